@@ -1,0 +1,27 @@
+/* A string-keyed hash map with open addressing. Keys are borrowed: the
+ * caller keeps them alive while they are in the map (units own their names).
+ * Not thread-safe: each map has one owning thread. */
+#pragma once
+#include <stddef.h>
+
+struct hashmap_entry {
+        const char *key;
+        void *value;
+};
+
+struct hashmap {
+        struct hashmap_entry *slots;
+        size_t n_slots; /* a power of two, or 0 */
+        size_t n_items;
+};
+
+void hashmap_init(struct hashmap *h);
+void hashmap_done(struct hashmap *h); /* frees the table, not keys or values */
+void *hashmap_get(const struct hashmap *h, const char *key);
+/* 0 on insert, -EEXIST if key is present (value untouched), -ENOMEM. */
+int hashmap_put(struct hashmap *h, const char *key, void *value);
+/* Insert or overwrite. */
+int hashmap_replace(struct hashmap *h, const char *key, void *value);
+
+/* Iterate: for (size_t i = 0; hashmap_next(h, &i, &k, &v); ) ... */
+int hashmap_next(const struct hashmap *h, size_t *i, const char **ret_key, void **ret_value);

@@ -1,0 +1,91 @@
+/* Logging sink and level; see log.h. */
+#include "core/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/macro.h"
+
+static enum log_level max_level = LOG_LEVEL_INFO;
+static FILE *sink;
+
+static const char *const level_names[_LOG_LEVEL_MAX] = {
+        [LOG_LEVEL_ERROR] = "err",
+        [LOG_LEVEL_WARNING] = "warning",
+        [LOG_LEVEL_NOTICE] = "notice",
+        [LOG_LEVEL_INFO] = "info",
+        [LOG_LEVEL_DEBUG] = "debug",
+};
+
+const char *log_level_to_string(enum log_level l)
+{
+        return l >= 0 && l < _LOG_LEVEL_MAX ? level_names[l] : NULL;
+}
+
+enum log_level log_level_from_string(const char *s)
+{
+        for (int i = 0; i < _LOG_LEVEL_MAX; i++)
+                if (strcasecmp(s, level_names[i]) == 0)
+                        return i;
+        if (strcasecmp(s, "error") == 0)
+                return LOG_LEVEL_ERROR;
+        if (strcasecmp(s, "warn") == 0)
+                return LOG_LEVEL_WARNING;
+        return _LOG_LEVEL_INVALID;
+}
+
+void log_set_level(enum log_level l) { max_level = l; }
+enum log_level log_get_level(void) { return max_level; }
+void log_set_sink(FILE *f) { sink = f; }
+
+static int err_result(int err)
+{
+        return err < 0 ? err : -err;
+}
+
+static void emit(const char *prefix, const char *fmt, va_list ap)
+{
+        /* Format into one buffer so concurrent lines never interleave. */
+        char buf[2048];
+        int n = 0;
+
+        if (prefix)
+                n = snprintf(buf, sizeof buf, "%s", prefix);
+        if (n < 0 || (size_t) n >= sizeof buf)
+                n = 0;
+        int m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+        if (m < 0)
+                m = 0;
+        size_t len = strnlen(buf, sizeof buf - 1);
+        FILE *f = sink ? sink : stderr;
+        fprintf(f, "%.*s\n", (int) len, buf);
+        fflush(f);
+}
+
+int log_full(enum log_level level, int err, const char *fmt, ...)
+{
+        if (level <= max_level) {
+                va_list ap;
+                va_start(ap, fmt);
+                emit(NULL, fmt, ap);
+                va_end(ap);
+        }
+        return err_result(err);
+}
+
+int log_syntax(enum log_level level, int err, const char *file, unsigned line, const char *fmt, ...)
+{
+        if (level <= max_level) {
+                char prefix[1024];
+                if (line > 0)
+                        snprintf(prefix, sizeof prefix, "%s:%u: ", file ? file : "(unknown)", line);
+                else
+                        snprintf(prefix, sizeof prefix, "%s: ", file ? file : "(unknown)");
+                va_list ap;
+                va_start(ap, fmt);
+                emit(prefix, fmt, ap);
+                va_end(ap);
+        }
+        return err_result(err);
+}

@@ -1,0 +1,40 @@
+/* Logging: one line per message on the log sink (stderr by default).
+ * The level and sink are set once at start-up, before any thread exists,
+ * and only read afterwards. Functions return -abs(err) so that logging an
+ * error and returning it is one statement: return log_error_errno(r, ...). */
+#pragma once
+#include <stdarg.h>
+#include <stdio.h>
+
+enum log_level {
+        LOG_LEVEL_ERROR,
+        LOG_LEVEL_WARNING,
+        LOG_LEVEL_NOTICE,
+        LOG_LEVEL_INFO,
+        LOG_LEVEL_DEBUG,
+        _LOG_LEVEL_MAX,
+        _LOG_LEVEL_INVALID = -1,
+};
+
+const char *log_level_to_string(enum log_level l);
+enum log_level log_level_from_string(const char *s);
+
+void log_set_level(enum log_level l);
+enum log_level log_get_level(void);
+/* NULL means stderr. */
+void log_set_sink(FILE *f);
+
+/* Returns -abs(err) (or 0 when err is 0). %m in fmt is not supported; pass
+ * strerror(-r) yourself. */
+int log_full(enum log_level level, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A diagnostic about a place in a file: "file:line: message". line 0 omits it. */
+int log_syntax(enum log_level level, int err, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+
+#define log_error(...)   log_full(LOG_LEVEL_ERROR, 0, __VA_ARGS__)
+#define log_warning(...) log_full(LOG_LEVEL_WARNING, 0, __VA_ARGS__)
+#define log_notice(...)  log_full(LOG_LEVEL_NOTICE, 0, __VA_ARGS__)
+#define log_info(...)    log_full(LOG_LEVEL_INFO, 0, __VA_ARGS__)
+#define log_debug(...)   log_full(LOG_LEVEL_DEBUG, 0, __VA_ARGS__)
+#define log_error_errno(err, ...)   log_full(LOG_LEVEL_ERROR, (err), __VA_ARGS__)
+#define log_warning_errno(err, ...) log_full(LOG_LEVEL_WARNING, (err), __VA_ARGS__)

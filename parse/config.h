@@ -1,0 +1,37 @@
+/* weft's own configuration, a YAML file read with libyaml (DESIGN.md,
+ * "Configuration"):
+ *
+ *   unit_paths: [/etc/weft/system, /etc/systemd/system, /lib/systemd/system]
+ *   default_target: default.target
+ *   workers: 8
+ *   runtime_dir: /run/weft
+ *   log: { level: info, console: true }
+ *   timeouts: { start: 90s, stop: 90s }
+ *
+ * Every key has a default. An unknown key, a wrong YAML shape or a bad value
+ * is an error naming file:line:column (1-based), logged once and returned. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/log.h"
+
+struct weft_config {
+        char **unit_paths;        /* strv, highest precedence first */
+        char *default_target;
+        unsigned workers;         /* 1..1024 */
+        char *runtime_dir;
+        enum log_level log_level;
+        bool log_console;
+        uint64_t timeout_start_usec;
+        uint64_t timeout_stop_usec;
+};
+
+/* Fill with the built-in defaults (-ENOMEM possible). */
+int config_init(struct weft_config *c);
+void config_done(struct weft_config *c);
+
+/* Apply a YAML document on top of c (keys not given keep their values).
+ * name is used in diagnostics. On error c is left unchanged. */
+int config_load_string(struct weft_config *c, const char *name, const char *text, size_t len);
+int config_load_file(struct weft_config *c, const char *path);

@@ -1,0 +1,52 @@
+/* Exec lines (ExecStart= and friends), systemd.service(5) "Command lines":
+ * prefixes "-", "@", ":", "+", "!", "!!"; argv split with word.h's quoting
+ * (WORD_UNQUOTE|WORD_CUNESCAPE, "\;" a literal semicolon); a lone ";"
+ * separating several commands; the program either absolute or a bare file
+ * name (searched at exec time in the fixed path); relative paths with '/'
+ * rejected. Specifiers (%n...) are expanded by the caller before parsing.
+ * Environment variables ($VAR, ${VAR}, $$) are expanded at exec time by
+ * exec_command_expand(), since their values are only known then. */
+#pragma once
+#include <stdbool.h>
+
+enum exec_flags {
+        EXEC_IGNORE_FAILURE = 1 << 0, /* "-": a failure exit counts as success */
+        EXEC_ARGV0 = 1 << 1,          /* "@": argv[0] given separately from path */
+        EXEC_NO_ENV_EXPAND = 1 << 2,  /* ":": no $VAR expansion */
+        EXEC_FULL_PRIVILEGES = 1 << 3, /* "+" */
+        EXEC_NO_SETUID = 1 << 4,      /* "!" */
+        EXEC_AMBIENT_MAGIC = 1 << 5,  /* "!!" */
+};
+
+struct exec_command {
+        char *path;   /* program: absolute, or a bare name to search */
+        char **argv;  /* argv[0] included; unexpanded */
+        unsigned flags;
+        struct exec_command *next; /* the following command of the same setting */
+};
+
+/* Parse one ExecXxx= value into one or more commands (";"-separated).
+ * On a syntax error returns -EINVAL and a malloc'd message in *ret_error,
+ * worded like systemd's (e.g. "Neither a valid executable name nor an
+ * absolute path: relative/path"). An empty value is not handled here (the
+ * caller resets the list). */
+int exec_line_parse(const char *value, struct exec_command **ret, char **ret_error);
+
+void exec_command_free_list(struct exec_command *c);
+
+/* Expand $VAR (whole word only: split at whitespace with quotes respected,
+ * giving zero or more arguments), ${VAR} (verbatim, even inside a word,
+ * always one argument) and $$ (a literal $) in argv[1..] against env
+ * ("K=V" strings; unknown variables expand to nothing). argv[0] is never
+ * expanded. With EXEC_NO_ENV_EXPAND the argv is copied unchanged. */
+int exec_command_expand(const struct exec_command *c, char *const *env, char ***ret_argv);
+
+/* Find a bare program name in /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ * (an absolute path is checked as is). Returns 0 and a malloc'd path, or
+ * -ENOENT / -EACCES. */
+int exec_find_program(const char *name, char **ret_path);
+
+/* systemctl show's rendering of one command:
+ * "{ path=/bin/echo ; argv[]=/bin/echo hi ; ignore_errors=no ; start_time=[n/a] ;
+ *   stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }" (on one line). */
+char *exec_command_format_show(const struct exec_command *c);

@@ -1,0 +1,36 @@
+/* The unit-file lexer: turns the bytes of one unit file or drop-in into
+ * (section, key, value, line) assignments, with systemd.syntax(7) rules:
+ * "[Section]" headers, '#'/';' comment lines, no inline comments, a trailing
+ * backslash joins the next line (the backslash becomes a space, comment lines
+ * inside a continuation are skipped), whitespace around '=' and at both ends
+ * of the value is stripped, keys and sections are case-sensitive.
+ *
+ * The value is passed raw (quotes and escapes untouched): each directive's
+ * value parser decides how to unquote it.
+ *
+ * Called by the unit loader (parse/load.c) and by fuzz targets. */
+#pragma once
+#include <stddef.h>
+
+#define LEX_LINE_MAX (1024u * 1024u) /* systemd's LONG_LINE_MAX */
+
+/* Called once per assignment. section is NULL for an assignment before any
+ * section header (the callback decides what to say about it). Returning a
+ * negative errno stops lexing and is returned by lex_parse_*. */
+typedef int (*lex_assignment_fn)(void *userdata, const char *file, unsigned line,
+                                 const char *section, const char *key, const char *value);
+
+/* Lex a buffer (need not be NUL-terminated). `file` names it in diagnostics.
+ * Non-fatal problems (a line without '=', an empty key) are logged with
+ * log_syntax() as warnings ending in ", ignoring." and skipped.
+ * Fatal problems make the whole file unloadable; they are logged with
+ * file:line and returned as a negative errno:
+ *   -ENOBUFS  a (joined) line longer than LEX_LINE_MAX
+ *   -EBADMSG  a NUL byte (binary data), or invalid UTF-8
+ *   -EBADMSG  an unterminated "[section" header
+ * Returns 0 on success. */
+int lex_parse_buffer(const char *file, const char *buf, size_t len, lex_assignment_fn fn, void *userdata);
+
+/* Read path and lex it. Errors opening or reading it are logged (with the
+ * path) and returned. */
+int lex_parse_file(const char *path, lex_assignment_fn fn, void *userdata);

@@ -1,0 +1,58 @@
+/* Tests for the string vector and hash map helpers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hashmap.h"
+#include "core/strv.h"
+#include "test/unit/test.h"
+
+static void test_strv_extend_and_join(void)
+{
+        char **l = NULL;
+        CU_ASSERT_EQUAL(strv_extend(&l, "a"), 0);
+        CU_ASSERT_EQUAL(strv_extend(&l, "b c"), 0);
+        CU_ASSERT_EQUAL(strv_length(l), 2);
+        CU_ASSERT_TRUE(strv_contains(l, "b c"));
+        CU_ASSERT_FALSE(strv_contains(l, "b"));
+        char *j = strv_join(l, " ");
+        CU_ASSERT_STRING_EQUAL(j, "a b c");
+        free(j);
+        strv_free(l);
+}
+
+static void test_strv_join_empty_is_empty_string(void)
+{
+        char *j = strv_join(NULL, ",");
+        CU_ASSERT_STRING_EQUAL(j, "");
+        free(j);
+}
+
+static void test_hashmap_put_get_many(void)
+{
+        struct hashmap h;
+        char keys[1000][16];
+        hashmap_init(&h);
+        for (int i = 0; i < 1000; i++) {
+                snprintf(keys[i], sizeof keys[i], "u%d.service", i);
+                CU_ASSERT_EQUAL(hashmap_put(&h, keys[i], keys[i]), 0);
+        }
+        CU_ASSERT_EQUAL(hashmap_put(&h, keys[5], NULL), -EEXIST);
+        for (int i = 0; i < 1000; i++)
+                CU_ASSERT_PTR_EQUAL(hashmap_get(&h, keys[i]), keys[i]);
+        CU_ASSERT_PTR_NULL(hashmap_get(&h, "missing.service"));
+        size_t it = 0, n = 0;
+        while (hashmap_next(&h, &it, NULL, NULL))
+                n++;
+        CU_ASSERT_EQUAL(n, 1000);
+        hashmap_done(&h);
+}
+
+static const struct test_case tests[] = {
+        { "strv_extend_and_join", test_strv_extend_and_join },
+        { "strv_join_empty_is_empty_string", test_strv_join_empty_is_empty_string },
+        { "hashmap_put_get_many", test_hashmap_put_get_many },
+        { 0 },
+};
+TEST_SUITE("strv_hashmap", tests);
