@@ -34,8 +34,10 @@ enum unit_name_flags {
         UNIT_NAME_ANY = UNIT_NAME_PLAIN | UNIT_NAME_TEMPLATE | UNIT_NAME_INSTANCE,
 };
 
-/* Characters [A-Za-z0-9:_.\-\\] and at most one '@', a known type suffix,
- * at most UNIT_NAME_MAX bytes, non-empty prefix. */
+/* Characters [A-Za-z0-9:_.\-\\] and '@', a known type suffix, at most
+ * UNIT_NAME_MAX bytes, non-empty prefix. The first '@' ends the prefix; the
+ * instance may hold further '@' (foo@a@b.service has instance "a@b"), as in
+ * systemd. */
 bool unit_name_is_valid(const char *name, enum unit_name_flags flags);
 /* The suffix's type, or _UNIT_TYPE_INVALID for an invalid name. */
 enum unit_type unit_name_to_type(const char *name);
