@@ -7,22 +7,30 @@
  * - First directory wins: a name found in an earlier directory hides the
  *   same name in later ones.
  * - A file that is empty, or a symlink (at any hop) to /dev/null, is masked.
- * - A symlink whose final target's file name is another valid unit name of
- *   the same type makes an alias: the unit's id is the target's name
- *   (foo.service), and the link's name (bar.service) is one of its names.
- *   A symlink to a file of the same name elsewhere is a linked unit, not an
- *   alias. Alias chains are followed; loops are -ELOOP.
+ * - A symlink whose target lies inside the search path and whose target's
+ *   file name is another valid unit name of the same type makes an alias:
+ *   the unit's id is the final target's name (foo.service), and the link's
+ *   name (bar.service) is one of its names. An instance may alias a
+ *   template (bar@x.service -> foo@.service gives foo@x.service). Alias
+ *   targets are resolved by name, hop by hop; loops are -ELOOP.
+ * - A symlink out of the search path is a linked unit, not an alias: its id
+ *   is the link's name, whatever the target file is called (as systemd
+ *   does). A symlink to the same name inside the search path is ignored, so
+ *   the target is found under its own name. Dangling links are ignored.
  * - Instances: foo@bar.service falls back to the template foo@.service.
- * - Drop-ins: *.conf in NAME.d/ for every name of the unit (each alias, and
- *   for an instance also its template), then the dashed-prefix directories
- *   (foo-bar-baz.service reads foo-bar-.service.d/ then foo-.service.d/),
- *   then the type-wide service.d/; all gathered across every search
- *   directory and sorted by file name; a file name in an earlier directory
- *   masks the same file name in later ones; a drop-in that is a link to
- *   /dev/null or empty simply masks.
- * - NAME.wants/ and NAME.requires/ entries (for every name of the unit, and
- *   the template) give dependency names; a template entry (bar@.service) in
- *   an instance's directory takes the unit's instance.
+ * - Drop-ins: *.conf in NAME.d/; for each name, its own directory, then (for
+ *   an instance) the template's, then the dashed prefixes' (foo-bar-baz.service
+ *   reads foo-bar-.service.d/ then foo-.service.d/; foo-bar@x.service reads
+ *   foo-bar@x, foo-bar@, foo-@x, foo-@ then foo-.service.d/). The id's
+ *   directories in every search directory come first, then each alias's,
+ *   then the type-wide service.d/. The first file of a given file name in
+ *   that order wins, and the winners are sorted by file name. A drop-in that
+ *   is a link to /dev/null or empty simply masks.
+ * - NAME.wants/ and NAME.requires/ are found like drop-ins (same directory
+ *   order, dashed prefixes and type-wide service.wants/ included). Entries
+ *   must be symlinks named for a unit; a link to /dev/null masks the name.
+ *   A template entry (bar@.service) takes the unit's instance, or for a
+ *   plain unit its prefix (foo.service wants bar@foo.service).
  *
  * Used by the unit loader (parse/load.c) and by `weftctl verify/show`. */
 #pragma once
@@ -36,10 +44,11 @@ void unit_path_index_free(struct unit_path_index *idx);
 
 struct unit_lookup {
         char *id;         /* the unit's primary name (alias target, or the name itself) */
-        char *fragment;   /* the file to parse (symlinks resolved), NULL if none */
+        char *fragment;   /* the file to parse (symlinks resolved), NULL if none;
+                           * when masked, the masking entry in its search dir */
         char *instance;   /* for foo@bar.service: "bar"; else NULL */
         bool masked;
-        char **names;     /* id first, then every alias that points to it (strv) */
+        char **names;     /* id first, then every alias that points to it, sorted (strv) */
         char **dropins;   /* drop-in files in the order they apply (strv) */
         char **wants;     /* unit names from the .wants/ dirs (strv) */
         char **requires;  /* unit names from the .requires/ dirs (strv) */
@@ -48,6 +57,7 @@ struct unit_lookup {
 /* Resolve name. Returns 0 and fills *ret (also when no file exists: then
  * fragment is NULL and masked false, but drop-ins and .wants may still be
  * found, as systemd allows), -EINVAL for an invalid name, -ELOOP for an
- * alias loop, -EXDEV for an alias to a different unit type, -ENOMEM. */
+ * alias loop, -EXDEV for an alias to a different unit type (or to a name
+ * that is not a unit name, or of another kind), -ENOMEM. */
 int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct unit_lookup *ret);
 void unit_lookup_done(struct unit_lookup *l);

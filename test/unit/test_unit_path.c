@@ -1,0 +1,614 @@
+/* Tests for the unit search-path index: precedence, masking, aliases,
+ * templates, drop-ins and .wants/.requires directories. Each test builds a
+ * small tree of search directories under its own scratch directory. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/strv.h"
+#include "parse/unit_path.h"
+#include "test/unit/test.h"
+
+#define UNIT "[Service]\nExecStart=/bin/true\n"
+
+static char root[256]; /* test_tmpdir() paths fit in 256 */
+
+/* A fresh root; the search directories are root/a then root/b. */
+static void setup(void)
+{
+        snprintf(root, sizeof root, "%s", test_tmpdir());
+}
+
+static const char *at(const char *rel)
+{
+        static char buf[4][PATH_MAX];
+        static int n;
+        char *p = buf[n++ % 4];
+        snprintf(p, PATH_MAX, "%s/%s", root, rel);
+        return p;
+}
+
+static void put(const char *rel, const char *content)
+{
+        test_write_file(root, rel, content);
+}
+
+/* A symlink root/rel pointing at target (taken as is), parents created. */
+static void link_to(const char *target, const char *rel)
+{
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s", at(rel));
+        for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+                *s = 0;
+                mkdir(p, 0755);
+                *s = '/';
+        }
+        CU_ASSERT_FATAL(symlink(target, p) == 0);
+}
+
+static struct unit_path_index *build(void)
+{
+        char *dirs[] = { strdup(at("a")), strdup(at("b")), NULL };
+        struct unit_path_index *idx = NULL;
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
+        free(dirs[0]);
+        free(dirs[1]);
+        return idx;
+}
+
+static void lookup_ok(struct unit_path_index *idx, const char *name, struct unit_lookup *l)
+{
+        CU_ASSERT_FATAL(unit_path_lookup(idx, name, l) == 0);
+}
+
+static void assert_strv(char **l, const char *joined)
+{
+        char *j = strv_join(l, " ");
+        CU_ASSERT_STRING_EQUAL(j, joined);
+        if (strcmp(j, joined) != 0)
+                fprintf(stderr, "\n  got \"%s\"\n  want \"%s\"\n", j, joined);
+        free(j);
+}
+
+/* Drop-in paths relative to root, for readable expectations. */
+static void assert_dropins(char **l, const char *joined)
+{
+        char **rel = NULL;
+        STRV_FOREACH(p, l)
+                strv_extend(&rel, *p + strlen(root) + 1);
+        assert_strv(rel, joined);
+        strv_free(rel);
+}
+
+static void test_first_directory_wins(void)
+{
+        setup();
+        put("a/foo.service", UNIT);
+        put("b/foo.service", UNIT);
+        put("b/other.service", UNIT);
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "foo.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("a/foo.service"));
+        CU_ASSERT_FALSE(l.masked);
+        CU_ASSERT_PTR_NULL(l.instance);
+        assert_strv(l.names, "foo.service");
+        unit_lookup_done(&l);
+
+        lookup_ok(idx, "other.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/other.service"));
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_masked_by_link_to_dev_null(void)
+{
+        setup();
+        link_to("/dev/null", "a/foo.service");
+        put("b/foo.service", UNIT);
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_TRUE(l.masked);
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("a/foo.service"));
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_masked_by_empty_file(void)
+{
+        setup();
+        put("a/foo.service", "");
+        put("b/foo.service", UNIT);
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_TRUE(l.masked);
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_alias_of_masked_unit_is_masked(void)
+{
+        setup();
+        link_to("/dev/null", "a/foo.service");
+        link_to("foo.service", "a/bar.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "bar.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "foo.service");
+        CU_ASSERT_TRUE(l.masked);
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_alias_into_other_directory(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        link_to(at("b/foo.service"), "a/bar.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "bar.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "foo.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/foo.service"));
+        assert_strv(l.names, "foo.service bar.service");
+        unit_lookup_done(&l);
+
+        /* The reverse map: the target knows its alias. */
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "foo.service");
+        assert_strv(l.names, "foo.service bar.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_alias_chain_is_followed(void)
+{
+        setup();
+        put("b/c.service", UNIT);
+        link_to("b.service", "a/a.service");
+        link_to("../b/c.service", "a/b.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "a.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "c.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/c.service"));
+        assert_strv(l.names, "c.service a.service b.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_alias_loop_is_eloop(void)
+{
+        setup();
+        link_to("y.service", "a/x.service");
+        link_to("x.service", "a/y.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        CU_ASSERT_EQUAL(unit_path_lookup(idx, "x.service", &l), -ELOOP);
+        unit_path_index_free(idx);
+}
+
+static void test_alias_to_other_type_is_exdev(void)
+{
+        setup();
+        put("a/foo.service", UNIT);
+        link_to("foo.service", "a/foo.socket");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        CU_ASSERT_EQUAL(unit_path_lookup(idx, "foo.socket", &l), -EXDEV);
+        lookup_ok(idx, "foo.service", &l);
+        assert_strv(l.names, "foo.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_invalid_name_is_einval(void)
+{
+        setup();
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        CU_ASSERT_EQUAL(unit_path_lookup(idx, "foo", &l), -EINVAL);
+        CU_ASSERT_EQUAL(unit_path_lookup(idx, "foo.conf", &l), -EINVAL);
+        unit_path_index_free(idx);
+}
+
+static void test_linked_unit_with_same_name_is_not_alias(void)
+{
+        setup();
+        put("elsewhere/foo.service", UNIT);
+        link_to(at("elsewhere/foo.service"), "a/foo.service");
+        put("b/foo.service", UNIT);
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "foo.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("elsewhere/foo.service"));
+        assert_strv(l.names, "foo.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+/* systemd-analyze verify shows such a unit under the link's name. */
+static void test_link_out_of_search_path_keeps_link_name(void)
+{
+        setup();
+        put("elsewhere/real.service", UNIT);
+        link_to(at("elsewhere/real.service"), "a/bar.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "bar.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "bar.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("elsewhere/real.service"));
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_instance_falls_back_to_template(void)
+{
+        setup();
+        put("b/getty@.service", UNIT);
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "getty@tty1.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "getty@tty1.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/getty@.service"));
+        CU_ASSERT_STRING_EQUAL(l.instance, "tty1");
+        assert_strv(l.names, "getty@tty1.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_instance_file_beats_template(void)
+{
+        setup();
+        put("a/getty@.service", UNIT);
+        put("b/getty@tty1.service", UNIT);
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "getty@tty1.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/getty@tty1.service"));
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_template_alias_gives_instance_names(void)
+{
+        setup();
+        put("b/foo@.service", UNIT);
+        link_to("foo@.service", "a/bar@.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "bar@x.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "foo@x.service");
+        CU_ASSERT_STRING_EQUAL(l.instance, "x");
+        assert_strv(l.names, "foo@x.service bar@x.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+/* Checked with systemd-analyze verify: the unit is real@x.service. */
+static void test_instance_linked_to_template_is_alias_of_that_instance(void)
+{
+        setup();
+        put("b/real@.service", UNIT);
+        link_to("real@.service", "a/nick@x.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "nick@x.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "real@x.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/real@.service"));
+        unit_lookup_done(&l);
+        lookup_ok(idx, "real@x.service", &l);
+        assert_strv(l.names, "real@x.service nick@x.service");
+        unit_lookup_done(&l);
+        lookup_ok(idx, "real@y.service", &l);
+        assert_strv(l.names, "real@y.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_dropins_sorted_by_name_across_dirs(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        put("a/foo.service.d/20-a.conf", "[Service]\n");
+        put("b/foo.service.d/10-b.conf", "[Service]\n");
+        put("b/foo.service.d/30-b.conf", "[Service]\n");
+        put("b/foo.service.d/notes.txt", "not a drop-in\n");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        assert_dropins(l.dropins, "b/foo.service.d/10-b.conf a/foo.service.d/20-a.conf b/foo.service.d/30-b.conf");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_dropin_same_name_in_earlier_dir_overrides(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        put("a/foo.service.d/10-x.conf", "[Service]\n");
+        put("b/foo.service.d/10-x.conf", "[Service]\n");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        assert_dropins(l.dropins, "a/foo.service.d/10-x.conf");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_dropin_masked_by_dev_null_and_empty_file(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        link_to("/dev/null", "a/foo.service.d/10-x.conf");
+        put("a/foo.service.d/20-y.conf", "");
+        put("b/foo.service.d/10-x.conf", "[Service]\n");
+        put("b/foo.service.d/20-y.conf", "[Service]\n");
+        put("b/foo.service.d/30-z.conf", "[Service]\n");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        assert_dropins(l.dropins, "b/foo.service.d/30-z.conf");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+/* Order checked with systemd-analyze verify on foo-bar@x.service. */
+static void test_dashed_prefix_and_template_dropins(void)
+{
+        setup();
+        put("b/foo-bar@.service", UNIT);
+        put("a/foo-bar@x.service.d/1.conf", "[Service]\n");
+        put("a/foo-bar@.service.d/2.conf", "[Service]\n");
+        put("a/foo-@x.service.d/3.conf", "[Service]\n");
+        put("a/foo-@.service.d/4.conf", "[Service]\n");
+        put("a/foo-.service.d/5.conf", "[Service]\n");
+        put("a/foo-bar-.service.d/6.conf", "[Service]\n"); /* not a prefix of foo-bar@x */
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo-bar@x.service", &l);
+        assert_dropins(l.dropins, "a/foo-bar@x.service.d/1.conf a/foo-bar@.service.d/2.conf a/foo-@x.service.d/3.conf "
+                                  "a/foo-@.service.d/4.conf a/foo-.service.d/5.conf");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_dashed_prefix_dropins_of_plain_unit(void)
+{
+        setup();
+        put("b/foo-bar-baz.service", UNIT);
+        put("b/foo-bar-.service.d/a.conf", "[Service]\n");
+        put("a/foo-.service.d/b.conf", "[Service]\n");
+        put("a/foo-bar-baz-.service.d/c.conf", "[Service]\n");
+        put("a/fo-.service.d/d.conf", "[Service]\n");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo-bar-baz.service", &l);
+        assert_dropins(l.dropins, "b/foo-bar-.service.d/a.conf a/foo-.service.d/b.conf");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_type_wide_dropins_apply_to_every_unit_of_the_type(void)
+{
+        setup();
+        put("a/foo.service", UNIT);
+        put("a/foo.socket", "[Socket]\nListenStream=/run/foo\n");
+        put("b/service.d/50-all.conf", "[Service]\n");
+        put("a/foo.service.d/60-own.conf", "[Service]\n");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        assert_dropins(l.dropins, "b/service.d/50-all.conf a/foo.service.d/60-own.conf");
+        unit_lookup_done(&l);
+        lookup_ok(idx, "foo.socket", &l);
+        CU_ASSERT_PTR_NULL(l.dropins);
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+/* systemd reads the id's directories in every search directory before an
+ * alias's, so the id's copy of a file name wins (checked with verify). */
+static void test_dropins_of_alias_name_are_read(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        link_to("../b/foo.service", "a/bar.service");
+        put("a/bar.service.d/10-alias.conf", "[Service]\n");
+        put("b/foo.service.d/20-id.conf", "[Service]\n");
+        put("a/bar.service.d/30-x.conf", "[Service]\n");
+        put("b/foo.service.d/30-x.conf", "[Service]\n");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        assert_dropins(l.dropins, "a/bar.service.d/10-alias.conf b/foo.service.d/20-id.conf b/foo.service.d/30-x.conf");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_wants_from_two_dirs(void)
+{
+        setup();
+        put("b/multi-user.target", "[Unit]\n");
+        link_to("/usr/lib/systemd/system/x.service", "a/multi-user.target.wants/x.service");
+        link_to("../y.service", "b/multi-user.target.wants/y.service");
+        link_to("../x.service", "b/multi-user.target.wants/x.service");
+        link_to("../z.service", "b/multi-user.target.requires/z.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "multi-user.target", &l);
+        assert_strv(l.wants, "x.service y.service");
+        assert_strv(l.requires, "z.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_wants_entry_masked_by_dev_null_or_not_a_link(void)
+{
+        setup();
+        put("b/t.target", "[Unit]\n");
+        link_to("/dev/null", "a/t.target.wants/x.service");
+        link_to("../x.service", "b/t.target.wants/x.service");
+        put("b/t.target.wants/plain.service", UNIT);
+        link_to("../y.service", "b/t.target.wants/y.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "t.target", &l);
+        assert_strv(l.wants, "y.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_template_wants_take_the_instance(void)
+{
+        setup();
+        put("b/getty@.service", UNIT);
+        link_to("../agetty@.service", "b/getty@.service.wants/agetty@.service");
+        link_to("../log.service", "b/getty@.service.requires/log.service");
+        link_to("../own@.service", "a/getty@tty1.service.wants/own@.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "getty@tty1.service", &l);
+        assert_strv(l.wants, "agetty@tty1.service own@tty1.service");
+        assert_strv(l.requires, "log.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+/* Checked with systemd-analyze verify: foo.service requires bar@foo.service. */
+static void test_template_wants_of_plain_unit_take_its_prefix(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        link_to("/x/bar@.service", "a/foo.service.requires/bar@.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        assert_strv(l.requires, "bar@foo.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_wants_of_alias_name_are_read(void)
+{
+        setup();
+        put("b/graphical.target", "[Unit]\n");
+        link_to("graphical.target", "b/default.target");
+        link_to("../x.service", "a/default.target.wants/x.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "graphical.target", &l);
+        assert_strv(l.names, "graphical.target default.target");
+        assert_strv(l.wants, "x.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static void test_missing_directories_are_skipped(void)
+{
+        setup();
+        put("b/foo.service", UNIT);
+        char *dirs[] = { strdup(at("none")), strdup(at("b")), strdup(at("b/foo.service")), NULL };
+        struct unit_path_index *idx = NULL;
+        struct unit_lookup l;
+
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("b/foo.service"));
+        unit_lookup_done(&l);
+        lookup_ok(idx, "gone.service", &l);
+        CU_ASSERT_PTR_NULL(l.fragment);
+        CU_ASSERT_FALSE(l.masked);
+        CU_ASSERT_STRING_EQUAL(l.id, "gone.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+        for (int i = 0; dirs[i]; i++)
+                free(dirs[i]);
+}
+
+static void test_unit_with_only_dropins_has_no_fragment(void)
+{
+        setup();
+        put("a/ghost.service.d/10-x.conf", "[Service]\n");
+        link_to("../y.service", "b/ghost.service.wants/y.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "ghost.service", &l);
+        CU_ASSERT_PTR_NULL(l.fragment);
+        CU_ASSERT_FALSE(l.masked);
+        assert_dropins(l.dropins, "a/ghost.service.d/10-x.conf");
+        assert_strv(l.wants, "y.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+static const struct test_case tests[] = {
+        { "first_directory_wins", test_first_directory_wins },
+        { "masked_by_link_to_dev_null", test_masked_by_link_to_dev_null },
+        { "masked_by_empty_file", test_masked_by_empty_file },
+        { "alias_of_masked_unit_is_masked", test_alias_of_masked_unit_is_masked },
+        { "alias_into_other_directory", test_alias_into_other_directory },
+        { "alias_chain_is_followed", test_alias_chain_is_followed },
+        { "alias_loop_is_eloop", test_alias_loop_is_eloop },
+        { "alias_to_other_type_is_exdev", test_alias_to_other_type_is_exdev },
+        { "invalid_name_is_einval", test_invalid_name_is_einval },
+        { "linked_unit_with_same_name_is_not_alias", test_linked_unit_with_same_name_is_not_alias },
+        { "link_out_of_search_path_keeps_link_name", test_link_out_of_search_path_keeps_link_name },
+        { "instance_falls_back_to_template", test_instance_falls_back_to_template },
+        { "instance_file_beats_template", test_instance_file_beats_template },
+        { "template_alias_gives_instance_names", test_template_alias_gives_instance_names },
+        { "instance_linked_to_template_is_alias_of_that_instance",
+          test_instance_linked_to_template_is_alias_of_that_instance },
+        { "dropins_sorted_by_name_across_dirs", test_dropins_sorted_by_name_across_dirs },
+        { "dropin_same_name_in_earlier_dir_overrides", test_dropin_same_name_in_earlier_dir_overrides },
+        { "dropin_masked_by_dev_null_and_empty_file", test_dropin_masked_by_dev_null_and_empty_file },
+        { "dashed_prefix_and_template_dropins", test_dashed_prefix_and_template_dropins },
+        { "dashed_prefix_dropins_of_plain_unit", test_dashed_prefix_dropins_of_plain_unit },
+        { "type_wide_dropins_apply_to_every_unit_of_the_type", test_type_wide_dropins_apply_to_every_unit_of_the_type },
+        { "dropins_of_alias_name_are_read", test_dropins_of_alias_name_are_read },
+        { "wants_from_two_dirs", test_wants_from_two_dirs },
+        { "wants_entry_masked_by_dev_null_or_not_a_link", test_wants_entry_masked_by_dev_null_or_not_a_link },
+        { "template_wants_take_the_instance", test_template_wants_take_the_instance },
+        { "template_wants_of_plain_unit_take_its_prefix", test_template_wants_of_plain_unit_take_its_prefix },
+        { "wants_of_alias_name_are_read", test_wants_of_alias_name_are_read },
+        { "missing_directories_are_skipped", test_missing_directories_are_skipped },
+        { "unit_with_only_dropins_has_no_fragment", test_unit_with_only_dropins_has_no_fragment },
+        { 0 },
+};
+TEST_SUITE("unit_path", tests);
