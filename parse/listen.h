@@ -22,7 +22,7 @@ struct listen_spec {
         enum listen_kind kind;
         char *text;          /* the value as written, for show and logs */
         int family;          /* AF_UNIX, AF_INET, AF_INET6, AF_NETLINK; 0 for FIFO/special */
-        int sock_type;       /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET; 0 for FIFO/special */
+        int sock_type;       /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW (netlink); 0 for FIFO/special */
         int protocol;        /* netlink family number, else 0 */
         socklen_t addr_len;
         union {
@@ -32,7 +32,7 @@ struct listen_spec {
                 struct sockaddr_in6 in6;
                 struct sockaddr_nl nl;
         } addr;
-        char *path;          /* FIFO/special path, or the AF_UNIX path */
+        char *path;          /* FIFO/special path (normalized), or the AF_UNIX file system path; NULL otherwise */
         struct listen_spec *next;
 };
 
@@ -41,7 +41,11 @@ struct listen_spec {
  * "a.b.c.d:PORT", "[v6]:PORT" (optional "%dev" scope), "vsock:CID:PORT" is
  * -EAFNOSUPPORT. SEQPACKET takes AF_UNIX only. FIFO and Special take an
  * absolute path. Netlink takes "FAMILY [GROUP]" (route, audit, kobject-uevent…).
- * Returns 0, or -EINVAL with a malloc'd message in *ret_error. */
+ * A path under /var/run/ becomes /run/, as in systemd. "%dev" is resolved
+ * to an interface index here. The result is one spec with next == NULL.
+ * Returns 0, or -EINVAL (-EAFNOSUPPORT for vsock) with a malloc'd message in
+ * *ret_error when ret_error is non-NULL (*ret_error is NULL on success or
+ * -ENOMEM). */
 int listen_spec_parse(enum listen_kind kind, const char *value, struct listen_spec **ret, char **ret_error);
 void listen_spec_free_list(struct listen_spec *l);
 

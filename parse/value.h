@@ -42,7 +42,9 @@ int parse_size(const char *s, uint64_t *ret);
 /* Signals: "SIGTERM", "TERM", "15", "SIGRTMIN+3", "RTMIN+3", "SIGRTMAX-1".
  * Returns the signal number (>0) or -EINVAL. */
 int signal_from_string(const char *s);
-/* "SIGTERM", "SIGRTMIN+3"; the number as text for unknown ones (static buffer). */
+/* "SIGTERM", "SIGRTMIN+3" (every real-time signal as SIGRTMIN+n); the number
+ * as text for unknown ones. The buffer is static per thread, valid until the
+ * thread's next call. */
 const char *signal_to_string(int sig);
 
 /* A set of exit statuses (0..255) and signals (1..64), as SuccessExitStatus=
@@ -65,5 +67,7 @@ char *exit_status_set_format(const struct exit_status_set *set);
 
 /* Resource limits, systemd.exec(5) LimitXXX=: "soft:hard" or one value for
  * both; "infinity"; size suffixes (K, M, …) for byte limits, time spans for
- * LimitCPU= (seconds) and LimitRTTIME= (µs). resource is RLIMIT_*. */
+ * LimitCPU= (seconds, rounded up) and LimitRTTIME= (µs); LimitNICE= takes
+ * "+N"/"-N" nice levels or a raw 0..40. resource is RLIMIT_*. A soft limit
+ * above the hard one is -EINVAL (systemd says -EILSEQ); -ENOMEM is possible. */
 int parse_rlimit(int resource, const char *s, struct rlimit *ret);
