@@ -28,8 +28,12 @@ struct exec_command {
 /* Parse one ExecXxx= value into one or more commands (";"-separated).
  * On a syntax error returns -EINVAL and a malloc'd message in *ret_error,
  * worded like systemd's (e.g. "Neither a valid executable name nor an
- * absolute path: relative/path"). An empty value is not handled here (the
- * caller resets the list). */
+ * absolute path: relative/path"); *ret is written only on success and
+ * *ret_error only on -EINVAL. An empty value is not handled here (the
+ * caller resets the list); a value of only ";" separators gives 0 and
+ * *ret = NULL, as systemd then adds no command.
+ * Like systemd, an unknown escape in a word (a\qb) is kept verbatim rather
+ * than refused (systemd also warns; we have no warning channel here). */
 int exec_line_parse(const char *value, struct exec_command **ret, char **ret_error);
 
 void exec_command_free_list(struct exec_command *c);
@@ -37,13 +41,17 @@ void exec_command_free_list(struct exec_command *c);
 /* Expand $VAR (whole word only: split at whitespace with quotes respected,
  * giving zero or more arguments), ${VAR} (verbatim, even inside a word,
  * always one argument) and $$ (a literal $) in argv[1..] against env
- * ("K=V" strings; unknown variables expand to nothing). argv[0] is never
- * expanded. With EXEC_NO_ENV_EXPAND the argv is copied unchanged. */
+ * ("K=V" strings, the last one wins; unknown variables expand to nothing).
+ * As in systemd, a word starting with '$' (not "${" or "$$") is looked up
+ * whole: "$FOO-bar" names the variable "FOO-bar", and a lone "$" too is
+ * dropped. "${VAR:-x}" and an unterminated "${" stay literal. argv[0] is
+ * never expanded. With EXEC_NO_ENV_EXPAND the argv is copied unchanged. */
 int exec_command_expand(const struct exec_command *c, char *const *env, char ***ret_argv);
 
 /* Find a bare program name in /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
  * (an absolute path is checked as is). Returns 0 and a malloc'd path, or
- * -ENOENT / -EACCES. */
+ * -ENOENT / -EACCES (a directory or a non-executable file), or -EINVAL for
+ * an empty name or a relative path with '/'. */
 int exec_find_program(const char *name, char **ret_path);
 
 /* systemctl show's rendering of one command:

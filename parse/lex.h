@@ -6,7 +6,13 @@
  * of the value is stripped, keys and sections are case-sensitive.
  *
  * The value is passed raw (quotes and escapes untouched): each directive's
- * value parser decides how to unquote it.
+ * value parser decides how to unquote it. Unknown and X- keys or sections
+ * are passed on too; judging them is the callback's business.
+ *
+ * Like systemd (read_line()), a line ends at "\n", "\r", "\r\n" or "\n\r";
+ * a UTF-8 byte-order mark at the start of the file is skipped; comment lines
+ * are not checked for UTF-8; a continued assignment is reported with the
+ * number of its last physical line, as systemd does.
  *
  * Called by the unit loader (parse/load.c) and by fuzz targets. */
 #pragma once
@@ -25,9 +31,11 @@ typedef int (*lex_assignment_fn)(void *userdata, const char *file, unsigned line
  * log_syntax() as warnings ending in ", ignoring." and skipped.
  * Fatal problems make the whole file unloadable; they are logged with
  * file:line and returned as a negative errno:
- *   -ENOBUFS  a (joined) line longer than LEX_LINE_MAX
+ *   -ENOBUFS  a physical line of LEX_LINE_MAX bytes or more, or a joined
+ *             line longer than LEX_LINE_MAX (systemd's two limits)
  *   -EBADMSG  a NUL byte (binary data), or invalid UTF-8
- *   -EBADMSG  an unterminated "[section" header
+ *   -EBADMSG  an unterminated "[section" header, or one with control
+ *             characters, quotes or backslashes in its name
  * Returns 0 on success. */
 int lex_parse_buffer(const char *file, const char *buf, size_t len, lex_assignment_fn fn, void *userdata);
 
