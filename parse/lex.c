@@ -72,7 +72,9 @@ static int lex_header(struct lexer *lx, unsigned line, char *l)
         }
         free(lx->section);
         lx->section = name;
-        return 0;
+        /* Tell the caller about the header itself, so it can place a
+         * diagnostic about the section on this line. */
+        return lx->fn(lx->userdata, lx->file, line, lx->section, NULL, NULL);
 }
 
 /* One logical line (continuations already joined) in lx->acc. */

@@ -20,9 +20,10 @@
 
 #define LEX_LINE_MAX (1024u * 1024u) /* systemd's LONG_LINE_MAX */
 
-/* Called once per assignment. section is NULL for an assignment before any
- * section header (the callback decides what to say about it). Returning a
- * negative errno stops lexing and is returned by lex_parse_*. */
+/* Called once per assignment, and once per section header with key and
+ * value NULL. section is NULL for an assignment before any section header
+ * (the callback decides what to say about it). Returning a negative errno
+ * stops lexing and is returned by lex_parse_*. */
 typedef int (*lex_assignment_fn)(void *userdata, const char *file, unsigned line,
                                  const char *section, const char *key, const char *value);
 

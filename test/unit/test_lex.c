@@ -19,6 +19,8 @@ static int record(void *userdata, const char *file, unsigned line, const char *s
         char ***out = userdata;
         char *s;
 
+        if (!key)
+                return 0; /* a section header */
         if (asprintf(&s, "%u:%s:%s=%s", line, section ? section : "-", key, value) < 0)
                 return -ENOMEM;
         return strv_consume(out, s);

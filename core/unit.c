@@ -1,0 +1,498 @@
+/* The unit table, dependency edges, configuration defaults and the enum
+ * string tables of core/unit.h. */
+#include "core/unit.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/macro.h"
+#include "core/strv.h"
+
+int string_table_lookup(const char *const *table, int n, const char *s)
+{
+        for (int i = 0; i < n; i++)
+                if (table[i] && strcmp(table[i], s) == 0)
+                        return i;
+        return -1;
+}
+
+#define DEFINE_TO_STRING(name, type, table)                          \
+        const char *name(type v)                                     \
+        {                                                            \
+                return (int) v >= 0 && (size_t) v < ELEMENTSOF(table) \
+                               ? table[v]                            \
+                               : NULL;                               \
+        }
+
+static const char *const load_state_table[_UNIT_LOAD_STATE_MAX] = {
+        [UNIT_STUB] = "stub",
+        [UNIT_LOADED] = "loaded",
+        [UNIT_NOT_FOUND] = "not-found",
+        [UNIT_BAD_SETTING] = "bad-setting",
+        [UNIT_ERROR] = "error",
+        [UNIT_MASKED] = "masked",
+        [UNIT_MERGED] = "merged",
+};
+DEFINE_TO_STRING(unit_load_state_to_string, enum unit_load_state, load_state_table)
+
+static const struct {
+        const char *name;
+        enum unit_dependency inverse;
+} dependency_table[_UNIT_DEPENDENCY_MAX] = {
+        [UNIT_REQUIRES] = { "Requires", UNIT_REQUIRED_BY },
+        [UNIT_REQUISITE] = { "Requisite", UNIT_REQUISITE_OF },
+        [UNIT_WANTS] = { "Wants", UNIT_WANTED_BY },
+        [UNIT_BINDS_TO] = { "BindsTo", UNIT_BOUND_BY },
+        [UNIT_PART_OF] = { "PartOf", UNIT_CONSISTS_OF },
+        [UNIT_UPHOLDS] = { "Upholds", UNIT_UPHELD_BY },
+        [UNIT_REQUIRED_BY] = { "RequiredBy", UNIT_REQUIRES },
+        [UNIT_REQUISITE_OF] = { "RequisiteOf", UNIT_REQUISITE },
+        [UNIT_WANTED_BY] = { "WantedBy", UNIT_WANTS },
+        [UNIT_BOUND_BY] = { "BoundBy", UNIT_BINDS_TO },
+        [UNIT_CONSISTS_OF] = { "ConsistsOf", UNIT_PART_OF },
+        [UNIT_UPHELD_BY] = { "UpheldBy", UNIT_UPHOLDS },
+        [UNIT_CONFLICTS] = { "Conflicts", UNIT_CONFLICTED_BY },
+        [UNIT_CONFLICTED_BY] = { "ConflictedBy", UNIT_CONFLICTS },
+        [UNIT_BEFORE] = { "Before", UNIT_AFTER },
+        [UNIT_AFTER] = { "After", UNIT_BEFORE },
+        [UNIT_ON_SUCCESS] = { "OnSuccess", UNIT_ON_SUCCESS_OF },
+        [UNIT_ON_SUCCESS_OF] = { "OnSuccessOf", UNIT_ON_SUCCESS },
+        [UNIT_ON_FAILURE] = { "OnFailure", UNIT_ON_FAILURE_OF },
+        [UNIT_ON_FAILURE_OF] = { "OnFailureOf", UNIT_ON_FAILURE },
+        [UNIT_TRIGGERS] = { "Triggers", UNIT_TRIGGERED_BY },
+        [UNIT_TRIGGERED_BY] = { "TriggeredBy", UNIT_TRIGGERS },
+        [UNIT_PROPAGATES_RELOAD_TO] = { "PropagatesReloadTo", UNIT_RELOAD_PROPAGATED_FROM },
+        [UNIT_RELOAD_PROPAGATED_FROM] = { "ReloadPropagatedFrom", UNIT_PROPAGATES_RELOAD_TO },
+        [UNIT_PROPAGATES_STOP_TO] = { "PropagatesStopTo", UNIT_STOP_PROPAGATED_FROM },
+        [UNIT_STOP_PROPAGATED_FROM] = { "StopPropagatedFrom", UNIT_PROPAGATES_STOP_TO },
+};
+
+const char *unit_dependency_to_string(enum unit_dependency d)
+{
+        return (int) d >= 0 && d < _UNIT_DEPENDENCY_MAX ? dependency_table[d].name : NULL;
+}
+
+enum unit_dependency unit_dependency_inverse(enum unit_dependency d)
+{
+        return dependency_table[d].inverse;
+}
+
+static const char *const service_type_table[_SERVICE_TYPE_MAX] = {
+        [SERVICE_SIMPLE] = "simple", [SERVICE_EXEC] = "exec",   [SERVICE_FORKING] = "forking",
+        [SERVICE_ONESHOT] = "oneshot", [SERVICE_DBUS] = "dbus", [SERVICE_NOTIFY] = "notify",
+        [SERVICE_IDLE] = "idle",
+};
+DEFINE_TO_STRING(service_type_to_string, enum service_type, service_type_table)
+
+static const char *const service_restart_table[_SERVICE_RESTART_MAX] = {
+        [SERVICE_RESTART_NO] = "no",
+        [SERVICE_RESTART_ON_SUCCESS] = "on-success",
+        [SERVICE_RESTART_ON_FAILURE] = "on-failure",
+        [SERVICE_RESTART_ON_ABNORMAL] = "on-abnormal",
+        [SERVICE_RESTART_ON_WATCHDOG] = "on-watchdog",
+        [SERVICE_RESTART_ON_ABORT] = "on-abort",
+        [SERVICE_RESTART_ALWAYS] = "always",
+};
+DEFINE_TO_STRING(service_restart_to_string, enum service_restart, service_restart_table)
+
+static const char *const notify_access_table[_NOTIFY_ACCESS_MAX] = {
+        [NOTIFY_NONE] = "none", [NOTIFY_MAIN] = "main", [NOTIFY_EXEC] = "exec", [NOTIFY_ALL] = "all",
+};
+DEFINE_TO_STRING(notify_access_to_string, enum notify_access, notify_access_table)
+
+static const char *const kill_mode_table[_KILL_MODE_MAX] = {
+        [KILL_CONTROL_GROUP] = "control-group", [KILL_PROCESS] = "process",
+        [KILL_MIXED] = "mixed", [KILL_NONE] = "none",
+};
+DEFINE_TO_STRING(kill_mode_to_string, enum kill_mode, kill_mode_table)
+
+static const char *const exec_input_table[_EXEC_INPUT_MAX] = {
+        [EXEC_INPUT_NULL] = "null",         [EXEC_INPUT_TTY] = "tty",
+        [EXEC_INPUT_TTY_FORCE] = "tty-force", [EXEC_INPUT_TTY_FAIL] = "tty-fail",
+        [EXEC_INPUT_SOCKET] = "socket",     [EXEC_INPUT_NAMED_FD] = "fd",
+        [EXEC_INPUT_DATA] = "data",         [EXEC_INPUT_FILE] = "file",
+};
+DEFINE_TO_STRING(exec_input_to_string, enum exec_input, exec_input_table)
+
+static const char *const exec_output_table[_EXEC_OUTPUT_MAX] = {
+        [EXEC_OUTPUT_INHERIT] = "inherit",
+        [EXEC_OUTPUT_NULL] = "null",
+        [EXEC_OUTPUT_TTY] = "tty",
+        [EXEC_OUTPUT_KMSG] = "kmsg",
+        [EXEC_OUTPUT_KMSG_AND_CONSOLE] = "kmsg+console",
+        [EXEC_OUTPUT_JOURNAL] = "journal",
+        [EXEC_OUTPUT_JOURNAL_AND_CONSOLE] = "journal+console",
+        [EXEC_OUTPUT_SOCKET] = "socket",
+        [EXEC_OUTPUT_NAMED_FD] = "fd",
+        [EXEC_OUTPUT_FILE] = "file",
+        [EXEC_OUTPUT_FILE_APPEND] = "append",
+        [EXEC_OUTPUT_FILE_TRUNCATE] = "truncate",
+};
+DEFINE_TO_STRING(exec_output_to_string, enum exec_output, exec_output_table)
+
+static const char *const timeout_failure_mode_table[_TIMEOUT_FAILURE_MODE_MAX] = {
+        [TIMEOUT_TERMINATE] = "terminate", [TIMEOUT_ABORT] = "abort", [TIMEOUT_KILL] = "kill",
+};
+DEFINE_TO_STRING(timeout_failure_mode_to_string, enum timeout_failure_mode, timeout_failure_mode_table)
+
+static const char *const exit_type_table[_EXIT_TYPE_MAX] = {
+        [EXIT_TYPE_MAIN] = "main", [EXIT_TYPE_CGROUP] = "cgroup",
+};
+DEFINE_TO_STRING(exit_type_to_string, enum exit_type, exit_type_table)
+
+static const char *const emergency_action_table[_EMERGENCY_ACTION_MAX] = {
+        [EMERGENCY_ACTION_NONE] = "none",
+        [EMERGENCY_ACTION_REBOOT] = "reboot",
+        [EMERGENCY_ACTION_REBOOT_FORCE] = "reboot-force",
+        [EMERGENCY_ACTION_REBOOT_IMMEDIATE] = "reboot-immediate",
+        [EMERGENCY_ACTION_POWEROFF] = "poweroff",
+        [EMERGENCY_ACTION_POWEROFF_FORCE] = "poweroff-force",
+        [EMERGENCY_ACTION_POWEROFF_IMMEDIATE] = "poweroff-immediate",
+        [EMERGENCY_ACTION_EXIT] = "exit",
+        [EMERGENCY_ACTION_EXIT_FORCE] = "exit-force",
+        [EMERGENCY_ACTION_HALT] = "halt",
+        [EMERGENCY_ACTION_HALT_FORCE] = "halt-force",
+        [EMERGENCY_ACTION_HALT_IMMEDIATE] = "halt-immediate",
+};
+DEFINE_TO_STRING(emergency_action_to_string, enum emergency_action, emergency_action_table)
+
+static const char *const bind_ipv6_only_table[_BIND_IPV6_ONLY_MAX] = {
+        [BIND_IPV6_ONLY_DEFAULT] = "default", [BIND_IPV6_ONLY_BOTH] = "both",
+        [BIND_IPV6_ONLY_IPV6_ONLY] = "ipv6-only",
+};
+DEFINE_TO_STRING(bind_ipv6_only_to_string, enum bind_ipv6_only, bind_ipv6_only_table)
+
+static const char *const service_exec_table[_SERVICE_EXEC_MAX] = {
+        [SERVICE_EXEC_CONDITION] = "ExecCondition", [SERVICE_EXEC_START_PRE] = "ExecStartPre",
+        [SERVICE_EXEC_START] = "ExecStart",         [SERVICE_EXEC_START_POST] = "ExecStartPost",
+        [SERVICE_EXEC_RELOAD] = "ExecReload",       [SERVICE_EXEC_STOP] = "ExecStop",
+        [SERVICE_EXEC_STOP_POST] = "ExecStopPost",
+};
+DEFINE_TO_STRING(service_exec_to_string, enum service_exec, service_exec_table)
+
+static const char *const socket_exec_table[_SOCKET_EXEC_MAX] = {
+        [SOCKET_EXEC_START_PRE] = "ExecStartPre", [SOCKET_EXEC_START_POST] = "ExecStartPost",
+        [SOCKET_EXEC_STOP_PRE] = "ExecStopPre",   [SOCKET_EXEC_STOP_POST] = "ExecStopPost",
+};
+DEFINE_TO_STRING(socket_exec_to_string, enum socket_exec, socket_exec_table)
+
+/* ---- configuration defaults ---- */
+
+static void kill_context_init(struct kill_context *k)
+{
+        *k = (struct kill_context) {
+                .kill_mode = KILL_CONTROL_GROUP,
+                .kill_signal = SIGTERM,
+                .final_kill_signal = SIGKILL,
+                .watchdog_signal = SIGABRT,
+                .send_sigkill = true,
+        };
+}
+
+static void exec_context_init(struct exec_context *c)
+{
+        *c = (struct exec_context) {
+                .umask = 0022,
+                .std_input = EXEC_INPUT_NULL,
+                .std_output = EXEC_OUTPUT_INHERIT, /* the loader picks the default, as systemd does */
+                .std_error = EXEC_OUTPUT_INHERIT,
+                .ignore_sigpipe = true,
+                .runtime_directory_mode = 0755,
+                .state_directory_mode = 0755,
+                .cache_directory_mode = 0755,
+                .logs_directory_mode = 0755,
+                .configuration_directory_mode = 0755,
+        };
+}
+
+static void exec_context_free(struct exec_context *c)
+{
+        strv_free(c->environment);
+        strv_free(c->environment_files);
+        strv_free(c->pass_environment);
+        strv_free(c->unset_environment);
+        free(c->user);
+        free(c->group);
+        strv_free(c->supplementary_groups);
+        free(c->working_directory);
+        free(c->root_directory);
+        free(c->std_input_path);
+        free(c->std_output_path);
+        free(c->std_error_path);
+        for (size_t i = 0; i < ELEMENTSOF(c->rlimit); i++)
+                free(c->rlimit[i]);
+        free(c->tty_path);
+        free(c->syslog_identifier);
+        strv_free(c->runtime_directory);
+        strv_free(c->state_directory);
+        strv_free(c->cache_directory);
+        strv_free(c->logs_directory);
+        strv_free(c->configuration_directory);
+}
+
+#define DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)
+
+void unit_init_config(struct unit *u)
+{
+        u->default_dependencies = true;
+        u->start_limit_interval_usec = 10 * USEC_PER_SEC;
+        u->start_limit_burst = 5;
+        u->job_timeout_usec = USEC_INFINITY;
+        u->job_running_timeout_usec = USEC_INFINITY;
+        u->failure_action_exit_status = -1;
+        u->success_action_exit_status = -1;
+
+        if (u->type == UNIT_SERVICE) {
+                struct service_config *s = &u->service;
+                *s = (struct service_config) {
+                        .restart_usec = 100 * USEC_PER_MSEC,
+                        .timeout_start_usec = DEFAULT_TIMEOUT_USEC,
+                        .timeout_stop_usec = DEFAULT_TIMEOUT_USEC,
+                        .guess_main_pid = true,
+                };
+                kill_context_init(&s->kill);
+                exec_context_init(&s->exec_ctx);
+        } else if (u->type == UNIT_SOCKET) {
+                struct socket_config *s = &u->socket;
+                *s = (struct socket_config) {
+                        .max_connections = 64,
+                        .socket_mode = 0666,
+                        .directory_mode = 0755,
+                        .backlog = 4294967295u,
+                        .trigger_limit_interval_usec = USEC_INFINITY,
+                        .timeout_usec = DEFAULT_TIMEOUT_USEC,
+                };
+                kill_context_init(&s->kill);
+                exec_context_init(&s->exec_ctx);
+        }
+}
+
+static void conditions_free(struct unit_condition *c)
+{
+        while (c) {
+                struct unit_condition *next = c->next;
+                free(c->name);
+                free(c->parameter);
+                free(c);
+                c = next;
+        }
+}
+
+void unit_free_config(struct unit *u)
+{
+        free(u->description);
+        strv_free(u->documentation);
+        free(u->reboot_argument);
+        free(u->source_path);
+        conditions_free(u->conditions);
+        conditions_free(u->asserts);
+        strv_free(u->requires_mounts_for);
+        strv_free(u->install_wanted_by);
+        strv_free(u->install_required_by);
+        strv_free(u->install_alias);
+        strv_free(u->install_also);
+        free(u->default_instance);
+        u->description = u->reboot_argument = u->source_path = u->default_instance = NULL;
+        u->documentation = u->requires_mounts_for = NULL;
+        u->install_wanted_by = u->install_required_by = u->install_alias = u->install_also = NULL;
+        u->conditions = u->asserts = NULL;
+
+        if (u->type == UNIT_SERVICE) {
+                struct service_config *s = &u->service;
+                free(s->pid_file);
+                free(s->bus_name);
+                for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
+                        exec_command_free_list(s->exec[i]);
+                strv_free(s->sockets);
+                exec_context_free(&s->exec_ctx);
+                memset(s, 0, sizeof *s);
+        } else if (u->type == UNIT_SOCKET) {
+                struct socket_config *s = &u->socket;
+                listen_spec_free_list(s->listen);
+                free(s->service);
+                free(s->fd_name);
+                free(s->socket_user);
+                free(s->socket_group);
+                strv_free(s->symlinks);
+                for (int i = 0; i < _SOCKET_EXEC_MAX; i++)
+                        exec_command_free_list(s->exec[i]);
+                exec_context_free(&s->exec_ctx);
+                memset(s, 0, sizeof *s);
+        }
+}
+
+/* ---- the table ---- */
+
+void unit_table_init(struct unit_table *t)
+{
+        *t = (struct unit_table) { 0 };
+        hashmap_init(&t->by_name);
+}
+
+static void unit_free(struct unit *u)
+{
+        unit_free_config(u);
+        free(u->edges);
+        strv_free(u->names);
+        strv_free(u->dropin_paths);
+        free(u->fragment_path);
+        free(u->instance);
+        free(u->id);
+        free(u);
+}
+
+void unit_table_done(struct unit_table *t)
+{
+        for (size_t i = 0; i < t->n_units; i++)
+                unit_free(t->units[i]);
+        free(t->units);
+        hashmap_done(&t->by_name);
+        unit_table_init(t);
+}
+
+struct unit *unit_follow(struct unit *u)
+{
+        while (u && u->merged_into)
+                u = u->merged_into;
+        return u;
+}
+
+struct unit *unit_table_get(const struct unit_table *t, const char *name)
+{
+        return unit_follow(hashmap_get(&t->by_name, name));
+}
+
+int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
+{
+        struct unit *u = unit_table_get(t, name);
+        int r = -ENOMEM;
+
+        if (u) {
+                *ret = u;
+                return 0;
+        }
+        enum unit_type type = unit_name_to_type(name);
+        if (type == _UNIT_TYPE_INVALID || !unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+
+        if (t->n_units == t->cap_units) {
+                size_t cap = t->cap_units ? t->cap_units * 2 : 64;
+                struct unit **units = realloc(t->units, cap * sizeof *units);
+                if (!units)
+                        return -ENOMEM;
+                t->units = units;
+                t->cap_units = cap;
+        }
+        u = calloc(1, sizeof *u);
+        if (!u)
+                return -ENOMEM;
+        u->type = type;
+        u->load_state = UNIT_STUB;
+        u->id = strdup(name);
+        if (!u->id)
+                goto fail;
+        unit_init_config(u);
+        r = hashmap_put(&t->by_name, u->id, u);
+        if (r < 0)
+                goto fail;
+        t->units[t->n_units++] = u;
+        *ret = u;
+        return 0;
+fail:
+        free(u->id);
+        free(u);
+        return r;
+}
+
+static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *other)
+{
+        if (u->n_edges == u->cap_edges) {
+                uint32_t cap = u->cap_edges ? u->cap_edges * 2 : 4;
+                struct unit_edge *e = realloc(u->edges, cap * sizeof *e);
+                if (!e)
+                        return -ENOMEM;
+                u->edges = e;
+                u->cap_edges = cap;
+        }
+        u->edges[u->n_edges++] = (struct unit_edge) { other, (uint8_t) kind };
+        return 0;
+}
+
+int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *other)
+{
+        u = unit_follow(u);
+        other = unit_follow(other);
+        int r = edge_append(u, kind, other);
+        if (r < 0)
+                return r;
+        return edge_append(other, unit_dependency_inverse(kind), u);
+}
+
+int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
+{
+        int r;
+
+        if (alias == into)
+                return 0;
+        if (!strv_contains(into->names, alias->id)) {
+                r = strv_extend(&into->names, alias->id);
+                if (r < 0)
+                        return r;
+        }
+        for (uint32_t i = 0; i < alias->n_edges; i++) {
+                r = edge_append(into, alias->edges[i].kind, alias->edges[i].other);
+                if (r < 0)
+                        return r;
+        }
+        free(alias->edges);
+        alias->edges = NULL;
+        alias->n_edges = alias->cap_edges = 0;
+        alias->merged_into = into;
+        alias->load_state = UNIT_MERGED;
+        return hashmap_replace(&t->by_name, alias->id, into);
+}
+
+static int edge_compare(const void *a, const void *b)
+{
+        const struct unit_edge *x = a, *y = b;
+        if (x->kind != y->kind)
+                return x->kind < y->kind ? -1 : 1;
+        return strcmp(x->other->id, y->other->id);
+}
+
+int unit_table_finalize_edges(struct unit_table *t)
+{
+        for (size_t i = 0; i < t->n_units; i++) {
+                struct unit *u = t->units[i];
+                if (u->merged_into) {
+                        free(u->edges);
+                        u->edges = NULL;
+                        u->n_edges = u->cap_edges = 0;
+                        continue;
+                }
+                uint32_t n = 0;
+                for (uint32_t j = 0; j < u->n_edges; j++) {
+                        struct unit_edge e = u->edges[j];
+                        e.other = unit_follow(e.other);
+                        if (e.other != u)
+                                u->edges[n++] = e;
+                }
+                qsort(u->edges, n, sizeof *u->edges, edge_compare);
+                uint32_t m = 0;
+                for (uint32_t j = 0; j < n; j++)
+                        if (m == 0 || edge_compare(&u->edges[m - 1], &u->edges[j]) != 0)
+                                u->edges[m++] = u->edges[j];
+                u->n_edges = m;
+        }
+        return 0;
+}
+
+struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i)
+{
+        for (; *i < u->n_edges; (*i)++)
+                if (u->edges[*i].kind == kind)
+                        return u->edges[(*i)++].other;
+        return NULL;
+}

@@ -1,0 +1,424 @@
+/* The unit model: one struct unit per unit name the manager knows, its
+ * configuration as loaded from unit files, and its dependency edges.
+ *
+ * Ownership: the unit table and every unit in it belong to the thread that
+ * loads them (weftctl, or the scheduler thread in the daemon). The loaded
+ * configuration is immutable once loading finishes; a daemon-reload builds
+ * a new table. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "core/hashmap.h"
+#include "parse/exec_line.h"
+#include "parse/listen.h"
+#include "parse/unit_name.h"
+#include "parse/value.h"
+
+enum unit_load_state {
+        UNIT_STUB,        /* referenced, not loaded yet */
+        UNIT_LOADED,
+        UNIT_NOT_FOUND,
+        UNIT_BAD_SETTING, /* a setting makes the unit unusable */
+        UNIT_ERROR,       /* the file could not be read or lexed */
+        UNIT_MASKED,
+        UNIT_MERGED,      /* an alias: see merged_into */
+        _UNIT_LOAD_STATE_MAX,
+};
+const char *unit_load_state_to_string(enum unit_load_state s);
+
+/* Dependency kinds, each with its inverse (unit_dependency_inverse). */
+enum unit_dependency {
+        UNIT_REQUIRES,
+        UNIT_REQUISITE,
+        UNIT_WANTS,
+        UNIT_BINDS_TO,
+        UNIT_PART_OF,
+        UNIT_UPHOLDS,
+        UNIT_REQUIRED_BY,
+        UNIT_REQUISITE_OF,
+        UNIT_WANTED_BY,
+        UNIT_BOUND_BY,
+        UNIT_CONSISTS_OF,
+        UNIT_UPHELD_BY,
+        UNIT_CONFLICTS,
+        UNIT_CONFLICTED_BY,
+        UNIT_BEFORE,
+        UNIT_AFTER,
+        UNIT_ON_SUCCESS,
+        UNIT_ON_SUCCESS_OF,
+        UNIT_ON_FAILURE,
+        UNIT_ON_FAILURE_OF,
+        UNIT_TRIGGERS,
+        UNIT_TRIGGERED_BY,
+        UNIT_PROPAGATES_RELOAD_TO,
+        UNIT_RELOAD_PROPAGATED_FROM,
+        UNIT_PROPAGATES_STOP_TO,
+        UNIT_STOP_PROPAGATED_FROM,
+        _UNIT_DEPENDENCY_MAX,
+};
+const char *unit_dependency_to_string(enum unit_dependency d); /* "Requires" */
+enum unit_dependency unit_dependency_inverse(enum unit_dependency d);
+
+struct unit_edge {
+        struct unit *other;
+        uint8_t kind; /* enum unit_dependency */
+};
+
+enum service_type {
+        SERVICE_SIMPLE,
+        SERVICE_EXEC,
+        SERVICE_FORKING,
+        SERVICE_ONESHOT,
+        SERVICE_DBUS,
+        SERVICE_NOTIFY,
+        SERVICE_IDLE,
+        _SERVICE_TYPE_MAX,
+        _SERVICE_TYPE_INVALID = -1,
+};
+
+enum service_restart {
+        SERVICE_RESTART_NO,
+        SERVICE_RESTART_ON_SUCCESS,
+        SERVICE_RESTART_ON_FAILURE,
+        SERVICE_RESTART_ON_ABNORMAL,
+        SERVICE_RESTART_ON_WATCHDOG,
+        SERVICE_RESTART_ON_ABORT,
+        SERVICE_RESTART_ALWAYS,
+        _SERVICE_RESTART_MAX,
+};
+
+enum notify_access {
+        NOTIFY_NONE,
+        NOTIFY_MAIN,
+        NOTIFY_EXEC,
+        NOTIFY_ALL,
+        _NOTIFY_ACCESS_MAX,
+};
+
+enum kill_mode {
+        KILL_CONTROL_GROUP,
+        KILL_PROCESS,
+        KILL_MIXED,
+        KILL_NONE,
+        _KILL_MODE_MAX,
+};
+
+enum exec_input {
+        EXEC_INPUT_NULL,
+        EXEC_INPUT_TTY,
+        EXEC_INPUT_TTY_FORCE,
+        EXEC_INPUT_TTY_FAIL,
+        EXEC_INPUT_SOCKET,
+        EXEC_INPUT_NAMED_FD,
+        EXEC_INPUT_DATA,
+        EXEC_INPUT_FILE,
+        _EXEC_INPUT_MAX,
+};
+
+enum exec_output {
+        EXEC_OUTPUT_INHERIT,
+        EXEC_OUTPUT_NULL,
+        EXEC_OUTPUT_TTY,
+        EXEC_OUTPUT_KMSG,
+        EXEC_OUTPUT_KMSG_AND_CONSOLE,
+        EXEC_OUTPUT_JOURNAL,
+        EXEC_OUTPUT_JOURNAL_AND_CONSOLE,
+        EXEC_OUTPUT_SOCKET,
+        EXEC_OUTPUT_NAMED_FD,
+        EXEC_OUTPUT_FILE,
+        EXEC_OUTPUT_FILE_APPEND,
+        EXEC_OUTPUT_FILE_TRUNCATE,
+        _EXEC_OUTPUT_MAX,
+};
+
+enum timeout_failure_mode {
+        TIMEOUT_TERMINATE,
+        TIMEOUT_ABORT,
+        TIMEOUT_KILL,
+        _TIMEOUT_FAILURE_MODE_MAX,
+};
+
+enum exit_type {
+        EXIT_TYPE_MAIN,
+        EXIT_TYPE_CGROUP,
+        _EXIT_TYPE_MAX,
+};
+
+/* SuccessAction=, FailureAction=, StartLimitAction= */
+enum emergency_action {
+        EMERGENCY_ACTION_NONE,
+        EMERGENCY_ACTION_REBOOT,
+        EMERGENCY_ACTION_REBOOT_FORCE,
+        EMERGENCY_ACTION_REBOOT_IMMEDIATE,
+        EMERGENCY_ACTION_POWEROFF,
+        EMERGENCY_ACTION_POWEROFF_FORCE,
+        EMERGENCY_ACTION_POWEROFF_IMMEDIATE,
+        EMERGENCY_ACTION_EXIT,
+        EMERGENCY_ACTION_EXIT_FORCE,
+        EMERGENCY_ACTION_HALT,
+        EMERGENCY_ACTION_HALT_FORCE,
+        EMERGENCY_ACTION_HALT_IMMEDIATE,
+        _EMERGENCY_ACTION_MAX,
+};
+
+enum bind_ipv6_only {
+        BIND_IPV6_ONLY_DEFAULT,
+        BIND_IPV6_ONLY_BOTH,
+        BIND_IPV6_ONLY_IPV6_ONLY,
+        _BIND_IPV6_ONLY_MAX,
+};
+
+/* Condition*= and Assert*= settings, kept for evaluation at start time. */
+struct unit_condition {
+        char *name;      /* "ConditionPathExists" */
+        char *parameter; /* without the '!' and '|' prefixes */
+        bool trigger;    /* '|' */
+        bool negate;     /* '!' */
+        struct unit_condition *next;
+};
+
+struct kill_context {
+        enum kill_mode kill_mode;
+        int kill_signal;
+        int restart_kill_signal; /* 0: same as kill_signal */
+        int final_kill_signal;
+        int watchdog_signal;
+        bool send_sigkill;
+        bool send_sighup;
+};
+
+struct exec_context {
+        char **environment;       /* "K=V", later assignments already merged */
+        char **environment_files; /* "-/path" keeps its '-' */
+        char **pass_environment;
+        char **unset_environment;
+        char *user;
+        char *group;
+        char **supplementary_groups;
+        char *working_directory; /* "~" for home; NULL for "/" */
+        bool working_directory_missing_ok;
+        char *root_directory;
+        mode_t umask;
+        enum exec_input std_input;
+        enum exec_output std_output;
+        enum exec_output std_error;
+        char *std_input_path;   /* file: path, or fd: name */
+        char *std_output_path;
+        char *std_error_path;
+        struct rlimit *rlimit[RLIM_NLIMITS]; /* NULL: not set */
+        int nice;
+        bool nice_set;
+        int oom_score_adjust;
+        bool oom_score_adjust_set;
+        bool ignore_sigpipe;
+        char *tty_path;
+        char *syslog_identifier;
+        char **runtime_directory;
+        char **state_directory;
+        char **cache_directory;
+        char **logs_directory;
+        char **configuration_directory;
+        mode_t runtime_directory_mode;
+        mode_t state_directory_mode;
+        mode_t cache_directory_mode;
+        mode_t logs_directory_mode;
+        mode_t configuration_directory_mode;
+};
+
+enum service_exec {
+        SERVICE_EXEC_CONDITION,
+        SERVICE_EXEC_START_PRE,
+        SERVICE_EXEC_START,
+        SERVICE_EXEC_START_POST,
+        SERVICE_EXEC_RELOAD,
+        SERVICE_EXEC_STOP,
+        SERVICE_EXEC_STOP_POST,
+        _SERVICE_EXEC_MAX,
+};
+
+struct service_config {
+        enum service_type type;
+        bool type_set;
+        enum service_restart restart;
+        bool remain_after_exit;
+        bool guess_main_pid;
+        char *pid_file;
+        char *bus_name;
+        struct exec_command *exec[_SERVICE_EXEC_MAX];
+        uint64_t restart_usec;
+        uint64_t timeout_start_usec;
+        uint64_t timeout_stop_usec;
+        uint64_t timeout_abort_usec;
+        bool timeout_abort_set;
+        uint64_t runtime_max_usec;
+        uint64_t watchdog_usec;
+        enum timeout_failure_mode timeout_start_failure_mode;
+        enum timeout_failure_mode timeout_stop_failure_mode;
+        struct exit_status_set success_status;
+        struct exit_status_set restart_prevent_status;
+        struct exit_status_set restart_force_status;
+        enum notify_access notify_access;
+        bool notify_access_set;
+        unsigned fd_store_max;
+        enum exit_type exit_type;
+        char **sockets;
+        bool timeout_start_set;
+        struct kill_context kill;
+        struct exec_context exec_ctx;
+};
+
+enum socket_exec {
+        SOCKET_EXEC_START_PRE,
+        SOCKET_EXEC_START_POST,
+        SOCKET_EXEC_STOP_PRE,
+        SOCKET_EXEC_STOP_POST,
+        _SOCKET_EXEC_MAX,
+};
+
+struct socket_config {
+        struct listen_spec *listen; /* in configuration order */
+        bool accept;
+        unsigned max_connections;
+        unsigned max_connections_per_source;
+        char *service;              /* Service= */
+        char *fd_name;              /* FileDescriptorName=; NULL: the unit's id */
+        mode_t socket_mode;
+        mode_t directory_mode;
+        char *socket_user;
+        char *socket_group;
+        unsigned backlog;
+        enum bind_ipv6_only bind_ipv6_only;
+        bool reuse_port;
+        bool free_bind;
+        bool transparent;
+        bool broadcast;
+        bool remove_on_stop;
+        bool pass_credentials;
+        bool pass_security;
+        bool keep_alive;
+        bool no_delay;
+        bool writable;
+        bool flush_pending;
+        char **symlinks;
+        uint64_t trigger_limit_interval_usec; /* USEC_INFINITY: unset (default by Accept=) */
+        unsigned trigger_limit_burst;         /* 0: unset */
+        uint64_t receive_buffer;
+        uint64_t send_buffer;
+        uint64_t defer_accept_usec;
+        uint64_t timeout_usec;
+        struct exec_command *exec[_SOCKET_EXEC_MAX];
+        struct kill_context kill;
+        struct exec_context exec_ctx;
+};
+
+struct unit {
+        char *id;                 /* primary name */
+        char **names;             /* id and every alias (strv) */
+        enum unit_type type;
+        enum unit_load_state load_state;
+        int load_error;           /* negative errno when load_state is an error */
+        char *fragment_path;
+        char **dropin_paths;
+        char *instance;           /* for foo@bar.service, "bar" */
+        struct unit *merged_into; /* for UNIT_MERGED */
+
+        struct unit_edge *edges;
+        uint32_t n_edges;
+        uint32_t cap_edges;
+
+        /* [Unit] */
+        char *description;
+        char **documentation;
+        bool default_dependencies;
+        bool refuse_manual_start;
+        bool refuse_manual_stop;
+        bool allow_isolate;
+        bool stop_when_unneeded;
+        bool ignore_on_isolate;
+        uint64_t start_limit_interval_usec;
+        unsigned start_limit_burst;
+        uint64_t job_timeout_usec;
+        uint64_t job_running_timeout_usec;
+        enum emergency_action start_limit_action;
+        enum emergency_action failure_action;
+        enum emergency_action success_action;
+        enum emergency_action job_timeout_action;
+        int failure_action_exit_status;  /* -1: unset */
+        int success_action_exit_status;
+        char *reboot_argument;
+        char *source_path;
+        struct unit_condition *conditions;
+        struct unit_condition *asserts;
+        char **requires_mounts_for;
+
+        /* [Install], used only by enable/disable */
+        char **install_wanted_by;
+        char **install_required_by;
+        char **install_alias;
+        char **install_also;
+        char *default_instance;
+
+        union {
+                struct service_config service;
+                struct socket_config socket;
+        };
+};
+
+/* The set of units, keyed by every name of every unit. */
+struct unit_table {
+        struct hashmap by_name;
+        struct unit **units; /* every unit, in creation order (aliases included) */
+        size_t n_units;
+        size_t cap_units;
+};
+
+void unit_table_init(struct unit_table *t);
+void unit_table_done(struct unit_table *t); /* frees every unit */
+
+/* The unit named name, creating a stub if it is new (name must be valid).
+ * Follows merges, so the result is the unit the name stands for now. */
+int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret);
+/* NULL if unknown. Follows merges. */
+struct unit *unit_table_get(const struct unit_table *t, const char *name);
+
+/* Follow merged_into to the unit that holds the configuration. */
+struct unit *unit_follow(struct unit *u);
+
+/* Make alias (a stub whose file turned out to be a link to into's file) a
+ * name of into: its edges move to into and lookups of its name give into. */
+int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into);
+
+/* Add u -kind-> other and its inverse edge on other. Duplicates are allowed
+ * while loading and removed by unit_edges_finalize(). */
+int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *other);
+/* Resolve edges through merges, drop duplicates and self-edges, sort by
+ * kind. Run once after loading every unit. */
+int unit_table_finalize_edges(struct unit_table *t);
+
+/* Iterate the units of one kind of edge: for (size_t i = 0; (o = unit_next_dep(u, kind, &i)); ) */
+struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
+
+/* Defaults of a freshly created unit of the given type (also used before
+ * re-parsing). */
+void unit_init_config(struct unit *u);
+void unit_free_config(struct unit *u);
+
+/* String tables for the enums above (NULL / -1 when out of range). */
+const char *service_type_to_string(enum service_type t);
+const char *service_restart_to_string(enum service_restart r);
+const char *notify_access_to_string(enum notify_access n);
+const char *kill_mode_to_string(enum kill_mode k);
+const char *exec_input_to_string(enum exec_input i);
+const char *exec_output_to_string(enum exec_output o);
+const char *timeout_failure_mode_to_string(enum timeout_failure_mode m);
+const char *exit_type_to_string(enum exit_type t);
+const char *emergency_action_to_string(enum emergency_action a);
+const char *bind_ipv6_only_to_string(enum bind_ipv6_only b);
+const char *service_exec_to_string(enum service_exec e); /* "ExecStart" */
+const char *socket_exec_to_string(enum socket_exec e);
+
+/* Look s up in a string table of n entries; -1 when absent. */
+int string_table_lookup(const char *const *table, int n, const char *s);

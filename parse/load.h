@@ -1,0 +1,34 @@
+/* Loading units: for each unit name, find its file through the search-path
+ * index, lex the fragment and its drop-ins, apply every assignment through
+ * the directive table, add .wants/.requires, implicit and default
+ * dependencies, and check the result the way systemd does. A unit that
+ * cannot be loaded gets an error load state and a logged reason with
+ * file:line; it never stops other units from loading.
+ *
+ * Called by weftctl (verify, show) and by the daemon at boot. */
+#pragma once
+#include "core/unit.h"
+#include "parse/unit_path.h"
+
+struct load_context {
+        struct unit_table *table;
+        const struct unit_path_index *index;
+        const char *root;        /* for specifiers (%m, %H...); NULL is "/" */
+        unsigned n_warnings;     /* counted for `weftctl verify` */
+        unsigned n_errors;
+};
+
+/* Load one stub (no-op for a unit already loaded). Returns 0 when the unit
+ * loaded, or the negative errno of why it did not (also stored in
+ * u->load_error, with u->load_state saying which kind of failure). */
+int unit_load(struct load_context *ctx, struct unit *u);
+
+/* Load every stub in the table, including units that loading pulls in
+ * (dependencies, .wants entries, socket services), then add the
+ * dependencies that need both sides loaded and finalize the edges.
+ * Returns 0, or -ENOMEM. Per-unit failures are in each unit. */
+int unit_load_all(struct load_context *ctx);
+
+/* Parse one more file (fragment or drop-in) into u. Used by unit_load and by
+ * tests. Returns 0 or a negative errno for a fatal problem. */
+int unit_load_file(struct load_context *ctx, struct unit *u, const char *path);

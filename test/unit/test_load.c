@@ -1,0 +1,400 @@
+/* Tests for unit loading: directives applied through the table, drop-in
+ * resets, implicit and default dependencies, systemd's load-time checks,
+ * and that one broken unit never stops the others from loading. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/strv.h"
+#include "parse/load.h"
+#include "test/unit/test.h"
+
+struct fixture {
+        struct unit_table table;
+        struct unit_path_index *index;
+        struct load_context ctx;
+};
+
+static void load_dir(struct fixture *f, const char *dir, const char *const *names)
+{
+        char *dirs[] = { (char *) dir, NULL };
+        unit_table_init(&f->table);
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &f->index) == 0);
+        f->ctx = (struct load_context) { .table = &f->table, .index = f->index };
+        for (; *names; names++) {
+                struct unit *u;
+                CU_ASSERT_FATAL(unit_table_intern(&f->table, *names, &u) == 0);
+        }
+        log_set_level(LOG_LEVEL_ERROR - 1); /* quiet: tests look at counters and states */
+        CU_ASSERT_FATAL(unit_load_all(&f->ctx) == 0);
+        log_set_level(LOG_LEVEL_INFO);
+}
+
+static void done(struct fixture *f)
+{
+        unit_table_done(&f->table);
+        unit_path_index_free(f->index);
+}
+
+static struct unit *get(struct fixture *f, const char *name)
+{
+        struct unit *u = unit_table_get(&f->table, name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+        return u;
+}
+
+static bool has_dep(const struct unit *u, enum unit_dependency kind, const char *name)
+{
+        size_t i = 0;
+        struct unit *o;
+        while ((o = unit_next_dep(u, kind, &i)))
+                if (strcmp(o->id, name) == 0)
+                        return true;
+        return false;
+}
+
+static size_t count_exec(const struct exec_command *c)
+{
+        size_t n = 0;
+        for (; c; c = c->next)
+                n++;
+        return n;
+}
+
+static void test_dropin_empty_assignment_resets_exec_start(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/old one\n");
+        test_write_file(d, "a.service.d/override.conf", "[Service]\nExecStart=\nExecStart=/bin/new two\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        struct unit *u = get(&f, "a.service");
+        CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
+        CU_ASSERT_EQUAL(count_exec(u->service.exec[SERVICE_EXEC_START]), 1);
+        CU_ASSERT_STRING_EQUAL(u->service.exec[SERVICE_EXEC_START]->argv[1], "two");
+        CU_ASSERT_EQUAL(strv_length(u->dropin_paths), 1);
+        done(&f);
+}
+
+static void test_environment_later_assignment_wins(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\nEnvironment=A=1 \"B=two words\"\n");
+        test_write_file(d, "a.service.d/x.conf", "[Service]\nEnvironment=A=3\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        char **env = get(&f, "a.service")->service.exec_ctx.environment;
+        CU_ASSERT_EQUAL(strv_length(env), 2);
+        CU_ASSERT_TRUE(strv_contains(env, "A=3"));
+        CU_ASSERT_TRUE(strv_contains(env, "B=two words"));
+        done(&f);
+}
+
+static void test_service_gets_default_dependencies(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        struct unit *u = get(&f, "a.service");
+        CU_ASSERT_TRUE(has_dep(u, UNIT_REQUIRES, "sysinit.target"));
+        CU_ASSERT_TRUE(has_dep(u, UNIT_AFTER, "sysinit.target"));
+        CU_ASSERT_TRUE(has_dep(u, UNIT_AFTER, "basic.target"));
+        CU_ASSERT_FALSE(has_dep(u, UNIT_REQUIRES, "basic.target"));
+        CU_ASSERT_TRUE(has_dep(u, UNIT_CONFLICTS, "shutdown.target"));
+        CU_ASSERT_TRUE(has_dep(u, UNIT_BEFORE, "shutdown.target"));
+        CU_ASSERT_TRUE(has_dep(get(&f, "shutdown.target"), UNIT_CONFLICTED_BY, "a.service"));
+        done(&f);
+}
+
+static void test_default_dependencies_no_adds_nothing(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "a.service")->n_edges, 0);
+        done(&f);
+}
+
+static void test_socket_orders_before_and_triggers_its_service(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "echo.socket", "[Socket]\nListenStream=/run/echo.sock\n");
+        test_write_file(d, "echo.service", "[Service]\nExecStart=/bin/cat\n");
+        load_dir(&f, d, (const char *[]) { "echo.socket", NULL });
+        struct unit *s = get(&f, "echo.socket"), *svc = get(&f, "echo.service");
+        CU_ASSERT_EQUAL(svc->load_state, UNIT_LOADED);
+        CU_ASSERT_TRUE(has_dep(s, UNIT_BEFORE, "echo.service"));
+        CU_ASSERT_TRUE(has_dep(s, UNIT_TRIGGERS, "echo.service"));
+        CU_ASSERT_TRUE(has_dep(svc, UNIT_AFTER, "echo.socket"));
+        CU_ASSERT_TRUE(has_dep(svc, UNIT_TRIGGERED_BY, "echo.socket"));
+        CU_ASSERT_TRUE(has_dep(s, UNIT_BEFORE, "sockets.target"));
+        done(&f);
+}
+
+static void test_accepting_socket_triggers_nothing_at_load(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "echo.socket", "[Socket]\nListenStream=127.0.0.1:7777\nAccept=yes\n");
+        load_dir(&f, d, (const char *[]) { "echo.socket", NULL });
+        CU_ASSERT_EQUAL(get(&f, "echo.socket")->load_state, UNIT_LOADED);
+        CU_ASSERT_FALSE(has_dep(get(&f, "echo.socket"), UNIT_TRIGGERS, "echo.service"));
+        done(&f);
+}
+
+static void test_socket_without_listen_is_refused(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "x.socket", "[Socket]\nAccept=no\n");
+        load_dir(&f, d, (const char *[]) { "x.socket", NULL });
+        CU_ASSERT_EQUAL(get(&f, "x.socket")->load_state, UNIT_BAD_SETTING);
+        done(&f);
+}
+
+static void test_target_is_ordered_after_what_it_wants(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service b.service\n");
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "b.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "t.target", NULL });
+        struct unit *t = get(&f, "t.target");
+        CU_ASSERT_TRUE(has_dep(t, UNIT_AFTER, "a.service"));
+        CU_ASSERT_FALSE(has_dep(t, UNIT_AFTER, "b.service")); /* b opted out */
+        done(&f);
+}
+
+static void test_target_ordering_never_contradicts_before(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service\nBefore=a.service\n");
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "t.target", NULL });
+        CU_ASSERT_FALSE(has_dep(get(&f, "t.target"), UNIT_AFTER, "a.service"));
+        done(&f);
+}
+
+static void test_type_defaults_follow_exec_start(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "s.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "o.service", "[Service]\nExecStop=/bin/true\nRemainAfterExit=yes\n");
+        load_dir(&f, d, (const char *[]) { "s.service", "o.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "s.service")->service.type, SERVICE_SIMPLE);
+        CU_ASSERT_EQUAL(get(&f, "s.service")->service.timeout_start_usec, 90 * USEC_PER_SEC);
+        CU_ASSERT_EQUAL(get(&f, "o.service")->service.type, SERVICE_ONESHOT);
+        CU_ASSERT_EQUAL(get(&f, "o.service")->service.timeout_start_usec, USEC_INFINITY);
+        done(&f);
+}
+
+static void test_oneshot_keeps_an_explicit_start_timeout(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "o.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nTimeoutStartSec=5s\n");
+        load_dir(&f, d, (const char *[]) { "o.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "o.service")->service.timeout_start_usec, 5 * USEC_PER_SEC);
+        done(&f);
+}
+
+static void test_notify_type_forces_notify_access_main(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "n.service", "[Service]\nType=notify\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "n.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "n.service")->service.notify_access, NOTIFY_MAIN);
+        done(&f);
+}
+
+static void test_bad_unit_fails_alone(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "bad.service", "[Service]\nExecStart=relative/path\n");
+        test_write_file(d, "oneshot-always.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nRestart=always\n");
+        test_write_file(d, "two-starts.service", "[Service]\nExecStart=/bin/true\nExecStart=/bin/false\n");
+        test_write_file(d, "good.service", "[Unit]\nWants=bad.service\n[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "good.service", "oneshot-always.service", "two-starts.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "bad.service")->load_state, UNIT_BAD_SETTING);
+        CU_ASSERT_EQUAL(get(&f, "oneshot-always.service")->load_state, UNIT_BAD_SETTING);
+        CU_ASSERT_EQUAL(get(&f, "two-starts.service")->load_state, UNIT_BAD_SETTING);
+        CU_ASSERT_EQUAL(get(&f, "good.service")->load_state, UNIT_LOADED);
+        CU_ASSERT(f.ctx.n_errors >= 3);
+        done(&f);
+}
+
+static void test_binary_garbage_fails_that_unit_only(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        char path[512];
+        snprintf(path, sizeof path, "%s/garbage.service", d);
+        FILE *fp = fopen(path, "w");
+        CU_ASSERT_FATAL(fp != NULL);
+        for (int i = 0; i < 4096; i++)
+                fputc((i * 7919) & 0xff, fp);
+        fclose(fp);
+        test_write_file(d, "good.service", "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "garbage.service", "good.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "garbage.service")->load_state, UNIT_ERROR);
+        CU_ASSERT_EQUAL(get(&f, "good.service")->load_state, UNIT_LOADED);
+        done(&f);
+}
+
+static void test_unknown_keys_warn_and_x_keys_are_silent(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service",
+                        "[Unit]\nBogus=1\nX-Custom=2\n[X-Vendor]\nAnything=3\n[Weird]\nKey=4\n"
+                        "[Service]\nExecStart=/bin/true\nProtectSystem=strict\nRestart=sometimes\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "a.service")->load_state, UNIT_LOADED);
+        /* Bogus=, [Weird] and Restart=sometimes; not X-*, not ProtectSystem= (a systemd directive). */
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 3);
+        CU_ASSERT_EQUAL(get(&f, "a.service")->service.restart, SERVICE_RESTART_NO);
+        done(&f);
+}
+
+static void test_template_instance_expands_specifiers(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "w@.service", "[Unit]\nDescription=Worker %i of %p\nAfter=db@%i.service\n"
+                                         "[Service]\nExecStart=/bin/echo %n %I\n");
+        load_dir(&f, d, (const char *[]) { "w@a\\x2db.service", NULL });
+        struct unit *u = get(&f, "w@a\\x2db.service");
+        CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
+        CU_ASSERT_STRING_EQUAL(u->description, "Worker a\\x2db of w");
+        CU_ASSERT_STRING_EQUAL(u->service.exec[SERVICE_EXEC_START]->argv[1], "w@a\\x2db.service");
+        CU_ASSERT_STRING_EQUAL(u->service.exec[SERVICE_EXEC_START]->argv[2], "a-b");
+        CU_ASSERT_TRUE(has_dep(u, UNIT_AFTER, "db@a\\x2db.service"));
+        done(&f);
+}
+
+static void test_alias_merges_into_its_target(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        char from[512], to[512];
+        test_write_file(d, "real.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "user.service", "[Unit]\nWants=nick.service\n[Service]\nExecStart=/bin/true\n");
+        snprintf(to, sizeof to, "%s/real.service", d);
+        snprintf(from, sizeof from, "%s/nick.service", d);
+        CU_ASSERT_FATAL(symlink(to, from) == 0);
+        load_dir(&f, d, (const char *[]) { "user.service", NULL });
+        struct unit *nick = get(&f, "nick.service");
+        CU_ASSERT_STRING_EQUAL(nick->id, "real.service");
+        CU_ASSERT_TRUE(strv_contains(nick->names, "nick.service"));
+        CU_ASSERT_TRUE(has_dep(get(&f, "user.service"), UNIT_WANTS, "real.service"));
+        CU_ASSERT_TRUE(has_dep(nick, UNIT_WANTED_BY, "user.service"));
+        done(&f);
+}
+
+static void test_masked_unit_loads_as_masked(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        char from[512];
+        snprintf(from, sizeof from, "%s/m.service", d);
+        CU_ASSERT_FATAL(symlink("/dev/null", from) == 0);
+        test_write_file(d, "e.service", "");
+        load_dir(&f, d, (const char *[]) { "m.service", "e.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "m.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_EQUAL(get(&f, "e.service")->load_state, UNIT_MASKED);
+        done(&f);
+}
+
+static void test_wants_directory_adds_wants(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        char from[512];
+        test_write_file(d, "t.target", "[Unit]\nDescription=t\n");
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "t.target.wants/.keep", "");
+        snprintf(from, sizeof from, "%s/t.target.wants/a.service", d);
+        CU_ASSERT_FATAL(symlink("../a.service", from) == 0);
+        load_dir(&f, d, (const char *[]) { "t.target", NULL });
+        CU_ASSERT_TRUE(has_dep(get(&f, "t.target"), UNIT_WANTS, "a.service"));
+        CU_ASSERT_EQUAL(get(&f, "a.service")->load_state, UNIT_LOADED);
+        done(&f);
+}
+
+static void test_missing_dependency_is_not_found(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Unit]\nWants=nope.service\nAfter=local-fs.target -.mount\n"
+                                        "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "a.service")->load_state, UNIT_LOADED);
+        CU_ASSERT_EQUAL(get(&f, "nope.service")->load_state, UNIT_NOT_FOUND);
+        CU_ASSERT_EQUAL(get(&f, "-.mount")->load_state, UNIT_NOT_FOUND);
+        done(&f);
+}
+
+static void test_sockets_setting_wants_and_orders_after(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\nSockets=x.socket\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        CU_ASSERT_TRUE(has_dep(get(&f, "a.service"), UNIT_WANTS, "x.socket"));
+        CU_ASSERT_TRUE(has_dep(get(&f, "a.service"), UNIT_AFTER, "x.socket"));
+        done(&f);
+}
+
+static void test_dependency_lists_are_deduplicated(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Unit]\nAfter=b.service b.service\nAfter=b.service a.service\n"
+                                        "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        struct unit *u = get(&f, "a.service");
+        size_t i = 0, n = 0;
+        while (unit_next_dep(u, UNIT_AFTER, &i))
+                n++;
+        CU_ASSERT_EQUAL(n, 3); /* b, basic.target, sysinit.target, and no self-edge */
+        CU_ASSERT_FALSE(has_dep(u, UNIT_AFTER, "a.service"));
+        done(&f);
+}
+
+static const struct test_case tests[] = {
+        { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
+        { "environment_later_assignment_wins", test_environment_later_assignment_wins },
+        { "service_gets_default_dependencies", test_service_gets_default_dependencies },
+        { "default_dependencies_no_adds_nothing", test_default_dependencies_no_adds_nothing },
+        { "socket_orders_before_and_triggers_its_service", test_socket_orders_before_and_triggers_its_service },
+        { "accepting_socket_triggers_nothing_at_load", test_accepting_socket_triggers_nothing_at_load },
+        { "socket_without_listen_is_refused", test_socket_without_listen_is_refused },
+        { "target_is_ordered_after_what_it_wants", test_target_is_ordered_after_what_it_wants },
+        { "target_ordering_never_contradicts_before", test_target_ordering_never_contradicts_before },
+        { "type_defaults_follow_exec_start", test_type_defaults_follow_exec_start },
+        { "oneshot_keeps_an_explicit_start_timeout", test_oneshot_keeps_an_explicit_start_timeout },
+        { "notify_type_forces_notify_access_main", test_notify_type_forces_notify_access_main },
+        { "bad_unit_fails_alone", test_bad_unit_fails_alone },
+        { "binary_garbage_fails_that_unit_only", test_binary_garbage_fails_that_unit_only },
+        { "unknown_keys_warn_and_x_keys_are_silent", test_unknown_keys_warn_and_x_keys_are_silent },
+        { "template_instance_expands_specifiers", test_template_instance_expands_specifiers },
+        { "alias_merges_into_its_target", test_alias_merges_into_its_target },
+        { "masked_unit_loads_as_masked", test_masked_unit_loads_as_masked },
+        { "wants_directory_adds_wants", test_wants_directory_adds_wants },
+        { "missing_dependency_is_not_found", test_missing_dependency_is_not_found },
+        { "sockets_setting_wants_and_orders_after", test_sockets_setting_wants_and_orders_after },
+        { "dependency_lists_are_deduplicated", test_dependency_lists_are_deduplicated },
+        { 0 },
+};
+TEST_SUITE("load", tests);
