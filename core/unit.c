@@ -221,8 +221,7 @@ static void exec_context_free(struct exec_context *c)
         free(c->std_input_path);
         free(c->std_output_path);
         free(c->std_error_path);
-        for (size_t i = 0; i < ELEMENTSOF(c->rlimit); i++)
-                free(c->rlimit[i]);
+        free(c->rlimit);
         free(c->tty_path);
         free(c->syslog_identifier);
         strv_free(c->runtime_directory);
@@ -243,9 +242,14 @@ void unit_init_config(struct unit *u)
         u->job_running_timeout_usec = USEC_INFINITY;
         u->failure_action_exit_status = -1;
         u->success_action_exit_status = -1;
+}
 
+int unit_alloc_config(struct unit *u)
+{
         if (u->type == UNIT_SERVICE) {
-                struct service_config *s = &u->service;
+                struct service_config *s = malloc(sizeof *s);
+                if (!s)
+                        return -ENOMEM;
                 *s = (struct service_config) {
                         .restart_usec = 100 * USEC_PER_MSEC,
                         .timeout_start_usec = DEFAULT_TIMEOUT_USEC,
@@ -254,8 +258,11 @@ void unit_init_config(struct unit *u)
                 };
                 kill_context_init(&s->kill);
                 exec_context_init(&s->exec_ctx);
+                u->service = s;
         } else if (u->type == UNIT_SOCKET) {
-                struct socket_config *s = &u->socket;
+                struct socket_config *s = malloc(sizeof *s);
+                if (!s)
+                        return -ENOMEM;
                 *s = (struct socket_config) {
                         .max_connections = 64,
                         .socket_mode = 0666,
@@ -266,7 +273,9 @@ void unit_init_config(struct unit *u)
                 };
                 kill_context_init(&s->kill);
                 exec_context_init(&s->exec_ctx);
+                u->socket = s;
         }
+        return 0;
 }
 
 static void conditions_free(struct unit_condition *c)
@@ -299,17 +308,18 @@ void unit_free_config(struct unit *u)
         u->install_wanted_by = u->install_required_by = u->install_alias = u->install_also = NULL;
         u->conditions = u->asserts = NULL;
 
+        if (!u->config)
+                return;
         if (u->type == UNIT_SERVICE) {
-                struct service_config *s = &u->service;
+                struct service_config *s = u->service;
                 free(s->pid_file);
                 free(s->bus_name);
                 for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
                         exec_command_free_list(s->exec[i]);
                 strv_free(s->sockets);
                 exec_context_free(&s->exec_ctx);
-                memset(s, 0, sizeof *s);
         } else if (u->type == UNIT_SOCKET) {
-                struct socket_config *s = &u->socket;
+                struct socket_config *s = u->socket;
                 listen_spec_free_list(s->listen);
                 free(s->service);
                 free(s->fd_name);
@@ -319,8 +329,9 @@ void unit_free_config(struct unit *u)
                 for (int i = 0; i < _SOCKET_EXEC_MAX; i++)
                         exec_command_free_list(s->exec[i]);
                 exec_context_free(&s->exec_ctx);
-                memset(s, 0, sizeof *s);
         }
+        free(u->config);
+        u->config = NULL;
 }
 
 /* ---- the table ---- */

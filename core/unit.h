@@ -208,7 +208,8 @@ struct exec_context {
         char *std_input_path;   /* file: path, or fd: name */
         char *std_output_path;
         char *std_error_path;
-        struct rlimit *rlimit[RLIM_NLIMITS]; /* NULL: not set */
+        struct rlimit *rlimit; /* RLIM_NLIMITS entries, allocated on first Limit*=; NULL: none set */
+        uint32_t rlimit_set;   /* bit per resource that a Limit*= set */
         int nice;
         bool nice_set;
         int oom_score_adjust;
@@ -361,9 +362,12 @@ struct unit {
         char **install_also;
         char *default_instance;
 
+        /* Type-specific configuration, allocated when the unit loads (a
+         * stub carries none), so a referenced-but-absent unit stays small. */
         union {
-                struct service_config service;
-                struct socket_config socket;
+                struct service_config *service;
+                struct socket_config *socket;
+                void *config;
         };
 };
 
@@ -401,9 +405,11 @@ int unit_table_finalize_edges(struct unit_table *t);
 /* Iterate the units of one kind of edge: for (size_t i = 0; (o = unit_next_dep(u, kind, &i)); ) */
 struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
 
-/* Defaults of a freshly created unit of the given type (also used before
- * re-parsing). */
+/* [Unit] defaults of a freshly created unit. */
 void unit_init_config(struct unit *u);
+/* Allocate the type-specific configuration with its defaults (before the
+ * unit's files are parsed). */
+int unit_alloc_config(struct unit *u);
 void unit_free_config(struct unit *u);
 
 /* String tables for the enums above (NULL / -1 when out of range). */

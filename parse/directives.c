@@ -167,13 +167,13 @@ static int parse_timeout(const struct directive_ctx *ctx, const char *value, voi
                 usec = USEC_INFINITY; /* systemd: 0 disables the timeout */
         *(uint64_t *) dest = usec;
         if (arg)
-                ctx->unit->service.timeout_start_set = true;
+                ctx->unit->service->timeout_start_set = true;
         return 0;
 }
 
 static int parse_timeout_both(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct service_config *s = &ctx->unit->service;
+        struct service_config *s = ctx->unit->service;
         int r = parse_timeout(ctx, value, &s->timeout_start_usec, 1);
         if (r == 0)
                 s->timeout_stop_usec = s->timeout_start_usec;
@@ -182,7 +182,7 @@ static int parse_timeout_both(const struct directive_ctx *ctx, const char *value
 
 static int parse_timeout_abort(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct service_config *s = &ctx->unit->service;
+        struct service_config *s = ctx->unit->service;
         if (!*value) {
                 s->timeout_abort_set = false;
                 return 0;
@@ -290,9 +290,9 @@ static int parse_enum(const struct directive_ctx *ctx, const char *value, void *
                 if (s && strcmp(s, value) == 0) {
                         *(int *) dest = i;
                         if (arg == E_TYPE)
-                                ctx->unit->service.type_set = true;
+                                ctx->unit->service->type_set = true;
                         else if (arg == E_NOTIFY)
-                                ctx->unit->service.notify_access_set = true;
+                                ctx->unit->service->notify_access_set = true;
                         return 0;
                 }
         }
@@ -490,9 +490,10 @@ static int parse_rlimit_field(const struct directive_ctx *ctx, const char *value
         struct rlimit rl;
         if (parse_rlimit(arg, value, &rl) < 0)
                 return warn_value(ctx, value);
-        if (!c->rlimit[arg] && !(c->rlimit[arg] = malloc(sizeof rl)))
+        if (!c->rlimit && !(c->rlimit = calloc(RLIM_NLIMITS, sizeof rl)))
                 return -ENOMEM;
-        *c->rlimit[arg] = rl;
+        c->rlimit[arg] = rl;
+        c->rlimit_set |= 1u << arg;
         return 0;
 }
 
@@ -929,16 +930,16 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                 base = (char *) u;
                 break;
         case BASE_SERVICE:
-                base = (char *) &u->service;
+                base = (char *) u->service;
                 break;
         case BASE_SOCKET:
-                base = (char *) &u->socket;
+                base = (char *) u->socket;
                 break;
         case BASE_EXEC:
-                base = section == SEC_SERVICE ? (char *) &u->service.exec_ctx : (char *) &u->socket.exec_ctx;
+                base = section == SEC_SERVICE ? (char *) &u->service->exec_ctx : (char *) &u->socket->exec_ctx;
                 break;
         case BASE_KILL:
-                base = section == SEC_SERVICE ? (char *) &u->service.kill : (char *) &u->socket.kill;
+                base = section == SEC_SERVICE ? (char *) &u->service->kill : (char *) &u->socket->kill;
                 break;
         default:
                 return NULL;

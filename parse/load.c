@@ -92,7 +92,7 @@ static int fail(struct load_context *ctx, struct unit *u, enum unit_load_state s
 /* systemd's service_add_extras and service_verify. */
 static int service_finish(struct load_context *ctx, struct unit *u)
 {
-        struct service_config *s = &u->service;
+        struct service_config *s = u->service;
         struct exec_context *ec = &s->exec_ctx;
         const struct exec_command *start = s->exec[SERVICE_EXEC_START];
         int r;
@@ -154,7 +154,7 @@ static int service_finish(struct load_context *ctx, struct unit *u)
  * .service (a template for Accept=yes). */
 static int socket_service_name(const struct unit *u, char **ret)
 {
-        const struct socket_config *s = &u->socket;
+        const struct socket_config *s = u->socket;
         if (s->service)
                 return (*ret = strdup(s->service)) ? 0 : -ENOMEM;
         size_t n = strlen(u->id) - strlen(".socket");
@@ -181,7 +181,7 @@ static bool listen_accepts(const struct listen_spec *l)
 /* systemd's socket_add_extras and socket_verify. */
 static int socket_finish(struct load_context *ctx, struct unit *u)
 {
-        struct socket_config *s = &u->socket;
+        struct socket_config *s = u->socket;
         int r;
 
         if (!s->listen)
@@ -308,6 +308,9 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
 
         u->dropin_paths = l->dropins;
         l->dropins = NULL;
+        r = unit_alloc_config(u);
+        if (r < 0)
+                return r;
         r = unit_load_file(ctx, u, u->fragment_path);
         STRV_FOREACH(d, u->dropin_paths)
                 if (r >= 0)

@@ -73,8 +73,8 @@ static void test_dropin_empty_assignment_resets_exec_start(void)
         load_dir(&f, d, (const char *[]) { "a.service", NULL });
         struct unit *u = get(&f, "a.service");
         CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
-        CU_ASSERT_EQUAL(count_exec(u->service.exec[SERVICE_EXEC_START]), 1);
-        CU_ASSERT_STRING_EQUAL(u->service.exec[SERVICE_EXEC_START]->argv[1], "two");
+        CU_ASSERT_EQUAL(count_exec(u->service->exec[SERVICE_EXEC_START]), 1);
+        CU_ASSERT_STRING_EQUAL(u->service->exec[SERVICE_EXEC_START]->argv[1], "two");
         CU_ASSERT_EQUAL(strv_length(u->dropin_paths), 1);
         done(&f);
 }
@@ -86,7 +86,7 @@ static void test_environment_later_assignment_wins(void)
         test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\nEnvironment=A=1 \"B=two words\"\n");
         test_write_file(d, "a.service.d/x.conf", "[Service]\nEnvironment=A=3\n");
         load_dir(&f, d, (const char *[]) { "a.service", NULL });
-        char **env = get(&f, "a.service")->service.exec_ctx.environment;
+        char **env = get(&f, "a.service")->service->exec_ctx.environment;
         CU_ASSERT_EQUAL(strv_length(env), 2);
         CU_ASSERT_TRUE(strv_contains(env, "A=3"));
         CU_ASSERT_TRUE(strv_contains(env, "B=two words"));
@@ -190,10 +190,10 @@ static void test_type_defaults_follow_exec_start(void)
         test_write_file(d, "s.service", "[Service]\nExecStart=/bin/true\n");
         test_write_file(d, "o.service", "[Service]\nExecStop=/bin/true\nRemainAfterExit=yes\n");
         load_dir(&f, d, (const char *[]) { "s.service", "o.service", NULL });
-        CU_ASSERT_EQUAL(get(&f, "s.service")->service.type, SERVICE_SIMPLE);
-        CU_ASSERT_EQUAL(get(&f, "s.service")->service.timeout_start_usec, 90 * USEC_PER_SEC);
-        CU_ASSERT_EQUAL(get(&f, "o.service")->service.type, SERVICE_ONESHOT);
-        CU_ASSERT_EQUAL(get(&f, "o.service")->service.timeout_start_usec, USEC_INFINITY);
+        CU_ASSERT_EQUAL(get(&f, "s.service")->service->type, SERVICE_SIMPLE);
+        CU_ASSERT_EQUAL(get(&f, "s.service")->service->timeout_start_usec, 90 * USEC_PER_SEC);
+        CU_ASSERT_EQUAL(get(&f, "o.service")->service->type, SERVICE_ONESHOT);
+        CU_ASSERT_EQUAL(get(&f, "o.service")->service->timeout_start_usec, USEC_INFINITY);
         done(&f);
 }
 
@@ -203,7 +203,7 @@ static void test_oneshot_keeps_an_explicit_start_timeout(void)
         const char *d = test_tmpdir();
         test_write_file(d, "o.service", "[Service]\nType=oneshot\nExecStart=/bin/true\nTimeoutStartSec=5s\n");
         load_dir(&f, d, (const char *[]) { "o.service", NULL });
-        CU_ASSERT_EQUAL(get(&f, "o.service")->service.timeout_start_usec, 5 * USEC_PER_SEC);
+        CU_ASSERT_EQUAL(get(&f, "o.service")->service->timeout_start_usec, 5 * USEC_PER_SEC);
         done(&f);
 }
 
@@ -213,7 +213,7 @@ static void test_notify_type_forces_notify_access_main(void)
         const char *d = test_tmpdir();
         test_write_file(d, "n.service", "[Service]\nType=notify\nExecStart=/bin/true\n");
         load_dir(&f, d, (const char *[]) { "n.service", NULL });
-        CU_ASSERT_EQUAL(get(&f, "n.service")->service.notify_access, NOTIFY_MAIN);
+        CU_ASSERT_EQUAL(get(&f, "n.service")->service->notify_access, NOTIFY_MAIN);
         done(&f);
 }
 
@@ -263,7 +263,7 @@ static void test_unknown_keys_warn_and_x_keys_are_silent(void)
         CU_ASSERT_EQUAL(get(&f, "a.service")->load_state, UNIT_LOADED);
         /* Bogus=, [Weird] and Restart=sometimes; not X-*, not ProtectSystem= (a systemd directive). */
         CU_ASSERT_EQUAL(f.ctx.n_warnings, 3);
-        CU_ASSERT_EQUAL(get(&f, "a.service")->service.restart, SERVICE_RESTART_NO);
+        CU_ASSERT_EQUAL(get(&f, "a.service")->service->restart, SERVICE_RESTART_NO);
         done(&f);
 }
 
@@ -277,8 +277,8 @@ static void test_template_instance_expands_specifiers(void)
         struct unit *u = get(&f, "w@a\\x2db.service");
         CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
         CU_ASSERT_STRING_EQUAL(u->description, "Worker a\\x2db of w");
-        CU_ASSERT_STRING_EQUAL(u->service.exec[SERVICE_EXEC_START]->argv[1], "w@a\\x2db.service");
-        CU_ASSERT_STRING_EQUAL(u->service.exec[SERVICE_EXEC_START]->argv[2], "a-b");
+        CU_ASSERT_STRING_EQUAL(u->service->exec[SERVICE_EXEC_START]->argv[1], "w@a\\x2db.service");
+        CU_ASSERT_STRING_EQUAL(u->service->exec[SERVICE_EXEC_START]->argv[2], "a-b");
         CU_ASSERT_TRUE(has_dep(u, UNIT_AFTER, "db@a\\x2db.service"));
         done(&f);
 }
