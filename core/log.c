@@ -74,17 +74,38 @@ int log_full(enum log_level level, int err, const char *fmt, ...)
         return err_result(err);
 }
 
+static void vlog_syntax(const char *file, unsigned line, unsigned column, const char *fmt, va_list ap)
+{
+        char prefix[1024];
+        if (!file)
+                file = "(unknown)";
+        if (line > 0 && column > 0)
+                snprintf(prefix, sizeof prefix, "%s:%u:%u: ", file, line, column);
+        else if (line > 0)
+                snprintf(prefix, sizeof prefix, "%s:%u: ", file, line);
+        else
+                snprintf(prefix, sizeof prefix, "%s: ", file);
+        emit(prefix, fmt, ap);
+}
+
 int log_syntax(enum log_level level, int err, const char *file, unsigned line, const char *fmt, ...)
 {
         if (level <= max_level) {
-                char prefix[1024];
-                if (line > 0)
-                        snprintf(prefix, sizeof prefix, "%s:%u: ", file ? file : "(unknown)", line);
-                else
-                        snprintf(prefix, sizeof prefix, "%s: ", file ? file : "(unknown)");
                 va_list ap;
                 va_start(ap, fmt);
-                emit(prefix, fmt, ap);
+                vlog_syntax(file, line, 0, fmt, ap);
+                va_end(ap);
+        }
+        return err_result(err);
+}
+
+int log_syntax_at(enum log_level level, int err, const char *file, unsigned line, unsigned column,
+                  const char *fmt, ...)
+{
+        if (level <= max_level) {
+                va_list ap;
+                va_start(ap, fmt);
+                vlog_syntax(file, line, column, fmt, ap);
                 va_end(ap);
         }
         return err_result(err);

@@ -30,6 +30,9 @@ int log_full(enum log_level level, int err, const char *fmt, ...) __attribute__(
 /* A diagnostic about a place in a file: "file:line: message". line 0 omits it. */
 int log_syntax(enum log_level level, int err, const char *file, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+/* The same with a column: "file:line:column: message" (column 0 omits it). */
+int log_syntax_at(enum log_level level, int err, const char *file, unsigned line, unsigned column,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 #define log_error(...)   log_full(LOG_LEVEL_ERROR, 0, __VA_ARGS__)
 #define log_warning(...) log_full(LOG_LEVEL_WARNING, 0, __VA_ARGS__)

@@ -9,7 +9,14 @@
  *   timeouts: { start: 90s, stop: 90s }
  *
  * Every key has a default. An unknown key, a wrong YAML shape or a bad value
- * is an error naming file:line:column (1-based), logged once and returned. */
+ * is an error naming file:line:column (1-based), logged once and returned.
+ *
+ * Also errors: a duplicate key, a second YAML document, an empty unit_paths
+ * list, a relative path, a default_target not ending in ".target", a value
+ * holding a NUL byte. An empty or comments-only document sets nothing.
+ * Values are read as text, so `workers: "8"` is 8 and `console: off` false
+ * (parse_boolean); time spans as systemd reads them, bare numbers in seconds
+ * (parse_timespan). Called by the main thread only, before other threads. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,4 +41,7 @@ void config_done(struct weft_config *c);
 /* Apply a YAML document on top of c (keys not given keep their values).
  * name is used in diagnostics. On error c is left unchanged. */
 int config_load_string(struct weft_config *c, const char *name, const char *text, size_t len);
+/* Reads path whole (at most 1 MiB) and loads it as above. A missing file is
+ * -ENOENT with nothing logged, so a caller can treat an optional file as
+ * "all defaults" and log itself when the file was asked for. */
 int config_load_file(struct weft_config *c, const char *path);
