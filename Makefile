@@ -68,7 +68,13 @@ build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC)
 	clang $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $^ $(LDLIBS)
 fuzz: $(FUZZ_BIN)
 
-bench: $(WEFTCTL)
+$(BUILD)/loadbench: bench/loadbench.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/maxrss: bench/maxrss.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+bench: $(WEFTCTL) $(BUILD)/loadbench $(BUILD)/maxrss
 	BUILD=$(BUILD) bench/load-bench.sh
 
 install: $(WEFTCTL)
@@ -78,4 +84,4 @@ install: $(WEFTCTL)
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/loadbench.d $(BUILD)/maxrss.d

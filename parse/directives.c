@@ -285,18 +285,29 @@ enum { E_TYPE, E_RESTART, E_NOTIFY, E_KILL_MODE, E_TIMEOUT_MODE, E_EXIT_TYPE, E_
 
 static int parse_enum(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        for (int i = 0; i < enum_tables[arg].n; i++) {
+        int v = -1;
+        for (int i = 0; i < enum_tables[arg].n && v < 0; i++) {
                 const char *s = enum_tables[arg].to_string(i);
-                if (s && strcmp(s, value) == 0) {
-                        *(int *) dest = i;
-                        if (arg == E_TYPE)
-                                ctx->unit->service->type_set = true;
-                        else if (arg == E_NOTIFY)
-                                ctx->unit->service->notify_access_set = true;
-                        return 0;
-                }
+                if (s && strcmp(s, value) == 0)
+                        v = i;
         }
-        return warn_value(ctx, value);
+        /* BindIPv6Only= also takes a boolean: yes is ipv6-only, no is both. */
+        if (v < 0 && arg == E_BIND6 && parse_boolean(value) >= 0)
+                v = parse_boolean(value) ? BIND_IPV6_ONLY_IPV6_ONLY : BIND_IPV6_ONLY_BOTH;
+        if (v < 0)
+                return warn_value(ctx, value);
+        *(int *) dest = v;
+        if (arg == E_TYPE)
+                ctx->unit->service->type_set = true;
+        else if (arg == E_NOTIFY)
+                ctx->unit->service->notify_access_set = true;
+        else if (arg == E_KILL_MODE && v == KILL_NONE) {
+                ctx->load->n_warnings++;
+                log_syntax(LOG_LEVEL_WARNING, 0, ctx->file, ctx->line,
+                           "Unit uses KillMode=none. This is unsafe: no process of the unit but the main one "
+                           "is stopped. Use KillMode=mixed or control-group; KillMode=none is deprecated.");
+        }
+        return 0;
 }
 
 /* Space-separated items appended to a strv; empty resets. arg: 1 to
@@ -526,11 +537,14 @@ static int parse_std(const struct directive_ctx *ctx, const char *value, void *d
                         v = string_table_lookup((const char *const[]) { "null", "tty", "tty-force", "tty-fail",
                                                                         "socket", "fd", "data", NULL },
                                                 7, value);
-                else if (strcmp(value, "syslog") == 0)
-                        v = EXEC_OUTPUT_JOURNAL; /* legacy names map to the journal */
-                else if (strcmp(value, "syslog+console") == 0)
-                        v = EXEC_OUTPUT_JOURNAL_AND_CONSOLE;
-                else
+                else if (strncmp(value, "syslog", 6) == 0 && (!value[6] || strcmp(value + 6, "+console") == 0)) {
+                        /* Legacy names: mapped to the journal, with systemd's nudge. */
+                        v = value[6] ? EXEC_OUTPUT_JOURNAL_AND_CONSOLE : EXEC_OUTPUT_JOURNAL;
+                        ctx->load->n_warnings++;
+                        log_syntax(LOG_LEVEL_WARNING, 0, ctx->file, ctx->line,
+                                   "Standard output type %s is obsolete, automatically updating to %s.", value,
+                                   exec_output_to_string(v));
+                } else
                         for (int i = 0; i < _EXEC_OUTPUT_MAX && v < 0; i++)
                                 if (i != EXEC_OUTPUT_FILE && i != EXEC_OUTPUT_FILE_APPEND &&
                                     i != EXEC_OUTPUT_FILE_TRUNCATE && strcmp(exec_output_to_string(i), value) == 0)

@@ -2,7 +2,8 @@
 # Runs every test: the CUnit suites, each integration script in
 # test/integration/, then a bounded fuzz run (skipped with WEFT_FUZZ=0, as the
 # sanitizer builds do: the fuzz build has its own sanitizers).
-# Prints one closing line "check: N passed, N failed".
+# Prints one closing line "check: N passed, N failed" (CUnit tests one by
+# one, then one per script).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -20,7 +21,18 @@ run() { # name command...
         fi
 }
 
-run unit-tests "$BUILD/unit-tests"
+# The CUnit suites count test by test; each script below counts as one.
+echo "=== unit-tests"
+"$BUILD/unit-tests" 2>&1 | tee "${TMPDIR:-/tmp}/weft-unit-tests.$$"
+unit_rc=${PIPESTATUS[0]}
+read -r _ _ unit_run unit_passed unit_failed _ < <(grep -E '^ +tests ' "${TMPDIR:-/tmp}/weft-unit-tests.$$")
+rm -f "${TMPDIR:-/tmp}/weft-unit-tests.$$"
+passed=$((passed + ${unit_passed:-0}))
+failed=$((failed + ${unit_failed:-0}))
+if [ "$unit_rc" -ne 0 ] || [ -z "${unit_run:-}" ]; then
+        failures+=("unit-tests")
+        [ "${unit_failed:-0}" -gt 0 ] || failed=$((failed + 1))
+fi
 for t in test/integration/*.sh; do
         [ -e "$t" ] || continue
         run "$(basename "$t" .sh)" "$t"

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Loading benchmark over a corpus of real Debian unit files (1,000+ files
+# with drop-ins; test/corpus/fetch.sh downloads it once into a cache).
+#
+# Reports, from one run on this machine:
+#  - weft's loader in-process (bench/loadbench.c): best of 5 full loads,
+#    files per second, heap bytes per loaded unit, peak RSS;
+#  - `weftctl verify` and `systemd-analyze verify` over the very same files,
+#    best of 3 wall times each and peak RSS, and their ratio. Both do the
+#    same job: load every file with its dependencies and report problems.
+# Goals (issue 2): at least 50x faster than systemd-analyze verify, under
+# 2 KiB of heap per loaded unit. A benchmark measures; it does not fail on
+# a goal.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+cache=${WEFT_CORPUS_CACHE:-$PWD/test/corpus-cache}
+timeout 900 test/corpus/fetch.sh "$cache" >/dev/null
+units="$cache/units"
+mapfile -t files < <(find "$units" -maxdepth 1 \( -type f -o -type l \) \
+        \( -name '*.service' -o -name '*.socket' -o -name '*.target' \) | sort)
+dropins=$(find "$units" -path '*.d/*.conf' | wc -l)
+echo "corpus: ${#files[@]} unit files and $dropins drop-ins in $units"
+
+echo "== weft loader, in-process (best of 5)"
+timeout 300 "$BUILD/loadbench" "$units" 5
+
+best() { # command... -> "best_wall_s maxrss_kib" over 3 runs
+        local best_s="" rss=""
+        for _ in 1 2 3; do
+                out=$(timeout 300 "$BUILD/maxrss" "$@" 2>&1 >/dev/null | grep '^wall_s=' | tail -1)
+                s=${out#wall_s=}; s=${s%% *}; r=${out##*maxrss_kib=}
+                if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; rss=$r; fi
+        done
+        echo "$best_s $rss"
+}
+
+echo "== verify every file: weftctl vs systemd-analyze (best of 3, same run)"
+read -r weft_s weft_rss < <(best "$BUILD/weftctl" verify "${files[@]}")
+read -r sd_s sd_rss < <(best systemd-analyze verify --man=no "${files[@]}")
+echo "weftctl verify:         ${weft_s}s  maxrss ${weft_rss} KiB"
+echo "systemd-analyze verify: ${sd_s}s  maxrss ${sd_rss} KiB"
+awk -v w="$weft_s" -v s="$sd_s" -v wr="$weft_rss" -v sr="$sd_rss" 'BEGIN {
+        printf "ratio: weft is %.1fx faster than systemd-analyze verify (goal: >= 50x), using %.2fx its peak RSS\n", s / w, wr / sr }'

@@ -1,0 +1,14 @@
+/* weftctl's verbs. Each takes the parsed global options and its own
+ * arguments and returns the process exit status. */
+#pragma once
+#include <stdbool.h>
+
+struct ctl_options {
+        char **unit_paths;  /* --unit-path, in the order given; NULL: default */
+        char **properties;  /* -p/--property, split at commas */
+        bool value_only;    /* --value, or -P */
+        bool all;           /* --all */
+};
+
+int cmd_verify(const struct ctl_options *opts, char **args);
+int cmd_show(const struct ctl_options *opts, char **args);

@@ -1,0 +1,24 @@
+/* Loading units without a running manager, for weftctl's offline verbs
+ * (verify, show): a unit path, an index over it, a table, a load context. */
+#pragma once
+#include "parse/load.h"
+
+struct offline {
+        char **unit_paths; /* strv, highest precedence first */
+        struct unit_path_index *index;
+        struct unit_table table;
+        struct load_context load;
+};
+
+/* The search path: the --unit-path list if one was given, else weft's
+ * default (DESIGN.md "Configuration"). */
+int offline_unit_paths(char *const *given, char ***ret);
+
+int offline_open(struct offline *o, char *const *unit_paths);
+void offline_close(struct offline *o);
+
+/* Turn a command-line argument into a unit name. A path to a file (it
+ * contains '/') adds the file's directory to the front of the search path,
+ * as systemd-analyze verify does, and names the unit by its file name.
+ * Must be called for every argument before offline_open(). */
+int offline_argument(char ***unit_paths, const char *arg, char **ret_name);

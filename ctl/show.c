@@ -1,0 +1,586 @@
+/* `weftctl show`: a unit as loaded (drop-ins merged, template instantiated,
+ * implicit dependencies added), one Key=Value per line with systemctl
+ * show's property names and value formats. Offline, there is no runtime
+ * state, so ActiveState and friends are not shown: a property weft does not
+ * track is left out, never invented.
+ *
+ * Table-driven: each row is a property, the unit types it belongs to, where
+ * its value lives and how to render it. Rows are in systemctl's order:
+ * type-specific properties, then the exec and kill contexts, then [Unit]. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/strv.h"
+#include "ctl/commands.h"
+#include "ctl/offline.h"
+
+enum render {
+        R_STR,
+        R_STRV,
+        R_BOOL,
+        R_USEC,
+        R_UNSIGNED,
+        R_INT,
+        R_SIGNAL,
+        R_MODE,
+        R_ENUM,
+        R_DEPS,
+        R_EXEC,
+        R_EXIT_STATUS,
+        R_CUSTOM,
+};
+
+enum base { B_UNIT, B_SERVICE, B_SOCKET, B_EXEC, B_KILL };
+
+enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
+
+struct property;
+typedef int (*custom_fn)(const struct property *p, const struct unit *u, char ***values);
+
+struct property {
+        const char *name;
+        unsigned types;
+        enum base base;
+        size_t offset;
+        enum render render;
+        const void *arg; /* to_string function for R_ENUM, custom_fn for R_CUSTOM */
+        int kind;        /* dependency kind, rlimit resource, std stream */
+};
+
+static int add(char ***values, const char *s)
+{
+        return strv_extend(values, s);
+}
+
+static int addf(char ***values, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int addf(char ***values, const char *fmt, ...)
+{
+        char *s;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return n < 0 ? -ENOMEM : strv_consume(values, s);
+}
+
+static int custom_id(const struct property *p, const struct unit *u, char ***v)
+{
+        return add(v, u->id);
+}
+
+static int custom_names(const struct property *p, const struct unit *u, char ***v)
+{
+        if (!u->names)
+                return add(v, u->id);
+        char *j = strv_join(u->names, " ");
+        if (!j)
+                return -ENOMEM;
+        return strv_consume(v, j);
+}
+
+static int custom_description(const struct property *p, const struct unit *u, char ***v)
+{
+        return add(v, u->description ? u->description : u->id);
+}
+
+static int custom_load_state(const struct property *p, const struct unit *u, char ***v)
+{
+        return add(v, unit_load_state_to_string(u->load_state == UNIT_STUB ? UNIT_NOT_FOUND : u->load_state));
+}
+
+static int custom_load_error(const struct property *p, const struct unit *u, char ***v)
+{
+        switch (u->load_state) {
+        case UNIT_NOT_FOUND:
+        case UNIT_STUB:
+                return addf(v, "org.freedesktop.systemd1.NoSuchUnit \"Unit %s not found.\"", u->id);
+        case UNIT_BAD_SETTING:
+                return addf(v, "org.freedesktop.systemd1.BadUnitSetting \"Unit %s has a bad unit file setting.\"",
+                            u->id);
+        case UNIT_MASKED:
+                return addf(v, "org.freedesktop.systemd1.UnitMasked \"Unit %s is masked.\"", u->id);
+        case UNIT_ERROR:
+                return addf(v, "org.freedesktop.DBus.Error.Failed \"Unit %s failed to load properly: %s.\"", u->id,
+                            strerror(-u->load_error));
+        default:
+                return 0;
+        }
+}
+
+static int custom_documentation(const struct property *p, const struct unit *u, char ***v)
+{
+        /* systemctl quotes each URL. */
+        char *line = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&line, &len);
+        if (!f)
+                return -ENOMEM;
+        STRV_FOREACH(d, u->documentation)
+                fprintf(f, "%s\"%s\"", d == u->documentation ? "" : " ", *d);
+        fclose(f);
+        if (!line)
+                return -ENOMEM;
+        if (!*line) {
+                free(line);
+                return 0;
+        }
+        return strv_consume(v, line);
+}
+
+static int custom_listen(const struct property *p, const struct unit *u, char ***v)
+{
+        for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {
+                char *s = listen_spec_format_show(l);
+                if (!s || strv_consume(v, s) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int custom_fd_name(const struct property *p, const struct unit *u, char ***v)
+{
+        return add(v, u->socket->fd_name ? u->socket->fd_name : u->id);
+}
+
+static const struct exec_context *exec_ctx(const struct unit *u)
+{
+        return u->type == UNIT_SERVICE ? &u->service->exec_ctx : &u->socket->exec_ctx;
+}
+
+static int custom_std(const struct property *p, const struct unit *u, char ***v)
+{
+        const struct exec_context *c = exec_ctx(u);
+        const char *name, *path;
+        if (p->kind == 0) {
+                name = exec_input_to_string(c->std_input);
+                path = c->std_input_path;
+        } else {
+                enum exec_output o = p->kind == 1 ? c->std_output : c->std_error;
+                name = exec_output_to_string(o);
+                path = p->kind == 1 ? c->std_output_path : c->std_error_path;
+        }
+        if (path)
+                return addf(v, "%s:%s", name, path);
+        return add(v, name);
+}
+
+static int custom_working_directory(const struct property *p, const struct unit *u, char ***v)
+{
+        const struct exec_context *c = exec_ctx(u);
+        if (!c->working_directory)
+                return 0;
+        return addf(v, "%s%s", c->working_directory_missing_ok ? "!" : "", c->working_directory);
+}
+
+static int custom_environment_files(const struct property *p, const struct unit *u, char ***v)
+{
+        STRV_FOREACH(f, exec_ctx(u)->environment_files) {
+                bool ignore = (*f)[0] == '-';
+                int r = addf(v, "%s (ignore_errors=%s)", *f + ignore, ignore ? "yes" : "no");
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* LimitNOFILE= is the hard limit, LimitNOFILESoft= the soft one. */
+static int custom_rlimit(const struct property *p, const struct unit *u, char ***v)
+{
+        const struct exec_context *c = exec_ctx(u);
+        bool soft = strstr(p->name, "Soft") != NULL;
+        if (!(c->rlimit_set & (1u << p->kind)))
+                return 0;
+        const struct rlimit *rl = &c->rlimit[p->kind];
+        rlim_t x = soft ? rl->rlim_cur : rl->rlim_max;
+        if (x == RLIM_INFINITY)
+                return add(v, "infinity");
+        return addf(v, "%llu", (unsigned long long) x);
+}
+
+static int custom_timeout_start(const struct property *p, const struct unit *u, char ***v)
+{
+        char buf[64];
+        return add(v, format_timespan(buf, sizeof buf, u->service->timeout_start_usec));
+}
+
+#define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
+#define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
+#define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
+#define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
+#define PL(name, field, render, arg) { name, T_EXEC, B_KILL, offsetof(struct kill_context, field), render, arg, 0 }
+#define CUSTOM(name, types, fn, kind) { name, types, B_UNIT, 0, R_CUSTOM, (const void *) fn, kind }
+#define DEP(name, kind) { name, T_ALL, B_UNIT, 0, R_DEPS, NULL, kind }
+#define LIMIT(name, res) CUSTOM(name, T_EXEC, custom_rlimit, res), CUSTOM(name "Soft", T_EXEC, custom_rlimit, res)
+
+static const struct property properties[] = {
+        PS("Type", type, R_ENUM, service_type_to_string),
+        PS("ExitType", exit_type, R_ENUM, exit_type_to_string),
+        PS("Restart", restart, R_ENUM, service_restart_to_string),
+        PS("PIDFile", pid_file, R_STR, NULL),
+        PS("NotifyAccess", notify_access, R_ENUM, notify_access_to_string),
+        PS("RestartUSec", restart_usec, R_USEC, NULL),
+        CUSTOM("TimeoutStartUSec", T_SERVICE, custom_timeout_start, 0),
+        PS("TimeoutStopUSec", timeout_stop_usec, R_USEC, NULL),
+        PS("TimeoutAbortUSec", timeout_abort_usec, R_USEC, NULL),
+        PS("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
+        PS("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
+        PS("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
+        PS("WatchdogUSec", watchdog_usec, R_USEC, NULL),
+        PS("RestartPreventExitStatus", restart_prevent_status, R_EXIT_STATUS, NULL),
+        PS("RestartForceExitStatus", restart_force_status, R_EXIT_STATUS, NULL),
+        PS("SuccessExitStatus", success_status, R_EXIT_STATUS, NULL),
+        PS("RemainAfterExit", remain_after_exit, R_BOOL, NULL),
+        PS("GuessMainPID", guess_main_pid, R_BOOL, NULL),
+        PS("BusName", bus_name, R_STR, NULL),
+        PS("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
+        PS("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
+        PS("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
+        PS("ExecStart", exec[SERVICE_EXEC_START], R_EXEC, NULL),
+        PS("ExecStartPost", exec[SERVICE_EXEC_START_POST], R_EXEC, NULL),
+        PS("ExecReload", exec[SERVICE_EXEC_RELOAD], R_EXEC, NULL),
+        PS("ExecStop", exec[SERVICE_EXEC_STOP], R_EXEC, NULL),
+        PS("ExecStopPost", exec[SERVICE_EXEC_STOP_POST], R_EXEC, NULL),
+
+        PK("BindIPv6Only", bind_ipv6_only, R_ENUM, bind_ipv6_only_to_string),
+        PK("Backlog", backlog, R_UNSIGNED, NULL),
+        PK("SocketMode", socket_mode, R_MODE, NULL),
+        PK("DirectoryMode", directory_mode, R_MODE, NULL),
+        PK("Accept", accept, R_BOOL, NULL),
+        PK("FlushPending", flush_pending, R_BOOL, NULL),
+        PK("Writable", writable, R_BOOL, NULL),
+        PK("KeepAlive", keep_alive, R_BOOL, NULL),
+        PK("DeferAcceptUSec", defer_accept_usec, R_USEC, NULL),
+        PK("FreeBind", free_bind, R_BOOL, NULL),
+        PK("Transparent", transparent, R_BOOL, NULL),
+        PK("Broadcast", broadcast, R_BOOL, NULL),
+        PK("PassCredentials", pass_credentials, R_BOOL, NULL),
+        PK("PassSecurity", pass_security, R_BOOL, NULL),
+        PK("RemoveOnStop", remove_on_stop, R_BOOL, NULL),
+        CUSTOM("Listen", T_SOCKET, custom_listen, 0),
+        PK("Symlinks", symlinks, R_STRV, NULL),
+        PK("NoDelay", no_delay, R_BOOL, NULL),
+        PK("ReusePort", reuse_port, R_BOOL, NULL),
+        PK("ReceiveBuffer", receive_buffer, R_UNSIGNED, NULL),
+        PK("SendBuffer", send_buffer, R_UNSIGNED, NULL),
+        PK("SocketUser", socket_user, R_STR, NULL),
+        PK("SocketGroup", socket_group, R_STR, NULL),
+        PK("MaxConnections", max_connections, R_UNSIGNED, NULL),
+        PK("MaxConnectionsPerSource", max_connections_per_source, R_UNSIGNED, NULL),
+        CUSTOM("FileDescriptorName", T_SOCKET, custom_fd_name, 0),
+        PK("TimeoutUSec", timeout_usec, R_USEC, NULL),
+        PK("ExecStartPre", exec[SOCKET_EXEC_START_PRE], R_EXEC, NULL),
+        PK("ExecStartPost", exec[SOCKET_EXEC_START_POST], R_EXEC, NULL),
+        PK("ExecStopPre", exec[SOCKET_EXEC_STOP_PRE], R_EXEC, NULL),
+        PK("ExecStopPost", exec[SOCKET_EXEC_STOP_POST], R_EXEC, NULL),
+
+        PE("Environment", environment, R_STRV, NULL),
+        CUSTOM("EnvironmentFiles", T_EXEC, custom_environment_files, 0),
+        PE("PassEnvironment", pass_environment, R_STRV, NULL),
+        PE("UnsetEnvironment", unset_environment, R_STRV, NULL),
+        PE("UMask", umask, R_MODE, NULL),
+        LIMIT("LimitCPU", RLIMIT_CPU),
+        LIMIT("LimitFSIZE", RLIMIT_FSIZE),
+        LIMIT("LimitDATA", RLIMIT_DATA),
+        LIMIT("LimitSTACK", RLIMIT_STACK),
+        LIMIT("LimitCORE", RLIMIT_CORE),
+        LIMIT("LimitRSS", RLIMIT_RSS),
+        LIMIT("LimitNOFILE", RLIMIT_NOFILE),
+        LIMIT("LimitAS", RLIMIT_AS),
+        LIMIT("LimitNPROC", RLIMIT_NPROC),
+        LIMIT("LimitMEMLOCK", RLIMIT_MEMLOCK),
+        LIMIT("LimitLOCKS", RLIMIT_LOCKS),
+        LIMIT("LimitSIGPENDING", RLIMIT_SIGPENDING),
+        LIMIT("LimitMSGQUEUE", RLIMIT_MSGQUEUE),
+        LIMIT("LimitNICE", RLIMIT_NICE),
+        LIMIT("LimitRTPRIO", RLIMIT_RTPRIO),
+        LIMIT("LimitRTTIME", RLIMIT_RTTIME),
+        CUSTOM("WorkingDirectory", T_EXEC, custom_working_directory, 0),
+        PE("RootDirectory", root_directory, R_STR, NULL),
+        PE("OOMScoreAdjust", oom_score_adjust, R_INT, NULL),
+        PE("Nice", nice, R_INT, NULL),
+        CUSTOM("StandardInput", T_EXEC, custom_std, 0),
+        CUSTOM("StandardOutput", T_EXEC, custom_std, 1),
+        CUSTOM("StandardError", T_EXEC, custom_std, 2),
+        PE("TTYPath", tty_path, R_STR, NULL),
+        PE("SyslogIdentifier", syslog_identifier, R_STR, NULL),
+        PE("User", user, R_STR, NULL),
+        PE("Group", group, R_STR, NULL),
+        PE("SupplementaryGroups", supplementary_groups, R_STRV, NULL),
+        PE("IgnoreSIGPIPE", ignore_sigpipe, R_BOOL, NULL),
+        PE("RuntimeDirectory", runtime_directory, R_STRV, NULL),
+        PE("RuntimeDirectoryMode", runtime_directory_mode, R_MODE, NULL),
+        PE("StateDirectory", state_directory, R_STRV, NULL),
+        PE("StateDirectoryMode", state_directory_mode, R_MODE, NULL),
+        PE("CacheDirectory", cache_directory, R_STRV, NULL),
+        PE("CacheDirectoryMode", cache_directory_mode, R_MODE, NULL),
+        PE("LogsDirectory", logs_directory, R_STRV, NULL),
+        PE("LogsDirectoryMode", logs_directory_mode, R_MODE, NULL),
+        PE("ConfigurationDirectory", configuration_directory, R_STRV, NULL),
+        PE("ConfigurationDirectoryMode", configuration_directory_mode, R_MODE, NULL),
+        PL("KillMode", kill_mode, R_ENUM, kill_mode_to_string),
+        PL("KillSignal", kill_signal, R_SIGNAL, NULL),
+        PL("RestartKillSignal", restart_kill_signal, R_SIGNAL, NULL),
+        PL("FinalKillSignal", final_kill_signal, R_SIGNAL, NULL),
+        PL("SendSIGKILL", send_sigkill, R_BOOL, NULL),
+        PL("SendSIGHUP", send_sighup, R_BOOL, NULL),
+        PL("WatchdogSignal", watchdog_signal, R_SIGNAL, NULL),
+
+        CUSTOM("Id", T_ALL, custom_id, 0),
+        CUSTOM("Names", T_ALL, custom_names, 0),
+        DEP("Requires", UNIT_REQUIRES),
+        DEP("Requisite", UNIT_REQUISITE),
+        DEP("Wants", UNIT_WANTS),
+        DEP("BindsTo", UNIT_BINDS_TO),
+        DEP("PartOf", UNIT_PART_OF),
+        DEP("Upholds", UNIT_UPHOLDS),
+        DEP("RequiredBy", UNIT_REQUIRED_BY),
+        DEP("RequisiteOf", UNIT_REQUISITE_OF),
+        DEP("WantedBy", UNIT_WANTED_BY),
+        DEP("BoundBy", UNIT_BOUND_BY),
+        DEP("UpheldBy", UNIT_UPHELD_BY),
+        DEP("ConsistsOf", UNIT_CONSISTS_OF),
+        DEP("Conflicts", UNIT_CONFLICTS),
+        DEP("ConflictedBy", UNIT_CONFLICTED_BY),
+        DEP("Before", UNIT_BEFORE),
+        DEP("After", UNIT_AFTER),
+        DEP("OnSuccess", UNIT_ON_SUCCESS),
+        DEP("OnSuccessOf", UNIT_ON_SUCCESS_OF),
+        DEP("OnFailure", UNIT_ON_FAILURE),
+        DEP("OnFailureOf", UNIT_ON_FAILURE_OF),
+        DEP("Triggers", UNIT_TRIGGERS),
+        DEP("TriggeredBy", UNIT_TRIGGERED_BY),
+        DEP("PropagatesReloadTo", UNIT_PROPAGATES_RELOAD_TO),
+        DEP("ReloadPropagatedFrom", UNIT_RELOAD_PROPAGATED_FROM),
+        DEP("PropagatesStopTo", UNIT_PROPAGATES_STOP_TO),
+        DEP("StopPropagatedFrom", UNIT_STOP_PROPAGATED_FROM),
+        PU("RequiresMountsFor", requires_mounts_for, R_STRV, NULL, 0),
+        CUSTOM("Documentation", T_ALL, custom_documentation, 0),
+        CUSTOM("Description", T_ALL, custom_description, 0),
+        CUSTOM("LoadState", T_ALL, custom_load_state, 0),
+        PU("FragmentPath", fragment_path, R_STR, NULL, 0),
+        PU("SourcePath", source_path, R_STR, NULL, 0),
+        PU("DropInPaths", dropin_paths, R_STRV, NULL, 0),
+        PU("StopWhenUnneeded", stop_when_unneeded, R_BOOL, NULL, 0),
+        PU("RefuseManualStart", refuse_manual_start, R_BOOL, NULL, 0),
+        PU("RefuseManualStop", refuse_manual_stop, R_BOOL, NULL, 0),
+        PU("AllowIsolate", allow_isolate, R_BOOL, NULL, 0),
+        PU("DefaultDependencies", default_dependencies, R_BOOL, NULL, 0),
+        PU("IgnoreOnIsolate", ignore_on_isolate, R_BOOL, NULL, 0),
+        PU("JobTimeoutUSec", job_timeout_usec, R_USEC, NULL, 0),
+        PU("JobRunningTimeoutUSec", job_running_timeout_usec, R_USEC, NULL, 0),
+        PU("JobTimeoutAction", job_timeout_action, R_ENUM, emergency_action_to_string, 0),
+        PU("StartLimitIntervalUSec", start_limit_interval_usec, R_USEC, NULL, 0),
+        PU("StartLimitBurst", start_limit_burst, R_UNSIGNED, NULL, 0),
+        PU("StartLimitAction", start_limit_action, R_ENUM, emergency_action_to_string, 0),
+        PU("FailureAction", failure_action, R_ENUM, emergency_action_to_string, 0),
+        PU("FailureActionExitStatus", failure_action_exit_status, R_INT, NULL, 0),
+        PU("SuccessAction", success_action, R_ENUM, emergency_action_to_string, 0),
+        PU("SuccessActionExitStatus", success_action_exit_status, R_INT, NULL, 0),
+        PU("RebootArgument", reboot_argument, R_STR, NULL, 0),
+        CUSTOM("LoadError", T_ALL, custom_load_error, 0),
+};
+
+static const void *field(const struct property *p, const struct unit *u)
+{
+        const char *base;
+        switch (p->base) {
+        case B_SERVICE:
+                base = (const char *) u->service;
+                break;
+        case B_SOCKET:
+                base = (const char *) u->socket;
+                break;
+        case B_EXEC:
+                base = (const char *) exec_ctx(u);
+                break;
+        case B_KILL:
+                base = (const char *) (u->type == UNIT_SERVICE ? &u->service->kill : &u->socket->kill);
+                break;
+        default:
+                base = (const char *) u;
+        }
+        return base + p->offset;
+}
+
+/* The property's values (zero or more lines). */
+static int render(const struct property *p, const struct unit *u, char ***v)
+{
+        const void *f = field(p, u);
+        char buf[64];
+
+        switch (p->render) {
+        case R_STR:
+                return *(char *const *) f ? add(v, *(char *const *) f) : 0;
+        case R_STRV: {
+                char *const *l = *(char **const *) f;
+                if (!l)
+                        return 0;
+                char *j = strv_join(l, " ");
+                return j ? strv_consume(v, j) : -ENOMEM;
+        }
+        case R_BOOL:
+                return add(v, *(const bool *) f ? "yes" : "no");
+        case R_USEC:
+                return add(v, format_timespan(buf, sizeof buf, *(const uint64_t *) f));
+        case R_UNSIGNED:
+                if (p->offset == offsetof(struct socket_config, receive_buffer) ||
+                    p->offset == offsetof(struct socket_config, send_buffer))
+                        return addf(v, "%llu", (unsigned long long) *(const uint64_t *) f);
+                return addf(v, "%u", *(const unsigned *) f);
+        case R_INT:
+                return addf(v, "%d", *(const int *) f);
+        case R_SIGNAL: {
+                int sig = *(const int *) f;
+                if (sig == 0 && strcmp(p->name, "RestartKillSignal") == 0)
+                        sig = (u->type == UNIT_SERVICE ? &u->service->kill : &u->socket->kill)->kill_signal;
+                return addf(v, "%d", sig);
+        }
+        case R_MODE:
+                return addf(v, "%04o", (unsigned) *(const mode_t *) f);
+        case R_ENUM: {
+                const char *(*to_string)(int) = (const char *(*)(int)) p->arg;
+                const char *s = to_string(*(const int *) f);
+                return s ? add(v, s) : 0;
+        }
+        case R_DEPS: {
+                char *line = NULL;
+                size_t len = 0, it = 0;
+                struct unit *o;
+                FILE *m = open_memstream(&line, &len);
+                if (!m)
+                        return -ENOMEM;
+                for (bool first = true; (o = unit_next_dep(u, p->kind, &it)); first = false)
+                        fprintf(m, "%s%s", first ? "" : " ", o->id);
+                fclose(m);
+                if (!line)
+                        return -ENOMEM;
+                if (!*line) {
+                        free(line);
+                        return 0;
+                }
+                return strv_consume(v, line);
+        }
+        case R_EXEC:
+                for (const struct exec_command *c = *(struct exec_command *const *) f; c; c = c->next) {
+                        char *s = exec_command_format_show(c);
+                        if (!s || strv_consume(v, s) < 0)
+                                return -ENOMEM;
+                }
+                return 0;
+        case R_EXIT_STATUS: {
+                char *s = exit_status_set_format(f);
+                return s ? strv_consume(v, s) : -ENOMEM;
+        }
+        case R_CUSTOM:
+                return p->arg ? ((custom_fn) p->arg)(p, u, v) : 0;
+        }
+        return 0;
+}
+
+static bool wanted(const struct ctl_options *opts, const char *name)
+{
+        return !opts->properties || strv_contains(opts->properties, name);
+}
+
+static bool applies(const struct property *p, const struct unit *u)
+{
+        if (!(p->types & (1u << u->type)))
+                return false;
+        /* Type-specific configuration exists only for a loaded unit. */
+        return p->base == B_UNIT || u->load_state == UNIT_LOADED;
+}
+
+static int show_unit(const struct ctl_options *opts, const struct unit *u)
+{
+        for (size_t i = 0; i < sizeof properties / sizeof properties[0]; i++) {
+                const struct property *p = &properties[i];
+                char **values = NULL;
+                if (!applies(p, u) || !wanted(opts, p->name))
+                        continue;
+                int r = render(p, u, &values);
+                if (r < 0)
+                        return r;
+                bool empty = !values || (values[0] && !values[1] && !*values[0]);
+                if (!values && (opts->all || opts->properties)) {
+                        if (opts->value_only)
+                                printf("\n");
+                        else
+                                printf("%s=\n", p->name);
+                }
+                if (!empty || opts->all || opts->properties)
+                        STRV_FOREACH(val, values) {
+                                if (opts->value_only)
+                                        printf("%s\n", *val);
+                                else
+                                        printf("%s=%s\n", p->name, *val);
+                        }
+                strv_free(values);
+        }
+        return 0;
+}
+
+int cmd_show(const struct ctl_options *opts, char **args)
+{
+        char **paths = NULL, **names = NULL;
+        struct offline o;
+        int r, result = 0;
+
+        if (!args || !*args) {
+                log_error("show: name a unit.");
+                return 2;
+        }
+        if (offline_unit_paths(opts->unit_paths, &paths) < 0)
+                goto oom;
+        STRV_FOREACH(a, args) {
+                char *name;
+                r = offline_argument(&paths, *a, &name);
+                if (r < 0) {
+                        log_error("show: %s: %s", *a, strerror(-r));
+                        result = 1;
+                        continue;
+                }
+                if (strv_consume(&names, name) < 0)
+                        goto oom;
+        }
+        r = offline_open(&o, paths);
+        if (r < 0) {
+                log_error("show: cannot read the unit path: %s", strerror(-r));
+                goto out;
+        }
+        STRV_FOREACH(n, names) {
+                struct unit *u;
+                if (unit_table_intern(&o.table, *n, &u) < 0) {
+                        log_error("show: invalid unit name: %s", *n);
+                        result = 1;
+                }
+        }
+        if (unit_load_all(&o.load) < 0) {
+                offline_close(&o);
+                goto oom;
+        }
+        STRV_FOREACH(n, names) {
+                const struct unit *u = unit_table_get(&o.table, *n);
+                if (!u)
+                        continue;
+                if (n != names)
+                        printf("\n");
+                if (show_unit(opts, u) < 0) {
+                        offline_close(&o);
+                        goto oom;
+                }
+        }
+        offline_close(&o);
+        goto out;
+oom:
+        log_error("show: out of memory");
+        result = 1;
+out:
+        strv_free(paths);
+        strv_free(names);
+        return result;
+}
