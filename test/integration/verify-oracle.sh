@@ -15,6 +15,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -a "$fixtures/." "$tmp/"
 cd "$tmp" || exit 1
+# A line just over systemd's 1 MiB limit, made here rather than kept in git.
+{ printf '[Unit]\nDefaultDependencies=no\nDescription='; head -c $((1024 * 1024 + 10)) /dev/zero | tr '\0' x
+  printf '\n[Service]\nExecStart=/bin/true\n'; } >long-line.service
 
 places() { grep -oE '^/[^:]+:[0-9]+:' | sort -u; }
 
