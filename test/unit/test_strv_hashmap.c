@@ -32,7 +32,7 @@ static void test_strv_join_empty_is_empty_string(void)
 static void test_hashmap_put_get_many(void)
 {
         struct hashmap h;
-        char keys[1000][16];
+        char keys[1000][24];
         hashmap_init(&h);
         for (int i = 0; i < 1000; i++) {
                 snprintf(keys[i], sizeof keys[i], "u%d.service", i);
