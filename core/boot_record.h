@@ -1,0 +1,59 @@
+/* The boot record: what happened to each unit during boot, written as
+ * boot.yaml (libyaml emitter) into the runtime directory when the default
+ * target is reached. weftctl analyze (blame, critical-chain, plot) reads it.
+ *
+ * Stamps are CLOCK_MONOTONIC µs; 0 means "did not happen".
+ *
+ * The file is one mapping:
+ *   manager_start_usec: 1200
+ *   target: default.target          # "" when target is NULL
+ *   target_reached_usec: 98000      # always written; 0: not reached
+ *   units:
+ *     - id: a.service
+ *       type: service
+ *       service_type: oneshot       # only when not NULL (also type, active_state, result)
+ *       active_state: active
+ *       result: success
+ *       queued_usec: 1300           # queued, activating, forked, execed, active,
+ *       forked_usec: 1500           # exited, deactivating, inactive: each
+ *       active_usec: 2100           # <name>_usec, and left out when 0
+ *       after: [b.service]          # after, requires, wants: always, [] when empty
+ *       requires: []
+ *       wants: []
+ * Zero unit stamps are left out rather than written as 0: most units have
+ * only a few, and a reader treats a missing stamp as 0 anyway. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+struct boot_record_unit {
+        const char *id;
+        const char *type;         /* "service", "target"... */
+        const char *service_type; /* "simple", "oneshot"...; NULL for other types */
+        const char *active_state; /* at the time of writing: "active", "failed"... */
+        const char *result;       /* "success", "exit-code", "dependency"... */
+        uint64_t queued;          /* the start job was created */
+        uint64_t activating;      /* left inactive (InactiveExit) */
+        uint64_t forked;          /* main process forked */
+        uint64_t execed;          /* main process exec'd */
+        uint64_t active;          /* became active (ActiveEnter) */
+        uint64_t exited;          /* main process exited */
+        uint64_t deactivating;    /* left active (ActiveExit) */
+        uint64_t inactive;        /* became inactive or failed again (InactiveEnter) */
+        char *const *after;       /* strv: ordering edges (After=) */
+        char *const *requires;    /* strv */
+        char *const *wants;       /* strv */
+};
+
+struct boot_record {
+        uint64_t manager_start;   /* weft started */
+        uint64_t target_reached;  /* the default target became active (0: not) */
+        const char *target;
+        const struct boot_record_unit *units;
+        size_t n_units;
+};
+
+/* Write atomically (a temp file in the same folder, fsync'ed, renamed over
+ * path; mode 0644). Returns 0 or a negative errno (logged); on failure path
+ * is untouched and no temp file is left. -EINVAL if a unit has no id. */
+int boot_record_write(const char *path, const struct boot_record *r);

@@ -1,0 +1,46 @@
+/* Events: what the signal thread, the worker pool and (later) the io thread
+ * tell the scheduler thread. Plain data, copied into the event queue. */
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+enum shutdown_kind {
+        SHUTDOWN_NONE,
+        SHUTDOWN_EXIT,     /* container: stop everything and exit */
+        SHUTDOWN_POWEROFF,
+        SHUTDOWN_REBOOT,
+        SHUTDOWN_HALT,
+        _SHUTDOWN_KIND_MAX,
+};
+
+enum event_type {
+        EVENT_SPAWNED,  /* a worker forked (and, for a successful exec, exec'd) a process */
+        EVENT_EXITED,   /* the signal thread reaped a child */
+        EVENT_SHUTDOWN, /* a signal asked for shutdown */
+        EVENT_RELOAD,   /* SIGHUP: daemon-reload */
+        EVENT_STOP_LOOP, /* internal: the scheduler thread should return */
+};
+
+struct event {
+        enum event_type type;
+        uint64_t stamp_usec; /* CLOCK_MONOTONIC when it happened */
+        union {
+                struct {
+                        uint64_t request_id; /* the spawn_request's id */
+                        pid_t pid;           /* 0 when fork itself failed */
+                        int error;           /* 0, or the negative errno of fork or of a setup step/exec in the child */
+                        uint64_t exec_usec;  /* CLOCK_MONOTONIC when execve succeeded (0 if it did not) */
+                } spawned;
+                struct {
+                        pid_t pid;
+                        int code;   /* CLD_EXITED, CLD_KILLED, CLD_DUMPED (si_code of waitid) */
+                        int status; /* exit status or signal number */
+                } exited;
+                struct {
+                        enum shutdown_kind kind;
+                        int signal; /* the signal that asked for it; signal_shutdown_is_immediate()
+                                     * tells SIGRTMIN+13..15, which skip the orderly unit stops */
+                        int exit_code; /* 0 from a signal; the scheduler may set its own */
+                } shutdown;
+        };
+};

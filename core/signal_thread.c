@@ -1,0 +1,251 @@
+/* The signal thread; see signal_thread.h. Started by main after
+ * signal_block_handled(), stopped by main at shutdown before the final
+ * sweep. It owns nothing but its own struct; what it learns goes into the
+ * scheduler's event queue. */
+#include "core/signal_thread.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/macro.h"
+#include "core/pid1.h"
+
+/* Private: pthread_kill'ed at the signal thread to make it return. Not one
+ * systemd gives a meaning to (it uses SIGRTMIN+0..+30 at most). */
+#define SIGNAL_STOP (SIGRTMAX)
+
+/* What each signal asks for. Real-time signals are offsets from SIGRTMIN,
+ * which is only known at run time. SIGTERM's kind is decided at start. */
+static const struct signal_action {
+        int sig;      /* a signal number, or an offset from SIGRTMIN */
+        bool rt;
+        bool immediate;
+        enum event_type event;
+        enum shutdown_kind kind;
+} signal_actions[] = {
+        { SIGTERM, false, false, EVENT_SHUTDOWN, SHUTDOWN_NONE /* see sigterm_shutdown_kind() */ },
+        { SIGINT, false, false, EVENT_SHUTDOWN, SHUTDOWN_REBOOT },
+        { SIGHUP, false, false, EVENT_RELOAD, SHUTDOWN_NONE },
+        { 3, true, false, EVENT_SHUTDOWN, SHUTDOWN_HALT },
+        { 4, true, false, EVENT_SHUTDOWN, SHUTDOWN_POWEROFF },
+        { 5, true, false, EVENT_SHUTDOWN, SHUTDOWN_REBOOT },
+        { 13, true, true, EVENT_SHUTDOWN, SHUTDOWN_HALT },
+        { 14, true, true, EVENT_SHUTDOWN, SHUTDOWN_POWEROFF },
+        { 15, true, true, EVENT_SHUTDOWN, SHUTDOWN_REBOOT },
+};
+
+struct signal_thread {
+        pthread_t thread;
+        struct event_queue *queue;
+        enum shutdown_kind sigterm_kind;
+        atomic_bool stopping;
+};
+
+/* "SIGTERM", "SIGRTMIN+4": strsignal() is not thread-safe. */
+static const char *signal_name(int sig, char buf[static 16])
+{
+        const char *n = sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+
+        if (n)
+                snprintf(buf, 16, "SIG%s", n);
+        else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+                snprintf(buf, 16, "SIGRTMIN+%d", sig - SIGRTMIN);
+        else
+                snprintf(buf, 16, "signal %d", sig);
+        return buf;
+}
+
+static int action_signal(const struct signal_action *a)
+{
+        return a->rt ? SIGRTMIN + a->sig : a->sig;
+}
+
+static const struct signal_action *find_action(int sig)
+{
+        for (size_t i = 0; i < ELEMENTSOF(signal_actions); i++)
+                if (action_signal(&signal_actions[i]) == sig)
+                        return &signal_actions[i];
+        return NULL;
+}
+
+/* SIGTERM is the container convention for "stop and exit" (docker stop);
+ * only a VM's PID 1 has no one to exit to, so there it powers off. */
+static enum shutdown_kind sigterm_shutdown_kind(void)
+{
+        return pid1_is_pid1() && !pid1_in_container() ? SHUTDOWN_POWEROFF : SHUTDOWN_EXIT;
+}
+
+void signal_thread_sigset(sigset_t *ret)
+{
+        sigemptyset(ret);
+        sigaddset(ret, SIGCHLD);
+        sigaddset(ret, SIGPWR);
+        sigaddset(ret, SIGNAL_STOP);
+        for (size_t i = 0; i < ELEMENTSOF(signal_actions); i++)
+                sigaddset(ret, action_signal(&signal_actions[i]));
+}
+
+bool signal_shutdown_is_immediate(int sig)
+{
+        const struct signal_action *a = find_action(sig);
+
+        return a && a->immediate;
+}
+
+int signal_block_handled(void)
+{
+        struct sigaction sa = { .sa_handler = SIG_IGN };
+        sigset_t set;
+        int r;
+
+        /* A write to a closed pipe or socket must be an EPIPE, not death. */
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(SIGPIPE, &sa, NULL) < 0)
+                return log_error_errno(errno, "signal: unable to ignore SIGPIPE: %s", strerror(errno));
+        signal_thread_sigset(&set);
+        r = pthread_sigmask(SIG_BLOCK, &set, NULL);
+        if (r != 0)
+                return log_error_errno(r, "signal: unable to block signals: %s", strerror(r));
+        return 0;
+}
+
+static void post(struct signal_thread *t, const struct event *ev)
+{
+        int r = event_queue_push(t->queue, ev);
+
+        if (r < 0)
+                log_error_errno(r, "signal: unable to queue event %d: %s", (int) ev->type, strerror(-r));
+}
+
+/* Signals coalesce: one SIGCHLD may stand for many exits, so reap until
+ * nothing is left. Orphans re-parented to us are reaped here too. */
+static void reap_children(struct signal_thread *t)
+{
+        for (;;) {
+                siginfo_t si = { 0 };
+
+                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno != ECHILD)
+                                log_warning_errno(errno, "signal: waitid failed: %s", strerror(errno));
+                        return;
+                }
+                if (si.si_pid == 0)
+                        return; /* children left, none exited */
+                post(t, &(struct event) {
+                        .type = EVENT_EXITED,
+                        .stamp_usec = now_usec(),
+                        .exited = { .pid = si.si_pid, .code = si.si_code, .status = si.si_status },
+                });
+        }
+}
+
+static void dispatch(struct signal_thread *t, int sig, const siginfo_t *si)
+{
+        const struct signal_action *a;
+        struct event ev = { .stamp_usec = now_usec() };
+        char name[16];
+
+        if (sig == SIGCHLD) {
+                reap_children(t);
+                return;
+        }
+        a = find_action(sig);
+        if (!a) {
+                log_notice("signal: %s from pid %d has no action here, ignoring", signal_name(sig, name),
+                           (int) si->si_pid);
+                return;
+        }
+        ev.type = a->event;
+        if (a->event == EVENT_SHUTDOWN) {
+                ev.shutdown.kind = a->kind == SHUTDOWN_NONE ? t->sigterm_kind : a->kind;
+                ev.shutdown.signal = sig;
+                ev.shutdown.exit_code = 0;
+        }
+        log_debug("signal: %s from pid %d", signal_name(sig, name), (int) si->si_pid);
+        post(t, &ev);
+}
+
+static void *signal_thread_main(void *userdata)
+{
+        struct signal_thread *t = userdata;
+        sigset_t set;
+
+        signal_thread_sigset(&set);
+        for (;;) {
+                siginfo_t si;
+                int sig = sigwaitinfo(&set, &si);
+
+                if (sig < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        /* Only EINVAL is possible: a broken set, nothing to retry. */
+                        log_error_errno(errno, "signal: sigwaitinfo failed: %s", strerror(errno));
+                        break;
+                }
+                if (sig == SIGNAL_STOP) {
+                        if (atomic_load(&t->stopping))
+                                break;
+                        continue; /* someone else's; not ours to obey */
+                }
+                dispatch(t, sig, &si);
+        }
+        return NULL;
+}
+
+int signal_thread_start(struct event_queue *q, struct signal_thread **ret)
+{
+        struct signal_thread *t;
+        sigset_t want, cur;
+        int r;
+
+        /* If the caller's mask lets a handled signal through, a thread
+         * other than ours could take it (or die of it). */
+        signal_thread_sigset(&want);
+        r = pthread_sigmask(SIG_BLOCK, NULL, &cur);
+        if (r != 0)
+                return -r;
+        for (int sig = 1; sig < NSIG; sig++) {
+                char name[16];
+
+                if (sigismember(&want, sig) == 1 && sigismember(&cur, sig) != 1)
+                        return log_error_errno(EINVAL, "signal: %s is not blocked; call signal_block_handled() first",
+                                               signal_name(sig, name));
+        }
+
+        t = calloc(1, sizeof *t);
+        if (!t)
+                return -ENOMEM;
+        t->queue = q;
+        t->sigterm_kind = sigterm_shutdown_kind();
+        atomic_init(&t->stopping, false);
+        r = pthread_create(&t->thread, NULL, signal_thread_main, t);
+        if (r != 0) {
+                free(t);
+                return log_error_errno(r, "signal: unable to start thread: %s", strerror(r));
+        }
+        *ret = t;
+        return 0;
+}
+
+void signal_thread_stop(struct signal_thread *t)
+{
+        int r;
+
+        if (!t)
+                return;
+        atomic_store(&t->stopping, true);
+        r = pthread_kill(t->thread, SIGNAL_STOP);
+        if (r != 0) /* ESRCH: it already returned; joining is still right */
+                log_error_errno(r, "signal: unable to wake the signal thread: %s", strerror(r));
+        pthread_join(t->thread, NULL);
+        free(t);
+}

@@ -1,0 +1,279 @@
+/* Tests for the signal thread: reaping into EVENT_EXITED, the signal to
+ * event mapping, and a clean stop. The CUnit runner runs every suite in one
+ * process, so each test restores the signal mask and SIGPIPE's disposition
+ * it found, drains what it left pending, and joins its thread. Events for
+ * pids a test did not fork (zombies of other suites) are skipped. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/event_queue.h"
+#include "core/signal_thread.h"
+#include "test/unit/test.h"
+
+#define WAIT_USEC (30 * 1000000ULL) /* only reached when something is broken */
+
+struct fixture {
+        sigset_t old_mask;
+        struct sigaction old_sigpipe;
+        struct event_queue q;
+        struct signal_thread *t;
+};
+
+static void fixture_block(struct fixture *f)
+{
+        CU_ASSERT_FATAL(pthread_sigmask(SIG_BLOCK, NULL, &f->old_mask) == 0);
+        CU_ASSERT_FATAL(sigaction(SIGPIPE, NULL, &f->old_sigpipe) == 0);
+        CU_ASSERT_FATAL(signal_block_handled() == 0);
+}
+
+static void fixture_start(struct fixture *f)
+{
+        fixture_block(f);
+        CU_ASSERT_FATAL(event_queue_init(&f->q) == 0);
+        CU_ASSERT_FATAL(signal_thread_start(&f->q, &f->t) == 0);
+}
+
+static void fixture_restore(struct fixture *f)
+{
+        struct timespec zero = { 0 };
+        sigset_t set;
+
+        /* Unblocking a pending SIGHUP or SIGTERM would kill the runner. */
+        signal_thread_sigset(&set);
+        while (sigtimedwait(&set, NULL, &zero) > 0)
+                ;
+        pthread_sigmask(SIG_SETMASK, &f->old_mask, NULL);
+        sigaction(SIGPIPE, &f->old_sigpipe, NULL);
+}
+
+/* Stop and join the thread and restore the mask; what the thread posted
+ * stays in f->q for the test to inspect, then event_queue_destroy(). */
+static void fixture_stop(struct fixture *f)
+{
+        signal_thread_stop(f->t);
+        f->t = NULL;
+        fixture_restore(f);
+}
+
+/* The next event of one of the given types, skipping exits of pids we did
+ * not fork. false when none came in WAIT_USEC. */
+static bool next_event(struct fixture *f, enum event_type type, struct event *ret)
+{
+        uint64_t deadline = now_usec() + WAIT_USEC;
+        struct event ev;
+
+        while (event_queue_pop(&f->q, deadline, &ev) == 1)
+                if (ev.type == type) {
+                        *ret = ev;
+                        return true;
+                }
+        return false;
+}
+
+static pid_t fork_exiting(int status)
+{
+        pid_t pid = fork();
+
+        if (pid == 0)
+                _exit(status);
+        CU_ASSERT_FATAL(pid > 0);
+        return pid;
+}
+
+static int count_threads(void)
+{
+        DIR *d = opendir("/proc/self/task");
+        struct dirent *de;
+        int n = 0;
+
+        if (!d)
+                return -errno;
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        n++;
+        closedir(d);
+        return n;
+}
+
+static void test_child_exit_posts_one_exited_event(void)
+{
+        struct fixture f;
+        struct event ev;
+        pid_t pid;
+        int seen = 0;
+
+        fixture_start(&f);
+        pid = fork_exiting(3);
+        while (next_event(&f, EVENT_EXITED, &ev))
+                if (ev.exited.pid == pid) {
+                        seen++;
+                        CU_ASSERT_EQUAL(ev.exited.code, CLD_EXITED);
+                        CU_ASSERT_EQUAL(ev.exited.status, 3);
+                        CU_ASSERT(ev.stamp_usec > 0);
+                        break;
+                }
+        fixture_stop(&f);
+        /* Everything the thread posted is in the queue now: no second one. */
+        while (event_queue_pop(&f.q, 0, &ev) == 1)
+                if (ev.type == EVENT_EXITED && ev.exited.pid == pid)
+                        seen++;
+        CU_ASSERT_EQUAL(seen, 1);
+        event_queue_destroy(&f.q);
+}
+
+#define N_CHILDREN 50
+
+static void test_fifty_children_post_fifty_events(void)
+{
+        struct fixture f;
+        struct event ev;
+        pid_t pids[N_CHILDREN];
+        bool seen[N_CHILDREN] = { false };
+        int n_seen = 0;
+
+        fixture_start(&f);
+        /* Their SIGCHLDs coalesce: the thread must drain, not count signals. */
+        for (int i = 0; i < N_CHILDREN; i++)
+                pids[i] = fork_exiting(i);
+        while (n_seen < N_CHILDREN && next_event(&f, EVENT_EXITED, &ev))
+                for (int i = 0; i < N_CHILDREN; i++)
+                        if (ev.exited.pid == pids[i]) {
+                                CU_ASSERT_FALSE(seen[i]);
+                                CU_ASSERT_EQUAL(ev.exited.code, CLD_EXITED);
+                                CU_ASSERT_EQUAL(ev.exited.status, i);
+                                if (!seen[i])
+                                        n_seen++;
+                                seen[i] = true;
+                        }
+        CU_ASSERT_EQUAL(n_seen, N_CHILDREN);
+        fixture_stop(&f);
+        event_queue_destroy(&f.q);
+}
+
+static void test_killed_child_reports_signal(void)
+{
+        struct fixture f;
+        struct event ev;
+        pid_t pid;
+        bool found = false;
+
+        fixture_start(&f);
+        pid = fork();
+        if (pid == 0) {
+                for (;;)
+                        pause();
+        }
+        CU_ASSERT_FATAL(pid > 0);
+        CU_ASSERT_EQUAL(kill(pid, SIGKILL), 0);
+        while (!found && next_event(&f, EVENT_EXITED, &ev))
+                if (ev.exited.pid == pid) {
+                        found = true;
+                        CU_ASSERT_EQUAL(ev.exited.code, CLD_KILLED);
+                        CU_ASSERT_EQUAL(ev.exited.status, SIGKILL);
+                }
+        CU_ASSERT(found);
+        fixture_stop(&f);
+        event_queue_destroy(&f.q);
+}
+
+static void test_sighup_posts_reload(void)
+{
+        struct fixture f;
+        struct event ev;
+
+        fixture_start(&f);
+        CU_ASSERT_EQUAL(kill(getpid(), SIGHUP), 0);
+        CU_ASSERT(next_event(&f, EVENT_RELOAD, &ev));
+        fixture_stop(&f);
+        event_queue_destroy(&f.q);
+}
+
+static void test_shutdown_signals_map_to_kinds(void)
+{
+        const struct {
+                int sig;
+                enum shutdown_kind kind;
+                bool immediate;
+        } cases[] = {
+                /* The runner is not the PID 1 of a VM: SIGTERM means exit. */
+                { SIGTERM, SHUTDOWN_EXIT, false },
+                { SIGINT, SHUTDOWN_REBOOT, false },
+                { SIGRTMIN + 3, SHUTDOWN_HALT, false },
+                { SIGRTMIN + 4, SHUTDOWN_POWEROFF, false },
+                { SIGRTMIN + 5, SHUTDOWN_REBOOT, false },
+                { SIGRTMIN + 13, SHUTDOWN_HALT, true },
+                { SIGRTMIN + 14, SHUTDOWN_POWEROFF, true },
+                { SIGRTMIN + 15, SHUTDOWN_REBOOT, true },
+        };
+        struct fixture f;
+
+        fixture_start(&f);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                struct event ev;
+
+                CU_ASSERT_EQUAL(kill(getpid(), cases[i].sig), 0);
+                if (!next_event(&f, EVENT_SHUTDOWN, &ev)) {
+                        CU_FAIL("no EVENT_SHUTDOWN");
+                        break;
+                }
+                CU_ASSERT_EQUAL(ev.shutdown.signal, cases[i].sig);
+                CU_ASSERT_EQUAL(ev.shutdown.kind, cases[i].kind);
+                CU_ASSERT_EQUAL(ev.shutdown.exit_code, 0);
+                CU_ASSERT_EQUAL(signal_shutdown_is_immediate(ev.shutdown.signal), cases[i].immediate);
+        }
+        fixture_stop(&f);
+        event_queue_destroy(&f.q);
+}
+
+static void test_stop_joins_and_leaves_nothing_pending(void)
+{
+        struct fixture f;
+        sigset_t handled, pending;
+        int before = count_threads();
+
+        fixture_start(&f);
+        CU_ASSERT_EQUAL(count_threads(), before + 1);
+        signal_thread_stop(f.t);
+        f.t = NULL;
+        CU_ASSERT_EQUAL(count_threads(), before);
+        signal_thread_sigset(&handled);
+        CU_ASSERT_EQUAL(sigpending(&pending), 0);
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sigismember(&handled, sig) == 1)
+                        CU_ASSERT_FALSE(sigismember(&pending, sig) == 1);
+        fixture_restore(&f);
+        event_queue_destroy(&f.q);
+}
+
+static void test_start_refuses_unblocked_signals(void)
+{
+        struct event_queue q;
+        struct signal_thread *t = NULL;
+        sigset_t handled, old;
+
+        signal_thread_sigset(&handled);
+        CU_ASSERT_FATAL(pthread_sigmask(SIG_UNBLOCK, &handled, &old) == 0);
+        CU_ASSERT_FATAL(event_queue_init(&q) == 0);
+        CU_ASSERT_EQUAL(signal_thread_start(&q, &t), -EINVAL);
+        CU_ASSERT_PTR_NULL(t);
+        event_queue_destroy(&q);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static const struct test_case tests[] = {
+        { "child_exit_posts_one_exited_event", test_child_exit_posts_one_exited_event },
+        { "fifty_children_post_fifty_events", test_fifty_children_post_fifty_events },
+        { "killed_child_reports_signal", test_killed_child_reports_signal },
+        { "sighup_posts_reload", test_sighup_posts_reload },
+        { "shutdown_signals_map_to_kinds", test_shutdown_signals_map_to_kinds },
+        { "stop_joins_and_leaves_nothing_pending", test_stop_joins_and_leaves_nothing_pending },
+        { "start_refuses_unblocked_signals", test_start_refuses_unblocked_signals },
+        { 0 },
+};
+TEST_SUITE("signal_thread", tests);
