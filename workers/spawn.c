@@ -1,0 +1,443 @@
+/* Spawning one process; see spawn.h. Called by the worker pool (pool.c),
+ * one spawn_process() per request, on a worker thread.
+ *
+ * The child shares the parent's memory (CLONE_VM|CLONE_VFORK) so that
+ * spawning from a large manager costs no page-table copy. Everything the
+ * child needs is prepared by the parent before clone: the environment with
+ * its LISTEN_PID= slot, scratch space for the fd shuffle, the text for
+ * oom_score_adj. The child then makes only async-signal-safe calls and raw
+ * syscalls up to execve, and touches no memory but its own stack and those
+ * prepared buffers. Under ThreadSanitizer, which cannot follow a child that
+ * shares its memory, it falls back to plain fork(). */
+#include "workers/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/macro.h"
+#include "core/strv.h"
+
+#if defined(__has_feature)
+#  if __has_feature(thread_sanitizer)
+#    define SPAWN_TSAN 1
+#  endif
+#  if __has_feature(address_sanitizer)
+#    define SPAWN_ASAN 1
+#  endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#  define SPAWN_TSAN 1
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#  define SPAWN_ASAN 1
+#endif
+
+#ifdef SPAWN_ASAN
+#  include <sanitizer/asan_interface.h>
+#endif
+
+/* TSan keeps per-thread shadow state that a CLONE_VM child would corrupt. */
+#ifdef SPAWN_TSAN
+#  define SPAWN_USE_FORK 1
+#else
+#  define SPAWN_USE_FORK 0
+#endif
+
+/* Enough for ASan-instrumented frames too; pages are touched lazily. */
+#define CHILD_STACK_SIZE (256 * 1024)
+
+#define LISTEN_PID_PREFIX "LISTEN_PID="
+
+/* What the child reads (and, for listen_pid_digits and fd_scratch, writes).
+ * Lives in the parent's frame; the parent is suspended until the child has
+ * exec'd or exited, so nothing else touches it meanwhile. */
+struct child_args {
+        const struct spawn_request *req;
+        char **envp;             /* copy of req->envp's pointers, LISTEN_PID= redirected */
+        char *listen_pid_digits; /* where the child writes its pid, or NULL */
+        int *fd_scratch;         /* n_fds slots: each source moved above n_fds */
+        int error_fd;            /* write end of the close-on-exec error pipe */
+        const char *oom_text;    /* "NNN\n" when oom_score_adj is set */
+        size_t oom_len;
+};
+
+void spawn_request_free(struct spawn_request *r)
+{
+        if (!r)
+                return;
+        free(r->path);
+        strv_free(r->argv);
+        strv_free(r->envp);
+        for (unsigned i = 0; r->owns_fds && r->fds && i < r->n_fds; i++)
+                if (r->fds[i] >= 0)
+                        (void)close(r->fds[i]);
+        free(r->fds);
+        free(r->cwd);
+        free(r->groups);
+        free(r);
+}
+
+/* ---- child side: async-signal-safe only, no malloc, no stdio ---- */
+
+static _Noreturn void child_fail(int error_fd, int error, int status)
+{
+        ssize_t n;
+        do
+                n = write(error_fd, &error, sizeof error);
+        while (n < 0 && errno == EINTR);
+        _exit(status);
+}
+
+static size_t format_uint(char *buf, unsigned long v)
+{
+        char tmp[24];
+        size_t n = 0, i;
+
+        do {
+                tmp[n++] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v > 0);
+        for (i = 0; i < n; i++)
+                buf[i] = tmp[n - 1 - i];
+        buf[n] = 0;
+        return n;
+}
+
+/* Close every fd from 'from' up to 'to' (inclusive). */
+static int child_close_range(unsigned from, unsigned to)
+{
+        struct rlimit rl;
+
+        if (from > to)
+                return 0;
+        if (close_range(from, to, 0) == 0)
+                return 0;
+        if (errno != ENOSYS && errno != EINVAL)
+                return -errno;
+        /* Kernel older than 5.9: close one by one up to the fd limit. */
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return -errno;
+        for (unsigned long fd = from; fd <= to && fd < rl.rlim_cur; fd++)
+                (void)close((int)fd);
+        return 0;
+}
+
+/* Make fd i refer to fds[i] for i < n; every other fd except *error_fd is
+ * closed. Sources may sit anywhere, including in 0..n-1 in any order, so
+ * each is first copied above n before any target slot is overwritten. */
+static int child_arrange_fds(struct child_args *a, int *error_fd)
+{
+        const struct spawn_request *req = a->req;
+        unsigned n = req->n_fds;
+
+        if (*error_fd < (int)n) {
+                int fd = fcntl(*error_fd, F_DUPFD_CLOEXEC, (int)n);
+                if (fd < 0)
+                        return -errno;
+                *error_fd = fd;
+        }
+
+        for (unsigned i = 0; i < n; i++) {
+                a->fd_scratch[i] = -1;
+                if (req->fds[i] < 0)
+                        continue;
+                a->fd_scratch[i] = fcntl(req->fds[i], F_DUPFD_CLOEXEC, (int)n);
+                if (a->fd_scratch[i] < 0)
+                        return -errno;
+        }
+
+        for (unsigned i = 0; i < n; i++) {
+                int fd = a->fd_scratch[i];
+
+                if (fd < 0) {
+                        fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+                        if (fd < 0)
+                                return -errno;
+                        if (fd == (int)i) {
+                                if (fcntl(fd, F_SETFD, 0) < 0)
+                                        return -errno;
+                                continue;
+                        }
+                }
+                /* dup2 clears FD_CLOEXEC on the target; fd > i here. */
+                if (dup2(fd, (int)i) < 0)
+                        return -errno;
+                if (a->fd_scratch[i] < 0)
+                        (void)close(fd);
+        }
+
+        int r = child_close_range(n, (unsigned)*error_fd - 1);
+        if (r < 0)
+                return r;
+        return child_close_range((unsigned)*error_fd + 1, ~0U);
+}
+
+static int child_reset_signals(bool ignore_sigpipe)
+{
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+
+        sigemptyset(&sa.sa_mask);
+        for (int sig = 1; sig < _NSIG; sig++) {
+                if (sig == SIGKILL || sig == SIGSTOP)
+                        continue;
+                /* Fails with EINVAL for the libc-internal real-time
+                 * signals; those are no business of the service. */
+                (void)sigaction(sig, &sa, NULL);
+        }
+        if (ignore_sigpipe) {
+                sa.sa_handler = SIG_IGN;
+                if (sigaction(SIGPIPE, &sa, NULL) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+static int child_set_oom_score_adjust(const struct child_args *a)
+{
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ssize_t n;
+        do
+                n = write(fd, a->oom_text, a->oom_len);
+        while (n < 0 && errno == EINTR);
+        int r = n < 0 ? -errno : n == (ssize_t)a->oom_len ? 0 : -EIO;
+        (void)close(fd);
+        return r;
+}
+
+/* Raw syscalls: glibc's setuid() and friends broadcast to every thread of
+ * the process, and in a CLONE_VM child that would be the parent's threads. */
+static int child_set_credentials(const struct spawn_request *req)
+{
+        if (syscall(SYS_setgroups, (size_t)req->n_groups, req->groups) < 0)
+                return -errno;
+        if (syscall(SYS_setresgid, req->gid, req->gid, req->gid) < 0)
+                return -errno;
+        if (syscall(SYS_setresuid, req->uid, req->uid, req->uid) < 0)
+                return -errno;
+        return 0;
+}
+
+static int child_setup(struct child_args *a, int *error_fd)
+{
+        const struct spawn_request *req = a->req;
+        int r;
+
+        r = child_arrange_fds(a, error_fd);
+        if (r < 0)
+                return r;
+
+        if (req->new_session && setsid() < 0)
+                return -errno;
+
+        r = child_reset_signals(req->ignore_sigpipe);
+        if (r < 0)
+                return r;
+
+        for (int res = 0; res < RLIM_NLIMITS; res++)
+                if ((req->rlimit_set & (UINT32_C(1) << res)) &&
+                    setrlimit((__rlimit_resource_t)res, &req->rlimits[res]) < 0)
+                        return -errno;
+
+        if (req->nice_set && setpriority(PRIO_PROCESS, 0, req->nice) < 0)
+                return -errno;
+
+        if (req->oom_score_adjust_set) {
+                r = child_set_oom_score_adjust(a);
+                if (r < 0)
+                        return r;
+        }
+
+        umask(req->umask);
+
+        if (chdir(req->cwd ? req->cwd : "/") < 0) {
+                if (!req->cwd_missing_ok || (errno != ENOENT && errno != ENOTDIR))
+                        return -errno;
+                /* A missing WorkingDirectory=- leaves the service in "/",
+                 * not in whatever directory the manager happens to be. */
+                if (chdir("/") < 0)
+                        return -errno;
+        }
+
+        if (req->set_credentials) {
+                r = child_set_credentials(req);
+                if (r < 0)
+                        return r;
+        }
+
+        if (a->listen_pid_digits)
+                format_uint(a->listen_pid_digits, (unsigned long)getpid());
+
+        /* Last, so that no signal is delivered during the setup above: the
+         * mask until now is the all-blocked one the parent cloned with. */
+        sigset_t empty;
+        sigemptyset(&empty);
+        if (sigprocmask(SIG_SETMASK, &empty, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+static int child_main(void *userdata)
+{
+        struct child_args *a = userdata;
+        int error_fd = a->error_fd;
+        int r;
+
+        r = child_setup(a, &error_fd);
+        if (r < 0)
+                child_fail(error_fd, -r, 127);
+
+        execve(a->req->path, a->req->argv, a->envp);
+        r = errno;
+        child_fail(error_fd, r, r == EACCES || r == ENOEXEC ? 126 : 127);
+}
+
+/* ---- parent side ---- */
+
+static pid_t start_child(struct child_args *a)
+{
+#if SPAWN_USE_FORK
+        pid_t pid = fork();
+        if (pid == 0)
+                child_main(a);
+        return pid;
+#else
+        void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED)
+                return -1;
+        /* The stack grows down on every architecture we build for. */
+        pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE,
+                          CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+        int saved = errno;
+#  ifdef SPAWN_ASAN
+        /* The child's frames left redzones in the shared shadow memory. */
+        ASAN_UNPOISON_MEMORY_REGION(stack, CHILD_STACK_SIZE);
+#  endif
+        (void)munmap(stack, CHILD_STACK_SIZE);
+        errno = saved;
+        return pid;
+#endif
+}
+
+/* EOF: the child exec'd. An int: the errno of the step that failed. */
+static int read_child_error(int fd)
+{
+        int error = 0;
+        size_t got = 0;
+
+        while (got < sizeof error) {
+                ssize_t n = read(fd, (char *)&error + got, sizeof error - got);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                got += (size_t)n;
+        }
+        if (got == 0)
+                return 0;
+        if (got < sizeof error || error <= 0)
+                return -EIO;
+        return -error;
+}
+
+int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec)
+{
+        char listen_pid[sizeof(LISTEN_PID_PREFIX) + 24];
+        char oom_text[24];
+        struct child_args a = { .req = req, .oom_text = oom_text };
+        int pipe_fds[2] = { -1, -1 };
+        sigset_t all, saved_mask;
+        pid_t pid = 0;
+        int r;
+
+        if (!ret_pid)
+                return -EINVAL;
+        if (!req || !req->path || !req->argv || !req->envp || req->n_fds < 3 || !req->fds ||
+            (req->n_groups > 0 && !req->groups)) {
+                *ret_pid = 0;
+                return -EINVAL;
+        }
+
+        size_t n_env = strv_length(req->envp);
+        a.envp = malloc((n_env + 1) * sizeof(char *));
+        a.fd_scratch = malloc(req->n_fds * sizeof(int));
+        if (!a.envp || !a.fd_scratch) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i <= n_env; i++) {
+                a.envp[i] = req->envp[i];
+                if (a.envp[i] && !a.listen_pid_digits &&
+                    strncmp(a.envp[i], LISTEN_PID_PREFIX, strlen(LISTEN_PID_PREFIX)) == 0) {
+                        memcpy(listen_pid, LISTEN_PID_PREFIX, strlen(LISTEN_PID_PREFIX));
+                        a.listen_pid_digits = listen_pid + strlen(LISTEN_PID_PREFIX);
+                        a.listen_pid_digits[0] = 0;
+                        a.envp[i] = listen_pid;
+                }
+        }
+
+        if (req->oom_score_adjust_set) {
+                size_t n = 0;
+                int v = req->oom_score_adjust;
+                if (v < 0)
+                        oom_text[n++] = '-';
+                n += format_uint(oom_text + n, v < 0 ? -(unsigned long)v : (unsigned long)v);
+                oom_text[n++] = '\n';
+                a.oom_len = n;
+        }
+
+        if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
+                r = -errno;
+                goto out;
+        }
+        a.error_fd = pipe_fds[1];
+
+        /* No signal handler may run in a child that shares our memory; the
+         * child empties the mask just before execve. */
+        sigfillset(&all);
+        r = -pthread_sigmask(SIG_SETMASK, &all, &saved_mask);
+        if (r < 0)
+                goto out;
+        pid = start_child(&a);
+        int saved_errno = errno;
+        (void)pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+        if (pid < 0) {
+                pid = 0;
+                r = -saved_errno;
+                goto out;
+        }
+
+        /* Our write end must be gone for EOF to mean "exec'd". */
+        (void)close(pipe_fds[1]);
+        pipe_fds[1] = -1;
+        r = read_child_error(pipe_fds[0]);
+        if (r == 0 && ret_exec_usec) {
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                *ret_exec_usec = (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
+        }
+out:
+        if (pipe_fds[0] >= 0)
+                (void)close(pipe_fds[0]);
+        if (pipe_fds[1] >= 0)
+                (void)close(pipe_fds[1]);
+        free(a.envp);
+        free(a.fd_scratch);
+        /* Also on a child's failure: the caller must know whom to expect. */
+        *ret_pid = pid;
+        return r;
+}

@@ -1,0 +1,55 @@
+/* Spawning one process from a complete, immutable request. The child does
+ * only async-signal-safe work between clone and execve (fd layout, session,
+ * signal mask and dispositions, rlimits, umask, cwd, credentials,
+ * LISTEN_PID), then reports a failing step's errno through a close-on-exec
+ * pipe, which is also how the caller learns that execve succeeded (EOF).
+ *
+ * Built by the scheduler (which resolves everything: program path, argv
+ * after $VAR expansion, environment, user ids) and run by a worker thread. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+struct spawn_request {
+        uint64_t id;        /* chosen by the scheduler, echoed in the result */
+        char *path;         /* absolute path of the program */
+        char **argv;        /* NULL-terminated */
+        char **envp;        /* NULL-terminated; a "LISTEN_PID=" entry, if present, is
+                               completed with the child's pid in the child */
+        int *fds;           /* fds[i] becomes fd i in the child for i < n_fds; -1 opens
+                               /dev/null there. fds 0, 1, 2 must be given. Every other
+                               fd is closed in the child. */
+        unsigned n_fds;
+        bool owns_fds;      /* spawn_request_free closes fds[i] >= 0 (after the
+                               spawn); otherwise the caller keeps its copies */
+        char *cwd;          /* NULL: "/" */
+        bool cwd_missing_ok;
+        bool set_credentials;
+        uid_t uid;
+        gid_t gid;
+        gid_t *groups;      /* supplementary groups, set with setgroups */
+        unsigned n_groups;
+        mode_t umask;
+        struct rlimit rlimits[RLIM_NLIMITS];
+        uint32_t rlimit_set; /* bit per resource to apply */
+        bool nice_set;
+        int nice;
+        bool oom_score_adjust_set;
+        int oom_score_adjust;
+        bool ignore_sigpipe; /* SIGPIPE ignored in the child (IgnoreSIGPIPE=yes) */
+        bool new_session;    /* setsid(): the service gets its own process group */
+};
+
+void spawn_request_free(struct spawn_request *r);
+
+/* Fork and exec req. Returns 0 with *ret_pid once the child has exec'd
+ * (*ret_exec_usec: CLOCK_MONOTONIC µs when that was known; ret_exec_usec
+ * may be NULL and is written only on success); a negative errno when fork
+ * failed or req is incomplete (-EINVAL: no path/argv/envp, fewer than 3
+ * fds) (*ret_pid 0), or the child failed a setup step or execve (*ret_pid
+ * is the child, which has exited with status 127, or 126 for EACCES and
+ * ENOEXEC from execve, and will be reaped by whoever reaps children).
+ * Never waits for the child. req is not modified. Thread-safe. */
+int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec);
