@@ -1,0 +1,52 @@
+/* Turning a unit's execution settings (struct exec_context, systemd.exec(5))
+ * and one command line into a complete spawn request: the environment,
+ * argv after $VAR expansion, the program's path, user and group ids, the
+ * working directory, stdio fds, limits. Everything that can fail fails here,
+ * on the scheduler thread, with a message naming the unit, so the child
+ * after clone has nothing left to decide.
+ *
+ * Called by the scheduler each time it runs an Exec* command. */
+#pragma once
+#include <stdbool.h>
+
+#include "core/unit.h"
+#include "workers/spawn.h"
+
+struct exec_params {
+        const char *unit_id;
+        const char *log_dir;     /* StandardOutput=journal: LOG_DIR/UNIT.log, appended;
+                                    NULL: weft's own stderr */
+        const char *invocation_id; /* 32 hex chars, one per start of the unit (shared by its
+                                      ExecStartPre/ExecStart...); NULL: a fresh random one */
+        char *const *extra_env;  /* "K=V" the manager adds for this command ($MAINPID,
+                                    $SERVICE_RESULT, $EXIT_CODE, $EXIT_STATUS, NOTIFY_SOCKET...) */
+        const int *listen_fds;   /* socket activation (fds 3...), may be NULL; the request
+                                    gets duplicates, the caller keeps these */
+        unsigned n_listen_fds;
+        const char *listen_fdnames; /* ":"-joined, one per fd */
+        bool listen_pid;         /* add LISTEN_PID (completed in the child) */
+        bool control;            /* a control command (ExecStartPre/Post, ExecStop...) rather than the main process */
+};
+
+/* Build *ret for running cmd of unit u (a service or socket) with params p.
+ * The request owns every fd in it (owns_fds: stdio it opened, and
+ * duplicates of weft's own fds and of the listen fds), so
+ * spawn_request_free closes them all.
+ * Returns 0, or a negative errno after logging "UNIT: what failed: why"
+ * (e.g. -ENOENT for a missing program or EnvironmentFile without "-",
+ * -ESRCH for an unknown User=/Group=). */
+int exec_build_request(const struct unit *u, const struct exec_context *c, const struct exec_command *cmd,
+                       const struct exec_params *p, struct spawn_request **ret);
+
+/* The environment a command of unit u gets, without running anything.
+ * Clean (the manager's own environment is not inherited), built in this
+ * order, a later assignment of a name replacing an earlier one:
+ * the manager's variables (PATH, LANG if the manager has it, MANAGERPID,
+ * INVOCATION_ID; USER, LOGNAME, HOME, SHELL when User= is set),
+ * PassEnvironment= (copied from the manager's environment), Environment=,
+ * EnvironmentFile= (read now, in order), LISTEN_FDS/LISTEN_FDNAMES/
+ * LISTEN_PID, p->extra_env; then UnsetEnvironment= removes names (or exact
+ * "K=V" entries) from all of it, as its final step (systemd.exec(5)).
+ * Exposed for tests. */
+int exec_build_environment(const struct unit *u, const struct exec_context *c, const struct exec_params *p,
+                           char ***ret);
