@@ -21,12 +21,13 @@ CTL_OBJ  = $(CTL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 LIB      = $(BUILD)/libweft.a
+WEFT     = $(BUILD)/weft
 WEFTCTL  = $(BUILD)/weftctl
 UNITTEST = $(BUILD)/unit-tests
 
-.PHONY: all check unit-tests demo install clean sanitize tsan fuzz bench
+.PHONY: all check unit-tests demo install clean sanitize tsan fuzz bench bench-boot
 
-all: $(WEFTCTL)
+all: $(WEFT) $(WEFTCTL)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -35,6 +36,9 @@ $(BUILD)/%.o: %.c
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(WEFT): $(BUILD)/core/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(WEFTCTL): $(CTL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -45,10 +49,10 @@ $(UNITTEST): $(TEST_OBJ) $(LIB)
 unit-tests: $(UNITTEST)
 
 # Every test: CUnit suites, then the integration scripts, then a bounded fuzz run.
-check: $(WEFTCTL) $(UNITTEST)
+check: $(WEFT) $(WEFTCTL) $(UNITTEST)
 	BUILD=$(BUILD) test/run-all.sh
 
-demo: $(WEFTCTL)
+demo: $(WEFT) $(WEFTCTL)
 	BUILD=$(BUILD) examples/run-demo.sh
 
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -74,14 +78,40 @@ $(BUILD)/loadbench: bench/loadbench.c $(LIB)
 $(BUILD)/maxrss: bench/maxrss.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
 
-bench: $(WEFTCTL) $(BUILD)/loadbench $(BUILD)/maxrss
+# Boot benchmark programs: libc only, no libweft.
+BOOT_BENCH = $(BUILD)/gendag $(BUILD)/payload $(BUILD)/ideal $(BUILD)/forkloop $(BUILD)/maxrss
+
+$(BUILD)/gendag: bench/gendag.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/payload: bench/payload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/ideal: bench/ideal.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/forkloop: bench/forkloop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+bench: $(WEFTCTL) $(BUILD)/loadbench $(BOOT_BENCH)
 	BUILD=$(BUILD) bench/load-bench.sh
 
-install: $(WEFTCTL)
+# Boots generated DAGs with weft (if $(BUILD)/weft is built) and systemd,
+# against the fork loop and ideal executor floors; QUICK=1 for small N.
+bench-boot: $(BOOT_BENCH)
+	BUILD=$(BUILD) bench/boot-bench.sh $(if $(QUICK),--quick)
+
+-include $(BOOT_BENCH:=.d)
+
+install: $(WEFT) $(WEFTCTL)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(WEFTCTL) $(DESTDIR)$(PREFIX)/bin/weftctl
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/loadbench.d $(BUILD)/maxrss.d
+-include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/maxrss.d

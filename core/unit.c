@@ -244,16 +244,20 @@ void unit_init_config(struct unit *u)
         u->success_action_exit_status = -1;
 }
 
-int unit_alloc_config(struct unit *u)
+int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
 {
+        if (!timeout_start_usec)
+                timeout_start_usec = DEFAULT_TIMEOUT_USEC;
+        if (!timeout_stop_usec)
+                timeout_stop_usec = DEFAULT_TIMEOUT_USEC;
         if (u->type == UNIT_SERVICE) {
                 struct service_config *s = malloc(sizeof *s);
                 if (!s)
                         return -ENOMEM;
                 *s = (struct service_config) {
                         .restart_usec = 100 * USEC_PER_MSEC,
-                        .timeout_start_usec = DEFAULT_TIMEOUT_USEC,
-                        .timeout_stop_usec = DEFAULT_TIMEOUT_USEC,
+                        .timeout_start_usec = timeout_start_usec,
+                        .timeout_stop_usec = timeout_stop_usec,
                         .guess_main_pid = true,
                 };
                 kill_context_init(&s->kill);
@@ -269,7 +273,7 @@ int unit_alloc_config(struct unit *u)
                         .directory_mode = 0755,
                         .backlog = 4294967295u,
                         .trigger_limit_interval_usec = USEC_INFINITY,
-                        .timeout_usec = DEFAULT_TIMEOUT_USEC,
+                        .timeout_usec = timeout_start_usec,
                 };
                 kill_context_init(&s->kill);
                 exec_context_init(&s->exec_ctx);
@@ -490,7 +494,8 @@ int unit_table_finalize_edges(struct unit_table *t)
                         if (e.other != u)
                                 u->edges[n++] = e;
                 }
-                qsort(u->edges, n, sizeof *u->edges, edge_compare);
+                if (n > 1)
+                        qsort(u->edges, n, sizeof *u->edges, edge_compare);
                 uint32_t m = 0;
                 for (uint32_t j = 0; j < n; j++)
                         if (m == 0 || edge_compare(&u->edges[m - 1], &u->edges[j]) != 0)

@@ -325,6 +325,7 @@ struct unit {
         char **dropin_paths;
         char *instance;           /* for foo@bar.service, "bar" */
         struct unit *merged_into; /* for UNIT_MERGED */
+        struct unit_runtime *rt;  /* the scheduler thread's runtime state (core/sched_internal.h) */
 
         struct unit_edge *edges;
         uint32_t n_edges;
@@ -408,8 +409,9 @@ struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size
 /* [Unit] defaults of a freshly created unit. */
 void unit_init_config(struct unit *u);
 /* Allocate the type-specific configuration with its defaults (before the
- * unit's files are parsed). */
-int unit_alloc_config(struct unit *u);
+ * unit's files are parsed). The start and stop timeouts default to the
+ * manager's (weft.yaml "timeouts"); 0 means systemd's 90 s. */
+int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec);
 void unit_free_config(struct unit *u);
 
 /* String tables for the enums above (NULL / -1 when out of range). */

@@ -308,7 +308,7 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
 
         u->dropin_paths = l->dropins;
         l->dropins = NULL;
-        r = unit_alloc_config(u);
+        r = unit_alloc_config(u, ctx->default_timeout_start_usec, ctx->default_timeout_stop_usec);
         if (r < 0)
                 return r;
         r = unit_load_file(ctx, u, u->fragment_path);

@@ -14,6 +14,8 @@ struct load_context {
         struct unit_table *table;
         const struct unit_path_index *index;
         const char *root;        /* for specifiers (%m, %H...); NULL is "/" */
+        uint64_t default_timeout_start_usec; /* the manager's defaults; 0: 90 s */
+        uint64_t default_timeout_stop_usec;
         unsigned n_warnings;     /* counted for `weftctl verify` */
         unsigned n_errors;
 };

@@ -1,0 +1,224 @@
+/* weft, the daemon: command line and configuration, PID-1 setup, signal
+ * mask, then the manager; at the end the final sweep and exit or reboot.
+ *
+ *   weft [--config FILE] [--unit-path DIR]... [--target UNIT] [--workers N]
+ *        [--runtime-dir DIR] [--log-level LEVEL]
+ *
+ * Started by a kernel with no arguments, it reads /etc/weft/weft.yaml if
+ * present, searches systemd's unit path and honours systemd.unit= (and
+ * weft.unit=) on the kernel command line, as systemd does. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/manager.h"
+#include "core/pid1.h"
+#include "core/signal_thread.h"
+#include "core/strv.h"
+#include "parse/config.h"
+#include "parse/unit_name.h"
+
+#define DEFAULT_CONFIG "/etc/weft/weft.yaml"
+
+struct options {
+        const char *config_path;
+        char **unit_paths;
+        const char *target;
+        unsigned workers;
+        const char *runtime_dir;
+        const char *log_level;
+};
+
+static void usage(FILE *f)
+{
+        fprintf(f, "Usage: weft [OPTIONS]\n\n"
+                   "  --config FILE       weft.yaml to read (default " DEFAULT_CONFIG " if present)\n"
+                   "  --unit-path DIR     search DIR for units (repeatable; replaces the configured path)\n"
+                   "  --target UNIT       the unit to boot (default: default.target)\n"
+                   "  --workers N         size of the worker pool\n"
+                   "  --runtime-dir DIR   where logs and boot.yaml go (default /run/weft)\n"
+                   "  --log-level LEVEL   err, warning, notice, info or debug\n");
+}
+
+/* As PID 1, unknown arguments come from the kernel command line and are
+ * not ours to refuse; otherwise they are mistakes. */
+static int parse_args(int argc, char **argv, struct options *o, bool pid1)
+{
+        enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL };
+        static const struct option options[] = {
+                { "config", required_argument, NULL, OPT_CONFIG },
+                { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
+                { "target", required_argument, NULL, OPT_TARGET },
+                { "unit", required_argument, NULL, OPT_TARGET }, /* systemd's spelling */
+                { "workers", required_argument, NULL, OPT_WORKERS },
+                { "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
+                { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        int c;
+        opterr = !pid1;
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+                switch (c) {
+                case OPT_CONFIG:
+                        o->config_path = optarg;
+                        break;
+                case OPT_UNIT_PATH:
+                        if (strv_extend(&o->unit_paths, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case OPT_TARGET:
+                        o->target = optarg;
+                        break;
+                case OPT_WORKERS: {
+                        char *end;
+                        unsigned long n = strtoul(optarg, &end, 10);
+                        if (*end || n < 1 || n > 1024) {
+                                fprintf(stderr, "weft: --workers takes 1..1024: %s\n", optarg);
+                                return -EINVAL;
+                        }
+                        o->workers = n;
+                        break;
+                }
+                case OPT_RUNTIME_DIR:
+                        o->runtime_dir = optarg;
+                        break;
+                case OPT_LOG_LEVEL:
+                        o->log_level = optarg;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        exit(EXIT_SUCCESS);
+                default:
+                        if (!pid1) {
+                                usage(stderr);
+                                return -EINVAL;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* systemd.unit= / weft.unit= on the kernel command line (the last wins). */
+static char *kernel_target(void)
+{
+        char buf[4096], *save = NULL, *target = NULL;
+        FILE *f = fopen("/proc/cmdline", "re");
+        if (!f)
+                return NULL;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        for (char *w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+                const char *v = NULL;
+                if (strncmp(w, "systemd.unit=", 13) == 0)
+                        v = w + 13;
+                else if (strncmp(w, "weft.unit=", 10) == 0)
+                        v = w + 10;
+                if (v && unit_name_is_valid(v, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
+                        free(target);
+                        target = strdup(v);
+                }
+        }
+        return target;
+}
+
+static int configure(const struct options *o, bool pid1, struct weft_config *c)
+{
+        int r = config_init(c);
+        if (r < 0)
+                return r;
+        const char *path = o->config_path ? o->config_path : DEFAULT_CONFIG;
+        r = config_load_file(c, path);
+        if (r == -ENOENT && !o->config_path)
+                r = 0; /* no config file: the built-in defaults */
+        else if (r == -ENOENT)
+                log_error("weft: cannot read %s: %s", path, strerror(-r));
+        if (r < 0 && !pid1)
+                return r;
+        /* As PID 1 a broken config must not stop the boot: defaults it is. */
+        if (o->unit_paths) {
+                strv_free(c->unit_paths);
+                c->unit_paths = strv_copy(o->unit_paths);
+                if (!c->unit_paths)
+                        return -ENOMEM;
+        }
+        if (o->workers)
+                c->workers = o->workers;
+        if (o->runtime_dir) {
+                free(c->runtime_dir);
+                c->runtime_dir = strdup(o->runtime_dir);
+                if (!c->runtime_dir)
+                        return -ENOMEM;
+        }
+        if (o->log_level) {
+                enum log_level l = log_level_from_string(o->log_level);
+                if (l < 0) {
+                        log_error("weft: unknown log level: %s", o->log_level);
+                        if (!pid1)
+                                return -EINVAL;
+                } else
+                        c->log_level = l;
+        }
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct options o = { 0 };
+        struct weft_config config = { 0 };
+        struct manager_result result = { .kind = SHUTDOWN_EXIT };
+        char *target = NULL;
+        bool pid1 = pid1_is_pid1();
+        int r;
+
+        r = parse_args(argc, argv, &o, pid1);
+        if (r < 0)
+                return 2;
+        r = configure(&o, pid1, &config);
+        if (r < 0) {
+                strv_free(o.unit_paths);
+                return 1;
+        }
+        log_set_level(config.log_level);
+
+        /* Before any thread exists, so every thread inherits the mask and
+         * only the signal thread ever sees these signals. */
+        r = signal_block_handled();
+        if (r < 0) {
+                log_error("weft: cannot block signals: %s", strerror(-r));
+                goto done;
+        }
+        r = pid1_setup();
+        if (r < 0)
+                log_warning("weft: PID 1 setup incomplete: %s", strerror(-r));
+
+        if (o.target)
+                target = strdup(o.target);
+        else if (pid1 && !pid1_in_container())
+                target = kernel_target();
+        if (!target)
+                target = strdup(config.default_target);
+        if (!target) {
+                r = -ENOMEM;
+                goto done;
+        }
+        log_info("weft %s: booting %s%s", pid1 ? "as PID 1" : "as a supervisor", target,
+                 pid1 && pid1_in_container() ? " (container)" : "");
+        r = manager_run(&config, target, &result);
+done:
+        /* Whatever the manager left: TERM, wait, KILL, reap. */
+        pid1_final_sweep(config.timeout_stop_usec && config.timeout_stop_usec != (uint64_t) -1
+                                 ? config.timeout_stop_usec
+                                 : 90 * 1000000ULL);
+        free(target);
+        strv_free(o.unit_paths);
+        int code = r < 0 ? 1 : result.exit_code;
+        config_done(&config);
+        log_info("weft: exiting (%s).", r < 0 ? "error" : "clean shutdown");
+        pid1_finish(result.kind, code);
+}

@@ -1,0 +1,232 @@
+/* The manager's threads and their wiring; see manager.h.
+ *
+ * Threads: the signal thread and the worker pool produce events into one
+ * queue; the scheduler thread (started here) is the only consumer and the
+ * only owner of units and jobs. This file's callbacks run on those threads
+ * and touch nothing but the queue. */
+#include "core/manager.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/boot_record.h"
+#include "core/event_queue.h"
+#include "core/log.h"
+#include "core/sched.h"
+#include "core/signal_thread.h"
+#include "core/strv.h"
+#include "parse/load.h"
+#include "workers/pool.h"
+
+struct manager {
+        const struct weft_config *config;
+        struct event_queue queue;
+        struct worker_pool *pool;
+        struct sched *sched;
+        char *log_dir;
+        char *boot_record_path;
+        bool stop;                 /* scheduler thread: shutdown finished */
+        struct manager_result result;
+};
+
+/* ---- callbacks from other threads: they only post events ---- */
+
+static void on_spawned(void *userdata, uint64_t request_id, pid_t pid, int error, uint64_t exec_usec)
+{
+        struct manager *m = userdata;
+        struct event ev = { .type = EVENT_SPAWNED, .stamp_usec = now_usec() };
+        ev.spawned.request_id = request_id;
+        ev.spawned.pid = pid;
+        ev.spawned.error = error;
+        ev.spawned.exec_usec = exec_usec;
+        if (event_queue_push(&m->queue, &ev) < 0)
+                log_error("lost the spawn report of pid %d: out of memory", (int) pid);
+}
+
+/* ---- scheduler ops: run on the scheduler thread ---- */
+
+static int op_spawn(void *userdata, struct spawn_request *req)
+{
+        struct manager *m = userdata;
+        return pool_submit(m->pool, req);
+}
+
+static int op_kill(void *userdata, pid_t pid, int sig)
+{
+        return kill(pid, sig) < 0 ? -errno : 0;
+}
+
+static void op_boot_done(void *userdata, bool success)
+{
+        struct manager *m = userdata;
+        struct boot_record r;
+        if (sched_boot_record(m->sched, &r) < 0)
+                return;
+        int k = boot_record_write(m->boot_record_path, &r);
+        if (k < 0)
+                log_error("cannot write %s: %s", m->boot_record_path, strerror(-k));
+        double t = r.target_reached ? (double) (r.target_reached - r.manager_start) / 1e6 : 0;
+        if (success)
+                log_info("Boot of %s finished in %.3fs; boot record in %s", r.target ? r.target : "(none)", t,
+                         m->boot_record_path);
+        else
+                log_error("Boot of %s failed; boot record in %s", r.target ? r.target : "(none)",
+                          m->boot_record_path);
+        sched_boot_record_free(&r);
+}
+
+static void op_shutdown_done(void *userdata)
+{
+        struct manager *m = userdata;
+        m->stop = true;
+}
+
+static const struct sched_ops ops = {
+        .spawn = op_spawn,
+        .kill = op_kill,
+        .boot_done = op_boot_done,
+        .shutdown_done = op_shutdown_done,
+};
+
+/* The scheduler thread: drain events, fire timers, sleep on the queue's
+ * condition variable until the next event or deadline. Never polls. */
+static void *scheduler_main(void *userdata)
+{
+        struct manager *m = userdata;
+        while (!m->stop) {
+                struct event ev;
+                uint64_t deadline = sched_next_deadline(m->sched);
+                if (event_queue_pop(&m->queue, deadline, &ev) > 0) {
+                        if (ev.type == EVENT_SHUTDOWN && m->result.kind == SHUTDOWN_NONE) {
+                                m->result.kind = ev.shutdown.kind;
+                                m->result.exit_code = ev.shutdown.exit_code;
+                        }
+                        if (ev.type == EVENT_RELOAD)
+                                log_notice("daemon-reload is not supported yet (SIGHUP ignored)");
+                        sched_handle_event(m->sched, &ev);
+                }
+                sched_run_timers(m->sched, now_usec());
+        }
+        return NULL;
+}
+
+static int make_dir(const char *path)
+{
+        char buf[4096];
+        snprintf(buf, sizeof buf, "%s", path);
+        for (char *p = buf + 1; *p; p++)
+                if (*p == '/') {
+                        *p = 0;
+                        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                                return -errno;
+                        *p = '/';
+                }
+        return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+static int load_units(const struct weft_config *c, const char *target, struct unit_table *table,
+                      struct unit_path_index **ret_index)
+{
+        struct unit *u;
+        int r = unit_path_index_build(c->unit_paths, ret_index);
+        if (r < 0)
+                return log_error_errno(r, "cannot read the unit path: %s", strerror(-r));
+        struct load_context ctx = {
+                .table = table,
+                .index = *ret_index,
+                .default_timeout_start_usec = c->timeout_start_usec,
+                .default_timeout_stop_usec = c->timeout_stop_usec,
+        };
+        r = unit_table_intern(table, target, &u);
+        if (r < 0)
+                return log_error_errno(r, "invalid target name: %s", target);
+        r = unit_load_all(&ctx);
+        if (r < 0)
+                return log_error_errno(r, "loading units: %s", strerror(-r));
+        log_info("Loaded %zu units for %s (%u warnings, %u errors).", table->n_units, target, ctx.n_warnings,
+                 ctx.n_errors);
+        return 0;
+}
+
+int manager_run(const struct weft_config *config, const char *target, struct manager_result *ret)
+{
+        struct manager m = { .config = config };
+        struct unit_table table;
+        struct unit_path_index *index = NULL;
+        struct signal_thread *signals = NULL;
+        pthread_t scheduler;
+        bool queue_ready = false, scheduler_started = false;
+        uint64_t start = now_usec();
+        int r;
+
+        unit_table_init(&table);
+        if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
+            asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0) {
+                r = -ENOMEM;
+                goto out;
+        }
+        r = make_dir(m.log_dir);
+        if (r < 0) {
+                log_error("cannot create %s: %s", m.log_dir, strerror(-r));
+                goto out;
+        }
+        r = load_units(config, target, &table, &index);
+        if (r < 0)
+                goto out;
+        r = event_queue_init(&m.queue);
+        if (r < 0)
+                goto out;
+        queue_ready = true;
+        const struct sched_config sc = { .log_dir = m.log_dir, .console = config->log_console, .manager_start = start };
+        r = sched_new(&table, &ops, &m, &sc, &m.sched);
+        if (r < 0)
+                goto out;
+        r = signal_thread_start(&m.queue, &signals);
+        if (r < 0) {
+                log_error("cannot start the signal thread: %s", strerror(-r));
+                goto out;
+        }
+        r = pool_start(config->workers, on_spawned, &m, &m.pool);
+        if (r < 0) {
+                log_error("cannot start the worker pool: %s", strerror(-r));
+                goto out;
+        }
+        /* The boot transaction is built before the scheduler thread runs, so
+         * only one thread ever touches the scheduler at a time. */
+        r = sched_start(m.sched, target, now_usec(), true);
+        if (r < 0)
+                goto out;
+        r = -pthread_create(&scheduler, NULL, scheduler_main, &m);
+        if (r < 0) {
+                log_error("cannot start the scheduler thread: %s", strerror(-r));
+                goto out;
+        }
+        scheduler_started = true;
+        pthread_join(scheduler, NULL);
+        r = 0;
+out:
+        if (r < 0 && m.sched && !scheduler_started) {
+                /* Nothing ran yet, or the boot could not start: stop what did. */
+                sched_shutdown(m.sched, now_usec());
+        }
+        if (m.pool)
+                pool_stop(m.pool);
+        if (signals)
+                signal_thread_stop(signals);
+        sched_free(m.sched);
+        if (queue_ready)
+                event_queue_destroy(&m.queue);
+        unit_table_done(&table);
+        unit_path_index_free(index);
+        free(m.log_dir);
+        free(m.boot_record_path);
+        *ret = m.result;
+        if (ret->kind == SHUTDOWN_NONE)
+                ret->kind = SHUTDOWN_EXIT;
+        return r;
+}

@@ -1,0 +1,527 @@
+/* The scheduler's core: runtime state per unit, the one function through
+ * which every state change goes (it logs, stamps and tells the job), event
+ * dispatch, timers and spawning. See sched.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/log.h"
+#include "core/sched_internal.h"
+#include "core/strv.h"
+#include "workers/exec_context.h"
+
+static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
+        [UNIT_INACTIVE] = "inactive",     [UNIT_ACTIVATING] = "activating", [UNIT_ACTIVE] = "active",
+        [UNIT_RELOADING] = "reloading",   [UNIT_DEACTIVATING] = "deactivating", [UNIT_FAILED] = "failed",
+};
+
+static const char *const sub_state_table[_SUB_STATE_MAX] = {
+        [SUB_DEAD] = "dead",
+        [SUB_START_PRE] = "start-pre",
+        [SUB_START] = "start",
+        [SUB_START_POST] = "start-post",
+        [SUB_RUNNING] = "running",
+        [SUB_EXITED] = "exited",
+        [SUB_STOP] = "stop",
+        [SUB_STOP_SIGTERM] = "stop-sigterm",
+        [SUB_STOP_SIGKILL] = "stop-sigkill",
+        [SUB_STOP_POST] = "stop-post",
+        [SUB_FINAL_SIGTERM] = "final-sigterm",
+        [SUB_FINAL_SIGKILL] = "final-sigkill",
+        [SUB_FAILED] = "failed",
+        [SUB_AUTO_RESTART] = "auto-restart",
+        [SUB_ACTIVE] = "active",
+};
+
+static const char *const result_table[_UNIT_RESULT_MAX] = {
+        [RESULT_SUCCESS] = "success",     [RESULT_RESOURCES] = "resources", [RESULT_TIMEOUT] = "timeout",
+        [RESULT_EXIT_CODE] = "exit-code", [RESULT_SIGNAL] = "signal",       [RESULT_CORE_DUMP] = "core-dump",
+        [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
+};
+
+const char *unit_active_state_to_string(enum unit_active_state a)
+{
+        return active_state_table[a];
+}
+
+const char *sub_state_to_string(enum sub_state st)
+{
+        return sub_state_table[st];
+}
+
+const char *unit_result_to_string(enum unit_result r)
+{
+        return result_table[r];
+}
+
+struct unit_runtime *rt_of(struct sched *s, const struct unit *u)
+{
+        (void) s;
+        return u->rt;
+}
+
+int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userdata,
+              const struct sched_config *config, struct sched **ret)
+{
+        struct sched *s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        s->units = units;
+        s->ops = ops;
+        s->userdata = userdata;
+        s->config = *config;
+        s->n_rt = units->n_units;
+        s->rt = calloc(s->n_rt ? s->n_rt : 1, sizeof *s->rt);
+        if (!s->rt) {
+                free(s);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < s->n_rt; i++)
+                units->units[i]->rt = &s->rt[i];
+        idmap_init(&s->by_pid);
+        idmap_init(&s->by_request);
+        idmap_init(&s->early_exits);
+        timer_heap_init(&s->timers);
+        *ret = s;
+        return 0;
+}
+
+void sched_free(struct sched *s)
+{
+        if (!s)
+                return;
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                free(u->rt->job);
+                u->rt = NULL;
+        }
+        free(s->rt);
+        idmap_done(&s->by_pid);
+        idmap_done(&s->by_request);
+        idmap_done(&s->early_exits);
+        timer_heap_done(&s->timers);
+        free(s->kill_waiters);
+        free(s);
+}
+
+static double since_start(struct sched *s)
+{
+        return (double) (s->now - s->config.manager_start) / 1e6;
+}
+
+static const char *describe(const struct unit *u)
+{
+        return u->description ? u->description : u->id;
+}
+
+/* Console lines in systemd's words, with weft's stamps. */
+static void announce(struct sched *s, struct unit *u, enum unit_active_state old, enum unit_active_state new)
+{
+        struct unit_runtime *rt = u->rt;
+        if (!s->config.console || old == new)
+                return;
+        if (new == UNIT_ACTIVE && old == UNIT_ACTIVATING)
+                log_info("[%9.6f] Started %s (%s, +%.3fs).", since_start(s), describe(u), u->id,
+                         (double) (s->now - rt->t_activating) / 1e6);
+        else if (new == UNIT_ACTIVE)
+                log_info("[%9.6f] Reached %s (%s).", since_start(s), describe(u), u->id);
+        else if (new == UNIT_ACTIVATING && rt->sub != SUB_AUTO_RESTART)
+                log_info("[%9.6f] Starting %s (%s)...", since_start(s), describe(u), u->id);
+        else if (new == UNIT_FAILED)
+                log_warning("[%9.6f] %s: Failed with result '%s'.", since_start(s), u->id,
+                            unit_result_to_string(rt->result));
+        else if (new == UNIT_INACTIVE && rt->t_active < rt->t_activating)
+                /* A oneshot that ran to completion without ever being active. */
+                log_info("[%9.6f] Finished %s (%s, +%.3fs).", since_start(s), describe(u), u->id,
+                         (double) (s->now - rt->t_activating) / 1e6);
+        else if (new == UNIT_INACTIVE)
+                log_info("[%9.6f] Stopped %s (%s).", since_start(s), describe(u), u->id);
+        else if (new == UNIT_DEACTIVATING && old == UNIT_ACTIVE)
+                log_info("[%9.6f] Stopping %s (%s)...", since_start(s), describe(u), u->id);
+}
+
+/* What follows from u entering inactive or failed: BindsTo= units stop,
+ * OnFailure= units start. */
+static void propagate(struct sched *s, struct unit *u, enum unit_active_state new)
+{
+        size_t it = 0;
+        struct unit *o;
+
+        while ((o = unit_next_dep(u, UNIT_BOUND_BY, &it))) {
+                struct unit_runtime *ort = o->rt;
+                if (ort->active != UNIT_INACTIVE && ort->active != UNIT_FAILED &&
+                    !(ort->job && ort->job->type == JOB_STOP)) {
+                        log_info("%s: bound to %s, which stopped; stopping.", o->id, u->id);
+                        job_run_if_ready(s, job_install(s, o, JOB_STOP, false));
+                }
+        }
+        if (new != UNIT_FAILED || s->shutting_down)
+                return;
+        it = 0;
+        while ((o = unit_next_dep(u, UNIT_ON_FAILURE, &it))) {
+                bool nothing;
+                log_info("%s: failed; starting %s (OnFailure=).", u->id, o->id);
+                transaction_start(s, o, &nothing);
+        }
+}
+
+void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state active, enum sub_state sub)
+{
+        struct unit_runtime *rt = u->rt;
+        enum unit_active_state old = rt->active;
+
+        if (old == active && rt->sub == sub)
+                return;
+        log_debug("%s: %s/%s -> %s/%s", u->id, unit_active_state_to_string(old), sub_state_to_string(rt->sub),
+                  unit_active_state_to_string(active), sub_state_to_string(sub));
+        rt->sub = sub;
+        rt->active = active;
+        if (active != old) {
+                bool was_down = old == UNIT_INACTIVE || old == UNIT_FAILED;
+                if (was_down && active != UNIT_INACTIVE && active != UNIT_FAILED)
+                        rt->t_activating = s->now;
+                if (active == UNIT_ACTIVE && old != UNIT_RELOADING)
+                        rt->t_active = s->now;
+                if (active == UNIT_DEACTIVATING)
+                        rt->t_deactivating = s->now;
+                if (active == UNIT_INACTIVE || active == UNIT_FAILED)
+                        rt->t_inactive = s->now;
+        }
+        announce(s, u, old, active);
+        job_unit_changed(s, u);
+        if ((active == UNIT_INACTIVE || active == UNIT_FAILED) && old != active)
+                propagate(s, u, active);
+}
+
+void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when)
+{
+        struct unit_runtime *rt = u->rt;
+        rt->timer_generation++;
+        rt->timer_when = when;
+        if (timer_heap_push(&s->timers, when, u, rt->timer_generation) < 0)
+                log_error("%s: out of memory arming a timer", u->id);
+}
+
+void unit_disarm_timer(struct sched *s, struct unit *u)
+{
+        u->rt->timer_generation++;
+        u->rt->timer_when = 0;
+}
+
+static bool timer_live(const struct timer_entry *e)
+{
+        const struct unit *u = e->owner;
+        return u->rt->timer_when && u->rt->timer_generation == e->generation;
+}
+
+uint64_t sched_next_deadline(struct sched *s)
+{
+        const struct timer_entry *e;
+        while ((e = timer_heap_peek(&s->timers)) && !timer_live(e))
+                timer_heap_pop(&s->timers);
+        return e ? e->when : UINT64_MAX;
+}
+
+void sched_run_timers(struct sched *s, uint64_t now)
+{
+        const struct timer_entry *e;
+        s->now = now;
+        while ((e = timer_heap_peek(&s->timers)) && e->when <= now) {
+                struct timer_entry t = *e;
+                timer_heap_pop(&s->timers);
+                if (!timer_live(&t))
+                        continue;
+                struct unit *u = t.owner;
+                u->rt->timer_when = 0;
+                service_timer(s, u);
+        }
+}
+
+int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd, bool control, char **extra_env)
+{
+        struct unit_runtime *rt = u->rt;
+        struct spawn_request *req = NULL;
+        const struct exec_params p = {
+                .unit_id = u->id,
+                .log_dir = s->config.log_dir,
+                .extra_env = extra_env,
+                .control = control,
+        };
+        int r = exec_build_request(u, &u->service->exec_ctx, cmd, &p, &req);
+        if (r < 0)
+                return r;
+        req->id = ++s->next_request_id;
+        r = idmap_put(&s->by_request, req->id, u);
+        if (r < 0) {
+                spawn_request_free(req);
+                return log_error_errno(r, "%s: out of memory", u->id);
+        }
+        if (control)
+                rt->control_request = req->id;
+        else {
+                rt->main_request = req->id;
+                if (!rt->t_forked)
+                        rt->t_forked = s->now;
+        }
+        s->spawns_in_flight++;
+        return s->ops->spawn(s->userdata, req);
+}
+
+void sched_track_pid(struct sched *s, struct unit *u, pid_t pid)
+{
+        if (idmap_put(&s->by_pid, (uint64_t) pid, u) < 0)
+                log_error("%s: out of memory tracking pid %d", u->id, (int) pid);
+}
+
+void sched_forget_pid(struct sched *s, pid_t pid)
+{
+        idmap_remove(&s->by_pid, (uint64_t) pid);
+}
+
+int sched_add_kill_waiter(struct sched *s, struct unit *u)
+{
+        for (size_t i = 0; i < s->n_kill_waiters; i++)
+                if (s->kill_waiters[i] == u)
+                        return 0;
+        if (s->n_kill_waiters == s->cap_kill_waiters) {
+                size_t cap = s->cap_kill_waiters ? 2 * s->cap_kill_waiters : 16;
+                struct unit **w = realloc(s->kill_waiters, cap * sizeof *w);
+                if (!w)
+                        return -ENOMEM;
+                s->kill_waiters = w;
+                s->cap_kill_waiters = cap;
+        }
+        s->kill_waiters[s->n_kill_waiters++] = u;
+        return 0;
+}
+
+/* An exit we could not attribute may have emptied a process group that a
+ * stopping unit waits for. */
+static void recheck_kill_waiters(struct sched *s)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < s->n_kill_waiters; i++) {
+                struct unit *u = s->kill_waiters[i];
+                if (u->rt->kill_waiting)
+                        service_group_gone(s, u);
+                if (u->rt->kill_waiting)
+                        s->kill_waiters[n++] = u;
+        }
+        s->n_kill_waiters = n;
+}
+
+static void handle_exit(struct sched *s, pid_t pid, int code, int status)
+{
+        struct unit *u = idmap_remove(&s->by_pid, (uint64_t) pid);
+        if (u) {
+                service_exited(s, u, pid, code, status);
+        } else if (s->spawns_in_flight > 0) {
+                /* It may belong to a spawn whose report is still on its way. */
+                uint64_t packed = ((uint64_t) (uint32_t) code << 32) | (uint32_t) status;
+                if (idmap_put(&s->early_exits, (uint64_t) pid, (void *) (uintptr_t) (packed | 1ULL << 63)) < 0)
+                        log_error("out of memory remembering the exit of pid %d", (int) pid);
+        }
+        recheck_kill_waiters(s);
+}
+
+static void handle_spawned(struct sched *s, const struct event *ev)
+{
+        struct unit *u = idmap_remove(&s->by_request, ev->spawned.request_id);
+        pid_t pid = ev->spawned.pid;
+
+        s->spawns_in_flight--;
+        if (!u) {
+                log_error("spawn report for unknown request %llu, ignoring",
+                          (unsigned long long) ev->spawned.request_id);
+                return;
+        }
+        bool control = u->rt->control_request == ev->spawned.request_id;
+        if (control)
+                u->rt->control_request = 0;
+        else
+                u->rt->main_request = 0;
+        if (pid > 0)
+                sched_track_pid(s, u, pid);
+        service_spawned(s, u, pid, ev->spawned.error, ev->spawned.exec_usec, control);
+
+        if (pid > 0) {
+                void *early = idmap_remove(&s->early_exits, (uint64_t) pid);
+                if (early) {
+                        uint64_t packed = (uint64_t) (uintptr_t) early & ~(1ULL << 63);
+                        handle_exit(s, pid, (int) (packed >> 32), (int) (uint32_t) packed);
+                }
+        }
+        if (s->spawns_in_flight == 0 && s->early_exits.n_items) {
+                /* No report can claim them any more: they were orphans. */
+                idmap_done(&s->early_exits);
+                idmap_init(&s->early_exits);
+        }
+}
+
+void sched_handle_event(struct sched *s, const struct event *ev)
+{
+        s->now = ev->stamp_usec;
+        switch (ev->type) {
+        case EVENT_SPAWNED:
+                handle_spawned(s, ev);
+                break;
+        case EVENT_EXITED:
+                handle_exit(s, ev->exited.pid, ev->exited.code, ev->exited.status);
+                break;
+        case EVENT_SHUTDOWN:
+                sched_shutdown(s, ev->stamp_usec);
+                break;
+        default:
+                break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
+        }
+}
+
+int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        bool nothing;
+
+        s->now = now;
+        if (!u || !u->rt)
+                return log_error_errno(-ENOENT, "Unit %s not found.", name);
+        if (is_boot)
+                s->boot_target = u;
+        int r = transaction_start(s, u, &nothing);
+        if (r >= 0 && nothing && is_boot && !s->boot_reported) {
+                s->boot_reported = true;
+                if (s->ops->boot_done)
+                        s->ops->boot_done(s->userdata, true);
+        }
+        return r;
+}
+
+void sched_shutdown(struct sched *s, uint64_t now)
+{
+        s->now = now;
+        if (s->shutting_down)
+                return;
+        s->shutting_down = true;
+        log_info("[%9.6f] Stopping every unit.", since_start(s));
+        /* Waiting start jobs are dropped; everything up gets a stop job. */
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                struct job *j = u->rt->job;
+                if (j && j->type == JOB_START && j->state == JOB_WAITING)
+                        job_finish(s, j, JOB_CANCELED);
+        }
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->rt->active != UNIT_INACTIVE && u->rt->active != UNIT_FAILED)
+                        job_install(s, u, JOB_STOP, false);
+        }
+        for (size_t i = 0; i < s->n_rt; i++)
+                job_run_if_ready(s, s->units->units[i]->rt->job);
+        if (s->n_jobs == 0 && !s->shutdown_reported) {
+                s->shutdown_reported = true;
+                if (s->ops->shutdown_done)
+                        s->ops->shutdown_done(s->userdata);
+        }
+}
+
+unsigned sched_n_jobs(struct sched *s)
+{
+        return s->n_jobs;
+}
+
+static struct unit_runtime *rt_by_name(struct sched *s, const char *name)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        return u ? u->rt : NULL;
+}
+
+const char *sched_unit_active_state(struct sched *s, const char *name)
+{
+        struct unit_runtime *rt = rt_by_name(s, name);
+        return rt ? unit_active_state_to_string(rt->active) : NULL;
+}
+
+const char *sched_unit_sub_state(struct sched *s, const char *name)
+{
+        struct unit_runtime *rt = rt_by_name(s, name);
+        return rt ? sub_state_to_string(rt->sub) : NULL;
+}
+
+const char *sched_unit_result(struct sched *s, const char *name)
+{
+        struct unit_runtime *rt = rt_by_name(s, name);
+        return rt ? unit_result_to_string(rt->result) : NULL;
+}
+
+pid_t sched_unit_main_pid(struct sched *s, const char *name)
+{
+        struct unit_runtime *rt = rt_by_name(s, name);
+        return rt ? rt->main_pid : 0;
+}
+
+static char **dep_names(const struct unit *u, enum unit_dependency kind)
+{
+        char **l = NULL;
+        size_t it = 0;
+        struct unit *o;
+        while ((o = unit_next_dep(u, kind, &it)))
+                if (strv_extend(&l, o->id) < 0)
+                        break;
+        return l;
+}
+
+int sched_boot_record(struct sched *s, struct boot_record *r)
+{
+        struct boot_record_unit *units = calloc(s->n_rt ? s->n_rt : 1, sizeof *units);
+        size_t n = 0;
+        if (!units)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                struct unit_runtime *rt = u->rt;
+                if (u->load_state == UNIT_MERGED || (!rt->t_queued && !rt->t_activating))
+                        continue;
+                units[n++] = (struct boot_record_unit) {
+                        .id = u->id,
+                        .type = unit_type_to_string(u->type),
+                        .service_type = u->type == UNIT_SERVICE && u->service ? service_type_to_string(u->service->type)
+                                                                              : NULL,
+                        .active_state = unit_active_state_to_string(rt->active),
+                        .result = unit_result_to_string(rt->result),
+                        .queued = rt->t_queued,
+                        .activating = rt->t_activating,
+                        .forked = rt->t_forked,
+                        .execed = rt->t_execed,
+                        .active = rt->t_active,
+                        .exited = rt->t_exited,
+                        .deactivating = rt->t_deactivating,
+                        .inactive = rt->t_inactive,
+                        .after = dep_names(u, UNIT_AFTER),
+                        .requires = dep_names(u, UNIT_REQUIRES),
+                        .wants = dep_names(u, UNIT_WANTS),
+                };
+        }
+        *r = (struct boot_record) {
+                .manager_start = s->config.manager_start,
+                .target_reached = s->boot_target && s->boot_target->rt->active == UNIT_ACTIVE
+                                          ? s->boot_target->rt->t_active
+                                          : 0,
+                .target = s->boot_target ? s->boot_target->id : NULL,
+                .units = units,
+                .n_units = n,
+        };
+        return 0;
+}
+
+void sched_boot_record_free(struct boot_record *r)
+{
+        for (size_t i = 0; i < r->n_units; i++) {
+                strv_free((char **) r->units[i].after);
+                strv_free((char **) r->units[i].requires);
+                strv_free((char **) r->units[i].wants);
+        }
+        free((void *) r->units);
+        *r = (struct boot_record) { 0 };
+}

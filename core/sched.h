@@ -1,0 +1,69 @@
+/* The scheduler: the one owner of every unit's runtime state and of the
+ * jobs. It is a plain state machine driven by events and a clock, with no
+ * threads of its own: core/sched_thread.c runs it on the scheduler thread,
+ * and the unit tests drive it with a fake spawner and a fake clock.
+ *
+ * Jobs are released with Kahn's algorithm: each job counts its unfinished
+ * ordering predecessors, a finishing job decrements its successors, and a
+ * job at zero runs. A whole boot is O(units + edges). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/boot_record.h"
+#include "core/event.h"
+#include "core/unit.h"
+#include "workers/spawn.h"
+
+struct sched_ops {
+        /* Queue req; the result comes back as EVENT_SPAWNED carrying req->id.
+         * Takes ownership of req, also on failure. */
+        int (*spawn)(void *userdata, struct spawn_request *req);
+        /* kill(2): pid < 0 is a process group. */
+        int (*kill)(void *userdata, pid_t pid, int sig);
+        /* The default target was reached (or failed): the boot is over. */
+        void (*boot_done)(void *userdata, bool success);
+        /* Every stop job of a shutdown finished. */
+        void (*shutdown_done)(void *userdata);
+};
+
+struct sched_config {
+        const char *log_dir;      /* per-unit logs (StandardOutput=journal) */
+        bool console;             /* print "Started X." lines on stderr */
+        uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
+};
+
+struct sched;
+
+int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userdata,
+              const struct sched_config *config, struct sched **ret);
+void sched_free(struct sched *s);
+
+/* Start name with everything it pulls in (a transaction), now. The anchor
+ * of the boot is the default target. Returns 0 or a negative errno (unknown
+ * unit, nothing to do is 0). */
+int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot);
+/* Stop every unit, in reverse start order, in parallel where ordering
+ * allows; then ops->shutdown_done. */
+void sched_shutdown(struct sched *s, uint64_t now);
+
+void sched_handle_event(struct sched *s, const struct event *ev);
+/* Fire every timer due at or before now. */
+void sched_run_timers(struct sched *s, uint64_t now);
+/* The next deadline (CLOCK_MONOTONIC µs), UINT64_MAX when none. */
+uint64_t sched_next_deadline(struct sched *s);
+
+/* Fill r from the units' stamps (arrays owned by r, freed with
+ * sched_boot_record_free). */
+int sched_boot_record(struct sched *s, struct boot_record *r);
+void sched_boot_record_free(struct boot_record *r);
+
+/* For tests and status: the unit's active state ("active", "failed"...),
+ * sub-state ("running", "exited", "auto-restart"...) and result. */
+const char *sched_unit_active_state(struct sched *s, const char *name);
+const char *sched_unit_sub_state(struct sched *s, const char *name);
+const char *sched_unit_result(struct sched *s, const char *name);
+pid_t sched_unit_main_pid(struct sched *s, const char *name);
+/* How many jobs are waiting or running. */
+unsigned sched_n_jobs(struct sched *s);

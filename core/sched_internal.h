@@ -1,0 +1,173 @@
+/* What the scheduler's files share: unit runtime state, jobs, and the
+ * functions that move them. Only core/sched*.c, core/job.c,
+ * core/transaction.c and core/service.c include this; everything here is
+ * touched by the scheduler thread alone. */
+#pragma once
+#include "core/idmap.h"
+#include "core/sched.h"
+#include "core/timer_heap.h"
+
+enum unit_active_state {
+        UNIT_INACTIVE,
+        UNIT_ACTIVATING,
+        UNIT_ACTIVE,
+        UNIT_RELOADING,
+        UNIT_DEACTIVATING,
+        UNIT_FAILED,
+        _UNIT_ACTIVE_STATE_MAX,
+};
+
+/* A service's sub-state (systemd's names). Targets and sockets use
+ * SUB_DEAD / SUB_ACTIVE only. */
+enum sub_state {
+        SUB_DEAD,
+        SUB_START_PRE,
+        SUB_START,
+        SUB_START_POST,
+        SUB_RUNNING,
+        SUB_EXITED,
+        SUB_STOP,
+        SUB_STOP_SIGTERM,
+        SUB_STOP_SIGKILL,
+        SUB_STOP_POST,
+        SUB_FINAL_SIGTERM,
+        SUB_FINAL_SIGKILL,
+        SUB_FAILED,
+        SUB_AUTO_RESTART,
+        SUB_ACTIVE, /* targets */
+        _SUB_STATE_MAX,
+};
+
+/* Why a unit ended up where it is (systemd's Result=). */
+enum unit_result {
+        RESULT_SUCCESS,
+        RESULT_RESOURCES,
+        RESULT_TIMEOUT,
+        RESULT_EXIT_CODE,
+        RESULT_SIGNAL,
+        RESULT_CORE_DUMP,
+        RESULT_WATCHDOG,
+        RESULT_START_LIMIT_HIT,
+        _UNIT_RESULT_MAX,
+};
+
+enum job_type {
+        JOB_START,
+        JOB_STOP,
+};
+
+enum job_state {
+        JOB_WAITING,
+        JOB_RUNNING,
+};
+
+enum job_result {
+        JOB_DONE,
+        JOB_CANCELED,
+        JOB_FAILED,
+        JOB_DEPENDENCY,
+        JOB_SKIPPED,
+        _JOB_RESULT_MAX,
+};
+
+struct job {
+        struct unit *unit;
+        enum job_type type;
+        enum job_state state;
+        unsigned pending;   /* unfinished jobs this one is ordered after */
+        bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
+        bool anchor;        /* the job the transaction was built for */
+};
+
+struct unit_runtime {
+        enum unit_active_state active;
+        enum sub_state sub;
+        enum unit_result result;
+        struct job *job;
+
+        pid_t main_pid;
+        pid_t control_pid;
+        pid_t main_pgid;
+        pid_t control_pgid;
+        uint64_t main_request;    /* spawn in flight for the main process, 0: none */
+        uint64_t control_request;
+        enum service_exec control_list;         /* which Exec list is running */
+        const struct exec_command *control_cmd; /* and which command of it */
+        const struct exec_command *main_cmd;    /* oneshot: the ExecStart running */
+        int main_exit_code;   /* CLD_* of the last main process exit, 0: none */
+        int main_exit_status;
+        bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
+        bool kill_waiting;    /* waiting for the unit's process groups to empty */
+
+        uint64_t timer_generation;
+        uint64_t timer_when;  /* 0: disarmed */
+
+        uint64_t ratelimit_begin; /* start limit window */
+        unsigned ratelimit_count;
+        unsigned n_restarts;
+
+        /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */
+        uint64_t t_queued, t_activating, t_forked, t_execed, t_active, t_exited, t_deactivating, t_inactive;
+};
+
+struct sched {
+        struct unit_table *units;
+        struct unit_runtime *rt;  /* one per unit, indexed like units->units */
+        size_t n_rt;
+        const struct sched_ops *ops;
+        void *userdata;
+        struct sched_config config;
+
+        struct idmap by_pid;       /* pid -> unit, main and control processes */
+        struct idmap by_request;   /* spawn request id -> unit */
+        struct idmap early_exits;  /* pid -> exit (packed), exits that beat their spawn report */
+        unsigned spawns_in_flight;
+        uint64_t next_request_id;
+        struct timer_heap timers;
+
+        unsigned n_jobs;
+        struct unit *boot_target;
+        bool boot_reported;
+        bool shutting_down;
+        bool shutdown_reported;
+        uint64_t now;              /* the time of the event being handled */
+        struct unit **kill_waiters; /* units in kill_waiting state */
+        size_t n_kill_waiters;
+        size_t cap_kill_waiters;
+};
+
+struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
+
+/* core/sched.c */
+void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state active, enum sub_state sub);
+void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when);
+void unit_disarm_timer(struct sched *s, struct unit *u);
+int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd, bool control, char **extra_env);
+void sched_forget_pid(struct sched *s, pid_t pid);
+/* Attribute pid's exit to u (a forking service's main process). */
+void sched_track_pid(struct sched *s, struct unit *u, pid_t pid);
+int sched_add_kill_waiter(struct sched *s, struct unit *u);
+const char *unit_active_state_to_string(enum unit_active_state a);
+const char *sub_state_to_string(enum sub_state s);
+const char *unit_result_to_string(enum unit_result r);
+
+/* core/job.c */
+struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
+void job_finish(struct sched *s, struct job *j, enum job_result result);
+/* Run j now if nothing it is ordered after is unfinished. */
+void job_run_if_ready(struct sched *s, struct job *j);
+/* The unit reached a state that may finish its job. */
+void job_unit_changed(struct sched *s, struct unit *u);
+const char *job_result_to_string(enum job_result r);
+const char *job_type_to_string(enum job_type t);
+
+/* core/transaction.c */
+int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+
+/* core/service.c: type-specific behaviour */
+void unit_start(struct sched *s, struct unit *u);  /* a start job runs */
+void unit_stop(struct sched *s, struct unit *u);   /* a stop job runs */
+void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control);
+void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
+void service_timer(struct sched *s, struct unit *u);
+void service_group_gone(struct sched *s, struct unit *u);

@@ -1,0 +1,719 @@
+/* What starting and stopping means for each unit type, and the service
+ * state machine (systemd.service(5)): ExecStartPre -> ExecStart (readiness
+ * by Type=) -> ExecStartPost -> running -> ExecStop -> KillSignal, SIGCONT
+ * -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost -> dead or failed, then
+ * Restart= decides. Every transition goes through unit_set_state().
+ *
+ * The handlers below switch on the sub-state for each event; a sub-state a
+ * handler does not name ignores that event (logged at debug). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/log.h"
+#include "core/sched_internal.h"
+#include "core/strv.h"
+
+static struct service_config *cfg(struct unit *u)
+{
+        return u->service;
+}
+
+static void set_result(struct unit_runtime *rt, enum unit_result r)
+{
+        /* The first failure is the one reported. */
+        if (rt->result == RESULT_SUCCESS)
+                rt->result = r;
+}
+
+static enum unit_result result_of_exit(int code)
+{
+        return code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
+}
+
+/* systemd's is_clean_exit: exit 0, SuccessExitStatus=, and for daemons the
+ * signals a daemon is expected to die of. */
+static bool clean_exit(struct unit *u, int code, int status, bool daemon)
+{
+        const struct exit_status_set *ok = &cfg(u)->success_status;
+        if (code == CLD_EXITED)
+                return status == 0 || exit_status_set_test(ok, status, false);
+        if (daemon && (status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE))
+                return true;
+        return exit_status_set_test(ok, status, true);
+}
+
+static void enter_dead(struct sched *s, struct unit *u, enum unit_result f);
+static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f);
+static void enter_stop(struct sched *s, struct unit *u, enum unit_result f);
+static void enter_stop_post(struct sched *s, struct unit *u, enum unit_result f);
+static void enter_start(struct sched *s, struct unit *u);
+static void enter_start_post(struct sched *s, struct unit *u);
+static void enter_running(struct sched *s, struct unit *u, enum unit_result f);
+
+static char *env_entry(const char *key, long v)
+{
+        char *e = NULL;
+        return asprintf(&e, "%s=%ld", key, v) < 0 ? NULL : e;
+}
+
+/* The variables the manager adds to a control command of this list. */
+static char **control_env(struct sched *s, struct unit *u, enum service_exec list)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        char **env = NULL;
+
+        if ((list == SERVICE_EXEC_STOP || list == SERVICE_EXEC_RELOAD) && rt->main_pid > 0)
+                strv_consume(&env, env_entry("MAINPID", rt->main_pid));
+        if (list == SERVICE_EXEC_STOP_POST) {
+                char buf[64];
+                snprintf(buf, sizeof buf, "SERVICE_RESULT=%s", unit_result_to_string(rt->result));
+                strv_extend(&env, buf);
+                if (rt->main_exit_code) {
+                        const char *code = rt->main_exit_code == CLD_EXITED   ? "exited"
+                                           : rt->main_exit_code == CLD_DUMPED ? "dumped"
+                                                                              : "killed";
+                        snprintf(buf, sizeof buf, "EXIT_CODE=%s", code);
+                        strv_extend(&env, buf);
+                        if (rt->main_exit_code == CLD_EXITED)
+                                snprintf(buf, sizeof buf, "EXIT_STATUS=%d", rt->main_exit_status);
+                        else {
+                                const char *sig = signal_to_string(rt->main_exit_status);
+                                snprintf(buf, sizeof buf, "EXIT_STATUS=%s", strncmp(sig, "SIG", 3) ? sig : sig + 3);
+                        }
+                        strv_extend(&env, buf);
+                }
+        }
+        return env;
+}
+
+/* Run cmd of list as the control process. Returns false when it could not
+ * be started (the caller treats that as the command failing). */
+static bool run_control(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        char **env = control_env(s, u, list);
+        rt->control_list = list;
+        rt->control_cmd = cmd;
+        int r = sched_spawn(s, u, cmd, true, env);
+        strv_free(env);
+        return r >= 0;
+}
+
+/* Run the commands of list from cmd on, then call next. A command that
+ * cannot even be spawned counts as failing. */
+static void run_list(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd,
+                     void (*next)(struct sched *, struct unit *))
+{
+        if (!cmd) {
+                next(s, u);
+                return;
+        }
+        if (run_control(s, u, list, cmd))
+                return;
+        struct unit_runtime *rt = rt_of(s, u);
+        if (cmd->flags & EXEC_IGNORE_FAILURE) {
+                run_list(s, u, list, cmd->next, next);
+                return;
+        }
+        set_result(rt, RESULT_RESOURCES);
+        switch (list) {
+        case SERVICE_EXEC_START_PRE:
+        case SERVICE_EXEC_CONDITION:
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                break;
+        case SERVICE_EXEC_START_POST:
+                enter_stop(s, u, RESULT_RESOURCES);
+                break;
+        case SERVICE_EXEC_STOP:
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                break;
+        case SERVICE_EXEC_STOP_POST:
+        default:
+                enter_dead(s, u, RESULT_RESOURCES);
+        }
+}
+
+static void arm_timeout(struct sched *s, struct unit *u, uint64_t usec)
+{
+        if (usec == USEC_INFINITY || usec == 0)
+                unit_disarm_timer(s, u);
+        else
+                unit_arm_timer(s, u, s->now + usec);
+}
+
+/* ---- start ---- */
+
+static void start_pre_done(struct sched *s, struct unit *u)
+{
+        enter_start(s, u);
+}
+
+static void enter_start(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct exec_command *cmd = rt->main_cmd ? rt->main_cmd : cfg(u)->exec[SERVICE_EXEC_START];
+
+        unit_set_state(s, u, UNIT_ACTIVATING, SUB_START);
+        if (!cmd) {
+                /* A oneshot without ExecStart= (ExecStop= only, or RemainAfterExit=). */
+                enter_start_post(s, u);
+                return;
+        }
+        rt->main_cmd = cmd;
+        if (sched_spawn(s, u, cmd, false, NULL) < 0) {
+                set_result(rt, RESULT_RESOURCES);
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+        }
+}
+
+static void start_post_done(struct sched *s, struct unit *u)
+{
+        enter_running(s, u, RESULT_SUCCESS);
+}
+
+static void enter_start_post(struct sched *s, struct unit *u)
+{
+        unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_POST);
+        run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], start_post_done);
+}
+
+static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        if (rt->result != RESULT_SUCCESS) {
+                enter_stop(s, u, rt->result);
+                return;
+        }
+        unit_disarm_timer(s, u);
+        if (rt->main_pid > 0 || (cfg(u)->type == SERVICE_FORKING && rt->main_pgid > 0)) {
+                unit_set_state(s, u, UNIT_ACTIVE, SUB_RUNNING);
+                if (cfg(u)->runtime_max_usec != USEC_INFINITY && cfg(u)->runtime_max_usec)
+                        unit_arm_timer(s, u, s->now + cfg(u)->runtime_max_usec);
+        } else if (cfg(u)->remain_after_exit)
+                unit_set_state(s, u, UNIT_ACTIVE, SUB_EXITED);
+        else
+                enter_stop(s, u, RESULT_SUCCESS);
+}
+
+static void start_service(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        struct service_config *c = cfg(u);
+
+        /* StartLimitIntervalSec=/StartLimitBurst= count every start. */
+        if (u->start_limit_interval_usec && u->start_limit_burst) {
+                if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > u->start_limit_interval_usec) {
+                        rt->ratelimit_begin = s->now;
+                        rt->ratelimit_count = 0;
+                }
+                if (++rt->ratelimit_count > u->start_limit_burst) {
+                        log_error("%s: Start request repeated too quickly.", u->id);
+                        rt->result = RESULT_START_LIMIT_HIT;
+                        unit_disarm_timer(s, u);
+                        unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                        return;
+                }
+        }
+        rt->result = RESULT_SUCCESS;
+        rt->main_exit_code = rt->main_exit_status = 0;
+        rt->main_cmd = NULL;
+        rt->forbid_restart = false;
+        if (c->type == SERVICE_NOTIFY && rt->n_restarts == 0)
+                log_notice("%s: Type=notify waits for READY=1 once the notify socket exists; until then it is "
+                           "treated as Type=exec", u->id);
+        unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_PRE);
+        arm_timeout(s, u, c->timeout_start_usec);
+        run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
+}
+
+/* ---- stop ---- */
+
+static void stop_done(struct sched *s, struct unit *u)
+{
+        enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+}
+
+static void enter_stop(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], stop_done);
+}
+
+static void stop_post_done(struct sched *s, struct unit *u)
+{
+        enter_dead(s, u, RESULT_SUCCESS);
+}
+
+static void enter_stop_post(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP_POST);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], stop_post_done);
+}
+
+/* Is any process of the unit left? Main and control pids, and their
+ * process groups (each process weft starts leads its own). */
+static bool anything_left(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (rt->main_pid > 0 || rt->control_pid > 0 || rt->main_request || rt->control_request)
+                return true;
+        if (cfg(u)->kill.kill_mode == KILL_CONTROL_GROUP || cfg(u)->kill.kill_mode == KILL_MIXED) {
+                if (rt->main_pgid > 0 && s->ops->kill(s->userdata, -rt->main_pgid, 0) == 0)
+                        return true;
+                if (rt->control_pgid > 0 && s->ops->kill(s->userdata, -rt->control_pgid, 0) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_group)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct kill_context *k = &cfg(u)->kill;
+        pid_t targets[4];
+        int n = 0;
+
+        if (whole_group && rt->main_pgid > 0)
+                targets[n++] = -rt->main_pgid;
+        else if (rt->main_pid > 0)
+                targets[n++] = rt->main_pid;
+        if (whole_group && rt->control_pgid > 0)
+                targets[n++] = -rt->control_pgid;
+        else if (rt->control_pid > 0)
+                targets[n++] = rt->control_pid;
+        for (int i = 0; i < n; i++) {
+                s->ops->kill(s->userdata, targets[i], sig);
+                if (sig != SIGKILL && sig != SIGCONT) {
+                        s->ops->kill(s->userdata, targets[i], SIGCONT);
+                        if (k->send_sighup)
+                                s->ops->kill(s->userdata, targets[i], SIGHUP);
+                }
+        }
+}
+
+static void after_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
+{
+        if (sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL)
+                enter_stop_post(s, u, f);
+        else
+                enter_dead(s, u, f);
+}
+
+static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct kill_context *k = &cfg(u)->kill;
+        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
+
+        set_result(rt, f);
+        if (k->kill_mode != KILL_NONE) {
+                bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
+                int sig = sigkill ? k->final_kill_signal : k->kill_signal;
+                send_signal(s, u, sig, group);
+        }
+        if (k->kill_mode == KILL_NONE || !anything_left(s, u)) {
+                after_signal(s, u, sub, rt->result);
+                return;
+        }
+        unit_set_state(s, u, UNIT_DEACTIVATING, sub);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        rt->kill_waiting = true;
+        sched_add_kill_waiter(s, u);
+}
+
+void service_group_gone(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (!rt->kill_waiting || anything_left(s, u))
+                return;
+        rt->kill_waiting = false;
+        switch (rt->sub) {
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+        case SUB_FINAL_SIGTERM:
+        case SUB_FINAL_SIGKILL:
+                after_signal(s, u, rt->sub, rt->result);
+                break;
+        default:
+                break; /* ignore: not waiting for processes to go */
+        }
+}
+
+static bool should_restart(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct service_config *c = cfg(u);
+        bool is_signal = rt->main_exit_code == CLD_KILLED || rt->main_exit_code == CLD_DUMPED;
+
+        if (rt->forbid_restart || s->shutting_down || rt->result == RESULT_START_LIMIT_HIT)
+                return false;
+        if (rt->main_exit_code && exit_status_set_test(&c->restart_force_status, rt->main_exit_status, is_signal))
+                return true;
+        if (rt->main_exit_code && exit_status_set_test(&c->restart_prevent_status, rt->main_exit_status, is_signal))
+                return false;
+        /* SUBSET §2.6: which causes restart for each Restart= value. */
+        static const uint8_t table[_UNIT_RESULT_MAX] = {
+#define R(x) (1u << SERVICE_RESTART_##x)
+                [RESULT_SUCCESS] = R(ALWAYS) | R(ON_SUCCESS),
+                [RESULT_EXIT_CODE] = R(ALWAYS) | R(ON_FAILURE),
+                [RESULT_RESOURCES] = R(ALWAYS) | R(ON_FAILURE),
+                [RESULT_SIGNAL] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_ABORT),
+                [RESULT_CORE_DUMP] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_ABORT),
+                [RESULT_TIMEOUT] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL),
+                [RESULT_WATCHDOG] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_WATCHDOG),
+#undef R
+        };
+        return table[rt->result] & (1u << c->restart);
+}
+
+static void enter_dead(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        rt->main_cmd = NULL;
+        rt->main_pgid = rt->control_pgid = 0;
+        rt->kill_waiting = false;
+        if (should_restart(s, u)) {
+                rt->n_restarts++;
+                log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
+                unit_set_state(s, u, UNIT_ACTIVATING, SUB_AUTO_RESTART);
+                unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
+                return;
+        }
+        unit_disarm_timer(s, u);
+        if (rt->result == RESULT_SUCCESS)
+                unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+        else
+                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+}
+
+/* ---- events ---- */
+
+void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+
+        if (control) {
+                if (pid <= 0) {
+                        /* fork itself failed: the command failed. */
+                        log_error("%s: cannot fork %s: %s", u->id, service_exec_to_string(rt->control_list),
+                                  strerror(-error));
+                        service_exited(s, u, -1, CLD_EXITED, 255);
+                        return;
+                }
+                rt->control_pid = pid;
+                rt->control_pgid = pid;
+                return;
+        }
+        if (pid <= 0) {
+                log_error("%s: cannot fork the main process: %s", u->id, strerror(-error));
+                set_result(rt, RESULT_RESOURCES);
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                return;
+        }
+        rt->main_pid = pid;
+        rt->main_pgid = pid;
+        if (exec_usec && !rt->t_execed)
+                rt->t_execed = exec_usec;
+        if (error)
+                log_error("%s: cannot run %s: %s", u->id, rt->main_cmd ? rt->main_cmd->path : "ExecStart",
+                          strerror(-error));
+        if (rt->sub != SUB_START)
+                return;
+        switch (cfg(u)->type) {
+        case SERVICE_SIMPLE:
+        case SERVICE_IDLE:
+        case SERVICE_DBUS:
+                /* Started once forked, even if exec then fails (its exit follows). */
+                enter_start_post(s, u);
+                break;
+        case SERVICE_EXEC:
+        case SERVICE_NOTIFY:
+                if (!error)
+                        enter_start_post(s, u);
+                break; /* on error, the exit that follows fails the start */
+        case SERVICE_ONESHOT:
+        case SERVICE_FORKING:
+        default:
+                break; /* ready when the process exits */
+        }
+}
+
+static pid_t read_pid_file(const char *path)
+{
+        FILE *f = fopen(path, "re");
+        long pid = 0;
+        if (!f)
+                return 0;
+        if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+                pid = 0;
+        fclose(f);
+        return (pid_t) pid;
+}
+
+static void main_exited(struct sched *s, struct unit *u, int code, int status)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        struct service_config *c = cfg(u);
+        bool oneshot = c->type == SERVICE_ONESHOT;
+        bool ok = clean_exit(u, code, status, !oneshot) ||
+                  (rt->main_cmd && (rt->main_cmd->flags & EXEC_IGNORE_FAILURE));
+
+        rt->main_pid = 0;
+        rt->main_exit_code = code;
+        rt->main_exit_status = status;
+        if (!rt->t_exited)
+                rt->t_exited = s->now;
+        if (!ok)
+                log_warning("%s: Main process exited, code=%s, status=%d%s%s", u->id,
+                            code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed", status,
+                            code == CLD_EXITED ? "" : "/", code == CLD_EXITED ? "" : signal_to_string(status));
+
+        switch (rt->sub) {
+        case SUB_START:
+                if (!ok) {
+                        enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
+                } else if (oneshot && rt->main_cmd && rt->main_cmd->next) {
+                        rt->main_cmd = rt->main_cmd->next;
+                        enter_start(s, u);
+                } else if (c->type == SERVICE_FORKING) {
+                        if (c->pid_file)
+                                rt->main_pid = read_pid_file(c->pid_file);
+                        if (rt->main_pid > 0 && s->ops->kill(s->userdata, rt->main_pid, 0) < 0)
+                                rt->main_pid = 0;
+                        if (c->pid_file && rt->main_pid <= 0)
+                                log_warning("%s: PID file %s not readable after start, tracking the process group",
+                                            u->id, c->pid_file);
+                        if (rt->main_pid > 0)
+                                sched_track_pid(s, u, rt->main_pid);
+                        enter_start_post(s, u);
+                } else if (oneshot)
+                        enter_start_post(s, u);
+                else
+                        enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_EXIT_CODE);
+                break;
+        case SUB_START_POST:
+                if (!ok)
+                        set_result(rt, result_of_exit(code));
+                break; /* ExecStartPost= finishes first; enter_running sees the main process gone */
+        case SUB_RUNNING:
+                unit_disarm_timer(s, u);
+                if (ok && c->remain_after_exit)
+                        unit_set_state(s, u, UNIT_ACTIVE, SUB_EXITED);
+                else
+                        enter_stop(s, u, ok ? RESULT_SUCCESS : result_of_exit(code));
+                break;
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+        case SUB_FINAL_SIGTERM:
+        case SUB_FINAL_SIGKILL:
+                service_group_gone(s, u);
+                break;
+        default:
+                log_debug("%s: main process exit in %s, ignoring", u->id, sub_state_to_string(rt->sub));
+        }
+}
+
+static void control_exited(struct sched *s, struct unit *u, int code, int status)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct exec_command *cmd = rt->control_cmd;
+        bool ok = (code == CLD_EXITED && status == 0) || (cmd && (cmd->flags & EXEC_IGNORE_FAILURE));
+
+        rt->control_pid = 0;
+        rt->control_cmd = NULL;
+        if (!ok)
+                log_warning("%s: %s process exited, code=%s, status=%d", u->id,
+                            service_exec_to_string(rt->control_list), code == CLD_EXITED ? "exited" : "killed",
+                            status);
+        switch (rt->sub) {
+        case SUB_START_PRE:
+                if (ok)
+                        run_list(s, u, SERVICE_EXEC_START_PRE, cmd ? cmd->next : NULL, start_pre_done);
+                else
+                        enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
+                break;
+        case SUB_START_POST:
+                if (ok)
+                        run_list(s, u, SERVICE_EXEC_START_POST, cmd ? cmd->next : NULL, start_post_done);
+                else
+                        enter_stop(s, u, result_of_exit(code));
+                break;
+        case SUB_STOP:
+                if (!ok)
+                        set_result(rt, result_of_exit(code));
+                run_list(s, u, SERVICE_EXEC_STOP, ok && cmd ? cmd->next : NULL, stop_done);
+                break;
+        case SUB_STOP_POST:
+                if (!ok)
+                        set_result(rt, result_of_exit(code));
+                run_list(s, u, SERVICE_EXEC_STOP_POST, ok && cmd ? cmd->next : NULL, stop_post_done);
+                break;
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+        case SUB_FINAL_SIGTERM:
+        case SUB_FINAL_SIGKILL:
+                service_group_gone(s, u);
+                break;
+        default:
+                log_debug("%s: control process exit in %s, ignoring", u->id, sub_state_to_string(rt->sub));
+        }
+}
+
+void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (pid == rt->main_pid && pid > 0)
+                main_exited(s, u, code, status);
+        else if (pid == rt->control_pid || pid == -1)
+                control_exited(s, u, code, status);
+}
+
+void service_timer(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        switch (rt->sub) {
+        case SUB_START_PRE:
+        case SUB_START:
+                log_error("%s: start operation timed out. Terminating.", u->id);
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
+                break;
+        case SUB_START_POST:
+                log_error("%s: start-post operation timed out. Stopping.", u->id);
+                enter_stop(s, u, RESULT_TIMEOUT);
+                break;
+        case SUB_RUNNING:
+                log_warning("%s: Service reached runtime time limit. Stopping.", u->id);
+                enter_stop(s, u, RESULT_TIMEOUT);
+                break;
+        case SUB_STOP:
+                log_warning("%s: Stopping timed out. Terminating.", u->id);
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
+                break;
+        case SUB_STOP_SIGTERM:
+                if (cfg(u)->kill.send_sigkill) {
+                        log_warning("%s: State 'stop-sigterm' timed out. Killing.", u->id);
+                        enter_signal(s, u, SUB_STOP_SIGKILL, RESULT_TIMEOUT);
+                } else
+                        enter_stop_post(s, u, RESULT_TIMEOUT);
+                break;
+        case SUB_STOP_SIGKILL:
+                log_warning("%s: Processes still around after SIGKILL. Ignoring.", u->id);
+                rt->kill_waiting = false;
+                enter_stop_post(s, u, RESULT_TIMEOUT);
+                break;
+        case SUB_STOP_POST:
+                log_warning("%s: State 'stop-post' timed out. Terminating.", u->id);
+                enter_signal(s, u, SUB_FINAL_SIGTERM, RESULT_TIMEOUT);
+                break;
+        case SUB_FINAL_SIGTERM:
+                if (cfg(u)->kill.send_sigkill) {
+                        log_warning("%s: State 'final-sigterm' timed out. Killing.", u->id);
+                        enter_signal(s, u, SUB_FINAL_SIGKILL, RESULT_TIMEOUT);
+                } else
+                        enter_dead(s, u, RESULT_TIMEOUT);
+                break;
+        case SUB_FINAL_SIGKILL:
+                log_warning("%s: Processes still around after final SIGKILL. Entering failed mode.", u->id);
+                rt->kill_waiting = false;
+                enter_dead(s, u, RESULT_TIMEOUT);
+                break;
+        case SUB_AUTO_RESTART:
+                start_service(s, u);
+                break;
+        default:
+                log_debug("%s: timer in %s, ignoring", u->id, sub_state_to_string(rt->sub));
+        }
+}
+
+/* ---- per type: what a start or stop job does ---- */
+
+static bool requisites_active(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        while ((o = unit_next_dep(u, UNIT_REQUISITE, &it)))
+                if (!o->rt || o->rt->active != UNIT_ACTIVE) {
+                        log_warning("%s: requisite %s is not active", u->id, o->id);
+                        return false;
+                }
+        return true;
+}
+
+void unit_start(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+
+        if (u->load_state != UNIT_LOADED) {
+                log_error("%s: cannot start: unit is %s", u->id, unit_load_state_to_string(u->load_state));
+                job_finish(s, rt->job, JOB_FAILED);
+                return;
+        }
+        if (!requisites_active(s, u)) {
+                job_finish(s, rt->job, JOB_DEPENDENCY);
+                return;
+        }
+        if (rt->active == UNIT_ACTIVE || rt->active == UNIT_RELOADING) {
+                job_finish(s, rt->job, JOB_DONE);
+                return;
+        }
+        switch (u->type) {
+        case UNIT_SERVICE:
+                if (rt->sub == SUB_AUTO_RESTART) /* a start job cuts the wait short */
+                        unit_disarm_timer(s, u);
+                if (rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED || rt->sub == SUB_AUTO_RESTART)
+                        start_service(s, u);
+                break; /* otherwise already on its way */
+        case UNIT_TARGET:
+                rt->result = RESULT_SUCCESS;
+                unit_set_state(s, u, UNIT_ACTIVE, SUB_ACTIVE);
+                break;
+        default:
+                log_error("%s: %s units are not supported yet", u->id, unit_type_to_string(u->type));
+                rt->result = RESULT_RESOURCES;
+                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+        }
+}
+
+void unit_stop(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+
+        if (u->type != UNIT_SERVICE || rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED) {
+                if (rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED)
+                        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                else
+                        job_unit_changed(s, u);
+                return;
+        }
+        rt->forbid_restart = true;
+        switch (rt->sub) {
+        case SUB_AUTO_RESTART:
+                unit_disarm_timer(s, u);
+                rt->result = RESULT_SUCCESS;
+                enter_dead(s, u, RESULT_SUCCESS);
+                break;
+        case SUB_START_PRE:
+        case SUB_START:
+        case SUB_START_POST:
+                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+                break;
+        case SUB_RUNNING:
+        case SUB_EXITED:
+                enter_stop(s, u, RESULT_SUCCESS);
+                break;
+        default:
+                break; /* already stopping: the stop job finishes when it is dead */
+        }
+}

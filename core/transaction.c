@@ -1,0 +1,202 @@
+/* Building a start transaction: from an anchor unit, pull in what it
+ * Wants=, Requires=, Requisite= (checked, not started) and BindsTo=
+ * (including .wants/ and .requires/ entries, already edges), queue stop jobs
+ * for what they conflict with, break ordering cycles the way systemd does
+ * (drop a job that is only wanted, and name every unit of the cycle), then
+ * release every job that waits for nothing. O(units + edges). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/sched_internal.h"
+
+static bool pulls(uint8_t kind)
+{
+        return kind == UNIT_WANTS || kind == UNIT_REQUIRES || kind == UNIT_BINDS_TO;
+}
+
+static bool requires(uint8_t kind)
+{
+        return kind == UNIT_REQUIRES || kind == UNIT_BINDS_TO;
+}
+
+static bool needs_start(struct sched *s, struct unit *u)
+{
+        enum unit_active_state a = rt_of(s, u)->active;
+        return a != UNIT_ACTIVE && a != UNIT_RELOADING;
+}
+
+/* Depth-first search over "waits for" between the jobs of units[]; on a
+ * cycle, cancel one job of it and return true (the caller searches again). */
+static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
+{
+        /* color: 0 white, 1 on the stack, 2 done; kept in timer-free scratch */
+        struct frame {
+                struct unit *u;
+                uint32_t edge;
+        } *stack = malloc(n * sizeof *stack);
+        uint8_t *color = calloc(s->n_rt, 1);
+        bool broke = false;
+
+        if (!stack || !color)
+                goto out;
+        for (size_t root = 0; root < n && !broke; root++) {
+                struct unit *r = units[root];
+                size_t ri = r->rt - s->rt;
+                if (color[ri] || !r->rt->job)
+                        continue;
+                size_t depth = 0;
+                stack[depth++] = (struct frame) { r, 0 };
+                color[ri] = 1;
+                while (depth > 0 && !broke) {
+                        struct frame *f = &stack[depth - 1];
+                        struct job *j = f->u->rt->job;
+                        if (!j || f->edge >= f->u->n_edges) {
+                                color[f->u->rt - s->rt] = 2;
+                                depth--;
+                                continue;
+                        }
+                        const struct unit_edge *e = &f->u->edges[f->edge++];
+                        if (e->kind != UNIT_AFTER || !e->other->rt || !e->other->rt->job)
+                                continue;
+                        struct job *o = e->other->rt->job;
+                        /* Start jobs wait along After=; only those can deadlock at boot. */
+                        if (j->type != JOB_START || o->type != JOB_START)
+                                continue;
+                        size_t oi = e->other->rt - s->rt;
+                        if (color[oi] == 2)
+                                continue;
+                        if (color[oi] == 0) {
+                                color[oi] = 1;
+                                stack[depth++] = (struct frame) { e->other, 0 };
+                                continue;
+                        }
+                        /* A cycle: from e->other up to the top of the stack. */
+                        size_t first = depth - 1;
+                        while (stack[first].u != e->other)
+                                first--;
+                        char names[4096];
+                        size_t len = 0;
+                        struct job *victim = NULL;
+                        for (size_t k = first; k < depth; k++) {
+                                struct job *cj = stack[k].u->rt->job;
+                                len += snprintf(names + len, len < sizeof names ? sizeof names - len : 0, "%s%s",
+                                                k == first ? "" : " -> ", stack[k].u->id);
+                                if (!victim && !cj->mandatory && !cj->anchor)
+                                        victim = cj;
+                        }
+                        for (size_t k = first; !victim && k < depth; k++)
+                                if (!stack[k].u->rt->job->anchor)
+                                        victim = stack[k].u->rt->job;
+                        if (!victim)
+                                victim = stack[first].u->rt->job;
+                        log_warning("Found ordering cycle: %s -> %s; deleting job %s/start to break it", names,
+                                    e->other->id, victim->unit->id);
+                        job_finish(s, victim, JOB_CANCELED);
+                        broke = true;
+                }
+        }
+out:
+        free(stack);
+        free(color);
+        return broke;
+}
+
+int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+{
+        size_t n = 0, head = 0;
+        struct unit **queue = malloc(s->n_rt * sizeof *queue);
+        uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */
+        int r = 0;
+
+        if (!queue || !seen) {
+                r = -ENOMEM;
+                goto out;
+        }
+        /* Everything the anchor pulls in, transitively. */
+        queue[n++] = anchor;
+        seen[anchor->rt - s->rt] = 2;
+        while (head < n) {
+                struct unit *u = queue[head++];
+                if (u->load_state != UNIT_LOADED)
+                        continue;
+                for (uint32_t i = 0; i < u->n_edges; i++) {
+                        const struct unit_edge *e = &u->edges[i];
+                        size_t oi = e->other->rt - s->rt;
+                        if (!pulls(e->kind) || seen[oi])
+                                continue;
+                        /* A wanted unit that does not exist is simply skipped. */
+                        if (e->kind == UNIT_WANTS && e->other->load_state != UNIT_LOADED) {
+                                log_debug("%s: wanted unit %s is %s, skipping", u->id, e->other->id,
+                                          unit_load_state_to_string(e->other->load_state));
+                                continue;
+                        }
+                        seen[oi] = 1;
+                        queue[n++] = e->other;
+                }
+        }
+        /* Mandatory: reached from the anchor through Requires=/BindsTo= only. */
+        for (size_t i = 0; i < n; i++) {
+                struct unit *u = queue[i];
+                if (seen[u->rt - s->rt] != 2)
+                        continue;
+                for (uint32_t k = 0; k < u->n_edges; k++) {
+                        size_t oi = u->edges[k].other->rt - s->rt;
+                        if (requires(u->edges[k].kind) && seen[oi] == 1)
+                                seen[oi] = 2;
+                }
+        }
+
+        size_t n_jobs = 0;
+        for (size_t i = 0; i < n; i++) {
+                struct unit *u = queue[i];
+                if (!needs_start(s, u))
+                        continue;
+                struct job *j = job_install(s, u, JOB_START, seen[u->rt - s->rt] == 2);
+                if (!j) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                if (u == anchor)
+                        j->anchor = true;
+                queue[n_jobs++] = u;
+                /* Conflicts=: the other side is stopped first. */
+                for (uint32_t k = 0; k < u->n_edges; k++) {
+                        struct unit *o = u->edges[k].other;
+                        if ((u->edges[k].kind == UNIT_CONFLICTS || u->edges[k].kind == UNIT_CONFLICTED_BY) &&
+                            o->rt && (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED))
+                                job_install(s, o, JOB_STOP, false);
+                }
+        }
+        *ret_nothing_to_do = n_jobs == 0;
+
+        while (break_one_cycle(s, queue, n_jobs))
+                ;
+        /* Requiring a unit that cannot load fails at once, as in systemd. */
+        for (size_t i = 0; i < n_jobs; i++) {
+                struct unit *u = queue[i];
+                struct job *j = u->rt->job;
+                for (uint32_t k = 0; j && j->state == JOB_WAITING && k < u->n_edges; k++) {
+                        struct unit *o = u->edges[k].other;
+                        if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
+                                log_warning("%s: requires %s, which is %s", u->id, o->id,
+                                            unit_load_state_to_string(o->load_state));
+                                job_finish(s, j, JOB_DEPENDENCY);
+                                j = NULL;
+                        }
+                }
+        }
+        for (size_t i = 0; i < n_jobs; i++)
+                job_run_if_ready(s, queue[i]->rt->job);
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->rt->job && u->rt->job->type == JOB_STOP)
+                        job_run_if_ready(s, u->rt->job);
+        }
+out:
+        free(queue);
+        free(seen);
+        return r;
+}
