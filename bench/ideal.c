@@ -149,5 +149,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "ideal: %d of %d nodes never ran (a cycle?)\n", n - done, n);
         if (failed)
                 fprintf(stderr, "ideal: %d payloads failed\n", failed);
+        free(edges);
+        free(nodes);
         return done == n && !failed ? 0 : 1;
 }

@@ -3,8 +3,9 @@
 # a 30-unit random DAG (W=0), bench/ideal.c executes its dag.txt, and the
 # payload stamp file must show every unit ran exactly once and every
 # ordering constraint held (a unit starts only after each dependency ended).
-# Also checks the unit files gendag wrote agree with dag.txt. Builds the
-# bench programs into $BUILD (default build) if they are missing.
+# The stamp check is test/integration/lib-stamps.awk, shared with
+# boot-dag.sh. Also checks the unit files gendag wrote agree with dag.txt.
+# Builds the bench programs into $BUILD (default build) if they are missing.
 # Run from the repository root (test/run-all.sh does so).
 set -u
 cd "$(dirname "$0")/../.."
@@ -45,20 +46,4 @@ timeout 30 "$BUILD/ideal" "$TMP/dag/dag.txt" "$BUILD/payload" 0 "$TMP/stamps" ||
         fail "ideal exited $?"
 
 # stamps: "name start_ns end_ns"; dag.txt: "name dep...".
-awk -v n=$N '
-        FNR == NR { runs[$1]++; start[$1] = $2; end[$1] = $3; if ($3 < $2) bad = bad "\n  " $1 " ends before it starts"; next }
-        {
-                units++
-                if (runs[$1] != 1) { bad = bad "\n  " $1 " ran " runs[$1] + 0 " times"; next }
-                for (i = 2; i <= NF; i++) {
-                        checked++
-                        if (!($i in start)) bad = bad "\n  dependency " $i " of " $1 " never ran"
-                        else if (start[$1] < end[$i]) bad = bad "\n  " $1 " started " (end[$i] - start[$1]) " ns before " $i " ended"
-                }
-        }
-        END {
-                for (u in runs) lines++
-                if (units != n || lines != n) bad = bad "\n  " units " units in dag.txt, " lines " in the stamp file, expected " n
-                if (bad != "") { print "bench-smoke: FAIL:" bad; exit 1 }
-                printf "bench-smoke: %d units ran once each, %d ordering constraints held\n", n, checked
-        }' "$TMP/stamps" "$TMP/dag/dag.txt"
+awk -v prog=bench-smoke -v n=$N -f test/integration/lib-stamps.awk "$TMP/stamps" "$TMP/dag/dag.txt"
