@@ -412,6 +412,9 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
                         service_exited(s, u, -1, CLD_EXITED, 255);
                         return;
                 }
+                if (error)
+                        log_error("%s: cannot run %s %s: %s", u->id, service_exec_to_string(rt->control_list),
+                                  rt->control_cmd ? rt->control_cmd->path : "", strerror(-error));
                 rt->control_pid = pid;
                 rt->control_pgid = pid;
                 return;

@@ -168,15 +168,19 @@ out:
         return r;
 }
 
+/* A program that is missing or not executable is not an error here: as
+ * under systemd, the process is still forked and fails at execve with exit
+ * status 203 (so Type=simple counts as started, and Restart= and
+ * $EXIT_STATUS see what systemd would). */
 static int program_path(const char *id, const struct exec_command *cmd, char **ret)
 {
         int r = exec_find_program(cmd->path, ret);
 
-        if (r == -ENOENT)
-                return log_error_errno(r, "%s: Executable %s not found%s", id, cmd->path,
-                                       cmd->path[0] == '/' ? "" : " in the search path " DEFAULT_PATH);
-        if (r == -EACCES)
-                return log_error_errno(r, "%s: Executable %s is not an executable file", id, cmd->path);
+        if (r == -ENOENT || r == -EACCES) {
+                log_debug("%s: %s: %s; the exec will fail", id, cmd->path, strerror(-r));
+                *ret = strdup(cmd->path);
+                return *ret ? 0 : -ENOMEM;
+        }
         if (r == -EINVAL)
                 return log_error_errno(r, "%s: Executable %s is neither an absolute path nor a bare name", id,
                                        cmd->path);

@@ -68,6 +68,23 @@ struct child_args {
         int error_fd;            /* write end of the close-on-exec error pipe */
         const char *oom_text;    /* "NNN\n" when oom_score_adj is set */
         size_t oom_len;
+        int fail_status;         /* exit status if the current setup step fails */
+};
+
+/* systemd's exit statuses for a child that failed before or at execve
+ * (systemd.exec(5) "Process Exit Codes"), so $EXIT_STATUS, SuccessExitStatus=
+ * and logs read the same as under systemd. */
+enum {
+        EXIT_CHDIR = 200,
+        EXIT_NICE = 201,
+        EXIT_FDS = 202,
+        EXIT_EXEC = 203,
+        EXIT_LIMITS = 205,
+        EXIT_OOM_ADJUST = 206,
+        EXIT_SIGNAL_MASK = 207,
+        EXIT_GROUP = 216,
+        EXIT_USER = 217,
+        EXIT_SETSID = 220,
 };
 
 void spawn_request_free(struct spawn_request *r)
@@ -233,25 +250,31 @@ static int child_setup(struct child_args *a, int *error_fd)
         const struct spawn_request *req = a->req;
         int r;
 
+        a->fail_status = EXIT_FDS;
         r = child_arrange_fds(a, error_fd);
         if (r < 0)
                 return r;
 
+        a->fail_status = EXIT_SETSID;
         if (req->new_session && setsid() < 0)
                 return -errno;
 
+        a->fail_status = EXIT_SIGNAL_MASK;
         r = child_reset_signals(req->ignore_sigpipe);
         if (r < 0)
                 return r;
 
+        a->fail_status = EXIT_LIMITS;
         for (int res = 0; res < RLIM_NLIMITS; res++)
                 if ((req->rlimit_set & (UINT32_C(1) << res)) &&
                     setrlimit((__rlimit_resource_t)res, &req->rlimits[res]) < 0)
                         return -errno;
 
+        a->fail_status = EXIT_NICE;
         if (req->nice_set && setpriority(PRIO_PROCESS, 0, req->nice) < 0)
                 return -errno;
 
+        a->fail_status = EXIT_OOM_ADJUST;
         if (req->oom_score_adjust_set) {
                 r = child_set_oom_score_adjust(a);
                 if (r < 0)
@@ -260,6 +283,7 @@ static int child_setup(struct child_args *a, int *error_fd)
 
         umask(req->umask);
 
+        a->fail_status = EXIT_CHDIR;
         if (chdir(req->cwd ? req->cwd : "/") < 0) {
                 if (!req->cwd_missing_ok || (errno != ENOENT && errno != ENOTDIR))
                         return -errno;
@@ -269,6 +293,7 @@ static int child_setup(struct child_args *a, int *error_fd)
                         return -errno;
         }
 
+        a->fail_status = EXIT_USER;
         if (req->set_credentials) {
                 r = child_set_credentials(req);
                 if (r < 0)
@@ -282,6 +307,7 @@ static int child_setup(struct child_args *a, int *error_fd)
          * mask until now is the all-blocked one the parent cloned with. */
         sigset_t empty;
         sigemptyset(&empty);
+        a->fail_status = EXIT_SIGNAL_MASK;
         if (sigprocmask(SIG_SETMASK, &empty, NULL) < 0)
                 return -errno;
         return 0;
@@ -295,11 +321,10 @@ static int child_main(void *userdata)
 
         r = child_setup(a, &error_fd);
         if (r < 0)
-                child_fail(error_fd, -r, 127);
+                child_fail(error_fd, -r, a->fail_status);
 
         execve(a->req->path, a->req->argv, a->envp);
-        r = errno;
-        child_fail(error_fd, r, r == EACCES || r == ENOEXEC ? 126 : 127);
+        child_fail(error_fd, errno, EXIT_EXEC);
 }
 
 /* ---- parent side ---- */

@@ -49,7 +49,8 @@ void spawn_request_free(struct spawn_request *r);
  * may be NULL and is written only on success); a negative errno when fork
  * failed or req is incomplete (-EINVAL: no path/argv/envp, fewer than 3
  * fds) (*ret_pid 0), or the child failed a setup step or execve (*ret_pid
- * is the child, which has exited with status 127, or 126 for EACCES and
- * ENOEXEC from execve, and will be reaped by whoever reaps children).
+ * is the child, which has exited with systemd's status for the failing
+ * step: 203 EXEC for execve, 200 CHDIR, 205 LIMITS, 217 USER..., and will
+ * be reaped by whoever reaps children).
  * Never waits for the child. req is not modified. Thread-safe. */
 int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec);

@@ -162,7 +162,7 @@ static void test_spawn_failure_is_reported_to_done(void)
         CU_ASSERT_EQUAL(rep->calls[7], 1);
         CU_ASSERT_EQUAL(rep->error[7], -ENOENT);
         CU_ASSERT_FATAL(rep->pid[7] > 0);
-        CU_ASSERT_EQUAL(reap(rep->pid[7]), 127);
+        CU_ASSERT_EQUAL(reap(rep->pid[7]), 203);
         reports_free(rep);
 }
 

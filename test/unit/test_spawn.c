@@ -336,7 +336,7 @@ static void test_missing_cwd_fails_with_enoent(void)
         char out[512];
         int code;
         CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), -ENOENT);
-        CU_ASSERT_EQUAL(code, 127);
+        CU_ASSERT_EQUAL(code, 200); /* systemd's EXIT_CHDIR */
         CU_ASSERT_STRING_EQUAL(out, "");
         spawn_request_free(req);
 }
@@ -457,12 +457,12 @@ static void test_missing_program_reports_enoent_with_exited_child(void)
         uint64_t stamp = 42;
         CU_ASSERT_EQUAL(spawn_process(req, &pid, &stamp), -ENOENT);
         CU_ASSERT_FATAL(pid > 0);
-        CU_ASSERT_EQUAL(exit_code(pid), 127);
+        CU_ASSERT_EQUAL(exit_code(pid), 203); /* systemd's EXIT_EXEC */
         CU_ASSERT_EQUAL(stamp, 42); /* written only on success */
         spawn_request_free(req);
 }
 
-static void test_non_executable_file_reports_eacces_with_126(void)
+static void test_non_executable_file_reports_eacces_with_exit_exec(void)
 {
         const char *file = test_write_file(test_tmpdir(), "script", "#!/bin/sh\necho hi\n");
         char path[512];
@@ -472,7 +472,7 @@ static void test_non_executable_file_reports_eacces_with_126(void)
         pid_t pid = 0;
         CU_ASSERT_EQUAL(spawn_process(req, &pid, NULL), -EACCES);
         CU_ASSERT_FATAL(pid > 0);
-        CU_ASSERT_EQUAL(exit_code(pid), 126);
+        CU_ASSERT_EQUAL(exit_code(pid), 203);
         spawn_request_free(req);
 }
 
@@ -485,7 +485,7 @@ static void test_failing_setup_step_reports_its_errno(void)
         char out[64];
         int code;
         CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), -EINVAL);
-        CU_ASSERT_EQUAL(code, 127);
+        CU_ASSERT_EQUAL(code, 205); /* systemd's EXIT_LIMITS */
         CU_ASSERT_STRING_EQUAL(out, "");
         spawn_request_free(req);
 }
@@ -625,7 +625,7 @@ static const struct test_case tests[] = {
         { "without_new_session_shares_our_session", test_without_new_session_shares_our_session },
         { "credentials_drop_to_nobody", test_credentials_drop_to_nobody },
         { "missing_program_reports_enoent_with_exited_child", test_missing_program_reports_enoent_with_exited_child },
-        { "non_executable_file_reports_eacces_with_126", test_non_executable_file_reports_eacces_with_126 },
+        { "non_executable_file_reports_eacces_with_exit_exec", test_non_executable_file_reports_eacces_with_exit_exec },
         { "failing_setup_step_reports_its_errno", test_failing_setup_step_reports_its_errno },
         { "request_without_stdio_is_rejected_without_child", test_request_without_stdio_is_rejected_without_child },
         { "free_closes_fds_only_when_owned", test_free_closes_fds_only_when_owned },
