@@ -43,8 +43,10 @@ $(WEFT): $(BUILD)/core/main.o $(LIB)
 $(WEFTCTL): $(CTL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# libsystemd is a real client for the tests only (sd_notify and friends);
+# weft itself never links it.
 $(UNITTEST): $(TEST_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lsystemd
 
 unit-tests: $(UNITTEST)
 

@@ -55,17 +55,22 @@ static int open_log(const char *id, const struct exec_params *p, const char *set
 
         if (!p->log_dir)
                 return exec_stdio_dup_fd(id, STDERR_FILENO, ret);
-        r = mkdir_parents_and_self(p->log_dir, 0755);
-        if (r < 0) {
-                log_error_errno(r, "%s: Failed to create log directory %s for %s: %s", id, p->log_dir, setting,
-                                strerror(-r));
-                goto out;
-        }
         if (asprintf(&path, "%s/%s.log", p->log_dir, id) < 0) {
                 r = -ENOMEM;
                 goto out;
         }
         fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+        if (fd < 0 && errno == ENOENT) {
+                /* The manager made the directory at start; make it again only
+                 * if something removed it, not on every spawn. */
+                r = mkdir_parents_and_self(p->log_dir, 0755);
+                if (r < 0) {
+                        log_error_errno(r, "%s: Failed to create log directory %s for %s: %s", id, p->log_dir,
+                                        setting, strerror(-r));
+                        goto out;
+                }
+                fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+        }
         if (fd < 0) {
                 r = log_error_errno(-errno, "%s: Failed to open log file %s for %s: %s", id, path, setting,
                                     strerror(errno));
