@@ -19,7 +19,11 @@ enum event_type {
         EVENT_SHUTDOWN, /* a signal asked for shutdown */
         EVENT_RELOAD,   /* SIGHUP: daemon-reload */
         EVENT_STOP_LOOP, /* internal: the scheduler thread should return */
+        EVENT_FD_READY, /* the io thread: a watched fd became readable */
+        EVENT_NOTIFY,   /* the io thread: one sd_notify datagram */
 };
+
+struct notify_message;
 
 struct event {
         enum event_type type;
@@ -36,6 +40,11 @@ struct event {
                         int code;   /* CLD_EXITED, CLD_KILLED, CLD_DUMPED (si_code of waitid) */
                         int status; /* exit status or signal number */
                 } exited;
+                struct {
+                        int fd;
+                        uint64_t cookie;
+                } fd_ready;
+                struct notify_message *notify; /* owned by the event's consumer */
                 struct {
                         enum shutdown_kind kind;
                         int signal; /* the signal that asked for it; signal_shutdown_is_immediate()

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/sched_internal.h"
@@ -34,6 +35,7 @@ static const char *const sub_state_table[_SUB_STATE_MAX] = {
         [SUB_FAILED] = "failed",
         [SUB_AUTO_RESTART] = "auto-restart",
         [SUB_ACTIVE] = "active",
+        [SUB_LISTENING] = "listening",
 };
 
 static const char *const result_table[_UNIT_RESULT_MAX] = {
@@ -73,19 +75,30 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         s->ops = ops;
         s->userdata = userdata;
         s->config = *config;
-        s->n_rt = units->n_units;
-        s->rt = calloc(s->n_rt ? s->n_rt : 1, sizeof *s->rt);
-        if (!s->rt) {
-                free(s);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < s->n_rt; i++)
-                units->units[i]->rt = &s->rt[i];
         idmap_init(&s->by_pid);
         idmap_init(&s->by_request);
         idmap_init(&s->early_exits);
+        idmap_init(&s->early_notify);
         timer_heap_init(&s->timers);
+        int r = sched_adopt_units(s);
+        if (r < 0) {
+                sched_free(s);
+                return r;
+        }
         *ret = s;
+        return 0;
+}
+
+int sched_adopt_units(struct sched *s)
+{
+        for (; s->n_rt < s->units->n_units; s->n_rt++) {
+                struct unit *u = s->units->units[s->n_rt];
+                u->rt = calloc(1, sizeof *u->rt);
+                if (!u->rt)
+                        return -ENOMEM;
+                u->rt->index = s->n_rt;
+                u->rt->conn_fd = -1;
+        }
         return 0;
 }
 
@@ -93,12 +106,20 @@ void sched_free(struct sched *s)
 {
         if (!s)
                 return;
+        notify_drop_early(s);
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                free(u->rt->job);
+                struct unit_runtime *rt = u->rt;
+                free(rt->job);
+                free(rt->status_text);
+                fdstore_close_all(rt);
+                if (rt->conn_fd >= 0)
+                        close(rt->conn_fd);
+                if (rt->sockets.n)
+                        socket_close_all(u, &rt->sockets);
+                free(rt);
                 u->rt = NULL;
         }
-        free(s->rt);
         idmap_done(&s->by_pid);
         idmap_done(&s->by_request);
         idmap_done(&s->early_exits);
@@ -150,6 +171,14 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         size_t it = 0;
         struct unit *o;
 
+        if (u->type == UNIT_SERVICE) {
+                socket_service_down(s, u);
+                /* Stored fds live until the service is down for good. */
+                if (!u->rt->job || u->rt->job->type != JOB_START)
+                        fdstore_close_all(u->rt);
+                u->rt->watchdog_when = 0;
+        }
+
         while ((o = unit_next_dep(u, UNIT_BOUND_BY, &it))) {
                 struct unit_runtime *ort = o->rt;
                 if (ort->active != UNIT_INACTIVE && ort->active != UNIT_FAILED &&
@@ -196,25 +225,41 @@ void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state acti
                 propagate(s, u, active);
 }
 
-void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when)
+/* A unit has one entry in the heap, at the earlier of its state timeout and
+ * its watchdog deadline; re-arming bumps the generation so the old entry is
+ * skipped when it surfaces. */
+static void reschedule(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
+        uint64_t when = rt->timer_when;
+        if (rt->watchdog_when && (!when || rt->watchdog_when < when))
+                when = rt->watchdog_when;
         rt->timer_generation++;
-        rt->timer_when = when;
-        if (timer_heap_push(&s->timers, when, u, rt->timer_generation) < 0)
+        if (when && timer_heap_push(&s->timers, when, u, rt->timer_generation) < 0)
                 log_error("%s: out of memory arming a timer", u->id);
+}
+
+void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when)
+{
+        u->rt->timer_when = when;
+        reschedule(s, u);
 }
 
 void unit_disarm_timer(struct sched *s, struct unit *u)
 {
-        u->rt->timer_generation++;
         u->rt->timer_when = 0;
+        reschedule(s, u);
+}
+
+void unit_reschedule(struct sched *s, struct unit *u)
+{
+        reschedule(s, u);
 }
 
 static bool timer_live(const struct timer_entry *e)
 {
         const struct unit *u = e->owner;
-        return u->rt->timer_when && u->rt->timer_generation == e->generation;
+        return u->rt->timer_generation == e->generation && (u->rt->timer_when || u->rt->watchdog_when);
 }
 
 uint64_t sched_next_deadline(struct sched *s)
@@ -235,29 +280,92 @@ void sched_run_timers(struct sched *s, uint64_t now)
                 if (!timer_live(&t))
                         continue;
                 struct unit *u = t.owner;
-                u->rt->timer_when = 0;
-                service_timer(s, u);
+                struct unit_runtime *rt = u->rt;
+                if (rt->watchdog_when && rt->watchdog_when <= now) {
+                        rt->watchdog_when = 0;
+                        reschedule(s, u);
+                        service_watchdog(s, u);
+                } else if (rt->timer_when && rt->timer_when <= now) {
+                        rt->timer_when = 0;
+                        reschedule(s, u);
+                        service_timer(s, u);
+                } else
+                        reschedule(s, u);
         }
+}
+
+/* What the manager adds to every command's environment, then extra. */
+static int manager_env(struct sched *s, struct unit *u, bool control, char *const *extra, char ***ret)
+{
+        struct unit_runtime *rt = u->rt;
+        char **env = NULL, buf[128];
+        int r = 0;
+
+        if (s->config.notify_socket) {
+                snprintf(buf, sizeof buf, "NOTIFY_SOCKET=%s", s->config.notify_socket);
+                r = strv_extend(&env, buf);
+        }
+        if (r >= 0 && rt->conn_fd >= 0 && rt->remote_addr[0]) {
+                snprintf(buf, sizeof buf, "REMOTE_ADDR=%s", rt->remote_addr);
+                r = strv_extend(&env, buf);
+                snprintf(buf, sizeof buf, "REMOTE_PORT=%s", rt->remote_port);
+                if (r >= 0)
+                        r = strv_extend(&env, buf);
+        }
+        if (r >= 0 && !control && u->service->watchdog_usec && u->service->watchdog_usec != USEC_INFINITY) {
+                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) u->service->watchdog_usec);
+                r = strv_extend(&env, buf);
+        }
+        STRV_FOREACH(e, extra)
+                if (r >= 0)
+                        r = strv_extend(&env, *e);
+        if (r < 0) {
+                strv_free(env);
+                return r;
+        }
+        *ret = env;
+        return 0;
 }
 
 int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd, bool control, char **extra_env)
 {
         struct unit_runtime *rt = u->rt;
         struct spawn_request *req = NULL;
+        const struct exec_context *c = &u->service->exec_ctx;
+        char **env = NULL, *names = NULL;
+        int *fds = NULL;
+        unsigned n_fds = 0;
+        bool stdin_socket = c->std_input == EXEC_INPUT_SOCKET || c->std_output == EXEC_OUTPUT_SOCKET;
+        int r = manager_env(s, u, control, extra_env, &env);
+
+        /* The main process gets the sockets (LISTEN_FDS), control processes not. */
+        if (r >= 0 && !control)
+                r = socket_collect_fds(s, u, !stdin_socket, &fds, &n_fds, &names);
+        if (r < 0) {
+                log_error("%s: out of memory preparing a command", u->id);
+                goto out;
+        }
         const struct exec_params p = {
                 .unit_id = u->id,
                 .log_dir = s->config.log_dir,
-                .extra_env = extra_env,
+                .extra_env = env,
                 .control = control,
+                .listen_fds = fds,
+                .n_listen_fds = n_fds,
+                .listen_fdnames = names,
+                .listen_pid = n_fds > 0,
+                .has_socket = rt->conn_fd >= 0 && stdin_socket,
+                .socket_fd = rt->conn_fd,
         };
-        int r = exec_build_request(u, &u->service->exec_ctx, cmd, &p, &req);
+        r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)
-                return r;
+                goto out;
         req->id = ++s->next_request_id;
         r = idmap_put(&s->by_request, req->id, u);
         if (r < 0) {
                 spawn_request_free(req);
-                return log_error_errno(r, "%s: out of memory", u->id);
+                log_error("%s: out of memory", u->id);
+                goto out;
         }
         if (control)
                 rt->control_request = req->id;
@@ -267,7 +375,12 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                         rt->t_forked = s->now;
         }
         s->spawns_in_flight++;
-        return s->ops->spawn(s->userdata, req);
+        r = s->ops->spawn(s->userdata, req);
+out:
+        strv_free(env);
+        free(fds);
+        free(names);
+        return r;
 }
 
 void sched_track_pid(struct sched *s, struct unit *u, pid_t pid)
@@ -348,6 +461,7 @@ static void handle_spawned(struct sched *s, const struct event *ev)
         service_spawned(s, u, pid, ev->spawned.error, ev->spawned.exec_usec, control);
 
         if (pid > 0) {
+                notify_replay_early(s, pid);
                 void *early = idmap_remove(&s->early_exits, (uint64_t) pid);
                 if (early) {
                         uint64_t packed = (uint64_t) (uintptr_t) early & ~(1ULL << 63);
@@ -359,6 +473,8 @@ static void handle_spawned(struct sched *s, const struct event *ev)
                 idmap_done(&s->early_exits);
                 idmap_init(&s->early_exits);
         }
+        if (s->spawns_in_flight == 0 && s->early_notify.n_items)
+                notify_drop_early(s);
 }
 
 void sched_handle_event(struct sched *s, const struct event *ev)
@@ -373,6 +489,13 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 break;
         case EVENT_SHUTDOWN:
                 sched_shutdown(s, ev->stamp_usec);
+                break;
+        case EVENT_FD_READY:
+                if (ev->fd_ready.cookie < s->n_rt && s->units->units[ev->fd_ready.cookie]->type == UNIT_SOCKET)
+                        socket_fd_ready(s, s->units->units[ev->fd_ready.cookie], ev->fd_ready.fd);
+                break;
+        case EVENT_NOTIFY:
+                notify_handle(s, ev->notify);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */

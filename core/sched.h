@@ -26,10 +26,18 @@ struct sched_ops {
         void (*boot_done)(void *userdata, bool success);
         /* Every stop job of a shutdown finished. */
         void (*shutdown_done)(void *userdata);
+        /* Arm fd once for readability (the io thread posts EVENT_FD_READY
+         * with cookie), and forget it. May be NULL (no socket activation). */
+        int (*watch)(void *userdata, int fd, uint64_t cookie);
+        void (*unwatch)(void *userdata, int fd);
 };
+
+struct load_context;
 
 struct sched_config {
         const char *log_dir;      /* per-unit logs (StandardOutput=journal) */
+        const char *notify_socket; /* NOTIFY_SOCKET for services, NULL: none */
+        struct load_context *load; /* loads Accept=yes instances at run time; may be NULL */
         bool console;             /* print "Started X." lines on stderr */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
 };
@@ -39,6 +47,9 @@ struct sched;
 int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userdata,
               const struct sched_config *config, struct sched **ret);
 void sched_free(struct sched *s);
+/* Give units added to the table since (instances loaded at run time) their
+ * runtime state. */
+int sched_adopt_units(struct sched *s);
 
 /* Start name with everything it pulls in (a transaction), now. The anchor
  * of the boot is the default target. Returns 0 or a negative errno (unknown

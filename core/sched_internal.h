@@ -6,6 +6,9 @@
 #include "core/idmap.h"
 #include "core/sched.h"
 #include "core/timer_heap.h"
+#include "sockets/listen.h"
+
+struct notify_message;
 
 enum unit_active_state {
         UNIT_INACTIVE,
@@ -35,6 +38,7 @@ enum sub_state {
         SUB_FAILED,
         SUB_AUTO_RESTART,
         SUB_ACTIVE, /* targets */
+        SUB_LISTENING, /* sockets */
         _SUB_STATE_MAX,
 };
 
@@ -80,6 +84,7 @@ struct job {
 };
 
 struct unit_runtime {
+        uint32_t index;           /* position in the unit table, for scratch arrays */
         enum unit_active_state active;
         enum sub_state sub;
         enum unit_result result;
@@ -100,11 +105,33 @@ struct unit_runtime {
         bool kill_waiting;    /* waiting for the unit's process groups to empty */
 
         uint64_t timer_generation;
-        uint64_t timer_when;  /* 0: disarmed */
+        uint64_t timer_when;  /* the state's timeout (start, stop, RestartSec); 0: none */
 
         uint64_t ratelimit_begin; /* start limit window */
         unsigned ratelimit_count;
         unsigned n_restarts;
+
+        /* Socket units: the listening fds, and Accept=yes bookkeeping. */
+        struct socket_fds sockets;
+        unsigned n_connections;    /* live Accept=yes instances */
+        unsigned n_accepted;       /* connections accepted so far (names instances) */
+
+        /* Accept=yes instances: the connection and where it came from. */
+        int conn_fd;               /* -1: none (set when the runtime is created) */
+        struct unit *accept_socket;
+        char remote_addr[64];
+        char remote_port[8];
+
+        /* sd_notify state */
+        char *status_text;         /* STATUS= */
+        int status_errno;          /* ERRNO= */
+        uint64_t watchdog_when;    /* next watchdog deadline, 0: off */
+        uint64_t watchdog_usec;    /* the interval in force (WATCHDOG_USEC= may change it) */
+        struct fdstore_entry {
+                int fd;
+                char *name;
+        } *fdstore;
+        unsigned n_fdstore;
 
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */
         uint64_t t_queued, t_activating, t_forked, t_execed, t_active, t_exited, t_deactivating, t_inactive;
@@ -112,8 +139,7 @@ struct unit_runtime {
 
 struct sched {
         struct unit_table *units;
-        struct unit_runtime *rt;  /* one per unit, indexed like units->units */
-        size_t n_rt;
+        size_t n_rt;              /* units with a runtime so far (units->units[0..n_rt)) */
         const struct sched_ops *ops;
         void *userdata;
         struct sched_config config;
@@ -131,6 +157,7 @@ struct sched {
         bool shutting_down;
         bool shutdown_reported;
         uint64_t now;              /* the time of the event being handled */
+        struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
@@ -142,6 +169,8 @@ struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
 void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state active, enum sub_state sub);
 void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when);
 void unit_disarm_timer(struct sched *s, struct unit *u);
+/* Put u's heap entry at the earlier of timer_when and watchdog_when. */
+void unit_reschedule(struct sched *s, struct unit *u);
 int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd, bool control, char **extra_env);
 void sched_forget_pid(struct sched *s, pid_t pid);
 /* Attribute pid's exit to u (a forking service's main process). */
@@ -164,6 +193,26 @@ const char *job_type_to_string(enum job_type t);
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
 
+/* core/socket_unit.c */
+void socket_start(struct sched *s, struct unit *u);
+void socket_stop(struct sched *s, struct unit *u);
+void socket_fd_ready(struct sched *s, struct unit *u, int fd);
+/* A service a socket triggers went down: listen for the next trigger. */
+void socket_service_down(struct sched *s, struct unit *service);
+/* The fds a service gets at start (LISTEN_FDS), with ":"-joined names:
+ * an Accept=yes connection (unless it is stdin), the fds of every socket
+ * unit that triggers it, then the fd store. */
+int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
+                       char **ret_names);
+
+/* core/notify_handler.c */
+void notify_handle(struct sched *s, struct notify_message *m);
+void notify_replay_early(struct sched *s, pid_t pid);
+/* No spawn is in flight: whatever is still early has no sender to wait for. */
+void notify_drop_early(struct sched *s);
+void fdstore_close_all(struct unit_runtime *rt);
+void watchdog_arm(struct sched *s, struct unit *u);
+
 /* core/service.c: type-specific behaviour */
 void unit_start(struct sched *s, struct unit *u);  /* a start job runs */
 void unit_stop(struct sched *s, struct unit *u);   /* a stop job runs */
@@ -171,3 +220,7 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
 void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
 void service_timer(struct sched *s, struct unit *u);
 void service_group_gone(struct sched *s, struct unit *u);
+/* READY=1 from a Type=notify service (or the end of a reload). */
+void service_ready(struct sched *s, struct unit *u);
+/* The watchdog expired. */
+void service_watchdog(struct sched *s, struct unit *u);

@@ -223,9 +223,6 @@ static void start_service(struct sched *s, struct unit *u)
         rt->main_exit_code = rt->main_exit_status = 0;
         rt->main_cmd = NULL;
         rt->forbid_restart = false;
-        if (c->type == SERVICE_NOTIFY && rt->n_restarts == 0)
-                log_notice("%s: Type=notify waits for READY=1 once the notify socket exists; until then it is "
-                           "treated as Type=exec", u->id);
         unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
         run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
@@ -427,6 +424,8 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
         }
         rt->main_pid = pid;
         rt->main_pgid = pid;
+        rt->watchdog_usec = cfg(u)->watchdog_usec;
+        watchdog_arm(s, u);
         if (exec_usec && !rt->t_execed)
                 rt->t_execed = exec_usec;
         if (error)
@@ -442,10 +441,11 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
                 enter_start_post(s, u);
                 break;
         case SERVICE_EXEC:
-        case SERVICE_NOTIFY:
                 if (!error)
                         enter_start_post(s, u);
                 break; /* on error, the exit that follows fails the start */
+        case SERVICE_NOTIFY:
+                break; /* ready at READY=1 (service_ready) */
         case SERVICE_ONESHOT:
         case SERVICE_FORKING:
         default:
@@ -640,6 +640,27 @@ void service_timer(struct sched *s, struct unit *u)
         }
 }
 
+void service_ready(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (rt->sub == SUB_START && cfg(u)->type == SERVICE_NOTIFY)
+                enter_start_post(s, u);
+        else if (rt->active == UNIT_RELOADING)
+                unit_set_state(s, u, UNIT_ACTIVE, rt->sub);
+}
+
+void service_watchdog(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (rt->active != UNIT_ACTIVE && rt->active != UNIT_ACTIVATING && rt->active != UNIT_RELOADING)
+                return;
+        log_error("%s: Watchdog timeout (limit %llus)!", u->id,
+                  (unsigned long long) (rt->watchdog_usec / USEC_PER_SEC));
+        if (rt->main_pid > 0)
+                s->ops->kill(s->userdata, rt->main_pid, cfg(u)->kill.watchdog_signal);
+        enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_WATCHDOG);
+}
+
 /* ---- per type: what a start or stop job does ---- */
 
 static bool requisites_active(struct sched *s, struct unit *u)
@@ -682,6 +703,9 @@ void unit_start(struct sched *s, struct unit *u)
                 rt->result = RESULT_SUCCESS;
                 unit_set_state(s, u, UNIT_ACTIVE, SUB_ACTIVE);
                 break;
+        case UNIT_SOCKET:
+                socket_start(s, u);
+                break;
         default:
                 log_error("%s: %s units are not supported yet", u->id, unit_type_to_string(u->type));
                 rt->result = RESULT_RESOURCES;
@@ -693,6 +717,10 @@ void unit_stop(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
 
+        if (u->type == UNIT_SOCKET && rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED) {
+                socket_stop(s, u);
+                return;
+        }
         if (u->type != UNIT_SERVICE || rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED) {
                 if (rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED)
                         unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);

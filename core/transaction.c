@@ -44,7 +44,7 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 goto out;
         for (size_t root = 0; root < n && !broke; root++) {
                 struct unit *r = units[root];
-                size_t ri = r->rt - s->rt;
+                size_t ri = r->rt->index;
                 if (color[ri] || !r->rt->job)
                         continue;
                 size_t depth = 0;
@@ -54,7 +54,7 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                         struct frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
                         if (!j || f->edge >= f->u->n_edges) {
-                                color[f->u->rt - s->rt] = 2;
+                                color[f->u->rt->index] = 2;
                                 depth--;
                                 continue;
                         }
@@ -65,7 +65,7 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                         /* Start jobs wait along After=; only those can deadlock at boot. */
                         if (j->type != JOB_START || o->type != JOB_START)
                                 continue;
-                        size_t oi = e->other->rt - s->rt;
+                        size_t oi = e->other->rt->index;
                         if (color[oi] == 2)
                                 continue;
                         if (color[oi] == 0) {
@@ -117,14 +117,14 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
         }
         /* Everything the anchor pulls in, transitively. */
         queue[n++] = anchor;
-        seen[anchor->rt - s->rt] = 2;
+        seen[anchor->rt->index] = 2;
         while (head < n) {
                 struct unit *u = queue[head++];
                 if (u->load_state != UNIT_LOADED)
                         continue;
                 for (uint32_t i = 0; i < u->n_edges; i++) {
                         const struct unit_edge *e = &u->edges[i];
-                        size_t oi = e->other->rt - s->rt;
+                        size_t oi = e->other->rt->index;
                         if (!pulls(e->kind) || seen[oi])
                                 continue;
                         /* A wanted unit that does not exist is simply skipped. */
@@ -140,10 +140,10 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
         /* Mandatory: reached from the anchor through Requires=/BindsTo= only. */
         for (size_t i = 0; i < n; i++) {
                 struct unit *u = queue[i];
-                if (seen[u->rt - s->rt] != 2)
+                if (seen[u->rt->index] != 2)
                         continue;
                 for (uint32_t k = 0; k < u->n_edges; k++) {
-                        size_t oi = u->edges[k].other->rt - s->rt;
+                        size_t oi = u->edges[k].other->rt->index;
                         if (requires(u->edges[k].kind) && seen[oi] == 1)
                                 seen[oi] = 2;
                 }
@@ -154,7 +154,7 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 struct unit *u = queue[i];
                 if (!needs_start(s, u))
                         continue;
-                struct job *j = job_install(s, u, JOB_START, seen[u->rt - s->rt] == 2);
+                struct job *j = job_install(s, u, JOB_START, seen[u->rt->index] == 2);
                 if (!j) {
                         r = -ENOMEM;
                         goto out;

@@ -254,7 +254,7 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         req->new_session = true;
 
         /* Files last, so a command that cannot run creates none. */
-        r = exec_stdio_open_input(id, c, &req->fds[0]);
+        r = exec_stdio_open_input(id, c, p, &req->fds[0]);
         if (r < 0)
                 goto out;
         for (int target = 1; target <= 2; target++) {

@@ -25,6 +25,8 @@ struct exec_params {
         unsigned n_listen_fds;
         const char *listen_fdnames; /* ":"-joined, one per fd */
         bool listen_pid;         /* add LISTEN_PID (completed in the child) */
+        bool has_socket;         /* Accept=yes: socket_fd is the connection, for */
+        int socket_fd;           /* StandardInput=socket and StandardOutput=socket */
         bool control;            /* a control command (ExecStartPre/Post, ExecStop...) rather than the main process */
 };
 

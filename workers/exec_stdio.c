@@ -97,9 +97,14 @@ static const char *tty_path(const struct exec_context *c)
         return c->tty_path ? c->tty_path : "/dev/console";
 }
 
-int exec_stdio_open_input(const char *id, const struct exec_context *c, int *ret)
+int exec_stdio_open_input(const char *id, const struct exec_context *c, const struct exec_params *p, int *ret)
 {
         switch (c->std_input) {
+        case EXEC_INPUT_SOCKET:
+                if (!p->has_socket)
+                        return log_error_errno(-ENOTCONN, "%s: StandardInput=socket needs a socket unit with Accept=yes",
+                                               id);
+                return exec_stdio_dup_fd(id, p->socket_fd, ret);
         case EXEC_INPUT_NULL:
                 *ret = -1;
                 return 0;
@@ -151,6 +156,11 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
         case EXEC_OUTPUT_NULL:
                 *ret = -1;
                 return 0;
+        case EXEC_OUTPUT_SOCKET:
+                if (!p->has_socket)
+                        return log_error_errno(-ENOTCONN, "%s: %ssocket needs a socket unit with Accept=yes", id,
+                                               setting);
+                return exec_stdio_dup_fd(id, p->socket_fd, ret);
         case EXEC_OUTPUT_TTY:
                 return open_path(id, setting, tty_path(c), O_WRONLY, 0, ret);
         case EXEC_OUTPUT_JOURNAL:

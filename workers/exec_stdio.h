@@ -12,7 +12,7 @@
 int exec_stdio_dup_fd(const char *id, int fd, int *ret);
 
 /* The fd for stdin. */
-int exec_stdio_open_input(const char *id, const struct exec_context *c, int *ret);
+int exec_stdio_open_input(const char *id, const struct exec_context *c, const struct exec_params *p, int *ret);
 
 /* The fd for stdout (target 1) or stderr (2); fds holds what the lower
  * numbers resolved to. */

@@ -4,6 +4,8 @@
  * environment, argv, program path, credentials, working directory, stdio
  * fds (written through and read back) and limits. */
 #include <errno.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -689,13 +691,34 @@ static void test_stdin_file_is_opened_read_only(void)
         done(&f);
 }
 
-static void test_stdin_socket_is_not_supported_yet(void)
+static void test_stdin_socket_without_a_connection_is_refused(void)
 {
         struct fixture f;
         struct spawn_request *req = NULL;
         load(&f, "ExecStart=/bin/true\nStandardInput=socket\n");
-        CU_ASSERT_EQUAL(build(&f, &req), -EOPNOTSUPP);
+        CU_ASSERT_EQUAL(build(&f, &req), -ENOTCONN);
         CU_ASSERT_PTR_NULL(req);
+        done(&f);
+}
+
+/* Accept=yes: the connection is stdin, and stdout inherits it. */
+static void test_stdin_socket_is_the_connection(void)
+{
+        struct fixture f;
+        int sv[2];
+        CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+        load(&f, "ExecStart=/bin/true\nStandardInput=socket\n");
+        f.params.has_socket = true;
+        f.params.socket_fd = sv[0];
+        struct spawn_request *req = build_ok(&f);
+        struct stat a, b, c;
+        CU_ASSERT_FATAL(fstat(sv[0], &a) == 0 && fstat(req->fds[0], &b) == 0 && fstat(req->fds[1], &c) == 0);
+        CU_ASSERT_EQUAL(a.st_ino, b.st_ino);
+        CU_ASSERT_EQUAL(a.st_ino, c.st_ino);
+        CU_ASSERT_NOT_EQUAL(req->fds[0], sv[0]); /* a copy the request owns */
+        spawn_request_free(req);
+        close(sv[0]);
+        close(sv[1]);
         done(&f);
 }
 
@@ -791,7 +814,8 @@ static const struct test_case tests[] = {
         { "stdout_file_is_created_with_umask_applied", test_stdout_file_is_created_with_umask_applied },
         { "stderr_inherit_shares_stdouts_file", test_stderr_inherit_shares_stdouts_file },
         { "stdin_file_is_opened_read_only", test_stdin_file_is_opened_read_only },
-        { "stdin_socket_is_not_supported_yet", test_stdin_socket_is_not_supported_yet },
+        { "stdin_socket_without_a_connection_is_refused", test_stdin_socket_without_a_connection_is_refused },
+        { "stdin_socket_is_the_connection", test_stdin_socket_is_the_connection },
         { "every_fd_is_close_on_exec", test_every_fd_is_close_on_exec },
         { "limits_and_process_settings_are_copied", test_limits_and_process_settings_are_copied },
         { "defaults_ignore_sigpipe_and_set_no_limits", test_defaults_ignore_sigpipe_and_set_no_limits },

@@ -1,0 +1,190 @@
+/* Socket units (systemd.socket(5)) on the scheduler thread: listen when
+ * the unit starts, let the io thread watch the fds while the service is not
+ * running, start the service on the first connection or datagram (or, with
+ * Accept=yes, one instance per connection), and hand the fds over as
+ * LISTEN_FDS in configuration order with their names. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/sched_internal.h"
+#include "core/strv.h"
+#include "parse/load.h"
+
+static void arm(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        if (!s->ops->watch)
+                return;
+        for (unsigned i = 0; i < rt->sockets.n; i++)
+                if (s->ops->watch(s->userdata, rt->sockets.fds[i], rt->index) < 0)
+                        log_error("%s: cannot watch its socket", u->id);
+}
+
+static struct unit *triggered_service(const struct unit *u)
+{
+        size_t it = 0;
+        return unit_next_dep(u, UNIT_TRIGGERS, &it);
+}
+
+static bool is_down(const struct unit_runtime *rt)
+{
+        return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
+}
+
+void socket_start(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        int r = socket_open_all(u, &rt->sockets);
+        if (r < 0) {
+                rt->result = RESULT_RESOURCES;
+                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                return;
+        }
+        rt->result = RESULT_SUCCESS;
+        unit_set_state(s, u, UNIT_ACTIVE, SUB_LISTENING);
+        struct unit *service = triggered_service(u);
+        if (u->socket->accept || !service || is_down(service->rt))
+                arm(s, u);
+}
+
+void socket_stop(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        for (unsigned i = 0; s->ops->unwatch && i < rt->sockets.n; i++)
+                s->ops->unwatch(s->userdata, rt->sockets.fds[i]);
+        socket_close_all(u, &rt->sockets);
+        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+}
+
+void socket_service_down(struct sched *s, struct unit *service)
+{
+        size_t it = 0;
+        struct unit *sk;
+        while ((sk = unit_next_dep(service, UNIT_TRIGGERED_BY, &it)))
+                if (sk->rt && sk->rt->active == UNIT_ACTIVE && !s->shutting_down)
+                        arm(s, sk);
+        struct unit_runtime *rt = service->rt;
+        if (rt->conn_fd >= 0) {
+                close(rt->conn_fd);
+                rt->conn_fd = -1;
+                if (rt->accept_socket && rt->accept_socket->rt->n_connections > 0)
+                        rt->accept_socket->rt->n_connections--;
+        }
+}
+
+/* Accept=yes: one instance of the template service per connection. */
+static void accept_one(struct sched *s, struct unit *u, int fd)
+{
+        struct unit_runtime *rt = u->rt;
+        char addr[64] = "", port[8] = "", name[UNIT_NAME_MAX + 1];
+        struct unit *svc = NULL;
+        bool nothing;
+        int conn = socket_accept(fd, addr, sizeof addr, port, sizeof port);
+
+        if (conn < 0) {
+                if (conn != -EAGAIN)
+                        log_warning("%s: accept failed: %s", u->id, strerror(-conn));
+                return;
+        }
+        if (rt->n_connections >= u->socket->max_connections) {
+                log_warning("%s: Too many incoming connections (%u), dropping connection.", u->id,
+                            rt->n_connections);
+                close(conn);
+                return;
+        }
+        size_t prefix = strlen(u->id) - strlen(".socket");
+        snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->n_accepted++);
+        if (!s->config.load || unit_table_intern(s->units, name, &svc) < 0 ||
+            unit_load(s->config.load, svc) < 0 || unit_table_finalize_edges(s->units) < 0 ||
+            sched_adopt_units(s) < 0) {
+                log_error("%s: cannot load %s for a connection", u->id, name);
+                close(conn);
+                return;
+        }
+        struct unit_runtime *srt = svc->rt;
+        srt->conn_fd = conn;
+        srt->accept_socket = u;
+        snprintf(srt->remote_addr, sizeof srt->remote_addr, "%s", addr);
+        snprintf(srt->remote_port, sizeof srt->remote_port, "%s", port);
+        rt->n_connections++;
+        log_debug("%s: connection from %s:%s -> %s", u->id, addr, port, svc->id);
+        if (transaction_start(s, svc, &nothing) < 0)
+                socket_service_down(s, svc);
+}
+
+void socket_fd_ready(struct sched *s, struct unit *u, int fd)
+{
+        struct unit_runtime *rt = u->rt;
+        bool ours = false, nothing;
+
+        for (unsigned i = 0; i < rt->sockets.n; i++)
+                ours |= rt->sockets.fds[i] == fd;
+        if (rt->active != UNIT_ACTIVE || !ours)
+                return; /* stale: the socket stopped since the io thread saw it */
+        if (u->socket->accept) {
+                accept_one(s, u, fd);
+                if (s->ops->watch)
+                        s->ops->watch(s->userdata, fd, rt->index);
+                return;
+        }
+        struct unit *service = triggered_service(u);
+        if (!service || service->load_state != UNIT_LOADED) {
+                log_error("%s: incoming traffic, but its service is %s", u->id,
+                          service ? unit_load_state_to_string(service->load_state) : "missing");
+                return;
+        }
+        if (is_down(service->rt) && !service->rt->job) {
+                log_info("%s: incoming traffic, starting %s", u->id, service->id);
+                transaction_start(s, service, &nothing);
+        }
+        /* The fds are watched again when the service goes down. */
+}
+
+static int append_fd(int **fds, unsigned *n, char ***names, int fd, const char *name)
+{
+        int *f = realloc(*fds, (*n + 1) * sizeof *f);
+        if (!f)
+                return -ENOMEM;
+        *fds = f;
+        f[(*n)++] = fd;
+        return strv_extend(names, name);
+}
+
+int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
+                       char **ret_names)
+{
+        struct unit_runtime *rt = service->rt;
+        int *fds = NULL;
+        unsigned n = 0;
+        char **names = NULL;
+        int r = 0;
+        size_t it = 0;
+        struct unit *sk;
+
+        if (rt->conn_fd >= 0 && with_connection)
+                r = append_fd(&fds, &n, &names, rt->conn_fd, "connection");
+        while (r >= 0 && (sk = unit_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
+                if (!sk->rt || sk->rt->active != UNIT_ACTIVE || sk->type != UNIT_SOCKET)
+                        continue;
+                const char *name = sk->socket->fd_name ? sk->socket->fd_name : sk->id;
+                for (unsigned i = 0; r >= 0 && i < sk->rt->sockets.n; i++)
+                        r = append_fd(&fds, &n, &names, sk->rt->sockets.fds[i], name);
+        }
+        for (unsigned i = 0; r >= 0 && i < rt->n_fdstore; i++)
+                r = append_fd(&fds, &n, &names, rt->fdstore[i].fd, rt->fdstore[i].name);
+        char *joined = r >= 0 ? strv_join(names, ":") : NULL;
+        strv_free(names);
+        if (r < 0 || !joined) {
+                free(fds);
+                free(joined);
+                return -ENOMEM;
+        }
+        *ret_fds = fds;
+        *ret_n = n;
+        *ret_names = joined;
+        return 0;
+}

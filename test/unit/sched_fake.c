@@ -1,0 +1,251 @@
+/* The scheduler's fake world; see sched_fake.h. */
+#include "test/unit/sched_fake.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/log.h"
+#include "core/strv.h"
+#include "sockets/notify.h"
+#include "test/unit/test.h"
+
+struct fake F;
+
+static int fake_spawn(void *userdata, struct spawn_request *req)
+{
+        CU_ASSERT_FATAL(F.n_spawns < MAX_SPAWNS);
+        F.spawns[F.n_spawns++] = req;
+        return 0;
+}
+
+static bool is_alive(pid_t pid)
+{
+        for (int i = 0; i < F.n_alive; i++)
+                if (F.alive[i] == pid)
+                        return true;
+        return false;
+}
+
+static int fake_kill(void *userdata, pid_t pid, int sig)
+{
+        if (sig != 0 && F.n_kills < MAX_KILLS) {
+                F.kills[F.n_kills].pid = pid;
+                F.kills[F.n_kills].sig = sig;
+                F.n_kills++;
+        }
+        /* Each fake process leads its own group, as weft's children do. */
+        return is_alive(pid < 0 ? -pid : pid) ? 0 : -ESRCH;
+}
+
+static void fake_boot_done(void *userdata, bool success)
+{
+        F.boot_done = success ? 1 : -1;
+}
+
+static void fake_shutdown_done(void *userdata)
+{
+        F.shutdown_done = 1;
+}
+
+static int fake_watch(void *userdata, int fd, uint64_t cookie)
+{
+        CU_ASSERT_FATAL(F.n_watches < MAX_WATCHES);
+        F.watches[F.n_watches].fd = fd;
+        F.watches[F.n_watches].cookie = cookie;
+        F.n_watches++;
+        return 0;
+}
+
+static void fake_unwatch(void *userdata, int fd)
+{
+        for (int i = 0; i < F.n_watches; i++)
+                if (F.watches[i].fd == fd)
+                        F.watches[i--] = F.watches[--F.n_watches];
+}
+
+static const struct sched_ops fake_ops = {
+        .spawn = fake_spawn,
+        .kill = fake_kill,
+        .boot_done = fake_boot_done,
+        .shutdown_done = fake_shutdown_done,
+        .watch = fake_watch,
+        .unwatch = fake_unwatch,
+};
+
+void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket)
+{
+        char *dirs[] = { (char *) dir, NULL };
+        memset(&F, 0, sizeof F);
+        F.next_pid = 1000;
+        F.now = 1000000;
+        unit_table_init(&F.table);
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &F.index) == 0);
+        F.load = (struct load_context) { .table = &F.table, .index = F.index };
+        struct unit *u;
+        CU_ASSERT_FATAL(unit_table_intern(&F.table, target, &u) == 0);
+        if (extra)
+                CU_ASSERT_FATAL(unit_table_intern(&F.table, extra, &u) == 0);
+        log_set_level(LOG_LEVEL_ERROR - 1);
+        CU_ASSERT_FATAL(unit_load_all(&F.load) == 0);
+        const struct sched_config config = {
+                .log_dir = dir,
+                .notify_socket = notify_socket,
+                .load = &F.load,
+                .manager_start = F.now,
+        };
+        CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
+        CU_ASSERT_FATAL(sched_start(F.s, target, F.now, true) == 0);
+}
+
+void fake_setup(const char *dir, const char *target)
+{
+        fake_setup_with(dir, target, NULL, NULL);
+}
+
+void fake_teardown(void)
+{
+        sched_free(F.s);
+        for (int i = 0; i < F.n_spawns; i++)
+                spawn_request_free(F.spawns[i]);
+        unit_table_done(&F.table);
+        unit_path_index_free(F.index);
+        log_set_level(LOG_LEVEL_INFO);
+}
+
+/* The index of the latest spawn whose argv contains tag, or -1. */
+int fake_find_spawn(const char *tag)
+{
+        for (int i = F.n_spawns - 1; i >= 0; i--)
+                for (char **a = F.spawns[i]->argv; a && *a; a++)
+                        if (strstr(*a, tag))
+                                return i;
+        return -1;
+}
+
+int fake_count_spawns(const char *tag)
+{
+        int n = 0;
+        for (int i = 0; i < F.n_spawns; i++)
+                for (char **a = F.spawns[i]->argv; a && *a; a++)
+                        if (strstr(*a, tag)) {
+                                n++;
+                                break;
+                        }
+        return n;
+}
+
+/* The worker reports spawn i: forked and exec'd. Returns the pid. */
+pid_t fake_report(int i)
+{
+        CU_ASSERT_FATAL(i >= 0 && i < F.n_spawns);
+        pid_t pid = F.next_pid++;
+        F.alive[F.n_alive++] = pid;
+        struct event ev = { .type = EVENT_SPAWNED, .stamp_usec = ++F.now };
+        ev.spawned.request_id = F.spawns[i]->id;
+        ev.spawned.pid = pid;
+        ev.spawned.exec_usec = F.now;
+        sched_handle_event(F.s, &ev);
+        return pid;
+}
+
+void fake_exit(pid_t pid, int code, int status)
+{
+        for (int i = 0; i < F.n_alive; i++)
+                if (F.alive[i] == pid)
+                        F.alive[i] = F.alive[--F.n_alive];
+        struct event ev = { .type = EVENT_EXITED, .stamp_usec = ++F.now };
+        ev.exited.pid = pid;
+        ev.exited.code = code;
+        ev.exited.status = status;
+        sched_handle_event(F.s, &ev);
+}
+
+/* Spawn by tag, then exit with status: a oneshot command runs to the end. */
+void fake_run_to_exit(const char *tag, int status)
+{
+        int i = fake_find_spawn(tag);
+        CU_ASSERT_FATAL(i >= 0);
+        fake_exit(fake_report(i), CLD_EXITED, status);
+}
+
+bool fake_killed(pid_t pid, int sig)
+{
+        for (int i = 0; i < F.n_kills; i++)
+                if (F.kills[i].pid == pid && F.kills[i].sig == sig)
+                        return true;
+        return false;
+}
+
+void fake_advance(uint64_t usec)
+{
+        F.now += usec;
+        sched_run_timers(F.s, F.now);
+}
+
+const char *fake_state(const char *unit)
+{
+        return sched_unit_active_state(F.s, unit);
+}
+
+void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
+{
+        struct notify_message *m = calloc(1, sizeof *m);
+        CU_ASSERT_FATAL(m != NULL);
+        m->pid = pid;
+        m->errno_value = -1;
+        char *copy = strdup(text), *save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *v = strchr(line, '=');
+                CU_ASSERT_FATAL(v != NULL);
+                *v++ = 0;
+                if (!strcmp(line, "READY"))
+                        m->ready = true;
+                else if (!strcmp(line, "STATUS"))
+                        m->status = strdup(v);
+                else if (!strcmp(line, "MAINPID"))
+                        m->main_pid = atoi(v);
+                else if (!strcmp(line, "WATCHDOG") && !strcmp(v, "1"))
+                        m->watchdog = true;
+                else if (!strcmp(line, "EXTEND_TIMEOUT_USEC"))
+                        m->extend_timeout_usec = strtoull(v, NULL, 10);
+                else if (!strcmp(line, "FDSTORE"))
+                        m->fdstore = true;
+                else if (!strcmp(line, "FDNAME"))
+                        m->fdname = strdup(v);
+                else if (!strcmp(line, "STOPPING"))
+                        m->stopping = true;
+        }
+        free(copy);
+        if (n_fds) {
+                m->fds = malloc(n_fds * sizeof *m->fds);
+                memcpy(m->fds, fds, n_fds * sizeof *fds);
+                m->n_fds = n_fds;
+        }
+        struct event ev = { .type = EVENT_NOTIFY, .stamp_usec = ++F.now };
+        ev.notify = m;
+        sched_handle_event(F.s, &ev);
+}
+
+bool fake_watched(int fd)
+{
+        for (int i = 0; i < F.n_watches; i++)
+                if (F.watches[i].fd == fd)
+                        return true;
+        return false;
+}
+
+bool fake_fd_ready(int fd)
+{
+        for (int i = 0; i < F.n_watches; i++)
+                if (F.watches[i].fd == fd) {
+                        struct event ev = { .type = EVENT_FD_READY, .stamp_usec = ++F.now };
+                        ev.fd_ready.fd = fd;
+                        ev.fd_ready.cookie = F.watches[i].cookie;
+                        F.watches[i] = F.watches[--F.n_watches]; /* one shot */
+                        sched_handle_event(F.s, &ev);
+                        return true;
+                }
+        return false;
+}

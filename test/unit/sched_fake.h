@@ -1,0 +1,60 @@
+/* A fake world for the scheduler's tests: a spawner that records
+ * requests, a kill(2) that records signals and knows which fake pids live,
+ * a clock the test moves, and helpers that play the worker pool, the signal
+ * thread and the io thread by feeding events. One fake at a time (F). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/sched.h"
+#include "parse/load.h"
+
+#define MAX_SPAWNS 256
+#define MAX_KILLS 256
+#define MAX_WATCHES 64
+
+struct fake {
+        struct unit_table table;
+        struct unit_path_index *index;
+        struct load_context load;
+        struct sched *s;
+        uint64_t now;
+        struct spawn_request *spawns[MAX_SPAWNS]; /* in order of request */
+        int n_spawns;
+        struct {
+                pid_t pid;
+                int sig;
+        } kills[MAX_KILLS];
+        int n_kills;
+        pid_t alive[MAX_SPAWNS];
+        int n_alive;
+        pid_t next_pid;
+        int boot_done;   /* 1 success, -1 failure */
+        int shutdown_done;
+        struct {
+                int fd;
+                uint64_t cookie;
+        } watches[MAX_WATCHES]; /* armed, not yet fired */
+        int n_watches;
+};
+
+extern struct fake F;
+
+void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket);
+void fake_setup(const char *dir, const char *target);
+void fake_teardown(void);
+int fake_find_spawn(const char *tag);
+int fake_count_spawns(const char *tag);
+pid_t fake_report(int i);
+void fake_exit(pid_t pid, int code, int status);
+void fake_run_to_exit(const char *tag, int status);
+bool fake_killed(pid_t pid, int sig);
+void fake_advance(uint64_t usec);
+const char *fake_state(const char *unit);
+/* Deliver a notify message from pid ("KEY=VALUE\n..."), with fds. */
+void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds);
+/* The io thread saw fd readable: deliver the armed watch's event. Returns
+ * false if fd was not armed. */
+bool fake_fd_ready(int fd);
+bool fake_watched(int fd);
