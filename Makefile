@@ -18,6 +18,8 @@ TEST_SRC = $(wildcard test/unit/*.c)
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ  = $(CTL_SRC:%.c=$(BUILD)/%.o)
+# weftctl's modules without its main(), for the unit tests
+CTL_MOD_OBJ = $(filter-out $(BUILD)/ctl/weftctl.o,$(CTL_OBJ))
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 LIB      = $(BUILD)/libweft.a
@@ -45,7 +47,7 @@ $(WEFTCTL): $(CTL_OBJ) $(LIB)
 
 # libsystemd is a real client for the tests only (sd_notify and friends);
 # weft itself never links it.
-$(UNITTEST): $(TEST_OBJ) $(LIB)
+$(UNITTEST): $(TEST_OBJ) $(CTL_MOD_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lsystemd
 
 unit-tests: $(UNITTEST)

@@ -17,6 +17,7 @@ static const struct {
         const char *help;
 } verbs[] = {
         { "verify", cmd_verify, "verify [--unit-path DIR]... UNIT|FILE...   check unit files, like systemd-analyze verify" },
+        { "analyze", cmd_analyze, "analyze [--from FILE] time|blame|critical-chain [UNIT...]|plot|dot [--order|--require]|concurrency   the boot, from a boot record" },
         { "show", cmd_show, "show [--unit-path DIR]... UNIT... [-p PROP,...] [--value] [--all]   print a unit's properties" },
 };
 
@@ -31,6 +32,8 @@ static void usage(FILE *f)
                    "  -P P                like -p P --value\n"
                    "  --value             print values without the Key= part\n"
                    "  -a, --all           show empty properties too\n"
+                   "  --from FILE         analyze: read this boot record (default /run/weft/boot.yaml)\n"
+                   "  --order, --require  analyze dot: only ordering, or only requirement edges\n"
                    "  --log-level LEVEL   err, warning, notice, info or debug\n"
                    "  -h, --help          this help\n");
 }
@@ -50,13 +53,16 @@ static int add_properties(struct ctl_options *o, const char *arg)
 
 int main(int argc, char **argv)
 {
-        enum { OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL };
+        enum { OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE };
         static const struct option options[] = {
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
                 { "property", required_argument, NULL, 'p' },
                 { "value", no_argument, NULL, OPT_VALUE },
                 { "all", no_argument, NULL, 'a' },
                 { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+                { "from", required_argument, NULL, OPT_FROM },
+                { "order", no_argument, NULL, OPT_ORDER },
+                { "require", no_argument, NULL, OPT_REQUIRE },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -93,6 +99,15 @@ int main(int argc, char **argv)
                         log_set_level(l);
                         break;
                 }
+                case OPT_FROM:
+                        o.analyze_from = optarg;
+                        break;
+                case OPT_ORDER:
+                        o.dot_order = true;
+                        break;
+                case OPT_REQUIRE:
+                        o.dot_require = true;
+                        break;
                 case 'h':
                         usage(stdout);
                         status = 0;
