@@ -53,7 +53,7 @@ $(UNITTEST): $(TEST_OBJ) $(CTL_MOD_OBJ) $(LIB)
 unit-tests: $(UNITTEST)
 
 # Every test: CUnit suites, then the integration scripts, then a bounded fuzz run.
-check: $(WEFT) $(WEFTCTL) $(UNITTEST)
+check: $(WEFT) $(WEFTCTL) $(UNITTEST) $(BOOT_BENCH)
 	BUILD=$(BUILD) test/run-all.sh
 
 demo: $(WEFT) $(WEFTCTL)

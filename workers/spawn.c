@@ -198,21 +198,30 @@ static int child_arrange_fds(struct child_args *a, int *error_fd)
         return child_close_range((unsigned)*error_fd + 1, ~0U);
 }
 
+/* The kernel's struct sigaction for rt_sigaction(2): glibc's sigaction()
+ * refuses the real-time signals it reserves (32 and 33), but a parent may
+ * hand those down ignored (GNU make does), and a service must start with
+ * every disposition at its default. The raw system call also keeps
+ * sanitizer interceptors out of the child. */
+struct kernel_sigaction {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)(void);
+        uint64_t mask;
+};
+
 static int child_reset_signals(bool ignore_sigpipe)
 {
-        struct sigaction sa = { .sa_handler = SIG_DFL };
+        struct kernel_sigaction sa = { .handler = SIG_DFL };
 
-        sigemptyset(&sa.sa_mask);
         for (int sig = 1; sig < _NSIG; sig++) {
                 if (sig == SIGKILL || sig == SIGSTOP)
                         continue;
-                /* Fails with EINVAL for the libc-internal real-time
-                 * signals; those are no business of the service. */
-                (void)sigaction(sig, &sa, NULL);
+                (void)syscall(SYS_rt_sigaction, sig, &sa, NULL, sizeof sa.mask);
         }
         if (ignore_sigpipe) {
-                sa.sa_handler = SIG_IGN;
-                if (sigaction(SIGPIPE, &sa, NULL) < 0)
+                sa.handler = SIG_IGN;
+                if (syscall(SYS_rt_sigaction, SIGPIPE, &sa, NULL, sizeof sa.mask) < 0)
                         return -errno;
         }
         return 0;
