@@ -22,6 +22,9 @@ CTL_OBJ  = $(CTL_SRC:%.c=$(BUILD)/%.o)
 CTL_MOD_OBJ = $(filter-out $(BUILD)/ctl/weftctl.o,$(CTL_OBJ))
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 
+# Boot benchmark programs (libc only); the integration tests use them too.
+BOOT_BENCH = $(BUILD)/gendag $(BUILD)/payload $(BUILD)/ideal $(BUILD)/forkloop $(BUILD)/maxrss
+
 LIB      = $(BUILD)/libweft.a
 WEFT     = $(BUILD)/weft
 WEFTCTL  = $(BUILD)/weftctl
@@ -83,7 +86,6 @@ $(BUILD)/maxrss: bench/maxrss.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
 
 # Boot benchmark programs: libc only, no libweft.
-BOOT_BENCH = $(BUILD)/gendag $(BUILD)/payload $(BUILD)/ideal $(BUILD)/forkloop $(BUILD)/maxrss
 
 $(BUILD)/gendag: bench/gendag.c
 	@mkdir -p $(dir $@)
