@@ -13,23 +13,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/boot_record.h"
 #include "core/event_queue.h"
+#include "core/io_thread.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
 #include "core/strv.h"
 #include "parse/load.h"
+#include "sockets/notify.h"
 #include "workers/pool.h"
 
 struct manager {
         const struct weft_config *config;
         struct event_queue queue;
         struct worker_pool *pool;
+        struct io_thread *io;
         struct sched *sched;
+        struct unit_path_index *index;
+        struct load_context load;   /* kept for units loaded at run time */
         char *log_dir;
         char *boot_record_path;
+        char *notify_path;
         bool stop;                 /* scheduler thread: shutdown finished */
         struct manager_result result;
 };
@@ -86,12 +93,38 @@ static void op_shutdown_done(void *userdata)
         m->stop = true;
 }
 
+static int op_watch(void *userdata, int fd, uint64_t cookie)
+{
+        struct manager *m = userdata;
+        return m->io ? io_watch(m->io, fd, cookie) : -ENOTCONN;
+}
+
+static void op_unwatch(void *userdata, int fd)
+{
+        struct manager *m = userdata;
+        if (m->io)
+                io_unwatch(m->io, fd);
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
         .boot_done = op_boot_done,
         .shutdown_done = op_shutdown_done,
+        .watch = op_watch,
+        .unwatch = op_unwatch,
 };
+
+/* Events left in the queue once every producer stopped may own memory. */
+static void drain_queue(struct event_queue *q)
+{
+        struct event ev;
+        while (event_queue_pop(q, 0, &ev) > 0)
+                if (ev.type == EVENT_NOTIFY) {
+                        notify_message_done(ev.notify);
+                        free(ev.notify);
+                }
+}
 
 /* The scheduler thread: drain events, fire timers, sleep on the queue's
  * condition variable until the next event or deadline. Never polls. */
@@ -129,27 +162,27 @@ static int make_dir(const char *path)
         return mkdir(buf, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-static int load_units(const struct weft_config *c, const char *target, struct unit_table *table,
-                      struct unit_path_index **ret_index)
+static int load_units(struct manager *m, const char *target, struct unit_table *table)
 {
+        const struct weft_config *c = m->config;
         struct unit *u;
-        int r = unit_path_index_build(c->unit_paths, ret_index);
+        int r = unit_path_index_build(c->unit_paths, &m->index);
         if (r < 0)
                 return log_error_errno(r, "cannot read the unit path: %s", strerror(-r));
-        struct load_context ctx = {
+        m->load = (struct load_context) {
                 .table = table,
-                .index = *ret_index,
+                .index = m->index,
                 .default_timeout_start_usec = c->timeout_start_usec,
                 .default_timeout_stop_usec = c->timeout_stop_usec,
         };
         r = unit_table_intern(table, target, &u);
         if (r < 0)
                 return log_error_errno(r, "invalid target name: %s", target);
-        r = unit_load_all(&ctx);
+        r = unit_load_all(&m->load);
         if (r < 0)
                 return log_error_errno(r, "loading units: %s", strerror(-r));
-        log_info("Loaded %zu units for %s (%u warnings, %u errors).", table->n_units, target, ctx.n_warnings,
-                 ctx.n_errors);
+        log_info("Loaded %zu units for %s (%u warnings, %u errors).", table->n_units, target, m->load.n_warnings,
+                 m->load.n_errors);
         return 0;
 }
 
@@ -157,8 +190,8 @@ int manager_run(const struct weft_config *config, const char *target, struct man
 {
         struct manager m = { .config = config };
         struct unit_table table;
-        struct unit_path_index *index = NULL;
         struct signal_thread *signals = NULL;
+        int notify_fd = -1;
         pthread_t scheduler;
         bool queue_ready = false, scheduler_started = false;
         uint64_t start = now_usec();
@@ -166,7 +199,8 @@ int manager_run(const struct weft_config *config, const char *target, struct man
 
         unit_table_init(&table);
         if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
-            asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0) {
+            asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0 ||
+            asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -175,14 +209,23 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot create %s: %s", m.log_dir, strerror(-r));
                 goto out;
         }
-        r = load_units(config, target, &table, &index);
+        r = load_units(&m, target, &table);
         if (r < 0)
                 goto out;
+        notify_fd = notify_socket_open(m.notify_path);
+        if (notify_fd < 0)
+                log_warning("no notify socket: Type=notify services will time out");
         r = event_queue_init(&m.queue);
         if (r < 0)
                 goto out;
         queue_ready = true;
-        const struct sched_config sc = { .log_dir = m.log_dir, .console = config->log_console, .manager_start = start };
+        const struct sched_config sc = {
+                .log_dir = m.log_dir,
+                .notify_socket = notify_fd >= 0 ? m.notify_path : NULL,
+                .load = &m.load,
+                .console = config->log_console,
+                .manager_start = start,
+        };
         r = sched_new(&table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;
@@ -194,6 +237,11 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         r = pool_start(config->workers, on_spawned, &m, &m.pool);
         if (r < 0) {
                 log_error("cannot start the worker pool: %s", strerror(-r));
+                goto out;
+        }
+        r = io_thread_start(&m.queue, notify_fd, &m.io);
+        if (r < 0) {
+                log_error("cannot start the io thread: %s", strerror(-r));
                 goto out;
         }
         /* The boot transaction is built before the scheduler thread runs, so
@@ -216,15 +264,22 @@ out:
         }
         if (m.pool)
                 pool_stop(m.pool);
+        if (m.io)
+                io_thread_stop(m.io);
         if (signals)
                 signal_thread_stop(signals);
         sched_free(m.sched);
-        if (queue_ready)
+        if (queue_ready) {
+                drain_queue(&m.queue);
                 event_queue_destroy(&m.queue);
+        }
+        if (notify_fd >= 0)
+                close(notify_fd);
         unit_table_done(&table);
-        unit_path_index_free(index);
+        unit_path_index_free(m.index);
         free(m.log_dir);
         free(m.boot_record_path);
+        free(m.notify_path);
         *ret = m.result;
         if (ret->kind == SHUTDOWN_NONE)
                 ret->kind = SHUTDOWN_EXIT;
