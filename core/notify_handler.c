@@ -165,6 +165,14 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 return;
         }
         struct unit *u = idmap_get(&s->by_pid, (uint64_t) m->pid);
+        if (!u) {
+                /* Another process of a unit (NotifyAccess=all): weft's
+                 * children lead their own process group, so the group
+                 * leader's pid names the unit. */
+                pid_t g = getpgid(m->pid);
+                if (g > 0)
+                        u = idmap_get(&s->by_pid, (uint64_t) g);
+        }
         if (!u || u->type != UNIT_SERVICE) {
                 if (s->spawns_in_flight > 0) {
                         struct early *e = malloc(sizeof *e);
@@ -203,6 +211,7 @@ static void drop_all(struct early *e)
 {
         while (e) {
                 struct early *next = e->next;
+                log_debug("notification from pid %d, which belongs to no unit; dropped", (int) e->m->pid);
                 message_free(e->m);
                 free(e);
                 e = next;

@@ -3,16 +3,19 @@
 # it with weft as PID 1 of a private PID namespace. weft prints each unit's
 # start and ready times as it goes; a demo-only unit asks PID 1 to shut down
 # two seconds after the boot, and weft stops everything in reverse order and
-# exits 0. Needs root, or unprivileged user namespaces.
+# exits 0. Before that, the same unit connects once to greeter.socket
+# (socket activation with Accept=yes, under /run/weft-demo) with socat, if
+# installed, and the reply is printed. Needs root, or unprivileged user
+# namespaces (then /run may not be writable and the greeter is skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 demo=$PWD/examples/demo
 work=$(mktemp -d "${TMPDIR:-/tmp}/weft-demo.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; rmdir /run/weft-demo 2>/dev/null || true' EXIT
 
 echo "== weftctl verify: every unit of examples/demo"
-units=$(cd "$demo" && ls *.service *.target | grep -v '@\.service$'; echo worker@1.service)
+units=$(cd "$demo" && ls *.service *.socket *.target | grep -v '@\.service$'; echo worker@1.service greeter@1.service)
 # shellcheck disable=SC2086
 "$BUILD/weftctl" verify --unit-path "$demo" $units
 echo "all units load"
@@ -21,7 +24,8 @@ echo
 echo "== weftctl show web.service (drop-in merged, implicit dependencies added)"
 "$BUILD/weftctl" show --unit-path "$demo" web.service -p Id,Requires,Wants,After,Environment,RestartUSec,DropInPaths
 
-# Only for the demo: a unit that stops the machine once the boot is done.
+# Only for the demo: a unit that says hello to the socket-activated greeter,
+# then stops the machine once the boot is done.
 mkdir -p "$work/units/multi-user.target.wants"
 cat >"$work/units/demo-done.service" <<'UNIT'
 [Unit]
@@ -30,7 +34,7 @@ After=multi-user.target
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c 'sleep 2; exec /bin/kill -TERM 1'
+ExecStart=/bin/sh -c 'sleep 2; if command -v socat >/dev/null; then echo demo | timeout 5 socat -t 5 - UNIX-CONNECT:%t/weft-demo/greeter.sock | sed "s/^/greeter replied: /"; else echo "socat not found: not connecting to the greeter"; fi; exec /bin/kill -TERM 1'
 UNIT
 ln -s ../demo-done.service "$work/units/multi-user.target.wants/demo-done.service"
 
@@ -42,6 +46,10 @@ status=0
 timeout 60 "${ns[@]}" "$BUILD/weft" --unit-path "$work/units" --unit-path "$demo" \
         --runtime-dir "$work/run" || status=$?
 echo "weft exited with status $status"
+
+echo
+echo "== socket activation: demo-done.service connected to greeter.socket"
+grep -h -e 'greeter replied' -e 'socat not found' "$work"/run/log/demo-done*.log 2>/dev/null || echo "no reply from the greeter"
 
 echo
 echo "== what the services wrote (weft's per-unit logs)"

@@ -1,0 +1,496 @@
+#!/bin/bash
+# Socket activation and the notify protocol (issue 4, SYSTEMD-SUBSET
+# §2.8-§2.10) with weft as PID 1 of a private PID namespace, checked with
+# real clients: the libsystemd probe test/tools/sd_probe.c (built here with
+# -lsystemd), systemd-notify and socat.
+#  - probe.socket (FileDescriptorName=alpha: a unix path stream, a TCP
+#    socket on 127.0.0.1:free port, an abstract @weft-test-RANDOM stream, a
+#    unix datagram socket and a FIFO, in that order) and probe-extra.socket
+#    (Service=probe.service, a second unix stream, default name): the
+#    service starts only at the first connection; sd_listen_fds_with_names()
+#    sees 6 fds, each unit's fds in configuration order with the right type
+#    and name; every socket answers through socat (or records the datagram
+#    and the FIFO line);
+#  - echo.socket (Accept=yes, TCP on 127.0.0.1) with echo@.service
+#    (StandardInput=socket, /bin/sh then cat): three connections make three
+#    instances, each with REMOTE_ADDR=127.0.0.1, a REMOTE_PORT and no
+#    LISTEN_FDS; then a storm of 50 connections, after which weft's own fd
+#    count (/proc/1/fd) is back where it was;
+#  - notify-sh.service: Type=notify, a shell that runs `systemd-notify
+#    --ready --status=up` (which waits for the barrier); after-notify.service
+#    (After= it) starts only after that READY=1; the same with --no-block;
+#  - fdstore.service: Type=notify, FileDescriptorStoreMax=4, sd_probe stores
+#    a memfd with FDSTORE=1 FDNAME=marker, exits 1, and after
+#    Restart=on-failure gets it back from sd_listen_fds_with_names(), named
+#    "marker", with its content;
+#  - barrier.service: sd_notify_barrier() returns success after messages
+#    carrying 160 fds that weft must close (no FDSTORE=1, or a store of 0);
+#  - malformed datagrams sent with socat to RUNDIR/notify (oversized,
+#    non-UTF-8, NUL bytes, bad keys, noise) from a unit's process group and
+#    from outside any unit: dropped and logged; the unit becomes ready only
+#    at its later valid READY=1; everything else goes on;
+#  - NotifyAccess=all: READY=1 sent by a child of the main process counts;
+#  - weft exits 0 and its stderr holds no sanitizer report.
+# driver.service runs the clients inside the namespace, then sends SIGTERM
+# to PID 1. The weft run is bounded by timeout 60. Needs root for unshare
+# and cc with libsystemd, socat and systemd-notify; exits 0 with a message
+# when one is missing. KEEP=1 keeps the temp dir. Run from the repository
+# root (test/run-all.sh does).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
+NAME=sockets-notify
+
+if ! command -v unshare >/dev/null 2>&1; then
+        echo "$NAME: unshare not found, skipping"
+        exit 0
+fi
+if ! timeout 10 unshare --pid --fork --kill-child --mount-proc true >/dev/null 2>&1; then
+        echo "$NAME: unshare --pid --mount-proc not permitted here, skipping"
+        exit 0
+fi
+for tool in socat systemd-notify cc; do
+        if ! command -v $tool >/dev/null 2>&1; then
+                echo "$NAME: $tool not found, skipping"
+                exit 0
+        fi
+done
+if [ ! -x "$BUILD/weft" ]; then
+        timeout 300 make -s BUILD="$BUILD" "$BUILD/weft" || { echo "$NAME: FAIL: cannot build $BUILD/weft"; exit 1; }
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-sockets-notify.XXXXXX") || exit 1
+trap 'if [ -n "${KEEP:-}" ]; then echo "$NAME: kept $TMP"; else rm -rf "$TMP"; fi' EXIT
+case $TMP in *[!A-Za-z0-9/._-]*) echo "$NAME: FAIL: temp dir $TMP has characters unit files would mangle"; exit 1 ;; esac
+WEFT=$(realpath "$BUILD/weft")
+PROBE=$TMP/sd_probe
+if ! timeout 60 cc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -o "$PROBE" test/tools/sd_probe.c -lsystemd \
+        >"$TMP/cc.out" 2>&1; then
+        if grep -q 'systemd/sd-daemon.h' "$TMP/cc.out"; then
+                echo "$NAME: libsystemd-dev not installed, skipping"
+                exit 0
+        fi
+        echo "$NAME: FAIL: cannot build test/tools/sd_probe.c:"
+        cat "$TMP/cc.out"
+        exit 1
+fi
+
+U=$TMP/units
+OUT=$TMP/out   # what the services and the driver write
+RUN=$TMP/run
+S=$TMP/sock
+mkdir "$U" "$OUT" "$S"
+
+# A TCP port on 127.0.0.1 that nothing listens on or uses right now
+# (/proc/net/tcp{,6} list local ports in hex); weft binds it a moment later.
+free_port() {
+        local p hex i
+        for i in $(seq 50); do
+                p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+                hex=$(printf ':%04X ' $p)
+                grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null && continue
+                echo $p
+                return 0
+        done
+        return 1
+}
+PORT1=$(free_port) || { echo "$NAME: FAIL: no free TCP port found"; exit 1; }
+PORT2=$PORT1
+while [ "$PORT2" = "$PORT1" ]; do
+        PORT2=$(free_port) || { echo "$NAME: FAIL: no free TCP port found"; exit 1; }
+done
+ABSTRACT=weft-test-$$-$RANDOM$RANDOM
+
+unit() { # NAME: writes $U/NAME from stdin
+        cat >"$U/$1"
+}
+
+unit test.target <<EOF
+[Unit]
+Description=sockets and notify
+DefaultDependencies=no
+Wants=probe.socket probe-extra.socket echo.socket
+Wants=notify-sh.service after-notify.service notify-nb.service after-nb.service
+Wants=fdstore.service barrier.service malformed.service after-malformed.service
+Wants=notify-all.service after-all.service
+Wants=driver.service
+EOF
+
+# ---- Accept=no: one service, two socket units, six fds --------------------
+unit probe.socket <<EOF
+[Unit]
+Description=probe sockets, all named alpha
+DefaultDependencies=no
+[Socket]
+ListenStream=$S/probe-1.sock
+ListenStream=127.0.0.1:$PORT1
+ListenStream=@$ABSTRACT
+ListenDatagram=$S/probe-dgram.sock
+ListenFIFO=$S/probe.fifo
+FileDescriptorName=alpha
+EOF
+
+unit probe-extra.socket <<EOF
+[Unit]
+Description=a second socket unit for probe.service, default name
+DefaultDependencies=no
+[Socket]
+ListenStream=$S/probe-2.sock
+Service=probe.service
+EOF
+
+unit probe.service <<EOF
+[Unit]
+Description=libsystemd listen probe
+DefaultDependencies=no
+[Service]
+ExecStart=$PROBE listen $OUT/probe
+EOF
+
+# ---- Accept=yes --------------------------------------------------------------
+unit echo.socket <<EOF
+[Unit]
+Description=inetd-style echo
+DefaultDependencies=no
+[Socket]
+ListenStream=127.0.0.1:$PORT2
+Accept=yes
+EOF
+
+unit echo@.service <<EOF
+[Unit]
+Description=echo instance %i
+DefaultDependencies=no
+[Service]
+StandardInput=socket
+ExecStart=/bin/sh -c 'echo "\$\$REMOTE_ADDR \$\$REMOTE_PORT \$\${LISTEN_FDS-unset}" >>$OUT/echo-env; echo "remote=\$\$REMOTE_ADDR"; exec cat'
+EOF
+
+# ---- Type=notify with systemd-notify in a shell -----------------------------
+unit notify-sh.service <<EOF
+[Unit]
+Description=Type=notify shell using systemd-notify
+DefaultDependencies=no
+[Service]
+Type=notify
+TimeoutStartSec=20s
+ExecStart=/bin/sh -c 'sleep 0.5; date +%%s%%N >$OUT/notify-sh-ready; systemd-notify --ready --status=up; echo \$\$? >$OUT/notify-sh-rc; exec sleep 1000'
+EOF
+
+unit after-notify.service <<EOF
+[Unit]
+Description=ordered after the notify shell's READY=1
+DefaultDependencies=no
+After=notify-sh.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-notify'
+EOF
+
+unit notify-nb.service <<EOF
+[Unit]
+Description=Type=notify shell using systemd-notify --no-block
+DefaultDependencies=no
+[Service]
+Type=notify
+TimeoutStartSec=20s
+ExecStart=/bin/sh -c 'sleep 0.5; date +%%s%%N >$OUT/notify-nb-ready; systemd-notify --no-block --ready --status=nb; exec sleep 1000'
+EOF
+
+unit after-nb.service <<EOF
+[Unit]
+Description=ordered after the --no-block READY=1
+DefaultDependencies=no
+After=notify-nb.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-nb'
+EOF
+
+# ---- the fd store across a restart, and the barrier, from C -------------------
+unit fdstore.service <<EOF
+[Unit]
+Description=stores an fd, fails, gets it back
+DefaultDependencies=no
+[Service]
+Type=notify
+FileDescriptorStoreMax=4
+Restart=on-failure
+RestartSec=100ms
+ExecStart=$PROBE notify-fdstore $OUT/fdstore
+EOF
+
+unit barrier.service <<EOF
+[Unit]
+Description=sd_notify_barrier after junk fds
+DefaultDependencies=no
+[Service]
+Type=notify
+ExecStart=$PROBE barrier $OUT/barrier
+EOF
+
+# ---- malformed datagrams from the unit's own process group -----------------
+# NotifyAccess=all, so socat, a child of the main shell, may speak for the
+# unit: its malformed datagrams must be dropped for what they are. The valid
+# READY=1 comes last, from systemd-notify, which sends with the shell's pid.
+cat >"$TMP/malformed.sh" <<'EOF'
+out=$1 sock=$2
+send() { socat -u -b 16384 - "UNIX-SENDTO:$sock"; }
+printf 'READY=1\n%06000d' 0 | send                      # 6 KB: over 4096
+printf 'STATUS=\377\376 not utf-8' | send               # non-UTF-8
+printf 'READY=1\000garbage' | send                      # NUL byte
+printf '=1\n==\n\001\002\003\nREADY=2\nX Y=1\n' | send  # bad keys, bad value
+head -c 3000 /dev/urandom | tr -d '\n' | send           # noise
+sleep 0.5
+date +%s%N >"$out/malformed-sent"
+systemd-notify --ready
+exec sleep 1000
+EOF
+unit malformed.service <<EOF
+[Unit]
+Description=sends malformed datagrams, then READY=1
+DefaultDependencies=no
+[Service]
+Type=notify
+NotifyAccess=all
+TimeoutStartSec=20s
+ExecStart=/bin/sh $TMP/malformed.sh $OUT $RUN/notify
+EOF
+
+unit after-malformed.service <<EOF
+[Unit]
+Description=ordered after malformed.service's valid READY=1
+DefaultDependencies=no
+After=malformed.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-malformed'
+EOF
+
+# NotifyAccess=all: READY=1 from a child of the main process (socat, in the
+# shell's process group; for systemd, any process of the unit's cgroup).
+unit notify-all.service <<EOF
+[Unit]
+Description=READY=1 from a child under NotifyAccess=all
+DefaultDependencies=no
+[Service]
+Type=notify
+NotifyAccess=all
+TimeoutStartSec=20s
+ExecStart=/bin/sh -c 'sleep 0.2; printf READY=1 | socat -u - UNIX-SENDTO:\$\$NOTIFY_SOCKET; exec sleep 1000'
+EOF
+
+unit after-all.service <<EOF
+[Unit]
+Description=ordered after notify-all.service
+DefaultDependencies=no
+After=notify-all.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-all'
+EOF
+
+# ---- the driver: clients inside the namespace, then SIGTERM to PID 1 -------
+cat >"$TMP/driver.sh" <<'EOF'
+out=$1 s=$2 port1=$3 port2=$4 abstract=$5 run=$6
+log() { echo "$*" >>"$out/driver"; }
+wait_for() { # TRIES COMMAND...: polls every 0.1 s
+        local n=$1; shift
+        while [ "$n" -gt 0 ]; do
+                "$@" && return 0
+                sleep 0.1
+                n=$((n - 1))
+        done
+        return 1
+}
+ask() { # FILE ADDRESS LINE: one connection, the reply into FILE
+        echo "$3" | timeout 10 socat -t 5 - "$2" >"$out/$1" 2>>"$out/socat-errors"
+}
+weft_fds() { ls /proc/1/fd | wc -l; }
+count_cats() {
+        n=0
+        for f in /proc/[0-9]*/comm; do
+                { read -r c <"$f"; } 2>/dev/null && [ "$c" = cat ] && n=$((n + 1))
+        done
+        echo $n
+}
+
+wait_for 100 test -S "$s/probe-2.sock" || log "sockets never appeared"
+wait_for 100 test -e "$run/notify" || log "notify socket never appeared"
+# Garbage from a pid that belongs to no unit, before anything else talks.
+printf 'READY=1\n%06000d' 0 | socat -u -b 16384 - "UNIX-SENDTO:$run/notify"
+printf 'MAINPID=1\nREADY=1\nSTATUS=\377' | socat -u - "UNIX-SENDTO:$run/notify"
+printf 'READY=1' | socat -u - "UNIX-SENDTO:$run/notify"
+
+# Accept=no: nothing started before the first connection.
+sleep 0.5
+if [ -e "$out/probe" ]; then log "probe-before-connect: started"; else log "probe-before-connect: absent"; fi
+ask reply-unix "UNIX-CONNECT:$s/probe-1.sock" hello-unix
+wait_for 50 grep -q '^ready$' "$out/probe"
+ask reply-tcp "TCP:127.0.0.1:$port1" hello-tcp
+ask reply-abstract "ABSTRACT-CONNECT:$abstract" hello-abstract
+ask reply-unix2 "UNIX-CONNECT:$s/probe-2.sock" hello-unix2
+echo hello-dgram | socat -u - "UNIX-SENDTO:$s/probe-dgram.sock"
+echo hello-fifo | timeout 5 tee "$s/probe.fifo" >/dev/null
+wait_for 50 grep -q 'data=hello-fifo' "$out/probe"
+wait_for 50 grep -q 'data=hello-dgram' "$out/probe"
+
+# Accept=yes: three instances.
+for i in 1 2 3; do
+        ask reply-echo-$i "TCP:127.0.0.1:$port2" "echo-$i"
+done
+wait_for 50 test "$(cat "$out/echo-env" 2>/dev/null | wc -l)" -ge 3
+wait_for 50 grep -q '^barrier' "$out/barrier"
+wait_for 50 test "$(count_cats)" -eq 0
+sleep 0.5
+before=$(weft_fds)
+# The storm: 50 connections, 10 at a time.
+for batch in 1 2 3 4 5; do
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+                ask storm-$batch-$i "TCP:127.0.0.1:$port2" "storm-$batch-$i" &
+        done
+        wait
+done
+wait_for 100 test "$(count_cats)" -eq 0
+sleep 0.5
+after=$(weft_fds)
+log "weft-fds before=$before after=$after"
+ls -l /proc/1/fd >"$out/weft-fds" 2>&1
+
+# The rest: fd store round trip, notify ordering.
+wait_for 100 grep -q '^stored' "$out/fdstore"
+wait_for 100 test -e "$out/after-notify"
+wait_for 100 test -e "$out/after-nb"
+wait_for 100 test -e "$out/after-malformed"
+wait_for 30 test -e "$out/after-all"
+log done
+exec /bin/kill -TERM 1
+EOF
+
+unit driver.service <<EOF
+[Unit]
+Description=runs the clients, then stops PID 1
+DefaultDependencies=no
+After=probe.socket probe-extra.socket echo.socket
+[Service]
+ExecStart=/bin/sh $TMP/driver.sh $OUT $S $PORT1 $PORT2 $ABSTRACT $RUN
+EOF
+
+timeout -k 5 60 unshare --pid --fork --kill-child --mount-proc \
+        "$WEFT" --unit-path "$U" --target test.target --runtime-dir "$RUN" --log-level debug \
+        >"$TMP/weft.out" 2>"$TMP/weft.err"
+rc=$?
+
+fail=0
+failed() { echo "$NAME: FAIL: $*"; fail=1; }
+lines() { # FILE: its line count, 0 when missing
+        if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
+}
+has() { # FILE PATTERN (grep -E, whole line)
+        grep -qxE "$2" "$1" 2>/dev/null
+}
+ERR=$TMP/weft.err
+
+[ $rc -eq 0 ] || failed "weft exited $rc, want 0"
+if grep -qE 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$ERR" "$RUN/log"/* 2>/dev/null; then
+        failed "sanitizer report:"
+        grep -hE -A30 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$ERR" "$RUN/log"/* | head -40
+fi
+has "$OUT/driver" "done" || failed "driver.service did not reach its end (see $OUT/driver)"
+
+# ---- Accept=no ---------------------------------------------------------------
+has "$OUT/driver" 'probe-before-connect: absent' ||
+        failed "probe.service ran before the first connection to its sockets"
+grep -q 'probe.*socket: incoming traffic, starting probe\.service' "$ERR" ||
+        failed "no log line says probe.service was started by incoming traffic"
+has "$OUT/probe" 'n=6' || failed "sd_listen_fds_with_names() in probe.service: '$(head -1 "$OUT/probe" 2>/dev/null)', want n=6"
+# Each unit's fds in configuration order; the order across units is
+# unspecified (§2.8), so the two groups may come either way round.
+got=$(grep '^fd=' "$OUT/probe" 2>/dev/null | sed 's/^fd=[0-9]* //' | tr '\n' ';')
+alpha="name=alpha type=stream-listening access=rdwr;name=alpha type=stream-listening access=rdwr;name=alpha type=stream-listening access=rdwr;name=alpha type=dgram access=rdwr;name=alpha type=fifo access=rdwr;"
+extra="name=probe-extra.socket type=stream-listening access=rdwr;"
+[ "$got" = "$alpha$extra" ] || [ "$got" = "$extra$alpha" ] ||
+        failed "LISTEN_FDS as libsystemd sees them: '$got', want '$alpha$extra' (or the two units swapped; a FIFO is opened O_RDWR as systemd does)"
+for r in unix:hello-unix tcp:hello-tcp abstract:hello-abstract unix2:hello-unix2; do
+        has "$OUT/reply-${r%%:*}" "probe:${r#*:}" ||
+                failed "reply through the ${r%%:*} socket: '$(cat "$OUT/reply-${r%%:*}" 2>/dev/null)', want 'probe:${r#*:}'"
+done
+has "$OUT/probe" 'got name=alpha data=hello-dgram ?' || failed "probe.service did not receive the datagram"
+has "$OUT/probe" 'got name=alpha data=hello-fifo ?' || failed "probe.service did not read the FIFO line"
+has "$OUT/probe" 'got name=probe-extra.socket data=hello-unix2 ?' ||
+        failed "the connection to probe-extra.socket did not reach probe.service as fd 'probe-extra.socket'"
+[ "$(grep -c '^error' "$OUT/probe" 2>/dev/null)" = 0 ] || failed "sd_probe listen: $(grep '^error' "$OUT/probe" | head -3)"
+
+# ---- Accept=yes --------------------------------------------------------------
+for i in 1 2 3; do
+        has "$OUT/reply-echo-$i" "remote=127\.0\.0\.1" && has "$OUT/reply-echo-$i" "echo-$i" ||
+                failed "Accept=yes connection $i got '$(tr '\n' '|' <"$OUT/reply-echo-$i" 2>/dev/null)', want 'remote=127.0.0.1|echo-$i|'"
+done
+n_env=$(lines "$OUT/echo-env")
+[ "$n_env" -eq 53 ] || failed "echo@.service instances: $n_env, want 53 (3 + a storm of 50)"
+bad_env=$(grep -cvE '^127\.0\.0\.1 [0-9]+ unset$' "$OUT/echo-env" 2>/dev/null)
+[ "$bad_env" = 0 ] ||
+        failed "instance environment lines not '127.0.0.1 PORT unset' (REMOTE_ADDR REMOTE_PORT LISTEN_FDS): $(grep -vE '^127\.0\.0\.1 [0-9]+ unset$' "$OUT/echo-env" | head -3 | tr '\n' '|')"
+ok_storm=0
+for f in "$OUT"/storm-*; do
+        [ -f "$f" ] || continue
+        n=${f##*/storm-}
+        has "$f" "storm-$n" && ok_storm=$((ok_storm + 1))
+done
+[ $ok_storm -eq 50 ] || failed "$ok_storm of 50 storm connections were echoed"
+fds=$(grep '^weft-fds' "$OUT/driver" 2>/dev/null)
+if [ -z "$fds" ]; then
+        failed "the driver did not count weft's fds"
+else
+        b=${fds#*before=}; b=${b%% *}; a=${fds##*after=}
+        [ "$a" -le $((b + 2)) ] ||
+                failed "weft's fds grew from $b to $a after 50 Accept=yes connections (leak)"
+        # 7 listening fds, the notify socket, the stored memfd and about 8 of
+        # weft's own: the 160 fds sent without FDSTORE=1 must all be closed.
+        [ "$a" -le 24 ] || failed "weft holds $a fds at the end, want at most 24 (see $OUT/weft-fds with KEEP=1)"
+fi
+
+# ---- notify ------------------------------------------------------------------
+if [ -f "$OUT/after-notify" ] && [ -f "$OUT/notify-sh-ready" ]; then
+        [ "$(cat "$OUT/after-notify")" -gt "$(cat "$OUT/notify-sh-ready")" ] ||
+                failed "after-notify.service started before notify-sh.service sent READY=1"
+else
+        failed "notify-sh.service or after-notify.service did not run"
+fi
+has "$OUT/notify-sh-rc" 0 || failed "systemd-notify --ready (waiting for the barrier) returned '$(cat "$OUT/notify-sh-rc" 2>/dev/null)', want 0"
+if [ -f "$OUT/after-nb" ] && [ -f "$OUT/notify-nb-ready" ]; then
+        [ "$(cat "$OUT/after-nb")" -gt "$(cat "$OUT/notify-nb-ready")" ] ||
+                failed "after-nb.service started before notify-nb.service sent READY=1"
+else
+        failed "notify-nb.service (systemd-notify --no-block) or after-nb.service did not run"
+fi
+
+has "$OUT/fdstore" 'first fdstore r=1' || failed "sd_pid_notify_with_fds(FDSTORE=1) did not send: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
+has "$OUT/fdstore" 'first barrier r=1' || failed "sd_notify_barrier after FDSTORE=1 did not succeed: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
+has "$OUT/fdstore" 'restart n=1' || failed "after the restart, fdstore.service got '$(grep '^restart' "$OUT/fdstore" 2>/dev/null)', want 'restart n=1'"
+has "$OUT/fdstore" 'stored name=marker content=weft-fdstore-marker' ||
+        failed "the stored fd did not come back named 'marker' with its content: '$(grep '^stored' "$OUT/fdstore" 2>/dev/null)'"
+
+has "$OUT/barrier" 'barrier r=1' || failed "sd_notify_barrier(): '$(grep '^barrier' "$OUT/barrier" 2>/dev/null)', want 'barrier r=1'"
+has "$OUT/barrier" 'ready r=1' || failed "sd_notify(READY=1) in barrier.service did not send"
+
+if [ -f "$OUT/after-malformed" ] && [ -f "$OUT/malformed-sent" ]; then
+        [ "$(cat "$OUT/after-malformed")" -gt "$(cat "$OUT/malformed-sent")" ] ||
+                failed "after-malformed.service started before the valid READY=1: a malformed datagram made malformed.service ready"
+else
+        failed "malformed.service never became ready, or after-malformed.service did not run"
+fi
+[ -f "$OUT/after-all" ] ||
+        failed "READY=1 from a child of notify-all.service's main process (NotifyAccess=all) was dropped: after-all.service did not run"
+n_drop=$(grep -c 'notify: dropping datagram' "$ERR")
+[ "$n_drop" -ge 3 ] || failed "only $n_drop 'notify: dropping datagram' log lines for 7 malformed datagrams"
+grep -q 'dropping datagram.*over 4096' "$ERR" || failed "no log line names the oversized datagram"
+
+if [ $fail -ne 0 ]; then
+        echo "$NAME: driver: $(tr '\n' '|' <"$OUT/driver" 2>/dev/null)"
+        echo "$NAME: weft's stderr (last 40 lines):"
+        tail -40 "$ERR"
+        exit 1
+fi
+echo "$NAME: LISTEN_FDS per libsystemd, Accept=yes x53 without fd growth, READY/BARRIER/FDSTORE round trip, malformed datagrams dropped, exit 0"
+exit 0
