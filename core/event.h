@@ -21,9 +21,11 @@ enum event_type {
         EVENT_STOP_LOOP, /* internal: the scheduler thread should return */
         EVENT_FD_READY, /* the io thread: a watched fd became readable */
         EVENT_NOTIFY,   /* the io thread: one sd_notify datagram */
+        EVENT_CONTROL,  /* the io thread: one control request */
 };
 
 struct notify_message;
+struct control_request;
 
 struct event {
         enum event_type type;
@@ -45,6 +47,11 @@ struct event {
                         uint64_t cookie;
                 } fd_ready;
                 struct notify_message *notify; /* owned by the event's consumer */
+                struct {
+                        uint64_t conn_id;   /* answer with io_control_reply(conn_id) */
+                        uid_t uid;          /* the peer's, from SO_PEERCRED */
+                        struct control_request *request; /* owned by the consumer */
+                } control;
                 struct {
                         enum shutdown_kind kind;
                         int signal; /* the signal that asked for it; signal_shutdown_is_immediate()

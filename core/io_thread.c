@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "core/io_control.h"
 #include "core/log.h"
 #include "core/macro.h"
 #include "sockets/notify.h"
@@ -33,13 +34,17 @@
 enum io_command_kind {
         IO_COMMAND_WATCH,
         IO_COMMAND_UNWATCH,
+        IO_COMMAND_CONTROL_LISTEN,
+        IO_COMMAND_REPLY,
 };
 
 struct io_command {
         enum io_command_kind kind;
         int fd;
-        uint64_t cookie;
+        uint64_t cookie; /* the watch's cookie, or a reply's connection id */
         uint64_t seq;
+        char *buf;       /* a reply (taken by the io thread) */
+        size_t len;
 };
 
 /* One per fd number. registered: the fd is in the epoll set (armed, or
@@ -60,6 +65,7 @@ struct io_thread {
 
         /* The io thread's own. */
         struct notify_ratelimit notify_rl;
+        struct io_control *control;
         struct io_watch_slot *slots;
         size_t n_slots;
         uint32_t next_gen;
@@ -119,7 +125,8 @@ static void drain_wake(struct io_thread *t)
 }
 
 /* Lock held. Returns the command's sequence number, or 0 on -ENOMEM. */
-static uint64_t enqueue_locked(struct io_thread *t, enum io_command_kind kind, int fd, uint64_t cookie)
+static uint64_t enqueue_locked(struct io_thread *t, enum io_command_kind kind, int fd, uint64_t cookie, char *buf,
+                               size_t len)
 {
         if (t->n_pending == t->pending_cap) {
                 size_t ncap = t->pending_cap * 2;
@@ -131,7 +138,7 @@ static uint64_t enqueue_locked(struct io_thread *t, enum io_command_kind kind, i
                 t->pending_cap = ncap;
         }
         t->pending[t->n_pending++] = (struct io_command) {
-                .kind = kind, .fd = fd, .cookie = cookie, .seq = ++t->next_seq,
+                .kind = kind, .fd = fd, .cookie = cookie, .seq = ++t->next_seq, .buf = buf, .len = len,
         };
         return t->next_seq;
 }
@@ -223,10 +230,20 @@ static bool run_commands(struct io_thread *t)
         t->work_cap = cap;
 
         for (size_t i = 0; i < n; i++) {
-                if (batch[i].kind == IO_COMMAND_WATCH)
+                switch (batch[i].kind) {
+                case IO_COMMAND_WATCH:
                         run_watch(t, batch[i].fd, batch[i].cookie);
-                else
+                        break;
+                case IO_COMMAND_UNWATCH:
                         run_unwatch(t, batch[i].fd);
+                        break;
+                case IO_COMMAND_CONTROL_LISTEN:
+                        io_control_listen(t->control, batch[i].fd);
+                        break;
+                case IO_COMMAND_REPLY:
+                        io_control_reply(t->control, batch[i].cookie, batch[i].buf, batch[i].len);
+                        break;
+                }
                 last = batch[i].seq;
         }
 
@@ -301,7 +318,8 @@ static void *io_thread_main(void *userdata)
         io_current = t;
         for (;;) {
                 bool woken = false;
-                int n = epoll_wait(t->epoll_fd, evs, IO_EVENTS_MAX, -1);
+                /* Waits for an fd or the next control client's deadline; no polling. */
+                int n = epoll_wait(t->epoll_fd, evs, IO_EVENTS_MAX, io_control_timeout_ms(t->control));
 
                 if (n < 0) {
                         if (errno == EINTR)
@@ -311,13 +329,19 @@ static void *io_thread_main(void *userdata)
                         break;
                 }
                 for (int i = 0; i < n; i++) {
-                        if (evs[i].data.u64 == TAG_WAKE)
+                        uint64_t data = evs[i].data.u64;
+                        if ((data & IO_TAG_CONN) == IO_TAG_CONN)
+                                io_control_conn_event(t->control, data, evs[i].events);
+                        else if (data == TAG_WAKE)
                                 woken = true;
-                        else if (evs[i].data.u64 == TAG_NOTIFY)
+                        else if (data == TAG_NOTIFY)
                                 read_notify(t);
+                        else if (data == IO_TAG_CONTROL)
+                                io_control_accept(t->control);
                         else
-                                fd_ready(t, evs[i].data.u64);
+                                fd_ready(t, data);
                 }
+                io_control_expire(t->control);
                 /* Commands run after the batch: an unwatch acknowledged
                  * now cannot be followed by an event from this batch. */
                 if (woken) {
@@ -343,6 +367,10 @@ static int epoll_add(int epoll_fd, int fd, uint64_t data)
 
 static void io_thread_free(struct io_thread *t)
 {
+        io_control_free(t->control);
+        /* Replies still queued for clients nobody will answer now. */
+        for (size_t i = 0; i < t->n_pending; i++)
+                free(t->pending[i].buf);
         if (t->epoll_fd >= 0)
                 close(t->epoll_fd);
         if (t->wake_fd >= 0)
@@ -368,10 +396,11 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         *t = (struct io_thread) { .queue = q, .epoll_fd = -1, .wake_fd = -1, .notify_fd = notify_fd };
         pthread_mutex_init(&t->lock, NULL);
         pthread_cond_init(&t->acked, NULL);
+        t->control = io_control_new(-1, q);
         t->pending = calloc(IO_COMMANDS_INITIAL, sizeof *t->pending);
         t->work = calloc(IO_COMMANDS_INITIAL, sizeof *t->work);
         t->slots = calloc(IO_WATCHES_INITIAL, sizeof *t->slots);
-        if (!t->pending || !t->work || !t->slots) {
+        if (!t->control || !t->pending || !t->work || !t->slots) {
                 r = -ENOMEM;
                 goto fail;
         }
@@ -383,6 +412,7 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
                 r = log_error_errno(errno, "io: unable to create the epoll set: %s", strerror(errno));
                 goto fail;
         }
+        io_control_set_epoll(t->control, t->epoll_fd);
         t->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (t->wake_fd < 0) {
                 r = log_error_errno(errno, "io: unable to create the wake-up eventfd: %s", strerror(errno));
@@ -445,7 +475,7 @@ int io_watch(struct io_thread *t, int fd, uint64_t cookie)
         if (fd < 0)
                 return -EBADF;
         pthread_mutex_lock(&t->lock);
-        seq = enqueue_locked(t, IO_COMMAND_WATCH, fd, cookie);
+        seq = enqueue_locked(t, IO_COMMAND_WATCH, fd, cookie, NULL, 0);
         pthread_mutex_unlock(&t->lock);
         if (seq == 0)
                 return log_error_errno(ENOMEM, "io: unable to watch fd %d: %s", fd, strerror(ENOMEM));
@@ -460,7 +490,7 @@ int io_unwatch(struct io_thread *t, int fd)
         if (fd < 0)
                 return -EBADF;
         pthread_mutex_lock(&t->lock);
-        seq = enqueue_locked(t, IO_COMMAND_UNWATCH, fd, 0);
+        seq = enqueue_locked(t, IO_COMMAND_UNWATCH, fd, 0, NULL, 0);
         pthread_mutex_unlock(&t->lock);
         if (seq == 0)
                 return log_error_errno(ENOMEM, "io: unable to stop watching fd %d: %s", fd, strerror(ENOMEM));
@@ -478,5 +508,29 @@ int io_unwatch(struct io_thread *t, int fd)
         while (t->done_seq < seq && !t->exited)
                 pthread_cond_wait(&t->acked, &t->lock);
         pthread_mutex_unlock(&t->lock);
+        return 0;
+}
+
+int io_control_listen_fd(struct io_thread *t, int fd)
+{
+        pthread_mutex_lock(&t->lock);
+        uint64_t seq = enqueue_locked(t, IO_COMMAND_CONTROL_LISTEN, fd, 0, NULL, 0);
+        pthread_mutex_unlock(&t->lock);
+        if (seq == 0)
+                return -ENOMEM;
+        wake(t);
+        return 0;
+}
+
+int io_reply(struct io_thread *t, uint64_t conn_id, char *buf, size_t len)
+{
+        pthread_mutex_lock(&t->lock);
+        uint64_t seq = enqueue_locked(t, IO_COMMAND_REPLY, -1, conn_id, buf, len);
+        pthread_mutex_unlock(&t->lock);
+        if (seq == 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        wake(t);
         return 0;
 }

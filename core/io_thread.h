@@ -34,3 +34,11 @@ int io_watch(struct io_thread *t, int fd, uint64_t cookie);
  * waits for the io thread to acknowledge (from the io thread itself it
  * acts at once). */
 int io_unwatch(struct io_thread *t, int fd);
+
+/* Accept control clients on fd (a listening AF_UNIX stream socket; the
+ * caller keeps it open until io_thread_stop). Requests arrive as
+ * EVENT_CONTROL. Safe from any thread. */
+int io_control_listen_fd(struct io_thread *t, int fd);
+/* Send the encoded reply buf (one line, malloc'd: taken) to connection
+ * conn_id, then close it. A client that left is skipped. Any thread. */
+int io_reply(struct io_thread *t, uint64_t conn_id, char *buf, size_t len);

@@ -71,7 +71,7 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
                 log_error("%s: out of memory queueing a %s job", u->id, job_type_to_string(type));
                 return NULL;
         }
-        *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory };
+        *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = ++s->next_job_id };
 
         for (uint32_t i = 0; i < u->n_edges; i++) {
                 const struct unit_edge *e = &u->edges[i];
@@ -155,11 +155,14 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                         job_run(s, o);
         }
 
+        if (j->n_waits || j->restart)
+                control_job_finished(s, j, result);
         if (j->anchor && u == s->boot_target && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)
                         s->ops->boot_done(s->userdata, result == JOB_DONE);
         }
+        free(j->waits);
         free(j);
         if (s->shutting_down && s->n_jobs == 0 && !s->shutdown_reported) {
                 s->shutdown_reported = true;

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/boot_record.h"
@@ -23,6 +25,7 @@
 #include "core/signal_thread.h"
 #include "core/strv.h"
 #include "parse/load.h"
+#include "sockets/control_proto.h"
 #include "sockets/notify.h"
 #include "workers/pool.h"
 
@@ -37,6 +40,7 @@ struct manager {
         char *log_dir;
         char *boot_record_path;
         char *notify_path;
+        char *control_path;
         bool stop;                 /* scheduler thread: shutdown finished */
         struct manager_result result;
 };
@@ -106,6 +110,53 @@ static void op_unwatch(void *userdata, int fd)
                 io_unwatch(m->io, fd);
 }
 
+static void op_control_reply(void *userdata, uint64_t conn_id, const struct control_reply *reply)
+{
+        struct manager *m = userdata;
+        char *buf = NULL;
+        size_t len = 0;
+        if (control_reply_encode(reply, &buf, &len) < 0) {
+                log_error("control: cannot encode a reply");
+                return;
+        }
+        if (m->io)
+                io_reply(m->io, conn_id, buf, len);
+        else
+                free(buf);
+}
+
+static void op_shutdown_request(void *userdata, enum shutdown_kind kind, int exit_code)
+{
+        struct manager *m = userdata;
+        struct event ev = { .type = EVENT_SHUTDOWN, .stamp_usec = now_usec() };
+        ev.shutdown.kind = kind;
+        ev.shutdown.exit_code = exit_code;
+        if (event_queue_push(&m->queue, &ev) < 0)
+                log_error("cannot queue the shutdown request");
+}
+
+/* RUNTIME_DIR/control: root's (0600); a stale socket from an earlier run is replaced. */
+static int control_socket_open(const char *path)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof sa.sun_path)
+                return -ENAMETOOLONG;
+        strcpy(sa.sun_path, path);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        (void) unlink(path);
+        mode_t old = umask(0077);
+        int r = bind(fd, (struct sockaddr *) &sa, sizeof sa);
+        umask(old);
+        if (r < 0 || chmod(path, 0600) < 0 || listen(fd, SOMAXCONN) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -113,6 +164,8 @@ static const struct sched_ops ops = {
         .shutdown_done = op_shutdown_done,
         .watch = op_watch,
         .unwatch = op_unwatch,
+        .control_reply = op_control_reply,
+        .shutdown_request = op_shutdown_request,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */
@@ -123,6 +176,9 @@ static void drain_queue(struct event_queue *q)
                 if (ev.type == EVENT_NOTIFY) {
                         notify_message_done(ev.notify);
                         free(ev.notify);
+                } else if (ev.type == EVENT_CONTROL) {
+                        control_request_done(ev.control.request);
+                        free(ev.control.request);
                 }
 }
 
@@ -191,7 +247,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         struct manager m = { .config = config };
         struct unit_table table;
         struct signal_thread *signals = NULL;
-        int notify_fd = -1;
+        int notify_fd = -1, control_fd = -1;
         pthread_t scheduler;
         bool queue_ready = false, scheduler_started = false;
         uint64_t start = now_usec();
@@ -200,7 +256,8 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         unit_table_init(&table);
         if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
             asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0 ||
-            asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0) {
+            asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0 ||
+            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -222,6 +279,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         const struct sched_config sc = {
                 .log_dir = m.log_dir,
                 .notify_socket = notify_fd >= 0 ? m.notify_path : NULL,
+                .default_target = target,
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
@@ -244,6 +302,12 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot start the io thread: %s", strerror(-r));
                 goto out;
         }
+        control_fd = control_socket_open(m.control_path);
+        if (control_fd < 0)
+                log_warning("no control socket at %s: %s; weftctl cannot reach this manager", m.control_path,
+                            strerror(-control_fd));
+        else
+                io_control_listen_fd(m.io, control_fd);
         /* The boot transaction is built before the scheduler thread runs, so
          * only one thread ever touches the scheduler at a time. */
         r = sched_start(m.sched, target, now_usec(), true);
@@ -275,11 +339,16 @@ out:
         }
         if (notify_fd >= 0)
                 close(notify_fd);
+        if (control_fd >= 0) {
+                close(control_fd);
+                unlink(m.control_path);
+        }
         unit_table_done(&table);
         unit_path_index_free(m.index);
         free(m.log_dir);
         free(m.boot_record_path);
         free(m.notify_path);
+        free(m.control_path);
         *ret = m.result;
         if (ret->kind == SHUTDOWN_NONE)
                 ret->kind = SHUTDOWN_EXIT;

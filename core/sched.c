@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/control.h"
 #include "core/log.h"
 #include "core/sched_internal.h"
 #include "core/strv.h"
@@ -110,6 +111,8 @@ void sched_free(struct sched *s)
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 struct unit_runtime *rt = u->rt;
+                if (rt->job)
+                        free(rt->job->waits);
                 free(rt->job);
                 free(rt->status_text);
                 fdstore_close_all(rt);
@@ -496,6 +499,11 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 break;
         case EVENT_NOTIFY:
                 notify_handle(s, ev->notify);
+                break;
+        case EVENT_CONTROL:
+                control_handle(s, ev->control.conn_id, ev->control.uid, ev->control.request);
+                control_request_done(ev->control.request);
+                free(ev->control.request);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */

@@ -16,6 +16,8 @@
 #include "core/unit.h"
 #include "workers/spawn.h"
 
+struct control_reply;
+
 struct sched_ops {
         /* Queue req; the result comes back as EVENT_SPAWNED carrying req->id.
          * Takes ownership of req, also on failure. */
@@ -30,6 +32,11 @@ struct sched_ops {
          * with cookie), and forget it. May be NULL (no socket activation). */
         int (*watch)(void *userdata, int fd, uint64_t cookie);
         void (*unwatch)(void *userdata, int fd);
+        /* Send reply to control connection conn_id (the callee encodes it;
+         * reply stays the caller's). May be NULL. */
+        void (*control_reply)(void *userdata, uint64_t conn_id, const struct control_reply *reply);
+        /* A control client asked for shutdown (poweroff, reboot, exit...). */
+        void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
 };
 
 struct load_context;
@@ -37,6 +44,7 @@ struct load_context;
 struct sched_config {
         const char *log_dir;      /* per-unit logs (StandardOutput=journal) */
         const char *notify_socket; /* NOTIFY_SOCKET for services, NULL: none */
+        const char *default_target; /* for get-default */
         struct load_context *load; /* loads Accept=yes instances at run time; may be NULL */
         bool console;             /* print "Started X." lines on stderr */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */

@@ -74,6 +74,8 @@ enum job_result {
         _JOB_RESULT_MAX,
 };
 
+struct control_wait;
+
 struct job {
         struct unit *unit;
         enum job_type type;
@@ -81,6 +83,10 @@ struct job {
         unsigned pending;   /* unfinished jobs this one is ordered after */
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
+        bool restart;       /* a stop job that starts the unit again when done */
+        uint64_t id;
+        struct control_wait **waits; /* control clients waiting for the result */
+        unsigned n_waits;
 };
 
 struct unit_runtime {
@@ -152,6 +158,7 @@ struct sched {
         struct timer_heap timers;
 
         unsigned n_jobs;
+        uint64_t next_job_id;
         struct unit *boot_target;
         bool boot_reported;
         bool shutting_down;
@@ -189,6 +196,9 @@ void job_run_if_ready(struct sched *s, struct job *j);
 void job_unit_changed(struct sched *s, struct unit *u);
 const char *job_result_to_string(enum job_result r);
 const char *job_type_to_string(enum job_type t);
+
+/* core/control.c: a job with waiting clients finished. */
+void control_job_finished(struct sched *s, struct job *j, enum job_result result);
 
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);

@@ -1,0 +1,457 @@
+/* The control verbs, answered on the scheduler thread; see control.h. */
+#include "core/control.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/sched_internal.h"
+#include "core/strv.h"
+#include "parse/load.h"
+
+/* A client waiting for jobs: answered when the last one finishes. */
+struct control_wait {
+        uint64_t conn_id;
+        unsigned outstanding;
+        struct control_reply reply;
+};
+
+static void send_reply(struct sched *s, uint64_t conn_id, struct control_reply *r)
+{
+        r->version = CONTROL_PROTOCOL_VERSION;
+        if (s->ops->control_reply)
+                s->ops->control_reply(s->userdata, conn_id, r);
+        control_reply_done(r);
+}
+
+static void fail(struct control_reply *r, int code, const char *fmt, const char *arg)
+{
+        char buf[512];
+        snprintf(buf, sizeof buf, fmt, arg);
+        r->code = code;
+        if (!r->error)
+                r->error = strdup(buf);
+}
+
+static bool is_up(const struct unit_runtime *rt)
+{
+        return rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED;
+}
+
+static int add_num(struct control_unit *cu, const char *key, unsigned long long v)
+{
+        char buf[32];
+        snprintf(buf, sizeof buf, "%llu", v);
+        return control_unit_add(cu, key, buf);
+}
+
+static char *deps_joined(const struct unit *u, enum unit_dependency kind)
+{
+        char **l = NULL;
+        size_t it = 0;
+        struct unit *o;
+        while ((o = unit_next_dep(u, kind, &it)))
+                strv_extend(&l, o->id);
+        char *j = strv_join(l, " ");
+        strv_free(l);
+        return j;
+}
+
+/* Properties of one unit: config identity plus everything live. */
+static int describe_unit(struct sched *s, const struct unit *u, struct control_unit *cu, bool full)
+{
+        const struct unit_runtime *rt = u->rt;
+        char path[4096];
+        int r = control_unit_add(cu, "Id", u->id);
+        r = r < 0 ? r : control_unit_add(cu, "Description", u->description ? u->description : u->id);
+        r = r < 0 ? r : control_unit_add(cu, "LoadState", unit_load_state_to_string(u->load_state));
+        r = r < 0 ? r : control_unit_add(cu, "ActiveState", unit_active_state_to_string(rt->active));
+        r = r < 0 ? r : control_unit_add(cu, "SubState", sub_state_to_string(rt->sub));
+        if (!full || r < 0)
+                return r;
+        char *names = strv_join(u->names, " "), *dropins = strv_join(u->dropin_paths, " ");
+        char *triggers = deps_joined(u, UNIT_TRIGGERS), *triggered = deps_joined(u, UNIT_TRIGGERED_BY);
+        r = control_unit_add(cu, "Names", names && *names ? names : u->id);
+        r = r < 0 ? r : control_unit_add(cu, "FragmentPath", u->fragment_path ? u->fragment_path : "");
+        r = r < 0 ? r : control_unit_add(cu, "DropInPaths", dropins ? dropins : "");
+        r = r < 0 ? r : control_unit_add(cu, "Triggers", triggers ? triggers : "");
+        r = r < 0 ? r : control_unit_add(cu, "TriggeredBy", triggered ? triggered : "");
+        free(names);
+        free(dropins);
+        free(triggers);
+        free(triggered);
+        r = r < 0 ? r : control_unit_add(cu, "Result", unit_result_to_string(rt->result));
+        if (u->type == UNIT_SERVICE && u->service) {
+                r = r < 0 ? r : control_unit_add(cu, "Type", service_type_to_string(u->service->type));
+                r = r < 0 ? r : control_unit_add(cu, "Restart", service_restart_to_string(u->service->restart));
+                r = r < 0 ? r : add_num(cu, "MainPID", rt->main_pid > 0 ? rt->main_pid : 0);
+                r = r < 0 ? r : add_num(cu, "ControlPID", rt->control_pid > 0 ? rt->control_pid : 0);
+                r = r < 0 ? r : control_unit_add(cu, "StatusText", rt->status_text ? rt->status_text : "");
+                r = r < 0 ? r : add_num(cu, "StatusErrno", rt->status_errno);
+                r = r < 0 ? r : add_num(cu, "NRestarts", rt->n_restarts);
+                r = r < 0 ? r : add_num(cu, "NFileDescriptorStore", rt->n_fdstore);
+                r = r < 0 ? r : add_num(cu, "ExecMainCode", rt->main_exit_code);
+                r = r < 0 ? r : add_num(cu, "ExecMainStatus", rt->main_exit_status);
+                snprintf(path, sizeof path, "%s/%s.log", s->config.log_dir ? s->config.log_dir : "", u->id);
+                r = r < 0 ? r : control_unit_add(cu, "LogPath", path);
+        }
+        if (u->type == UNIT_SOCKET && u->socket) {
+                r = r < 0 ? r : add_num(cu, "NAccepted", rt->n_accepted);
+                r = r < 0 ? r : add_num(cu, "NConnections", rt->n_connections);
+        }
+        r = r < 0 ? r : add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);
+        r = r < 0 ? r : add_num(cu, "ActiveEnterTimestampMonotonic", rt->t_active);
+        r = r < 0 ? r : add_num(cu, "ActiveExitTimestampMonotonic", rt->t_deactivating);
+        r = r < 0 ? r : add_num(cu, "InactiveEnterTimestampMonotonic", rt->t_inactive);
+        return r;
+}
+
+static struct unit *find(struct sched *s, const char *name)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        return u && u->rt ? u : NULL;
+}
+
+/* The unit a request names, loading it if weft has not seen it yet. */
+static struct unit *find_or_load(struct sched *s, const char *name)
+{
+        struct unit *u = find(s, name);
+        if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                return u;
+        if (unit_table_intern(s->units, name, &u) < 0 || unit_load_all(s->config.load) < 0 ||
+            sched_adopt_units(s) < 0)
+                return NULL;
+        return find(s, name);
+}
+
+static void verb_list_units(struct sched *s, const struct control_request *q, struct control_reply *r)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                const struct unit_runtime *rt = u->rt;
+                if (u->load_state == UNIT_MERGED)
+                        continue;
+                if (q->state && strcmp(q->state, unit_active_state_to_string(rt->active)) != 0 &&
+                    strcmp(q->state, sub_state_to_string(rt->sub)) != 0 &&
+                    strcmp(q->state, unit_load_state_to_string(u->load_state)) != 0)
+                        continue;
+                if (!q->all && !q->state && !is_up(rt) && rt->active != UNIT_FAILED && !rt->job)
+                        continue;
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || describe_unit(s, u, cu, false) < 0) {
+                        fail(r, 1, "%s", "out of memory");
+                        return;
+                }
+        }
+}
+
+static void verb_status(struct sched *s, const struct control_request *q, struct control_reply *r, bool full)
+{
+        STRV_FOREACH(name, q->units) {
+                struct unit *u = find_or_load(s, *name);
+                if (!u) {
+                        fail(r, 4, "Unit %s could not be found.", *name);
+                        continue;
+                }
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || describe_unit(s, u, cu, full) < 0) {
+                        fail(r, 1, "%s", "out of memory");
+                        return;
+                }
+                if (u->rt->active != UNIT_ACTIVE && r->code == 0)
+                        r->code = 3;
+        }
+}
+
+static void verb_is(struct sched *s, const struct control_request *q, struct control_reply *r, bool failed)
+{
+        bool all_active = true, any_failed = false;
+        STRV_FOREACH(name, q->units) {
+                struct unit *u = find(s, *name);
+                const char *state = u ? unit_active_state_to_string(u->rt->active) : "inactive";
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || control_unit_add(cu, "Id", *name) < 0 || control_unit_add(cu, "ActiveState", state) < 0) {
+                        fail(r, 1, "%s", "out of memory");
+                        return;
+                }
+                all_active &= u && u->rt->active == UNIT_ACTIVE;
+                any_failed |= u && u->rt->active == UNIT_FAILED;
+        }
+        r->code = failed ? (any_failed ? 0 : 1) : (all_active ? 0 : 3);
+}
+
+/* Stop what requires, is bound to or is part of u, as systemd propagates
+ * an explicit stop. */
+static void propagate_stop(struct sched *s, struct unit *u)
+{
+        static const enum unit_dependency kinds[] = { UNIT_REQUIRED_BY, UNIT_BOUND_BY, UNIT_CONSISTS_OF };
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+                size_t it = 0;
+                struct unit *o;
+                while ((o = unit_next_dep(u, kinds[k], &it)))
+                        if (o->rt && is_up(o->rt) && !(o->rt->job && o->rt->job->type == JOB_STOP)) {
+                                job_install(s, o, JOB_STOP, false);
+                                propagate_stop(s, o);
+                        }
+        }
+}
+
+static int add_wait(struct job *j, struct control_wait *w)
+{
+        struct control_wait **n = realloc(j->waits, (j->n_waits + 1) * sizeof *n);
+        if (!n)
+                return -ENOMEM;
+        j->waits = n;
+        j->waits[j->n_waits++] = w;
+        w->outstanding++;
+        return 0;
+}
+
+enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART };
+
+static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                     enum job_verb verb)
+{
+        struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
+        struct job **jobs = calloc(strv_length(q->units) + 1, sizeof *jobs);
+        size_t n = 0;
+
+        if ((!q->no_block && !w) || !jobs) {
+                free(w);
+                free(jobs);
+                fail(r, 1, "%s", "out of memory");
+                return;
+        }
+        STRV_FOREACH(name, q->units) {
+                struct unit *u = find_or_load(s, *name);
+                struct job *j = NULL;
+                bool nothing;
+                if (!u) {
+                        fail(r, 5, "Unit %s not found.", *name);
+                        continue;
+                }
+                if (u->load_state != UNIT_LOADED) {
+                        fail(r, 5, "Unit %s failed to load properly or is masked.", *name);
+                        continue;
+                }
+                if (verb == VERB_TRY_RESTART && !is_up(u->rt))
+                        continue;
+                if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
+                        if (transaction_start(s, u, &nothing) >= 0)
+                                j = u->rt->job;
+                } else {
+                        j = job_install(s, u, JOB_STOP, false);
+                        if (j) {
+                                j->restart = verb != VERB_STOP;
+                                propagate_stop(s, u);
+                        }
+                }
+                if (j)
+                        jobs[n++] = j;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (w && add_wait(jobs[i], w) < 0)
+                        fail(r, 1, "%s", "out of memory");
+        /* Run what is ready only now: a job may finish at once. */
+        size_t ready = n;
+        for (size_t i = 0; i < ready; i++)
+                job_run_if_ready(s, jobs[i]->unit->rt->job == jobs[i] ? jobs[i] : NULL);
+        free(jobs);
+        if (!w)
+                return;
+        if (w->outstanding == 0) {
+                free(w);
+                return;
+        }
+        /* The reply goes out when the last job finishes. */
+        w->conn_id = conn_id;
+        w->reply = *r;
+        *r = (struct control_reply) { .code = -1 };
+}
+
+void control_job_finished(struct sched *s, struct job *j, enum job_result result)
+{
+        struct unit *u = j->unit;
+        if (j->restart && result == JOB_DONE) {
+                /* A restart's stop is done: now the start, and the same clients wait. */
+                bool nothing;
+                if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
+                        struct job *nj = u->rt->job;
+                        for (unsigned i = 0; i < j->n_waits; i++)
+                                if (add_wait(nj, j->waits[i]) == 0)
+                                        j->waits[i]->outstanding--;
+                }
+        }
+        for (unsigned i = 0; i < j->n_waits; i++) {
+                struct control_wait *w = j->waits[i];
+                struct control_unit *cu = control_reply_add_unit(&w->reply);
+                if (cu) {
+                        control_unit_add(cu, "Id", u->id);
+                        control_unit_add(cu, "JobResult", job_result_to_string(result));
+                }
+                if (result != JOB_DONE && w->reply.code == 0) {
+                        char buf[512];
+                        snprintf(buf, sizeof buf, "Job for %s failed because %s (result '%s').", u->id,
+                                 result == JOB_DEPENDENCY ? "a dependency failed"
+                                 : result == JOB_CANCELED ? "it was canceled"
+                                                          : "the unit failed",
+                                 unit_result_to_string(u->rt->result));
+                        w->reply.code = 1;
+                        free(w->reply.error);
+                        w->reply.error = strdup(buf);
+                }
+                if (--w->outstanding == 0) {
+                        send_reply(s, w->conn_id, &w->reply);
+                        free(w);
+                }
+        }
+        j->n_waits = 0;
+}
+
+static void verb_kill(struct sched *s, const struct control_request *q, struct control_reply *r)
+{
+        int sig = q->signal > 0 ? q->signal : SIGTERM;
+        STRV_FOREACH(name, q->units) {
+                struct unit *u = find(s, *name);
+                if (!u || u->type != UNIT_SERVICE || !u->rt) {
+                        fail(r, 5, "Unit %s is not loaded.", *name);
+                        continue;
+                }
+                if (u->rt->main_pgid > 0)
+                        s->ops->kill(s->userdata, -u->rt->main_pgid, sig);
+                if (u->rt->control_pgid > 0)
+                        s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
+        }
+}
+
+static void verb_reset_failed(struct sched *s, const struct control_request *q, struct control_reply *r)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (q->units && !strv_contains(q->units, u->id))
+                        continue;
+                u->rt->ratelimit_count = 0;
+                u->rt->ratelimit_begin = 0;
+                u->rt->n_restarts = 0;
+                if (u->rt->active == UNIT_FAILED) {
+                        u->rt->result = RESULT_SUCCESS;
+                        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                }
+        }
+}
+
+static void verb_list_jobs(struct sched *s, struct control_reply *r)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                struct job *j = u->rt->job;
+                if (!j)
+                        continue;
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || add_num(cu, "JobId", j->id) < 0 || control_unit_add(cu, "Id", u->id) < 0 ||
+                    control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
+                    control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0) {
+                        fail(r, 1, "%s", "out of memory");
+                        return;
+                }
+        }
+}
+
+static void verb_list_sockets(struct sched *s, struct control_reply *r)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_SOCKET || !u->socket || u->rt->active != UNIT_ACTIVE)
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {
+                        char *listen = listen_spec_format_show(l);
+                        struct control_unit *cu = control_reply_add_unit(r);
+                        if (!cu || !listen || control_unit_add(cu, "Listen", listen) < 0 ||
+                            control_unit_add(cu, "Unit", u->id) < 0 ||
+                            control_unit_add(cu, "Activates", activates ? activates : "") < 0)
+                                fail(r, 1, "%s", "out of memory");
+                        free(listen);
+                }
+                free(activates);
+        }
+}
+
+static const struct {
+        const char *verb;
+        enum shutdown_kind kind;
+} shutdown_verbs[] = {
+        { "poweroff", SHUTDOWN_POWEROFF },
+        { "reboot", SHUTDOWN_REBOOT },
+        { "halt", SHUTDOWN_HALT },
+        { "exit", SHUTDOWN_EXIT },
+};
+
+/* Verbs that change state need root; the rest are open to every local user. */
+static bool privileged(const char *verb)
+{
+        static const char *const read_only[] = {
+                "ping", "list-units", "status", "show", "is-active", "is-failed", "list-jobs", "list-sockets",
+                "get-default",
+        };
+        for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
+                if (strcmp(verb, read_only[i]) == 0)
+                        return false;
+        return true;
+}
+
+void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *q)
+{
+        struct control_reply r = { 0 };
+        const char *v = q->verb ? q->verb : "";
+
+        if (uid != 0 && privileged(v))
+                fail(&r, 4, "Access denied: '%s' needs root.", v);
+        else if (!strcmp(v, "ping"))
+                r.text = strdup("weft");
+        else if (!strcmp(v, "list-units"))
+                verb_list_units(s, q, &r);
+        else if (!strcmp(v, "status"))
+                verb_status(s, q, &r, true);
+        else if (!strcmp(v, "show"))
+                verb_status(s, q, &r, true), r.code = r.code == 3 ? 0 : r.code;
+        else if (!strcmp(v, "is-active"))
+                verb_is(s, q, &r, false);
+        else if (!strcmp(v, "is-failed"))
+                verb_is(s, q, &r, true);
+        else if (!strcmp(v, "start"))
+                verb_job(s, conn_id, q, &r, VERB_START);
+        else if (!strcmp(v, "stop"))
+                verb_job(s, conn_id, q, &r, VERB_STOP);
+        else if (!strcmp(v, "restart") || !strcmp(v, "reload-or-restart"))
+                verb_job(s, conn_id, q, &r, VERB_RESTART);
+        else if (!strcmp(v, "try-restart"))
+                verb_job(s, conn_id, q, &r, VERB_TRY_RESTART);
+        else if (!strcmp(v, "kill"))
+                verb_kill(s, q, &r);
+        else if (!strcmp(v, "reset-failed"))
+                verb_reset_failed(s, q, &r);
+        else if (!strcmp(v, "list-jobs"))
+                verb_list_jobs(s, &r);
+        else if (!strcmp(v, "list-sockets"))
+                verb_list_sockets(s, &r);
+        else if (!strcmp(v, "get-default"))
+                r.text = strdup(s->config.default_target ? s->config.default_target : "default.target");
+        else if (!strcmp(v, "daemon-reload"))
+                fail(&r, 1, "%s", "daemon-reload is not supported yet");
+        else {
+                size_t i;
+                for (i = 0; i < sizeof shutdown_verbs / sizeof shutdown_verbs[0]; i++)
+                        if (!strcmp(v, shutdown_verbs[i].verb))
+                                break;
+                if (i == sizeof shutdown_verbs / sizeof shutdown_verbs[0])
+                        fail(&r, 1, "Unknown verb '%s'.", v);
+                else if (s->ops->shutdown_request)
+                        s->ops->shutdown_request(s->userdata, shutdown_verbs[i].kind, q->exit_code);
+        }
+        if (r.code >= 0)
+                send_reply(s, conn_id, &r);
+}

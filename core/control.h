@@ -1,0 +1,41 @@
+/* The manager's side of the control protocol (sockets/control_proto.h):
+ * what each verb answers. The io thread accepts connections and decodes
+ * requests; the scheduler thread answers here, from the units it owns;
+ * the io thread writes the reply, so a slow client never blocks the
+ * scheduler. start/stop/restart reply when their job finishes, unless
+ * no_block.
+ *
+ * Verbs and their replies (every reply has "code", systemctl's exit status):
+ *   list-units [--all] [--state=S]: units [{Id, LoadState, ActiveState, SubState, Description}]
+ *     (without --all: units that are loaded and not inactive, or have a job, or failed)
+ *   status UNIT...: units [{Id, Description, LoadState, FragmentPath, DropInPaths, Type,
+ *     ActiveState, SubState, Result, MainPID, ControlPID, StatusText, StatusErrno,
+ *     InactiveExitTimestampMonotonic, ActiveEnterTimestampMonotonic,
+ *     ActiveExitTimestampMonotonic, InactiveEnterTimestampMonotonic, ExecMainCode,
+ *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath}]; code 3 if any is not
+ *     active, 4 if any is unknown
+ *   show UNIT... [properties]: units [{every property systemctl show prints that weft
+ *     tracks, config and live, in systemctl's order}], filtered by properties
+ *   start|stop|restart|try-restart|reload-or-restart UNIT...: units [{Id, JobResult}];
+ *     code 0, or 1 with error "Job for X failed because ..." ; 4/5 for unknown units
+ *   kill UNIT... [signal]: code; reset-failed [UNIT...]: code
+ *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
+ *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
+ *   list-jobs: units [{Id, JobType, JobState}]
+ *   list-sockets: units [{Listen, Unit, Activates}]
+ *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down
+ *   daemon-reload: code 1, error "not supported yet"
+ *   ping: code 0, text "weft VERSION" (for clients to find a live manager)
+ */
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sockets/control_proto.h"
+
+struct sched;
+
+/* Answer request (owned by the caller) from connection conn_id whose peer
+ * has uid. The reply goes out through the scheduler's ops->control_reply,
+ * now or when the jobs it waits for finish. */
+void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *request);
