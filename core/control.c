@@ -152,7 +152,7 @@ static void verb_status(struct sched *s, const struct control_request *q, struct
 {
         STRV_FOREACH(name, q->units) {
                 struct unit *u = find_or_load(s, *name);
-                if (!u) {
+                if (!u || u->load_state == UNIT_NOT_FOUND) {
                         fail(r, 4, "Unit %s could not be found.", *name);
                         continue;
                 }
@@ -161,7 +161,7 @@ static void verb_status(struct sched *s, const struct control_request *q, struct
                         fail(r, 1, "%s", "out of memory");
                         return;
                 }
-                if (u->rt->active != UNIT_ACTIVE && r->code == 0)
+                if (u->rt->active != UNIT_ACTIVE && (r->code == 0 || r->code == 3))
                         r->code = 3;
         }
 }
