@@ -116,6 +116,7 @@ bench-boot: $(BOOT_BENCH)
 install: $(WEFT) $(WEFTCTL)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(WEFTCTL) $(DESTDIR)$(PREFIX)/bin/weftctl
+	ln -sf weftctl $(DESTDIR)$(PREFIX)/bin/systemctl
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

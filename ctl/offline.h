@@ -22,3 +22,8 @@ void offline_close(struct offline *o);
  * as systemd-analyze verify does, and names the unit by its file name.
  * Must be called for every argument before offline_open(). */
 int offline_argument(char ***unit_paths, const char *arg, char **ret_name);
+
+struct ctl_options;
+/* The search path for opts: --unit-path, else the default one under
+ * --root, else weft's (ctl/offline_paths.c). */
+int offline_paths_for(const struct ctl_options *opts, char ***ret);

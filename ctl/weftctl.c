@@ -1,6 +1,10 @@
 /* weftctl: the command-line client. This file parses the global options
- * and dispatches to a verb in ctl/. The verbs that need no running manager
- * (verify, show) work offline on the unit files themselves. */
+ * and dispatches to a verb in ctl/. Installed also as `systemctl`: called
+ * by that name it answers the same verbs (they are systemctl's spellings,
+ * with systemctl's aliases) and runs list-units when no verb is given.
+ *
+ * Live verbs talk to weft over RUNTIME_DIR/control (ctl/client.c); the
+ * install verbs, cat, list-dependencies, logs and verify work on files. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,50 +14,109 @@
 #include "core/macro.h"
 #include "core/strv.h"
 #include "ctl/commands.h"
+#include "parse/value.h"
 
-static const struct {
+static const struct verb {
         const char *verb;
+        const char *wire; /* the verb sent to the manager, if not the same */
         int (*run)(const struct ctl_options *opts, char **args);
-        const char *help;
+        const char *help; /* NULL: an alias, not listed */
 } verbs[] = {
-        { "verify", cmd_verify, "verify [--unit-path DIR]... UNIT|FILE...   check unit files, like systemd-analyze verify" },
-        { "analyze", cmd_analyze, "analyze [--from FILE] time|blame|critical-chain [UNIT...]|plot|dot [--order|--require]|concurrency   the boot, from a boot record" },
-        { "show", cmd_show, "show [--unit-path DIR]... UNIT... [-p PROP,...] [--value] [--all]   print a unit's properties" },
+        { "list-units", NULL, cmd_list_units, "list-units [--all] [--state=S]   units in memory" },
+        { "status", NULL, cmd_status, "status [UNIT...] [-n N]   state, main PID, status text, last log lines" },
+        { "show", NULL, cmd_show_live, "show UNIT... [-p PROP,...] [-P PROP] [--value] [--all]   properties (offline if weft is not running)" },
+        { "start", NULL, cmd_job, "start UNIT... [--no-block]   start units and wait for the jobs" },
+        { "stop", NULL, cmd_job, "stop UNIT... [--no-block]" },
+        { "restart", NULL, cmd_job, "restart UNIT... [--no-block]" },
+        { "reload", NULL, cmd_job, "reload UNIT... [--no-block]" },
+        { "try-restart", NULL, cmd_job, "try-restart UNIT...   restart units that are running" },
+        { "condrestart", "try-restart", cmd_job, NULL },
+        { "reload-or-restart", NULL, cmd_job, "reload-or-restart UNIT..." },
+        { "force-reload", "try-restart", cmd_job, NULL },
+        { "try-reload-or-restart", "try-restart", cmd_job, NULL },
+        { "reload-or-try-restart", "try-restart", cmd_job, NULL },
+        { "kill", NULL, cmd_kill, "kill UNIT... [--signal=S]" },
+        { "reset-failed", NULL, cmd_simple, "reset-failed [UNIT...]" },
+        { "is-active", NULL, cmd_is_state, "is-active UNIT...   exit 0 if all are active" },
+        { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
+        { "list-jobs", NULL, cmd_list_jobs, "list-jobs" },
+        { "list-sockets", NULL, cmd_list_sockets, "list-sockets [--all]" },
+        { "daemon-reload", NULL, cmd_simple, "daemon-reload" },
+        { "poweroff", NULL, cmd_simple, "poweroff | reboot | halt | exit [CODE]   shut weft down" },
+        { "reboot", NULL, cmd_simple, NULL },
+        { "halt", NULL, cmd_simple, NULL },
+        { "exit", NULL, cmd_exit, NULL },
+        { "cat", NULL, cmd_cat, "cat UNIT...   the unit file and its drop-ins" },
+        { "list-dependencies", NULL, cmd_list_dependencies, "list-dependencies [--reverse] [--all] [UNIT]" },
+        { "enable", NULL, cmd_enable, "enable | disable UNIT... [--root DIR] [--now]   links from [Install]" },
+        { "disable", NULL, cmd_enable, NULL },
+        { "mask", NULL, cmd_mask, "mask | unmask UNIT... [--root DIR]" },
+        { "unmask", NULL, cmd_mask, NULL },
+        { "is-enabled", NULL, cmd_is_enabled, "is-enabled UNIT... [--root DIR]" },
+        { "get-default", NULL, cmd_get_default, "get-default | set-default TARGET [--root DIR]" },
+        { "set-default", NULL, cmd_set_default, NULL },
+        { "logs", NULL, cmd_logs, "logs UNIT [-n N] [-f]   the unit's log file" },
+        { "verify", NULL, cmd_verify, "verify [--unit-path DIR]... UNIT|FILE...   check unit files, like systemd-analyze verify" },
+        { "analyze", NULL, cmd_analyze, "analyze [--from FILE] time|blame|critical-chain [UNIT...]|plot|dot [--order|--require]|concurrency   the boot, from a boot record" },
 };
 
-static void usage(FILE *f)
+static void usage(FILE *f, const char *program)
 {
-        fprintf(f, "Usage: weftctl [OPTIONS] VERB [ARGS]\n\nVerbs:\n");
+        fprintf(f, "Usage: %s [OPTIONS] VERB [ARGS]\n\nVerbs:\n", program);
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-                fprintf(f, "  %s\n", verbs[i].help);
+                if (verbs[i].help)
+                        fprintf(f, "  %s\n", verbs[i].help);
         fprintf(f, "\nOptions:\n"
+                   "  --runtime-dir DIR   weft's runtime directory (default $WEFT_RUNTIME_DIR or /run/weft)\n"
+                   "  --root DIR          install verbs, cat, show, list-dependencies: the tree under DIR\n"
                    "  --unit-path DIR     search DIR for units (repeat for more; default: weft's path)\n"
                    "  -p, --property P    show only these properties (comma-separated, repeatable)\n"
                    "  -P P                like -p P --value\n"
                    "  --value             print values without the Key= part\n"
-                   "  -a, --all           show empty properties too\n"
+                   "  -a, --all           all units, all properties\n"
+                   "  --state S           list-units: only units in these states (comma-separated)\n"
+                   "  --no-block          do not wait for start/stop jobs to finish\n"
+                   "  -s, --signal S      kill: the signal (name or number)\n"
+                   "  --reverse           list-dependencies: what pulls the unit in\n"
+                   "  -n, --lines N       status, logs: this many log lines\n"
+                   "  -f, --follow        logs: keep printing new lines\n"
+                   "  --json[=MODE]       live verbs: JSON (short or pretty)\n"
+                   "  -q, --quiet         no output from is-* and the install verbs\n"
+                   "  --no-legend         tables without headers and footers\n"
+                   "  --now               enable/disable: start/stop the units too\n"
                    "  --from FILE         analyze: read this boot record (default /run/weft/boot.yaml)\n"
                    "  --order, --require  analyze dot: only ordering, or only requirement edges\n"
                    "  --log-level LEVEL   err, warning, notice, info or debug\n"
                    "  -h, --help          this help\n");
 }
 
-static int add_properties(struct ctl_options *o, const char *arg)
+static int add_list(char ***l, const char *arg, bool empty_means_none)
 {
         char *copy = strdup(arg), *save = NULL;
         int r = copy ? 0 : -1;
         for (char *p = copy ? strtok_r(copy, ",", &save) : NULL; p && r >= 0; p = strtok_r(NULL, ",", &save))
-                r = strv_extend(&o->properties, p);
+                r = strv_extend(l, p);
         /* -p '' asks for no property at all, which still means "only these". */
-        if (r >= 0 && !o->properties)
-                r = strv_extend(&o->properties, "");
+        if (r >= 0 && !*l && empty_means_none)
+                r = strv_extend(l, "");
         free(copy);
         return r;
 }
 
+static const char *program_name(const char *argv0)
+{
+        const char *b = strrchr(argv0, '/');
+        b = b ? b + 1 : argv0;
+        return strcmp(b, "systemctl") == 0 ? "systemctl" : "weftctl";
+}
+
 int main(int argc, char **argv)
 {
-        enum { OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE };
+        enum {
+                OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE,
+                OPT_RUNTIME_DIR, OPT_ROOT, OPT_STATE, OPT_NO_BLOCK, OPT_JSON, OPT_REVERSE, OPT_NO_LEGEND,
+                OPT_NOW, OPT_IGNORED,
+        };
         static const struct option options[] = {
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
                 { "property", required_argument, NULL, 'p' },
@@ -63,15 +126,37 @@ int main(int argc, char **argv)
                 { "from", required_argument, NULL, OPT_FROM },
                 { "order", no_argument, NULL, OPT_ORDER },
                 { "require", no_argument, NULL, OPT_REQUIRE },
+                { "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
+                { "root", required_argument, NULL, OPT_ROOT },
+                { "state", required_argument, NULL, OPT_STATE },
+                { "type", required_argument, NULL, 't' },
+                { "no-block", no_argument, NULL, OPT_NO_BLOCK },
+                { "signal", required_argument, NULL, 's' },
+                { "reverse", no_argument, NULL, OPT_REVERSE },
+                { "lines", required_argument, NULL, 'n' },
+                { "follow", no_argument, NULL, 'f' },
+                { "json", optional_argument, NULL, OPT_JSON },
+                { "quiet", no_argument, NULL, 'q' },
+                { "no-legend", no_argument, NULL, OPT_NO_LEGEND },
+                { "now", no_argument, NULL, OPT_NOW },
+                /* systemctl options that scripts pass and that change nothing here */
+                { "no-pager", no_argument, NULL, OPT_IGNORED },
+                { "system", no_argument, NULL, OPT_IGNORED },
+                { "full", no_argument, NULL, 'l' },
+                { "plain", no_argument, NULL, OPT_IGNORED },
+                { "no-reload", no_argument, NULL, OPT_IGNORED },
+                { "no-ask-password", no_argument, NULL, OPT_IGNORED },
+                { "force", no_argument, NULL, OPT_IGNORED },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        struct ctl_options o = { 0 };
+        struct ctl_options o = { .program = program_name(argv[0]), .lines = -1 };
+        char **states = NULL, *state = NULL;
         int c, status = 2;
 
         log_set_level(LOG_LEVEL_NOTICE);
         /* GNU getopt permutes argv, so options may follow the verb, as with systemctl. */
-        while ((c = getopt_long(argc, argv, "p:P:ah", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "p:P:ahs:n:fqlt:", options, NULL)) >= 0) {
                 switch (c) {
                 case OPT_UNIT_PATH:
                         if (strv_extend(&o.unit_paths, optarg) < 0)
@@ -81,7 +166,7 @@ int main(int argc, char **argv)
                         o.value_only = true;
                         /* fall through */
                 case 'p':
-                        if (add_properties(&o, optarg) < 0)
+                        if (add_list(&o.properties, optarg, true) < 0)
                                 goto out;
                         break;
                 case OPT_VALUE:
@@ -93,7 +178,7 @@ int main(int argc, char **argv)
                 case OPT_LOG_LEVEL: {
                         enum log_level l = log_level_from_string(optarg);
                         if (l < 0) {
-                                fprintf(stderr, "weftctl: unknown log level: %s\n", optarg);
+                                fprintf(stderr, "%s: unknown log level: %s\n", o.program, optarg);
                                 goto out;
                         }
                         log_set_level(l);
@@ -108,28 +193,106 @@ int main(int argc, char **argv)
                 case OPT_REQUIRE:
                         o.dot_require = true;
                         break;
+                case OPT_RUNTIME_DIR:
+                        o.runtime_dir = optarg;
+                        break;
+                case OPT_ROOT:
+                        o.root = optarg;
+                        break;
+                case OPT_STATE:
+                        if (add_list(&states, optarg, false) < 0)
+                                goto out;
+                        break;
+                case 't': /* --type=service is a state filter to list-units; pass it along as one */
+                        if (add_list(&states, optarg, false) < 0)
+                                goto out;
+                        break;
+                case OPT_NO_BLOCK:
+                        o.no_block = true;
+                        break;
+                case 's':
+                        o.signal = signal_from_string(optarg);
+                        if (o.signal <= 0) {
+                                fprintf(stderr, "Failed to parse signal string %s.\n", optarg);
+                                status = 1;
+                                goto out;
+                        }
+                        break;
+                case OPT_REVERSE:
+                        o.reverse = true;
+                        break;
+                case 'n': {
+                        char *end;
+                        long n = strtol(optarg, &end, 10);
+                        if (*end || end == optarg || n < 0 || n > 1000000) {
+                                fprintf(stderr, "Failed to parse lines '%s'\n", optarg);
+                                status = 1;
+                                goto out;
+                        }
+                        o.lines = (int) n;
+                        break;
+                }
+                case 'f':
+                        o.follow = true;
+                        break;
+                case OPT_JSON:
+                        if (!optarg || strcmp(optarg, "short") == 0)
+                                o.json = true;
+                        else if (strcmp(optarg, "pretty") == 0)
+                                o.json = o.json_pretty = true;
+                        else if (strcmp(optarg, "off") == 0)
+                                o.json = false;
+                        else {
+                                fprintf(stderr, "%s: unknown JSON mode: %s (short, pretty or off)\n", o.program, optarg);
+                                goto out;
+                        }
+                        break;
+                case 'q':
+                        o.quiet = true;
+                        break;
+                case OPT_NO_LEGEND:
+                        o.no_legend = true;
+                        break;
+                case OPT_NOW:
+                        o.now = true;
+                        break;
+                case 'l':
+                case OPT_IGNORED:
+                        break;
                 case 'h':
-                        usage(stdout);
+                        usage(stdout, o.program);
                         status = 0;
                         goto out;
                 default:
-                        usage(stderr);
+                        usage(stderr, o.program);
                         goto out;
                 }
         }
-        if (optind >= argc) {
-                usage(stderr);
+        if (states) {
+                state = strv_join(states, ",");
+                if (!state)
+                        goto out;
+                o.state = state;
+        }
+        const char *verb = optind < argc ? argv[optind] : NULL;
+        if (!verb && strcmp(o.program, "systemctl") == 0)
+                verb = "list-units";
+        if (!verb) {
+                usage(stderr, o.program);
                 goto out;
         }
-        const char *verb = argv[optind];
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (strcmp(verbs[i].verb, verb) == 0) {
-                        status = verbs[i].run(&o, argv + optind + 1);
+                        o.verb = verbs[i].wire ? verbs[i].wire : verbs[i].verb;
+                        status = verbs[i].run(&o, optind < argc ? argv + optind + 1 : argv + argc);
                         goto out;
                 }
-        fprintf(stderr, "weftctl: unknown verb: %s\n", verb);
+        fprintf(stderr, "Unknown command verb '%s'.\n", verb);
+        status = 1;
 out:
         strv_free(o.unit_paths);
         strv_free(o.properties);
+        strv_free(states);
+        free(state);
         return status;
 }

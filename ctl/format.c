@@ -1,0 +1,198 @@
+/* Output shapes for weftctl; see format.h. */
+#include "ctl/format.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/strv.h"
+
+#define USEC_PER_SEC_ 1000000ULL
+#define USEC_PER_MSEC_ 1000ULL
+#define USEC_PER_MINUTE (60 * USEC_PER_SEC_)
+#define USEC_PER_HOUR (60 * USEC_PER_MINUTE)
+#define USEC_PER_DAY (24 * USEC_PER_HOUR)
+#define USEC_PER_WEEK (7 * USEC_PER_DAY)
+#define USEC_PER_MONTH (2629800 * USEC_PER_SEC_)
+#define USEC_PER_YEAR (31557600 * USEC_PER_SEC_)
+
+void ctl_table_init(struct ctl_table *t, size_t n_cols)
+{
+        *t = (struct ctl_table) { .n_cols = n_cols };
+}
+
+void ctl_table_done(struct ctl_table *t)
+{
+        strv_free(t->cells);
+        *t = (struct ctl_table) { 0 };
+}
+
+int ctl_table_add(struct ctl_table *t, const char *const *cells)
+{
+        for (size_t i = 0; i < t->n_cols; i++) {
+                int r = strv_extend(&t->cells, cells[i] ? cells[i] : "");
+                if (r < 0)
+                        return r;
+        }
+        t->n_rows++;
+        return 0;
+}
+
+size_t ctl_width(const char *s)
+{
+        size_t n = 0;
+        for (; *s; s++)
+                if (((unsigned char) *s & 0xc0) != 0x80)
+                        n++;
+        return n;
+}
+
+void ctl_table_print(const struct ctl_table *t, FILE *f)
+{
+        size_t width[16] = { 0 };
+
+        for (size_t row = 0; row < t->n_rows; row++)
+                for (size_t c = 0; c < t->n_cols && c < 16; c++) {
+                        size_t w = ctl_width(t->cells[row * t->n_cols + c]);
+                        if (w > width[c])
+                                width[c] = w;
+                }
+        for (size_t row = 0; row < t->n_rows; row++) {
+                char *const *cells = t->cells + row * t->n_cols;
+                size_t last = t->n_cols;
+                /* Trailing empty cells would only leave blanks. */
+                while (last > 1 && !*cells[last - 1])
+                        last--;
+                for (size_t c = 0; c < last; c++) {
+                        fputs(cells[c], f);
+                        if (c + 1 < last)
+                                fprintf(f, "%*s", (int) (width[c < 16 ? c : 15] - ctl_width(cells[c]) + 1), "");
+                }
+                fputc('\n', f);
+        }
+}
+
+char *ctl_format_timestamp(char *buf, size_t size, uint64_t realtime_usec)
+{
+        time_t sec = (time_t) (realtime_usec / USEC_PER_SEC_);
+        struct tm tm;
+
+        if (!localtime_r(&sec, &tm) || strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+                snprintf(buf, size, "@%llu", (unsigned long long) sec);
+        return buf;
+}
+
+char *ctl_format_relative(char *buf, size_t size, uint64_t d)
+{
+        unsigned long long a, b;
+
+        if (d >= USEC_PER_YEAR) {
+                a = d / USEC_PER_YEAR;
+                b = (d % USEC_PER_YEAR) / USEC_PER_MONTH;
+                snprintf(buf, size, "%llu %s %llu %s ago", a, a == 1 ? "year" : "years", b, b == 1 ? "month" : "months");
+        } else if (d >= USEC_PER_MONTH) {
+                a = d / USEC_PER_MONTH;
+                b = (d % USEC_PER_MONTH) / USEC_PER_DAY;
+                snprintf(buf, size, "%llu %s %llu %s ago", a, a == 1 ? "month" : "months", b, b == 1 ? "day" : "days");
+        } else if (d >= USEC_PER_WEEK) {
+                a = d / USEC_PER_WEEK;
+                b = (d % USEC_PER_WEEK) / USEC_PER_DAY;
+                snprintf(buf, size, "%llu %s %llu %s ago", a, a == 1 ? "week" : "weeks", b, b == 1 ? "day" : "days");
+        } else if (d >= 2 * USEC_PER_DAY)
+                snprintf(buf, size, "%llu days ago", (unsigned long long) (d / USEC_PER_DAY));
+        else if (d >= 25 * USEC_PER_HOUR)
+                snprintf(buf, size, "1 day %lluh ago", (unsigned long long) ((d - USEC_PER_DAY) / USEC_PER_HOUR));
+        else if (d >= 6 * USEC_PER_HOUR)
+                snprintf(buf, size, "%lluh ago", (unsigned long long) (d / USEC_PER_HOUR));
+        else if (d >= USEC_PER_HOUR)
+                snprintf(buf, size, "%lluh %llumin ago", (unsigned long long) (d / USEC_PER_HOUR),
+                         (unsigned long long) ((d % USEC_PER_HOUR) / USEC_PER_MINUTE));
+        else if (d >= 5 * USEC_PER_MINUTE)
+                snprintf(buf, size, "%llumin ago", (unsigned long long) (d / USEC_PER_MINUTE));
+        else if (d >= USEC_PER_MINUTE)
+                snprintf(buf, size, "%llumin %llus ago", (unsigned long long) (d / USEC_PER_MINUTE),
+                         (unsigned long long) ((d % USEC_PER_MINUTE) / USEC_PER_SEC_));
+        else if (d >= USEC_PER_SEC_)
+                snprintf(buf, size, "%llus ago", (unsigned long long) (d / USEC_PER_SEC_));
+        else if (d >= USEC_PER_MSEC_)
+                snprintf(buf, size, "%llums ago", (unsigned long long) (d / USEC_PER_MSEC_));
+        else if (d > 0)
+                snprintf(buf, size, "%lluus ago", (unsigned long long) d);
+        else
+                snprintf(buf, size, "now");
+        return buf;
+}
+
+static uint64_t now_usec(clockid_t clock)
+{
+        struct timespec ts;
+        clock_gettime(clock, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC_ + (uint64_t) ts.tv_nsec / 1000;
+}
+
+uint64_t ctl_monotonic_to_realtime(uint64_t mono_usec)
+{
+        uint64_t mono = now_usec(CLOCK_MONOTONIC), real = now_usec(CLOCK_REALTIME);
+        uint64_t age = mono > mono_usec ? mono - mono_usec : 0;
+        return real > age ? real - age : 0;
+}
+
+char *ctl_tree_prefix(char *buf, size_t size, unsigned level, uint64_t branches, bool last)
+{
+        size_t n = 0;
+
+        buf[0] = 0;
+        for (int i = (int) level - 1; i >= 0 && n < size; i--)
+                n += (size_t) snprintf(buf + n, size - n, "%s", (branches & (1ULL << i)) ? "│ " : "  ");
+        if (n < size)
+                snprintf(buf + n, size - n, "%s", last ? "└─" : "├─");
+        return buf;
+}
+
+void ctl_json_string(FILE *f, const char *s)
+{
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                switch (*p) {
+                case '"':
+                        fputs("\\\"", f);
+                        break;
+                case '\\':
+                        fputs("\\\\", f);
+                        break;
+                case '\n':
+                        fputs("\\n", f);
+                        break;
+                case '\t':
+                        fputs("\\t", f);
+                        break;
+                case '\r':
+                        fputs("\\r", f);
+                        break;
+                default:
+                        if (*p < 0x20 || *p == 0x7f)
+                                fprintf(f, "\\u%04x", *p);
+                        else
+                                fputc(*p, f);
+                }
+        }
+        fputc('"', f);
+}
+
+void ctl_json_units(FILE *f, const struct control_reply *reply, bool pretty)
+{
+        fputc('[', f);
+        for (size_t i = 0; i < reply->n_units; i++) {
+                const struct control_unit *u = &reply->units[i];
+                fputs(i ? (pretty ? ",\n\t{" : ",{") : (pretty ? "\n\t{" : "{"), f);
+                for (size_t k = 0; u->keys && u->keys[k]; k++) {
+                        fputs(k ? (pretty ? ",\n\t\t" : ",") : (pretty ? "\n\t\t" : ""), f);
+                        ctl_json_string(f, u->keys[k]);
+                        fputs(pretty ? " : " : ":", f);
+                        ctl_json_string(f, u->values[k]);
+                }
+                fputs(pretty && u->keys && u->keys[0] ? "\n\t}" : "}", f);
+        }
+        fputs(pretty && reply->n_units ? "\n]\n" : "]\n", f);
+}

@@ -1,0 +1,742 @@
+/* Unit file installation: the search, the [Install] section and the links;
+ * see install.h. The rules follow systemd 252's install.c:
+ *  - a name is looked up in every directory of the search path, then (for
+ *    an instance) its template in every directory;
+ *  - a link to /dev/null or an empty file masks;
+ *  - enable links ROOT/etc/systemd/system/ALIAS, T.wants/NAME (WantedBy=T)
+ *    and T.requires/NAME (RequiredBy=T) to the unit file, and enables Also=
+ *    units; a template takes its DefaultInstance=;
+ *  - disable removes every link in ROOT/etc/systemd/system whose name, or
+ *    whose name's template, or whose target's name is one of the units', and
+ *    then the links to links it removed, and the folders it emptied. */
+#include "ctl/install.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/strv.h"
+#include "parse/lex.h"
+#include "parse/unit_name.h"
+#include "parse/word.h"
+
+/* systemd 252's system search path (Debian), weft's own directory first. */
+static const char *const default_dirs[] = {
+        "/etc/weft/system",       "/etc/systemd/system",
+        "/run/systemd/system",    "/usr/local/lib/systemd/system",
+        "/lib/systemd/system",    "/usr/lib/systemd/system",
+};
+/* Where enabled links are looked for (systemd's config directories). */
+static const char *const config_dirs[] = { INSTALL_CONFIG_DIR, "/run/systemd/system" };
+
+static char *join(const char *a, const char *b)
+{
+        char *s;
+        return asprintf(&s, "%s%s", a, b) < 0 ? NULL : s;
+}
+
+static char *rooted(const struct install_ctx *c, const char *path)
+{
+        return join(c->root, path);
+}
+
+static const char *base(const char *path)
+{
+        const char *s = strrchr(path, '/');
+        return s ? s + 1 : path;
+}
+
+int install_ctx_init(struct install_ctx *c, const char *program, const char *root, char *const *unit_paths)
+{
+        *c = (struct install_ctx) { .program = program };
+        c->root = strdup(root && strcmp(root, "/") != 0 ? root : "");
+        if (!c->root)
+                return -ENOMEM;
+        size_t n = strlen(c->root);
+        while (n > 0 && c->root[n - 1] == '/')
+                c->root[--n] = 0;
+        if (unit_paths) {
+                c->dirs = strv_copy(unit_paths);
+                return c->dirs ? 0 : -ENOMEM;
+        }
+        for (size_t i = 0; i < sizeof default_dirs / sizeof *default_dirs; i++)
+                if (strv_extend(&c->dirs, default_dirs[i]) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+void install_ctx_done(struct install_ctx *c)
+{
+        free(c->root);
+        strv_free(c->dirs);
+        *c = (struct install_ctx) { 0 };
+}
+
+int install_search_path(const char *root, char ***ret)
+{
+        char **l = NULL;
+        const char *r = root && strcmp(root, "/") != 0 ? root : "";
+        for (size_t i = 0; i < sizeof default_dirs / sizeof *default_dirs; i++) {
+                char *p = join(r, default_dirs[i]);
+                if (!p || strv_consume(&l, p) < 0) {
+                        strv_free(l);
+                        return -ENOMEM;
+                }
+        }
+        *ret = l;
+        return 0;
+}
+
+/* Follow path's symlinks inside the tree (the last component, hop by
+ * hop): the root-less result in *ret. Absolute targets are inside the root. */
+static int chase(const struct install_ctx *c, const char *path, char **ret)
+{
+        char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (int hops = 0; hops < 32; hops++) {
+                char *full = rooted(c, p), target[PATH_MAX];
+                if (!full)
+                        break;
+                ssize_t n = readlink(full, target, sizeof target - 1);
+                free(full);
+                if (n < 0 || strcmp(p, "/dev/null") == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                target[n] = 0;
+                char *next;
+                if (target[0] == '/')
+                        next = strdup(target);
+                else {
+                        char *slash = strrchr(p, '/');
+                        next = asprintf(&next, "%.*s/%s", (int) (slash - p), p, target) < 0 ? NULL : next;
+                }
+                free(p);
+                if (!next)
+                        return -ENOMEM;
+                p = next;
+        }
+        free(p);
+        return -ELOOP;
+}
+
+static bool masked_file(const struct install_ctx *c, const char *path)
+{
+        struct stat st;
+        if (strcmp(path, "/dev/null") == 0)
+                return true;
+        char *full = rooted(c, path);
+        bool empty = full && stat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+        free(full);
+        return empty;
+}
+
+static bool exists(const struct install_ctx *c, const char *path)
+{
+        struct stat st;
+        char *full = rooted(c, path);
+        bool r = full && lstat(full, &st) == 0;
+        free(full);
+        return r;
+}
+
+/* The first directory's entry for name: root-less, malloc'd, or NULL. */
+static char *search(const struct install_ctx *c, const char *name)
+{
+        STRV_FOREACH(d, c->dirs) {
+                char *p;
+                if (asprintf(&p, "%s/%s", *d, name) < 0)
+                        return NULL;
+                if (exists(c, p))
+                        return p;
+                free(p);
+        }
+        return NULL;
+}
+
+static int add_words(char ***l, const char *value)
+{
+        const char *p = value;
+        char *w;
+        int r;
+        while ((r = word_extract(&p, &w, NULL, WORD_UNQUOTE | WORD_RELAX)) > 0)
+                if (strv_consume(l, w) < 0)
+                        return -ENOMEM;
+        return r;
+}
+
+static int on_assignment(void *userdata, const char *file, unsigned line, const char *section, const char *key,
+                         const char *value)
+{
+        struct install_info *i = userdata;
+
+        if (!key || !section || strcmp(section, "Install") != 0)
+                return 0;
+        if (strcmp(key, "WantedBy") == 0)
+                return *value ? add_words(&i->wanted_by, value) : (strv_free(i->wanted_by), i->wanted_by = NULL, 0);
+        if (strcmp(key, "RequiredBy") == 0)
+                return *value ? add_words(&i->required_by, value) : (strv_free(i->required_by), i->required_by = NULL, 0);
+        if (strcmp(key, "Alias") == 0)
+                return *value ? add_words(&i->aliases, value) : (strv_free(i->aliases), i->aliases = NULL, 0);
+        if (strcmp(key, "Also") == 0)
+                return *value ? add_words(&i->also, value) : (strv_free(i->also), i->also = NULL, 0);
+        if (strcmp(key, "DefaultInstance") == 0) {
+                free(i->default_instance);
+                i->default_instance = *value ? strdup(value) : NULL;
+                return *value && !i->default_instance ? -ENOMEM : 0;
+        }
+        return 0;
+}
+
+void install_info_done(struct install_info *i)
+{
+        free(i->name);
+        free(i->entry);
+        free(i->path);
+        strv_free(i->wanted_by);
+        strv_free(i->required_by);
+        strv_free(i->aliases);
+        strv_free(i->also);
+        free(i->default_instance);
+        *i = (struct install_info) { 0 };
+}
+
+int install_find(struct install_ctx *c, const char *name, struct install_info *ret)
+{
+        struct install_info i = { 0 };
+        char *template = NULL;
+        int r = -ENOENT;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        i.entry = search(c, name);
+        if (!i.entry && unit_name_is_valid(name, UNIT_NAME_INSTANCE) && unit_name_template(name, &template) >= 0)
+                i.entry = search(c, template);
+        if (!i.entry)
+                goto fail;
+        r = chase(c, i.entry, &i.path);
+        if (r < 0)
+                goto fail;
+        r = -ENOMEM;
+        if (masked_file(c, i.path)) {
+                i.masked = true;
+                free(i.path);
+                i.path = NULL;
+                if (!(i.name = strdup(name)))
+                        goto fail;
+                goto done;
+        }
+        if (!exists(c, i.path)) {
+                r = -ENOENT; /* a dangling link */
+                goto fail;
+        }
+        /* A link to a file of another name is an alias of that unit; an
+         * instance keeps its own name over its template's file. */
+        const char *file = base(i.path);
+        if (template && strcmp(file, template) == 0)
+                i.name = strdup(name);
+        else if (strcmp(file, name) != 0) {
+                i.alias = true;
+                i.name = strdup(file);
+        } else
+                i.name = strdup(name);
+        if (!i.name)
+                goto fail;
+        char *full = rooted(c, i.path);
+        if (!full)
+                goto fail;
+        r = lex_parse_file(full, on_assignment, &i);
+        free(full);
+        if (r < 0)
+                goto fail;
+done:
+        free(template);
+        *ret = i;
+        return 0;
+fail:
+        install_info_done(&i);
+        free(template);
+        return r;
+}
+
+static void fail(struct install_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct install_ctx *c, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        c->status = 1;
+}
+
+static void oom(struct install_ctx *c)
+{
+        fail(c, "%s: out of memory", c->program);
+}
+
+static int mkdir_parents(const char *full)
+{
+        char *p = strdup(full);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+                *s = 0;
+                if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+                        int r = -errno;
+                        free(p);
+                        return r;
+                }
+                *s = '/';
+        }
+        free(p);
+        return 0;
+}
+
+/* Make link (root-less) point to target. An existing link to the same file
+ * is left alone; with force a different one is replaced, else it is an
+ * error worded as systemctl words it for verb. */
+static int make_link(struct install_ctx *c, const char *verb, const char *link, const char *target, bool force)
+{
+        char *full = rooted(c, link), *dest = NULL;
+        char old[PATH_MAX];
+        struct stat st;
+        int r = 0;
+
+        if (!full) {
+                oom(c);
+                return -ENOMEM;
+        }
+        if (lstat(full, &st) == 0) {
+                ssize_t n = S_ISLNK(st.st_mode) ? readlink(full, old, sizeof old - 1) : -1;
+                if (n < 0) {
+                        fail(c, "Failed to %s unit, file \"%s\" already exists.", verb, full);
+                        r = -EEXIST;
+                        goto out;
+                }
+                old[n] = 0;
+                if (chase(c, link, &dest) < 0)
+                        dest = NULL;
+                if (strcmp(old, target) == 0 || (dest && strcmp(dest, target) == 0))
+                        goto out;
+                if (!force) {
+                        fail(c, "Failed to %s unit, file \"%s\" already exists and is a symlink to \"%s\".", verb,
+                             full, dest ? dest : old);
+                        r = -EEXIST;
+                        goto out;
+                }
+                if (unlink(full) < 0) {
+                        r = -errno;
+                        fail(c, "Failed to remove \"%s\": %s", full, strerror(-r));
+                        goto out;
+                }
+                if (!c->quiet)
+                        fprintf(stderr, "Removed \"%s\".\n", full);
+        }
+        r = mkdir_parents(full);
+        if (r >= 0 && symlink(target, full) < 0)
+                r = -errno;
+        if (r < 0) {
+                fail(c, "Failed to create symlink %s: %s", full, strerror(-r));
+                goto out;
+        }
+        if (!c->quiet)
+                fprintf(stderr, "Created symlink %s → %s.\n", full, target);
+out:
+        free(full);
+        free(dest);
+        return r;
+}
+
+/* The name a .wants/.requires link of i gets; NULL for a template without
+ * an instance or DefaultInstance= (nothing to link). */
+static char *link_name(const struct install_info *i)
+{
+        char *s = NULL;
+        if (!unit_name_is_valid(i->name, UNIT_NAME_TEMPLATE))
+                return strdup(i->name);
+        if (i->default_instance && unit_name_replace_instance(i->name, i->default_instance, &s) >= 0)
+                return s;
+        return NULL;
+}
+
+static void enable_one(struct install_ctx *c, const char *name, char ***done, bool auxiliary)
+{
+        struct install_info i;
+        char *full = NULL, *wname = NULL;
+        int r;
+
+        if (strv_contains(*done, name))
+                return;
+        if (strv_extend(done, name) < 0)
+                return oom(c);
+        r = install_find(c, name, &i);
+        if (r == -ENOENT || r == -EINVAL) {
+                if (!auxiliary)
+                        fail(c, "Failed to enable unit, unit %s does not exist.", name);
+                return;
+        }
+        if (r < 0) {
+                fail(c, "Failed to enable unit %s: %s", name, strerror(-r));
+                return;
+        }
+        if (i.masked) {
+                full = rooted(c, i.entry);
+                fail(c, "Failed to enable unit, unit %s is masked.", full ? full : i.entry);
+                goto out;
+        }
+        if (!i.wanted_by && !i.required_by && !i.aliases && !i.also && !i.default_instance) {
+                if (!auxiliary && !c->quiet)
+                        fprintf(stderr,
+                                "The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\n"
+                                "Alias= settings in the [Install] section, and DefaultInstance= for template\n"
+                                "units). This means they are not meant to be enabled using systemctl.\n"
+                                " \n"
+                                "Possible reasons for having this kind of units are:\n"
+                                "• A unit may be statically enabled by being symlinked from another unit's\n"
+                                "  .wants/ or .requires/ directory.\n"
+                                "• A unit's purpose may be to act as a helper for some other unit which has\n"
+                                "  a requirement dependency on it.\n"
+                                "• A unit may be started when needed via activation (socket, path, timer,\n"
+                                "  D-Bus, udev, scripted systemctl call, ...).\n"
+                                "• In case of template units, the unit is meant to be enabled with some\n"
+                                "  instance name specified.\n");
+                goto out;
+        }
+        STRV_FOREACH(a, i.aliases) {
+                char *alias = NULL, *instance = NULL, *link = NULL;
+                /* An instance's template alias takes the instance. */
+                if (unit_name_is_valid(*a, UNIT_NAME_TEMPLATE) && unit_name_to_instance(i.name, &instance) >= 0 &&
+                    *instance)
+                        r = unit_name_replace_instance(*a, instance, &alias);
+                else
+                        r = (alias = strdup(*a)) ? 0 : -ENOMEM;
+                if (r >= 0 && asprintf(&link, INSTALL_CONFIG_DIR "/%s", alias) >= 0)
+                        make_link(c, "enable", link, i.path, false);
+                free(alias);
+                free(instance);
+                free(link);
+        }
+        wname = link_name(&i);
+        for (int kind = 0; kind < 2 && wname; kind++)
+                STRV_FOREACH(t, kind == 0 ? i.wanted_by : i.required_by) {
+                        char *link = NULL;
+                        if (!unit_name_is_valid(*t, UNIT_NAME_ANY))
+                                continue;
+                        if (asprintf(&link, INSTALL_CONFIG_DIR "/%s.%s/%s", *t, kind == 0 ? "wants" : "requires",
+                                     wname) < 0) {
+                                oom(c);
+                                break;
+                        }
+                        if (make_link(c, "enable", link, i.path, false) >= 0 && !c->quiet) {
+                                char *target = search(c, *t);
+                                if (!target) {
+                                        char *p = rooted(c, i.path);
+                                        fprintf(stderr, "Unit %s is added as a dependency to a non-existent unit %s.\n",
+                                                p ? p : i.path, *t);
+                                        free(p);
+                                }
+                                free(target);
+                        }
+                        free(link);
+                }
+        STRV_FOREACH(a, i.also)
+                enable_one(c, *a, done, true);
+out:
+        free(wname);
+        free(full);
+        install_info_done(&i);
+}
+
+void install_enable(struct install_ctx *c, char *const *names)
+{
+        char **done = NULL;
+        STRV_FOREACH(n, names)
+                enable_one(c, *n, &done, false);
+        strv_free(done);
+}
+
+static void mark_one(struct install_ctx *c, const char *name, char ***marks, char ***seen, bool auxiliary)
+{
+        struct install_info i;
+        int r;
+
+        if (strv_contains(*seen, name))
+                return;
+        if (strv_extend(seen, name) < 0)
+                return oom(c);
+        r = install_find(c, name, &i);
+        if (r == -ENOENT || r == -EINVAL) {
+                if (!auxiliary)
+                        fail(c, "Failed to disable unit, unit %s does not exist.", name);
+                return;
+        }
+        if (r < 0)
+                return fail(c, "Failed to disable unit %s: %s", name, strerror(-r));
+        if (i.masked) {
+                char *full = rooted(c, i.entry);
+                if (!c->quiet)
+                        fprintf(stderr, "Unit %s is masked, ignoring.\n", full ? full : i.entry);
+                free(full);
+        } else if (strv_extend(marks, i.name) < 0)
+                oom(c);
+        else
+                STRV_FOREACH(a, i.also)
+                        mark_one(c, *a, marks, seen, true);
+        install_info_done(&i);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+        return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Remove the marked links under dir (root-less, recursively); set
+ * *removed when one went, since a link to it may now be marked too. */
+static void remove_marked(struct install_ctx *c, const char *dir, char ***marks, bool *removed)
+{
+        struct dirent **list = NULL;
+        char *full = rooted(c, dir);
+        int n = full ? scandir(full, &list, NULL, by_name) : -1;
+
+        for (int k = 0; k < n; k++) {
+                const char *name = list[k]->d_name;
+                char *p = NULL, *pfull = NULL, *dest = NULL, *template = NULL;
+                struct stat st;
+                if (name[0] == '.' || asprintf(&p, "%s/%s", dir, name) < 0 || !(pfull = rooted(c, p)) ||
+                    lstat(pfull, &st) < 0)
+                        goto next;
+                if (S_ISDIR(st.st_mode)) {
+                        remove_marked(c, p, marks, removed);
+                        goto next;
+                }
+                if (!S_ISLNK(st.st_mode) || !unit_name_is_valid(name, UNIT_NAME_ANY))
+                        goto next;
+                bool found = strv_contains(*marks, name);
+                if (!found && unit_name_template(name, &template) >= 0)
+                        found = strv_contains(*marks, template);
+                if (!found && chase(c, p, &dest) >= 0)
+                        found = strv_contains(*marks, dest) || strv_contains(*marks, base(dest));
+                if (!found)
+                        goto next;
+                if (unlink(pfull) < 0) {
+                        fail(c, "Failed to remove \"%s\": %s", pfull, strerror(errno));
+                        goto next;
+                }
+                if (!c->quiet)
+                        fprintf(stderr, "Removed \"%s\".\n", pfull);
+                *removed = true;
+                if (strv_extend(marks, p) < 0)
+                        oom(c);
+        next:
+                free(p);
+                free(pfull);
+                free(dest);
+                free(template);
+                free(list[k]);
+        }
+        free(list);
+        /* A folder the removal emptied goes too (never the config dir itself). */
+        if (full && strcmp(dir, INSTALL_CONFIG_DIR) != 0)
+                (void) rmdir(full);
+        free(full);
+}
+
+void install_disable(struct install_ctx *c, char *const *names)
+{
+        char **marks = NULL, **seen = NULL;
+        bool removed;
+
+        STRV_FOREACH(n, names)
+                mark_one(c, *n, &marks, &seen, false);
+        if (marks)
+                do {
+                        removed = false;
+                        remove_marked(c, INSTALL_CONFIG_DIR, &marks, &removed);
+                } while (removed);
+        strv_free(marks);
+        strv_free(seen);
+}
+
+void install_mask(struct install_ctx *c, char *const *names)
+{
+        STRV_FOREACH(n, names) {
+                char *link = NULL;
+                if (!unit_name_is_valid(*n, UNIT_NAME_ANY)) {
+                        fail(c, "Failed to mask unit: Invalid unit name \"%s\".", *n);
+                        continue;
+                }
+                if (asprintf(&link, INSTALL_CONFIG_DIR "/%s", *n) < 0)
+                        return oom(c);
+                make_link(c, "mask", link, "/dev/null", false);
+                free(link);
+        }
+}
+
+void install_unmask(struct install_ctx *c, char *const *names)
+{
+        STRV_FOREACH(n, names) {
+                char *link = NULL, *full = NULL, *dest = NULL;
+                if (!unit_name_is_valid(*n, UNIT_NAME_ANY)) {
+                        fail(c, "Failed to unmask unit: Invalid unit name \"%s\".", *n);
+                        continue;
+                }
+                if (asprintf(&link, INSTALL_CONFIG_DIR "/%s", *n) < 0 || !(full = rooted(c, link)))
+                        oom(c);
+                else if (chase(c, link, &dest) >= 0 && strcmp(dest, "/dev/null") == 0 && strcmp(link, dest) != 0) {
+                        if (unlink(full) < 0)
+                                fail(c, "Failed to remove \"%s\": %s", full, strerror(errno));
+                        else if (!c->quiet)
+                                fprintf(stderr, "Removed \"%s\".\n", full);
+                }
+                free(link);
+                free(full);
+                free(dest);
+        }
+}
+
+/* Is name one of the names [Install] gives i's links? */
+static bool known_name(const struct install_info *i, const char *name)
+{
+        char *s = NULL;
+        bool r = strcmp(name, i->name) == 0 || strv_contains(i->aliases, name);
+        if (!r && i->default_instance && unit_name_is_valid(i->name, UNIT_NAME_TEMPLATE) &&
+            unit_name_replace_instance(i->name, i->default_instance, &s) >= 0)
+                r = strcmp(s, name) == 0;
+        free(s);
+        return r;
+}
+
+/* A link in the config dirs (their top and .wants/.requires folders) that
+ * names i or points to its file; with match_name only the names [Install]
+ * would have made. */
+static bool find_links(struct install_ctx *c, const struct install_info *i, const char *dir, bool match_name,
+                       int depth)
+{
+        struct dirent **list = NULL;
+        char *full = rooted(c, dir);
+        int n = full ? scandir(full, &list, NULL, by_name) : -1;
+        bool found = false;
+
+        for (int k = 0; k < n; k++) {
+                const char *name = list[k]->d_name;
+                char *p = NULL, *pfull = NULL, *dest = NULL;
+                struct stat st;
+                size_t len = strlen(name);
+                if (found || name[0] == '.' || asprintf(&p, "%s/%s", dir, name) < 0 || !(pfull = rooted(c, p)) ||
+                    lstat(pfull, &st) < 0)
+                        goto next;
+                if (S_ISDIR(st.st_mode)) {
+                        if (depth == 0 && ((len > 6 && strcmp(name + len - 6, ".wants") == 0) ||
+                                           (len > 9 && strcmp(name + len - 9, ".requires") == 0)))
+                                found = find_links(c, i, p, match_name, depth + 1);
+                        goto next;
+                }
+                if (!S_ISLNK(st.st_mode) || !unit_name_is_valid(name, UNIT_NAME_ANY) || chase(c, p, &dest) < 0)
+                        goto next;
+                bool found_path = strcmp(name, i->name) == 0;
+                bool found_dest = strcmp(base(dest), i->name) == 0;
+                /* foo.service in the config dir linking to itself elsewhere is "linked", not enabled. */
+                if (found_path && found_dest && depth == 0)
+                        goto next;
+                if ((found_path || found_dest) && (!match_name || known_name(i, name)))
+                        found = true;
+        next:
+                free(p);
+                free(pfull);
+                free(dest);
+                free(list[k]);
+        }
+        free(list);
+        free(full);
+        return found;
+}
+
+static bool find_links_in_scope(struct install_ctx *c, const struct install_info *i, bool match_name)
+{
+        for (size_t k = 0; k < sizeof config_dirs / sizeof *config_dirs; k++)
+                if (find_links(c, i, config_dirs[k], match_name, 0))
+                        return true;
+        return false;
+}
+
+int install_state(struct install_ctx *c, const char *name, const char **ret)
+{
+        struct install_info i;
+        int r = install_find(c, name, &i);
+
+        if (r < 0)
+                return r == -EINVAL ? -ENOENT : r;
+        if (i.masked)
+                *ret = "masked";
+        else if (i.alias)
+                *ret = "alias";
+        else if (find_links_in_scope(c, &i, true))
+                *ret = "enabled";
+        else if (find_links_in_scope(c, &i, false))
+                *ret = "indirect";
+        else if (i.wanted_by || i.required_by || i.aliases)
+                *ret = "disabled";
+        else if (i.also)
+                *ret = "indirect";
+        else
+                *ret = "static";
+        install_info_done(&i);
+        return 0;
+}
+
+int install_unit_file_state(const char *root, const char *name, char **ret)
+{
+        struct install_ctx c;
+        const char *state;
+        int r = install_ctx_init(&c, "weftctl", root, NULL);
+        if (r >= 0)
+                r = install_state(&c, name, &state);
+        if (r >= 0)
+                r = (*ret = strdup(state)) ? 0 : -ENOMEM;
+        install_ctx_done(&c);
+        return r;
+}
+
+int install_get_default(struct install_ctx *c, char **ret)
+{
+        struct install_info i;
+        int r = install_find(c, "default.target", &i);
+        if (r < 0)
+                return r;
+        if (i.masked) {
+                install_info_done(&i);
+                return -ERFKILL; /* systemd's errno for a masked unit */
+        }
+        *ret = i.name;
+        i.name = NULL;
+        install_info_done(&i);
+        return 0;
+}
+
+void install_set_default(struct install_ctx *c, const char *name)
+{
+        struct install_info i;
+        int r;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) ||
+            unit_name_to_type(name) != UNIT_TARGET)
+                return fail(c, "Failed to set default: Invalid argument.");
+        r = install_find(c, name, &i);
+        if (r < 0)
+                return fail(c, "Failed to set default unit, unit %s does not exist.", name);
+        if (i.masked) {
+                char *full = rooted(c, i.entry);
+                fail(c, "Failed to set default unit, unit %s is masked.", full ? full : i.entry);
+                free(full);
+        } else
+                make_link(c, "set default", INSTALL_CONFIG_DIR "/default.target", i.path, true);
+        install_info_done(&i);
+}

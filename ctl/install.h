@@ -1,0 +1,63 @@
+/* enable, disable, mask, unmask, is-enabled, get-default and set-default:
+ * symlinks in ROOT/etc/systemd/system made from a unit file's [Install]
+ * section, exactly as `systemctl --root=ROOT` makes them (systemd 252's
+ * src/shared/install.c, checked against the real systemctl in
+ * test/integration/weftctl-offline.sh). No manager is involved: these work
+ * on files only, on / or on a tree given with --root.
+ *
+ * Paths inside the tree are kept root-less ("/usr/lib/systemd/system/x"),
+ * as the links' targets are; messages show them with the root. */
+#pragma once
+#include <stdbool.h>
+
+#define INSTALL_CONFIG_DIR "/etc/systemd/system"
+
+struct install_ctx {
+        const char *program;  /* for messages */
+        char *root;           /* "" for /; never ends in '/' */
+        char **dirs;          /* the search path, root-less, highest precedence first */
+        bool quiet;           /* no "Created symlink" lines */
+        int status;           /* exit status so far: 0, or 1 after an error */
+};
+
+/* root NULL or "/" is the running system; unit_paths (root-less) replace
+ * the default search path when given. */
+int install_ctx_init(struct install_ctx *c, const char *program, const char *root, char *const *unit_paths);
+void install_ctx_done(struct install_ctx *c);
+
+/* The default search path with root in front of each directory (strv), for
+ * the offline loader when --root is given. */
+int install_search_path(const char *root, char ***ret);
+
+/* A unit file as found on the search path. */
+struct install_info {
+        char *name;       /* the unit's name (an alias resolved to its file's name) */
+        char *entry;      /* where the name was found (root-less) */
+        char *path;       /* the file, symlinks followed (root-less); NULL if masked */
+        bool masked;      /* a link to /dev/null, or an empty file */
+        bool alias;       /* the name asked for is another file's alias */
+        char **wanted_by, **required_by, **aliases, **also;
+        char *default_instance;
+};
+
+/* Find name: -ENOENT when no directory has it (or its template). */
+int install_find(struct install_ctx *c, const char *name, struct install_info *ret);
+void install_info_done(struct install_info *i);
+
+/* The verbs, for names; each prints what systemctl prints and sets
+ * c->status. */
+void install_enable(struct install_ctx *c, char *const *names);
+void install_disable(struct install_ctx *c, char *const *names);
+void install_mask(struct install_ctx *c, char *const *names);
+void install_unmask(struct install_ctx *c, char *const *names);
+
+/* is-enabled's answer for name: "enabled", "disabled", "static",
+ * "indirect", "alias" or "masked"; -ENOENT for no such unit file. */
+int install_state(struct install_ctx *c, const char *name, const char **ret);
+/* The same for status's Loaded: line, on / (root NULL) or root. */
+int install_unit_file_state(const char *root, const char *name, char **ret);
+
+/* get-default: the name default.target resolves to. */
+int install_get_default(struct install_ctx *c, char **ret);
+/* set-default: make default.target a link to name's file. */
+void install_set_default(struct install_ctx *c, const char *name);

@@ -1,0 +1,219 @@
+/* `weftctl status UNIT...`: systemctl status's block for each unit, from
+ * the manager's status reply, then the last lines of the unit's log file:
+ *
+ *   ● foo.service - Foo
+ *        Loaded: loaded (/etc/systemd/system/foo.service; enabled)
+ *       Drop-In: /etc/systemd/system/foo.service.d
+ *                └─override.conf
+ *        Active: active (running) since Tue 2024-05-21 10:00:00 UTC; 5s ago
+ *      Main PID: 1234 (foo)
+ *        Status: "Ready"
+ *
+ *   <log lines>
+ *
+ * Exit status: the manager's (0 all active, 3 one is not, 4 one is unknown). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/strv.h"
+#include "ctl/commands.h"
+#include "ctl/format.h"
+#include "ctl/install.h"
+#include "ctl/live.h"
+#include "ctl/logs.h"
+
+#define LABEL "%11s: "
+#define STATUS_LINES_DEFAULT 10
+
+static uint64_t get_u64(const struct control_unit *u, const char *key)
+{
+        const char *v = control_unit_get(u, key);
+        return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/* ● active or reloading, × failed, ○ anything else (systemctl 252). */
+static const char *bullet(const char *active)
+{
+        if (strcmp(active, "active") == 0 || strcmp(active, "reloading") == 0 ||
+            strcmp(active, "activating") == 0 || strcmp(active, "deactivating") == 0)
+                return "●";
+        if (strcmp(active, "failed") == 0)
+                return "×";
+        return "○";
+}
+
+static void print_loaded(const struct control_unit *u)
+{
+        const char *load = live_get(u, "LoadState", "not-found"), *path = live_get(u, "FragmentPath", "");
+        const char *state = control_unit_get(u, "UnitFileState");
+        char *computed = NULL;
+
+        if (strcmp(load, "not-found") == 0) {
+                printf(LABEL "%s (Reason: Unit %s not found.)\n", "Loaded", load, live_get(u, "Id", ""));
+                return;
+        }
+        if (!state && *path && install_unit_file_state(NULL, live_get(u, "Id", ""), &computed) >= 0)
+                state = computed;
+        if (*path && state && *state)
+                printf(LABEL "%s (%s; %s)\n", "Loaded", load, path, state);
+        else if (*path)
+                printf(LABEL "%s (%s)\n", "Loaded", load, path);
+        else
+                printf(LABEL "%s\n", "Loaded", load);
+        free(computed);
+}
+
+/* One line per drop-in directory, its files after "└─", comma-separated. */
+static void print_dropins(const struct control_unit *u)
+{
+        const char *v = control_unit_get(u, "DropInPaths");
+        char *copy = v ? strdup(v) : NULL, *save = NULL, *dir = NULL;
+        bool first = true;
+
+        for (char *p = copy ? strtok_r(copy, " ", &save) : NULL; p; p = strtok_r(NULL, " ", &save)) {
+                char *slash = strrchr(p, '/');
+                if (!slash)
+                        continue;
+                *slash = 0;
+                if (!dir || strcmp(dir, p) != 0) {
+                        printf("%s" LABEL "%s\n%13s└─%s", first ? "" : "\n", first ? "Drop-In" : "", p, "",
+                               slash + 1);
+                        first = false;
+                        dir = p;
+                } else
+                        printf(", %s", slash + 1);
+        }
+        if (!first)
+                printf("\n");
+        free(copy);
+}
+
+static void print_active(const struct control_unit *u)
+{
+        const char *active = live_get(u, "ActiveState", "inactive"), *sub = control_unit_get(u, "SubState");
+        const char *result = control_unit_get(u, "Result");
+        const char *stamp_key;
+        char when[128], ago[64];
+
+        printf(LABEL "%s", "Active", active);
+        if (sub && *sub)
+                printf(" (%s)", sub);
+        if (result && *result && strcmp(result, "success") != 0)
+                printf(" (Result: %s)", result);
+        if (strcmp(active, "active") == 0 || strcmp(active, "reloading") == 0)
+                stamp_key = "ActiveEnterTimestampMonotonic";
+        else if (strcmp(active, "inactive") == 0 || strcmp(active, "failed") == 0)
+                stamp_key = "InactiveEnterTimestampMonotonic";
+        else if (strcmp(active, "activating") == 0)
+                stamp_key = "InactiveExitTimestampMonotonic";
+        else
+                stamp_key = "ActiveExitTimestampMonotonic";
+        uint64_t mono = get_u64(u, stamp_key);
+        if (mono > 0) {
+                uint64_t real = ctl_monotonic_to_realtime(mono);
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                uint64_t now = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+                printf(" since %s; %s", ctl_format_timestamp(when, sizeof when, real),
+                       ctl_format_relative(ago, sizeof ago, now > real ? now - real : 0));
+        }
+        printf("\n");
+}
+
+static void print_units(const char *label, const char *list)
+{
+        char *copy = list ? strdup(list) : NULL, *save = NULL;
+        bool first = true;
+
+        for (char *p = copy ? strtok_r(copy, " ", &save) : NULL; p; p = strtok_r(NULL, " ", &save)) {
+                printf(LABEL "● %s\n", first ? label : "", p);
+                first = false;
+        }
+        free(copy);
+}
+
+/* "1234 (sleep)": the name from /proc when it can be read. */
+static void print_pid(const char *label, uint64_t pid)
+{
+        char path[64], comm[64] = "";
+        snprintf(path, sizeof path, "/proc/%llu/comm", (unsigned long long) pid);
+        FILE *f = fopen(path, "re");
+        if (f) {
+                if (fgets(comm, sizeof comm, f))
+                        comm[strcspn(comm, "\n")] = 0;
+                fclose(f);
+        }
+        if (*comm)
+                printf(LABEL "%llu (%s)\n", label, (unsigned long long) pid, comm);
+        else
+                printf(LABEL "%llu\n", label, (unsigned long long) pid);
+}
+
+static void print_unit(const struct ctl_options *opts, const struct control_unit *u)
+{
+        const char *id = live_get(u, "Id", "");
+        const char *desc = control_unit_get(u, "Description");
+        const char *status = control_unit_get(u, "StatusText");
+        uint64_t errno_value = get_u64(u, "StatusErrno");
+
+        printf("%s %s", bullet(live_get(u, "ActiveState", "inactive")), id);
+        if (desc && *desc && strcmp(desc, id) != 0)
+                printf(" - %s", desc);
+        printf("\n");
+        print_loaded(u);
+        print_dropins(u);
+        print_active(u);
+        print_units("TriggeredBy", control_unit_get(u, "TriggeredBy"));
+        print_units("Triggers", control_unit_get(u, "Triggers"));
+        if (get_u64(u, "MainPID") > 0)
+                print_pid("Main PID", get_u64(u, "MainPID"));
+        if (get_u64(u, "ControlPID") > 0)
+                print_pid("Cntrl PID", get_u64(u, "ControlPID"));
+        if (status && *status)
+                printf(LABEL "\"%s\"\n", "Status", status);
+        if (errno_value > 0)
+                printf(LABEL "%llu (%s)\n", "Error", (unsigned long long) errno_value, strerror((int) errno_value));
+
+        const char *log = control_unit_get(u, "LogPath");
+        int lines = opts->lines >= 0 ? opts->lines : STATUS_LINES_DEFAULT;
+        if (log && *log && lines > 0) {
+                char *tail = NULL;
+                if (logs_tail_file(log, (unsigned) lines, &tail) >= 0 && tail && *tail)
+                        printf("\n%s%s", tail, tail[strlen(tail) - 1] == '\n' ? "" : "\n");
+                free(tail);
+        }
+}
+
+int cmd_status(const struct ctl_options *opts, char **args)
+{
+        struct control_reply reply = { 0 };
+        bool first = true;
+        int r, code;
+
+        r = live_ask(opts, "status", args, CTL_TIMEOUT_MS, &reply);
+        if (r)
+                return r;
+        if (opts->json) {
+                ctl_json_units(stdout, &reply, opts->json_pretty);
+        } else
+                for (size_t i = 0; i < reply.n_units; i++) {
+                        const struct control_unit *u = &reply.units[i];
+                        if (strcmp(live_get(u, "LoadState", ""), "not-found") == 0 &&
+                            !*live_get(u, "FragmentPath", "")) {
+                                fprintf(stderr, "Unit %s could not be found.\n", live_get(u, "Id", ""));
+                                continue;
+                        }
+                        if (!first)
+                                printf("\n");
+                        first = false;
+                        print_unit(opts, u);
+                }
+        code = reply.code;
+        if (reply.error && *reply.error && reply.n_units == 0)
+                fprintf(stderr, "%s\n", reply.error);
+        control_reply_done(&reply);
+        return code;
+}

@@ -1,0 +1,216 @@
+/* weftctl's install logic (ctl/install.c) on temporary roots: the links
+ * enable, disable, mask and set-default make, and is-enabled's answers, as
+ * `systemctl --root=DIR` gives them (SYSTEMD-SUBSET.md §3.2 item 5). When
+ * systemctl is installed, the same operations run on a twin root and the
+ * two trees must be identical. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "ctl/install.h"
+
+#include "test/unit/test.h"
+
+static const char foo[] = "[Unit]\nDescription=Foo\n[Service]\nExecStart=/bin/true\n"
+                          "[Install]\nWantedBy=multi-user.target\nAlias=bar.service\n";
+static const char tmpl[] = "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\nDefaultInstance=def\n";
+static const char stat_unit[] = "[Service]\nExecStart=/bin/true\n";
+static const char target[] = "[Unit]\nDescription=Multi-User\n";
+
+static void make_root(const char *root)
+{
+        test_write_file(root, "usr/lib/systemd/system/foo.service", foo);
+        test_write_file(root, "usr/lib/systemd/system/tmpl@.service", tmpl);
+        test_write_file(root, "usr/lib/systemd/system/static.service", stat_unit);
+        test_write_file(root, "usr/lib/systemd/system/multi-user.target", target);
+        test_write_file(root, "etc/systemd/system/.keep", "");
+}
+
+/* The target of root/rel, or "" when it is not a link. */
+static const char *link_at(const char *root, const char *rel)
+{
+        static char buf[PATH_MAX];
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        ssize_t n = readlink(path, buf, sizeof buf - 1);
+        buf[n < 0 ? 0 : n] = 0;
+        return buf;
+}
+
+static bool present(const char *root, const char *rel)
+{
+        char path[PATH_MAX];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        return lstat(path, &st) == 0;
+}
+
+static void ctx(struct install_ctx *c, const char *root)
+{
+        CU_ASSERT_FATAL(install_ctx_init(c, "weftctl", root, NULL) == 0);
+        c->quiet = true;
+}
+
+static const char *state(const char *root, const char *name)
+{
+        struct install_ctx c;
+        const char *s = NULL;
+        ctx(&c, root);
+        if (install_state(&c, name, &s) < 0)
+                s = "ERROR";
+        install_ctx_done(&c);
+        return s;
+}
+
+static void run(const char *root, const char *verb, char *const *names)
+{
+        struct install_ctx c;
+        ctx(&c, root);
+        if (strcmp(verb, "enable") == 0)
+                install_enable(&c, names);
+        else if (strcmp(verb, "disable") == 0)
+                install_disable(&c, names);
+        else if (strcmp(verb, "mask") == 0)
+                install_mask(&c, names);
+        else if (strcmp(verb, "unmask") == 0)
+                install_unmask(&c, names);
+        else
+                install_set_default(&c, names[0]);
+        install_ctx_done(&c);
+}
+
+static void test_enable_links_wanted_by_and_alias_to_the_file(void)
+{
+        const char *root = test_tmpdir();
+        char *names[] = { "foo.service", NULL };
+        make_root(root);
+        run(root, "enable", names);
+        CU_ASSERT_STRING_EQUAL(link_at(root, "etc/systemd/system/multi-user.target.wants/foo.service"),
+                               "/usr/lib/systemd/system/foo.service");
+        CU_ASSERT_STRING_EQUAL(link_at(root, "etc/systemd/system/bar.service"), "/usr/lib/systemd/system/foo.service");
+        CU_ASSERT_STRING_EQUAL(state(root, "foo.service"), "enabled");
+        CU_ASSERT_STRING_EQUAL(state(root, "bar.service"), "alias");
+}
+
+static void test_disable_removes_links_and_emptied_folders(void)
+{
+        const char *root = test_tmpdir();
+        char *names[] = { "foo.service", NULL };
+        make_root(root);
+        run(root, "enable", names);
+        run(root, "disable", names);
+        CU_ASSERT_FALSE(present(root, "etc/systemd/system/bar.service"));
+        CU_ASSERT_FALSE(present(root, "etc/systemd/system/multi-user.target.wants"));
+        CU_ASSERT_TRUE(present(root, "etc/systemd/system"));
+        CU_ASSERT_STRING_EQUAL(state(root, "foo.service"), "disabled");
+}
+
+static void test_template_enables_its_default_instance(void)
+{
+        const char *root = test_tmpdir();
+        char *names[] = { "tmpl@.service", "tmpl@x.service", NULL };
+        char *one[] = { "tmpl@x.service", NULL };
+        make_root(root);
+        run(root, "enable", names);
+        CU_ASSERT_STRING_EQUAL(link_at(root, "etc/systemd/system/multi-user.target.wants/tmpl@def.service"),
+                               "/usr/lib/systemd/system/tmpl@.service");
+        CU_ASSERT_STRING_EQUAL(link_at(root, "etc/systemd/system/multi-user.target.wants/tmpl@x.service"),
+                               "/usr/lib/systemd/system/tmpl@.service");
+        CU_ASSERT_STRING_EQUAL(state(root, "tmpl@.service"), "enabled");
+        CU_ASSERT_STRING_EQUAL(state(root, "tmpl@y.service"), "disabled");
+        run(root, "disable", one);
+        CU_ASSERT_FALSE(present(root, "etc/systemd/system/multi-user.target.wants/tmpl@x.service"));
+        CU_ASSERT_TRUE(present(root, "etc/systemd/system/multi-user.target.wants/tmpl@def.service"));
+}
+
+static void test_mask_links_to_dev_null_and_unmask_removes_it(void)
+{
+        const char *root = test_tmpdir();
+        char *names[] = { "static.service", NULL };
+        make_root(root);
+        CU_ASSERT_STRING_EQUAL(state(root, "static.service"), "static");
+        run(root, "mask", names);
+        CU_ASSERT_STRING_EQUAL(link_at(root, "etc/systemd/system/static.service"), "/dev/null");
+        CU_ASSERT_STRING_EQUAL(state(root, "static.service"), "masked");
+        run(root, "unmask", names);
+        CU_ASSERT_FALSE(present(root, "etc/systemd/system/static.service"));
+}
+
+static void test_set_default_links_default_target(void)
+{
+        const char *root = test_tmpdir();
+        char *names[] = { "multi-user.target", NULL };
+        struct install_ctx c;
+        char *name = NULL;
+        make_root(root);
+        run(root, "set-default", names);
+        CU_ASSERT_STRING_EQUAL(link_at(root, "etc/systemd/system/default.target"),
+                               "/usr/lib/systemd/system/multi-user.target");
+        ctx(&c, root);
+        CU_ASSERT_EQUAL(install_get_default(&c, &name), 0);
+        CU_ASSERT_STRING_EQUAL(name, "multi-user.target");
+        install_ctx_done(&c);
+        free(name);
+        CU_ASSERT_STRING_EQUAL(state(root, "multi-user.target"), "indirect");
+}
+
+static void test_unknown_unit_has_no_state(void)
+{
+        const char *root = test_tmpdir();
+        struct install_ctx c;
+        const char *s;
+        make_root(root);
+        ctx(&c, root);
+        CU_ASSERT_EQUAL(install_state(&c, "nope.service", &s), -ENOENT);
+        install_ctx_done(&c);
+}
+
+/* The same steps by systemctl --root and by install_*: identical trees. */
+static void test_trees_match_systemctl(void)
+{
+        if (system("command -v systemctl >/dev/null 2>&1") != 0)
+                return;
+        const char *a = strdup(test_tmpdir()), *b = strdup(test_tmpdir());
+        char *enable[] = { "foo.service", "tmpl@.service", NULL }, *mask[] = { "static.service", NULL };
+        char *disable[] = { "foo.service", NULL }, *def[] = { "multi-user.target", NULL };
+        char cmd[4 * PATH_MAX];
+        make_root(a);
+        make_root(b);
+        snprintf(cmd, sizeof cmd,
+                 "systemctl --root=%s enable foo.service tmpl@.service && systemctl --root=%s mask static.service &&"
+                 " systemctl --root=%s set-default multi-user.target && systemctl --root=%s disable foo.service"
+                 " >/dev/null 2>&1",
+                 a, a, a, a);
+        CU_ASSERT_EQUAL(system(cmd), 0);
+        run(b, "enable", enable);
+        run(b, "mask", mask);
+        run(b, "set-default", def);
+        run(b, "disable", disable);
+        snprintf(cmd, sizeof cmd,
+                 "diff <(cd %s && find . -printf '%%p %%l\\n' | sort) <(cd %s && find . -printf '%%p %%l\\n' | sort)"
+                 " >/dev/null",
+                 a, b);
+        char *bash;
+        CU_ASSERT_FATAL(asprintf(&bash, "bash -c \"%s\"", cmd) > 0);
+        CU_ASSERT_EQUAL(system(bash), 0);
+        free(bash);
+        free((char *) a);
+        free((char *) b);
+}
+
+static const struct test_case tests[] = {
+        { "enable_links_wanted_by_and_alias_to_the_file", test_enable_links_wanted_by_and_alias_to_the_file },
+        { "disable_removes_links_and_emptied_folders", test_disable_removes_links_and_emptied_folders },
+        { "template_enables_its_default_instance", test_template_enables_its_default_instance },
+        { "mask_links_to_dev_null_and_unmask_removes_it", test_mask_links_to_dev_null_and_unmask_removes_it },
+        { "set_default_links_default_target", test_set_default_links_default_target },
+        { "unknown_unit_has_no_state", test_unknown_unit_has_no_state },
+        { "trees_match_systemctl", test_trees_match_systemctl },
+        { 0 },
+};
+TEST_SUITE("weftctl_install", tests);
