@@ -242,6 +242,10 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
                         if (transaction_start(s, u, &nothing) >= 0)
                                 j = u->rt->job;
+                        /* A job that failed while the transaction was built
+                         * (a required unit that does not exist) is over already. */
+                        if (!j && !is_up(u->rt))
+                                fail(r, 1, "Job for %s failed because a dependency failed.", u->id);
                 } else {
                         j = job_install(s, u, JOB_STOP, false);
                         if (j) {
@@ -276,13 +280,28 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
 {
         struct unit *u = j->unit;
         if (j->restart && result == JOB_DONE) {
-                /* A restart's stop is done: now the start, and the same clients wait. */
+                /* A restart's stop is done: now the start, and the same
+                 * clients wait for it instead (each still counts one job). */
                 bool nothing;
                 if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
                         struct job *nj = u->rt->job;
+                        unsigned moved = 0;
                         for (unsigned i = 0; i < j->n_waits; i++)
-                                if (add_wait(nj, j->waits[i]) == 0)
+                                if (add_wait(nj, j->waits[i]) == 0) {
                                         j->waits[i]->outstanding--;
+                                        j->waits[i] = NULL;
+                                        moved++;
+                                }
+                        if (moved == j->n_waits) {
+                                j->n_waits = 0;
+                                return;
+                        }
+                        /* Out of memory for some: they get the stop's result below. */
+                        unsigned n = 0;
+                        for (unsigned i = 0; i < j->n_waits; i++)
+                                if (j->waits[i])
+                                        j->waits[n++] = j->waits[i];
+                        j->n_waits = n;
                 }
         }
         for (unsigned i = 0; i < j->n_waits; i++) {
