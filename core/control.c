@@ -210,25 +210,32 @@ static int add_wait(struct job *j, struct control_wait *w)
         return 0;
 }
 
-enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART };
+enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART, VERB_RELOAD, VERB_RELOAD_OR_RESTART };
 
 static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
                      enum job_verb verb)
 {
         struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
-        struct job **jobs = calloc(strv_length(q->units) + 1, sizeof *jobs);
-        size_t n = 0;
+        size_t max = strv_length(q->units) + 1, n = 0;
+        struct job **jobs = calloc(max, sizeof *jobs);
+        /* The jobs are remembered by unit and id too: running one may finish (and free) another. */
+        struct unit **units = calloc(max, sizeof *units);
+        uint64_t *ids = calloc(max, sizeof *ids);
 
-        if ((!q->no_block && !w) || !jobs) {
+        if ((!q->no_block && !w) || !jobs || !units || !ids) {
                 free(w);
                 free(jobs);
+                free(units);
+                free(ids);
                 fail(r, 1, "%s", "out of memory");
                 return;
         }
+        enum job_verb asked = verb;
         STRV_FOREACH(name, q->units) {
                 struct unit *u = find_or_load(s, *name);
                 struct job *j = NULL;
                 bool nothing;
+                verb = asked;
                 if (!u) {
                         fail(r, 5, "Unit %s not found.", *name);
                         continue;
@@ -239,6 +246,16 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 }
                 if (verb == VERB_TRY_RESTART && !is_up(u->rt))
                         continue;
+                bool reloadable = u->type == UNIT_SERVICE && u->service->exec[SERVICE_EXEC_RELOAD] &&
+                                  u->rt->active == UNIT_ACTIVE;
+                if (verb == VERB_RELOAD || (verb == VERB_RELOAD_OR_RESTART && reloadable)) {
+                        j = job_install(s, u, JOB_RELOAD, false);
+                        if (j)
+                                jobs[n++] = j;
+                        continue;
+                }
+                if (verb == VERB_RELOAD_OR_RESTART)
+                        verb = VERB_RESTART;
                 if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
                         if (transaction_start(s, u, &nothing) >= 0)
                                 j = u->rt->job;
@@ -256,24 +273,33 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 if (j)
                         jobs[n++] = j;
         }
-        for (size_t i = 0; i < n; i++)
-                if (w && add_wait(jobs[i], w) < 0)
-                        fail(r, 1, "%s", "out of memory");
-        /* Run what is ready only now: a job may finish at once. */
-        size_t ready = n;
-        for (size_t i = 0; i < ready; i++)
-                job_run_if_ready(s, jobs[i]->unit->rt->job == jobs[i] ? jobs[i] : NULL);
-        free(jobs);
-        if (!w)
-                return;
-        if (w->outstanding == 0) {
-                free(w);
-                return;
+        if (w) {
+                /* The reply is built in w from here on. One extra count holds
+                 * it while jobs run: a job may finish at once. */
+                w->conn_id = conn_id;
+                w->outstanding = 1;
+                w->reply = *r;
+                *r = (struct control_reply) { .code = -1 };
+                for (size_t i = 0; i < n; i++)
+                        if (add_wait(jobs[i], w) < 0)
+                                fail(&w->reply, 1, "%s", "out of memory");
         }
-        /* The reply goes out when the last job finishes. */
-        w->conn_id = conn_id;
-        w->reply = *r;
-        *r = (struct control_reply) { .code = -1 };
+        for (size_t i = 0; i < n; i++) {
+                units[i] = jobs[i]->unit;
+                ids[i] = jobs[i]->id;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct job *j = units[i]->rt->job;
+                if (j && j->id == ids[i])
+                        job_run_if_ready(s, j);
+        }
+        free(units);
+        free(ids);
+        free(jobs);
+        if (w && --w->outstanding == 0) {
+                send_reply(s, w->conn_id, &w->reply);
+                free(w);
+        }
 }
 
 void control_job_finished(struct sched *s, struct job *j, enum job_result result)
@@ -445,8 +471,12 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
                 verb_job(s, conn_id, q, &r, VERB_START);
         else if (!strcmp(v, "stop"))
                 verb_job(s, conn_id, q, &r, VERB_STOP);
-        else if (!strcmp(v, "restart") || !strcmp(v, "reload-or-restart"))
+        else if (!strcmp(v, "restart"))
                 verb_job(s, conn_id, q, &r, VERB_RESTART);
+        else if (!strcmp(v, "reload"))
+                verb_job(s, conn_id, q, &r, VERB_RELOAD);
+        else if (!strcmp(v, "reload-or-restart"))
+                verb_job(s, conn_id, q, &r, VERB_RELOAD_OR_RESTART);
         else if (!strcmp(v, "try-restart"))
                 verb_job(s, conn_id, q, &r, VERB_TRY_RESTART);
         else if (!strcmp(v, "kill"))

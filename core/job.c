@@ -26,17 +26,18 @@ const char *job_result_to_string(enum job_result r)
 
 const char *job_type_to_string(enum job_type t)
 {
-        return t == JOB_START ? "start" : "stop";
+        return t == JOB_START ? "start" : t == JOB_STOP ? "stop" : "reload";
 }
 
 /* Must job a wait for job b, given whether b's unit is ordered before a's? */
 static bool waits_for(const struct job *a, const struct job *b, bool b_before_a)
 {
-        if (a->type == JOB_START && b->type == JOB_START)
+        bool a_stop = a->type == JOB_STOP, b_stop = b->type == JOB_STOP;
+        if (!a_stop && !b_stop) /* start and reload jobs follow After= */
                 return b_before_a;
-        if (a->type == JOB_STOP && b->type == JOB_STOP)
+        if (a_stop && b_stop)
                 return !b_before_a;
-        return a->type == JOB_START; /* stop jobs go first */
+        return !a_stop; /* stop jobs go first */
 }
 
 static bool is_ordering(uint8_t kind)
@@ -50,8 +51,10 @@ static void job_run(struct sched *s, struct job *j)
         log_debug("%s: job %s running", j->unit->id, job_type_to_string(j->type));
         if (j->type == JOB_START)
                 unit_start(s, j->unit);
-        else
+        else if (j->type == JOB_STOP)
                 unit_stop(s, j->unit);
+        else
+                unit_reload(s, j->unit);
 }
 
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory)
@@ -178,7 +181,12 @@ void job_unit_changed(struct sched *s, struct unit *u)
 
         if (!j || j->state != JOB_RUNNING)
                 return;
-        if (j->type == JOB_START) {
+        if (j->type == JOB_RELOAD) {
+                if (rt->active == UNIT_ACTIVE)
+                        job_finish(s, j, rt->reload_failed ? JOB_FAILED : JOB_DONE);
+                else if (rt->active != UNIT_RELOADING)
+                        job_finish(s, j, JOB_FAILED);
+        } else if (j->type == JOB_START) {
                 if (rt->active == UNIT_ACTIVE || rt->active == UNIT_RELOADING)
                         job_finish(s, j, JOB_DONE);
                 else if (rt->active == UNIT_FAILED || rt->sub == SUB_AUTO_RESTART)

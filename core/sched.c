@@ -37,6 +37,7 @@ static const char *const sub_state_table[_SUB_STATE_MAX] = {
         [SUB_AUTO_RESTART] = "auto-restart",
         [SUB_ACTIVE] = "active",
         [SUB_LISTENING] = "listening",
+        [SUB_RELOAD] = "reload",
 };
 
 static const char *const result_table[_UNIT_RESULT_MAX] = {

@@ -39,6 +39,7 @@ enum sub_state {
         SUB_AUTO_RESTART,
         SUB_ACTIVE, /* targets */
         SUB_LISTENING, /* sockets */
+        SUB_RELOAD,    /* ExecReload= running */
         _SUB_STATE_MAX,
 };
 
@@ -58,6 +59,7 @@ enum unit_result {
 enum job_type {
         JOB_START,
         JOB_STOP,
+        JOB_RELOAD, /* ExecReload=; ordered like a start job */
 };
 
 enum job_state {
@@ -109,6 +111,8 @@ struct unit_runtime {
         int main_exit_status;
         bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
         bool kill_waiting;    /* waiting for the unit's process groups to empty */
+        bool reload_failed;   /* an ExecReload= command failed: the reload job fails */
+        enum sub_state reload_from; /* running or exited, to go back to */
 
         uint64_t timer_generation;
         uint64_t timer_when;  /* the state's timeout (start, stop, RestartSec); 0: none */
@@ -226,6 +230,7 @@ void watchdog_arm(struct sched *s, struct unit *u);
 /* core/service.c: type-specific behaviour */
 void unit_start(struct sched *s, struct unit *u);  /* a start job runs */
 void unit_stop(struct sched *s, struct unit *u);   /* a stop job runs */
+void unit_reload(struct sched *s, struct unit *u); /* a reload job runs */
 void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control);
 void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
 void service_timer(struct sched *s, struct unit *u);

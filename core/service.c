@@ -131,6 +131,11 @@ static void run_list(struct sched *s, struct unit *u, enum service_exec list, co
         case SERVICE_EXEC_STOP:
                 enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
                 break;
+        case SERVICE_EXEC_RELOAD:
+                rt->result = RESULT_SUCCESS; /* a failed reload does not fail the service */
+                rt->reload_failed = true;
+                next(s, u);
+                break;
         case SERVICE_EXEC_STOP_POST:
         default:
                 enter_dead(s, u, RESULT_RESOURCES);
@@ -395,6 +400,39 @@ static void enter_dead(struct sched *s, struct unit *u, enum unit_result f)
                 unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
 }
 
+/* ---- reload ---- */
+
+static void reload_done(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        unit_disarm_timer(s, u);
+        if (rt->main_pid <= 0 && rt->reload_from == SUB_RUNNING && cfg(u)->type != SERVICE_FORKING) {
+                /* The main process died while reloading. */
+                enter_stop(s, u, rt->result);
+                return;
+        }
+        unit_set_state(s, u, UNIT_ACTIVE, rt->reload_from);
+}
+
+void unit_reload(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        bool can = u->type == UNIT_SERVICE && rt->active == UNIT_ACTIVE &&
+                   (rt->sub == SUB_RUNNING || rt->sub == SUB_EXITED) && cfg(u)->exec[SERVICE_EXEC_RELOAD];
+        if (!can) {
+                log_warning("%s: Job type reload is not applicable (%s, %s ExecReload=).", u->id,
+                            unit_active_state_to_string(rt->active),
+                            u->type == UNIT_SERVICE && cfg(u)->exec[SERVICE_EXEC_RELOAD] ? "with" : "no");
+                job_finish(s, rt->job, JOB_FAILED);
+                return;
+        }
+        rt->reload_failed = false;
+        rt->reload_from = rt->sub;
+        unit_set_state(s, u, UNIT_RELOADING, SUB_RELOAD);
+        arm_timeout(s, u, cfg(u)->timeout_start_usec);
+        run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], reload_done);
+}
+
 /* ---- events ---- */
 
 void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
@@ -507,9 +545,10 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
                         enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_EXIT_CODE);
                 break;
         case SUB_START_POST:
+        case SUB_RELOAD:
                 if (!ok)
                         set_result(rt, result_of_exit(code));
-                break; /* ExecStartPost= finishes first; enter_running sees the main process gone */
+                break; /* the running commands finish first, then the main process is found gone */
         case SUB_RUNNING:
                 unit_disarm_timer(s, u);
                 if (ok && c->remain_after_exit)
@@ -563,6 +602,12 @@ static void control_exited(struct sched *s, struct unit *u, int code, int status
                         set_result(rt, result_of_exit(code));
                 run_list(s, u, SERVICE_EXEC_STOP_POST, ok && cmd ? cmd->next : NULL, stop_post_done);
                 break;
+        case SUB_RELOAD:
+                /* A failed reload fails the reload job, not the service (as systemd). */
+                if (!ok)
+                        rt->reload_failed = true;
+                run_list(s, u, SERVICE_EXEC_RELOAD, ok && cmd ? cmd->next : NULL, reload_done);
+                break;
         case SUB_STOP_SIGTERM:
         case SUB_STOP_SIGKILL:
         case SUB_FINAL_SIGTERM:
@@ -600,6 +645,12 @@ void service_timer(struct sched *s, struct unit *u)
                 log_warning("%s: Service reached runtime time limit. Stopping.", u->id);
                 enter_stop(s, u, RESULT_TIMEOUT);
                 break;
+        case SUB_RELOAD:
+                log_warning("%s: Reload operation timed out. Killing reload process.", u->id);
+                if (rt->control_pid > 0)
+                        s->ops->kill(s->userdata, rt->control_pid, SIGKILL);
+                rt->reload_failed = true;
+                break; /* its exit finishes the reload */
         case SUB_STOP:
                 log_warning("%s: Stopping timed out. Terminating.", u->id);
                 enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
@@ -742,6 +793,7 @@ void unit_stop(struct sched *s, struct unit *u)
                 break;
         case SUB_RUNNING:
         case SUB_EXITED:
+        case SUB_RELOAD:
                 enter_stop(s, u, RESULT_SUCCESS);
                 break;
         default:

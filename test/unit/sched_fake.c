@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/strv.h"
+#include "core/control.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
 
@@ -65,7 +66,14 @@ static void fake_unwatch(void *userdata, int fd)
                         F.watches[i--] = F.watches[--F.n_watches];
 }
 
+static void fake_control_reply(void *userdata, uint64_t conn_id, const struct control_reply *reply)
+{
+        F.replies++;
+        F.last_code = reply->code;
+}
+
 static const struct sched_ops fake_ops = {
+        .control_reply = fake_control_reply,
         .spawn = fake_spawn,
         .kill = fake_kill,
         .boot_done = fake_boot_done,
@@ -248,4 +256,12 @@ bool fake_fd_ready(int fd)
                         return true;
                 }
         return false;
+}
+
+void fake_control(const char *verb, const char *unit)
+{
+        char *units[] = { (char *) unit, NULL };
+        struct control_request q = { .version = 1, .verb = (char *) verb, .units = units };
+        F.now++;
+        control_handle(F.s, 1, 0, &q);
 }

@@ -37,6 +37,8 @@ struct fake {
                 uint64_t cookie;
         } watches[MAX_WATCHES]; /* armed, not yet fired */
         int n_watches;
+        int replies;          /* control replies sent */
+        int last_code;        /* the last reply's code */
 };
 
 extern struct fake F;
@@ -58,3 +60,5 @@ void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds);
  * false if fd was not armed. */
 bool fake_fd_ready(int fd);
 bool fake_watched(int fd);
+/* Send a control request (verb, one unit) as root on connection 1. */
+void fake_control(const char *verb, const char *unit);
