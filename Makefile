@@ -113,6 +113,24 @@ bench-boot: $(BOOT_BENCH)
 
 -include $(BOOT_BENCH:=.d)
 
+# Control-socket benchmark (issue 5): weft's control socket against a trivial
+# echo server in the same run, weftctl end to end, and the plot's render time.
+CTL_BENCH = $(BUILD)/ctlbench $(BUILD)/echoserver
+
+$(BUILD)/ctlbench: bench/ctlbench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/echoserver: bench/echoserver.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+.PHONY: bench-control
+bench-control: $(WEFT) $(WEFTCTL) $(BUILD)/gendag $(BUILD)/payload $(CTL_BENCH)
+	BUILD=$(BUILD) bench/control-bench.sh
+
+-include $(CTL_BENCH:=.d)
+
 install: $(WEFT) $(WEFTCTL)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(WEFTCTL) $(DESTDIR)$(PREFIX)/bin/weftctl

@@ -149,6 +149,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "ideal: %d of %d nodes never ran (a cycle?)\n", n - done, n);
         if (failed)
                 fprintf(stderr, "ideal: %d payloads failed\n", failed);
+        for (i = 0; i < n; i++)
+                free(nodes[i].succ);
+        free(table);
         free(edges);
         free(nodes);
         return done == n && !failed ? 0 : 1;
