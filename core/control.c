@@ -63,6 +63,7 @@ static char *deps_joined(const struct unit *u, enum unit_dependency kind)
 /* Properties of one unit: config identity plus everything live. */
 static int describe_unit(struct sched *s, const struct unit *u, struct control_unit *cu, bool full)
 {
+        cu->static_keys = true; /* every key below is a literal */
         const struct unit_runtime *rt = u->rt;
         char path[4096];
         int r = control_unit_add(cu, "Id", u->id);

@@ -193,6 +193,9 @@ static void out_string(struct out *o, const char *s, size_t max)
                 uint32_t c;
                 size_t n;
 
+                /* Fast path: printable ASCII other than '"' and '\\' passes as is. */
+                while (p[run] >= 0x20 && p[run] < 0x7F && p[run] != '"' && p[run] != '\\')
+                        run++;
                 if (p[run] == 0) {
                         out_append(o, (const char *) p, run);
                         break;
@@ -873,7 +876,10 @@ void control_request_done(struct control_request *r)
 void control_reply_done(struct control_reply *r)
 {
         for (size_t i = 0; i < r->n_units; i++) {
-                strv_free(r->units[i].keys);
+                if (r->units[i].static_keys)
+                        free(r->units[i].keys);
+                else
+                        strv_free(r->units[i].keys);
                 strv_free(r->units[i].values);
         }
         freep_clear(&r->units);
@@ -884,29 +890,33 @@ void control_reply_done(struct control_reply *r)
 
 int control_unit_add(struct control_unit *u, const char *key, const char *value)
 {
-        char *k = strdup(key), *v = strdup(value);
-        int r = -ENOMEM;
-
-        if (!k || !v)
-                goto fail;
-        /* Values first: on failure keys must not get ahead of them. */
-        r = strv_consume(&u->values, v);
-        v = NULL;
-        if (r < 0)
-                goto fail;
-        r = strv_consume(&u->keys, k);
-        k = NULL;
-        if (r < 0) {
-                size_t n = strv_length(u->values);
-                free(u->values[n - 1]);
-                u->values[n - 1] = NULL;
-                goto fail;
+        if (!u->cap && u->keys) /* filled by the decoder: count what is there */
+                u->n = u->cap = strv_length(u->keys);
+        if (u->n + 1 >= u->cap) {
+                size_t cap = u->cap ? u->cap * 2 : 8;
+                char **k = realloc(u->keys, cap * sizeof *k);
+                if (!k)
+                        return -ENOMEM;
+                u->keys = k;
+                char **v = realloc(u->values, cap * sizeof *v);
+                if (!v)
+                        return -ENOMEM;
+                u->values = v;
+                u->cap = cap;
         }
+        char *k = u->static_keys ? (char *) key : strdup(key), *v = strdup(value);
+        if (!k || !v) {
+                if (!u->static_keys)
+                        free(k);
+                free(v);
+                return -ENOMEM;
+        }
+        u->keys[u->n] = k;
+        u->values[u->n] = v;
+        u->n++;
+        u->keys[u->n] = NULL;
+        u->values[u->n] = NULL;
         return 0;
-fail:
-        free(k);
-        free(v);
-        return r;
 }
 
 struct control_unit *control_reply_add_unit(struct control_reply *r)

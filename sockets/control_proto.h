@@ -61,6 +61,9 @@ struct control_request {
 struct control_unit {
         char **keys;   /* strv */
         char **values; /* strv, same length */
+        size_t n;      /* entries, when built with control_unit_add */
+        size_t cap;    /* slots allocated in keys and values */
+        bool static_keys; /* keys are string literals: not copied, not freed */
 };
 
 struct control_reply {
@@ -90,7 +93,8 @@ int control_reply_decode(const char *buf, size_t len, struct control_reply *ret,
 void control_request_done(struct control_request *r);
 void control_reply_done(struct control_reply *r);
 
-/* Append a property to a reply unit (copies). */
+/* Append a property to a reply unit (copies the value, and the key unless
+ * static_keys is set). Amortised O(1). */
 int control_unit_add(struct control_unit *u, const char *key, const char *value);
 /* Add an empty unit to a reply; returns it or NULL on -ENOMEM. r->units
  * grows in powers of two, so fill it only through this function. */
