@@ -142,7 +142,14 @@ static void verb_list_units(struct sched *s, const struct control_request *q, st
                 if (!q->all && !q->state && !is_up(rt) && rt->active != UNIT_FAILED && !rt->job)
                         continue;
                 struct control_unit *cu = control_reply_add_unit(r);
-                if (!cu || describe_unit(s, u, cu, false) < 0) {
+                if (!cu) {
+                        fail(r, 1, "%s", "out of memory");
+                        return;
+                }
+                /* Names and state strings outlive the reply, which is
+                 * encoded before this function's caller returns. */
+                cu->borrowed = true;
+                if (describe_unit(s, u, cu, false) < 0) {
                         fail(r, 1, "%s", "out of memory");
                         return;
                 }

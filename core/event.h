@@ -48,7 +48,7 @@ struct event {
                 } fd_ready;
                 struct notify_message *notify; /* owned by the event's consumer */
                 struct {
-                        uint64_t conn_id;   /* answer with io_control_reply(conn_id) */
+                        uint64_t conn_id;   /* the connection's fd, now the consumer's to answer and close */
                         uid_t uid;          /* the peer's, from SO_PEERCRED */
                         struct control_request *request; /* owned by the consumer */
                 } control;

@@ -14,9 +14,7 @@
 
 struct conn {
         int fd;            /* -1: free slot */
-        uint64_t id;
         uint64_t deadline; /* reading: drop after this */
-        bool waiting;      /* the request went to the scheduler */
         char *in;
         size_t in_len;
         char *out;
@@ -28,7 +26,6 @@ struct io_control {
         int epoll_fd;
         struct event_queue *queue;
         int listen_fd;
-        uint64_t next_id;
         struct conn conns[IO_CONTROL_MAX_CONNECTIONS];
 };
 
@@ -147,7 +144,7 @@ void io_control_accept(struct io_control *c)
                         close(fd);
                         continue;
                 }
-                *k = (struct conn) { .fd = fd, .id = ++c->next_id, .deadline = now_usec() + IO_CONTROL_READ_TIMEOUT_USEC };
+                *k = (struct conn) { .fd = fd, .deadline = now_usec() + IO_CONTROL_READ_TIMEOUT_USEC };
                 struct epoll_event ev = { .events = EPOLLIN, .data.u64 = IO_TAG_CONN | (uint32_t) fd };
                 if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
                         log_warning("control: cannot watch a client: %s", strerror(errno));
@@ -180,22 +177,23 @@ static void conn_request(struct io_control *c, struct conn *k, size_t line_len)
                 reply_error(c, k, "cannot identify the peer");
                 return;
         }
-        /* Stop reading. A client that half-closes (shutdown(SHUT_WR), as socat
-         * does) still waits for its answer; only a full hang-up (EPOLLHUP,
-         * always reported) means it left. */
-        struct epoll_event ev = { .events = 0, .data.u64 = IO_TAG_CONN | (uint32_t) k->fd };
-        epoll_ctl(c->epoll_fd, EPOLL_CTL_MOD, k->fd, &ev);
-        k->waiting = true;
+        /* The connection goes to the scheduler with the request: it answers
+         * on it without blocking, and hands it back only if the reply does
+         * not fit the socket at once (io_control_reply). One thread hop less
+         * per request. */
         struct event e = { .type = EVENT_CONTROL, .stamp_usec = now_usec() };
-        e.control.conn_id = k->id;
+        e.control.conn_id = (uint64_t) k->fd;
         e.control.uid = cred.uid;
         e.control.request = req;
         if (event_queue_push(c->queue, &e) < 0) {
                 control_request_done(req);
                 free(req);
-                k->waiting = false;
                 reply_error(c, k, "manager busy");
+                return;
         }
+        epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, k->fd, NULL);
+        free(k->in);
+        *k = (struct conn) { .fd = -1 };
 }
 
 void io_control_conn_event(struct io_control *c, uint64_t data, uint32_t events)
@@ -206,13 +204,6 @@ void io_control_conn_event(struct io_control *c, uint64_t data, uint32_t events)
         if (k->out) {
                 if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
                         conn_flush(c, k);
-                return;
-        }
-        if (k->waiting) {
-                /* The client hung up before its answer: forget it; the reply
-                 * for this id will find no connection. */
-                if (events & (EPOLLHUP | EPOLLERR))
-                        conn_close(c, k);
                 return;
         }
         for (;;) {
@@ -247,15 +238,24 @@ void io_control_conn_event(struct io_control *c, uint64_t data, uint32_t events)
         }
 }
 
-void io_control_reply(struct io_control *c, uint64_t conn_id, char *buf, size_t len)
+void io_control_reply(struct io_control *c, int fd, char *buf, size_t len)
 {
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++)
-                if (c->conns[i].fd >= 0 && c->conns[i].id == conn_id) {
-                        c->conns[i].waiting = false;
-                        conn_send(c, &c->conns[i], buf, len);
-                        return;
-                }
-        free(buf); /* the client is gone */
+        struct conn *k = conn_by_fd(c, -1);
+        if (!k) {
+                log_warning("control: too many clients, dropping a reply");
+                close(fd);
+                free(buf);
+                return;
+        }
+        *k = (struct conn) { .fd = fd };
+        struct epoll_event ev = { .events = EPOLLOUT, .data.u64 = IO_TAG_CONN | (uint32_t) fd };
+        if (epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+                close(fd);
+                *k = (struct conn) { .fd = -1 };
+                free(buf);
+                return;
+        }
+        conn_send(c, k, buf, len);
 }
 
 int io_control_timeout_ms(struct io_control *c)
@@ -263,7 +263,7 @@ int io_control_timeout_ms(struct io_control *c)
         uint64_t next = UINT64_MAX, now = now_usec();
         for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++) {
                 const struct conn *k = &c->conns[i];
-                if (k->fd >= 0 && !k->waiting && !k->out && k->deadline < next)
+                if (k->fd >= 0 && !k->out && k->deadline < next)
                         next = k->deadline;
         }
         if (next == UINT64_MAX)
@@ -276,7 +276,7 @@ void io_control_expire(struct io_control *c)
         uint64_t now = now_usec();
         for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++) {
                 struct conn *k = &c->conns[i];
-                if (k->fd >= 0 && !k->waiting && !k->out && k->deadline <= now) {
+                if (k->fd >= 0 && !k->out && k->deadline <= now) {
                         log_warning("control: a client sent no request within %llus, dropped",
                                     (unsigned long long) (IO_CONTROL_READ_TIMEOUT_USEC / 1000000));
                         conn_close(c, k);

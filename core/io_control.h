@@ -1,8 +1,9 @@
 /* The control socket's connections, owned by the io thread (io_thread.c
  * calls these): accept, read one request line per connection within a
  * deadline, decode it (a malformed one is answered with an error reply
- * here, and one log line), post EVENT_CONTROL to the scheduler, then write
- * the reply the scheduler hands back without ever blocking, and close.
+ * here, and one log line), and post EVENT_CONTROL to the scheduler with the
+ * connection itself; the scheduler answers on it without blocking and hands
+ * back, through io_control_reply, a reply too big for the socket.
  * A client that connects and never writes is dropped at its deadline. */
 #pragma once
 #include <stdint.h>
@@ -27,8 +28,10 @@ int io_control_listen(struct io_control *c, int listen_fd);
 void io_control_accept(struct io_control *c);
 /* epoll reported events for the connection tagged data. */
 void io_control_conn_event(struct io_control *c, uint64_t data, uint32_t events);
-/* The scheduler's reply (one encoded line, malloc'd: taken). */
-void io_control_reply(struct io_control *c, uint64_t conn_id, char *buf, size_t len);
+/* Take back connection fd with the rest of a reply that did not fit the
+ * socket at once (buf malloc'd: taken); write it as the client reads, then
+ * close. */
+void io_control_reply(struct io_control *c, int fd, char *buf, size_t len);
 /* Milliseconds until the next read deadline, -1 for none; and drop the
  * connections past theirs. */
 int io_control_timeout_ms(struct io_control *c);

@@ -241,7 +241,7 @@ static bool run_commands(struct io_thread *t)
                         io_control_listen(t->control, batch[i].fd);
                         break;
                 case IO_COMMAND_REPLY:
-                        io_control_reply(t->control, batch[i].cookie, batch[i].buf, batch[i].len);
+                        io_control_reply(t->control, batch[i].fd, batch[i].buf, batch[i].len);
                         break;
                 }
                 last = batch[i].seq;
@@ -370,7 +370,10 @@ static void io_thread_free(struct io_thread *t)
         io_control_free(t->control);
         /* Replies still queued for clients nobody will answer now. */
         for (size_t i = 0; i < t->n_pending; i++)
-                free(t->pending[i].buf);
+                if (t->pending[i].kind == IO_COMMAND_REPLY) {
+                        close(t->pending[i].fd);
+                        free(t->pending[i].buf);
+                }
         if (t->epoll_fd >= 0)
                 close(t->epoll_fd);
         if (t->wake_fd >= 0)
@@ -522,12 +525,13 @@ int io_control_listen_fd(struct io_thread *t, int fd)
         return 0;
 }
 
-int io_reply(struct io_thread *t, uint64_t conn_id, char *buf, size_t len)
+int io_reply(struct io_thread *t, int fd, char *buf, size_t len)
 {
         pthread_mutex_lock(&t->lock);
-        uint64_t seq = enqueue_locked(t, IO_COMMAND_REPLY, -1, conn_id, buf, len);
+        uint64_t seq = enqueue_locked(t, IO_COMMAND_REPLY, fd, 0, buf, len);
         pthread_mutex_unlock(&t->lock);
         if (seq == 0) {
+                close(fd);
                 free(buf);
                 return -ENOMEM;
         }

@@ -39,6 +39,7 @@ int io_unwatch(struct io_thread *t, int fd);
  * caller keeps it open until io_thread_stop). Requests arrive as
  * EVENT_CONTROL. Safe from any thread. */
 int io_control_listen_fd(struct io_thread *t, int fd);
-/* Send the encoded reply buf (one line, malloc'd: taken) to connection
- * conn_id, then close it. A client that left is skipped. Any thread. */
-int io_reply(struct io_thread *t, uint64_t conn_id, char *buf, size_t len);
+/* Take back control connection fd (from an EVENT_CONTROL) with the rest of
+ * its reply, buf (malloc'd: taken), which did not fit the socket at once;
+ * the io thread writes it as the client reads, then closes. Any thread. */
+int io_reply(struct io_thread *t, int fd, char *buf, size_t len);

@@ -110,19 +110,34 @@ static void op_unwatch(void *userdata, int fd)
                 io_unwatch(m->io, fd);
 }
 
+/* Answer on the connection itself, never blocking: what the socket does not
+ * take at once goes to the io thread with the connection. */
 static void op_control_reply(void *userdata, uint64_t conn_id, const struct control_reply *reply)
 {
         struct manager *m = userdata;
+        int fd = (int) conn_id;
         char *buf = NULL;
-        size_t len = 0;
+        size_t len = 0, off = 0;
         if (control_reply_encode(reply, &buf, &len) < 0) {
                 log_error("control: cannot encode a reply");
+                close(fd);
                 return;
         }
-        if (m->io)
-                io_reply(m->io, conn_id, buf, len);
-        else
-                free(buf);
+        while (off < len) {
+                ssize_t n = send(fd, buf + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        break;
+                off += n;
+        }
+        if (off < len && errno == EAGAIN && m->io) {
+                memmove(buf, buf + off, len - off);
+                io_reply(m->io, fd, buf, len - off);
+                return;
+        }
+        close(fd); /* done, or the client left */
+        free(buf);
 }
 
 static void op_shutdown_request(void *userdata, enum shutdown_kind kind, int exit_code)
@@ -177,6 +192,7 @@ static void drain_queue(struct event_queue *q)
                         notify_message_done(ev.notify);
                         free(ev.notify);
                 } else if (ev.type == EVENT_CONTROL) {
+                        close((int) ev.control.conn_id);
                         control_request_done(ev.control.request);
                         free(ev.control.request);
                 }
@@ -330,6 +346,7 @@ out:
                 pool_stop(m.pool);
         if (m.io)
                 io_thread_stop(m.io);
+        m.io = NULL; /* replies from here on are written directly or dropped */
         if (signals)
                 signal_thread_stop(signals);
         sched_free(m.sched);

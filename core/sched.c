@@ -109,6 +109,14 @@ void sched_free(struct sched *s)
         if (!s)
                 return;
         notify_drop_early(s);
+        /* Clients still waiting for a job: tell them, and close their connections. */
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct job *j = s->units->units[i]->rt->job;
+                if (j && j->n_waits) {
+                        j->restart = false;
+                        control_job_finished(s, j, JOB_CANCELED);
+                }
+        }
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 struct unit_runtime *rt = u->rt;

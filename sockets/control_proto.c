@@ -876,11 +876,14 @@ void control_request_done(struct control_request *r)
 void control_reply_done(struct control_reply *r)
 {
         for (size_t i = 0; i < r->n_units; i++) {
-                if (r->units[i].static_keys)
+                if (r->units[i].static_keys || r->units[i].borrowed)
                         free(r->units[i].keys);
                 else
                         strv_free(r->units[i].keys);
-                strv_free(r->units[i].values);
+                if (r->units[i].borrowed)
+                        free(r->units[i].values);
+                else
+                        strv_free(r->units[i].values);
         }
         freep_clear(&r->units);
         r->n_units = 0;
@@ -904,11 +907,13 @@ int control_unit_add(struct control_unit *u, const char *key, const char *value)
                 u->values = v;
                 u->cap = cap;
         }
-        char *k = u->static_keys ? (char *) key : strdup(key), *v = strdup(value);
+        char *k = u->static_keys || u->borrowed ? (char *) key : strdup(key);
+        char *v = u->borrowed ? (char *) value : strdup(value);
         if (!k || !v) {
-                if (!u->static_keys)
+                if (!u->static_keys && !u->borrowed)
                         free(k);
-                free(v);
+                if (!u->borrowed)
+                        free(v);
                 return -ENOMEM;
         }
         u->keys[u->n] = k;

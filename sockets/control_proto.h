@@ -64,6 +64,9 @@ struct control_unit {
         size_t n;      /* entries, when built with control_unit_add */
         size_t cap;    /* slots allocated in keys and values */
         bool static_keys; /* keys are string literals: not copied, not freed */
+        bool borrowed;    /* keys and values point into memory that outlives the
+                             reply (encoded before the owner changes it): not
+                             copied, not freed */
 };
 
 struct control_reply {
