@@ -131,6 +131,29 @@ bench-control: $(WEFT) $(WEFTCTL) $(BUILD)/gendag $(BUILD)/payload $(CTL_BENCH)
 
 -include $(CTL_BENCH:=.d)
 
+# Socket-activation benchmark (issue 4): activation latency against the same
+# daemon already listening, notify throughput against a trivial receiver.
+# notifyload is a real sd_notify client, so it links libsystemd.
+ACT_BENCH = $(BUILD)/actsrv $(BUILD)/actclient $(BUILD)/notifyload
+
+$(BUILD)/actsrv: bench/actsrv.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/actclient: bench/actclient.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/notifyload: bench/notifyload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lsystemd
+
+.PHONY: bench-activation
+bench-activation: $(WEFT) $(ACT_BENCH)
+	BUILD=$(BUILD) bench/activation-bench.sh
+
+-include $(ACT_BENCH:=.d)
+
 install: $(WEFT) $(WEFTCTL)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(WEFTCTL) $(DESTDIR)$(PREFIX)/bin/weftctl

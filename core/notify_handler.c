@@ -84,7 +84,7 @@ void watchdog_arm(struct sched *s, struct unit *u)
 }
 
 /* NotifyAccess=: may pid speak for u? */
-static bool allowed(struct unit *u, pid_t pid)
+static bool allowed(struct unit *u, pid_t pid, pid_t pgid)
 {
         struct unit_runtime *rt = u->rt;
         switch (u->service->notify_access) {
@@ -94,7 +94,7 @@ static bool allowed(struct unit *u, pid_t pid)
                 return pid == rt->main_pid || pid == rt->control_pid;
         case NOTIFY_ALL: {
                 /* No cgroups: "the unit's processes" are its process groups. */
-                pid_t g = getpgid(pid);
+                pid_t g = pgid > 0 ? pgid : getpgid(pid);
                 return pid == rt->main_pid || pid == rt->control_pid ||
                        (g > 0 && (g == rt->main_pgid || g == rt->control_pgid));
         }
@@ -107,12 +107,14 @@ static void apply(struct sched *s, struct unit *u, struct notify_message *m)
 {
         struct unit_runtime *rt = u->rt;
 
-        if (!allowed(u, m->pid)) {
+        if (!allowed(u, m->pid, m->pgid)) {
                 log_warning("%s: notification from pid %d refused by NotifyAccess=%s", u->id, (int) m->pid,
                             notify_access_to_string(u->service->notify_access));
                 return;
         }
-        if (m->main_pid > 0 && m->main_pid != rt->main_pid) {
+        if (m->main_pid > 0 && m->main_pid != rt->main_pid && kill(m->main_pid, 0) < 0 && errno == ESRCH) {
+                log_warning("%s: MAINPID=%d names no running process, ignoring", u->id, (int) m->main_pid);
+        } else if (m->main_pid > 0 && m->main_pid != rt->main_pid) {
                 if (rt->main_pid > 0)
                         sched_forget_pid(s, rt->main_pid);
                 rt->main_pid = m->main_pid;
@@ -169,7 +171,7 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 /* Another process of a unit (NotifyAccess=all): weft's
                  * children lead their own process group, so the group
                  * leader's pid names the unit. */
-                pid_t g = getpgid(m->pid);
+                pid_t g = m->pgid > 0 ? m->pgid : getpgid(m->pid);
                 if (g > 0)
                         u = idmap_get(&s->by_pid, (uint64_t) g);
         }

@@ -346,13 +346,13 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         const struct exec_context *c = &u->service->exec_ctx;
         char **env = NULL, *names = NULL;
         int *fds = NULL;
-        unsigned n_fds = 0;
+        unsigned n_fds = 0, n_sockets = 0;
         bool stdin_socket = c->std_input == EXEC_INPUT_SOCKET || c->std_output == EXEC_OUTPUT_SOCKET;
         int r = manager_env(s, u, control, extra_env, &env);
 
         /* The main process gets the sockets (LISTEN_FDS), control processes not. */
         if (r >= 0 && !control)
-                r = socket_collect_fds(s, u, !stdin_socket, &fds, &n_fds, &names);
+                r = socket_collect_fds(s, u, !stdin_socket, &fds, &n_fds, &n_sockets, &names);
         if (r < 0) {
                 log_error("%s: out of memory preparing a command", u->id);
                 goto out;
@@ -364,6 +364,7 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                 .control = control,
                 .listen_fds = fds,
                 .n_listen_fds = n_fds,
+                .n_socket_fds = n_sockets,
                 .listen_fdnames = names,
                 .listen_pid = n_fds > 0,
                 .has_socket = rt->conn_fd >= 0 && stdin_socket,

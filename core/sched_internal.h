@@ -217,7 +217,7 @@ void socket_service_down(struct sched *s, struct unit *service);
  * an Accept=yes connection (unless it is stdin), the fds of every socket
  * unit that triggers it, then the fd store. */
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
-                       char **ret_names);
+                       unsigned *ret_n_sockets, char **ret_names);
 
 /* core/notify_handler.c */
 void notify_handle(struct sched *s, struct notify_message *m);

@@ -155,7 +155,7 @@ static int append_fd(int **fds, unsigned *n, char ***names, int fd, const char *
 }
 
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
-                       char **ret_names)
+                       unsigned *ret_n_sockets, char **ret_names)
 {
         struct unit_runtime *rt = service->rt;
         int *fds = NULL;
@@ -174,6 +174,7 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
                 for (unsigned i = 0; r >= 0 && i < sk->rt->sockets.n; i++)
                         r = append_fd(&fds, &n, &names, sk->rt->sockets.fds[i], name);
         }
+        unsigned n_sockets = n;
         for (unsigned i = 0; r >= 0 && i < rt->n_fdstore; i++)
                 r = append_fd(&fds, &n, &names, rt->fdstore[i].fd, rt->fdstore[i].name);
         char *joined = r >= 0 ? strv_join(names, ":") : NULL;
@@ -185,6 +186,7 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
         }
         *ret_fds = fds;
         *ret_n = n;
+        *ret_n_sockets = n_sockets;
         *ret_names = joined;
         return 0;
 }

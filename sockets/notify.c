@@ -398,6 +398,7 @@ int notify_receive(int fd, struct notify_ratelimit *rl, struct notify_message *r
         }
         if (cred) {
                 m.pid = cred->pid;
+                m.pgid = getpgid(cred->pid) > 0 ? getpgid(cred->pid) : 0;
                 m.uid = cred->uid;
         }
 

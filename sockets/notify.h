@@ -42,6 +42,9 @@ struct notify_ratelimit {
  * value counts, as in systemd. */
 struct notify_message {
         pid_t pid;            /* SCM_CREDENTIALS pid, always > 0 */
+        pid_t pgid;           /* its process group, looked up on receipt (the
+                                 sender may be gone by the time the message is
+                                 handled); 0 if unknown */
         uid_t uid;
         bool ready;           /* READY=1 */
         bool reloading;       /* RELOADING=1 */

@@ -208,6 +208,7 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         /* Every fd in the request is its own (dups included), so freeing it is uniform. */
         req->owns_fds = true;
         req->n_fds = 3 + p->n_listen_fds;
+        req->n_blocking = p->n_socket_fds;
         req->fds = malloc(req->n_fds * sizeof(int));
         if (!req->fds) {
                 r = log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id, strerror(ENOMEM));

@@ -23,6 +23,8 @@ struct exec_params {
         const int *listen_fds;   /* socket activation (fds 3...), may be NULL; the request
                                     gets duplicates, the caller keeps these */
         unsigned n_listen_fds;
+        unsigned n_socket_fds;   /* how many of listen_fds are sockets (cleared of
+                                    O_NONBLOCK in the child); the rest is the fd store */
         const char *listen_fdnames; /* ":"-joined, one per fd */
         bool listen_pid;         /* add LISTEN_PID (completed in the child) */
         bool has_socket;         /* Accept=yes: socket_fd is the connection, for */

@@ -264,6 +264,15 @@ static int child_setup(struct child_args *a, int *error_fd)
         if (r < 0)
                 return r;
 
+        /* Passed sockets start blocking (NonBlocking=no); the flag is on the
+         * shared file description, and weft only polls them while the
+         * service is down, so clearing it here costs weft nothing. */
+        for (unsigned i = 0; i < req->n_blocking && 3 + i < req->n_fds; i++) {
+                int fl = fcntl((int) (3 + i), F_GETFL);
+                if (fl >= 0 && (fl & O_NONBLOCK))
+                        (void) fcntl((int) (3 + i), F_SETFL, fl & ~O_NONBLOCK);
+        }
+
         a->fail_status = EXIT_SETSID;
         if (req->new_session && setsid() < 0)
                 return -errno;

@@ -24,6 +24,9 @@ struct spawn_request {
         unsigned n_fds;
         bool owns_fds;      /* spawn_request_free closes fds[i] >= 0 (after the
                                spawn); otherwise the caller keeps its copies */
+        unsigned n_blocking; /* fds 3 .. 3+n_blocking-1 (passed sockets) get
+                               O_NONBLOCK cleared in the child, as systemd's
+                               NonBlocking=no does */
         char *cwd;          /* NULL: "/" */
         bool cwd_missing_ok;
         bool set_credentials;

@@ -11,6 +11,13 @@
 #    sees 6 fds, each unit's fds in configuration order with the right type
 #    and name; every socket answers through socat (or records the datagram
 #    and the FIFO line);
+#  - net.service behind three socket units (net-seq.socket: a unix
+#    seqpacket socket named seq; net-udp4.socket: UDP on 127.0.0.1, named
+#    udp4; net-v6.socket: TCP and UDP on [::1], default name, left out with
+#    a message when ::1 is not usable): started by the seqpacket connection;
+#    sd_listen_fds_with_names() reports each unit's fds together, in
+#    configuration order, with the right type, family and name; each socket
+#    answers (seqpacket, TCP) or records the datagram (UDP);
 #  - echo.socket (Accept=yes, TCP on 127.0.0.1) with echo@.service
 #    (StandardInput=socket, /bin/sh then cat): three connections make three
 #    instances, each with REMOTE_ADDR=127.0.0.1, a REMOTE_PORT and no
@@ -19,6 +26,11 @@
 #  - notify-sh.service: Type=notify, a shell that runs `systemd-notify
 #    --ready --status=up` (which waits for the barrier); after-notify.service
 #    (After= it) starts only after that READY=1; the same with --no-block;
+#    notify-pid.service (NotifyAccess=all): `systemd-notify --pid=self
+#    --ready` run in the background makes that systemd-notify process the
+#    main pid (MAINPID=, logged by weft) and the unit ready; at shutdown
+#    that unit stops without waiting out its TimeoutStopSec=3s for the
+#    exited non-child main pid;
 #  - fdstore.service: Type=notify, FileDescriptorStoreMax=4, sd_probe stores
 #    a memfd with FDSTORE=1 FDNAME=marker, exits 1, and after
 #    Restart=on-failure gets it back from sd_listen_fds_with_names(), named
@@ -81,24 +93,34 @@ RUN=$TMP/run
 S=$TMP/sock
 mkdir "$U" "$OUT" "$S"
 
-# A TCP port on 127.0.0.1 that nothing listens on or uses right now
-# (/proc/net/tcp{,6} list local ports in hex); weft binds it a moment later.
+# A TCP/UDP port that nothing listens on or uses right now (/proc/net/tcp{,6}
+# and udp{,6} list local ports in hex), each handed out once; weft binds it a
+# moment later.
+USED_PORTS=""
 free_port() {
         local p hex i
         for i in $(seq 50); do
                 p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
                 hex=$(printf ':%04X ' $p)
-                grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null && continue
+                grep -q "$hex" /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null && continue
+                case " $USED_PORTS " in *" $p "*) continue ;; esac
                 echo $p
                 return 0
         done
         return 1
 }
-PORT1=$(free_port) || { echo "$NAME: FAIL: no free TCP port found"; exit 1; }
-PORT2=$PORT1
-while [ "$PORT2" = "$PORT1" ]; do
-        PORT2=$(free_port) || { echo "$NAME: FAIL: no free TCP port found"; exit 1; }
+for v in PORT1 PORT2 PORT3 PORT4 PORT5; do
+        p=$(free_port) || { echo "$NAME: FAIL: no free port found"; exit 1; }
+        printf -v $v %s "$p"
+        USED_PORTS="$USED_PORTS $p"
 done
+# IPv6 on loopback: ::1 configured on lo and IPv6 not disabled there.
+HAVE_V6=1
+if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null ||
+        [ "$(cat /proc/sys/net/ipv6/conf/lo/disable_ipv6 2>/dev/null)" = 1 ]; then
+        HAVE_V6=0
+        echo "$NAME: ::1 is not usable here, skipping the TCP and UDP sockets on [::1]"
+fi
 ABSTRACT=weft-test-$$-$RANDOM$RANDOM
 
 unit() { # NAME: writes $U/NAME from stdin
@@ -109,8 +131,9 @@ unit test.target <<EOF
 [Unit]
 Description=sockets and notify
 DefaultDependencies=no
-Wants=probe.socket probe-extra.socket echo.socket
+Wants=probe.socket probe-extra.socket echo.socket net-seq.socket net-udp4.socket $([ $HAVE_V6 = 1 ] && echo net-v6.socket)
 Wants=notify-sh.service after-notify.service notify-nb.service after-nb.service
+Wants=notify-pid.service after-pid.service
 Wants=fdstore.service barrier.service malformed.service after-malformed.service
 Wants=notify-all.service after-all.service
 Wants=driver.service
@@ -145,6 +168,45 @@ Description=libsystemd listen probe
 DefaultDependencies=no
 [Service]
 ExecStart=$PROBE listen $OUT/probe
+EOF
+
+# ---- one service, three socket units: seqpacket, UDP v4, TCP+UDP v6 --------
+unit net-seq.socket <<EOF
+[Unit]
+Description=unix seqpacket for net.service
+DefaultDependencies=no
+[Socket]
+ListenSequentialPacket=$S/net-seq.sock
+FileDescriptorName=seq
+Service=net.service
+EOF
+
+unit net-udp4.socket <<EOF
+[Unit]
+Description=UDP on 127.0.0.1 for net.service
+DefaultDependencies=no
+[Socket]
+ListenDatagram=127.0.0.1:$PORT3
+FileDescriptorName=udp4
+Service=net.service
+EOF
+
+unit net-v6.socket <<EOF
+[Unit]
+Description=TCP and UDP on ::1 for net.service, default name
+DefaultDependencies=no
+[Socket]
+ListenStream=[::1]:$PORT4
+ListenDatagram=[::1]:$PORT5
+Service=net.service
+EOF
+
+unit net.service <<EOF
+[Unit]
+Description=libsystemd listen probe behind three socket units
+DefaultDependencies=no
+[Service]
+ExecStart=$PROBE listen $OUT/net
 EOF
 
 # ---- Accept=yes --------------------------------------------------------------
@@ -205,6 +267,31 @@ After=notify-nb.service
 [Service]
 Type=oneshot
 ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-nb'
+EOF
+
+# systemd-notify --pid=self: MAINPID= is systemd-notify's own pid, and so is
+# the credential pid (not the shell's), hence NotifyAccess=all. It runs in
+# the background so that the shell knows its pid.
+unit notify-pid.service <<EOF
+[Unit]
+Description=Type=notify shell using systemd-notify --pid=self --ready
+DefaultDependencies=no
+[Service]
+Type=notify
+NotifyAccess=all
+TimeoutStartSec=20s
+TimeoutStopSec=3s
+ExecStart=/bin/sh -c 'sleep 0.3; date +%%s%%N >$OUT/notify-pid-ready; systemd-notify --pid=self --ready --status=pid-self & echo \$\$! >$OUT/notify-pid-self; wait; exec sleep 1000'
+EOF
+
+unit after-pid.service <<EOF
+[Unit]
+Description=ordered after notify-pid.service's READY=1
+DefaultDependencies=no
+After=notify-pid.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-pid'
 EOF
 
 # ---- the fd store across a restart, and the barrier, from C -------------------
@@ -292,7 +379,7 @@ EOF
 
 # ---- the driver: clients inside the namespace, then SIGTERM to PID 1 -------
 cat >"$TMP/driver.sh" <<'EOF'
-out=$1 s=$2 port1=$3 port2=$4 abstract=$5 run=$6
+out=$1 s=$2 port1=$3 port2=$4 abstract=$5 run=$6 port3=$7 port4=$8 port5=$9 have_v6=${10}
 log() { echo "$*" >>"$out/driver"; }
 wait_for() { # TRIES COMMAND...: polls every 0.1 s
         local n=$1; shift
@@ -335,6 +422,18 @@ echo hello-fifo | timeout 5 tee "$s/probe.fifo" >/dev/null
 wait_for 50 grep -q 'data=hello-fifo' "$out/probe"
 wait_for 50 grep -q 'data=hello-dgram' "$out/probe"
 
+# net.service: started by the seqpacket connection, then every other socket.
+if [ -e "$out/net" ]; then log "net-before-connect: started"; else log "net-before-connect: absent"; fi
+ask reply-seq "UNIX-CONNECT:$s/net-seq.sock,type=5" hello-seq
+wait_for 50 grep -q '^ready$' "$out/net"
+echo hello-udp4 | socat -u - "UDP4-SENDTO:127.0.0.1:$port3"
+wait_for 50 grep -q 'data=hello-udp4' "$out/net"
+if [ "$have_v6" = 1 ]; then
+        ask reply-tcp6 "TCP6:[::1]:$port4" hello-tcp6
+        echo hello-udp6 | socat -u - "UDP6-SENDTO:[::1]:$port5"
+        wait_for 50 grep -q 'data=hello-udp6' "$out/net"
+fi
+
 # Accept=yes: three instances.
 for i in 1 2 3; do
         ask reply-echo-$i "TCP:127.0.0.1:$port2" "echo-$i"
@@ -361,6 +460,7 @@ ls -l /proc/1/fd >"$out/weft-fds" 2>&1
 wait_for 100 grep -q '^stored' "$out/fdstore"
 wait_for 100 test -e "$out/after-notify"
 wait_for 100 test -e "$out/after-nb"
+wait_for 100 test -e "$out/after-pid"
 wait_for 100 test -e "$out/after-malformed"
 wait_for 30 test -e "$out/after-all"
 log done
@@ -371,9 +471,9 @@ unit driver.service <<EOF
 [Unit]
 Description=runs the clients, then stops PID 1
 DefaultDependencies=no
-After=probe.socket probe-extra.socket echo.socket
+After=probe.socket probe-extra.socket echo.socket net-seq.socket net-udp4.socket
 [Service]
-ExecStart=/bin/sh $TMP/driver.sh $OUT $S $PORT1 $PORT2 $ABSTRACT $RUN
+ExecStart=/bin/sh $TMP/driver.sh $OUT $S $PORT1 $PORT2 $ABSTRACT $RUN $PORT3 $PORT4 $PORT5 $HAVE_V6
 EOF
 
 timeout -k 5 60 unshare --pid --fork --kill-child --mount-proc \
@@ -407,8 +507,8 @@ has "$OUT/probe" 'n=6' || failed "sd_listen_fds_with_names() in probe.service: '
 # Each unit's fds in configuration order; the order across units is
 # unspecified (§2.8), so the two groups may come either way round.
 got=$(grep '^fd=' "$OUT/probe" 2>/dev/null | sed 's/^fd=[0-9]* //' | tr '\n' ';')
-alpha="name=alpha type=stream-listening access=rdwr;name=alpha type=stream-listening access=rdwr;name=alpha type=stream-listening access=rdwr;name=alpha type=dgram access=rdwr;name=alpha type=fifo access=rdwr;"
-extra="name=probe-extra.socket type=stream-listening access=rdwr;"
+alpha="name=alpha type=stream-listening access=rdwr family=unix;name=alpha type=stream-listening access=rdwr family=inet;name=alpha type=stream-listening access=rdwr family=unix;name=alpha type=dgram access=rdwr family=unix;name=alpha type=fifo access=rdwr family=none;"
+extra="name=probe-extra.socket type=stream-listening access=rdwr family=unix;"
 [ "$got" = "$alpha$extra" ] || [ "$got" = "$extra$alpha" ] ||
         failed "LISTEN_FDS as libsystemd sees them: '$got', want '$alpha$extra' (or the two units swapped; a FIFO is opened O_RDWR as systemd does)"
 for r in unix:hello-unix tcp:hello-tcp abstract:hello-abstract unix2:hello-unix2; do
@@ -420,6 +520,40 @@ has "$OUT/probe" 'got name=alpha data=hello-fifo ?' || failed "probe.service did
 has "$OUT/probe" 'got name=probe-extra.socket data=hello-unix2 ?' ||
         failed "the connection to probe-extra.socket did not reach probe.service as fd 'probe-extra.socket'"
 [ "$(grep -c '^error' "$OUT/probe" 2>/dev/null)" = 0 ] || failed "sd_probe listen: $(grep '^error' "$OUT/probe" | head -3)"
+
+# ---- net.service: seqpacket, UDP v4, TCP+UDP v6, three units ------------------
+has "$OUT/driver" 'net-before-connect: absent' ||
+        failed "net.service ran before the first connection to its sockets"
+groups=("name=seq type=seqpacket-listening access=rdwr family=unix;"
+        "name=udp4 type=dgram access=rdwr family=inet;")
+[ $HAVE_V6 = 1 ] &&
+        groups+=("name=net-v6.socket type=stream-listening access=rdwr family=inet6;name=net-v6.socket type=dgram access=rdwr family=inet6;")
+want_n=$(printf '%s' "${groups[*]}" | grep -o 'name=' | wc -l)
+has "$OUT/net" "n=$want_n" ||
+        failed "sd_listen_fds_with_names() in net.service: '$(head -1 "$OUT/net" 2>/dev/null)', want n=$want_n"
+got=$(grep '^fd=' "$OUT/net" 2>/dev/null | sed 's/^fd=[0-9]* //' | tr '\n' ';')
+# Each unit's fds together and in configuration order, the units in any order.
+perm_ok=0
+perms() { # PREFIX GROUP-INDEXES...: tries every order of the given groups
+        local pre=$1 i j rest; shift
+        if [ $# -eq 0 ]; then [ "$pre" = "$got" ] && perm_ok=1; return; fi
+        for i in "$@"; do
+                rest=()
+                for j in "$@"; do [ "$j" != "$i" ] && rest+=("$j"); done
+                perms "$pre${groups[$i]}" "${rest[@]}"
+        done
+}
+perms "" "${!groups[@]}"
+[ $perm_ok = 1 ] ||
+        failed "net.service's fds per libsystemd: '$got', want the groups $(printf "'%s' " "${groups[@]}")in some order"
+has "$OUT/reply-seq" "probe:hello-seq" || failed "reply through the seqpacket socket: '$(cat "$OUT/reply-seq" 2>/dev/null)', want 'probe:hello-seq'"
+has "$OUT/net" 'got name=seq data=hello-seq ?' || failed "the seqpacket message did not reach net.service as fd 'seq'"
+has "$OUT/net" 'got name=udp4 data=hello-udp4 ?' || failed "the UDP datagram to 127.0.0.1 did not reach net.service as fd 'udp4'"
+if [ $HAVE_V6 = 1 ]; then
+        has "$OUT/reply-tcp6" "probe:hello-tcp6" || failed "reply through TCP on [::1]: '$(cat "$OUT/reply-tcp6" 2>/dev/null)', want 'probe:hello-tcp6'"
+        has "$OUT/net" 'got name=net-v6.socket data=hello-udp6 ?' || failed "the UDP datagram to [::1] did not reach net.service as fd 'net-v6.socket'"
+fi
+[ "$(grep -c '^error' "$OUT/net" 2>/dev/null)" = 0 ] || failed "sd_probe listen (net): $(grep '^error' "$OUT/net" | head -3)"
 
 # ---- Accept=yes --------------------------------------------------------------
 for i in 1 2 3; do
@@ -445,9 +579,9 @@ else
         b=${fds#*before=}; b=${b%% *}; a=${fds##*after=}
         [ "$a" -le $((b + 2)) ] ||
                 failed "weft's fds grew from $b to $a after 50 Accept=yes connections (leak)"
-        # 7 listening fds, the notify socket, the stored memfd and about 8 of
+        # 11 listening fds, the notify socket, the stored memfd and about 8 of
         # weft's own: the 160 fds sent without FDSTORE=1 must all be closed.
-        [ "$a" -le 24 ] || failed "weft holds $a fds at the end, want at most 24 (see $OUT/weft-fds with KEEP=1)"
+        [ "$a" -le 28 ] || failed "weft holds $a fds at the end, want at most 28 (see $OUT/weft-fds with KEEP=1)"
 fi
 
 # ---- notify ------------------------------------------------------------------
@@ -464,6 +598,23 @@ if [ -f "$OUT/after-nb" ] && [ -f "$OUT/notify-nb-ready" ]; then
 else
         failed "notify-nb.service (systemd-notify --no-block) or after-nb.service did not run"
 fi
+
+if [ -f "$OUT/after-pid" ] && [ -f "$OUT/notify-pid-ready" ]; then
+        [ "$(cat "$OUT/after-pid")" -gt "$(cat "$OUT/notify-pid-ready")" ] ||
+                failed "after-pid.service started before notify-pid.service's systemd-notify --pid=self --ready ran"
+else
+        failed "notify-pid.service (systemd-notify --pid=self --ready) never became ready, or after-pid.service did not run"
+fi
+# The new main pid (systemd-notify) is not weft's child and is gone long
+# before the shutdown; the shell it came from still runs. systemd stops such
+# a unit at once (it kills the unit's processes and waits for the cgroup to
+# empty); weft must not wait out TimeoutStopSec=3s for a pid it cannot reap.
+if grep -q "notify-pid\.service: State 'stop-sigterm' timed out" "$ERR"; then
+        failed "stopping notify-pid.service (MAINPID= a non-child that already exited) timed out: $(grep 'notify-pid\.service: \(State\|Failed\|Processes\)' "$ERR" | tr '\n' '|')"
+fi
+npid=$(cat "$OUT/notify-pid-self" 2>/dev/null)
+grep -q "notify-pid\.service: main pid is now ${npid:-none}\$" "$ERR" ||
+        failed "no 'notify-pid.service: main pid is now ${npid:-?}' log line: MAINPID= from systemd-notify --pid=self not applied ($(grep 'notify-pid.service: main pid' "$ERR" | head -2 | tr '\n' '|'))"
 
 has "$OUT/fdstore" 'first fdstore r=1' || failed "sd_pid_notify_with_fds(FDSTORE=1) did not send: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
 has "$OUT/fdstore" 'first barrier r=1' || failed "sd_notify_barrier after FDSTORE=1 did not succeed: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
@@ -492,5 +643,5 @@ if [ $fail -ne 0 ]; then
         tail -40 "$ERR"
         exit 1
 fi
-echo "$NAME: LISTEN_FDS per libsystemd, Accept=yes x53 without fd growth, READY/BARRIER/FDSTORE round trip, malformed datagrams dropped, exit 0"
+echo "$NAME: LISTEN_FDS per libsystemd (unix stream/dgram/seqpacket, FIFO, TCP+UDP v4$([ $HAVE_V6 = 1 ] && echo ' and v6'), several units), MAINPID via --pid=self, Accept=yes x53 without fd growth, READY/BARRIER/FDSTORE round trip, malformed datagrams dropped, exit 0"
 exit 0

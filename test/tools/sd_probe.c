@@ -5,11 +5,14 @@
  * "key=value ..." line per fact, flushed at once so the test can poll:
  *
  *   sd_probe listen OUT
- *      sd_listen_fds_with_names(): "n=N", then "fd=3 name=NAME type=TYPE"
- *      per fd (TYPE: stream-listening, stream, dgram, seqpacket, fifo,
- *      other), then "ready". Then serves until killed: a stream listening
- *      fd accepts a connection and answers "probe:" + the line it read;
- *      a datagram fd or a FIFO gets "got name=NAME data=..." in OUT.
+ *      sd_listen_fds_with_names(): "n=N", then "fd=3 name=NAME type=TYPE
+ *      access=ACCESS family=FAMILY" per fd (TYPE: stream-listening, stream,
+ *      dgram, seqpacket-listening, seqpacket, fifo, other; FAMILY from
+ *      sd_is_socket_unix/sd_is_socket_inet: unix, inet, inet6, none), then
+ *      "ready". Then serves until killed: a stream or seqpacket listening
+ *      fd accepts a connection and answers "probe:" + the line (message) it
+ *      read; a datagram fd (unix or UDP) or a FIFO gets "got name=NAME
+ *      data=..." in OUT.
  *   sd_probe notify-fdstore OUT
  *      Type=notify with FileDescriptorStoreMax=. With no fd passed (first
  *      start): READY=1 and STATUS=, a memfd holding MARKER stored with
@@ -67,9 +70,22 @@ static const char *fd_type(int fd)
                 return "stream";
         if (sd_is_socket(fd, AF_UNSPEC, SOCK_DGRAM, -1) > 0)
                 return "dgram";
+        if (sd_is_socket(fd, AF_UNSPEC, SOCK_SEQPACKET, 1) > 0)
+                return "seqpacket-listening";
         if (sd_is_socket(fd, AF_UNSPEC, SOCK_SEQPACKET, -1) > 0)
                 return "seqpacket";
         return "other";
+}
+
+static const char *fd_family(int fd)
+{
+        if (sd_is_socket_unix(fd, 0, -1, NULL, 0) > 0)
+                return "unix";
+        if (sd_is_socket_inet(fd, AF_INET, 0, -1, 0) > 0)
+                return "inet";
+        if (sd_is_socket_inet(fd, AF_INET6, 0, -1, 0) > 0)
+                return "inet6";
+        return "none";
 }
 
 /* Printable text of up to len bytes, one line. */
@@ -124,8 +140,9 @@ static int do_listen(void)
         for (int i = 0; i < n; i++) {
                 int fd = SD_LISTEN_FDS_START + i;
                 int fl = fcntl(fd, F_GETFL);
-                say("fd=%d name=%s type=%s access=%s", fd, names && names[i] ? names[i] : "(null)", fd_type(fd),
-                    fl < 0 ? "bad-fd" : (fl & O_ACCMODE) == O_RDWR ? "rdwr" : (fl & O_ACCMODE) == O_WRONLY ? "wronly" : "rdonly");
+                say("fd=%d name=%s type=%s access=%s family=%s", fd, names && names[i] ? names[i] : "(null)", fd_type(fd),
+                    fl < 0 ? "bad-fd" : (fl & O_ACCMODE) == O_RDWR ? "rdwr" : (fl & O_ACCMODE) == O_WRONLY ? "wronly" : "rdonly",
+                    fd_family(fd));
                 p[i] = (struct pollfd) { .fd = fd, .events = POLLIN };
         }
         say("ready");
@@ -140,7 +157,7 @@ static int do_listen(void)
                         if (!(p[i].revents & POLLIN))
                                 continue;
                         const char *type = fd_type(p[i].fd);
-                        if (strcmp(type, "stream-listening") == 0) {
+                        if (strcmp(type, "stream-listening") == 0 || strcmp(type, "seqpacket-listening") == 0) {
                                 answer(p[i].fd, names[i]);
                                 continue;
                         }
