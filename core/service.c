@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "core/condition.h"
 #include "core/log.h"
 #include "core/sched_internal.h"
 #include "core/strv.h"
@@ -268,6 +269,12 @@ static void enter_stop_post(struct sched *s, struct unit *u, enum unit_result f)
 static bool anything_left(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
+        /* A main pid set by MAINPID= need not be weft's child: when it is
+         * gone no exit event will say so. */
+        if (rt->main_pid > 0 && s->ops->kill(s->userdata, rt->main_pid, 0) == -ESRCH) {
+                sched_forget_pid(s, rt->main_pid);
+                rt->main_pid = 0;
+        }
         if (rt->main_pid > 0 || rt->control_pid > 0 || rt->main_request || rt->control_request)
                 return true;
         if (cfg(u)->kill.kill_mode == KILL_CONTROL_GROUP || cfg(u)->kill.kill_mode == KILL_MIXED) {
@@ -739,6 +746,26 @@ void unit_start(struct sched *s, struct unit *u)
                 job_finish(s, rt->job, JOB_DEPENDENCY);
                 return;
         }
+        /* Condition*=: an unmet one skips the unit, which is not a failure
+         * (dependents still start); Assert*=: an unmet one fails the job. */
+        const struct condition_env env = { 0 };
+        char *failed = NULL;
+        if (u->conditions && condition_test_list(u->conditions, &env, &failed) == 0) {
+                log_info("%s: Condition check resulted in the unit being skipped (%s).", u->id,
+                         failed ? failed : "a condition");
+                free(failed);
+                job_finish(s, rt->job, JOB_SKIPPED);
+                return;
+        }
+        free(failed);
+        failed = NULL;
+        if (u->asserts && condition_test_list(u->asserts, &env, &failed) == 0) {
+                log_error("%s: Assertion failed (%s).", u->id, failed ? failed : "an assertion");
+                free(failed);
+                job_finish(s, rt->job, JOB_FAILED);
+                return;
+        }
+        free(failed);
         if (rt->active == UNIT_ACTIVE || rt->active == UNIT_RELOADING) {
                 job_finish(s, rt->job, JOB_DONE);
                 return;

@@ -382,7 +382,23 @@ static void test_start_timeout_fails_and_kills(void)
         fake_teardown();
 }
 
+static void test_unmet_condition_skips_without_failing_dependents(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service b.service c.service\n");
+        test_write_file(d, "a.service", ONESHOT("A", "ConditionPathExists=/nonexistent/weft-test"));
+        test_write_file(d, "b.service", ONESHOT("B", "Requires=a.service\nAfter=a.service"));
+        test_write_file(d, "c.service", ONESHOT("C", "AssertPathExists=/nonexistent/weft-test"));
+        fake_setup(d, "t.target");
+        CU_ASSERT_EQUAL(fake_find_spawn("A"), -1);      /* skipped, never run */
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive");
+        CU_ASSERT(fake_find_spawn("B") >= 0);           /* a skip is not a failure */
+        CU_ASSERT_EQUAL(fake_find_spawn("C"), -1);      /* an unmet assertion fails the job */
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "unmet_condition_skips_without_failing_dependents", test_unmet_condition_skips_without_failing_dependents },
         { "chain_starts_in_order", test_chain_starts_in_order },
         { "unordered_units_start_together", test_unordered_units_start_together },
         { "requires_failure_cancels_dependent", test_requires_failure_cancels_dependent },
