@@ -1,6 +1,6 @@
 /* What the scheduler's files share: unit runtime state, jobs, and the
  * functions that move them. Only core/sched*.c, core/job.c,
- * core/transaction.c and core/service.c include this; everything here is
+ * core/transaction.c and core/service*.c include this; everything here is
  * touched by the scheduler thread alone. */
 #pragma once
 #include "core/idmap.h"
@@ -227,7 +227,7 @@ void notify_drop_early(struct sched *s);
 void fdstore_close_all(struct unit_runtime *rt);
 void watchdog_arm(struct sched *s, struct unit *u);
 
-/* core/service.c: type-specific behaviour */
+/* core/service.c, core/service_stop.c: type-specific behaviour */
 void unit_start(struct sched *s, struct unit *u);  /* a start job runs */
 void unit_stop(struct sched *s, struct unit *u);   /* a stop job runs */
 void unit_reload(struct sched *s, struct unit *u); /* a reload job runs */

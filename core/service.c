@@ -2,7 +2,9 @@
  * state machine (systemd.service(5)): ExecStartPre -> ExecStart (readiness
  * by Type=) -> ExecStartPost -> running -> ExecStop -> KillSignal, SIGCONT
  * -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost -> dead or failed, then
- * Restart= decides. Every transition goes through unit_set_state().
+ * Restart= decides. Every transition goes through unit_set_state(). This
+ * file has the start, reload and event half and the per-type start and stop
+ * jobs; the stop, kill and Restart= half is in service_stop.c.
  *
  * The handlers below switch on the sub-state for each event; a sub-state a
  * handler does not name ignores that event (logged at debug). */
@@ -15,20 +17,8 @@
 
 #include "core/condition.h"
 #include "core/log.h"
-#include "core/sched_internal.h"
+#include "core/service_internal.h"
 #include "core/strv.h"
-
-static struct service_config *cfg(struct unit *u)
-{
-        return u->service;
-}
-
-static void set_result(struct unit_runtime *rt, enum unit_result r)
-{
-        /* The first failure is the one reported. */
-        if (rt->result == RESULT_SUCCESS)
-                rt->result = r;
-}
 
 static enum unit_result result_of_exit(int code)
 {
@@ -47,10 +37,6 @@ static bool clean_exit(struct unit *u, int code, int status, bool daemon)
         return exit_status_set_test(ok, status, true);
 }
 
-static void enter_dead(struct sched *s, struct unit *u, enum unit_result f);
-static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f);
-static void enter_stop(struct sched *s, struct unit *u, enum unit_result f);
-static void enter_stop_post(struct sched *s, struct unit *u, enum unit_result f);
 static void enter_start(struct sched *s, struct unit *u);
 static void enter_start_post(struct sched *s, struct unit *u);
 static void enter_running(struct sched *s, struct unit *u, enum unit_result f);
@@ -106,8 +92,8 @@ static bool run_control(struct sched *s, struct unit *u, enum service_exec list,
 
 /* Run the commands of list from cmd on, then call next. A command that
  * cannot even be spawned counts as failing. */
-static void run_list(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd,
-                     void (*next)(struct sched *, struct unit *))
+void service_run_list(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd,
+                      void (*next)(struct sched *, struct unit *))
 {
         if (!cmd) {
                 next(s, u);
@@ -117,20 +103,20 @@ static void run_list(struct sched *s, struct unit *u, enum service_exec list, co
                 return;
         struct unit_runtime *rt = rt_of(s, u);
         if (cmd->flags & EXEC_IGNORE_FAILURE) {
-                run_list(s, u, list, cmd->next, next);
+                service_run_list(s, u, list, cmd->next, next);
                 return;
         }
         set_result(rt, RESULT_RESOURCES);
         switch (list) {
         case SERVICE_EXEC_START_PRE:
         case SERVICE_EXEC_CONDITION:
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
                 break;
         case SERVICE_EXEC_START_POST:
-                enter_stop(s, u, RESULT_RESOURCES);
+                service_enter_stop(s, u, RESULT_RESOURCES);
                 break;
         case SERVICE_EXEC_STOP:
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
                 break;
         case SERVICE_EXEC_RELOAD:
                 rt->result = RESULT_SUCCESS; /* a failed reload does not fail the service */
@@ -139,16 +125,8 @@ static void run_list(struct sched *s, struct unit *u, enum service_exec list, co
                 break;
         case SERVICE_EXEC_STOP_POST:
         default:
-                enter_dead(s, u, RESULT_RESOURCES);
+                service_enter_dead(s, u, RESULT_RESOURCES);
         }
-}
-
-static void arm_timeout(struct sched *s, struct unit *u, uint64_t usec)
-{
-        if (usec == USEC_INFINITY || usec == 0)
-                unit_disarm_timer(s, u);
-        else
-                unit_arm_timer(s, u, s->now + usec);
 }
 
 /* ---- start ---- */
@@ -172,7 +150,7 @@ static void enter_start(struct sched *s, struct unit *u)
         rt->main_cmd = cmd;
         if (sched_spawn(s, u, cmd, false, NULL) < 0) {
                 set_result(rt, RESULT_RESOURCES);
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
         }
 }
 
@@ -184,7 +162,7 @@ static void start_post_done(struct sched *s, struct unit *u)
 static void enter_start_post(struct sched *s, struct unit *u)
 {
         unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_POST);
-        run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], start_post_done);
+        service_run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], start_post_done);
 }
 
 static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
@@ -192,7 +170,7 @@ static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
         if (rt->result != RESULT_SUCCESS) {
-                enter_stop(s, u, rt->result);
+                service_enter_stop(s, u, rt->result);
                 return;
         }
         unit_disarm_timer(s, u);
@@ -203,7 +181,7 @@ static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
         } else if (cfg(u)->remain_after_exit)
                 unit_set_state(s, u, UNIT_ACTIVE, SUB_EXITED);
         else
-                enter_stop(s, u, RESULT_SUCCESS);
+                service_enter_stop(s, u, RESULT_SUCCESS);
 }
 
 static void start_service(struct sched *s, struct unit *u)
@@ -231,180 +209,7 @@ static void start_service(struct sched *s, struct unit *u)
         rt->forbid_restart = false;
         unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
-        run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
-}
-
-/* ---- stop ---- */
-
-static void stop_done(struct sched *s, struct unit *u)
-{
-        enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
-}
-
-static void enter_stop(struct sched *s, struct unit *u, enum unit_result f)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP);
-        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
-        run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], stop_done);
-}
-
-static void stop_post_done(struct sched *s, struct unit *u)
-{
-        enter_dead(s, u, RESULT_SUCCESS);
-}
-
-static void enter_stop_post(struct sched *s, struct unit *u, enum unit_result f)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP_POST);
-        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
-        run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], stop_post_done);
-}
-
-/* Is any process of the unit left? Main and control pids, and their
- * process groups (each process weft starts leads its own). */
-static bool anything_left(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        /* A main pid set by MAINPID= need not be weft's child: when it is
-         * gone no exit event will say so. */
-        if (rt->main_pid > 0 && s->ops->kill(s->userdata, rt->main_pid, 0) == -ESRCH) {
-                sched_forget_pid(s, rt->main_pid);
-                rt->main_pid = 0;
-        }
-        if (rt->main_pid > 0 || rt->control_pid > 0 || rt->main_request || rt->control_request)
-                return true;
-        if (cfg(u)->kill.kill_mode == KILL_CONTROL_GROUP || cfg(u)->kill.kill_mode == KILL_MIXED) {
-                if (rt->main_pgid > 0 && s->ops->kill(s->userdata, -rt->main_pgid, 0) == 0)
-                        return true;
-                if (rt->control_pgid > 0 && s->ops->kill(s->userdata, -rt->control_pgid, 0) == 0)
-                        return true;
-        }
-        return false;
-}
-
-static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_group)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        const struct kill_context *k = &cfg(u)->kill;
-        pid_t targets[4];
-        int n = 0;
-
-        if (whole_group && rt->main_pgid > 0)
-                targets[n++] = -rt->main_pgid;
-        else if (rt->main_pid > 0)
-                targets[n++] = rt->main_pid;
-        if (whole_group && rt->control_pgid > 0)
-                targets[n++] = -rt->control_pgid;
-        else if (rt->control_pid > 0)
-                targets[n++] = rt->control_pid;
-        for (int i = 0; i < n; i++) {
-                s->ops->kill(s->userdata, targets[i], sig);
-                if (sig != SIGKILL && sig != SIGCONT) {
-                        s->ops->kill(s->userdata, targets[i], SIGCONT);
-                        if (k->send_sighup)
-                                s->ops->kill(s->userdata, targets[i], SIGHUP);
-                }
-        }
-}
-
-static void after_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
-{
-        if (sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL)
-                enter_stop_post(s, u, f);
-        else
-                enter_dead(s, u, f);
-}
-
-static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        const struct kill_context *k = &cfg(u)->kill;
-        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
-
-        set_result(rt, f);
-        if (k->kill_mode != KILL_NONE) {
-                bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
-                int sig = sigkill ? k->final_kill_signal : k->kill_signal;
-                send_signal(s, u, sig, group);
-        }
-        if (k->kill_mode == KILL_NONE || !anything_left(s, u)) {
-                after_signal(s, u, sub, rt->result);
-                return;
-        }
-        unit_set_state(s, u, UNIT_DEACTIVATING, sub);
-        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
-        rt->kill_waiting = true;
-        sched_add_kill_waiter(s, u);
-}
-
-void service_group_gone(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        if (!rt->kill_waiting || anything_left(s, u))
-                return;
-        rt->kill_waiting = false;
-        switch (rt->sub) {
-        case SUB_STOP_SIGTERM:
-        case SUB_STOP_SIGKILL:
-        case SUB_FINAL_SIGTERM:
-        case SUB_FINAL_SIGKILL:
-                after_signal(s, u, rt->sub, rt->result);
-                break;
-        default:
-                break; /* ignore: not waiting for processes to go */
-        }
-}
-
-static bool should_restart(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        const struct service_config *c = cfg(u);
-        bool is_signal = rt->main_exit_code == CLD_KILLED || rt->main_exit_code == CLD_DUMPED;
-
-        if (rt->forbid_restart || s->shutting_down || rt->result == RESULT_START_LIMIT_HIT)
-                return false;
-        if (rt->main_exit_code && exit_status_set_test(&c->restart_force_status, rt->main_exit_status, is_signal))
-                return true;
-        if (rt->main_exit_code && exit_status_set_test(&c->restart_prevent_status, rt->main_exit_status, is_signal))
-                return false;
-        /* SUBSET §2.6: which causes restart for each Restart= value. */
-        static const uint8_t table[_UNIT_RESULT_MAX] = {
-#define R(x) (1u << SERVICE_RESTART_##x)
-                [RESULT_SUCCESS] = R(ALWAYS) | R(ON_SUCCESS),
-                [RESULT_EXIT_CODE] = R(ALWAYS) | R(ON_FAILURE),
-                [RESULT_RESOURCES] = R(ALWAYS) | R(ON_FAILURE),
-                [RESULT_SIGNAL] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_ABORT),
-                [RESULT_CORE_DUMP] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_ABORT),
-                [RESULT_TIMEOUT] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL),
-                [RESULT_WATCHDOG] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_WATCHDOG),
-#undef R
-        };
-        return table[rt->result] & (1u << c->restart);
-}
-
-static void enter_dead(struct sched *s, struct unit *u, enum unit_result f)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        set_result(rt, f);
-        rt->main_cmd = NULL;
-        rt->main_pgid = rt->control_pgid = 0;
-        rt->kill_waiting = false;
-        if (should_restart(s, u)) {
-                rt->n_restarts++;
-                log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
-                unit_set_state(s, u, UNIT_ACTIVATING, SUB_AUTO_RESTART);
-                unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
-                return;
-        }
-        unit_disarm_timer(s, u);
-        if (rt->result == RESULT_SUCCESS)
-                unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
-        else
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+        service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
 }
 
 /* ---- reload ---- */
@@ -415,7 +220,7 @@ static void reload_done(struct sched *s, struct unit *u)
         unit_disarm_timer(s, u);
         if (rt->main_pid <= 0 && rt->reload_from == SUB_RUNNING && cfg(u)->type != SERVICE_FORKING) {
                 /* The main process died while reloading. */
-                enter_stop(s, u, rt->result);
+                service_enter_stop(s, u, rt->result);
                 return;
         }
         unit_set_state(s, u, UNIT_ACTIVE, rt->reload_from);
@@ -437,7 +242,7 @@ void unit_reload(struct sched *s, struct unit *u)
         rt->reload_from = rt->sub;
         unit_set_state(s, u, UNIT_RELOADING, SUB_RELOAD);
         arm_timeout(s, u, cfg(u)->timeout_start_usec);
-        run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], reload_done);
+        service_run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], reload_done);
 }
 
 /* ---- events ---- */
@@ -464,7 +269,7 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
         if (pid <= 0) {
                 log_error("%s: cannot fork the main process: %s", u->id, strerror(-error));
                 set_result(rt, RESULT_RESOURCES);
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
                 return;
         }
         rt->main_pid = pid;
@@ -531,7 +336,7 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
         switch (rt->sub) {
         case SUB_START:
                 if (!ok) {
-                        enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
+                        service_enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
                 } else if (oneshot && rt->main_cmd && rt->main_cmd->next) {
                         rt->main_cmd = rt->main_cmd->next;
                         enter_start(s, u);
@@ -549,7 +354,7 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
                 } else if (oneshot)
                         enter_start_post(s, u);
                 else
-                        enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_EXIT_CODE);
+                        service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_EXIT_CODE);
                 break;
         case SUB_START_POST:
         case SUB_RELOAD:
@@ -561,7 +366,7 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
                 if (ok && c->remain_after_exit)
                         unit_set_state(s, u, UNIT_ACTIVE, SUB_EXITED);
                 else
-                        enter_stop(s, u, ok ? RESULT_SUCCESS : result_of_exit(code));
+                        service_enter_stop(s, u, ok ? RESULT_SUCCESS : result_of_exit(code));
                 break;
         case SUB_STOP_SIGTERM:
         case SUB_STOP_SIGKILL:
@@ -589,31 +394,31 @@ static void control_exited(struct sched *s, struct unit *u, int code, int status
         switch (rt->sub) {
         case SUB_START_PRE:
                 if (ok)
-                        run_list(s, u, SERVICE_EXEC_START_PRE, cmd ? cmd->next : NULL, start_pre_done);
+                        service_run_list(s, u, SERVICE_EXEC_START_PRE, cmd ? cmd->next : NULL, start_pre_done);
                 else
-                        enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
+                        service_enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
                 break;
         case SUB_START_POST:
                 if (ok)
-                        run_list(s, u, SERVICE_EXEC_START_POST, cmd ? cmd->next : NULL, start_post_done);
+                        service_run_list(s, u, SERVICE_EXEC_START_POST, cmd ? cmd->next : NULL, start_post_done);
                 else
-                        enter_stop(s, u, result_of_exit(code));
+                        service_enter_stop(s, u, result_of_exit(code));
                 break;
         case SUB_STOP:
                 if (!ok)
                         set_result(rt, result_of_exit(code));
-                run_list(s, u, SERVICE_EXEC_STOP, ok && cmd ? cmd->next : NULL, stop_done);
+                service_run_list(s, u, SERVICE_EXEC_STOP, ok && cmd ? cmd->next : NULL, service_stop_done);
                 break;
         case SUB_STOP_POST:
                 if (!ok)
                         set_result(rt, result_of_exit(code));
-                run_list(s, u, SERVICE_EXEC_STOP_POST, ok && cmd ? cmd->next : NULL, stop_post_done);
+                service_run_list(s, u, SERVICE_EXEC_STOP_POST, ok && cmd ? cmd->next : NULL, service_stop_post_done);
                 break;
         case SUB_RELOAD:
                 /* A failed reload fails the reload job, not the service (as systemd). */
                 if (!ok)
                         rt->reload_failed = true;
-                run_list(s, u, SERVICE_EXEC_RELOAD, ok && cmd ? cmd->next : NULL, reload_done);
+                service_run_list(s, u, SERVICE_EXEC_RELOAD, ok && cmd ? cmd->next : NULL, reload_done);
                 break;
         case SUB_STOP_SIGTERM:
         case SUB_STOP_SIGKILL:
@@ -642,15 +447,15 @@ void service_timer(struct sched *s, struct unit *u)
         case SUB_START_PRE:
         case SUB_START:
                 log_error("%s: start operation timed out. Terminating.", u->id);
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
                 break;
         case SUB_START_POST:
                 log_error("%s: start-post operation timed out. Stopping.", u->id);
-                enter_stop(s, u, RESULT_TIMEOUT);
+                service_enter_stop(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_RUNNING:
                 log_warning("%s: Service reached runtime time limit. Stopping.", u->id);
-                enter_stop(s, u, RESULT_TIMEOUT);
+                service_enter_stop(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_RELOAD:
                 log_warning("%s: Reload operation timed out. Killing reload process.", u->id);
@@ -660,35 +465,35 @@ void service_timer(struct sched *s, struct unit *u)
                 break; /* its exit finishes the reload */
         case SUB_STOP:
                 log_warning("%s: Stopping timed out. Terminating.", u->id);
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
                 break;
         case SUB_STOP_SIGTERM:
                 if (cfg(u)->kill.send_sigkill) {
                         log_warning("%s: State 'stop-sigterm' timed out. Killing.", u->id);
-                        enter_signal(s, u, SUB_STOP_SIGKILL, RESULT_TIMEOUT);
+                        service_enter_signal(s, u, SUB_STOP_SIGKILL, RESULT_TIMEOUT);
                 } else
-                        enter_stop_post(s, u, RESULT_TIMEOUT);
+                        service_enter_stop_post(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_STOP_SIGKILL:
                 log_warning("%s: Processes still around after SIGKILL. Ignoring.", u->id);
                 rt->kill_waiting = false;
-                enter_stop_post(s, u, RESULT_TIMEOUT);
+                service_enter_stop_post(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_STOP_POST:
                 log_warning("%s: State 'stop-post' timed out. Terminating.", u->id);
-                enter_signal(s, u, SUB_FINAL_SIGTERM, RESULT_TIMEOUT);
+                service_enter_signal(s, u, SUB_FINAL_SIGTERM, RESULT_TIMEOUT);
                 break;
         case SUB_FINAL_SIGTERM:
                 if (cfg(u)->kill.send_sigkill) {
                         log_warning("%s: State 'final-sigterm' timed out. Killing.", u->id);
-                        enter_signal(s, u, SUB_FINAL_SIGKILL, RESULT_TIMEOUT);
+                        service_enter_signal(s, u, SUB_FINAL_SIGKILL, RESULT_TIMEOUT);
                 } else
-                        enter_dead(s, u, RESULT_TIMEOUT);
+                        service_enter_dead(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_FINAL_SIGKILL:
                 log_warning("%s: Processes still around after final SIGKILL. Entering failed mode.", u->id);
                 rt->kill_waiting = false;
-                enter_dead(s, u, RESULT_TIMEOUT);
+                service_enter_dead(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_AUTO_RESTART:
                 start_service(s, u);
@@ -716,7 +521,7 @@ void service_watchdog(struct sched *s, struct unit *u)
                   (unsigned long long) (rt->watchdog_usec / USEC_PER_SEC));
         if (rt->main_pid > 0)
                 s->ops->kill(s->userdata, rt->main_pid, cfg(u)->kill.watchdog_signal);
-        enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_WATCHDOG);
+        service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_WATCHDOG);
 }
 
 /* ---- per type: what a start or stop job does ---- */
@@ -811,17 +616,17 @@ void unit_stop(struct sched *s, struct unit *u)
         case SUB_AUTO_RESTART:
                 unit_disarm_timer(s, u);
                 rt->result = RESULT_SUCCESS;
-                enter_dead(s, u, RESULT_SUCCESS);
+                service_enter_dead(s, u, RESULT_SUCCESS);
                 break;
         case SUB_START_PRE:
         case SUB_START:
         case SUB_START_POST:
-                enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
                 break;
         case SUB_RUNNING:
         case SUB_EXITED:
         case SUB_RELOAD:
-                enter_stop(s, u, RESULT_SUCCESS);
+                service_enter_stop(s, u, RESULT_SUCCESS);
                 break;
         default:
                 break; /* already stopping: the stop job finishes when it is dead */

@@ -1,0 +1,185 @@
+/* The stopping half of the service state machine (see service.c): ExecStop
+ * -> KillSignal, SIGCONT -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost ->
+ * dead or failed, then the Restart= decision. service.c enters it from its
+ * event handlers and stop jobs; the scheduler calls service_group_gone()
+ * when a process group it waits on empties. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
+
+#include "core/log.h"
+#include "core/service_internal.h"
+
+/* ---- stop ---- */
+
+void service_stop_done(struct sched *s, struct unit *u)
+{
+        service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+}
+
+void service_enter_stop(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        service_run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], service_stop_done);
+}
+
+void service_stop_post_done(struct sched *s, struct unit *u)
+{
+        service_enter_dead(s, u, RESULT_SUCCESS);
+}
+
+void service_enter_stop_post(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP_POST);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        service_run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], service_stop_post_done);
+}
+
+/* Is any process of the unit left? Main and control pids, and their
+ * process groups (each process weft starts leads its own). */
+static bool anything_left(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        /* A main pid set by MAINPID= need not be weft's child: when it is
+         * gone no exit event will say so. */
+        if (rt->main_pid > 0 && s->ops->kill(s->userdata, rt->main_pid, 0) == -ESRCH) {
+                sched_forget_pid(s, rt->main_pid);
+                rt->main_pid = 0;
+        }
+        if (rt->main_pid > 0 || rt->control_pid > 0 || rt->main_request || rt->control_request)
+                return true;
+        if (cfg(u)->kill.kill_mode == KILL_CONTROL_GROUP || cfg(u)->kill.kill_mode == KILL_MIXED) {
+                if (rt->main_pgid > 0 && s->ops->kill(s->userdata, -rt->main_pgid, 0) == 0)
+                        return true;
+                if (rt->control_pgid > 0 && s->ops->kill(s->userdata, -rt->control_pgid, 0) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_group)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct kill_context *k = &cfg(u)->kill;
+        pid_t targets[4];
+        int n = 0;
+
+        if (whole_group && rt->main_pgid > 0)
+                targets[n++] = -rt->main_pgid;
+        else if (rt->main_pid > 0)
+                targets[n++] = rt->main_pid;
+        if (whole_group && rt->control_pgid > 0)
+                targets[n++] = -rt->control_pgid;
+        else if (rt->control_pid > 0)
+                targets[n++] = rt->control_pid;
+        for (int i = 0; i < n; i++) {
+                s->ops->kill(s->userdata, targets[i], sig);
+                if (sig != SIGKILL && sig != SIGCONT) {
+                        s->ops->kill(s->userdata, targets[i], SIGCONT);
+                        if (k->send_sighup)
+                                s->ops->kill(s->userdata, targets[i], SIGHUP);
+                }
+        }
+}
+
+static void after_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
+{
+        if (sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL)
+                service_enter_stop_post(s, u, f);
+        else
+                service_enter_dead(s, u, f);
+}
+
+void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct kill_context *k = &cfg(u)->kill;
+        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
+
+        set_result(rt, f);
+        if (k->kill_mode != KILL_NONE) {
+                bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
+                int sig = sigkill ? k->final_kill_signal : k->kill_signal;
+                send_signal(s, u, sig, group);
+        }
+        if (k->kill_mode == KILL_NONE || !anything_left(s, u)) {
+                after_signal(s, u, sub, rt->result);
+                return;
+        }
+        unit_set_state(s, u, UNIT_DEACTIVATING, sub);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        rt->kill_waiting = true;
+        sched_add_kill_waiter(s, u);
+}
+
+void service_group_gone(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (!rt->kill_waiting || anything_left(s, u))
+                return;
+        rt->kill_waiting = false;
+        switch (rt->sub) {
+        case SUB_STOP_SIGTERM:
+        case SUB_STOP_SIGKILL:
+        case SUB_FINAL_SIGTERM:
+        case SUB_FINAL_SIGKILL:
+                after_signal(s, u, rt->sub, rt->result);
+                break;
+        default:
+                break; /* ignore: not waiting for processes to go */
+        }
+}
+
+static bool should_restart(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        const struct service_config *c = cfg(u);
+        bool is_signal = rt->main_exit_code == CLD_KILLED || rt->main_exit_code == CLD_DUMPED;
+
+        if (rt->forbid_restart || s->shutting_down || rt->result == RESULT_START_LIMIT_HIT)
+                return false;
+        if (rt->main_exit_code && exit_status_set_test(&c->restart_force_status, rt->main_exit_status, is_signal))
+                return true;
+        if (rt->main_exit_code && exit_status_set_test(&c->restart_prevent_status, rt->main_exit_status, is_signal))
+                return false;
+        /* SUBSET §2.6: which causes restart for each Restart= value. */
+        static const uint8_t table[_UNIT_RESULT_MAX] = {
+#define R(x) (1u << SERVICE_RESTART_##x)
+                [RESULT_SUCCESS] = R(ALWAYS) | R(ON_SUCCESS),
+                [RESULT_EXIT_CODE] = R(ALWAYS) | R(ON_FAILURE),
+                [RESULT_RESOURCES] = R(ALWAYS) | R(ON_FAILURE),
+                [RESULT_SIGNAL] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_ABORT),
+                [RESULT_CORE_DUMP] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_ABORT),
+                [RESULT_TIMEOUT] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL),
+                [RESULT_WATCHDOG] = R(ALWAYS) | R(ON_FAILURE) | R(ON_ABNORMAL) | R(ON_WATCHDOG),
+#undef R
+        };
+        return table[rt->result] & (1u << c->restart);
+}
+
+void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        set_result(rt, f);
+        rt->main_cmd = NULL;
+        rt->main_pgid = rt->control_pgid = 0;
+        rt->kill_waiting = false;
+        if (should_restart(s, u)) {
+                rt->n_restarts++;
+                log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
+                unit_set_state(s, u, UNIT_ACTIVATING, SUB_AUTO_RESTART);
+                unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
+                return;
+        }
+        unit_disarm_timer(s, u);
+        if (rt->result == RESULT_SUCCESS)
+                unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+        else
+                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+}
