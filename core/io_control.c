@@ -185,13 +185,17 @@ static void conn_request(struct io_control *c, struct conn *k, size_t line_len)
         e.control.conn_id = (uint64_t) k->fd;
         e.control.uid = cred.uid;
         e.control.request = req;
+        /* Out of the epoll set before the scheduler owns it: once the event is
+         * queued, the scheduler may close the fd at any moment. */
+        epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, k->fd, NULL);
         if (event_queue_push(c->queue, &e) < 0) {
                 control_request_done(req);
                 free(req);
+                struct epoll_event ev = { .events = EPOLLIN, .data.u64 = IO_TAG_CONN | (uint32_t) k->fd };
+                epoll_ctl(c->epoll_fd, EPOLL_CTL_ADD, k->fd, &ev);
                 reply_error(c, k, "manager busy");
                 return;
         }
-        epoll_ctl(c->epoll_fd, EPOLL_CTL_DEL, k->fd, NULL);
         free(k->in);
         *k = (struct conn) { .fd = -1 };
 }
