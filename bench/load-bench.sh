@@ -28,7 +28,7 @@ timeout 300 "$BUILD/loadbench" "$units" 5
 best() { # command... -> "best_wall_s maxrss_kib" over 3 runs
         local best_s="" rss=""
         for _ in 1 2 3; do
-                out=$(timeout 300 "$BUILD/maxrss" "$@" 2>&1 >/dev/null | grep '^wall_s=' | tail -1)
+                out=$(timeout 300 "$BUILD/maxrss" "$@" 2>&1 >/dev/null | grep "^wall_s=" | tail -1 || true)
                 s=${out#wall_s=}; s=${s%% *}; r=${out##*maxrss_kib=}
                 if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; rss=$r; fi
         done

@@ -30,7 +30,7 @@ struct lexer {
 
 static bool is_space(char c)
 {
-        return c != 0 && strchr(LEX_WHITESPACE, c);
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r'; /* LEX_WHITESPACE */
 }
 
 static char *strip(char *s)

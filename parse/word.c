@@ -153,6 +153,17 @@ static int take_escape(const char **s, const char *separators, enum word_flags f
         return -EINVAL;
 }
 
+/* The default separators (whitespace) without a strchr per byte: this loop
+ * runs over every byte of every unit file's lists. */
+static const char default_separators[] = WORD_SEPARATORS;
+
+static bool is_separator(const char *separators, char c)
+{
+        if (separators == default_separators)
+                return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        return strchr(separators, c) != NULL;
+}
+
 int word_extract(const char **p, char **ret, const char *separators, enum word_flags flags)
 {
         const char *s = *p;
@@ -162,7 +173,7 @@ int word_extract(const char **p, char **ret, const char *separators, enum word_f
         int r;
 
         if (!separators)
-                separators = WORD_SEPARATORS;
+                separators = default_separators;
         if (!s) {
                 *ret = NULL;
                 return 0;
@@ -228,7 +239,7 @@ int word_extract(const char **p, char **ret, const char *separators, enum word_f
                         s++;
                         continue;
                 }
-                if (strchr(separators, c)) {
+                if (is_separator(separators, c)) {
                         s += strspn(s, separators);
                         break;
                 }
