@@ -9,6 +9,7 @@
  * weft.unit=) on the kernel command line, as systemd does. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,11 @@ int main(int argc, char **argv)
         char *target = NULL;
         bool pid1 = pid1_is_pid1();
         int r;
+
+        /* One malloc arena: weft's threads allocate little, and an arena per
+         * worker thread would cost more resident memory than it saves in
+         * contention (bench/boot-bench.sh measures the init's RSS). */
+        mallopt(M_ARENA_MAX, 1);
 
         r = parse_args(argc, argv, &o, pid1);
         if (r < 0)
