@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/strv.h"
 #include "parse/config.h"
 
@@ -92,4 +93,68 @@ void offline_close(struct offline *o)
         unit_path_index_free(o->index);
         strv_free(o->unit_paths);
         *o = (struct offline) { 0 };
+}
+
+/* A name for one argument: its unit, or for a template, an instance of it. */
+static int argument_name(char ***paths, const char *arg, bool instantiate_templates, char **ret)
+{
+        char *name;
+        int r = offline_argument(paths, arg, &name);
+        if (r < 0)
+                return r;
+        if (instantiate_templates && unit_name_is_valid(name, UNIT_NAME_TEMPLATE)) {
+                char *instance;
+                r = unit_name_replace_instance(name, "test_instance", &instance);
+                free(name);
+                if (r < 0)
+                        return r;
+                name = instance;
+        }
+        *ret = name;
+        return 0;
+}
+
+int offline_load_arguments(const char *verb, char *const *given_paths, char *const *args,
+                           bool instantiate_templates, struct offline *o, char ***ret_names)
+{
+        char **paths = NULL, **names = NULL;
+        int r, bad = 0;
+
+        r = offline_unit_paths(given_paths, &paths);
+        STRV_FOREACH(a, args) {
+                char *name;
+                if (r < 0)
+                        break;
+                int k = argument_name(&paths, *a, instantiate_templates, &name);
+                if (k == -ENOMEM)
+                        r = k;
+                else if (k < 0) {
+                        log_error("%s: %s: %s", verb, *a, strerror(-k));
+                        bad++;
+                } else
+                        r = strv_consume(&names, name);
+        }
+        if (r >= 0) {
+                r = offline_open(o, paths);
+                if (r < 0)
+                        log_error("%s: cannot read the unit path: %s", verb, strerror(-r));
+        }
+        STRV_FOREACH(n, names) {
+                struct unit *u;
+                if (r >= 0 && unit_table_intern(&o->table, *n, &u) < 0) {
+                        log_error("%s: invalid unit name: %s", verb, *n);
+                        bad++;
+                }
+        }
+        if (r >= 0 && (r = unit_load_all(&o->load)) < 0)
+                offline_close(o);
+        strv_free(paths);
+        if (r < 0) {
+                if (r == -ENOMEM)
+                        log_error("%s: out of memory", verb);
+                strv_free(names);
+                return r;
+        }
+        *ret_names = names;
+        return bad;
 }

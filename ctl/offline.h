@@ -23,6 +23,16 @@ void offline_close(struct offline *o);
  * Must be called for every argument before offline_open(). */
 int offline_argument(char ***unit_paths, const char *arg, char **ret_name);
 
+/* Load the units named by command-line arguments (unit names, or unit files
+ * whose directories join the front of the search path); with
+ * instantiate_templates, a template is loaded through the instance
+ * "test_instance", as systemd-analyze verify does. On success o is open
+ * (offline_close it) and *ret_names holds the names in argument order.
+ * Returns how many arguments could not be used (each logged, prefixed with
+ * verb), or a negative errno (logged) when nothing could be loaded. */
+int offline_load_arguments(const char *verb, char *const *given_paths, char *const *args,
+                           bool instantiate_templates, struct offline *o, char ***ret_names);
+
 struct ctl_options;
 /* The search path for opts: --unit-path, else the default one under
  * --root, else weft's (ctl/offline_paths.c). */

@@ -526,43 +526,17 @@ static int show_unit(const struct ctl_options *opts, const struct unit *u)
 
 int cmd_show(const struct ctl_options *opts, char **args)
 {
-        char **paths = NULL, **names = NULL;
+        char **names = NULL;
         struct offline o;
-        int r, result = 0;
 
         if (!args || !*args) {
                 log_error("show: name a unit.");
                 return 2;
         }
-        if (offline_unit_paths(opts->unit_paths, &paths) < 0)
-                goto oom;
-        STRV_FOREACH(a, args) {
-                char *name;
-                r = offline_argument(&paths, *a, &name);
-                if (r < 0) {
-                        log_error("show: %s: %s", *a, strerror(-r));
-                        result = 1;
-                        continue;
-                }
-                if (strv_consume(&names, name) < 0)
-                        goto oom;
-        }
-        r = offline_open(&o, paths);
-        if (r < 0) {
-                log_error("show: cannot read the unit path: %s", strerror(-r));
-                goto out;
-        }
-        STRV_FOREACH(n, names) {
-                struct unit *u;
-                if (unit_table_intern(&o.table, *n, &u) < 0) {
-                        log_error("show: invalid unit name: %s", *n);
-                        result = 1;
-                }
-        }
-        if (unit_load_all(&o.load) < 0) {
-                offline_close(&o);
-                goto oom;
-        }
+        int bad = offline_load_arguments("show", opts->unit_paths, args, false, &o, &names);
+        if (bad < 0)
+                return 1;
+        int result = bad > 0;
         STRV_FOREACH(n, names) {
                 const struct unit *u = unit_table_get(&o.table, *n);
                 if (!u)
@@ -570,17 +544,12 @@ int cmd_show(const struct ctl_options *opts, char **args)
                 if (n != names)
                         printf("\n");
                 if (show_unit(opts, u) < 0) {
-                        offline_close(&o);
-                        goto oom;
+                        log_error("show: out of memory");
+                        result = 1;
+                        break;
                 }
         }
         offline_close(&o);
-        goto out;
-oom:
-        log_error("show: out of memory");
-        result = 1;
-out:
-        strv_free(paths);
         strv_free(names);
         return result;
 }

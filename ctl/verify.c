@@ -79,68 +79,23 @@ static int verify_unit(struct offline *o, struct unit *u)
 
 int cmd_verify(const struct ctl_options *opts, char **args)
 {
-        char **paths = NULL, **names = NULL;
+        char **names = NULL;
         struct offline o;
-        int r, result = 0;
 
         if (!args || !*args) {
                 log_error("verify: name at least one unit or unit file.");
                 return 2;
         }
-        if (offline_unit_paths(opts->unit_paths, &paths) < 0)
-                goto oom;
-        STRV_FOREACH(a, args) {
-                char *name;
-                r = offline_argument(&paths, *a, &name);
-                if (r < 0) {
-                        log_error("verify: %s: %s", *a, strerror(-r));
-                        result = 1;
-                        continue;
-                }
-                if (unit_name_is_valid(name, UNIT_NAME_TEMPLATE)) {
-                        /* As systemd-analyze verify does: check a template
-                         * through an instance of it. */
-                        char *instance;
-                        r = unit_name_replace_instance(name, "test_instance", &instance);
-                        free(name);
-                        if (r < 0)
-                                goto oom;
-                        name = instance;
-                }
-                if (strv_consume(&names, name) < 0)
-                        goto oom;
-        }
-        r = offline_open(&o, paths);
-        if (r < 0) {
-                log_error("verify: cannot read the unit path: %s", strerror(-r));
-                strv_free(paths);
-                strv_free(names);
+        int bad = offline_load_arguments("verify", opts->unit_paths, args, true, &o, &names);
+        if (bad < 0)
                 return 1;
-        }
-        STRV_FOREACH(n, names) {
-                struct unit *u;
-                r = unit_table_intern(&o.table, *n, &u);
-                if (r < 0) {
-                        log_error("%s: invalid unit name.", *n);
-                        result = 1;
-                }
-        }
-        if (unit_load_all(&o.load) < 0)
-                goto oom_close;
+        int result = bad > 0;
         STRV_FOREACH(n, names) {
                 struct unit *u = unit_table_get(&o.table, *n);
                 if (u && verify_unit(&o, u) < 0)
                         result = 1;
         }
         offline_close(&o);
-        strv_free(paths);
         strv_free(names);
         return result;
-oom_close:
-        offline_close(&o);
-oom:
-        strv_free(paths);
-        strv_free(names);
-        log_error("verify: out of memory");
-        return 1;
 }
