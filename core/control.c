@@ -497,8 +497,11 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
                 verb_list_sockets(s, &r);
         else if (!strcmp(v, "get-default"))
                 r.text = strdup(s->config.default_target ? s->config.default_target : "default.target");
-        else if (!strcmp(v, "daemon-reload"))
-                fail(&r, 1, "%s", "daemon-reload is not supported yet");
+        else if (!strcmp(v, "daemon-reload")) {
+                int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
+                if (k < 0)
+                        fail(&r, 1, "daemon-reload failed: %s", k == -EBUSY ? "jobs are running; try again" : strerror(-k));
+        }
         else {
                 size_t i;
                 for (i = 0; i < sizeof shutdown_verbs / sizeof shutdown_verbs[0]; i++)

@@ -24,7 +24,8 @@
  *   list-jobs: units [{Id, JobType, JobState}]
  *   list-sockets: units [{Listen, Unit, Activates}]
  *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down
- *   daemon-reload: code 1, error "not supported yet"
+ *   daemon-reload: re-read the unit files; running units keep running (new settings
+ *     apply at their next start); code 1 while jobs are queued
  *   ping: code 0, text "weft VERSION" (for clients to find a live manager)
  */
 #pragma once

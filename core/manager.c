@@ -35,7 +35,9 @@ struct manager {
         struct worker_pool *pool;
         struct io_thread *io;
         struct sched *sched;
+        struct unit_table *table;
         struct unit_path_index *index;
+        const char *target;
         struct load_context load;   /* kept for units loaded at run time */
         char *log_dir;
         char *boot_record_path;
@@ -172,6 +174,60 @@ static int control_socket_open(const char *path)
         return fd;
 }
 
+/* daemon-reload, on the scheduler thread: load the unit files again into a
+ * new table and let the scheduler carry every unit's state over. */
+static int op_reload(void *userdata)
+{
+        struct manager *m = userdata;
+        struct unit_table *table = malloc(sizeof *table), *old = NULL;
+        struct unit_path_index *index = NULL;
+        struct unit *u;
+        int r;
+
+        if (!table)
+                return log_error_errno(-ENOMEM, "daemon-reload: out of memory");
+        unit_table_init(table);
+        r = unit_path_index_build(m->config->unit_paths, &index);
+        if (r < 0) {
+                log_error("daemon-reload: cannot read the unit path: %s", strerror(-r));
+                goto fail;
+        }
+        struct load_context load = m->load;
+        load.table = table;
+        load.index = index;
+        load.n_warnings = load.n_errors = 0;
+        /* Every unit weft knows, so none is forgotten, then what they pull in. */
+        r = unit_table_intern(table, m->target, &u);
+        for (size_t i = 0; r >= 0 && i < m->table->n_units; i++)
+                if (m->table->units[i]->load_state != UNIT_MERGED)
+                        r = unit_table_intern(table, m->table->units[i]->id, &u);
+        if (r >= 0)
+                r = unit_load_all(&load);
+        if (r < 0) {
+                log_error("daemon-reload: loading units: %s", strerror(-r));
+                goto fail;
+        }
+        r = sched_swap_units(m->sched, table, &old);
+        if (r < 0) {
+                log_error("daemon-reload: %s", r == -EBUSY ? "jobs are running; try again when they are done"
+                                                           : strerror(-r));
+                goto fail;
+        }
+        unit_table_done(old);
+        free(old);
+        unit_path_index_free(m->index);
+        m->table = table;
+        m->index = index;
+        m->load = load;
+        log_info("Reloaded: %zu units (%u warnings, %u errors).", table->n_units, load.n_warnings, load.n_errors);
+        return 0;
+fail:
+        unit_table_done(table);
+        free(table);
+        unit_path_index_free(index);
+        return r;
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -181,6 +237,7 @@ static const struct sched_ops ops = {
         .unwatch = op_unwatch,
         .control_reply = op_control_reply,
         .shutdown_request = op_shutdown_request,
+        .reload = op_reload,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */
@@ -212,7 +269,7 @@ static void *scheduler_main(void *userdata)
                                 m->result.exit_code = ev.shutdown.exit_code;
                         }
                         if (ev.type == EVENT_RELOAD)
-                                log_notice("daemon-reload is not supported yet (SIGHUP ignored)");
+                                op_reload(m);
                         sched_handle_event(m->sched, &ev);
                 }
                 sched_run_timers(m->sched, now_usec());
@@ -261,7 +318,6 @@ static int load_units(struct manager *m, const char *target, struct unit_table *
 int manager_run(const struct weft_config *config, const char *target, struct manager_result *ret)
 {
         struct manager m = { .config = config };
-        struct unit_table table;
         struct signal_thread *signals = NULL;
         int notify_fd = -1, control_fd = -1;
         pthread_t scheduler;
@@ -269,7 +325,11 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         uint64_t start = now_usec();
         int r;
 
-        unit_table_init(&table);
+        m.target = target;
+        m.table = malloc(sizeof *m.table);
+        if (!m.table)
+                return -ENOMEM;
+        unit_table_init(m.table);
         if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
             asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0 ||
             asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0 ||
@@ -282,7 +342,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot create %s: %s", m.log_dir, strerror(-r));
                 goto out;
         }
-        r = load_units(&m, target, &table);
+        r = load_units(&m, target, m.table);
         if (r < 0)
                 goto out;
         notify_fd = notify_socket_open(m.notify_path);
@@ -300,7 +360,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .console = config->log_console,
                 .manager_start = start,
         };
-        r = sched_new(&table, &ops, &m, &sc, &m.sched);
+        r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;
         r = signal_thread_start(&m.queue, &signals);
@@ -360,7 +420,8 @@ out:
                 close(control_fd);
                 unlink(m.control_path);
         }
-        unit_table_done(&table);
+        unit_table_done(m.table);
+        free(m.table);
         unit_path_index_free(m.index);
         free(m.log_dir);
         free(m.boot_record_path);

@@ -95,13 +95,109 @@ int sched_adopt_units(struct sched *s)
 {
         for (; s->n_rt < s->units->n_units; s->n_rt++) {
                 struct unit *u = s->units->units[s->n_rt];
-                u->rt = calloc(1, sizeof *u->rt);
-                if (!u->rt)
-                        return -ENOMEM;
+                if (!u->rt) {
+                        u->rt = calloc(1, sizeof *u->rt);
+                        if (!u->rt)
+                                return -ENOMEM;
+                        u->rt->conn_fd = -1;
+                }
                 u->rt->index = s->n_rt;
-                u->rt->conn_fd = -1;
         }
         return 0;
+}
+
+static void runtime_free(struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        if (!rt)
+                return;
+        free(rt->status_text);
+        fdstore_close_all(rt);
+        if (rt->conn_fd >= 0)
+                close(rt->conn_fd);
+        if (rt->sockets.n)
+                socket_close_all(u, &rt->sockets);
+        free(rt);
+        u->rt = NULL;
+}
+
+static bool runtime_busy(const struct unit_runtime *rt)
+{
+        return rt->active != UNIT_INACTIVE || rt->main_pid > 0 || rt->control_pid > 0 || rt->sockets.n ||
+               rt->n_fdstore || rt->conn_fd >= 0 || rt->timer_when || rt->watchdog_when;
+}
+
+/* The unit of new that old stands for now. */
+static struct unit *counterpart(struct unit_table *new, struct unit *old)
+{
+        return old ? unit_table_get(new, unit_follow(old)->id) : NULL;
+}
+
+static void remap_idmap(struct idmap *m, struct unit_table *new)
+{
+        for (size_t i = 0; i < m->n_slots; i++)
+                if (m->slots[i].key)
+                        m->slots[i].value = counterpart(new, m->slots[i].value);
+}
+
+int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old)
+{
+        struct unit_table *old = s->units;
+
+        if (s->n_jobs > 0)
+                return -EBUSY;
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = old->units[i];
+                struct unit *n = u->load_state == UNIT_MERGED ? NULL : unit_table_get(new, u->id);
+                bool busy = u->rt && runtime_busy(u->rt);
+                if (!n && busy && unit_table_intern(new, u->id, &n) < 0)
+                        n = NULL;
+                if (!n || n->rt) {
+                        if (busy)
+                                log_warning("%s: its state cannot be carried over by daemon-reload", u->id);
+                        runtime_free(u);
+                        continue;
+                }
+                if (busy && n->load_state != UNIT_LOADED && u->load_state == UNIT_LOADED) {
+                        log_warning("%s: its unit file is gone or broken; it keeps running with the old one",
+                                    u->id);
+                        unit_swap_config(n, u);
+                }
+                n->rt = u->rt;
+                u->rt = NULL;
+        }
+        /* Everything that points at units points into new from here on. */
+        remap_idmap(&s->by_pid, new);
+        remap_idmap(&s->by_request, new);
+        for (size_t i = 0; i < new->n_units; i++) {
+                struct unit_runtime *rt = new->units[i]->rt;
+                if (rt && rt->accept_socket)
+                        rt->accept_socket = counterpart(new, rt->accept_socket);
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < s->n_kill_waiters; i++)
+                if ((s->kill_waiters[n] = counterpart(new, s->kill_waiters[i])))
+                        n++;
+        s->n_kill_waiters = n;
+        s->boot_target = counterpart(new, s->boot_target);
+        s->units = new;
+        s->n_rt = 0;
+        int r = sched_adopt_units(s);
+        /* The timer heap and the io thread's cookies name units: renew both. */
+        timer_heap_done(&s->timers);
+        timer_heap_init(&s->timers);
+        for (size_t i = 0; i < new->n_units; i++) {
+                struct unit *u = new->units[i];
+                if (!u->rt)
+                        continue;
+                if (u->rt->timer_when || u->rt->watchdog_when)
+                        unit_reschedule(s, u);
+                if (u->type == UNIT_SOCKET && u->rt->active == UNIT_ACTIVE && s->ops->watch)
+                        for (unsigned k = 0; k < u->rt->sockets.n; k++)
+                                s->ops->watch(s->userdata, u->rt->sockets.fds[k], u->rt->index);
+        }
+        *ret_old = old;
+        return r;
 }
 
 void sched_free(struct sched *s)

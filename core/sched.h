@@ -37,6 +37,8 @@ struct sched_ops {
         void (*control_reply)(void *userdata, uint64_t conn_id, const struct control_reply *reply);
         /* A control client asked for shutdown (poweroff, reboot, exit...). */
         void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
+        /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
+        int (*reload)(void *userdata);
 };
 
 struct load_context;
@@ -58,6 +60,13 @@ void sched_free(struct sched *s);
 /* Give units added to the table since (instances loaded at run time) their
  * runtime state. */
 int sched_adopt_units(struct sched *s);
+
+/* daemon-reload: carry every unit's runtime state over to new (a freshly
+ * loaded table), so running services are not disturbed and new settings
+ * apply from their next start; a running unit whose file went away keeps
+ * its old configuration. -EBUSY while jobs are queued (nothing changes).
+ * On success the scheduler uses new and *ret_old is the caller's to free. */
+int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old);
 
 /* Start name with everything it pulls in (a transaction), now. The anchor
  * of the boot is the default target. Returns 0 or a negative errno (unknown

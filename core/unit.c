@@ -445,6 +445,28 @@ int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *
         return edge_append(other, unit_dependency_inverse(kind), u);
 }
 
+void unit_swap_config(struct unit *a, struct unit *b)
+{
+        struct unit ta = *a, tb = *b;
+        *a = tb;
+        *b = ta;
+        /* Identity, edges and runtime stay where they were. */
+        a->id = ta.id;
+        a->names = ta.names;
+        a->edges = ta.edges;
+        a->n_edges = ta.n_edges;
+        a->cap_edges = ta.cap_edges;
+        a->rt = ta.rt;
+        a->merged_into = ta.merged_into;
+        b->id = tb.id;
+        b->names = tb.names;
+        b->edges = tb.edges;
+        b->n_edges = tb.n_edges;
+        b->cap_edges = tb.cap_edges;
+        b->rt = tb.rt;
+        b->merged_into = tb.merged_into;
+}
+
 int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
 {
         int r;

@@ -392,6 +392,12 @@ struct unit *unit_table_get(const struct unit_table *t, const char *name);
 /* Follow merged_into to the unit that holds the configuration. */
 struct unit *unit_follow(struct unit *u);
 
+/* Exchange everything a and b loaded from files (load state, paths, [Unit]
+ * settings, the type-specific configuration), keeping each one's name,
+ * edges and runtime. daemon-reload uses it to keep the old configuration of
+ * a running unit whose file went away. */
+void unit_swap_config(struct unit *a, struct unit *b);
+
 /* Make alias (a stub whose file turned out to be a link to into's file) a
  * name of into: its edges move to into and lookups of its name give into. */
 int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into);
