@@ -124,7 +124,8 @@ struct unit_runtime {
         /* Socket units: the listening fds, and Accept=yes bookkeeping. */
         struct socket_fds sockets;
         unsigned n_connections;    /* live Accept=yes instances */
-        unsigned n_accepted;       /* connections accepted so far (names instances) */
+        unsigned n_accepted;       /* connections accepted so far (NAccepted=) */
+        unsigned n_instances;      /* Accept=yes instances created (foo@0 .. foo@N-1), reused once idle */
 
         /* Accept=yes instances: the connection and where it came from. */
         int conn_fd;               /* -1: none (set when the runtime is created) */

@@ -96,11 +96,32 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 close(conn);
                 return;
         }
+        /* An instance whose connection ended is reused, so the unit table
+         * grows with the peak number of connections, not their total. */
         size_t prefix = strlen(u->id) - strlen(".socket");
-        snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->n_accepted++);
-        if (!s->config.load || unit_table_intern(s->units, name, &svc) < 0 ||
-            unit_load(s->config.load, svc) < 0 || unit_table_finalize_edges(s->units) < 0 ||
-            sched_adopt_units(s) < 0) {
+        for (unsigned i = 0; i < rt->n_instances && !svc; i++) {
+                snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, i);
+                struct unit *c = unit_table_get(s->units, name);
+                if (c && c->rt && c->rt->conn_fd < 0 && !c->rt->job && !c->rt->timer_when &&
+                    c->rt->main_pid <= 0 && c->rt->control_pid <= 0 && !c->rt->main_request &&
+                    !c->rt->control_request &&
+                    (c->rt->active == UNIT_INACTIVE || c->rt->active == UNIT_FAILED))
+                        svc = c;
+        }
+        if (svc) {
+                /* A new connection is a new instance: nothing of the last one
+                 * (start limit, result, stamps) carries over. */
+                struct unit_runtime *old = svc->rt;
+                free(old->status_text);
+                fdstore_close_all(old);
+                *old = (struct unit_runtime) { .index = old->index, .conn_fd = -1 };
+        }
+        if (!svc)
+                snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->n_instances++);
+        rt->n_accepted++;
+        if (!svc && (!s->config.load || unit_table_intern(s->units, name, &svc) < 0 ||
+                     unit_load(s->config.load, svc) < 0 || unit_table_finalize_edges(s->units) < 0 ||
+                     sched_adopt_units(s) < 0)) {
                 log_error("%s: cannot load %s for a connection", u->id, name);
                 close(conn);
                 return;
