@@ -356,6 +356,9 @@ EOF
 
 # NotifyAccess=all: READY=1 from a child of the main process (socat, in the
 # shell's process group; for systemd, any process of the unit's cgroup).
+# The sender (socat, a child of the main process) stays alive a moment after
+# sending: a message is attributed through its sender's process group, and
+# a sender that has already exited cannot be attributed (sd_notify(3)).
 unit notify-all.service <<EOF
 [Unit]
 Description=READY=1 from a child under NotifyAccess=all
@@ -364,7 +367,7 @@ DefaultDependencies=no
 Type=notify
 NotifyAccess=all
 TimeoutStartSec=20s
-ExecStart=/bin/sh -c 'sleep 0.2; printf READY=1 | socat -u - UNIX-SENDTO:\$\$NOTIFY_SOCKET; exec sleep 1000'
+ExecStart=/bin/sh -c 'sleep 0.2; (printf READY=1; sleep 2) | socat -u - UNIX-SENDTO:\$\$NOTIFY_SOCKET; exec sleep 1000'
 EOF
 
 unit after-all.service <<EOF
