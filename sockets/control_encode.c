@@ -53,6 +53,31 @@ static void out_puts(struct out *o, const char *s)
         out_append(o, s, strlen(s));
 }
 
+/* One byte, without a length or a call to memcpy: JSON punctuation. */
+static inline __attribute__((always_inline)) void out_char(struct out *o, char c)
+{
+        if (o->err == 0 && o->len + 2 <= o->cap && o->len < CONTROL_MESSAGE_MAX) {
+                o->buf[o->len++] = c;
+                o->buf[o->len] = 0;
+        } else
+                out_append(o, &c, 1);
+}
+
+/* Make room for about n more bytes at once (a large reply would otherwise
+ * grow by doubling many times). */
+static void out_reserve(struct out *o, size_t n)
+{
+        if (o->err < 0 || o->len + n + 1 <= o->cap || n > CONTROL_MESSAGE_MAX)
+                return;
+        char *b = realloc(o->buf, o->len + n + 1);
+        if (!b) {
+                o->err = -ENOMEM;
+                return;
+        }
+        o->buf = b;
+        o->cap = o->len + n + 1;
+}
+
 static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void out_printf(struct out *o, const char *fmt, ...)
@@ -121,11 +146,7 @@ static void out_string(struct out *o, const char *s, size_t max)
 
         if (o->err < 0)
                 return;
-        if (strlen(s) > max) {
-                o->err = -EINVAL;
-                return;
-        }
-        out_puts(o, "\"");
+        out_char(o, '"');
         for (;;) {
                 uint32_t c;
                 size_t n;
@@ -133,6 +154,10 @@ static void out_string(struct out *o, const char *s, size_t max)
                 /* Fast path: printable ASCII other than '"' and '\\' passes as is. */
                 while (p[run] >= 0x20 && p[run] < 0x7F && p[run] != '"' && p[run] != '\\')
                         run++;
+                if ((size_t) ((const char *) p + run - s) > max) {
+                        o->err = -EINVAL; /* the string's length counts, not its escaped size */
+                        return;
+                }
                 if (p[run] == 0) {
                         out_append(o, (const char *) p, run);
                         break;
@@ -149,7 +174,7 @@ static void out_string(struct out *o, const char *s, size_t max)
                 }
                 out_append(o, (const char *) p, run);
                 if (c == '"')
-                        out_puts(o, "\\\"");
+                        out_append(o, "\\\"", 2);
                 else if (c == '\\')
                         out_puts(o, "\\\\");
                 else if (c == '\n')
@@ -161,7 +186,7 @@ static void out_string(struct out *o, const char *s, size_t max)
                 p += run + n;
                 run = 0;
         }
-        out_puts(o, "\"");
+        out_char(o, '"');
 }
 
 static void out_strv(struct out *o, char *const *l)
@@ -187,27 +212,30 @@ static void out_units(struct out *o, const struct control_reply *r)
                         o->err = -EINVAL;
                 return;
         }
-        out_puts(o, "[");
+        out_reserve(o, r->n_units * 128); /* list-units: ~120 bytes a unit */
+        out_char(o, '[');
         for (size_t i = 0; i < r->n_units; i++) {
                 const struct control_unit *u = &r->units[i];
-                size_t n = strv_length(u->keys);
+                size_t n = u->cap ? u->n : strv_length(u->keys);
 
-                if (strv_length(u->values) != n || n > CONTROL_LIST_MAX) {
+                if ((u->cap ? u->n : strv_length(u->values)) != n || n > CONTROL_LIST_MAX) {
                         if (o->err == 0)
                                 o->err = -EINVAL;
                         return;
                 }
-                out_puts(o, i > 0 ? ",{" : "{");
+                if (i > 0)
+                        out_char(o, ',');
+                out_char(o, '{');
                 for (size_t j = 0; j < n; j++) {
                         if (j > 0)
-                                out_puts(o, ",");
+                                out_char(o, ',');
                         out_string(o, u->keys[j], CONTROL_STRING_MAX);
-                        out_puts(o, ":");
+                        out_char(o, ':');
                         out_string(o, u->values[j], CONTROL_STRING_MAX);
                 }
-                out_puts(o, "}");
+                out_char(o, '}');
         }
-        out_puts(o, "]");
+        out_char(o, ']');
 }
 
 static void out_mapping(struct out *o, const struct field *fields, const void *base)
