@@ -25,6 +25,7 @@ enum render {
         R_BOOL,
         R_USEC,
         R_UNSIGNED,
+        R_UINT64,
         R_INT,
         R_SIGNAL,
         R_MODE,
@@ -265,8 +266,8 @@ static const struct property properties[] = {
         PK("Symlinks", symlinks, R_STRV, NULL),
         PK("NoDelay", no_delay, R_BOOL, NULL),
         PK("ReusePort", reuse_port, R_BOOL, NULL),
-        PK("ReceiveBuffer", receive_buffer, R_UNSIGNED, NULL),
-        PK("SendBuffer", send_buffer, R_UNSIGNED, NULL),
+        PK("ReceiveBuffer", receive_buffer, R_UINT64, NULL),
+        PK("SendBuffer", send_buffer, R_UINT64, NULL),
         PK("SocketUser", socket_user, R_STR, NULL),
         PK("SocketGroup", socket_group, R_STR, NULL),
         PK("MaxConnections", max_connections, R_UNSIGNED, NULL),
@@ -428,10 +429,9 @@ static int render(const struct property *p, const struct unit *u, char ***v)
         case R_USEC:
                 return add(v, format_timespan(buf, sizeof buf, *(const uint64_t *) f));
         case R_UNSIGNED:
-                if (p->offset == offsetof(struct socket_config, receive_buffer) ||
-                    p->offset == offsetof(struct socket_config, send_buffer))
-                        return addf(v, "%llu", (unsigned long long) *(const uint64_t *) f);
                 return addf(v, "%u", *(const unsigned *) f);
+        case R_UINT64:
+                return addf(v, "%llu", (unsigned long long) *(const uint64_t *) f);
         case R_INT:
                 return addf(v, "%d", *(const int *) f);
         case R_SIGNAL: {
