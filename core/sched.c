@@ -44,6 +44,8 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_SUCCESS] = "success",     [RESULT_RESOURCES] = "resources", [RESULT_TIMEOUT] = "timeout",
         [RESULT_EXIT_CODE] = "exit-code", [RESULT_SIGNAL] = "signal",       [RESULT_CORE_DUMP] = "core-dump",
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
+        [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
+        [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -173,6 +175,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 struct unit_runtime *rt = new->units[i]->rt;
                 if (rt && rt->accept_socket)
                         rt->accept_socket = counterpart(new, rt->accept_socket);
+                if (rt && rt->failed_dependency)
+                        rt->failed_dependency = counterpart(new, rt->failed_dependency);
         }
         size_t n = 0;
         for (size_t i = 0; i < s->n_kill_waiters; i++)
@@ -726,7 +730,7 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                         .service_type = u->type == UNIT_SERVICE && u->service ? service_type_to_string(u->service->type)
                                                                               : NULL,
                         .active_state = unit_active_state_to_string(rt->active),
-                        .result = unit_result_to_string(rt->result),
+                        .result = job_record_result(rt),
                         .queued = rt->t_queued,
                         .activating = rt->t_activating,
                         .forked = rt->t_forked,

@@ -2,6 +2,7 @@
 #include "test/unit/sched_fake.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -70,6 +71,7 @@ static void fake_control_reply(void *userdata, uint64_t conn_id, const struct co
 {
         F.replies++;
         F.last_code = reply->code;
+        snprintf(F.last_error, sizeof F.last_error, "%s", reply->error ? reply->error : "");
 }
 
 static const struct sched_ops fake_ops = {

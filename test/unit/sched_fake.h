@@ -39,6 +39,7 @@ struct fake {
         int n_watches;
         int replies;          /* control replies sent */
         int last_code;        /* the last reply's code */
+        char last_error[1024]; /* and its error line ("" if none) */
 };
 
 extern struct fake F;
