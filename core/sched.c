@@ -488,7 +488,19 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                         rt->t_forked = s->now;
         }
         s->spawns_in_flight++;
+        uint64_t id = req->id;
         r = s->ops->spawn(s->userdata, req);
+        if (r < 0) {
+                /* Never queued, so no report will come: a stop must not
+                 * wait for this spawn (with TimeoutStopSec=infinity, forever). */
+                idmap_remove(&s->by_request, id);
+                if (control)
+                        rt->control_request = 0;
+                else
+                        rt->main_request = 0;
+                s->spawns_in_flight--;
+                log_error("%s: cannot queue the spawn: %s", u->id, strerror(-r));
+        }
 out:
         strv_free(env);
         free(fds);

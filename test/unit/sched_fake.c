@@ -17,6 +17,10 @@ struct fake F;
 
 static int fake_spawn(void *userdata, struct spawn_request *req)
 {
+        if (F.spawn_error) {
+                spawn_request_free(req);
+                return F.spawn_error;
+        }
         CU_ASSERT_FATAL(F.n_spawns < MAX_SPAWNS);
         F.spawns[F.n_spawns++] = req;
         return 0;

@@ -40,6 +40,7 @@ struct fake {
         int replies;          /* control replies sent */
         int last_code;        /* the last reply's code */
         char last_error[1024]; /* and its error line ("" if none) */
+        int spawn_error;      /* nonzero: the spawner refuses requests with it */
 };
 
 extern struct fake F;

@@ -223,6 +223,24 @@ static void test_start_of_a_socket_that_cannot_listen_again_is_answered_at_once(
         fake_teardown();
 }
 
+static void test_spawn_that_cannot_be_queued_fails_the_start_at_once(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\n");
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 36\n"
+                                        "TimeoutStopSec=infinity\n");
+        fake_setup_with(d, "t.target", "a.service", NULL);
+        F.spawn_error = -ENOMEM;
+        fake_control("start", "a.service");
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 1);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "failed");
+        CU_ASSERT_STRING_EQUAL(sched_unit_result(F.s, "a.service"), "resources");
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        F.spawn_error = 0;
+        fake_teardown();
+}
+
 static const char *record_result(const char *id)
 {
         static char buf[64];
@@ -301,6 +319,8 @@ static const struct test_case tests[] = {
         { "socket_trigger_limit_fails_the_socket", test_socket_trigger_limit_fails_the_socket },
         { "start_of_a_socket_that_cannot_listen_again_is_answered_at_once",
           test_start_of_a_socket_that_cannot_listen_again_is_answered_at_once },
+        { "spawn_that_cannot_be_queued_fails_the_start_at_once",
+          test_spawn_that_cannot_be_queued_fails_the_start_at_once },
         { "unit_skipped_for_a_failed_requirement_names_it", test_unit_skipped_for_a_failed_requirement_names_it },
         { "requiring_a_missing_unit_names_it", test_requiring_a_missing_unit_names_it },
         { 0 },
