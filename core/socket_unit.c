@@ -108,9 +108,8 @@ void socket_service_down(struct sched *s, struct unit *service)
                 /* Accept=yes starts a fresh instance per connection: one
                  * instance's start limit says nothing about the next. */
                 if (limit_hit && !sk->socket->accept) {
-                        log_warning("%s: Failed with result 'service-start-limit-hit': %s hit its start limit; "
-                                    "refusing further connections.",
-                                    sk->id, service->id);
+                        log_warning("%s: %s hit its start limit; refusing further connections.", sk->id,
+                                    service->id);
                         socket_enter_failed(s, sk, RESULT_SERVICE_START_LIMIT_HIT);
                 } else
                         arm(s, sk);
