@@ -110,10 +110,13 @@ wt_run() {
         case $WEFT_RC in 124 | 137) wt_fail "weft did not exit within ${secs}s" ;; esac
 }
 
-# wt_fenced CMD...: any other command fenced the same way, in the foreground.
+# wt_fenced SECS CMD...: any other command fenced the same way, in the
+# foreground, killed after SECS; returns its exit status.
 wt_fenced() {
+        local secs=$1
+        shift
         wt_fence_cmd
-        "${WT_FENCE[@]}" "$@"
+        timeout -k 5 "$secs" "${WT_FENCE[@]}" "$@"
 }
 
 wt_ctl() {
