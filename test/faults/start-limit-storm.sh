@@ -103,4 +103,4 @@ t1=$(date +%s%N)
 wt_stop 10
 stop_ms=$((($(date +%s%N) - t1) / 1000000))
 [ "$WEFT_RC" = 0 ] || wt_fail "weft exited with status $WEFT_RC after SIGTERM, expected 0"
-wt_finish "PASS: service start-limit-hit after 3 runs, socket service-start-limit-hit and refusing, start refused in ${ms} ms, no jobs, SIGTERM exit in ${stop_ms} ms"
+wt_finish "service start-limit-hit after 3 runs, socket service-start-limit-hit and refusing, start refused in ${ms} ms, no jobs, SIGTERM exit in ${stop_ms} ms"
