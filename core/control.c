@@ -570,4 +570,5 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
         }
         if (r.code >= 0)
                 send_reply(s, conn_id, &r);
+        sched_run_ready(s);
 }

@@ -112,10 +112,52 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         return j;
 }
 
+static void ready_push(struct sched *s, struct job *j)
+{
+        if (j->queued)
+                return;
+        j->queued = true;
+        j->ready_next = NULL;
+        j->ready_prev = s->ready_tail;
+        if (s->ready_tail)
+                s->ready_tail->ready_next = j;
+        else
+                s->ready_head = j;
+        s->ready_tail = j;
+}
+
+static void ready_unlink(struct sched *s, struct job *j)
+{
+        if (!j->queued)
+                return;
+        if (j->ready_prev)
+                j->ready_prev->ready_next = j->ready_next;
+        else
+                s->ready_head = j->ready_next;
+        if (j->ready_next)
+                j->ready_next->ready_prev = j->ready_prev;
+        else
+                s->ready_tail = j->ready_prev;
+        j->queued = false;
+        j->ready_prev = j->ready_next = NULL;
+}
+
 void job_run_if_ready(struct sched *s, struct job *j)
 {
         if (j && j->state == JOB_WAITING && j->pending == 0)
-                job_run(s, j);
+                ready_push(s, j);
+}
+
+void sched_run_ready(struct sched *s)
+{
+        struct job *j;
+        while ((j = s->ready_head)) {
+                ready_unlink(s, j);
+                if (j->fail_dependency)
+                        job_finish(s, j, JOB_DEPENDENCY);
+                else if (j->state == JOB_WAITING && j->pending == 0)
+                        job_run(s, j);
+        }
 }
 
 static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
@@ -136,8 +178,12 @@ static void fail_dependents(struct sched *s, struct unit *u)
                 struct unit *o;
                 while ((o = unit_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
-                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u))
-                                job_fail_dependency(s, oj, u);
+                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
+                                /* Finished from the ready list: a chain of requirements fails in a loop. */
+                                oj->cause = u;
+                                oj->fail_dependency = true;
+                                ready_push(s, oj);
+                        }
                 }
         }
 }
@@ -149,6 +195,7 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
 
         rt->job = NULL;
         s->n_jobs--;
+        ready_unlink(s, j);
         if (j->type == JOB_START) {
                 rt->start_job_id = j->id;
                 rt->start_job_result = result;
@@ -179,7 +226,7 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 if (!o || o->state != JOB_WAITING || o == j)
                         continue;
                 if (waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
-                        job_run(s, o);
+                        ready_push(s, o);
         }
 
         if (j->n_waits || j->restart)

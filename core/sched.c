@@ -404,6 +404,7 @@ void sched_run_timers(struct sched *s, uint64_t now)
                 } else
                         reschedule(s, u);
         }
+        sched_run_ready(s);
 }
 
 /* What the manager adds to every command's environment, then extra. */
@@ -630,6 +631,7 @@ void sched_handle_event(struct sched *s, const struct event *ev)
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
+        sched_run_ready(s);
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
@@ -643,6 +645,7 @@ int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
         if (is_boot)
                 s->boot_target = u;
         int r = transaction_start(s, u, &nothing);
+        sched_run_ready(s);
         if (r >= 0 && nothing && is_boot && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)
@@ -672,6 +675,7 @@ void sched_shutdown(struct sched *s, uint64_t now)
         }
         for (size_t i = 0; i < s->n_rt; i++)
                 job_run_if_ready(s, s->units->units[i]->rt->job);
+        sched_run_ready(s);
         if (s->n_jobs == 0 && !s->shutdown_reported) {
                 s->shutdown_reported = true;
                 if (s->ops->shutdown_done)

@@ -92,6 +92,11 @@ struct job {
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
         unsigned n_waits;
+        /* On the scheduler's ready list: to run, or (fail_dependency) to
+         * finish with "dependency". See sched_run_ready(). */
+        bool queued;
+        bool fail_dependency;
+        struct job *ready_prev, *ready_next;
 };
 
 struct unit_runtime {
@@ -184,6 +189,10 @@ struct sched {
         bool shutdown_reported;
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
+        /* Jobs released but not yet run, and jobs to fail for a failed
+         * requirement: a list drained by sched_run_ready(), so that a chain
+         * of any length is walked in a loop, never by recursion. */
+        struct job *ready_head, *ready_tail;
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
@@ -209,8 +218,10 @@ const char *unit_result_to_string(enum unit_result r);
 /* core/job.c */
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
-/* Run j now if nothing it is ordered after is unfinished. */
+/* Queue j to run if nothing it is ordered after is unfinished. */
 void job_run_if_ready(struct sched *s, struct job *j);
+/* Run the ready list empty; every entry point of the scheduler ends here. */
+void sched_run_ready(struct sched *s);
 /* The unit reached a state that may finish its job. */
 void job_unit_changed(struct sched *s, struct unit *u);
 const char *job_result_to_string(enum job_result r);

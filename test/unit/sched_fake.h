@@ -47,6 +47,10 @@ extern struct fake F;
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket);
 void fake_setup(const char *dir, const char *target);
+/* As fake_setup_with, and build() adds units and edges in memory after
+ * loading (a graph too big to write as files), before the boot starts. */
+void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
+                      void (*build)(struct unit_table *t));
 void fake_teardown(void);
 int fake_find_spawn(const char *tag);
 int fake_count_spawns(const char *tag);
