@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/sched_internal.h"
 #include "core/strv.h"
+#include "core/unit_type.h"
 #include "parse/load.h"
 
 /* A client waiting for jobs: answered when the last one finishes. */
@@ -41,7 +42,7 @@ static bool is_up(const struct unit_runtime *rt)
         return rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED;
 }
 
-static int add_num(struct control_unit *cu, const char *key, unsigned long long v)
+int control_add_num(struct control_unit *cu, const char *key, unsigned long long v)
 {
         char buf[32];
         snprintf(buf, sizeof buf, "%llu", v);
@@ -65,7 +66,6 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
 {
         cu->static_keys = true; /* every key below is a literal */
         const struct unit_runtime *rt = u->rt;
-        char path[4096];
         int r = control_unit_add(cu, "Id", u->id);
         r = r < 0 ? r : control_unit_add(cu, "Description", u->description ? u->description : u->id);
         r = r < 0 ? r : control_unit_add(cu, "LoadState", unit_load_state_to_string(u->load_state));
@@ -89,28 +89,12 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
          * "dependency" the unit that did not start (status shows both). */
         r = r < 0 ? r : control_unit_add(cu, "JobResult", rt->start_job_id ? job_result_to_string(rt->start_job_result) : "");
         r = r < 0 ? r : control_unit_add(cu, "FailedDependency", rt->failed_dependency ? rt->failed_dependency->id : "");
-        if (u->type == UNIT_SERVICE && u->service) {
-                r = r < 0 ? r : control_unit_add(cu, "Type", service_type_to_string(u->service->type));
-                r = r < 0 ? r : control_unit_add(cu, "Restart", service_restart_to_string(u->service->restart));
-                r = r < 0 ? r : add_num(cu, "MainPID", rt->main_pid > 0 ? rt->main_pid : 0);
-                r = r < 0 ? r : add_num(cu, "ControlPID", rt->control_pid > 0 ? rt->control_pid : 0);
-                r = r < 0 ? r : control_unit_add(cu, "StatusText", rt->status_text ? rt->status_text : "");
-                r = r < 0 ? r : add_num(cu, "StatusErrno", rt->status_errno);
-                r = r < 0 ? r : add_num(cu, "NRestarts", rt->n_restarts);
-                r = r < 0 ? r : add_num(cu, "NFileDescriptorStore", rt->n_fdstore);
-                r = r < 0 ? r : add_num(cu, "ExecMainCode", rt->main_exit_code);
-                r = r < 0 ? r : add_num(cu, "ExecMainStatus", rt->main_exit_status);
-                snprintf(path, sizeof path, "%s/%s.log", s->config.log_dir ? s->config.log_dir : "", u->id);
-                r = r < 0 ? r : control_unit_add(cu, "LogPath", path);
-        }
-        if (u->type == UNIT_SOCKET && u->socket) {
-                r = r < 0 ? r : add_num(cu, "NAccepted", rt->n_accepted);
-                r = r < 0 ? r : add_num(cu, "NConnections", rt->n_connections);
-        }
-        r = r < 0 ? r : add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);
-        r = r < 0 ? r : add_num(cu, "ActiveEnterTimestampMonotonic", rt->t_active);
-        r = r < 0 ? r : add_num(cu, "ActiveExitTimestampMonotonic", rt->t_deactivating);
-        r = r < 0 ? r : add_num(cu, "InactiveEnterTimestampMonotonic", rt->t_inactive);
+        if (u->load_state == UNIT_LOADED && unit_ops(u)->show)
+                r = r < 0 ? r : unit_ops(u)->show(s, (struct unit *) u, cu);
+        r = r < 0 ? r : control_add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);
+        r = r < 0 ? r : control_add_num(cu, "ActiveEnterTimestampMonotonic", rt->t_active);
+        r = r < 0 ? r : control_add_num(cu, "ActiveExitTimestampMonotonic", rt->t_deactivating);
+        r = r < 0 ? r : control_add_num(cu, "InactiveEnterTimestampMonotonic", rt->t_inactive);
         return r;
 }
 
@@ -318,8 +302,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 }
                 if (verb == VERB_TRY_RESTART && !is_up(u->rt))
                         continue;
-                bool reloadable = u->type == UNIT_SERVICE && u->service->exec[SERVICE_EXEC_RELOAD] &&
-                                  u->rt->active == UNIT_ACTIVE;
+                bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
                 if (verb == VERB_RELOAD || (verb == VERB_RELOAD_OR_RESTART && reloadable)) {
                         j = job_install(s, u, JOB_RELOAD, false);
                         if (j)
@@ -425,7 +408,7 @@ static void verb_kill(struct sched *s, const struct control_request *q, struct c
         int sig = q->signal > 0 ? q->signal : SIGTERM;
         STRV_FOREACH(name, q->units) {
                 struct unit *u = find(s, *name);
-                if (!u || u->type != UNIT_SERVICE || !u->rt) {
+                if (!u || !u->rt) {
                         fail(r, 5, "Unit %s is not loaded.", *name);
                         continue;
                 }
@@ -447,7 +430,7 @@ static void verb_reset_failed(struct sched *s, const struct control_request *q, 
                 u->rt->n_restarts = 0;
                 if (u->rt->active == UNIT_FAILED) {
                         u->rt->result = RESULT_SUCCESS;
-                        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                        unit_set_sub(s, u, SUB_DEAD);
                 }
         }
 }
@@ -460,7 +443,7 @@ static void verb_list_jobs(struct sched *s, struct control_reply *r)
                 if (!j)
                         continue;
                 struct control_unit *cu = control_reply_add_unit(r);
-                if (!cu || add_num(cu, "JobId", j->id) < 0 || control_unit_add(cu, "Id", u->id) < 0 ||
+                if (!cu || control_add_num(cu, "JobId", j->id) < 0 || control_unit_add(cu, "Id", u->id) < 0 ||
                     control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
                     control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0) {
                         fail(r, 1, "%s", "out of memory");
@@ -473,7 +456,7 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type != UNIT_SOCKET || !u->socket || u->rt->active != UNIT_ACTIVE)
+                if (!u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {

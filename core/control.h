@@ -42,3 +42,5 @@ struct sched;
  * has uid. The reply goes out through the scheduler's ops->control_reply,
  * now or when the jobs it waits for finish. */
 void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *request);
+/* Add key with the decimal value v to a reply unit (the unit types' show). */
+int control_add_num(struct control_unit *cu, const char *key, unsigned long long v);

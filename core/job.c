@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "core/sched_internal.h"
+#include "core/unit_type.h"
 
 static const char *const job_result_table[_JOB_RESULT_MAX] = {
         [JOB_DONE] = "done",

@@ -50,6 +50,7 @@ struct sched_config {
         struct load_context *load; /* loads Accept=yes instances at run time; may be NULL */
         bool console;             /* print "Started X." lines on stderr */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
+        bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
 };
 
 struct sched;

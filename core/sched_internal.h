@@ -201,7 +201,9 @@ struct sched {
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
 
 /* core/sched.c */
-void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state active, enum sub_state sub);
+/* Move u to sub-state sub; its active state is what u's type says sub
+ * stands for. A sub-state the type does not have is refused, loudly. */
+void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
 void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when);
 void unit_disarm_timer(struct sched *s, struct unit *u);
 /* Put u's heap entry at the earlier of timer_when and watchdog_when. */
@@ -238,10 +240,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
 
-/* core/socket_unit.c */
-void socket_start(struct sched *s, struct unit *u);
-void socket_stop(struct sched *s, struct unit *u);
-void socket_fd_ready(struct sched *s, struct unit *u, int fd);
+/* core/unit_socket.c: what services need of the sockets that trigger them */
 /* A service a socket triggers went down: listen for the next trigger, or,
  * when it hit its start limit, fail the Accept=no sockets that trigger it
  * (clients are refused instead of left waiting). */
@@ -254,16 +253,20 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
 
 /* core/notify_handler.c */
 void notify_handle(struct sched *s, struct notify_message *m);
+/* What m means for u, a unit that takes notifications (m stays the caller's). */
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void notify_replay_early(struct sched *s, pid_t pid);
 /* No spawn is in flight: whatever is still early has no sender to wait for. */
 void notify_drop_early(struct sched *s);
 void fdstore_close_all(struct unit_runtime *rt);
 void watchdog_arm(struct sched *s, struct unit *u);
 
-/* core/service.c, core/service_stop.c: type-specific behaviour */
-void unit_start(struct sched *s, struct unit *u);  /* a start job runs */
-void unit_stop(struct sched *s, struct unit *u);   /* a stop job runs */
-void unit_reload(struct sched *s, struct unit *u); /* a reload job runs */
+/* core/service.c, core/service_stop.c: the service state machine, which
+ * core/unit_service.c's row of the type table calls */
+/* Start from dead, failed or auto-restart; -ECANCELED: the start limit refused it. */
+int service_start(struct sched *s, struct unit *u);
+/* Run ExecReload=; the unit is running or exited and has one. */
+void service_reload(struct sched *s, struct unit *u);
 void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control);
 void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
 void service_timer(struct sched *s, struct unit *u);
@@ -272,3 +275,6 @@ void service_group_gone(struct sched *s, struct unit *u);
 void service_ready(struct sched *s, struct unit *u);
 /* The watchdog expired. */
 void service_watchdog(struct sched *s, struct unit *u);
+/* RELOADING=1 and STOPPING=1 from the service itself. */
+void service_reloading_by_notify(struct sched *s, struct unit *u);
+void service_stopping_by_notify(struct sched *s, struct unit *u);

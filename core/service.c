@@ -2,7 +2,7 @@
  * state machine (systemd.service(5)): ExecStartPre -> ExecStart (readiness
  * by Type=) -> ExecStartPost -> running -> ExecStop -> KillSignal, SIGCONT
  * -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost -> dead or failed, then
- * Restart= decides. Every transition goes through unit_set_state(). This
+ * Restart= decides. Every transition goes through unit_set_sub(). This
  * file has the start, reload and event half and the per-type start and stop
  * jobs; the stop, kill and Restart= half is in service_stop.c.
  *
@@ -141,7 +141,7 @@ static void enter_start(struct sched *s, struct unit *u)
         struct unit_runtime *rt = rt_of(s, u);
         const struct exec_command *cmd = rt->main_cmd ? rt->main_cmd : cfg(u)->exec[SERVICE_EXEC_START];
 
-        unit_set_state(s, u, UNIT_ACTIVATING, SUB_START);
+        unit_set_sub(s, u, SUB_START);
         if (!cmd) {
                 /* A oneshot without ExecStart= (ExecStop= only, or RemainAfterExit=). */
                 enter_start_post(s, u);
@@ -161,7 +161,7 @@ static void start_post_done(struct sched *s, struct unit *u)
 
 static void enter_start_post(struct sched *s, struct unit *u)
 {
-        unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_POST);
+        unit_set_sub(s, u, SUB_START_POST);
         service_run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], start_post_done);
 }
 
@@ -175,11 +175,11 @@ static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
         }
         unit_disarm_timer(s, u);
         if (rt->main_pid > 0 || (cfg(u)->type == SERVICE_FORKING && rt->main_pgid > 0)) {
-                unit_set_state(s, u, UNIT_ACTIVE, SUB_RUNNING);
+                unit_set_sub(s, u, SUB_RUNNING);
                 if (cfg(u)->runtime_max_usec != USEC_INFINITY && cfg(u)->runtime_max_usec)
                         unit_arm_timer(s, u, s->now + cfg(u)->runtime_max_usec);
         } else if (cfg(u)->remain_after_exit)
-                unit_set_state(s, u, UNIT_ACTIVE, SUB_EXITED);
+                unit_set_sub(s, u, SUB_EXITED);
         else
                 service_enter_stop(s, u, RESULT_SUCCESS);
 }
@@ -200,7 +200,7 @@ static bool start_limit_hit(struct sched *s, struct unit *u)
 
 /* Returns -ECANCELED when the start limit refused the start: the unit is
  * failed with Result=start-limit-hit (as systemd's service_start). */
-static int start_service(struct sched *s, struct unit *u)
+int service_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         struct service_config *c = cfg(u);
@@ -210,7 +210,7 @@ static int start_service(struct sched *s, struct unit *u)
                 log_error("%s: Start request repeated too quickly.", u->id);
                 rt->result = RESULT_START_LIMIT_HIT;
                 unit_disarm_timer(s, u);
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                unit_set_sub(s, u, SUB_FAILED);
                 /* failed -> failed is no transition, so nothing told the
                  * sockets that trigger it: they must stop accepting. */
                 if (was_failed)
@@ -221,7 +221,7 @@ static int start_service(struct sched *s, struct unit *u)
         rt->main_exit_code = rt->main_exit_status = 0;
         rt->main_cmd = NULL;
         rt->forbid_restart = false;
-        unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_PRE);
+        unit_set_sub(s, u, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
         service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
         return 0;
@@ -238,24 +238,15 @@ static void reload_done(struct sched *s, struct unit *u)
                 service_enter_stop(s, u, rt->result);
                 return;
         }
-        unit_set_state(s, u, UNIT_ACTIVE, rt->reload_from);
+        unit_set_sub(s, u, rt->reload_from);
 }
 
-void unit_reload(struct sched *s, struct unit *u)
+void service_reload(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        bool can = u->type == UNIT_SERVICE && rt->active == UNIT_ACTIVE &&
-                   (rt->sub == SUB_RUNNING || rt->sub == SUB_EXITED) && cfg(u)->exec[SERVICE_EXEC_RELOAD];
-        if (!can) {
-                log_warning("%s: Job type reload is not applicable (%s, %s ExecReload=).", u->id,
-                            unit_active_state_to_string(rt->active),
-                            u->type == UNIT_SERVICE && cfg(u)->exec[SERVICE_EXEC_RELOAD] ? "with" : "no");
-                job_finish(s, rt->job, JOB_FAILED);
-                return;
-        }
         rt->reload_failed = false;
         rt->reload_from = rt->sub;
-        unit_set_state(s, u, UNIT_RELOADING, SUB_RELOAD);
+        unit_set_sub(s, u, SUB_RELOAD);
         arm_timeout(s, u, cfg(u)->timeout_start_usec);
         service_run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], reload_done);
 }
@@ -379,7 +370,7 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
         case SUB_RUNNING:
                 unit_disarm_timer(s, u);
                 if (ok && c->remain_after_exit)
-                        unit_set_state(s, u, UNIT_ACTIVE, SUB_EXITED);
+                        unit_set_sub(s, u, SUB_EXITED);
                 else
                         service_enter_stop(s, u, ok ? RESULT_SUCCESS : result_of_exit(code));
                 break;
@@ -511,7 +502,7 @@ void service_timer(struct sched *s, struct unit *u)
                 service_enter_dead(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_AUTO_RESTART:
-                (void) start_service(s, u);
+                (void) service_start(s, u);
                 break;
         default:
                 log_debug("%s: timer in %s, ignoring", u->id, sub_state_to_string(rt->sub));
@@ -523,8 +514,21 @@ void service_ready(struct sched *s, struct unit *u)
         struct unit_runtime *rt = rt_of(s, u);
         if (rt->sub == SUB_START && cfg(u)->type == SERVICE_NOTIFY)
                 enter_start_post(s, u);
-        else if (rt->active == UNIT_RELOADING)
-                unit_set_state(s, u, UNIT_ACTIVE, rt->sub);
+        else if (rt->sub == SUB_RELOAD && rt->control_pid <= 0 && !rt->control_request)
+                reload_done(s, u); /* the end of a reload the service announced (RELOADING=1) */
+}
+
+/* RELOADING=1: the service reloads by itself; READY=1 ends it (systemd's
+ * service_enter_reload_by_notify). */
+void service_reloading_by_notify(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (rt->sub != SUB_RUNNING)
+                return;
+        rt->reload_failed = false;
+        rt->reload_from = rt->sub;
+        unit_set_sub(s, u, SUB_RELOAD);
+        arm_timeout(s, u, cfg(u)->timeout_start_usec);
 }
 
 void service_watchdog(struct sched *s, struct unit *u)
@@ -537,116 +541,4 @@ void service_watchdog(struct sched *s, struct unit *u)
         if (rt->main_pid > 0)
                 s->ops->kill(s->userdata, rt->main_pid, cfg(u)->kill.watchdog_signal);
         service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_WATCHDOG);
-}
-
-/* ---- per type: what a start or stop job does ---- */
-
-/* The first Requisite= unit that is not active, or NULL. */
-static struct unit *inactive_requisite(struct sched *s, struct unit *u)
-{
-        size_t it = 0;
-        struct unit *o;
-        while ((o = unit_next_dep(u, UNIT_REQUISITE, &it)))
-                if (!o->rt || o->rt->active != UNIT_ACTIVE) {
-                        log_warning("%s: requisite %s is not active", u->id, o->id);
-                        return o;
-                }
-        return NULL;
-}
-
-void unit_start(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-
-        if (u->load_state != UNIT_LOADED) {
-                log_error("%s: cannot start: unit is %s", u->id, unit_load_state_to_string(u->load_state));
-                job_finish(s, rt->job, JOB_FAILED);
-                return;
-        }
-        struct unit *requisite = inactive_requisite(s, u);
-        if (requisite) {
-                job_fail_dependency(s, rt->job, requisite);
-                return;
-        }
-        /* Condition*=: an unmet one skips the unit, which is not a failure
-         * (dependents still start); Assert*=: an unmet one fails the job. */
-        const struct condition_env env = { 0 };
-        char *failed = NULL;
-        if (u->conditions && condition_test_list(u->conditions, &env, &failed) == 0) {
-                log_info("%s: Condition check resulted in the unit being skipped (%s).", u->id,
-                         failed ? failed : "a condition");
-                free(failed);
-                job_finish(s, rt->job, JOB_SKIPPED);
-                return;
-        }
-        free(failed);
-        failed = NULL;
-        if (u->asserts && condition_test_list(u->asserts, &env, &failed) == 0) {
-                log_error("%s: Assertion failed (%s).", u->id, failed ? failed : "an assertion");
-                free(failed);
-                job_finish(s, rt->job, JOB_FAILED);
-                return;
-        }
-        free(failed);
-        if (rt->active == UNIT_ACTIVE || rt->active == UNIT_RELOADING) {
-                job_finish(s, rt->job, JOB_DONE);
-                return;
-        }
-        switch (u->type) {
-        case UNIT_SERVICE:
-                if (rt->sub == SUB_AUTO_RESTART) /* a start job cuts the wait short */
-                        unit_disarm_timer(s, u);
-                /* A refused start (start limit) finishes the job in job_run. */
-                if (rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED || rt->sub == SUB_AUTO_RESTART)
-                        (void) start_service(s, u);
-                break; /* otherwise already on its way */
-        case UNIT_TARGET:
-                rt->result = RESULT_SUCCESS;
-                unit_set_state(s, u, UNIT_ACTIVE, SUB_ACTIVE);
-                break;
-        case UNIT_SOCKET:
-                socket_start(s, u);
-                break;
-        default:
-                log_error("%s: %s units are not supported yet", u->id, unit_type_to_string(u->type));
-                rt->result = RESULT_RESOURCES;
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
-        }
-}
-
-void unit_stop(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-
-        if (u->type == UNIT_SOCKET && rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED) {
-                socket_stop(s, u);
-                return;
-        }
-        if (u->type != UNIT_SERVICE || rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED) {
-                if (rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED)
-                        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
-                else
-                        job_unit_changed(s, u);
-                return;
-        }
-        rt->forbid_restart = true;
-        switch (rt->sub) {
-        case SUB_AUTO_RESTART:
-                unit_disarm_timer(s, u);
-                rt->result = RESULT_SUCCESS;
-                service_enter_dead(s, u, RESULT_SUCCESS);
-                break;
-        case SUB_START_PRE:
-        case SUB_START:
-        case SUB_START_POST:
-                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
-                break;
-        case SUB_RUNNING:
-        case SUB_EXITED:
-        case SUB_RELOAD:
-                service_enter_stop(s, u, RESULT_SUCCESS);
-                break;
-        default:
-                break; /* already stopping: the stop job finishes when it is dead */
-        }
 }

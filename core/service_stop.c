@@ -22,7 +22,7 @@ void service_enter_stop(struct sched *s, struct unit *u, enum unit_result f)
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP);
+        unit_set_sub(s, u, SUB_STOP);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         service_run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], service_stop_done);
 }
@@ -36,7 +36,7 @@ void service_enter_stop_post(struct sched *s, struct unit *u, enum unit_result f
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP_POST);
+        unit_set_sub(s, u, SUB_STOP_POST);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         service_run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], service_stop_post_done);
 }
@@ -112,7 +112,21 @@ void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, e
                 after_signal(s, u, sub, rt->result);
                 return;
         }
-        unit_set_state(s, u, UNIT_DEACTIVATING, sub);
+        unit_set_sub(s, u, sub);
+        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
+        rt->kill_waiting = true;
+        sched_add_kill_waiter(s, u);
+}
+
+/* STOPPING=1: the service stops by itself, as if it had been sent
+ * SIGTERM (systemd's service_enter_stop_by_notify): wait for its processes
+ * to go, within TimeoutStopSec=. */
+void service_stopping_by_notify(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (rt->active != UNIT_ACTIVE && rt->active != UNIT_RELOADING)
+                return;
+        unit_set_sub(s, u, SUB_STOP_SIGTERM);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         rt->kill_waiting = true;
         sched_add_kill_waiter(s, u);
@@ -173,13 +187,13 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
         if (should_restart(s, u)) {
                 rt->n_restarts++;
                 log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
-                unit_set_state(s, u, UNIT_ACTIVATING, SUB_AUTO_RESTART);
+                unit_set_sub(s, u, SUB_AUTO_RESTART);
                 unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
                 return;
         }
         unit_disarm_timer(s, u);
         if (rt->result == RESULT_SUCCESS)
-                unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                unit_set_sub(s, u, SUB_DEAD);
         else
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                unit_set_sub(s, u, SUB_FAILED);
 }

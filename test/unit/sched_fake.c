@@ -118,6 +118,7 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 .notify_socket = notify_socket,
                 .load = &F.load,
                 .manager_start = F.now,
+                .abort_on_illegal = true,
         };
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
         CU_ASSERT_FATAL(sched_start(F.s, target, F.now, true) == 0);

@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "core/sched_internal.h"
 #include "core/strv.h"
+#include "core/control.h"
+#include "core/unit_type.h"
 #include "parse/load.h"
 
 static void arm(struct sched *s, struct unit *u)
@@ -35,19 +37,19 @@ static bool is_down(const struct unit_runtime *rt)
         return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
 }
 
-void socket_start(struct sched *s, struct unit *u)
+static void socket_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
         int r = socket_open_all(u, &rt->sockets);
         if (r < 0) {
                 rt->result = RESULT_RESOURCES;
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                unit_set_sub(s, u, SUB_FAILED);
                 return;
         }
         rt->result = RESULT_SUCCESS;
         rt->trigger_begin = 0;
         rt->trigger_count = 0;
-        unit_set_state(s, u, UNIT_ACTIVE, SUB_LISTENING);
+        unit_set_sub(s, u, SUB_LISTENING);
         struct unit *service = triggered_service(u);
         if (u->socket->accept || !service || is_down(service->rt))
                 arm(s, u);
@@ -62,10 +64,10 @@ static void close_fds(struct sched *s, struct unit *u)
         socket_close_all(u, &rt->sockets);
 }
 
-void socket_stop(struct sched *s, struct unit *u)
+static void socket_stop(struct sched *s, struct unit *u)
 {
         close_fds(s, u);
-        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+        unit_set_sub(s, u, SUB_DEAD);
 }
 
 /* The socket gives up (systemd's socket_enter_stop_pre with a failure
@@ -74,7 +76,7 @@ static void socket_enter_failed(struct sched *s, struct unit *u, enum unit_resul
 {
         close_fds(s, u);
         u->rt->result = f;
-        unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+        unit_set_sub(s, u, SUB_FAILED);
 }
 
 /* TriggerLimitIntervalSec=/TriggerLimitBurst=: is one more trigger
@@ -184,7 +186,7 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 socket_service_down(s, svc);
 }
 
-void socket_fd_ready(struct sched *s, struct unit *u, int fd)
+static void socket_fd_ready(struct sched *s, struct unit *u, int fd)
 {
         struct unit_runtime *rt = u->rt;
         bool ours = false, nothing;
@@ -263,3 +265,29 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
         *ret_names = joined;
         return 0;
 }
+
+/* After a daemon-reload the io thread's cookies name the new table. */
+static void socket_rewatch(struct sched *s, struct unit *u)
+{
+        if (u->rt->active == UNIT_ACTIVE)
+                arm(s, u);
+}
+
+static int socket_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        int r = control_add_num(cu, "NAccepted", u->rt->n_accepted);
+        return r < 0 ? r : control_add_num(cu, "NConnections", u->rt->n_connections);
+}
+
+const struct unit_type_ops socket_ops = {
+        .active_of = {
+                [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
+                [SUB_LISTENING] = SUB_IS(UNIT_ACTIVE),
+                [SUB_FAILED] = SUB_IS(UNIT_FAILED),
+        },
+        .start = socket_start,
+        .stop = socket_stop,
+        .fd_ready = socket_fd_ready,
+        .rewatch = socket_rewatch,
+        .show = socket_show,
+};
