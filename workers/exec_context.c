@@ -210,6 +210,10 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
                 r = log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id, strerror(ENOMEM));
                 goto out;
         }
+        if (!(req->unit_id = strdup(id))) {
+                r = log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id, strerror(ENOMEM));
+                goto out;
+        }
         /* Every fd in the request is its own (dups included), so freeing it is uniform. */
         req->owns_fds = true;
         req->n_fds = 3 + p->n_listen_fds;
