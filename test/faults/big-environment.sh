@@ -46,7 +46,7 @@ got="$got $(grep -c '^V3=x$' "$TMP/env" 2>/dev/null) $(grep -c '^V99999=x$' "$TM
 [ "$got" = "1 R=100000 0 1 1 $want_v" ] ||
         wt_fail "the service saw '$got', want '1 R=100000 0 1 1 $want_v' (R once with its last value, GONE reset, V3, V99999, $want_v V names)"
 [ -s "$TMP/after" ] || wt_fail "after-big.service (ordered after big.service) did not run"
-z=$(wt_zombies)
-[ "$z" = 0 ] || wt_fail "$z zombies in weft's namespace"
+wt_assert_no_zombies
 wt_stop
+wt_assert_exit 0
 wt_finish "100,000 Environment= lines load and start at once: reset, last value wins, every name once"

@@ -10,6 +10,7 @@
 #   "Failed at step CHDIR spawning /bin/true: No such file or directory".
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init resource-clamp
+wt_need prlimit setpriv
 
 wt_unit t.target <<EOF
 [Unit]
@@ -58,17 +59,17 @@ wt_assert_answers
 oom=$(cat "$TMP/oom" 2>/dev/null)
 [ -n "$oom" ] && [ "$oom" != -900 ] ||
         wt_fail "OOMScoreAdjust=-900 without CAP_SYS_RESOURCE: the service saw '$oom', want it run with weft's own"
-grep -q 'nofile\.service: Failed at setting rlimit 524288 for resource RLIMIT_NOFILE\. Will attempt setting value 4096 instead\.' "$TMP/weft.log" ||
+grep -q 'nofile\.service: Failed at setting rlimit 524288 for resource RLIMIT_NOFILE\. Will attempt setting value 4096 instead\.' "$WT_LOG" ||
         wt_fail "no debug line says RLIMIT_NOFILE was clamped to 4096"
-grep -q 'oom\.service: Failed to adjust OOM setting, assuming containerized execution, ignoring: Permission denied' "$TMP/weft.log" ||
+grep -q 'oom\.service: Failed to adjust OOM setting, assuming containerized execution, ignoring: Permission denied' "$WT_LOG" ||
         wt_fail "no debug line says OOMScoreAdjust= was skipped"
-grep -q 'chdir\.service: Failed at step CHDIR spawning /bin/true: No such file or directory' "$TMP/weft.log" ||
+grep -q 'chdir\.service: Failed at step CHDIR spawning /bin/true: No such file or directory' "$WT_LOG" ||
         wt_fail "a failing step is not logged as 'Failed at step CHDIR spawning /bin/true: No such file or directory'"
-if grep -E '(nofile|oom)\.service: Failed at step' "$TMP/weft.log"; then
+if grep -E '(nofile|oom)\.service: Failed at step' "$WT_LOG"; then
         wt_fail "a setting the container forbids failed its service"
 fi
 
-z=$(wt_zombies)
-[ "$z" = 0 ] || wt_fail "$z zombies in weft's namespace"
+wt_assert_no_zombies
 wt_stop
+wt_assert_exit 0
 wt_finish "LimitNOFILE= clamped to the hard limit (4096), OOMScoreAdjust= skipped without CAP_SYS_RESOURCE, a failing step named"
