@@ -265,9 +265,7 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
                         service_exited(s, u, -1, CLD_EXITED, 255);
                         return;
                 }
-                if (error)
-                        log_error("%s: cannot run %s %s: %s", u->id, service_exec_to_string(rt->control_list),
-                                  rt->control_cmd ? rt->control_cmd->path : "", strerror(-error));
+                /* A failed setup step or exec was logged by the worker, naming the step. */
                 rt->control_pid = pid;
                 rt->control_pgid = pid;
                 return;
@@ -284,9 +282,7 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
         watchdog_arm(s, u);
         if (exec_usec && !rt->t_execed)
                 rt->t_execed = exec_usec;
-        if (error)
-                log_error("%s: cannot run %s: %s", u->id, rt->main_cmd ? rt->main_cmd->path : "ExecStart",
-                          strerror(-error));
+        /* A failed setup step or exec was logged by the worker, naming the step. */
         if (rt->sub != SUB_START)
                 return;
         switch (cfg(u)->type) {
