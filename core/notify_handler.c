@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "core/sched_internal.h"
+#include "core/service_internal.h"
 #include "core/unit_type.h"
 #include "sockets/notify.h"
 
@@ -147,11 +147,11 @@ void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
         if (m->fdstore_remove && m->fdname)
                 fdstore_remove(u, m->fdname);
         if (m->stopping)
-                service_stopping_by_notify(s, u);
+                service_event(s, u, SEV_STOPPING, NULL);
         if (m->reloading)
-                service_reloading_by_notify(s, u);
+                service_event(s, u, SEV_RELOADING, NULL);
         if (m->ready)
-                service_ready(s, u);
+                service_event(s, u, SEV_READY, NULL);
 }
 
 static void message_free(struct notify_message *m)

@@ -271,10 +271,5 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
 void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
 void service_timer(struct sched *s, struct unit *u);
 void service_group_gone(struct sched *s, struct unit *u);
-/* READY=1 from a Type=notify service (or the end of a reload). */
-void service_ready(struct sched *s, struct unit *u);
 /* The watchdog expired. */
 void service_watchdog(struct sched *s, struct unit *u);
-/* RELOADING=1 and STOPPING=1 from the service itself. */
-void service_reloading_by_notify(struct sched *s, struct unit *u);
-void service_stopping_by_notify(struct sched *s, struct unit *u);

@@ -20,14 +20,14 @@
 #include "core/service_internal.h"
 #include "core/strv.h"
 
-static enum unit_result result_of_exit(int code)
+enum unit_result service_result_of_exit(int code)
 {
         return code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
 }
 
 /* systemd's is_clean_exit: exit 0, SuccessExitStatus=, and for daemons the
  * signals a daemon is expected to die of. */
-static bool clean_exit(struct unit *u, int code, int status, bool daemon)
+bool service_clean_exit(struct unit *u, int code, int status, bool daemon)
 {
         const struct exit_status_set *ok = &cfg(u)->success_status;
         if (code == CLD_EXITED)
@@ -37,9 +37,9 @@ static bool clean_exit(struct unit *u, int code, int status, bool daemon)
         return exit_status_set_test(ok, status, true);
 }
 
-static void enter_start(struct sched *s, struct unit *u);
-static void enter_start_post(struct sched *s, struct unit *u);
-static void enter_running(struct sched *s, struct unit *u, enum unit_result f);
+void service_enter_start(struct sched *s, struct unit *u);
+void service_enter_start_post(struct sched *s, struct unit *u);
+void service_enter_running(struct sched *s, struct unit *u, enum unit_result f);
 
 static char *env_entry(const char *key, long v)
 {
@@ -131,12 +131,12 @@ void service_run_list(struct sched *s, struct unit *u, enum service_exec list, c
 
 /* ---- start ---- */
 
-static void start_pre_done(struct sched *s, struct unit *u)
+void service_start_pre_done(struct sched *s, struct unit *u)
 {
-        enter_start(s, u);
+        service_enter_start(s, u);
 }
 
-static void enter_start(struct sched *s, struct unit *u)
+void service_enter_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         const struct exec_command *cmd = rt->main_cmd ? rt->main_cmd : cfg(u)->exec[SERVICE_EXEC_START];
@@ -144,7 +144,7 @@ static void enter_start(struct sched *s, struct unit *u)
         unit_set_sub(s, u, SUB_START);
         if (!cmd) {
                 /* A oneshot without ExecStart= (ExecStop= only, or RemainAfterExit=). */
-                enter_start_post(s, u);
+                service_enter_start_post(s, u);
                 return;
         }
         rt->main_cmd = cmd;
@@ -154,18 +154,18 @@ static void enter_start(struct sched *s, struct unit *u)
         }
 }
 
-static void start_post_done(struct sched *s, struct unit *u)
+void service_start_post_done(struct sched *s, struct unit *u)
 {
-        enter_running(s, u, RESULT_SUCCESS);
+        service_enter_running(s, u, RESULT_SUCCESS);
 }
 
-static void enter_start_post(struct sched *s, struct unit *u)
+void service_enter_start_post(struct sched *s, struct unit *u)
 {
         unit_set_sub(s, u, SUB_START_POST);
-        service_run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], start_post_done);
+        service_run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], service_start_post_done);
 }
 
-static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
+void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
@@ -223,13 +223,13 @@ int service_start(struct sched *s, struct unit *u)
         rt->forbid_restart = false;
         unit_set_sub(s, u, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
-        service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
+        service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], service_start_pre_done);
         return 0;
 }
 
 /* ---- reload ---- */
 
-static void reload_done(struct sched *s, struct unit *u)
+void service_reload_done(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         unit_disarm_timer(s, u);
@@ -248,64 +248,12 @@ void service_reload(struct sched *s, struct unit *u)
         rt->reload_from = rt->sub;
         unit_set_sub(s, u, SUB_RELOAD);
         arm_timeout(s, u, cfg(u)->timeout_start_usec);
-        service_run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], reload_done);
+        service_run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], service_reload_done);
 }
 
-/* ---- events ---- */
 
-void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
-{
-        struct unit_runtime *rt = rt_of(s, u);
 
-        if (control) {
-                if (pid <= 0) {
-                        /* fork itself failed: the command failed. */
-                        log_error("%s: cannot fork %s: %s", u->id, service_exec_to_string(rt->control_list),
-                                  strerror(-error));
-                        service_exited(s, u, -1, CLD_EXITED, 255);
-                        return;
-                }
-                /* A failed setup step or exec was logged by the worker, naming the step. */
-                rt->control_pid = pid;
-                rt->control_pgid = pid;
-                return;
-        }
-        if (pid <= 0) {
-                log_error("%s: cannot fork the main process: %s", u->id, strerror(-error));
-                set_result(rt, RESULT_RESOURCES);
-                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
-                return;
-        }
-        rt->main_pid = pid;
-        rt->main_pgid = pid;
-        rt->watchdog_usec = cfg(u)->watchdog_usec;
-        watchdog_arm(s, u);
-        if (exec_usec && !rt->t_execed)
-                rt->t_execed = exec_usec;
-        /* A failed setup step or exec was logged by the worker, naming the step. */
-        if (rt->sub != SUB_START)
-                return;
-        switch (cfg(u)->type) {
-        case SERVICE_SIMPLE:
-        case SERVICE_IDLE:
-        case SERVICE_DBUS:
-                /* Started once forked, even if exec then fails (its exit follows). */
-                enter_start_post(s, u);
-                break;
-        case SERVICE_EXEC:
-                if (!error)
-                        enter_start_post(s, u);
-                break; /* on error, the exit that follows fails the start */
-        case SERVICE_NOTIFY:
-                break; /* ready at READY=1 (service_ready) */
-        case SERVICE_ONESHOT:
-        case SERVICE_FORKING:
-        default:
-                break; /* ready when the process exits */
-        }
-}
-
-static pid_t read_pid_file(const char *path)
+pid_t service_read_pid_file(const char *path)
 {
         FILE *f = fopen(path, "re");
         long pid = 0;
@@ -317,224 +265,9 @@ static pid_t read_pid_file(const char *path)
         return (pid_t) pid;
 }
 
-static void main_exited(struct sched *s, struct unit *u, int code, int status)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        struct service_config *c = cfg(u);
-        bool oneshot = c->type == SERVICE_ONESHOT;
-        bool ok = clean_exit(u, code, status, !oneshot) ||
-                  (rt->main_cmd && (rt->main_cmd->flags & EXEC_IGNORE_FAILURE));
 
-        rt->main_pid = 0;
-        rt->main_exit_code = code;
-        rt->main_exit_status = status;
-        if (!rt->t_exited)
-                rt->t_exited = s->now;
-        if (!ok)
-                log_warning("%s: Main process exited, code=%s, status=%d%s%s", u->id,
-                            code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed", status,
-                            code == CLD_EXITED ? "" : "/", code == CLD_EXITED ? "" : signal_to_string(status));
 
-        switch (rt->sub) {
-        case SUB_START:
-                if (!ok) {
-                        service_enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
-                } else if (oneshot && rt->main_cmd && rt->main_cmd->next) {
-                        rt->main_cmd = rt->main_cmd->next;
-                        enter_start(s, u);
-                } else if (c->type == SERVICE_FORKING) {
-                        if (c->pid_file)
-                                rt->main_pid = read_pid_file(c->pid_file);
-                        if (rt->main_pid > 0 && s->ops->kill(s->userdata, rt->main_pid, 0) < 0)
-                                rt->main_pid = 0;
-                        if (c->pid_file && rt->main_pid <= 0)
-                                log_warning("%s: PID file %s not readable after start, tracking the process group",
-                                            u->id, c->pid_file);
-                        if (rt->main_pid > 0)
-                                sched_track_pid(s, u, rt->main_pid);
-                        enter_start_post(s, u);
-                } else if (oneshot)
-                        enter_start_post(s, u);
-                else
-                        service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_EXIT_CODE);
-                break;
-        case SUB_START_POST:
-        case SUB_RELOAD:
-                if (!ok)
-                        set_result(rt, result_of_exit(code));
-                break; /* the running commands finish first, then the main process is found gone */
-        case SUB_RUNNING:
-                unit_disarm_timer(s, u);
-                if (ok && c->remain_after_exit)
-                        unit_set_sub(s, u, SUB_EXITED);
-                else
-                        service_enter_stop(s, u, ok ? RESULT_SUCCESS : result_of_exit(code));
-                break;
-        case SUB_STOP_SIGTERM:
-        case SUB_STOP_SIGKILL:
-        case SUB_FINAL_SIGTERM:
-        case SUB_FINAL_SIGKILL:
-                service_group_gone(s, u);
-                break;
-        default:
-                log_debug("%s: main process exit in %s, ignoring", u->id, sub_state_to_string(rt->sub));
-        }
-}
 
-static void control_exited(struct sched *s, struct unit *u, int code, int status)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        const struct exec_command *cmd = rt->control_cmd;
-        bool ok = (code == CLD_EXITED && status == 0) || (cmd && (cmd->flags & EXEC_IGNORE_FAILURE));
 
-        rt->control_pid = 0;
-        rt->control_cmd = NULL;
-        if (!ok)
-                log_warning("%s: %s process exited, code=%s, status=%d", u->id,
-                            service_exec_to_string(rt->control_list), code == CLD_EXITED ? "exited" : "killed",
-                            status);
-        switch (rt->sub) {
-        case SUB_START_PRE:
-                if (ok)
-                        service_run_list(s, u, SERVICE_EXEC_START_PRE, cmd ? cmd->next : NULL, start_pre_done);
-                else
-                        service_enter_signal(s, u, SUB_STOP_SIGTERM, result_of_exit(code));
-                break;
-        case SUB_START_POST:
-                if (ok)
-                        service_run_list(s, u, SERVICE_EXEC_START_POST, cmd ? cmd->next : NULL, start_post_done);
-                else
-                        service_enter_stop(s, u, result_of_exit(code));
-                break;
-        case SUB_STOP:
-                if (!ok)
-                        set_result(rt, result_of_exit(code));
-                service_run_list(s, u, SERVICE_EXEC_STOP, ok && cmd ? cmd->next : NULL, service_stop_done);
-                break;
-        case SUB_STOP_POST:
-                if (!ok)
-                        set_result(rt, result_of_exit(code));
-                service_run_list(s, u, SERVICE_EXEC_STOP_POST, ok && cmd ? cmd->next : NULL, service_stop_post_done);
-                break;
-        case SUB_RELOAD:
-                /* A failed reload fails the reload job, not the service (as systemd). */
-                if (!ok)
-                        rt->reload_failed = true;
-                service_run_list(s, u, SERVICE_EXEC_RELOAD, ok && cmd ? cmd->next : NULL, reload_done);
-                break;
-        case SUB_STOP_SIGTERM:
-        case SUB_STOP_SIGKILL:
-        case SUB_FINAL_SIGTERM:
-        case SUB_FINAL_SIGKILL:
-                service_group_gone(s, u);
-                break;
-        default:
-                log_debug("%s: control process exit in %s, ignoring", u->id, sub_state_to_string(rt->sub));
-        }
-}
 
-void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        if (pid == rt->main_pid && pid > 0)
-                main_exited(s, u, code, status);
-        else if (pid == rt->control_pid || pid == -1)
-                control_exited(s, u, code, status);
-}
 
-void service_timer(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        switch (rt->sub) {
-        case SUB_START_PRE:
-        case SUB_START:
-                log_error("%s: start operation timed out. Terminating.", u->id);
-                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
-                break;
-        case SUB_START_POST:
-                log_error("%s: start-post operation timed out. Stopping.", u->id);
-                service_enter_stop(s, u, RESULT_TIMEOUT);
-                break;
-        case SUB_RUNNING:
-                log_warning("%s: Service reached runtime time limit. Stopping.", u->id);
-                service_enter_stop(s, u, RESULT_TIMEOUT);
-                break;
-        case SUB_RELOAD:
-                log_warning("%s: Reload operation timed out. Killing reload process.", u->id);
-                if (rt->control_pid > 0)
-                        s->ops->kill(s->userdata, rt->control_pid, SIGKILL);
-                rt->reload_failed = true;
-                break; /* its exit finishes the reload */
-        case SUB_STOP:
-                log_warning("%s: Stopping timed out. Terminating.", u->id);
-                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
-                break;
-        case SUB_STOP_SIGTERM:
-                if (cfg(u)->kill.send_sigkill) {
-                        log_warning("%s: State 'stop-sigterm' timed out. Killing.", u->id);
-                        service_enter_signal(s, u, SUB_STOP_SIGKILL, RESULT_TIMEOUT);
-                } else
-                        service_enter_stop_post(s, u, RESULT_TIMEOUT);
-                break;
-        case SUB_STOP_SIGKILL:
-                log_warning("%s: Processes still around after SIGKILL. Ignoring.", u->id);
-                rt->kill_waiting = false;
-                service_enter_stop_post(s, u, RESULT_TIMEOUT);
-                break;
-        case SUB_STOP_POST:
-                log_warning("%s: State 'stop-post' timed out. Terminating.", u->id);
-                service_enter_signal(s, u, SUB_FINAL_SIGTERM, RESULT_TIMEOUT);
-                break;
-        case SUB_FINAL_SIGTERM:
-                if (cfg(u)->kill.send_sigkill) {
-                        log_warning("%s: State 'final-sigterm' timed out. Killing.", u->id);
-                        service_enter_signal(s, u, SUB_FINAL_SIGKILL, RESULT_TIMEOUT);
-                } else
-                        service_enter_dead(s, u, RESULT_TIMEOUT);
-                break;
-        case SUB_FINAL_SIGKILL:
-                log_warning("%s: Processes still around after final SIGKILL. Entering failed mode.", u->id);
-                rt->kill_waiting = false;
-                service_enter_dead(s, u, RESULT_TIMEOUT);
-                break;
-        case SUB_AUTO_RESTART:
-                (void) service_start(s, u);
-                break;
-        default:
-                log_debug("%s: timer in %s, ignoring", u->id, sub_state_to_string(rt->sub));
-        }
-}
-
-void service_ready(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        if (rt->sub == SUB_START && cfg(u)->type == SERVICE_NOTIFY)
-                enter_start_post(s, u);
-        else if (rt->sub == SUB_RELOAD && rt->control_pid <= 0 && !rt->control_request)
-                reload_done(s, u); /* the end of a reload the service announced (RELOADING=1) */
-}
-
-/* RELOADING=1: the service reloads by itself; READY=1 ends it (systemd's
- * service_enter_reload_by_notify). */
-void service_reloading_by_notify(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        if (rt->sub != SUB_RUNNING)
-                return;
-        rt->reload_failed = false;
-        rt->reload_from = rt->sub;
-        unit_set_sub(s, u, SUB_RELOAD);
-        arm_timeout(s, u, cfg(u)->timeout_start_usec);
-}
-
-void service_watchdog(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        if (rt->active != UNIT_ACTIVE && rt->active != UNIT_ACTIVATING && rt->active != UNIT_RELOADING)
-                return;
-        log_error("%s: Watchdog timeout (limit %llus)!", u->id,
-                  (unsigned long long) (rt->watchdog_usec / USEC_PER_SEC));
-        if (rt->main_pid > 0)
-                s->ops->kill(s->userdata, rt->main_pid, cfg(u)->kill.watchdog_signal);
-        service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_WATCHDOG);
-}

@@ -1,8 +1,8 @@
 /* The stopping half of the service state machine (see service.c): ExecStop
  * -> KillSignal, SIGCONT -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost ->
- * dead or failed, then the Restart= decision. service.c enters it from its
- * event handlers and stop jobs; the scheduler calls service_group_gone()
- * when a process group it waits on empties. */
+ * dead or failed, then the Restart= decision. The event table
+ * (service_events.c) enters it, and calls service_processes_gone() when a
+ * process group a killing sub-state waits on may have emptied. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -118,36 +118,14 @@ void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, e
         sched_add_kill_waiter(s, u);
 }
 
-/* STOPPING=1: the service stops by itself, as if it had been sent
- * SIGTERM (systemd's service_enter_stop_by_notify): wait for its processes
- * to go, within TimeoutStopSec=. */
-void service_stopping_by_notify(struct sched *s, struct unit *u)
-{
-        struct unit_runtime *rt = rt_of(s, u);
-        if (rt->active != UNIT_ACTIVE && rt->active != UNIT_RELOADING)
-                return;
-        unit_set_sub(s, u, SUB_STOP_SIGTERM);
-        arm_timeout(s, u, cfg(u)->timeout_stop_usec);
-        rt->kill_waiting = true;
-        sched_add_kill_waiter(s, u);
-}
-
-void service_group_gone(struct sched *s, struct unit *u)
+/* In a killing sub-state: once nothing of the unit is left, go on. */
+void service_processes_gone(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         if (!rt->kill_waiting || anything_left(s, u))
                 return;
         rt->kill_waiting = false;
-        switch (rt->sub) {
-        case SUB_STOP_SIGTERM:
-        case SUB_STOP_SIGKILL:
-        case SUB_FINAL_SIGTERM:
-        case SUB_FINAL_SIGKILL:
-                after_signal(s, u, rt->sub, rt->result);
-                break;
-        default:
-                break; /* ignore: not waiting for processes to go */
-        }
+        after_signal(s, u, rt->sub, rt->result);
 }
 
 static bool should_restart(struct sched *s, struct unit *u)

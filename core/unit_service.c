@@ -1,6 +1,7 @@
 /* Service units (systemd.service(5)): the row of the type table. The
- * state machine itself is in service.c (start, reload, events) and
- * service_stop.c (stop, kill, Restart=); this file says which sub-states a
+ * state machine is in service_events.c (the table of events and actions),
+ * service.c (start, reload) and service_stop.c (stop, kill, Restart=);
+ * this file says which sub-states a
  * service has, what a start, stop or reload job does to it, what it lets go
  * of when it goes down, and what status shows of it. */
 #include <stdio.h>
@@ -12,41 +13,12 @@
 
 static void service_start_job(struct sched *s, struct unit *u)
 {
-        struct unit_runtime *rt = u->rt;
-        bool down = rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
-
-        if (rt->sub == SUB_AUTO_RESTART) /* a start job cuts the wait short */
-                unit_disarm_timer(s, u);
-        /* A refused start (start limit) finishes the job in job_run. */
-        if (down || rt->sub == SUB_AUTO_RESTART)
-                (void) service_start(s, u);
-        /* otherwise already on its way: the job finishes when it is up */
+        service_event(s, u, SEV_START_JOB, NULL);
 }
 
 static void service_stop_job(struct sched *s, struct unit *u)
 {
-        struct unit_runtime *rt = u->rt;
-
-        rt->forbid_restart = true;
-        switch (rt->sub) {
-        case SUB_AUTO_RESTART:
-                unit_disarm_timer(s, u);
-                rt->result = RESULT_SUCCESS;
-                service_enter_dead(s, u, RESULT_SUCCESS);
-                break;
-        case SUB_START_PRE:
-        case SUB_START:
-        case SUB_START_POST:
-                service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_SUCCESS);
-                break;
-        case SUB_RUNNING:
-        case SUB_EXITED:
-        case SUB_RELOAD:
-                service_enter_stop(s, u, RESULT_SUCCESS);
-                break;
-        default:
-                break; /* already stopping: the stop job finishes when it is dead */
-        }
+        service_event(s, u, SEV_STOP_JOB, NULL);
 }
 
 static bool service_can_reload(struct sched *s, struct unit *u)
