@@ -252,6 +252,10 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         fail(r, 5, "Unit %s failed to load properly or is masked.", *name);
                         continue;
                 }
+                if (s->shutting_down && verb != VERB_STOP) {
+                        fail(r, 1, "Refusing to start %s: the system is shutting down.", *name);
+                        continue;
+                }
                 if (verb == VERB_TRY_RESTART && !is_up(u->rt))
                         continue;
                 bool reloadable = u->type == UNIT_SERVICE && u->service->exec[SERVICE_EXEC_RELOAD] &&
@@ -350,6 +354,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                         snprintf(buf, sizeof buf, "Job for %s failed because %s (result '%s').", u->id,
                                  result == JOB_DEPENDENCY ? "a dependency failed"
                                  : result == JOB_CANCELED ? "it was canceled"
+                                 : result == JOB_TIMEOUT  ? "the shutdown deadline passed"
                                                           : "the unit failed",
                                  unit_result_to_string(u->rt->result));
                         w->reply.code = 1;

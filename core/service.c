@@ -264,9 +264,12 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
                                   rt->control_cmd ? rt->control_cmd->path : "", strerror(-error));
                 rt->control_pid = pid;
                 rt->control_pgid = pid;
+                service_signal_late(s, u, pid, true); /* a stop came while it was being spawned */
                 return;
         }
         if (pid <= 0) {
+                if (service_signal_late(s, u, pid, false))
+                        return;
                 log_error("%s: cannot fork the main process: %s", u->id, strerror(-error));
                 set_result(rt, RESULT_RESOURCES);
                 service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
@@ -281,6 +284,8 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
         if (error)
                 log_error("%s: cannot run %s: %s", u->id, rt->main_cmd ? rt->main_cmd->path : "ExecStart",
                           strerror(-error));
+        if (service_signal_late(s, u, pid, false)) /* a stop came while it was being spawned */
+                return;
         if (rt->sub != SUB_START)
                 return;
         switch (cfg(u)->type) {
