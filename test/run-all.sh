@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs every test: the CUnit suites, each integration script in
-# test/integration/, then a bounded fuzz run (skipped with WEFT_FUZZ=0, as the
+# test/integration/, each fault test in test/faults/, then a bounded fuzz run (skipped with WEFT_FUZZ=0, as the
 # sanitizer builds do: the fuzz build has its own sanitizers).
 # Prints one closing line "check: N passed, N failed" (CUnit tests one by
 # one, then one per script).
@@ -33,9 +33,9 @@ if [ "$unit_rc" -ne 0 ] || [ -z "${unit_run:-}" ]; then
         failures+=("unit-tests")
         [ "${unit_failed:-0}" -gt 0 ] || failed=$((failed + 1))
 fi
-for t in test/integration/*.sh; do
+for t in test/integration/*.sh test/faults/*.sh; do
         [ -e "$t" ] || continue
-        run "$(basename "$t" .sh)" "$t"
+        run "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" "$t"
 done
 if [ "${WEFT_FUZZ:-1}" != 0 ]; then
         run fuzz test/fuzz/run-fuzz.sh
