@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "core/sched_internal.h"
+#include "core/service_internal.h"
+#include "core/unit_type.h"
 #include "sockets/notify.h"
 
 /* Messages whose sender is not known yet: its spawn report is still on the
@@ -103,7 +104,7 @@ static bool allowed(struct unit *u, pid_t pid, pid_t pgid)
         }
 }
 
-static void apply(struct sched *s, struct unit *u, struct notify_message *m)
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
 {
         struct unit_runtime *rt = u->rt;
 
@@ -145,12 +146,12 @@ static void apply(struct sched *s, struct unit *u, struct notify_message *m)
                 fdstore_add(u, m);
         if (m->fdstore_remove && m->fdname)
                 fdstore_remove(u, m->fdname);
-        if (m->stopping && rt->active == UNIT_ACTIVE)
-                unit_set_state(s, u, UNIT_DEACTIVATING, rt->sub);
-        if (m->reloading && rt->active == UNIT_ACTIVE)
-                unit_set_state(s, u, UNIT_RELOADING, rt->sub);
+        if (m->stopping)
+                service_event(s, u, SEV_STOPPING, NULL);
+        if (m->reloading)
+                service_event(s, u, SEV_RELOADING, NULL);
         if (m->ready)
-                service_ready(s, u);
+                service_event(s, u, SEV_READY, NULL);
 }
 
 static void message_free(struct notify_message *m)
@@ -175,7 +176,7 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 if (g > 0)
                         u = idmap_get(&s->by_pid, (uint64_t) g);
         }
-        if (!u || u->type != UNIT_SERVICE) {
+        if (!u || !unit_ops(u)->notify) {
                 if (s->spawns_in_flight > 0) {
                         struct early *e = malloc(sizeof *e);
                         if (e) {
@@ -190,7 +191,7 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 message_free(m);
                 return;
         }
-        apply(s, u, m);
+        unit_ops(u)->notify(s, u, m);
         message_free(m);
 }
 

@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/macro.h"
 #include "core/sched_internal.h"
+#include "core/unit_type.h"
 
 #define SHUTDOWN_DEFAULT_USEC (90 * USEC_PER_SEC) /* systemd's DefaultTimeoutStopSec */
 #define SHUTDOWN_MAX_LISTED 32                    /* units named per report */
@@ -45,7 +46,7 @@ static uint64_t shutdown_bound(struct sched *s)
                 bound = SHUTDOWN_DEFAULT_USEC;
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type == UNIT_SERVICE && u->service && u->rt->job) {
+                if (u->service && u->rt->job) { /* only services have TimeoutStopSec= */
                         uint64_t t = finite_or_zero(u->service->timeout_stop_usec);
                         if (t > bound)
                                 bound = t;
@@ -75,7 +76,7 @@ static void describe_wait(struct sched *s, struct unit *u, char *buf, size_t siz
                 ADD(", main pid %d", (int) rt->main_pid);
         if (rt->main_request)
                 ADD(", main process spawn in flight");
-        if (rt->control_pid > 0 && u->type == UNIT_SERVICE)
+        if (rt->control_pid > 0)
                 ADD(", %s pid %d", service_exec_to_string(rt->control_list), (int) rt->control_pid);
         if (rt->control_request)
                 ADD(", control process spawn in flight");
@@ -131,8 +132,8 @@ static void shutdown_expire(struct sched *s)
         s->shutdown_expired = true; /* job_run() runs nothing from here on */
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->rt->job && u->type == UNIT_SERVICE && u->service)
-                        service_kill_remaining(s, u);
+                if (u->rt->job && unit_ops(u)->kill_remaining)
+                        unit_ops(u)->kill_remaining(s, u);
         }
         /* Finishing a job may release others (which then do not run): go
          * round until none is left. */
@@ -202,6 +203,7 @@ void sched_shutdown(struct sched *s, uint64_t now)
         s->shutdown_queued = true;
         for (size_t i = 0; i < s->n_rt; i++)
                 job_run_if_ready(s, s->units->units[i]->rt->job);
+        sched_run_ready(s);
         if (s->n_jobs == 0) {
                 report_done(s);
                 return;
