@@ -247,6 +247,8 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
         enum unit_result ur = u->rt->result;
         if (result == JOB_CANCELED)
                 snprintf(buf, sizeof buf, "Job for %s canceled.", u->id);
+        else if (result == JOB_TIMEOUT)
+                snprintf(buf, sizeof buf, "Job for %s ended by the shutdown deadline.", u->id);
         else if (result == JOB_DEPENDENCY && u->rt->failed_dependency) {
                 describe_cause(u->rt->failed_dependency, cause, sizeof cause);
                 snprintf(buf, sizeof buf, "A dependency job for %s failed: %s.", u->id, cause);
@@ -298,6 +300,10 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 }
                 if (u->load_state != UNIT_LOADED) {
                         fail(r, 5, "Unit %s failed to load properly or is masked.", *name);
+                        continue;
+                }
+                if (s->shutting_down && verb != VERB_STOP) {
+                        fail(r, 1, "Refusing to start %s: the system is shutting down.", *name);
                         continue;
                 }
                 if (verb == VERB_TRY_RESTART && !is_up(u->rt))

@@ -18,6 +18,7 @@ static const char *const job_result_table[_JOB_RESULT_MAX] = {
         [JOB_FAILED] = "failed",
         [JOB_DEPENDENCY] = "dependency",
         [JOB_SKIPPED] = "skipped",
+        [JOB_TIMEOUT] = "timeout",
 };
 
 const char *job_result_to_string(enum job_result r)
@@ -56,6 +57,14 @@ static void job_run(struct sched *s, struct job *j)
         struct unit *u = j->unit;
         uint64_t id = j->id;
 
+        /* Past the shutdown deadline nothing runs (sched_shutdown.c finishes
+         * every job); during a shutdown nothing starts. */
+        if (s->shutdown_expired)
+                return;
+        if (s->shutting_down && j->type != JOB_STOP) {
+                job_finish(s, j, JOB_CANCELED);
+                return;
+        }
         j->state = JOB_RUNNING;
         log_debug("%s: job %s running", u->id, job_type_to_string(j->type));
         if (j->type == JOB_START)
@@ -78,6 +87,10 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
 {
         struct unit_runtime *rt = rt_of(s, u);
 
+        if (s->shutting_down && type != JOB_STOP) {
+                log_debug("%s: shutting down, refusing a %s job", u->id, job_type_to_string(type));
+                return NULL;
+        }
         if (rt->job) {
                 if (rt->job->type == type) {
                         rt->job->mandatory |= mandatory;
@@ -111,6 +124,18 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         if (type == JOB_START && !rt->t_queued)
                 rt->t_queued = s->now;
         return j;
+}
+
+struct unit *job_blocker(const struct job *j)
+{
+        const struct unit *u = j->unit;
+        for (uint32_t i = 0; i < u->n_edges; i++) {
+                const struct unit_edge *e = &u->edges[i];
+                struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
+                if (o && o != j && waits_for(j, o, e->kind == UNIT_AFTER))
+                        return e->other;
+        }
+        return NULL;
 }
 
 static void ready_push(struct sched *s, struct job *j)
@@ -211,7 +236,9 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 log_full(result == JOB_CANCELED ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, 0,
                          "%s: job %s finished with result '%s'", u->id, job_type_to_string(j->type),
                          job_result_to_string(result));
-        if (j->type == JOB_START && result != JOB_DONE && result != JOB_SKIPPED) {
+        /* A shutdown cancels every start job anyway: no "dependency" noise. */
+        bool shutdown_cancel = s->shutting_down && (result == JOB_CANCELED || result == JOB_TIMEOUT);
+        if (j->type == JOB_START && result != JOB_DONE && result != JOB_SKIPPED && !shutdown_cancel) {
                 if (result == JOB_DEPENDENCY && rt->active == UNIT_INACTIVE && !rt->t_inactive)
                         rt->t_inactive = s->now;
                 fail_dependents(s, u);
@@ -239,11 +266,7 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
         }
         free(j->waits);
         free(j);
-        if (s->shutting_down && s->n_jobs == 0 && !s->shutdown_reported) {
-                s->shutdown_reported = true;
-                if (s->ops->shutdown_done)
-                        s->ops->shutdown_done(s->userdata);
-        }
+        sched_shutdown_check_done(s);
 }
 
 void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause)

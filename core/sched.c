@@ -382,7 +382,8 @@ uint64_t sched_next_deadline(struct sched *s)
         const struct timer_entry *e;
         while ((e = timer_heap_peek(&s->timers)) && !timer_live(e))
                 timer_heap_pop(&s->timers);
-        return e ? e->when : UINT64_MAX;
+        uint64_t when = e ? e->when : UINT64_MAX, shutdown = sched_shutdown_next_deadline(s);
+        return shutdown < when ? shutdown : when;
 }
 
 void sched_run_timers(struct sched *s, uint64_t now)
@@ -409,6 +410,9 @@ void sched_run_timers(struct sched *s, uint64_t now)
                 } else
                         reschedule(s, u);
         }
+        sched_run_ready(s);
+        /* After the units' own timers: a stop that ends at the deadline ends in time. */
+        sched_shutdown_run_timers(s, now);
         sched_run_ready(s);
 }
 
@@ -661,35 +665,6 @@ int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
                         s->ops->boot_done(s->userdata, true);
         }
         return r;
-}
-
-void sched_shutdown(struct sched *s, uint64_t now)
-{
-        s->now = now;
-        if (s->shutting_down)
-                return;
-        s->shutting_down = true;
-        log_info("[%9.6f] Stopping every unit.", since_start(s));
-        /* Waiting start jobs are dropped; everything up gets a stop job. */
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                struct job *j = u->rt->job;
-                if (j && j->type == JOB_START && j->state == JOB_WAITING)
-                        job_finish(s, j, JOB_CANCELED);
-        }
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->rt->active != UNIT_INACTIVE && u->rt->active != UNIT_FAILED)
-                        job_install(s, u, JOB_STOP, false);
-        }
-        for (size_t i = 0; i < s->n_rt; i++)
-                job_run_if_ready(s, s->units->units[i]->rt->job);
-        sched_run_ready(s);
-        if (s->n_jobs == 0 && !s->shutdown_reported) {
-                s->shutdown_reported = true;
-                if (s->ops->shutdown_done)
-                        s->ops->shutdown_done(s->userdata);
-        }
 }
 
 unsigned sched_n_jobs(struct sched *s)

@@ -75,6 +75,7 @@ enum job_result {
         JOB_FAILED,
         JOB_DEPENDENCY,
         JOB_SKIPPED,
+        JOB_TIMEOUT,  /* the shutdown deadline passed first */
         _JOB_RESULT_MAX,
 };
 
@@ -185,8 +186,12 @@ struct sched {
         uint64_t next_job_id;
         struct unit *boot_target;
         bool boot_reported;
-        bool shutting_down;
+        bool shutting_down;        /* no start or reload job is accepted or run */
+        bool shutdown_queued;      /* every stop job is in: the shutdown ends with the last job */
         bool shutdown_reported;
+        bool shutdown_expired;     /* the deadline passed: no job runs any more */
+        uint64_t shutdown_warn_at; /* when to say what the shutdown waits for, 0: done */
+        uint64_t shutdown_deadline; /* when the shutdown ends regardless, 0: none */
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
         /* Jobs released but not yet run, and jobs to fail for a failed
@@ -217,9 +222,17 @@ const char *unit_active_state_to_string(enum unit_active_state a);
 const char *sub_state_to_string(enum sub_state s);
 const char *unit_result_to_string(enum unit_result r);
 
+/* core/sched_shutdown.c: the shutdown's two timers (see sched_shutdown()). */
+uint64_t sched_shutdown_next_deadline(struct sched *s);
+void sched_shutdown_run_timers(struct sched *s, uint64_t now);
+/* A job finished: was it the shutdown's last one? */
+void sched_shutdown_check_done(struct sched *s);
+
 /* core/job.c */
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
+/* The unit of one job that j waits for (for messages), NULL: none. */
+struct unit *job_blocker(const struct job *j);
 /* Queue j to run if nothing it is ordered after is unfinished. */
 void job_run_if_ready(struct sched *s, struct job *j);
 /* Run the ready list empty; every entry point of the scheduler ends here. */
@@ -271,5 +284,10 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
 void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
 void service_timer(struct sched *s, struct unit *u);
 void service_group_gone(struct sched *s, struct unit *u);
+/* A process of u was reported after u began to be killed (its spawn was in
+ * flight): send it what the others got. Nothing in other sub-states. */
+void service_signal_late(struct sched *s, struct unit *u, pid_t pid, bool control);
+/* The shutdown deadline passed: SIGKILL what is left of u, whatever its state. */
+void service_kill_remaining(struct sched *s, struct unit *u);
 /* The watchdog expired. */
 void service_watchdog(struct sched *s, struct unit *u);

@@ -102,6 +102,14 @@ static void forked_starting(struct sched *s, struct unit *u, const struct servic
         }
 }
 
+/* The stop came while the spawn was in flight (no pid to signal then):
+ * the process gets the signal the others got as soon as it is known. */
+static void forked_killing(struct sched *s, struct unit *u, const struct service_event_args *a,
+                           enum service_event e)
+{
+        service_signal_late(s, u, u->rt->main_pid, false);
+}
+
 static void fork_failed(struct sched *s, struct unit *u, const struct service_event_args *a, enum service_event e)
 {
         set_result(u->rt, RESULT_RESOURCES);
@@ -381,19 +389,19 @@ static service_action *const table[_SUB_STATE_MAX][_SERVICE_EVENT_MAX] = {
                 IGN, stop_job_stopping, IGN, IGN, IGN, control_exited_stop,
                 timeout_stop, IGN, IGN, IGN, IGN, IGN },
         [SUB_STOP_SIGTERM] = {
-                IGN, stop_job_stopping, IGN, processes_gone, processes_gone, processes_gone,
+                IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
                 timeout_stop_sigterm, IGN, processes_gone, IGN, IGN, IGN },
         [SUB_STOP_SIGKILL] = {
-                IGN, stop_job_stopping, IGN, processes_gone, processes_gone, processes_gone,
+                IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
                 timeout_stop_sigkill, IGN, processes_gone, IGN, IGN, IGN },
         [SUB_STOP_POST] = {
                 IGN, stop_job_stopping, IGN, IGN, IGN, control_exited_stop_post,
                 timeout_stop_post, IGN, IGN, IGN, IGN, IGN },
         [SUB_FINAL_SIGTERM] = {
-                IGN, stop_job_stopping, IGN, processes_gone, processes_gone, processes_gone,
+                IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
                 timeout_final_sigterm, IGN, processes_gone, IGN, IGN, IGN },
         [SUB_FINAL_SIGKILL] = {
-                IGN, stop_job_stopping, IGN, processes_gone, processes_gone, processes_gone,
+                IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
                 timeout_final_sigkill, IGN, processes_gone, IGN, IGN, IGN },
         [SUB_FAILED] = {
                 start_job, IGN, IGN, IGN, IGN, IGN,
@@ -447,6 +455,7 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
                 /* A failed setup step or exec was logged by the worker, naming the step. */
                 rt->control_pid = pid;
                 rt->control_pgid = pid;
+                service_signal_late(s, u, pid, true); /* a stop came while it was being spawned */
                 return;
         }
         if (pid <= 0) {

@@ -63,29 +63,64 @@ static bool anything_left(struct sched *s, struct unit *u)
         return false;
 }
 
+/* sig to one process or group, with SIGCONT so a stopped one can act on it
+ * (and SIGHUP after it with SendSIGHUP=). */
+static void signal_one(struct sched *s, struct unit *u, pid_t target, int sig)
+{
+        s->ops->kill(s->userdata, target, sig);
+        if (sig != SIGKILL && sig != SIGCONT) {
+                s->ops->kill(s->userdata, target, SIGCONT);
+                if (cfg(u)->kill.send_sighup)
+                        s->ops->kill(s->userdata, target, SIGHUP);
+        }
+}
+
 static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_group)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        const struct kill_context *k = &cfg(u)->kill;
-        pid_t targets[4];
-        int n = 0;
 
         if (whole_group && rt->main_pgid > 0)
-                targets[n++] = -rt->main_pgid;
+                signal_one(s, u, -rt->main_pgid, sig);
         else if (rt->main_pid > 0)
-                targets[n++] = rt->main_pid;
+                signal_one(s, u, rt->main_pid, sig);
         if (whole_group && rt->control_pgid > 0)
-                targets[n++] = -rt->control_pgid;
+                signal_one(s, u, -rt->control_pgid, sig);
         else if (rt->control_pid > 0)
-                targets[n++] = rt->control_pid;
-        for (int i = 0; i < n; i++) {
-                s->ops->kill(s->userdata, targets[i], sig);
-                if (sig != SIGKILL && sig != SIGCONT) {
-                        s->ops->kill(s->userdata, targets[i], SIGCONT);
-                        if (k->send_sighup)
-                                s->ops->kill(s->userdata, targets[i], SIGHUP);
-                }
-        }
+                signal_one(s, u, rt->control_pid, sig);
+}
+
+static bool is_kill_state(enum sub_state sub)
+{
+        return sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGTERM ||
+               sub == SUB_FINAL_SIGKILL;
+}
+
+/* Which signal the kill state sends, to the group or to the process. */
+static int kill_state_signal(struct unit *u, enum sub_state sub, bool *ret_group)
+{
+        const struct kill_context *k = &cfg(u)->kill;
+        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
+        *ret_group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
+        return sigkill ? k->final_kill_signal : k->kill_signal;
+}
+
+void service_signal_late(struct sched *s, struct unit *u, pid_t pid, bool control)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        bool group;
+
+        if (!is_kill_state(rt->sub) || !rt->kill_waiting || pid <= 0 || cfg(u)->kill.kill_mode == KILL_NONE)
+                return;
+        int sig = kill_state_signal(u, rt->sub, &group);
+        log_debug("%s: %s process %d reported while stopping, sending %s", u->id, control ? "control" : "main",
+                  (int) pid, signal_to_string(sig));
+        /* Each process weft starts leads its own group. */
+        signal_one(s, u, group ? -pid : pid, sig);
+}
+
+void service_kill_remaining(struct sched *s, struct unit *u)
+{
+        send_signal(s, u, SIGKILL, true);
 }
 
 static void after_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
@@ -100,12 +135,11 @@ void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, e
 {
         struct unit_runtime *rt = rt_of(s, u);
         const struct kill_context *k = &cfg(u)->kill;
-        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
 
         set_result(rt, f);
         if (k->kill_mode != KILL_NONE) {
-                bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
-                int sig = sigkill ? k->final_kill_signal : k->kill_signal;
+                bool group;
+                int sig = kill_state_signal(u, sub, &group);
                 send_signal(s, u, sig, group);
         }
         if (k->kill_mode == KILL_NONE || !anything_left(s, u)) {

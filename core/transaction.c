@@ -106,6 +106,12 @@ out:
 
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
 {
+        /* Nothing starts once shutdown began (OnFailure=, sockets, control). */
+        if (s->shutting_down) {
+                *ret_nothing_to_do = true;
+                return log_full(LOG_LEVEL_DEBUG, -ESHUTDOWN, "%s: shutting down, not starting it", anchor->id);
+        }
+
         size_t n = 0, head = 0;
         struct unit **queue = malloc(s->n_rt * sizeof *queue);
         uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */

@@ -89,6 +89,7 @@ const struct unit_type_ops service_ops = {
         .timer = service_timer,
         .watchdog = service_watchdog,
         .group_gone = service_group_gone,
+        .kill_remaining = service_kill_remaining,
         .notify = notify_apply,
         .went_down = service_went_down,
         .show = service_show,

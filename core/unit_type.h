@@ -38,6 +38,8 @@ struct unit_type_ops {
         void (*watchdog)(struct sched *s, struct unit *u);
         /* A process group the unit waits on may have emptied. */
         void (*group_gone)(struct sched *s, struct unit *u);
+        /* The shutdown deadline passed: SIGKILL whatever is left of the unit. */
+        void (*kill_remaining)(struct sched *s, struct unit *u);
         /* One of the unit's watched fds is readable. */
         void (*fd_ready)(struct sched *s, struct unit *u, int fd);
         /* An sd_notify message attributed to the unit; the callee takes m. */
