@@ -7,6 +7,7 @@
 #include "core/sched.h"
 #include "core/timer_heap.h"
 #include "sockets/listen.h"
+#include "sockets/notify.h"
 
 struct notify_message;
 
@@ -170,6 +171,9 @@ struct sched {
         bool shutdown_reported;
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
+        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
+        unsigned n_early_fds;
+        struct notify_ratelimit notify_rl; /* refused notify messages are logged at this rate */
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
