@@ -440,23 +440,29 @@ static uint64_t now_usec(void)
         return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
 }
 
-bool notify_ratelimit_allow(struct notify_ratelimit *rl, uint64_t now, unsigned *ret_suppressed)
+static bool window_allow(uint64_t *start, unsigned *logged, unsigned *suppressed_since, uint64_t now,
+                         unsigned *ret_suppressed)
 {
         unsigned suppressed = 0;
 
-        if (rl->window_start_usec == 0 || now - rl->window_start_usec >= NOTIFY_LOG_INTERVAL_USEC) {
-                suppressed = rl->suppressed;
-                rl->suppressed = 0;
-                rl->logged = 0;
-                rl->window_start_usec = now;
+        if (*start == 0 || now - *start >= NOTIFY_LOG_INTERVAL_USEC) {
+                suppressed = *suppressed_since;
+                *suppressed_since = 0;
+                *logged = 0;
+                *start = now;
         }
-        if (rl->logged >= NOTIFY_LOG_BURST) {
-                rl->suppressed++;
+        if (*logged >= NOTIFY_LOG_BURST) {
+                (*suppressed_since)++;
                 return false;
         }
-        rl->logged++;
+        (*logged)++;
         *ret_suppressed = suppressed;
         return true;
+}
+
+bool notify_ratelimit_allow(struct notify_ratelimit *rl, uint64_t now, unsigned *ret_suppressed)
+{
+        return window_allow(&rl->window_start_usec, &rl->logged, &rl->suppressed, now, ret_suppressed);
 }
 
 /* One warning per dropped datagram, at most NOTIFY_LOG_BURST a window. */
@@ -474,15 +480,15 @@ static void log_dropped(struct notify_ratelimit *rl, pid_t pid, unsigned n_fds, 
                             (int) pid, n_fds, reason);
 }
 
-/* The same limit covers fds closed from a datagram that is otherwise kept. */
+/* Fds closed from a datagram that is otherwise kept: a window of their own. */
 static void log_fds_closed(struct notify_ratelimit *rl, pid_t pid, unsigned n_fds, const char *why)
 {
         unsigned suppressed;
 
-        if (!notify_ratelimit_allow(rl, now_usec(), &suppressed))
+        if (!window_allow(&rl->fds_window_start_usec, &rl->fds_logged, &rl->fds_suppressed, now_usec(), &suppressed))
                 return;
         if (suppressed > 0)
-                log_warning("notify: closing %u fds from pid %d: %s (%u more dropped, not logged)", n_fds,
+                log_warning("notify: closing %u fds from pid %d: %s (%u more such datagrams, not logged)", n_fds,
                             (int) pid, why, suppressed);
         else
                 log_warning("notify: closing %u fds from pid %d: %s", n_fds, (int) pid, why);

@@ -36,6 +36,11 @@ struct notify_ratelimit {
         uint64_t window_start_usec; /* CLOCK_MONOTONIC; 0: no window yet */
         unsigned logged;            /* lines logged in this window */
         unsigned suppressed;        /* drops not logged since the last line */
+        /* notify_receive's lines about fds closed from a datagram it kept
+         * have a window of their own, so stray fds cannot hide drops. */
+        uint64_t fds_window_start_usec;
+        unsigned fds_logged;
+        unsigned fds_suppressed;
 };
 
 /* May one more line be logged at now_usec? When it may and lines were

@@ -8,8 +8,7 @@
  *      killed itself, which is what a refused MAINPID= leads to.
  *   notify_abuse flood N NFDS
  *      N datagrams, each carrying NFDS copies of one fd (at most 253, the
- *      kernel's SCM_MAX_FD), every other one with FDSTORE=1; then, 2 s
- *      later (a new window for the manager's rate-limited log), 10
+ *      kernel's SCM_MAX_FD), every other one with FDSTORE=1; then 10
  *      datagrams over the 4096-byte limit. Blocks while the manager does
  *      not read. Prints "sent N" and exits 0.
  *   notify_abuse fdpeak PID STOPFILE
@@ -140,9 +139,6 @@ static int flood(unsigned n, unsigned n_fds)
                 if (send_one(text, strlen(text), fd, n_fds) < 0)
                         return 1;
         }
-        /* A fresh log window, so their drops are not lost in the flood's
-         * rate-limited lines. */
-        sleep(2);
         memset(big, 'x', sizeof big);
         memcpy(big, "STATUS=", 7);
         for (int i = 0; i < 10; i++)
