@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -830,7 +831,7 @@ static void test_mainpid_info_of_a_zombie_is_not_alive(void)
 
 static void *idle(void *arg)
 {
-        *(volatile pid_t *) arg = gettid();
+        atomic_store((_Atomic pid_t *) arg, gettid());
         pause();
         return NULL;
 }
@@ -838,11 +839,11 @@ static void *idle(void *arg)
 static void test_mainpid_info_of_a_thread_names_its_process(void)
 {
         struct notify_pid_info in;
-        volatile pid_t tid = 0;
+        _Atomic pid_t tid = 0;
         pthread_t th;
 
         CU_ASSERT_FATAL(pthread_create(&th, NULL, idle, (void *) &tid) == 0);
-        while (tid == 0)
+        while (atomic_load(&tid) == 0)
                 sched_yield();
         notify_pid_info_read(tid, &in);
         CU_ASSERT_TRUE(in.alive);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,8 +257,7 @@ static void test_mainpid_of_a_process_of_no_unit_is_refused_from_a_non_root_send
 
 static void *idle_thread(void *arg)
 {
-        pid_t *tid = arg;
-        *tid = gettid();
+        atomic_store((_Atomic pid_t *) arg, gettid());
         pause();
         return NULL;
 }
@@ -265,9 +265,9 @@ static void *idle_thread(void *arg)
 static void test_mainpid_of_pid1_the_manager_or_its_thread_is_refused_even_from_root(void)
 {
         pthread_t th;
-        volatile pid_t tid = 0;
+        _Atomic pid_t tid = 0;
         CU_ASSERT_FATAL(pthread_create(&th, NULL, idle_thread, (void *) &tid) == 0);
-        while (tid == 0)
+        while (atomic_load(&tid) == 0)
                 sched_yield();
         pid_t a = start_a(test_tmpdir(), "");
         F.notify_uid = 0;
