@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "core/sched_internal.h"
+#include "core/service_internal.h"
+#include "core/unit_type.h"
 #include "sockets/notify.h"
 
 /* Messages whose sender is not known yet: its spawn report is still on the
@@ -215,7 +216,7 @@ static bool main_pid_acceptable(struct sched *s, struct unit *u, const struct no
         return false;
 }
 
-static void apply(struct sched *s, struct unit *u, struct notify_message *m)
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
 {
         struct unit_runtime *rt = u->rt;
 
@@ -256,12 +257,12 @@ static void apply(struct sched *s, struct unit *u, struct notify_message *m)
                 fdstore_add(s, u, m);
         if (m->fdstore_remove && m->fdname)
                 fdstore_remove(u, m->fdname);
-        if (m->stopping && rt->active == UNIT_ACTIVE)
-                unit_set_state(s, u, UNIT_DEACTIVATING, rt->sub);
-        if (m->reloading && rt->active == UNIT_ACTIVE)
-                unit_set_state(s, u, UNIT_RELOADING, rt->sub);
+        if (m->stopping)
+                service_event(s, u, SEV_STOPPING, NULL);
+        if (m->reloading)
+                service_event(s, u, SEV_RELOADING, NULL);
         if (m->ready)
-                service_ready(s, u);
+                service_event(s, u, SEV_READY, NULL);
 }
 
 static void message_free(struct notify_message *m)
@@ -309,7 +310,7 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 if (g > 0)
                         u = idmap_get(&s->by_pid, (uint64_t) g);
         }
-        if (!u || u->type != UNIT_SERVICE) {
+        if (!u || !unit_ops(u)->notify) {
                 if (s->spawns_in_flight > 0 && stash_early(s, m))
                         return;
                 if (s->spawns_in_flight > 0)
@@ -320,7 +321,7 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 message_free(m);
                 return;
         }
-        apply(s, u, m);
+        unit_ops(u)->notify(s, u, m);
         message_free(m);
 }
 

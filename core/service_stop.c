@@ -1,8 +1,8 @@
 /* The stopping half of the service state machine (see service.c): ExecStop
  * -> KillSignal, SIGCONT -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost ->
- * dead or failed, then the Restart= decision. service.c enters it from its
- * event handlers and stop jobs; the scheduler calls service_group_gone()
- * when a process group it waits on empties. */
+ * dead or failed, then the Restart= decision. The event table
+ * (service_events.c) enters it, and calls service_processes_gone() when a
+ * process group a killing sub-state waits on may have emptied. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -22,7 +22,7 @@ void service_enter_stop(struct sched *s, struct unit *u, enum unit_result f)
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP);
+        unit_set_sub(s, u, SUB_STOP);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         service_run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], service_stop_done);
 }
@@ -36,7 +36,7 @@ void service_enter_stop_post(struct sched *s, struct unit *u, enum unit_result f
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP_POST);
+        unit_set_sub(s, u, SUB_STOP_POST);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         service_run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], service_stop_post_done);
 }
@@ -112,28 +112,20 @@ void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, e
                 after_signal(s, u, sub, rt->result);
                 return;
         }
-        unit_set_state(s, u, UNIT_DEACTIVATING, sub);
+        unit_set_sub(s, u, sub);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         rt->kill_waiting = true;
         sched_add_kill_waiter(s, u);
 }
 
-void service_group_gone(struct sched *s, struct unit *u)
+/* In a killing sub-state: once nothing of the unit is left, go on. */
+void service_processes_gone(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         if (!rt->kill_waiting || anything_left(s, u))
                 return;
         rt->kill_waiting = false;
-        switch (rt->sub) {
-        case SUB_STOP_SIGTERM:
-        case SUB_STOP_SIGKILL:
-        case SUB_FINAL_SIGTERM:
-        case SUB_FINAL_SIGKILL:
-                after_signal(s, u, rt->sub, rt->result);
-                break;
-        default:
-                break; /* ignore: not waiting for processes to go */
-        }
+        after_signal(s, u, rt->sub, rt->result);
 }
 
 static bool should_restart(struct sched *s, struct unit *u)
@@ -173,13 +165,13 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
         if (should_restart(s, u)) {
                 rt->n_restarts++;
                 log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
-                unit_set_state(s, u, UNIT_ACTIVATING, SUB_AUTO_RESTART);
+                unit_set_sub(s, u, SUB_AUTO_RESTART);
                 unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
                 return;
         }
         unit_disarm_timer(s, u);
         if (rt->result == RESULT_SUCCESS)
-                unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                unit_set_sub(s, u, SUB_DEAD);
         else
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                unit_set_sub(s, u, SUB_FAILED);
 }

@@ -53,7 +53,12 @@ static int on_assignment(void *userdata, const char *file, unsigned line, const 
 int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
 {
         struct lex_state st = { .ctx = ctx, .unit = u };
-        return lex_parse_file(path, on_assignment, &st);
+        int r = lex_parse_file(path, on_assignment, &st);
+
+        /* The list stays the unit's; only its index goes. */
+        (void) env_builder_release(&ctx->env);
+        ctx->env_dest = NULL;
+        return r;
 }
 
 static int add_dependency_by_name(struct load_context *ctx, struct unit *u, enum unit_dependency kind,

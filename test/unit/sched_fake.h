@@ -40,12 +40,18 @@ struct fake {
         int replies;          /* control replies sent */
         int last_code;        /* the last reply's code */
         uid_t notify_uid;     /* the credentials' uid fake_notify sends (0: root) */
+        char last_error[1024]; /* and its error line ("" if none) */
+        int spawn_error;      /* nonzero: the spawner refuses requests with it */
 };
 
 extern struct fake F;
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket);
 void fake_setup(const char *dir, const char *target);
+/* As fake_setup_with, and build() adds units and edges in memory after
+ * loading (a graph too big to write as files), before the boot starts. */
+void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
+                      void (*build)(struct unit_table *t));
 void fake_teardown(void);
 int fake_find_spawn(const char *tag);
 int fake_count_spawns(const char *tag);
