@@ -7,6 +7,7 @@
 #include "core/sched.h"
 #include "core/timer_heap.h"
 #include "sockets/listen.h"
+#include "sockets/notify.h"
 
 struct notify_message;
 
@@ -194,6 +195,9 @@ struct sched {
         uint64_t shutdown_deadline; /* when the shutdown ends regardless, 0: none */
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
+        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
+        unsigned n_early_fds;
+        struct notify_ratelimit notify_rl; /* refused notify messages are logged at this rate */
         /* Jobs released but not yet run, and jobs to fail for a failed
          * requirement: a list drained by sched_run_ready(), so that a chain
          * of any length is walked in a loop, never by recursion. */

@@ -214,6 +214,16 @@ const char *fake_state(const char *unit)
         return sched_unit_active_state(F.s, unit);
 }
 
+/* What the io thread would read from /proc about pid: a fake process leads
+ * its own group and session, as weft's children do; a real one is read. */
+static void fake_pid_info(pid_t pid, struct notify_pid_info *ret)
+{
+        if (is_alive(pid))
+                *ret = (struct notify_pid_info) { .alive = true, .tgid = pid, .pgid = pid, .sid = pid };
+        else
+                notify_pid_info_read(pid, ret);
+}
+
 void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
 {
         struct notify_message *m = calloc(1, sizeof *m);
@@ -233,6 +243,8 @@ void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
                         m->main_pid = atoi(v);
                 else if (!strcmp(line, "WATCHDOG") && !strcmp(v, "1"))
                         m->watchdog = true;
+                else if (!strcmp(line, "WATCHDOG") && !strcmp(v, "trigger"))
+                        m->watchdog_trigger = true;
                 else if (!strcmp(line, "EXTEND_TIMEOUT_USEC"))
                         m->extend_timeout_usec = strtoull(v, NULL, 10);
                 else if (!strcmp(line, "FDSTORE"))
@@ -243,6 +255,9 @@ void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
                         m->stopping = true;
         }
         free(copy);
+        m->uid = F.notify_uid;
+        if (m->main_pid > 0)
+                fake_pid_info(m->main_pid, &m->main_pid_info);
         if (n_fds) {
                 m->fds = malloc(n_fds * sizeof *m->fds);
                 memcpy(m->fds, fds, n_fds * sizeof *fds);
