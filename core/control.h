@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/sched.h"
 #include "sockets/control_proto.h"
 
 struct sched;
@@ -42,5 +43,10 @@ struct sched;
  * has uid. The reply goes out through the scheduler's ops->control_reply,
  * now or when the jobs it waits for finish. */
 void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *request);
+struct job;
+/* A job with waiting clients (or a restart's stop) finished: answer them,
+ * or go on with the restart's start. The scheduler calls it through
+ * sched_ops.job_finished. */
+void control_job_finished(struct sched *s, struct job *j, enum job_result result);
 /* Add key with the decimal value v to a reply unit (the unit types' show). */
 int control_add_num(struct control_unit *cu, const char *key, unsigned long long v);

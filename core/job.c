@@ -258,7 +258,8 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
         }
 
         if (j->n_waits || j->restart)
-                control_job_finished(s, j, result);
+                if (s->ops->job_finished)
+                        s->ops->job_finished(s->userdata, j, result);
         if (j->anchor && u == s->boot_target && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/boot_record.h"
+#include "core/control.h"
 #include "core/event_queue.h"
 #include "core/io_thread.h"
 #include "core/log.h"
@@ -228,6 +229,18 @@ fail:
         return r;
 }
 
+static void op_control(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request)
+{
+        struct manager *m = userdata;
+        control_handle(m->sched, conn_id, uid, request);
+}
+
+static void op_job_finished(void *userdata, struct job *j, enum job_result result)
+{
+        struct manager *m = userdata;
+        control_job_finished(m->sched, j, result);
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -238,6 +251,8 @@ static const struct sched_ops ops = {
         .control_reply = op_control_reply,
         .shutdown_request = op_shutdown_request,
         .reload = op_reload,
+        .control = op_control,
+        .job_finished = op_job_finished,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */

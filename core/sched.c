@@ -9,11 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/control.h"
 #include "core/log.h"
 #include "core/sched_internal.h"
 #include "core/strv.h"
 #include "core/unit_type.h"
+#include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -214,7 +214,8 @@ void sched_free(struct sched *s)
                 struct job *j = s->units->units[i]->rt->job;
                 if (j && j->n_waits) {
                         j->restart = false;
-                        control_job_finished(s, j, JOB_CANCELED);
+                        if (s->ops->job_finished)
+                                s->ops->job_finished(s->userdata, j, JOB_CANCELED);
                 }
         }
         for (size_t i = 0; i < s->n_rt; i++) {
@@ -637,7 +638,8 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 notify_handle(s, ev->notify);
                 break;
         case EVENT_CONTROL:
-                control_handle(s, ev->control.conn_id, ev->control.uid, ev->control.request);
+                if (s->ops->control)
+                        s->ops->control(s->userdata, ev->control.conn_id, ev->control.uid, ev->control.request);
                 control_request_done(ev->control.request);
                 free(ev->control.request);
                 break;

@@ -18,6 +18,20 @@
 
 struct control_reply;
 
+/* How a job ended (systemd's job results). */
+enum job_result {
+        JOB_DONE,
+        JOB_CANCELED,
+        JOB_FAILED,
+        JOB_DEPENDENCY,
+        JOB_SKIPPED,
+        JOB_TIMEOUT,  /* the shutdown deadline passed first */
+        _JOB_RESULT_MAX,
+};
+
+struct job;
+struct control_request;
+
 struct sched_ops {
         /* Queue req; the result comes back as EVENT_SPAWNED carrying req->id.
          * Takes ownership of req, also on failure. */
@@ -39,6 +53,13 @@ struct sched_ops {
         void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
         /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
         int (*reload)(void *userdata);
+        /* The control layer above the scheduler (core/control.c), reached
+         * through callbacks so that nothing here calls up into it: answer a
+         * request (EVENT_CONTROL; it stays the caller's), and hear that a
+         * job control clients wait for (or a restart's stop) finished. May
+         * be NULL (no control socket). */
+        void (*control)(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request);
+        void (*job_finished)(void *userdata, struct job *j, enum job_result result);
 };
 
 struct load_context;

@@ -70,15 +70,6 @@ enum job_state {
         JOB_RUNNING,
 };
 
-enum job_result {
-        JOB_DONE,
-        JOB_CANCELED,
-        JOB_FAILED,
-        JOB_DEPENDENCY,
-        JOB_SKIPPED,
-        JOB_TIMEOUT,  /* the shutdown deadline passed first */
-        _JOB_RESULT_MAX,
-};
 
 struct control_wait;
 
@@ -251,8 +242,6 @@ void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause);
  * whose start job ended so without running it. */
 const char *job_record_result(const struct unit_runtime *rt);
 
-/* core/control.c: a job with waiting clients finished. */
-void control_job_finished(struct sched *s, struct job *j, enum job_result result);
 
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);

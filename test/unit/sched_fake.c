@@ -78,7 +78,13 @@ static void fake_control_reply(void *userdata, uint64_t conn_id, const struct co
         snprintf(F.last_error, sizeof F.last_error, "%s", reply->error ? reply->error : "");
 }
 
+static void fake_job_finished(void *userdata, struct job *j, enum job_result result)
+{
+        control_job_finished(F.s, j, result);
+}
+
 static const struct sched_ops fake_ops = {
+        .job_finished = fake_job_finished,
         .control_reply = fake_control_reply,
         .spawn = fake_spawn,
         .kill = fake_kill,
