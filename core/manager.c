@@ -120,10 +120,17 @@ static void op_control_reply(void *userdata, uint64_t conn_id, const struct cont
         int fd = (int) conn_id;
         char *buf = NULL;
         size_t len = 0, off = 0;
-        if (control_reply_encode(reply, &buf, &len) < 0) {
-                log_error("control: cannot encode a reply");
-                close(fd);
-                return;
+        int r = control_reply_encode(reply, &buf, &len);
+        if (r < 0) {
+                /* Only memory can fail a reply (control_proto.h); the client
+                 * still gets an answer saying so, small enough to encode. */
+                struct control_reply e = { .version = CONTROL_PROTOCOL_VERSION, .code = 1,
+                                           .error = (char *) "weft cannot encode the reply: out of memory" };
+                log_error_errno(r, "control: cannot encode a reply: %s", strerror(-r));
+                if (control_reply_encode(&e, &buf, &len) < 0) {
+                        close(fd);
+                        return;
+                }
         }
         while (off < len) {
                 ssize_t n = send(fd, buf + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
