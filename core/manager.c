@@ -24,6 +24,7 @@
 #include "core/sched.h"
 #include "core/signal_thread.h"
 #include "core/strv.h"
+#include "core/thread_start.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
 #include "sockets/notify.h"
@@ -44,6 +45,8 @@ struct manager {
         char *notify_path;
         char *control_path;
         bool stop;                 /* scheduler thread: shutdown finished */
+        /* Written by the scheduler thread, read by main after joining it. */
+        int start_error;           /* sched_start failed: the loop never ran */
         struct manager_result result;
 };
 
@@ -267,6 +270,13 @@ static void drain_queue(struct event_queue *q)
 static void *scheduler_main(void *userdata)
 {
         struct manager *m = userdata;
+        /* The boot transaction is built here, not by main, so that every
+         * thread exists before its first spawn forks (manager_run). */
+        int r = sched_start(m->sched, m->target, now_usec(), true);
+        if (r < 0) {
+                m->start_error = r;
+                return NULL;
+        }
         while (!m->stop) {
                 struct event ev;
                 uint64_t deadline = sched_next_deadline(m->sched);
@@ -375,7 +385,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot start the signal thread: %s", strerror(-r));
                 goto out;
         }
-        r = pool_start(config->workers, on_spawned, &m, &m.pool);
+        r = pool_start(config->workers, THREAD_WAIT_FOREVER, on_spawned, &m, &m.pool);
         if (r < 0) {
                 log_error("cannot start the worker pool: %s", strerror(-r));
                 goto out;
@@ -391,19 +401,17 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                             strerror(-control_fd));
         else
                 io_control_listen_fd(m.io, control_fd);
-        /* The boot transaction is built before the scheduler thread runs, so
-         * only one thread ever touches the scheduler at a time. */
-        r = sched_start(m.sched, target, now_usec(), true);
+        /* Every thread weft needs exists before the first fork: the
+         * scheduler thread is the last, and builds the boot transaction
+         * (the first spawns) itself, so only one thread ever touches the
+         * scheduler. Under pids.max a fork that finds no task left then
+         * fails that unit's start (Result=resources), never weft. */
+        r = thread_start(&scheduler, NULL, scheduler_main, &m, "the scheduler thread", THREAD_WAIT_FOREVER);
         if (r < 0)
                 goto out;
-        r = -pthread_create(&scheduler, NULL, scheduler_main, &m);
-        if (r < 0) {
-                log_error("cannot start the scheduler thread: %s", strerror(-r));
-                goto out;
-        }
-        scheduler_started = true;
         pthread_join(scheduler, NULL);
-        r = 0;
+        scheduler_started = m.start_error == 0;
+        r = m.start_error;
 out:
         if (r < 0 && m.sched && !scheduler_started) {
                 /* Nothing ran yet, or the boot could not start: stop what did. */
