@@ -82,6 +82,14 @@ fuzz: $(FUZZ_BIN)
 $(BUILD)/loadbench: bench/loadbench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# Environment= scaling (issue 8, B7): load, request and spawn per line.
+$(BUILD)/envbench: bench/envbench.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+.PHONY: bench-env
+bench-env: $(BUILD)/envbench
+	BUILD=$(BUILD) bench/env-bench.sh
+
 $(BUILD)/maxrss: bench/maxrss.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
 
@@ -162,4 +170,4 @@ install: $(WEFT) $(WEFTCTL)
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/maxrss.d
+-include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/envbench.d $(BUILD)/maxrss.d

@@ -376,6 +376,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
+                .default_timeout_stop_usec = config->timeout_stop_usec,
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)

@@ -50,6 +50,11 @@ struct sched_config {
         struct load_context *load; /* loads Accept=yes instances at run time; may be NULL */
         bool console;             /* print "Started X." lines on stderr */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
+        /* DefaultTimeoutStopSec (the config's timeouts.stop): with the longest
+         * TimeoutStopSec= of the units it stops, it bounds a shutdown.
+         * 0 or infinity: 90 s. */
+        uint64_t default_timeout_stop_usec;
+        bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
 };
 
 struct sched;
@@ -73,7 +78,9 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
  * unit, nothing to do is 0). */
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot);
 /* Stop every unit, in reverse start order, in parallel where ordering
- * allows; then ops->shutdown_done. */
+ * allows; then ops->shutdown_done. From here on no start or reload job is
+ * accepted or run, and a deadline ends the shutdown whatever the units and
+ * jobs do: what is left then is killed, and ops->shutdown_done is called. */
 void sched_shutdown(struct sched *s, uint64_t now);
 
 void sched_handle_event(struct sched *s, const struct event *ev);
@@ -93,5 +100,9 @@ const char *sched_unit_active_state(struct sched *s, const char *name);
 const char *sched_unit_sub_state(struct sched *s, const char *name);
 const char *sched_unit_result(struct sched *s, const char *name);
 pid_t sched_unit_main_pid(struct sched *s, const char *name);
+/* The result of the unit's last start job ("" if none), and for
+ * "dependency" the unit that did not start (NULL if none). */
+const char *sched_unit_job_result(struct sched *s, const char *name);
+const char *sched_unit_failed_dependency(struct sched *s, const char *name);
 /* How many jobs are waiting or running. */
 unsigned sched_n_jobs(struct sched *s);

@@ -106,6 +106,12 @@ out:
 
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
 {
+        /* Nothing starts once shutdown began (OnFailure=, sockets, control). */
+        if (s->shutting_down) {
+                *ret_nothing_to_do = true;
+                return log_full(LOG_LEVEL_DEBUG, -ESHUTDOWN, "%s: shutting down, not starting it", anchor->id);
+        }
+
         size_t n = 0, head = 0;
         struct unit **queue = malloc(s->n_rt * sizeof *queue);
         uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */
@@ -183,7 +189,7 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
                                 log_warning("%s: requires %s, which is %s", u->id, o->id,
                                             unit_load_state_to_string(o->load_state));
-                                job_finish(s, j, JOB_DEPENDENCY);
+                                job_fail_dependency(s, j, o);
                                 j = NULL;
                         }
                 }
