@@ -19,6 +19,7 @@
 #include "core/io_control.h"
 #include "core/log.h"
 #include "core/macro.h"
+#include "core/thread_start.h"
 #include "sockets/notify.h"
 
 #define IO_EVENTS_MAX 64
@@ -498,7 +499,7 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         if (r == 0) {
                 r = pthread_attr_setsigmask_np(&attr, &all);
                 if (r == 0)
-                        r = pthread_create(&t->thread, &attr, io_thread_main, t);
+                        r = -thread_start(&t->thread, &attr, io_thread_main, t, "the io thread", THREAD_WAIT_FOREVER);
                 pthread_attr_destroy(&attr);
         }
         if (r != 0) {
