@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/load.h"
 #include "workers/exec_context.h"
 #include "workers/spawn.h"

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
 

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/control_proto.h"
 
 /* Accepts per readiness report: the listener is level-triggered, so what

@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "core/io_control.h"
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/thread_start.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/thread_start.h"
 #include "sockets/notify.h"
 
 #define IO_EVENTS_MAX 64

@@ -8,7 +8,7 @@
  * reversed; a stop job always runs before a start job it is ordered with. */
 #include <stdlib.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
 #include "core/unit_type.h"
 

@@ -17,15 +17,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 #include "core/control.h"
 #include "core/event_queue.h"
 #include "core/io_thread.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
-#include "core/strv.h"
-#include "core/thread_start.h"
+#include "base/strv.h"
+#include "base/thread_start.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
 #include "sockets/notify.h"

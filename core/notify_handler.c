@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/service_internal.h"
 #include "core/unit_type.h"
 #include "sockets/notify.h"

@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
 #include "core/unit_type.h"
 #include "sockets/control_proto.h"
 #include "workers/exec_context.h"

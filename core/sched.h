@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 #include "core/event.h"
-#include "core/unit.h"
+#include "parse/unit.h"
 #include "workers/spawn.h"
 
 struct control_reply;

@@ -3,9 +3,9 @@
  * core/transaction.c and core/service*.c include this; everything here is
  * touched by the scheduler thread alone. */
 #pragma once
-#include "core/idmap.h"
+#include "base/idmap.h"
 #include "core/sched.h"
-#include "core/timer_heap.h"
+#include "base/timer_heap.h"
 #include "sockets/listen.h"
 #include "sockets/notify.h"
 

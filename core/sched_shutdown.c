@@ -19,8 +19,8 @@
  * ends every process left in weft's namespace or among its children. */
 #include <stdio.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "core/sched_internal.h"
 #include "core/unit_type.h"
 

@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 
 #include "core/condition.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/service_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
 
 enum unit_result service_result_of_exit(int code)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/service_internal.h"
 
 static const char *const event_names[_SERVICE_EVENT_MAX] = {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/wait.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/service_internal.h"
 
 /* ---- stop ---- */

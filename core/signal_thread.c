@@ -13,10 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "core/pid1.h"
-#include "core/thread_start.h"
+#include "base/thread_start.h"
 
 /* Private: pthread_kill'ed at the signal thread to make it return. Not one
  * systemd gives a meaning to (it uses SIGRTMIN+0..+30 at most). */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
 
 static bool pulls(uint8_t kind)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "core/control.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/service_internal.h"
 #include "core/unit_type.h"
 

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
 #include "core/control.h"
 #include "core/unit_type.h"
 #include "parse/load.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "core/condition.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/unit_type.h"
 
 /* Types weft loads but cannot run yet: a start fails, saying why. */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 
 #define USEC_PER_SEC_ 1000000ULL
 #define USEC_PER_MSEC_ 1000ULL

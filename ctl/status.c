@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
 #include "ctl/install.h"

@@ -1,7 +1,7 @@
 /* The directive table and its lookup; see directives.h.
  *
  * Each row names a key, the sections it may appear in, where its value goes
- * (an offset from one of the config structs in core/unit.h) and the parser
+ * (an offset from one of the config structs in parse/unit.h) and the parser
  * that reads it (parse/directive_parsers.c). directive_apply() finds the
  * row, expands specifiers when the row asks for it, and calls the parser. */
 #include "parse/directives.h"
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "parse/directive_parsers.h"
 #include "parse/load.h"
 

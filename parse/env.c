@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 
 /* ASCII only, whatever the locale. */
 bool env_name_is_valid(const char *s, size_t n)

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/env.h"
 
 #define ENV_FILE_MAX      (4u * 1024 * 1024)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/directives.h"
 #include "parse/lex.h"
 #include "parse/load_internal.h"

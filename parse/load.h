@@ -7,7 +7,7 @@
  *
  * Called by weftctl (verify, show) and by the daemon at boot. */
 #pragma once
-#include "core/unit.h"
+#include "parse/unit.h"
 #include "parse/env.h"
 #include "parse/unit_path.h"
 

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/load_internal.h"
 
 static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/load_internal.h"
 
 static int socket_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)

@@ -6,7 +6,7 @@
  * [Unit] section only. core/unit_type.h is the run-time counterpart.
  * Loading thread only (weftctl, or the scheduler thread). */
 #pragma once
-#include "core/unit.h"
+#include "parse/unit.h"
 
 struct load_context;
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 
 #define WHITESPACE " \t\n\r"
 

@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 
 /* 1/yes/y/true/t/on -> 1, 0/no/n/false/f/off -> 0 (case-insensitive), else -EINVAL. */
 int parse_boolean(const char *s);

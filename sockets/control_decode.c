@@ -14,8 +14,8 @@
 
 #include <yaml.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "sockets/control_proto_internal.h"
 
 /* ---- decoding ---- */

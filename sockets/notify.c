@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "parse/value.h"
 #include "parse/word.h"
 

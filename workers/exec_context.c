@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/env.h"
 #include "parse/env_file.h"
 #include "parse/exec_line.h"

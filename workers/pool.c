@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/thread_start.h"
+#include "base/log.h"
+#include "base/thread_start.h"
 
 struct pool_item {
         struct spawn_request *req;

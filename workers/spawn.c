@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/value.h"
 
 #if defined(__has_feature)

@@ -14,7 +14,7 @@
 wt_init pid1-namespace
 
 if ! timeout 120 ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -I. \
-        test/tools/pid1probe.c core/pid1.c core/event_queue.c core/log.c -lpthread -o "$TMP/pid1probe"; then
+        test/tools/pid1probe.c core/pid1.c core/event_queue.c base/log.c -lpthread -o "$TMP/pid1probe"; then
         wt_fail "cannot build the probe"
         wt_finish ""
 fi

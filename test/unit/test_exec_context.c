@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/load.h"
 #include "test/unit/test.h"
 #include "workers/exec_context.h"

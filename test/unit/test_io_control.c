@@ -22,7 +22,7 @@
 
 #include "core/event_queue.h"
 #include "core/io_control.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/control_proto.h"
 #include "test/unit/test.h"
 

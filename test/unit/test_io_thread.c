@@ -15,7 +15,7 @@
 
 #include "core/event_queue.h"
 #include "core/io_thread.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
 

@@ -24,7 +24,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
 

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "test/unit/test.h"
 #include "workers/pool.h"
 

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "test/unit/test.h"
 #include "workers/spawn.h"
 

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/thread_start.h"
+#include "base/log.h"
+#include "base/thread_start.h"
 #include "test/unit/test.h"
 
 static void *nothing(void *arg)

@@ -1,12 +1,12 @@
 /* Logging sink and level; see log.h. */
-#include "core/log.h"
+#include "base/log.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 
 static enum log_level max_level = LOG_LEVEL_INFO;
 static FILE *sink;

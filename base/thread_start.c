@@ -1,11 +1,11 @@
 /* Thread creation retried on EAGAIN; see thread_start.h. */
-#include "core/thread_start.h"
+#include "base/thread_start.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 static uint64_t mono_usec(void)
 {

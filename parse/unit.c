@@ -1,14 +1,14 @@
 /* The unit table, dependency edges, configuration defaults and the enum
- * string tables of core/unit.h. */
-#include "core/unit.h"
+ * string tables of parse/unit.h. */
+#include "parse/unit.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/load_types.h"
 
 int string_table_lookup(const char *const *table, int n, const char *s)

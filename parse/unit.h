@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "core/hashmap.h"
+#include "base/hashmap.h"
 #include "parse/exec_line.h"
 #include "parse/listen.h"
 #include "parse/unit_name.h"
