@@ -57,12 +57,18 @@ int directive_expand_specifiers(const struct directive_ctx *ctx, const char *in,
 static int expand_command(const struct directive_ctx *ctx, struct exec_command *c)
 {
         char *s;
-        int r = directive_expand_specifiers(ctx, c->path, &s);
-        if (r < 0)
-                return r;
-        free(c->path);
-        c->path = s;
+        int r;
+        /* A word without '%' is kept as it is: no copy, no second block. */
+        if (strchr(c->path, '%')) {
+                r = directive_expand_specifiers(ctx, c->path, &s);
+                if (r < 0)
+                        return r;
+                free(c->path);
+                c->path = s;
+        }
         for (char **a = c->argv; *a; a++) {
+                if (!strchr(*a, '%'))
+                        continue;
                 r = directive_expand_specifiers(ctx, *a, &s);
                 if (r < 0)
                         return r;

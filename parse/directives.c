@@ -355,7 +355,7 @@ int directive_apply(const struct directive_ctx *ctx, const char *value)
                            "Unknown key '%s' in section [%s], ignoring.", ctx->key, ctx->section);
                 return 0;
         }
-        if (d->flags & EXPAND) {
+        if ((d->flags & EXPAND) && strchr(value, '%')) {
                 r = directive_expand_specifiers(ctx, value, &expanded);
                 if (r < 0)
                         return r == -ENOMEM ? r : 0;

@@ -614,7 +614,17 @@ int specifier_expand(const struct specifier_context *ctx, const char *in, char *
 {
         struct buf b = { 0 };
         char bad = 0;
-        int r = buf_append(&b, "", 0);
+        int r;
+
+        /* Most values have no specifier: a copy of exactly their size. */
+        if (!strchr(in, '%')) {
+                char *copy = strdup(in);
+                if (!copy)
+                        return -ENOMEM;
+                *ret = copy;
+                return 0;
+        }
+        r = buf_append(&b, "", 0);
 
         for (const char *p = in; r == 0 && *p; p++) {
                 if (*p != '%') {
@@ -667,6 +677,9 @@ int specifier_expand(const struct specifier_context *ctx, const char *in, char *
                 }
                 return r;
         }
-        *ret = b.s;
+        /* The result is kept for the life of the configuration: give back
+         * the buffer's doubling slack. */
+        char *fit = realloc(b.s, b.len + 1);
+        *ret = fit ? fit : b.s;
         return 0;
 }
