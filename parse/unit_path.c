@@ -63,6 +63,12 @@ int unit_path_resolve(const struct unit_path_index *idx, const char *name, const
         return -ELOOP;
 }
 
+bool unit_path_names_self(const struct unit_path_index *idx, const char *name)
+{
+        const struct unit_entry *e = hashmap_get(&idx->units, name);
+        return e && (e->kind == ENTRY_FILE || e->kind == ENTRY_LINKED) && !e->masked;
+}
+
 struct dir_list {
         const struct sub_dir **v;
         size_t n, cap;
@@ -284,6 +290,31 @@ out:
 /* Add unit_name (unless a template) and every name the reverse map lists
  * under key. For an instance, template aliases get the instance, unless that
  * instance name resolves to a different file than fragment_name. */
+/* Add alias, one name the reverse map lists under a unit: for an instance,
+ * a template alias gets the instance, unless that instance name resolves to
+ * a different file than fragment_name. */
+static int add_alias(const struct unit_path_index *idx, const char *alias, const char *fragment_name,
+                     const char *instance, char ***names)
+{
+        if (instance && unit_name_is_valid(alias, UNIT_NAME_TEMPLATE)) {
+                const struct unit_entry *f = NULL;
+                char *inst = NULL;
+                int r = unit_name_replace_instance(alias, instance, &inst);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return 0;
+                if (fragment_name && unit_path_resolve(idx, inst, &f) == 0 && !streq_ptr(f->name, fragment_name)) {
+                        free(inst);
+                        return 0;
+                }
+                return strv_consume_unique(names, inst);
+        }
+        return strv_extend_unique(names, alias);
+}
+
+/* Add unit_name (unless a template) and every name the reverse map lists
+ * under key, key itself first when it names itself. */
 static int add_names(const struct unit_path_index *idx, const char *unit_name, const char *fragment_name,
                      const char *instance, const char *key, char ***names)
 {
@@ -294,23 +325,14 @@ static int add_names(const struct unit_path_index *idx, const char *unit_name, c
                 if (r < 0)
                         return r;
         }
+        if (unit_path_names_self(idx, key)) {
+                r = add_alias(idx, key, fragment_name, instance, names);
+                if (r < 0)
+                        return r;
+        }
         const struct reverse_entry *re = hashmap_get(&idx->reverse, key);
         STRV_FOREACH(a, re ? re->names : NULL) {
-                if (instance && unit_name_is_valid(*a, UNIT_NAME_TEMPLATE)) {
-                        const struct unit_entry *f = NULL;
-                        char *inst = NULL;
-                        r = unit_name_replace_instance(*a, instance, &inst);
-                        if (r == -ENOMEM)
-                                return r;
-                        if (r < 0)
-                                continue;
-                        if (fragment_name && unit_path_resolve(idx, inst, &f) == 0 && !streq_ptr(f->name, fragment_name)) {
-                                free(inst);
-                                continue;
-                        }
-                        r = strv_consume_unique(names, inst);
-                } else
-                        r = strv_extend_unique(names, *a);
+                r = add_alias(idx, *a, fragment_name, instance, names);
                 if (r < 0)
                         return r;
         }

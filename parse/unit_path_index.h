@@ -16,12 +16,15 @@ enum entry_kind {
         ENTRY_INVALID, /* an alias systemd rejects; lookups through it fail */
 };
 
-/* A unit file name found directly in a search directory. */
+/* A unit file name found directly in a search directory. The index lives
+ * as long as the manager (run-time loads use it), so an entry is kept to
+ * one block for the struct and one for its path: name points into path,
+ * and a plain file's fragment is its path. */
 struct unit_entry {
-        char *name;
+        const char *name; /* the tail of path */
         enum entry_kind kind;
         char *path;     /* the entry in its search directory */
-        char *fragment; /* FILE, LINKED: the file to parse, symlinks resolved */
+        char *fragment; /* FILE, LINKED: the file to parse, symlinks resolved; may be path */
         char *target;   /* ALIAS: the unit name it points to */
         bool masked;    /* FILE, LINKED: empty, or a link to /dev/null */
         int error;      /* INVALID: negative errno */
@@ -52,7 +55,9 @@ struct search_dir {
         struct hashmap subdirs; /* name -> struct sub_dir */
 };
 
-/* Every name whose alias chain ends at id (id itself included). */
+/* Every other name whose alias chain ends at id. The id itself is implied
+ * when it is an unmasked file of its own (unit_path_names_self), so a unit
+ * without aliases has no entry. */
 struct reverse_entry {
         char *id;
         char **names;
@@ -64,6 +69,10 @@ struct unit_path_index {
         struct hashmap units;   /* name -> struct unit_entry; the first directory wins */
         struct hashmap reverse; /* final name -> struct reverse_entry */
 };
+
+/* Does name resolve to a file of its own, unmasked: is it one of its own
+ * names in the reverse map? */
+bool unit_path_names_self(const struct unit_path_index *idx, const char *name);
 
 /* Follow name's alias chain to the entry holding its file (unit_path.c). */
 int unit_path_resolve(const struct unit_path_index *idx, const char *name, const struct unit_entry **ret);

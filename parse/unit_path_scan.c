@@ -90,9 +90,9 @@ static void unit_entry_free(struct unit_entry *e)
 {
         if (!e)
                 return;
-        free(e->name);
+        if (e->fragment != e->path)
+                free(e->fragment);
         free(e->path);
-        free(e->fragment);
         free(e->target);
         free(e);
 }
@@ -234,17 +234,17 @@ static int scan_unit(struct unit_path_index *idx, const struct search_dir *sd, i
         e = calloc(1, sizeof *e);
         if (!e)
                 return -ENOMEM;
-        e->name = strdup(name);
         e->path = path_join(sd->path, name);
-        if (!e->name || !e->path) {
+        if (!e->path) {
                 r = -ENOMEM;
                 goto out;
         }
+        e->name = e->path + strlen(e->path) - strlen(name);
         if (S_ISREG(st.st_mode)) {
                 e->kind = ENTRY_FILE;
                 e->masked = st.st_size == 0;
-                e->fragment = strdup(e->path);
-                r = e->fragment ? 1 : -ENOMEM;
+                e->fragment = e->path;
+                r = 1;
         } else
                 r = classify_link(idx, sd, dfd, e);
         if (r > 0) {
@@ -409,6 +409,9 @@ static int build_reverse(struct unit_path_index *idx)
                                 continue;
                         dst = inst;
                 }
+                /* A unit's own name is implied (unit_path_names_self). */
+                if (streq_ptr(dst, key))
+                        continue;
 
                 struct reverse_entry *re = hashmap_get(&idx->reverse, dst);
                 if (!re) {
