@@ -36,7 +36,7 @@ enum render {
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_SERVICE, B_SOCKET, B_EXEC, B_KILL };
+enum base { B_UNIT, B_SERVICE, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 
@@ -157,13 +157,14 @@ static int custom_std(const struct property *p, const struct unit *u, char ***v)
 {
         const struct exec_context *c = exec_ctx(u);
         const char *name, *path;
+        const struct exec_extra *x = exec_extra(c);
         if (p->kind == 0) {
                 name = exec_input_to_string(c->std_input);
-                path = c->std_input_path;
+                path = x->std_input_path;
         } else {
                 enum exec_output o = p->kind == 1 ? c->std_output : c->std_error;
                 name = exec_output_to_string(o);
-                path = p->kind == 1 ? c->std_output_path : c->std_error_path;
+                path = p->kind == 1 ? x->std_output_path : x->std_error_path;
         }
         if (path)
                 return addf(v, "%s:%s", name, path);
@@ -192,7 +193,7 @@ static int custom_environment_files(const struct property *p, const struct unit 
 /* LimitNOFILE= is the hard limit, LimitNOFILESoft= the soft one. */
 static int custom_rlimit(const struct property *p, const struct unit *u, char ***v)
 {
-        const struct exec_context *c = exec_ctx(u);
+        const struct exec_extra *c = exec_extra(exec_ctx(u));
         bool soft = strstr(p->name, "Soft") != NULL;
         if (!(c->rlimit_set & (1u << p->kind)))
                 return 0;
@@ -213,6 +214,7 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
 #define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
 #define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
+#define PX(name, field, render, arg) { name, T_EXEC, B_EXEC_EXTRA, offsetof(struct exec_extra, field), render, arg, 0 }
 #define PL(name, field, render, arg) { name, T_EXEC, B_KILL, offsetof(struct kill_context, field), render, arg, 0 }
 #define CUSTOM(name, types, fn, kind) { name, types, B_UNIT, 0, R_CUSTOM, (const void *) fn, kind }
 #define DEP(name, kind) { name, T_ALL, B_UNIT, 0, R_DEPS, NULL, kind }
@@ -281,8 +283,8 @@ static const struct property properties[] = {
 
         PE("Environment", environment, R_STRV, NULL),
         CUSTOM("EnvironmentFiles", T_EXEC, custom_environment_files, 0),
-        PE("PassEnvironment", pass_environment, R_STRV, NULL),
-        PE("UnsetEnvironment", unset_environment, R_STRV, NULL),
+        PX("PassEnvironment", pass_environment, R_STRV, NULL),
+        PX("UnsetEnvironment", unset_environment, R_STRV, NULL),
         PE("UMask", umask, R_MODE, NULL),
         LIMIT("LimitCPU", RLIMIT_CPU),
         LIMIT("LimitFSIZE", RLIMIT_FSIZE),
@@ -301,28 +303,28 @@ static const struct property properties[] = {
         LIMIT("LimitRTPRIO", RLIMIT_RTPRIO),
         LIMIT("LimitRTTIME", RLIMIT_RTTIME),
         CUSTOM("WorkingDirectory", T_EXEC, custom_working_directory, 0),
-        PE("RootDirectory", root_directory, R_STR, NULL),
-        PE("OOMScoreAdjust", oom_score_adjust, R_INT, NULL),
-        PE("Nice", nice, R_INT, NULL),
+        PX("RootDirectory", root_directory, R_STR, NULL),
+        PX("OOMScoreAdjust", oom_score_adjust, R_INT, NULL),
+        PX("Nice", nice, R_INT, NULL),
         CUSTOM("StandardInput", T_EXEC, custom_std, 0),
         CUSTOM("StandardOutput", T_EXEC, custom_std, 1),
         CUSTOM("StandardError", T_EXEC, custom_std, 2),
-        PE("TTYPath", tty_path, R_STR, NULL),
-        PE("SyslogIdentifier", syslog_identifier, R_STR, NULL),
+        PX("TTYPath", tty_path, R_STR, NULL),
+        PX("SyslogIdentifier", syslog_identifier, R_STR, NULL),
         PE("User", user, R_STR, NULL),
         PE("Group", group, R_STR, NULL),
-        PE("SupplementaryGroups", supplementary_groups, R_STRV, NULL),
+        PX("SupplementaryGroups", supplementary_groups, R_STRV, NULL),
         PE("IgnoreSIGPIPE", ignore_sigpipe, R_BOOL, NULL),
-        PE("RuntimeDirectory", runtime_directory, R_STRV, NULL),
-        PE("RuntimeDirectoryMode", runtime_directory_mode, R_MODE, NULL),
-        PE("StateDirectory", state_directory, R_STRV, NULL),
-        PE("StateDirectoryMode", state_directory_mode, R_MODE, NULL),
-        PE("CacheDirectory", cache_directory, R_STRV, NULL),
-        PE("CacheDirectoryMode", cache_directory_mode, R_MODE, NULL),
-        PE("LogsDirectory", logs_directory, R_STRV, NULL),
-        PE("LogsDirectoryMode", logs_directory_mode, R_MODE, NULL),
-        PE("ConfigurationDirectory", configuration_directory, R_STRV, NULL),
-        PE("ConfigurationDirectoryMode", configuration_directory_mode, R_MODE, NULL),
+        PX("RuntimeDirectory", runtime_directory, R_STRV, NULL),
+        PX("RuntimeDirectoryMode", runtime_directory_mode, R_MODE, NULL),
+        PX("StateDirectory", state_directory, R_STRV, NULL),
+        PX("StateDirectoryMode", state_directory_mode, R_MODE, NULL),
+        PX("CacheDirectory", cache_directory, R_STRV, NULL),
+        PX("CacheDirectoryMode", cache_directory_mode, R_MODE, NULL),
+        PX("LogsDirectory", logs_directory, R_STRV, NULL),
+        PX("LogsDirectoryMode", logs_directory_mode, R_MODE, NULL),
+        PX("ConfigurationDirectory", configuration_directory, R_STRV, NULL),
+        PX("ConfigurationDirectoryMode", configuration_directory_mode, R_MODE, NULL),
         PL("KillMode", kill_mode, R_ENUM, kill_mode_to_string),
         PL("KillSignal", kill_signal, R_SIGNAL, NULL),
         PL("RestartKillSignal", restart_kill_signal, R_SIGNAL, NULL),
@@ -398,6 +400,9 @@ static const void *field(const struct property *p, const struct unit *u)
                 break;
         case B_EXEC:
                 base = (const char *) exec_ctx(u);
+                break;
+        case B_EXEC_EXTRA:
+                base = (const char *) exec_extra(exec_ctx(u));
                 break;
         case B_KILL:
                 base = (const char *) (u->type == UNIT_SERVICE ? &u->service->kill : &u->socket->kill);

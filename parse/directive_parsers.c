@@ -218,7 +218,7 @@ int directive_parse_exit_status_code(const struct directive_ctx *ctx, const char
 
 int directive_parse_nice(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct exec_context *c = dest;
+        struct exec_extra *c = dest;
         int v;
         if (parse_int(value, &v) < 0 || v < -20 || v > 19)
                 return warn_value(ctx, value);
@@ -229,7 +229,7 @@ int directive_parse_nice(const struct directive_ctx *ctx, const char *value, voi
 
 int directive_parse_oom(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct exec_context *c = dest;
+        struct exec_extra *c = dest;
         int v;
         if (parse_int(value, &v) < 0 || v < -1000 || v > 1000)
                 return warn_value(ctx, value);
@@ -460,7 +460,7 @@ int directive_parse_exit_status(const struct directive_ctx *ctx, const char *val
 
 int directive_parse_rlimit_field(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct exec_context *c = dest;
+        struct exec_extra *c = dest;
         struct rlimit rl;
         if (parse_rlimit(arg, value, &rl) < 0)
                 return warn_value(ctx, value);
@@ -517,12 +517,19 @@ int directive_parse_std(const struct directive_ctx *ctx, const char *value, void
             (param && !*param))
                 return warn_value(ctx, value);
 
-        char **path = arg == 0 ? &c->std_input_path : arg == 1 ? &c->std_output_path : &c->std_error_path;
-        char *copy = NULL;
-        if (param && !(copy = strdup(param)))
-                return -ENOMEM;
-        free(*path);
-        *path = copy;
+        /* The path lives with the rarely-set settings: touch them only when
+         * there is a path to keep or one to forget. */
+        if (param || c->extra) {
+                struct exec_extra *x = exec_context_extra(c);
+                if (!x)
+                        return -ENOMEM;
+                char **path = arg == 0 ? &x->std_input_path : arg == 1 ? &x->std_output_path : &x->std_error_path;
+                char *copy = NULL;
+                if (param && !(copy = strdup(param)))
+                        return -ENOMEM;
+                free(*path);
+                *path = copy;
+        }
         if (arg == 0)
                 c->std_input = v;
         else if (arg == 1)

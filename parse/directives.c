@@ -32,6 +32,7 @@ enum base {
         BASE_SOCKET,
         BASE_EXEC, /* the exec_context of the service or socket */
         BASE_KILL, /* the kill_context of the service or socket */
+        BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
 };
 
 enum row_flags {
@@ -57,7 +58,9 @@ struct directive {
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
+#define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
 #define EXALL BASE_EXEC, 0
+#define XXALL BASE_EXEC_EXTRA, 0
 
 static const struct directive directives[] = {
         /* [Unit] */
@@ -188,48 +191,48 @@ static const struct directive directives[] = {
         /* Execution environment, in [Service] and [Socket] */
         { "Environment", SEC_EXEC, EX(environment), directive_parse_environment, 0, EXPAND },
         { "EnvironmentFile", SEC_EXEC, EX(environment_files), directive_parse_append_one, 0, EXPAND },
-        { "PassEnvironment", SEC_EXEC, EX(pass_environment), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
-        { "UnsetEnvironment", SEC_EXEC, EX(unset_environment), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "PassEnvironment", SEC_EXEC, XX(pass_environment), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "UnsetEnvironment", SEC_EXEC, XX(unset_environment), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
         { "User", SEC_EXEC, EX(user), directive_parse_string, 0, EXPAND },
         { "Group", SEC_EXEC, EX(group), directive_parse_string, 0, EXPAND },
-        { "SupplementaryGroups", SEC_EXEC, EX(supplementary_groups), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "SupplementaryGroups", SEC_EXEC, XX(supplementary_groups), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
         { "WorkingDirectory", SEC_EXEC, EXALL, directive_parse_working_directory, 0, EXPAND },
-        { "RootDirectory", SEC_EXEC, EX(root_directory), directive_parse_path, 0, EXPAND },
+        { "RootDirectory", SEC_EXEC, XX(root_directory), directive_parse_path, 0, EXPAND },
         { "UMask", SEC_EXEC, EX(umask), directive_parse_mode_field, 0, 0 },
         { "StandardInput", SEC_EXEC, EXALL, directive_parse_std, 0, EXPAND },
         { "StandardOutput", SEC_EXEC, EXALL, directive_parse_std, 1, EXPAND },
         { "StandardError", SEC_EXEC, EXALL, directive_parse_std, 2, EXPAND },
-        { "Nice", SEC_EXEC, EXALL, directive_parse_nice, 0, 0 },
-        { "OOMScoreAdjust", SEC_EXEC, EXALL, directive_parse_oom, 0, 0 },
+        { "Nice", SEC_EXEC, XXALL, directive_parse_nice, 0, 0 },
+        { "OOMScoreAdjust", SEC_EXEC, XXALL, directive_parse_oom, 0, 0 },
         { "IgnoreSIGPIPE", SEC_EXEC, EX(ignore_sigpipe), directive_parse_bool_field, 0, 0 },
-        { "TTYPath", SEC_EXEC, EX(tty_path), directive_parse_path, 0, EXPAND },
-        { "SyslogIdentifier", SEC_EXEC, EX(syslog_identifier), directive_parse_string, 0, EXPAND },
-        { "RuntimeDirectory", SEC_EXEC, EX(runtime_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
-        { "StateDirectory", SEC_EXEC, EX(state_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
-        { "CacheDirectory", SEC_EXEC, EX(cache_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
-        { "LogsDirectory", SEC_EXEC, EX(logs_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
-        { "ConfigurationDirectory", SEC_EXEC, EX(configuration_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
-        { "RuntimeDirectoryMode", SEC_EXEC, EX(runtime_directory_mode), directive_parse_mode_field, 0, 0 },
-        { "StateDirectoryMode", SEC_EXEC, EX(state_directory_mode), directive_parse_mode_field, 0, 0 },
-        { "CacheDirectoryMode", SEC_EXEC, EX(cache_directory_mode), directive_parse_mode_field, 0, 0 },
-        { "LogsDirectoryMode", SEC_EXEC, EX(logs_directory_mode), directive_parse_mode_field, 0, 0 },
-        { "ConfigurationDirectoryMode", SEC_EXEC, EX(configuration_directory_mode), directive_parse_mode_field, 0, 0 },
-        { "LimitCPU", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_CPU, 0 },
-        { "LimitFSIZE", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_FSIZE, 0 },
-        { "LimitDATA", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_DATA, 0 },
-        { "LimitSTACK", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_STACK, 0 },
-        { "LimitCORE", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_CORE, 0 },
-        { "LimitRSS", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_RSS, 0 },
-        { "LimitNOFILE", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_NOFILE, 0 },
-        { "LimitAS", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_AS, 0 },
-        { "LimitNPROC", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_NPROC, 0 },
-        { "LimitMEMLOCK", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_MEMLOCK, 0 },
-        { "LimitLOCKS", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_LOCKS, 0 },
-        { "LimitSIGPENDING", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_SIGPENDING, 0 },
-        { "LimitMSGQUEUE", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_MSGQUEUE, 0 },
-        { "LimitNICE", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_NICE, 0 },
-        { "LimitRTPRIO", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_RTPRIO, 0 },
-        { "LimitRTTIME", SEC_EXEC, EXALL, directive_parse_rlimit_field, RLIMIT_RTTIME, 0 },
+        { "TTYPath", SEC_EXEC, XX(tty_path), directive_parse_path, 0, EXPAND },
+        { "SyslogIdentifier", SEC_EXEC, XX(syslog_identifier), directive_parse_string, 0, EXPAND },
+        { "RuntimeDirectory", SEC_EXEC, XX(runtime_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "StateDirectory", SEC_EXEC, XX(state_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "CacheDirectory", SEC_EXEC, XX(cache_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "LogsDirectory", SEC_EXEC, XX(logs_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "ConfigurationDirectory", SEC_EXEC, XX(configuration_directory), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "RuntimeDirectoryMode", SEC_EXEC, XX(runtime_directory_mode), directive_parse_mode_field, 0, 0 },
+        { "StateDirectoryMode", SEC_EXEC, XX(state_directory_mode), directive_parse_mode_field, 0, 0 },
+        { "CacheDirectoryMode", SEC_EXEC, XX(cache_directory_mode), directive_parse_mode_field, 0, 0 },
+        { "LogsDirectoryMode", SEC_EXEC, XX(logs_directory_mode), directive_parse_mode_field, 0, 0 },
+        { "ConfigurationDirectoryMode", SEC_EXEC, XX(configuration_directory_mode), directive_parse_mode_field, 0, 0 },
+        { "LimitCPU", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_CPU, 0 },
+        { "LimitFSIZE", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_FSIZE, 0 },
+        { "LimitDATA", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_DATA, 0 },
+        { "LimitSTACK", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_STACK, 0 },
+        { "LimitCORE", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_CORE, 0 },
+        { "LimitRSS", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RSS, 0 },
+        { "LimitNOFILE", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_NOFILE, 0 },
+        { "LimitAS", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_AS, 0 },
+        { "LimitNPROC", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_NPROC, 0 },
+        { "LimitMEMLOCK", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_MEMLOCK, 0 },
+        { "LimitLOCKS", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_LOCKS, 0 },
+        { "LimitSIGPENDING", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_SIGPENDING, 0 },
+        { "LimitMSGQUEUE", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_MSGQUEUE, 0 },
+        { "LimitNICE", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_NICE, 0 },
+        { "LimitRTPRIO", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RTPRIO, 0 },
+        { "LimitRTTIME", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RTTIME, 0 },
 
         /* Killing, in [Service] and [Socket] */
         { "KillMode", SEC_EXEC, KL(kill_mode), directive_parse_enum, DIRECTIVE_ENUM_KILL_MODE, 0 },
@@ -329,6 +332,12 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
         case BASE_KILL:
                 base = section == SEC_SERVICE ? (char *) &u->service->kill : (char *) &u->socket->kill;
                 break;
+        case BASE_EXEC_EXTRA:
+                base = (char *) exec_context_extra(section == SEC_SERVICE ? &u->service->exec_ctx
+                                                                          : &u->socket->exec_ctx);
+                if (!base)
+                        return NULL;
+                break;
         default:
                 return NULL;
         }
@@ -361,7 +370,8 @@ int directive_apply(const struct directive_ctx *ctx, const char *value)
                         return r == -ENOMEM ? r : 0;
                 value = expanded;
         }
-        r = d->parse(ctx, value, destination(d, ctx->unit, section), d->arg);
+        void *dest = destination(d, ctx->unit, section);
+        r = dest ? d->parse(ctx, value, dest, d->arg) : -ENOMEM;
         free(expanded);
         return r;
 }

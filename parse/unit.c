@@ -192,6 +192,14 @@ void kill_context_init(struct kill_context *k)
         };
 }
 
+const struct exec_extra exec_extra_defaults = {
+        .runtime_directory_mode = 0755,
+        .state_directory_mode = 0755,
+        .cache_directory_mode = 0755,
+        .logs_directory_mode = 0755,
+        .configuration_directory_mode = 0755,
+};
+
 void exec_context_init(struct exec_context *c)
 {
         *c = (struct exec_context) {
@@ -200,36 +208,46 @@ void exec_context_init(struct exec_context *c)
                 .std_output = EXEC_OUTPUT_INHERIT, /* the loader picks the default, as systemd does */
                 .std_error = EXEC_OUTPUT_INHERIT,
                 .ignore_sigpipe = true,
-                .runtime_directory_mode = 0755,
-                .state_directory_mode = 0755,
-                .cache_directory_mode = 0755,
-                .logs_directory_mode = 0755,
-                .configuration_directory_mode = 0755,
         };
+}
+
+struct exec_extra *exec_context_extra(struct exec_context *c)
+{
+        if (!c->extra) {
+                c->extra = malloc(sizeof *c->extra);
+                if (c->extra)
+                        *c->extra = exec_extra_defaults;
+        }
+        return c->extra;
 }
 
 void exec_context_free(struct exec_context *c)
 {
+        struct exec_extra *x = c->extra;
         strv_free(c->environment);
         strv_free(c->environment_files);
-        strv_free(c->pass_environment);
-        strv_free(c->unset_environment);
         free(c->user);
         free(c->group);
-        strv_free(c->supplementary_groups);
         free(c->working_directory);
-        free(c->root_directory);
-        free(c->std_input_path);
-        free(c->std_output_path);
-        free(c->std_error_path);
-        free(c->rlimit);
-        free(c->tty_path);
-        free(c->syslog_identifier);
-        strv_free(c->runtime_directory);
-        strv_free(c->state_directory);
-        strv_free(c->cache_directory);
-        strv_free(c->logs_directory);
-        strv_free(c->configuration_directory);
+        if (x) {
+                strv_free(x->pass_environment);
+                strv_free(x->unset_environment);
+                strv_free(x->supplementary_groups);
+                free(x->root_directory);
+                free(x->std_input_path);
+                free(x->std_output_path);
+                free(x->std_error_path);
+                free(x->rlimit);
+                free(x->tty_path);
+                free(x->syslog_identifier);
+                strv_free(x->runtime_directory);
+                strv_free(x->state_directory);
+                strv_free(x->cache_directory);
+                strv_free(x->logs_directory);
+                strv_free(x->configuration_directory);
+                free(x);
+        }
+        c->extra = NULL;
 }
 
 #define DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)

@@ -190,21 +190,14 @@ struct kill_context {
         bool send_sighup;
 };
 
-struct exec_context {
-        char **environment;       /* "K=V", later assignments already merged */
-        char **environment_files; /* "-/path" keeps its '-' */
+/* The exec settings few units set, behind one pointer (struct
+ * exec_context.extra) that is allocated by the first such directive. Read
+ * them through exec_extra(), which gives the defaults when none was set. */
+struct exec_extra {
         char **pass_environment;
         char **unset_environment;
-        char *user;
-        char *group;
         char **supplementary_groups;
-        char *working_directory; /* "~" for home; NULL for "/" */
-        bool working_directory_missing_ok;
         char *root_directory;
-        mode_t umask;
-        enum exec_input std_input;
-        enum exec_output std_output;
-        enum exec_output std_error;
         char *std_input_path;   /* file: path, or fd: name */
         char *std_output_path;
         char *std_error_path;
@@ -212,9 +205,8 @@ struct exec_context {
         uint32_t rlimit_set;   /* bit per resource that a Limit*= set */
         int nice;
         bool nice_set;
-        int oom_score_adjust;
         bool oom_score_adjust_set;
-        bool ignore_sigpipe;
+        int oom_score_adjust;
         char *tty_path;
         char *syslog_identifier;
         char **runtime_directory;
@@ -228,6 +220,30 @@ struct exec_context {
         mode_t logs_directory_mode;
         mode_t configuration_directory_mode;
 };
+
+struct exec_context {
+        char **environment;       /* "K=V", later assignments already merged */
+        char **environment_files; /* "-/path" keeps its '-' */
+        char *user;
+        char *group;
+        char *working_directory; /* "~" for home; NULL for "/" */
+        mode_t umask;
+        uint8_t std_input;  /* enum exec_input */
+        uint8_t std_output; /* enum exec_output */
+        uint8_t std_error;  /* enum exec_output */
+        bool working_directory_missing_ok;
+        bool ignore_sigpipe;
+        struct exec_extra *extra; /* NULL: every rarely-set setting at its default */
+};
+
+extern const struct exec_extra exec_extra_defaults;
+static inline const struct exec_extra *exec_extra(const struct exec_context *c)
+{
+        return c->extra ? c->extra : &exec_extra_defaults;
+}
+/* The rarely-set settings for writing, allocated with their defaults on
+ * first use; NULL when out of memory. */
+struct exec_extra *exec_context_extra(struct exec_context *c);
 
 enum service_exec {
         SERVICE_EXEC_CONDITION,

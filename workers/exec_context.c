@@ -86,7 +86,7 @@ static int build_environment(const char *id, const struct exec_context *c, const
                         goto out;
         }
         /* Passed variables yield to Environment= and EnvironmentFile= (systemd.exec(5)). */
-        STRV_FOREACH(name, c->pass_environment) {
+        STRV_FOREACH(name, exec_extra(c)->pass_environment) {
                 const char *val = getenv(*name);
                 if (val && (r = env_builder_put_pair(&env, *name, val)) < 0)
                         goto out;
@@ -110,7 +110,7 @@ static int build_environment(const char *id, const struct exec_context *c, const
                         goto out;
         v = env_builder_release(&env);
         /* The final step, which may undo any source above (systemd.exec(5)). */
-        STRV_FOREACH(spec, c->unset_environment)
+        STRV_FOREACH(spec, exec_extra(c)->unset_environment)
                 env_unset(v, *spec);
         if (!v && !(v = calloc(1, sizeof(char *)))) {
                 r = -ENOMEM;
@@ -252,14 +252,15 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
                 cr.groups = NULL;
                 cr.n_groups = 0;
         }
+        const struct exec_extra *x = exec_extra(c);
         req->umask = c->umask;
-        if (c->rlimit)
-                memcpy(req->rlimits, c->rlimit, sizeof req->rlimits);
-        req->rlimit_set = c->rlimit ? c->rlimit_set : 0;
-        req->nice_set = c->nice_set;
-        req->nice = c->nice;
-        req->oom_score_adjust_set = c->oom_score_adjust_set;
-        req->oom_score_adjust = c->oom_score_adjust;
+        if (x->rlimit)
+                memcpy(req->rlimits, x->rlimit, sizeof req->rlimits);
+        req->rlimit_set = x->rlimit ? x->rlimit_set : 0;
+        req->nice_set = x->nice_set;
+        req->nice = x->nice;
+        req->oom_score_adjust_set = x->oom_score_adjust_set;
+        req->oom_score_adjust = x->oom_score_adjust;
         req->ignore_sigpipe = c->ignore_sigpipe;
         req->new_session = true;
 

@@ -210,7 +210,7 @@ int exec_creds_resolve(const char *id, const struct exec_context *c, struct exec
                         return log_error_errno(r, "%s: Failed to read the groups of user %s: %s", id,
                                                cr->name, strerror(-r));
         }
-        STRV_FOREACH(g, c->supplementary_groups) {
+        STRV_FOREACH(g, exec_extra(c)->supplementary_groups) {
                 gid_t gid;
                 r = group_lookup(*g, &gid);
                 if (r == -ESRCH)

@@ -94,7 +94,8 @@ static int open_path(const char *id, const char *setting, const char *path, int 
 
 static const char *tty_path(const struct exec_context *c)
 {
-        return c->tty_path ? c->tty_path : "/dev/console";
+        const char *t = exec_extra(c)->tty_path;
+        return t ? t : "/dev/console";
 }
 
 int exec_stdio_open_input(const char *id, const struct exec_context *c, const struct exec_params *p, int *ret)
@@ -113,7 +114,7 @@ int exec_stdio_open_input(const char *id, const struct exec_context *c, const st
         case EXEC_INPUT_TTY_FAIL:
                 return open_path(id, "StandardInput=", tty_path(c), O_RDWR, 0, ret);
         case EXEC_INPUT_FILE:
-                return open_path(id, "StandardInput=", c->std_input_path, O_RDONLY, 0, ret);
+                return open_path(id, "StandardInput=", exec_extra(c)->std_input_path, O_RDONLY, 0, ret);
         default:
                 return log_error_errno(-EOPNOTSUPP, "%s: StandardInput=%s is not supported yet", id,
                                        exec_input_to_string(c->std_input));
@@ -132,7 +133,8 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
                            const int *fds, int *ret)
 {
         enum exec_output o = target == 1 ? c->std_output : c->std_error;
-        const char *path = target == 1 ? c->std_output_path : c->std_error_path;
+        const struct exec_extra *x = exec_extra(c);
+        const char *path = target == 1 ? x->std_output_path : x->std_error_path;
         const char *setting = target == 1 ? "StandardOutput=" : "StandardError=";
         mode_t mode = 0666 & ~c->umask;
 
@@ -149,7 +151,7 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
         }
         /* Both to the same place: share one open file, so neither overwrites the other. */
         if (target == 2 && fds[1] >= 0 && o == c->std_output &&
-            (output_is_log(o) || o == EXEC_OUTPUT_TTY || streq_ptr(path, c->std_output_path)))
+            (output_is_log(o) || o == EXEC_OUTPUT_TTY || streq_ptr(path, x->std_output_path)))
                 return exec_stdio_dup_fd(id, fds[1], ret);
 
         switch (o) {
