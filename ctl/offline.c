@@ -20,11 +20,30 @@ int offline_argument(char ***unit_paths, const char *arg, char **ret_name)
         if (!copy || !copy2)
                 goto out;
         const char *dir = dirname(copy);
-        char *abs = realpath(dir, NULL);
-        if (!abs) {
-                r = -errno;
-                goto out;
+        /* `weftctl verify DIR/FILE...` names one directory hundreds of times:
+         * resolve it once (weftctl is single-threaded). */
+        static char *last_dir, *last_abs;
+        char *abs = NULL;
+        if (last_dir && strcmp(last_dir, dir) == 0)
+                abs = strdup(last_abs);
+        else {
+                abs = realpath(dir, NULL);
+                if (!abs) {
+                        r = -errno;
+                        goto out;
+                }
+                free(last_dir);
+                free(last_abs);
+                last_dir = strdup(dir);
+                last_abs = strdup(abs);
+                if (!last_dir || !last_abs) {
+                        free(last_dir);
+                        free(last_abs);
+                        last_dir = last_abs = NULL;
+                }
         }
+        if (!abs)
+                goto out;
         if (!strv_contains(*unit_paths, abs)) {
                 /* Prepend: the file's own directory wins over the rest. */
                 char **n = NULL;

@@ -14,7 +14,6 @@
 /* The characters a unit name may hold besides '@'; escaping keeps only
  * those of them that do not have a meaning of their own ('-' is '/', '\\'
  * starts an escape). */
-#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_.\\"
 #define PLAIN_ESCAPE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_."
 
 static const char *const unit_type_names[_UNIT_TYPE_MAX] = {
@@ -56,6 +55,15 @@ static bool in_set(char c, const char *set)
         return c != '\0' && strchr(set, c);
 }
 
+/* The characters of a unit name (systemd's VALID_CHARS), without a strchr
+ * per character: every name of every load is checked. */
+static bool is_name_char(char c)
+{
+        unsigned char u = (unsigned char) c;
+        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == ':' ||
+               u == '-' || u == '_' || u == '.' || u == '\\';
+}
+
 bool unit_name_is_valid(const char *name, enum unit_name_flags flags)
 {
         const char *suffix, *at = NULL;
@@ -77,7 +85,7 @@ bool unit_name_is_valid(const char *name, enum unit_name_flags flags)
                 if (*p == '@') {
                         if (!at)
                                 at = p;
-                } else if (!in_set(*p, NAME_CHARS))
+                } else if (!is_name_char(*p))
                         return false;
         }
         if (at == name)
@@ -150,7 +158,7 @@ int unit_name_replace_instance(const char *name, const char *instance, char **re
         if (!instance || !*instance)
                 return -EINVAL;
         for (const char *p = instance; *p; p++)
-                if (*p != '@' && !in_set(*p, NAME_CHARS))
+                if (*p != '@' && !is_name_char(*p))
                         return -EINVAL;
 
         const char *at = strchr(name, '@');

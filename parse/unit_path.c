@@ -91,30 +91,25 @@ static int dir_list_add(struct dir_list *l, const struct sub_dir *s)
         return 0;
 }
 
-/* Add sd's NAME+suffix directory, then (for an instance) the template's,
- * then those of the dashed prefixes: foo-bar-baz.service also reads
- * foo-bar-.service and foo-.service. A bare type name ("service") is the
- * type-wide directory and stops there. */
-static int find_dirs(const struct search_dir *sd, const char *name, const char *suffix, struct dir_list *l)
+/* The names whose NAME.d/ (.wants/, .requires/) directories apply to
+ * name, in order: name itself, then (for an instance) the template's
+ * chain, then the chain of its dashed prefix: foo-bar-baz.service also
+ * reads foo-bar-.service and foo-.service. A bare type name ("service") is
+ * the type-wide directory and stops there. The chain depends on the name
+ * only, so a lookup computes it once for every search directory and suffix. */
+static int name_chain(const char *name, char ***chain)
 {
-        char key[UNIT_NAME_MAX + 16];
         char *prefix = NULL, *built = NULL;
         bool is_instance = unit_name_is_valid(name, UNIT_NAME_INSTANCE);
-        int r = 0;
-
-        snprintf(key, sizeof key, "%s%s", name, suffix);
-        const struct sub_dir *s = hashmap_get(&sd->subdirs, key);
-        if (s) {
-                r = dir_list_add(l, s);
-                if (r < 0)
-                        return r;
-        }
+        int r = strv_extend(chain, name);
+        if (r < 0)
+                return r;
         if (is_instance) {
                 char *template = NULL;
                 r = unit_name_template(name, &template);
                 if (r < 0)
                         return r;
-                r = find_dirs(sd, template, suffix, l);
+                r = name_chain(template, chain);
                 free(template);
                 if (r < 0)
                         return r;
@@ -147,32 +142,67 @@ static int find_dirs(const struct search_dir *sd, const char *name, const char *
                 goto out;
         }
         if (unit_name_is_valid(built, UNIT_NAME_ANY))
-                r = find_dirs(sd, built, suffix, l);
+                r = name_chain(built, chain);
 out:
         free(prefix);
         free(built);
         return r;
 }
 
-/* The directories of every name (in name order, each across all search
- * directories), then the type-wide one, as systemd orders them. */
-static int gather_dirs(const struct unit_path_index *idx, char *const *names, const char *suffix,
+/* One chain per name of the unit (in name order), then the type-wide one. */
+static int name_chains(char *const *names, char ****ret)
+{
+        size_t n = strv_length(names);
+        char ***chains = calloc(n + 2, sizeof *chains);
+        int r = 0;
+        if (!chains)
+                return -ENOMEM;
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = name_chain(names[i], &chains[i]);
+        if (r >= 0)
+                r = strv_extend(&chains[n], unit_type_to_string(unit_name_to_type(names[0])));
+        if (r < 0) {
+                for (size_t i = 0; i <= n; i++)
+                        strv_free(chains[i]);
+                free(chains);
+                return r;
+        }
+        *ret = chains;
+        return 0;
+}
+
+static void name_chains_free(char ***chains)
+{
+        for (char ***c = chains; c && *c; c++)
+                strv_free(*c);
+        free(chains);
+}
+
+/* The directories of every chain (each across all search directories), as
+ * systemd orders them. */
+static int gather_dirs(const struct unit_path_index *idx, char **const *chains, const char *suffix,
                        struct dir_list *l)
 {
-        int r;
+        char key[UNIT_NAME_MAX + 16];
+        size_t slen = strlen(suffix);
 
-        STRV_FOREACH(n, names)
+        for (char **const *ch = chains; *ch; ch++)
                 for (size_t i = 0; i < idx->n_dirs; i++) {
-                        r = find_dirs(&idx->dirs[i], *n, suffix, l);
-                        if (r < 0)
-                                return r;
+                        const struct search_dir *sd = &idx->dirs[i];
+                        if (sd->subdirs.n_items == 0)
+                                continue;
+                        STRV_FOREACH(n, *ch) {
+                                size_t nlen = strlen(*n);
+                                if (nlen + slen >= sizeof key)
+                                        continue;
+                                memcpy(key, *n, nlen);
+                                memcpy(key + nlen, suffix, slen + 1);
+                                const struct sub_dir *s = hashmap_get(&sd->subdirs, key);
+                                int r = s ? dir_list_add(l, s) : 0;
+                                if (r < 0)
+                                        return r;
+                        }
                 }
-        const char *type = unit_type_to_string(unit_name_to_type(names[0]));
-        for (size_t i = 0; i < idx->n_dirs; i++) {
-                r = find_dirs(&idx->dirs[i], type, suffix, l);
-                if (r < 0)
-                        return r;
-        }
         return 0;
 }
 
@@ -244,8 +274,8 @@ static int dep_name(const char *entry, const char *instance, const char *id, cha
         return r;
 }
 
-static int find_items(const struct unit_path_index *idx, char *const *names, const char *suffix,
-                      const char *instance, char ***ret)
+static int find_items(const struct unit_path_index *idx, char *const *names, char **const *chains,
+                      const char *suffix, const char *instance, char ***ret)
 {
         struct dir_list l = { 0 };
         const struct dir_item **items = NULL;
@@ -254,7 +284,7 @@ static int find_items(const struct unit_path_index *idx, char *const *names, con
         bool dropin = streq_ptr(suffix, ".d");
         int r;
 
-        r = gather_dirs(idx, names, suffix, &l);
+        r = gather_dirs(idx, chains, suffix, &l);
         if (r < 0)
                 goto out;
         r = collect_items(&l, &items, &n);
@@ -360,7 +390,7 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 {
         struct unit_lookup l = { 0 };
         const struct unit_entry *f = NULL;
-        char *template = NULL, *id = NULL, **names = NULL;
+        char *template = NULL, *id = NULL, **names = NULL, ***chains = NULL;
         int r;
 
         if (!unit_name_is_valid(name, UNIT_NAME_ANY))
@@ -413,13 +443,16 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
                         goto out;
                 }
         }
-        r = find_items(idx, l.names, ".d", l.instance, &l.dropins);
+        r = name_chains(l.names, &chains);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, ".wants", l.instance, &l.wants);
+        r = find_items(idx, l.names, chains, ".d", l.instance, &l.dropins);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, ".requires", l.instance, &l.requires);
+        r = find_items(idx, l.names, chains, ".wants", l.instance, &l.wants);
+        if (r < 0)
+                goto out;
+        r = find_items(idx, l.names, chains, ".requires", l.instance, &l.requires);
         if (r < 0)
                 goto out;
 
@@ -428,6 +461,7 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 out:
         unit_lookup_done(&l);
         strv_free(names);
+        name_chains_free(chains);
         free(template);
         free(id);
         return r;
