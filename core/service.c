@@ -29,7 +29,7 @@ enum unit_result service_result_of_exit(int code)
  * signals a daemon is expected to die of. */
 bool service_clean_exit(struct unit *u, int code, int status, bool daemon)
 {
-        const struct exit_status_set *ok = &cfg(u)->success_status;
+        const struct exit_status_set *ok = &service_exit_status(cfg(u))->success;
         if (code == CLD_EXITED)
                 return status == 0 || exit_status_set_test(ok, status, false);
         if (daemon && (status == SIGHUP || status == SIGINT || status == SIGTERM || status == SIGPIPE))

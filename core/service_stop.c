@@ -170,9 +170,9 @@ static bool should_restart(struct sched *s, struct unit *u)
 
         if (rt->forbid_restart || s->shutting_down || rt->result == RESULT_START_LIMIT_HIT)
                 return false;
-        if (rt->main_exit_code && exit_status_set_test(&c->restart_force_status, rt->main_exit_status, is_signal))
+        if (rt->main_exit_code && exit_status_set_test(&service_exit_status(c)->restart_force, rt->main_exit_status, is_signal))
                 return true;
-        if (rt->main_exit_code && exit_status_set_test(&c->restart_prevent_status, rt->main_exit_status, is_signal))
+        if (rt->main_exit_code && exit_status_set_test(&service_exit_status(c)->restart_prevent, rt->main_exit_status, is_signal))
                 return false;
         /* SUBSET §2.6: which causes restart for each Restart= value. */
         static const uint8_t table[_UNIT_RESULT_MAX] = {

@@ -36,7 +36,7 @@ enum render {
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_SERVICE, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
+enum base { B_UNIT, B_SERVICE, B_SERVICE_EXIT, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 
@@ -212,6 +212,7 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 
 #define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
+#define PSX(name, field) { name, T_SERVICE, B_SERVICE_EXIT, offsetof(struct service_exit_status, field), R_EXIT_STATUS, NULL, 0 }
 #define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
 #define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
 #define PX(name, field, render, arg) { name, T_EXEC, B_EXEC_EXTRA, offsetof(struct exec_extra, field), render, arg, 0 }
@@ -234,9 +235,9 @@ static const struct property properties[] = {
         PS("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
         PS("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
         PS("WatchdogUSec", watchdog_usec, R_USEC, NULL),
-        PS("RestartPreventExitStatus", restart_prevent_status, R_EXIT_STATUS, NULL),
-        PS("RestartForceExitStatus", restart_force_status, R_EXIT_STATUS, NULL),
-        PS("SuccessExitStatus", success_status, R_EXIT_STATUS, NULL),
+        PSX("RestartPreventExitStatus", restart_prevent),
+        PSX("RestartForceExitStatus", restart_force),
+        PSX("SuccessExitStatus", success),
         PS("RemainAfterExit", remain_after_exit, R_BOOL, NULL),
         PS("GuessMainPID", guess_main_pid, R_BOOL, NULL),
         PS("BusName", bus_name, R_STR, NULL),
@@ -394,6 +395,9 @@ static const void *field(const struct property *p, const struct unit *u)
         switch (p->base) {
         case B_SERVICE:
                 base = (const char *) u->service;
+                break;
+        case B_SERVICE_EXIT:
+                base = (const char *) service_exit_status(u->service);
                 break;
         case B_SOCKET:
                 base = (const char *) u->socket;

@@ -33,6 +33,7 @@ enum base {
         BASE_EXEC, /* the exec_context of the service or socket */
         BASE_KILL, /* the kill_context of the service or socket */
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
+        BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
 };
 
 enum row_flags {
@@ -58,6 +59,7 @@ struct directive {
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
+#define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
 #define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
 #define EXALL BASE_EXEC, 0
 #define XXALL BASE_EXEC_EXTRA, 0
@@ -139,9 +141,9 @@ static const struct directive directives[] = {
         { "TimeoutStopFailureMode", SEC_SERVICE, SV(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
         { "RuntimeMaxSec", SEC_SERVICE, SV(runtime_max_usec), directive_parse_timeout, 0, 0 },
         { "WatchdogSec", SEC_SERVICE, SV(watchdog_usec), directive_parse_timespan_field, 0, 0 },
-        { "SuccessExitStatus", SEC_SERVICE, SV(success_status), directive_parse_exit_status, 0, 0 },
-        { "RestartPreventExitStatus", SEC_SERVICE, SV(restart_prevent_status), directive_parse_exit_status, 0, 0 },
-        { "RestartForceExitStatus", SEC_SERVICE, SV(restart_force_status), directive_parse_exit_status, 0, 0 },
+        { "SuccessExitStatus", SEC_SERVICE, SX(success), directive_parse_exit_status, 0, 0 },
+        { "RestartPreventExitStatus", SEC_SERVICE, SX(restart_prevent), directive_parse_exit_status, 0, 0 },
+        { "RestartForceExitStatus", SEC_SERVICE, SX(restart_force), directive_parse_exit_status, 0, 0 },
         { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum, DIRECTIVE_ENUM_NOTIFY, 0 },
         { "FileDescriptorStoreMax", SEC_SERVICE, SV(fd_store_max), directive_parse_unsigned_field, 0, 0 },
         { "ExitType", SEC_SERVICE, SV(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
@@ -331,6 +333,13 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                 break;
         case BASE_KILL:
                 base = section == SEC_SERVICE ? (char *) &u->service->kill : (char *) &u->socket->kill;
+                break;
+        case BASE_SERVICE_EXIT:
+                if (!u->service->exit_status)
+                        u->service->exit_status = calloc(1, sizeof *u->service->exit_status);
+                base = (char *) u->service->exit_status;
+                if (!base)
+                        return NULL;
                 break;
         case BASE_EXEC_EXTRA:
                 base = (char *) exec_context_extra(section == SEC_SERVICE ? &u->service->exec_ctx

@@ -8,6 +8,8 @@
 #include "base/strv.h"
 #include "parse/load_internal.h"
 
+const struct service_exit_status service_exit_status_empty;
+
 static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
 {
         struct service_config *s = malloc(sizeof *s);
@@ -33,6 +35,7 @@ static void service_free(struct unit *u)
         for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
                 exec_command_free_list(s->exec[i]);
         strv_free(s->sockets);
+        free(s->exit_status);
         exec_context_free(&s->exec_ctx);
 }
 

@@ -256,6 +256,15 @@ enum service_exec {
         _SERVICE_EXEC_MAX,
 };
 
+/* SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=:
+ * 120 bytes few services set, behind service_config.exit_status and
+ * allocated by the first of them. Read through service_exit_status(). */
+struct service_exit_status {
+        struct exit_status_set success;
+        struct exit_status_set restart_prevent;
+        struct exit_status_set restart_force;
+};
+
 struct service_config {
         enum service_type type;
         bool type_set;
@@ -274,9 +283,7 @@ struct service_config {
         uint64_t watchdog_usec;
         enum timeout_failure_mode timeout_start_failure_mode;
         enum timeout_failure_mode timeout_stop_failure_mode;
-        struct exit_status_set success_status;
-        struct exit_status_set restart_prevent_status;
-        struct exit_status_set restart_force_status;
+        struct service_exit_status *exit_status; /* NULL: all three empty */
         enum notify_access notify_access;
         bool notify_access_set;
         unsigned fd_store_max;
@@ -286,6 +293,12 @@ struct service_config {
         struct kill_context kill;
         struct exec_context exec_ctx;
 };
+
+extern const struct service_exit_status service_exit_status_empty;
+static inline const struct service_exit_status *service_exit_status(const struct service_config *s)
+{
+        return s->exit_status ? s->exit_status : &service_exit_status_empty;
+}
 
 enum socket_exec {
         SOCKET_EXEC_START_PRE,
