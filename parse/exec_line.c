@@ -251,8 +251,10 @@ static int parse_one(const char **p, const char *value, struct exec_command **re
                 r = -ENOMEM;
                 goto out;
         }
+        /* Kept for the life of the configuration: no spare slots. */
+        char **fit = realloc(argv.v, (argv.n + 1) * sizeof *fit);
         c->path = path;
-        c->argv = argv.v;
+        c->argv = fit ? fit : argv.v;
         c->flags = flags;
         path = NULL;
         argv.v = NULL;

@@ -249,7 +249,9 @@ int word_extract(const char **p, char **ret, const char *separators, enum word_f
 
         buf[n] = 0;
         *p = s;
-        *ret = buf;
+        /* Words are often kept (command lines): give back the doubling slack. */
+        char *fit = realloc(buf, n + 1);
+        *ret = fit ? fit : buf;
         return 1;
 
 fail:
