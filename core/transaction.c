@@ -36,7 +36,7 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
         struct frame {
                 struct unit *u;
                 uint32_t edge;
-        } *stack = malloc(n * sizeof *stack);
+        } *stack = malloc(s->n_rt * sizeof *stack); /* the search follows After= beyond units[] */
         uint8_t *color = calloc(s->n_rt, 1);
         bool broke = false;
 
