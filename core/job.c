@@ -106,8 +106,8 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         }
         *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = ++s->next_job_id };
 
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
@@ -129,8 +129,8 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
 struct unit *job_blocker(const struct job *j)
 {
         const struct unit *u = j->unit;
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
                 if (o && o != j && waits_for(j, o, e->kind == UNIT_AFTER))
                         return e->other;
@@ -188,8 +188,10 @@ void sched_run_ready(struct sched *s)
 
 static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
 {
-        for (uint32_t i = 0; i < u->n_edges; i++)
-                if (u->edges[i].kind == kind && u->edges[i].other == other)
+        size_t i = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, kind, &i)))
+                if (o == other)
                         return true;
         return false;
 }
@@ -202,7 +204,7 @@ static void fail_dependents(struct sched *s, struct unit *u)
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
                 size_t it = 0;
                 struct unit *o;
-                while ((o = unit_next_dep(u, kinds[k], &it))) {
+                while ((o = sched_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
                         if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
                                 /* Finished from the ready list: a chain of requirements fails in a loop. */
@@ -244,10 +246,10 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 fail_dependents(s, u);
         }
 
-        /* Release the jobs ordered after this one. Running them may finish
-         * more jobs, but never changes u's edges. */
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        /* Release the jobs ordered after this one. They only go on the
+         * ready list: nothing runs (or loads units) inside this loop. */
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;

@@ -94,6 +94,13 @@ struct job {
 
 struct unit_runtime {
         uint32_t index;           /* position in the unit table, for scratch arrays */
+        /* Edges of this unit that units loaded after it (at run time: an
+         * Accept=yes instance, a unit a control request named) imply: the
+         * reverse of their edges to it. The loaded unit itself is sealed
+         * and never changes; sched_next_edge() walks both. */
+        struct unit_edge *extra_edges;
+        uint32_t n_extra_edges;
+        uint32_t cap_extra_edges;
         enum unit_active_state active;
         enum sub_state sub;
         enum unit_result result;
@@ -163,6 +170,7 @@ struct unit_runtime {
 struct sched {
         struct unit_table *units;
         size_t n_rt;              /* units with a runtime so far (units->units[0..n_rt)) */
+        size_t n_linked;          /* of those, units whose reverse edges are in place (sched_adopt_units) */
         const struct sched_ops *ops;
         void *userdata;
         struct sched_config config;
@@ -199,6 +207,25 @@ struct sched {
 };
 
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
+
+/* Every edge of u the scheduler acts on: its loaded edges, then the ones
+ * units loaded later added at run time (rt->extra_edges). Start with
+ * *i = 0; NULL at the end. The index survives the arrays growing, so a
+ * loop may start jobs (and load units) between two calls.
+ *   for (size_t i = 0; (e = sched_next_edge(u, &i)); ) */
+static inline const struct unit_edge *sched_next_edge(const struct unit *u, size_t *i)
+{
+        if (*i < u->n_edges)
+                return &u->edges[(*i)++];
+        size_t k = *i - u->n_edges;
+        if (!u->rt || k >= u->rt->n_extra_edges)
+                return NULL;
+        (*i)++;
+        return &u->rt->extra_edges[k];
+}
+/* The units of one kind of edge, as unit_next_dep() but over
+ * sched_next_edge(): what core/ uses instead of unit_next_dep(). */
+struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
 
 /* core/sched.c */
 /* Move u to sub-state sub; its active state is what u's type says sub

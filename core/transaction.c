@@ -35,7 +35,7 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
         /* color: 0 white, 1 on the stack, 2 done; kept in timer-free scratch */
         struct frame {
                 struct unit *u;
-                uint32_t edge;
+                size_t edge; /* sched_next_edge()'s cursor */
         } *stack = malloc(s->n_rt * sizeof *stack); /* the search follows After= beyond units[] */
         uint8_t *color = calloc(s->n_rt, 1);
         bool broke = false;
@@ -53,12 +53,12 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 while (depth > 0 && !broke) {
                         struct frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
-                        if (!j || f->edge >= f->u->n_edges) {
+                        const struct unit_edge *e = j ? sched_next_edge(f->u, &f->edge) : NULL;
+                        if (!e) {
                                 color[f->u->rt->index] = 2;
                                 depth--;
                                 continue;
                         }
-                        const struct unit_edge *e = &f->u->edges[f->edge++];
                         if (e->kind != UNIT_AFTER || !e->other->rt || !e->other->rt->job)
                                 continue;
                         struct job *o = e->other->rt->job;
@@ -128,8 +128,8 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 struct unit *u = queue[head++];
                 if (u->load_state != UNIT_LOADED)
                         continue;
-                for (uint32_t i = 0; i < u->n_edges; i++) {
-                        const struct unit_edge *e = &u->edges[i];
+                const struct unit_edge *e;
+                for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                         size_t oi = e->other->rt->index;
                         if (!pulls(e->kind) || seen[oi])
                                 continue;
@@ -148,11 +148,10 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 struct unit *u = queue[i];
                 if (seen[u->rt->index] != 2)
                         continue;
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        size_t oi = u->edges[k].other->rt->index;
-                        if (requires(u->edges[k].kind) && seen[oi] == 1)
-                                seen[oi] = 2;
-                }
+                const struct unit_edge *e;
+                for (size_t k = 0; (e = sched_next_edge(u, &k));)
+                        if (requires(e->kind) && seen[e->other->rt->index] == 1)
+                                seen[e->other->rt->index] = 2;
         }
 
         size_t n_jobs = 0;
@@ -169,9 +168,10 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         j->anchor = true;
                 queue[n_jobs++] = u;
                 /* Conflicts=: the other side is stopped first. */
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        struct unit *o = u->edges[k].other;
-                        if ((u->edges[k].kind == UNIT_CONFLICTS || u->edges[k].kind == UNIT_CONFLICTED_BY) &&
+                const struct unit_edge *e;
+                for (size_t k = 0; (e = sched_next_edge(u, &k));) {
+                        struct unit *o = e->other;
+                        if ((e->kind == UNIT_CONFLICTS || e->kind == UNIT_CONFLICTED_BY) &&
                             o->rt && (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED))
                                 job_install(s, o, JOB_STOP, false);
                 }
@@ -184,9 +184,10 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
         for (size_t i = 0; i < n_jobs; i++) {
                 struct unit *u = queue[i];
                 struct job *j = u->rt->job;
-                for (uint32_t k = 0; j && j->state == JOB_WAITING && k < u->n_edges; k++) {
-                        struct unit *o = u->edges[k].other;
-                        if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
+                const struct unit_edge *e;
+                for (size_t k = 0; j && j->state == JOB_WAITING && (e = sched_next_edge(u, &k));) {
+                        struct unit *o = e->other;
+                        if (requires(e->kind) && o->load_state != UNIT_LOADED) {
                                 log_warning("%s: requires %s, which is %s", u->id, o->id,
                                             unit_load_state_to_string(o->load_state));
                                 job_fail_dependency(s, j, o);
