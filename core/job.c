@@ -99,11 +99,7 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
                 /* One job per unit: the new request replaces the old one. */
                 job_finish(s, rt->job, JOB_CANCELED);
         }
-        struct job *j = calloc(1, sizeof *j);
-        if (!j) {
-                log_error("%s: out of memory queueing a %s job", u->id, job_type_to_string(type));
-                return NULL;
-        }
+        struct job *j = &rt->job_slot;
         *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = ++s->next_job_id };
 
         const struct unit_edge *e;
@@ -216,14 +212,17 @@ static void fail_dependents(struct sched *s, struct unit *u)
         }
 }
 
-void job_finish(struct sched *s, struct job *j, enum job_result result)
+void job_finish(struct sched *s, struct job *slot, enum job_result result)
 {
-        struct unit *u = j->unit;
+        struct unit *u = slot->unit;
         struct unit_runtime *rt = rt_of(s, u);
 
+        ready_unlink(s, slot);
+        /* The unit's slot is free from here: what follows (a restart's
+         * callback) may queue the unit's next job in it. */
+        struct job done = *slot, *j = &done;
         rt->job = NULL;
         s->n_jobs--;
-        ready_unlink(s, j);
         if (j->type == JOB_START) {
                 rt->start_job_id = j->id;
                 rt->start_job_result = result;
@@ -268,7 +267,6 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                         s->ops->boot_done(s->userdata, result == JOB_DONE);
         }
         free(j->waits);
-        free(j);
         sched_shutdown_check_done(s);
 }
 

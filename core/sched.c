@@ -139,8 +139,40 @@ static int link_new_units(struct sched *s)
         return 0;
 }
 
+/* The transaction's scratch arrays hold one entry per unit; grown by
+ * doubling, so loading units one at a time at run time stays O(1) each. */
+static int grow_scratch(struct sched *s)
+{
+        size_t n = s->units->n_units, cap = s->txn_cap;
+        if (n <= cap)
+                return 0;
+        while (cap < n)
+                cap = cap ? 2 * cap : 64;
+        struct unit **q = realloc(s->txn_queue, cap * sizeof *q);
+        if (q)
+                s->txn_queue = q;
+        struct txn_frame *f = realloc(s->txn_stack, cap * sizeof *f);
+        if (f)
+                s->txn_stack = f;
+        uint8_t *seen = realloc(s->txn_seen, cap * sizeof *seen);
+        if (seen)
+                s->txn_seen = seen;
+        uint32_t *color = realloc(s->txn_color, cap * sizeof *color);
+        if (color)
+                s->txn_color = color;
+        if (!q || !f || !seen || !color)
+                return -ENOMEM;
+        memset(s->txn_seen + s->txn_cap, 0, (cap - s->txn_cap) * sizeof *seen);
+        memset(s->txn_color + s->txn_cap, 0, (cap - s->txn_cap) * sizeof *color);
+        s->txn_cap = cap;
+        return 0;
+}
+
 int sched_adopt_units(struct sched *s)
 {
+        int r = grow_scratch(s);
+        if (r < 0)
+                return r;
         for (; s->n_rt < s->units->n_units; s->n_rt++) {
                 struct unit *u = s->units->units[s->n_rt];
                 if (!u->rt) {
@@ -272,7 +304,6 @@ void sched_free(struct sched *s)
                 struct unit_runtime *rt = u->rt;
                 if (rt->job)
                         free(rt->job->waits);
-                free(rt->job);
                 free(rt->status_text);
                 fdstore_close_all(rt);
                 if (rt->conn_fd >= 0)
@@ -288,6 +319,10 @@ void sched_free(struct sched *s)
         idmap_done(&s->early_exits);
         timer_heap_done(&s->timers);
         free(s->kill_waiters);
+        free(s->txn_queue);
+        free(s->txn_stack);
+        free(s->txn_seen);
+        free(s->txn_color);
         free(s);
 }
 

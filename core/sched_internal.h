@@ -104,7 +104,11 @@ struct unit_runtime {
         enum unit_active_state active;
         enum sub_state sub;
         enum unit_result result;
-        struct job *job;
+        struct job *job;          /* NULL, or &job_slot */
+        /* The unit's one job lives here, so queueing it allocates nothing
+         * (job_install); job_finish copies it out before anything can
+         * queue the next one (a restart's start). */
+        struct job job_slot;
 
         pid_t main_pid;
         pid_t control_pid;
@@ -201,9 +205,24 @@ struct sched {
          * requirement: a list drained by sched_run_ready(), so that a chain
          * of any length is walked in a loop, never by recursion. */
         struct job *ready_head, *ready_tail;
+        /* Scratch for transaction_start(), one entry per unit, grown when
+         * units are adopted (at load), so a start allocates none of it. */
+        struct unit **txn_queue;
+        uint8_t *txn_seen;           /* all zero between transactions */
+        struct txn_frame *txn_stack;
+        uint32_t *txn_color;         /* the cycle search's marks: epoch << 1 | done */
+        uint32_t txn_epoch;
+        size_t txn_cap;
+        bool in_transaction;
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
+};
+
+/* A frame of the transaction's cycle search (core/transaction.c). */
+struct txn_frame {
+        struct unit *u;
+        size_t edge; /* sched_next_edge()'s cursor */
 };
 
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);

@@ -253,9 +253,10 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
         unsigned n_sockets = n;
         for (unsigned i = 0; r >= 0 && i < rt->n_fdstore; i++)
                 r = append_fd(&fds, &n, &names, rt->fdstore[i].fd, rt->fdstore[i].name);
-        char *joined = r >= 0 ? strv_join(names, ":") : NULL;
+        /* Most services get no fds: then nothing is allocated. */
+        char *joined = r >= 0 && n ? strv_join(names, ":") : NULL;
         strv_free(names);
-        if (r < 0 || !joined) {
+        if (r < 0 || (n && !joined)) {
                 free(fds);
                 free(joined);
                 return -ENOMEM;
