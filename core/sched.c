@@ -469,8 +469,8 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)
                 goto out;
-        req->id = ++s->next_request_id;
-        r = idmap_put(&s->by_request, req->id, u);
+        uint64_t req_id = req->id = ++s->next_request_id;
+        r = idmap_put(&s->by_request, req_id, u);
         if (r < 0) {
                 spawn_request_free(req);
                 log_error("%s: out of memory", u->id);
@@ -485,6 +485,16 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         }
         s->spawns_in_flight++;
         r = s->ops->spawn(s->userdata, req);
+        if (r < 0) {
+                /* No report will come for it: it is not in flight, nothing may wait for it. */
+                s->spawns_in_flight--;
+                idmap_remove(&s->by_request, req_id);
+                if (control)
+                        rt->control_request = 0;
+                else
+                        rt->main_request = 0;
+                log_error("%s: cannot hand the command to a worker: %s", u->id, strerror(-r));
+        }
 out:
         strv_free(env);
         free(fds);
