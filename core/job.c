@@ -45,7 +45,45 @@ static bool is_ordering(uint8_t kind)
         return kind == UNIT_BEFORE || kind == UNIT_AFTER;
 }
 
-static void job_run(struct sched *s, struct job *j)
+/* A ready start job of a service waits its turn, in order, while the spawn
+ * window is full: a spawn request holds its stdio fds and its environment
+ * until a worker takes it, and every clone copies weft's fd table. Run
+ * unbounded, a boot of 100,000 units queued tens of thousands of requests,
+ * made each clone cost O(queued fds) and ran out of fds. Stop jobs never
+ * wait: a stop must not queue behind starts. */
+static bool must_wait(const struct sched *s, const struct job *j)
+{
+        return j->type == JOB_START && j->unit->type == UNIT_SERVICE && s->config.spawn_window &&
+               (s->deferred_head || s->spawns_in_flight >= s->config.spawn_window);
+}
+
+static void defer(struct sched *s, struct job *j)
+{
+        j->deferred = true;
+        j->deferred_prev = s->deferred_tail;
+        j->deferred_next = NULL;
+        if (s->deferred_tail)
+                s->deferred_tail->deferred_next = j;
+        else
+                s->deferred_head = j;
+        s->deferred_tail = j;
+}
+
+static void undefer(struct sched *s, struct job *j)
+{
+        if (j->deferred_prev)
+                j->deferred_prev->deferred_next = j->deferred_next;
+        else
+                s->deferred_head = j->deferred_next;
+        if (j->deferred_next)
+                j->deferred_next->deferred_prev = j->deferred_prev;
+        else
+                s->deferred_tail = j->deferred_prev;
+        j->deferred = false;
+        j->deferred_prev = j->deferred_next = NULL;
+}
+
+static void job_run_now(struct sched *s, struct job *j)
 {
         j->state = JOB_RUNNING;
         log_debug("%s: job %s running", j->unit->id, job_type_to_string(j->type));
@@ -55,6 +93,25 @@ static void job_run(struct sched *s, struct job *j)
                 unit_stop(s, j->unit);
         else
                 unit_reload(s, j->unit);
+}
+
+static void job_run(struct sched *s, struct job *j)
+{
+        if (j->deferred)
+                return; /* already in line */
+        if (must_wait(s, j))
+                defer(s, j);
+        else
+                job_run_now(s, j);
+}
+
+void job_run_deferred(struct sched *s)
+{
+        while (s->deferred_head && s->spawns_in_flight < s->config.spawn_window) {
+                struct job *j = s->deferred_head;
+                undefer(s, j);
+                job_run_now(s, j);
+        }
 }
 
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory)
@@ -131,6 +188,8 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
         struct unit *u = j->unit;
         struct unit_runtime *rt = rt_of(s, u);
 
+        if (j->deferred)
+                undefer(s, j);
         rt->job = NULL;
         s->n_jobs--;
         if (result == JOB_DONE)

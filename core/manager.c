@@ -359,6 +359,8 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
+                /* Enough for every worker to find the next request waiting. */
+                .spawn_window = 4 * config->workers,
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)

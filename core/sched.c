@@ -624,6 +624,8 @@ void sched_handle_event(struct sched *s, const struct event *ev)
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
+        /* Mostly a spawn report freed a slot; any event may have. */
+        job_run_deferred(s);
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)

@@ -86,6 +86,8 @@ struct job {
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
+        bool deferred;      /* ready, but waiting for the spawn window (on s->deferred) */
+        struct job *deferred_prev, *deferred_next;
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
         unsigned n_waits;
@@ -159,6 +161,7 @@ struct sched {
         struct idmap by_request;   /* spawn request id -> unit */
         struct idmap early_exits;  /* pid -> exit (packed), exits that beat their spawn report */
         unsigned spawns_in_flight;
+        struct job *deferred_head, *deferred_tail; /* ready start jobs, oldest first */
         uint64_t next_request_id;
         struct timer_heap timers;
 
@@ -197,6 +200,8 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
 void job_finish(struct sched *s, struct job *j, enum job_result result);
 /* Run j now if nothing it is ordered after is unfinished. */
 void job_run_if_ready(struct sched *s, struct job *j);
+/* Run the deferred start jobs, oldest first, while the spawn window has room. */
+void job_run_deferred(struct sched *s);
 /* The unit reached a state that may finish its job. */
 void job_unit_changed(struct sched *s, struct unit *u);
 const char *job_result_to_string(enum job_result r);

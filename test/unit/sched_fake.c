@@ -13,6 +13,7 @@
 #include "test/unit/test.h"
 
 struct fake F;
+static unsigned setup_spawn_window; /* for the next fake_setup_with */
 
 static int fake_spawn(void *userdata, struct spawn_request *req)
 {
@@ -102,13 +103,21 @@ void fake_setup_with(const char *dir, const char *target, const char *extra, con
                 .notify_socket = notify_socket,
                 .load = &F.load,
                 .manager_start = F.now,
+                .spawn_window = setup_spawn_window,
         };
+        setup_spawn_window = 0;
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
         CU_ASSERT_FATAL(sched_start(F.s, target, F.now, true) == 0);
 }
 
 void fake_setup(const char *dir, const char *target)
 {
+        fake_setup_with(dir, target, NULL, NULL);
+}
+
+void fake_setup_window(const char *dir, const char *target, unsigned spawn_window)
+{
+        setup_spawn_window = spawn_window;
         fake_setup_with(dir, target, NULL, NULL);
 }
 

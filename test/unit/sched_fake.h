@@ -45,6 +45,8 @@ extern struct fake F;
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket);
 void fake_setup(const char *dir, const char *target);
+/* fake_setup with sched_config.spawn_window (fake_setup has none). */
+void fake_setup_window(const char *dir, const char *target, unsigned spawn_window);
 void fake_teardown(void);
 int fake_find_spawn(const char *tag);
 int fake_count_spawns(const char *tag);
