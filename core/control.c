@@ -85,6 +85,10 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         free(triggers);
         free(triggered);
         r = r < 0 ? r : control_unit_add(cu, "Result", unit_result_to_string(rt->result));
+        /* Not systemd properties: the last start job's result, and for
+         * "dependency" the unit that did not start (status shows both). */
+        r = r < 0 ? r : control_unit_add(cu, "JobResult", rt->start_job_id ? job_result_to_string(rt->start_job_result) : "");
+        r = r < 0 ? r : control_unit_add(cu, "FailedDependency", rt->failed_dependency ? rt->failed_dependency->id : "");
         if (u->type == UNIT_SERVICE && u->service) {
                 r = r < 0 ? r : control_unit_add(cu, "Type", service_type_to_string(u->service->type));
                 r = r < 0 ? r : control_unit_add(cu, "Restart", service_restart_to_string(u->service->restart));
@@ -218,6 +222,66 @@ static int add_wait(struct job *j, struct control_wait *w)
         return 0;
 }
 
+/* Why a unit's job failed, by its Result=, in systemctl's words
+ * (log_job_error_with_service_result), for "Job for X failed because ...". */
+static const char *const failure_reason[_UNIT_RESULT_MAX] = {
+        [RESULT_RESOURCES] = "of unavailable resources or another system error",
+        [RESULT_TIMEOUT] = "a timeout was exceeded",
+        [RESULT_EXIT_CODE] = "the control process exited with error code",
+        [RESULT_SIGNAL] = "a fatal signal was delivered to the control process",
+        [RESULT_CORE_DUMP] = "a fatal signal was delivered causing the control process to dump core",
+        [RESULT_WATCHDOG] = "the service failed to send watchdog ping",
+        [RESULT_START_LIMIT_HIT] = "the start limit was hit (start of the service was attempted too often)",
+        [RESULT_TRIGGER_LIMIT_HIT] = "the socket's trigger limit was hit",
+        [RESULT_SERVICE_START_LIMIT_HIT] = "the service it triggers hit its start limit",
+};
+
+/* What became of the unit a dependency job waited for. */
+static void describe_cause(const struct unit *cause, char *buf, size_t n)
+{
+        if (cause->load_state != UNIT_LOADED)
+                snprintf(buf, n, "%s is %s", cause->id, unit_load_state_to_string(cause->load_state));
+        else if (cause->rt && cause->rt->active == UNIT_FAILED)
+                snprintf(buf, n, "%s failed with result '%s'", cause->id, unit_result_to_string(cause->rt->result));
+        else
+                snprintf(buf, n, "%s did not start", cause->id);
+}
+
+/* Add u's job result to r, and for a failure the error line a client
+ * prints (systemctl's check_wait_response), naming the cause. */
+static void reply_job_result(struct control_reply *r, const struct unit *u, enum job_result result)
+{
+        struct control_unit *cu = control_reply_add_unit(r);
+        char buf[768], cause[320];
+
+        if (cu) {
+                control_unit_add(cu, "Id", u->id);
+                control_unit_add(cu, "JobResult", job_result_to_string(result));
+        }
+        if (result == JOB_DONE || result == JOB_SKIPPED || r->code != 0)
+                return;
+        enum unit_result ur = u->rt->result;
+        if (result == JOB_CANCELED)
+                snprintf(buf, sizeof buf, "Job for %s canceled.", u->id);
+        else if (result == JOB_DEPENDENCY && u->rt->failed_dependency) {
+                describe_cause(u->rt->failed_dependency, cause, sizeof cause);
+                snprintf(buf, sizeof buf, "A dependency job for %s failed: %s.", u->id, cause);
+        } else if (result == JOB_DEPENDENCY)
+                snprintf(buf, sizeof buf, "A dependency job for %s failed.", u->id);
+        else if (failure_reason[ur] && ur == RESULT_START_LIMIT_HIT)
+                snprintf(buf, sizeof buf,
+                         "Job for %s failed because %s.\nTo force a start use \"weftctl reset-failed %s\" "
+                         "followed by \"weftctl start %s\" again.",
+                         u->id, failure_reason[ur], u->id, u->id);
+        else if (failure_reason[ur])
+                snprintf(buf, sizeof buf, "Job for %s failed because %s.", u->id, failure_reason[ur]);
+        else
+                snprintf(buf, sizeof buf, "Job for %s failed (result '%s').", u->id, unit_result_to_string(ur));
+        r->code = 1;
+        free(r->error);
+        r->error = strdup(buf);
+}
+
 enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART, VERB_RELOAD, VERB_RELOAD_OR_RESTART };
 
 static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
@@ -265,12 +329,17 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 if (verb == VERB_RELOAD_OR_RESTART)
                         verb = VERB_RESTART;
                 if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
-                        if (transaction_start(s, u, &nothing) >= 0)
+                        uint64_t before = s->next_job_id;
+                        if (transaction_start(s, u, &nothing) < 0)
+                                fail(r, 1, "Failed to start %s: out of memory.", u->id);
+                        else
                                 j = u->rt->job;
-                        /* A job that failed while the transaction was built
-                         * (a required unit that does not exist) is over already. */
-                        if (!j && !is_up(u->rt))
-                                fail(r, 1, "Job for %s failed because a dependency failed.", u->id);
+                        /* The start job may be over already: run and refused
+                         * at once (the start limit), or failed while the
+                         * transaction was built (a required unit that does
+                         * not exist). Its recorded result is the answer. */
+                        if (!j && u->rt->start_job_id > before)
+                                reply_job_result(r, u, u->rt->start_job_result);
                 } else {
                         j = job_install(s, u, JOB_STOP, false);
                         if (j) {
@@ -317,6 +386,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                 /* A restart's stop is done: now the start, and the same
                  * clients wait for it instead (each still counts one job). */
                 bool nothing;
+                uint64_t before = s->next_job_id;
                 if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
                         struct job *nj = u->rt->job;
                         unsigned moved = 0;
@@ -336,26 +406,12 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                                 if (j->waits[i])
                                         j->waits[n++] = j->waits[i];
                         j->n_waits = n;
-                }
+                } else if (u->rt->start_job_id > before)
+                        result = u->rt->start_job_result; /* the start is over already: its result counts */
         }
         for (unsigned i = 0; i < j->n_waits; i++) {
                 struct control_wait *w = j->waits[i];
-                struct control_unit *cu = control_reply_add_unit(&w->reply);
-                if (cu) {
-                        control_unit_add(cu, "Id", u->id);
-                        control_unit_add(cu, "JobResult", job_result_to_string(result));
-                }
-                if (result != JOB_DONE && w->reply.code == 0) {
-                        char buf[512];
-                        snprintf(buf, sizeof buf, "Job for %s failed because %s (result '%s').", u->id,
-                                 result == JOB_DEPENDENCY ? "a dependency failed"
-                                 : result == JOB_CANCELED ? "it was canceled"
-                                                          : "the unit failed",
-                                 unit_result_to_string(u->rt->result));
-                        w->reply.code = 1;
-                        free(w->reply.error);
-                        w->reply.error = strdup(buf);
-                }
+                reply_job_result(&w->reply, u, result);
                 if (--w->outstanding == 0) {
                         send_reply(s, w->conn_id, &w->reply);
                         free(w);
@@ -514,4 +570,5 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
         }
         if (r.code >= 0)
                 send_reply(s, conn_id, &r);
+        sched_run_ready(s);
 }

@@ -12,12 +12,14 @@
  *     ActiveState, SubState, Result, MainPID, ControlPID, StatusText, StatusErrno,
  *     InactiveExitTimestampMonotonic, ActiveEnterTimestampMonotonic,
  *     ActiveExitTimestampMonotonic, InactiveEnterTimestampMonotonic, ExecMainCode,
- *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath}]; code 3 if any is not
+ *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath, JobResult (of the last
+ *     start job), FailedDependency (for JobResult=dependency)}]; code 3 if any is not
  *     active, 4 if any is unknown
  *   show UNIT... [properties]: units [{every property systemctl show prints that weft
  *     tracks, config and live, in systemctl's order}], filtered by properties
  *   start|stop|restart|try-restart|reload-or-restart UNIT...: units [{Id, JobResult}];
- *     code 0, or 1 with error "Job for X failed because ..." ; 4/5 for unknown units
+ *     code 0, or 1 with error systemctl's line for the job result ("Job for X failed
+ *     because ...", "A dependency job for X failed: Y ..."); 4/5 for unknown units
  *   kill UNIT... [signal]: code; reset-failed [UNIT...]: code
  *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1

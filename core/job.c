@@ -83,16 +83,32 @@ static void undefer(struct sched *s, struct job *j)
         j->deferred_prev = j->deferred_next = NULL;
 }
 
+static bool is_down(const struct unit_runtime *rt)
+{
+        return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
+}
+
 static void job_run_now(struct sched *s, struct job *j)
 {
+        struct unit *u = j->unit;
+        uint64_t id = j->id;
+
         j->state = JOB_RUNNING;
-        log_debug("%s: job %s running", j->unit->id, job_type_to_string(j->type));
+        log_debug("%s: job %s running", u->id, job_type_to_string(j->type));
         if (j->type == JOB_START)
-                unit_start(s, j->unit);
+                unit_start(s, u);
         else if (j->type == JOB_STOP)
-                unit_stop(s, j->unit);
+                unit_stop(s, u);
         else
-                unit_reload(s, j->unit);
+                unit_reload(s, u);
+        /* A start that was refused without a state change (failed stays
+         * failed: the start limit, a socket that cannot listen again) has
+         * nothing left to wait for. Left running, the job would block every
+         * later start and shutdown forever. */
+        struct job *still = u->rt->job;
+        if (still && still->id == id && still->type == JOB_START && still->state == JOB_RUNNING &&
+            is_down(u->rt))
+                job_finish(s, still, u->rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
 }
 
 static void job_run(struct sched *s, struct job *j)
@@ -105,12 +121,15 @@ static void job_run(struct sched *s, struct job *j)
                 job_run_now(s, j);
 }
 
-void job_run_deferred(struct sched *s)
+/* Slots in the spawn window go to the oldest waiting start jobs first. */
+static void job_run_deferred(struct sched *s)
 {
         while (s->deferred_head && s->spawns_in_flight < s->config.spawn_window) {
                 struct job *j = s->deferred_head;
                 undefer(s, j);
-                job_run_now(s, j);
+                /* A job installed since may have put it back to waiting. */
+                if (j->state == JOB_WAITING && j->pending == 0)
+                        job_run_now(s, j);
         }
 }
 
@@ -153,10 +172,56 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         return j;
 }
 
+static void ready_push(struct sched *s, struct job *j)
+{
+        if (j->queued)
+                return;
+        j->queued = true;
+        j->ready_next = NULL;
+        j->ready_prev = s->ready_tail;
+        if (s->ready_tail)
+                s->ready_tail->ready_next = j;
+        else
+                s->ready_head = j;
+        s->ready_tail = j;
+}
+
+static void ready_unlink(struct sched *s, struct job *j)
+{
+        if (!j->queued)
+                return;
+        if (j->ready_prev)
+                j->ready_prev->ready_next = j->ready_next;
+        else
+                s->ready_head = j->ready_next;
+        if (j->ready_next)
+                j->ready_next->ready_prev = j->ready_prev;
+        else
+                s->ready_tail = j->ready_prev;
+        j->queued = false;
+        j->ready_prev = j->ready_next = NULL;
+}
+
 void job_run_if_ready(struct sched *s, struct job *j)
 {
         if (j && j->state == JOB_WAITING && j->pending == 0)
-                job_run(s, j);
+                ready_push(s, j);
+}
+
+void sched_run_ready(struct sched *s)
+{
+        struct job *j;
+        for (;;) {
+                /* A spawn report, or a refused spawn, may have freed a slot. */
+                job_run_deferred(s);
+                if (!(j = s->ready_head))
+                        break;
+                ready_unlink(s, j);
+                if (j->fail_dependency)
+                        job_finish(s, j, JOB_DEPENDENCY);
+                else if (j->state == JOB_WAITING && j->pending == 0)
+                        job_run(s, j);
+        }
 }
 
 static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
@@ -177,8 +242,12 @@ static void fail_dependents(struct sched *s, struct unit *u)
                 struct unit *o;
                 while ((o = unit_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
-                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u))
-                                job_finish(s, oj, JOB_DEPENDENCY);
+                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
+                                /* Finished from the ready list: a chain of requirements fails in a loop. */
+                                oj->cause = u;
+                                oj->fail_dependency = true;
+                                ready_push(s, oj);
+                        }
                 }
         }
 }
@@ -192,8 +261,17 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 undefer(s, j);
         rt->job = NULL;
         s->n_jobs--;
+        ready_unlink(s, j);
+        if (j->type == JOB_START) {
+                rt->start_job_id = j->id;
+                rt->start_job_result = result;
+                rt->failed_dependency = result == JOB_DEPENDENCY ? j->cause : NULL;
+        }
         if (result == JOB_DONE)
                 log_debug("%s: job %s done", u->id, job_type_to_string(j->type));
+        else if (result == JOB_DEPENDENCY && j->cause)
+                log_warning("%s: Dependency failed: %s did not start; job %s finished with result 'dependency'",
+                            u->id, j->cause->id, job_type_to_string(j->type));
         else if (result != JOB_CANCELED || !s->shutting_down)
                 log_full(result == JOB_CANCELED ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, 0,
                          "%s: job %s finished with result '%s'", u->id, job_type_to_string(j->type),
@@ -214,7 +292,7 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 if (!o || o->state != JOB_WAITING || o == j)
                         continue;
                 if (waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
-                        job_run(s, o);
+                        ready_push(s, o);
         }
 
         if (j->n_waits || j->restart)
@@ -231,6 +309,20 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 if (s->ops->shutdown_done)
                         s->ops->shutdown_done(s->userdata);
         }
+}
+
+void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause)
+{
+        j->cause = cause;
+        job_finish(s, j, JOB_DEPENDENCY);
+}
+
+const char *job_record_result(const struct unit_runtime *rt)
+{
+        if (rt->result == RESULT_SUCCESS && rt->start_job_result == JOB_DEPENDENCY && rt->start_job_id &&
+            rt->active == UNIT_INACTIVE)
+                return job_result_to_string(JOB_DEPENDENCY);
+        return unit_result_to_string(rt->result);
 }
 
 void job_unit_changed(struct sched *s, struct unit *u)
@@ -255,4 +347,18 @@ void job_unit_changed(struct sched *s, struct unit *u)
                         job_finish(s, j, rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
         } else if (rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED)
                 job_finish(s, j, JOB_DONE);
+}
+
+const char *sched_unit_job_result(struct sched *s, const char *name)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        if (!u || !u->rt)
+                return NULL;
+        return u->rt->start_job_id ? job_result_to_string(u->rt->start_job_result) : "";
+}
+
+const char *sched_unit_failed_dependency(struct sched *s, const char *name)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        return u && u->rt && u->rt->failed_dependency ? u->rt->failed_dependency->id : NULL;
 }

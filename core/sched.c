@@ -44,6 +44,8 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_SUCCESS] = "success",     [RESULT_RESOURCES] = "resources", [RESULT_TIMEOUT] = "timeout",
         [RESULT_EXIT_CODE] = "exit-code", [RESULT_SIGNAL] = "signal",       [RESULT_CORE_DUMP] = "core-dump",
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
+        [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
+        [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -173,6 +175,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 struct unit_runtime *rt = new->units[i]->rt;
                 if (rt && rt->accept_socket)
                         rt->accept_socket = counterpart(new, rt->accept_socket);
+                if (rt && rt->failed_dependency)
+                        rt->failed_dependency = counterpart(new, rt->failed_dependency);
         }
         size_t n = 0;
         for (size_t i = 0; i < s->n_kill_waiters; i++)
@@ -400,6 +404,7 @@ void sched_run_timers(struct sched *s, uint64_t now)
                 } else
                         reschedule(s, u);
         }
+        sched_run_ready(s);
 }
 
 /* What the manager adds to every command's environment, then extra. */
@@ -469,8 +474,8 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)
                 goto out;
-        uint64_t req_id = req->id = ++s->next_request_id;
-        r = idmap_put(&s->by_request, req_id, u);
+        req->id = ++s->next_request_id;
+        r = idmap_put(&s->by_request, req->id, u);
         if (r < 0) {
                 spawn_request_free(req);
                 log_error("%s: out of memory", u->id);
@@ -484,16 +489,18 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                         rt->t_forked = s->now;
         }
         s->spawns_in_flight++;
+        uint64_t id = req->id;
         r = s->ops->spawn(s->userdata, req);
         if (r < 0) {
-                /* No report will come for it: it is not in flight, nothing may wait for it. */
-                s->spawns_in_flight--;
-                idmap_remove(&s->by_request, req_id);
+                /* Never queued, so no report will come: a stop must not
+                 * wait for this spawn (with TimeoutStopSec=infinity, forever). */
+                idmap_remove(&s->by_request, id);
                 if (control)
                         rt->control_request = 0;
                 else
                         rt->main_request = 0;
-                log_error("%s: cannot hand the command to a worker: %s", u->id, strerror(-r));
+                s->spawns_in_flight--;
+                log_error("%s: cannot queue the spawn: %s", u->id, strerror(-r));
         }
 out:
         strv_free(env);
@@ -624,8 +631,7 @@ void sched_handle_event(struct sched *s, const struct event *ev)
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
-        /* Mostly a spawn report freed a slot; any event may have. */
-        job_run_deferred(s);
+        sched_run_ready(s);
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
@@ -639,6 +645,7 @@ int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
         if (is_boot)
                 s->boot_target = u;
         int r = transaction_start(s, u, &nothing);
+        sched_run_ready(s);
         if (r >= 0 && nothing && is_boot && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)
@@ -668,6 +675,7 @@ void sched_shutdown(struct sched *s, uint64_t now)
         }
         for (size_t i = 0; i < s->n_rt; i++)
                 job_run_if_ready(s, s->units->units[i]->rt->job);
+        sched_run_ready(s);
         if (s->n_jobs == 0 && !s->shutdown_reported) {
                 s->shutdown_reported = true;
                 if (s->ops->shutdown_done)
@@ -738,7 +746,7 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                         .service_type = u->type == UNIT_SERVICE && u->service ? service_type_to_string(u->service->type)
                                                                               : NULL,
                         .active_state = unit_active_state_to_string(rt->active),
-                        .result = unit_result_to_string(rt->result),
+                        .result = job_record_result(rt),
                         .queued = rt->t_queued,
                         .activating = rt->t_activating,
                         .forked = rt->t_forked,

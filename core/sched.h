@@ -96,5 +96,9 @@ const char *sched_unit_active_state(struct sched *s, const char *name);
 const char *sched_unit_sub_state(struct sched *s, const char *name);
 const char *sched_unit_result(struct sched *s, const char *name);
 pid_t sched_unit_main_pid(struct sched *s, const char *name);
+/* The result of the unit's last start job ("" if none), and for
+ * "dependency" the unit that did not start (NULL if none). */
+const char *sched_unit_job_result(struct sched *s, const char *name);
+const char *sched_unit_failed_dependency(struct sched *s, const char *name);
 /* How many jobs are waiting or running. */
 unsigned sched_n_jobs(struct sched *s);

@@ -53,6 +53,8 @@ enum unit_result {
         RESULT_CORE_DUMP,
         RESULT_WATCHDOG,
         RESULT_START_LIMIT_HIT,
+        RESULT_TRIGGER_LIMIT_HIT,         /* sockets: TriggerLimitBurst= within TriggerLimitIntervalSec= */
+        RESULT_SERVICE_START_LIMIT_HIT,   /* sockets: the service they trigger hit its start limit */
         _UNIT_RESULT_MAX,
 };
 
@@ -86,11 +88,17 @@ struct job {
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
-        bool deferred;      /* ready, but waiting for the spawn window (on s->deferred) */
+        bool deferred;      /* ready, waiting for the spawn window (s->deferred_head) */
         struct job *deferred_prev, *deferred_next;
+        struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
         unsigned n_waits;
+        /* On the scheduler's ready list: to run, or (fail_dependency) to
+         * finish with "dependency". See sched_run_ready(). */
+        bool queued;
+        bool fail_dependency;
+        struct job *ready_prev, *ready_next;
 };
 
 struct unit_runtime {
@@ -122,6 +130,17 @@ struct unit_runtime {
         uint64_t ratelimit_begin; /* start limit window */
         unsigned ratelimit_count;
         unsigned n_restarts;
+
+        /* The last start job that finished: its id and result, and for
+         * "dependency" the unit that did not start (systemd keeps Result=
+         * of a unit it never ran, so this is where the reason lives). */
+        uint64_t start_job_id;
+        enum job_result start_job_result;
+        struct unit *failed_dependency;
+
+        /* Socket units: TriggerLimitIntervalSec= window and its count. */
+        uint64_t trigger_begin;
+        unsigned trigger_count;
 
         /* Socket units: the listening fds, and Accept=yes bookkeeping. */
         struct socket_fds sockets;
@@ -173,6 +192,10 @@ struct sched {
         bool shutdown_reported;
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
+        /* Jobs released but not yet run, and jobs to fail for a failed
+         * requirement: a list drained by sched_run_ready(), so that a chain
+         * of any length is walked in a loop, never by recursion. */
+        struct job *ready_head, *ready_tail;
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
@@ -198,14 +221,20 @@ const char *unit_result_to_string(enum unit_result r);
 /* core/job.c */
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
-/* Run j now if nothing it is ordered after is unfinished. */
+/* Queue j to run if nothing it is ordered after is unfinished. */
 void job_run_if_ready(struct sched *s, struct job *j);
-/* Run the deferred start jobs, oldest first, while the spawn window has room. */
-void job_run_deferred(struct sched *s);
+/* Run the ready list empty, and the start jobs waiting for the spawn
+ * window while it has room; every entry point of the scheduler ends here. */
+void sched_run_ready(struct sched *s);
 /* The unit reached a state that may finish its job. */
 void job_unit_changed(struct sched *s, struct unit *u);
 const char *job_result_to_string(enum job_result r);
 const char *job_type_to_string(enum job_type t);
+/* A start job of u fails because cause (a unit it requires) did not start. */
+void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause);
+/* The result the boot record shows: Result=, or "dependency" for a unit
+ * whose start job ended so without running it. */
+const char *job_record_result(const struct unit_runtime *rt);
 
 /* core/control.c: a job with waiting clients finished. */
 void control_job_finished(struct sched *s, struct job *j, enum job_result result);
@@ -217,7 +246,9 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
 void socket_start(struct sched *s, struct unit *u);
 void socket_stop(struct sched *s, struct unit *u);
 void socket_fd_ready(struct sched *s, struct unit *u, int fd);
-/* A service a socket triggers went down: listen for the next trigger. */
+/* A service a socket triggers went down: listen for the next trigger, or,
+ * when it hit its start limit, fail the Accept=no sockets that trigger it
+ * (clients are refused instead of left waiting). */
 void socket_service_down(struct sched *s, struct unit *service);
 /* The fds a service gets at start (LISTEN_FDS), with ":"-joined names:
  * an Accept=yes connection (unless it is stdin), the fds of every socket

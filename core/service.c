@@ -184,24 +184,38 @@ static void enter_running(struct sched *s, struct unit *u, enum unit_result f)
                 service_enter_stop(s, u, RESULT_SUCCESS);
 }
 
-static void start_service(struct sched *s, struct unit *u)
+/* StartLimitIntervalSec=/StartLimitBurst= count every start, refused
+ * ones included (systemd's ratelimit_below). */
+static bool start_limit_hit(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        if (!u->start_limit_interval_usec || !u->start_limit_burst)
+                return false;
+        if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > u->start_limit_interval_usec) {
+                rt->ratelimit_begin = s->now;
+                rt->ratelimit_count = 0;
+        }
+        return ++rt->ratelimit_count > u->start_limit_burst;
+}
+
+/* Returns -ECANCELED when the start limit refused the start: the unit is
+ * failed with Result=start-limit-hit (as systemd's service_start). */
+static int start_service(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         struct service_config *c = cfg(u);
 
-        /* StartLimitIntervalSec=/StartLimitBurst= count every start. */
-        if (u->start_limit_interval_usec && u->start_limit_burst) {
-                if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > u->start_limit_interval_usec) {
-                        rt->ratelimit_begin = s->now;
-                        rt->ratelimit_count = 0;
-                }
-                if (++rt->ratelimit_count > u->start_limit_burst) {
-                        log_error("%s: Start request repeated too quickly.", u->id);
-                        rt->result = RESULT_START_LIMIT_HIT;
-                        unit_disarm_timer(s, u);
-                        unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
-                        return;
-                }
+        if (start_limit_hit(s, u)) {
+                bool was_failed = rt->active == UNIT_FAILED;
+                log_error("%s: Start request repeated too quickly.", u->id);
+                rt->result = RESULT_START_LIMIT_HIT;
+                unit_disarm_timer(s, u);
+                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                /* failed -> failed is no transition, so nothing told the
+                 * sockets that trigger it: they must stop accepting. */
+                if (was_failed)
+                        socket_service_down(s, u);
+                return -ECANCELED;
         }
         rt->result = RESULT_SUCCESS;
         rt->main_exit_code = rt->main_exit_status = 0;
@@ -210,6 +224,7 @@ static void start_service(struct sched *s, struct unit *u)
         unit_set_state(s, u, UNIT_ACTIVATING, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
         service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], start_pre_done);
+        return 0;
 }
 
 /* ---- reload ---- */
@@ -496,7 +511,7 @@ void service_timer(struct sched *s, struct unit *u)
                 service_enter_dead(s, u, RESULT_TIMEOUT);
                 break;
         case SUB_AUTO_RESTART:
-                start_service(s, u);
+                (void) start_service(s, u);
                 break;
         default:
                 log_debug("%s: timer in %s, ignoring", u->id, sub_state_to_string(rt->sub));
@@ -526,16 +541,17 @@ void service_watchdog(struct sched *s, struct unit *u)
 
 /* ---- per type: what a start or stop job does ---- */
 
-static bool requisites_active(struct sched *s, struct unit *u)
+/* The first Requisite= unit that is not active, or NULL. */
+static struct unit *inactive_requisite(struct sched *s, struct unit *u)
 {
         size_t it = 0;
         struct unit *o;
         while ((o = unit_next_dep(u, UNIT_REQUISITE, &it)))
                 if (!o->rt || o->rt->active != UNIT_ACTIVE) {
                         log_warning("%s: requisite %s is not active", u->id, o->id);
-                        return false;
+                        return o;
                 }
-        return true;
+        return NULL;
 }
 
 void unit_start(struct sched *s, struct unit *u)
@@ -547,8 +563,9 @@ void unit_start(struct sched *s, struct unit *u)
                 job_finish(s, rt->job, JOB_FAILED);
                 return;
         }
-        if (!requisites_active(s, u)) {
-                job_finish(s, rt->job, JOB_DEPENDENCY);
+        struct unit *requisite = inactive_requisite(s, u);
+        if (requisite) {
+                job_fail_dependency(s, rt->job, requisite);
                 return;
         }
         /* Condition*=: an unmet one skips the unit, which is not a failure
@@ -579,8 +596,9 @@ void unit_start(struct sched *s, struct unit *u)
         case UNIT_SERVICE:
                 if (rt->sub == SUB_AUTO_RESTART) /* a start job cuts the wait short */
                         unit_disarm_timer(s, u);
+                /* A refused start (start limit) finishes the job in job_run. */
                 if (rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED || rt->sub == SUB_AUTO_RESTART)
-                        start_service(s, u);
+                        (void) start_service(s, u);
                 break; /* otherwise already on its way */
         case UNIT_TARGET:
                 rt->result = RESULT_SUCCESS;

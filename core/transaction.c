@@ -183,7 +183,7 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
                                 log_warning("%s: requires %s, which is %s", u->id, o->id,
                                             unit_load_state_to_string(o->load_state));
-                                job_finish(s, j, JOB_DEPENDENCY);
+                                job_fail_dependency(s, j, o);
                                 j = NULL;
                         }
                 }

@@ -2,6 +2,7 @@
 #include "test/unit/sched_fake.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,6 +18,10 @@ static unsigned setup_spawn_window; /* for the next fake_setup_with */
 
 static int fake_spawn(void *userdata, struct spawn_request *req)
 {
+        if (F.spawn_error) {
+                spawn_request_free(req);
+                return F.spawn_error;
+        }
         CU_ASSERT_FATAL(F.n_spawns < MAX_SPAWNS);
         F.spawns[F.n_spawns++] = req;
         return 0;
@@ -71,6 +76,7 @@ static void fake_control_reply(void *userdata, uint64_t conn_id, const struct co
 {
         F.replies++;
         F.last_code = reply->code;
+        snprintf(F.last_error, sizeof F.last_error, "%s", reply->error ? reply->error : "");
 }
 
 static const struct sched_ops fake_ops = {
@@ -85,6 +91,12 @@ static const struct sched_ops fake_ops = {
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket)
 {
+        fake_setup_built(dir, target, extra, notify_socket, NULL);
+}
+
+void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
+                      void (*build)(struct unit_table *t))
+{
         char *dirs[] = { (char *) dir, NULL };
         memset(&F, 0, sizeof F);
         F.next_pid = 1000;
@@ -98,6 +110,10 @@ void fake_setup_with(const char *dir, const char *target, const char *extra, con
                 CU_ASSERT_FATAL(unit_table_intern(&F.table, extra, &u) == 0);
         log_set_level(LOG_LEVEL_ERROR - 1);
         CU_ASSERT_FATAL(unit_load_all(&F.load) == 0);
+        if (build) {
+                build(&F.table);
+                CU_ASSERT_FATAL(unit_table_finalize_edges(&F.table) == 0);
+        }
         const struct sched_config config = {
                 .log_dir = dir,
                 .notify_socket = notify_socket,

@@ -39,6 +39,8 @@ struct fake {
         int n_watches;
         int replies;          /* control replies sent */
         int last_code;        /* the last reply's code */
+        char last_error[1024]; /* and its error line ("" if none) */
+        int spawn_error;      /* nonzero: the spawner refuses requests with it */
 };
 
 extern struct fake F;
@@ -47,6 +49,10 @@ void fake_setup_with(const char *dir, const char *target, const char *extra, con
 void fake_setup(const char *dir, const char *target);
 /* fake_setup with sched_config.spawn_window (fake_setup has none). */
 void fake_setup_window(const char *dir, const char *target, unsigned spawn_window);
+/* As fake_setup_with, and build() adds units and edges in memory after
+ * loading (a graph too big to write as files), before the boot starts. */
+void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
+                      void (*build)(struct unit_table *t));
 void fake_teardown(void);
 int fake_find_spawn(const char *tag);
 int fake_count_spawns(const char *tag);

@@ -89,10 +89,34 @@ static void test_shutdown_cancels_waiting_starts(void)
         fake_teardown();
 }
 
+static void test_waiting_job_keeps_its_order_when_a_dependency_is_queued(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service b.service\n");
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/echo A-\n");
+        test_write_file(d, "b.service", "[Unit]\nDefaultDependencies=no\nAfter=c.service\n"
+                                        "[Service]\nType=oneshot\nExecStart=/bin/echo B-\n");
+        test_write_file(d, "c.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/echo C-\n");
+        fake_setup_window(d, "t.target", 1);
+        CU_ASSERT_EQUAL(F.n_spawns, 1); /* a; b waits for the window */
+        /* c is queued while b waits; b is ordered after it. */
+        fake_control("start", "c.service");
+        fake_run_to_exit("A-", 0);
+        CU_ASSERT_EQUAL(fake_count_spawns("B-"), 0);
+        CU_ASSERT_EQUAL(fake_count_spawns("C-"), 1);
+        fake_run_to_exit("C-", 0);
+        CU_ASSERT_EQUAL(fake_count_spawns("B-"), 1);
+        fake_run_to_exit("B-", 0);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "window_bounds_spawns_in_flight", test_window_bounds_spawns_in_flight },
         { "window_runs_every_waiting_job_once", test_window_runs_every_waiting_job_once },
         { "shutdown_cancels_waiting_starts", test_shutdown_cancels_waiting_starts },
+        { "waiting_job_keeps_its_order_when_a_dependency_is_queued",
+          test_waiting_job_keeps_its_order_when_a_dependency_is_queued },
         { 0 }
 };
 TEST_SUITE("sched_window", tests);
