@@ -163,11 +163,17 @@ run_one() {
         rm -f "$stamps" "$status"
         R_DONE="" R_EXIT="" R_RSS="" R_HWM="-" R_OK="" R_NOTE=""
         timeout -k 5 "$RUN_TIMEOUT" "$BUILD/maxrss" "$PAYLOAD" --stamp-exec "$stamps" "$@" >"$log" 2>&1 &
-        local tpid=$! deadline=$((SECONDS + RUN_TIMEOUT)) waited=0
+        # An init is killed here a little before timeout fires: timeout signals
+        # its own process group, which systemd (setsid) has left, so a
+        # timed-out systemd outlived the run.
+        local tpid=$! deadline=$((SECONDS + RUN_TIMEOUT - 3)) waited=0
         if [ "$kind" != exits ]; then
                 while [ ! -e "$status" ] && kill -0 "$tpid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do nap 0.05; done
-                if [ -e "$status" ]; then
-                        [ "$kind" = init ] && waited=$EXIT_GRACE
+                if [ ! -e "$status" ] && kill -0 "$tpid" 2>/dev/null; then
+                        R_NOTE="timed out after ${RUN_TIMEOUT}s"
+                        kill_ns_init "$tpid"
+                elif [ -e "$status" ]; then
+                        [ "$kind" = init ] && waited=$((EXIT_GRACE * 10))  # tenths of a second
                         while kill -0 "$tpid" 2>/dev/null && [ $waited -gt 0 ]; do nap 0.1; waited=$((waited - 1)); done
                         if kill -0 "$tpid" 2>/dev/null; then
                                 [ "$kind" = init ] && R_NOTE="did not exit ${EXIT_GRACE}s after SIGTERM; killed"
