@@ -20,7 +20,7 @@
 # Knobs: SCALE_MAX=10000 skips N above it (a quick run); SCALE_SHAPES
 # ("chain random"); SCALE_REPEAT (default 1, the best run is kept);
 # SCALE_TIMEOUT (seconds per run; default 60 + 12 s per 1,000 units,
-# systemd 60 + 30 s per 1,000); BENCH_KEEP=1 keeps the work dir.
+# systemd 60 + 60 s per 1,000); BENCH_KEEP=1 keeps the work dir.
 # Every run has a timeout; only processes this script started are killed;
 # each workload's unit files are removed once it is measured. A benchmark
 # measures: it exits 0 whatever the numbers.
@@ -68,7 +68,7 @@ for shape in $SHAPES; do
                                 continue
                         fi
                         per_k=12
-                        [ "$r" = systemd ] && per_k=30
+                        [ "$r" = systemd ] && per_k=60
                         RUN_TIMEOUT=${SCALE_TIMEOUT:-$((60 + per_k * N / 1000))}
                         k="$r $shape $N"
                         for ((rep = 1; rep <= REPEAT; rep++)); do
