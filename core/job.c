@@ -47,12 +47,50 @@ static bool is_ordering(uint8_t kind)
         return kind == UNIT_BEFORE || kind == UNIT_AFTER;
 }
 
+/* A ready start job of a service waits its turn, in order, while the spawn
+ * window is full: a spawn request holds its stdio fds and its environment
+ * until a worker takes it, and every clone copies weft's fd table. Run
+ * unbounded, a boot of 100,000 units queued tens of thousands of requests,
+ * made each clone cost O(queued fds) and ran out of fds. Stop jobs never
+ * wait: a stop must not queue behind starts. */
+static bool must_wait(const struct sched *s, const struct job *j)
+{
+        return j->type == JOB_START && j->unit->type == UNIT_SERVICE && s->config.spawn_window &&
+               (s->deferred_head || s->spawns_in_flight >= s->config.spawn_window);
+}
+
+static void defer(struct sched *s, struct job *j)
+{
+        j->deferred = true;
+        j->deferred_prev = s->deferred_tail;
+        j->deferred_next = NULL;
+        if (s->deferred_tail)
+                s->deferred_tail->deferred_next = j;
+        else
+                s->deferred_head = j;
+        s->deferred_tail = j;
+}
+
+static void undefer(struct sched *s, struct job *j)
+{
+        if (j->deferred_prev)
+                j->deferred_prev->deferred_next = j->deferred_next;
+        else
+                s->deferred_head = j->deferred_next;
+        if (j->deferred_next)
+                j->deferred_next->deferred_prev = j->deferred_prev;
+        else
+                s->deferred_tail = j->deferred_prev;
+        j->deferred = false;
+        j->deferred_prev = j->deferred_next = NULL;
+}
+
 static bool is_down(const struct unit_runtime *rt)
 {
         return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
 }
 
-static void job_run(struct sched *s, struct job *j)
+static void job_run_now(struct sched *s, struct job *j)
 {
         struct unit *u = j->unit;
         uint64_t id = j->id;
@@ -81,6 +119,28 @@ static void job_run(struct sched *s, struct job *j)
         if (still && still->id == id && still->type == JOB_START && still->state == JOB_RUNNING &&
             is_down(u->rt))
                 job_finish(s, still, u->rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
+}
+
+static void job_run(struct sched *s, struct job *j)
+{
+        if (j->deferred)
+                return; /* already in line */
+        if (must_wait(s, j))
+                defer(s, j);
+        else
+                job_run_now(s, j);
+}
+
+/* Slots in the spawn window go to the oldest waiting start jobs first. */
+static void job_run_deferred(struct sched *s)
+{
+        while (s->deferred_head && s->spawns_in_flight < s->config.spawn_window) {
+                struct job *j = s->deferred_head;
+                undefer(s, j);
+                /* A job installed since may have put it back to waiting. */
+                if (j->state == JOB_WAITING && j->pending == 0)
+                        job_run_now(s, j);
+        }
 }
 
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory)
@@ -173,7 +233,11 @@ void job_run_if_ready(struct sched *s, struct job *j)
 void sched_run_ready(struct sched *s)
 {
         struct job *j;
-        while ((j = s->ready_head)) {
+        for (;;) {
+                /* A spawn report, or a refused spawn, may have freed a slot. */
+                job_run_deferred(s);
+                if (!(j = s->ready_head))
+                        break;
                 ready_unlink(s, j);
                 if (j->fail_dependency)
                         job_finish(s, j, JOB_DEPENDENCY);
@@ -218,6 +282,8 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         struct unit_runtime *rt = rt_of(s, u);
 
         ready_unlink(s, slot);
+        if (slot->deferred)
+                undefer(s, slot);
         /* The unit's slot is free from here: what follows (a restart's
          * callback) may queue the unit's next job in it. */
         struct job done = *slot, *j = &done;

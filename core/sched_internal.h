@@ -81,6 +81,8 @@ struct job {
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
+        bool deferred;      /* ready, waiting for the spawn window (s->deferred_head) */
+        struct job *deferred_prev, *deferred_next;
         struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
@@ -183,6 +185,7 @@ struct sched {
         struct idmap by_request;   /* spawn request id -> unit */
         struct idmap early_exits;  /* pid -> exit (packed), exits that beat their spawn report */
         unsigned spawns_in_flight;
+        struct job *deferred_head, *deferred_tail; /* ready start jobs, oldest first */
         uint64_t next_request_id;
         struct timer_heap timers;
 
@@ -276,7 +279,8 @@ void job_finish(struct sched *s, struct job *j, enum job_result result);
 struct unit *job_blocker(const struct job *j);
 /* Queue j to run if nothing it is ordered after is unfinished. */
 void job_run_if_ready(struct sched *s, struct job *j);
-/* Run the ready list empty; every entry point of the scheduler ends here. */
+/* Run the ready list empty, and the start jobs waiting for the spawn
+ * window while it has room; every entry point of the scheduler ends here. */
 void sched_run_ready(struct sched *s);
 /* The unit reached a state that may finish its job. */
 void job_unit_changed(struct sched *s, struct unit *u);
