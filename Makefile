@@ -71,11 +71,11 @@ demo: $(WEFT) $(WEFTCTL)
 
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" WEFT_FUZZ=0 check
+	$(MAKE) BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" WEFT_FUZZ=0 WT_TIME_SCALE=5 check
 
 TSAN_FLAGS = -O1 -g -fsanitize=thread
 tsan:
-	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" WEFT_FUZZ=0 check
+	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" WEFT_FUZZ=0 WT_TIME_SCALE=10 check
 
 # libFuzzer targets need clang; each target is test/fuzz/fuzz_NAME.c.
 FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
