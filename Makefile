@@ -30,7 +30,7 @@ WEFT     = $(BUILD)/weft
 WEFTCTL  = $(BUILD)/weftctl
 UNITTEST = $(BUILD)/unit-tests
 
-.PHONY: all check unit-tests demo install clean sanitize tsan fuzz bench bench-boot
+.PHONY: all check unit-tests demo install clean sanitize tsan fuzz bench bench-boot bench-scale
 
 all: $(WEFT) $(WEFTCTL)
 
@@ -71,11 +71,11 @@ demo: $(WEFT) $(WEFTCTL)
 
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" WEFT_FUZZ=0 check
+	$(MAKE) BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" WEFT_FUZZ=0 WT_TIME_SCALE=5 check
 
 TSAN_FLAGS = -O1 -g -fsanitize=thread
 tsan:
-	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" WEFT_FUZZ=0 check
+	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" WEFT_FUZZ=0 WT_TIME_SCALE=10 check
 
 # libFuzzer targets need clang; each target is test/fuzz/fuzz_NAME.c.
 FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
@@ -125,6 +125,11 @@ bench: $(WEFTCTL) $(BUILD)/loadbench $(BOOT_BENCH)
 # against the fork loop and ideal executor floors; QUICK=1 for small N.
 bench-boot: $(BOOT_BENCH)
 	BUILD=$(BUILD) bench/boot-bench.sh $(if $(QUICK),--quick)
+
+# How boot time and peak RSS grow to 100,000 units (weft, the ideal executor,
+# systemd up to 10,000), same run; SCALE_MAX=10000 for a quicker run.
+bench-scale: $(BOOT_BENCH) $(WEFT)
+	BUILD=$(BUILD) bench/scale-bench.sh
 
 -include $(BOOT_BENCH:=.d)
 

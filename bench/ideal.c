@@ -6,7 +6,11 @@
  * dependencies have all exited is spawned at once as
  * "PAYLOAD name WORK_MS STAMPFILE"; a single waitpid loop releases the
  * successors of each exit (Kahn's algorithm, success or not, like After=).
- * No unit files, no threads, no logging: only what ordering costs. */
+ * No unit files, no threads, no logging: only what ordering costs.
+ * Every step is O(1) per node and edge, so it stays the floor at 100,000
+ * nodes (bench/scale-bench.sh): an exit finds its node through a pid hash,
+ * and at most MAX_RUNNING children live at once, so a DAG whose roots
+ * number tens of thousands cannot exhaust the pids with unreaped zombies. */
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -16,10 +20,16 @@
 
 extern char **environ;
 
+#define MAX_RUNNING 4096
+
 struct node { char *name; int pending, nsucc, *succ; pid_t pid; };
 
 static struct node *nodes;
 static int n, *table, mask;     /* name -> node + 1, open addressing */
+static int *ready, n_ready, ready_at; /* released, not yet spawned: a FIFO */
+/* pid -> node + 1, linear probing; a slot is freed by backward shift. */
+static int by_pid[4 * MAX_RUNNING];
+#define PID_MASK (4 * MAX_RUNNING - 1)
 
 static unsigned hash(const char *s)
 {
@@ -37,12 +47,43 @@ static int *slot(const char *name)
         return &table[h];
 }
 
+static void pid_put(pid_t pid, int i)
+{
+        unsigned h = (unsigned)pid & PID_MASK;
+        while (by_pid[h])
+                h = (h + 1) & PID_MASK;
+        by_pid[h] = i + 1;
+}
+
+/* The node of pid, taken out of the hash; -1: not a child of ours. */
+static int pid_take(pid_t pid)
+{
+        unsigned h = (unsigned)pid & PID_MASK, k;
+        while (by_pid[h] && nodes[by_pid[h] - 1].pid != pid)
+                h = (h + 1) & PID_MASK;
+        if (!by_pid[h])
+                return -1;
+        int i = by_pid[h] - 1;
+        /* Backward shift: pull later entries of the run into the hole. */
+        for (k = (h + 1) & PID_MASK; by_pid[k]; k = (k + 1) & PID_MASK) {
+                unsigned home = (unsigned)nodes[by_pid[k] - 1].pid & PID_MASK;
+                if (((k - home) & PID_MASK) >= ((k - h) & PID_MASK)) {
+                        by_pid[h] = by_pid[k];
+                        h = k;
+                }
+        }
+        by_pid[h] = 0;
+        return i;
+}
+
 static int spawn(int i, char **argv)
 {
         argv[1] = nodes[i].name;
         int r = posix_spawn(&nodes[i].pid, argv[0], NULL, NULL, argv, environ);
         if (r)
                 fprintf(stderr, "ideal: unable to spawn %s: %s\n", nodes[i].name, strerror(r));
+        else
+                pid_put(nodes[i].pid, i);
         return r ? -r : 0;
 }
 
@@ -112,15 +153,18 @@ int main(int argc, char **argv)
         for (i = 0; i < nedges; i++)
                 nodes[edges[i][0]].succ[nodes[edges[i][0]].nsucc++] = edges[i][1];
 
+        if (!(ready = malloc(sizeof(int) * (n + 1))))
+                return 1;
         for (i = 0; i < n; i++)
-                if (nodes[i].pending == 0) {
-                        if (spawn(i, argv_child) == 0)
-                                running++;
-                        else
-                                return 1;
-                }
-        while (running > 0) {
+                if (nodes[i].pending == 0)
+                        ready[n_ready++] = i;
+        while (running > 0 || ready_at < n_ready) {
                 int status;
+                while (ready_at < n_ready && running < MAX_RUNNING) {
+                        if (spawn(ready[ready_at++], argv_child) < 0)
+                                return 1;
+                        running++;
+                }
                 pid_t pid = waitpid(-1, &status, 0);
                 if (pid < 0) {
                         if (errno == EINTR)
@@ -128,9 +172,7 @@ int main(int argc, char **argv)
                         perror("ideal: waitpid");
                         return 1;
                 }
-                for (i = 0; i < n && nodes[i].pid != pid; i++)
-                        ;
-                if (i == n)
+                if ((i = pid_take(pid)) < 0)
                         continue;
                 running--;
                 done++;
@@ -138,11 +180,8 @@ int main(int argc, char **argv)
                 nodes[i].pid = 0;
                 for (j = 0; j < nodes[i].nsucc; j++) {
                         int k = nodes[i].succ[j];
-                        if (--nodes[k].pending == 0) {
-                                if (spawn(k, argv_child) < 0)
-                                        return 1;
-                                running++;
-                        }
+                        if (--nodes[k].pending == 0)
+                                ready[n_ready++] = k;
                 }
         }
         if (done != n)
@@ -152,6 +191,7 @@ int main(int argc, char **argv)
         for (i = 0; i < n; i++)
                 free(nodes[i].succ);
         free(table);
+        free(ready);
         free(edges);
         free(nodes);
         return done == n && !failed ? 0 : 1;

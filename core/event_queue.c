@@ -97,10 +97,15 @@ int event_queue_push(struct event_queue *q, const struct event *ev)
         }
         q->items[(q->head + q->count) % q->cap] = *ev;
         q->count++;
-        /* One consumer: waking one waiter is enough. */
-        pthread_cond_signal(&q->cond);
 out:
         pthread_mutex_unlock(&q->lock);
+        /* After the unlock: a consumer woken under the lock would run only
+         * to block on the mutex we still hold, a second sleep and wake-up on
+         * every unit's critical path (exit -> scheduler). One consumer:
+         * waking one waiter is enough; it rechecks count under the lock, so
+         * a signal with nothing queued (r < 0) is harmless. */
+        if (r == 0)
+                pthread_cond_signal(&q->cond);
         return r;
 }
 

@@ -47,12 +47,50 @@ static bool is_ordering(uint8_t kind)
         return kind == UNIT_BEFORE || kind == UNIT_AFTER;
 }
 
+/* A ready start job of a service waits its turn, in order, while the spawn
+ * window is full: a spawn request holds its stdio fds and its environment
+ * until a worker takes it, and every clone copies weft's fd table. Run
+ * unbounded, a boot of 100,000 units queued tens of thousands of requests,
+ * made each clone cost O(queued fds) and ran out of fds. Stop jobs never
+ * wait: a stop must not queue behind starts. */
+static bool must_wait(const struct sched *s, const struct job *j)
+{
+        return j->type == JOB_START && j->unit->type == UNIT_SERVICE && s->config.spawn_window &&
+               (s->deferred_head || s->spawns_in_flight >= s->config.spawn_window);
+}
+
+static void defer(struct sched *s, struct job *j)
+{
+        j->deferred = true;
+        j->deferred_prev = s->deferred_tail;
+        j->deferred_next = NULL;
+        if (s->deferred_tail)
+                s->deferred_tail->deferred_next = j;
+        else
+                s->deferred_head = j;
+        s->deferred_tail = j;
+}
+
+static void undefer(struct sched *s, struct job *j)
+{
+        if (j->deferred_prev)
+                j->deferred_prev->deferred_next = j->deferred_next;
+        else
+                s->deferred_head = j->deferred_next;
+        if (j->deferred_next)
+                j->deferred_next->deferred_prev = j->deferred_prev;
+        else
+                s->deferred_tail = j->deferred_prev;
+        j->deferred = false;
+        j->deferred_prev = j->deferred_next = NULL;
+}
+
 static bool is_down(const struct unit_runtime *rt)
 {
         return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
 }
 
-static void job_run(struct sched *s, struct job *j)
+static void job_run_now(struct sched *s, struct job *j)
 {
         struct unit *u = j->unit;
         uint64_t id = j->id;
@@ -83,6 +121,28 @@ static void job_run(struct sched *s, struct job *j)
                 job_finish(s, still, u->rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
 }
 
+static void job_run(struct sched *s, struct job *j)
+{
+        if (j->deferred)
+                return; /* already in line */
+        if (must_wait(s, j))
+                defer(s, j);
+        else
+                job_run_now(s, j);
+}
+
+/* Slots in the spawn window go to the oldest waiting start jobs first. */
+static void job_run_deferred(struct sched *s)
+{
+        while (s->deferred_head && s->spawns_in_flight < s->config.spawn_window) {
+                struct job *j = s->deferred_head;
+                undefer(s, j);
+                /* A job installed since may have put it back to waiting. */
+                if (j->state == JOB_WAITING && j->pending == 0)
+                        job_run_now(s, j);
+        }
+}
+
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory)
 {
         struct unit_runtime *rt = rt_of(s, u);
@@ -99,15 +159,11 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
                 /* One job per unit: the new request replaces the old one. */
                 job_finish(s, rt->job, JOB_CANCELED);
         }
-        struct job *j = calloc(1, sizeof *j);
-        if (!j) {
-                log_error("%s: out of memory queueing a %s job", u->id, job_type_to_string(type));
-                return NULL;
-        }
+        struct job *j = &rt->job_slot;
         *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = ++s->next_job_id };
 
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
@@ -129,8 +185,8 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
 struct unit *job_blocker(const struct job *j)
 {
         const struct unit *u = j->unit;
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
                 if (o && o != j && waits_for(j, o, e->kind == UNIT_AFTER))
                         return e->other;
@@ -177,7 +233,11 @@ void job_run_if_ready(struct sched *s, struct job *j)
 void sched_run_ready(struct sched *s)
 {
         struct job *j;
-        while ((j = s->ready_head)) {
+        for (;;) {
+                /* A spawn report, or a refused spawn, may have freed a slot. */
+                job_run_deferred(s);
+                if (!(j = s->ready_head))
+                        break;
                 ready_unlink(s, j);
                 if (j->fail_dependency)
                         job_finish(s, j, JOB_DEPENDENCY);
@@ -188,8 +248,10 @@ void sched_run_ready(struct sched *s)
 
 static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
 {
-        for (uint32_t i = 0; i < u->n_edges; i++)
-                if (u->edges[i].kind == kind && u->edges[i].other == other)
+        size_t i = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, kind, &i)))
+                if (o == other)
                         return true;
         return false;
 }
@@ -202,7 +264,7 @@ static void fail_dependents(struct sched *s, struct unit *u)
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
                 size_t it = 0;
                 struct unit *o;
-                while ((o = unit_next_dep(u, kinds[k], &it))) {
+                while ((o = sched_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
                         if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
                                 /* Finished from the ready list: a chain of requirements fails in a loop. */
@@ -214,14 +276,19 @@ static void fail_dependents(struct sched *s, struct unit *u)
         }
 }
 
-void job_finish(struct sched *s, struct job *j, enum job_result result)
+void job_finish(struct sched *s, struct job *slot, enum job_result result)
 {
-        struct unit *u = j->unit;
+        struct unit *u = slot->unit;
         struct unit_runtime *rt = rt_of(s, u);
 
+        ready_unlink(s, slot);
+        if (slot->deferred)
+                undefer(s, slot);
+        /* The unit's slot is free from here: what follows (a restart's
+         * callback) may queue the unit's next job in it. */
+        struct job done = *slot, *j = &done;
         rt->job = NULL;
         s->n_jobs--;
-        ready_unlink(s, j);
         if (j->type == JOB_START) {
                 rt->start_job_id = j->id;
                 rt->start_job_result = result;
@@ -244,10 +311,10 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 fail_dependents(s, u);
         }
 
-        /* Release the jobs ordered after this one. Running them may finish
-         * more jobs, but never changes u's edges. */
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        /* Release the jobs ordered after this one. They only go on the
+         * ready list: nothing runs (or loads units) inside this loop. */
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
@@ -266,7 +333,6 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                         s->ops->boot_done(s->userdata, result == JOB_DONE);
         }
         free(j->waits);
-        free(j);
         sched_shutdown_check_done(s);
 }
 

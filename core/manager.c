@@ -392,6 +392,8 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .console = config->log_console,
                 .manager_start = start,
                 .default_timeout_stop_usec = config->timeout_stop_usec,
+                /* Enough for every worker to find the next request waiting. */
+                .spawn_window = 4 * config->workers,
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)

@@ -70,6 +70,9 @@ struct sched_config {
         const char *default_target; /* for get-default */
         struct load_context *load; /* loads Accept=yes instances at run time; may be NULL */
         bool console;             /* print "Started X." lines on stderr */
+        unsigned spawn_window;    /* start jobs of services run while fewer spawns than
+                                     this are in flight, the rest wait their turn in
+                                     order; 0: no limit */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
         /* DefaultTimeoutStopSec (the config's timeouts.stop): with the longest
          * TimeoutStopSec= of the units it stops, it bounds a shutdown.

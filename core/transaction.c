@@ -28,37 +28,51 @@ static bool needs_start(struct sched *s, struct unit *u)
         return a != UNIT_ACTIVE && a != UNIT_RELOADING;
 }
 
+/* The cycle search's colours, in s->txn_color: white unless stamped with
+ * this search's epoch, so no search clears the array. */
+enum { WHITE, ON_STACK, DONE };
+
+static int color_of(const struct sched *s, size_t i)
+{
+        uint32_t c = s->txn_color[i];
+        return c >> 1 != s->txn_epoch ? WHITE : c & 1 ? DONE : ON_STACK;
+}
+
+static void color_set(struct sched *s, size_t i, int color)
+{
+        s->txn_color[i] = s->txn_epoch << 1 | (color == DONE);
+}
+
 /* Depth-first search over "waits for" between the jobs of units[]; on a
- * cycle, cancel one job of it and return true (the caller searches again). */
+ * cycle, cancel one job of it and return true (the caller searches again).
+ * The stack is the scheduler's scratch (sched_adopt_units), one frame per
+ * unit: the search follows After= to jobs beyond units[], each unit once. */
 static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
 {
-        /* color: 0 white, 1 on the stack, 2 done; kept in timer-free scratch */
-        struct frame {
-                struct unit *u;
-                uint32_t edge;
-        } *stack = malloc(n * sizeof *stack);
-        uint8_t *color = calloc(s->n_rt, 1);
+        struct txn_frame *stack = s->txn_stack;
         bool broke = false;
 
-        if (!stack || !color)
-                goto out;
+        if (++s->txn_epoch >= UINT32_MAX >> 1) {
+                memset(s->txn_color, 0, s->txn_cap * sizeof *s->txn_color);
+                s->txn_epoch = 1;
+        }
         for (size_t root = 0; root < n && !broke; root++) {
                 struct unit *r = units[root];
                 size_t ri = r->rt->index;
-                if (color[ri] || !r->rt->job)
+                if (color_of(s, ri) != WHITE || !r->rt->job)
                         continue;
                 size_t depth = 0;
-                stack[depth++] = (struct frame) { r, 0 };
-                color[ri] = 1;
+                stack[depth++] = (struct txn_frame) { r, 0 };
+                color_set(s, ri, ON_STACK);
                 while (depth > 0 && !broke) {
-                        struct frame *f = &stack[depth - 1];
+                        struct txn_frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
-                        if (!j || f->edge >= f->u->n_edges) {
-                                color[f->u->rt->index] = 2;
+                        const struct unit_edge *e = j ? sched_next_edge(f->u, &f->edge) : NULL;
+                        if (!e) {
+                                color_set(s, f->u->rt->index, DONE);
                                 depth--;
                                 continue;
                         }
-                        const struct unit_edge *e = &f->u->edges[f->edge++];
                         if (e->kind != UNIT_AFTER || !e->other->rt || !e->other->rt->job)
                                 continue;
                         struct job *o = e->other->rt->job;
@@ -66,11 +80,11 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                         if (j->type != JOB_START || o->type != JOB_START)
                                 continue;
                         size_t oi = e->other->rt->index;
-                        if (color[oi] == 2)
+                        if (color_of(s, oi) == DONE)
                                 continue;
-                        if (color[oi] == 0) {
-                                color[oi] = 1;
-                                stack[depth++] = (struct frame) { e->other, 0 };
+                        if (color_of(s, oi) == WHITE) {
+                                color_set(s, oi, ON_STACK);
+                                stack[depth++] = (struct txn_frame) { e->other, 0 };
                                 continue;
                         }
                         /* A cycle: from e->other up to the top of the stack. */
@@ -98,9 +112,6 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                         broke = true;
                 }
         }
-out:
-        free(stack);
-        free(color);
         return broke;
 }
 
@@ -112,15 +123,18 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 return log_full(LOG_LEVEL_DEBUG, -ESHUTDOWN, "%s: shutting down, not starting it", anchor->id);
         }
 
+        /* The scheduler's scratch, sized for every unit when units are
+         * adopted: a start allocates none of it. seen is all zero between
+         * transactions (each one clears what it marked), and no callback
+         * run from here starts another transaction. */
+        if (s->in_transaction)
+                return log_error_errno(-EBUSY, "%s: BUG: a transaction started inside another", anchor->id);
+        s->in_transaction = true;
         size_t n = 0, head = 0;
-        struct unit **queue = malloc(s->n_rt * sizeof *queue);
-        uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */
+        struct unit **queue = s->txn_queue;
+        uint8_t *seen = s->txn_seen; /* 1: pulled in, 2: mandatory */
         int r = 0;
 
-        if (!queue || !seen) {
-                r = -ENOMEM;
-                goto out;
-        }
         /* Everything the anchor pulls in, transitively. */
         queue[n++] = anchor;
         seen[anchor->rt->index] = 2;
@@ -128,8 +142,8 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 struct unit *u = queue[head++];
                 if (u->load_state != UNIT_LOADED)
                         continue;
-                for (uint32_t i = 0; i < u->n_edges; i++) {
-                        const struct unit_edge *e = &u->edges[i];
+                const struct unit_edge *e;
+                for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                         size_t oi = e->other->rt->index;
                         if (!pulls(e->kind) || seen[oi])
                                 continue;
@@ -148,20 +162,23 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 struct unit *u = queue[i];
                 if (seen[u->rt->index] != 2)
                         continue;
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        size_t oi = u->edges[k].other->rt->index;
-                        if (requires(u->edges[k].kind) && seen[oi] == 1)
-                                seen[oi] = 2;
-                }
+                const struct unit_edge *e;
+                for (size_t k = 0; (e = sched_next_edge(u, &k));)
+                        if (requires(e->kind) && seen[e->other->rt->index] == 1)
+                                seen[e->other->rt->index] = 2;
         }
 
         size_t n_jobs = 0;
         for (size_t i = 0; i < n; i++) {
                 struct unit *u = queue[i];
+                bool mandatory = seen[u->rt->index] == 2;
+                seen[u->rt->index] = 0;
                 if (!needs_start(s, u))
                         continue;
-                struct job *j = job_install(s, u, JOB_START, seen[u->rt->index] == 2);
+                struct job *j = job_install(s, u, JOB_START, mandatory);
                 if (!j) {
+                        for (size_t k = i + 1; k < n; k++)
+                                seen[queue[k]->rt->index] = 0;
                         r = -ENOMEM;
                         goto out;
                 }
@@ -169,9 +186,10 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         j->anchor = true;
                 queue[n_jobs++] = u;
                 /* Conflicts=: the other side is stopped first. */
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        struct unit *o = u->edges[k].other;
-                        if ((u->edges[k].kind == UNIT_CONFLICTS || u->edges[k].kind == UNIT_CONFLICTED_BY) &&
+                const struct unit_edge *e;
+                for (size_t k = 0; (e = sched_next_edge(u, &k));) {
+                        struct unit *o = e->other;
+                        if ((e->kind == UNIT_CONFLICTS || e->kind == UNIT_CONFLICTED_BY) &&
                             o->rt && (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED))
                                 job_install(s, o, JOB_STOP, false);
                 }
@@ -184,9 +202,10 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
         for (size_t i = 0; i < n_jobs; i++) {
                 struct unit *u = queue[i];
                 struct job *j = u->rt->job;
-                for (uint32_t k = 0; j && j->state == JOB_WAITING && k < u->n_edges; k++) {
-                        struct unit *o = u->edges[k].other;
-                        if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
+                const struct unit_edge *e;
+                for (size_t k = 0; j && j->state == JOB_WAITING && (e = sched_next_edge(u, &k));) {
+                        struct unit *o = e->other;
+                        if (requires(e->kind) && o->load_state != UNIT_LOADED) {
                                 log_warning("%s: requires %s, which is %s", u->id, o->id,
                                             unit_load_state_to_string(o->load_state));
                                 job_fail_dependency(s, j, o);
@@ -202,7 +221,6 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         job_run_if_ready(s, u->rt->job);
         }
 out:
-        free(queue);
-        free(seen);
+        s->in_transaction = false;
         return r;
 }

@@ -161,9 +161,14 @@ int pool_submit(struct worker_pool *p, struct spawn_request *req)
                 else
                         p->head = item;
                 p->tail = item;
-                pthread_cond_signal(&p->wake);
         }
         pthread_mutex_unlock(&p->lock);
+        /* One worker for one request, woken after the unlock so that it
+         * does not wake only to block on the mutex we hold (scheduler ->
+         * worker is on every unit's critical path). A worker that wakes
+         * and finds the queue empty (another took it) waits again. */
+        if (r == 0)
+                pthread_cond_signal(&p->wake);
 
         if (r < 0) {
                 free(item);

@@ -77,23 +77,25 @@ wt_fence_cmd() {
 }
 
 # wt_start [WEFT ARGS...]: weft fenced (wt_fence_cmd) in the background,
-# with --unit-path $U and --runtime-dir $RUN. Waits up to 10 s for the
+# with --unit-path $U and --runtime-dir $RUN. Waits up to WT_START_SECS (60) for the
 # control socket to answer. WEFT_PID is weft's PID on the host; its output
 # goes to $WT_LOG ($TMP/weft.log).
 wt_start() {
         wt_fence_cmd
         "${WT_FENCE[@]}" "$WEFT" --unit-path "$U" --runtime-dir "$RUN" "$@" >"$WT_LOG" 2>&1 &
         WT_HOLDER=$!
-        local i
-        for i in $(seq 200); do
+        # A hang guard, not a timing test: loading thousands of units under
+        # ThreadSanitizer on a busy machine takes a while.
+        local secs=${WT_START_SECS:-60} end=$((SECONDS + ${WT_START_SECS:-60}))
+        while [ $SECONDS -lt $end ]; do
                 WEFT_PID=$(cat "/proc/$WT_HOLDER/task/$WT_HOLDER/children" 2>/dev/null)
                 WEFT_PID=${WEFT_PID%% *}
                 [ -n "$WEFT_PID" ] && [ -S "$RUN/control" ] &&
-                        timeout 2 "$WEFTCTL" --runtime-dir "$RUN" list-units >/dev/null 2>&1 && return 0
+                        timeout 5 "$WEFTCTL" --runtime-dir "$RUN" list-units >/dev/null 2>&1 && return 0
                 kill -0 "$WT_HOLDER" 2>/dev/null || break
                 sleep 0.05
         done
-        wt_fail "weft did not answer on its control socket within 10 s"
+        wt_fail "weft did not answer on its control socket within $secs s"
         return 1
 }
 
@@ -130,7 +132,7 @@ wt_ns() {
 
 # wt_wait_state UNIT STATE [SECS]: until UNIT's ActiveState is STATE.
 wt_wait_state() {
-        local unit=$1 want=$2 secs=${3:-10} i
+        local unit=$1 want=$2 secs=$((${3:-10} * ${WT_TIME_SCALE:-1})) i
         for i in $(seq $((secs * 20))); do
                 [ "$(wt_ctl show "$unit" -P ActiveState 2>/dev/null)" = "$want" ] && return 0
                 sleep 0.05
@@ -139,14 +141,17 @@ wt_wait_state() {
         return 1
 }
 
-# wt_assert_answers: weft is alive and answers list-units within 1 s.
+# wt_assert_answers: weft is alive and answers list-units within 1 s
+# (times WT_TIME_SCALE, which the sanitizer builds set: their weft and
+# weftctl run several times slower).
 wt_assert_answers() {
+        local secs=$((1 * ${WT_TIME_SCALE:-1}))
         if ! kill -0 "$WEFT_PID" 2>/dev/null; then
                 wt_fail "weft (pid $WEFT_PID) is not alive"
                 return 1
         fi
-        timeout 1 "$WEFTCTL" --runtime-dir "$RUN" list-units --all >/dev/null 2>&1 ||
-                { wt_fail "weftctl list-units did not answer within 1 s"; return 1; }
+        timeout "$secs" "$WEFTCTL" --runtime-dir "$RUN" list-units --all >/dev/null 2>&1 ||
+                { wt_fail "weftctl list-units did not answer within $secs s"; return 1; }
 }
 
 # wt_ns_ps: "PID STAT COMM" (host PIDs) of every process in weft's PID
@@ -183,7 +188,7 @@ wt_assert_no_zombies() {
 # (after `weftctl exit`, or once a unit sent PID 1 SIGTERM); WEFT_RC is its
 # exit status. Past SECS, weft is killed and the test fails.
 wt_wait_exit() {
-        local secs=${1:-30} i
+        local secs=$((${1:-30} * ${WT_TIME_SCALE:-1})) i
         for i in $(seq $((secs * 20))); do
                 kill -0 "$WT_HOLDER" 2>/dev/null || break
                 sleep 0.05

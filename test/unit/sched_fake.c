@@ -14,6 +14,7 @@
 #include "test/unit/test.h"
 
 struct fake F;
+static unsigned setup_spawn_window; /* for the next fake_setup_with */
 
 static int fake_spawn(void *userdata, struct spawn_request *req)
 {
@@ -125,13 +126,21 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 .load = &F.load,
                 .manager_start = F.now,
                 .abort_on_illegal = true,
+                .spawn_window = setup_spawn_window,
         };
+        setup_spawn_window = 0;
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
         CU_ASSERT_FATAL(sched_start(F.s, target, F.now, true) == 0);
 }
 
 void fake_setup(const char *dir, const char *target)
 {
+        fake_setup_with(dir, target, NULL, NULL);
+}
+
+void fake_setup_window(const char *dir, const char *target, unsigned spawn_window)
+{
+        setup_spawn_window = spawn_window;
         fake_setup_with(dir, target, NULL, NULL);
 }
 

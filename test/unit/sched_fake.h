@@ -48,6 +48,8 @@ extern struct fake F;
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket);
 void fake_setup(const char *dir, const char *target);
+/* fake_setup with sched_config.spawn_window (fake_setup has none). */
+void fake_setup_window(const char *dir, const char *target, unsigned spawn_window);
 /* As fake_setup_with, and build() adds units and edges in memory after
  * loading (a graph too big to write as files), before the boot starts. */
 void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,

@@ -24,6 +24,7 @@
 /* What the done callback saw; it runs on the worker threads. */
 struct reports {
         pthread_mutex_t lock;
+        pthread_cond_t changed; /* signalled on every report */
         unsigned calls[MAX_REQUESTS];
         pid_t pid[MAX_REQUESTS];
         int error[MAX_REQUESTS];
@@ -42,6 +43,7 @@ static void on_done(void *userdata, uint64_t id, pid_t pid, int error, uint64_t 
                 rep->order[rep->n++] = id;
         } else
                 rep->bad_ids++;
+        pthread_cond_broadcast(&rep->changed);
         pthread_mutex_unlock(&rep->lock);
 }
 
@@ -50,12 +52,14 @@ static struct reports *reports_new(void)
         struct reports *rep = calloc(1, sizeof *rep);
         CU_ASSERT_FATAL(rep != NULL);
         pthread_mutex_init(&rep->lock, NULL);
+        pthread_cond_init(&rep->changed, NULL);
         return rep;
 }
 
 static void reports_free(struct reports *rep)
 {
         pthread_mutex_destroy(&rep->lock);
+        pthread_cond_destroy(&rep->changed);
         free(rep);
 }
 
@@ -168,6 +172,41 @@ static void test_spawn_failure_is_reported_to_done(void)
         reports_free(rep);
 }
 
+/* Wait (bounded by WAIT_MS) until n requests were reported. */
+static bool wait_reports(struct reports *rep, unsigned n)
+{
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += WAIT_MS / 1000;
+        pthread_mutex_lock(&rep->lock);
+        int r = 0;
+        while (rep->n < n && r == 0)
+                r = pthread_cond_timedwait(&rep->changed, &rep->lock, &deadline);
+        bool ok = rep->n >= n;
+        pthread_mutex_unlock(&rep->lock);
+        return ok;
+}
+
+/* A chain of units submits one request at a time to a pool whose workers
+ * all sleep: each submit must wake one of them, though the wake-up is sent
+ * after the queue's lock is let go (no lost wake-up, no request left
+ * waiting for the next submit). */
+static void test_each_submit_to_an_idle_pool_is_run(void)
+{
+        struct reports *rep = reports_new();
+        struct worker_pool *p = NULL;
+        CU_ASSERT_FATAL(pool_start(4, 0, on_done, rep, &p) == 0);
+        for (uint64_t id = 0; id < 100; id++) {
+                CU_ASSERT_EQUAL_FATAL(pool_submit(p, request_new(id, "/nonexistent/weft-test-program")), 0);
+                CU_ASSERT_FATAL(wait_reports(rep, (unsigned) id + 1));
+                CU_ASSERT_EQUAL(rep->calls[id], 1);
+                CU_ASSERT_EQUAL(reap(rep->pid[id]), 203);
+        }
+        pool_stop(p);
+        CU_ASSERT_EQUAL(rep->n, 100);
+        reports_free(rep);
+}
+
 static void test_zero_workers_is_rejected(void)
 {
         struct reports *rep = reports_new();
@@ -265,6 +304,7 @@ static const struct test_case tests[] = {
         { "stop_runs_queued_requests", test_stop_runs_queued_requests },
         { "single_worker_runs_requests_in_order", test_single_worker_runs_requests_in_order },
         { "spawn_failure_is_reported_to_done", test_spawn_failure_is_reported_to_done },
+        { "each_submit_to_an_idle_pool_is_run", test_each_submit_to_an_idle_pool_is_run },
         { "zero_workers_is_rejected", test_zero_workers_is_rejected },
         { "stop_of_idle_pool_returns", test_stop_of_idle_pool_returns },
         { "pool_short_of_tasks_runs_with_the_workers_it_got", test_pool_short_of_tasks_runs_with_the_workers_it_got },
