@@ -225,18 +225,28 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
 {
         struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
         size_t max = strv_length(q->units) + 1, n = 0;
-        struct job **jobs = calloc(max, sizeof *jobs);
-        /* The jobs are remembered by unit and id too: running one may finish (and free) another. */
+        /* The jobs are remembered by unit and id, never by pointer: a later
+         * unit's transaction, or running one job, may finish (and free) an
+         * earlier one (issue 8, B1). */
         struct unit **units = calloc(max, sizeof *units);
         uint64_t *ids = calloc(max, sizeof *ids);
 
-        if ((!q->no_block && !w) || !jobs || !units || !ids) {
+        if ((!q->no_block && !w) || !units || !ids) {
                 free(w);
-                free(jobs);
                 free(units);
                 free(ids);
                 fail(r, 1, "%s", "out of memory");
                 return;
+        }
+        if (w) {
+                /* The reply is built in w from here on, so a job that ends
+                 * while later units are handled reports into it. One extra
+                 * count holds it until every unit is handled. */
+                w->conn_id = conn_id;
+                w->outstanding = 1;
+                w->reply = *r;
+                *r = (struct control_reply) { .code = -1 };
+                r = &w->reply;
         }
         enum job_verb asked = verb;
         STRV_FOREACH(name, q->units) {
@@ -258,43 +268,30 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                                   u->rt->active == UNIT_ACTIVE;
                 if (verb == VERB_RELOAD || (verb == VERB_RELOAD_OR_RESTART && reloadable)) {
                         j = job_install(s, u, JOB_RELOAD, false);
-                        if (j)
-                                jobs[n++] = j;
-                        continue;
-                }
-                if (verb == VERB_RELOAD_OR_RESTART)
-                        verb = VERB_RESTART;
-                if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
-                        if (transaction_start(s, u, &nothing) >= 0)
-                                j = u->rt->job;
-                        /* A job that failed while the transaction was built
-                         * (a required unit that does not exist) is over already. */
-                        if (!j && !is_up(u->rt))
-                                fail(r, 1, "Job for %s failed because a dependency failed.", u->id);
                 } else {
-                        j = job_install(s, u, JOB_STOP, false);
-                        if (j) {
-                                j->restart = verb != VERB_STOP;
-                                propagate_stop(s, u);
+                        if (verb == VERB_RELOAD_OR_RESTART)
+                                verb = VERB_RESTART;
+                        if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
+                                if (transaction_start(s, u, &nothing) >= 0)
+                                        j = u->rt->job;
+                                /* A job that failed while the transaction was built
+                                 * (a required unit that does not exist) is over already. */
+                                if (!j && !is_up(u->rt))
+                                        fail(r, 1, "Job for %s failed because a dependency failed.", u->id);
+                        } else {
+                                j = job_install(s, u, JOB_STOP, false);
+                                if (j) {
+                                        j->restart = verb != VERB_STOP;
+                                        propagate_stop(s, u);
+                                }
                         }
                 }
-                if (j)
-                        jobs[n++] = j;
-        }
-        if (w) {
-                /* The reply is built in w from here on. One extra count holds
-                 * it while jobs run: a job may finish at once. */
-                w->conn_id = conn_id;
-                w->outstanding = 1;
-                w->reply = *r;
-                *r = (struct control_reply) { .code = -1 };
-                for (size_t i = 0; i < n; i++)
-                        if (add_wait(jobs[i], w) < 0)
-                                fail(&w->reply, 1, "%s", "out of memory");
-        }
-        for (size_t i = 0; i < n; i++) {
-                units[i] = jobs[i]->unit;
-                ids[i] = jobs[i]->id;
+                if (!j)
+                        continue;
+                if (w && add_wait(j, w) < 0)
+                        fail(r, 1, "%s", "out of memory");
+                units[n] = u;
+                ids[n++] = j->id;
         }
         for (size_t i = 0; i < n; i++) {
                 struct job *j = units[i]->rt->job;
@@ -303,7 +300,6 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
         }
         free(units);
         free(ids);
-        free(jobs);
         if (w && --w->outstanding == 0) {
                 send_reply(s, w->conn_id, &w->reply);
                 free(w);

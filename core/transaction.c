@@ -28,15 +28,25 @@ static bool needs_start(struct sched *s, struct unit *u)
         return a != UNIT_ACTIVE && a != UNIT_RELOADING;
 }
 
-/* Depth-first search over "waits for" between the jobs of units[]; on a
- * cycle, cancel one job of it and return true (the caller searches again). */
+/* Does j wait, or could it, for jobs ordered before it? Start and reload
+ * jobs wait along After=; a running job waits for nothing. */
+static bool is_waiting_start(const struct job *j)
+{
+        return j && j->type != JOB_STOP && j->state == JOB_WAITING;
+}
+
+/* Depth-first search over "waits for" from the jobs of units[]; on a cycle,
+ * cancel one job of it and return true (the caller searches again). The
+ * search follows waiting jobs of earlier transactions too: a new job can
+ * close a cycle through them (issue 8, B1), so the stack is sized for every
+ * unit, each of which is pushed at most once. */
 static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
 {
-        /* color: 0 white, 1 on the stack, 2 done; kept in timer-free scratch */
+        /* color: 0 white, 1 on the stack, 2 done */
         struct frame {
                 struct unit *u;
                 uint32_t edge;
-        } *stack = malloc(n * sizeof *stack);
+        } *stack = malloc(s->n_rt * sizeof *stack);
         uint8_t *color = calloc(s->n_rt, 1);
         bool broke = false;
 
@@ -45,7 +55,7 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
         for (size_t root = 0; root < n && !broke; root++) {
                 struct unit *r = units[root];
                 size_t ri = r->rt->index;
-                if (color[ri] || !r->rt->job)
+                if (color[ri] || !is_waiting_start(r->rt->job))
                         continue;
                 size_t depth = 0;
                 stack[depth++] = (struct frame) { r, 0 };
@@ -53,17 +63,15 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 while (depth > 0 && !broke) {
                         struct frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
-                        if (!j || f->edge >= f->u->n_edges) {
+                        if (!is_waiting_start(j) || f->edge >= f->u->n_edges) {
                                 color[f->u->rt->index] = 2;
                                 depth--;
                                 continue;
                         }
                         const struct unit_edge *e = &f->u->edges[f->edge++];
-                        if (e->kind != UNIT_AFTER || !e->other->rt || !e->other->rt->job)
-                                continue;
-                        struct job *o = e->other->rt->job;
-                        /* Start jobs wait along After=; only those can deadlock at boot. */
-                        if (j->type != JOB_START || o->type != JOB_START)
+                        /* Stop jobs never wait for start jobs, so only waiting
+                         * start (and reload) jobs can close a cycle. */
+                        if (e->kind != UNIT_AFTER || !e->other->rt || !is_waiting_start(e->other->rt->job))
                                 continue;
                         size_t oi = e->other->rt->index;
                         if (color[oi] == 2)
@@ -92,8 +100,8 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                                         victim = stack[k].u->rt->job;
                         if (!victim)
                                 victim = stack[first].u->rt->job;
-                        log_warning("Found ordering cycle: %s -> %s; deleting job %s/start to break it", names,
-                                    e->other->id, victim->unit->id);
+                        log_warning("Found ordering cycle: %s -> %s; deleting job %s/%s to break it", names,
+                                    e->other->id, victim->unit->id, job_type_to_string(victim->type));
                         job_finish(s, victim, JOB_CANCELED);
                         broke = true;
                 }

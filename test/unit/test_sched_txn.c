@@ -1,0 +1,155 @@
+/* Transactions built while other jobs are installed, against the fake
+ * world: weftctl start of several ordered units in one request or in
+ * several, requests that replace or cancel jobs of an earlier unit of the
+ * same request, a cycle through an installed job, and which job a broken
+ * ordering cycle drops. Several of these crashed PID 1 (issue 8, B1); run
+ * them under ASan. */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/control.h"
+#include "core/sched.h"
+#include "test/unit/sched_fake.h"
+#include "test/unit/test.h"
+
+#define SIMPLE(tag, extra) "[Unit]\nDefaultDependencies=no\n" extra "\n[Service]\nExecStart=/bin/sleep " tag "\n"
+#define ONESHOT(tag, extra) "[Unit]\nDefaultDependencies=no\n" extra "\n[Service]\nType=oneshot\nExecStart=/bin/echo " tag "\n"
+
+/* weftctl VERB UNITS... as root on connection 1. */
+static void control_units(const char *verb, const char *a, const char *b, const char *c)
+{
+        char *units[] = { (char *) a, (char *) b, (char *) c, NULL };
+        struct control_request q = { .version = 1, .verb = (char *) verb, .units = units };
+        F.now++;
+        control_handle(F.s, 1, 0, &q);
+}
+
+/* A boot of an empty target, so every unit below starts only on request. */
+static const char *empty_boot(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nDescription=nothing\n");
+        return d;
+}
+
+static void test_start_of_ordered_units_in_one_request_runs_them_in_order(void)
+{
+        const char *d = empty_boot();
+        test_write_file(d, "a.service", SIMPLE("2001", ""));
+        test_write_file(d, "b.service", SIMPLE("2002", "After=a.service"));
+        test_write_file(d, "c.service", SIMPLE("2003", "After=b.service a.service"));
+        fake_setup(d, "t.target");
+        control_units("start", "a.service", "b.service", "c.service");
+        CU_ASSERT_EQUAL(F.n_spawns, 1);
+        CU_ASSERT_EQUAL(F.replies, 0);
+        fake_report(fake_find_spawn("2001"));
+        CU_ASSERT_EQUAL(fake_find_spawn("2003"), -1);
+        fake_report(fake_find_spawn("2002"));
+        fake_report(fake_find_spawn("2003"));
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("c.service"), "active");
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
+static void test_start_of_ordered_units_in_separate_requests_runs_them_in_order(void)
+{
+        const char *d = empty_boot();
+        test_write_file(d, "a.service", SIMPLE("2101", ""));
+        test_write_file(d, "b.service", SIMPLE("2102", "After=a.service"));
+        test_write_file(d, "c.service", SIMPLE("2103", "After=b.service"));
+        fake_setup(d, "t.target");
+        control_units("start", "a.service", NULL, NULL);
+        control_units("start", "b.service", NULL, NULL);
+        control_units("start", "c.service", NULL, NULL);
+        CU_ASSERT_EQUAL(F.n_spawns, 1);
+        fake_report(fake_find_spawn("2101"));
+        CU_ASSERT_EQUAL(F.replies, 1);
+        fake_report(fake_find_spawn("2102"));
+        fake_report(fake_find_spawn("2103"));
+        CU_ASSERT_EQUAL(F.replies, 3);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("c.service"), "active");
+        fake_teardown();
+}
+
+/* b's transaction replaces a's start job with a stop job: the client
+ * waiting for both hears that a's job was canceled. */
+static void test_later_unit_of_a_request_may_cancel_an_earlier_ones_job(void)
+{
+        const char *d = empty_boot();
+        test_write_file(d, "a.service", SIMPLE("2201", ""));
+        test_write_file(d, "b.service", SIMPLE("2202", "Conflicts=a.service\nAfter=a.service"));
+        fake_setup(d, "t.target");
+        control_units("start", "a.service", "b.service", NULL);
+        pid_t a = fake_report(fake_find_spawn("2201"));
+        fake_exit(a, CLD_KILLED, SIGTERM); /* its stop */
+        fake_report(fake_find_spawn("2202"));
+        CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive");
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 1);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
+/* A running job waits for nothing, so an After= cycle through it is no
+ * deadlock: b starts once a is up, and neither job is dropped. */
+static void test_ordering_cycle_through_a_running_job_drops_nothing(void)
+{
+        const char *d = empty_boot();
+        test_write_file(d, "a.service", SIMPLE("2401", "After=b.service"));
+        test_write_file(d, "b.service", SIMPLE("2402", "After=a.service"));
+        fake_setup(d, "t.target");
+        control_units("start", "a.service", NULL, NULL);
+        control_units("start", "b.service", NULL, NULL);
+        CU_ASSERT_EQUAL(F.n_spawns, 1);
+        fake_report(fake_find_spawn("2401"));
+        CU_ASSERT(fake_find_spawn("2402") >= 0);
+        fake_report(fake_find_spawn("2402"));
+        CU_ASSERT_EQUAL(F.replies, 2);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "active");
+        fake_teardown();
+}
+
+/* a waits for slow c; starting b, ordered both ways with a, closes a cycle
+ * of waiting jobs across two requests. It must be broken, not wait forever. */
+static void test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=c.service\n");
+        test_write_file(d, "c.service", ONESHOT("2500", ""));
+        test_write_file(d, "a.service", SIMPLE("2501", "After=c.service b.service"));
+        test_write_file(d, "b.service", SIMPLE("2502", "After=a.service"));
+        fake_setup(d, "t.target");
+        control_units("start", "a.service", NULL, NULL);
+        control_units("start", "b.service", NULL, NULL);
+        CU_ASSERT_EQUAL(F.replies, 1); /* b's job was dropped at once */
+        CU_ASSERT_EQUAL(F.last_code, 1);
+        fake_run_to_exit("2500", 0);
+        fake_report(fake_find_spawn("2501"));
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        CU_ASSERT_EQUAL(F.replies, 2);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
+static const struct test_case tests[] = {
+        { "start_of_ordered_units_in_one_request_runs_them_in_order",
+          test_start_of_ordered_units_in_one_request_runs_them_in_order },
+        { "start_of_ordered_units_in_separate_requests_runs_them_in_order",
+          test_start_of_ordered_units_in_separate_requests_runs_them_in_order },
+        { "later_unit_of_a_request_may_cancel_an_earlier_ones_job",
+          test_later_unit_of_a_request_may_cancel_an_earlier_ones_job },
+        { "ordering_cycle_through_a_running_job_drops_nothing", test_ordering_cycle_through_a_running_job_drops_nothing },
+        { "ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken",
+          test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken },
+        { 0 },
+};
+TEST_SUITE("sched_txn", tests);
