@@ -133,6 +133,9 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
 
         rt->job = NULL;
         s->n_jobs--;
+        /* Jobs queued from here on (a restart's start, what running a job
+         * starts) never counted j, so releasing below must skip them. */
+        uint64_t last_id = s->next_job_id;
         if (result == JOB_DONE)
                 log_debug("%s: job %s done", u->id, job_type_to_string(j->type));
         else if (result != JOB_CANCELED || !s->shutting_down)
@@ -145,6 +148,10 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 fail_dependents(s, u);
         }
 
+        /* A restart queues its start first, so that what is ordered after
+         * the unit waits for the start too, not only for the stop. */
+        if (j->n_waits || j->restart)
+                control_job_finished(s, j, result);
         /* Release the jobs ordered after this one. Running them may finish
          * more jobs, but never changes u's edges. */
         for (uint32_t i = 0; i < u->n_edges; i++) {
@@ -152,14 +159,12 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
-                if (!o || o->state != JOB_WAITING || o == j)
+                if (!o || o->state != JOB_WAITING || o == j || o->id > last_id)
                         continue;
                 if (waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
                         job_run(s, o);
         }
 
-        if (j->n_waits || j->restart)
-                control_job_finished(s, j, result);
         if (j->anchor && u == s->boot_target && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)

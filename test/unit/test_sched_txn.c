@@ -97,6 +97,55 @@ static void test_later_unit_of_a_request_may_cancel_an_earlier_ones_job(void)
         fake_teardown();
 }
 
+/* restart a b, with b down and ordered after a: b waits until a is up
+ * again, not only until a is down. */
+static void test_restart_holds_back_units_ordered_after_until_the_new_start(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service\n");
+        test_write_file(d, "a.service", SIMPLE("2301", ""));
+        test_write_file(d, "b.service", SIMPLE("2302", "Requires=a.service\nAfter=a.service"));
+        fake_setup(d, "t.target");
+        pid_t a = fake_report(fake_find_spawn("2301"));
+        control_units("restart", "a.service", "b.service", NULL);
+        CU_ASSERT_TRUE(fake_killed(-a, SIGTERM));
+        fake_exit(a, CLD_KILLED, SIGTERM);
+        CU_ASSERT_EQUAL(fake_count_spawns("2301"), 2);
+        CU_ASSERT_EQUAL(fake_find_spawn("2302"), -1);
+        fake_report(fake_find_spawn("2301"));
+        CU_ASSERT_FATAL(fake_find_spawn("2302") >= 0);
+        fake_report(fake_find_spawn("2302"));
+        CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "active");
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
+/* restart a, where a wants c, a oneshot ordered after it: the restart's
+ * start pulls c in again, and c waits for that start, not for the stop. */
+static void test_restart_pulls_in_wanted_units_after_the_new_start(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service\n");
+        test_write_file(d, "a.service", SIMPLE("2311", "Wants=c.service"));
+        test_write_file(d, "c.service", ONESHOT("2313", "After=a.service"));
+        fake_setup(d, "t.target");
+        pid_t a = fake_report(fake_find_spawn("2311"));
+        fake_run_to_exit("2313", 0);
+        control_units("restart", "a.service", NULL, NULL);
+        fake_exit(a, CLD_KILLED, SIGTERM);
+        CU_ASSERT_EQUAL(fake_count_spawns("2311"), 2);
+        CU_ASSERT_EQUAL(fake_count_spawns("2313"), 1);
+        fake_report(fake_find_spawn("2311"));
+        CU_ASSERT_EQUAL(fake_count_spawns("2313"), 2);
+        fake_run_to_exit("2313", 0);
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
 /* A running job waits for nothing, so an After= cycle through it is no
  * deadlock: b starts once a is up, and neither job is dropped. */
 static void test_ordering_cycle_through_a_running_job_drops_nothing(void)
@@ -147,6 +196,9 @@ static const struct test_case tests[] = {
           test_start_of_ordered_units_in_separate_requests_runs_them_in_order },
         { "later_unit_of_a_request_may_cancel_an_earlier_ones_job",
           test_later_unit_of_a_request_may_cancel_an_earlier_ones_job },
+        { "restart_holds_back_units_ordered_after_until_the_new_start",
+          test_restart_holds_back_units_ordered_after_until_the_new_start },
+        { "restart_pulls_in_wanted_units_after_the_new_start", test_restart_pulls_in_wanted_units_after_the_new_start },
         { "ordering_cycle_through_a_running_job_drops_nothing", test_ordering_cycle_through_a_running_job_drops_nothing },
         { "ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken",
           test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken },
