@@ -114,7 +114,7 @@ out:
 
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
 {
-        size_t n = 0, head = 0;
+        size_t n = 0;
         struct unit **queue = malloc(s->n_rt * sizeof *queue);
         uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */
         int r = 0;
@@ -123,39 +123,32 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 r = -ENOMEM;
                 goto out;
         }
-        /* Everything the anchor pulls in, transitively. */
+        /* Everything the anchor pulls in, transitively, in two sweeps of one
+         * queue: first what it reaches through Requires=/BindsTo= alone (the
+         * mandatory jobs, however deep), then what Wants= adds from any of
+         * them. Each unit is queued once, its edges read at most twice. */
         queue[n++] = anchor;
         seen[anchor->rt->index] = 2;
-        while (head < n) {
-                struct unit *u = queue[head++];
-                if (u->load_state != UNIT_LOADED)
-                        continue;
-                for (uint32_t i = 0; i < u->n_edges; i++) {
-                        const struct unit_edge *e = &u->edges[i];
-                        size_t oi = e->other->rt->index;
-                        if (!pulls(e->kind) || seen[oi])
+        for (int sweep = 2; sweep >= 1; sweep--)
+                for (size_t head = 0; head < n; head++) {
+                        struct unit *u = queue[head];
+                        if (u->load_state != UNIT_LOADED)
                                 continue;
-                        /* A wanted unit that does not exist is simply skipped. */
-                        if (e->kind == UNIT_WANTS && e->other->load_state != UNIT_LOADED) {
-                                log_debug("%s: wanted unit %s is %s, skipping", u->id, e->other->id,
-                                          unit_load_state_to_string(e->other->load_state));
-                                continue;
+                        for (uint32_t i = 0; i < u->n_edges; i++) {
+                                const struct unit_edge *e = &u->edges[i];
+                                size_t oi = e->other->rt->index;
+                                if (seen[oi] || !(sweep == 2 ? requires(e->kind) : pulls(e->kind)))
+                                        continue;
+                                /* A wanted unit that does not exist is simply skipped. */
+                                if (e->kind == UNIT_WANTS && e->other->load_state != UNIT_LOADED) {
+                                        log_debug("%s: wanted unit %s is %s, skipping", u->id, e->other->id,
+                                                  unit_load_state_to_string(e->other->load_state));
+                                        continue;
+                                }
+                                seen[oi] = sweep;
+                                queue[n++] = e->other;
                         }
-                        seen[oi] = 1;
-                        queue[n++] = e->other;
                 }
-        }
-        /* Mandatory: reached from the anchor through Requires=/BindsTo= only. */
-        for (size_t i = 0; i < n; i++) {
-                struct unit *u = queue[i];
-                if (seen[u->rt->index] != 2)
-                        continue;
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        size_t oi = u->edges[k].other->rt->index;
-                        if (requires(u->edges[k].kind) && seen[oi] == 1)
-                                seen[oi] = 2;
-                }
-        }
 
         size_t n_jobs = 0;
         for (size_t i = 0; i < n; i++) {

@@ -189,6 +189,33 @@ static void test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_brok
         fake_teardown();
 }
 
+/* t requires a, a requires a2, a2 requires x, x requires y: y is as
+ * mandatory as a. t also wants x directly (so x is pulled in before a2
+ * requires it) and, three Wants= away, c. In the ordering cycle y -> c ->
+ * y, c (only wanted) is the job to drop, never y. */
+static void test_unit_required_through_a_chain_is_not_dropped_from_a_cycle(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nDefaultDependencies=no\nRequires=a.service\nWants=x.service w.service\n");
+        test_write_file(d, "a.service", ONESHOT("2601", "Requires=a2.service"));
+        test_write_file(d, "a2.service", ONESHOT("2602", "Requires=x.service"));
+        test_write_file(d, "x.service", ONESHOT("2603", "Requires=y.service"));
+        test_write_file(d, "y.service", ONESHOT("2604", "After=c.service"));
+        test_write_file(d, "w.service", ONESHOT("2605", "Wants=w2.service"));
+        test_write_file(d, "w2.service", ONESHOT("2606", "Wants=c.service"));
+        test_write_file(d, "c.service", ONESHOT("2607", "After=y.service"));
+        fake_setup(d, "t.target");
+        CU_ASSERT(fake_find_spawn("2604") >= 0);
+        CU_ASSERT_EQUAL(fake_find_spawn("2607"), -1);
+        for (const char *const *tag = (const char *const[]) { "2601", "2602", "2603", "2604", "2605", "2606", NULL };
+             *tag; tag++)
+                fake_run_to_exit(*tag, 0);
+        CU_ASSERT_EQUAL(fake_find_spawn("2607"), -1);
+        CU_ASSERT_EQUAL(F.boot_done, 1);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "start_of_ordered_units_in_one_request_runs_them_in_order",
           test_start_of_ordered_units_in_one_request_runs_them_in_order },
@@ -202,6 +229,8 @@ static const struct test_case tests[] = {
         { "ordering_cycle_through_a_running_job_drops_nothing", test_ordering_cycle_through_a_running_job_drops_nothing },
         { "ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken",
           test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken },
+        { "unit_required_through_a_chain_is_not_dropped_from_a_cycle",
+          test_unit_required_through_a_chain_is_not_dropped_from_a_cycle },
         { 0 },
 };
 TEST_SUITE("sched_txn", tests);
