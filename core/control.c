@@ -224,17 +224,8 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                      enum job_verb verb)
 {
         struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
-        size_t max = strv_length(q->units) + 1, n = 0;
-        /* The jobs are remembered by unit and id, never by pointer: a later
-         * unit's transaction, or running one job, may finish (and free) an
-         * earlier one (issue 8, B1). */
-        struct unit **units = calloc(max, sizeof *units);
-        uint64_t *ids = calloc(max, sizeof *ids);
 
-        if ((!q->no_block && !w) || !units || !ids) {
-                free(w);
-                free(units);
-                free(ids);
+        if (!q->no_block && !w) {
                 fail(r, 1, "%s", "out of memory");
                 return;
         }
@@ -272,7 +263,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         if (verb == VERB_RELOAD_OR_RESTART)
                                 verb = VERB_RESTART;
                         if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
-                                if (transaction_start(s, u, &nothing) >= 0)
+                                if (transaction_add(s, u, &nothing) >= 0)
                                         j = u->rt->job;
                                 /* A job that failed while the transaction was built
                                  * (a required unit that does not exist) is over already. */
@@ -286,20 +277,14 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                                 }
                         }
                 }
-                if (!j)
-                        continue;
-                if (w && add_wait(j, w) < 0)
+                /* Never keep j past the next unit: a later unit's
+                 * transaction may finish (and free) it (issue 8, B1). */
+                if (j && w && add_wait(j, w) < 0)
                         fail(r, 1, "%s", "out of memory");
-                units[n] = u;
-                ids[n++] = j->id;
         }
-        for (size_t i = 0; i < n; i++) {
-                struct job *j = units[i]->rt->job;
-                if (j && j->id == ids[i])
-                        job_run_if_ready(s, j);
-        }
-        free(units);
-        free(ids);
+        /* Only now does any job run, so the units of one request order
+         * against each other whatever order they were named in. */
+        transaction_run_ready(s);
         if (w && --w->outstanding == 0) {
                 send_reply(s, w->conn_id, &w->reply);
                 free(w);

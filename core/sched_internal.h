@@ -207,6 +207,11 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
 
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+/* Several requests that order against each other: build each with
+ * transaction_add (nothing runs yet), then transaction_run_ready. */
+int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+/* Run every waiting job that waits for nothing. O(units). */
+void transaction_run_ready(struct sched *s);
 
 /* core/socket_unit.c */
 void socket_start(struct sched *s, struct unit *u);

@@ -112,7 +112,9 @@ out:
         return broke;
 }
 
-int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+/* Build anchor's transaction; with run, release the jobs that wait for
+ * nothing (else the caller does, once it has built all it asked for). */
+static int transaction_build(struct sched *s, struct unit *anchor, bool run, bool *ret_nothing_to_do)
 {
         size_t n = 0;
         struct unit **queue = malloc(s->n_rt * sizeof *queue);
@@ -163,12 +165,16 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 if (u == anchor)
                         j->anchor = true;
                 queue[n_jobs++] = u;
-                /* Conflicts=: the other side is stopped first. */
+                /* Conflicts=: the other side is stopped first, and a start
+                 * it has queued (not yet running) is canceled. */
                 for (uint32_t k = 0; k < u->n_edges; k++) {
                         struct unit *o = u->edges[k].other;
-                        if ((u->edges[k].kind == UNIT_CONFLICTS || u->edges[k].kind == UNIT_CONFLICTED_BY) &&
-                            o->rt && (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED))
+                        if ((u->edges[k].kind != UNIT_CONFLICTS && u->edges[k].kind != UNIT_CONFLICTED_BY) || !o->rt)
+                                continue;
+                        if (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED)
                                 job_install(s, o, JOB_STOP, false);
+                        else if (o->rt->job && o->rt->job->type != JOB_STOP)
+                                job_finish(s, o->rt->job, JOB_CANCELED);
                 }
         }
         *ret_nothing_to_do = n_jobs == 0;
@@ -189,9 +195,9 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         }
                 }
         }
-        for (size_t i = 0; i < n_jobs; i++)
+        for (size_t i = 0; run && i < n_jobs; i++)
                 job_run_if_ready(s, queue[i]->rt->job);
-        for (size_t i = 0; i < s->n_rt; i++) {
+        for (size_t i = 0; run && i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 if (u->rt->job && u->rt->job->type == JOB_STOP)
                         job_run_if_ready(s, u->rt->job);
@@ -200,4 +206,20 @@ out:
         free(queue);
         free(seen);
         return r;
+}
+
+int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+{
+        return transaction_build(s, anchor, true, ret_nothing_to_do);
+}
+
+int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+{
+        return transaction_build(s, anchor, false, ret_nothing_to_do);
+}
+
+void transaction_run_ready(struct sched *s)
+{
+        for (size_t i = 0; i < s->n_rt; i++)
+                job_run_if_ready(s, s->units->units[i]->rt->job);
 }
