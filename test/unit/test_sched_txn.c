@@ -134,6 +134,31 @@ static void test_later_unit_of_a_request_may_cancel_an_earlier_ones_job(void)
         fake_teardown();
 }
 
+/* stop a, which b requires and is ordered after: b's stop (queued by the
+ * propagation, not named in the request) runs first, then a's, and the
+ * client is answered. */
+static void test_stop_of_a_required_unit_stops_what_requires_it_first(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service b.service\n");
+        test_write_file(d, "a.service", SIMPLE("2701", ""));
+        test_write_file(d, "b.service", SIMPLE("2702", "Requires=a.service\nAfter=a.service"));
+        fake_setup(d, "t.target");
+        pid_t a = fake_report(fake_find_spawn("2701"));
+        pid_t b = fake_report(fake_find_spawn("2702"));
+        control_units("stop", "a.service", NULL, NULL);
+        CU_ASSERT_TRUE(fake_killed(-b, SIGTERM));
+        CU_ASSERT_FALSE(fake_killed(-a, SIGTERM));
+        fake_exit(b, CLD_KILLED, SIGTERM);
+        CU_ASSERT_TRUE(fake_killed(-a, SIGTERM));
+        fake_exit(a, CLD_KILLED, SIGTERM);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive");
+        CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "inactive");
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
 /* restart a b, with b down and ordered after a: b waits until a is up
  * again, not only until a is down. */
 static void test_restart_holds_back_units_ordered_after_until_the_new_start(void)
@@ -263,6 +288,8 @@ static const struct test_case tests[] = {
           test_start_of_ordered_units_in_separate_requests_runs_them_in_order },
         { "later_unit_of_a_request_may_cancel_an_earlier_ones_job",
           test_later_unit_of_a_request_may_cancel_an_earlier_ones_job },
+        { "stop_of_a_required_unit_stops_what_requires_it_first",
+          test_stop_of_a_required_unit_stops_what_requires_it_first },
         { "restart_holds_back_units_ordered_after_until_the_new_start",
           test_restart_holds_back_units_ordered_after_until_the_new_start },
         { "restart_pulls_in_wanted_units_after_the_new_start", test_restart_pulls_in_wanted_units_after_the_new_start },
