@@ -34,6 +34,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool debug;
+
 #define MAX_UNITS 12
 #define MAX_SPAWNS 512
 #define MAX_ACTIONS 64
@@ -232,6 +234,8 @@ static void write_unit(const char *dir, int i, uint8_t f, const char *edges)
                                 (f & 8) ? "ExecStartPre=/bin/true pre\n" : "", (f & 16) ? "ExecStop=/bin/true stop\n" : "",
                                 (f & 64) ? "TimeoutStartSec=2\nTimeoutStopSec=3\n" : "");
         }
+        if (debug)
+                fprintf(stderr, "--- %s\n%s", path, text);
         int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0)
                 abort();
@@ -254,6 +258,8 @@ static void remove_units(const char *dir, int n)
 static void step(uint8_t op, uint8_t arg, int n_units)
 {
         int i;
+        if (debug)
+                fprintf(stderr, "=== step op %u (%u) arg %u\n", op % 8, op, arg);
         switch (op % 8) {
         case 0:
         case 1:
@@ -289,6 +295,8 @@ static void step(uint8_t op, uint8_t arg, int n_units)
 static void finish(void)
 {
         W.now++;
+        if (debug)
+                fprintf(stderr, "=== shutdown\n");
         sched_shutdown(W.s, W.now);
         check_jobs();
         for (int round = 0; round < 200 && !W.shutdown_done; round++) {
@@ -307,6 +315,14 @@ static void finish(void)
         }
         if (!W.shutdown_done && W.s->n_jobs > 0) {
                 fprintf(stderr, "fuzz_transaction: the shutdown never finished (%u jobs left)\n", W.s->n_jobs);
+                for (size_t i = 0; i < W.s->n_rt; i++) {
+                        struct unit *u = W.s->units->units[i];
+                        if (u->rt->job)
+                                fprintf(stderr, "fuzz_transaction: %s: %s job %s, pending %u; unit %s/%s\n", u->id,
+                                        job_type_to_string(u->rt->job->type),
+                                        u->rt->job->state == JOB_WAITING ? "waiting" : "running", u->rt->job->pending,
+                                        unit_active_state_to_string(u->rt->active), sub_state_to_string(u->rt->sub));
+                }
                 abort();
         }
         if (W.replies < W.requests && W.s->n_jobs == 0) {
@@ -325,9 +341,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!ready) {
                 if (!mkdtemp(dir))
                         abort();
-                FILE *devnull = fopen("/dev/null", "w");
-                log_set_sink(devnull);
-                log_set_level(LOG_LEVEL_ERROR);
+                /* WEFT_FUZZ_DEBUG=1 shows the files and every step of one
+                 * input, for triage. */
+                debug = getenv("WEFT_FUZZ_DEBUG") != NULL;
+                log_set_sink(debug ? stderr : fopen("/dev/null", "w"));
+                log_set_level(debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
                 ready = true;
         }
         int n = 2 + next(&in) % (MAX_UNITS - 1);
