@@ -1,5 +1,5 @@
 # weft — build, test and install.
-# Every .c under core/ parse/ sockets/ workers/ (except core/main.c) goes into
+# Every .c under base/ core/ parse/ sockets/ workers/ (except core/main.c) goes into
 # libweft.a; programs link it. Variants build into their own folders so a
 # sanitizer build never mixes objects with the normal one.
 
@@ -12,7 +12,7 @@ WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototy
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -I. -MMD -MP
 LDLIBS   = -lyaml -lpthread
 
-LIB_SRC  = $(filter-out core/main.c,$(wildcard core/*.c parse/*.c sockets/*.c workers/*.c))
+LIB_SRC  = $(filter-out core/main.c,$(wildcard base/*.c core/*.c parse/*.c sockets/*.c workers/*.c))
 CTL_SRC  = $(wildcard ctl/*.c)
 TEST_SRC = $(wildcard test/unit/*.c)
 
@@ -55,8 +55,15 @@ $(UNITTEST): $(TEST_OBJ) $(CTL_MOD_OBJ) $(LIB)
 
 unit-tests: $(UNITTEST)
 
-# Every test: CUnit suites, then the integration scripts, then a bounded fuzz run.
-check: $(WEFT) $(WEFTCTL) $(UNITTEST) $(BOOT_BENCH)
+# Includes point one way (base <- parse <- workers, sockets <- core; ctl
+# never includes core): test/layers.sh names any include that points up.
+.PHONY: layers
+layers:
+	test/layers.sh
+
+# Every test: the layer check, CUnit suites, then the integration scripts,
+# then a bounded fuzz run.
+check: layers $(WEFT) $(WEFTCTL) $(UNITTEST) $(BOOT_BENCH)
 	BUILD=$(BUILD) test/run-all.sh
 
 demo: $(WEFT) $(WEFTCTL)
@@ -99,6 +106,14 @@ fuzz-long: $(FUZZ_BIN)
 
 $(BUILD)/loadbench: bench/loadbench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Environment= scaling (issue 8, B7): load, request and spawn per line.
+$(BUILD)/envbench: bench/envbench.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+.PHONY: bench-env
+bench-env: $(BUILD)/envbench
+	BUILD=$(BUILD) bench/env-bench.sh
 
 $(BUILD)/maxrss: bench/maxrss.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
@@ -180,4 +195,4 @@ install: $(WEFT) $(WEFTCTL)
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/maxrss.d
+-include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/envbench.d $(BUILD)/maxrss.d

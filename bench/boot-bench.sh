@@ -5,7 +5,8 @@
 #   ideal     the minimal DAG executor (bench/ideal.c): the floor
 #   weft      $BUILD/weft as PID 1 of `unshare --pid --fork --mount-proc`
 #   systemd   /lib/systemd/systemd as PID 1 of a fenced namespace
-#             (../shared/PEERS.md), booting the very same unit files.
+#             (private pid, mount, uts, ipc, net and cgroup namespaces,
+#             inherited mounts read-only), booting the very same unit files.
 # Workloads: N=1000 chain W=0 and N=1000 random DAG W=20 (--quick: N=100).
 # Reported per runner (best of $BENCH_REPEAT, default 3):
 #   done_s   exec of the runner -> last payload's end stamp (CLOCK_MONOTONIC;

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "core/condition_internal.h"
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 
 /* ---- the table and the list ---- */
 

@@ -40,7 +40,7 @@
 #pragma once
 #include <stdbool.h>
 
-#include "core/unit.h"
+#include "parse/unit.h"
 
 struct condition_env {
         /* Prefix for every file read, /proc and /sys included (a prefix,

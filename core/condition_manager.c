@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/condition_internal.h"
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/value.h"
 
 #define SYSTEM_UID_MAX 999

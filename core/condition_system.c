@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/condition_internal.h"
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/value.h"
 #include "parse/word.h"
 

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
+#include "core/unit_type.h"
 #include "parse/load.h"
 
 /* A client waiting for jobs: answered when the last one finishes. */
@@ -41,7 +42,7 @@ static bool is_up(const struct unit_runtime *rt)
         return rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED;
 }
 
-static int add_num(struct control_unit *cu, const char *key, unsigned long long v)
+int control_add_num(struct control_unit *cu, const char *key, unsigned long long v)
 {
         char buf[32];
         snprintf(buf, sizeof buf, "%llu", v);
@@ -65,7 +66,6 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
 {
         cu->static_keys = true; /* every key below is a literal */
         const struct unit_runtime *rt = u->rt;
-        char path[4096];
         int r = control_unit_add(cu, "Id", u->id);
         r = r < 0 ? r : control_unit_add(cu, "Description", u->description ? u->description : u->id);
         r = r < 0 ? r : control_unit_add(cu, "LoadState", unit_load_state_to_string(u->load_state));
@@ -85,28 +85,16 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         free(triggers);
         free(triggered);
         r = r < 0 ? r : control_unit_add(cu, "Result", unit_result_to_string(rt->result));
-        if (u->type == UNIT_SERVICE && u->service) {
-                r = r < 0 ? r : control_unit_add(cu, "Type", service_type_to_string(u->service->type));
-                r = r < 0 ? r : control_unit_add(cu, "Restart", service_restart_to_string(u->service->restart));
-                r = r < 0 ? r : add_num(cu, "MainPID", rt->main_pid > 0 ? rt->main_pid : 0);
-                r = r < 0 ? r : add_num(cu, "ControlPID", rt->control_pid > 0 ? rt->control_pid : 0);
-                r = r < 0 ? r : control_unit_add(cu, "StatusText", rt->status_text ? rt->status_text : "");
-                r = r < 0 ? r : add_num(cu, "StatusErrno", rt->status_errno);
-                r = r < 0 ? r : add_num(cu, "NRestarts", rt->n_restarts);
-                r = r < 0 ? r : add_num(cu, "NFileDescriptorStore", rt->n_fdstore);
-                r = r < 0 ? r : add_num(cu, "ExecMainCode", rt->main_exit_code);
-                r = r < 0 ? r : add_num(cu, "ExecMainStatus", rt->main_exit_status);
-                snprintf(path, sizeof path, "%s/%s.log", s->config.log_dir ? s->config.log_dir : "", u->id);
-                r = r < 0 ? r : control_unit_add(cu, "LogPath", path);
-        }
-        if (u->type == UNIT_SOCKET && u->socket) {
-                r = r < 0 ? r : add_num(cu, "NAccepted", rt->n_accepted);
-                r = r < 0 ? r : add_num(cu, "NConnections", rt->n_connections);
-        }
-        r = r < 0 ? r : add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);
-        r = r < 0 ? r : add_num(cu, "ActiveEnterTimestampMonotonic", rt->t_active);
-        r = r < 0 ? r : add_num(cu, "ActiveExitTimestampMonotonic", rt->t_deactivating);
-        r = r < 0 ? r : add_num(cu, "InactiveEnterTimestampMonotonic", rt->t_inactive);
+        /* Not systemd properties: the last start job's result, and for
+         * "dependency" the unit that did not start (status shows both). */
+        r = r < 0 ? r : control_unit_add(cu, "JobResult", rt->start_job_id ? job_result_to_string(rt->start_job_result) : "");
+        r = r < 0 ? r : control_unit_add(cu, "FailedDependency", rt->failed_dependency ? rt->failed_dependency->id : "");
+        if (u->load_state == UNIT_LOADED && unit_ops(u)->show)
+                r = r < 0 ? r : unit_ops(u)->show(s, (struct unit *) u, cu);
+        r = r < 0 ? r : control_add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);
+        r = r < 0 ? r : control_add_num(cu, "ActiveEnterTimestampMonotonic", rt->t_active);
+        r = r < 0 ? r : control_add_num(cu, "ActiveExitTimestampMonotonic", rt->t_deactivating);
+        r = r < 0 ? r : control_add_num(cu, "InactiveEnterTimestampMonotonic", rt->t_inactive);
         return r;
 }
 
@@ -218,6 +206,68 @@ static int add_wait(struct job *j, struct control_wait *w)
         return 0;
 }
 
+/* Why a unit's job failed, by its Result=, in systemctl's words
+ * (log_job_error_with_service_result), for "Job for X failed because ...". */
+static const char *const failure_reason[_UNIT_RESULT_MAX] = {
+        [RESULT_RESOURCES] = "of unavailable resources or another system error",
+        [RESULT_TIMEOUT] = "a timeout was exceeded",
+        [RESULT_EXIT_CODE] = "the control process exited with error code",
+        [RESULT_SIGNAL] = "a fatal signal was delivered to the control process",
+        [RESULT_CORE_DUMP] = "a fatal signal was delivered causing the control process to dump core",
+        [RESULT_WATCHDOG] = "the service failed to send watchdog ping",
+        [RESULT_START_LIMIT_HIT] = "the start limit was hit (start of the service was attempted too often)",
+        [RESULT_TRIGGER_LIMIT_HIT] = "the socket's trigger limit was hit",
+        [RESULT_SERVICE_START_LIMIT_HIT] = "the service it triggers hit its start limit",
+};
+
+/* What became of the unit a dependency job waited for. */
+static void describe_cause(const struct unit *cause, char *buf, size_t n)
+{
+        if (cause->load_state != UNIT_LOADED)
+                snprintf(buf, n, "%s is %s", cause->id, unit_load_state_to_string(cause->load_state));
+        else if (cause->rt && cause->rt->active == UNIT_FAILED)
+                snprintf(buf, n, "%s failed with result '%s'", cause->id, unit_result_to_string(cause->rt->result));
+        else
+                snprintf(buf, n, "%s did not start", cause->id);
+}
+
+/* Add u's job result to r, and for a failure the error line a client
+ * prints (systemctl's check_wait_response), naming the cause. */
+static void reply_job_result(struct control_reply *r, const struct unit *u, enum job_result result)
+{
+        struct control_unit *cu = control_reply_add_unit(r);
+        char buf[768], cause[320];
+
+        if (cu) {
+                control_unit_add(cu, "Id", u->id);
+                control_unit_add(cu, "JobResult", job_result_to_string(result));
+        }
+        if (result == JOB_DONE || result == JOB_SKIPPED || r->code != 0)
+                return;
+        enum unit_result ur = u->rt->result;
+        if (result == JOB_CANCELED)
+                snprintf(buf, sizeof buf, "Job for %s canceled.", u->id);
+        else if (result == JOB_TIMEOUT)
+                snprintf(buf, sizeof buf, "Job for %s ended by the shutdown deadline.", u->id);
+        else if (result == JOB_DEPENDENCY && u->rt->failed_dependency) {
+                describe_cause(u->rt->failed_dependency, cause, sizeof cause);
+                snprintf(buf, sizeof buf, "A dependency job for %s failed: %s.", u->id, cause);
+        } else if (result == JOB_DEPENDENCY)
+                snprintf(buf, sizeof buf, "A dependency job for %s failed.", u->id);
+        else if (failure_reason[ur] && ur == RESULT_START_LIMIT_HIT)
+                snprintf(buf, sizeof buf,
+                         "Job for %s failed because %s.\nTo force a start use \"weftctl reset-failed %s\" "
+                         "followed by \"weftctl start %s\" again.",
+                         u->id, failure_reason[ur], u->id, u->id);
+        else if (failure_reason[ur])
+                snprintf(buf, sizeof buf, "Job for %s failed because %s.", u->id, failure_reason[ur]);
+        else
+                snprintf(buf, sizeof buf, "Job for %s failed (result '%s').", u->id, unit_result_to_string(ur));
+        r->code = 1;
+        free(r->error);
+        r->error = strdup(buf);
+}
+
 enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART, VERB_RELOAD, VERB_RELOAD_OR_RESTART };
 
 static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
@@ -253,28 +303,33 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         fail(r, 5, "Unit %s failed to load properly or is masked.", *name);
                         continue;
                 }
+                if (s->shutting_down && verb != VERB_STOP) {
+                        fail(r, 1, "Refusing to start %s: the system is shutting down.", *name);
+                        continue;
+                }
                 if (verb == VERB_TRY_RESTART && !is_up(u->rt))
                         continue;
-                bool reloadable = u->type == UNIT_SERVICE && u->service->exec[SERVICE_EXEC_RELOAD] &&
-                                  u->rt->active == UNIT_ACTIVE;
-                if (verb == VERB_RELOAD || (verb == VERB_RELOAD_OR_RESTART && reloadable)) {
+                bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
+                if (verb == VERB_RELOAD_OR_RESTART && !reloadable)
+                        verb = VERB_RESTART;
+                if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
                         j = job_install(s, u, JOB_RELOAD, false);
+                } else if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
+                        uint64_t before = s->next_job_id;
+                        if (transaction_add(s, u, &nothing) < 0)
+                                fail(r, 1, "Failed to start %s: out of memory.", u->id);
+                        else
+                                j = u->rt->job;
+                        /* The start job may be over already: failed while the
+                         * transaction was built (a required unit that does not
+                         * exist). Its recorded result is the answer. */
+                        if (!j && u->rt->start_job_id > before)
+                                reply_job_result(r, u, u->rt->start_job_result);
                 } else {
-                        if (verb == VERB_RELOAD_OR_RESTART)
-                                verb = VERB_RESTART;
-                        if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
-                                if (transaction_add(s, u, &nothing) >= 0)
-                                        j = u->rt->job;
-                                /* A job that failed while the transaction was built
-                                 * (a required unit that does not exist) is over already. */
-                                if (!j && !is_up(u->rt))
-                                        fail(r, 1, "Job for %s failed because a dependency failed.", u->id);
-                        } else {
-                                j = job_install(s, u, JOB_STOP, false);
-                                if (j) {
-                                        j->restart = verb != VERB_STOP;
-                                        propagate_stop(s, u);
-                                }
+                        j = job_install(s, u, JOB_STOP, false);
+                        if (j) {
+                                j->restart = verb != VERB_STOP;
+                                propagate_stop(s, u);
                         }
                 }
                 /* Never keep j past the next unit: a later unit's
@@ -298,6 +353,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                 /* A restart's stop is done: now the start, and the same
                  * clients wait for it instead (each still counts one job). */
                 bool nothing;
+                uint64_t before = s->next_job_id;
                 if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
                         struct job *nj = u->rt->job;
                         unsigned moved = 0;
@@ -317,26 +373,12 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                                 if (j->waits[i])
                                         j->waits[n++] = j->waits[i];
                         j->n_waits = n;
-                }
+                } else if (u->rt->start_job_id > before)
+                        result = u->rt->start_job_result; /* the start is over already: its result counts */
         }
         for (unsigned i = 0; i < j->n_waits; i++) {
                 struct control_wait *w = j->waits[i];
-                struct control_unit *cu = control_reply_add_unit(&w->reply);
-                if (cu) {
-                        control_unit_add(cu, "Id", u->id);
-                        control_unit_add(cu, "JobResult", job_result_to_string(result));
-                }
-                if (result != JOB_DONE && w->reply.code == 0) {
-                        char buf[512];
-                        snprintf(buf, sizeof buf, "Job for %s failed because %s (result '%s').", u->id,
-                                 result == JOB_DEPENDENCY ? "a dependency failed"
-                                 : result == JOB_CANCELED ? "it was canceled"
-                                                          : "the unit failed",
-                                 unit_result_to_string(u->rt->result));
-                        w->reply.code = 1;
-                        free(w->reply.error);
-                        w->reply.error = strdup(buf);
-                }
+                reply_job_result(&w->reply, u, result);
                 if (--w->outstanding == 0) {
                         send_reply(s, w->conn_id, &w->reply);
                         free(w);
@@ -350,7 +392,7 @@ static void verb_kill(struct sched *s, const struct control_request *q, struct c
         int sig = q->signal > 0 ? q->signal : SIGTERM;
         STRV_FOREACH(name, q->units) {
                 struct unit *u = find(s, *name);
-                if (!u || u->type != UNIT_SERVICE || !u->rt) {
+                if (!u || !u->rt) {
                         fail(r, 5, "Unit %s is not loaded.", *name);
                         continue;
                 }
@@ -372,7 +414,7 @@ static void verb_reset_failed(struct sched *s, const struct control_request *q, 
                 u->rt->n_restarts = 0;
                 if (u->rt->active == UNIT_FAILED) {
                         u->rt->result = RESULT_SUCCESS;
-                        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                        unit_set_sub(s, u, SUB_DEAD);
                 }
         }
 }
@@ -385,7 +427,7 @@ static void verb_list_jobs(struct sched *s, struct control_reply *r)
                 if (!j)
                         continue;
                 struct control_unit *cu = control_reply_add_unit(r);
-                if (!cu || add_num(cu, "JobId", j->id) < 0 || control_unit_add(cu, "Id", u->id) < 0 ||
+                if (!cu || control_add_num(cu, "JobId", j->id) < 0 || control_unit_add(cu, "Id", u->id) < 0 ||
                     control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
                     control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0) {
                         fail(r, 1, "%s", "out of memory");
@@ -398,7 +440,7 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type != UNIT_SOCKET || !u->socket || u->rt->active != UNIT_ACTIVE)
+                if (!u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {
@@ -495,4 +537,5 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
         }
         if (r.code >= 0)
                 send_reply(s, conn_id, &r);
+        sched_run_ready(s);
 }

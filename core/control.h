@@ -12,12 +12,14 @@
  *     ActiveState, SubState, Result, MainPID, ControlPID, StatusText, StatusErrno,
  *     InactiveExitTimestampMonotonic, ActiveEnterTimestampMonotonic,
  *     ActiveExitTimestampMonotonic, InactiveEnterTimestampMonotonic, ExecMainCode,
- *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath}]; code 3 if any is not
+ *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath, JobResult (of the last
+ *     start job), FailedDependency (for JobResult=dependency)}]; code 3 if any is not
  *     active, 4 if any is unknown
  *   show UNIT... [properties]: units [{every property systemctl show prints that weft
  *     tracks, config and live, in systemctl's order}], filtered by properties
  *   start|stop|restart|try-restart|reload-or-restart UNIT...: units [{Id, JobResult}];
- *     code 0, or 1 with error "Job for X failed because ..." ; 4/5 for unknown units
+ *     code 0, or 1 with error systemctl's line for the job result ("Job for X failed
+ *     because ...", "A dependency job for X failed: Y ..."); 4/5 for unknown units
  *   kill UNIT... [signal]: code; reset-failed [UNIT...]: code
  *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
@@ -32,6 +34,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/sched.h"
 #include "sockets/control_proto.h"
 
 struct sched;
@@ -40,3 +43,10 @@ struct sched;
  * has uid. The reply goes out through the scheduler's ops->control_reply,
  * now or when the jobs it waits for finish. */
 void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *request);
+struct job;
+/* A job with waiting clients (or a restart's stop) finished: answer them,
+ * or go on with the restart's start. The scheduler calls it through
+ * sched_ops.job_finished. */
+void control_job_finished(struct sched *s, struct job *j, enum job_result result);
+/* Add key with the decimal value v to a reply unit (the unit types' show). */
+int control_add_num(struct control_unit *cu, const char *key, unsigned long long v);

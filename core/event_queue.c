@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 
 /* Generous, so that a burst of exits at shutdown does not allocate. */
 #define EVENT_QUEUE_INITIAL_CAP 256

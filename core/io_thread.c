@@ -3,7 +3,8 @@
  *
  * Ownership: the epoll set, the watch table and the notify socket's rate
  * limit belong to the io thread alone. Other threads touch only the
- * command queue, the sequence numbers and the stop flag, under t->lock. */
+ * command queue, the sequence numbers and the stop flag, under t->lock,
+ * and the notify budget and notify_resume, which are atomics. */
 #include "core/io_thread.h"
 
 #include <errno.h>
@@ -16,8 +17,9 @@
 #include <unistd.h>
 
 #include "core/io_control.h"
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/thread_start.h"
 #include "sockets/notify.h"
 
 #define IO_EVENTS_MAX 64
@@ -65,12 +67,18 @@ struct io_thread {
 
         /* The io thread's own. */
         struct notify_ratelimit notify_rl;
+        bool notify_off; /* the notify socket is out of the epoll set: the budget is spent */
         struct io_control *control;
         struct io_watch_slot *slots;
         size_t n_slots;
         uint32_t next_gen;
         struct io_command *work; /* swapped with pending, then run */
         size_t work_cap;
+
+        /* Shared, atomic: what the queued notify messages hold, and the
+         * scheduler's word that the budget has room again. */
+        struct notify_budget notify_budget;
+        atomic_bool notify_resume;
 
         /* Shared, under lock. */
         pthread_mutex_t lock;
@@ -271,11 +279,50 @@ static void fd_ready(struct io_thread *t, uint64_t data)
         });
 }
 
-/* One EVENT_NOTIFY per valid datagram, until the socket is empty. The
- * message moves to the heap and into the event; the scheduler frees it. */
+static void notify_start_reading(struct io_thread *t);
+
+/* The scheduler released enough notify messages (any thread). */
+static void notify_resume(void *userdata)
+{
+        struct io_thread *t = userdata;
+
+        atomic_store(&t->notify_resume, true);
+        wake(t);
+}
+
+/* Stop reading the notify socket until the scheduler catches up: the
+ * datagrams wait in the socket, their fds in the kernel, counted against
+ * their senders. If it caught up in the meantime, read on at once. */
+static void notify_stop_reading(struct io_thread *t)
+{
+        if (epoll_ctl(t->epoll_fd, EPOLL_CTL_DEL, t->notify_fd, NULL) < 0) {
+                log_error_errno(errno, "io: unable to pause the notify socket: %s", strerror(errno));
+                return; /* reading on is all that is left */
+        }
+        t->notify_off = true;
+        if (!notify_budget_pause(&t->notify_budget))
+                notify_start_reading(t);
+}
+
+static void notify_start_reading(struct io_thread *t)
+{
+        struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TAG_NOTIFY };
+
+        if (!t->notify_off)
+                return;
+        if (epoll_ctl(t->epoll_fd, EPOLL_CTL_ADD, t->notify_fd, &ev) < 0 && errno != EEXIST) {
+                log_error_errno(errno, "io: unable to watch the notify socket again: %s", strerror(errno));
+                return;
+        }
+        t->notify_off = false;
+}
+
+/* One EVENT_NOTIFY per valid datagram, until the socket is empty or the
+ * queue holds its budget of messages or fds. The message moves to the heap
+ * and into the event; the scheduler frees it. */
 static void read_notify(struct io_thread *t)
 {
-        for (;;) {
+        while (!t->notify_off) {
                 struct notify_message m, *p;
                 int r = notify_receive(t->notify_fd, &t->notify_rl, &m);
 
@@ -297,6 +344,8 @@ static void read_notify(struct io_thread *t)
                         continue;
                 }
                 *p = m;
+                /* Charged before the push: the scheduler may release it at once. */
+                bool full = notify_budget_charge(&t->notify_budget, p);
                 r = event_queue_push(t->queue, &(struct event) {
                         .type = EVENT_NOTIFY,
                         .stamp_usec = now_usec(),
@@ -304,9 +353,13 @@ static void read_notify(struct io_thread *t)
                 });
                 if (r < 0) {
                         log_error_errno(r, "io: dropping notify message from pid %d: %s", (int) p->pid, strerror(-r));
+                        notify_message_release(p);
                         notify_message_done(p); /* closes the fds it carried */
                         free(p);
+                        continue;
                 }
+                if (full)
+                        notify_stop_reading(t);
         }
 }
 
@@ -346,6 +399,8 @@ static void *io_thread_main(void *userdata)
                  * now cannot be followed by an event from this batch. */
                 if (woken) {
                         drain_wake(t);
+                        if (atomic_exchange(&t->notify_resume, false))
+                                notify_start_reading(t);
                         if (run_commands(t))
                                 break;
                 }
@@ -397,6 +452,8 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         if (!t)
                 return -ENOMEM;
         *t = (struct io_thread) { .queue = q, .epoll_fd = -1, .wake_fd = -1, .notify_fd = notify_fd };
+        t->notify_budget.resume = notify_resume;
+        t->notify_budget.userdata = t;
         pthread_mutex_init(&t->lock, NULL);
         pthread_cond_init(&t->acked, NULL);
         t->control = io_control_new(-1, q);
@@ -442,7 +499,7 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         if (r == 0) {
                 r = pthread_attr_setsigmask_np(&attr, &all);
                 if (r == 0)
-                        r = pthread_create(&t->thread, &attr, io_thread_main, t);
+                        r = -thread_start(&t->thread, &attr, io_thread_main, t, "the io thread", THREAD_WAIT_FOREVER);
                 pthread_attr_destroy(&attr);
         }
         if (r != 0) {

@@ -8,8 +8,9 @@
  * reversed; a stop job always runs before a start job it is ordered with. */
 #include <stdlib.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
+#include "core/unit_type.h"
 
 static const char *const job_result_table[_JOB_RESULT_MAX] = {
         [JOB_DONE] = "done",
@@ -17,6 +18,7 @@ static const char *const job_result_table[_JOB_RESULT_MAX] = {
         [JOB_FAILED] = "failed",
         [JOB_DEPENDENCY] = "dependency",
         [JOB_SKIPPED] = "skipped",
+        [JOB_TIMEOUT] = "timeout",
 };
 
 const char *job_result_to_string(enum job_result r)
@@ -45,22 +47,50 @@ static bool is_ordering(uint8_t kind)
         return kind == UNIT_BEFORE || kind == UNIT_AFTER;
 }
 
+static bool is_down(const struct unit_runtime *rt)
+{
+        return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
+}
+
 static void job_run(struct sched *s, struct job *j)
 {
+        struct unit *u = j->unit;
+        uint64_t id = j->id;
+
+        /* Past the shutdown deadline nothing runs (sched_shutdown.c finishes
+         * every job); during a shutdown nothing starts. */
+        if (s->shutdown_expired)
+                return;
+        if (s->shutting_down && j->type != JOB_STOP) {
+                job_finish(s, j, JOB_CANCELED);
+                return;
+        }
         j->state = JOB_RUNNING;
-        log_debug("%s: job %s running", j->unit->id, job_type_to_string(j->type));
+        log_debug("%s: job %s running", u->id, job_type_to_string(j->type));
         if (j->type == JOB_START)
-                unit_start(s, j->unit);
+                unit_start(s, u);
         else if (j->type == JOB_STOP)
-                unit_stop(s, j->unit);
+                unit_stop(s, u);
         else
-                unit_reload(s, j->unit);
+                unit_reload(s, u);
+        /* A start that was refused without a state change (failed stays
+         * failed: the start limit, a socket that cannot listen again) has
+         * nothing left to wait for. Left running, the job would block every
+         * later start and shutdown forever. */
+        struct job *still = u->rt->job;
+        if (still && still->id == id && still->type == JOB_START && still->state == JOB_RUNNING &&
+            is_down(u->rt))
+                job_finish(s, still, u->rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
 }
 
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory)
 {
         struct unit_runtime *rt = rt_of(s, u);
 
+        if (s->shutting_down && type != JOB_STOP) {
+                log_debug("%s: shutting down, refusing a %s job", u->id, job_type_to_string(type));
+                return NULL;
+        }
         if (rt->job) {
                 if (rt->job->type == type) {
                         rt->job->mandatory |= mandatory;
@@ -96,10 +126,64 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         return j;
 }
 
+struct unit *job_blocker(const struct job *j)
+{
+        const struct unit *u = j->unit;
+        for (uint32_t i = 0; i < u->n_edges; i++) {
+                const struct unit_edge *e = &u->edges[i];
+                struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
+                if (o && o != j && waits_for(j, o, e->kind == UNIT_AFTER))
+                        return e->other;
+        }
+        return NULL;
+}
+
+static void ready_push(struct sched *s, struct job *j)
+{
+        if (j->queued)
+                return;
+        j->queued = true;
+        j->ready_next = NULL;
+        j->ready_prev = s->ready_tail;
+        if (s->ready_tail)
+                s->ready_tail->ready_next = j;
+        else
+                s->ready_head = j;
+        s->ready_tail = j;
+}
+
+static void ready_unlink(struct sched *s, struct job *j)
+{
+        if (!j->queued)
+                return;
+        if (j->ready_prev)
+                j->ready_prev->ready_next = j->ready_next;
+        else
+                s->ready_head = j->ready_next;
+        if (j->ready_next)
+                j->ready_next->ready_prev = j->ready_prev;
+        else
+                s->ready_tail = j->ready_prev;
+        j->queued = false;
+        j->ready_prev = j->ready_next = NULL;
+}
+
 void job_run_if_ready(struct sched *s, struct job *j)
 {
         if (j && j->state == JOB_WAITING && j->pending == 0)
-                job_run(s, j);
+                ready_push(s, j);
+}
+
+void sched_run_ready(struct sched *s)
+{
+        struct job *j;
+        while ((j = s->ready_head)) {
+                ready_unlink(s, j);
+                if (j->fail_dependency)
+                        job_finish(s, j, JOB_DEPENDENCY);
+                else if (j->state == JOB_WAITING && j->pending == 0)
+                        job_run(s, j);
+        }
 }
 
 static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
@@ -120,8 +204,12 @@ static void fail_dependents(struct sched *s, struct unit *u)
                 struct unit *o;
                 while ((o = unit_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
-                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u))
-                                job_finish(s, oj, JOB_DEPENDENCY);
+                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
+                                /* Finished from the ready list: a chain of requirements fails in a loop. */
+                                oj->cause = u;
+                                oj->fail_dependency = true;
+                                ready_push(s, oj);
+                        }
                 }
         }
 }
@@ -133,25 +221,29 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
 
         rt->job = NULL;
         s->n_jobs--;
-        /* Jobs queued from here on (a restart's start, what running a job
-         * starts) never counted j, so releasing below must skip them. */
-        uint64_t last_id = s->next_job_id;
+        ready_unlink(s, j);
+        if (j->type == JOB_START) {
+                rt->start_job_id = j->id;
+                rt->start_job_result = result;
+                rt->failed_dependency = result == JOB_DEPENDENCY ? j->cause : NULL;
+        }
         if (result == JOB_DONE)
                 log_debug("%s: job %s done", u->id, job_type_to_string(j->type));
+        else if (result == JOB_DEPENDENCY && j->cause)
+                log_warning("%s: Dependency failed: %s did not start; job %s finished with result 'dependency'",
+                            u->id, j->cause->id, job_type_to_string(j->type));
         else if (result != JOB_CANCELED || !s->shutting_down)
                 log_full(result == JOB_CANCELED ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, 0,
                          "%s: job %s finished with result '%s'", u->id, job_type_to_string(j->type),
                          job_result_to_string(result));
-        if (j->type == JOB_START && result != JOB_DONE && result != JOB_SKIPPED) {
+        /* A shutdown cancels every start job anyway: no "dependency" noise. */
+        bool shutdown_cancel = s->shutting_down && (result == JOB_CANCELED || result == JOB_TIMEOUT);
+        if (j->type == JOB_START && result != JOB_DONE && result != JOB_SKIPPED && !shutdown_cancel) {
                 if (result == JOB_DEPENDENCY && rt->active == UNIT_INACTIVE && !rt->t_inactive)
                         rt->t_inactive = s->now;
                 fail_dependents(s, u);
         }
 
-        /* A restart queues its start first, so that what is ordered after
-         * the unit waits for the start too, not only for the stop. */
-        if (j->n_waits || j->restart)
-                control_job_finished(s, j, result);
         /* Release the jobs ordered after this one. Running them may finish
          * more jobs, but never changes u's edges. */
         for (uint32_t i = 0; i < u->n_edges; i++) {
@@ -159,12 +251,15 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
-                if (!o || o->state != JOB_WAITING || o == j || o->id > last_id)
+                if (!o || o->state != JOB_WAITING || o == j)
                         continue;
                 if (waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
-                        job_run(s, o);
+                        ready_push(s, o);
         }
 
+        if (j->n_waits || j->restart)
+                if (s->ops->job_finished)
+                        s->ops->job_finished(s->userdata, j, result);
         if (j->anchor && u == s->boot_target && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)
@@ -172,11 +267,21 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
         }
         free(j->waits);
         free(j);
-        if (s->shutting_down && s->n_jobs == 0 && !s->shutdown_reported) {
-                s->shutdown_reported = true;
-                if (s->ops->shutdown_done)
-                        s->ops->shutdown_done(s->userdata);
-        }
+        sched_shutdown_check_done(s);
+}
+
+void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause)
+{
+        j->cause = cause;
+        job_finish(s, j, JOB_DEPENDENCY);
+}
+
+const char *job_record_result(const struct unit_runtime *rt)
+{
+        if (rt->result == RESULT_SUCCESS && rt->start_job_result == JOB_DEPENDENCY && rt->start_job_id &&
+            rt->active == UNIT_INACTIVE)
+                return job_result_to_string(JOB_DEPENDENCY);
+        return unit_result_to_string(rt->result);
 }
 
 void job_unit_changed(struct sched *s, struct unit *u)
@@ -201,4 +306,18 @@ void job_unit_changed(struct sched *s, struct unit *u)
                         job_finish(s, j, rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
         } else if (rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED)
                 job_finish(s, j, JOB_DONE);
+}
+
+const char *sched_unit_job_result(struct sched *s, const char *name)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        if (!u || !u->rt)
+                return NULL;
+        return u->rt->start_job_id ? job_result_to_string(u->rt->start_job_result) : "";
+}
+
+const char *sched_unit_failed_dependency(struct sched *s, const char *name)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        return u && u->rt && u->rt->failed_dependency ? u->rt->failed_dependency->id : NULL;
 }

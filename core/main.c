@@ -15,11 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/manager.h"
 #include "core/pid1.h"
 #include "core/signal_thread.h"
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/config.h"
 #include "parse/unit_name.h"
 

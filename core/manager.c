@@ -17,13 +17,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
+#include "core/control.h"
 #include "core/event_queue.h"
 #include "core/io_thread.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
-#include "core/strv.h"
+#include "base/strv.h"
+#include "base/thread_start.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
 #include "sockets/notify.h"
@@ -44,6 +46,8 @@ struct manager {
         char *notify_path;
         char *control_path;
         bool stop;                 /* scheduler thread: shutdown finished */
+        /* Written by the scheduler thread, read by main after joining it. */
+        int start_error;           /* sched_start failed: the loop never ran */
         struct manager_result result;
 };
 
@@ -120,10 +124,17 @@ static void op_control_reply(void *userdata, uint64_t conn_id, const struct cont
         int fd = (int) conn_id;
         char *buf = NULL;
         size_t len = 0, off = 0;
-        if (control_reply_encode(reply, &buf, &len) < 0) {
-                log_error("control: cannot encode a reply");
-                close(fd);
-                return;
+        int r = control_reply_encode(reply, &buf, &len);
+        if (r < 0) {
+                /* Only memory can fail a reply (control_proto.h); the client
+                 * still gets an answer saying so, small enough to encode. */
+                struct control_reply e = { .version = CONTROL_PROTOCOL_VERSION, .code = 1,
+                                           .error = (char *) "weft cannot encode the reply: out of memory" };
+                log_error_errno(r, "control: cannot encode a reply: %s", strerror(-r));
+                if (control_reply_encode(&e, &buf, &len) < 0) {
+                        close(fd);
+                        return;
+                }
         }
         while (off < len) {
                 ssize_t n = send(fd, buf + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -228,6 +239,18 @@ fail:
         return r;
 }
 
+static void op_control(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request)
+{
+        struct manager *m = userdata;
+        control_handle(m->sched, conn_id, uid, request);
+}
+
+static void op_job_finished(void *userdata, struct job *j, enum job_result result)
+{
+        struct manager *m = userdata;
+        control_job_finished(m->sched, j, result);
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -238,6 +261,8 @@ static const struct sched_ops ops = {
         .control_reply = op_control_reply,
         .shutdown_request = op_shutdown_request,
         .reload = op_reload,
+        .control = op_control,
+        .job_finished = op_job_finished,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */
@@ -260,6 +285,13 @@ static void drain_queue(struct event_queue *q)
 static void *scheduler_main(void *userdata)
 {
         struct manager *m = userdata;
+        /* The boot transaction is built here, not by main, so that every
+         * thread exists before its first spawn forks (manager_run). */
+        int r = sched_start(m->sched, m->target, now_usec(), true);
+        if (r < 0) {
+                m->start_error = r;
+                return NULL;
+        }
         while (!m->stop) {
                 struct event ev;
                 uint64_t deadline = sched_next_deadline(m->sched);
@@ -359,6 +391,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
+                .default_timeout_stop_usec = config->timeout_stop_usec,
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
@@ -368,7 +401,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot start the signal thread: %s", strerror(-r));
                 goto out;
         }
-        r = pool_start(config->workers, on_spawned, &m, &m.pool);
+        r = pool_start(config->workers, THREAD_WAIT_FOREVER, on_spawned, &m, &m.pool);
         if (r < 0) {
                 log_error("cannot start the worker pool: %s", strerror(-r));
                 goto out;
@@ -384,19 +417,17 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                             strerror(-control_fd));
         else
                 io_control_listen_fd(m.io, control_fd);
-        /* The boot transaction is built before the scheduler thread runs, so
-         * only one thread ever touches the scheduler at a time. */
-        r = sched_start(m.sched, target, now_usec(), true);
+        /* Every thread weft needs exists before the first fork: the
+         * scheduler thread is the last, and builds the boot transaction
+         * (the first spawns) itself, so only one thread ever touches the
+         * scheduler. Under pids.max a fork that finds no task left then
+         * fails that unit's start (Result=resources), never weft. */
+        r = thread_start(&scheduler, NULL, scheduler_main, &m, "the scheduler thread", THREAD_WAIT_FOREVER);
         if (r < 0)
                 goto out;
-        r = -pthread_create(&scheduler, NULL, scheduler_main, &m);
-        if (r < 0) {
-                log_error("cannot start the scheduler thread: %s", strerror(-r));
-                goto out;
-        }
-        scheduler_started = true;
         pthread_join(scheduler, NULL);
-        r = 0;
+        scheduler_started = m.start_error == 0;
+        r = m.start_error;
 out:
         if (r < 0 && m.sched && !scheduler_started) {
                 /* Nothing ran yet, or the boot could not start: stop what did. */

@@ -2,23 +2,53 @@
  * on the scheduler thread: attribution by pid under NotifyAccess=,
  * READY=1, RELOADING=1, STOPPING=1, STATUS=, ERRNO=, MAINPID=, the
  * watchdog keys, EXTEND_TIMEOUT_USEC=, BARRIER=1 and the fd store. The io
- * thread already dropped malformed datagrams. */
+ * thread already dropped malformed datagrams and closed fds sent without
+ * FDSTORE=1. Whatever a sender may not do is refused here, logged at a
+ * bounded rate, and its fds closed at once. */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/sched_internal.h"
+#include "base/log.h"
+#include "core/service_internal.h"
+#include "core/unit_type.h"
 #include "sockets/notify.h"
 
 /* Messages whose sender is not known yet: its spawn report is still on the
- * way. Kept per pid, in order, while spawns are in flight. */
+ * way. Kept per pid, in order, while spawns are in flight. A real one comes
+ * within the moment between fork and report, so a few suffice; more is a
+ * flood from processes of no unit, which must not pile up in weft. */
+#define EARLY_MSGS_MAX 64
+#define EARLY_FDS_MAX 64
+
 struct early {
         struct notify_message *m;
         struct early *next;
 };
+
+/* One warning line, unless the scheduler's notify lines are over their
+ * rate (a sender controls how often this is reached). */
+__attribute__((format(printf, 2, 3)))
+static void log_refused(struct sched *s, const char *fmt, ...)
+{
+        char line[512];
+        unsigned suppressed;
+        va_list ap;
+
+        if (!notify_ratelimit_allow(&s->notify_rl, s->now, &suppressed))
+                return;
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof line, fmt, ap);
+        va_end(ap);
+        if (suppressed > 0)
+                log_warning("%s (%u more refused, not logged)", line, suppressed);
+        else
+                log_warning("%s", line);
+}
 
 void fdstore_close_all(struct unit_runtime *rt)
 {
@@ -31,7 +61,7 @@ void fdstore_close_all(struct unit_runtime *rt)
         rt->n_fdstore = 0;
 }
 
-static void fdstore_add(struct unit *u, struct notify_message *m)
+static void fdstore_add(struct sched *s, struct unit *u, struct notify_message *m)
 {
         struct unit_runtime *rt = u->rt;
         unsigned max = u->service->fd_store_max;
@@ -39,7 +69,9 @@ static void fdstore_add(struct unit *u, struct notify_message *m)
 
         for (unsigned i = 0; i < m->n_fds; i++) {
                 if (rt->n_fdstore >= max) {
-                        log_warning("%s: fd store full (FileDescriptorStoreMax=%u), closing the rest", u->id, max);
+                        /* The rest stay in m, closed with it. */
+                        log_refused(s, "%s: fd store full (FileDescriptorStoreMax=%u), closing %u fds", u->id, max,
+                                    m->n_fds - i);
                         break;
                 }
                 struct fdstore_entry *e = realloc(rt->fdstore, (rt->n_fdstore + 1) * sizeof *e);
@@ -103,18 +135,98 @@ static bool allowed(struct unit *u, pid_t pid, pid_t pgid)
         }
 }
 
-static void apply(struct sched *s, struct unit *u, struct notify_message *m)
+/* The sub-states in which MAINPID= is heard (systemd's list): a process
+ * is running, or being stopped. */
+static const bool mainpid_state[_SUB_STATE_MAX] = {
+        [SUB_START] = true,        [SUB_START_POST] = true,   [SUB_RUNNING] = true,
+        [SUB_RELOAD] = true,       [SUB_STOP] = true,         [SUB_STOP_SIGTERM] = true,
+        [SUB_STOP_SIGKILL] = true, [SUB_STOP_POST] = true,    [SUB_FINAL_SIGTERM] = true,
+        [SUB_FINAL_SIGKILL] = true,
+};
+
+static bool pid_is_one_of(pid_t pid, pid_t a, pid_t b, pid_t c)
+{
+        return pid > 0 && (pid == a || pid == b || pid == c);
+}
+
+/* Is the process m names in MAINPID= one of u's? Without cgroups, "u's
+ * processes" are its process groups and sessions (weft's children lead
+ * both), and whatever descends from its main or control process or from
+ * the sender (which NotifyAccess= already found to be u's). */
+static bool main_pid_belongs(struct unit *u, const struct notify_message *m)
+{
+        const struct unit_runtime *rt = u->rt;
+        const struct notify_pid_info *in = &m->main_pid_info;
+
+        if (pid_is_one_of(in->pgid, rt->main_pgid, rt->control_pgid, 0) ||
+            pid_is_one_of(in->sid, rt->main_pgid, rt->control_pgid, 0))
+                return true;
+        for (unsigned i = 0; i < in->n_ancestors && i < NOTIFY_ANCESTORS_MAX; i++)
+                if (pid_is_one_of(in->ancestors[i], rt->main_pid, rt->control_pid, m->pid))
+                        return true;
+        return false;
+}
+
+/* systemd's service_is_suitable_main_pid() and the MAINPID= rule of
+ * service_notify_message(), with process groups for the control group:
+ * never the manager, one of its threads, a zombie, the control process or
+ * another unit's process; a process of the unit from anyone NotifyAccess=
+ * lets speak; any other process only from root. Returns true to take it. */
+static bool main_pid_acceptable(struct sched *s, struct unit *u, const struct notify_message *m)
+{
+        const struct unit_runtime *rt = u->rt;
+        const struct notify_pid_info *in = &m->main_pid_info;
+        pid_t pid = m->main_pid, self = getpid();
+        struct unit *owner;
+
+        if (!mainpid_state[rt->sub]) {
+                log_debug("%s: MAINPID=%d while %s, ignoring", u->id, (int) pid, sub_state_to_string(rt->sub));
+                return false;
+        }
+        if (pid == 1 || pid == self || in->tgid == self) {
+                log_refused(s, "%s: new main PID %d is the manager, refusing", u->id, (int) pid);
+                return false;
+        }
+        if (!in->alive) {
+                log_refused(s, "%s: new main PID %d does not exist or is a zombie, ignoring", u->id, (int) pid);
+                return false;
+        }
+        if (in->tgid != pid) {
+                log_refused(s, "%s: new main PID %d is a thread, not a process, refusing", u->id, (int) pid);
+                return false;
+        }
+        if (pid == rt->control_pid) {
+                log_refused(s, "%s: new main PID %d is the control process, refusing", u->id, (int) pid);
+                return false;
+        }
+        owner = idmap_get(&s->by_pid, (uint64_t) pid);
+        if (owner && owner != u) {
+                log_refused(s, "%s: new main PID %d belongs to %s, refusing", u->id, (int) pid, owner->id);
+                return false;
+        }
+        if (owner == u || main_pid_belongs(u, m))
+                return true;
+        if (m->uid == 0) {
+                log_debug("%s: new main PID %d does not belong to the service, but the sender is root: accepted",
+                          u->id, (int) pid);
+                return true;
+        }
+        log_refused(s, "%s: new main PID %d does not belong to the service, and the sender (pid %d, uid %u) is "
+                    "not root, refusing", u->id, (int) pid, (int) m->pid, (unsigned) m->uid);
+        return false;
+}
+
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
 {
         struct unit_runtime *rt = u->rt;
 
         if (!allowed(u, m->pid, m->pgid)) {
-                log_warning("%s: notification from pid %d refused by NotifyAccess=%s", u->id, (int) m->pid,
-                            notify_access_to_string(u->service->notify_access));
+                log_refused(s, "%s: notification from pid %d refused by NotifyAccess=%s%s", u->id, (int) m->pid,
+                            notify_access_to_string(u->service->notify_access),
+                            m->n_fds ? ", its fds closed" : "");
                 return;
         }
-        if (m->main_pid > 0 && m->main_pid != rt->main_pid && kill(m->main_pid, 0) < 0 && errno == ESRCH) {
-                log_warning("%s: MAINPID=%d names no running process, ignoring", u->id, (int) m->main_pid);
-        } else if (m->main_pid > 0 && m->main_pid != rt->main_pid) {
+        if (m->main_pid > 0 && m->main_pid != rt->main_pid && main_pid_acceptable(s, u, m)) {
                 if (rt->main_pid > 0)
                         sched_forget_pid(s, rt->main_pid);
                 rt->main_pid = m->main_pid;
@@ -142,15 +254,15 @@ static void apply(struct sched *s, struct unit *u, struct notify_message *m)
                         unit_arm_timer(s, u, when);
         }
         if (m->fdstore)
-                fdstore_add(u, m);
+                fdstore_add(s, u, m);
         if (m->fdstore_remove && m->fdname)
                 fdstore_remove(u, m->fdname);
-        if (m->stopping && rt->active == UNIT_ACTIVE)
-                unit_set_state(s, u, UNIT_DEACTIVATING, rt->sub);
-        if (m->reloading && rt->active == UNIT_ACTIVE)
-                unit_set_state(s, u, UNIT_RELOADING, rt->sub);
+        if (m->stopping)
+                service_event(s, u, SEV_STOPPING, NULL);
+        if (m->reloading)
+                service_event(s, u, SEV_RELOADING, NULL);
         if (m->ready)
-                service_ready(s, u);
+                service_event(s, u, SEV_READY, NULL);
 }
 
 static void message_free(struct notify_message *m)
@@ -159,8 +271,31 @@ static void message_free(struct notify_message *m)
         free(m);
 }
 
+/* Keep m until its sender's spawn report: bounded, since any process can
+ * send while spawns are in flight. Returns false when it was not kept. */
+static bool stash_early(struct sched *s, struct notify_message *m)
+{
+        if (s->n_early_msgs >= EARLY_MSGS_MAX || s->n_early_fds + m->n_fds > EARLY_FDS_MAX)
+                return false;
+        struct early *e = malloc(sizeof *e);
+        if (!e)
+                return false;
+        e->m = m;
+        e->next = idmap_get(&s->early_notify, (uint64_t) m->pid);
+        if (idmap_put(&s->early_notify, (uint64_t) m->pid, e) < 0) {
+                free(e);
+                return false;
+        }
+        s->n_early_msgs++;
+        s->n_early_fds += m->n_fds;
+        return true;
+}
+
 void notify_handle(struct sched *s, struct notify_message *m)
 {
+        /* Out of the io thread's queue: whatever happens to m now is
+         * bounded here (the stash, the fd store) or m is freed. */
+        notify_message_release(m);
         /* BARRIER=1: closing its fd, in order, is the whole answer. */
         if (m->barrier) {
                 message_free(m);
@@ -175,22 +310,18 @@ void notify_handle(struct sched *s, struct notify_message *m)
                 if (g > 0)
                         u = idmap_get(&s->by_pid, (uint64_t) g);
         }
-        if (!u || u->type != UNIT_SERVICE) {
-                if (s->spawns_in_flight > 0) {
-                        struct early *e = malloc(sizeof *e);
-                        if (e) {
-                                e->m = m;
-                                e->next = idmap_get(&s->early_notify, (uint64_t) m->pid);
-                                if (idmap_put(&s->early_notify, (uint64_t) m->pid, e) >= 0)
-                                        return;
-                                free(e);
-                        }
-                }
-                log_debug("notification from pid %d, which belongs to no unit; dropped", (int) m->pid);
+        if (!u || !unit_ops(u)->notify) {
+                if (s->spawns_in_flight > 0 && stash_early(s, m))
+                        return;
+                if (s->spawns_in_flight > 0)
+                        log_refused(s, "notification from pid %d, which belongs to no unit yet: too many waiting "
+                                    "(%u messages, %u fds), dropped", (int) m->pid, s->n_early_msgs, s->n_early_fds);
+                else
+                        log_debug("notification from pid %d, which belongs to no unit; dropped", (int) m->pid);
                 message_free(m);
                 return;
         }
-        apply(s, u, m);
+        unit_ops(u)->notify(s, u, m);
         message_free(m);
 }
 
@@ -200,6 +331,8 @@ static void replay(struct sched *s, struct early *e)
         if (!e)
                 return;
         replay(s, e->next);
+        s->n_early_msgs--;
+        s->n_early_fds -= e->m->n_fds;
         notify_handle(s, e->m);
         free(e);
 }
@@ -227,4 +360,5 @@ void notify_drop_early(struct sched *s)
                         drop_all(s->early_notify.slots[i].value);
         idmap_done(&s->early_notify);
         idmap_init(&s->early_notify);
+        s->n_early_msgs = s->n_early_fds = 0;
 }

@@ -24,8 +24,8 @@
 #include <linux/magic.h>
 
 #include "core/event_queue.h"
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 
 /* The inode number of the initial PID namespace, as seen on
  * /proc/self/ns/pid (PROC_PID_INIT_INO in the kernel; stable since 3.8). */

@@ -9,10 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/control.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
+#include "core/unit_type.h"
+#include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
 static const char *const active_state_table[_UNIT_ACTIVE_STATE_MAX] = {
@@ -44,6 +45,8 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_SUCCESS] = "success",     [RESULT_RESOURCES] = "resources", [RESULT_TIMEOUT] = "timeout",
         [RESULT_EXIT_CODE] = "exit-code", [RESULT_SIGNAL] = "signal",       [RESULT_CORE_DUMP] = "core-dump",
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
+        [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
+        [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -173,6 +176,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 struct unit_runtime *rt = new->units[i]->rt;
                 if (rt && rt->accept_socket)
                         rt->accept_socket = counterpart(new, rt->accept_socket);
+                if (rt && rt->failed_dependency)
+                        rt->failed_dependency = counterpart(new, rt->failed_dependency);
         }
         size_t n = 0;
         for (size_t i = 0; i < s->n_kill_waiters; i++)
@@ -192,9 +197,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                         continue;
                 if (u->rt->timer_when || u->rt->watchdog_when)
                         unit_reschedule(s, u);
-                if (u->type == UNIT_SOCKET && u->rt->active == UNIT_ACTIVE && s->ops->watch)
-                        for (unsigned k = 0; k < u->rt->sockets.n; k++)
-                                s->ops->watch(s->userdata, u->rt->sockets.fds[k], u->rt->index);
+                if (unit_ops(u)->rewatch)
+                        unit_ops(u)->rewatch(s, u);
         }
         *ret_old = old;
         return r;
@@ -210,7 +214,8 @@ void sched_free(struct sched *s)
                 struct job *j = s->units->units[i]->rt->job;
                 if (j && j->n_waits) {
                         j->restart = false;
-                        control_job_finished(s, j, JOB_CANCELED);
+                        if (s->ops->job_finished)
+                                s->ops->job_finished(s->userdata, j, JOB_CANCELED);
                 }
         }
         for (size_t i = 0; i < s->n_rt; i++) {
@@ -279,13 +284,8 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         size_t it = 0;
         struct unit *o;
 
-        if (u->type == UNIT_SERVICE) {
-                socket_service_down(s, u);
-                /* Stored fds live until the service is down for good. */
-                if (!u->rt->job || u->rt->job->type != JOB_START)
-                        fdstore_close_all(u->rt);
-                u->rt->watchdog_when = 0;
-        }
+        if (unit_ops(u)->went_down)
+                unit_ops(u)->went_down(s, u);
 
         while ((o = unit_next_dep(u, UNIT_BOUND_BY, &it))) {
                 struct unit_runtime *ort = o->rt;
@@ -305,11 +305,19 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         }
 }
 
-void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state active, enum sub_state sub)
+void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
 {
         struct unit_runtime *rt = u->rt;
-        enum unit_active_state old = rt->active;
+        enum unit_active_state old = rt->active, active;
 
+        if (!unit_sub_active_state(u, sub, &active)) {
+                log_error("%s: BUG: a %s unit has no sub-state '%s' (from %s/%s); refusing the transition", u->id,
+                          unit_type_to_string(u->type), sub < _SUB_STATE_MAX ? sub_state_to_string(sub) : "?",
+                          unit_active_state_to_string(old), sub_state_to_string(rt->sub));
+                if (s->config.abort_on_illegal)
+                        abort();
+                return;
+        }
         if (old == active && rt->sub == sub)
                 return;
         log_debug("%s: %s/%s -> %s/%s", u->id, unit_active_state_to_string(old), sub_state_to_string(rt->sub),
@@ -375,7 +383,8 @@ uint64_t sched_next_deadline(struct sched *s)
         const struct timer_entry *e;
         while ((e = timer_heap_peek(&s->timers)) && !timer_live(e))
                 timer_heap_pop(&s->timers);
-        return e ? e->when : UINT64_MAX;
+        uint64_t when = e ? e->when : UINT64_MAX, shutdown = sched_shutdown_next_deadline(s);
+        return shutdown < when ? shutdown : when;
 }
 
 void sched_run_timers(struct sched *s, uint64_t now)
@@ -392,14 +401,20 @@ void sched_run_timers(struct sched *s, uint64_t now)
                 if (rt->watchdog_when && rt->watchdog_when <= now) {
                         rt->watchdog_when = 0;
                         reschedule(s, u);
-                        service_watchdog(s, u);
+                        if (unit_ops(u)->watchdog)
+                                unit_ops(u)->watchdog(s, u);
                 } else if (rt->timer_when && rt->timer_when <= now) {
                         rt->timer_when = 0;
                         reschedule(s, u);
-                        service_timer(s, u);
+                        if (unit_ops(u)->timer)
+                                unit_ops(u)->timer(s, u);
                 } else
                         reschedule(s, u);
         }
+        sched_run_ready(s);
+        /* After the units' own timers: a stop that ends at the deadline ends in time. */
+        sched_shutdown_run_timers(s, now);
+        sched_run_ready(s);
 }
 
 /* What the manager adds to every command's environment, then extra. */
@@ -484,7 +499,19 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                         rt->t_forked = s->now;
         }
         s->spawns_in_flight++;
+        uint64_t id = req->id;
         r = s->ops->spawn(s->userdata, req);
+        if (r < 0) {
+                /* Never queued, so no report will come: a stop must not
+                 * wait for this spawn (with TimeoutStopSec=infinity, forever). */
+                idmap_remove(&s->by_request, id);
+                if (control)
+                        rt->control_request = 0;
+                else
+                        rt->main_request = 0;
+                s->spawns_in_flight--;
+                log_error("%s: cannot queue the spawn: %s", u->id, strerror(-r));
+        }
 out:
         strv_free(env);
         free(fds);
@@ -527,8 +554,8 @@ static void recheck_kill_waiters(struct sched *s)
         size_t n = 0;
         for (size_t i = 0; i < s->n_kill_waiters; i++) {
                 struct unit *u = s->kill_waiters[i];
-                if (u->rt->kill_waiting)
-                        service_group_gone(s, u);
+                if (u->rt->kill_waiting && unit_ops(u)->group_gone)
+                        unit_ops(u)->group_gone(s, u);
                 if (u->rt->kill_waiting)
                         s->kill_waiters[n++] = u;
         }
@@ -539,7 +566,8 @@ static void handle_exit(struct sched *s, pid_t pid, int code, int status)
 {
         struct unit *u = idmap_remove(&s->by_pid, (uint64_t) pid);
         if (u) {
-                service_exited(s, u, pid, code, status);
+                if (unit_ops(u)->exited)
+                        unit_ops(u)->exited(s, u, pid, code, status);
         } else if (s->spawns_in_flight > 0) {
                 /* It may belong to a spawn whose report is still on its way. */
                 uint64_t packed = ((uint64_t) (uint32_t) code << 32) | (uint32_t) status;
@@ -567,7 +595,8 @@ static void handle_spawned(struct sched *s, const struct event *ev)
                 u->rt->main_request = 0;
         if (pid > 0)
                 sched_track_pid(s, u, pid);
-        service_spawned(s, u, pid, ev->spawned.error, ev->spawned.exec_usec, control);
+        if (unit_ops(u)->spawned)
+                unit_ops(u)->spawned(s, u, pid, ev->spawned.error, ev->spawned.exec_usec, control);
 
         if (pid > 0) {
                 notify_replay_early(s, pid);
@@ -600,20 +629,24 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 sched_shutdown(s, ev->stamp_usec);
                 break;
         case EVENT_FD_READY:
-                if (ev->fd_ready.cookie < s->n_rt && s->units->units[ev->fd_ready.cookie]->type == UNIT_SOCKET)
-                        socket_fd_ready(s, s->units->units[ev->fd_ready.cookie], ev->fd_ready.fd);
+                if (ev->fd_ready.cookie < s->n_rt && unit_ops(s->units->units[ev->fd_ready.cookie])->fd_ready) {
+                        struct unit *u = s->units->units[ev->fd_ready.cookie];
+                        unit_ops(u)->fd_ready(s, u, ev->fd_ready.fd);
+                }
                 break;
         case EVENT_NOTIFY:
                 notify_handle(s, ev->notify);
                 break;
         case EVENT_CONTROL:
-                control_handle(s, ev->control.conn_id, ev->control.uid, ev->control.request);
+                if (s->ops->control)
+                        s->ops->control(s->userdata, ev->control.conn_id, ev->control.uid, ev->control.request);
                 control_request_done(ev->control.request);
                 free(ev->control.request);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
+        sched_run_ready(s);
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
@@ -627,40 +660,13 @@ int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
         if (is_boot)
                 s->boot_target = u;
         int r = transaction_start(s, u, &nothing);
+        sched_run_ready(s);
         if (r >= 0 && nothing && is_boot && !s->boot_reported) {
                 s->boot_reported = true;
                 if (s->ops->boot_done)
                         s->ops->boot_done(s->userdata, true);
         }
         return r;
-}
-
-void sched_shutdown(struct sched *s, uint64_t now)
-{
-        s->now = now;
-        if (s->shutting_down)
-                return;
-        s->shutting_down = true;
-        log_info("[%9.6f] Stopping every unit.", since_start(s));
-        /* Waiting start jobs are dropped; everything up gets a stop job. */
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                struct job *j = u->rt->job;
-                if (j && j->type == JOB_START && j->state == JOB_WAITING)
-                        job_finish(s, j, JOB_CANCELED);
-        }
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->rt->active != UNIT_INACTIVE && u->rt->active != UNIT_FAILED)
-                        job_install(s, u, JOB_STOP, false);
-        }
-        for (size_t i = 0; i < s->n_rt; i++)
-                job_run_if_ready(s, s->units->units[i]->rt->job);
-        if (s->n_jobs == 0 && !s->shutdown_reported) {
-                s->shutdown_reported = true;
-                if (s->ops->shutdown_done)
-                        s->ops->shutdown_done(s->userdata);
-        }
 }
 
 unsigned sched_n_jobs(struct sched *s)
@@ -723,10 +729,9 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                 units[n++] = (struct boot_record_unit) {
                         .id = u->id,
                         .type = unit_type_to_string(u->type),
-                        .service_type = u->type == UNIT_SERVICE && u->service ? service_type_to_string(u->service->type)
-                                                                              : NULL,
+                        .service_type = unit_ops(u)->record_kind ? unit_ops(u)->record_kind(u) : NULL,
                         .active_state = unit_active_state_to_string(rt->active),
-                        .result = unit_result_to_string(rt->result),
+                        .result = job_record_result(rt),
                         .queued = rt->t_queued,
                         .activating = rt->t_activating,
                         .forked = rt->t_forked,

@@ -11,12 +11,26 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 #include "core/event.h"
-#include "core/unit.h"
+#include "parse/unit.h"
 #include "workers/spawn.h"
 
 struct control_reply;
+
+/* How a job ended (systemd's job results). */
+enum job_result {
+        JOB_DONE,
+        JOB_CANCELED,
+        JOB_FAILED,
+        JOB_DEPENDENCY,
+        JOB_SKIPPED,
+        JOB_TIMEOUT,  /* the shutdown deadline passed first */
+        _JOB_RESULT_MAX,
+};
+
+struct job;
+struct control_request;
 
 struct sched_ops {
         /* Queue req; the result comes back as EVENT_SPAWNED carrying req->id.
@@ -39,6 +53,13 @@ struct sched_ops {
         void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
         /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
         int (*reload)(void *userdata);
+        /* The control layer above the scheduler (core/control.c), reached
+         * through callbacks so that nothing here calls up into it: answer a
+         * request (EVENT_CONTROL; it stays the caller's), and hear that a
+         * job control clients wait for (or a restart's stop) finished. May
+         * be NULL (no control socket). */
+        void (*control)(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request);
+        void (*job_finished)(void *userdata, struct job *j, enum job_result result);
 };
 
 struct load_context;
@@ -50,6 +71,11 @@ struct sched_config {
         struct load_context *load; /* loads Accept=yes instances at run time; may be NULL */
         bool console;             /* print "Started X." lines on stderr */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
+        /* DefaultTimeoutStopSec (the config's timeouts.stop): with the longest
+         * TimeoutStopSec= of the units it stops, it bounds a shutdown.
+         * 0 or infinity: 90 s. */
+        uint64_t default_timeout_stop_usec;
+        bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
 };
 
 struct sched;
@@ -73,7 +99,9 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
  * unit, nothing to do is 0). */
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot);
 /* Stop every unit, in reverse start order, in parallel where ordering
- * allows; then ops->shutdown_done. */
+ * allows; then ops->shutdown_done. From here on no start or reload job is
+ * accepted or run, and a deadline ends the shutdown whatever the units and
+ * jobs do: what is left then is killed, and ops->shutdown_done is called. */
 void sched_shutdown(struct sched *s, uint64_t now);
 
 void sched_handle_event(struct sched *s, const struct event *ev);
@@ -93,5 +121,9 @@ const char *sched_unit_active_state(struct sched *s, const char *name);
 const char *sched_unit_sub_state(struct sched *s, const char *name);
 const char *sched_unit_result(struct sched *s, const char *name);
 pid_t sched_unit_main_pid(struct sched *s, const char *name);
+/* The result of the unit's last start job ("" if none), and for
+ * "dependency" the unit that did not start (NULL if none). */
+const char *sched_unit_job_result(struct sched *s, const char *name);
+const char *sched_unit_failed_dependency(struct sched *s, const char *name);
 /* How many jobs are waiting or running. */
 unsigned sched_n_jobs(struct sched *s);

@@ -3,10 +3,11 @@
  * core/transaction.c and core/service*.c include this; everything here is
  * touched by the scheduler thread alone. */
 #pragma once
-#include "core/idmap.h"
+#include "base/idmap.h"
 #include "core/sched.h"
-#include "core/timer_heap.h"
+#include "base/timer_heap.h"
 #include "sockets/listen.h"
+#include "sockets/notify.h"
 
 struct notify_message;
 
@@ -53,6 +54,8 @@ enum unit_result {
         RESULT_CORE_DUMP,
         RESULT_WATCHDOG,
         RESULT_START_LIMIT_HIT,
+        RESULT_TRIGGER_LIMIT_HIT,         /* sockets: TriggerLimitBurst= within TriggerLimitIntervalSec= */
+        RESULT_SERVICE_START_LIMIT_HIT,   /* sockets: the service they trigger hit its start limit */
         _UNIT_RESULT_MAX,
 };
 
@@ -67,14 +70,6 @@ enum job_state {
         JOB_RUNNING,
 };
 
-enum job_result {
-        JOB_DONE,
-        JOB_CANCELED,
-        JOB_FAILED,
-        JOB_DEPENDENCY,
-        JOB_SKIPPED,
-        _JOB_RESULT_MAX,
-};
 
 struct control_wait;
 
@@ -86,9 +81,15 @@ struct job {
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
+        struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
         unsigned n_waits;
+        /* On the scheduler's ready list: to run, or (fail_dependency) to
+         * finish with "dependency". See sched_run_ready(). */
+        bool queued;
+        bool fail_dependency;
+        struct job *ready_prev, *ready_next;
 };
 
 struct unit_runtime {
@@ -120,6 +121,17 @@ struct unit_runtime {
         uint64_t ratelimit_begin; /* start limit window */
         unsigned ratelimit_count;
         unsigned n_restarts;
+
+        /* The last start job that finished: its id and result, and for
+         * "dependency" the unit that did not start (systemd keeps Result=
+         * of a unit it never ran, so this is where the reason lives). */
+        uint64_t start_job_id;
+        enum job_result start_job_result;
+        struct unit *failed_dependency;
+
+        /* Socket units: TriggerLimitIntervalSec= window and its count. */
+        uint64_t trigger_begin;
+        unsigned trigger_count;
 
         /* Socket units: the listening fds, and Accept=yes bookkeeping. */
         struct socket_fds sockets;
@@ -166,10 +178,21 @@ struct sched {
         uint64_t next_job_id;
         struct unit *boot_target;
         bool boot_reported;
-        bool shutting_down;
+        bool shutting_down;        /* no start or reload job is accepted or run */
+        bool shutdown_queued;      /* every stop job is in: the shutdown ends with the last job */
         bool shutdown_reported;
+        bool shutdown_expired;     /* the deadline passed: no job runs any more */
+        uint64_t shutdown_warn_at; /* when to say what the shutdown waits for, 0: done */
+        uint64_t shutdown_deadline; /* when the shutdown ends regardless, 0: none */
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
+        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
+        unsigned n_early_fds;
+        struct notify_ratelimit notify_rl; /* refused notify messages are logged at this rate */
+        /* Jobs released but not yet run, and jobs to fail for a failed
+         * requirement: a list drained by sched_run_ready(), so that a chain
+         * of any length is walked in a loop, never by recursion. */
+        struct job *ready_head, *ready_tail;
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
@@ -178,7 +201,9 @@ struct sched {
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
 
 /* core/sched.c */
-void unit_set_state(struct sched *s, struct unit *u, enum unit_active_state active, enum sub_state sub);
+/* Move u to sub-state sub; its active state is what u's type says sub
+ * stands for. A sub-state the type does not have is refused, loudly. */
+void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
 void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when);
 void unit_disarm_timer(struct sched *s, struct unit *u);
 /* Put u's heap entry at the earlier of timer_when and watchdog_when. */
@@ -192,18 +217,31 @@ const char *unit_active_state_to_string(enum unit_active_state a);
 const char *sub_state_to_string(enum sub_state s);
 const char *unit_result_to_string(enum unit_result r);
 
+/* core/sched_shutdown.c: the shutdown's two timers (see sched_shutdown()). */
+uint64_t sched_shutdown_next_deadline(struct sched *s);
+void sched_shutdown_run_timers(struct sched *s, uint64_t now);
+/* A job finished: was it the shutdown's last one? */
+void sched_shutdown_check_done(struct sched *s);
+
 /* core/job.c */
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
-/* Run j now if nothing it is ordered after is unfinished. */
+/* The unit of one job that j waits for (for messages), NULL: none. */
+struct unit *job_blocker(const struct job *j);
+/* Queue j to run if nothing it is ordered after is unfinished. */
 void job_run_if_ready(struct sched *s, struct job *j);
+/* Run the ready list empty; every entry point of the scheduler ends here. */
+void sched_run_ready(struct sched *s);
 /* The unit reached a state that may finish its job. */
 void job_unit_changed(struct sched *s, struct unit *u);
 const char *job_result_to_string(enum job_result r);
 const char *job_type_to_string(enum job_type t);
+/* A start job of u fails because cause (a unit it requires) did not start. */
+void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause);
+/* The result the boot record shows: Result=, or "dependency" for a unit
+ * whose start job ended so without running it. */
+const char *job_record_result(const struct unit_runtime *rt);
 
-/* core/control.c: a job with waiting clients finished. */
-void control_job_finished(struct sched *s, struct job *j, enum job_result result);
 
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
@@ -213,11 +251,10 @@ int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_d
 /* Run every waiting job that waits for nothing. O(units). */
 void transaction_run_ready(struct sched *s);
 
-/* core/socket_unit.c */
-void socket_start(struct sched *s, struct unit *u);
-void socket_stop(struct sched *s, struct unit *u);
-void socket_fd_ready(struct sched *s, struct unit *u, int fd);
-/* A service a socket triggers went down: listen for the next trigger. */
+/* core/unit_socket.c: what services need of the sockets that trigger them */
+/* A service a socket triggers went down: listen for the next trigger, or,
+ * when it hit its start limit, fail the Accept=no sockets that trigger it
+ * (clients are refused instead of left waiting). */
 void socket_service_down(struct sched *s, struct unit *service);
 /* The fds a service gets at start (LISTEN_FDS), with ":"-joined names:
  * an Accept=yes connection (unless it is stdin), the fds of every socket
@@ -227,21 +264,28 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
 
 /* core/notify_handler.c */
 void notify_handle(struct sched *s, struct notify_message *m);
+/* What m means for u, a unit that takes notifications (m stays the caller's). */
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void notify_replay_early(struct sched *s, pid_t pid);
 /* No spawn is in flight: whatever is still early has no sender to wait for. */
 void notify_drop_early(struct sched *s);
 void fdstore_close_all(struct unit_runtime *rt);
 void watchdog_arm(struct sched *s, struct unit *u);
 
-/* core/service.c, core/service_stop.c: type-specific behaviour */
-void unit_start(struct sched *s, struct unit *u);  /* a start job runs */
-void unit_stop(struct sched *s, struct unit *u);   /* a stop job runs */
-void unit_reload(struct sched *s, struct unit *u); /* a reload job runs */
+/* core/service.c, core/service_stop.c: the service state machine, which
+ * core/unit_service.c's row of the type table calls */
+/* Start from dead, failed or auto-restart; -ECANCELED: the start limit refused it. */
+int service_start(struct sched *s, struct unit *u);
+/* Run ExecReload=; the unit is running or exited and has one. */
+void service_reload(struct sched *s, struct unit *u);
 void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control);
 void service_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status);
 void service_timer(struct sched *s, struct unit *u);
 void service_group_gone(struct sched *s, struct unit *u);
-/* READY=1 from a Type=notify service (or the end of a reload). */
-void service_ready(struct sched *s, struct unit *u);
+/* A process of u was reported after u began to be killed (its spawn was in
+ * flight): send it what the others got. Nothing in other sub-states. */
+void service_signal_late(struct sched *s, struct unit *u, pid_t pid, bool control);
+/* The shutdown deadline passed: SIGKILL what is left of u, whatever its state. */
+void service_kill_remaining(struct sched *s, struct unit *u);
 /* The watchdog expired. */
 void service_watchdog(struct sched *s, struct unit *u);

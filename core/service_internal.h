@@ -25,6 +25,48 @@ static inline void arm_timeout(struct sched *s, struct unit *u, uint64_t usec)
                 unit_arm_timer(s, u, s->now + usec);
 }
 
+/* What reaches a service: the columns of the event table in service_events.c. */
+enum service_event {
+        SEV_START_JOB,        /* a start job runs */
+        SEV_STOP_JOB,         /* a stop job runs */
+        SEV_MAIN_FORKED,      /* the main process was forked (error: its exec failed) */
+        SEV_MAIN_FORK_FAILED, /* the main process could not be forked */
+        SEV_MAIN_EXITED,
+        SEV_CONTROL_EXITED,   /* an Exec*= command other than ExecStart= exited */
+        SEV_TIMEOUT,          /* the sub-state's timer fired */
+        SEV_WATCHDOG,
+        SEV_PROCESSES_GONE,   /* a process group the unit waits on may be empty */
+        SEV_READY,            /* READY=1 */
+        SEV_RELOADING,        /* RELOADING=1 */
+        SEV_STOPPING,         /* STOPPING=1 */
+        _SERVICE_EVENT_MAX,
+};
+
+struct service_event_args {
+        int code, status;                /* exits: CLD_* and the status */
+        bool ok;                         /* exits: clean, or '-' ignored */
+        int error;                       /* MAIN_FORKED: exec's errno, 0: exec'd */
+        const struct exec_command *cmd;  /* CONTROL_EXITED: the command that exited */
+};
+
+/* Run the action of (u's sub-state, e); a NULL a means no details. */
+void service_event(struct sched *s, struct unit *u, enum service_event e, const struct service_event_args *a);
+const char *service_event_to_string(enum service_event e);
+/* For tests: does the table have a cell for (sub, e), and is it "ignore"? */
+bool service_event_has_action(enum sub_state sub, enum service_event e);
+bool service_event_ignored(enum sub_state sub, enum service_event e);
+
+/* service.c: the start and reload steps the table's actions take */
+enum unit_result service_result_of_exit(int code);
+bool service_clean_exit(struct unit *u, int code, int status, bool daemon);
+void service_start_pre_done(struct sched *s, struct unit *u);
+void service_enter_start(struct sched *s, struct unit *u);
+void service_enter_start_post(struct sched *s, struct unit *u);
+void service_start_post_done(struct sched *s, struct unit *u);
+void service_enter_running(struct sched *s, struct unit *u, enum unit_result f);
+void service_reload_done(struct sched *s, struct unit *u);
+pid_t service_read_pid_file(const char *path);
+
 /* Run the commands of list from cmd on, then call next (service.c). */
 void service_run_list(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd,
                       void (*next)(struct sched *, struct unit *));
@@ -36,3 +78,4 @@ void service_enter_stop_post(struct sched *s, struct unit *u, enum unit_result f
 void service_stop_post_done(struct sched *s, struct unit *u);
 void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f);
 void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f);
+void service_processes_gone(struct sched *s, struct unit *u);

@@ -1,14 +1,14 @@
 /* The stopping half of the service state machine (see service.c): ExecStop
  * -> KillSignal, SIGCONT -> (TimeoutStopSec) -> SIGKILL -> ExecStopPost ->
- * dead or failed, then the Restart= decision. service.c enters it from its
- * event handlers and stop jobs; the scheduler calls service_group_gone()
- * when a process group it waits on empties. */
+ * dead or failed, then the Restart= decision. The event table
+ * (service_events.c) enters it, and calls service_processes_gone() when a
+ * process group a killing sub-state waits on may have emptied. */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/wait.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/service_internal.h"
 
 /* ---- stop ---- */
@@ -22,7 +22,7 @@ void service_enter_stop(struct sched *s, struct unit *u, enum unit_result f)
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP);
+        unit_set_sub(s, u, SUB_STOP);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         service_run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], service_stop_done);
 }
@@ -36,7 +36,7 @@ void service_enter_stop_post(struct sched *s, struct unit *u, enum unit_result f
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        unit_set_state(s, u, UNIT_DEACTIVATING, SUB_STOP_POST);
+        unit_set_sub(s, u, SUB_STOP_POST);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         service_run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], service_stop_post_done);
 }
@@ -63,29 +63,64 @@ static bool anything_left(struct sched *s, struct unit *u)
         return false;
 }
 
+/* sig to one process or group, with SIGCONT so a stopped one can act on it
+ * (and SIGHUP after it with SendSIGHUP=). */
+static void signal_one(struct sched *s, struct unit *u, pid_t target, int sig)
+{
+        s->ops->kill(s->userdata, target, sig);
+        if (sig != SIGKILL && sig != SIGCONT) {
+                s->ops->kill(s->userdata, target, SIGCONT);
+                if (cfg(u)->kill.send_sighup)
+                        s->ops->kill(s->userdata, target, SIGHUP);
+        }
+}
+
 static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_group)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        const struct kill_context *k = &cfg(u)->kill;
-        pid_t targets[4];
-        int n = 0;
 
         if (whole_group && rt->main_pgid > 0)
-                targets[n++] = -rt->main_pgid;
+                signal_one(s, u, -rt->main_pgid, sig);
         else if (rt->main_pid > 0)
-                targets[n++] = rt->main_pid;
+                signal_one(s, u, rt->main_pid, sig);
         if (whole_group && rt->control_pgid > 0)
-                targets[n++] = -rt->control_pgid;
+                signal_one(s, u, -rt->control_pgid, sig);
         else if (rt->control_pid > 0)
-                targets[n++] = rt->control_pid;
-        for (int i = 0; i < n; i++) {
-                s->ops->kill(s->userdata, targets[i], sig);
-                if (sig != SIGKILL && sig != SIGCONT) {
-                        s->ops->kill(s->userdata, targets[i], SIGCONT);
-                        if (k->send_sighup)
-                                s->ops->kill(s->userdata, targets[i], SIGHUP);
-                }
-        }
+                signal_one(s, u, rt->control_pid, sig);
+}
+
+static bool is_kill_state(enum sub_state sub)
+{
+        return sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGTERM ||
+               sub == SUB_FINAL_SIGKILL;
+}
+
+/* Which signal the kill state sends, to the group or to the process. */
+static int kill_state_signal(struct unit *u, enum sub_state sub, bool *ret_group)
+{
+        const struct kill_context *k = &cfg(u)->kill;
+        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
+        *ret_group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
+        return sigkill ? k->final_kill_signal : k->kill_signal;
+}
+
+void service_signal_late(struct sched *s, struct unit *u, pid_t pid, bool control)
+{
+        struct unit_runtime *rt = rt_of(s, u);
+        bool group;
+
+        if (!is_kill_state(rt->sub) || !rt->kill_waiting || pid <= 0 || cfg(u)->kill.kill_mode == KILL_NONE)
+                return;
+        int sig = kill_state_signal(u, rt->sub, &group);
+        log_debug("%s: %s process %d reported while stopping, sending %s", u->id, control ? "control" : "main",
+                  (int) pid, signal_to_string(sig));
+        /* Each process weft starts leads its own group. */
+        signal_one(s, u, group ? -pid : pid, sig);
+}
+
+void service_kill_remaining(struct sched *s, struct unit *u)
+{
+        send_signal(s, u, SIGKILL, true);
 }
 
 static void after_signal(struct sched *s, struct unit *u, enum sub_state sub, enum unit_result f)
@@ -100,40 +135,31 @@ void service_enter_signal(struct sched *s, struct unit *u, enum sub_state sub, e
 {
         struct unit_runtime *rt = rt_of(s, u);
         const struct kill_context *k = &cfg(u)->kill;
-        bool sigkill = sub == SUB_STOP_SIGKILL || sub == SUB_FINAL_SIGKILL;
 
         set_result(rt, f);
         if (k->kill_mode != KILL_NONE) {
-                bool group = k->kill_mode == KILL_CONTROL_GROUP || (k->kill_mode == KILL_MIXED && sigkill);
-                int sig = sigkill ? k->final_kill_signal : k->kill_signal;
+                bool group;
+                int sig = kill_state_signal(u, sub, &group);
                 send_signal(s, u, sig, group);
         }
         if (k->kill_mode == KILL_NONE || !anything_left(s, u)) {
                 after_signal(s, u, sub, rt->result);
                 return;
         }
-        unit_set_state(s, u, UNIT_DEACTIVATING, sub);
+        unit_set_sub(s, u, sub);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
         rt->kill_waiting = true;
         sched_add_kill_waiter(s, u);
 }
 
-void service_group_gone(struct sched *s, struct unit *u)
+/* In a killing sub-state: once nothing of the unit is left, go on. */
+void service_processes_gone(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
         if (!rt->kill_waiting || anything_left(s, u))
                 return;
         rt->kill_waiting = false;
-        switch (rt->sub) {
-        case SUB_STOP_SIGTERM:
-        case SUB_STOP_SIGKILL:
-        case SUB_FINAL_SIGTERM:
-        case SUB_FINAL_SIGKILL:
-                after_signal(s, u, rt->sub, rt->result);
-                break;
-        default:
-                break; /* ignore: not waiting for processes to go */
-        }
+        after_signal(s, u, rt->sub, rt->result);
 }
 
 static bool should_restart(struct sched *s, struct unit *u)
@@ -173,13 +199,13 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
         if (should_restart(s, u)) {
                 rt->n_restarts++;
                 log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
-                unit_set_state(s, u, UNIT_ACTIVATING, SUB_AUTO_RESTART);
+                unit_set_sub(s, u, SUB_AUTO_RESTART);
                 unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
                 return;
         }
         unit_disarm_timer(s, u);
         if (rt->result == RESULT_SUCCESS)
-                unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+                unit_set_sub(s, u, SUB_DEAD);
         else
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                unit_set_sub(s, u, SUB_FAILED);
 }

@@ -13,9 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "core/pid1.h"
+#include "base/thread_start.h"
 
 /* Private: pthread_kill'ed at the signal thread to make it return. Not one
  * systemd gives a meaning to (it uses SIGRTMIN+0..+30 at most). */
@@ -227,10 +228,10 @@ int signal_thread_start(struct event_queue *q, struct signal_thread **ret)
         t->queue = q;
         t->sigterm_kind = sigterm_shutdown_kind();
         atomic_init(&t->stopping, false);
-        r = pthread_create(&t->thread, NULL, signal_thread_main, t);
-        if (r != 0) {
+        r = thread_start(&t->thread, NULL, signal_thread_main, t, "the signal thread", THREAD_WAIT_FOREVER);
+        if (r < 0) {
                 free(t);
-                return log_error_errno(r, "signal: unable to start thread: %s", strerror(r));
+                return r;
         }
         *ret = t;
         return 0;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
 
 static bool pulls(uint8_t kind)
@@ -116,6 +116,12 @@ out:
  * nothing (else the caller does, once it has built all it asked for). */
 static int transaction_build(struct sched *s, struct unit *anchor, bool run, bool *ret_nothing_to_do)
 {
+        /* Nothing starts once shutdown began (OnFailure=, sockets, control). */
+        if (s->shutting_down) {
+                *ret_nothing_to_do = true;
+                return log_full(LOG_LEVEL_DEBUG, -ESHUTDOWN, "%s: shutting down, not starting it", anchor->id);
+        }
+
         size_t n = 0;
         struct unit **queue = malloc(s->n_rt * sizeof *queue);
         uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */
@@ -190,7 +196,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
                                 log_warning("%s: requires %s, which is %s", u->id, o->id,
                                             unit_load_state_to_string(o->load_state));
-                                job_finish(s, j, JOB_DEPENDENCY);
+                                job_fail_dependency(s, j, o);
                                 j = NULL;
                         }
                 }

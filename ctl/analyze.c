@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "ctl/boot_record_read.h"
 #include "ctl/commands.h"
 

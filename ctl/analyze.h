@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/boot_record.h"
-#include "core/hashmap.h"
+#include "parse/boot_record.h"
+#include "base/hashmap.h"
 
 struct analyze_unit {
         const struct boot_record_unit *rec;

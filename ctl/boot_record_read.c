@@ -17,10 +17,10 @@
 
 #include <yaml.h>
 
-#include "core/hashmap.h"
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/hashmap.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 
 enum record_field_kind {
         RECORD_FIELD_STRING, /* const char * */

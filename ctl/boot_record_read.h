@@ -1,5 +1,5 @@
 /* Reading boot.yaml back (the writer and the file's shape are in
- * core/boot_record.h). weftctl analyze is the caller. The result is the same
+ * parse/boot_record.h). weftctl analyze is the caller. The result is the same
  * struct boot_record the writer takes, so a record read back compares field
  * by field with the one written; here every string and array in it is owned
  * by the record and freed by boot_record_read_free().
@@ -10,7 +10,7 @@
  * decimal integers, unit ids unique. Unknown keys are ignored, so a newer
  * weft may add fields. Every error is logged as "file:line: message". */
 #pragma once
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 
 /* Files larger than this are refused (-EFBIG): 1,000 units take ~300 KiB. */
 #define BOOT_RECORD_READ_MAX (64u << 20)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/offline.h"
 #include "parse/unit_name.h"

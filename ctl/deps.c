@@ -19,8 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
 #include "ctl/offline.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 
 #define USEC_PER_SEC_ 1000000ULL
 #define USEC_PER_MSEC_ 1000ULL
@@ -28,13 +28,32 @@ void ctl_table_done(struct ctl_table *t)
         *t = (struct ctl_table) { 0 };
 }
 
+/* cells grows by doubling: strv_extend would walk the whole list for each
+ * cell, and list-units of 10,000 units took seconds. */
 int ctl_table_add(struct ctl_table *t, const char *const *cells)
 {
-        for (size_t i = 0; i < t->n_cols; i++) {
-                int r = strv_extend(&t->cells, cells[i] ? cells[i] : "");
-                if (r < 0)
-                        return r;
+        size_t n = t->n_rows * t->n_cols;
+
+        if (n + t->n_cols + 1 > t->cap) {
+                size_t cap = t->cap ? t->cap : 64;
+                while (cap < n + t->n_cols + 1)
+                        cap *= 2;
+                char **c = realloc(t->cells, cap * sizeof *c);
+                if (!c)
+                        return -ENOMEM;
+                t->cells = c;
+                t->cap = cap;
         }
+        for (size_t i = 0; i < t->n_cols; i++) {
+                t->cells[n + i] = strdup(cells[i] ? cells[i] : "");
+                if (!t->cells[n + i]) {
+                        for (size_t j = 0; j < i; j++)
+                                free(t->cells[n + j]);
+                        t->cells[n] = NULL;
+                        return -ENOMEM;
+                }
+        }
+        t->cells[n + t->n_cols] = NULL;
         t->n_rows++;
         return 0;
 }

@@ -15,6 +15,7 @@ struct ctl_table {
         size_t n_cols;
         char **cells; /* strv, row after row */
         size_t n_rows;
+        size_t cap;   /* slots in cells, the NULL included */
 };
 
 void ctl_table_init(struct ctl_table *t, size_t n_cols);

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/lex.h"
 #include "parse/unit_name.h"
 #include "parse/word.h"

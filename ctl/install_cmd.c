@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/install.h"
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
 #include "ctl/install.h"

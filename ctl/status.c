@@ -11,6 +11,10 @@
  *
  *   <log lines>
  *
+ * A unit skipped because a unit it requires did not start has, under
+ * Active: inactive (dead), the line
+ *    Dependency: a.service did not start, so this unit was not started (job result: dependency)
+ *
  * Exit status: the manager's (0 all active, 3 one is not, 4 one is unknown). */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
 #include "ctl/install.h"
@@ -123,6 +127,23 @@ static void print_active(const struct control_unit *u)
         printf("\n");
 }
 
+/* A unit that never ran because a unit it requires did not start keeps
+ * Result=success (as in systemd); say which unit it waited for. */
+static void print_dependency(const struct control_unit *u)
+{
+        const char *job = control_unit_get(u, "JobResult"), *dep = control_unit_get(u, "FailedDependency");
+        const char *active = live_get(u, "ActiveState", "inactive");
+
+        if (!job || strcmp(job, "dependency") != 0 || strcmp(active, "inactive") != 0)
+                return;
+        if (dep && *dep)
+                printf(LABEL "%s did not start, so this unit was not started (job result: dependency)\n",
+                       "Dependency", dep);
+        else
+                printf(LABEL "a required unit did not start, so this unit was not started (job result: dependency)\n",
+                       "Dependency");
+}
+
 static void print_units(const char *label, const char *list)
 {
         char *copy = list ? strdup(list) : NULL, *save = NULL;
@@ -166,6 +187,7 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         print_loaded(u);
         print_dropins(u);
         print_active(u);
+        print_dependency(u);
         print_units("TriggeredBy", control_unit_get(u, "TriggeredBy"));
         print_units("Triggers", control_unit_get(u, "Triggers"));
         if (get_u64(u, "MainPID") > 0)

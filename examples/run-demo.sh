@@ -1,18 +1,21 @@
 #!/bin/bash
 # The demo: lint examples/demo/ as systemd-analyze verify would, then boot
-# it with weft as PID 1 of a private PID namespace. weft prints each unit's
+# it with weft as PID 1 of a private PID namespace, fenced like every run of
+# weft (test/lib/fence.sh: a private mount namespace whose inherited mounts
+# are read-only, fresh tmpfs on /run and /tmp, only the demo's own temp dir
+# writable), so the demo cannot touch the machine. weft prints each unit's
 # start and ready times as it goes; a demo-only unit asks PID 1 to shut down
 # two seconds after the boot, and weft stops everything in reverse order and
 # exits 0. Before that, the same unit connects once to greeter.socket
-# (socket activation with Accept=yes, under /run/weft-demo) with socat, if
-# installed, and the reply is printed. Needs root, or unprivileged user
-# namespaces (then /run may not be writable and the greeter is skipped).
+# (socket activation with Accept=yes, under the fence's fresh /run) with
+# socat, if installed, and the reply is printed. Needs root, or unprivileged
+# user namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 demo=$PWD/examples/demo
 work=$(mktemp -d "${TMPDIR:-/tmp}/weft-demo.XXXXXX")
-trap 'rm -rf "$work"; rmdir /run/weft-demo 2>/dev/null || true' EXIT
+trap 'rm -rf "$work"' EXIT
 
 echo "== weftctl verify: every unit of examples/demo"
 units=$(cd "$demo" && ls *.service *.socket *.target | grep -v '@\.service$'; echo worker@1.service greeter@1.service)
@@ -39,11 +42,11 @@ UNIT
 ln -s ../demo-done.service "$work/units/multi-user.target.wants/demo-done.service"
 
 echo
-echo "== weft as PID 1 of a private PID namespace, booting multi-user.target"
-ns=(unshare --pid --fork --mount-proc --kill-child)
-[ "$(id -u)" = 0 ] || ns=(unshare --user --map-root-user --pid --fork --mount-proc --kill-child)
+echo "== weft as PID 1 of a private PID namespace (fenced mounts), booting multi-user.target"
+ns=(unshare --pid --fork --kill-child --mount --propagation private --mount-proc)
+[ "$(id -u)" = 0 ] || ns=(unshare --user --map-root-user --pid --fork --kill-child --mount --propagation private --mount-proc)
 status=0
-timeout 60 "${ns[@]}" "$BUILD/weft" --unit-path "$work/units" --unit-path "$demo" \
+timeout 60 "${ns[@]}" bash test/lib/fence.sh "$work" -- "$BUILD/weft" --unit-path "$work/units" --unit-path "$demo" \
         --runtime-dir "$work/run" || status=$?
 echo "weft exited with status $status"
 

@@ -17,8 +17,8 @@
 
 #include <yaml.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/value.h"
 
 #define CONFIG_WORKERS_MAX 1024u

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 struct weft_config {
         char **unit_paths;        /* strv, highest precedence first */

@@ -1,18 +1,19 @@
 /* The directive table and its lookup; see directives.h.
  *
  * Each row names a key, the sections it may appear in, where its value goes
- * (an offset from one of the config structs in core/unit.h) and the parser
+ * (an offset from one of the config structs in parse/unit.h) and the parser
  * that reads it (parse/directive_parsers.c). directive_apply() finds the
  * row, expands specifiers when the row asks for it, and calls the parser. */
 #include "parse/directives.h"
+#include "parse/load_types.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "parse/directive_parsers.h"
 #include "parse/load.h"
 
@@ -270,8 +271,8 @@ static unsigned section_bit(const char *section)
 int directive_section_known(enum unit_type type, const char *section)
 {
         unsigned bit = section_bit(section);
-        return bit == SEC_UNIT || bit == SEC_INSTALL || (bit == SEC_SERVICE && type == UNIT_SERVICE) ||
-               (bit == SEC_SOCKET && type == UNIT_SOCKET);
+        const struct unit_load_ops *ops = unit_load_ops(type);
+        return bit == SEC_UNIT || bit == SEC_INSTALL || (ops && ops->section && strcmp(section, ops->section) == 0);
 }
 
 static int compare_names(const void *a, const void *b)

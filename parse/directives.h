@@ -4,7 +4,7 @@
  * ignored with a debug message, never an "unknown key" warning).
  * Used by the loader (parse/load.c). */
 #pragma once
-#include "core/unit.h"
+#include "parse/unit.h"
 
 struct load_context;
 

@@ -2,11 +2,12 @@
 #include "parse/env.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 
 /* ASCII only, whatever the locale. */
 bool env_name_is_valid(const char *s, size_t n)
@@ -20,34 +21,150 @@ bool env_name_is_valid(const char *s, size_t n)
         return true;
 }
 
-/* Add "K=V" (consumed), replacing an earlier assignment of K in place. */
-int env_put(char ***env, char *assignment)
-{
-        size_t klen = strcspn(assignment, "=");
+/* ---- the name index ---- */
 
-        for (char **e = *env; e && *e; e++)
-                if (strncmp(*e, assignment, klen) == 0 && (*e)[klen] == '=') {
-                        free(*e);
-                        *e = assignment;
-                        return 0;
-                }
-        return strv_consume(env, assignment);
+/* FNV-1a over the name, which ends at '=' (or the end of a bare name). */
+static uint64_t name_hash(const char *s, size_t *ret_len)
+{
+        uint64_t h = 1469598103934665603ULL;
+        size_t i = 0;
+
+        for (; s[i] && s[i] != '='; i++)
+                h = (h ^ (unsigned char) s[i]) * 1099511628211ULL;
+        *ret_len = i;
+        return h;
 }
 
-int env_put_copy(char ***env, const char *assignment)
+static bool name_is(const char *entry, const char *name, size_t len)
+{
+        return strncmp(entry, name, len) == 0 && (entry[len] == '=' || entry[len] == 0);
+}
+
+/* The slot holding name, or the free slot where it would go. */
+static size_t *find_slot(const struct env_builder *b, const char *name)
+{
+        size_t len, mask = b->n_slots - 1;
+
+        for (size_t i = name_hash(name, &len) & mask;; i = (i + 1) & mask) {
+                size_t *s = &b->slots[i];
+                if (*s == 0 || name_is(b->v[*s - 1], name, len))
+                        return s;
+        }
+}
+
+/* Keep the load under 1/2, so probes stay short even for similar names. */
+static int index_grow(struct env_builder *b, size_t want)
+{
+        size_t n = b->n_slots ? b->n_slots : 16;
+
+        while (n < want * 2)
+                n *= 2;
+        if (n == b->n_slots)
+                return 0;
+        size_t *old = b->slots, n_old = b->n_slots;
+        b->slots = calloc(n, sizeof *b->slots);
+        if (!b->slots) {
+                b->slots = old;
+                return -ENOMEM;
+        }
+        b->n_slots = n;
+        for (size_t i = 0; i < n_old; i++)
+                if (old[i])
+                        *find_slot(b, b->v[old[i] - 1]) = old[i];
+        free(old);
+        return 0;
+}
+
+static int vector_grow(struct env_builder *b)
+{
+        if (b->n < b->cap)
+                return 0;
+        size_t cap = b->cap < 8 ? 8 : b->cap * 2;
+        char **v = realloc(b->v, (cap + 1) * sizeof *v);
+        if (!v)
+                return -ENOMEM;
+        b->v = v;
+        b->cap = cap;
+        return 0;
+}
+
+/* ---- the builder ---- */
+
+int env_builder_adopt(struct env_builder *b, char **v)
+{
+        *b = (struct env_builder) { .v = v, .n = strv_length(v) };
+        b->cap = b->n;
+        if (b->n == 0)
+                return 0;
+        int r = index_grow(b, b->n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < b->n; i++)
+                *find_slot(b, v[i]) = i + 1;
+        return 0;
+}
+
+int env_builder_put(struct env_builder *b, char *assignment)
+{
+        int r = index_grow(b, b->n + 1);
+        if (r < 0)
+                goto fail;
+        size_t *slot = find_slot(b, assignment);
+        if (*slot) {
+                free(b->v[*slot - 1]);
+                b->v[*slot - 1] = assignment;
+                return 0;
+        }
+        r = vector_grow(b);
+        if (r < 0)
+                goto fail;
+        b->v[b->n++] = assignment;
+        b->v[b->n] = NULL;
+        *slot = b->n;
+        return 0;
+fail:
+        free(assignment);
+        return r;
+}
+
+int env_builder_put_copy(struct env_builder *b, const char *assignment)
 {
         char *s = strdup(assignment);
         if (!s)
                 return -ENOMEM;
-        return env_put(env, s);
+        return env_builder_put(b, s);
 }
 
-int env_put_pair(char ***env, const char *key, const char *value)
+int env_builder_put_pair(struct env_builder *b, const char *key, const char *value)
 {
         char *s;
         if (asprintf(&s, "%s=%s", key, value) < 0)
                 return -ENOMEM;
-        return env_put(env, s);
+        return env_builder_put(b, s);
+}
+
+const char *env_builder_get(const struct env_builder *b, const char *name)
+{
+        if (b->n_slots == 0)
+                return NULL;
+        size_t *slot = find_slot(b, name);
+        if (*slot == 0)
+                return NULL;
+        const char *eq = strchr(b->v[*slot - 1], '=');
+        return eq ? eq + 1 : "";
+}
+
+char **env_builder_release(struct env_builder *b)
+{
+        char **v = b->v;
+        free(b->slots);
+        *b = (struct env_builder) { 0 };
+        return v;
+}
+
+void env_builder_done(struct env_builder *b)
+{
+        strv_free(env_builder_release(b));
 }
 
 /* Remove every entry matching spec: a name ("K") or an exact "K=V". */

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/env.h"
 
 #define ENV_FILE_MAX      (4u * 1024 * 1024)
@@ -103,7 +103,7 @@ enum env_state {
 /* One finished "KEY=value" line of an environment file. keep: how much of
  * the value survives trailing-whitespace stripping. */
 static int env_file_emit(const char *id, const char *path, struct buf *key, size_t key_keep, struct buf *value,
-                         size_t keep, char ***env)
+                         size_t keep, struct env_builder *env)
 {
         char *s;
 
@@ -114,7 +114,7 @@ static int env_file_emit(const char *id, const char *path, struct buf *key, size
         }
         if (asprintf(&s, "%.*s=%.*s", (int) key_keep, key->s, (int) keep, value->s ? value->s : "") < 0)
                 return -ENOMEM;
-        return env_put(env, s);
+        return env_builder_put(env, s);
 }
 
 /* Parse environment-file text: KEY=VALUE lines; '#' and ';' start comment
@@ -123,7 +123,8 @@ static int env_file_emit(const char *id, const char *path, struct buf *key, size
  * escapes \" \\ \` \$ (other backslashes stay); outside quotes a backslash
  * takes the next character literally; backslash-newline continues the line
  * (outside single quotes). Adjacent pieces join: A="x"'y'z gives xyz. */
-static int env_file_parse(const char *id, const char *path, const char *text, size_t len, char ***env)
+static int env_file_parse(const char *id, const char *path, const char *text, size_t len,
+                          struct env_builder *env)
 {
         struct buf key = { 0 }, value = { 0 };
         enum env_state state = ENV_PRE_KEY;
@@ -233,7 +234,7 @@ out:
         return r;
 }
 
-static int env_file_load(const char *id, const char *path, char ***env)
+static int env_file_load(const char *id, const char *path, struct env_builder *env)
 {
         char *text = NULL;
         size_t len;
@@ -249,7 +250,7 @@ static int env_file_load(const char *id, const char *path, char ***env)
 
 /* EnvironmentFile= entries in order, each an absolute path or glob, "-"
  * making a missing file fine. A glob's matches are read in sorted order. */
-int env_file_load_all(const char *id, char *const *files, char ***env)
+int env_file_load_all(const char *id, char *const *files, struct env_builder *env)
 {
         STRV_FOREACH(f, files) {
                 bool missing_ok = (*f)[0] == '-';

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/word.h"
 
 static const char *const search_path[] = {

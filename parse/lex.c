@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "parse/word.h"
 
 #define LEX_WHITESPACE " \t\n\r"

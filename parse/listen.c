@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/value.h"
 
 static const char *const listen_kind_table[_LISTEN_KIND_MAX] = {

@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/directives.h"
 #include "parse/lex.h"
+#include "parse/load_internal.h"
 
 struct lex_state {
         struct load_context *ctx;
@@ -53,10 +54,15 @@ static int on_assignment(void *userdata, const char *file, unsigned line, const 
 int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
 {
         struct lex_state st = { .ctx = ctx, .unit = u };
-        return lex_parse_file(path, on_assignment, &st);
+        int r = lex_parse_file(path, on_assignment, &st);
+
+        /* The list stays the unit's; only its index goes. */
+        (void) env_builder_release(&ctx->env);
+        ctx->env_dest = NULL;
+        return r;
 }
 
-static int add_dependency_by_name(struct load_context *ctx, struct unit *u, enum unit_dependency kind,
+int load_add_dependency_by_name(struct load_context *ctx, struct unit *u, enum unit_dependency kind,
                                   const char *name)
 {
         struct unit *other;
@@ -66,17 +72,17 @@ static int add_dependency_by_name(struct load_context *ctx, struct unit *u, enum
         return unit_add_dependency(u, kind, other);
 }
 
-static int add_two_dependencies_by_name(struct load_context *ctx, struct unit *u, enum unit_dependency a,
+int load_add_two_dependencies_by_name(struct load_context *ctx, struct unit *u, enum unit_dependency a,
                                         enum unit_dependency b, const char *name)
 {
-        int r = add_dependency_by_name(ctx, u, a, name);
-        return r < 0 ? r : add_dependency_by_name(ctx, u, b, name);
+        int r = load_add_dependency_by_name(ctx, u, a, name);
+        return r < 0 ? r : load_add_dependency_by_name(ctx, u, b, name);
 }
 
 /* A load failure of u: log it once, record it, and return it. A missing
  * unit is common (dependencies on units that are not installed) and only
  * an error when someone asks for that unit, so it is logged at debug. */
-static int fail(struct load_context *ctx, struct unit *u, enum unit_load_state state, int err, const char *fmt,
+int load_fail(struct load_context *ctx, struct unit *u, enum unit_load_state state, int err, const char *fmt,
                 const char *what)
 {
         char msg[1024];
@@ -89,163 +95,11 @@ static int fail(struct load_context *ctx, struct unit *u, enum unit_load_state s
         return log_error_errno(err, "%s: %s", u->id, msg);
 }
 
-/* systemd's service_add_extras and service_verify. */
-static int service_finish(struct load_context *ctx, struct unit *u)
-{
-        struct service_config *s = u->service;
-        struct exec_context *ec = &s->exec_ctx;
-        const struct exec_command *start = s->exec[SERVICE_EXEC_START];
-        int r;
-
-        if (!s->type_set)
-                s->type = s->bus_name ? SERVICE_DBUS : start ? SERVICE_SIMPLE : SERVICE_ONESHOT;
-        if (s->type == SERVICE_ONESHOT && !s->timeout_start_set)
-                s->timeout_start_usec = USEC_INFINITY;
-        if (s->notify_access == NOTIFY_NONE && !s->notify_access_set &&
-            (s->type == SERVICE_NOTIFY || s->watchdog_usec > 0 || s->fd_store_max > 0))
-                s->notify_access = NOTIFY_MAIN;
-        if (!s->timeout_abort_set)
-                s->timeout_abort_usec = s->timeout_stop_usec;
-        /* stdout follows a tty or socket stdin; otherwise it goes to the log. */
-        if (ec->std_output == EXEC_OUTPUT_INHERIT && ec->std_input == EXEC_INPUT_NULL)
-                ec->std_output = EXEC_OUTPUT_JOURNAL;
-
-        if (!start && !s->exec[SERVICE_EXEC_STOP] && u->success_action == EMERGENCY_ACTION_NONE)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
-        if (s->type != SERVICE_ONESHOT && !start)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-        if (!s->remain_after_exit && !start && u->success_action == EMERGENCY_ACTION_NONE)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.");
-        if (s->type != SERVICE_ONESHOT && start && start->next)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-        if (s->type == SERVICE_ONESHOT &&
-            (s->restart == SERVICE_RESTART_ALWAYS || s->restart == SERVICE_RESTART_ON_SUCCESS))
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.");
-        if (s->type == SERVICE_DBUS && !s->bus_name)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
-
-        STRV_FOREACH(name, s->sockets) {
-                r = add_two_dependencies_by_name(ctx, u, UNIT_WANTS, UNIT_AFTER, *name);
-                if (r < 0)
-                        return r;
-        }
-        if (s->type == SERVICE_DBUS) {
-                r = add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "dbus.socket");
-                if (r < 0)
-                        return r;
-        }
-        if (!u->default_dependencies)
-                return 0;
-        r = add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target");
-        if (r >= 0)
-                r = add_dependency_by_name(ctx, u, UNIT_AFTER, "basic.target");
-        if (r >= 0)
-                r = add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
-        return r;
-}
-
-/* The service a socket activates: Service=, else the socket's own name with
- * .service (a template for Accept=yes). */
-static int socket_service_name(const struct unit *u, char **ret)
-{
-        const struct socket_config *s = u->socket;
-        if (s->service)
-                return (*ret = strdup(s->service)) ? 0 : -ENOMEM;
-        size_t n = strlen(u->id) - strlen(".socket");
-        char *name = malloc(n + sizeof(".service") + 1);
-        if (!name)
-                return -ENOMEM;
-        if (s->accept && !u->instance) {
-                /* foo.socket with Accept=yes spawns foo@.service instances. */
-                memcpy(name, u->id, n);
-                strcpy(name + n, "@.service");
-        } else {
-                memcpy(name, u->id, n);
-                strcpy(name + n, ".service");
-        }
-        *ret = name;
-        return 0;
-}
-
-static bool listen_accepts(const struct listen_spec *l)
-{
-        return l->kind == LISTEN_STREAM || l->kind == LISTEN_SEQPACKET;
-}
-
-/* systemd's socket_add_extras and socket_verify. */
-static int socket_finish(struct load_context *ctx, struct unit *u)
-{
-        struct socket_config *s = u->socket;
-        int r;
-
-        if (!s->listen)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                            "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.");
-        if (s->accept) {
-                for (const struct listen_spec *l = s->listen; l; l = l->next)
-                        if (!listen_accepts(l))
-                                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                                            "Unit configured for accepting sockets, but sockets are non-accepting. Refusing.");
-                if (s->max_connections == 0)
-                        return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                                    "MaxConnection= setting too small. Refusing.");
-                if (s->service)
-                        return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                                    "Explicit service configuration for accepting socket units not supported. Refusing.");
-        }
-        if (s->symlinks) {
-                unsigned nodes = 0;
-                for (const struct listen_spec *l = s->listen; l; l = l->next)
-                        if (l->path)
-                                nodes++;
-                if (nodes != 1)
-                        return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
-                                    "Unit has symlinks set but none or more than one node in the file system. Refusing.");
-        }
-        if (s->service && unit_name_to_type(s->service) != UNIT_SERVICE)
-                return fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "Service= must name a .service unit: %s",
-                            s->service);
-
-        if (!s->accept) {
-                char *name;
-                r = socket_service_name(u, &name);
-                if (r < 0)
-                        return r;
-                r = add_two_dependencies_by_name(ctx, u, UNIT_BEFORE, UNIT_TRIGGERS, name);
-                free(name);
-                if (r < 0)
-                        return r;
-        }
-        if (!u->default_dependencies)
-                return 0;
-        r = add_dependency_by_name(ctx, u, UNIT_BEFORE, "sockets.target");
-        if (r >= 0)
-                r = add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target");
-        if (r >= 0)
-                r = add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
-        return r;
-}
-
-static int target_finish(struct load_context *ctx, struct unit *u)
-{
-        if (!u->default_dependencies || strcmp(u->id, "shutdown.target") == 0)
-                return 0;
-        /* The After= on what the target pulls in is added by unit_load_all
-         * once every unit is loaded. */
-        return add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
-}
-
 static int add_directory_dependencies(struct load_context *ctx, struct unit *u, char *const *names,
                                       enum unit_dependency kind)
 {
         STRV_FOREACH(name, names) {
-                int r = add_dependency_by_name(ctx, u, kind, *name);
+                int r = load_add_dependency_by_name(ctx, u, kind, *name);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
@@ -301,9 +155,9 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 return 0;
         }
         if (!u->fragment_path)
-                return fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
+                return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
         if (u->instance && !*u->instance)
-                return fail(ctx, u, UNIT_BAD_SETTING, -EINVAL, "%s",
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -EINVAL, "%s",
                             "Cannot load a template unit without an instance.");
 
         u->dropin_paths = l->dropins;
@@ -331,16 +185,8 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 r = add_directory_dependencies(ctx, u, l->requires, UNIT_REQUIRES);
         if (r < 0)
                 return r;
-        switch (u->type) {
-        case UNIT_SERVICE:
-                return service_finish(ctx, u);
-        case UNIT_SOCKET:
-                return socket_finish(ctx, u);
-        case UNIT_TARGET:
-                return target_finish(ctx, u);
-        default:
-                return 0;
-        }
+        const struct unit_load_ops *ops = unit_load_ops(u->type);
+        return ops && ops->finish ? ops->finish(ctx, u) : 0;
 }
 
 int unit_load(struct load_context *ctx, struct unit *u)
@@ -360,7 +206,7 @@ int unit_load(struct load_context *ctx, struct unit *u)
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
-                r = fail(ctx, u, UNIT_ERROR, r, "Failed to look up unit file: %s", strerror(-r));
+                r = load_fail(ctx, u, UNIT_ERROR, r, "Failed to look up unit file: %s", strerror(-r));
                 goto out;
         }
         if (strcmp(l.id, u->id) != 0) {

@@ -7,7 +7,8 @@
  *
  * Called by weftctl (verify, show) and by the daemon at boot. */
 #pragma once
-#include "core/unit.h"
+#include "parse/unit.h"
+#include "parse/env.h"
 #include "parse/unit_path.h"
 
 struct load_context {
@@ -18,6 +19,11 @@ struct load_context {
         uint64_t default_timeout_stop_usec;
         unsigned n_warnings;     /* counted for `weftctl verify` */
         unsigned n_errors;
+        /* The Environment= list of the file being parsed, with its name
+         * index, so each assignment costs O(1) (directive_parse_environment);
+         * env_dest is the list it belongs to. Dropped after every file. */
+        struct env_builder env;
+        char ***env_dest;
 };
 
 /* Load one stub (no-op for a unit already loaded). Returns 0 when the unit

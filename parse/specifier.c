@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/unit_name.h"
 
 /* Letters systemd reserves: "%" before any of them that is not in the

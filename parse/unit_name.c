@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 
 /* The characters a unit name may hold besides '@'; escaping keeps only
  * those of them that do not have a meaning of their own ('-' is '/', '\\'

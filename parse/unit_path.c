@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hashmap.h"
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/hashmap.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/unit_name.h"
 #include "parse/unit_path.h"
 #include "parse/unit_path_index.h"

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/hashmap.h"
+#include "base/hashmap.h"
 #include "parse/unit_path.h"
 
 enum entry_kind {

@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/hashmap.h"
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/hashmap.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/unit_name.h"
 #include "parse/unit_path.h"
 #include "parse/unit_path_index.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 
 #define WHITESPACE " \t\n\r"
 
@@ -513,6 +513,14 @@ static const struct {
         { "BPF", 244 },
         { "EXCEPTION", 255 },
 };
+
+const char *exit_status_to_string(int code)
+{
+        for (size_t i = 0; i < ELEMENTSOF(exit_status_table); i++)
+                if (exit_status_table[i].code == code)
+                        return exit_status_table[i].name;
+        return NULL;
+}
 
 /* A name from the table or a number 0..255 (0x/0 prefixes allowed, as
  * systemd's safe_atou8). Numbers are always exit codes, never signals. */

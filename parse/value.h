@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 
 /* 1/yes/y/true/t/on -> 1, 0/no/n/false/f/off -> 0 (case-insensitive), else -EINVAL. */
 int parse_boolean(const char *s);
@@ -64,6 +64,9 @@ bool exit_status_set_test(const struct exit_status_set *set, int code, bool is_s
 bool exit_status_set_is_empty(const struct exit_status_set *set);
 /* Space-separated, codes ascending then signal names; malloc'd. */
 char *exit_status_set_format(const struct exit_status_set *set);
+/* systemd's name of an exit status ("LIMITS" for 205), or NULL for a code
+ * without one. Static text, so safe from any thread. */
+const char *exit_status_to_string(int code);
 
 /* Resource limits, systemd.exec(5) LimitXXX=: "soft:hard" or one value for
  * both; "infinity"; size suffixes (K, M, …) for byte limits, time spans for

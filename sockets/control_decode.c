@@ -14,8 +14,8 @@
 
 #include <yaml.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "sockets/control_proto_internal.h"
 
 /* ---- decoding ---- */
@@ -28,6 +28,7 @@ struct dec {
         size_t len;
         unsigned depth;         /* lists and mappings open at ev */
         char *error;
+        const struct control_limits *lim;
 };
 
 /* A growing string vector, NULL-terminated once it has an element. */
@@ -254,11 +255,11 @@ static int dec_strv(struct dec *d, const char *what, char ***ret)
                         goto fail;
                 if (d->ev.type == YAML_SEQUENCE_END_EVENT)
                         break;
-                if (v.n == CONTROL_LIST_MAX) {
-                        r = dec_fail(d, d->ev.start_mark, "\"%s\": more than %d items", what, CONTROL_LIST_MAX);
+                if (v.n == d->lim->list) {
+                        r = dec_fail(d, d->ev.start_mark, "\"%s\": more than %zu items", what, d->lim->list);
                         goto fail;
                 }
-                r = dec_string(d, what, CONTROL_STRING_MAX, &s);
+                r = dec_string(d, what, d->lim->string, &s);
                 if (r < 0)
                         goto fail;
                 r = vec_push(&v, s);
@@ -288,12 +289,12 @@ static int dec_unit(struct dec *d, struct control_unit *u)
                         goto fail;
                 if (d->ev.type == YAML_MAPPING_END_EVENT)
                         break;
-                if (keys.n == CONTROL_LIST_MAX) {
-                        r = dec_fail(d, d->ev.start_mark, "\"units\": a unit with more than %d properties",
-                                     CONTROL_LIST_MAX);
+                if (keys.n == d->lim->list) {
+                        r = dec_fail(d, d->ev.start_mark, "\"units\": a unit with more than %zu properties",
+                                     d->lim->list);
                         goto fail;
                 }
-                r = dec_string(d, "units", CONTROL_STRING_MAX, &s);
+                r = dec_string(d, "units", d->lim->string, &s);
                 if (r < 0)
                         goto fail;
                 r = vec_push(&keys, s);
@@ -302,7 +303,7 @@ static int dec_unit(struct dec *d, struct control_unit *u)
                 r = dec_next(d);
                 if (r < 0)
                         goto fail;
-                r = dec_string(d, keys.v[keys.n - 1], CONTROL_STRING_MAX, &s);
+                r = dec_string(d, keys.v[keys.n - 1], d->lim->string, &s);
                 if (r < 0)
                         goto fail;
                 r = vec_push(&values, s);
@@ -328,8 +329,8 @@ static int dec_units(struct dec *d, struct control_reply *rep)
                         return r;
                 if (d->ev.type == YAML_SEQUENCE_END_EVENT)
                         return 0;
-                if (rep->n_units == CONTROL_LIST_MAX)
-                        return dec_fail(d, d->ev.start_mark, "\"units\": more than %d items", CONTROL_LIST_MAX);
+                if (rep->n_units == d->lim->list)
+                        return dec_fail(d, d->ev.start_mark, "\"units\": more than %zu items", d->lim->list);
                 struct control_unit *u = control_reply_add_unit(rep);
                 if (!u)
                         return -ENOMEM;
@@ -368,9 +369,9 @@ static int dec_value(struct dec *d, const char *what, const struct field *f, voi
                 *AT(base, bool, f->offset) = scalar_is(&d->ev, "true");
                 return 0;
         case FIELD_STRING:
-                return dec_string(d, what, CONTROL_STRING_MAX, AT(base, char *, f->offset));
+                return dec_string(d, what, d->lim->string, AT(base, char *, f->offset));
         case FIELD_TEXT:
-                return dec_string(d, what, CONTROL_MESSAGE_MAX, AT(base, char *, f->offset));
+                return dec_string(d, what, d->lim->message, AT(base, char *, f->offset));
         case FIELD_STRV:
                 return dec_strv(d, what, AT(base, char **, f->offset));
         case FIELD_UNITS:
@@ -448,14 +449,14 @@ static int dec_mapping(struct dec *d, const char *section, const struct field *f
 }
 
 /* Decodes one message into base (zeroed by the caller) following fields. */
-static int decode(const char *buf, size_t len, const struct field *fields, void *base, char **ret_error)
+static int decode(const char *buf, size_t len, const struct field *fields, const struct control_limits *lim,
+                  void *base, char **ret_error)
 {
-        struct dec d = { .buf = buf, .len = len };
+        struct dec d = { .buf = buf, .len = len, .lim = lim };
         int r;
 
-        if (len > CONTROL_MESSAGE_MAX) {
-                r = dec_fail(&d, dec_mark_at(&d, CONTROL_MESSAGE_MAX), "message longer than %d bytes",
-                             CONTROL_MESSAGE_MAX);
+        if (len > lim->message) {
+                r = dec_fail(&d, dec_mark_at(&d, lim->message), "message longer than %zu bytes", lim->message);
                 goto out_no_parser;
         }
         if (!yaml_parser_initialize(&d.parser)) {
@@ -512,7 +513,7 @@ out_no_parser:
 int control_request_decode(const char *buf, size_t len, struct control_request *ret, char **ret_error)
 {
         struct control_request t = { 0 };
-        int r = decode(buf, len, control_request_fields, &t, ret_error);
+        int r = decode(buf, len, control_request_fields, &control_request_limits, &t, ret_error);
         if (r < 0) {
                 control_request_done(&t);
                 return r;
@@ -524,7 +525,7 @@ int control_request_decode(const char *buf, size_t len, struct control_request *
 int control_reply_decode(const char *buf, size_t len, struct control_reply *ret, char **ret_error)
 {
         struct control_reply t = { 0 };
-        int r = decode(buf, len, control_reply_fields, &t, ret_error);
+        int r = decode(buf, len, control_reply_fields, &control_reply_limits, &t, ret_error);
         if (r < 0) {
                 control_reply_done(&t);
                 return r;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "sockets/control_proto_internal.h"
 
 /* ---- encoding ---- */
@@ -21,13 +21,14 @@ struct out {
         char *buf;
         size_t len, cap;
         int err;
+        const struct control_limits *lim;
 };
 
 static void out_append(struct out *o, const char *s, size_t n)
 {
         if (o->err < 0)
                 return;
-        if (n > CONTROL_MESSAGE_MAX - o->len) {
+        if (n > o->lim->message - o->len) {
                 o->err = -EMSGSIZE;
                 return;
         }
@@ -56,7 +57,7 @@ static void out_puts(struct out *o, const char *s)
 /* One byte, without a length or a call to memcpy: JSON punctuation. */
 static inline __attribute__((always_inline)) void out_char(struct out *o, char c)
 {
-        if (o->err == 0 && o->len + 2 <= o->cap && o->len < CONTROL_MESSAGE_MAX) {
+        if (o->err == 0 && o->len + 2 <= o->cap && o->len < o->lim->message) {
                 o->buf[o->len++] = c;
                 o->buf[o->len] = 0;
         } else
@@ -67,7 +68,7 @@ static inline __attribute__((always_inline)) void out_char(struct out *o, char c
  * grow by doubling many times). */
 static void out_reserve(struct out *o, size_t n)
 {
-        if (o->err < 0 || o->len + n + 1 <= o->cap || n > CONTROL_MESSAGE_MAX)
+        if (o->err < 0 || o->len + n + 1 <= o->cap || n > o->lim->message - o->len)
                 return;
         char *b = realloc(o->buf, o->len + n + 1);
         if (!b) {
@@ -163,6 +164,13 @@ static void out_string(struct out *o, const char *s, size_t max)
                         break;
                 }
                 n = utf8_decode(p + run, &c);
+                if (n == 0 && o->lim->lossy) {
+                        out_append(o, (const char *) p, run);
+                        out_puts(o, "\\uFFFD");
+                        p += run + 1;
+                        run = 0;
+                        continue;
+                }
                 if (n == 0) {
                         if (o->err == 0)
                                 o->err = -EINVAL;
@@ -191,7 +199,7 @@ static void out_string(struct out *o, const char *s, size_t max)
 
 static void out_strv(struct out *o, char *const *l)
 {
-        if (strv_length(l) > CONTROL_LIST_MAX) {
+        if (strv_length(l) > o->lim->list) {
                 if (o->err == 0)
                         o->err = -EINVAL;
                 return;
@@ -200,25 +208,25 @@ static void out_strv(struct out *o, char *const *l)
         STRV_FOREACH(s, l) {
                 if (s != l)
                         out_puts(o, ",");
-                out_string(o, *s, CONTROL_STRING_MAX);
+                out_string(o, *s, o->lim->string);
         }
         out_puts(o, "]");
 }
 
 static void out_units(struct out *o, const struct control_reply *r)
 {
-        if (r->n_units > CONTROL_LIST_MAX) {
+        if (r->n_units > o->lim->list) {
                 if (o->err == 0)
                         o->err = -EINVAL;
                 return;
         }
-        out_reserve(o, r->n_units * 128); /* list-units: ~120 bytes a unit */
+        out_reserve(o, r->n_units > SIZE_MAX / 256 ? SIZE_MAX : r->n_units * 128); /* list-units: ~120 bytes a unit */
         out_char(o, '[');
         for (size_t i = 0; i < r->n_units; i++) {
                 const struct control_unit *u = &r->units[i];
                 size_t n = u->cap ? u->n : strv_length(u->keys);
 
-                if ((u->cap ? u->n : strv_length(u->values)) != n || n > CONTROL_LIST_MAX) {
+                if ((u->cap ? u->n : strv_length(u->values)) != n || n > o->lim->list) {
                         if (o->err == 0)
                                 o->err = -EINVAL;
                         return;
@@ -229,9 +237,9 @@ static void out_units(struct out *o, const struct control_reply *r)
                 for (size_t j = 0; j < n; j++) {
                         if (j > 0)
                                 out_char(o, ',');
-                        out_string(o, u->keys[j], CONTROL_STRING_MAX);
+                        out_string(o, u->keys[j], o->lim->string);
                         out_char(o, ':');
-                        out_string(o, u->values[j], CONTROL_STRING_MAX);
+                        out_string(o, u->values[j], o->lim->string);
                 }
                 out_char(o, '}');
         }
@@ -264,10 +272,10 @@ static void out_mapping(struct out *o, const struct field *fields, const void *b
                         out_puts(o, *AT(base, const bool, f->offset) ? "true" : "false");
                         break;
                 case FIELD_STRING:
-                        out_string(o, *AT(base, char *const, f->offset), CONTROL_STRING_MAX);
+                        out_string(o, *AT(base, char *const, f->offset), o->lim->string);
                         break;
                 case FIELD_TEXT:
-                        out_string(o, *AT(base, char *const, f->offset), CONTROL_MESSAGE_MAX);
+                        out_string(o, *AT(base, char *const, f->offset), o->lim->message);
                         break;
                 case FIELD_STRV:
                         out_strv(o, *AT(base, char **const, f->offset));
@@ -283,9 +291,10 @@ static void out_mapping(struct out *o, const struct field *fields, const void *b
         out_puts(o, "}");
 }
 
-static int encode(const struct field *fields, const void *base, char **ret, size_t *ret_len)
+static int encode(const struct field *fields, const struct control_limits *lim, const void *base, char **ret,
+                  size_t *ret_len)
 {
-        struct out o = { 0 };
+        struct out o = { .lim = lim };
 
         out_mapping(&o, fields, base);
         out_puts(&o, "\n");
@@ -303,10 +312,10 @@ int control_request_encode(const struct control_request *r, char **ret, size_t *
 {
         if (!r->verb)
                 return -EINVAL;
-        return encode(control_request_fields, r, ret, ret_len);
+        return encode(control_request_fields, &control_request_limits, r, ret, ret_len);
 }
 
 int control_reply_encode(const struct control_reply *r, char **ret, size_t *ret_len)
 {
-        return encode(control_reply_fields, r, ret, ret_len);
+        return encode(control_reply_fields, &control_reply_limits, r, ret, ret_len);
 }

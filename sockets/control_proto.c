@@ -5,12 +5,28 @@
 #include "sockets/control_proto.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "sockets/control_proto_internal.h"
+
+/* Requests come from any local client: bounded. Replies come from weft,
+ * which weftctl trusts, and grow with the manager (list-units --all of
+ * every unit, show of a unit with thousands of drop-ins): unbounded. */
+const struct control_limits control_request_limits = {
+        .message = CONTROL_MESSAGE_MAX,
+        .string = CONTROL_STRING_MAX,
+        .list = CONTROL_LIST_MAX,
+};
+const struct control_limits control_reply_limits = {
+        .message = SIZE_MAX,
+        .string = SIZE_MAX,
+        .list = SIZE_MAX,
+        .lossy = true, /* a unit's text is not weft's to refuse */
+};
 
 #define REQ(f) offsetof(struct control_request, f)
 #define REP(f) offsetof(struct control_reply, f)

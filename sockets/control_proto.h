@@ -2,8 +2,11 @@
  * over an AF_UNIX stream socket (RUNTIME_DIR/control, mode 0600).
  *
  * Framing: each message is one JSON object (valid YAML flow style, read
- * with libyaml) on a single line ending in "\n", at most
- * CONTROL_MESSAGE_MAX bytes including the newline. Versioning: every
+ * with libyaml) on a single line ending in "\n". A request is at most
+ * CONTROL_MESSAGE_MAX bytes including the newline; a reply has no limit on
+ * its size, its strings or its lists (it comes from weft, which weftctl
+ * trusts, and grows with the manager: list-units --all of 100,000 units,
+ * show of a unit with thousands of drop-ins). Versioning: every
  * message carries "version"; a peer accepts any version >= 1 and ignores
  * keys it does not know, so a newer weftctl can talk to an older weft.
  *
@@ -25,8 +28,8 @@
  * (reply); unknown keys are skipped at every level, whatever they hold; a
  * JSON null counts as the key being absent; an empty list decodes to NULL;
  * strings must be quoted, numbers and booleans must not. Duplicate keys,
- * YAML aliases, a second document and anything over the limits below are
- * refused. Nothing here logs: the caller logs the one line.
+ * YAML aliases, nesting deeper than CONTROL_DEPTH_MAX, a second document
+ * and a request over the limits below are refused. Nothing here logs: the caller logs the one line.
  *
  * Used by the control socket server (sockets/) and by weftctl (ctl/). */
 #pragma once
@@ -35,11 +38,11 @@
 #include <stdint.h>
 
 #define CONTROL_PROTOCOL_VERSION 1
+/* Requests only (see above). */
 #define CONTROL_MESSAGE_MAX (1024 * 1024)
-/* Elements of one list: units, properties, the properties of one unit. */
+/* Elements of one list: units, properties. */
 #define CONTROL_LIST_MAX 65536
-/* Bytes of one string, once decoded. "text" (cat, logs) is bounded by
- * CONTROL_MESSAGE_MAX only. */
+/* Bytes of one string, once decoded. */
 #define CONTROL_STRING_MAX (64 * 1024)
 /* Nesting of lists and mappings, the top-level mapping counting as 1. */
 #define CONTROL_DEPTH_MAX 16
@@ -79,10 +82,11 @@ struct control_reply {
 };
 
 /* Encode to one line (with the trailing "\n"); malloc'd, NUL-terminated,
- * *ret_len without the NUL. -EINVAL for a string that is not valid UTF-8 or
- * is over CONTROL_STRING_MAX, a list over CONTROL_LIST_MAX, a request
- * without a verb, a unit whose keys and values differ in number;
- * -EMSGSIZE when the line would exceed CONTROL_MESSAGE_MAX. */
+ * *ret_len without the NUL. -EINVAL for a string that is not valid UTF-8, a
+ * request without a verb, a unit whose keys and values differ in number,
+ * and in a request a string over CONTROL_STRING_MAX or a list over
+ * CONTROL_LIST_MAX; -EMSGSIZE when a request would exceed
+ * CONTROL_MESSAGE_MAX. A reply fails on size only for lack of memory. */
 int control_request_encode(const struct control_request *r, char **ret, size_t *ret_len);
 int control_reply_encode(const struct control_reply *r, char **ret, size_t *ret_len);
 

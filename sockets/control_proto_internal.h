@@ -14,7 +14,7 @@ enum field_kind {
         FIELD_INT,
         FIELD_UNSIGNED,
         FIELD_BOOL,
-        FIELD_STRING,   /* char *, at most CONTROL_STRING_MAX bytes */
+        FIELD_STRING,   /* char *, at most limits.string bytes */
         FIELD_TEXT,     /* char *, bounded by the message only */
         FIELD_STRV,     /* char **, strings */
         FIELD_UNITS,    /* the units of struct control_reply */
@@ -28,6 +28,17 @@ struct field {
         bool required;
         const struct field *sub;        /* FIELD_MAPPING */
 };
+
+/* What one direction allows; see control_proto.h. */
+struct control_limits {
+        size_t message; /* bytes of the line, newline included */
+        size_t string;  /* bytes of one decoded string (not "text") */
+        size_t list;    /* elements of one list */
+        bool lossy;     /* encoding: invalid UTF-8 becomes U+FFFD instead of -EINVAL */
+};
+
+extern const struct control_limits control_request_limits;
+extern const struct control_limits control_reply_limits;
 
 extern const struct field control_request_fields[];
 extern const struct field control_reply_fields[];

@@ -9,7 +9,7 @@
  * Called by the scheduler when a socket unit starts and stops. fds are
  * created O_CLOEXEC|O_NONBLOCK; the spawn code clears CLOEXEC in the child. */
 #pragma once
-#include "core/unit.h"
+#include "parse/unit.h"
 
 struct socket_fds {
         int *fds;      /* one per listen_spec, in configuration order */

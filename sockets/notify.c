@@ -5,6 +5,7 @@
 #include "sockets/notify.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
+#include "base/log.h"
+#include "base/macro.h"
 #include "parse/value.h"
 #include "parse/word.h"
 
@@ -305,6 +306,131 @@ static int parse_payload(char *buf, size_t len, struct notify_message *m, char *
         return 0;
 }
 
+/* ---- what a MAINPID= names ---------------------------------------------- */
+
+/* The start of /proc/PID/NAME, NUL-terminated; -errno if unreadable. */
+static int read_proc(pid_t pid, const char *name, char *buf, size_t size)
+{
+        char path[64];
+        ssize_t n;
+        int fd;
+
+        snprintf(path, sizeof path, "/proc/%d/%s", (int) pid, name);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        do
+                n = read(fd, buf, size - 1);
+        while (n < 0 && errno == EINTR);
+        int r = n < 0 ? -errno : 0;
+        close(fd);
+        if (r < 0)
+                return r;
+        buf[n] = 0;
+        return 0;
+}
+
+/* State, parent, process group and session from /proc/PID/stat: the
+ * fields after the command name, which may itself hold ") ". */
+static int read_stat(pid_t pid, char *ret_state, pid_t *ret_ppid, pid_t *ret_pgid, pid_t *ret_sid)
+{
+        char buf[1024], state;
+        int ppid, pgid, sid;
+        int r = read_proc(pid, "stat", buf, sizeof buf);
+
+        if (r < 0)
+                return r;
+        const char *p = strrchr(buf, ')');
+        if (!p || sscanf(p + 1, " %c %d %d %d", &state, &ppid, &pgid, &sid) != 4)
+                return -EIO;
+        *ret_state = state;
+        *ret_ppid = ppid;
+        *ret_pgid = pgid;
+        *ret_sid = sid;
+        return 0;
+}
+
+static pid_t read_tgid(pid_t pid)
+{
+        char buf[2048];
+        const char *p;
+        int tgid;
+
+        if (read_proc(pid, "status", buf, sizeof buf) < 0)
+                return 0;
+        p = strstr(buf, "\nTgid:");
+        if (!p || sscanf(p + 6, "%d", &tgid) != 1)
+                return 0;
+        return tgid;
+}
+
+void notify_pid_info_read(pid_t pid, struct notify_pid_info *ret)
+{
+        struct notify_pid_info info = { 0 };
+        pid_t ppid, pgid, sid;
+        char state;
+
+        if (read_stat(pid, &state, &ppid, &pgid, &sid) < 0 || state == 'Z' || state == 'X')
+                goto out;
+        info.tgid = read_tgid(pid);
+        if (info.tgid <= 0)
+                goto out;
+        info.alive = true;
+        info.pgid = pgid;
+        info.sid = sid;
+        /* Bounded: a chain longer than this is not worth telling apart. */
+        while (ppid > 1 && info.n_ancestors < NOTIFY_ANCESTORS_MAX) {
+                info.ancestors[info.n_ancestors++] = ppid;
+                pid_t up, g, s;
+                if (read_stat(ppid, &state, &up, &g, &s) < 0)
+                        break;
+                ppid = up;
+        }
+out:
+        *ret = info;
+}
+
+/* ---- the queue's budget ------------------------------------------------- */
+
+bool notify_budget_charge(struct notify_budget *b, struct notify_message *m)
+{
+        unsigned msgs = atomic_fetch_add(&b->msgs, 1) + 1;
+        unsigned fds = atomic_fetch_add(&b->fds, m->n_fds) + m->n_fds;
+
+        m->budget = b;
+        m->charged_fds = m->n_fds;
+        return msgs >= NOTIFY_QUEUE_MSGS_MAX || fds >= NOTIFY_QUEUE_FDS_MAX;
+}
+
+static bool budget_low(struct notify_budget *b)
+{
+        return atomic_load(&b->msgs) <= NOTIFY_QUEUE_MSGS_MAX / 2 && atomic_load(&b->fds) <= NOTIFY_QUEUE_FDS_MAX / 2;
+}
+
+/* paused is set after the reader stopped, and whoever clears it first
+ * (the reader here, or a release) restarts the reader: exactly once. */
+bool notify_budget_pause(struct notify_budget *b)
+{
+        atomic_store(&b->paused, true);
+        if (budget_low(b) && atomic_exchange(&b->paused, false))
+                return false;
+        return true;
+}
+
+void notify_message_release(struct notify_message *m)
+{
+        struct notify_budget *b = m->budget;
+
+        if (!b)
+                return;
+        m->budget = NULL;
+        atomic_fetch_sub(&b->msgs, 1);
+        atomic_fetch_sub(&b->fds, m->charged_fds);
+        m->charged_fds = 0;
+        if (budget_low(b) && atomic_load(&b->paused) && atomic_exchange(&b->paused, false) && b->resume)
+                b->resume(b->userdata);
+}
+
 /* ---- receiving --------------------------------------------------------- */
 
 static uint64_t now_usec(void)
@@ -314,29 +440,58 @@ static uint64_t now_usec(void)
         return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
 }
 
+static bool window_allow(uint64_t *start, unsigned *logged, unsigned *suppressed_since, uint64_t now,
+                         unsigned *ret_suppressed)
+{
+        unsigned suppressed = 0;
+
+        if (*start == 0 || now - *start >= NOTIFY_LOG_INTERVAL_USEC) {
+                suppressed = *suppressed_since;
+                *suppressed_since = 0;
+                *logged = 0;
+                *start = now;
+        }
+        if (*logged >= NOTIFY_LOG_BURST) {
+                (*suppressed_since)++;
+                return false;
+        }
+        (*logged)++;
+        *ret_suppressed = suppressed;
+        return true;
+}
+
+bool notify_ratelimit_allow(struct notify_ratelimit *rl, uint64_t now, unsigned *ret_suppressed)
+{
+        return window_allow(&rl->window_start_usec, &rl->logged, &rl->suppressed, now, ret_suppressed);
+}
+
 /* One warning per dropped datagram, at most NOTIFY_LOG_BURST a window. */
 static void log_dropped(struct notify_ratelimit *rl, pid_t pid, unsigned n_fds, const char *reason)
 {
-        uint64_t now = now_usec();
-        unsigned suppressed = 0;
+        unsigned suppressed;
 
-        if (rl->window_start_usec == 0 || now - rl->window_start_usec >= NOTIFY_LOG_INTERVAL_USEC) {
-                suppressed = rl->suppressed;
-                rl->suppressed = 0;
-                rl->logged = 0;
-                rl->window_start_usec = now;
-        }
-        if (rl->logged >= NOTIFY_LOG_BURST) {
-                rl->suppressed++;
+        if (!notify_ratelimit_allow(rl, now_usec(), &suppressed))
                 return;
-        }
-        rl->logged++;
         if (suppressed > 0)
                 log_warning("notify: dropping datagram from pid %d (%u fds closed): %s "
                             "(%u more dropped, not logged)", (int) pid, n_fds, reason, suppressed);
         else
                 log_warning("notify: dropping datagram from pid %d (%u fds closed): %s",
                             (int) pid, n_fds, reason);
+}
+
+/* Fds closed from a datagram that is otherwise kept: a window of their own. */
+static void log_fds_closed(struct notify_ratelimit *rl, pid_t pid, unsigned n_fds, const char *why)
+{
+        unsigned suppressed;
+
+        if (!window_allow(&rl->fds_window_start_usec, &rl->fds_logged, &rl->fds_suppressed, now_usec(), &suppressed))
+                return;
+        if (suppressed > 0)
+                log_warning("notify: closing %u fds from pid %d: %s (%u more such datagrams, not logged)", n_fds,
+                            (int) pid, why, suppressed);
+        else
+                log_warning("notify: closing %u fds from pid %d: %s", n_fds, (int) pid, why);
 }
 
 static void close_all(int *fds, unsigned n)
@@ -420,6 +575,17 @@ int notify_receive(int fd, struct notify_ratelimit *rl, struct notify_message *r
                 goto drop;
         if (r < 0)
                 goto fail;
+
+        /* fds are for the store, or the one a barrier waits on: no other
+         * key uses them (systemd closes them too), so they never leave
+         * here. A barrier with more than one is answered by closing all. */
+        if (n_fds > 0 && !m.fdstore && !(m.barrier && n_fds == 1)) {
+                log_fds_closed(rl, m.pid, n_fds, m.barrier ? "BARRIER=1 takes exactly one" : "sent without FDSTORE=1");
+                close_all(fds, n_fds);
+                n_fds = 0;
+        }
+        if (m.main_pid > 0)
+                notify_pid_info_read(m.main_pid, &m.main_pid_info);
 
         if (n_fds > 0) {
                 m.fds = malloc(n_fds * sizeof(int));

@@ -7,6 +7,7 @@
  * Called by the io thread when the socket is readable; the io thread owns
  * the socket and its struct notify_ratelimit. */
 #pragma once
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,6 +36,53 @@ struct notify_ratelimit {
         uint64_t window_start_usec; /* CLOCK_MONOTONIC; 0: no window yet */
         unsigned logged;            /* lines logged in this window */
         unsigned suppressed;        /* drops not logged since the last line */
+        /* notify_receive's lines about fds closed from a datagram it kept
+         * have a window of their own, so stray fds cannot hide drops. */
+        uint64_t fds_window_start_usec;
+        unsigned fds_logged;
+        unsigned fds_suppressed;
+};
+
+/* May one more line be logged at now_usec? When it may and lines were
+ * suppressed before, *ret_suppressed says how many (else 0). Also used by
+ * the scheduler for the messages it refuses. */
+bool notify_ratelimit_allow(struct notify_ratelimit *rl, uint64_t now_usec, unsigned *ret_suppressed);
+
+/* What one process looked like when a datagram naming it (MAINPID=)
+ * arrived, read from /proc by the io thread so that the scheduler can
+ * judge the claim without touching the file system. Without cgroups this
+ * is how weft tells "a process of the unit" (systemd's control group):
+ * same process group or session, or a descendant of the unit's process. */
+#define NOTIFY_ANCESTORS_MAX 16
+
+struct notify_pid_info {
+        bool alive;       /* exists and is not a zombie; nothing below is set otherwise */
+        pid_t tgid;       /* != the pid: a thread, not a process */
+        pid_t pgid;
+        pid_t sid;
+        pid_t ancestors[NOTIFY_ANCESTORS_MAX]; /* parent, grandparent, ..., stopping before pid 1 */
+        unsigned n_ancestors;
+};
+
+/* Fill *ret for pid (> 0) from /proc/PID/stat, /proc/PID/status and its
+ * parents' stat files (at most NOTIFY_ANCESTORS_MAX). A process that is
+ * gone, a zombie, or unreadable gives alive = false. Never fails. */
+void notify_pid_info_read(pid_t pid, struct notify_pid_info *ret);
+
+/* How many messages, and how many fds they carry, may wait between the io
+ * thread and the scheduler. The io thread stops reading the socket at
+ * either mark (the datagrams, and their fds, then wait in the kernel, which
+ * counts them against their sender) and reads again once the scheduler
+ * took the queue below half of both. Shared by the two threads: atomics. */
+#define NOTIFY_QUEUE_MSGS_MAX 256
+#define NOTIFY_QUEUE_FDS_MAX 128
+
+struct notify_budget {
+        atomic_uint msgs;
+        atomic_uint fds;
+        atomic_bool paused;   /* the reader stopped and waits for resume() */
+        void (*resume)(void *userdata); /* called once per pause, from the releasing thread */
+        void *userdata;
 };
 
 /* One decoded datagram. Only the keys weft acts on are decoded; others are
@@ -62,8 +110,12 @@ struct notify_message {
         bool fdstore_remove;  /* FDSTOREREMOVE=1 */
         bool fdpoll_off;      /* FDPOLL=0 */
         char *fdname;         /* FDNAME=, NULL if absent */
-        int *fds;             /* SCM_RIGHTS fds received (owned, close-on-exec) */
+        int *fds;             /* SCM_RIGHTS fds received (owned, close-on-exec);
+                                 only FDSTORE=1 keeps them, BARRIER=1 its one */
         unsigned n_fds;
+        struct notify_pid_info main_pid_info; /* about main_pid, when set */
+        struct notify_budget *budget; /* charged for this message, NULL: not (any more) */
+        unsigned charged_fds;
 };
 
 /* Receive one datagram without blocking. Returns 1 with *ret filled (the
@@ -80,9 +132,23 @@ struct notify_message {
  * listed above for a known key (READY=2, MAINPID=abc, WATCHDOG_USEC=x, an
  * FDNAME= with control characters or ':' or over 255 bytes).
  *
+ * A well-formed datagram keeps its fds only for FDSTORE=1 (or the single
+ * fd of BARRIER=1): any others are closed at once, with a rate-limited log
+ * line, so a sender cannot park fds in weft.
+ *
  * Any other negative errno is recvmsg's (or -ENOMEM); any fds are closed
  * then too. *ret is written only when 1 is returned. */
 int notify_receive(int fd, struct notify_ratelimit *rl, struct notify_message *ret);
+
+/* Count m (and its fds) against b. Returns true when b is now at one of
+ * its marks: the reader should stop (notify_budget_pause). */
+bool notify_budget_charge(struct notify_budget *b, struct notify_message *m);
+/* The reader stopped reading. Returns false when the consumer already took
+ * the queue below the low mark in the meantime: read on at once. */
+bool notify_budget_pause(struct notify_budget *b);
+/* The consumer took m: uncount it, and call b->resume when that ends a
+ * pause. Safe on an uncharged message and twice in a row. */
+void notify_message_release(struct notify_message *m);
 
 /* Close any fds still owned and free the strings. Safe on a zeroed
  * message and twice in a row. */

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "parse/env.h"
 #include "parse/env_file.h"
 #include "parse/exec_line.h"
@@ -57,67 +57,72 @@ static void invocation_id_generate(char ret[static 33])
                 snprintf(ret + 2 * i, 3, "%02x", b[i]);
 }
 
+/* One pass over every source into an indexed builder, so the cost is
+ * linear in the number of assignments (B7: 100,000 Environment= lines). */
 static int build_environment(const char *id, const struct exec_context *c, const struct exec_params *p,
                              const struct exec_creds *cr, char ***ret)
 {
-        char **env = NULL, invocation[33], num[32];
+        struct env_builder env = { 0 };
+        char **v = NULL, invocation[33], num[32];
         const char *lang = getenv("LANG");
         int r;
 
-        if ((r = env_put_pair(&env, "PATH", DEFAULT_PATH)) < 0)
+        if ((r = env_builder_put_pair(&env, "PATH", DEFAULT_PATH)) < 0)
                 goto out;
-        if (lang && (r = env_put_pair(&env, "LANG", lang)) < 0)
+        if (lang && (r = env_builder_put_pair(&env, "LANG", lang)) < 0)
                 goto out;
         snprintf(num, sizeof num, "%ld", (long) getpid());
-        if ((r = env_put_pair(&env, "MANAGERPID", num)) < 0)
+        if ((r = env_builder_put_pair(&env, "MANAGERPID", num)) < 0)
                 goto out;
         if (!p->invocation_id)
                 invocation_id_generate(invocation);
-        if ((r = env_put_pair(&env, "INVOCATION_ID", p->invocation_id ? p->invocation_id : invocation)) < 0)
+        if ((r = env_builder_put_pair(&env, "INVOCATION_ID", p->invocation_id ? p->invocation_id : invocation)) < 0)
                 goto out;
         if (cr->has_user) {
-                if ((r = env_put_pair(&env, "USER", cr->name)) < 0 ||
-                    (r = env_put_pair(&env, "LOGNAME", cr->name)) < 0 ||
-                    (r = env_put_pair(&env, "HOME", cr->home)) < 0 ||
-                    (r = env_put_pair(&env, "SHELL", cr->shell)) < 0)
+                if ((r = env_builder_put_pair(&env, "USER", cr->name)) < 0 ||
+                    (r = env_builder_put_pair(&env, "LOGNAME", cr->name)) < 0 ||
+                    (r = env_builder_put_pair(&env, "HOME", cr->home)) < 0 ||
+                    (r = env_builder_put_pair(&env, "SHELL", cr->shell)) < 0)
                         goto out;
         }
         /* Passed variables yield to Environment= and EnvironmentFile= (systemd.exec(5)). */
         STRV_FOREACH(name, c->pass_environment) {
-                const char *v = getenv(*name);
-                if (v && (r = env_put_pair(&env, *name, v)) < 0)
+                const char *val = getenv(*name);
+                if (val && (r = env_builder_put_pair(&env, *name, val)) < 0)
                         goto out;
         }
         STRV_FOREACH(e, c->environment)
-                if ((r = env_put_copy(&env, *e)) < 0)
+                if ((r = env_builder_put_copy(&env, *e)) < 0)
                         goto out;
         if ((r = env_file_load_all(id, c->environment_files, &env)) < 0)
                 goto out;
         if (p->n_listen_fds > 0) {
                 snprintf(num, sizeof num, "%u", p->n_listen_fds);
-                if ((r = env_put_pair(&env, "LISTEN_FDS", num)) < 0)
+                if ((r = env_builder_put_pair(&env, "LISTEN_FDS", num)) < 0)
                         goto out;
-                if (p->listen_fdnames && (r = env_put_pair(&env, "LISTEN_FDNAMES", p->listen_fdnames)) < 0)
+                if (p->listen_fdnames && (r = env_builder_put_pair(&env, "LISTEN_FDNAMES", p->listen_fdnames)) < 0)
                         goto out;
         }
-        if (p->listen_pid && (r = env_put_copy(&env, "LISTEN_PID=")) < 0)
+        if (p->listen_pid && (r = env_builder_put_copy(&env, "LISTEN_PID=")) < 0)
                 goto out;
         STRV_FOREACH(e, p->extra_env)
-                if ((r = env_put_copy(&env, *e)) < 0)
+                if ((r = env_builder_put_copy(&env, *e)) < 0)
                         goto out;
+        v = env_builder_release(&env);
         /* The final step, which may undo any source above (systemd.exec(5)). */
         STRV_FOREACH(spec, c->unset_environment)
-                env_unset(env, *spec);
-        if (!env && !(env = calloc(1, sizeof(char *)))) {
+                env_unset(v, *spec);
+        if (!v && !(v = calloc(1, sizeof(char *)))) {
                 r = -ENOMEM;
                 goto out;
         }
-        *ret = env;
-        env = NULL;
+        *ret = v;
+        v = NULL;
 out:
         if (r == -ENOMEM)
                 log_error_errno(r, "%s: Failed to build the environment: %s", id, strerror(-r));
-        strv_free(env);
+        env_builder_done(&env);
+        strv_free(v);
         return r;
 }
 
@@ -202,6 +207,10 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
                 goto out;
         req = calloc(1, sizeof *req);
         if (!req) {
+                r = log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id, strerror(ENOMEM));
+                goto out;
+        }
+        if (!(req->unit_id = strdup(id))) {
                 r = log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id, strerror(ENOMEM));
                 goto out;
         }

@@ -9,7 +9,7 @@
 #pragma once
 #include <stdbool.h>
 
-#include "core/unit.h"
+#include "parse/unit.h"
 #include "workers/spawn.h"
 
 struct exec_params {

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 
 #define NOLOGIN_SHELL     "/usr/sbin/nologin"
 #define PWBUF_MAX         (1u * 1024 * 1024)

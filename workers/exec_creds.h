@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "core/unit.h"
+#include "parse/unit.h"
 
 /* Who a command runs as, resolved from User=, Group=, SupplementaryGroups=. */
 struct exec_creds {

@@ -10,6 +10,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/thread_start.h"
 
 struct pool_item {
         struct spawn_request *req;
@@ -75,7 +79,7 @@ static void stop_workers(struct worker_pool *p)
         p->n_threads = 0;
 }
 
-int pool_start(unsigned n_workers, pool_done_fn done, void *userdata, struct worker_pool **ret)
+int pool_start(unsigned n_workers, uint64_t wait_usec, pool_done_fn done, void *userdata, struct worker_pool **ret)
 {
         struct worker_pool *p;
         int r;
@@ -100,10 +104,19 @@ int pool_start(unsigned n_workers, pool_done_fn done, void *userdata, struct wor
         if (r < 0)
                 goto fail_mutex;
 
-        for (unsigned i = 0; i < n_workers; i++) {
-                r = -pthread_create(&p->threads[i], NULL, worker_main, p);
-                if (r < 0)
-                        goto fail_workers;
+        /* One worker is needed, and waited for; more only make spawns
+         * parallel, so a pool short of tasks runs with what it got. */
+        r = thread_start(&p->threads[0], NULL, worker_main, p, "the first worker thread", wait_usec);
+        if (r < 0)
+                goto fail_workers;
+        p->n_threads = 1;
+        for (unsigned i = 1; i < n_workers; i++) {
+                r = thread_start(&p->threads[i], NULL, worker_main, p, "a worker thread", 0);
+                if (r < 0) {
+                        log_warning("pool: cannot start more worker threads: %s; running with %u of %u",
+                                    strerror(-r), p->n_threads, n_workers);
+                        break;
+                }
                 p->n_threads++;
         }
 
@@ -157,6 +170,11 @@ int pool_submit(struct worker_pool *p, struct spawn_request *req)
                 spawn_request_free(req);
         }
         return r;
+}
+
+unsigned pool_n_workers(const struct worker_pool *p)
+{
+        return p->n_threads;
 }
 
 void pool_stop(struct worker_pool *p)

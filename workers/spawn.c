@@ -23,8 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/macro.h"
+#include "base/strv.h"
+#include "parse/value.h"
 
 #if defined(__has_feature)
 #  if __has_feature(thread_sanitizer)
@@ -87,10 +89,45 @@ enum {
         EXIT_SETSID = 220,
 };
 
+/* What the child tells the parent through the close-on-exec pipe: zero or
+ * more notes about settings it had to adapt, as systemd adapts them where
+ * a container forbids them, then either EOF (it exec'd) or one FAILED
+ * record naming the step. Records are far below PIPE_BUF, so each write is
+ * atomic, and the parent reads them only after the child exec'd or exited
+ * (CLONE_VFORK), so the few the child writes never fill the pipe. */
+enum child_report_kind {
+        REPORT_FAILED,        /* status: the step's exit status; error: errno */
+        REPORT_LIMIT_CLAMPED, /* resource, wanted and got: the hard limit */
+        REPORT_OOM_IGNORED,   /* error: why oom_score_adj could not be written */
+        REPORT_NICE_CLAMPED,  /* wanted and got: nice levels */
+        REPORT_SETGROUPS_SKIPPED,
+};
+
+struct child_report {
+        int32_t kind;
+        int32_t status;
+        int32_t error;
+        int32_t resource;
+        int64_t wanted;
+        int64_t got;
+};
+
+#define CHILD_REPORTS_MAX (RLIM_NLIMITS + 8)
+
+static const char *const rlimit_names[RLIM_NLIMITS] = {
+        [RLIMIT_CPU] = "CPU",         [RLIMIT_FSIZE] = "FSIZE",   [RLIMIT_DATA] = "DATA",
+        [RLIMIT_STACK] = "STACK",     [RLIMIT_CORE] = "CORE",     [RLIMIT_RSS] = "RSS",
+        [RLIMIT_NPROC] = "NPROC",     [RLIMIT_NOFILE] = "NOFILE", [RLIMIT_MEMLOCK] = "MEMLOCK",
+        [RLIMIT_AS] = "AS",           [RLIMIT_LOCKS] = "LOCKS",   [RLIMIT_SIGPENDING] = "SIGPENDING",
+        [RLIMIT_MSGQUEUE] = "MSGQUEUE", [RLIMIT_NICE] = "NICE",   [RLIMIT_RTPRIO] = "RTPRIO",
+        [RLIMIT_RTTIME] = "RTTIME",
+};
+
 void spawn_request_free(struct spawn_request *r)
 {
         if (!r)
                 return;
+        free(r->unit_id);
         free(r->path);
         strv_free(r->argv);
         strv_free(r->envp);
@@ -105,12 +142,18 @@ void spawn_request_free(struct spawn_request *r)
 
 /* ---- child side: async-signal-safe only, no malloc, no stdio ---- */
 
-static _Noreturn void child_fail(int error_fd, int error, int status)
+static void child_report(int error_fd, const struct child_report *rep)
 {
         ssize_t n;
         do
-                n = write(error_fd, &error, sizeof error);
+                n = write(error_fd, rep, sizeof *rep);
         while (n < 0 && errno == EINTR);
+}
+
+static _Noreturn void child_fail(int error_fd, int error, int status)
+{
+        struct child_report rep = { .kind = REPORT_FAILED, .status = status, .error = error };
+        child_report(error_fd, &rep);
         _exit(status);
 }
 
@@ -241,14 +284,110 @@ static int child_set_oom_score_adjust(const struct child_args *a)
         return r;
 }
 
-/* Raw syscalls: glibc's setuid() and friends broadcast to every thread of
- * the process, and in a CLONE_VM child that would be the parent's threads. */
-static int child_set_credentials(const struct spawn_request *req)
+/* systemd's setrlimit_closest(): a limit above what we may set (EPERM: a
+ * hard limit above our own without CAP_SYS_RESOURCE, as in any container)
+ * is clamped to our hard limit instead of failing the service. */
+static int child_setrlimit_closest(int error_fd, int res, const struct rlimit *want)
 {
-        if (syscall(SYS_setgroups, (size_t)req->n_groups, req->groups) < 0)
+        struct rlimit highest, fixed;
+
+        if (setrlimit((__rlimit_resource_t)res, want) == 0)
+                return 0;
+        if (errno != EPERM)
                 return -errno;
+        if (getrlimit((__rlimit_resource_t)res, &highest) < 0)
+                return -errno;
+        /* An unbounded hard limit means the EPERM had another cause. */
+        if (highest.rlim_max == RLIM_INFINITY)
+                return -EPERM;
+        fixed.rlim_cur = want->rlim_cur < highest.rlim_max ? want->rlim_cur : highest.rlim_max;
+        fixed.rlim_max = want->rlim_max < highest.rlim_max ? want->rlim_max : highest.rlim_max;
+        /* Already as close as we can get. */
+        if (fixed.rlim_cur == highest.rlim_cur && fixed.rlim_max == highest.rlim_max)
+                return 0;
+        struct child_report rep = { .kind = REPORT_LIMIT_CLAMPED, .resource = res,
+                                    .wanted = (int64_t)want->rlim_max, .got = (int64_t)fixed.rlim_max };
+        child_report(error_fd, &rep);
+        return setrlimit((__rlimit_resource_t)res, &fixed) < 0 ? -errno : 0;
+}
+
+/* The nice level RLIMIT_NICE lets us reach: 20 - limit, within -20..19. */
+static int rlimit_to_nice(rlim_t limit)
+{
+        if (limit <= 1)
+                return PRIO_MAX - 1;
+        if (limit >= (rlim_t)(PRIO_MAX - PRIO_MIN))
+                return PRIO_MIN;
+        return PRIO_MAX - (int)limit;
+}
+
+/* systemd's setpriority_closest(): without CAP_SYS_NICE a lower nice level
+ * than RLIMIT_NICE allows becomes the lowest allowed one. */
+static int child_setpriority_closest(int error_fd, int nice)
+{
+        struct rlimit highest;
+        int saved, current, limit;
+
+        if (setpriority(PRIO_PROCESS, 0, nice) == 0)
+                return 0;
+        saved = errno;
+        if (saved != EPERM && saved != EACCES)
+                return -saved;
+        errno = 0;
+        current = getpriority(PRIO_PROCESS, 0);
+        if (errno != 0)
+                return -errno;
+        if (nice == current)
+                return 0;
+        /* Raising the level always works; if it did not, setpriority is closed to us. */
+        if (nice > current)
+                return -saved;
+        if (getrlimit(RLIMIT_NICE, &highest) < 0)
+                return -errno;
+        limit = rlimit_to_nice(highest.rlim_cur);
+        if (current > limit && setpriority(PRIO_PROCESS, 0, limit) < 0)
+                return -errno;
+        struct child_report rep = { .kind = REPORT_NICE_CLAMPED, .wanted = nice, .got = current < limit ? current : limit };
+        child_report(error_fd, &rep);
+        return 0;
+}
+
+/* Is setgroups(2) denied to this user namespace (/proc/self/setgroups is
+ * "deny")? Then dropping every supplementary group is skipped, as systemd's
+ * maybe_setgroups() does: there is nothing to drop that we could drop. */
+static bool child_setgroups_denied(void)
+{
+        char buf[8];
+        ssize_t n;
+        int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return false;
+        do
+                n = read(fd, buf, sizeof buf);
+        while (n < 0 && errno == EINTR);
+        (void)close(fd);
+        return n >= 4 && memcmp(buf, "deny", 4) == 0;
+}
+
+/* Raw syscalls: glibc's setuid() and friends broadcast to every thread of
+ * the process, and in a CLONE_VM child that would be the parent's threads.
+ * Groups first (216 GROUP), then the user (217 USER), as systemd. */
+static int child_set_credentials(struct child_args *a, int error_fd)
+{
+        const struct spawn_request *req = a->req;
+
+        a->fail_status = EXIT_GROUP;
+        if (syscall(SYS_setgroups, (size_t)req->n_groups, req->groups) < 0) {
+                int saved = errno;
+                if (saved != EPERM || req->n_groups > 0 || !child_setgroups_denied())
+                        return -saved;
+                struct child_report rep = { .kind = REPORT_SETGROUPS_SKIPPED, .error = saved };
+                child_report(error_fd, &rep);
+        }
         if (syscall(SYS_setresgid, req->gid, req->gid, req->gid) < 0)
                 return -errno;
+        a->fail_status = EXIT_USER;
         if (syscall(SYS_setresuid, req->uid, req->uid, req->uid) < 0)
                 return -errno;
         return 0;
@@ -282,20 +421,30 @@ static int child_setup(struct child_args *a, int *error_fd)
         if (r < 0)
                 return r;
 
+        /* Settings a container may forbid are adapted as systemd adapts
+         * them (clamped, or skipped with a note), not fatal. */
         a->fail_status = EXIT_LIMITS;
         for (int res = 0; res < RLIM_NLIMITS; res++)
-                if ((req->rlimit_set & (UINT32_C(1) << res)) &&
-                    setrlimit((__rlimit_resource_t)res, &req->rlimits[res]) < 0)
-                        return -errno;
+                if (req->rlimit_set & (UINT32_C(1) << res)) {
+                        r = child_setrlimit_closest(*error_fd, res, &req->rlimits[res]);
+                        if (r < 0)
+                                return r;
+                }
 
         a->fail_status = EXIT_NICE;
-        if (req->nice_set && setpriority(PRIO_PROCESS, 0, req->nice) < 0)
-                return -errno;
+        if (req->nice_set) {
+                r = child_setpriority_closest(*error_fd, req->nice);
+                if (r < 0)
+                        return r;
+        }
 
         a->fail_status = EXIT_OOM_ADJUST;
         if (req->oom_score_adjust_set) {
                 r = child_set_oom_score_adjust(a);
-                if (r < 0)
+                if (r == -EPERM || r == -EACCES) {
+                        struct child_report rep = { .kind = REPORT_OOM_IGNORED, .error = -r };
+                        child_report(*error_fd, &rep);
+                } else if (r < 0)
                         return r;
         }
 
@@ -311,9 +460,8 @@ static int child_setup(struct child_args *a, int *error_fd)
                         return -errno;
         }
 
-        a->fail_status = EXIT_USER;
         if (req->set_credentials) {
-                r = child_set_credentials(req);
+                r = child_set_credentials(a, *error_fd);
                 if (r < 0)
                         return r;
         }
@@ -373,14 +521,51 @@ static pid_t start_child(struct child_args *a)
 #endif
 }
 
-/* EOF: the child exec'd. An int: the errno of the step that failed. */
-static int read_child_error(int fd)
+/* Messages start with the unit the request is for. */
+static const char *report_id(const struct spawn_request *req)
 {
-        int error = 0;
-        size_t got = 0;
+        return req->unit_id ? req->unit_id : "spawn";
+}
 
-        while (got < sizeof error) {
-                ssize_t n = read(fd, (char *)&error + got, sizeof error - got);
+static void log_report(const struct spawn_request *req, const struct child_report *rep)
+{
+        const char *id = report_id(req);
+
+        switch (rep->kind) {
+        case REPORT_LIMIT_CLAMPED: {
+                const char *name = rep->resource >= 0 && rep->resource < RLIM_NLIMITS ? rlimit_names[rep->resource] : NULL;
+                log_debug("%s: Failed at setting rlimit %llu for resource RLIMIT_%s. Will attempt setting value %llu instead.",
+                          id, (unsigned long long)rep->wanted, name ? name : "?", (unsigned long long)rep->got);
+                break;
+        }
+        case REPORT_OOM_IGNORED:
+                log_debug("%s: Failed to adjust OOM setting, assuming containerized execution, ignoring: %s", id,
+                          strerror(rep->error));
+                break;
+        case REPORT_NICE_CLAMPED:
+                log_debug("%s: Cannot set requested nice level (%lld), using next best (%lld).", id,
+                          (long long)rep->wanted, (long long)rep->got);
+                break;
+        case REPORT_SETGROUPS_SKIPPED:
+                log_debug("%s: Skipping setgroups(), /proc/self/setgroups is set to 'deny'", id);
+                break;
+        default:
+                break;
+        }
+}
+
+/* Read the child's reports until EOF. 0: it exec'd (after logging its
+ * notes); -errno of the step that failed, with *ret_status its exit
+ * status, after logging "Failed at step STEP spawning PATH: why" as
+ * systemd does. */
+static int read_child_reports(const struct spawn_request *req, int fd, int *ret_status)
+{
+        struct child_report reps[CHILD_REPORTS_MAX];
+        size_t got = 0;
+        int r = 0;
+
+        while (got < sizeof reps) {
+                ssize_t n = read(fd, (char *)reps + got, sizeof reps - got);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -390,11 +575,22 @@ static int read_child_error(int fd)
                         break;
                 got += (size_t)n;
         }
-        if (got == 0)
-                return 0;
-        if (got < sizeof error || error <= 0)
+        if (got % sizeof reps[0] != 0)
                 return -EIO;
-        return -error;
+        for (size_t i = 0; i < got / sizeof reps[0]; i++) {
+                const struct child_report *rep = &reps[i];
+                if (rep->kind != REPORT_FAILED) {
+                        log_report(req, rep);
+                        continue;
+                }
+                const char *step = exit_status_to_string(rep->status);
+                r = rep->error > 0 ? -rep->error : -EIO;
+                *ret_status = rep->status;
+                log_error("%s: Failed at step %s spawning %s: %s", report_id(req), step ? step : "EXEC",
+                          req->path, strerror(-r));
+                break;
+        }
+        return r;
 }
 
 int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec)
@@ -467,7 +663,8 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
         /* Our write end must be gone for EOF to mean "exec'd". */
         (void)close(pipe_fds[1]);
         pipe_fds[1] = -1;
-        r = read_child_error(pipe_fds[0]);
+        int failed_status = 0;
+        r = read_child_reports(req, pipe_fds[0], &failed_status);
         if (r == 0 && ret_exec_usec) {
                 struct timespec ts;
                 clock_gettime(CLOCK_MONOTONIC, &ts);

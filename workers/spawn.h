@@ -3,6 +3,12 @@
  * signal mask and dispositions, rlimits, umask, cwd, credentials,
  * LISTEN_PID), then reports a failing step's errno through a close-on-exec
  * pipe, which is also how the caller learns that execve succeeded (EOF).
+ * Settings a container may forbid are adapted as systemd adapts them, not
+ * fatal: a limit above the hard limit we have is clamped to it
+ * (setrlimit_closest), a nice level below RLIMIT_NICE's becomes the lowest
+ * allowed, an OOMScoreAdjust= we may not set (EPERM/EACCES) is skipped, and
+ * dropping supplementary groups is skipped where setgroups is denied. Each
+ * adaptation is logged at debug level by the parent.
  *
  * Built by the scheduler (which resolves everything: program path, argv
  * after $VAR expansion, environment, user ids) and run by a worker thread. */
@@ -14,6 +20,7 @@
 
 struct spawn_request {
         uint64_t id;        /* chosen by the scheduler, echoed in the result */
+        char *unit_id;      /* the unit messages name ("spawn" when NULL) */
         char *path;         /* absolute path of the program */
         char **argv;        /* NULL-terminated */
         char **envp;        /* NULL-terminated; a "LISTEN_PID=" entry, if present, is
@@ -54,6 +61,7 @@ void spawn_request_free(struct spawn_request *r);
  * fds) (*ret_pid 0), or the child failed a setup step or execve (*ret_pid
  * is the child, which has exited with systemd's status for the failing
  * step: 203 EXEC for execve, 200 CHDIR, 205 LIMITS, 217 USER..., and will
- * be reaped by whoever reaps children).
+ * be reaped by whoever reaps children; "UNIT: Failed at step LIMITS
+ * spawning PATH: why" is logged then, as systemd logs it).
  * Never waits for the child. req is not modified. Thread-safe. */
 int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec);

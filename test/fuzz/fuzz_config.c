@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "parse/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

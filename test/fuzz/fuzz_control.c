@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
 #include "sockets/control_proto.h"
 
 /* A trap, not assert(), so NDEBUG cannot remove the checks. */

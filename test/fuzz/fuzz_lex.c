@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "parse/lex.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "parse/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/notify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

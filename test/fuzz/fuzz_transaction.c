@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "core/control.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched.h"
 #include "core/sched_internal.h"
 #include "parse/load.h"

@@ -8,7 +8,7 @@
 #
 #   test/fuzz/run-fuzz.sh                 # all targets, about 60 s
 #   WEFT_FUZZ_SECONDS=300 test/fuzz/run-fuzz.sh
-#   LIB_SRC="core/log.c ..." test/fuzz/run-fuzz.sh   # passed on to make
+#   LIB_SRC="base/log.c ..." test/fuzz/run-fuzz.sh   # passed on to make
 set -u
 cd "$(dirname "$0")/../.."
 

@@ -9,36 +9,11 @@
 #    in the namespace's /proc right before it asks PID 1 to stop;
 #  - no sanitizer report from weft (for BUILD=an ASan/UBSan build).
 # Workloads: chain 50, fan-out 50, random 150 (seed 7) with W=0, and the same
-# random DAG with W=5 ms. Each boot is bounded by timeout 12 (the script by
-# about 50 s); --kill-child makes unshare kill the namespace if weft hangs.
-# Needs root for unshare; exits 0 with a message when that is not allowed.
-# KEEP=1 keeps the temp dir (units, weft's stderr, logs). Run from the
-# repository root (test/run-all.sh does).
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-NAME=boot-dag
-
-if ! command -v unshare >/dev/null 2>&1; then
-        echo "$NAME: unshare not found, skipping"
-        exit 0
-fi
-if ! timeout 10 unshare --pid --fork --kill-child --mount-proc true >/dev/null 2>&1; then
-        echo "$NAME: unshare --pid --mount-proc not permitted here, skipping"
-        exit 0
-fi
-
-progs=("$BUILD/weft" "$BUILD/gendag" "$BUILD/payload")
-for p in "${progs[@]}"; do
-        if [ ! -x "$p" ]; then
-                timeout 300 make -s BUILD="$BUILD" "${progs[@]}" || { echo "$NAME: FAIL: cannot build ${progs[*]}"; exit 1; }
-                break
-        fi
-done
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-boot-dag.XXXXXX") || exit 1
-trap 'if [ -n "${KEEP:-}" ]; then echo "$NAME: kept $TMP"; else rm -rf "$TMP"; fi' EXIT
-WEFT=$(realpath "$BUILD/weft")
+# random DAG with W=5 ms. Each boot runs fenced (test/lib/weft.sh's wt_run),
+# bounded by 12 s. KEEP=1 keeps the temp dir (units, weft's log, unit logs).
+. "$(dirname "$0")/../lib/weft.sh"
+wt_init boot-dag
+wt_build gendag payload
 
 # Run inside the namespace by bench-done.service: counts zombies (state Z
 # in /proc/PID/stat, after the ") " closing the command name) into $1, once
@@ -64,15 +39,12 @@ echo "$n$pids" >"$1"
 exec /bin/kill -TERM 1
 EOF
 
-fail=0
-failed() { echo "$NAME: FAIL: $*"; fail=1; }
-
 # boot LABEL GENDAG-ARGS...: generates the DAG, boots it, checks it.
 boot() {
         local label=$1; shift
-        local dir=$TMP/$label n rc
+        local dir=$TMP/$label n
         timeout 30 "$BUILD/gendag" "$@" --out "$dir/units" >"$dir.gendag" 2>&1 ||
-                { failed "$label: gendag exited $?: $(cat "$dir.gendag")"; return; }
+                { wt_fail "$label: gendag exited $?: $(cat "$dir.gendag")"; return; }
         n=$(wc -l <"$dir/units/dag.txt")
         # Same ordering as gendag's stop unit (after every sink), but it
         # counts zombies before it stops PID 1.
@@ -81,33 +53,24 @@ boot() {
           printf '\n[Service]\nType=oneshot\nExecStart=/bin/sh %s %s\n' "$TMP/stop.sh" "$dir/zombies"
         } >"$dir/bench-done.service.new" && mv "$dir/bench-done.service.new" "$dir/units/bench-done.service"
 
-        timeout -k 5 12 unshare --pid --fork --kill-child --mount-proc \
-                "$WEFT" --unit-path "$dir/units" --target bench.target --runtime-dir "$dir/run" \
-                >"$dir/weft.out" 2>"$dir/weft.err"
-        rc=$?
-        [ $rc -eq 0 ] || failed "$label: weft exited $rc, want 0 (last lines of its stderr below)"
-        if grep -qE 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$dir/weft.err" "$dir/run/log"/* 2>/dev/null; then
-                failed "$label: sanitizer report (below)"
-                rc=1
-        fi
-        if grep -q 'Failed with result' "$dir/weft.err"; then
-                failed "$label: a unit failed: $(grep 'Failed with result' "$dir/weft.err" | head -3)"
+        U=$dir/units RUN=$dir/run WT_LOG=$dir/weft.log
+        wt_run 12 --target bench.target
+        [ "$WEFT_RC" = 0 ] || { wt_fail "$label: weft exited $WEFT_RC, want 0; its log ends:"; tail -15 "$WT_LOG"; }
+        wt_assert_no_sanitizer_report
+        if grep -q 'Failed with result' "$WT_LOG"; then
+                wt_fail "$label: a unit failed: $(grep 'Failed with result' "$WT_LOG" | head -3)"
         fi
         if [ ! -f "$dir/zombies" ]; then
-                failed "$label: the stop unit never ran (no zombie count)"
+                wt_fail "$label: the stop unit never ran (no zombie count)"
         elif [ "$(cut -d' ' -f1 "$dir/zombies")" != 0 ]; then
-                failed "$label: zombies right before shutdown (count pid(comm)...): $(cat "$dir/zombies")"
+                wt_fail "$label: zombies right before shutdown (count pid(comm)...): $(cat "$dir/zombies")"
         fi
-        [ -f "$dir/run/boot.yaml" ] || failed "$label: no boot.yaml in the runtime directory"
+        [ -f "$dir/run/boot.yaml" ] || wt_fail "$label: no boot.yaml in the runtime directory"
         if [ -f "$dir/units/stamps.txt" ]; then
-                awk -v prog="$NAME: $label" -v n="$n" -f test/integration/lib-stamps.awk \
-                        "$dir/units/stamps.txt" "$dir/units/dag.txt" || fail=1
+                awk -v prog="$WT_NAME: $label" -v n="$n" -f test/integration/lib-stamps.awk \
+                        "$dir/units/stamps.txt" "$dir/units/dag.txt" || WT_FAILED=1
         else
-                failed "$label: no unit ran (no stamp file)"
-        fi
-        if [ $rc -ne 0 ]; then
-                grep -E 'runtime error|Sanitizer|^ +#[0-9]' "$dir/weft.err" | head -30
-                tail -15 "$dir/weft.err"
+                wt_fail "$label: no unit ran (no stamp file)"
         fi
 }
 
@@ -117,8 +80,4 @@ boot fanout50 --shape fanout --units 50 --work-ms 0
 boot random150 --shape random --units 150 --work-ms 0 --seed 7 --edges-per-unit 3
 boot random150w5 --shape random --units 150 --work-ms 5 --seed 7 --edges-per-unit 3
 
-if [ $fail -ne 0 ]; then
-        exit 1
-fi
-echo "$NAME: 4 DAGs booted by weft as PID 1: each unit once, After= held, no zombie, exit 0"
-exit 0
+wt_finish "4 DAGs booted by weft as PID 1: each unit once, After= held, no zombie, exit 0"

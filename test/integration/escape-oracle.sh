@@ -19,7 +19,7 @@ TMP=$(mktemp -d /tmp/weft-escape-oracle.XXXXXX) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 DEADLINE=$((SECONDS + 300))
 
-if ! cc -std=c11 -D_GNU_SOURCE -I. test/tools/escape.c parse/unit_name.c core/log.c core/strv.c \
+if ! cc -std=c11 -D_GNU_SOURCE -I. test/tools/escape.c parse/unit_name.c base/log.c base/strv.c \
         -o "$TMP/escape" 2>"$TMP/cc.log"; then
         echo "escape-oracle: cannot build test/tools/escape.c:"
         cat "$TMP/cc.log"

@@ -20,48 +20,20 @@
 # PID namespace, where driver.service makes the same connections. Paths and
 # ports are normalised; then the weft record must equal the reference record
 # plus the documented differences listed in explain() below, each printed as
-# a NOTE with its reason. Anything else is a FAIL. Needs root for unshare,
-# systemd-socket-activate, socat and cc; exits 0 with a message when one is
-# missing. KEEP=1 keeps the temp dir. Run from the repository root.
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-NAME=socket-activate-reference
-
-if ! command -v unshare >/dev/null 2>&1; then
-        echo "$NAME: unshare not found, skipping"
-        exit 0
-fi
-if ! timeout 10 unshare --pid --fork --kill-child --mount-proc true >/dev/null 2>&1; then
-        echo "$NAME: unshare --pid --mount-proc not permitted here, skipping"
-        exit 0
-fi
-for tool in systemd-socket-activate socat cc; do
-        if ! command -v $tool >/dev/null 2>&1; then
-                echo "$NAME: $tool not found, skipping"
-                exit 0
-        fi
-done
-if [ ! -x "$BUILD/weft" ]; then
-        timeout 300 make -s BUILD="$BUILD" "$BUILD/weft" || { echo "$NAME: FAIL: cannot build $BUILD/weft"; exit 1; }
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-sa-ref.XXXXXX") || exit 1
+# a NOTE with its reason. Anything else is a FAIL. weft runs fenced
+# (test/lib/weft.sh). Needs systemd-socket-activate, socat and cc; exits 0
+# with a message when one is missing. KEEP=1 keeps the temp dir.
+. "$(dirname "$0")/../lib/weft.sh"
+wt_init socket-activate-reference
+wt_need systemd-socket-activate socat cc
 SSA_PIDS=""
-cleanup() {
-        local p
-        for p in $SSA_PIDS; do kill "$p" 2>/dev/null; done
-        if [ -n "${KEEP:-}" ]; then echo "$NAME: kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
+trap 'for p in $SSA_PIDS; do kill "$p" 2>/dev/null; done; wt_cleanup' EXIT
 trap 'exit 130' INT TERM
-case $TMP in *[!A-Za-z0-9/._-]*) echo "$NAME: FAIL: temp dir $TMP has characters unit files would mangle"; exit 1 ;; esac
-WEFT=$(realpath "$BUILD/weft")
+
 DUMP=$TMP/fd_dump
 if ! timeout 60 cc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -o "$DUMP" test/tools/fd_dump.c >"$TMP/cc.out" 2>&1; then
-        echo "$NAME: FAIL: cannot build test/tools/fd_dump.c:"
-        cat "$TMP/cc.out"
-        exit 1
+        wt_fail "cannot build test/tools/fd_dump.c: $(cat "$TMP/cc.out")"
+        wt_finish ""
 fi
 
 # TCP ports on 127.0.0.1 that nothing uses right now (/proc/net/tcp{,6}
@@ -85,7 +57,7 @@ CASES="unix tcp fdname dgram seqpacket accept inetd"
 declare -A PORT
 for side in ssa weft; do
         for c in tcp fdname accept inetd; do
-                PORT[$side-$c]=$(free_port) || { echo "$NAME: FAIL: no free TCP port"; exit 1; }
+                PORT[$side-$c]=$(free_port) || { wt_fail "no free TCP port"; wt_finish ""; }
         done
         mkdir -p "$TMP/$side/sock" "$TMP/$side/out"
 done
@@ -116,8 +88,6 @@ ssa_args() { # CASE: the listen options
         inetd)     echo "--inetd -a -l 127.0.0.1:${PORT[ssa-inetd]}" ;;
         esac
 }
-fail=0
-failed() { echo "$NAME: FAIL: $*"; fail=1; }
 
 for c in $CASES; do
         out=$TMP/ssa/out/$c
@@ -142,13 +112,11 @@ for c in $CASES; do
         esac
         kill $pid 2>/dev/null
         wait $pid 2>/dev/null
-        [ -e "$out" ] || failed "systemd-socket-activate $(ssa_args $c): the dumper left no record ($(tr '\n' '|' <"$TMP/ssa/out/$c.log"))"
+        [ -e "$out" ] || wt_fail "systemd-socket-activate $(ssa_args $c): the dumper left no record ($(tr '\n' '|' <"$TMP/ssa/out/$c.log"))"
 done
 
 # ---- weft: the same sockets as .socket units ---------------------------------
-U=$TMP/units RUN=$TMP/run S=$TMP/weft/sock O=$TMP/weft/out
-mkdir "$U"
-unit() { cat >"$U/$1"; }
+S=$TMP/weft/sock O=$TMP/weft/out
 socket_unit() { # CASE [SOCKET LINES...]
         local c=$1; shift
         { printf '[Unit]\nDefaultDependencies=no\n[Socket]\n'; printf '%s\n' "$@"; } >"$U/$c.socket"
@@ -180,12 +148,12 @@ done
 sleep 0.3
 exec /bin/kill -TERM 1
 EOF
-unit test.target <<EOF
+wt_unit test.target <<EOF
 [Unit]
 DefaultDependencies=no
 Wants=unix.socket tcp.socket fdname.socket dgram.socket seqpacket.socket accept.socket inetd.socket driver.service
 EOF
-unit driver.service <<EOF
+wt_unit driver.service <<EOF
 [Unit]
 DefaultDependencies=no
 After=unix.socket tcp.socket fdname.socket dgram.socket seqpacket.socket accept.socket inetd.socket
@@ -193,15 +161,8 @@ After=unix.socket tcp.socket fdname.socket dgram.socket seqpacket.socket accept.
 ExecStart=/bin/bash $TMP/driver.sh
 EOF
 
-timeout -k 5 60 unshare --pid --fork --kill-child --mount-proc \
-        "$WEFT" --unit-path "$U" --target test.target --runtime-dir "$RUN" --log-level debug \
-        >"$TMP/weft.out" 2>"$TMP/weft.err"
-rc=$?
-[ $rc -eq 0 ] || failed "weft exited $rc, want 0"
-if grep -qE 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$TMP/weft.err" "$RUN/log"/* 2>/dev/null; then
-        failed "sanitizer report:"
-        grep -hE -A30 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$TMP/weft.err" "$RUN/log"/* | head -40
-fi
+wt_run 60 --target test.target --log-level debug
+wt_assert_exit 0
 
 # ---- compare ------------------------------------------------------------------
 # normalise SIDE CASE: socket dir -> SOCKDIR, the case's port -> PORT, a
@@ -215,7 +176,7 @@ normalise() {
 # systemd-socket-activate and a .socket unit under a service manager, to be
 # applied to the reference record; each reason is printed once as a NOTE.
 declare -A NOTED
-note() { [ -n "${NOTED[$1]:-}" ] || echo "$NAME: NOTE: $1"; NOTED[$1]=1; }
+note() { [ -n "${NOTED[$1]:-}" ] || echo "$WT_NAME: NOTE: $1"; NOTED[$1]=1; }
 explain() {
         local c=$1
         : >"$TMP/$c.sed"
@@ -243,7 +204,7 @@ explain() {
 
 for c in $CASES; do
         ref=$TMP/ssa/out/$c got=$TMP/weft/out/$c
-        if [ ! -e "$got" ]; then failed "$c: weft's service left no record (not activated?)"; continue; fi
+        if [ ! -e "$got" ]; then wt_fail "$c: weft's service left no record (not activated?)"; continue; fi
         [ -e "$ref" ] || continue
         normalise ssa $c >"$TMP/$c.ref"
         normalise weft $c >"$TMP/$c.weft"
@@ -251,20 +212,14 @@ for c in $CASES; do
         sed -f "$TMP/$c.sed" "$TMP/$c.ref" >"$TMP/$c.want"
         if ! diff -u --label "$c: systemd-socket-activate + documented differences" "$TMP/$c.want" \
                 --label "$c: weft" "$TMP/$c.weft" >"$TMP/$c.diff"; then
-                failed "$c: weft hands the service something else than the reference:"
+                wt_fail "$c: weft hands the service something else than the reference:"
                 cat "$TMP/$c.diff"
         fi
         for side in ssa weft; do
                 case $c in dgram) continue ;; esac
                 grep -qx dumped "$TMP/$side/out/$c.reply" ||
-                        failed "$c ($side): the client got '$(tr '\n' '|' <"$TMP/$side/out/$c.reply")', want 'dumped'"
+                        wt_fail "$c ($side): the client got '$(tr '\n' '|' <"$TMP/$side/out/$c.reply")', want 'dumped'"
         done
 done
 
-if [ $fail -ne 0 ]; then
-        echo "$NAME: weft's stderr (last 20 lines):"
-        tail -20 "$TMP/weft.err"
-        exit 1
-fi
-echo "$NAME: weft matches systemd-socket-activate for $(echo $CASES | wc -w) socket kinds (LISTEN_*, fds 0..N, type/family/listening/cloexec/nonblock/addresses)"
-exit 0
+wt_finish "weft matches systemd-socket-activate for $(echo $CASES | wc -w) socket kinds (LISTEN_*, fds 0..N, type/family/listening/cloexec/nonblock/addresses)"

@@ -44,54 +44,27 @@
 #  - NotifyAccess=all: READY=1 sent by a child of the main process counts;
 #  - weft exits 0 and its stderr holds no sanitizer report.
 # driver.service runs the clients inside the namespace, then sends SIGTERM
-# to PID 1. The weft run is bounded by timeout 60. Needs root for unshare
-# and cc with libsystemd, socat and systemd-notify; exits 0 with a message
-# when one is missing. KEEP=1 keeps the temp dir. Run from the repository
-# root (test/run-all.sh does).
-set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-NAME=sockets-notify
+# to PID 1. weft runs fenced (test/lib/weft.sh), bounded by 60 s. Needs cc
+# with libsystemd, socat and systemd-notify; exits 0 with a message when one
+# is missing. KEEP=1 keeps the temp dir.
+. "$(dirname "$0")/../lib/weft.sh"
+wt_init sockets-notify
+wt_need socat systemd-notify cc
 
-if ! command -v unshare >/dev/null 2>&1; then
-        echo "$NAME: unshare not found, skipping"
-        exit 0
-fi
-if ! timeout 10 unshare --pid --fork --kill-child --mount-proc true >/dev/null 2>&1; then
-        echo "$NAME: unshare --pid --mount-proc not permitted here, skipping"
-        exit 0
-fi
-for tool in socat systemd-notify cc; do
-        if ! command -v $tool >/dev/null 2>&1; then
-                echo "$NAME: $tool not found, skipping"
-                exit 0
-        fi
-done
-if [ ! -x "$BUILD/weft" ]; then
-        timeout 300 make -s BUILD="$BUILD" "$BUILD/weft" || { echo "$NAME: FAIL: cannot build $BUILD/weft"; exit 1; }
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/weft-sockets-notify.XXXXXX") || exit 1
-trap 'if [ -n "${KEEP:-}" ]; then echo "$NAME: kept $TMP"; else rm -rf "$TMP"; fi' EXIT
-case $TMP in *[!A-Za-z0-9/._-]*) echo "$NAME: FAIL: temp dir $TMP has characters unit files would mangle"; exit 1 ;; esac
-WEFT=$(realpath "$BUILD/weft")
 PROBE=$TMP/sd_probe
 if ! timeout 60 cc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -o "$PROBE" test/tools/sd_probe.c -lsystemd \
         >"$TMP/cc.out" 2>&1; then
         if grep -q 'systemd/sd-daemon.h' "$TMP/cc.out"; then
-                echo "$NAME: libsystemd-dev not installed, skipping"
+                echo "$WT_NAME: libsystemd-dev not installed, skipping"
                 exit 0
         fi
-        echo "$NAME: FAIL: cannot build test/tools/sd_probe.c:"
-        cat "$TMP/cc.out"
-        exit 1
+        wt_fail "cannot build test/tools/sd_probe.c: $(cat "$TMP/cc.out")"
+        wt_finish ""
 fi
 
-U=$TMP/units
 OUT=$TMP/out   # what the services and the driver write
-RUN=$TMP/run
 S=$TMP/sock
-mkdir "$U" "$OUT" "$S"
+mkdir "$OUT" "$S"
 
 # A TCP/UDP port that nothing listens on or uses right now (/proc/net/tcp{,6}
 # and udp{,6} list local ports in hex), each handed out once; weft binds it a
@@ -110,7 +83,7 @@ free_port() {
         return 1
 }
 for v in PORT1 PORT2 PORT3 PORT4 PORT5; do
-        p=$(free_port) || { echo "$NAME: FAIL: no free port found"; exit 1; }
+        p=$(free_port) || { wt_fail "no free port found"; wt_finish ""; }
         printf -v $v %s "$p"
         USED_PORTS="$USED_PORTS $p"
 done
@@ -119,15 +92,11 @@ HAVE_V6=1
 if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null ||
         [ "$(cat /proc/sys/net/ipv6/conf/lo/disable_ipv6 2>/dev/null)" = 1 ]; then
         HAVE_V6=0
-        echo "$NAME: ::1 is not usable here, skipping the TCP and UDP sockets on [::1]"
+        echo "$WT_NAME: ::1 is not usable here, skipping the TCP and UDP sockets on [::1]"
 fi
 ABSTRACT=weft-test-$$-$RANDOM$RANDOM
 
-unit() { # NAME: writes $U/NAME from stdin
-        cat >"$U/$1"
-}
-
-unit test.target <<EOF
+wt_unit test.target <<EOF
 [Unit]
 Description=sockets and notify
 DefaultDependencies=no
@@ -140,7 +109,7 @@ Wants=driver.service
 EOF
 
 # ---- Accept=no: one service, two socket units, six fds --------------------
-unit probe.socket <<EOF
+wt_unit probe.socket <<EOF
 [Unit]
 Description=probe sockets, all named alpha
 DefaultDependencies=no
@@ -153,7 +122,7 @@ ListenFIFO=$S/probe.fifo
 FileDescriptorName=alpha
 EOF
 
-unit probe-extra.socket <<EOF
+wt_unit probe-extra.socket <<EOF
 [Unit]
 Description=a second socket unit for probe.service, default name
 DefaultDependencies=no
@@ -162,7 +131,7 @@ ListenStream=$S/probe-2.sock
 Service=probe.service
 EOF
 
-unit probe.service <<EOF
+wt_unit probe.service <<EOF
 [Unit]
 Description=libsystemd listen probe
 DefaultDependencies=no
@@ -171,7 +140,7 @@ ExecStart=$PROBE listen $OUT/probe
 EOF
 
 # ---- one service, three socket units: seqpacket, UDP v4, TCP+UDP v6 --------
-unit net-seq.socket <<EOF
+wt_unit net-seq.socket <<EOF
 [Unit]
 Description=unix seqpacket for net.service
 DefaultDependencies=no
@@ -181,7 +150,7 @@ FileDescriptorName=seq
 Service=net.service
 EOF
 
-unit net-udp4.socket <<EOF
+wt_unit net-udp4.socket <<EOF
 [Unit]
 Description=UDP on 127.0.0.1 for net.service
 DefaultDependencies=no
@@ -191,7 +160,7 @@ FileDescriptorName=udp4
 Service=net.service
 EOF
 
-unit net-v6.socket <<EOF
+wt_unit net-v6.socket <<EOF
 [Unit]
 Description=TCP and UDP on ::1 for net.service, default name
 DefaultDependencies=no
@@ -201,7 +170,7 @@ ListenDatagram=[::1]:$PORT5
 Service=net.service
 EOF
 
-unit net.service <<EOF
+wt_unit net.service <<EOF
 [Unit]
 Description=libsystemd listen probe behind three socket units
 DefaultDependencies=no
@@ -210,7 +179,7 @@ ExecStart=$PROBE listen $OUT/net
 EOF
 
 # ---- Accept=yes --------------------------------------------------------------
-unit echo.socket <<EOF
+wt_unit echo.socket <<EOF
 [Unit]
 Description=inetd-style echo
 DefaultDependencies=no
@@ -219,7 +188,7 @@ ListenStream=127.0.0.1:$PORT2
 Accept=yes
 EOF
 
-unit echo@.service <<EOF
+wt_unit echo@.service <<EOF
 [Unit]
 Description=echo instance %i
 DefaultDependencies=no
@@ -229,7 +198,7 @@ ExecStart=/bin/sh -c 'echo "\$\$REMOTE_ADDR \$\$REMOTE_PORT \$\${LISTEN_FDS-unse
 EOF
 
 # ---- Type=notify with systemd-notify in a shell -----------------------------
-unit notify-sh.service <<EOF
+wt_unit notify-sh.service <<EOF
 [Unit]
 Description=Type=notify shell using systemd-notify
 DefaultDependencies=no
@@ -239,7 +208,7 @@ TimeoutStartSec=20s
 ExecStart=/bin/sh -c 'sleep 0.5; date +%%s%%N >$OUT/notify-sh-ready; systemd-notify --ready --status=up; echo \$\$? >$OUT/notify-sh-rc; exec sleep 1000'
 EOF
 
-unit after-notify.service <<EOF
+wt_unit after-notify.service <<EOF
 [Unit]
 Description=ordered after the notify shell's READY=1
 DefaultDependencies=no
@@ -249,7 +218,7 @@ Type=oneshot
 ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-notify'
 EOF
 
-unit notify-nb.service <<EOF
+wt_unit notify-nb.service <<EOF
 [Unit]
 Description=Type=notify shell using systemd-notify --no-block
 DefaultDependencies=no
@@ -259,7 +228,7 @@ TimeoutStartSec=20s
 ExecStart=/bin/sh -c 'sleep 0.5; date +%%s%%N >$OUT/notify-nb-ready; systemd-notify --no-block --ready --status=nb; exec sleep 1000'
 EOF
 
-unit after-nb.service <<EOF
+wt_unit after-nb.service <<EOF
 [Unit]
 Description=ordered after the --no-block READY=1
 DefaultDependencies=no
@@ -272,7 +241,7 @@ EOF
 # systemd-notify --pid=self: MAINPID= is systemd-notify's own pid, and so is
 # the credential pid (not the shell's), hence NotifyAccess=all. It runs in
 # the background so that the shell knows its pid.
-unit notify-pid.service <<EOF
+wt_unit notify-pid.service <<EOF
 [Unit]
 Description=Type=notify shell using systemd-notify --pid=self --ready
 DefaultDependencies=no
@@ -284,7 +253,7 @@ TimeoutStopSec=3s
 ExecStart=/bin/sh -c 'sleep 0.3; date +%%s%%N >$OUT/notify-pid-ready; systemd-notify --pid=self --ready --status=pid-self & echo \$\$! >$OUT/notify-pid-self; wait; exec sleep 1000'
 EOF
 
-unit after-pid.service <<EOF
+wt_unit after-pid.service <<EOF
 [Unit]
 Description=ordered after notify-pid.service's READY=1
 DefaultDependencies=no
@@ -295,7 +264,7 @@ ExecStart=/bin/sh -c 'date +%%s%%N >$OUT/after-pid'
 EOF
 
 # ---- the fd store across a restart, and the barrier, from C -------------------
-unit fdstore.service <<EOF
+wt_unit fdstore.service <<EOF
 [Unit]
 Description=stores an fd, fails, gets it back
 DefaultDependencies=no
@@ -307,7 +276,7 @@ RestartSec=100ms
 ExecStart=$PROBE notify-fdstore $OUT/fdstore
 EOF
 
-unit barrier.service <<EOF
+wt_unit barrier.service <<EOF
 [Unit]
 Description=sd_notify_barrier after junk fds
 DefaultDependencies=no
@@ -333,7 +302,7 @@ date +%s%N >"$out/malformed-sent"
 systemd-notify --ready
 exec sleep 1000
 EOF
-unit malformed.service <<EOF
+wt_unit malformed.service <<EOF
 [Unit]
 Description=sends malformed datagrams, then READY=1
 DefaultDependencies=no
@@ -344,7 +313,7 @@ TimeoutStartSec=20s
 ExecStart=/bin/sh $TMP/malformed.sh $OUT $RUN/notify
 EOF
 
-unit after-malformed.service <<EOF
+wt_unit after-malformed.service <<EOF
 [Unit]
 Description=ordered after malformed.service's valid READY=1
 DefaultDependencies=no
@@ -359,7 +328,7 @@ EOF
 # The sender (socat, a child of the main process) stays alive a moment after
 # sending: a message is attributed through its sender's process group, and
 # a sender that has already exited cannot be attributed (sd_notify(3)).
-unit notify-all.service <<EOF
+wt_unit notify-all.service <<EOF
 [Unit]
 Description=READY=1 from a child under NotifyAccess=all
 DefaultDependencies=no
@@ -370,7 +339,7 @@ TimeoutStartSec=20s
 ExecStart=/bin/sh -c 'sleep 0.2; (printf READY=1; sleep 2) | socat -u - UNIX-SENDTO:\$\$NOTIFY_SOCKET; exec sleep 1000'
 EOF
 
-unit after-all.service <<EOF
+wt_unit after-all.service <<EOF
 [Unit]
 Description=ordered after notify-all.service
 DefaultDependencies=no
@@ -470,7 +439,7 @@ log done
 exec /bin/kill -TERM 1
 EOF
 
-unit driver.service <<EOF
+wt_unit driver.service <<EOF
 [Unit]
 Description=runs the clients, then stops PID 1
 DefaultDependencies=no
@@ -479,61 +448,47 @@ After=probe.socket probe-extra.socket echo.socket net-seq.socket net-udp4.socket
 ExecStart=/bin/sh $TMP/driver.sh $OUT $S $PORT1 $PORT2 $ABSTRACT $RUN $PORT3 $PORT4 $PORT5 $HAVE_V6
 EOF
 
-timeout -k 5 60 unshare --pid --fork --kill-child --mount-proc \
-        "$WEFT" --unit-path "$U" --target test.target --runtime-dir "$RUN" --log-level debug \
-        >"$TMP/weft.out" 2>"$TMP/weft.err"
-rc=$?
+wt_run 60 --target test.target --log-level debug
+wt_assert_exit 0
 
-fail=0
-failed() { echo "$NAME: FAIL: $*"; fail=1; }
-lines() { # FILE: its line count, 0 when missing
-        if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
-}
 has() { # FILE PATTERN (grep -E, whole line)
         grep -qxE "$2" "$1" 2>/dev/null
 }
-ERR=$TMP/weft.err
-
-[ $rc -eq 0 ] || failed "weft exited $rc, want 0"
-if grep -qE 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$ERR" "$RUN/log"/* 2>/dev/null; then
-        failed "sanitizer report:"
-        grep -hE -A30 'runtime error|ERROR: AddressSanitizer|LeakSanitizer' "$ERR" "$RUN/log"/* | head -40
-fi
-has "$OUT/driver" "done" || failed "driver.service did not reach its end (see $OUT/driver)"
+has "$OUT/driver" "done" || wt_fail "driver.service did not reach its end (see $OUT/driver)"
 
 # ---- Accept=no ---------------------------------------------------------------
 has "$OUT/driver" 'probe-before-connect: absent' ||
-        failed "probe.service ran before the first connection to its sockets"
-grep -q 'probe.*socket: incoming traffic, starting probe\.service' "$ERR" ||
-        failed "no log line says probe.service was started by incoming traffic"
-has "$OUT/probe" 'n=6' || failed "sd_listen_fds_with_names() in probe.service: '$(head -1 "$OUT/probe" 2>/dev/null)', want n=6"
+        wt_fail "probe.service ran before the first connection to its sockets"
+grep -q 'probe.*socket: incoming traffic, starting probe\.service' "$WT_LOG" ||
+        wt_fail "no log line says probe.service was started by incoming traffic"
+has "$OUT/probe" 'n=6' || wt_fail "sd_listen_fds_with_names() in probe.service: '$(head -1 "$OUT/probe" 2>/dev/null)', want n=6"
 # Each unit's fds in configuration order; the order across units is
 # unspecified (§2.8), so the two groups may come either way round.
 got=$(grep '^fd=' "$OUT/probe" 2>/dev/null | sed 's/^fd=[0-9]* //' | tr '\n' ';')
 alpha="name=alpha type=stream-listening access=rdwr family=unix;name=alpha type=stream-listening access=rdwr family=inet;name=alpha type=stream-listening access=rdwr family=unix;name=alpha type=dgram access=rdwr family=unix;name=alpha type=fifo access=rdwr family=none;"
 extra="name=probe-extra.socket type=stream-listening access=rdwr family=unix;"
 [ "$got" = "$alpha$extra" ] || [ "$got" = "$extra$alpha" ] ||
-        failed "LISTEN_FDS as libsystemd sees them: '$got', want '$alpha$extra' (or the two units swapped; a FIFO is opened O_RDWR as systemd does)"
+        wt_fail "LISTEN_FDS as libsystemd sees them: '$got', want '$alpha$extra' (or the two units swapped; a FIFO is opened O_RDWR as systemd does)"
 for r in unix:hello-unix tcp:hello-tcp abstract:hello-abstract unix2:hello-unix2; do
         has "$OUT/reply-${r%%:*}" "probe:${r#*:}" ||
-                failed "reply through the ${r%%:*} socket: '$(cat "$OUT/reply-${r%%:*}" 2>/dev/null)', want 'probe:${r#*:}'"
+                wt_fail "reply through the ${r%%:*} socket: '$(cat "$OUT/reply-${r%%:*}" 2>/dev/null)', want 'probe:${r#*:}'"
 done
-has "$OUT/probe" 'got name=alpha data=hello-dgram ?' || failed "probe.service did not receive the datagram"
-has "$OUT/probe" 'got name=alpha data=hello-fifo ?' || failed "probe.service did not read the FIFO line"
+has "$OUT/probe" 'got name=alpha data=hello-dgram ?' || wt_fail "probe.service did not receive the datagram"
+has "$OUT/probe" 'got name=alpha data=hello-fifo ?' || wt_fail "probe.service did not read the FIFO line"
 has "$OUT/probe" 'got name=probe-extra.socket data=hello-unix2 ?' ||
-        failed "the connection to probe-extra.socket did not reach probe.service as fd 'probe-extra.socket'"
-[ "$(grep -c '^error' "$OUT/probe" 2>/dev/null)" = 0 ] || failed "sd_probe listen: $(grep '^error' "$OUT/probe" | head -3)"
+        wt_fail "the connection to probe-extra.socket did not reach probe.service as fd 'probe-extra.socket'"
+[ "$(grep -c '^error' "$OUT/probe" 2>/dev/null)" = 0 ] || wt_fail "sd_probe listen: $(grep '^error' "$OUT/probe" | head -3)"
 
 # ---- net.service: seqpacket, UDP v4, TCP+UDP v6, three units ------------------
 has "$OUT/driver" 'net-before-connect: absent' ||
-        failed "net.service ran before the first connection to its sockets"
+        wt_fail "net.service ran before the first connection to its sockets"
 groups=("name=seq type=seqpacket-listening access=rdwr family=unix;"
         "name=udp4 type=dgram access=rdwr family=inet;")
 [ $HAVE_V6 = 1 ] &&
         groups+=("name=net-v6.socket type=stream-listening access=rdwr family=inet6;name=net-v6.socket type=dgram access=rdwr family=inet6;")
 want_n=$(printf '%s' "${groups[*]}" | grep -o 'name=' | wc -l)
 has "$OUT/net" "n=$want_n" ||
-        failed "sd_listen_fds_with_names() in net.service: '$(head -1 "$OUT/net" 2>/dev/null)', want n=$want_n"
+        wt_fail "sd_listen_fds_with_names() in net.service: '$(head -1 "$OUT/net" 2>/dev/null)', want n=$want_n"
 got=$(grep '^fd=' "$OUT/net" 2>/dev/null | sed 's/^fd=[0-9]* //' | tr '\n' ';')
 # Each unit's fds together and in configuration order, the units in any order.
 perm_ok=0
@@ -548,103 +503,97 @@ perms() { # PREFIX GROUP-INDEXES...: tries every order of the given groups
 }
 perms "" "${!groups[@]}"
 [ $perm_ok = 1 ] ||
-        failed "net.service's fds per libsystemd: '$got', want the groups $(printf "'%s' " "${groups[@]}")in some order"
-has "$OUT/reply-seq" "probe:hello-seq" || failed "reply through the seqpacket socket: '$(cat "$OUT/reply-seq" 2>/dev/null)', want 'probe:hello-seq'"
-has "$OUT/net" 'got name=seq data=hello-seq ?' || failed "the seqpacket message did not reach net.service as fd 'seq'"
-has "$OUT/net" 'got name=udp4 data=hello-udp4 ?' || failed "the UDP datagram to 127.0.0.1 did not reach net.service as fd 'udp4'"
+        wt_fail "net.service's fds per libsystemd: '$got', want the groups $(printf "'%s' " "${groups[@]}")in some order"
+has "$OUT/reply-seq" "probe:hello-seq" || wt_fail "reply through the seqpacket socket: '$(cat "$OUT/reply-seq" 2>/dev/null)', want 'probe:hello-seq'"
+has "$OUT/net" 'got name=seq data=hello-seq ?' || wt_fail "the seqpacket message did not reach net.service as fd 'seq'"
+has "$OUT/net" 'got name=udp4 data=hello-udp4 ?' || wt_fail "the UDP datagram to 127.0.0.1 did not reach net.service as fd 'udp4'"
 if [ $HAVE_V6 = 1 ]; then
-        has "$OUT/reply-tcp6" "probe:hello-tcp6" || failed "reply through TCP on [::1]: '$(cat "$OUT/reply-tcp6" 2>/dev/null)', want 'probe:hello-tcp6'"
-        has "$OUT/net" 'got name=net-v6.socket data=hello-udp6 ?' || failed "the UDP datagram to [::1] did not reach net.service as fd 'net-v6.socket'"
+        has "$OUT/reply-tcp6" "probe:hello-tcp6" || wt_fail "reply through TCP on [::1]: '$(cat "$OUT/reply-tcp6" 2>/dev/null)', want 'probe:hello-tcp6'"
+        has "$OUT/net" 'got name=net-v6.socket data=hello-udp6 ?' || wt_fail "the UDP datagram to [::1] did not reach net.service as fd 'net-v6.socket'"
 fi
-[ "$(grep -c '^error' "$OUT/net" 2>/dev/null)" = 0 ] || failed "sd_probe listen (net): $(grep '^error' "$OUT/net" | head -3)"
+[ "$(grep -c '^error' "$OUT/net" 2>/dev/null)" = 0 ] || wt_fail "sd_probe listen (net): $(grep '^error' "$OUT/net" | head -3)"
 
 # ---- Accept=yes --------------------------------------------------------------
 for i in 1 2 3; do
         has "$OUT/reply-echo-$i" "remote=127\.0\.0\.1" && has "$OUT/reply-echo-$i" "echo-$i" ||
-                failed "Accept=yes connection $i got '$(tr '\n' '|' <"$OUT/reply-echo-$i" 2>/dev/null)', want 'remote=127.0.0.1|echo-$i|'"
+                wt_fail "Accept=yes connection $i got '$(tr '\n' '|' <"$OUT/reply-echo-$i" 2>/dev/null)', want 'remote=127.0.0.1|echo-$i|'"
 done
-n_env=$(lines "$OUT/echo-env")
-[ "$n_env" -eq 53 ] || failed "echo@.service instances: $n_env, want 53 (3 + a storm of 50)"
+n_env=$(wt_lines "$OUT/echo-env")
+[ "$n_env" -eq 53 ] || wt_fail "echo@.service instances: $n_env, want 53 (3 + a storm of 50)"
 bad_env=$(grep -cvE '^127\.0\.0\.1 [0-9]+ unset$' "$OUT/echo-env" 2>/dev/null)
 [ "$bad_env" = 0 ] ||
-        failed "instance environment lines not '127.0.0.1 PORT unset' (REMOTE_ADDR REMOTE_PORT LISTEN_FDS): $(grep -vE '^127\.0\.0\.1 [0-9]+ unset$' "$OUT/echo-env" | head -3 | tr '\n' '|')"
+        wt_fail "instance environment lines not '127.0.0.1 PORT unset' (REMOTE_ADDR REMOTE_PORT LISTEN_FDS): $(grep -vE '^127\.0\.0\.1 [0-9]+ unset$' "$OUT/echo-env" | head -3 | tr '\n' '|')"
 ok_storm=0
 for f in "$OUT"/storm-*; do
         [ -f "$f" ] || continue
         n=${f##*/storm-}
         has "$f" "storm-$n" && ok_storm=$((ok_storm + 1))
 done
-[ $ok_storm -eq 50 ] || failed "$ok_storm of 50 storm connections were echoed"
+[ $ok_storm -eq 50 ] || wt_fail "$ok_storm of 50 storm connections were echoed"
 fds=$(grep '^weft-fds' "$OUT/driver" 2>/dev/null)
 if [ -z "$fds" ]; then
-        failed "the driver did not count weft's fds"
+        wt_fail "the driver did not count weft's fds"
 else
         b=${fds#*before=}; b=${b%% *}; a=${fds##*after=}
         [ "$a" -le $((b + 2)) ] ||
-                failed "weft's fds grew from $b to $a after 50 Accept=yes connections (leak)"
+                wt_fail "weft's fds grew from $b to $a after 50 Accept=yes connections (leak)"
         # 11 listening fds, the notify socket, the stored memfd and about 8 of
         # weft's own: the 160 fds sent without FDSTORE=1 must all be closed.
-        [ "$a" -le 28 ] || failed "weft holds $a fds at the end, want at most 28 (see $OUT/weft-fds with KEEP=1)"
+        [ "$a" -le 28 ] || wt_fail "weft holds $a fds at the end, want at most 28 (see $OUT/weft-fds with KEEP=1)"
 fi
 
 # ---- notify ------------------------------------------------------------------
 if [ -f "$OUT/after-notify" ] && [ -f "$OUT/notify-sh-ready" ]; then
         [ "$(cat "$OUT/after-notify")" -gt "$(cat "$OUT/notify-sh-ready")" ] ||
-                failed "after-notify.service started before notify-sh.service sent READY=1"
+                wt_fail "after-notify.service started before notify-sh.service sent READY=1"
 else
-        failed "notify-sh.service or after-notify.service did not run"
+        wt_fail "notify-sh.service or after-notify.service did not run"
 fi
-has "$OUT/notify-sh-rc" 0 || failed "systemd-notify --ready (waiting for the barrier) returned '$(cat "$OUT/notify-sh-rc" 2>/dev/null)', want 0"
+has "$OUT/notify-sh-rc" 0 || wt_fail "systemd-notify --ready (waiting for the barrier) returned '$(cat "$OUT/notify-sh-rc" 2>/dev/null)', want 0"
 if [ -f "$OUT/after-nb" ] && [ -f "$OUT/notify-nb-ready" ]; then
         [ "$(cat "$OUT/after-nb")" -gt "$(cat "$OUT/notify-nb-ready")" ] ||
-                failed "after-nb.service started before notify-nb.service sent READY=1"
+                wt_fail "after-nb.service started before notify-nb.service sent READY=1"
 else
-        failed "notify-nb.service (systemd-notify --no-block) or after-nb.service did not run"
+        wt_fail "notify-nb.service (systemd-notify --no-block) or after-nb.service did not run"
 fi
 
 if [ -f "$OUT/after-pid" ] && [ -f "$OUT/notify-pid-ready" ]; then
         [ "$(cat "$OUT/after-pid")" -gt "$(cat "$OUT/notify-pid-ready")" ] ||
-                failed "after-pid.service started before notify-pid.service's systemd-notify --pid=self --ready ran"
+                wt_fail "after-pid.service started before notify-pid.service's systemd-notify --pid=self --ready ran"
 else
-        failed "notify-pid.service (systemd-notify --pid=self --ready) never became ready, or after-pid.service did not run"
+        wt_fail "notify-pid.service (systemd-notify --pid=self --ready) never became ready, or after-pid.service did not run"
 fi
 # The new main pid (systemd-notify) is not weft's child and is gone long
 # before the shutdown; the shell it came from still runs. systemd stops such
 # a unit at once (it kills the unit's processes and waits for the cgroup to
 # empty); weft must not wait out TimeoutStopSec=3s for a pid it cannot reap.
-if grep -q "notify-pid\.service: State 'stop-sigterm' timed out" "$ERR"; then
-        failed "stopping notify-pid.service (MAINPID= a non-child that already exited) timed out: $(grep 'notify-pid\.service: \(State\|Failed\|Processes\)' "$ERR" | tr '\n' '|')"
+if grep -q "notify-pid\.service: State 'stop-sigterm' timed out" "$WT_LOG"; then
+        wt_fail "stopping notify-pid.service (MAINPID= a non-child that already exited) timed out: $(grep 'notify-pid\.service: \(State\|Failed\|Processes\)' "$WT_LOG" | tr '\n' '|')"
 fi
 npid=$(cat "$OUT/notify-pid-self" 2>/dev/null)
-grep -q "notify-pid\.service: main pid is now ${npid:-none}\$" "$ERR" ||
-        failed "no 'notify-pid.service: main pid is now ${npid:-?}' log line: MAINPID= from systemd-notify --pid=self not applied ($(grep 'notify-pid.service: main pid' "$ERR" | head -2 | tr '\n' '|'))"
+grep -q "notify-pid\.service: main pid is now ${npid:-none}\$" "$WT_LOG" ||
+        wt_fail "no 'notify-pid.service: main pid is now ${npid:-?}' log line: MAINPID= from systemd-notify --pid=self not applied ($(grep 'notify-pid.service: main pid' "$WT_LOG" | head -2 | tr '\n' '|'))"
 
-has "$OUT/fdstore" 'first fdstore r=1' || failed "sd_pid_notify_with_fds(FDSTORE=1) did not send: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
-has "$OUT/fdstore" 'first barrier r=1' || failed "sd_notify_barrier after FDSTORE=1 did not succeed: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
-has "$OUT/fdstore" 'restart n=1' || failed "after the restart, fdstore.service got '$(grep '^restart' "$OUT/fdstore" 2>/dev/null)', want 'restart n=1'"
+has "$OUT/fdstore" 'first fdstore r=1' || wt_fail "sd_pid_notify_with_fds(FDSTORE=1) did not send: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
+has "$OUT/fdstore" 'first barrier r=1' || wt_fail "sd_notify_barrier after FDSTORE=1 did not succeed: $(tr '\n' '|' <"$OUT/fdstore" 2>/dev/null)"
+has "$OUT/fdstore" 'restart n=1' || wt_fail "after the restart, fdstore.service got '$(grep '^restart' "$OUT/fdstore" 2>/dev/null)', want 'restart n=1'"
 has "$OUT/fdstore" 'stored name=marker content=weft-fdstore-marker' ||
-        failed "the stored fd did not come back named 'marker' with its content: '$(grep '^stored' "$OUT/fdstore" 2>/dev/null)'"
+        wt_fail "the stored fd did not come back named 'marker' with its content: '$(grep '^stored' "$OUT/fdstore" 2>/dev/null)'"
 
-has "$OUT/barrier" 'barrier r=1' || failed "sd_notify_barrier(): '$(grep '^barrier' "$OUT/barrier" 2>/dev/null)', want 'barrier r=1'"
-has "$OUT/barrier" 'ready r=1' || failed "sd_notify(READY=1) in barrier.service did not send"
+has "$OUT/barrier" 'barrier r=1' || wt_fail "sd_notify_barrier(): '$(grep '^barrier' "$OUT/barrier" 2>/dev/null)', want 'barrier r=1'"
+has "$OUT/barrier" 'ready r=1' || wt_fail "sd_notify(READY=1) in barrier.service did not send"
 
 if [ -f "$OUT/after-malformed" ] && [ -f "$OUT/malformed-sent" ]; then
         [ "$(cat "$OUT/after-malformed")" -gt "$(cat "$OUT/malformed-sent")" ] ||
-                failed "after-malformed.service started before the valid READY=1: a malformed datagram made malformed.service ready"
+                wt_fail "after-malformed.service started before the valid READY=1: a malformed datagram made malformed.service ready"
 else
-        failed "malformed.service never became ready, or after-malformed.service did not run"
+        wt_fail "malformed.service never became ready, or after-malformed.service did not run"
 fi
 [ -f "$OUT/after-all" ] ||
-        failed "READY=1 from a child of notify-all.service's main process (NotifyAccess=all) was dropped: after-all.service did not run"
-n_drop=$(grep -c 'notify: dropping datagram' "$ERR")
-[ "$n_drop" -ge 3 ] || failed "only $n_drop 'notify: dropping datagram' log lines for 7 malformed datagrams"
-grep -q 'dropping datagram.*over 4096' "$ERR" || failed "no log line names the oversized datagram"
+        wt_fail "READY=1 from a child of notify-all.service's main process (NotifyAccess=all) was dropped: after-all.service did not run"
+n_drop=$(grep -c 'notify: dropping datagram' "$WT_LOG")
+[ "$n_drop" -ge 3 ] || wt_fail "only $n_drop 'notify: dropping datagram' log lines for 7 malformed datagrams"
+grep -q 'dropping datagram.*over 4096' "$WT_LOG" || wt_fail "no log line names the oversized datagram"
 
-if [ $fail -ne 0 ]; then
-        echo "$NAME: driver: $(tr '\n' '|' <"$OUT/driver" 2>/dev/null)"
-        echo "$NAME: weft's stderr (last 40 lines):"
-        tail -40 "$ERR"
-        exit 1
-fi
-echo "$NAME: LISTEN_FDS per libsystemd (unix stream/dgram/seqpacket, FIFO, TCP+UDP v4$([ $HAVE_V6 = 1 ] && echo ' and v6'), several units), MAINPID via --pid=self, Accept=yes x53 without fd growth, READY/BARRIER/FDSTORE round trip, malformed datagrams dropped, exit 0"
-exit 0
+[ "$WT_FAILED" = 0 ] || echo "$WT_NAME: driver: $(tr '\n' '|' <"$OUT/driver" 2>/dev/null)"
+wt_finish "LISTEN_FDS per libsystemd (unix stream/dgram/seqpacket, FIFO, TCP+UDP v4$([ $HAVE_V6 = 1 ] && echo ' and v6'), several units), MAINPID via --pid=self, Accept=yes x53 without fd growth, READY/BARRIER/FDSTORE round trip, malformed datagrams dropped, exit 0"

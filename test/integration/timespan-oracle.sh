@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 TMP=$(mktemp -d /tmp/weft-timespan.XXXXXX) || exit 1
 trap 'rm -rf "$TMP"' EXIT
 
-if ! timeout 120 ${CC:-cc} -std=c11 -D_GNU_SOURCE -I. test/tools/timespan.c parse/value.c core/log.c core/strv.c \
+if ! timeout 120 ${CC:-cc} -std=c11 -D_GNU_SOURCE -I. test/tools/timespan.c parse/value.c base/log.c base/strv.c \
         -o "$TMP/timespan"; then
         echo "timespan-oracle: cannot build the driver"
         exit 1

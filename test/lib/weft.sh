@@ -3,8 +3,11 @@
 # test/faults/*.sh, which run from anywhere; paths are the repository's.
 #   . "$(dirname "$0")/../lib/weft.sh"
 #   wt_init NAME; wt_unit a.service <<EOF ... ; wt_start --target t.target
-#   wt_ctl is-active a.service; wt_stop; wt_finish "what held"
+#   wt_ctl is-active a.service; wt_stop; wt_assert_exit 0; wt_finish "what held"
+# A boot that ends by itself (its last unit sends PID 1 SIGTERM) runs in the
+# foreground instead: wt_run 60 --target t.target; wt_assert_exit 0; ...
 # Every wait here is bounded; cleanup kills only the PIDs this test started.
+# shellcheck shell=bash disable=SC2034
 
 WT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$WT_ROOT" || exit 1
@@ -53,6 +56,7 @@ wt_init() {
         esac
         U=$TMP/units
         RUN=$TMP/run
+        WT_LOG=$TMP/weft.log
         mkdir -p "$U"
 }
 
@@ -61,16 +65,24 @@ wt_unit() {
         cat >"$U/$1"
 }
 
-# wt_start [WEFT ARGS...]: weft as PID 1 of fresh pid and mount namespaces
-# (fenced by fence.sh) in the background, with --unit-path $U and
-# --runtime-dir $RUN. Waits up to 10 s for the control socket to answer.
-# WEFT_PID is weft's PID on the host; its output goes to $TMP/weft.log.
-# WT_PREFIX (e.g. "prlimit --nofile=64:64") runs in front of weft.
+# wt_fence_cmd: sets WT_FENCE to the command that runs its arguments as PID 1
+# of fresh pid and mount namespaces fenced by fence.sh (inherited mounts
+# read-only, fresh /run and /tmp, only $TMP writable). WT_UNSHARE adds
+# unshare flags (e.g. "--net"); WT_PREFIX (e.g. "prlimit --nofile=64:64")
+# runs in front of the command, inside the fence.
+wt_fence_cmd() {
+        # shellcheck disable=SC2206
+        WT_FENCE=(unshare --pid --fork --kill-child --mount --propagation private --mount-proc ${WT_UNSHARE:-}
+                bash "$WT_ROOT/test/lib/fence.sh" "$TMP" -- ${WT_PREFIX:-})
+}
+
+# wt_start [WEFT ARGS...]: weft fenced (wt_fence_cmd) in the background,
+# with --unit-path $U and --runtime-dir $RUN. Waits up to 10 s for the
+# control socket to answer. WEFT_PID is weft's PID on the host; its output
+# goes to $WT_LOG ($TMP/weft.log).
 wt_start() {
-        # shellcheck disable=SC2086
-        unshare --pid --fork --kill-child --mount --propagation private --mount-proc \
-                bash "$WT_ROOT/test/lib/fence.sh" "$TMP" -- ${WT_PREFIX:-} \
-                "$WEFT" --unit-path "$U" --runtime-dir "$RUN" "$@" >"$TMP/weft.log" 2>&1 &
+        wt_fence_cmd
+        "${WT_FENCE[@]}" "$WEFT" --unit-path "$U" --runtime-dir "$RUN" "$@" >"$WT_LOG" 2>&1 &
         WT_HOLDER=$!
         local i
         for i in $(seq 200); do
@@ -83,6 +95,28 @@ wt_start() {
         done
         wt_fail "weft did not answer on its control socket within 10 s"
         return 1
+}
+
+# wt_run [SECS] [WEFT ARGS...]: weft fenced in the foreground until it exits
+# by itself (a unit sends PID 1 SIGTERM, say), killed after SECS (60);
+# WEFT_RC is its exit status, and running out of time is a failure.
+wt_run() {
+        local secs=60
+        case ${1:-} in [0-9]*) secs=$1; shift ;; esac
+        wt_fence_cmd
+        timeout -k 5 "$secs" "${WT_FENCE[@]}" "$WEFT" --unit-path "$U" --runtime-dir "$RUN" "$@" \
+                >"$WT_LOG" 2>&1
+        WEFT_RC=$?
+        case $WEFT_RC in 124 | 137) wt_fail "weft did not exit within ${secs}s" ;; esac
+}
+
+# wt_fenced SECS CMD...: any other command fenced the same way, in the
+# foreground, killed after SECS; returns its exit status.
+wt_fenced() {
+        local secs=$1
+        shift
+        wt_fence_cmd
+        timeout -k 5 "$secs" "${WT_FENCE[@]}" "$@"
 }
 
 wt_ctl() {
@@ -115,23 +149,23 @@ wt_assert_answers() {
                 { wt_fail "weftctl list-units did not answer within 1 s"; return 1; }
 }
 
-# wt_zombies: how many zombies weft's namespace holds now.
-wt_zombies() {
-        local n=0 p st
-        for p in $(wt_ns_pids); do
-                st=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$p/stat" 2>/dev/null)
-                [ "$st" = Z ] && n=$((n + 1))
-        done
-        echo "$n"
+# wt_ns_ps: "PID STAT COMM" (host PIDs) of every process in weft's PID
+# namespace; one ps, so it stays quick with thousands of processes.
+wt_ns_ps() {
+        local ns
+        ns=$(readlink "/proc/$WEFT_PID/ns/pid") || return 0
+        ns=${ns#pid:[}
+        ps -e -o pidns=,pid=,stat=,comm= | awk -v ns="${ns%]}" '$1 == ns { print $2, $3, $4 }'
 }
 
 # wt_ns_pids: host PIDs of every process in weft's PID namespace.
 wt_ns_pids() {
-        local ns p
-        ns=$(readlink "/proc/$WEFT_PID/ns/pid") || return 0
-        for p in /proc/[0-9]*; do
-                [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$ns" ] && echo "${p#/proc/}"
-        done
+        wt_ns_ps | awk '{ print $1 }'
+}
+
+# wt_zombies: how many zombies weft's namespace holds now.
+wt_zombies() {
+        wt_ns_ps | awk '$2 ~ /^Z/ { n++ } END { print n + 0 }'
 }
 
 # wt_assert_no_zombies [SECS]: reaping is asynchronous; allow SECS (1).
@@ -145,16 +179,17 @@ wt_assert_no_zombies() {
         wt_fail "$z zombies left in weft's namespace"
 }
 
-# wt_stop [SECS]: SIGTERM weft, wait up to SECS (30); WEFT_RC is its status.
-wt_stop() {
+# wt_wait_exit [SECS]: waits up to SECS (30) for weft to exit by itself
+# (after `weftctl exit`, or once a unit sent PID 1 SIGTERM); WEFT_RC is its
+# exit status. Past SECS, weft is killed and the test fails.
+wt_wait_exit() {
         local secs=${1:-30} i
-        kill -TERM "$WEFT_PID" 2>/dev/null
         for i in $(seq $((secs * 20))); do
                 kill -0 "$WT_HOLDER" 2>/dev/null || break
                 sleep 0.05
         done
         if kill -0 "$WT_HOLDER" 2>/dev/null; then
-                wt_fail "weft did not exit within ${secs}s of SIGTERM"
+                wt_fail "weft did not exit within ${secs}s"
                 kill -KILL "$WEFT_PID" 2>/dev/null
         fi
         wait "$WT_HOLDER"
@@ -162,19 +197,90 @@ wt_stop() {
         WT_HOLDER=
 }
 
+# wt_stop [SECS]: SIGTERM weft, wait up to SECS (30); WEFT_RC is its status.
+wt_stop() {
+        kill -TERM "$WEFT_PID" 2>/dev/null
+        wt_wait_exit "${1:-30}"
+}
+
+# wt_assert_exit [STATUS]: weft exited with STATUS (0).
+wt_assert_exit() {
+        [ "${WEFT_RC:-}" = "${1:-0}" ] || wt_fail "weft exited ${WEFT_RC:-?}, want ${1:-0}"
+}
+
+# wt_until SECS CMD...: runs CMD every 50 ms until it succeeds (0) or SECS
+# pass (1). Fails nothing by itself: the assertion after it says what held.
+wt_until() {
+        local secs=$1 i
+        shift
+        for i in $(seq $((secs * 20))); do
+                "$@" && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+# wt_lines FILE: FILE's line count, 0 when it does not exist.
+wt_lines() {
+        if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
+}
+
+# wt_need CMD...: skip the test (exit 0, with a note) unless every CMD exists.
+wt_need() {
+        local c
+        for c in "$@"; do
+                command -v "$c" >/dev/null 2>&1 && continue
+                echo "$WT_NAME: $c not found, skipping"
+                exit 0
+        done
+}
+
+# wt_build PROG...: builds $BUILD/PROG (gendag, payload...) where missing.
+wt_build() {
+        local p
+        for p in "$@"; do
+                [ -x "$BUILD/$p" ] && continue
+                timeout 600 make -s BUILD="$BUILD" "${@/#/$BUILD/}" ||
+                        { echo "$WT_NAME: FAIL: cannot build $*"; exit 1; }
+                return 0
+        done
+}
+
+# wt_assert_boot_record [UNIT...]: boot.yaml in $RUN (written when the boot
+# is done; allow 10 s) names each UNIT, by default every unit file in $U
+# but templates: units that failed are part of the boot too.
+wt_assert_boot_record() {
+        local u f
+        wt_until 10 test -s "$RUN/boot.yaml" || { wt_fail "no boot.yaml in $RUN"; return 1; }
+        if [ $# = 0 ]; then
+                for f in "$U"/*.service "$U"/*.socket "$U"/*.target; do
+                        u=${f##*/}
+                        [ -f "$f" ] && [ "${u%@.*}" = "$u" ] && set -- "$@" "$u"
+                done
+        fi
+        for u in "$@"; do
+                grep -q "id: $u\$" "$RUN/boot.yaml" || wt_fail "boot.yaml does not name $u"
+        done
+}
+
+# wt_assert_no_sanitizer_report: nothing in weft's output or its units' logs
+# from ASan, UBSan, LSan or TSan.
+wt_assert_no_sanitizer_report() {
+        local re='runtime error|ERROR: AddressSanitizer|LeakSanitizer|ThreadSanitizer'
+        grep -qE "$re" "$WT_LOG" "$RUN/log"/* 2>/dev/null || return 0
+        wt_fail "sanitizer report:"
+        grep -hE -A30 "$re" "$WT_LOG" "$RUN/log"/* 2>/dev/null | head -60
+        return 1
+}
+
 # wt_finish SUMMARY: fail on sanitizer reports, print the verdict, exit.
 wt_finish() {
-        if grep -qE 'runtime error|ERROR: AddressSanitizer|LeakSanitizer|ThreadSanitizer' \
-                "$TMP/weft.log" "$RUN/log"/* 2>/dev/null; then
-                wt_fail "sanitizer report:"
-                grep -hE -A30 'runtime error|ERROR: AddressSanitizer|LeakSanitizer|ThreadSanitizer' \
-                        "$TMP/weft.log" "$RUN/log"/* 2>/dev/null | head -60
-        fi
+        wt_assert_no_sanitizer_report
         if [ "$WT_FAILED" = 0 ]; then
                 echo "$WT_NAME: $1"
         else
                 echo "$WT_NAME: weft's log ends:"
-                tail -30 "$TMP/weft.log" 2>/dev/null
+                tail -30 "$WT_LOG" 2>/dev/null
         fi
         exit "$WT_FAILED"
 }

@@ -2,12 +2,13 @@
 #include "test/unit/sched_fake.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "core/control.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
@@ -16,6 +17,10 @@ struct fake F;
 
 static int fake_spawn(void *userdata, struct spawn_request *req)
 {
+        if (F.spawn_error) {
+                spawn_request_free(req);
+                return F.spawn_error;
+        }
         CU_ASSERT_FATAL(F.n_spawns < MAX_SPAWNS);
         F.spawns[F.n_spawns++] = req;
         return 0;
@@ -70,9 +75,16 @@ static void fake_control_reply(void *userdata, uint64_t conn_id, const struct co
 {
         F.replies++;
         F.last_code = reply->code;
+        snprintf(F.last_error, sizeof F.last_error, "%s", reply->error ? reply->error : "");
+}
+
+static void fake_job_finished(void *userdata, struct job *j, enum job_result result)
+{
+        control_job_finished(F.s, j, result);
 }
 
 static const struct sched_ops fake_ops = {
+        .job_finished = fake_job_finished,
         .control_reply = fake_control_reply,
         .spawn = fake_spawn,
         .kill = fake_kill,
@@ -83,6 +95,12 @@ static const struct sched_ops fake_ops = {
 };
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket)
+{
+        fake_setup_built(dir, target, extra, notify_socket, NULL);
+}
+
+void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
+                      void (*build)(struct unit_table *t))
 {
         char *dirs[] = { (char *) dir, NULL };
         memset(&F, 0, sizeof F);
@@ -97,11 +115,16 @@ void fake_setup_with(const char *dir, const char *target, const char *extra, con
                 CU_ASSERT_FATAL(unit_table_intern(&F.table, extra, &u) == 0);
         log_set_level(LOG_LEVEL_ERROR - 1);
         CU_ASSERT_FATAL(unit_load_all(&F.load) == 0);
+        if (build) {
+                build(&F.table);
+                CU_ASSERT_FATAL(unit_table_finalize_edges(&F.table) == 0);
+        }
         const struct sched_config config = {
                 .log_dir = dir,
                 .notify_socket = notify_socket,
                 .load = &F.load,
                 .manager_start = F.now,
+                .abort_on_illegal = true,
         };
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
         CU_ASSERT_FATAL(sched_start(F.s, target, F.now, true) == 0);
@@ -197,6 +220,16 @@ const char *fake_state(const char *unit)
         return sched_unit_active_state(F.s, unit);
 }
 
+/* What the io thread would read from /proc about pid: a fake process leads
+ * its own group and session, as weft's children do; a real one is read. */
+static void fake_pid_info(pid_t pid, struct notify_pid_info *ret)
+{
+        if (is_alive(pid))
+                *ret = (struct notify_pid_info) { .alive = true, .tgid = pid, .pgid = pid, .sid = pid };
+        else
+                notify_pid_info_read(pid, ret);
+}
+
 void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
 {
         struct notify_message *m = calloc(1, sizeof *m);
@@ -216,6 +249,8 @@ void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
                         m->main_pid = atoi(v);
                 else if (!strcmp(line, "WATCHDOG") && !strcmp(v, "1"))
                         m->watchdog = true;
+                else if (!strcmp(line, "WATCHDOG") && !strcmp(v, "trigger"))
+                        m->watchdog_trigger = true;
                 else if (!strcmp(line, "EXTEND_TIMEOUT_USEC"))
                         m->extend_timeout_usec = strtoull(v, NULL, 10);
                 else if (!strcmp(line, "FDSTORE"))
@@ -226,6 +261,9 @@ void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds)
                         m->stopping = true;
         }
         free(copy);
+        m->uid = F.notify_uid;
+        if (m->main_pid > 0)
+                fake_pid_info(m->main_pid, &m->main_pid_info);
         if (n_fds) {
                 m->fds = malloc(n_fds * sizeof *m->fds);
                 memcpy(m->fds, fds, n_fds * sizeof *fds);

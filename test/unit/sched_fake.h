@@ -39,12 +39,19 @@ struct fake {
         int n_watches;
         int replies;          /* control replies sent */
         int last_code;        /* the last reply's code */
+        uid_t notify_uid;     /* the credentials' uid fake_notify sends (0: root) */
+        char last_error[1024]; /* and its error line ("" if none) */
+        int spawn_error;      /* nonzero: the spawner refuses requests with it */
 };
 
 extern struct fake F;
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket);
 void fake_setup(const char *dir, const char *target);
+/* As fake_setup_with, and build() adds units and edges in memory after
+ * loading (a graph too big to write as files), before the boot starts. */
+void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
+                      void (*build)(struct unit_table *t));
 void fake_teardown(void);
 int fake_find_spawn(const char *tag);
 int fake_count_spawns(const char *tag);
@@ -54,7 +61,10 @@ void fake_run_to_exit(const char *tag, int status);
 bool fake_killed(pid_t pid, int sig);
 void fake_advance(uint64_t usec);
 const char *fake_state(const char *unit);
-/* Deliver a notify message from pid ("KEY=VALUE\n..."), with fds. */
+/* Deliver a notify message from pid ("KEY=VALUE\n..."), with fds (taken),
+ * as uid F.notify_uid. A MAINPID= pid is described as the io thread would:
+ * a fake live pid leads its own group and session, any other is read from
+ * /proc (so a test can name a real process). */
 void fake_notify(pid_t pid, const char *text, const int *fds, unsigned n_fds);
 /* The io thread saw fd readable: deliver the armed watch's event. Returns
  * false if fd was not armed. */

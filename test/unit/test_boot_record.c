@@ -8,7 +8,7 @@
 
 #include <yaml.h>
 
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 #include "test/unit/test.h"
 
 static char *a_after[] = { "b.service", "c.socket", NULL };

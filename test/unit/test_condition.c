@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "core/condition.h"
-#include "core/macro.h"
+#include "base/macro.h"
 #include "test/unit/test.h"
 
 static char root[256];

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "parse/load.h"
 #include "test/unit/test.h"
 #include "workers/exec_context.h"
@@ -184,6 +184,72 @@ static void test_environment_later_assignment_wins(void)
         CU_ASSERT_STRING_EQUAL(env_get(req->envp, "A"), "3");
         CU_ASSERT_EQUAL(env_count(req->envp, "A"), 1);
         CU_ASSERT_STRING_EQUAL(env_get(req->envp, "B"), "two words");
+        spawn_request_free(req);
+        done(&f);
+}
+
+/* The index of name's entry in env, or -1. */
+static long env_index(char *const *env, const char *name)
+{
+        size_t n = strlen(name);
+        for (long i = 0; env && env[i]; i++)
+                if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+                        return i;
+        return -1;
+}
+
+static void test_environment_empty_assignment_resets_then_later_lines_count(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\nEnvironment=A=1 B=2\nEnvironment=\nEnvironment=C=3\nEnvironment=A=4\n");
+        char **env = ctx_of(&f)->environment;
+        CU_ASSERT_EQUAL(strv_length(env), 2);
+        CU_ASSERT_STRING_EQUAL(env[0], "C=3");
+        CU_ASSERT_STRING_EQUAL(env[1], "A=4");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_PTR_NULL(env_get(req->envp, "B"));
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "A"), "4");
+        spawn_request_free(req);
+        done(&f);
+}
+
+/* systemd's strv_env_replace: a reassigned name keeps its first place. */
+static void test_environment_reassigned_name_keeps_its_first_place(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\nEnvironment=A=1\nEnvironment=B=2\nEnvironment=A=3 C=4\n");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "A"), "3");
+        CU_ASSERT_TRUE(env_index(req->envp, "A") < env_index(req->envp, "B"));
+        CU_ASSERT_TRUE(env_index(req->envp, "B") < env_index(req->envp, "C"));
+        spawn_request_free(req);
+        done(&f);
+}
+
+/* B7: 100,000 lines, distinct names but every 100th reassigning R. Built
+ * quadratically this took a minute; it must be right, and it is quick. */
+static void test_environment_of_100000_lines_has_each_name_once_with_its_last_value(void)
+{
+        enum { LINES = 100000 };
+        size_t size = (size_t) LINES * 32 + 64, len = 0;
+        char *body = malloc(size);
+        CU_ASSERT_FATAL(body != NULL);
+        len += snprintf(body + len, size - len, "ExecStart=/bin/true\n");
+        for (unsigned i = 1; i <= LINES; i++)
+                len += i % 100 == 0 ? snprintf(body + len, size - len, "Environment=R=%u\n", i)
+                                    : snprintf(body + len, size - len, "Environment=V%u=x%u\n", i, i);
+        struct fixture f;
+        load(&f, body);
+        free(body);
+        CU_ASSERT_EQUAL(strv_length(ctx_of(&f)->environment), LINES - LINES / 100 + 1);
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "R"), "100000");
+        CU_ASSERT_EQUAL(env_count(req->envp, "R"), 1);
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "V1"), "x1");
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "V99999"), "x99999");
+        CU_ASSERT_PTR_NULL(env_get(req->envp, "V100"));
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "PATH"),
+                               "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         spawn_request_free(req);
         done(&f);
 }
@@ -761,6 +827,18 @@ static void test_limits_and_process_settings_are_copied(void)
         done(&f);
 }
 
+/* So the worker's "Failed at step ..." line names the unit (issue 8). */
+static void test_request_names_its_unit_for_messages(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\n");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(req->unit_id);
+        CU_ASSERT_STRING_EQUAL(req->unit_id, "a.service");
+        spawn_request_free(req);
+        done(&f);
+}
+
 static void test_defaults_ignore_sigpipe_and_set_no_limits(void)
 {
         struct fixture f;
@@ -781,6 +859,9 @@ static const struct test_case tests[] = {
         { "invocation_id_is_32_hex_chars_or_the_given_one", test_invocation_id_is_32_hex_chars_or_the_given_one },
         { "lang_comes_from_the_manager", test_lang_comes_from_the_manager },
         { "environment_later_assignment_wins", test_environment_later_assignment_wins },
+        { "environment_empty_assignment_resets_then_later_lines_count", test_environment_empty_assignment_resets_then_later_lines_count },
+        { "environment_reassigned_name_keeps_its_first_place", test_environment_reassigned_name_keeps_its_first_place },
+        { "environment_of_100000_lines_has_each_name_once_with_its_last_value", test_environment_of_100000_lines_has_each_name_once_with_its_last_value },
         { "environment_file_overrides_environment", test_environment_file_overrides_environment },
         { "environment_file_quoting_rules", test_environment_file_quoting_rules },
         { "environment_file_continuation_inside_double_quotes", test_environment_file_continuation_inside_double_quotes },
@@ -818,6 +899,7 @@ static const struct test_case tests[] = {
         { "stdin_socket_is_the_connection", test_stdin_socket_is_the_connection },
         { "every_fd_is_close_on_exec", test_every_fd_is_close_on_exec },
         { "limits_and_process_settings_are_copied", test_limits_and_process_settings_are_copied },
+        { "request_names_its_unit_for_messages", test_request_names_its_unit_for_messages },
         { "defaults_ignore_sigpipe_and_set_no_limits", test_defaults_ignore_sigpipe_and_set_no_limits },
         { 0 }
 };

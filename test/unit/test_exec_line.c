@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/exec_line.h"
 #include "test/unit/test.h"
 

@@ -3,6 +3,7 @@
  * clean stop. Every wait is bounded: an expected event gets WAIT_USEC, an
  * absent one is checked for QUIET_USEC. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 
 #include "core/event_queue.h"
 #include "core/io_thread.h"
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
 
@@ -47,15 +48,19 @@ static void fixture_start(struct fixture *f, bool with_notify)
         CU_ASSERT_FATAL(io_thread_start(&f->q, f->notify_fd, &f->t) == 0);
 }
 
+/* What the scheduler does with an event it took: a notify message leaves
+ * the io thread's budget, then is freed. */
 static void free_event(struct event *ev)
 {
         if (ev->type == EVENT_NOTIFY) {
+                notify_message_release(ev->notify);
                 notify_message_done(ev->notify);
                 free(ev->notify);
         }
 }
 
-/* Stop the thread, then free whatever it posted that the test left. */
+/* Stop the thread, then free whatever it posted that the test left (as
+ * manager.c does: the budget went with the thread, so no release). */
 static void fixture_stop(struct fixture *f)
 {
         struct event ev;
@@ -63,7 +68,10 @@ static void fixture_stop(struct fixture *f)
         io_thread_stop(f->t);
         f->t = NULL;
         while (event_queue_pop(&f->q, 0, &ev) == 1)
-                free_event(&ev);
+                if (ev.type == EVENT_NOTIFY) {
+                        notify_message_done(ev.notify);
+                        free(ev.notify);
+                }
         event_queue_destroy(&f->q);
         if (f->notify_fd >= 0)
                 close(f->notify_fd);
@@ -322,6 +330,125 @@ static void test_notify_burst_posts_one_event_per_datagram(void)
         fixture_stop(&f);
 }
 
+/* Send "FDSTORE=1" carrying n_fds copies of fd (0: "READY=1" alone)
+ * without blocking; false once the socket is full. */
+static bool notify_send_nowait(const struct fixture *f, int fd, unsigned n_fds)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        const char *payload = n_fds ? "FDSTORE=1" : "READY=1";
+        struct iovec iov = { .iov_base = (void *) payload, .iov_len = strlen(payload) };
+        union {
+                struct cmsghdr align;
+                char data[CMSG_SPACE(sizeof(int) * 16)];
+        } control;
+        struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov, .msg_iovlen = 1 };
+        int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        CU_ASSERT_FATAL(s >= 0 && n_fds <= 16);
+        memcpy(sa.sun_path, f->notify_path, strlen(f->notify_path));
+        if (n_fds) {
+                memset(&control, 0, sizeof control);
+                mh.msg_control = &control;
+                mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+                for (unsigned i = 0; i < n_fds; i++)
+                        memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof fd);
+        }
+        ssize_t n = sendmsg(s, &mh, MSG_DONTWAIT);
+        CU_ASSERT(n >= 0 || errno == EAGAIN);
+        close(s);
+        return n >= 0;
+}
+
+/* Send up to max datagrams while nobody consumes, until the socket stays
+ * full for QUIET_USEC: the io thread has stopped reading. Returns how many
+ * went out. */
+static unsigned flood_until_blocked(const struct fixture *f, unsigned max, int fd, unsigned n_fds)
+{
+        unsigned sent = 0;
+        uint64_t blocked_since = 0, deadline = now_usec() + WAIT_USEC;
+
+        while (sent < max && now_usec() < deadline) {
+                if (notify_send_nowait(f, fd, n_fds)) {
+                        sent++;
+                        blocked_since = 0;
+                        continue;
+                }
+                if (!blocked_since)
+                        blocked_since = now_usec();
+                else if (now_usec() - blocked_since > QUIET_USEC)
+                        break;
+                usleep(1000);
+        }
+        return sent;
+}
+
+static size_t queued(struct fixture *f)
+{
+        pthread_mutex_lock(&f->q.lock);
+        size_t n = f->q.count;
+        pthread_mutex_unlock(&f->q.lock);
+        return n;
+}
+
+static unsigned count_fds(void)
+{
+        DIR *d = opendir("/proc/self/fd");
+        unsigned n = 0;
+        CU_ASSERT_FATAL(d != NULL);
+        while (readdir(d))
+                n++;
+        closedir(d);
+        return n;
+}
+
+/* Take every event; each notify message taken lets the io thread read on,
+ * until all sent ones arrived. Returns how many arrived. */
+static unsigned consume_all(struct fixture *f, unsigned want)
+{
+        struct event ev;
+        unsigned n = 0;
+
+        while (n < want && pop_within(f, WAIT_USEC, &ev) == 1) {
+                n += ev.type == EVENT_NOTIFY;
+                free_event(&ev);
+        }
+        return n;
+}
+
+static void test_notify_queue_to_the_scheduler_holds_a_bounded_number_of_messages(void)
+{
+        struct fixture f;
+
+        fixture_start(&f, true);
+        unsigned sent = flood_until_blocked(&f, 3 * NOTIFY_QUEUE_MSGS_MAX, -1, 0);
+        CU_ASSERT(queued(&f) <= NOTIFY_QUEUE_MSGS_MAX);
+        CU_ASSERT(sent < 3 * NOTIFY_QUEUE_MSGS_MAX); /* the rest waited in the socket, then at the sender */
+        CU_ASSERT_EQUAL(consume_all(&f, sent), sent); /* and none was lost */
+        fixture_stop(&f);
+}
+
+static void test_notify_queue_to_the_scheduler_holds_a_bounded_number_of_fds(void)
+{
+        struct fixture f;
+        int p[2];
+
+        fixture_start(&f, true);
+        make_pipe(p);
+        unsigned before = count_fds();
+        unsigned sent = flood_until_blocked(&f, NOTIFY_QUEUE_MSGS_MAX - 1, p[1], 16);
+        /* At most one datagram past the mark, and one being received. */
+        CU_ASSERT(count_fds() <= before + NOTIFY_QUEUE_FDS_MAX + 2 * 16);
+        CU_ASSERT(sent < NOTIFY_QUEUE_MSGS_MAX - 1);
+        CU_ASSERT_EQUAL(consume_all(&f, sent), sent);
+        CU_ASSERT_EQUAL(count_fds(), before);
+        close(p[0]), close(p[1]);
+        fixture_stop(&f);
+}
+
 static unsigned count_threads(void)
 {
         DIR *d = opendir("/proc/self/task");
@@ -358,6 +485,10 @@ static const struct test_case tests[] = {
           test_malformed_notify_datagram_posts_nothing_and_next_arrives },
         { "notify_burst_posts_one_event_per_datagram", test_notify_burst_posts_one_event_per_datagram },
         { "stop_joins_the_thread", test_stop_joins_the_thread },
+        { "notify_queue_to_the_scheduler_holds_a_bounded_number_of_messages",
+          test_notify_queue_to_the_scheduler_holds_a_bounded_number_of_messages },
+        { "notify_queue_to_the_scheduler_holds_a_bounded_number_of_fds",
+          test_notify_queue_to_the_scheduler_holds_a_bounded_number_of_fds },
         { 0 },
 };
 TEST_SUITE("io_thread", tests);

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/listen.h"
 #include "test/unit/test.h"
 

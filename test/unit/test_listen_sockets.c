@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "parse/load.h"
 #include "sockets/listen.h"
 #include "test/unit/test.h"

@@ -6,11 +6,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,7 +24,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
 
@@ -715,6 +719,139 @@ static void test_fds_lost_to_the_fd_limit_drop_the_datagram(void)
         fixture_close(&f);
 }
 
+/* ---- fds only for the store (issue 8, B9) ------------------------------ */
+
+static void test_fds_sent_without_fdstore_are_closed_on_receipt(void)
+{
+        struct fixture f;
+        struct notify_message m = { 0 };
+        int p[3][2], send[3];
+
+        fixture_open(&f);
+        for (int i = 0; i < 3; i++) {
+                make_pipe(p[i]);
+                send[i] = p[i][1];
+        }
+        raw_send(&f, "READY=1", 7, send, 3);
+        for (int i = 0; i < 3; i++)
+                close(p[i][1]);
+        unsigned before = count_open_fds();
+        CU_ASSERT_EQUAL_FATAL(receive(&f, &m), 1);
+        CU_ASSERT_TRUE(m.ready); /* the message itself counts */
+        CU_ASSERT_EQUAL(m.n_fds, 0);
+        CU_ASSERT_EQUAL(count_open_fds(), before);
+        for (int i = 0; i < 3; i++) {
+                CU_ASSERT_TRUE(write_end_gone(p[i][0]));
+                close(p[i][0]);
+        }
+        CU_ASSERT_PTR_NOT_NULL(strstr(fixture_log(&f), "closing 3 fds"));
+        notify_message_done(&m);
+        fixture_close(&f);
+}
+
+static void test_barrier_with_more_than_one_fd_has_them_all_closed(void)
+{
+        struct fixture f;
+        struct notify_message m = { 0 };
+        int p[2][2], send[2];
+
+        fixture_open(&f);
+        for (int i = 0; i < 2; i++) {
+                make_pipe(p[i]);
+                send[i] = p[i][1];
+        }
+        raw_send(&f, "BARRIER=1", 9, send, 2);
+        for (int i = 0; i < 2; i++)
+                close(p[i][1]);
+        CU_ASSERT_EQUAL_FATAL(receive(&f, &m), 1);
+        CU_ASSERT_TRUE(m.barrier);
+        CU_ASSERT_EQUAL(m.n_fds, 0);
+        for (int i = 0; i < 2; i++) {
+                CU_ASSERT_TRUE(write_end_gone(p[i][0]));
+                close(p[i][0]);
+        }
+        notify_message_done(&m);
+        fixture_close(&f);
+}
+
+/* ---- what a MAINPID= names (issue 8, B2) ------------------------------- */
+
+static void test_mainpid_info_gives_group_session_and_ancestors(void)
+{
+        struct fixture f;
+        struct notify_message m = { 0 };
+        char text[64];
+
+        fixture_open(&f);
+        pid_t child = fork();
+        CU_ASSERT_FATAL(child >= 0);
+        if (child == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                setsid();
+                pause();
+                _exit(0);
+        }
+        /* Until the child's setsid() shows. */
+        for (int i = 0; i < 500 && getsid(child) != child; i++)
+                usleep(1000);
+        snprintf(text, sizeof text, "MAINPID=%d", (int) child);
+        raw_send_str(&f, text);
+        int r = receive(&f, &m);
+        kill(child, SIGKILL); /* before any assertion can return */
+        CU_ASSERT_EQUAL_FATAL(r, 1);
+        const struct notify_pid_info *in = &m.main_pid_info;
+        CU_ASSERT_TRUE(in->alive);
+        CU_ASSERT_EQUAL(in->tgid, child);
+        CU_ASSERT_EQUAL(in->pgid, child);
+        CU_ASSERT_EQUAL(in->sid, child);
+        CU_ASSERT(in->n_ancestors >= 1 && in->ancestors[0] == getpid());
+        if (getppid() > 1)
+                CU_ASSERT(in->n_ancestors >= 2 && in->ancestors[1] == getppid());
+        notify_message_done(&m);
+        waitpid(child, NULL, 0);
+        fixture_close(&f);
+}
+
+static void test_mainpid_info_of_a_zombie_is_not_alive(void)
+{
+        struct notify_pid_info in;
+        pid_t child = fork();
+
+        CU_ASSERT_FATAL(child >= 0);
+        if (child == 0)
+                _exit(0);
+        siginfo_t si;
+        CU_ASSERT_FATAL(waitid(P_PID, (id_t) child, &si, WEXITED | WNOWAIT) == 0); /* a zombie now */
+        notify_pid_info_read(child, &in);
+        CU_ASSERT_FALSE(in.alive);
+        waitpid(child, NULL, 0);
+        notify_pid_info_read(child, &in); /* gone */
+        CU_ASSERT_FALSE(in.alive);
+}
+
+static void *idle(void *arg)
+{
+        atomic_store((_Atomic pid_t *) arg, gettid());
+        pause();
+        return NULL;
+}
+
+static void test_mainpid_info_of_a_thread_names_its_process(void)
+{
+        struct notify_pid_info in;
+        _Atomic pid_t tid = 0;
+        pthread_t th;
+
+        CU_ASSERT_FATAL(pthread_create(&th, NULL, idle, (void *) &tid) == 0);
+        while (atomic_load(&tid) == 0)
+                sched_yield();
+        notify_pid_info_read(tid, &in);
+        CU_ASSERT_TRUE(in.alive);
+        CU_ASSERT_EQUAL(in.tgid, getpid());
+        pthread_cancel(th);
+        pthread_join(th, NULL);
+}
+
 /* ---- rate-limited logging ---------------------------------------------- */
 
 static void test_drops_are_logged_at_most_a_burst_per_window(void)
@@ -774,6 +911,11 @@ static const struct test_case tests[] = {
         { "credentials_with_pid_zero_are_dropped", test_credentials_with_pid_zero_are_dropped },
         { "fds_lost_to_the_fd_limit_drop_the_datagram", test_fds_lost_to_the_fd_limit_drop_the_datagram },
         { "drops_are_logged_at_most_a_burst_per_window", test_drops_are_logged_at_most_a_burst_per_window },
+        { "fds_sent_without_fdstore_are_closed_on_receipt", test_fds_sent_without_fdstore_are_closed_on_receipt },
+        { "barrier_with_more_than_one_fd_has_them_all_closed", test_barrier_with_more_than_one_fd_has_them_all_closed },
+        { "mainpid_info_gives_group_session_and_ancestors", test_mainpid_info_gives_group_session_and_ancestors },
+        { "mainpid_info_of_a_zombie_is_not_alive", test_mainpid_info_of_a_zombie_is_not_alive },
+        { "mainpid_info_of_a_thread_names_its_process", test_mainpid_info_of_a_thread_names_its_process },
         { 0 },
 };
 TEST_SUITE("notify", tests);

@@ -5,14 +5,16 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "test/unit/test.h"
 #include "workers/pool.h"
 
@@ -96,7 +98,7 @@ static void test_all_requests_reported_exactly_once(void)
 {
         struct reports *rep = reports_new();
         struct worker_pool *p = NULL;
-        CU_ASSERT_FATAL(pool_start(4, on_done, rep, &p) == 0);
+        CU_ASSERT_FATAL(pool_start(4, 0, on_done, rep, &p) == 0);
         for (uint64_t id = 0; id < MAX_REQUESTS; id++)
                 CU_ASSERT_EQUAL(pool_submit(p, request_new(id, "/bin/true")), 0);
         pool_stop(p);
@@ -118,7 +120,7 @@ static void test_stop_runs_queued_requests(void)
 {
         struct reports *rep = reports_new();
         struct worker_pool *p = NULL;
-        CU_ASSERT_FATAL(pool_start(1, on_done, rep, &p) == 0);
+        CU_ASSERT_FATAL(pool_start(1, 0, on_done, rep, &p) == 0);
         /* One worker cannot have run 50 spawns yet: most are still queued. */
         for (uint64_t id = 0; id < 50; id++)
                 CU_ASSERT_EQUAL(pool_submit(p, request_new(id, "/bin/true")), 0);
@@ -137,7 +139,7 @@ static void test_single_worker_runs_requests_in_order(void)
 {
         struct reports *rep = reports_new();
         struct worker_pool *p = NULL;
-        CU_ASSERT_FATAL(pool_start(1, on_done, rep, &p) == 0);
+        CU_ASSERT_FATAL(pool_start(1, 0, on_done, rep, &p) == 0);
         for (uint64_t id = 0; id < 20; id++)
                 CU_ASSERT_EQUAL(pool_submit(p, request_new(id, "/bin/true")), 0);
         pool_stop(p);
@@ -155,7 +157,7 @@ static void test_spawn_failure_is_reported_to_done(void)
 {
         struct reports *rep = reports_new();
         struct worker_pool *p = NULL;
-        CU_ASSERT_FATAL(pool_start(2, on_done, rep, &p) == 0);
+        CU_ASSERT_FATAL(pool_start(2, 0, on_done, rep, &p) == 0);
         CU_ASSERT_EQUAL(pool_submit(p, request_new(7, "/nonexistent/weft-test-program")), 0);
         pool_stop(p);
 
@@ -170,7 +172,7 @@ static void test_zero_workers_is_rejected(void)
 {
         struct reports *rep = reports_new();
         struct worker_pool *p = NULL;
-        CU_ASSERT_EQUAL(pool_start(0, on_done, rep, &p), -EINVAL);
+        CU_ASSERT_EQUAL(pool_start(0, 0, on_done, rep, &p), -EINVAL);
         CU_ASSERT_PTR_NULL(p);
         reports_free(rep);
 }
@@ -179,16 +181,17 @@ static void test_stop_of_idle_pool_returns(void)
 {
         struct reports *rep = reports_new();
         struct worker_pool *p = NULL;
-        CU_ASSERT_FATAL(pool_start(8, on_done, rep, &p) == 0);
+        CU_ASSERT_FATAL(pool_start(8, 0, on_done, rep, &p) == 0);
         pool_stop(p);
         CU_ASSERT_EQUAL(rep->n, 0);
         reports_free(rep);
 }
 
 /* In a throw-away process whose user may own only a few more tasks, so
- * that pthread_create fails after 0, 1, 2 and 3 workers in turn: every
- * attempt must fail with -EAGAIN and return, the started workers joined. */
-static void test_thread_creation_failure_stops_started_workers(void)
+ * that pthread_create fails after 0, 1, 2 and 3 workers in turn (B5): with
+ * none, pool_start fails with -EAGAIN and leaves nothing; with k < 4 it
+ * runs with k, and the pool works; then with all 4. */
+static void test_pool_short_of_tasks_runs_with_the_workers_it_got(void)
 {
 #if defined(__SANITIZE_THREAD__)
         return; /* TSan does not allow threads after a multi-threaded fork */
@@ -201,26 +204,59 @@ static void test_thread_creation_failure_stops_started_workers(void)
                 struct rlimit rl = { 0, 256 };
                 if (setrlimit(RLIMIT_NPROC, &rl) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
                         _exit(3);
-                unsigned failures = 0;
+                bool partial = false;
                 struct reports *rep = reports_new();
                 for (rl.rlim_cur = 0; rl.rlim_cur < rl.rlim_max; rl.rlim_cur++) {
                         struct worker_pool *p = NULL;
                         if (setrlimit(RLIMIT_NPROC, &rl) < 0)
                                 _exit(4);
-                        int r = pool_start(4, on_done, rep, &p);
-                        if (r == 0) {
-                                pool_stop(p);
-                                _exit(failures >= 4 ? 0 : 6);
-                        }
-                        if (r != -EAGAIN || p)
+                        int r = pool_start(4, 0, on_done, rep, &p);
+                        if (r == -EAGAIN && !p)
+                                continue;
+                        if (r < 0)
                                 _exit(5);
-                        failures++;
+                        unsigned n = pool_n_workers(p);
+                        pool_stop(p);
+                        if (n < 1 || n > 4)
+                                _exit(6);
+                        if (n == 4)
+                                _exit(partial ? 0 : 8);
+                        partial = true;
                 }
                 _exit(7);
         }
         int code = reap(helper);
         if (code == 3)
                 return; /* could not drop privileges here; nothing to test */
+        CU_ASSERT_EQUAL(code, 0);
+}
+
+/* The first worker is waited for, up to the time given: with no task to
+ * be had, pool_start gives up with -EAGAIN after that time, not before. */
+static void test_first_worker_is_waited_for(void)
+{
+#if defined(__SANITIZE_THREAD__)
+        return;
+#endif
+        if (geteuid() != 0)
+                return;
+        pid_t helper = fork();
+        CU_ASSERT_FATAL(helper >= 0);
+        if (helper == 0) {
+                struct rlimit rl = { 0, 256 };
+                struct timespec a, b;
+                struct worker_pool *p = NULL;
+                if (setrlimit(RLIMIT_NPROC, &rl) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+                        _exit(3);
+                clock_gettime(CLOCK_MONOTONIC, &a);
+                int r = pool_start(2, 200 * 1000, on_done, reports_new(), &p);
+                clock_gettime(CLOCK_MONOTONIC, &b);
+                long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+                _exit(r == -EAGAIN && !p && ms >= 200 && ms < 5000 ? 0 : 4);
+        }
+        int code = reap(helper);
+        if (code == 3)
+                return;
         CU_ASSERT_EQUAL(code, 0);
 }
 
@@ -231,7 +267,8 @@ static const struct test_case tests[] = {
         { "spawn_failure_is_reported_to_done", test_spawn_failure_is_reported_to_done },
         { "zero_workers_is_rejected", test_zero_workers_is_rejected },
         { "stop_of_idle_pool_returns", test_stop_of_idle_pool_returns },
-        { "thread_creation_failure_stops_started_workers", test_thread_creation_failure_stops_started_workers },
+        { "pool_short_of_tasks_runs_with_the_workers_it_got", test_pool_short_of_tasks_runs_with_the_workers_it_got },
+        { "first_worker_is_waited_for", test_first_worker_is_waited_for },
         { 0 },
 };
 TEST_SUITE("pool", tests);

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched.h"
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/load.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 

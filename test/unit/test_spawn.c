@@ -2,6 +2,7 @@
  * fds, cwd, limits, credentials, signals) and how failures are reported.
  * Every child is reaped here by its pid; every wait is bounded. */
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 #include "test/unit/test.h"
 #include "workers/spawn.h"
 
@@ -490,6 +492,132 @@ static void test_failing_setup_step_reports_its_errno(void)
         spawn_request_free(req);
 }
 
+static void test_failed_step_is_logged_by_name_with_the_program(void)
+{
+        struct spawn_request *req = sh_request("echo ran");
+        req->unit_id = strdup("x.service");
+        req->rlimits[RLIMIT_CORE] = (struct rlimit){ .rlim_cur = 100, .rlim_max = 10 };
+        req->rlimit_set = 1u << RLIMIT_CORE;
+        char *log = NULL, out[64];
+        size_t log_len = 0;
+        int code;
+        FILE *sink = open_memstream(&log, &log_len);
+        CU_ASSERT_FATAL(sink != NULL);
+        log_set_sink(sink);
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), -EINVAL);
+        log_set_sink(NULL);
+        fclose(sink);
+        CU_ASSERT_EQUAL(code, 205);
+        CU_ASSERT_PTR_NOT_NULL(strstr(log, "x.service: Failed at step LIMITS spawning /bin/sh: Invalid argument"));
+        free(log);
+        spawn_request_free(req);
+}
+
+/* ---- settings a container forbids: adapted as systemd does, not fatal ---- */
+
+/* Run req in a throw-away process that lowered its own hard limits as
+ * given and then dropped to nobody, so it has no CAP_SYS_RESOURCE or
+ * CAP_SYS_NICE, as a service manager in a container has none. Writes the
+ * child's stdout to out. Returns spawn_process's result (0 when the child
+ * ran), or 1000 + the child's exit code when it ran but failed, or -1000
+ * when privileges could not be dropped here (nothing to test). */
+static int run_unprivileged(struct spawn_request *req, int lowered, const struct rlimit *lowered_to, char *out,
+                            size_t size)
+{
+        int p[2];
+        CU_ASSERT_FATAL(pipe2(p, O_CLOEXEC) == 0);
+        pid_t helper = fork();
+        CU_ASSERT_FATAL(helper >= 0);
+        if (helper == 0) {
+                pid_t pid = 0;
+                int status = 0;
+                close(p[0]);
+                if (geteuid() != 0 || (lowered >= 0 && setrlimit(lowered, lowered_to) < 0) ||
+                    setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+                        _exit(99);
+                req->fds[1] = p[1];
+                int r = spawn_process(req, &pid, NULL);
+                close(p[1]);
+                if (pid <= 0 || waitpid(pid, &status, 0) != pid)
+                        _exit(98);
+                if (r < 0)
+                        _exit(-r > 90 ? 97 : -r);
+                _exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 96);
+        }
+        close(p[1]);
+        read_all(p[0], out, size);
+        close(p[0]);
+        int code = exit_code(helper);
+        return code == 99 ? -1000 : code == 0 ? 0 : code < 90 ? -code : 1000 + code;
+}
+
+static void test_limit_above_our_hard_limit_is_clamped_to_it(void)
+{
+        struct spawn_request *req = sh_request("ulimit -n; ulimit -H -n");
+        req->rlimits[RLIMIT_NOFILE] = (struct rlimit){ .rlim_cur = 524288, .rlim_max = 524288 };
+        req->rlimit_set = 1u << RLIMIT_NOFILE;
+        char out[64];
+        int r = run_unprivileged(req, RLIMIT_NOFILE, &(struct rlimit){ 256, 256 }, out, sizeof out);
+        if (r != -1000) {
+                CU_ASSERT_EQUAL(r, 0); /* was 205 LIMITS: Operation not permitted */
+                CU_ASSERT_STRING_EQUAL(out, "256\n256\n");
+        }
+        spawn_request_free(req);
+}
+
+static void test_soft_limit_below_our_hard_limit_survives_the_clamp(void)
+{
+        struct spawn_request *req = sh_request("ulimit -n; ulimit -H -n");
+        req->rlimits[RLIMIT_NOFILE] = (struct rlimit){ .rlim_cur = 100, .rlim_max = 524288 };
+        req->rlimit_set = 1u << RLIMIT_NOFILE;
+        char out[64];
+        int r = run_unprivileged(req, RLIMIT_NOFILE, &(struct rlimit){ 256, 256 }, out, sizeof out);
+        if (r != -1000) {
+                CU_ASSERT_EQUAL(r, 0);
+                CU_ASSERT_STRING_EQUAL(out, "100\n256\n");
+        }
+        spawn_request_free(req);
+}
+
+static void test_oom_score_adjust_not_permitted_is_skipped(void)
+{
+        struct spawn_request *req = request_new("/bin/cat", (const char *const[]){ "cat", "/proc/self/oom_score_adj", NULL },
+                                                NULL, 3);
+        req->oom_score_adjust_set = true;
+        req->oom_score_adjust = -900; /* below ours: needs CAP_SYS_RESOURCE */
+        char out[64], ours[64] = "";
+        FILE *f = fopen("/proc/self/oom_score_adj", "r");
+        CU_ASSERT_FATAL(f && fgets(ours, sizeof ours, f));
+        fclose(f);
+        int r = run_unprivileged(req, -1, NULL, out, sizeof out);
+        if (r != -1000 && atoi(ours) > -900) {
+                CU_ASSERT_EQUAL(r, 0); /* was 206 OOM_ADJUST: Permission denied */
+                CU_ASSERT_STRING_EQUAL(out, ours);
+        }
+        spawn_request_free(req);
+}
+
+static void test_nice_below_what_rlimit_nice_allows_is_clamped(void)
+{
+        struct spawn_request *req = request_new("/usr/bin/nice", (const char *const[]){ "nice", NULL }, NULL, 3);
+        struct rlimit rl;
+        req->nice_set = true;
+        req->nice = -10;
+        errno = 0;
+        int ours = getpriority(PRIO_PROCESS, 0);
+        CU_ASSERT_FATAL(errno == 0 && getrlimit(RLIMIT_NICE, &rl) == 0);
+        /* RLIMIT_NICE r allows nice levels down to 20 - r (19 for 0 and 1). */
+        int lowest = rl.rlim_cur <= 1 ? 19 : rl.rlim_cur >= 40 ? -20 : 20 - (int)rl.rlim_cur;
+        char out[64], want[16];
+        snprintf(want, sizeof want, "%d\n", ours > lowest ? lowest : ours);
+        int r = run_unprivileged(req, -1, NULL, out, sizeof out);
+        if (r != -1000 && lowest > -10) {
+                CU_ASSERT_EQUAL(r, 0); /* was 201 NICE: Permission denied */
+                CU_ASSERT_STRING_EQUAL(out, want);
+        }
+        spawn_request_free(req);
+}
+
 static void test_request_without_stdio_is_rejected_without_child(void)
 {
         struct spawn_request *req = request_new("/bin/true", (const char *const[]){ "true", NULL }, NULL, 2);
@@ -627,6 +755,11 @@ static const struct test_case tests[] = {
         { "missing_program_reports_enoent_with_exited_child", test_missing_program_reports_enoent_with_exited_child },
         { "non_executable_file_reports_eacces_with_exit_exec", test_non_executable_file_reports_eacces_with_exit_exec },
         { "failing_setup_step_reports_its_errno", test_failing_setup_step_reports_its_errno },
+        { "failed_step_is_logged_by_name_with_the_program", test_failed_step_is_logged_by_name_with_the_program },
+        { "limit_above_our_hard_limit_is_clamped_to_it", test_limit_above_our_hard_limit_is_clamped_to_it },
+        { "soft_limit_below_our_hard_limit_survives_the_clamp", test_soft_limit_below_our_hard_limit_survives_the_clamp },
+        { "oom_score_adjust_not_permitted_is_skipped", test_oom_score_adjust_not_permitted_is_skipped },
+        { "nice_below_what_rlimit_nice_allows_is_clamped", test_nice_below_what_rlimit_nice_allows_is_clamped },
         { "request_without_stdio_is_rejected_without_child", test_request_without_stdio_is_rejected_without_child },
         { "free_closes_fds_only_when_owned", test_free_closes_fds_only_when_owned },
         { "exec_stamp_is_monotonic_time_of_spawn", test_exec_stamp_is_monotonic_time_of_spawn },

@@ -9,7 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/specifier.h"
 #include "test/unit/test.h"
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hashmap.h"
-#include "core/strv.h"
+#include "base/hashmap.h"
+#include "base/strv.h"
 #include "test/unit/test.h"
 
 static void test_strv_extend_and_join(void)

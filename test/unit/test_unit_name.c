@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 #include "parse/unit_name.h"
 #include "test/unit/test.h"
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/unit_path.h"
 #include "test/unit/test.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strv.h"
+#include "base/strv.h"
 #include "parse/word.h"
 #include "test/unit/test.h"
 

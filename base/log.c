@@ -1,11 +1,12 @@
 /* Logging sink and level; see log.h. */
-#include "core/log.h"
+#include "base/log.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
-#include "core/macro.h"
+#include "base/macro.h"
 
 static enum log_level max_level = LOG_LEVEL_INFO;
 static FILE *sink;
@@ -109,4 +110,37 @@ int log_syntax_at(enum log_level level, int err, const char *file, unsigned line
                 va_end(ap);
         }
         return err_result(err);
+}
+
+int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err, const char *fmt, ...)
+{
+        struct timespec ts;
+        unsigned long long now;
+        unsigned suppressed = 0;
+        char suffix[64] = "";
+
+        if (level > max_level)
+                return err_result(err);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        now = (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000;
+        if (rl->window_start_usec == 0 || now - rl->window_start_usec >= rl->interval_usec) {
+                suppressed = rl->suppressed;
+                rl->window_start_usec = now;
+                rl->logged = 0;
+                rl->suppressed = 0;
+        }
+        if (rl->logged >= rl->burst) {
+                rl->suppressed++;
+                return err_result(err);
+        }
+        rl->logged++;
+        if (suppressed > 0)
+                snprintf(suffix, sizeof suffix, " (%u similar messages suppressed)", suppressed);
+
+        char buf[1536];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        return log_full(level, err, "%s%s", buf, suffix);
 }

@@ -1,7 +1,7 @@
 /* Open-addressing string map with linear probing; see hashmap.h.
  * There is no removal: unit tables only grow while the manager runs
  * (a daemon-reload builds a new table). */
-#include "core/hashmap.h"
+#include "base/hashmap.h"
 
 #include <errno.h>
 #include <stdint.h>

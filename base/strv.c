@@ -1,5 +1,5 @@
 /* String vectors; see strv.h. */
-#include "core/strv.h"
+#include "base/strv.h"
 
 #include <errno.h>
 #include <stdlib.h>

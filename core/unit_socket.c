@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "core/sched_internal.h"
-#include "core/strv.h"
+#include "base/strv.h"
+#include "core/control.h"
+#include "core/unit_type.h"
 #include "parse/load.h"
 
 static void arm(struct sched *s, struct unit *u)
@@ -35,38 +37,85 @@ static bool is_down(const struct unit_runtime *rt)
         return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
 }
 
-void socket_start(struct sched *s, struct unit *u)
+static void socket_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
         int r = socket_open_all(u, &rt->sockets);
         if (r < 0) {
                 rt->result = RESULT_RESOURCES;
-                unit_set_state(s, u, UNIT_FAILED, SUB_FAILED);
+                unit_set_sub(s, u, SUB_FAILED);
                 return;
         }
         rt->result = RESULT_SUCCESS;
-        unit_set_state(s, u, UNIT_ACTIVE, SUB_LISTENING);
+        rt->trigger_begin = 0;
+        rt->trigger_count = 0;
+        unit_set_sub(s, u, SUB_LISTENING);
         struct unit *service = triggered_service(u);
         if (u->socket->accept || !service || is_down(service->rt))
                 arm(s, u);
 }
 
-void socket_stop(struct sched *s, struct unit *u)
+/* Stop watching and close every fd: from here connections are refused. */
+static void close_fds(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
         for (unsigned i = 0; s->ops->unwatch && i < rt->sockets.n; i++)
                 s->ops->unwatch(s->userdata, rt->sockets.fds[i]);
         socket_close_all(u, &rt->sockets);
-        unit_set_state(s, u, UNIT_INACTIVE, SUB_DEAD);
+}
+
+static void socket_stop(struct sched *s, struct unit *u)
+{
+        close_fds(s, u);
+        unit_set_sub(s, u, SUB_DEAD);
+}
+
+/* The socket gives up (systemd's socket_enter_stop_pre with a failure
+ * result): it closes its fds and stays failed until started again. */
+static void socket_enter_failed(struct sched *s, struct unit *u, enum unit_result f)
+{
+        close_fds(s, u);
+        u->rt->result = f;
+        unit_set_sub(s, u, SUB_FAILED);
+}
+
+/* TriggerLimitIntervalSec=/TriggerLimitBurst=: is one more trigger
+ * allowed? Defaults per systemd.socket(5): 2 s, and a burst of 20, or 200
+ * with Accept=yes; an interval of 0 turns the limit off. */
+static bool trigger_allowed(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        const struct socket_config *c = u->socket;
+        uint64_t interval = c->trigger_limit_interval_usec == USEC_INFINITY ? 2 * USEC_PER_SEC
+                                                                            : c->trigger_limit_interval_usec;
+        unsigned burst = c->trigger_limit_burst ? c->trigger_limit_burst : c->accept ? 200 : 20;
+
+        if (interval == 0)
+                return true;
+        if (!rt->trigger_begin || s->now - rt->trigger_begin > interval) {
+                rt->trigger_begin = s->now;
+                rt->trigger_count = 0;
+        }
+        return ++rt->trigger_count <= burst;
 }
 
 void socket_service_down(struct sched *s, struct unit *service)
 {
+        bool limit_hit = service->rt->result == RESULT_START_LIMIT_HIT;
         size_t it = 0;
         struct unit *sk;
-        while ((sk = unit_next_dep(service, UNIT_TRIGGERED_BY, &it)))
-                if (sk->rt && sk->rt->active == UNIT_ACTIVE && !s->shutting_down)
+        while ((sk = unit_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
+                if (!sk->rt || sk->rt->active != UNIT_ACTIVE || s->shutting_down || sk->type != UNIT_SOCKET)
+                        continue;
+                /* Accept=yes starts a fresh instance per connection: one
+                 * instance's start limit says nothing about the next. */
+                if (limit_hit && !sk->socket->accept) {
+                        log_warning("%s: %s hit its start limit; refusing further connections.", sk->id,
+                                    service->id);
+                        socket_enter_failed(s, sk, RESULT_SERVICE_START_LIMIT_HIT);
+                } else
                         arm(s, sk);
+        }
         struct unit_runtime *rt = service->rt;
         if (rt->conn_fd >= 0) {
                 close(rt->conn_fd);
@@ -137,7 +186,7 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 socket_service_down(s, svc);
 }
 
-void socket_fd_ready(struct sched *s, struct unit *u, int fd)
+static void socket_fd_ready(struct sched *s, struct unit *u, int fd)
 {
         struct unit_runtime *rt = u->rt;
         bool ours = false, nothing;
@@ -146,6 +195,11 @@ void socket_fd_ready(struct sched *s, struct unit *u, int fd)
                 ours |= rt->sockets.fds[i] == fd;
         if (rt->active != UNIT_ACTIVE || !ours)
                 return; /* stale: the socket stopped since the io thread saw it */
+        if (!trigger_allowed(s, u)) {
+                log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
+                socket_enter_failed(s, u, RESULT_TRIGGER_LIMIT_HIT);
+                return;
+        }
         if (u->socket->accept) {
                 accept_one(s, u, fd);
                 if (s->ops->watch)
@@ -211,3 +265,29 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
         *ret_names = joined;
         return 0;
 }
+
+/* After a daemon-reload the io thread's cookies name the new table. */
+static void socket_rewatch(struct sched *s, struct unit *u)
+{
+        if (u->rt->active == UNIT_ACTIVE)
+                arm(s, u);
+}
+
+static int socket_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        int r = control_add_num(cu, "NAccepted", u->rt->n_accepted);
+        return r < 0 ? r : control_add_num(cu, "NConnections", u->rt->n_connections);
+}
+
+const struct unit_type_ops socket_ops = {
+        .active_of = {
+                [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
+                [SUB_LISTENING] = SUB_IS(UNIT_ACTIVE),
+                [SUB_FAILED] = SUB_IS(UNIT_FAILED),
+        },
+        .start = socket_start,
+        .stop = socket_stop,
+        .fd_ready = socket_fd_ready,
+        .rewatch = socket_rewatch,
+        .show = socket_show,
+};

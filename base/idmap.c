@@ -1,5 +1,5 @@
 /* 64-bit key map; see idmap.h. */
-#include "core/idmap.h"
+#include "base/idmap.h"
 
 #include <errno.h>
 #include <stdlib.h>

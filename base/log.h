@@ -41,3 +41,22 @@ int log_syntax_at(enum log_level level, int err, const char *file, unsigned line
 #define log_debug(...)   log_full(LOG_LEVEL_DEBUG, 0, __VA_ARGS__)
 #define log_error_errno(err, ...)   log_full(LOG_LEVEL_ERROR, (err), __VA_ARGS__)
 #define log_warning_errno(err, ...) log_full(LOG_LEVEL_WARNING, (err), __VA_ARGS__)
+
+/* A message that an outsider can trigger at will (a control client, a
+ * flood of connections) is logged at most burst times per interval; the
+ * next line logged says how many were suppressed. One struct per kind of
+ * message, owned by the one thread that logs it; initialise it with
+ * LOG_RATELIMIT_INIT. */
+struct log_ratelimit {
+        unsigned long long interval_usec;
+        unsigned burst;
+        unsigned long long window_start_usec; /* CLOCK_MONOTONIC; 0: no window yet */
+        unsigned logged;                      /* lines logged in this window */
+        unsigned suppressed;                  /* not logged since the last line */
+};
+#define LOG_RATELIMIT_INIT(interval, n) { .interval_usec = (interval), .burst = (n) }
+
+/* log_full() through rl: returns -abs(err) whether or not the line was logged. */
+int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+#define log_warning_ratelimited(rl, ...) log_full_ratelimited((rl), LOG_LEVEL_WARNING, 0, __VA_ARGS__)

@@ -1,5 +1,5 @@
 /* Binary min-heap of deadlines; see timer_heap.h. */
-#include "core/timer_heap.h"
+#include "base/timer_heap.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,14 +1,15 @@
 /* The unit table, dependency edges, configuration defaults and the enum
- * string tables of core/unit.h. */
-#include "core/unit.h"
+ * string tables of parse/unit.h. */
+#include "parse/unit.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/macro.h"
-#include "core/strv.h"
+#include "base/macro.h"
+#include "base/strv.h"
+#include "parse/load_types.h"
 
 int string_table_lookup(const char *const *table, int n, const char *s)
 {
@@ -180,7 +181,7 @@ DEFINE_TO_STRING(socket_exec_to_string, enum socket_exec, socket_exec_table)
 
 /* ---- configuration defaults ---- */
 
-static void kill_context_init(struct kill_context *k)
+void kill_context_init(struct kill_context *k)
 {
         *k = (struct kill_context) {
                 .kill_mode = KILL_CONTROL_GROUP,
@@ -191,7 +192,7 @@ static void kill_context_init(struct kill_context *k)
         };
 }
 
-static void exec_context_init(struct exec_context *c)
+void exec_context_init(struct exec_context *c)
 {
         *c = (struct exec_context) {
                 .umask = 0022,
@@ -207,7 +208,7 @@ static void exec_context_init(struct exec_context *c)
         };
 }
 
-static void exec_context_free(struct exec_context *c)
+void exec_context_free(struct exec_context *c)
 {
         strv_free(c->environment);
         strv_free(c->environment_files);
@@ -246,40 +247,12 @@ void unit_init_config(struct unit *u)
 
 int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
 {
+        const struct unit_load_ops *ops = unit_load_ops(u->type);
         if (!timeout_start_usec)
                 timeout_start_usec = DEFAULT_TIMEOUT_USEC;
         if (!timeout_stop_usec)
                 timeout_stop_usec = DEFAULT_TIMEOUT_USEC;
-        if (u->type == UNIT_SERVICE) {
-                struct service_config *s = malloc(sizeof *s);
-                if (!s)
-                        return -ENOMEM;
-                *s = (struct service_config) {
-                        .restart_usec = 100 * USEC_PER_MSEC,
-                        .timeout_start_usec = timeout_start_usec,
-                        .timeout_stop_usec = timeout_stop_usec,
-                        .guess_main_pid = true,
-                };
-                kill_context_init(&s->kill);
-                exec_context_init(&s->exec_ctx);
-                u->service = s;
-        } else if (u->type == UNIT_SOCKET) {
-                struct socket_config *s = malloc(sizeof *s);
-                if (!s)
-                        return -ENOMEM;
-                *s = (struct socket_config) {
-                        .max_connections = 64,
-                        .socket_mode = 0666,
-                        .directory_mode = 0755,
-                        .backlog = 4294967295u,
-                        .trigger_limit_interval_usec = USEC_INFINITY,
-                        .timeout_usec = timeout_start_usec,
-                };
-                kill_context_init(&s->kill);
-                exec_context_init(&s->exec_ctx);
-                u->socket = s;
-        }
-        return 0;
+        return ops && ops->alloc ? ops->alloc(u, timeout_start_usec, timeout_stop_usec) : 0;
 }
 
 static void conditions_free(struct unit_condition *c)
@@ -314,26 +287,9 @@ void unit_free_config(struct unit *u)
 
         if (!u->config)
                 return;
-        if (u->type == UNIT_SERVICE) {
-                struct service_config *s = u->service;
-                free(s->pid_file);
-                free(s->bus_name);
-                for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
-                        exec_command_free_list(s->exec[i]);
-                strv_free(s->sockets);
-                exec_context_free(&s->exec_ctx);
-        } else if (u->type == UNIT_SOCKET) {
-                struct socket_config *s = u->socket;
-                listen_spec_free_list(s->listen);
-                free(s->service);
-                free(s->fd_name);
-                free(s->socket_user);
-                free(s->socket_group);
-                strv_free(s->symlinks);
-                for (int i = 0; i < _SOCKET_EXEC_MAX; i++)
-                        exec_command_free_list(s->exec[i]);
-                exec_context_free(&s->exec_ctx);
-        }
+        const struct unit_load_ops *ops = unit_load_ops(u->type);
+        if (ops && ops->free)
+                ops->free(u);
         free(u->config);
         u->config = NULL;
 }

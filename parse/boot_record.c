@@ -2,7 +2,7 @@
  * the default target is reached. The file is emitted with libyaml into a
  * temporary file in the same folder, synced, and renamed over the old one,
  * so a reader sees either the old record or the whole new one. */
-#include "core/boot_record.h"
+#include "parse/boot_record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +16,8 @@
 
 #include <yaml.h>
 
-#include "core/log.h"
-#include "core/strv.h"
+#include "base/log.h"
+#include "base/strv.h"
 
 /* An emitter with a sticky error: after the first failure every call is a
  * no-op, so the emitting code reads straight and checks once at the end. */

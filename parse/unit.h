@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "core/hashmap.h"
+#include "base/hashmap.h"
 #include "parse/exec_line.h"
 #include "parse/listen.h"
 #include "parse/unit_name.h"
@@ -418,6 +418,11 @@ void unit_init_config(struct unit *u);
  * unit's files are parsed). The start and stop timeouts default to the
  * manager's (weft.yaml "timeouts"); 0 means systemd's 90 s. */
 int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec);
+/* The defaults of the contexts a type's configuration embeds (the per-type
+ * loaders in parse/load_*.c call them). */
+void kill_context_init(struct kill_context *k);
+void exec_context_init(struct exec_context *c);
+void exec_context_free(struct exec_context *c);
 void unit_free_config(struct unit *u);
 
 /* String tables for the enums above (NULL / -1 when out of range). */

@@ -1,0 +1,97 @@
+/* Service units (systemd.service(5)): the row of the type table. The
+ * state machine is in service_events.c (the table of events and actions),
+ * service.c (start, reload) and service_stop.c (stop, kill, Restart=);
+ * this file says which sub-states a
+ * service has, what a start, stop or reload job does to it, what it lets go
+ * of when it goes down, and what status shows of it. */
+#include <stdio.h>
+
+#include "core/control.h"
+#include "base/log.h"
+#include "core/service_internal.h"
+#include "core/unit_type.h"
+
+static void service_start_job(struct sched *s, struct unit *u)
+{
+        service_event(s, u, SEV_START_JOB, NULL);
+}
+
+static void service_stop_job(struct sched *s, struct unit *u)
+{
+        service_event(s, u, SEV_STOP_JOB, NULL);
+}
+
+static bool service_can_reload(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        return rt->active == UNIT_ACTIVE && (rt->sub == SUB_RUNNING || rt->sub == SUB_EXITED) &&
+               cfg(u)->exec[SERVICE_EXEC_RELOAD];
+}
+
+/* Stored fds live until the service is down for good; the sockets that
+ * trigger it listen again. */
+static void service_went_down(struct sched *s, struct unit *u)
+{
+        socket_service_down(s, u);
+        if (!u->rt->job || u->rt->job->type != JOB_START)
+                fdstore_close_all(u->rt);
+        u->rt->watchdog_when = 0;
+}
+
+static int service_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        struct unit_runtime *rt = u->rt;
+        const struct service_config *c = cfg(u);
+        char path[4096];
+        int r = control_unit_add(cu, "Type", service_type_to_string(c->type));
+        r = r < 0 ? r : control_unit_add(cu, "Restart", service_restart_to_string(c->restart));
+        r = r < 0 ? r : control_add_num(cu, "MainPID", rt->main_pid > 0 ? rt->main_pid : 0);
+        r = r < 0 ? r : control_add_num(cu, "ControlPID", rt->control_pid > 0 ? rt->control_pid : 0);
+        r = r < 0 ? r : control_unit_add(cu, "StatusText", rt->status_text ? rt->status_text : "");
+        r = r < 0 ? r : control_add_num(cu, "StatusErrno", rt->status_errno);
+        r = r < 0 ? r : control_add_num(cu, "NRestarts", rt->n_restarts);
+        r = r < 0 ? r : control_add_num(cu, "NFileDescriptorStore", rt->n_fdstore);
+        r = r < 0 ? r : control_add_num(cu, "ExecMainCode", rt->main_exit_code);
+        r = r < 0 ? r : control_add_num(cu, "ExecMainStatus", rt->main_exit_status);
+        snprintf(path, sizeof path, "%s/%s.log", s->config.log_dir ? s->config.log_dir : "", u->id);
+        return r < 0 ? r : control_unit_add(cu, "LogPath", path);
+}
+
+static const char *service_record_kind(const struct unit *u)
+{
+        return u->service ? service_type_to_string(u->service->type) : NULL;
+}
+
+const struct unit_type_ops service_ops = {
+        .active_of = {
+                [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
+                [SUB_START_PRE] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_START] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_START_POST] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_RUNNING] = SUB_IS(UNIT_ACTIVE),
+                [SUB_EXITED] = SUB_IS(UNIT_ACTIVE),
+                [SUB_RELOAD] = SUB_IS(UNIT_RELOADING),
+                [SUB_STOP] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_STOP_SIGTERM] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_STOP_SIGKILL] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_STOP_POST] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_FINAL_SIGTERM] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_FINAL_SIGKILL] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_FAILED] = SUB_IS(UNIT_FAILED),
+                [SUB_AUTO_RESTART] = SUB_IS(UNIT_ACTIVATING),
+        },
+        .start = service_start_job,
+        .stop = service_stop_job,
+        .reload = service_reload,
+        .can_reload = service_can_reload,
+        .spawned = service_spawned,
+        .exited = service_exited,
+        .timer = service_timer,
+        .watchdog = service_watchdog,
+        .group_gone = service_group_gone,
+        .kill_remaining = service_kill_remaining,
+        .notify = notify_apply,
+        .went_down = service_went_down,
+        .show = service_show,
+        .record_kind = service_record_kind,
+};

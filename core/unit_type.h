@@ -1,0 +1,73 @@
+/* A unit type's row of operations, like systemd's UnitVTable. The
+ * scheduler, the jobs and the control verbs reach what a type does only
+ * through unit_ops(u); none of them switches on the type. Adding a type is
+ * adding a file core/unit_TYPE.c that defines one row, and naming the row
+ * in core/unit_type.c. A NULL operation means the type has no such event:
+ * the caller does nothing, by design.
+ *
+ * Every operation runs on the scheduler thread. */
+#pragma once
+#include "core/sched_internal.h"
+
+struct control_unit;
+struct notify_message;
+
+struct unit_type_ops {
+        /* The active state of each sub-state the type uses, as
+         * SUB_IS(active); 0 for the sub-states it does not use, which
+         * unit_set_sub() refuses. */
+        uint8_t active_of[_SUB_STATE_MAX];
+
+        /* A start job runs: the unit is loaded, down or on its way, its
+         * conditions, asserts and requisites hold. */
+        void (*start)(struct sched *s, struct unit *u);
+        /* A stop job runs and the unit is not down. */
+        void (*stop)(struct sched *s, struct unit *u);
+        /* A reload job runs; NULL: reloading is not applicable. */
+        void (*reload)(struct sched *s, struct unit *u);
+        /* Could a reload job do anything now (reload-or-restart asks)? */
+        bool (*can_reload)(struct sched *s, struct unit *u);
+
+        /* A spawn request of the unit's was answered: pid, or the errno. */
+        void (*spawned)(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control);
+        /* One of the unit's processes exited. */
+        void (*exited)(struct sched *s, struct unit *u, pid_t pid, int code, int status);
+        /* The unit's state timer fired (timer_when). */
+        void (*timer)(struct sched *s, struct unit *u);
+        /* The watchdog deadline passed. */
+        void (*watchdog)(struct sched *s, struct unit *u);
+        /* A process group the unit waits on may have emptied. */
+        void (*group_gone)(struct sched *s, struct unit *u);
+        /* The shutdown deadline passed: SIGKILL whatever is left of the unit. */
+        void (*kill_remaining)(struct sched *s, struct unit *u);
+        /* One of the unit's watched fds is readable. */
+        void (*fd_ready)(struct sched *s, struct unit *u, int fd);
+        /* An sd_notify message attributed to the unit; the callee takes m. */
+        void (*notify)(struct sched *s, struct unit *u, struct notify_message *m);
+        /* The unit just went down (inactive or failed): let go of what it holds. */
+        void (*went_down)(struct sched *s, struct unit *u);
+        /* After a daemon-reload swapped the unit table: watch again what the unit watched. */
+        void (*rewatch)(struct sched *s, struct unit *u);
+        /* Type-specific properties for status and show. */
+        int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
+        /* The type's own word for the boot record (a service's Type=), or NULL. */
+        const char *(*record_kind)(const struct unit *u);
+};
+
+#define SUB_IS(active) ((uint8_t) ((active) + 1))
+
+const struct unit_type_ops *unit_ops(const struct unit *u);
+/* The active state sub stands for in u's type; false: the type has no such sub-state. */
+bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_active_state *ret);
+
+/* The rows, one per file. */
+extern const struct unit_type_ops service_ops; /* core/unit_service.c */
+extern const struct unit_type_ops socket_ops;  /* core/unit_socket.c */
+extern const struct unit_type_ops target_ops;  /* core/unit_target.c */
+
+/* What every type's start and stop share (core/unit_type.c): the job ran
+ * for a unit that cannot load, whose requisite is down, or whose condition
+ * or assert does not hold; or it is already where the job wants it. */
+void unit_start(struct sched *s, struct unit *u);
+void unit_stop(struct sched *s, struct unit *u);
+void unit_reload(struct sched *s, struct unit *u);

@@ -1,0 +1,105 @@
+/* Loading service units (systemd.service(5)): the configuration's
+ * defaults, what it owns, and the finish: Type= by default, implied
+ * NotifyAccess=, the refusals of systemd's service_verify, and the
+ * implicit and default dependencies of service_add_extras. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "base/strv.h"
+#include "parse/load_internal.h"
+
+static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
+{
+        struct service_config *s = malloc(sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        *s = (struct service_config) {
+                .restart_usec = 100 * USEC_PER_MSEC,
+                .timeout_start_usec = timeout_start_usec,
+                .timeout_stop_usec = timeout_stop_usec,
+                .guess_main_pid = true,
+        };
+        kill_context_init(&s->kill);
+        exec_context_init(&s->exec_ctx);
+        u->service = s;
+        return 0;
+}
+
+static void service_free(struct unit *u)
+{
+        struct service_config *s = u->service;
+        free(s->pid_file);
+        free(s->bus_name);
+        for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
+                exec_command_free_list(s->exec[i]);
+        strv_free(s->sockets);
+        exec_context_free(&s->exec_ctx);
+}
+
+/* systemd's service_add_extras and service_verify. */
+static int service_finish(struct load_context *ctx, struct unit *u)
+{
+        struct service_config *s = u->service;
+        struct exec_context *ec = &s->exec_ctx;
+        const struct exec_command *start = s->exec[SERVICE_EXEC_START];
+        int r;
+
+        if (!s->type_set)
+                s->type = s->bus_name ? SERVICE_DBUS : start ? SERVICE_SIMPLE : SERVICE_ONESHOT;
+        if (s->type == SERVICE_ONESHOT && !s->timeout_start_set)
+                s->timeout_start_usec = USEC_INFINITY;
+        if (s->notify_access == NOTIFY_NONE && !s->notify_access_set &&
+            (s->type == SERVICE_NOTIFY || s->watchdog_usec > 0 || s->fd_store_max > 0))
+                s->notify_access = NOTIFY_MAIN;
+        if (!s->timeout_abort_set)
+                s->timeout_abort_usec = s->timeout_stop_usec;
+        /* stdout follows a tty or socket stdin; otherwise it goes to the log. */
+        if (ec->std_output == EXEC_OUTPUT_INHERIT && ec->std_input == EXEC_INPUT_NULL)
+                ec->std_output = EXEC_OUTPUT_JOURNAL;
+
+        if (!start && !s->exec[SERVICE_EXEC_STOP] && u->success_action == EMERGENCY_ACTION_NONE)
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
+                            "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+        if (s->type != SERVICE_ONESHOT && !start)
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
+                            "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+        if (!s->remain_after_exit && !start && u->success_action == EMERGENCY_ACTION_NONE)
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
+                            "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.");
+        if (s->type != SERVICE_ONESHOT && start && start->next)
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
+                            "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+        if (s->type == SERVICE_ONESHOT &&
+            (s->restart == SERVICE_RESTART_ALWAYS || s->restart == SERVICE_RESTART_ON_SUCCESS))
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
+                            "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.");
+        if (s->type == SERVICE_DBUS && !s->bus_name)
+                return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
+                            "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+
+        STRV_FOREACH(name, s->sockets) {
+                r = load_add_two_dependencies_by_name(ctx, u, UNIT_WANTS, UNIT_AFTER, *name);
+                if (r < 0)
+                        return r;
+        }
+        if (s->type == SERVICE_DBUS) {
+                r = load_add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "dbus.socket");
+                if (r < 0)
+                        return r;
+        }
+        if (!u->default_dependencies)
+                return 0;
+        r = load_add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target");
+        if (r >= 0)
+                r = load_add_dependency_by_name(ctx, u, UNIT_AFTER, "basic.target");
+        if (r >= 0)
+                r = load_add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "shutdown.target");
+        return r;
+}
+
+const struct unit_load_ops service_load_ops = {
+        .section = "Service",
+        .alloc = service_alloc,
+        .free = service_free,
+        .finish = service_finish,
+};
