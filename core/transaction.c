@@ -28,18 +28,31 @@ static bool needs_start(struct sched *s, struct unit *u)
         return a != UNIT_ACTIVE && a != UNIT_RELOADING;
 }
 
-/* Does j wait, or could it, for jobs ordered before it? Start and reload
- * jobs wait along After=; a running job waits for nothing. */
-static bool is_waiting_start(const struct job *j)
+/* Does j wait for another job? One that waits for nothing is ready (or
+ * queued to run), so it ends a path like a running one. */
+static bool is_waiting(const struct job *j)
 {
-        return j && j->type != JOB_STOP && j->state == JOB_WAITING;
+        return j && j->state == JOB_WAITING && j->pending > 0;
 }
 
-/* Depth-first search over "waits for" from the jobs of units[]; on a cycle,
- * cancel one job of it and return true (the caller searches again). The
- * search follows waiting jobs of earlier transactions too: a new job can
- * close a cycle through them (issue 8, B1), so the stack is sized for every
- * unit, each of which is pushed at most once. */
+static struct unit *root_at(struct sched *s, struct unit **units, size_t i)
+{
+        return units ? units[i] : s->units->units[i];
+}
+
+/* Depth-first search over "waits for" between waiting jobs, from the jobs
+ * of units[] (every unit when units is NULL); on a cycle, break it and
+ * return true (the caller searches again). A running job waits for
+ * nothing, so it ends a path. The search follows waiting jobs of earlier
+ * transactions too: a new job can close a cycle through them (issue 8,
+ * B1), so the stack is sized for every unit, each pushed at most once.
+ *
+ * A cycle of start (and reload) jobs loses one job, as in systemd: one
+ * only wanted if there is one, else one that is not an anchor. Stop jobs
+ * wait only for stop jobs, so a cycle with one in it is all stops (a
+ * shutdown through an After= cycle): there the job whose wait closes the
+ * cycle stops without that wait, since dropping a stop would leave its
+ * unit running. */
 static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
 {
         /* color: 0 white, 1 on the stack, 2 done */
@@ -53,9 +66,9 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
         if (!stack || !color)
                 goto out;
         for (size_t root = 0; root < n && !broke; root++) {
-                struct unit *r = units[root];
+                struct unit *r = root_at(s, units, root);
                 size_t ri = r->rt->index;
-                if (color[ri] || !is_waiting_start(r->rt->job))
+                if (color[ri] || !is_waiting(r->rt->job))
                         continue;
                 size_t depth = 0;
                 stack[depth++] = (struct frame) { r, 0 };
@@ -63,15 +76,14 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 while (depth > 0 && !broke) {
                         struct frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
-                        if (!is_waiting_start(j) || f->edge >= f->u->n_edges) {
+                        if (!is_waiting(j) || f->edge >= f->u->n_edges) {
                                 color[f->u->rt->index] = 2;
                                 depth--;
                                 continue;
                         }
                         const struct unit_edge *e = &f->u->edges[f->edge++];
-                        /* Stop jobs never wait for start jobs, so only waiting
-                         * start (and reload) jobs can close a cycle. */
-                        if (e->kind != UNIT_AFTER || !e->other->rt || !is_waiting_start(e->other->rt->job))
+                        if ((e->kind != UNIT_AFTER && e->kind != UNIT_BEFORE) || !e->other->rt ||
+                            !is_waiting(e->other->rt->job) || !job_waits_for(j, e->other->rt->job, e->kind == UNIT_AFTER))
                                 continue;
                         size_t oi = e->other->rt->index;
                         if (color[oi] == 2)
@@ -94,6 +106,15 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                                                 k == first ? "" : " -> ", stack[k].u->id);
                                 if (!victim && !cj->mandatory && !cj->anchor)
                                         victim = cj;
+                        }
+                        if (j->type == JOB_STOP) {
+                                log_warning("Found ordering cycle: %s -> %s; stopping %s without waiting for %s to break it",
+                                            names, e->other->id, f->u->id, e->other->id);
+                                j->pending--;
+                                j->broken++;
+                                job_run_if_ready(s, j);
+                                broke = true;
+                                continue;
                         }
                         for (size_t k = first; !victim && k < depth; k++)
                                 if (!stack[k].u->rt->job->anchor)
@@ -226,6 +247,8 @@ int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_d
 
 void transaction_run_ready(struct sched *s)
 {
+        while (break_one_cycle(s, NULL, s->n_rt))
+                ;
         for (size_t i = 0; i < s->n_rt; i++)
                 job_run_if_ready(s, s->units->units[i]->rt->job);
 }

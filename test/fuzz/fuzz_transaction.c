@@ -99,7 +99,13 @@ static void w_reply(void *userdata, uint64_t conn_id, const struct control_reply
         W.replies++;
 }
 
+static void w_job_finished(void *userdata, struct job *j, enum job_result result)
+{
+        control_job_finished(W.s, j, result);
+}
+
 static const struct sched_ops ops = {
+        .job_finished = w_job_finished,
         .spawn = w_spawn,
         .kill = w_kill,
         .shutdown_done = w_shutdown_done,
@@ -136,9 +142,10 @@ static void check_jobs(void)
                                 continue;
                         pending += waits_for(j, e->other->rt->job, e->kind == UNIT_AFTER);
                 }
-                if (pending != j->pending || pending == 0) {
-                        fprintf(stderr, "fuzz_transaction: %s: waiting %s job counts %u pending, really %u\n", u->id,
-                                job_type_to_string(j->type), j->pending, pending);
+                /* A stop job whose wait closed a cycle runs without it. */
+                if (pending != j->pending + j->broken || pending == 0) {
+                        fprintf(stderr, "fuzz_transaction: %s: waiting %s job counts %u pending (%u dropped), really %u\n",
+                                u->id, job_type_to_string(j->type), j->pending, j->broken, pending);
                         abort();
                 }
         }
@@ -292,6 +299,18 @@ static void step(uint8_t op, uint8_t arg, int n_units)
 
 /* Play the shutdown to its end: every spawn reports, every process exits
  * when asked, the clock runs past every timeout. */
+static void dump_jobs(void)
+{
+        for (size_t i = 0; i < W.s->n_rt; i++) {
+                struct unit *u = W.s->units->units[i];
+                if (u->rt->job)
+                        fprintf(stderr, "fuzz_transaction: %s: %s job %s, pending %u; unit %s/%s\n", u->id,
+                                job_type_to_string(u->rt->job->type),
+                                u->rt->job->state == JOB_WAITING ? "waiting" : "running", u->rt->job->pending,
+                                unit_active_state_to_string(u->rt->active), sub_state_to_string(u->rt->sub));
+        }
+}
+
 static void finish(void)
 {
         W.now++;
@@ -299,7 +318,9 @@ static void finish(void)
                 fprintf(stderr, "=== shutdown\n");
         sched_shutdown(W.s, W.now);
         check_jobs();
-        for (int round = 0; round < 200 && !W.shutdown_done; round++) {
+        /* Every process exits as soon as it is asked, so the shutdown never
+         * needs its deadline: if it does, a job waited for nothing. */
+        for (int round = 0; round < 2000 && !W.shutdown_done; round++) {
                 int i;
                 while ((i = first_unreported(0)) >= 0) {
                         report(i, true);
@@ -309,20 +330,14 @@ static void finish(void)
                         exit_pid(0, CLD_KILLED, SIGTERM);
                         check_jobs();
                 }
-                W.now += 100 * 1000000ULL;
+                W.now += 100000;
                 sched_run_timers(W.s, W.now);
                 check_jobs();
         }
-        if (!W.shutdown_done && W.s->n_jobs > 0) {
-                fprintf(stderr, "fuzz_transaction: the shutdown never finished (%u jobs left)\n", W.s->n_jobs);
-                for (size_t i = 0; i < W.s->n_rt; i++) {
-                        struct unit *u = W.s->units->units[i];
-                        if (u->rt->job)
-                                fprintf(stderr, "fuzz_transaction: %s: %s job %s, pending %u; unit %s/%s\n", u->id,
-                                        job_type_to_string(u->rt->job->type),
-                                        u->rt->job->state == JOB_WAITING ? "waiting" : "running", u->rt->job->pending,
-                                        unit_active_state_to_string(u->rt->active), sub_state_to_string(u->rt->sub));
-                }
+        if (W.s->shutdown_expired || (!W.shutdown_done && W.s->n_jobs > 0)) {
+                fprintf(stderr, "fuzz_transaction: the shutdown %s (%u jobs left)\n",
+                        W.s->shutdown_expired ? "needed its deadline" : "never finished", W.s->n_jobs);
+                dump_jobs();
                 abort();
         }
         if (W.replies < W.requests && W.s->n_jobs == 0) {

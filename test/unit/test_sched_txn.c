@@ -159,6 +159,36 @@ static void test_stop_of_a_required_unit_stops_what_requires_it_first(void)
         fake_teardown();
 }
 
+/* a and b are ordered after each other, both up (started one after the
+ * other): their stop jobs wait for each other. The cycle is broken at
+ * once, not by the shutdown deadline 90 s later. */
+static void test_shutdown_through_an_ordering_cycle_stops_both_at_once(void)
+{
+        const char *d = empty_boot();
+        test_write_file(d, "a.service", SIMPLE("2801", "After=b.service"));
+        test_write_file(d, "b.service", SIMPLE("2802", "After=a.service"));
+        fake_setup(d, "t.target");
+        control_units("start", "a.service", NULL, NULL);
+        pid_t a = fake_report(fake_find_spawn("2801"));
+        control_units("start", "b.service", NULL, NULL);
+        pid_t b = fake_report(fake_find_spawn("2802"));
+        CU_ASSERT_EQUAL(F.replies, 2);
+        sched_shutdown(F.s, ++F.now);
+        CU_ASSERT_TRUE(fake_killed(-a, SIGTERM) || fake_killed(-b, SIGTERM));
+        if (fake_killed(-a, SIGTERM)) {
+                fake_exit(a, CLD_KILLED, SIGTERM);
+                CU_ASSERT_TRUE(fake_killed(-b, SIGTERM));
+                fake_exit(b, CLD_KILLED, SIGTERM);
+        } else {
+                fake_exit(b, CLD_KILLED, SIGTERM);
+                CU_ASSERT_TRUE(fake_killed(-a, SIGTERM));
+                fake_exit(a, CLD_KILLED, SIGTERM);
+        }
+        CU_ASSERT_EQUAL(F.shutdown_done, 1);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
 /* restart a b, with b down and ordered after a: b waits until a is up
  * again, not only until a is down. */
 static void test_restart_holds_back_units_ordered_after_until_the_new_start(void)
@@ -290,6 +320,8 @@ static const struct test_case tests[] = {
           test_later_unit_of_a_request_may_cancel_an_earlier_ones_job },
         { "stop_of_a_required_unit_stops_what_requires_it_first",
           test_stop_of_a_required_unit_stops_what_requires_it_first },
+        { "shutdown_through_an_ordering_cycle_stops_both_at_once",
+          test_shutdown_through_an_ordering_cycle_stops_both_at_once },
         { "restart_holds_back_units_ordered_after_until_the_new_start",
           test_restart_holds_back_units_ordered_after_until_the_new_start },
         { "restart_pulls_in_wanted_units_after_the_new_start", test_restart_pulls_in_wanted_units_after_the_new_start },
