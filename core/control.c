@@ -54,7 +54,7 @@ static char *deps_joined(const struct unit *u, enum unit_dependency kind)
         char **l = NULL;
         size_t it = 0;
         struct unit *o;
-        while ((o = unit_next_dep(u, kind, &it)))
+        while ((o = sched_next_dep(u, kind, &it)))
                 strv_extend(&l, o->id);
         char *j = strv_join(l, " ");
         strv_free(l);
@@ -187,7 +187,7 @@ static void propagate_stop(struct sched *s, struct unit *u)
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
                 size_t it = 0;
                 struct unit *o;
-                while ((o = unit_next_dep(u, kinds[k], &it)))
+                while ((o = sched_next_dep(u, kinds[k], &it)))
                         if (o->rt && is_up(o->rt) && !(o->rt->job && o->rt->job->type == JOB_STOP)) {
                                 job_install(s, o, JOB_STOP, false);
                                 propagate_stop(s, o);

@@ -104,15 +104,11 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
                 /* One job per unit: the new request replaces the old one. */
                 job_finish(s, rt->job, JOB_CANCELED);
         }
-        struct job *j = calloc(1, sizeof *j);
-        if (!j) {
-                log_error("%s: out of memory queueing a %s job", u->id, job_type_to_string(type));
-                return NULL;
-        }
+        struct job *j = &rt->job_slot;
         *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = ++s->next_job_id };
 
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
@@ -134,8 +130,8 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
 struct unit *job_blocker(const struct job *j)
 {
         const struct unit *u = j->unit;
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
                 if (o && o != j && waits_for(j, o, e->kind == UNIT_AFTER))
                         return e->other;
@@ -193,8 +189,10 @@ void sched_run_ready(struct sched *s)
 
 static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
 {
-        for (uint32_t i = 0; i < u->n_edges; i++)
-                if (u->edges[i].kind == kind && u->edges[i].other == other)
+        size_t i = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, kind, &i)))
+                if (o == other)
                         return true;
         return false;
 }
@@ -207,7 +205,7 @@ static void fail_dependents(struct sched *s, struct unit *u)
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
                 size_t it = 0;
                 struct unit *o;
-                while ((o = unit_next_dep(u, kinds[k], &it))) {
+                while ((o = sched_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
                         if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
                                 /* Finished from the ready list: a chain of requirements fails in a loop. */
@@ -219,14 +217,17 @@ static void fail_dependents(struct sched *s, struct unit *u)
         }
 }
 
-void job_finish(struct sched *s, struct job *j, enum job_result result)
+void job_finish(struct sched *s, struct job *slot, enum job_result result)
 {
-        struct unit *u = j->unit;
+        struct unit *u = slot->unit;
         struct unit_runtime *rt = rt_of(s, u);
 
+        ready_unlink(s, slot);
+        /* The unit's slot is free from here: what follows (a restart's
+         * callback) may queue the unit's next job in it. */
+        struct job done = *slot, *j = &done;
         rt->job = NULL;
         s->n_jobs--;
-        ready_unlink(s, j);
         if (j->type == JOB_START) {
                 rt->start_job_id = j->id;
                 rt->start_job_result = result;
@@ -249,10 +250,10 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                 fail_dependents(s, u);
         }
 
-        /* Release the jobs ordered after this one. Running them may finish
-         * more jobs, but never changes u's edges. */
-        for (uint32_t i = 0; i < u->n_edges; i++) {
-                const struct unit_edge *e = &u->edges[i];
+        /* Release the jobs ordered after this one. They only go on the
+         * ready list: nothing runs (or loads units) inside this loop. */
+        const struct unit_edge *e;
+        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 if (!is_ordering(e->kind) || !e->other->rt)
                         continue;
                 struct job *o = e->other->rt->job;
@@ -271,7 +272,6 @@ void job_finish(struct sched *s, struct job *j, enum job_result result)
                         s->ops->boot_done(s->userdata, result == JOB_DONE);
         }
         free(j->waits);
-        free(j);
         sched_shutdown_check_done(s);
 }
 

@@ -94,8 +94,85 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         return 0;
 }
 
+struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i)
+{
+        const struct unit_edge *e;
+        while ((e = sched_next_edge(u, i)))
+                if (e->kind == kind)
+                        return e->other;
+        return NULL;
+}
+
+static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit *other)
+{
+        struct unit_runtime *rt = u->rt;
+        if (rt->n_extra_edges == rt->cap_extra_edges) {
+                uint32_t cap = rt->cap_extra_edges ? 2 * rt->cap_extra_edges : 4;
+                struct unit_edge *e = realloc(rt->extra_edges, cap * sizeof *e);
+                if (!e)
+                        return -ENOMEM;
+                rt->extra_edges = e;
+                rt->cap_extra_edges = cap;
+        }
+        rt->extra_edges[rt->n_extra_edges++] = (struct unit_edge) { other, (uint8_t) kind };
+        return 0;
+}
+
+/* Units loaded after the table was sealed kept their edges to sealed units
+ * on their side only (unit_add_dependency): give each sealed unit the
+ * reverse edge here, at run time, then seal the new units too. Costs the
+ * new units and their edges, never the table. */
+static int link_new_units(struct sched *s)
+{
+        for (; s->n_linked < s->n_rt; s->n_linked++) {
+                struct unit *u = s->units->units[s->n_linked];
+                for (uint32_t k = 0; k < u->n_edges; k++) {
+                        const struct unit_edge *e = &u->edges[k];
+                        if (!e->other->sealed)
+                                continue;
+                        int r = add_extra_edge(e->other, unit_dependency_inverse(e->kind), u);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        unit_table_seal(s->units);
+        return 0;
+}
+
+/* The transaction's scratch arrays hold one entry per unit; grown by
+ * doubling, so loading units one at a time at run time stays O(1) each. */
+static int grow_scratch(struct sched *s)
+{
+        size_t n = s->units->n_units, cap = s->txn_cap;
+        if (n <= cap)
+                return 0;
+        while (cap < n)
+                cap = cap ? 2 * cap : 64;
+        struct unit **q = realloc(s->txn_queue, cap * sizeof *q);
+        if (q)
+                s->txn_queue = q;
+        struct txn_frame *f = realloc(s->txn_stack, cap * sizeof *f);
+        if (f)
+                s->txn_stack = f;
+        uint8_t *seen = realloc(s->txn_seen, cap * sizeof *seen);
+        if (seen)
+                s->txn_seen = seen;
+        uint32_t *color = realloc(s->txn_color, cap * sizeof *color);
+        if (color)
+                s->txn_color = color;
+        if (!q || !f || !seen || !color)
+                return -ENOMEM;
+        memset(s->txn_seen + s->txn_cap, 0, (cap - s->txn_cap) * sizeof *seen);
+        memset(s->txn_color + s->txn_cap, 0, (cap - s->txn_cap) * sizeof *color);
+        s->txn_cap = cap;
+        return 0;
+}
+
 int sched_adopt_units(struct sched *s)
 {
+        int r = grow_scratch(s);
+        if (r < 0)
+                return r;
         for (; s->n_rt < s->units->n_units; s->n_rt++) {
                 struct unit *u = s->units->units[s->n_rt];
                 if (!u->rt) {
@@ -105,8 +182,11 @@ int sched_adopt_units(struct sched *s)
                         u->rt->conn_fd = -1;
                 }
                 u->rt->index = s->n_rt;
+                /* Carried over by a daemon-reload: the new table's units
+                 * hold every edge among themselves. */
+                u->rt->n_extra_edges = 0;
         }
-        return 0;
+        return link_new_units(s);
 }
 
 static void runtime_free(struct unit *u)
@@ -120,6 +200,7 @@ static void runtime_free(struct unit *u)
                 close(rt->conn_fd);
         if (rt->sockets.n)
                 socket_close_all(u, &rt->sockets);
+        free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
 }
@@ -186,7 +267,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
         s->n_kill_waiters = n;
         s->boot_target = counterpart(new, s->boot_target);
         s->units = new;
-        s->n_rt = 0;
+        s->n_rt = s->n_linked = 0;
         int r = sched_adopt_units(s);
         /* The timer heap and the io thread's cookies name units: renew both. */
         timer_heap_done(&s->timers);
@@ -223,13 +304,13 @@ void sched_free(struct sched *s)
                 struct unit_runtime *rt = u->rt;
                 if (rt->job)
                         free(rt->job->waits);
-                free(rt->job);
                 free(rt->status_text);
                 fdstore_close_all(rt);
                 if (rt->conn_fd >= 0)
                         close(rt->conn_fd);
                 if (rt->sockets.n)
                         socket_close_all(u, &rt->sockets);
+                free(rt->extra_edges);
                 free(rt);
                 u->rt = NULL;
         }
@@ -238,6 +319,10 @@ void sched_free(struct sched *s)
         idmap_done(&s->early_exits);
         timer_heap_done(&s->timers);
         free(s->kill_waiters);
+        free(s->txn_queue);
+        free(s->txn_stack);
+        free(s->txn_seen);
+        free(s->txn_color);
         free(s);
 }
 
@@ -287,7 +372,7 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         if (unit_ops(u)->went_down)
                 unit_ops(u)->went_down(s, u);
 
-        while ((o = unit_next_dep(u, UNIT_BOUND_BY, &it))) {
+        while ((o = sched_next_dep(u, UNIT_BOUND_BY, &it))) {
                 struct unit_runtime *ort = o->rt;
                 if (ort->active != UNIT_INACTIVE && ort->active != UNIT_FAILED &&
                     !(ort->job && ort->job->type == JOB_STOP)) {
@@ -298,7 +383,7 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         if (new != UNIT_FAILED || s->shutting_down)
                 return;
         it = 0;
-        while ((o = unit_next_dep(u, UNIT_ON_FAILURE, &it))) {
+        while ((o = sched_next_dep(u, UNIT_ON_FAILURE, &it))) {
                 bool nothing;
                 log_info("%s: failed; starting %s (OnFailure=).", u->id, o->id);
                 transaction_start(s, o, &nothing);
@@ -709,7 +794,7 @@ static char **dep_names(const struct unit *u, enum unit_dependency kind)
         char **l = NULL;
         size_t it = 0;
         struct unit *o;
-        while ((o = unit_next_dep(u, kind, &it)))
+        while ((o = sched_next_dep(u, kind, &it)))
                 if (strv_extend(&l, o->id) < 0)
                         break;
         return l;

@@ -95,10 +95,21 @@ struct job {
 
 struct unit_runtime {
         uint32_t index;           /* position in the unit table, for scratch arrays */
+        /* Edges of this unit that units loaded after it (at run time: an
+         * Accept=yes instance, a unit a control request named) imply: the
+         * reverse of their edges to it. The loaded unit itself is sealed
+         * and never changes; sched_next_edge() walks both. */
+        struct unit_edge *extra_edges;
+        uint32_t n_extra_edges;
+        uint32_t cap_extra_edges;
         enum unit_active_state active;
         enum sub_state sub;
         enum unit_result result;
-        struct job *job;
+        struct job *job;          /* NULL, or &job_slot */
+        /* The unit's one job lives here, so queueing it allocates nothing
+         * (job_install); job_finish copies it out before anything can
+         * queue the next one (a restart's start). */
+        struct job job_slot;
 
         pid_t main_pid;
         pid_t control_pid;
@@ -164,6 +175,7 @@ struct unit_runtime {
 struct sched {
         struct unit_table *units;
         size_t n_rt;              /* units with a runtime so far (units->units[0..n_rt)) */
+        size_t n_linked;          /* of those, units whose reverse edges are in place (sched_adopt_units) */
         const struct sched_ops *ops;
         void *userdata;
         struct sched_config config;
@@ -194,12 +206,46 @@ struct sched {
          * requirement: a list drained by sched_run_ready(), so that a chain
          * of any length is walked in a loop, never by recursion. */
         struct job *ready_head, *ready_tail;
+        /* Scratch for transaction_start(), one entry per unit, grown when
+         * units are adopted (at load), so a start allocates none of it. */
+        struct unit **txn_queue;
+        uint8_t *txn_seen;           /* all zero between transactions */
+        struct txn_frame *txn_stack;
+        uint32_t *txn_color;         /* the cycle search's marks: epoch << 1 | done */
+        uint32_t txn_epoch;
+        size_t txn_cap;
+        bool in_transaction;
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
 };
 
+/* A frame of the transaction's cycle search (core/transaction.c). */
+struct txn_frame {
+        struct unit *u;
+        size_t edge; /* sched_next_edge()'s cursor */
+};
+
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
+
+/* Every edge of u the scheduler acts on: its loaded edges, then the ones
+ * units loaded later added at run time (rt->extra_edges). Start with
+ * *i = 0; NULL at the end. The index survives the arrays growing, so a
+ * loop may start jobs (and load units) between two calls.
+ *   for (size_t i = 0; (e = sched_next_edge(u, &i)); ) */
+static inline const struct unit_edge *sched_next_edge(const struct unit *u, size_t *i)
+{
+        if (*i < u->n_edges)
+                return &u->edges[(*i)++];
+        size_t k = *i - u->n_edges;
+        if (!u->rt || k >= u->rt->n_extra_edges)
+                return NULL;
+        (*i)++;
+        return &u->rt->extra_edges[k];
+}
+/* The units of one kind of edge, as unit_next_dep() but over
+ * sched_next_edge(): what core/ uses instead of unit_next_dep(). */
+struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
 
 /* core/sched.c */
 /* Move u to sub-state sub; its active state is what u's type says sub

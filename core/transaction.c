@@ -28,6 +28,21 @@ static bool needs_start(struct sched *s, struct unit *u)
         return a != UNIT_ACTIVE && a != UNIT_RELOADING;
 }
 
+/* The cycle search's colours, in s->txn_color: white unless stamped with
+ * this search's epoch, so no search clears the array. */
+enum { WHITE, ON_STACK, DONE };
+
+static int color_of(const struct sched *s, size_t i)
+{
+        uint32_t c = s->txn_color[i];
+        return c >> 1 != s->txn_epoch ? WHITE : c & 1 ? DONE : ON_STACK;
+}
+
+static void color_set(struct sched *s, size_t i, int color)
+{
+        s->txn_color[i] = s->txn_epoch << 1 | (color == DONE);
+}
+
 /* Does j wait for another job? One that waits for nothing is ready (or
  * queued to run), so it ends a path like a running one. */
 static bool is_waiting(const struct job *j)
@@ -42,10 +57,10 @@ static struct unit *root_at(struct sched *s, struct unit **units, size_t i)
 
 /* Depth-first search over "waits for" between waiting jobs, from the jobs
  * of units[] (every unit when units is NULL); on a cycle, break it and
- * return true (the caller searches again). A running job waits for
- * nothing, so it ends a path. The search follows waiting jobs of earlier
- * transactions too: a new job can close a cycle through them (issue 8,
- * B1), so the stack is sized for every unit, each pushed at most once.
+ * return true (the caller searches again). The search follows waiting
+ * jobs of earlier transactions too: a new job can close a cycle through
+ * them (issue 8, B1). The stack is the scheduler's scratch
+ * (sched_adopt_units), one frame per unit: each unit is pushed once.
  *
  * A cycle of start (and reload) jobs loses one job, as in systemd: one
  * only wanted if there is one, else one that is not an anchor. Stop jobs
@@ -55,42 +70,39 @@ static struct unit *root_at(struct sched *s, struct unit **units, size_t i)
  * unit running. */
 static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
 {
-        /* color: 0 white, 1 on the stack, 2 done */
-        struct frame {
-                struct unit *u;
-                uint32_t edge;
-        } *stack = malloc(s->n_rt * sizeof *stack);
-        uint8_t *color = calloc(s->n_rt, 1);
+        struct txn_frame *stack = s->txn_stack;
         bool broke = false;
 
-        if (!stack || !color)
-                goto out;
+        if (++s->txn_epoch >= UINT32_MAX >> 1) {
+                memset(s->txn_color, 0, s->txn_cap * sizeof *s->txn_color);
+                s->txn_epoch = 1;
+        }
         for (size_t root = 0; root < n && !broke; root++) {
                 struct unit *r = root_at(s, units, root);
                 size_t ri = r->rt->index;
-                if (color[ri] || !is_waiting(r->rt->job))
+                if (color_of(s, ri) != WHITE || !is_waiting(r->rt->job))
                         continue;
                 size_t depth = 0;
-                stack[depth++] = (struct frame) { r, 0 };
-                color[ri] = 1;
+                stack[depth++] = (struct txn_frame) { r, 0 };
+                color_set(s, ri, ON_STACK);
                 while (depth > 0 && !broke) {
-                        struct frame *f = &stack[depth - 1];
+                        struct txn_frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
-                        if (!is_waiting(j) || f->edge >= f->u->n_edges) {
-                                color[f->u->rt->index] = 2;
+                        const struct unit_edge *e = is_waiting(j) ? sched_next_edge(f->u, &f->edge) : NULL;
+                        if (!e) {
+                                color_set(s, f->u->rt->index, DONE);
                                 depth--;
                                 continue;
                         }
-                        const struct unit_edge *e = &f->u->edges[f->edge++];
                         if ((e->kind != UNIT_AFTER && e->kind != UNIT_BEFORE) || !e->other->rt ||
                             !is_waiting(e->other->rt->job) || !job_waits_for(j, e->other->rt->job, e->kind == UNIT_AFTER))
                                 continue;
                         size_t oi = e->other->rt->index;
-                        if (color[oi] == 2)
+                        if (color_of(s, oi) == DONE)
                                 continue;
-                        if (color[oi] == 0) {
-                                color[oi] = 1;
-                                stack[depth++] = (struct frame) { e->other, 0 };
+                        if (color_of(s, oi) == WHITE) {
+                                color_set(s, oi, ON_STACK);
+                                stack[depth++] = (struct txn_frame) { e->other, 0 };
                                 continue;
                         }
                         /* A cycle: from e->other up to the top of the stack. */
@@ -107,13 +119,13 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                                 if (!victim && !cj->mandatory && !cj->anchor)
                                         victim = cj;
                         }
+                        broke = true;
                         if (j->type == JOB_STOP) {
                                 log_warning("Found ordering cycle: %s -> %s; stopping %s without waiting for %s to break it",
                                             names, e->other->id, f->u->id, e->other->id);
                                 j->pending--;
                                 j->broken++;
                                 job_run_if_ready(s, j);
-                                broke = true;
                                 continue;
                         }
                         for (size_t k = first; !victim && k < depth; k++)
@@ -124,12 +136,8 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                         log_warning("Found ordering cycle: %s -> %s; deleting job %s/%s to break it", names,
                                     e->other->id, victim->unit->id, job_type_to_string(victim->type));
                         job_finish(s, victim, JOB_CANCELED);
-                        broke = true;
                 }
         }
-out:
-        free(stack);
-        free(color);
         return broke;
 }
 
@@ -143,15 +151,18 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                 return log_full(LOG_LEVEL_DEBUG, -ESHUTDOWN, "%s: shutting down, not starting it", anchor->id);
         }
 
+        /* The scheduler's scratch, sized for every unit when units are
+         * adopted: a start allocates none of it. seen is all zero between
+         * transactions (each one clears what it marked), and no callback
+         * run from here starts another transaction. */
+        if (s->in_transaction)
+                return log_error_errno(-EBUSY, "%s: BUG: a transaction started inside another", anchor->id);
+        s->in_transaction = true;
         size_t n = 0;
-        struct unit **queue = malloc(s->n_rt * sizeof *queue);
-        uint8_t *seen = calloc(s->n_rt, 1); /* 1: pulled in, 2: mandatory */
+        struct unit **queue = s->txn_queue;
+        uint8_t *seen = s->txn_seen; /* 1: pulled in, 2: mandatory */
         int r = 0;
 
-        if (!queue || !seen) {
-                r = -ENOMEM;
-                goto out;
-        }
         /* Everything the anchor pulls in, transitively, in two sweeps of one
          * queue: first what it reaches through Requires=/BindsTo= alone (the
          * mandatory jobs, however deep), then what Wants= adds from any of
@@ -163,8 +174,8 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         struct unit *u = queue[head];
                         if (u->load_state != UNIT_LOADED)
                                 continue;
-                        for (uint32_t i = 0; i < u->n_edges; i++) {
-                                const struct unit_edge *e = &u->edges[i];
+                        const struct unit_edge *e;
+                        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                                 size_t oi = e->other->rt->index;
                                 if (seen[oi] || !(sweep == 2 ? requires(e->kind) : pulls(e->kind)))
                                         continue;
@@ -182,10 +193,14 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
         size_t n_jobs = 0;
         for (size_t i = 0; i < n; i++) {
                 struct unit *u = queue[i];
+                bool mandatory = seen[u->rt->index] == 2;
+                seen[u->rt->index] = 0;
                 if (!needs_start(s, u))
                         continue;
-                struct job *j = job_install(s, u, JOB_START, seen[u->rt->index] == 2);
+                struct job *j = job_install(s, u, JOB_START, mandatory);
                 if (!j) {
+                        for (size_t k = i + 1; k < n; k++)
+                                seen[queue[k]->rt->index] = 0;
                         r = -ENOMEM;
                         goto out;
                 }
@@ -194,9 +209,10 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                 queue[n_jobs++] = u;
                 /* Conflicts=: the other side is stopped first, and a start
                  * it has queued (not yet running) is canceled. */
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        struct unit *o = u->edges[k].other;
-                        if ((u->edges[k].kind != UNIT_CONFLICTS && u->edges[k].kind != UNIT_CONFLICTED_BY) || !o->rt)
+                const struct unit_edge *e;
+                for (size_t k = 0; (e = sched_next_edge(u, &k));) {
+                        struct unit *o = e->other;
+                        if ((e->kind != UNIT_CONFLICTS && e->kind != UNIT_CONFLICTED_BY) || !o->rt)
                                 continue;
                         if (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED)
                                 job_install(s, o, JOB_STOP, false);
@@ -212,9 +228,10 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
         for (size_t i = 0; i < n_jobs; i++) {
                 struct unit *u = queue[i];
                 struct job *j = u->rt->job;
-                for (uint32_t k = 0; j && j->state == JOB_WAITING && k < u->n_edges; k++) {
-                        struct unit *o = u->edges[k].other;
-                        if (requires(u->edges[k].kind) && o->load_state != UNIT_LOADED) {
+                const struct unit_edge *e;
+                for (size_t k = 0; j && j->state == JOB_WAITING && (e = sched_next_edge(u, &k));) {
+                        struct unit *o = e->other;
+                        if (requires(e->kind) && o->load_state != UNIT_LOADED) {
                                 log_warning("%s: requires %s, which is %s", u->id, o->id,
                                             unit_load_state_to_string(o->load_state));
                                 job_fail_dependency(s, j, o);
@@ -230,8 +247,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         job_run_if_ready(s, u->rt->job);
         }
 out:
-        free(queue);
-        free(seen);
+        s->in_transaction = false;
         return r;
 }
 

@@ -29,7 +29,7 @@ static void arm(struct sched *s, struct unit *u)
 static struct unit *triggered_service(const struct unit *u)
 {
         size_t it = 0;
-        return unit_next_dep(u, UNIT_TRIGGERS, &it);
+        return sched_next_dep(u, UNIT_TRIGGERS, &it);
 }
 
 static bool is_down(const struct unit_runtime *rt)
@@ -104,7 +104,7 @@ void socket_service_down(struct sched *s, struct unit *service)
         bool limit_hit = service->rt->result == RESULT_START_LIMIT_HIT;
         size_t it = 0;
         struct unit *sk;
-        while ((sk = unit_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
+        while ((sk = sched_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
                 if (!sk->rt || sk->rt->active != UNIT_ACTIVE || s->shutting_down || sk->type != UNIT_SOCKET)
                         continue;
                 /* Accept=yes starts a fresh instance per connection: one
@@ -163,14 +163,15 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 struct unit_runtime *old = svc->rt;
                 free(old->status_text);
                 fdstore_close_all(old);
-                *old = (struct unit_runtime) { .index = old->index, .conn_fd = -1 };
+                *old = (struct unit_runtime) { .index = old->index, .conn_fd = -1, .extra_edges = old->extra_edges,
+                                               .n_extra_edges = old->n_extra_edges,
+                                               .cap_extra_edges = old->cap_extra_edges };
         }
         if (!svc)
                 snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->n_instances++);
         rt->n_accepted++;
         if (!svc && (!s->config.load || unit_table_intern(s->units, name, &svc) < 0 ||
-                     unit_load(s->config.load, svc) < 0 || unit_table_finalize_edges(s->units) < 0 ||
-                     sched_adopt_units(s) < 0)) {
+                     unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0)) {
                 log_error("%s: cannot load %s for a connection", u->id, name);
                 close(conn);
                 return;
@@ -242,7 +243,7 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
 
         if (rt->conn_fd >= 0 && with_connection)
                 r = append_fd(&fds, &n, &names, rt->conn_fd, "connection");
-        while (r >= 0 && (sk = unit_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
+        while (r >= 0 && (sk = sched_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
                 if (!sk->rt || sk->rt->active != UNIT_ACTIVE || sk->type != UNIT_SOCKET)
                         continue;
                 const char *name = sk->socket->fd_name ? sk->socket->fd_name : sk->id;
@@ -252,9 +253,10 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
         unsigned n_sockets = n;
         for (unsigned i = 0; r >= 0 && i < rt->n_fdstore; i++)
                 r = append_fd(&fds, &n, &names, rt->fdstore[i].fd, rt->fdstore[i].name);
-        char *joined = r >= 0 ? strv_join(names, ":") : NULL;
+        /* Most services get no fds: then nothing is allocated. */
+        char *joined = r >= 0 && n ? strv_join(names, ":") : NULL;
         strv_free(names);
-        if (r < 0 || !joined) {
+        if (r < 0 || (n && !joined)) {
                 free(fds);
                 free(joined);
                 return -ENOMEM;

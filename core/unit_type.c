@@ -54,7 +54,7 @@ static struct unit *inactive_requisite(struct sched *s, struct unit *u)
 {
         size_t it = 0;
         struct unit *o;
-        while ((o = unit_next_dep(u, UNIT_REQUISITE, &it)))
+        while ((o = sched_next_dep(u, UNIT_REQUISITE, &it)))
                 if (!o->rt || o->rt->active != UNIT_ACTIVE) {
                         log_warning("%s: requisite %s is not active", u->id, o->id);
                         return o;

@@ -234,12 +234,12 @@ out:
 
 /* systemd's unit_add_default_target_dependency: a target is ordered after
  * what it pulls in, when both sides want default dependencies and the
- * opposite order was not asked for. */
+ * opposite order was not asked for. Sealed targets had theirs. */
 static int add_target_orderings(struct unit_table *t)
 {
         static const enum unit_dependency pulls[] = { UNIT_REQUIRES, UNIT_REQUISITE, UNIT_WANTS, UNIT_BINDS_TO };
 
-        for (size_t i = 0; i < t->n_units; i++) {
+        for (size_t i = t->n_sealed; i < t->n_units; i++) {
                 struct unit *target = t->units[i];
                 if (target->type != UNIT_TARGET || target->load_state != UNIT_LOADED ||
                     !target->default_dependencies)
@@ -273,8 +273,9 @@ int unit_load_all(struct load_context *ctx)
         int r;
 
         /* Loading interns new units at the end of the array, so this loop
-         * reaches everything transitively referenced, once each. */
-        for (size_t i = 0; i < t->n_units; i++) {
+         * reaches everything transitively referenced, once each. Sealed
+         * units were loaded before: a load at run time costs what it adds. */
+        for (size_t i = t->n_sealed; i < t->n_units; i++) {
                 r = unit_load(ctx, t->units[i]);
                 if (r == -ENOMEM)
                         return r;

@@ -34,7 +34,9 @@ int unit_load(struct load_context *ctx, struct unit *u);
 /* Load every stub in the table, including units that loading pulls in
  * (dependencies, .wants entries, socket services), then add the
  * dependencies that need both sides loaded and finalize the edges.
- * Returns 0, or -ENOMEM. Per-unit failures are in each unit. */
+ * Returns 0, or -ENOMEM. Per-unit failures are in each unit. Only units
+ * not sealed yet are looked at or changed (unit_table_seal), so the
+ * manager's loads at run time cost O(new units + their edges). */
 int unit_load_all(struct load_context *ctx);
 
 /* Parse one more file (fragment or drop-in) into u. Used by unit_load and by

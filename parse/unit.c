@@ -395,10 +395,16 @@ int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *
 {
         u = unit_follow(u);
         other = unit_follow(other);
-        int r = edge_append(u, kind, other);
-        if (r < 0)
+        int r = u->sealed ? 0 : edge_append(u, kind, other);
+        if (r < 0 || other->sealed)
                 return r;
         return edge_append(other, unit_dependency_inverse(kind), u);
+}
+
+void unit_table_seal(struct unit_table *t)
+{
+        for (; t->n_sealed < t->n_units; t->n_sealed++)
+                t->units[t->n_sealed]->sealed = true;
 }
 
 void unit_swap_config(struct unit *a, struct unit *b)
@@ -406,7 +412,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         struct unit ta = *a, tb = *b;
         *a = tb;
         *b = ta;
-        /* Identity, edges and runtime stay where they were. */
+        /* Identity, edges, runtime and sealing stay where they were. */
         a->id = ta.id;
         a->names = ta.names;
         a->edges = ta.edges;
@@ -414,6 +420,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         a->cap_edges = ta.cap_edges;
         a->rt = ta.rt;
         a->merged_into = ta.merged_into;
+        a->sealed = ta.sealed;
         b->id = tb.id;
         b->names = tb.names;
         b->edges = tb.edges;
@@ -421,6 +428,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         b->cap_edges = tb.cap_edges;
         b->rt = tb.rt;
         b->merged_into = tb.merged_into;
+        b->sealed = tb.sealed;
 }
 
 int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
@@ -429,12 +437,15 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
 
         if (alias == into)
                 return 0;
-        if (!strv_contains(into->names, alias->id)) {
+        /* A sealed unit keeps its names and edges: the alias still finds it
+         * through the table, and the edges of the units loaded with the
+         * alias, resolved through it, are the only record of their links. */
+        if (!into->sealed && !strv_contains(into->names, alias->id)) {
                 r = strv_extend(&into->names, alias->id);
                 if (r < 0)
                         return r;
         }
-        for (uint32_t i = 0; i < alias->n_edges; i++) {
+        for (uint32_t i = 0; !into->sealed && i < alias->n_edges; i++) {
                 r = edge_append(into, alias->edges[i].kind, alias->edges[i].other);
                 if (r < 0)
                         return r;
@@ -457,7 +468,7 @@ static int edge_compare(const void *a, const void *b)
 
 int unit_table_finalize_edges(struct unit_table *t)
 {
-        for (size_t i = 0; i < t->n_units; i++) {
+        for (size_t i = t->n_sealed; i < t->n_units; i++) {
                 struct unit *u = t->units[i];
                 if (u->merged_into) {
                         free(u->edges);

@@ -321,6 +321,11 @@ struct unit {
         enum unit_type type;
         enum unit_load_state load_state;
         int load_error;           /* negative errno when load_state is an error */
+        /* Part of a running manager's configuration (unit_table_seal): its
+         * edges and settings never change again. A unit loaded later that
+         * points at it keeps only its own edge; the manager keeps the
+         * reverse one at run time (core/sched_internal.h). */
+        bool sealed;
         char *fragment_path;
         char **dropin_paths;
         char *instance;           /* for foo@bar.service, "bar" */
@@ -378,6 +383,7 @@ struct unit_table {
         struct unit **units; /* every unit, in creation order (aliases included) */
         size_t n_units;
         size_t cap_units;
+        size_t n_sealed;     /* units[0..n_sealed) are sealed */
 };
 
 void unit_table_init(struct unit_table *t);
@@ -403,11 +409,19 @@ void unit_swap_config(struct unit *a, struct unit *b);
 int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into);
 
 /* Add u -kind-> other and its inverse edge on other. Duplicates are allowed
- * while loading and removed by unit_edges_finalize(). */
+ * while loading and removed by unit_table_finalize_edges(). A sealed side
+ * gets nothing: the other side's edge is the only record, and whoever
+ * sealed the table keeps the reverse (an edge between two sealed units is
+ * dropped: only a repeat of the first load can ask for one). */
 int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *other);
 /* Resolve edges through merges, drop duplicates and self-edges, sort by
- * kind. Run once after loading every unit. */
+ * kind. Run after loading; it touches only the units not sealed yet, so a
+ * load at run time costs what it loaded, not the table. */
 int unit_table_finalize_edges(struct unit_table *t);
+/* Seal every unit loaded so far: from now on loading more units changes
+ * none of them (see struct unit's sealed). O(units added since the last
+ * seal). The manager seals once it has taken the units over. */
+void unit_table_seal(struct unit_table *t);
 
 /* Iterate the units of one kind of edge: for (size_t i = 0; (o = unit_next_dep(u, kind, &i)); ) */
 struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
