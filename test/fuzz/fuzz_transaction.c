@@ -136,8 +136,8 @@ static void check_jobs(void)
                 if (j->state != JOB_WAITING)
                         continue;
                 unsigned pending = 0;
-                for (uint32_t k = 0; k < u->n_edges; k++) {
-                        const struct unit_edge *e = &u->edges[k];
+                const struct unit_edge *e;
+                for (size_t k = 0; (e = sched_next_edge(u, &k));) {
                         if ((e->kind != UNIT_AFTER && e->kind != UNIT_BEFORE) || !e->other->rt || !e->other->rt->job)
                                 continue;
                         pending += waits_for(j, e->other->rt->job, e->kind == UNIT_AFTER);
