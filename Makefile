@@ -77,14 +77,32 @@ TSAN_FLAGS = -O1 -g -fsanitize=thread
 tsan:
 	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" WEFT_FUZZ=0 WT_TIME_SCALE=10 check
 
-# libFuzzer targets need clang; each target is test/fuzz/fuzz_NAME.c.
+# libFuzzer targets need clang; each target is test/fuzz/fuzz_NAME.c. The
+# library is compiled once for all of them (instrumented, not linked with
+# the fuzzer's main), each target links it.
 FUZZ_SRC  = $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_BIN  = $(FUZZ_SRC:test/fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
-build-fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRC)
-	@mkdir -p build-fuzz
-	clang $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $^ $(LDLIBS)
+FUZZ_LIB_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ  = $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) $(FUZZ_LIB_FLAGS) $(WARN) -c -o $@ $<
+build-fuzz/libweft.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/fuzz_%: test/fuzz/fuzz_%.c build-fuzz/libweft.a
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) $(WARN) -o $@ $< build-fuzz/libweft.a $(LDLIBS)
 fuzz: $(FUZZ_BIN)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+
+# Long fuzzing: every target for FUZZ_SECONDS, growing its kept corpus
+# test/fuzz/corpus/NAME/ with inputs that add coverage; prints executions
+# and coverage per target. `make check` runs the short bounded run instead.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz-long
+fuzz-long: $(FUZZ_BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/fuzz-long.sh
 
 $(BUILD)/loadbench: bench/loadbench.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)

@@ -274,19 +274,20 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                      enum job_verb verb)
 {
         struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
-        size_t max = strv_length(q->units) + 1, n = 0;
-        struct job **jobs = calloc(max, sizeof *jobs);
-        /* The jobs are remembered by unit and id too: running one may finish (and free) another. */
-        struct unit **units = calloc(max, sizeof *units);
-        uint64_t *ids = calloc(max, sizeof *ids);
 
-        if ((!q->no_block && !w) || !jobs || !units || !ids) {
-                free(w);
-                free(jobs);
-                free(units);
-                free(ids);
+        if (!q->no_block && !w) {
                 fail(r, 1, "%s", "out of memory");
                 return;
+        }
+        if (w) {
+                /* The reply is built in w from here on, so a job that ends
+                 * while later units are handled reports into it. One extra
+                 * count holds it until every unit is handled. */
+                w->conn_id = conn_id;
+                w->outstanding = 1;
+                w->reply = *r;
+                *r = (struct control_reply) { .code = -1 };
+                r = &w->reply;
         }
         enum job_verb asked = verb;
         STRV_FOREACH(name, q->units) {
@@ -309,24 +310,19 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 if (verb == VERB_TRY_RESTART && !is_up(u->rt))
                         continue;
                 bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
-                if (verb == VERB_RELOAD || (verb == VERB_RELOAD_OR_RESTART && reloadable)) {
-                        j = job_install(s, u, JOB_RELOAD, false);
-                        if (j)
-                                jobs[n++] = j;
-                        continue;
-                }
-                if (verb == VERB_RELOAD_OR_RESTART)
+                if (verb == VERB_RELOAD_OR_RESTART && !reloadable)
                         verb = VERB_RESTART;
-                if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
+                if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
+                        j = job_install(s, u, JOB_RELOAD, false);
+                } else if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
                         uint64_t before = s->next_job_id;
-                        if (transaction_start(s, u, &nothing) < 0)
+                        if (transaction_add(s, u, &nothing) < 0)
                                 fail(r, 1, "Failed to start %s: out of memory.", u->id);
                         else
                                 j = u->rt->job;
-                        /* The start job may be over already: run and refused
-                         * at once (the start limit), or failed while the
-                         * transaction was built (a required unit that does
-                         * not exist). Its recorded result is the answer. */
+                        /* The start job may be over already: failed while the
+                         * transaction was built (a required unit that does not
+                         * exist). Its recorded result is the answer. */
                         if (!j && u->rt->start_job_id > before)
                                 reply_job_result(r, u, u->rt->start_job_result);
                 } else {
@@ -336,32 +332,14 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                                 propagate_stop(s, u);
                         }
                 }
-                if (j)
-                        jobs[n++] = j;
+                /* Never keep j past the next unit: a later unit's
+                 * transaction may finish (and free) it (issue 8, B1). */
+                if (j && w && add_wait(j, w) < 0)
+                        fail(r, 1, "%s", "out of memory");
         }
-        if (w) {
-                /* The reply is built in w from here on. One extra count holds
-                 * it while jobs run: a job may finish at once. */
-                w->conn_id = conn_id;
-                w->outstanding = 1;
-                w->reply = *r;
-                *r = (struct control_reply) { .code = -1 };
-                for (size_t i = 0; i < n; i++)
-                        if (add_wait(jobs[i], w) < 0)
-                                fail(&w->reply, 1, "%s", "out of memory");
-        }
-        for (size_t i = 0; i < n; i++) {
-                units[i] = jobs[i]->unit;
-                ids[i] = jobs[i]->id;
-        }
-        for (size_t i = 0; i < n; i++) {
-                struct job *j = units[i]->rt->job;
-                if (j && j->id == ids[i])
-                        job_run_if_ready(s, j);
-        }
-        free(units);
-        free(ids);
-        free(jobs);
+        /* Only now does any job run, so the units of one request order
+         * against each other whatever order they were named in. */
+        transaction_run_ready(s);
         if (w && --w->outstanding == 0) {
                 send_reply(s, w->conn_id, &w->reply);
                 free(w);

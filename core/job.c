@@ -42,6 +42,11 @@ static bool waits_for(const struct job *a, const struct job *b, bool b_before_a)
         return !a_stop; /* stop jobs go first */
 }
 
+bool job_waits_for(const struct job *a, const struct job *b, bool b_before_a)
+{
+        return waits_for(a, b, b_before_a);
+}
+
 static bool is_ordering(uint8_t kind)
 {
         return kind == UNIT_BEFORE || kind == UNIT_AFTER;

@@ -78,6 +78,7 @@ struct job {
         enum job_type type;
         enum job_state state;
         unsigned pending;   /* unfinished jobs this one is ordered after */
+        unsigned broken;    /* waits dropped to break an ordering cycle of stop jobs */
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
@@ -274,6 +275,10 @@ void sched_shutdown_check_done(struct sched *s);
 
 /* core/job.c */
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
+/* Must job a wait for job b, b's unit being ordered before a's (After=) or
+ * not (Before=)? Start and reload jobs follow After=, stop jobs the
+ * reverse, and a stop job goes before a start job either way. */
+bool job_waits_for(const struct job *a, const struct job *b, bool b_before_a);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
 /* The unit of one job that j waits for (for messages), NULL: none. */
 struct unit *job_blocker(const struct job *j);
@@ -295,6 +300,12 @@ const char *job_record_result(const struct unit_runtime *rt);
 
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+/* Several requests that order against each other: build each with
+ * transaction_add (nothing runs yet), then transaction_run_ready. */
+int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+/* Break every ordering cycle of waiting jobs, then run every waiting job
+ * that waits for nothing. O(units + edges) per cycle broken. */
+void transaction_run_ready(struct sched *s);
 
 /* core/unit_socket.c: what services need of the sockets that trigger them */
 /* A service a socket triggers went down: listen for the next trigger, or,

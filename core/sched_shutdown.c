@@ -201,8 +201,9 @@ void sched_shutdown(struct sched *s, uint64_t now)
                         job_install(s, u, JOB_STOP, false);
         }
         s->shutdown_queued = true;
-        for (size_t i = 0; i < s->n_rt; i++)
-                job_run_if_ready(s, s->units->units[i]->rt->job);
+        /* An After= cycle becomes a cycle of stop jobs: broken here, else
+         * it would wait for the deadline. */
+        transaction_run_ready(s);
         sched_run_ready(s);
         if (s->n_jobs == 0) {
                 report_done(s);

@@ -43,10 +43,31 @@ static void color_set(struct sched *s, size_t i, int color)
         s->txn_color[i] = s->txn_epoch << 1 | (color == DONE);
 }
 
-/* Depth-first search over "waits for" between the jobs of units[]; on a
- * cycle, cancel one job of it and return true (the caller searches again).
- * The stack is the scheduler's scratch (sched_adopt_units), one frame per
- * unit: the search follows After= to jobs beyond units[], each unit once. */
+/* Does j wait for another job? One that waits for nothing is ready (or
+ * queued to run), so it ends a path like a running one. */
+static bool is_waiting(const struct job *j)
+{
+        return j && j->state == JOB_WAITING && j->pending > 0;
+}
+
+static struct unit *root_at(struct sched *s, struct unit **units, size_t i)
+{
+        return units ? units[i] : s->units->units[i];
+}
+
+/* Depth-first search over "waits for" between waiting jobs, from the jobs
+ * of units[] (every unit when units is NULL); on a cycle, break it and
+ * return true (the caller searches again). The search follows waiting
+ * jobs of earlier transactions too: a new job can close a cycle through
+ * them (issue 8, B1). The stack is the scheduler's scratch
+ * (sched_adopt_units), one frame per unit: each unit is pushed once.
+ *
+ * A cycle of start (and reload) jobs loses one job, as in systemd: one
+ * only wanted if there is one, else one that is not an anchor. Stop jobs
+ * wait only for stop jobs, so a cycle with one in it is all stops (a
+ * shutdown through an After= cycle): there the job whose wait closes the
+ * cycle stops without that wait, since dropping a stop would leave its
+ * unit running. */
 static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
 {
         struct txn_frame *stack = s->txn_stack;
@@ -57,9 +78,9 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 s->txn_epoch = 1;
         }
         for (size_t root = 0; root < n && !broke; root++) {
-                struct unit *r = units[root];
+                struct unit *r = root_at(s, units, root);
                 size_t ri = r->rt->index;
-                if (color_of(s, ri) != WHITE || !r->rt->job)
+                if (color_of(s, ri) != WHITE || !is_waiting(r->rt->job))
                         continue;
                 size_t depth = 0;
                 stack[depth++] = (struct txn_frame) { r, 0 };
@@ -67,17 +88,14 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 while (depth > 0 && !broke) {
                         struct txn_frame *f = &stack[depth - 1];
                         struct job *j = f->u->rt->job;
-                        const struct unit_edge *e = j ? sched_next_edge(f->u, &f->edge) : NULL;
+                        const struct unit_edge *e = is_waiting(j) ? sched_next_edge(f->u, &f->edge) : NULL;
                         if (!e) {
                                 color_set(s, f->u->rt->index, DONE);
                                 depth--;
                                 continue;
                         }
-                        if (e->kind != UNIT_AFTER || !e->other->rt || !e->other->rt->job)
-                                continue;
-                        struct job *o = e->other->rt->job;
-                        /* Start jobs wait along After=; only those can deadlock at boot. */
-                        if (j->type != JOB_START || o->type != JOB_START)
+                        if ((e->kind != UNIT_AFTER && e->kind != UNIT_BEFORE) || !e->other->rt ||
+                            !is_waiting(e->other->rt->job) || !job_waits_for(j, e->other->rt->job, e->kind == UNIT_AFTER))
                                 continue;
                         size_t oi = e->other->rt->index;
                         if (color_of(s, oi) == DONE)
@@ -101,21 +119,31 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                                 if (!victim && !cj->mandatory && !cj->anchor)
                                         victim = cj;
                         }
+                        broke = true;
+                        if (j->type == JOB_STOP) {
+                                log_warning("Found ordering cycle: %s -> %s; stopping %s without waiting for %s to break it",
+                                            names, e->other->id, f->u->id, e->other->id);
+                                j->pending--;
+                                j->broken++;
+                                job_run_if_ready(s, j);
+                                continue;
+                        }
                         for (size_t k = first; !victim && k < depth; k++)
                                 if (!stack[k].u->rt->job->anchor)
                                         victim = stack[k].u->rt->job;
                         if (!victim)
                                 victim = stack[first].u->rt->job;
-                        log_warning("Found ordering cycle: %s -> %s; deleting job %s/start to break it", names,
-                                    e->other->id, victim->unit->id);
+                        log_warning("Found ordering cycle: %s -> %s; deleting job %s/%s to break it", names,
+                                    e->other->id, victim->unit->id, job_type_to_string(victim->type));
                         job_finish(s, victim, JOB_CANCELED);
-                        broke = true;
                 }
         }
         return broke;
 }
 
-int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+/* Build anchor's transaction; with run, release the jobs that wait for
+ * nothing (else the caller does, once it has built all it asked for). */
+static int transaction_build(struct sched *s, struct unit *anchor, bool run, bool *ret_nothing_to_do)
 {
         /* Nothing starts once shutdown began (OnFailure=, sockets, control). */
         if (s->shutting_down) {
@@ -130,43 +158,37 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
         if (s->in_transaction)
                 return log_error_errno(-EBUSY, "%s: BUG: a transaction started inside another", anchor->id);
         s->in_transaction = true;
-        size_t n = 0, head = 0;
+        size_t n = 0;
         struct unit **queue = s->txn_queue;
         uint8_t *seen = s->txn_seen; /* 1: pulled in, 2: mandatory */
         int r = 0;
 
-        /* Everything the anchor pulls in, transitively. */
+        /* Everything the anchor pulls in, transitively, in two sweeps of one
+         * queue: first what it reaches through Requires=/BindsTo= alone (the
+         * mandatory jobs, however deep), then what Wants= adds from any of
+         * them. Each unit is queued once, its edges read at most twice. */
         queue[n++] = anchor;
         seen[anchor->rt->index] = 2;
-        while (head < n) {
-                struct unit *u = queue[head++];
-                if (u->load_state != UNIT_LOADED)
-                        continue;
-                const struct unit_edge *e;
-                for (size_t i = 0; (e = sched_next_edge(u, &i));) {
-                        size_t oi = e->other->rt->index;
-                        if (!pulls(e->kind) || seen[oi])
+        for (int sweep = 2; sweep >= 1; sweep--)
+                for (size_t head = 0; head < n; head++) {
+                        struct unit *u = queue[head];
+                        if (u->load_state != UNIT_LOADED)
                                 continue;
-                        /* A wanted unit that does not exist is simply skipped. */
-                        if (e->kind == UNIT_WANTS && e->other->load_state != UNIT_LOADED) {
-                                log_debug("%s: wanted unit %s is %s, skipping", u->id, e->other->id,
-                                          unit_load_state_to_string(e->other->load_state));
-                                continue;
+                        const struct unit_edge *e;
+                        for (size_t i = 0; (e = sched_next_edge(u, &i));) {
+                                size_t oi = e->other->rt->index;
+                                if (seen[oi] || !(sweep == 2 ? requires(e->kind) : pulls(e->kind)))
+                                        continue;
+                                /* A wanted unit that does not exist is simply skipped. */
+                                if (e->kind == UNIT_WANTS && e->other->load_state != UNIT_LOADED) {
+                                        log_debug("%s: wanted unit %s is %s, skipping", u->id, e->other->id,
+                                                  unit_load_state_to_string(e->other->load_state));
+                                        continue;
+                                }
+                                seen[oi] = sweep;
+                                queue[n++] = e->other;
                         }
-                        seen[oi] = 1;
-                        queue[n++] = e->other;
                 }
-        }
-        /* Mandatory: reached from the anchor through Requires=/BindsTo= only. */
-        for (size_t i = 0; i < n; i++) {
-                struct unit *u = queue[i];
-                if (seen[u->rt->index] != 2)
-                        continue;
-                const struct unit_edge *e;
-                for (size_t k = 0; (e = sched_next_edge(u, &k));)
-                        if (requires(e->kind) && seen[e->other->rt->index] == 1)
-                                seen[e->other->rt->index] = 2;
-        }
 
         size_t n_jobs = 0;
         for (size_t i = 0; i < n; i++) {
@@ -185,13 +207,17 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                 if (u == anchor)
                         j->anchor = true;
                 queue[n_jobs++] = u;
-                /* Conflicts=: the other side is stopped first. */
+                /* Conflicts=: the other side is stopped first, and a start
+                 * it has queued (not yet running) is canceled. */
                 const struct unit_edge *e;
                 for (size_t k = 0; (e = sched_next_edge(u, &k));) {
                         struct unit *o = e->other;
-                        if ((e->kind == UNIT_CONFLICTS || e->kind == UNIT_CONFLICTED_BY) &&
-                            o->rt && (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED))
+                        if ((e->kind != UNIT_CONFLICTS && e->kind != UNIT_CONFLICTED_BY) || !o->rt)
+                                continue;
+                        if (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED)
                                 job_install(s, o, JOB_STOP, false);
+                        else if (o->rt->job && o->rt->job->type != JOB_STOP)
+                                job_finish(s, o->rt->job, JOB_CANCELED);
                 }
         }
         *ret_nothing_to_do = n_jobs == 0;
@@ -213,9 +239,9 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
                         }
                 }
         }
-        for (size_t i = 0; i < n_jobs; i++)
+        for (size_t i = 0; run && i < n_jobs; i++)
                 job_run_if_ready(s, queue[i]->rt->job);
-        for (size_t i = 0; i < s->n_rt; i++) {
+        for (size_t i = 0; run && i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 if (u->rt->job && u->rt->job->type == JOB_STOP)
                         job_run_if_ready(s, u->rt->job);
@@ -223,4 +249,22 @@ int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to
 out:
         s->in_transaction = false;
         return r;
+}
+
+int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+{
+        return transaction_build(s, anchor, true, ret_nothing_to_do);
+}
+
+int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+{
+        return transaction_build(s, anchor, false, ret_nothing_to_do);
+}
+
+void transaction_run_ready(struct sched *s)
+{
+        while (break_one_cycle(s, NULL, s->n_rt))
+                ;
+        for (size_t i = 0; i < s->n_rt; i++)
+                job_run_if_ready(s, s->units->units[i]->rt->job);
 }
