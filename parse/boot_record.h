@@ -51,6 +51,10 @@ struct boot_record {
         const char *target;
         const struct boot_record_unit *units;
         size_t n_units;
+        /* What the writer's free function releases besides units (the one
+         * array sched_boot_record() points every unit's three lists into);
+         * boot_record_write() does not look at it. */
+        void *storage;
 };
 
 /* Write atomically (a temp file in the same folder, fsync'ed, renamed over
