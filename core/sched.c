@@ -179,7 +179,14 @@ int sched_adopt_units(struct sched *s)
                         u->rt = calloc(1, sizeof *u->rt);
                         if (!u->rt)
                                 return -ENOMEM;
-                        u->rt->conn_fd = -1;
+                }
+                /* Here, not at start: starting a unit allocates nothing.
+                 * Also for a runtime a daemon-reload carried over from a
+                 * stub of the same name. */
+                if (u->type == UNIT_SOCKET && !u->rt->sock) {
+                        u->rt->sock = calloc(1, sizeof *u->rt->sock);
+                        if (!u->rt->sock)
+                                return -ENOMEM;
                 }
                 u->rt->index = s->n_rt;
                 /* Carried over by a daemon-reload: the new table's units
@@ -189,6 +196,15 @@ int sched_adopt_units(struct sched *s)
         return link_new_units(s);
 }
 
+void unit_conn_close(struct unit_runtime *rt)
+{
+        if (!rt->conn)
+                return;
+        close(rt->conn->fd);
+        free(rt->conn);
+        rt->conn = NULL;
+}
+
 static void runtime_free(struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
@@ -196,10 +212,12 @@ static void runtime_free(struct unit *u)
                 return;
         free(rt->status_text);
         fdstore_close_all(rt);
-        if (rt->conn_fd >= 0)
-                close(rt->conn_fd);
-        if (rt->sockets.n)
-                socket_close_all(u, &rt->sockets);
+        unit_conn_close(rt);
+        if (rt->sock) {
+                if (rt->sock->fds.n)
+                        socket_close_all(u, &rt->sock->fds);
+                free(rt->sock);
+        }
         free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
@@ -207,8 +225,8 @@ static void runtime_free(struct unit *u)
 
 static bool runtime_busy(const struct unit_runtime *rt)
 {
-        return rt->active != UNIT_INACTIVE || rt->main_pid > 0 || rt->control_pid > 0 || rt->sockets.n ||
-               rt->n_fdstore || rt->conn_fd >= 0 || rt->timer_when || rt->watchdog_when;
+        return rt->active != UNIT_INACTIVE || rt->main_pid > 0 || rt->control_pid > 0 ||
+               (rt->sock && rt->sock->fds.n) || rt->n_fdstore || rt->conn || rt->timer_when || rt->watchdog_when;
 }
 
 /* The unit of new that old stands for now. */
@@ -255,8 +273,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
         remap_idmap(&s->by_request, new);
         for (size_t i = 0; i < new->n_units; i++) {
                 struct unit_runtime *rt = new->units[i]->rt;
-                if (rt && rt->accept_socket)
-                        rt->accept_socket = counterpart(new, rt->accept_socket);
+                if (rt && rt->conn)
+                        rt->conn->socket = counterpart(new, rt->conn->socket);
                 if (rt && rt->failed_dependency)
                         rt->failed_dependency = counterpart(new, rt->failed_dependency);
         }
@@ -304,15 +322,7 @@ void sched_free(struct sched *s)
                 struct unit_runtime *rt = u->rt;
                 if (rt->job)
                         free(rt->job->waits);
-                free(rt->status_text);
-                fdstore_close_all(rt);
-                if (rt->conn_fd >= 0)
-                        close(rt->conn_fd);
-                if (rt->sockets.n)
-                        socket_close_all(u, &rt->sockets);
-                free(rt->extra_edges);
-                free(rt);
-                u->rt = NULL;
+                runtime_free(u);
         }
         idmap_done(&s->by_pid);
         idmap_done(&s->by_request);
@@ -513,10 +523,10 @@ static int manager_env(struct sched *s, struct unit *u, bool control, char *cons
                 snprintf(buf, sizeof buf, "NOTIFY_SOCKET=%s", s->config.notify_socket);
                 r = strv_extend(&env, buf);
         }
-        if (r >= 0 && rt->conn_fd >= 0 && rt->remote_addr[0]) {
-                snprintf(buf, sizeof buf, "REMOTE_ADDR=%s", rt->remote_addr);
+        if (r >= 0 && rt->conn && rt->conn->remote_addr[0]) {
+                snprintf(buf, sizeof buf, "REMOTE_ADDR=%s", rt->conn->remote_addr);
                 r = strv_extend(&env, buf);
-                snprintf(buf, sizeof buf, "REMOTE_PORT=%s", rt->remote_port);
+                snprintf(buf, sizeof buf, "REMOTE_PORT=%s", rt->conn->remote_port);
                 if (r >= 0)
                         r = strv_extend(&env, buf);
         }
@@ -563,8 +573,8 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                 .n_socket_fds = n_sockets,
                 .listen_fdnames = names,
                 .listen_pid = n_fds > 0,
-                .has_socket = rt->conn_fd >= 0 && stdin_socket,
-                .socket_fd = rt->conn_fd,
+                .has_socket = rt->conn && stdin_socket,
+                .socket_fd = rt->conn ? rt->conn->fd : -1,
         };
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)

@@ -143,21 +143,13 @@ struct unit_runtime {
         enum job_result start_job_result;
         struct unit *failed_dependency;
 
-        /* Socket units: TriggerLimitIntervalSec= window and its count. */
-        uint64_t trigger_begin;
-        unsigned trigger_count;
-
-        /* Socket units: the listening fds, and Accept=yes bookkeeping. */
-        struct socket_fds sockets;
-        unsigned n_connections;    /* live Accept=yes instances */
-        unsigned n_accepted;       /* connections accepted so far (NAccepted=) */
-        unsigned n_instances;      /* Accept=yes instances created (foo@0 .. foo@N-1), reused once idle */
-
-        /* Accept=yes instances: the connection and where it came from. */
-        int conn_fd;               /* -1: none (set when the runtime is created) */
-        struct unit *accept_socket;
-        char remote_addr[64];
-        char remote_port[8];
+        /* Socket units only (NULL for others): allocated when the unit is
+         * adopted (sched_adopt_units), so starting one allocates nothing. */
+        struct socket_runtime *sock;
+        /* Accept=yes instances while they hold a connection, NULL otherwise:
+         * allocated by the accept that creates or reuses the instance. Few
+         * units ever have one, so neither costs the others more than a pointer. */
+        struct unit_conn *conn;
 
         /* sd_notify state */
         char *status_text;         /* STATUS= */
@@ -172,6 +164,24 @@ struct unit_runtime {
 
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */
         uint64_t t_queued, t_activating, t_forked, t_execed, t_active, t_exited, t_deactivating, t_inactive;
+};
+
+/* What only socket units need (unit_runtime.sock). */
+struct socket_runtime {
+        struct socket_fds fds;     /* the listening fds */
+        unsigned n_connections;    /* live Accept=yes instances */
+        unsigned n_accepted;       /* connections accepted so far (NAccepted=) */
+        unsigned n_instances;      /* Accept=yes instances created (foo@0 .. foo@N-1), reused once idle */
+        unsigned trigger_count;    /* TriggerLimitIntervalSec= window and its count */
+        uint64_t trigger_begin;
+};
+
+/* An Accept=yes instance's connection and where it came from (unit_runtime.conn). */
+struct unit_conn {
+        int fd;
+        struct unit *socket;
+        char remote_addr[64];
+        char remote_port[8];
 };
 
 struct sched {
@@ -326,6 +336,8 @@ void notify_replay_early(struct sched *s, pid_t pid);
 /* No spawn is in flight: whatever is still early has no sender to wait for. */
 void notify_drop_early(struct sched *s);
 void fdstore_close_all(struct unit_runtime *rt);
+/* core/sched.c: close and forget an Accept=yes instance's connection, if any. */
+void unit_conn_close(struct unit_runtime *rt);
 void watchdog_arm(struct sched *s, struct unit *u);
 
 /* core/service.c, core/service_stop.c: the service state machine, which

@@ -21,8 +21,8 @@ static void arm(struct sched *s, struct unit *u)
         struct unit_runtime *rt = u->rt;
         if (!s->ops->watch)
                 return;
-        for (unsigned i = 0; i < rt->sockets.n; i++)
-                if (s->ops->watch(s->userdata, rt->sockets.fds[i], rt->index) < 0)
+        for (unsigned i = 0; i < rt->sock->fds.n; i++)
+                if (s->ops->watch(s->userdata, rt->sock->fds.fds[i], rt->index) < 0)
                         log_error("%s: cannot watch its socket", u->id);
 }
 
@@ -40,15 +40,15 @@ static bool is_down(const struct unit_runtime *rt)
 static void socket_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
-        int r = socket_open_all(u, &rt->sockets);
+        int r = socket_open_all(u, &rt->sock->fds);
         if (r < 0) {
                 rt->result = RESULT_RESOURCES;
                 unit_set_sub(s, u, SUB_FAILED);
                 return;
         }
         rt->result = RESULT_SUCCESS;
-        rt->trigger_begin = 0;
-        rt->trigger_count = 0;
+        rt->sock->trigger_begin = 0;
+        rt->sock->trigger_count = 0;
         unit_set_sub(s, u, SUB_LISTENING);
         struct unit *service = triggered_service(u);
         if (u->socket->accept || !service || is_down(service->rt))
@@ -59,9 +59,9 @@ static void socket_start(struct sched *s, struct unit *u)
 static void close_fds(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
-        for (unsigned i = 0; s->ops->unwatch && i < rt->sockets.n; i++)
-                s->ops->unwatch(s->userdata, rt->sockets.fds[i]);
-        socket_close_all(u, &rt->sockets);
+        for (unsigned i = 0; s->ops->unwatch && i < rt->sock->fds.n; i++)
+                s->ops->unwatch(s->userdata, rt->sock->fds.fds[i]);
+        socket_close_all(u, &rt->sock->fds);
 }
 
 static void socket_stop(struct sched *s, struct unit *u)
@@ -92,11 +92,11 @@ static bool trigger_allowed(struct sched *s, struct unit *u)
 
         if (interval == 0)
                 return true;
-        if (!rt->trigger_begin || s->now - rt->trigger_begin > interval) {
-                rt->trigger_begin = s->now;
-                rt->trigger_count = 0;
+        if (!rt->sock->trigger_begin || s->now - rt->sock->trigger_begin > interval) {
+                rt->sock->trigger_begin = s->now;
+                rt->sock->trigger_count = 0;
         }
-        return ++rt->trigger_count <= burst;
+        return ++rt->sock->trigger_count <= burst;
 }
 
 void socket_service_down(struct sched *s, struct unit *service)
@@ -117,11 +117,11 @@ void socket_service_down(struct sched *s, struct unit *service)
                         arm(s, sk);
         }
         struct unit_runtime *rt = service->rt;
-        if (rt->conn_fd >= 0) {
-                close(rt->conn_fd);
-                rt->conn_fd = -1;
-                if (rt->accept_socket && rt->accept_socket->rt->n_connections > 0)
-                        rt->accept_socket->rt->n_connections--;
+        if (rt->conn) {
+                struct unit *sock = rt->conn->socket;
+                if (sock && sock->rt && sock->rt->sock && sock->rt->sock->n_connections > 0)
+                        sock->rt->sock->n_connections--;
+                unit_conn_close(rt);
         }
 }
 
@@ -139,19 +139,19 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                         log_warning("%s: accept failed: %s", u->id, strerror(-conn));
                 return;
         }
-        if (rt->n_connections >= u->socket->max_connections) {
+        if (rt->sock->n_connections >= u->socket->max_connections) {
                 log_warning("%s: Too many incoming connections (%u), dropping connection.", u->id,
-                            rt->n_connections);
+                            rt->sock->n_connections);
                 close(conn);
                 return;
         }
         /* An instance whose connection ended is reused, so the unit table
          * grows with the peak number of connections, not their total. */
         size_t prefix = strlen(u->id) - strlen(".socket");
-        for (unsigned i = 0; i < rt->n_instances && !svc; i++) {
+        for (unsigned i = 0; i < rt->sock->n_instances && !svc; i++) {
                 snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, i);
                 struct unit *c = unit_table_get(s->units, name);
-                if (c && c->rt && c->rt->conn_fd < 0 && !c->rt->job && !c->rt->timer_when &&
+                if (c && c->rt && !c->rt->conn && !c->rt->job && !c->rt->timer_when &&
                     c->rt->main_pid <= 0 && c->rt->control_pid <= 0 && !c->rt->main_request &&
                     !c->rt->control_request &&
                     (c->rt->active == UNIT_INACTIVE || c->rt->active == UNIT_FAILED))
@@ -163,25 +163,31 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 struct unit_runtime *old = svc->rt;
                 free(old->status_text);
                 fdstore_close_all(old);
-                *old = (struct unit_runtime) { .index = old->index, .conn_fd = -1, .extra_edges = old->extra_edges,
+                *old = (struct unit_runtime) { 
+                                               .index = old->index, .extra_edges = old->extra_edges,
                                                .n_extra_edges = old->n_extra_edges,
                                                .cap_extra_edges = old->cap_extra_edges };
         }
         if (!svc)
-                snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->n_instances++);
-        rt->n_accepted++;
+                snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->sock->n_instances++);
+        rt->sock->n_accepted++;
         if (!svc && (!s->config.load || unit_table_intern(s->units, name, &svc) < 0 ||
                      unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0)) {
                 log_error("%s: cannot load %s for a connection", u->id, name);
                 close(conn);
                 return;
         }
-        struct unit_runtime *srt = svc->rt;
-        srt->conn_fd = conn;
-        srt->accept_socket = u;
-        snprintf(srt->remote_addr, sizeof srt->remote_addr, "%s", addr);
-        snprintf(srt->remote_port, sizeof srt->remote_port, "%s", port);
-        rt->n_connections++;
+        struct unit_conn *c = malloc(sizeof *c);
+        if (!c) {
+                log_error("%s: cannot take a connection for %s: out of memory", u->id, svc->id);
+                close(conn);
+                return;
+        }
+        *c = (struct unit_conn) { .fd = conn, .socket = u };
+        snprintf(c->remote_addr, sizeof c->remote_addr, "%s", addr);
+        snprintf(c->remote_port, sizeof c->remote_port, "%s", port);
+        svc->rt->conn = c;
+        rt->sock->n_connections++;
         log_debug("%s: connection from %s:%s -> %s", u->id, addr, port, svc->id);
         if (transaction_start(s, svc, &nothing) < 0)
                 socket_service_down(s, svc);
@@ -192,8 +198,8 @@ static void socket_fd_ready(struct sched *s, struct unit *u, int fd)
         struct unit_runtime *rt = u->rt;
         bool ours = false, nothing;
 
-        for (unsigned i = 0; i < rt->sockets.n; i++)
-                ours |= rt->sockets.fds[i] == fd;
+        for (unsigned i = 0; i < rt->sock->fds.n; i++)
+                ours |= rt->sock->fds.fds[i] == fd;
         if (rt->active != UNIT_ACTIVE || !ours)
                 return; /* stale: the socket stopped since the io thread saw it */
         if (!trigger_allowed(s, u)) {
@@ -241,14 +247,14 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
         size_t it = 0;
         struct unit *sk;
 
-        if (rt->conn_fd >= 0 && with_connection)
-                r = append_fd(&fds, &n, &names, rt->conn_fd, "connection");
+        if (rt->conn && with_connection)
+                r = append_fd(&fds, &n, &names, rt->conn->fd, "connection");
         while (r >= 0 && (sk = sched_next_dep(service, UNIT_TRIGGERED_BY, &it))) {
                 if (!sk->rt || sk->rt->active != UNIT_ACTIVE || sk->type != UNIT_SOCKET)
                         continue;
                 const char *name = sk->socket->fd_name ? sk->socket->fd_name : sk->id;
-                for (unsigned i = 0; r >= 0 && i < sk->rt->sockets.n; i++)
-                        r = append_fd(&fds, &n, &names, sk->rt->sockets.fds[i], name);
+                for (unsigned i = 0; r >= 0 && i < sk->rt->sock->fds.n; i++)
+                        r = append_fd(&fds, &n, &names, sk->rt->sock->fds.fds[i], name);
         }
         unsigned n_sockets = n;
         for (unsigned i = 0; r >= 0 && i < rt->n_fdstore; i++)
@@ -277,8 +283,8 @@ static void socket_rewatch(struct sched *s, struct unit *u)
 
 static int socket_show(struct sched *s, struct unit *u, struct control_unit *cu)
 {
-        int r = control_add_num(cu, "NAccepted", u->rt->n_accepted);
-        return r < 0 ? r : control_add_num(cu, "NConnections", u->rt->n_connections);
+        int r = control_add_num(cu, "NAccepted", u->rt->sock->n_accepted);
+        return r < 0 ? r : control_add_num(cu, "NConnections", u->rt->sock->n_connections);
 }
 
 const struct unit_type_ops socket_ops = {
