@@ -82,7 +82,7 @@ static void test_full_hold_buffer_writes_in_order(void)
         const char *t = sink_text(f);
         CU_ASSERT_EQUAL(strlen(t), 100 * (4 + strlen(line) + 1));
         for (int i = 0; i < 100; i++) {
-                char want[8];
+                char want[16];
                 snprintf(want, sizeof want, "%03d ", i);
                 CU_ASSERT_EQUAL(strncmp(t + (size_t) i * (4 + strlen(line) + 1), want, 4), 0);
         }
