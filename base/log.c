@@ -1,6 +1,7 @@
 /* Logging sink and level; see log.h. */
 #include "base/log.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -45,7 +46,42 @@ static int err_result(int err)
         return err < 0 ? err : -err;
 }
 
-static void emit(const char *prefix, const char *fmt, va_list ap)
+/* Lines a thread holds back (log_hold) until log_release, in order. */
+static _Thread_local struct {
+        unsigned depth;
+        size_t len;
+        char buf[4096];
+} held;
+
+static FILE *sink_file(void)
+{
+        return sink ? sink : stderr;
+}
+
+static void flush_held(void)
+{
+        if (held.len == 0)
+                return;
+        FILE *f = sink_file();
+        fwrite(held.buf, 1, held.len, f);
+        fflush(f);
+        held.len = 0;
+}
+
+void log_hold(void)
+{
+        held.depth++;
+}
+
+void log_release(void)
+{
+        if (held.depth > 0 && --held.depth == 0)
+                flush_held();
+}
+
+/* holdable: a notice, info or debug line, which may wait for log_release;
+ * an error or a warning first writes what is held, then itself. */
+static void emit(bool holdable, const char *prefix, const char *fmt, va_list ap)
 {
         /* Format into one buffer so concurrent lines never interleave. */
         char buf[2048];
@@ -59,7 +95,16 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
         if (m < 0)
                 m = 0;
         size_t len = strnlen(buf, sizeof buf - 1);
-        FILE *f = sink ? sink : stderr;
+        if (holdable && held.depth > 0) {
+                if (held.len + len + 1 > sizeof held.buf)
+                        flush_held();
+                memcpy(held.buf + held.len, buf, len);
+                held.buf[held.len + len] = '\n';
+                held.len += len + 1;
+                return;
+        }
+        flush_held();
+        FILE *f = sink_file();
         fprintf(f, "%.*s\n", (int) len, buf);
         fflush(f);
 }
@@ -69,13 +114,14 @@ int log_full(enum log_level level, int err, const char *fmt, ...)
         if (level <= max_level) {
                 va_list ap;
                 va_start(ap, fmt);
-                emit(NULL, fmt, ap);
+                emit(level > LOG_LEVEL_WARNING, NULL, fmt, ap);
                 va_end(ap);
         }
         return err_result(err);
 }
 
-static void vlog_syntax(const char *file, unsigned line, unsigned column, const char *fmt, va_list ap)
+static void vlog_syntax(enum log_level level, const char *file, unsigned line, unsigned column, const char *fmt,
+                        va_list ap)
 {
         char prefix[1024];
         if (!file)
@@ -86,7 +132,7 @@ static void vlog_syntax(const char *file, unsigned line, unsigned column, const 
                 snprintf(prefix, sizeof prefix, "%s:%u: ", file, line);
         else
                 snprintf(prefix, sizeof prefix, "%s: ", file);
-        emit(prefix, fmt, ap);
+        emit(level > LOG_LEVEL_WARNING, prefix, fmt, ap);
 }
 
 int log_syntax(enum log_level level, int err, const char *file, unsigned line, const char *fmt, ...)
@@ -94,7 +140,7 @@ int log_syntax(enum log_level level, int err, const char *file, unsigned line, c
         if (level <= max_level) {
                 va_list ap;
                 va_start(ap, fmt);
-                vlog_syntax(file, line, 0, fmt, ap);
+                vlog_syntax(level, file, line, 0, fmt, ap);
                 va_end(ap);
         }
         return err_result(err);
@@ -106,7 +152,7 @@ int log_syntax_at(enum log_level level, int err, const char *file, unsigned line
         if (level <= max_level) {
                 va_list ap;
                 va_start(ap, fmt);
-                vlog_syntax(file, line, column, fmt, ap);
+                vlog_syntax(level, file, line, column, fmt, ap);
                 va_end(ap);
         }
         return err_result(err);

@@ -24,6 +24,14 @@ enum log_level log_get_level(void);
 /* NULL means stderr. */
 void log_set_sink(FILE *f);
 
+/* Until the matching log_release, this thread's notice, info and debug
+ * lines wait in a per-thread buffer (in order; an error or a warning
+ * writes them first) and then go out in one write. The scheduler holds
+ * its lines while it handles an event, so that console lines follow the
+ * next spawn instead of delaying it. Nests. */
+void log_hold(void);
+void log_release(void);
+
 /* Returns -abs(err) (or 0 when err is 0). %m in fmt is not supported; pass
  * strerror(-r) yourself. */
 int log_full(enum log_level level, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

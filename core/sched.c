@@ -712,6 +712,11 @@ static void handle_spawned(struct sched *s, const struct event *ev)
 
 void sched_handle_event(struct sched *s, const struct event *ev)
 {
+        /* Console lines (a unit finished, the next one starts) are written
+         * after the event is handled, so after the next spawn is submitted:
+         * in a chain they would otherwise lie between one unit's exit and
+         * the next one's exec. */
+        log_hold();
         s->now = ev->stamp_usec;
         switch (ev->type) {
         case EVENT_SPAWNED:
@@ -742,6 +747,7 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
         sched_run_ready(s);
+        log_release();
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)

@@ -64,15 +64,28 @@ static bool anything_left(struct sched *s, struct unit *u)
 }
 
 /* sig to one process or group, with SIGCONT so a stopped one can act on it
- * (and SIGHUP after it with SendSIGHUP=). */
-static void signal_one(struct sched *s, struct unit *u, pid_t target, int sig)
+ * (and SIGHUP after it with SendSIGHUP=). ESRCH means nothing is there to
+ * continue or hang up on: a finished oneshot's stop is on a chain's
+ * critical path, so it pays one kill(2), not three. */
+static int signal_one(struct sched *s, struct unit *u, pid_t target, int sig)
 {
-        s->ops->kill(s->userdata, target, sig);
+        int r = s->ops->kill(s->userdata, target, sig);
+        if (r == -ESRCH)
+                return r;
         if (sig != SIGKILL && sig != SIGCONT) {
                 s->ops->kill(s->userdata, target, SIGCONT);
                 if (cfg(u)->kill.send_sighup)
                         s->ops->kill(s->userdata, target, SIGHUP);
         }
+        return r;
+}
+
+/* A process group without members is gone for good (setpgid(2) joins only
+ * an existing group), so forgetting it spares anything_left() asking again. */
+static void signal_group(struct sched *s, struct unit *u, pid_t *pgid, int sig)
+{
+        if (signal_one(s, u, -*pgid, sig) == -ESRCH)
+                *pgid = 0;
 }
 
 static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_group)
@@ -80,11 +93,11 @@ static void send_signal(struct sched *s, struct unit *u, int sig, bool whole_gro
         struct unit_runtime *rt = rt_of(s, u);
 
         if (whole_group && rt->main_pgid > 0)
-                signal_one(s, u, -rt->main_pgid, sig);
+                signal_group(s, u, &rt->main_pgid, sig);
         else if (rt->main_pid > 0)
                 signal_one(s, u, rt->main_pid, sig);
         if (whole_group && rt->control_pgid > 0)
-                signal_one(s, u, -rt->control_pgid, sig);
+                signal_group(s, u, &rt->control_pgid, sig);
         else if (rt->control_pid > 0)
                 signal_one(s, u, rt->control_pid, sig);
 }

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -495,6 +496,49 @@ static int child_main(void *userdata)
 
 /* ---- parent side ---- */
 
+#if !SPAWN_USE_FORK
+/* One child stack per spawning thread, kept for the thread's life: with
+ * CLONE_VFORK this thread waits until the child has exec'd or exited, so
+ * the next child may reuse it. Mapping and unmapping it per spawn cost a
+ * worker (on a unit's critical path) two system calls, fresh page faults
+ * and, in a many-threaded manager, a TLB shootdown. */
+static pthread_key_t child_stack_key;
+static pthread_once_t child_stack_once = PTHREAD_ONCE_INIT;
+static int child_stack_key_error;
+
+static void child_stack_free(void *stack)
+{
+        (void)munmap(stack, CHILD_STACK_SIZE);
+}
+
+static void child_stack_key_create(void)
+{
+        child_stack_key_error = pthread_key_create(&child_stack_key, child_stack_free);
+}
+
+static void *child_stack(void)
+{
+        (void)pthread_once(&child_stack_once, child_stack_key_create);
+        if (child_stack_key_error) {
+                errno = child_stack_key_error;
+                return NULL;
+        }
+        void *stack = pthread_getspecific(child_stack_key);
+        if (stack)
+                return stack;
+        stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED)
+                return NULL;
+        int r = pthread_setspecific(child_stack_key, stack);
+        if (r != 0) {
+                (void)munmap(stack, CHILD_STACK_SIZE);
+                errno = r;
+                return NULL;
+        }
+        return stack;
+}
+#endif
+
 static pid_t start_child(struct child_args *a)
 {
 #if SPAWN_USE_FORK
@@ -503,9 +547,8 @@ static pid_t start_child(struct child_args *a)
                 child_main(a);
         return pid;
 #else
-        void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-        if (stack == MAP_FAILED)
+        void *stack = child_stack();
+        if (!stack)
                 return -1;
         /* The stack grows down on every architecture we build for. */
         pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE,
@@ -515,7 +558,6 @@ static pid_t start_child(struct child_args *a)
         /* The child's frames left redzones in the shared shadow memory. */
         ASAN_UNPOISON_MEMORY_REGION(stack, CHILD_STACK_SIZE);
 #  endif
-        (void)munmap(stack, CHILD_STACK_SIZE);
         errno = saved;
         return pid;
 #endif

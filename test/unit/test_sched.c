@@ -277,6 +277,27 @@ static void test_oneshot_remain_after_exit_stays_active(void)
         fake_teardown();
 }
 
+/* A finished oneshot's stop lies on a chain's critical path: when its
+ * process group is already empty (ESRCH), weft neither continues it nor
+ * asks again whether anything is left, and the next unit starts. */
+static void test_oneshot_stop_of_empty_group_is_one_kill(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service b.service\n");
+        test_write_file(d, "a.service", ONESHOT("A", ""));
+        test_write_file(d, "b.service", ONESHOT("B", "After=a.service"));
+        fake_setup(d, "t.target");
+        pid_t a = fake_report(fake_find_spawn("A"));
+        int before = F.n_kills;
+        fake_exit(a, CLD_EXITED, 0);
+        CU_ASSERT_EQUAL(F.n_kills, before + 1);
+        CU_ASSERT_TRUE(fake_killed(-a, SIGTERM));
+        CU_ASSERT_FALSE(fake_killed(-a, SIGCONT));
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive");
+        CU_ASSERT_TRUE(fake_find_spawn("B") >= 0);
+        fake_teardown();
+}
+
 static void test_shutdown_stops_in_reverse_order(void)
 {
         const char *d = test_tmpdir();
@@ -413,6 +434,7 @@ static const struct test_case tests[] = {
         { "start_limit_stops_restarts", test_start_limit_stops_restarts },
         { "exec_start_pre_failure_fails_the_unit", test_exec_start_pre_failure_fails_the_unit },
         { "oneshot_remain_after_exit_stays_active", test_oneshot_remain_after_exit_stays_active },
+        { "oneshot_stop_of_empty_group_is_one_kill", test_oneshot_stop_of_empty_group_is_one_kill },
         { "shutdown_stops_in_reverse_order", test_shutdown_stops_in_reverse_order },
         { "stop_timeout_escalates_to_sigkill", test_stop_timeout_escalates_to_sigkill },
         { "conflicting_unit_is_stopped_first", test_conflicting_unit_is_stopped_first },
