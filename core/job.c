@@ -61,33 +61,38 @@ static bool is_ordering(uint8_t kind)
 static bool must_wait(const struct sched *s, const struct job *j)
 {
         return j->type == JOB_START && j->unit->type == UNIT_SERVICE && s->config.spawn_window &&
-               (s->deferred_head || s->spawns_in_flight >= s->config.spawn_window);
+               (s->queue[JOB_QUEUE_DEFERRED].head || s->spawns_in_flight >= s->config.spawn_window);
 }
 
-static void defer(struct sched *s, struct job *j)
+static void queue_push(struct sched *s, enum job_queue q, struct job *j)
 {
-        j->deferred = true;
-        j->deferred_prev = s->deferred_tail;
-        j->deferred_next = NULL;
-        if (s->deferred_tail)
-                s->deferred_tail->deferred_next = j;
+        struct job_fifo *f = &s->queue[q];
+        struct job_link *l = &j->link[q];
+        if (l->on)
+                return;
+        *l = (struct job_link) { .prev = f->tail, .on = true };
+        if (f->tail)
+                f->tail->link[q].next = j;
         else
-                s->deferred_head = j;
-        s->deferred_tail = j;
+                f->head = j;
+        f->tail = j;
 }
 
-static void undefer(struct sched *s, struct job *j)
+static void queue_remove(struct sched *s, enum job_queue q, struct job *j)
 {
-        if (j->deferred_prev)
-                j->deferred_prev->deferred_next = j->deferred_next;
+        struct job_fifo *f = &s->queue[q];
+        struct job_link *l = &j->link[q];
+        if (!l->on)
+                return;
+        if (l->prev)
+                l->prev->link[q].next = l->next;
         else
-                s->deferred_head = j->deferred_next;
-        if (j->deferred_next)
-                j->deferred_next->deferred_prev = j->deferred_prev;
+                f->head = l->next;
+        if (l->next)
+                l->next->link[q].prev = l->prev;
         else
-                s->deferred_tail = j->deferred_prev;
-        j->deferred = false;
-        j->deferred_prev = j->deferred_next = NULL;
+                f->tail = l->prev;
+        *l = (struct job_link) { 0 };
 }
 
 static bool is_down(const struct unit_runtime *rt)
@@ -128,10 +133,10 @@ static void job_run_now(struct sched *s, struct job *j)
 
 static void job_run(struct sched *s, struct job *j)
 {
-        if (j->deferred)
+        if (j->link[JOB_QUEUE_DEFERRED].on)
                 return; /* already in line */
         if (must_wait(s, j))
-                defer(s, j);
+                queue_push(s, JOB_QUEUE_DEFERRED, j);
         else
                 job_run_now(s, j);
 }
@@ -139,9 +144,9 @@ static void job_run(struct sched *s, struct job *j)
 /* Slots in the spawn window go to the oldest waiting start jobs first. */
 static void job_run_deferred(struct sched *s)
 {
-        while (s->deferred_head && s->spawns_in_flight < s->config.spawn_window) {
-                struct job *j = s->deferred_head;
-                undefer(s, j);
+        struct job *j;
+        while ((j = s->queue[JOB_QUEUE_DEFERRED].head) && s->spawns_in_flight < s->config.spawn_window) {
+                queue_remove(s, JOB_QUEUE_DEFERRED, j);
                 /* A job installed since may have put it back to waiting. */
                 if (j->state == JOB_WAITING && j->pending == 0)
                         job_run_now(s, j);
@@ -199,40 +204,10 @@ struct unit *job_blocker(const struct job *j)
         return NULL;
 }
 
-static void ready_push(struct sched *s, struct job *j)
-{
-        if (j->queued)
-                return;
-        j->queued = true;
-        j->ready_next = NULL;
-        j->ready_prev = s->ready_tail;
-        if (s->ready_tail)
-                s->ready_tail->ready_next = j;
-        else
-                s->ready_head = j;
-        s->ready_tail = j;
-}
-
-static void ready_unlink(struct sched *s, struct job *j)
-{
-        if (!j->queued)
-                return;
-        if (j->ready_prev)
-                j->ready_prev->ready_next = j->ready_next;
-        else
-                s->ready_head = j->ready_next;
-        if (j->ready_next)
-                j->ready_next->ready_prev = j->ready_prev;
-        else
-                s->ready_tail = j->ready_prev;
-        j->queued = false;
-        j->ready_prev = j->ready_next = NULL;
-}
-
 void job_run_if_ready(struct sched *s, struct job *j)
 {
         if (j && j->state == JOB_WAITING && j->pending == 0)
-                ready_push(s, j);
+                queue_push(s, JOB_QUEUE_READY, j);
 }
 
 void sched_run_ready(struct sched *s)
@@ -241,9 +216,9 @@ void sched_run_ready(struct sched *s)
         for (;;) {
                 /* A spawn report, or a refused spawn, may have freed a slot. */
                 job_run_deferred(s);
-                if (!(j = s->ready_head))
+                if (!(j = s->queue[JOB_QUEUE_READY].head))
                         break;
-                ready_unlink(s, j);
+                queue_remove(s, JOB_QUEUE_READY, j);
                 if (j->fail_dependency)
                         job_finish(s, j, JOB_DEPENDENCY);
                 else if (j->state == JOB_WAITING && j->pending == 0)
@@ -275,7 +250,7 @@ static void fail_dependents(struct sched *s, struct unit *u)
                                 /* Finished from the ready list: a chain of requirements fails in a loop. */
                                 oj->cause = u;
                                 oj->fail_dependency = true;
-                                ready_push(s, oj);
+                                queue_push(s, JOB_QUEUE_READY, oj);
                         }
                 }
         }
@@ -286,9 +261,8 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         struct unit *u = slot->unit;
         struct unit_runtime *rt = rt_of(s, u);
 
-        ready_unlink(s, slot);
-        if (slot->deferred)
-                undefer(s, slot);
+        queue_remove(s, JOB_QUEUE_READY, slot);
+        queue_remove(s, JOB_QUEUE_DEFERRED, slot);
         /* The unit's slot is free from here: what follows (a restart's
          * callback) may queue the unit's next job in it. */
         struct job done = *slot, *j = &done;
@@ -326,7 +300,7 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
                 if (!o || o->state != JOB_WAITING || o == j)
                         continue;
                 if (waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
-                        ready_push(s, o);
+                        queue_push(s, JOB_QUEUE_READY, o);
         }
 
         if (j->n_waits || j->restart)

@@ -73,6 +73,27 @@ enum job_state {
 
 struct control_wait;
 
+/* The scheduler's two queues of jobs, each a FIFO threaded through the
+ * jobs' link of the same index, so a job can be on both at once: READY,
+ * released and not yet run (or, with fail_dependency, to be finished with
+ * "dependency"), drained by sched_run_ready() so that a chain of any length
+ * is walked in a loop, never by recursion; DEFERRED, ready start jobs of
+ * services waiting, oldest first, for the spawn window. */
+enum job_queue {
+        JOB_QUEUE_READY,
+        JOB_QUEUE_DEFERRED,
+        _JOB_QUEUE_MAX,
+};
+
+struct job_link {
+        struct job *prev, *next;
+        bool on; /* in the queue */
+};
+
+struct job_fifo {
+        struct job *head, *tail;
+};
+
 struct job {
         struct unit *unit;
         enum job_type type;
@@ -82,17 +103,12 @@ struct job {
         bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
-        bool deferred;      /* ready, waiting for the spawn window (s->deferred_head) */
-        struct job *deferred_prev, *deferred_next;
         struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
         unsigned n_waits;
-        /* On the scheduler's ready list: to run, or (fail_dependency) to
-         * finish with "dependency". See sched_run_ready(). */
-        bool queued;
-        bool fail_dependency;
-        struct job *ready_prev, *ready_next;
+        bool fail_dependency; /* on the ready queue to be finished, not run */
+        struct job_link link[_JOB_QUEUE_MAX];
 };
 
 struct unit_runtime {
@@ -196,7 +212,6 @@ struct sched {
         struct idmap by_request;   /* spawn request id -> unit */
         struct idmap early_exits;  /* pid -> exit (packed), exits that beat their spawn report */
         unsigned spawns_in_flight;
-        struct job *deferred_head, *deferred_tail; /* ready start jobs, oldest first */
         uint64_t next_request_id;
         struct timer_heap timers;
 
@@ -215,10 +230,7 @@ struct sched {
         unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
         unsigned n_early_fds;
         struct notify_ratelimit notify_rl; /* refused notify messages are logged at this rate */
-        /* Jobs released but not yet run, and jobs to fail for a failed
-         * requirement: a list drained by sched_run_ready(), so that a chain
-         * of any length is walked in a loop, never by recursion. */
-        struct job *ready_head, *ready_tail;
+        struct job_fifo queue[_JOB_QUEUE_MAX]; /* see enum job_queue */
         /* Scratch for transaction_start(), one entry per unit, grown when
          * units are adopted (at load), so a start allocates none of it. */
         struct unit **txn_queue;
