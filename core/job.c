@@ -60,7 +60,7 @@ static bool is_ordering(uint8_t kind)
  * wait: a stop must not queue behind starts. */
 static bool must_wait(const struct sched *s, const struct job *j)
 {
-        return j->type == JOB_START && j->unit->type == UNIT_SERVICE && s->config.spawn_window &&
+        return j->type == JOB_START && unit_ops(j->unit)->start_spawns && s->config.spawn_window &&
                (s->queue[JOB_QUEUE_DEFERRED].head || s->spawns_in_flight >= s->config.spawn_window);
 }
 

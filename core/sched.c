@@ -180,14 +180,9 @@ int sched_adopt_units(struct sched *s)
                         if (!u->rt)
                                 return -ENOMEM;
                 }
-                /* Here, not at start: starting a unit allocates nothing.
-                 * Also for a runtime a daemon-reload carried over from a
-                 * stub of the same name. */
-                if (u->type == UNIT_SOCKET && !u->rt->sock) {
-                        u->rt->sock = calloc(1, sizeof *u->rt->sock);
-                        if (!u->rt->sock)
-                                return -ENOMEM;
-                }
+                /* Here, not at start: starting a unit allocates nothing. */
+                if (unit_ops(u)->adopt && (r = unit_ops(u)->adopt(s, u)) < 0)
+                        return r;
                 u->rt->index = s->n_rt;
                 /* Carried over by a daemon-reload: the new table's units
                  * hold every edge among themselves. */

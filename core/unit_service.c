@@ -80,6 +80,7 @@ const struct unit_type_ops service_ops = {
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
                 [SUB_AUTO_RESTART] = SUB_IS(UNIT_ACTIVATING),
         },
+        .start_spawns = true,
         .start = service_start_job,
         .stop = service_stop_job,
         .reload = service_reload,

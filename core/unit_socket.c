@@ -287,12 +287,23 @@ static int socket_show(struct sched *s, struct unit *u, struct control_unit *cu)
         return r < 0 ? r : control_add_num(cu, "NConnections", u->rt->sock->n_connections);
 }
 
+/* The listening fds and Accept=yes counters, allocated when the scheduler
+ * takes the unit over (also for a runtime a daemon-reload carried over from
+ * a stub of the same name), never at start. */
+static int socket_adopt(struct sched *s, struct unit *u)
+{
+        if (!u->rt->sock && !(u->rt->sock = calloc(1, sizeof *u->rt->sock)))
+                return -ENOMEM;
+        return 0;
+}
+
 const struct unit_type_ops socket_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
                 [SUB_LISTENING] = SUB_IS(UNIT_ACTIVE),
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
+        .adopt = socket_adopt,
         .start = socket_start,
         .stop = socket_stop,
         .fd_ready = socket_fd_ready,

@@ -18,6 +18,14 @@ struct unit_type_ops {
          * unit_set_sub() refuses. */
         uint8_t active_of[_SUB_STATE_MAX];
 
+        /* Its start spawns processes, so a ready start job waits its turn
+         * for the scheduler's spawn window (see core/job.c). */
+        bool start_spawns;
+        /* The scheduler took the unit over (at load, or after a
+         * daemon-reload): allocate what its runtime needs beyond the common
+         * part, so that starting it allocates nothing. NULL: nothing. */
+        int (*adopt)(struct sched *s, struct unit *u);
+
         /* A start job runs: the unit is loaded, down or on its way, its
          * conditions, asserts and requisites hold. */
         void (*start)(struct sched *s, struct unit *u);
