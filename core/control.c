@@ -37,11 +37,6 @@ static void fail(struct control_reply *r, int code, const char *fmt, const char 
                 r->error = strdup(buf);
 }
 
-static bool is_up(const struct unit_runtime *rt)
-{
-        return rt->active != UNIT_INACTIVE && rt->active != UNIT_FAILED;
-}
-
 int control_add_num(struct control_unit *cu, const char *key, unsigned long long v)
 {
         char buf[32];
@@ -127,7 +122,7 @@ static void verb_list_units(struct sched *s, const struct control_request *q, st
                     strcmp(q->state, sub_state_to_string(rt->sub)) != 0 &&
                     strcmp(q->state, unit_load_state_to_string(u->load_state)) != 0)
                         continue;
-                if (!q->all && !q->state && !is_up(rt) && rt->active != UNIT_FAILED && !rt->job)
+                if (!q->all && !q->state && rt->active == UNIT_INACTIVE && !rt->job)
                         continue;
                 struct control_unit *cu = control_reply_add_unit(r);
                 if (!cu) {
@@ -188,7 +183,7 @@ static void propagate_stop(struct sched *s, struct unit *u)
                 size_t it = 0;
                 struct unit *o;
                 while ((o = sched_next_dep(u, kinds[k], &it)))
-                        if (o->rt && is_up(o->rt) && !(o->rt->job && o->rt->job->type == JOB_STOP)) {
+                        if (o->rt && !unit_state_is_down(o->rt->active) && !(o->rt->job && o->rt->job->type == JOB_STOP)) {
                                 job_install(s, o, JOB_STOP, false);
                                 propagate_stop(s, o);
                         }
@@ -307,14 +302,14 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         fail(r, 1, "Refusing to start %s: the system is shutting down.", *name);
                         continue;
                 }
-                if (verb == VERB_TRY_RESTART && !is_up(u->rt))
+                if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
                         continue;
                 bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
                 if (verb == VERB_RELOAD_OR_RESTART && !reloadable)
                         verb = VERB_RESTART;
                 if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
                         j = job_install(s, u, JOB_RELOAD, false);
-                } else if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && !is_up(u->rt))) {
+                } else if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
                         uint64_t before = s->next_job_id;
                         if (transaction_add(s, u, &nothing) < 0)
                                 fail(r, 1, "Failed to start %s: out of memory.", u->id);

@@ -95,11 +95,6 @@ static void queue_remove(struct sched *s, enum job_queue q, struct job *j)
         *l = (struct job_link) { 0 };
 }
 
-static bool is_down(const struct unit_runtime *rt)
-{
-        return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
-}
-
 static void job_run_now(struct sched *s, struct job *j)
 {
         struct unit *u = j->unit;
@@ -127,7 +122,7 @@ static void job_run_now(struct sched *s, struct job *j)
          * later start and shutdown forever. */
         struct job *still = u->rt->job;
         if (still && still->id == id && still->type == JOB_START && still->state == JOB_RUNNING &&
-            is_down(u->rt))
+            unit_state_is_down(u->rt->active))
                 job_finish(s, still, u->rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
 }
 
@@ -349,7 +344,7 @@ void job_unit_changed(struct sched *s, struct unit *u)
                 else if (rt->active == UNIT_INACTIVE)
                         /* A oneshot without RemainAfterExit= ends here on success. */
                         job_finish(s, j, rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
-        } else if (rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED)
+        } else if (unit_state_is_down(rt->active))
                 job_finish(s, j, JOB_DONE);
 }
 

@@ -379,7 +379,7 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
 
         while ((o = sched_next_dep(u, UNIT_BOUND_BY, &it))) {
                 struct unit_runtime *ort = o->rt;
-                if (ort->active != UNIT_INACTIVE && ort->active != UNIT_FAILED &&
+                if (!unit_state_is_down(ort->active) &&
                     !(ort->job && ort->job->type == JOB_STOP)) {
                         log_info("%s: bound to %s, which stopped; stopping.", o->id, u->id);
                         job_run_if_ready(s, job_install(s, o, JOB_STOP, false));
@@ -415,19 +415,19 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
         rt->sub = sub;
         rt->active = active;
         if (active != old) {
-                bool was_down = old == UNIT_INACTIVE || old == UNIT_FAILED;
-                if (was_down && active != UNIT_INACTIVE && active != UNIT_FAILED)
+                bool was_down = unit_state_is_down(old);
+                if (was_down && !unit_state_is_down(active))
                         rt->t_activating = s->now;
                 if (active == UNIT_ACTIVE && old != UNIT_RELOADING)
                         rt->t_active = s->now;
                 if (active == UNIT_DEACTIVATING)
                         rt->t_deactivating = s->now;
-                if (active == UNIT_INACTIVE || active == UNIT_FAILED)
+                if (unit_state_is_down(active))
                         rt->t_inactive = s->now;
         }
         announce(s, u, old, active);
         job_unit_changed(s, u);
-        if ((active == UNIT_INACTIVE || active == UNIT_FAILED) && old != active)
+        if (unit_state_is_down(active) && old != active)
                 propagate(s, u, active);
 }
 

@@ -253,6 +253,12 @@ struct txn_frame {
 
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
 
+/* Inactive or failed: nothing of the unit runs, nothing is on its way. */
+static inline bool unit_state_is_down(enum unit_active_state a)
+{
+        return a == UNIT_INACTIVE || a == UNIT_FAILED;
+}
+
 /* Every edge of u the scheduler acts on: its loaded edges, then the ones
  * units loaded later added at run time (rt->extra_edges). Start with
  * *i = 0; NULL at the end. The index survives the arrays growing, so a

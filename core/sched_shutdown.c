@@ -197,7 +197,7 @@ void sched_shutdown(struct sched *s, uint64_t now)
                 /* Waiting for RestartSec=: nothing restarts now; the stop job ends the wait. */
                 if (u->rt->sub == SUB_AUTO_RESTART)
                         unit_disarm_timer(s, u);
-                if (u->rt->active != UNIT_INACTIVE && u->rt->active != UNIT_FAILED)
+                if (!unit_state_is_down(u->rt->active))
                         job_install(s, u, JOB_STOP, false);
         }
         s->shutdown_queued = true;

@@ -214,7 +214,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         struct unit *o = e->other;
                         if ((e->kind != UNIT_CONFLICTS && e->kind != UNIT_CONFLICTED_BY) || !o->rt)
                                 continue;
-                        if (o->rt->active != UNIT_INACTIVE && o->rt->active != UNIT_FAILED)
+                        if (!unit_state_is_down(o->rt->active))
                                 job_install(s, o, JOB_STOP, false);
                         else if (o->rt->job && o->rt->job->type != JOB_STOP)
                                 job_finish(s, o->rt->job, JOB_CANCELED);

@@ -32,11 +32,6 @@ static struct unit *triggered_service(const struct unit *u)
         return sched_next_dep(u, UNIT_TRIGGERS, &it);
 }
 
-static bool is_down(const struct unit_runtime *rt)
-{
-        return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
-}
-
 static void socket_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
@@ -51,7 +46,7 @@ static void socket_start(struct sched *s, struct unit *u)
         rt->sock->trigger_count = 0;
         unit_set_sub(s, u, SUB_LISTENING);
         struct unit *service = triggered_service(u);
-        if (u->socket->accept || !service || is_down(service->rt))
+        if (u->socket->accept || !service || unit_state_is_down(service->rt->active))
                 arm(s, u);
 }
 
@@ -154,7 +149,7 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 if (c && c->rt && !c->rt->conn && !c->rt->job && !c->rt->timer_when &&
                     c->rt->main_pid <= 0 && c->rt->control_pid <= 0 && !c->rt->main_request &&
                     !c->rt->control_request &&
-                    (c->rt->active == UNIT_INACTIVE || c->rt->active == UNIT_FAILED))
+                    unit_state_is_down(c->rt->active))
                         svc = c;
         }
         if (svc) {
@@ -219,7 +214,7 @@ static void socket_fd_ready(struct sched *s, struct unit *u, int fd)
                           service ? unit_load_state_to_string(service->load_state) : "missing");
                 return;
         }
-        if (is_down(service->rt) && !service->rt->job) {
+        if (unit_state_is_down(service->rt->active) && !service->rt->job) {
                 log_info("%s: incoming traffic, starting %s", u->id, service->id);
                 transaction_start(s, service, &nothing);
         }

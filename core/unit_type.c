@@ -45,11 +45,6 @@ bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_a
         return true;
 }
 
-static bool is_down(const struct unit_runtime *rt)
-{
-        return rt->active == UNIT_INACTIVE || rt->active == UNIT_FAILED;
-}
-
 static struct unit *inactive_requisite(struct sched *s, struct unit *u)
 {
         size_t it = 0;
@@ -115,7 +110,7 @@ void unit_stop(struct sched *s, struct unit *u)
 {
         const struct unit_type_ops *ops = unit_ops(u);
 
-        if (is_down(u->rt))
+        if (unit_state_is_down(u->rt->active))
                 job_unit_changed(s, u); /* nothing to stop: the job is done */
         else if (ops->stop)
                 ops->stop(s, u);
