@@ -158,17 +158,10 @@ int log_syntax_at(enum log_level level, int err, const char *file, unsigned line
         return err_result(err);
 }
 
-int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err, const char *fmt, ...)
+bool log_ratelimit_allow(struct log_ratelimit *rl, unsigned long long now, unsigned *ret_suppressed)
 {
-        struct timespec ts;
-        unsigned long long now;
         unsigned suppressed = 0;
-        char suffix[64] = "";
 
-        if (level > max_level)
-                return err_result(err);
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        now = (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000;
         if (rl->window_start_usec == 0 || now - rl->window_start_usec >= rl->interval_usec) {
                 suppressed = rl->suppressed;
                 rl->window_start_usec = now;
@@ -177,9 +170,25 @@ int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err
         }
         if (rl->logged >= rl->burst) {
                 rl->suppressed++;
-                return err_result(err);
+                return false;
         }
         rl->logged++;
+        *ret_suppressed = suppressed;
+        return true;
+}
+
+int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err, const char *fmt, ...)
+{
+        struct timespec ts;
+        unsigned suppressed;
+        char suffix[64] = "";
+
+        if (level > max_level)
+                return err_result(err);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        if (!log_ratelimit_allow(rl, (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000,
+                                 &suppressed))
+                return err_result(err);
         if (suppressed > 0)
                 snprintf(suffix, sizeof suffix, " (%u similar messages suppressed)", suppressed);
 

@@ -3,6 +3,7 @@
  * and only read afterwards. Functions return -abs(err) so that logging an
  * error and returning it is one statement: return log_error_errno(r, ...). */
 #pragma once
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -63,6 +64,12 @@ struct log_ratelimit {
         unsigned suppressed;                  /* not logged since the last line */
 };
 #define LOG_RATELIMIT_INIT(interval, n) { .interval_usec = (interval), .burst = (n) }
+
+/* May one more line of rl's kind be logged at now_usec (CLOCK_MONOTONIC,
+ * or a caller's own clock)? When it may, *ret_suppressed says how many
+ * were not logged since the last one. For callers with their own wording;
+ * log_full_ratelimited() uses it. */
+bool log_ratelimit_allow(struct log_ratelimit *rl, unsigned long long now_usec, unsigned *ret_suppressed);
 
 /* log_full() through rl: returns -abs(err) whether or not the line was logged. */
 int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err, const char *fmt, ...)

@@ -457,6 +457,7 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         pthread_mutex_init(&t->lock, NULL);
         pthread_cond_init(&t->acked, NULL);
         t->control = io_control_new(-1, q);
+        t->notify_rl = (struct notify_ratelimit) NOTIFY_RATELIMIT_INIT;
         t->pending = calloc(IO_COMMANDS_INITIAL, sizeof *t->pending);
         t->work = calloc(IO_COMMANDS_INITIAL, sizeof *t->work);
         t->slots = calloc(IO_WATCHES_INITIAL, sizeof *t->slots);

@@ -39,7 +39,7 @@ static void log_refused(struct sched *s, const char *fmt, ...)
         unsigned suppressed;
         va_list ap;
 
-        if (!notify_ratelimit_allow(&s->notify_rl, s->now, &suppressed))
+        if (!log_ratelimit_allow(&s->notify_rl, s->now, &suppressed))
                 return;
         va_start(ap, fmt);
         vsnprintf(line, sizeof line, fmt, ap);

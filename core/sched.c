@@ -84,6 +84,7 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         idmap_init(&s->by_request);
         idmap_init(&s->early_exits);
         idmap_init(&s->early_notify);
+        s->notify_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         timer_heap_init(&s->timers);
         int r = sched_adopt_units(s);
         if (r < 0) {

@@ -229,7 +229,7 @@ struct sched {
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
         unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
         unsigned n_early_fds;
-        struct notify_ratelimit notify_rl; /* refused notify messages are logged at this rate */
+        struct log_ratelimit notify_rl; /* refused notify messages are logged at this rate */
         struct job_fifo queue[_JOB_QUEUE_MAX]; /* see enum job_queue */
         /* Scratch for transaction_start(), one entry per unit, grown when
          * units are adopted (at load), so a start allocates none of it. */

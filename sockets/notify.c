@@ -440,37 +440,12 @@ static uint64_t now_usec(void)
         return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
 }
 
-static bool window_allow(uint64_t *start, unsigned *logged, unsigned *suppressed_since, uint64_t now,
-                         unsigned *ret_suppressed)
-{
-        unsigned suppressed = 0;
-
-        if (*start == 0 || now - *start >= NOTIFY_LOG_INTERVAL_USEC) {
-                suppressed = *suppressed_since;
-                *suppressed_since = 0;
-                *logged = 0;
-                *start = now;
-        }
-        if (*logged >= NOTIFY_LOG_BURST) {
-                (*suppressed_since)++;
-                return false;
-        }
-        (*logged)++;
-        *ret_suppressed = suppressed;
-        return true;
-}
-
-bool notify_ratelimit_allow(struct notify_ratelimit *rl, uint64_t now, unsigned *ret_suppressed)
-{
-        return window_allow(&rl->window_start_usec, &rl->logged, &rl->suppressed, now, ret_suppressed);
-}
-
 /* One warning per dropped datagram, at most NOTIFY_LOG_BURST a window. */
 static void log_dropped(struct notify_ratelimit *rl, pid_t pid, unsigned n_fds, const char *reason)
 {
         unsigned suppressed;
 
-        if (!notify_ratelimit_allow(rl, now_usec(), &suppressed))
+        if (!log_ratelimit_allow(&rl->drops, now_usec(), &suppressed))
                 return;
         if (suppressed > 0)
                 log_warning("notify: dropping datagram from pid %d (%u fds closed): %s "
@@ -485,7 +460,7 @@ static void log_fds_closed(struct notify_ratelimit *rl, pid_t pid, unsigned n_fd
 {
         unsigned suppressed;
 
-        if (!window_allow(&rl->fds_window_start_usec, &rl->fds_logged, &rl->fds_suppressed, now_usec(), &suppressed))
+        if (!log_ratelimit_allow(&rl->fds, now_usec(), &suppressed))
                 return;
         if (suppressed > 0)
                 log_warning("notify: closing %u fds from pid %d: %s (%u more such datagrams, not logged)", n_fds,

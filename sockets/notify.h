@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "base/log.h"
+
 #define NOTIFY_BUFFER_MAX 4096 /* systemd's PIPE_BUF cap */
 #define NOTIFY_FD_MAX 768
 
@@ -27,26 +29,22 @@ int notify_socket_open(const char *path);
 
 /* Dropped datagrams are logged at most NOTIFY_LOG_BURST times per
  * NOTIFY_LOG_INTERVAL_USEC; the first line of the next window says how many
- * were suppressed. The caller owns one of these per socket; zero-initialise
- * it. Fields are private to notify.c. */
+ * were suppressed. The caller owns one of these per socket, initialised
+ * with NOTIFY_RATELIMIT_INIT. */
 #define NOTIFY_LOG_INTERVAL_USEC 1000000ULL
 #define NOTIFY_LOG_BURST 5
 
 struct notify_ratelimit {
-        uint64_t window_start_usec; /* CLOCK_MONOTONIC; 0: no window yet */
-        unsigned logged;            /* lines logged in this window */
-        unsigned suppressed;        /* drops not logged since the last line */
+        struct log_ratelimit drops;
         /* notify_receive's lines about fds closed from a datagram it kept
          * have a window of their own, so stray fds cannot hide drops. */
-        uint64_t fds_window_start_usec;
-        unsigned fds_logged;
-        unsigned fds_suppressed;
+        struct log_ratelimit fds;
 };
-
-/* May one more line be logged at now_usec? When it may and lines were
- * suppressed before, *ret_suppressed says how many (else 0). Also used by
- * the scheduler for the messages it refuses. */
-bool notify_ratelimit_allow(struct notify_ratelimit *rl, uint64_t now_usec, unsigned *ret_suppressed);
+#define NOTIFY_RATELIMIT_INIT                                                         \
+        {                                                                             \
+                .drops = LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST), \
+                .fds = LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST),   \
+        }
 
 /* What one process looked like when a datagram naming it (MAINPID=)
  * arrived, read from /proc by the io thread so that the scheduler can

@@ -126,7 +126,7 @@ ssize_t recvmsg(int fd, struct msghdr *mh, int flags)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        static struct notify_ratelimit rl;
+        static struct notify_ratelimit rl = NOTIFY_RATELIMIT_INIT;
         static bool ready;
 
         if (!ready) {

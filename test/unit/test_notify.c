@@ -42,7 +42,7 @@ struct fixture {
 
 static void fixture_open_at(struct fixture *f, const char *path)
 {
-        *f = (struct fixture) { .fd = -1 };
+        *f = (struct fixture) { .fd = -1, .rl = NOTIFY_RATELIMIT_INIT };
         snprintf(f->path, sizeof f->path, "%s", path);
         f->log = open_memstream(&f->logbuf, &f->loglen);
         CU_ASSERT_FATAL(f->log != NULL);
@@ -613,7 +613,7 @@ static void test_bad_values_for_known_keys_are_dropped(void)
                 char key[32];
                 snprintf(key, sizeof key, "bad value for %.*s", (int) (strchr(bad[i], '=') - bad[i] + 1), bad[i]);
                 raw_send_str(&f, bad[i]);
-                f.rl = (struct notify_ratelimit) { 0 }; /* keep every line */
+                f.rl = (struct notify_ratelimit) NOTIFY_RATELIMIT_INIT; /* keep every line */
                 assert_dropped(&f, key);
         }
         fixture_close(&f);
@@ -867,7 +867,7 @@ static void test_drops_are_logged_at_most_a_burst_per_window(void)
         CU_ASSERT_EQUAL(count_lines(fixture_log(&f)), NOTIFY_LOG_BURST);
 
         /* The next window's first line counts what was not logged. */
-        f.rl.window_start_usec -= NOTIFY_LOG_INTERVAL_USEC;
+        f.rl.drops.window_start_usec -= NOTIFY_LOG_INTERVAL_USEC;
         raw_send_str(&f, "GARBAGE");
         CU_ASSERT_EQUAL(notify_receive(f.fd, &f.rl, &m), -EBADMSG);
         CU_ASSERT_EQUAL(count_lines(fixture_log(&f)), NOTIFY_LOG_BURST + 1);
