@@ -32,7 +32,7 @@ const char *job_type_to_string(enum job_type t)
 }
 
 /* Must job a wait for job b, given whether b's unit is ordered before a's? */
-static bool waits_for(const struct job *a, const struct job *b, bool b_before_a)
+bool job_waits_for(const struct job *a, const struct job *b, bool b_before_a)
 {
         bool a_stop = a->type == JOB_STOP, b_stop = b->type == JOB_STOP;
         if (!a_stop && !b_stop) /* start and reload jobs follow After= */
@@ -40,11 +40,6 @@ static bool waits_for(const struct job *a, const struct job *b, bool b_before_a)
         if (a_stop && b_stop)
                 return !b_before_a;
         return !a_stop; /* stop jobs go first */
-}
-
-bool job_waits_for(const struct job *a, const struct job *b, bool b_before_a)
-{
-        return waits_for(a, b, b_before_a);
 }
 
 static bool is_ordering(uint8_t kind)
@@ -175,9 +170,9 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
                 if (!o)
                         continue;
                 bool other_before = e->kind == UNIT_AFTER;
-                if (waits_for(j, o, other_before))
+                if (job_waits_for(j, o, other_before))
                         j->pending++;
-                if (o->state == JOB_WAITING && waits_for(o, j, !other_before))
+                if (o->state == JOB_WAITING && job_waits_for(o, j, !other_before))
                         o->pending++;
         }
         rt->job = j;
@@ -193,7 +188,7 @@ struct unit *job_blocker(const struct job *j)
         const struct unit_edge *e;
         for (size_t i = 0; (e = sched_next_edge(u, &i));) {
                 struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
-                if (o && o != j && waits_for(j, o, e->kind == UNIT_AFTER))
+                if (o && o != j && job_waits_for(j, o, e->kind == UNIT_AFTER))
                         return e->other;
         }
         return NULL;
@@ -294,7 +289,7 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
                 struct job *o = e->other->rt->job;
                 if (!o || o->state != JOB_WAITING || o == j)
                         continue;
-                if (waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
+                if (job_waits_for(o, j, e->kind == UNIT_BEFORE) && o->pending > 0 && --o->pending == 0)
                         queue_push(s, JOB_QUEUE_READY, o);
         }
 
