@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "parse/load.h"
+#include "parse/load_types.h"
 
 static double now(void)
 {

@@ -39,6 +39,8 @@ static const char *const sub_state_table[_SUB_STATE_MAX] = {
         [SUB_ACTIVE] = "active",
         [SUB_LISTENING] = "listening",
         [SUB_RELOAD] = "reload",
+        [SUB_WAITING] = "waiting",
+        [SUB_ELAPSED] = "elapsed",
 };
 
 static const char *const result_table[_UNIT_RESULT_MAX] = {

@@ -41,6 +41,8 @@ enum sub_state {
         SUB_ACTIVE, /* targets */
         SUB_LISTENING, /* sockets */
         SUB_RELOAD,    /* ExecReload= running */
+        SUB_WAITING,   /* timers and paths: armed, waiting to trigger */
+        SUB_ELAPSED,   /* timers: elapsed, RemainAfterElapse= */
         _SUB_STATE_MAX,
 };
 

@@ -10,6 +10,7 @@
 #include "parse/directives.h"
 #include "parse/lex.h"
 #include "parse/load_internal.h"
+#include "parse/load_types.h"
 
 struct lex_state {
         struct load_context *ctx;

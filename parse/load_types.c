@@ -11,3 +11,8 @@ const struct unit_load_ops *unit_load_ops(enum unit_type type)
 {
         return type >= 0 && type < _UNIT_TYPE_MAX ? rows[type] : NULL;
 }
+
+bool unit_type_supported(enum unit_type t)
+{
+        return unit_load_ops(t) != NULL;
+}

@@ -18,6 +18,8 @@ struct unit_load_ops {
 };
 
 const struct unit_load_ops *unit_load_ops(enum unit_type type);
+/* weft loads units of type t: it has a row. */
+bool unit_type_supported(enum unit_type t);
 
 extern const struct unit_load_ops service_load_ops; /* parse/load_service.c */
 extern const struct unit_load_ops socket_load_ops;  /* parse/load_socket.c */

@@ -45,11 +45,6 @@ enum unit_type unit_type_from_string(const char *s)
         return _UNIT_TYPE_INVALID;
 }
 
-bool unit_type_supported(enum unit_type t)
-{
-        return t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET;
-}
-
 static bool in_set(char c, const char *set)
 {
         return c != '\0' && strchr(set, c);

@@ -25,7 +25,6 @@ enum unit_type {
 
 const char *unit_type_to_string(enum unit_type t);    /* "service" */
 enum unit_type unit_type_from_string(const char *s);  /* or _UNIT_TYPE_INVALID */
-bool unit_type_supported(enum unit_type t);           /* service, socket, target */
 
 enum unit_name_flags {
         UNIT_NAME_PLAIN = 1 << 0,    /* foo.service */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/macro.h"
+#include "parse/load_types.h"
 #include "parse/unit_name.h"
 #include "test/unit/test.h"
 
@@ -41,10 +42,13 @@ static void test_unit_type_unknown_is_invalid(void)
         CU_ASSERT_PTR_NULL(unit_type_to_string(_UNIT_TYPE_INVALID));
 }
 
-static void test_unit_type_supported_is_service_socket_target(void)
+static void test_unit_type_supported_means_a_load_row(void)
 {
         for (int t = 0; t < _UNIT_TYPE_MAX; t++)
-                CU_ASSERT_EQUAL(unit_type_supported(t), t == UNIT_SERVICE || t == UNIT_SOCKET || t == UNIT_TARGET);
+                CU_ASSERT_EQUAL(unit_type_supported(t), unit_load_ops(t) != NULL);
+        CU_ASSERT_TRUE(unit_type_supported(UNIT_SERVICE) && unit_type_supported(UNIT_SOCKET) &&
+                       unit_type_supported(UNIT_TARGET));
+        CU_ASSERT_FALSE(unit_type_supported(_UNIT_TYPE_INVALID));
 }
 
 struct validity_case {
@@ -370,7 +374,7 @@ static void test_escape_then_unescape_gives_every_byte_back(void)
 static const struct test_case tests[] = {
         { "unit_type_names_round_trip", test_unit_type_names_round_trip },
         { "unit_type_unknown_is_invalid", test_unit_type_unknown_is_invalid },
-        { "unit_type_supported_is_service_socket_target", test_unit_type_supported_is_service_socket_target },
+        { "unit_type_supported_means_a_load_row", test_unit_type_supported_means_a_load_row },
         { "unit_name_kinds_match_flags", test_unit_name_kinds_match_flags },
         { "unit_name_accepts_every_allowed_character", test_unit_name_accepts_every_allowed_character },
         { "unit_name_rejects_bad_characters", test_unit_name_rejects_bad_characters },
