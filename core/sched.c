@@ -87,6 +87,7 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         idmap_init(&s->early_exits);
         idmap_init(&s->early_notify);
         s->notify_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
+        s->bus_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         timer_heap_init(&s->timers);
         int r = sched_adopt_units(s);
         if (r < 0) {
@@ -429,6 +430,8 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
                         rt->t_inactive = s->now;
         }
         announce(s, u, old, active);
+        if (active != old)
+                sched_bus_unit_changed(s, u, old);
         job_unit_changed(s, u);
         if (unit_state_is_down(active) && old != active)
                 propagate(s, u, active);
@@ -740,6 +743,13 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                         s->ops->control(s->userdata, ev->control.conn_id, ev->control.uid, ev->control.request);
                 control_request_done(ev->control.request);
                 free(ev->control.request);
+                break;
+        case EVENT_BUS_NAME:
+                sched_bus_name(s, ev->bus_name.name, ev->bus_name.owned);
+                free(ev->bus_name.name);
+                break;
+        case EVENT_BUS_STATE:
+                sched_bus_state(s, ev->bus_state.connected);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */

@@ -180,6 +180,11 @@ struct unit_runtime {
         } *fdstore;
         unsigned n_fdstore;
 
+        /* BusName= (services): owned on the bus as last reported, and when
+         * it was last acquired (CLOCK_MONOTONIC µs, 0: never). */
+        bool bus_name_good;
+        uint64_t t_bus_name;
+
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */
         uint64_t t_queued, t_activating, t_forked, t_execed, t_active, t_exited, t_deactivating, t_inactive;
 };
@@ -242,6 +247,8 @@ struct sched {
         uint32_t txn_epoch;
         size_t txn_cap;
         bool in_transaction;
+        bool bus_connected;        /* the bus thread's last word on its connection */
+        struct log_ratelimit bus_rl; /* bus name reports about no unit */
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
@@ -347,6 +354,12 @@ void socket_service_down(struct sched *s, struct unit *service);
  * unit that triggers it, then the fd store. */
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
                        unsigned *ret_n_sockets, char **ret_names);
+
+/* core/sched_bus.c: what the bus thread's events mean for units */
+void sched_bus_name(struct sched *s, const char *name, bool owned);
+void sched_bus_state(struct sched *s, bool connected);
+/* u's active state changed: the unit that provides the bus tells the bus thread. */
+void sched_bus_unit_changed(struct sched *s, struct unit *u, enum unit_active_state old);
 
 /* core/notify_handler.c */
 void notify_handle(struct sched *s, struct notify_message *m);
