@@ -366,7 +366,9 @@ static void stop_by_notify(struct sched *s, struct unit *u, const struct service
 static void bus_name_acquired_starting(struct sched *s, struct unit *u, const struct service_event_args *a,
                                        enum service_event e)
 {
-        if (cfg(u)->type == SERVICE_DBUS)
+        /* Before the fork is reported there is no main process yet:
+         * forked_starting finds the name owned then. */
+        if (cfg(u)->type == SERVICE_DBUS && u->rt->main_pid > 0)
                 service_enter_start_post(s, u);
 }
 
