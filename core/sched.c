@@ -879,6 +879,7 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                         .exited = rt->t_exited,
                         .deactivating = rt->t_deactivating,
                         .inactive = rt->t_inactive,
+                        .bus_name = rt->t_bus_name,
                         .after = lists[0],
                         .requires = lists[1],
                         .wants = lists[2],

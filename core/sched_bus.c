@@ -29,6 +29,7 @@ void sched_bus_name(struct sched *s, const char *name, bool owned)
                 if (u->rt->bus_name_good == owned)
                         continue;
                 u->rt->bus_name_good = owned;
+                u->rt->bus_name_acquired = owned;
                 if (owned)
                         u->rt->t_bus_name = s->now;
                 log_debug("%s: bus name %s now %s", u->id, name, owned ? "owned" : "not owned by anyone");

@@ -180,9 +180,13 @@ struct unit_runtime {
         } *fdstore;
         unsigned n_fdstore;
 
-        /* BusName= (services): owned on the bus as last reported, and when
-         * it was last acquired (CLOCK_MONOTONIC µs, 0: never). */
+        /* BusName= (services): owned on the bus as last reported; acquired
+         * since the current start began (a name still held by the last
+         * run's process, whose loss is yet to be reported, does not make
+         * a restart started); and when it was last acquired
+         * (CLOCK_MONOTONIC µs, 0: never). */
         bool bus_name_good;
+        bool bus_name_acquired;
         uint64_t t_bus_name;
 
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */

@@ -223,6 +223,7 @@ int service_start(struct sched *s, struct unit *u)
         rt->main_exit_code = rt->main_exit_status = 0;
         rt->main_cmd = NULL;
         rt->forbid_restart = false;
+        rt->bus_name_acquired = false;
         /* The bus thread watches the name from now on (again: a no-op). */
         if (c->bus_name && s->ops->bus_watch)
                 s->ops->bus_watch(s->userdata, c->bus_name);

@@ -85,8 +85,8 @@ static void stop_job_stopping(struct sched *s, struct unit *u, const struct serv
 /* Readiness by Type= once the main process is forked: simple and idle
  * are started once forked (even if exec then fails: its exit follows);
  * exec once execve succeeded; notify at READY=1; dbus when its BusName=
- * is owned (at once if it already is); oneshot and forking when the
- * process exits. */
+ * is acquired (at once if that happened since the start began); oneshot
+ * and forking when the process exits. */
 static void forked_starting(struct sched *s, struct unit *u, const struct service_event_args *a,
                             enum service_event e)
 {
@@ -96,7 +96,7 @@ static void forked_starting(struct sched *s, struct unit *u, const struct servic
                 service_enter_start_post(s, u);
                 break;
         case SERVICE_DBUS:
-                if (u->rt->bus_name_good)
+                if (u->rt->bus_name_acquired)
                         service_enter_start_post(s, u);
                 break;
         case SERVICE_EXEC:

@@ -142,6 +142,15 @@ fi
 grep -q 'string ":1\.' "$RUN/log/after-delayed.service.log" ||
         wt_fail "after-delayed.service did not see the name owned: $(cat "$RUN/log/after-delayed.service.log")"
 
+# status names the bus name and whether it is owned; analyze blame says
+# how long the name took.
+st=$(wt_ctl status delayed.service 2>&1)
+case $st in *"Bus name: org.weft.Delayed (owned)"*) ;; *) wt_fail "status does not show the owned bus name: $st" ;; esac
+wt_until 10 test -s "$RUN/boot.yaml" || wt_fail "no boot record"
+blame=$("$WEFTCTL" analyze --from "$RUN/boot.yaml" blame 2>&1)
+case $blame in *"delayed.service (bus name after 7"*) ;; *) wt_fail "analyze blame does not show the wait for the name: $blame" ;; esac
+echo "$WT_NAME: blame: $(echo "$blame" | grep delayed.service)"
+
 # 2. A Type=dbus service without BusName= does not load (as systemd).
 [ "$(show nobus.service LoadState)" = bad-setting ] ||
         wt_fail "nobus.service (Type=dbus, no BusName=) is $(show nobus.service LoadState), not bad-setting"

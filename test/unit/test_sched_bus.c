@@ -107,7 +107,32 @@ static void test_dbus_clean_exit_while_waiting_keeps_waiting(void)
         fake_teardown();
 }
 
+/* A restart: the old run's name is reported lost only after the new run
+ * forked. The new run waits for its own name instead of counting the old
+ * one and being stopped by its loss. */
+static void test_dbus_restart_waits_for_the_new_runs_name(void)
+{
+        const char *d = test_tmpdir();
+        write_units(d, "");
+        fake_setup(d, "t.target");
+        pid_t a = fake_report(fake_find_spawn("77"));
+        bus_name("org.weft.A", true);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        fake_control("restart", "a.service");
+        CU_ASSERT_TRUE(fake_killed(-a, SIGTERM));
+        fake_exit(a, CLD_KILLED, SIGTERM);
+        pid_t b = fake_report(F.n_spawns - 1);
+        CU_ASSERT(b > 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "activating");
+        bus_name("org.weft.A", false); /* the old run's loss, late */
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "activating");
+        bus_name("org.weft.A", true);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "dbus_restart_waits_for_the_new_runs_name", test_dbus_restart_waits_for_the_new_runs_name },
         { "dbus_service_is_active_when_its_name_is_owned", test_dbus_service_is_active_when_its_name_is_owned },
         { "dbus_name_taken_before_the_fork_report_counts", test_dbus_name_taken_before_the_fork_report_counts },
         { "dbus_start_times_out_without_its_name", test_dbus_start_times_out_without_its_name },
