@@ -17,64 +17,15 @@
 #    unit's ActiveState/SubState, StartUnit/StopUnit, and a clean error for
 #    a method weft does not have;
 #  - dbus.service restarted: weft reconnects and answers on the bus again.
-# The fence gets our bus policy and service files by bind mounts over
-# /etc/dbus-1/system.d and /usr/share/dbus-1/system-services (inside the
-# test's mount namespace only). Skips without dbus-daemon, busctl,
-# dbus-send or libsystemd-dev. KEEP=1 keeps the temp dir.
+# test/lib/dbus.sh sets the bus up (and skips without it). KEEP=1 keeps
+# the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
+. "$(dirname "$0")/../lib/dbus.sh"
 wt_init dbus
-wt_need dbus-daemon dbus-send busctl cc
-for f in /lib/systemd/system/dbus.socket /lib/systemd/system/dbus.service /usr/share/dbus-1/system.conf; do
-        [ -f "$f" ] || { echo "$WT_NAME: $f missing (package dbus), skipping"; exit 0; }
-done
-getent passwd messagebus >/dev/null || { echo "$WT_NAME: no messagebus user, skipping"; exit 0; }
+wt_dbus_setup org.weft.Delayed org.weft.Act org.weft.Missing
+wt_dbus_activatable org.weft.Act act.service
+wt_dbus_activatable org.weft.Missing missing.service
 
-SVC=$TMP/bus_svc
-if ! timeout 60 cc -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -o "$SVC" test/tools/bus_svc.c -lsystemd \
-        >"$TMP/cc.out" 2>&1; then
-        if grep -q 'systemd/sd-bus.h' "$TMP/cc.out"; then
-                echo "$WT_NAME: libsystemd-dev not installed, skipping"
-                exit 0
-        fi
-        wt_fail "cannot build test/tools/bus_svc.c: $(cat "$TMP/cc.out")"
-        wt_finish ""
-fi
-
-# What dbus-daemon reads, bind-mounted in the fence before weft starts.
-mkdir -p "$TMP/system.d" "$TMP/system-services"
-cp -a /etc/dbus-1/system.d/. "$TMP/system.d/" 2>/dev/null
-cp -a /usr/share/dbus-1/system-services/. "$TMP/system-services/" 2>/dev/null
-cat >"$TMP/system.d/weft-test.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <policy user="root">
-    <allow own_prefix="org.weft"/>
-  </policy>
-  <policy context="default">
-    <allow send_destination="org.weft.Delayed"/>
-    <allow send_destination="org.weft.Act"/>
-    <allow send_destination="org.weft.Missing"/>
-  </policy>
-</busconfig>
-EOF
-for n in Act Missing; do
-        cat >"$TMP/system-services/org.weft.$n.service" <<EOF
-[D-BUS Service]
-Name=org.weft.$n
-Exec=/bin/false
-User=root
-SystemdService=$(echo "$n" | tr A-Z a-z).service
-EOF
-done
-cat >"$TMP/prep.sh" <<EOF
-mount --bind "$TMP/system.d" /etc/dbus-1/system.d || exit 1
-mount --bind "$TMP/system-services" /usr/share/dbus-1/system-services || exit 1
-exec "\$@"
-EOF
-
-cp /lib/systemd/system/dbus.socket /lib/systemd/system/dbus.service "$U/"
-for t in sysinit basic sockets shutdown; do printf '[Unit]\nDescription=%s\n' "$t" >"$U/$t.target"; done
 wt_unit test.target <<EOF
 [Unit]
 Wants=delayed.service after-delayed.service
@@ -118,7 +69,6 @@ Type=dbus
 ExecStart=/bin/true
 EOF
 
-WT_PREFIX="bash $TMP/prep.sh"
 wt_start --target test.target || wt_finish ""
 
 show() { wt_ctl show "$1" -P "$2" 2>/dev/null; }

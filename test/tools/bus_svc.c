@@ -3,9 +3,11 @@
  * system bus (DBUS_SYSTEM_BUS_ADDRESS or /run/dbus/system_bus_socket),
  * serves org.weft.Test.Ping() -> "pong" on /org/weft/Test, and takes its
  * name as told:
- *   bus_svc NAME [--delay MS] [--never] [--drop-after MS] [--exit-after-drop]
+ *   bus_svc NAME [--delay MS] [--never] [--drop-after MS] [--flap N]
  * --delay: take the name MS after connecting; --never: never take it;
- * --drop-after: release it MS after taking it, and keep running. */
+ * --drop-after: release it MS after taking it, and keep running;
+ * --flap: take and release it N times as fast as the bus allows, then
+ * exit (a flood of NameOwnerChanged for whoever watches it). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,7 +39,7 @@ int main(int argc, char **argv)
 {
         sd_bus *bus = NULL;
         const char *name;
-        long delay = 0, drop_after = -1;
+        long delay = 0, drop_after = -1, flap = 0;
         bool never = false, owned = false, dropped = false;
         uint64_t take_at, drop_at = UINT64_MAX;
         int r;
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
                         never = true;
                 else if (!strcmp(argv[i], "--drop-after") && i + 1 < argc)
                         drop_after = atol(argv[++i]);
+                else if (!strcmp(argv[i], "--flap") && i + 1 < argc)
+                        flap = atol(argv[++i]);
                 else {
                         fprintf(stderr, "bus_svc: unknown argument %s\n", argv[i]);
                         return 2;
@@ -69,6 +73,17 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bus_svc: cannot add the object: %s\n", strerror(-r));
                 return 1;
         }
+        for (long i = 0; i < flap; i++) {
+                r = sd_bus_request_name(bus, name, 0);
+                if (r >= 0)
+                        r = sd_bus_release_name(bus, name);
+                if (r < 0) {
+                        fprintf(stderr, "bus_svc: flapping %s: %s\n", name, strerror(-r));
+                        return 1;
+                }
+        }
+        if (flap > 0)
+                return 0;
         take_at = now_ms() + (uint64_t) delay;
         for (;;) {
                 uint64_t now = now_ms(), next = UINT64_MAX;
