@@ -570,7 +570,10 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
 
         if (!strcmp(member, "GetUnit") || !strcmp(member, "LoadUnit")) {
                 call = member[0] == 'G' ? CALL_GET_UNIT : CALL_LOAD_UNIT;
-                verb = "status";
+                /* GetUnit never loads (as systemd's); LoadUnit does for root
+                 * only: weft keeps every unit it loaded, so any caller's
+                 * made-up names would grow its table for good. */
+                verb = call == CALL_LOAD_UNIT && sender_uid(m) == 0 ? "status" : "status-loaded";
                 r = sd_bus_message_read(m, "s", &unit);
         } else {
                 call = !strcmp(member, "StartUnit") ? CALL_START_UNIT : CALL_STOP_UNIT;
@@ -584,8 +587,8 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
                                          mode);
-        r = ask(t, call, m, unit, NULL, verb, true, call == CALL_GET_UNIT || call == CALL_LOAD_UNIT ? 65534 :
-                                                                                                    sender_uid(m));
+        r = ask(t, call, m, unit, NULL, verb, true,
+                call == CALL_GET_UNIT || call == CALL_LOAD_UNIT ? 65534 : sender_uid(m));
         if (r < 0) {
                 log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit, strerror(-r));
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
@@ -653,7 +656,8 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
-        r = ask(t, prop ? CALL_GET : CALL_GET_ALL, m, unit, prop, "status", true, 65534);
+        r = ask(t, prop ? CALL_GET : CALL_GET_ALL, m, unit, prop, sender_uid(m) == 0 ? "status" : "status-loaded",
+                true, 65534);
         if (r < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
         else

@@ -139,10 +139,11 @@ static void verb_list_units(struct sched *s, const struct control_request *q, st
         }
 }
 
-static void verb_status(struct sched *s, const struct control_request *q, struct control_reply *r, bool full)
+static void verb_status(struct sched *s, const struct control_request *q, struct control_reply *r, bool full,
+                        bool load)
 {
         STRV_FOREACH(name, q->units) {
-                struct unit *u = find_or_load(s, *name);
+                struct unit *u = load ? find_or_load(s, *name) : find(s, *name);
                 if (!u || u->load_state == UNIT_NOT_FOUND) {
                         fail(r, 4, "Unit %s could not be found.", *name);
                         continue;
@@ -465,8 +466,8 @@ static const struct {
 static bool privileged(const char *verb)
 {
         static const char *const read_only[] = {
-                "ping", "list-units", "status", "show", "is-active", "is-failed", "list-jobs", "list-sockets",
-                "get-default",
+                "ping", "list-units", "status", "status-loaded", "show", "is-active", "is-failed", "list-jobs",
+                "list-sockets", "get-default",
         };
         for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
                 if (strcmp(verb, read_only[i]) == 0)
@@ -486,9 +487,11 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
         else if (!strcmp(v, "list-units"))
                 verb_list_units(s, q, &r);
         else if (!strcmp(v, "status"))
-                verb_status(s, q, &r, true);
+                verb_status(s, q, &r, true, true);
+        else if (!strcmp(v, "status-loaded"))
+                verb_status(s, q, &r, true, false);
         else if (!strcmp(v, "show"))
-                verb_status(s, q, &r, true), r.code = r.code == 3 ? 0 : r.code;
+                verb_status(s, q, &r, true, true), r.code = r.code == 3 ? 0 : r.code;
         else if (!strcmp(v, "is-active"))
                 verb_is(s, q, &r, false);
         else if (!strcmp(v, "is-failed"))

@@ -15,6 +15,8 @@
  *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath, JobResult (of the last
  *     start job), FailedDependency (for JobResult=dependency)}]; code 3 if any is not
  *     active, 4 if any is unknown
+ *   status-loaded UNIT...: as status, but a unit weft has not loaded is unknown rather
+ *     than loaded now (the bus's GetUnit, and unit properties a non-root caller asks)
  *   show UNIT... [properties]: units [{every property systemctl show prints that weft
  *     tracks, config and live, in systemctl's order}], filtered by properties
  *   start|stop|restart|try-restart|reload-or-restart UNIT...: units [{Id, JobResult}];

@@ -93,6 +93,8 @@ done
 [ "$late" = 0 ] || wt_fail "$late of 100 failed activations took over 5 s"
 echo "$WT_NAME: $ok of 100 activations of missing units failed with an error, $late late"
 [ "$(cat "$TMP/calls.bad" 2>/dev/null)" = 0 ] || wt_fail "$(cat "$TMP/calls.bad") Manager calls for nothing succeeded"
+n=$(wt_ctl list-units --all 2>/dev/null | grep -c "nothing")
+[ "$n" = 0 ] || wt_fail "GetUnit of made-up names loaded $n units"
 n=$(grep -c "activation of gone" "$WT_LOG")
 [ "$n" -le 12 ] || wt_fail "$n activation failure lines logged: not rate-limited"
 echo "$WT_NAME: $n activation failure lines logged for 100 failures"

@@ -9,6 +9,8 @@
 #  - never.service never takes its name: its start times out (2 s);
 #  - drop.service drops its name while running: the unit stops;
 #  - delayed.service restarted: active again, name owned again;
+#  - polkit.service (Debian's, Type=dbus, unchanged) is bus-activated by a
+#    call to org.freedesktop.PolicyKit1 and becomes active with its name;
 #  - bus activation: a call to org.weft.Act, whose D-Bus service file says
 #    SystemdService=act.service, makes weft start act.service and the call
 #    succeeds; for org.weft.Missing (no such unit) the client gets an error
@@ -63,6 +65,20 @@ Type=dbus
 BusName=org.weft.Act
 ExecStart=$SVC org.weft.Act
 EOF
+wt_unit lazy.service <<EOF
+[Service]
+ExecStart=/bin/sleep 1000
+EOF
+# A real Type=dbus daemon from its Debian package, unchanged, that dbus-daemon
+# activates through weft (its D-Bus service file says SystemdService=polkit.service).
+POLKIT=
+if [ -f /lib/systemd/system/polkit.service ] && [ -x /usr/lib/polkit-1/polkitd ] &&
+        [ -f "$TMP/system-services/org.freedesktop.PolicyKit1.service" ]; then
+        cp /lib/systemd/system/polkit.service "$U/"
+        POLKIT=1
+else
+        echo "$WT_NAME: polkitd not installed, skipping its part"
+fi
 wt_unit nobus.service <<EOF
 [Service]
 Type=dbus
@@ -138,6 +154,18 @@ ms=$(((t1 - t0) / 1000000))
 [ "$ms" -le $((1000 * ${WT_TIME_SCALE:-1})) ] || wt_fail "the failed activation took $ms ms"
 echo "$WT_NAME: failed activation answered in $ms ms: ${out##*Error}"
 
+# polkit: a real Type=dbus daemon, bus-activated through weft.
+if [ -n "$POLKIT" ]; then
+        [ "$(show polkit.service ActiveState)" = inactive ] || wt_fail "polkit.service ran before it was asked for"
+        out=$(bus call org.freedesktop.PolicyKit1 /org/freedesktop/PolicyKit1/Authority org.freedesktop.DBus.Properties \
+                Get ss org.freedesktop.PolicyKit1.Authority BackendName 2>&1)
+        case $out in *'v s "'*) ;; *) wt_fail "activating polkit: $out" ;; esac
+        [ "$(show polkit.service ActiveState)" = active ] || wt_fail "polkit.service is $(show polkit.service ActiveState)"
+        st=$(wt_ctl status polkit.service 2>&1)
+        case $st in *"Bus name: org.freedesktop.PolicyKit1 (owned)"*) ;; *) wt_fail "polkit status: $st" ;; esac
+        echo "$WT_NAME: polkit activated through weft: $out"
+fi
+
 # 7. The Manager subset.
 M="org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager"
 [ "$(bus get-property $M Version 2>&1)" = 's "weft"' ] || wt_fail "Version: $(bus get-property $M Version 2>&1)"
@@ -150,6 +178,12 @@ P="org.freedesktop.systemd1 /org/freedesktop/systemd1/unit/delayed_2eservice org
 [ "$(bus get-property $P SubState 2>&1)" = 's "running"' ] || wt_fail "SubState: $(bus get-property $P SubState 2>&1)"
 out=$(bus call $M GetUnit s no-such.service 2>&1) && wt_fail "GetUnit of a missing unit: $out"
 case $out in *"not loaded"*) ;; *) wt_fail "GetUnit of a missing unit: $out" ;; esac
+# GetUnit does not load a unit; LoadUnit (root) does.
+out=$(bus call $M GetUnit s lazy.service 2>&1) && wt_fail "GetUnit loaded lazy.service: $out"
+[ "$(bus call $M LoadUnit s lazy.service 2>&1)" = 'o "/org/freedesktop/systemd1/unit/lazy_2eservice"' ] ||
+        wt_fail "LoadUnit: $(bus call $M LoadUnit s lazy.service 2>&1)"
+[ "$(bus call $M GetUnit s lazy.service 2>&1)" = 'o "/org/freedesktop/systemd1/unit/lazy_2eservice"' ] ||
+        wt_fail "GetUnit after LoadUnit: $(bus call $M GetUnit s lazy.service 2>&1)"
 out=$(bus call $M StopUnit ss delayed.service replace 2>&1) || wt_fail "StopUnit: $out"
 wt_wait_state delayed.service inactive 5
 out=$(bus call $M StartUnit ss delayed.service replace 2>&1) || wt_fail "StartUnit: $out"
