@@ -587,8 +587,10 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
                                          mode);
-        r = ask(t, call, m, unit, NULL, verb, true,
-                call == CALL_GET_UNIT || call == CALL_LOAD_UNIT ? 65534 : sender_uid(m));
+        /* Starting and stopping need root, as on the control socket. */
+        if (mode && sender_uid(m) != 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
+        r = ask(t, call, m, unit, NULL, verb, true, mode ? 0 : 65534);
         if (r < 0) {
                 log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit, strerror(-r));
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",

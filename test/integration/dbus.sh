@@ -184,6 +184,14 @@ out=$(bus call $M GetUnit s lazy.service 2>&1) && wt_fail "GetUnit loaded lazy.s
         wt_fail "LoadUnit: $(bus call $M LoadUnit s lazy.service 2>&1)"
 [ "$(bus call $M GetUnit s lazy.service 2>&1)" = 'o "/org/freedesktop/systemd1/unit/lazy_2eservice"' ] ||
         wt_fail "GetUnit after LoadUnit: $(bus call $M GetUnit s lazy.service 2>&1)"
+# Not root: refused, whatever the bus's policy lets through.
+if command -v setpriv >/dev/null 2>&1; then
+        out=$(wt_ns timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups busctl --system call $M StopUnit ss \
+                delayed.service replace 2>&1) && wt_fail "StopUnit from uid 65534 succeeded: $out"
+        case $out in *"ccess denied"*|*AccessDenied*|*"needs root"*) ;; *) wt_fail "StopUnit from uid 65534: $out" ;; esac
+        [ "$(show delayed.service ActiveState)" = active ] || wt_fail "a non-root StopUnit stopped delayed.service"
+        echo "$WT_NAME: non-root StopUnit: $out"
+fi
 out=$(bus call $M StopUnit ss delayed.service replace 2>&1) || wt_fail "StopUnit: $out"
 wt_wait_state delayed.service inactive 5
 out=$(bus call $M StartUnit ss delayed.service replace 2>&1) || wt_fail "StartUnit: $out"
