@@ -37,8 +37,42 @@
 #define BUS_LOG_BURST 5
 #define BUS_UNIT_NAME_MAX 256
 
-/* The Unit properties served; each is a string the control verb "status" has. */
-static const char *const unit_properties[] = { "Id", "Description", "LoadState", "ActiveState", "SubState" };
+/* The Unit properties served, from the control verb "status": strings,
+ * and lists of unit names (space-separated there). */
+static const char *const unit_properties[] = { "Id",       "Description", "LoadState",  "ActiveState",
+                                               "SubState", "Triggers",    "TriggeredBy" };
+
+static bool property_is_list(const char *name)
+{
+        return !strcmp(name, "Triggers") || !strcmp(name, "TriggeredBy");
+}
+
+/* Append property name's value v as a variant: "s", or "as" split at spaces. */
+static int append_property(sd_bus_message *m, const char *name, const char *v)
+{
+        int r;
+
+        if (!property_is_list(name))
+                return sd_bus_message_append(m, "v", "s", v);
+        r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "s");
+        for (const char *p = v; r >= 0 && *p;) {
+                size_t n = strcspn(p, " ");
+                if (n > 0) {
+                        char *w = strndup(p, n);
+                        r = w ? sd_bus_message_append(m, "s", w) : -ENOMEM;
+                        free(w);
+                }
+                p += n;
+                p += strspn(p, " ");
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
 #define N_UNIT_PROPERTIES (sizeof unit_properties / sizeof unit_properties[0])
 
 enum bus_call {
@@ -47,6 +81,7 @@ enum bus_call {
         CALL_LOAD_UNIT,
         CALL_START_UNIT,
         CALL_STOP_UNIT,
+        CALL_JOB,       /* the job a StartUnit/StopUnit answered with: JobRemoved when it ends */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
 };
@@ -56,6 +91,7 @@ struct bus_pending {
         sd_bus_message *m; /* the call to answer (referenced); NULL for activation */
         char *unit;
         char *prop;        /* CALL_GET */
+        uint64_t job;      /* CALL_JOB: the number in its object path */
 };
 
 /* What the scheduler answered, copied off its reply on its thread. */
@@ -199,7 +235,7 @@ int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_rep
         if (reply->n_units > 0) {
                 const struct control_unit *cu = &reply->units[0];
                 for (size_t i = 0; i < cu->n; i++)
-                        if (served_property(cu->keys[i]) &&
+                        if ((served_property(cu->keys[i]) || !strcmp(cu->keys[i], "JobResult")) &&
                             (strv_extend(&a->kv, cu->keys[i]) < 0 || strv_extend(&a->kv, cu->values[i]) < 0))
                                 goto fail;
         }
@@ -221,9 +257,10 @@ static void post(struct bus_thread *t, const struct event *ev)
 }
 
 /* Ask the scheduler verb about unit as a control request; answer(call)
- * follows when it replies. m (may be NULL) is referenced until then. */
+ * follows when it replies. m (may be NULL) is referenced until then;
+ * job is CALL_JOB's number. */
 static int ask(struct bus_thread *t, enum bus_call call, sd_bus_message *m, const char *unit, const char *prop,
-               const char *verb, bool no_block, uid_t uid)
+               const char *verb, bool no_block, uid_t uid, uint64_t job)
 {
         struct bus_pending *p = NULL;
         struct control_request *q = NULL;
@@ -237,6 +274,7 @@ static int ask(struct bus_thread *t, enum bus_call call, sd_bus_message *m, cons
         if (!p || !q)
                 goto fail;
         p->call = call;
+        p->job = job;
         if (!(p->unit = strdup(unit)) || (prop && !(p->prop = strdup(prop))))
                 goto fail;
         q->version = CONTROL_PROTOCOL_VERSION;
@@ -406,6 +444,19 @@ static int reply_unit_path(sd_bus_message *m, const char *unit)
         return r;
 }
 
+static int reply_property(sd_bus_message *m, const char *name, const char *v)
+{
+        sd_bus_message *reply = NULL;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = append_property(reply, name, v);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
 static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
 {
         sd_bus_message *reply = NULL;
@@ -415,8 +466,15 @@ static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
                 r = sd_bus_message_open_container(reply, 'a', "{sv}");
         for (size_t i = 0; r >= 0 && i < N_UNIT_PROPERTIES; i++) {
                 const char *v = answer_get(a, unit_properties[i]);
-                if (v)
-                        r = sd_bus_message_append(reply, "{sv}", unit_properties[i], "s", v);
+                if (!v)
+                        continue;
+                r = sd_bus_message_open_container(reply, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "s", unit_properties[i]);
+                if (r >= 0)
+                        r = append_property(reply, unit_properties[i], v);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(reply);
         }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
@@ -446,6 +504,42 @@ static void activation_failed(struct bus_thread *t, const char *unit, const char
         sd_bus_message_unref(m);
 }
 
+static void job_path(char *buf, size_t n, uint64_t job)
+{
+        snprintf(buf, n, SD1_PATH "/job/%llu", (unsigned long long) job);
+}
+
+/* Manager.JobRemoved, which a client that called StartUnit waits for. */
+static void job_removed(struct bus_thread *t, uint64_t job, const char *unit, const char *result)
+{
+        char path[64];
+        int r;
+
+        job_path(path, sizeof path, job);
+        r = sd_bus_emit_signal(t->bus, SD1_PATH, SD1_MANAGER, "JobRemoved", "uoss", (uint32_t) job, path, unit,
+                               result);
+        if (r < 0)
+                log_debug("bus: cannot emit JobRemoved for %s: %s", unit, strerror(-r));
+}
+
+/* The unit exists: answer the call with a job path, then have the job
+ * run; its end is announced with JobRemoved. */
+static int start_job(struct bus_thread *t, struct bus_pending *p)
+{
+        uint64_t job = ++t->next_job;
+        char path[64];
+        int r;
+
+        job_path(path, sizeof path, job);
+        r = sd_bus_reply_method_return(p->m, "o", path);
+        if (r < 0)
+                return r;
+        r = ask(t, CALL_JOB, NULL, p->unit, NULL, p->call == CALL_START_UNIT ? "start" : "stop", false, 0, job);
+        if (r < 0)
+                job_removed(t, job, p->unit, "failed");
+        return 0;
+}
+
 static void answer(struct bus_thread *t, struct bus_answer *a)
 {
         struct bus_pending *p = idmap_remove(&t->pending, a->id);
@@ -471,20 +565,25 @@ static void answer(struct bus_thread *t, struct bus_answer *a)
                 break;
         case CALL_START_UNIT:
         case CALL_STOP_UNIT:
-                if (a->code != 0)
-                        r = sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg);
-                else {
-                        char path[64];
-                        snprintf(path, sizeof path, SD1_PATH "/job/%llu", (unsigned long long) ++t->next_job);
-                        r = sd_bus_reply_method_return(p->m, "o", path);
-                }
+                if (missing)
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoSuchUnit",
+                                                       "Unit %s not found.", p->unit);
+                else if ((v = answer_get(a, "LoadState")) && strcmp(v, "loaded") != 0)
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.LoadFailed",
+                                                       "Unit %s is %s.", p->unit, v);
+                else
+                        r = start_job(t, p);
+                break;
+        case CALL_JOB:
+                job_removed(t, p->job, p->unit,
+                            (v = answer_get(a, "JobResult")) ? v : a->code == 0 ? "done" : "failed");
                 break;
         case CALL_GET:
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else if ((v = answer_get(a, p->prop)))
-                        r = sd_bus_reply_method_return(p->m, "v", "s", v);
+                        r = reply_property(p->m, p->prop, v);
                 else
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY,
                                                        "Unknown property %s.", p->prop);
@@ -536,7 +635,7 @@ static int on_activation_request(sd_bus_message *m, void *userdata, sd_bus_error
         log_debug("bus: activation request for %s", unit);
         /* A start that replies when its job ends: a start that fails then
          * still fails the activation, instead of leaving the client waiting. */
-        r = ask(t, CALL_ACTIVATE, NULL, unit, NULL, "start", false, 0);
+        r = ask(t, CALL_ACTIVATE, NULL, unit, NULL, "start", false, 0, 0);
         if (r < 0)
                 activation_failed(t, unit, "org.freedesktop.systemd1.LimitsExceeded",
                                   r == -EBUSY ? "Too many requests pending." : "Out of memory.");
@@ -577,7 +676,9 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_message_read(m, "s", &unit);
         } else {
                 call = !strcmp(member, "StartUnit") ? CALL_START_UNIT : CALL_STOP_UNIT;
-                verb = call == CALL_START_UNIT ? "start" : "stop";
+                /* First whether the unit exists (the reply is a job or
+                 * NoSuchUnit), then the job itself (answer()). */
+                verb = "status";
                 r = sd_bus_message_read(m, "ss", &unit, &mode);
         }
         if (r < 0)
@@ -590,7 +691,7 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         /* Starting and stopping need root, as on the control socket. */
         if (mode && sender_uid(m) != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
-        r = ask(t, call, m, unit, NULL, verb, true, mode ? 0 : 65534);
+        r = ask(t, call, m, unit, NULL, verb, true, mode ? 0 : 65534, 0);
         if (r < 0) {
                 log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit, strerror(-r));
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
@@ -659,7 +760,7 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 goto out;
         }
         r = ask(t, prop ? CALL_GET : CALL_GET_ALL, m, unit, prop, sender_uid(m) == 0 ? "status" : "status-loaded",
-                true, 65534);
+                true, 65534, 0);
         if (r < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
         else

@@ -15,9 +15,11 @@
 #    SystemdService=act.service, makes weft start act.service and the call
 #    succeeds; for org.weft.Missing (no such unit) the client gets an error
 #    within a second;
-#  - org.freedesktop.systemd1: Version, UserspaceTimestamp, GetUnit, a
-#    unit's ActiveState/SubState, StartUnit/StopUnit, and a clean error for
-#    a method weft does not have;
+#  - org.freedesktop.systemd1: Version, UserspaceTimestamp, GetUnit (which
+#    loads nothing) and LoadUnit, a unit's ActiveState/SubState,
+#    StartUnit/StopUnit (root only) with JobRemoved, systemctl start, stop
+#    and is-active over the bus, and a clean error for a method weft does
+#    not have;
 #  - dbus.service restarted: weft reconnects and answers on the bus again.
 # test/lib/dbus.sh sets the bus up (and skips without it). KEEP=1 keeps
 # the temp dir.
@@ -191,6 +193,28 @@ if command -v setpriv >/dev/null 2>&1; then
         case $out in *"ccess denied"*|*AccessDenied*|*"needs root"*) ;; *) wt_fail "StopUnit from uid 65534: $out" ;; esac
         [ "$(show delayed.service ActiveState)" = active ] || wt_fail "a non-root StopUnit stopped delayed.service"
         echo "$WT_NAME: non-root StopUnit: $out"
+fi
+# StartUnit answers with a job; JobRemoved says when it ended, and how.
+wt_ns bash -c "timeout 20 dbus-monitor --system \"type='signal',interface='org.freedesktop.systemd1.Manager',member='JobRemoved'\" >$TMP/jobs.out 2>&1" &
+mon=$!
+sleep 0.5
+out=$(bus call $M StartUnit ss lazy.service replace 2>&1)
+case $out in 'o "/org/freedesktop/systemd1/job/'*) ;; *) wt_fail "StartUnit of lazy.service: $out" ;; esac
+out=$(bus call $M StartUnit ss no-such.service replace 2>&1) && wt_fail "StartUnit of a missing unit: $out"
+wt_until 5 grep -q 'string "lazy.service"' "$TMP/jobs.out" || wt_fail "no JobRemoved for lazy.service: $(cat "$TMP/jobs.out")"
+grep -A1 'string "lazy.service"' "$TMP/jobs.out" | grep -q 'string "done"' || wt_fail "JobRemoved: $(cat "$TMP/jobs.out")"
+kill $mon 2>/dev/null
+# systemctl itself, a real client of these calls (StartUnit, then
+# JobRemoved; unit properties), once /run/systemd/system says a manager
+# serves the bus (the fence's own /run).
+if command -v systemctl >/dev/null 2>&1; then
+        wt_ns mkdir -p /run/systemd/system
+        out=$(wt_ns timeout 10 systemctl stop lazy.service 2>&1) || wt_fail "systemctl stop: $out"
+        [ "$(show lazy.service ActiveState)" = inactive ] || wt_fail "systemctl stop left lazy.service $(show lazy.service ActiveState)"
+        out=$(wt_ns timeout 10 systemctl start lazy.service 2>&1) || wt_fail "systemctl start: $out"
+        [ "$(wt_ns timeout 10 systemctl is-active lazy.service 2>&1)" = active ] ||
+                wt_fail "systemctl is-active: $(wt_ns timeout 10 systemctl is-active lazy.service 2>&1)"
+        [ -z "$out" ] || wt_fail "systemctl start said: $out"
 fi
 out=$(bus call $M StopUnit ss delayed.service replace 2>&1) || wt_fail "StopUnit: $out"
 wt_wait_state delayed.service inactive 5
