@@ -13,6 +13,7 @@
 #include "core/sched_internal.h"
 #include "base/strv.h"
 #include "core/unit_type.h"
+#include "parse/load_types.h"
 #include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
@@ -528,10 +529,6 @@ static int manager_env(struct sched *s, struct unit *u, bool control, char *cons
                 if (r >= 0)
                         r = strv_extend(&env, buf);
         }
-        if (r >= 0 && !control && u->service->watchdog_usec && u->service->watchdog_usec != USEC_INFINITY) {
-                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) u->service->watchdog_usec);
-                r = strv_extend(&env, buf);
-        }
         STRV_FOREACH(e, extra)
                 if (r >= 0)
                         r = strv_extend(&env, *e);
@@ -547,10 +544,14 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
 {
         struct unit_runtime *rt = u->rt;
         struct spawn_request *req = NULL;
-        const struct exec_context *c = &u->service->exec_ctx;
+        const struct exec_context *c = unit_exec_context(u);
         char **env = NULL, *names = NULL;
         int *fds = NULL;
         unsigned n_fds = 0, n_sockets = 0;
+        if (!c) {
+                log_error("%s: %s units run no processes", u->id, unit_type_to_string(u->type));
+                return -EOPNOTSUPP;
+        }
         bool stdin_socket = c->std_input == EXEC_INPUT_SOCKET || c->std_output == EXEC_OUTPUT_SOCKET;
         int r = manager_env(s, u, control, extra_env, &env);
 
