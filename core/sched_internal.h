@@ -229,7 +229,7 @@ struct sched {
         uint64_t shutdown_deadline; /* when the shutdown ends regardless, 0: none */
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
-        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
+        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_route.c) */
         unsigned n_early_fds;
         struct log_ratelimit notify_rl; /* refused notify messages are logged at this rate */
         struct job_fifo queue[_JOB_QUEUE_MAX]; /* see enum job_queue */
@@ -348,13 +348,17 @@ void socket_service_down(struct sched *s, struct unit *service);
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
                        unsigned *ret_n_sockets, char **ret_names);
 
-/* core/notify_handler.c */
+/* core/notify_route.c */
 void notify_handle(struct sched *s, struct notify_message *m);
-/* What m means for u, a unit that takes notifications (m stays the caller's). */
-void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void notify_replay_early(struct sched *s, pid_t pid);
 /* No spawn is in flight: whatever is still early has no sender to wait for. */
 void notify_drop_early(struct sched *s);
+/* One warning line, unless the scheduler's notify lines are over their
+ * rate (a sender controls how often this is reached). */
+__attribute__((format(printf, 2, 3))) void notify_log_refused(struct sched *s, const char *fmt, ...);
+/* core/service_notify.c */
+/* What m means for u, a unit that takes notifications (m stays the caller's). */
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void fdstore_close_all(struct unit_runtime *rt);
 /* core/sched.c: close and forget an Accept=yes instance's connection, if any. */
 void unit_conn_close(struct unit_runtime *rt);
