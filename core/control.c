@@ -451,6 +451,26 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
         }
 }
 
+/* One row per watched path of every active path unit. */
+static void verb_list_paths(struct sched *s, struct control_reply *r)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || u->rt->active != UNIT_ACTIVE)
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                for (unsigned k = 0; k < u->path->n_specs; k++) {
+                        struct control_unit *cu = control_reply_add_unit(r);
+                        if (!cu || control_unit_add(cu, "Path", u->path->specs[k].path) < 0 ||
+                            control_unit_add(cu, "Condition", path_type_to_string(u->path->specs[k].type)) < 0 ||
+                            control_unit_add(cu, "Unit", u->id) < 0 ||
+                            control_unit_add(cu, "Activates", activates ? activates : "") < 0)
+                                fail(r, 1, "%s", "out of memory");
+                }
+                free(activates);
+        }
+}
+
 static const struct {
         const char *verb;
         enum shutdown_kind kind;
@@ -466,7 +486,7 @@ static bool privileged(const char *verb)
 {
         static const char *const read_only[] = {
                 "ping", "list-units", "status", "show", "is-active", "is-failed", "list-jobs", "list-sockets",
-                "get-default",
+                "get-default", "list-paths",
         };
         for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
                 if (strcmp(verb, read_only[i]) == 0)
@@ -513,6 +533,8 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
                 verb_list_jobs(s, &r);
         else if (!strcmp(v, "list-sockets"))
                 verb_list_sockets(s, &r);
+        else if (!strcmp(v, "list-paths"))
+                verb_list_paths(s, &r);
         else if (!strcmp(v, "get-default"))
                 r.text = strdup(s->config.default_target ? s->config.default_target : "default.target");
         else if (!strcmp(v, "daemon-reload")) {
