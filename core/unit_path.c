@@ -409,8 +409,9 @@ static void enter_running(struct sched *s, struct unit *u, const char *why)
         struct unit *t = triggered(u);
         bool nothing;
 
-        /* A stop job is queued: going down wins (systemd's unit_stop_pending). */
-        if (u->rt->job && u->rt->job->type == JOB_STOP)
+        /* A stop job is queued, or everything is stopping: going down wins
+         * (systemd's unit_stop_pending). */
+        if ((u->rt->job && u->rt->job->type == JOB_STOP) || s->shutting_down)
                 return;
         if (!trigger_allowed(s, u)) {
                 log_warning("%s: Trigger limit hit, refusing further activation.", u->id);
