@@ -65,7 +65,6 @@ struct path_runtime {
         uint64_t trigger_begin;       /* TriggerLimitIntervalSec= window */
         unsigned trigger_count;
         bool recheck;                 /* the deferred look (timer) is a coldplug after daemon-reload */
-        unsigned long long n_triggers;
 };
 
 static const struct path_config *cfg(const struct unit *u)
@@ -424,7 +423,6 @@ static void enter_running(struct sched *s, struct unit *u, const char *why)
                 return;
         }
         log_debug("%s: Got triggered (%s), starting %s.", u->id, why, t->id);
-        u->rt->path->n_triggers++;
         if (transaction_start(s, t, &nothing) < 0) {
                 log_warning("%s: Failed to queue unit startup job for %s.", u->id, t->id);
                 enter_dead(s, u, RESULT_RESOURCES);
@@ -592,36 +590,26 @@ static void path_rewatch(struct sched *s, struct unit *u)
         unit_arm_timer(s, u, s->now ? s->now : 1);
 }
 
+/* systemctl show's path properties, in its order; Paths= once per path,
+ * as "PATH (Type)", the way systemctl prints that array. */
 static int path_show(struct sched *s, struct unit *u, struct control_unit *cu)
 {
         const struct path_config *c = cfg(u);
         struct unit *t = triggered(u);
-        char *paths = NULL;
-        size_t len = 0;
+        char buf[PATH_MAX + 64];
         int r = control_unit_add(cu, "Unit", t ? t->id : "");
 
-        /* Paths: systemd's a(ss) as "Type Path" pairs, one per line. */
         for (unsigned k = 0; r >= 0 && k < c->n_specs; k++) {
-                size_t add = strlen(path_type_to_string(c->specs[k].type)) + strlen(c->specs[k].path) + 3;
-                char *n = realloc(paths, len + add);
-                if (!n) {
-                        r = -ENOMEM;
-                        break;
-                }
-                paths = n;
-                len += (size_t) snprintf(paths + len, add, "%s%s %s", len ? "\n" : "",
-                                         path_type_to_string(c->specs[k].type), c->specs[k].path);
+                snprintf(buf, sizeof buf, "%s (%s)", c->specs[k].path, path_type_to_string(c->specs[k].type));
+                r = control_unit_add(cu, "Paths", buf);
         }
-        if (r >= 0)
-                r = control_unit_add(cu, "Paths", paths ? paths : "");
-        free(paths);
-        if (r >= 0)
-                r = control_add_num(cu, "MakeDirectory", c->make_directory);
-        if (r >= 0)
-                r = control_add_num(cu, "DirectoryMode", c->directory_mode);
-        if (r >= 0)
-                r = control_add_num(cu, "NTriggers", u->rt->path->n_triggers);
-        return r;
+        r = r < 0 ? r : control_unit_add(cu, "MakeDirectory", c->make_directory ? "yes" : "no");
+        snprintf(buf, sizeof buf, "%04o", (unsigned) c->directory_mode);
+        r = r < 0 ? r : control_unit_add(cu, "DirectoryMode", buf);
+        uint64_t interval = c->trigger_limit_interval_usec == USEC_INFINITY ? 2 * USEC_PER_SEC
+                                                                            : c->trigger_limit_interval_usec;
+        r = r < 0 ? r : control_unit_add(cu, "TriggerLimitIntervalUSec", format_timespan(buf, sizeof buf, interval));
+        return r < 0 ? r : control_add_num(cu, "TriggerLimitBurst", c->trigger_limit_burst == UINT_MAX ? 200 : c->trigger_limit_burst);
 }
 
 /* The runtime beyond the common part, allocated when the scheduler takes

@@ -20,7 +20,10 @@
 #    trigger-limit-hit after 3 starts;
 #  - nounit.path (Unit= a missing unit): its start fails with a clear line;
 #  - nopath.path (no path setting): refused at load, bad-setting;
-#  - status of a path shows Triggers:, show gives Unit, Result and Paths.
+#  - dir.path also has PathExistsGlob=: a matching file starts it;
+#  - status of a path shows Triggers:, show gives Unit, Result, Paths (one
+#    line per path, as systemctl), DirectoryMode, TriggerLimitBurst;
+#  - after daemon-reload eat.path still triggers.
 # Bounded well under 40 s. KEEP=1 keeps the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init paths
@@ -44,8 +47,8 @@ svc exists 'RemainAfterExit=yes\n' true
 pathunit exists "PathExists=$W/exists-flag"
 svc eat '' "rm -f $W/eat-flag"
 pathunit eat "PathExists=$W/eat-flag"
-svc dir '' "rm -f $W/spool/*"
-pathunit dir "DirectoryNotEmpty=$W/spool\nMakeDirectory=yes\nDirectoryMode=0700"
+svc dir "" "rm -f $W/spool/* $W/spool-glob*"
+pathunit dir "DirectoryNotEmpty=$W/spool\nPathExistsGlob=$W/spool-glob*\nMakeDirectory=yes\nDirectoryMode=0700"
 svc changed '' true
 pathunit changed "PathChanged=$W/changed-file"
 svc deep '' "rm -f $W/a/b/c/flag"
@@ -134,12 +137,27 @@ out=$(wt_ctl list-paths)
 echo "$out" | head -1 | grep -q '^PATH  *CONDITION  *UNIT  *ACTIVATES$' || wt_fail "list-paths header: $(echo "$out" | head -1)"
 echo "$out" | grep -q "^$W/exists-flag  *PathExists  *exists.path  *exists.service$" || wt_fail "list-paths lacks exists.path: $out"
 echo "$out" | grep -q "^$W/spool  *DirectoryNotEmpty  *dir.path  *dir.service$" || wt_fail "list-paths lacks dir.path: $out"
-echo "$out" | grep -q '^5 paths listed\.$' || wt_fail "list-paths footer: $out"
+echo "$out" | grep -q '^6 paths listed\.$' || wt_fail "list-paths footer: $out"
 wt_ctl status exists.path | grep -q 'Triggers: .*exists.service' || wt_fail "status exists.path shows no Triggers:"
 [ "$(wt_ctl show exists.path -P Unit)" = exists.service ] || wt_fail "show -P Unit: $(wt_ctl show exists.path -P Unit)"
 [ "$(wt_ctl show exists.path -P Result)" = success ] || wt_fail "show -P Result: $(wt_ctl show exists.path -P Result)"
-wt_ctl show exists.path -P Paths | grep -q "PathExists $W/exists-flag" ||
-        wt_fail "show -P Paths: $(wt_ctl show exists.path -P Paths)"
+paths=$(wt_ctl show dir.path -p Paths)
+[ "$paths" = "Paths=$W/spool (DirectoryNotEmpty)
+Paths=$W/spool-glob* (PathExistsGlob)" ] || wt_fail "show -p Paths: $paths"
+[ "$(wt_ctl show dir.path -P DirectoryMode)" = 0700 ] || wt_fail "show -P DirectoryMode: $(wt_ctl show dir.path -P DirectoryMode)"
+[ "$(wt_ctl show dir.path -P TriggerLimitBurst)" = 200 ] || wt_fail "show -P TriggerLimitBurst: $(wt_ctl show dir.path -P TriggerLimitBurst)"
+
+# PathExistsGlob=, the second path of dir.path.
+touch "$W/spool-globbed"
+wt_until 5 count_is dir 2 || wt_fail "dir.service did not start when a file matched PathExistsGlob= ($(count dir) starts, dir.path $(wt_ctl show dir.path -P SubState), dir.service $(wt_ctl show dir.service -P SubState))"
+rm -f "$W/spool-globbed"
+
+# daemon-reload: the path units watch again, through the new table.
+wt_until 5 sub_is eat.path waiting || wt_fail "eat.path is not waiting before the reload"
+wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
+[ "$(wt_ctl show eat.path -P SubState)" = waiting ] || wt_fail "eat.path is $(wt_ctl show eat.path -P SubState) after the reload"
+touch "$W/eat-flag"
+wt_until 5 count_is eat 4 || wt_fail "eat.path no longer triggers after daemon-reload ($(count eat) starts)"
 
 wt_assert_answers
 wt_assert_no_zombies
