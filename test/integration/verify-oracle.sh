@@ -1,9 +1,9 @@
 #!/bin/bash
 # weftctl verify against systemd-analyze verify, fixture by fixture
 # (test/fixtures/verify/): the exit status must agree, and so must the set
-# .path fixtures: a missing Unit= is refused at start, not by verify, in both.
 # of file:line places each one complains about. Skips when the oracle is
 # absent. Runs from the repo root; time-bounded; writes only to a temp dir.
+# (.path fixtures: a missing Unit= is refused at start, not by verify, in both.)
 set -u
 BUILD=${BUILD:-build}
 ctl="$PWD/$BUILD/weftctl"
