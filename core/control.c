@@ -451,12 +451,13 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
         }
 }
 
-/* One row per watched path of every active path unit. */
-static void verb_list_paths(struct sched *s, struct control_reply *r)
+/* One row per watched path of every active path unit (--all: of every
+ * loaded one, as systemctl). */
+static void verb_list_paths(struct sched *s, const struct control_request *q, struct control_reply *r)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || u->rt->active != UNIT_ACTIVE)
+                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (unsigned k = 0; k < u->path->n_specs; k++) {
@@ -534,7 +535,7 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
         else if (!strcmp(v, "list-sockets"))
                 verb_list_sockets(s, &r);
         else if (!strcmp(v, "list-paths"))
-                verb_list_paths(s, &r);
+                verb_list_paths(s, q, &r);
         else if (!strcmp(v, "get-default"))
                 r.text = strdup(s->config.default_target ? s->config.default_target : "default.target");
         else if (!strcmp(v, "daemon-reload")) {

@@ -138,6 +138,9 @@ echo "$out" | head -1 | grep -q '^PATH  *CONDITION  *UNIT  *ACTIVATES$' || wt_fa
 echo "$out" | grep -q "^$W/exists-flag  *PathExists  *exists.path  *exists.service$" || wt_fail "list-paths lacks exists.path: $out"
 echo "$out" | grep -q "^$W/spool  *DirectoryNotEmpty  *dir.path  *dir.service$" || wt_fail "list-paths lacks dir.path: $out"
 echo "$out" | grep -q '^6 paths listed\.$' || wt_fail "list-paths footer: $out"
+wt_ctl list-paths --all | grep -q "^$W/x  *PathExists  *nounit.path  *missing.service$" ||
+        wt_fail "list-paths --all lacks the inactive nounit.path: $(wt_ctl list-paths --all)"
+wt_ctl list-paths | grep -q nounit.path && wt_fail "list-paths without --all shows the inactive nounit.path"
 wt_ctl status exists.path | grep -q 'Triggers: .*exists.service' || wt_fail "status exists.path shows no Triggers:"
 [ "$(wt_ctl show exists.path -P Unit)" = exists.service ] || wt_fail "show -P Unit: $(wt_ctl show exists.path -P Unit)"
 [ "$(wt_ctl show exists.path -P Result)" = success ] || wt_fail "show -P Result: $(wt_ctl show exists.path -P Result)"
