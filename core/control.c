@@ -455,6 +455,27 @@ static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct co
         }
 }
 
+/* One row per watched path of every active path unit (--all: of every
+ * loaded one, as systemctl). */
+static void verb_list_paths(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                for (unsigned k = 0; k < u->path->n_specs; k++) {
+                        struct control_unit *cu = control_reply_add_unit(r);
+                        if (!cu || control_unit_add(cu, "Path", u->path->specs[k].path) < 0 ||
+                            control_unit_add(cu, "Condition", path_type_to_string(u->path->specs[k].type)) < 0 ||
+                            control_unit_add(cu, "Unit", u->id) < 0 ||
+                            control_unit_add(cu, "Activates", activates ? activates : "") < 0)
+                                fail(r, 1, "%s", "out of memory");
+                }
+                free(activates);
+        }
+}
+
 static void verb_ping(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         r->text = strdup("weft");
@@ -496,6 +517,7 @@ static const struct verb {
         { "list-jobs", true, verb_list_jobs, 0 },
         { "list-sockets", true, verb_list_sockets, 0 },
         { "get-default", true, verb_get_default, 0 },
+        { "list-paths", true, verb_list_paths, 0 },
         { "start", false, verb_job, VERB_START },
         { "stop", false, verb_job, VERB_STOP },
         { "restart", false, verb_job, VERB_RESTART },

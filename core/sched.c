@@ -50,6 +50,7 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
         [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
         [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
+        [RESULT_UNIT_START_LIMIT_HIT] = "unit-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -217,6 +218,7 @@ static void runtime_free(struct unit *u)
                         socket_close_all(u, &rt->sock->fds);
                 free(rt->sock);
         }
+        path_runtime_free(rt->path);
         free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
@@ -433,6 +435,17 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
         job_unit_changed(s, u);
         if (unit_state_is_down(active) && old != active)
                 propagate(s, u, active);
+        if (active != old)
+                unit_trigger_notify(s, u);
+}
+
+void unit_trigger_notify(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, UNIT_TRIGGERED_BY, &it)))
+                if (o->rt && unit_ops(o)->trigger_notify)
+                        unit_ops(o)->trigger_notify(s, o, u);
 }
 
 /* A unit has one entry in the heap, at the earlier of its state timeout and

@@ -58,6 +58,7 @@ enum unit_result {
         RESULT_START_LIMIT_HIT,
         RESULT_TRIGGER_LIMIT_HIT,         /* sockets: TriggerLimitBurst= within TriggerLimitIntervalSec= */
         RESULT_SERVICE_START_LIMIT_HIT,   /* sockets: the service they trigger hit its start limit */
+        RESULT_UNIT_START_LIMIT_HIT,      /* paths: the unit they trigger hit its start limit */
         _UNIT_RESULT_MAX,
 };
 
@@ -164,6 +165,8 @@ struct unit_runtime {
         /* Socket units only (NULL for others): allocated when the unit is
          * adopted (sched_adopt_units), so starting one allocates nothing. */
         struct socket_runtime *sock;
+        /* Path units only (NULL for others): core/unit_path.c's, allocated at adoption. */
+        struct path_runtime *path;
         /* Accept=yes instances while they hold a connection, NULL otherwise:
          * allocated by the accept that creates or reuses the instance. Few
          * units ever have one, so neither costs the others more than a pointer. */
@@ -347,6 +350,12 @@ void socket_service_down(struct sched *s, struct unit *service);
  * unit that triggers it, then the fd store. */
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
                        unsigned *ret_n_sockets, char **ret_names);
+
+/* core/unit_path.c: the path runtime's fd and memory (runtime_free). */
+void path_runtime_free(struct path_runtime *p);
+/* core/sched.c: tell every unit that triggers u (UNIT_TRIGGERED_BY) that u
+ * changed state or finished a job, through its type's trigger_notify. */
+void unit_trigger_notify(struct sched *s, struct unit *u);
 
 /* core/notify_route.c */
 void notify_handle(struct sched *s, struct notify_message *m);
