@@ -62,6 +62,7 @@ static void usage(FILE *f)
                    "  --log-level LEVEL   err, warning, notice, info or debug\n"
                    "  --system            boot the configured system even when not PID 1\n"
                    "  -g, --pgroup        with --: forward signals to CMD's process group\n"
+                   "  -s                  accepted as tini's; weft is a subreaper whenever not PID 1\n"
                    "  --stop-timeout SECS with --: SIGKILL CMD this long after a SIGTERM (default 10s)\n"
                    "  --no-wait           with --: start CMD alongside the sidecars, not after them\n");
 }
@@ -92,7 +93,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
         opterr = !pid1;
         o->c.stop_timeout_usec = CONTAINER_STOP_TIMEOUT_USEC;
         /* "+": stop at CMD, so its own options stay its own. */
-        while ((c = getopt_long(argc, argv, "+hg", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+hgs", options, NULL)) >= 0) {
                 last_arg = optarg;
                 switch (c) {
                 case OPT_CONFIG:
@@ -127,6 +128,8 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 case 'g':
                         o->c.forward_to_group = true;
                         break;
+                case 's':
+                        break; /* tini's -s: weft is a subreaper whenever it is not PID 1 */
                 case OPT_NO_WAIT:
                         o->c.no_wait = true;
                         break;
