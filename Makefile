@@ -201,3 +201,13 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/envbench.d $(BUILD)/maxrss.d
+
+# Container init benchmark (issue 10): weft -- CMD against tini and
+# catatonit, same run: exec-to-exec latency and the init's peak RSS.
+$(BUILD)/ctrstamp: bench/ctrstamp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -static -o $@ $<
+
+.PHONY: bench-container
+bench-container: $(WEFT) $(BUILD)/ctrstamp
+	BUILD=$(BUILD) bench/container-bench.sh

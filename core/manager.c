@@ -388,7 +388,6 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         struct manager m = { .config = config, .container = { .o = container } };
         struct signal_thread *signals = NULL;
         int notify_fd = -1, control_fd = -1;
-        pthread_t scheduler;
         bool queue_ready = false, scheduler_started = false;
         uint64_t start = now_usec();
         int r;
@@ -468,15 +467,15 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                             strerror(-control_fd));
         else if (control_fd >= 0)
                 io_control_listen_fd(m.io, control_fd);
-        /* Every thread weft needs exists before the first fork: the
-         * scheduler thread is the last, and builds the boot transaction
-         * (the first spawns) itself, so only one thread ever touches the
-         * scheduler. Under pids.max a fork that finds no task left then
-         * fails that unit's start (Result=resources), never weft. */
-        r = thread_start(&scheduler, NULL, scheduler_main, &m, "the scheduler thread", THREAD_WAIT_FOREVER);
-        if (r < 0)
-                goto out;
-        pthread_join(scheduler, NULL);
+        /* Every thread weft needs exists before the first fork: the main
+         * thread becomes the scheduler thread now, and builds the boot
+         * transaction (the first spawns) itself, so only one thread ever
+         * touches the scheduler. Under pids.max a fork that finds no task
+         * left then fails that unit's start (Result=resources), never
+         * weft. (A thread of its own for the scheduler, with main waiting
+         * to join it, cost a thread start and a hand-off before the first
+         * spawn: `weft -- CMD`'s exec-to-exec latency, bench-container.) */
+        scheduler_main(&m);
         scheduler_started = m.start_error == 0;
         r = m.start_error;
 out:
