@@ -22,9 +22,11 @@ command -v tini >/dev/null || { wt_fail "tini is not installed (.ci/deps install
 cc -O2 -o "$TMP/ctr" test/tools/ctr_probe.c || { wt_fail "cannot build ctr_probe"; wt_finish ""; }
 
 cat >"$TMP/cases.sh" <<'EOF'
-# Inside the fence: $1 the test directory, $2 weft. Writes DIR/INIT-MODE.out.
+# Inside the fence: $1 the test directory, $2 weft, $3 "quick" for the
+# sanitizer builds (a sample of exit codes, fewer orphans). Writes DIR/INIT-MODE.out.
 set -u
-D=$1 WEFT=$2 CTR=$1/ctr
+D=$1 WEFT=$2 CTR=$1/ctr QUICK=${3:-}
+SAMPLE="0 1 2 3 42 125 126 127 128 129 200 254 255"
 NS="unshare --pid --fork --kill-child --mount-proc"
 
 # run INIT MODE [INIT OPTIONS] -- CMD...: the init's argv per mode.
@@ -44,25 +46,25 @@ for init in tini weft; do
                 out=$D/$init-$mode.out
                 : >"$out"
                 t0=$(date +%s%N)
-                if [ "$mode" = pid1 ]; then codes=$(seq 0 255); else codes="0 1 2 3 42 125 126 127 128 129 200 254 255"; fi
+                if [ "$mode" = pid1 ] && [ -z "$QUICK" ]; then codes=$(seq 0 255); else codes=$SAMPLE; fi
                 for n in $codes; do
-                        run $init $mode -- "$CTR" exit "$n" 2>/dev/null
+                        run $init $mode -- "$CTR" exit "$n" 2>>"$D/stderr.log"
                         echo "exit $n: $?" >>"$out"
                 done
                 t1=$(date +%s%N)
                 for sig in 15 9 11 6; do
-                        run $init $mode -- "$CTR" die "$sig" 2>/dev/null
+                        run $init $mode -- "$CTR" die "$sig" 2>>"$D/stderr.log"
                         echo "die $sig: $?" >>"$out"
                 done
-                run $init $mode -- /nonexistent/cmd 2>/dev/null
+                run $init $mode -- /nonexistent/cmd 2>>"$D/stderr.log"
                 echo "missing: $?" >>"$out"
-                run $init $mode -- /tmp 2>/dev/null
+                run $init $mode -- /tmp 2>>"$D/stderr.log"
                 echo "directory: $?" >>"$out"
-                echo "signals: $(run $init $mode -- "$CTR" signals 2>/dev/null) rc=$?" >>"$out"
-                echo "signals -g: $(run $init $mode -g -- "$CTR" signals 2>/dev/null) rc=$?" >>"$out"
-                echo "flood: $(run $init $mode -- "$CTR" flood 200 2>/dev/null) rc=$?" >>"$out"
-                echo "orphans: $(run $init $mode -- "$CTR" orphans 200 2>/dev/null) rc=$?" >>"$out"
-                echo "stdio: $(printf 'one\ntwo\n' | run $init $mode -- cat 2>/dev/null | tr '\n' ,) rc=$?" >>"$out"
+                echo "signals: $(run $init $mode -- "$CTR" signals 2>>"$D/stderr.log") rc=$?" >>"$out"
+                echo "signals -g: $(run $init $mode -g -- "$CTR" signals 2>>"$D/stderr.log") rc=$?" >>"$out"
+                echo "flood: $(run $init $mode -- "$CTR" flood 200 2>>"$D/stderr.log") rc=$?" >>"$out"
+                echo "orphans: $(run $init $mode -- "$CTR" orphans 200 2>>"$D/stderr.log") rc=$?" >>"$out"
+                echo "stdio: $(printf 'one\ntwo\n' | run $init $mode -- cat 2>>"$D/stderr.log" | tr '\n' ,) rc=$?" >>"$out"
                 t2=$(date +%s%N)
                 # SIGTERM 0-1 ms after the init's exec, CMD sleeping 0.3 s: the
                 # init exits 143 (CMD got it), or 0 after 0.3 s where the kernel
@@ -71,9 +73,9 @@ for init in tini weft; do
                 ok=0 bad=""
                 for i in $(seq 40); do
                         if [ "$mode" = pid1 ]; then
-                                r=$("$CTR" execterm pid1 1000 8 "$([ $init = tini ] && echo tini || echo "$WEFT")" -- "$CTR" sleep 300 2>/dev/null)
+                                r=$("$CTR" execterm pid1 1000 8 "$([ $init = tini ] && echo tini || echo "$WEFT")" -- "$CTR" sleep 300 2>>"$D/stderr.log")
                         else
-                                r=$("$CTR" execterm plain 1000 8 "$([ $init = tini ] && echo tini || echo "$WEFT")" -s -- "$CTR" sleep 300 2>/dev/null)
+                                r=$("$CTR" execterm plain 1000 8 "$([ $init = tini ] && echo tini || echo "$WEFT")" -s -- "$CTR" sleep 300 2>>"$D/stderr.log")
                         fi
                         case $r in "143 "* | "0 "*) ok=$((ok + 1)) ;; *) bad="$bad [$r]" ;; esac
                 done
@@ -86,18 +88,22 @@ done
 out=$D/weft-only.out
 : >"$out"
 start=$(date +%s%N)
-run weft pid1 --stop-timeout 1 -- "$CTR" ignore-term 2>/dev/null
+run weft pid1 --stop-timeout 1 -- "$CTR" ignore-term 2>>"$D/stderr.log"
 rc=$?
 echo "ignore-term: $rc $(( ($(date +%s%N) - start) / 1000000 ))" >>"$out"
-run weft pid1 -- 2>/dev/null
+run weft pid1 -- 2>>"$D/stderr.log"
 echo "dashdash: $?" >>"$out"
-echo "storm: $(run weft pid1 -- "$CTR" storm 100000 2>/dev/null) rc=$?" >>"$out"
+echo "storm: $(run weft pid1 -- "$CTR" storm "$([ -n "$QUICK" ] && echo 20000 || echo 100000)" 2>>"$D/stderr.log") rc=$?" >>"$out"
 # No /run and a read-only root: weft's runtime directory cannot be made.
 echo "no-run: $(run weft pid1 --runtime-dir /proc/nonexistent/weft -- sh -c 'echo ran; exit 4' 2>"$D/no-run.err") rc=$?" >>"$out"
 EOF
 
-wt_fenced 58 bash "$TMP/cases.sh" "$TMP" "$WEFT" >"$WT_LOG" 2>&1
+# The sanitizer builds (WT_TIME_SCALE > 1) run slower: fewer cases, more time.
+quick=
+[ "${WT_TIME_SCALE:-1}" -gt 1 ] && quick=quick
+wt_fenced $((58 * ${WT_TIME_SCALE:-1})) bash "$TMP/cases.sh" "$TMP" "$WEFT" $quick >"$WT_LOG" 2>&1
 rc=$?
+cat "$TMP/stderr.log" >>"$WT_LOG" 2>/dev/null # for the sanitizer builds' reports
 [ "$rc" = 0 ] || wt_fail "the cases did not finish (rc $rc): $(tail -5 "$WT_LOG")"
 
 for mode in pid1 sub; do

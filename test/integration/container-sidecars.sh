@@ -20,7 +20,7 @@ Before=default.target
 [Service]
 Type=notify
 NotifyAccess=all
-ExecStart=/bin/sh -c 'sleep 0.3; echo ready >$TMP/side; systemd-notify --ready; trap "echo stopped >>$TMP/side; exit 0" TERM; while :; do sleep 0.05; done'
+ExecStart=/bin/sh -c 'trap "echo stopped >>$TMP/side; exit 0" TERM; sleep 0.3; echo ready >$TMP/side; systemd-notify --ready; while :; do sleep 0.05; done'
 EOF
 wt_unit side.socket <<EOF
 [Unit]
