@@ -29,6 +29,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/container-bench.XXXXXX") || exit 1
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 cat >"$WORK/runs.sh" <<'EOF'
 set -u
 W=$1 RUNS=$2 WEFT=$3 STAMP=$4 WEFT_STATIC=$5
@@ -66,6 +67,11 @@ for init in "${inits[@]}"; do
         eval "LAT_${init//-/_}=$lat HWM_${init//-/_}=$hwm"
         printf "%-10s %14s %16s %6s\n" "$init" "$lat" "$hwm" "$n"
 done
+echo "load average before: $LOAD (2 shared cores make the medians noisy: compare within a run)"
+if [ -n "${LAT_tini:-}" ] && [ -n "${LAT_weft_static:-}" ]; then
+        awk -v w="$LAT_weft_static" -v t="$LAT_tini" -v wr="$HWM_weft_static" 'BEGIN {
+                printf "weft-static/tini latency: %.2fx   weft-static RSS %.2f MiB\n", w / t, wr / 1024 }'
+fi
 if [ -n "${LAT_tini:-}" ]; then
         awk -v w="$LAT_weft" -v t="$LAT_tini" -v wr="$HWM_weft" -v tr="$HWM_tini" 'BEGIN {
                 printf "weft/tini latency: %.2fx (goal <= 1.5x)   weft/tini RSS: %.2fx   weft RSS %.2f MiB (goal < 2 MiB)\n",
