@@ -303,7 +303,9 @@ int main(int argc, char **argv)
                                    "are reaped here", (int) getpid());
                 else if (!pid1)
                         log_warning("weft: not PID 1 and not a child subreaper: CMD's orphans go to PID 1");
-                r = manager_run(&config, o.unit_paths ? (o.target ? o.target : config.default_target) : NULL,
+                /* Sidecars only from a unit path weft was given (--unit-path,
+                 * or unit_paths in a --config file): never the system's. */
+                r = manager_run(&config, config.unit_paths ? (o.target ? o.target : config.default_target) : NULL,
                                 &o.c, &result);
                 goto done;
         }
