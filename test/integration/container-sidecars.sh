@@ -5,7 +5,8 @@
 # when CMD exits the sidecars are stopped and weft exits with CMD's status.
 # --no-wait starts CMD alongside. A sidecar with SuccessAction=exit ends the
 # container with its status, stopping CMD; FailureAction=exit-force on a
-# failing one ends it at once.
+# failing one ends it at once. A signal sent while the sidecars start waits
+# for CMD and is delivered once it runs.
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init container-sidecars
 
@@ -87,5 +88,40 @@ EOF
 wt_fenced 30 "$WEFT" --unit-path "$TMP/u3" --runtime-dir "$RUN" --no-wait -- sleep 20 >/dev/null 2>>"$WT_LOG"
 rc=$?
 [ "$rc" = 5 ] || wt_fail "FailureAction=exit-force of a sidecar: weft exited $rc, not 5"
+
+# 5. A signal that comes before CMD was exec'd waits for it: SIGUSR1 while
+# the sidecar is still starting kills CMD (sh) as soon as it runs.
+mkdir -p "$TMP/u5"
+cat >"$TMP/u5/default.target" <<EOF
+[Unit]
+Wants=slow.service
+EOF
+cat >"$TMP/u5/slow.service" <<EOF
+[Unit]
+DefaultDependencies=no
+Before=default.target
+[Service]
+Type=notify
+NotifyAccess=all
+ExecStart=/bin/sh -c 'echo starting >$TMP/slow; sleep 1; systemd-notify --ready; exec sleep 30'
+EOF
+wt_fence_cmd
+"${WT_FENCE[@]}" "$WEFT" --unit-path "$TMP/u5" --runtime-dir "$RUN" -- sh -c 'echo cmd-ran-on; sleep 5' \
+        >"$TMP/out5" 2>>"$WT_LOG" &
+WT_HOLDER=$!
+for _ in $(seq 200); do [ -e "$TMP/slow" ] && break; sleep 0.02; done
+WEFT_PID=$(cat "/proc/$WT_HOLDER/task/$WT_HOLDER/children" 2>/dev/null)
+WEFT_PID=${WEFT_PID%% *}
+if [ -e "$TMP/slow" ] && [ -n "$WEFT_PID" ] && [ "$(cat "/proc/$WEFT_PID/comm" 2>/dev/null)" = weft ]; then
+        start=$SECONDS
+        kill -USR1 "$WEFT_PID"
+        wait "$WT_HOLDER"
+        rc=$?
+        [ "$rc" = $((128 + 10)) ] || wt_fail "SIGUSR1 before CMD ran: weft exited $rc, not 138 (CMD killed by it)"
+        [ $((SECONDS - start)) -lt 5 ] || wt_fail "SIGUSR1 before CMD ran: CMD was not signalled when it started"
+else
+        wt_fail "the slow sidecar did not start, or weft's pid was not found"
+fi
+WT_HOLDER=
 
 wt_finish "sidecars up before CMD (notify, socket), main.service listed and shown, sidecars stopped after CMD, --no-wait, SuccessAction=exit and FailureAction=exit-force end the container with the unit's status"
