@@ -406,9 +406,11 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 goto out;
         }
         r = make_dir(m.log_dir);
+        if (r == 0 && container && access(m.log_dir, W_OK) < 0)
+                r = -errno; /* there, but read-only */
         if (r < 0 && container) {
                 /* A read-only root without /run: CMD still runs. */
-                log_warning("cannot create %s: %s; running without the control and notify sockets, unit logs "
+                log_warning("cannot use %s: %s; running without the control and notify sockets, unit logs "
                             "(to weft's stderr instead) and boot record",
                             m.log_dir, strerror(-r));
                 free(m.log_dir);
