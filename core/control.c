@@ -103,6 +103,13 @@ static struct unit *find(struct sched *s, const char *name)
 /* The unit a request names, loading it if weft has not seen it yet. */
 static struct unit *find_or_load(struct sched *s, const char *name)
 {
+        /* A bare name means a service, as systemctl mangles it
+         * (`weftctl status main` in a container). */
+        char mangled[256];
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY) &&
+            (size_t) snprintf(mangled, sizeof mangled, "%s.service", name) < sizeof mangled &&
+            unit_name_is_valid(mangled, UNIT_NAME_ANY))
+                name = mangled;
         struct unit *u = find(s, name);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;

@@ -25,6 +25,7 @@ enum event_type {
         EVENT_CONTROL,  /* the io thread: one control request */
         EVENT_BUS_NAME, /* the bus thread: a watched bus name got or lost its owner */
         EVENT_BUS_STATE, /* the bus thread: its connection to the system bus came up or went */
+        EVENT_FORWARD,  /* `weft -- CMD`: a signal for CMD (core/container.h) */
 };
 
 struct notify_message;
@@ -67,6 +68,10 @@ struct event {
                         int signal; /* the signal that asked for it; signal_shutdown_is_immediate()
                                      * tells SIGRTMIN+13..15, which skip the orderly unit stops */
                         int exit_code; /* 0 from a signal; the scheduler may set its own */
+                        bool force;    /* exit-force: end now, without stopping the units */
                 } shutdown;
+                struct {
+                        int signal;
+                } forward;
         };
 };

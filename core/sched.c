@@ -374,12 +374,54 @@ static void announce(struct sched *s, struct unit *u, enum unit_active_state old
                 log_info("[%9.6f] Stopping %s (%s)...", since_start(s), describe(u), u->id);
 }
 
+/* The status a unit's end gives the container when SuccessAction= or
+ * FailureAction= ends it without an ...ExitStatus=: its main process's
+ * exit status, or 128+N after death by signal N (as a shell reports it;
+ * systemd has no status for a signal), else 0 for a success, 1 for a
+ * failure. */
+static int unit_exit_status(const struct unit *u, bool failed)
+{
+        const struct unit_runtime *rt = u->rt;
+        if (rt->main_exit_code == CLD_EXITED)
+                return rt->main_exit_status & 0xff;
+        if (rt->main_exit_code == CLD_KILLED || rt->main_exit_code == CLD_DUMPED)
+                return 128 + rt->main_exit_status;
+        return failed ? 1 : 0;
+}
+
+/* SuccessAction=/FailureAction= (systemd's unit_notify): an active unit
+ * that goes inactive succeeded, one that goes failed failed. Only exit and
+ * exit-force are acted on; the others would reboot or halt a machine. */
+static void emergency_action(struct sched *s, struct unit *u, enum unit_active_state old,
+                             enum unit_active_state new)
+{
+        bool failed = new == UNIT_FAILED;
+        enum emergency_action a = failed ? u->failure_action : u->success_action;
+        int status = failed ? u->failure_action_exit_status : u->success_action_exit_status;
+
+        if (a == EMERGENCY_ACTION_NONE || (!failed && unit_state_is_down(old)))
+                return;
+        if (a != EMERGENCY_ACTION_EXIT && a != EMERGENCY_ACTION_EXIT_FORCE) {
+                log_notice("%s: %sAction=%s is not supported; ignoring", u->id, failed ? "Failure" : "Success",
+                           emergency_action_to_string(a));
+                return;
+        }
+        if (status < 0)
+                status = unit_exit_status(u, failed);
+        log_info("%s: %s; %sAction=%s, exiting with status %d", u->id, failed ? "failed" : "finished",
+                 failed ? "Failure" : "Success", emergency_action_to_string(a), status);
+        if (s->ops->exit_request)
+                s->ops->exit_request(s->userdata, status, a == EMERGENCY_ACTION_EXIT_FORCE);
+}
+
 /* What follows from u entering inactive or failed: BindsTo= units stop,
- * OnFailure= units start. */
-static void propagate(struct sched *s, struct unit *u, enum unit_active_state new)
+ * OnFailure= units start, SuccessAction=/FailureAction= act. */
+static void propagate(struct sched *s, struct unit *u, enum unit_active_state old, enum unit_active_state new)
 {
         size_t it = 0;
         struct unit *o;
+
+        emergency_action(s, u, old, new);
 
         if (unit_ops(u)->went_down)
                 unit_ops(u)->went_down(s, u);
@@ -437,7 +479,7 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
                 sched_bus_unit_changed(s, u, old);
         job_unit_changed(s, u);
         if (unit_state_is_down(active) && old != active)
-                propagate(s, u, active);
+                propagate(s, u, old, active);
         if (active != old)
                 unit_trigger_notify(s, u);
 }
@@ -590,6 +632,7 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                 .listen_pid = n_fds > 0,
                 .has_socket = rt->conn && stdin_socket,
                 .socket_fd = rt->conn ? rt->conn->fd : -1,
+                .container_main = !control && s->config.container_main && strcmp(u->id, s->config.container_main) == 0,
         };
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)

@@ -51,6 +51,10 @@ struct sched_ops {
         void (*control_reply)(void *userdata, uint64_t conn_id, const struct control_reply *reply);
         /* A control client asked for shutdown (poweroff, reboot, exit...). */
         void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
+        /* SuccessAction=/FailureAction= exit (force false: every unit is
+         * stopped first) or exit-force (true: weft exits now, its final
+         * sweep ends what runs) with exit_code. May be NULL (ignored). */
+        void (*exit_request)(void *userdata, int exit_code, bool force);
         /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
         int (*reload)(void *userdata);
         /* The control layer above the scheduler (core/control.c), reached
@@ -84,6 +88,9 @@ struct sched_config {
          * 0 or infinity: 90 s. */
         uint64_t default_timeout_stop_usec;
         bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
+        /* `weft -- CMD`: the unit whose main process is CMD (its spawn
+         * request gets exec_params.container_main); NULL: none. */
+        const char *container_main;
 };
 
 struct sched;
