@@ -435,7 +435,7 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (!u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
+                if (u->type != UNIT_SOCKET || !u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {

@@ -22,6 +22,7 @@ enum event_type {
         EVENT_FD_READY, /* the io thread: a watched fd became readable */
         EVENT_NOTIFY,   /* the io thread: one sd_notify datagram */
         EVENT_CONTROL,  /* the io thread: one control request */
+        EVENT_TIME_CHANGE, /* the io thread: the wall clock was set (TFD_TIMER_CANCEL_ON_SET) */
 };
 
 struct notify_message;

@@ -32,6 +32,7 @@ struct options {
         unsigned workers;
         const char *runtime_dir;
         const char *log_level;
+        const char *state_dir;
 };
 
 static void usage(FILE *f)
@@ -42,6 +43,7 @@ static void usage(FILE *f)
                    "  --target UNIT       the unit to boot (default: default.target)\n"
                    "  --workers N         size of the worker pool\n"
                    "  --runtime-dir DIR   where logs and boot.yaml go (default /run/weft)\n"
+                   "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n"
                    "  --log-level LEVEL   err, warning, notice, info or debug\n");
 }
 
@@ -49,7 +51,7 @@ static void usage(FILE *f)
  * not ours to refuse; otherwise they are mistakes. */
 static int parse_args(int argc, char **argv, struct options *o, bool pid1)
 {
-        enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL };
+        enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL, OPT_STATE_DIR };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -58,6 +60,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "workers", required_argument, NULL, OPT_WORKERS },
                 { "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
                 { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+                { "state-dir", required_argument, NULL, OPT_STATE_DIR },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -90,6 +93,9 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                         break;
                 case OPT_LOG_LEVEL:
                         o->log_level = optarg;
+                        break;
+                case OPT_STATE_DIR:
+                        o->state_dir = optarg;
                         break;
                 case 'h':
                         usage(stdout);
@@ -150,6 +156,7 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         }
         if (o->workers)
                 c->workers = o->workers;
+        c->state_dir = o->state_dir;
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);

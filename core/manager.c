@@ -45,6 +45,7 @@ struct manager {
         char *boot_record_path;
         char *notify_path;
         char *control_path;
+        char *timer_stamp_dir;
         bool stop;                 /* scheduler thread: shutdown finished */
         /* Written by the scheduler thread, read by main after joining it. */
         int start_error;           /* sched_start failed: the loop never ran */
@@ -309,6 +310,25 @@ static void *scheduler_main(void *userdata)
         return NULL;
 }
 
+/* The first 16 bytes of a 128-bit id file (boot_id, machine-id) folded
+ * to 64 bits; 0 when there is none. */
+static uint64_t read_id(const char *path)
+{
+        char buf[64] = "";
+        uint64_t v = 0;
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return 0;
+        if (fgets(buf, sizeof buf, f))
+                for (const char *p = buf; *p && *p != '\n'; p++) {
+                        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+                        if (d >= 0)
+                                v = (v << 4 | (uint64_t) d) ^ (v >> 60) * 0x9e3779b97f4a7c15ULL;
+                }
+        fclose(f);
+        return v;
+}
+
 static int make_dir(const char *path)
 {
         char buf[4096];
@@ -365,7 +385,8 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
             asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0 ||
             asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0 ||
-            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0) {
+            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0 ||
+            (config->state_dir && asprintf(&m.timer_stamp_dir, "%s/timers", config->state_dir) < 0)) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -394,6 +415,11 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
+                .timer_stamp_dir = m.timer_stamp_dir,
+                /* sd-event's: one spot per boot in each minute where
+                 * timers with an accuracy wake together. */
+                .timer_perturb_usec = read_id("/proc/sys/kernel/random/boot_id") % (60 * USEC_PER_SEC),
+                .machine_seed = read_id("/etc/machine-id"),
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
@@ -460,6 +486,7 @@ out:
         free(m.boot_record_path);
         free(m.notify_path);
         free(m.control_path);
+        free(m.timer_stamp_dir);
         *ret = m.result;
         if (ret->kind == SHUTDOWN_NONE)
                 ret->kind = SHUTDOWN_EXIT;

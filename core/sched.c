@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -216,6 +217,10 @@ static void runtime_free(struct unit *u)
                         socket_close_all(u, &rt->sock->fds);
                 free(rt->sock);
         }
+        if (rt->timer) {
+                free(rt->timer->disabled);
+                free(rt->timer);
+        }
         free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
@@ -398,6 +403,36 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         }
 }
 
+/* The units that trigger u (a timer, a path) hear that its active state
+ * changed: OnUnitActiveSec= counts from here, a timer waits again. */
+void sched_notify_triggers(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, UNIT_TRIGGERED_BY, &it)))
+                if (o->rt && o->load_state == UNIT_LOADED && unit_ops(o)->trigger_notify)
+                        unit_ops(o)->trigger_notify(s, o, u);
+}
+
+uint64_t sched_realtime(struct sched *s)
+{
+        if (s->ops->realtime)
+                return s->ops->realtime(s->userdata);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* The wall clock was set: every unit that counts on it recomputes. */
+static void time_changed(struct sched *s)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->load_state == UNIT_LOADED && unit_ops(u)->time_change)
+                        unit_ops(u)->time_change(s, u);
+        }
+}
+
 void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
 {
         struct unit_runtime *rt = u->rt;
@@ -432,6 +467,8 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
         job_unit_changed(s, u);
         if (unit_state_is_down(active) && old != active)
                 propagate(s, u, active);
+        if (active != old)
+                sched_notify_triggers(s, u);
 }
 
 /* A unit has one entry in the heap, at the earlier of its state timeout and
@@ -740,6 +777,10 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                         s->ops->control(s->userdata, ev->control.conn_id, ev->control.uid, ev->control.request);
                 control_request_done(ev->control.request);
                 free(ev->control.request);
+                break;
+        case EVENT_TIME_CHANGE:
+                log_info("Time has been changed");
+                time_changed(s);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */

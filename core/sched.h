@@ -60,6 +60,9 @@ struct sched_ops {
          * be NULL (no control socket). */
         void (*control)(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request);
         void (*job_finished)(void *userdata, struct job *j, enum job_result result);
+        /* CLOCK_REALTIME µs now (calendar timers). NULL: the system's
+         * clock; the unit tests drive a fake one. */
+        uint64_t (*realtime)(void *userdata);
 };
 
 struct load_context;
@@ -79,6 +82,14 @@ struct sched_config {
          * 0 or infinity: 90 s. */
         uint64_t default_timeout_stop_usec;
         bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
+        /* Timers: where Persistent= stamps go (NULL: /var/lib/systemd/timers);
+         * the per-boot spot within each minute where AccuracySec= lets every
+         * timer of the machine wake together (systemd derives it from the
+         * boot id); the per-machine seed of FixedRandomDelay= (from the
+         * machine id). The manager fills the last two (core/manager.c). */
+        const char *timer_stamp_dir;
+        uint64_t timer_perturb_usec;
+        uint64_t machine_seed;
 };
 
 struct sched;

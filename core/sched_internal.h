@@ -168,6 +168,8 @@ struct unit_runtime {
          * allocated by the accept that creates or reuses the instance. Few
          * units ever have one, so neither costs the others more than a pointer. */
         struct unit_conn *conn;
+        /* Timer units only: allocated when adopted (core/unit_timer.c). */
+        struct timer_runtime *timer;
 
         /* sd_notify state */
         char *status_text;         /* STATUS= */
@@ -192,6 +194,20 @@ struct socket_runtime {
         unsigned n_instances;      /* Accept=yes instances created (foo@0 .. foo@N-1), reused once idle */
         unsigned trigger_count;    /* TriggerLimitIntervalSec= window and its count */
         uint64_t trigger_begin;
+};
+
+/* What only timer units need (unit_runtime.timer). Monotonic times are
+ * CLOCK_MONOTONIC µs, realtime ones CLOCK_REALTIME µs; 0: none. */
+struct timer_runtime {
+        uint64_t next_mono;      /* next elapse of the monotonic values (with the random delay) */
+        uint64_t next_real;      /* next elapse of the calendar values (with the random delay) */
+        uint64_t fire_mono;      /* when the heap wakes for next_mono, AccuracySec= applied */
+        uint64_t fire_real;      /* the same for next_real, on the realtime clock */
+        uint64_t last_trigger_mono;
+        uint64_t last_trigger_real;
+        uint64_t activated_real; /* the timer's start, on the wall clock */
+        uint8_t *disabled;       /* per configured value: a one-time trigger that passed */
+        unsigned n_disabled;
 };
 
 /* An Accept=yes instance's connection and where it came from (unit_runtime.conn). */
@@ -281,6 +297,10 @@ static inline const struct unit_edge *sched_next_edge(const struct unit *u, size
 struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
 
 /* core/sched.c */
+/* CLOCK_REALTIME µs now: ops->realtime, or the system's clock. */
+uint64_t sched_realtime(struct sched *s);
+/* Tell the units that trigger u (Triggers=) that u changed. */
+void sched_notify_triggers(struct sched *s, struct unit *u);
 /* Move u to sub-state sub; its active state is what u's type says sub
  * stands for. A sub-state the type does not have is refused, loudly. */
 void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
@@ -347,6 +367,10 @@ void socket_service_down(struct sched *s, struct unit *service);
  * unit that triggers it, then the fd store. */
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
                        unsigned *ret_n_sockets, char **ret_names);
+
+/* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
+ * given the per-boot perturbation (sd-event's sleep_between). */
+uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);
 
 /* core/notify_handler.c */
 void notify_handle(struct sched *s, struct notify_message *m);

@@ -46,7 +46,7 @@ static uint64_t shutdown_bound(struct sched *s)
                 bound = SHUTDOWN_DEFAULT_USEC;
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->service && u->rt->job) { /* only services have TimeoutStopSec= */
+                if (u->type == UNIT_SERVICE && u->service && u->rt->job) { /* only services have TimeoutStopSec= */
                         uint64_t t = finite_or_zero(u->service->timeout_stop_usec);
                         if (t > bound)
                                 bound = t;

@@ -56,6 +56,10 @@ struct unit_type_ops {
         void (*went_down)(struct sched *s, struct unit *u);
         /* After a daemon-reload swapped the unit table: watch again what the unit watched. */
         void (*rewatch)(struct sched *s, struct unit *u);
+        /* A unit u triggers (Triggers=) changed its active state. */
+        void (*trigger_notify)(struct sched *s, struct unit *u, struct unit *other);
+        /* The wall clock was set: recompute what depends on it. */
+        void (*time_change)(struct sched *s, struct unit *u);
         /* Type-specific properties for status and show. */
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
         /* The type's own word for the boot record (a service's Type=), or NULL. */
@@ -72,6 +76,7 @@ bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_a
 extern const struct unit_type_ops service_ops; /* core/unit_service.c */
 extern const struct unit_type_ops socket_ops;  /* core/unit_socket.c */
 extern const struct unit_type_ops target_ops;  /* core/unit_target.c */
+extern const struct unit_type_ops timer_ops;   /* core/unit_timer.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition
