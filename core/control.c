@@ -451,6 +451,24 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
         }
 }
 
+/* Timer units (those with a timer runtime), what they activate and their
+ * elapses; without --all only the active ones, as systemctl lists them. */
+static void verb_list_timers(struct sched *s, const struct control_request *q, struct control_reply *r)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (!u->rt->timer || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || control_unit_add(cu, "Id", u->id) < 0 ||
+                    control_unit_add(cu, "Activates", activates ? activates : "") < 0 ||
+                    unit_ops(u)->show(s, u, cu) < 0)
+                        fail(r, 1, "%s", "out of memory");
+                free(activates);
+        }
+}
+
 static const struct {
         const char *verb;
         enum shutdown_kind kind;
@@ -465,7 +483,7 @@ static const struct {
 static bool privileged(const char *verb)
 {
         static const char *const read_only[] = {
-                "ping", "list-units", "status", "show", "is-active", "is-failed", "list-jobs", "list-sockets",
+                "ping", "list-units", "status", "show", "is-active", "is-failed", "list-jobs", "list-sockets", "list-timers",
                 "get-default",
         };
         for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
@@ -513,6 +531,8 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
                 verb_list_jobs(s, &r);
         else if (!strcmp(v, "list-sockets"))
                 verb_list_sockets(s, &r);
+        else if (!strcmp(v, "list-timers"))
+                verb_list_timers(s, q, &r);
         else if (!strcmp(v, "get-default"))
                 r.text = strdup(s->config.default_target ? s->config.default_target : "default.target");
         else if (!strcmp(v, "daemon-reload")) {

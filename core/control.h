@@ -25,6 +25,8 @@
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
  *   list-jobs: units [{Id, JobType, JobState}]
  *   list-sockets: units [{Listen, Unit, Activates}]
+ *   list-timers [--all]: units [{Id, Activates, Unit, NextElapseUSecRealtime,
+ *     NextElapseUSecMonotonic, LastTriggerUSec, ...}] (µs; 0: none)
  *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down
  *   daemon-reload: re-read the unit files; running units keep running (new settings
  *     apply at their next start); code 1 while jobs are queued

@@ -404,10 +404,6 @@ static int timer_show(struct sched *s, struct unit *u, struct control_unit *cu)
         r = r < 0 ? r : control_add_num(cu, "RandomizedDelayUSec", u->timer->randomized_delay_usec);
         r = r < 0 ? r : control_unit_add(cu, "Persistent", u->timer->persistent ? "yes" : "no");
         r = r < 0 ? r : control_unit_add(cu, "RemainAfterElapse", u->timer->remain_after_elapse ? "yes" : "no");
-        /* The monotonic clock's offset to the wall clock, so that a client
-         * can show a monotonic elapse as a date. */
-        uint64_t now_real = sched_realtime(s);
-        r = r < 0 ? r : control_add_num(cu, "WeftRealtimeMinusMonotonic", now_real > s->now ? now_real - s->now : 0);
         return r;
 }
 
