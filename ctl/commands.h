@@ -26,6 +26,8 @@ struct ctl_options {
         bool quiet;               /* -q: no output from is-* and enable */
         bool no_legend;           /* --no-legend */
         bool now;                 /* enable/disable --now: start/stop too */
+        const char *iterations;   /* analyze calendar --iterations=N, as given */
+        const char *base_time;    /* analyze calendar --base-time=TIMESTAMP, as given */
 };
 
 int cmd_verify(const struct ctl_options *opts, char **args);
