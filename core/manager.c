@@ -21,6 +21,7 @@
 #include "core/control.h"
 #include "core/event_queue.h"
 #include "core/io_thread.h"
+#include "core/pid1.h"
 #include "base/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
@@ -420,6 +421,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                  * timers with an accuracy wake together. */
                 .timer_perturb_usec = read_id("/proc/sys/kernel/random/boot_id") % (60 * USEC_PER_SEC),
                 .machine_seed = read_id("/etc/machine-id"),
+                .in_container = pid1_in_container(),
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)

@@ -90,6 +90,9 @@ struct sched_config {
         const char *timer_stamp_dir;
         uint64_t timer_perturb_usec;
         uint64_t machine_seed;
+        /* PID 1 of a container: OnBootSec= counts from weft's start, as
+         * systemd's does, not from the host's boot. */
+        bool in_container;
 };
 
 struct sched;

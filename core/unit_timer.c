@@ -175,7 +175,9 @@ static bool monotonic_base(struct sched *s, struct unit *u, struct unit *trigger
                 *ret = u->rt->active == UNIT_ACTIVE ? u->rt->t_activating : s->now;
                 return true;
         case TIMER_BOOT:
-                *ret = 0; /* CLOCK_MONOTONIC counts from the kernel's boot */
+                /* CLOCK_MONOTONIC counts from the kernel's boot; a
+                 * container's boot is weft's start. */
+                *ret = s->config.in_container ? s->config.manager_start : 0;
                 return true;
         case TIMER_STARTUP:
                 *ret = s->config.manager_start;
