@@ -388,6 +388,53 @@ static void test_persistent_fires_at_start_when_the_stamp_is_old(void)
         fake_teardown();
 }
 
+
+/* daemon-reload carries a waiting timer over: same elapse, same heap
+ * entry, new settings (here one value more) from its next computation. */
+static void test_daemon_reload_keeps_a_waiting_timer(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", TARGET);
+        test_write_file(d, "a.timer", TIMER("OnActiveSec=10s"));
+        test_write_file(d, "a.service", SERVICE);
+        fake_setup(d, "t.target");
+        uint64_t t0 = F.now;
+        test_write_file(d, "a.timer", TIMER("OnActiveSec=10s\nOnUnitActiveSec=3s"));
+
+        char *dirs[] = { (char *) d, NULL };
+        struct unit_path_index *idx;
+        struct unit_table *new = malloc(sizeof *new), *old = NULL;
+        struct unit *u;
+        CU_ASSERT_FATAL(new != NULL);
+        unit_table_init(new);
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
+        struct load_context load = { .table = new, .index = idx };
+        CU_ASSERT_FATAL(unit_table_intern(new, "t.target", &u) == 0);
+        CU_ASSERT_FATAL(unit_load_all(&load) == 0);
+        CU_ASSERT_FATAL(sched_swap_units(F.s, new, &old) == 0);
+        CU_ASSERT_PTR_EQUAL(old, &F.table);
+        /* The fake owns its table by value: move the new one in. */
+        unit_table_done(&F.table);
+        F.table = *new;
+        F.s->units = &F.table;
+        free(new);
+        unit_path_index_free(F.index);
+        F.index = idx;
+        F.load.table = &F.table;
+        F.load.index = idx;
+
+        CU_ASSERT_STRING_EQUAL(sub_of("a.timer"), "waiting");
+        CU_ASSERT_EQUAL(tr("a.timer")->n_disabled, 2);
+        CU_ASSERT_EQUAL(sched_next_deadline(F.s), t0 + 10 * SEC);
+        advance_to(t0 + 10 * SEC);
+        CU_ASSERT_EQUAL(fake_count_spawns("FIRED"), 1);
+        uint64_t started = F.now;
+        fake_run_to_exit("FIRED", 0);
+        /* The new OnUnitActiveSec= is in force. */
+        CU_ASSERT_EQUAL(tr("a.timer")->next_mono, started + 3 * SEC);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "coalesce_follows_sd_event", test_coalesce_follows_sd_event },
         { "on_active_sec_fires_once_then_elapsed", test_on_active_sec_fires_once_then_elapsed },
@@ -401,6 +448,7 @@ static const struct test_case tests[] = {
         { "clock_change_leaves_monotonic_timers_alone", test_clock_change_leaves_monotonic_timers_alone },
         { "missing_unit_fails_the_timer", test_missing_unit_fails_the_timer },
         { "stop_disarms", test_stop_disarms },
+        { "daemon_reload_keeps_a_waiting_timer", test_daemon_reload_keeps_a_waiting_timer },
         { "load_adds_implicit_and_default_dependencies", test_load_adds_implicit_and_default_dependencies },
         { "load_empty_assignment_resets_and_no_value_is_refused", test_load_empty_assignment_resets_and_no_value_is_refused },
         { "load_bad_calendar_is_a_bad_setting", test_load_bad_calendar_is_a_bad_setting },
