@@ -311,23 +311,40 @@ static void *scheduler_main(void *userdata)
         return NULL;
 }
 
-/* The first 16 bytes of a 128-bit id file (boot_id, machine-id) folded
- * to 64 bits; 0 when there is none. */
-static uint64_t read_id(const char *path)
+/* A 128-bit id file (boot_id with dashes, machine-id without) as its 16
+ * bytes; false (and zeros) when there is none. */
+static bool read_id(const char *path, uint8_t id[16])
 {
         char buf[64] = "";
-        uint64_t v = 0;
+        unsigned n = 0;
         FILE *f = fopen(path, "re");
+        memset(id, 0, 16);
         if (!f)
-                return 0;
+                return false;
         if (fgets(buf, sizeof buf, f))
-                for (const char *p = buf; *p && *p != '\n'; p++) {
+                for (const char *p = buf; *p && *p != '\n' && n < 32; p++) {
                         int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
-                        if (d >= 0)
-                                v = (v << 4 | (uint64_t) d) ^ (v >> 60) * 0x9e3779b97f4a7c15ULL;
+                        if (d < 0)
+                                continue; /* the dashes of boot_id */
+                        id[n / 2] |= (uint8_t) (n % 2 ? d : d << 4);
+                        n++;
                 }
         fclose(f);
-        return v;
+        if (n != 32)
+                memset(id, 0, 16);
+        return n == 32;
+}
+
+/* sd-event's perturbation: the boot id's two halves (as the machine
+ * stores them) xor'ed, within a minute. */
+static uint64_t boot_perturb(void)
+{
+        uint8_t id[16];
+        uint64_t a, b;
+        read_id("/proc/sys/kernel/random/boot_id", id);
+        memcpy(&a, id, 8);
+        memcpy(&b, id + 8, 8);
+        return (a ^ b) % (60 * USEC_PER_SEC);
 }
 
 static int make_dir(const char *path)
@@ -406,7 +423,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         if (r < 0)
                 goto out;
         queue_ready = true;
-        const struct sched_config sc = {
+        struct sched_config sc = {
                 .log_dir = m.log_dir,
                 .notify_socket = notify_fd >= 0 ? m.notify_path : NULL,
                 .default_target = target,
@@ -419,10 +436,10 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .timer_stamp_dir = m.timer_stamp_dir,
                 /* sd-event's: one spot per boot in each minute where
                  * timers with an accuracy wake together. */
-                .timer_perturb_usec = read_id("/proc/sys/kernel/random/boot_id") % (60 * USEC_PER_SEC),
-                .machine_seed = read_id("/etc/machine-id"),
+                .timer_perturb_usec = boot_perturb(),
                 .in_container = pid1_in_container(),
         };
+        read_id("/etc/machine-id", sc.machine_id);
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;

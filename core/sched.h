@@ -85,11 +85,12 @@ struct sched_config {
         /* Timers: where Persistent= stamps go (NULL: /var/lib/systemd/timers);
          * the per-boot spot within each minute where AccuracySec= lets every
          * timer of the machine wake together (systemd derives it from the
-         * boot id); the per-machine seed of FixedRandomDelay= (from the
-         * machine id). The manager fills the last two (core/manager.c). */
+         * boot id); the machine id (/etc/machine-id, all zero when there
+         * is none) that seeds FixedRandomDelay=. The manager fills the last
+         * two (core/manager.c). */
         const char *timer_stamp_dir;
         uint64_t timer_perturb_usec;
-        uint64_t machine_seed;
+        uint8_t machine_id[16];
         /* PID 1 of a container: OnBootSec= counts from weft's start, as
          * systemd's does, not from the host's boot. */
         bool in_container;

@@ -371,6 +371,8 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
 /* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
  * given the per-boot perturbation (sd-event's sleep_between). */
 uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);
+/* SipHash-2-4, as systemd hashes FixedRandomDelay='s seed. */
+uint64_t timer_siphash24(const void *in, size_t n, const uint8_t key[16]);
 
 /* core/notify_handler.c */
 void notify_handle(struct sched *s, struct notify_message *m);

@@ -61,17 +61,73 @@ uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b)
         return b;
 }
 
-/* A stable 64-bit hash of the machine's seed and the unit's name, for
- * FixedRandomDelay=: the same delay on every run on one machine. */
-static uint64_t fixed_hash(uint64_t seed, const char *id)
+static uint64_t rotl(uint64_t x, unsigned b)
 {
-        uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-        for (const unsigned char *p = (const unsigned char *) id; *p; p++)
-                h = (h ^ *p) * 0x100000001b3ULL;
-        /* splitmix64's finalizer spreads the low bits the modulo keeps */
-        h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
-        return h ^ (h >> 31);
+        return x << b | x >> (64 - b);
+}
+
+static uint64_t le64(const uint8_t *p, size_t n)
+{
+        uint64_t v = 0;
+        for (size_t i = 0; i < n; i++)
+                v |= (uint64_t) p[i] << (8 * i);
+        return v;
+}
+
+/* SipHash-2-4 (Aumasson and Bernstein) of in[0..n) with a 16-byte key. */
+uint64_t timer_siphash24(const void *in, size_t n, const uint8_t key[16])
+{
+        const uint8_t *p = in;
+        uint64_t k0 = le64(key, 8), k1 = le64(key + 8, 8);
+        uint64_t v[4] = { k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL, k0 ^ 0x6c7967656e657261ULL,
+                          k1 ^ 0x7465646279746573ULL };
+#define SIPROUND                                                                                     \
+        do {                                                                                         \
+                v[0] += v[1], v[1] = rotl(v[1], 13), v[1] ^= v[0], v[0] = rotl(v[0], 32);            \
+                v[2] += v[3], v[3] = rotl(v[3], 16), v[3] ^= v[2];                                   \
+                v[0] += v[3], v[3] = rotl(v[3], 21), v[3] ^= v[0];                                   \
+                v[2] += v[1], v[1] = rotl(v[1], 17), v[1] ^= v[2], v[2] = rotl(v[2], 32);            \
+        } while (0)
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+                uint64_t m = le64(p + i, 8);
+                v[3] ^= m;
+                SIPROUND;
+                SIPROUND;
+                v[0] ^= m;
+        }
+        uint64_t b = (uint64_t) n << 56 | le64(p + i, n - i);
+        v[3] ^= b;
+        SIPROUND;
+        SIPROUND;
+        v[0] ^= b;
+        v[2] ^= 0xff;
+        for (int r = 0; r < 4; r++)
+                SIPROUND;
+#undef SIPROUND
+        return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* FixedRandomDelay=: systemd's timer_get_fixed_delay_hash, so a timer gets
+ * the same delay under weft as under systemd on the same machine: SipHash
+ * with systemd's key over the machine id, "system manager" (1), the uid
+ * and the unit's name. */
+static uint64_t fixed_delay_hash(struct sched *s, const struct unit *u)
+{
+        static const uint8_t key[16] = { 0x51, 0x0a, 0xdb, 0x76, 0x29, 0x51, 0x42, 0xc2,
+                                         0x80, 0x35, 0xea, 0xe6, 0x8e, 0x3a, 0x37, 0xbd };
+        uint8_t buf[16 + 1 + sizeof(uid_t) + UNIT_NAME_MAX];
+        uid_t uid = getuid();
+        size_t len = strlen(u->id), n = 0;
+        if (len > UNIT_NAME_MAX)
+                len = UNIT_NAME_MAX;
+        memcpy(buf, s->config.machine_id, 16);
+        n = 16;
+        buf[n++] = 1;
+        memcpy(buf + n, &uid, sizeof uid);
+        n += sizeof uid;
+        memcpy(buf + n, u->id, len);
+        return timer_siphash24(buf, n + len, key);
 }
 
 static uint64_t random_delay(struct sched *s, struct unit *u)
@@ -80,9 +136,9 @@ static uint64_t random_delay(struct sched *s, struct unit *u)
         if (span == 0 || span == USEC_INFINITY)
                 return 0;
         if (u->timer->fixed_random_delay)
-                r = fixed_hash(s->config.machine_seed, u->id);
+                r = fixed_delay_hash(s, u);
         else if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
-                r = fixed_hash(s->now, u->id);
+                r = fixed_delay_hash(s, u) ^ s->now;
         return r % span;
 }
 

@@ -151,7 +151,7 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 build(&F.table);
                 CU_ASSERT_FATAL(unit_table_finalize_edges(&F.table) == 0);
         }
-        const struct sched_config config = {
+        struct sched_config config = {
                 .log_dir = dir,
                 .notify_socket = notify_socket,
                 .load = &F.load,
@@ -160,8 +160,8 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 .spawn_window = setup_spawn_window,
                 .timer_stamp_dir = setup_stamp_dir,
                 .timer_perturb_usec = setup_perturb,
-                .machine_seed = setup_seed,
         };
+        memcpy(config.machine_id, &setup_seed, sizeof setup_seed);
         setup_spawn_window = 0;
         setup_stamp_dir = NULL;
         setup_perturb = setup_seed = 0;

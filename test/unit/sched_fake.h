@@ -48,7 +48,8 @@ struct fake {
 };
 
 /* For the next fake_setup*: where Persistent= timer stamps go, the
- * per-boot coalescing spot and the machine seed (timers' tests). */
+ * per-boot coalescing spot, and the machine id's first 8 bytes (the rest
+ * zero) that seed FixedRandomDelay= (timers' tests). */
 void fake_timer_config(const char *stamp_dir, uint64_t perturb_usec, uint64_t machine_seed);
 /* Set the fake wall clock to realtime_usec (the monotonic clock does not
  * move) and tell the scheduler, as the io thread's timerfd would. */

@@ -160,6 +160,18 @@ static void test_earliest_value_wins_and_default_accuracy_coalesces(void)
         fake_teardown();
 }
 
+/* The reference vectors of SipHash-2-4 (key 00..0f). */
+static void test_siphash24_reference_vectors(void)
+{
+        uint8_t key[16], msg[15];
+        for (int i = 0; i < 16; i++)
+                key[i] = (uint8_t) i;
+        for (int i = 0; i < 15; i++)
+                msg[i] = (uint8_t) i;
+        CU_ASSERT_EQUAL(timer_siphash24(msg, 0, key), UINT64_C(0x726fdb47dd0e0e31));
+        CU_ASSERT_EQUAL(timer_siphash24(msg, 15, key), UINT64_C(0xa129ca6149be45e5));
+}
+
 static void test_fixed_random_delay_is_stable_and_bounded(void)
 {
         uint64_t first = 0;
@@ -443,6 +455,7 @@ static const struct test_case tests[] = {
         { "on_unit_inactive_sec_counts_from_the_exit", test_on_unit_inactive_sec_counts_from_the_exit },
         { "on_startup_sec_counts_from_the_manager", test_on_startup_sec_counts_from_the_manager },
         { "earliest_value_wins_and_default_accuracy_coalesces", test_earliest_value_wins_and_default_accuracy_coalesces },
+        { "siphash24_reference_vectors", test_siphash24_reference_vectors },
         { "fixed_random_delay_is_stable_and_bounded", test_fixed_random_delay_is_stable_and_bounded },
         { "on_clock_change_triggers", test_on_clock_change_triggers },
         { "clock_change_leaves_monotonic_timers_alone", test_clock_change_leaves_monotonic_timers_alone },
