@@ -23,6 +23,7 @@ enum event_type {
         EVENT_NOTIFY,   /* the io thread: one sd_notify datagram */
         EVENT_CONTROL,  /* the io thread: one control request */
         EVENT_TIME_CHANGE, /* the io thread: the wall clock was set (TFD_TIMER_CANCEL_ON_SET) */
+        EVENT_TIMEZONE_CHANGE, /* the io thread: /etc/localtime changed */
 };
 
 struct notify_message;

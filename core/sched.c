@@ -423,13 +423,14 @@ uint64_t sched_realtime(struct sched *s)
         return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
 }
 
-/* The wall clock was set: every unit that counts on it recomputes. */
-static void time_changed(struct sched *s)
+/* The wall clock was set, or the time zone changed: every unit that
+ * counts on it recomputes. */
+static void time_changed(struct sched *s, bool timezone)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 if (u->load_state == UNIT_LOADED && unit_ops(u)->time_change)
-                        unit_ops(u)->time_change(s, u);
+                        unit_ops(u)->time_change(s, u, timezone);
         }
 }
 
@@ -780,7 +781,11 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 break;
         case EVENT_TIME_CHANGE:
                 log_info("Time has been changed");
-                time_changed(s);
+                time_changed(s, false);
+                break;
+        case EVENT_TIMEZONE_CHANGE:
+                log_info("Timezone change detected.");
+                time_changed(s, true);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */

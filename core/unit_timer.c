@@ -431,12 +431,20 @@ static void timer_trigger_notify(struct sched *s, struct unit *u, struct unit *o
         }
 }
 
-/* systemd's timer_time_change. */
-static void timer_time_change(struct sched *s, struct unit *u)
+/* systemd's timer_time_change and timer_timezone_change. */
+static void timer_time_change(struct sched *s, struct unit *u, bool timezone)
 {
         struct timer_runtime *t = u->rt->timer;
         if (u->rt->sub != SUB_WAITING)
                 return;
+        if (timezone) {
+                if (u->timer->on_timezone_change) {
+                        log_debug("%s: Timezone change, triggering activation.", u->id);
+                        enter_running(s, u);
+                } else
+                        enter_waiting(s, u, false);
+                return;
+        }
         /* A trigger in the future means the clock went back: let the
          * elapses since then happen again, as Persistent= would. */
         uint64_t now_real = sched_realtime(s);

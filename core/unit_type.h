@@ -58,8 +58,9 @@ struct unit_type_ops {
         void (*rewatch)(struct sched *s, struct unit *u);
         /* A unit u triggers (Triggers=) changed its active state. */
         void (*trigger_notify)(struct sched *s, struct unit *u, struct unit *other);
-        /* The wall clock was set: recompute what depends on it. */
-        void (*time_change)(struct sched *s, struct unit *u);
+        /* The wall clock was set, or (timezone) the local time zone
+         * changed: recompute what depends on it. */
+        void (*time_change)(struct sched *s, struct unit *u, bool timezone);
         /* Type-specific properties for status and show. */
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
         /* The type's own word for the boot record (a service's Type=), or NULL. */

@@ -38,6 +38,12 @@ static uint64_t fake_realtime_op(void *userdata)
         return fake_realtime();
 }
 
+void fake_timezone_change(void)
+{
+        struct event ev = { .type = EVENT_TIMEZONE_CHANGE, .stamp_usec = F.now };
+        sched_handle_event(F.s, &ev);
+}
+
 void fake_set_clock(uint64_t realtime_usec)
 {
         F.realtime_offset = realtime_usec - F.now;

@@ -55,6 +55,8 @@ void fake_timer_config(const char *stamp_dir, uint64_t perturb_usec, uint64_t ma
  * move) and tell the scheduler, as the io thread's timerfd would. */
 void fake_set_clock(uint64_t realtime_usec);
 uint64_t fake_realtime(void);
+/* The io thread saw /etc/localtime change. */
+void fake_timezone_change(void);
 
 extern struct fake F;
 

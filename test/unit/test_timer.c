@@ -205,6 +205,16 @@ static void test_on_clock_change_triggers(void)
         fake_teardown();
 }
 
+static void test_on_timezone_change_triggers_only_on_a_zone_change(void)
+{
+        boot(TIMER("OnTimezoneChange=yes\nOnActiveSec=1h"));
+        fake_set_clock(fake_realtime() + 60 * SEC);
+        CU_ASSERT_EQUAL(fake_count_spawns("FIRED"), 0);
+        fake_timezone_change();
+        CU_ASSERT_EQUAL(fake_count_spawns("FIRED"), 1);
+        fake_teardown();
+}
+
 static void test_clock_change_leaves_monotonic_timers_alone(void)
 {
         boot(TIMER("OnActiveSec=10s"));
@@ -458,6 +468,7 @@ static const struct test_case tests[] = {
         { "siphash24_reference_vectors", test_siphash24_reference_vectors },
         { "fixed_random_delay_is_stable_and_bounded", test_fixed_random_delay_is_stable_and_bounded },
         { "on_clock_change_triggers", test_on_clock_change_triggers },
+        { "on_timezone_change_triggers_only_on_a_zone_change", test_on_timezone_change_triggers_only_on_a_zone_change },
         { "clock_change_leaves_monotonic_timers_alone", test_clock_change_leaves_monotonic_timers_alone },
         { "missing_unit_fails_the_timer", test_missing_unit_fails_the_timer },
         { "stop_disarms", test_stop_disarms },
