@@ -62,6 +62,8 @@ for f in active unit cal persist fresh; do
 done
 
 show() { wt_ctl show "$1" -P "$2"; }
+# The µs value behind a property show prints as a date (the JSON reply's).
+raw() { wt_ctl show "$1" --json | grep -o "\"$2\": *\"[0-9]*\"" | grep -o '[0-9]*"$' | tr -d '"'; }
 lines() { wt_lines "$TMP/$1.snap"; }
 # awk checks: each prints nothing when the bound holds, else why not.
 check() { local out; out=$(awk "$@"); [ -z "$out" ] || wt_fail "$out"; }
@@ -71,7 +73,7 @@ check() { local out; out=$(awk "$@"); [ -z "$out" ] || wt_fail "$out"; }
 act=$(show active.timer InactiveExitTimestampMonotonic)
 trig=$(show active.timer LastTriggerUSecMonotonic)
 check -v a="$act" -v t="$trig" 'BEGIN { d = (t - a) / 1e6; if (d < 0.999 || d > 1.25) print "active.timer fired " d " s after activation, want 1 s" }'
-check -v t="$(show active.timer LastTriggerUSec)" '{ d = $1 - t / 1e6; if (d < 0 || d > 0.5) print "active.service started " d " s after its trigger" }' "$TMP/active.snap"
+check -v t="$(raw active.timer LastTriggerUSec)" '{ d = $1 - t / 1e6; if (d < 0 || d > 0.5) print "active.service started " d " s after its trigger" }' "$TMP/active.snap"
 [ "$(show active.timer SubState)" = elapsed ] || wt_fail "active.timer is $(show active.timer SubState), want elapsed"
 
 # unit.timer: 0.5 s, then every 2 s from each start: 4 runs in 9 s.
@@ -95,7 +97,7 @@ if [ $calendar = yes ]; then
         [ "$(lines persist)" = 1 ] || wt_fail "persist.timer fired $(lines persist) times, want 1 (missed while off)"
         check -v t0="$t0" '{ d = $1 - t0; if (d > 3) print "persist.timer fired " d " s after start, want at once" }' "$TMP/persist.snap"
         m=$(stat -c %Y "$TMP/state/timers/stamp-persist.timer")
-        check -v m="$m" -v t="$(show persist.timer LastTriggerUSec)" 'BEGIN { if (int(t / 1e6) != m) print "stamp-persist.timer mtime " m ", last trigger " t }'
+        check -v m="$m" -v t="$(raw persist.timer LastTriggerUSec)" 'BEGIN { if (int(t / 1e6) != m) print "stamp-persist.timer mtime " m ", last trigger " t }'
         [ "$(lines fresh)" = 0 ] || wt_fail "fresh.timer fired though its stamp is newer than its last elapse"
 fi
 
@@ -115,6 +117,13 @@ wt_ctl status unit.timer >"$TMP/status"
 grep -qE '^ +Trigger: [A-Z][a-z][a-z] [0-9-]+ [0-9:]+ .*; .* left$' "$TMP/status" || wt_fail "status: no Trigger: line"
 grep -qE '^ +Triggers: ● unit.service$' "$TMP/status" || wt_fail "status: no Triggers: line"
 grep -qE '^ +Active: active \(waiting\)' "$TMP/status" || wt_fail "status: $(grep Active: "$TMP/status")"
+# show: systemctl's shapes for the timer's properties.
+wt_ctl show unit.timer >"$TMP/show"
+for re in '^Unit=unit.service$' '^NextElapseUSecRealtime=n/a$' '^NextElapseUSecMonotonic=[0-9].*s$' \
+        '^LastTriggerUSec=[A-Z][a-z][a-z] [0-9-]+ [0-9:]+ ' '^LastTriggerUSecMonotonic=[0-9]+$' '^AccuracyUSec=1ms$' \
+        '^Result=success$'; do
+        grep -qE "$re" "$TMP/show" || wt_fail "show unit.timer: nothing like $re"
+done
 wt_assert_answers
 wt_assert_no_zombies
 wt_stop
