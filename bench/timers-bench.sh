@@ -11,7 +11,8 @@
 #     (/proc/PID/task/*/status: voluntary = it slept and was woken,
 #     nonvoluntary = preempted), per thread and in total.
 # Then the same with the firing timers alone, so the 10,000 idle timers'
-# share is the difference. Each fire costs the scheduler three wake-ups
+# share is the difference (BENCH_BASELINE=0 skips that second run;
+# BENCH_FIRING=0 BENCH_PERIOD=60 measures the idle timers alone). Each fire costs the scheduler three wake-ups
 # (the elapse, the spawn report, the exit) plus the worker's and the signal
 # thread's; the idle timers should cost nothing. Measures; fails on nothing.
 set -u
@@ -84,4 +85,4 @@ EOF
 }
 
 run "$BENCH_TIMERS"
-run 0
+[ "${BENCH_BASELINE:-1}" = 0 ] || run 0
