@@ -296,6 +296,42 @@ static void test_load_adds_implicit_and_default_dependencies(void)
         unit_path_index_free(idx);
 }
 
+static void test_load_takes_every_timer_setting(void)
+{
+        const char *d = test_tmpdir();
+        struct unit_table t;
+        struct unit_path_index *idx;
+        char *dirs[] = { (char *) d, NULL };
+        struct unit *u;
+        test_write_file(d, "a.timer",
+                        "[Timer]\nOnActiveSec=1s\nOnBootSec=2min\nOnStartupSec=3h\nOnUnitActiveSec=4\n"
+                        "OnUnitInactiveSec=5ms\nAccuracySec=1us\nRandomizedDelaySec=30s\nFixedRandomDelay=yes\n"
+                        "Persistent=yes\nWakeSystem=yes\nRemainAfterElapse=no\nOnClockChange=yes\n"
+                        "OnTimezoneChange=yes\nUnit=b.service\n");
+        unit_table_init(&t);
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
+        struct load_context ctx = { .table = &t, .index = idx };
+        CU_ASSERT_FATAL(unit_table_intern(&t, "a.timer", &u) == 0);
+        CU_ASSERT_FATAL(unit_load_all(&ctx) == 0);
+        CU_ASSERT_EQUAL(ctx.n_warnings, 0);
+        CU_ASSERT_EQUAL(ctx.n_errors, 0);
+        const struct timer_config *c = u->timer;
+        CU_ASSERT_EQUAL(c->n_values, 5);
+        static const uint64_t want[] = { SEC, 120 * SEC, 3 * 3600 * SEC, 4 * SEC, 5000 };
+        for (unsigned i = 0; i < 5 && i < c->n_values; i++) {
+                CU_ASSERT_EQUAL(c->values[i].base, i);
+                CU_ASSERT_EQUAL(c->values[i].usec, want[i]);
+        }
+        CU_ASSERT_EQUAL(c->accuracy_usec, 1);
+        CU_ASSERT_EQUAL(c->randomized_delay_usec, 30 * SEC);
+        CU_ASSERT_TRUE(c->fixed_random_delay && c->persistent && c->wake_system && c->on_clock_change &&
+                       c->on_timezone_change);
+        CU_ASSERT_FALSE(c->remain_after_elapse);
+        CU_ASSERT_STRING_EQUAL(c->unit, "b.service");
+        unit_table_done(&t);
+        unit_path_index_free(idx);
+}
+
 static void test_load_empty_assignment_resets_and_no_value_is_refused(void)
 {
         const char *d = test_tmpdir();
@@ -474,6 +510,7 @@ static const struct test_case tests[] = {
         { "stop_disarms", test_stop_disarms },
         { "daemon_reload_keeps_a_waiting_timer", test_daemon_reload_keeps_a_waiting_timer },
         { "load_adds_implicit_and_default_dependencies", test_load_adds_implicit_and_default_dependencies },
+        { "load_takes_every_timer_setting", test_load_takes_every_timer_setting },
         { "load_empty_assignment_resets_and_no_value_is_refused", test_load_empty_assignment_resets_and_no_value_is_refused },
         { "load_bad_calendar_is_a_bad_setting", test_load_bad_calendar_is_a_bad_setting },
         { "calendar_fires_on_the_wall_clock", test_calendar_fires_on_the_wall_clock },
