@@ -27,6 +27,8 @@
  *   list-sockets: units [{Listen, Unit, Activates}]
  *   list-timers [--all]: units [{Id, Activates, Unit, NextElapseUSecRealtime,
  *     NextElapseUSecMonotonic, LastTriggerUSec, ...}] (µs; 0: none)
+ *   list-paths [--all]: units [{Path, Condition, Unit, Activates}], one per path of each active
+ *     (--all: loaded) path unit
  *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down
  *   daemon-reload: re-read the unit files; running units keep running (new settings
  *     apply at their next start); code 1 while jobs are queued

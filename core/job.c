@@ -279,10 +279,6 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
                         rt->t_inactive = s->now;
                 fail_dependents(s, u);
         }
-        /* A start that ended without the unit ever changing state (a
-         * condition, a dependency) is news to a timer waiting on it. */
-        if (j->type == JOB_START && result != JOB_DONE && unit_state_is_down(rt->active))
-                sched_notify_triggers(s, u);
 
         /* Release the jobs ordered after this one. They only go on the
          * ready list: nothing runs (or loads units) inside this loop. */
@@ -306,6 +302,7 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
                         s->ops->boot_done(s->userdata, result == JOB_DONE);
         }
         free(j->waits);
+        unit_trigger_notify(s, u);
         sched_shutdown_check_done(s);
 }
 

@@ -14,6 +14,7 @@
 #include "core/sched_internal.h"
 #include "base/strv.h"
 #include "core/unit_type.h"
+#include "parse/load_types.h"
 #include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
@@ -50,6 +51,7 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
         [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
         [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
+        [RESULT_UNIT_START_LIMIT_HIT] = "unit-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -221,6 +223,7 @@ static void runtime_free(struct unit *u)
                 free(rt->timer->disabled);
                 free(rt->timer);
         }
+        path_runtime_free(rt->path);
         free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
@@ -403,17 +406,6 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
         }
 }
 
-/* The units that trigger u (a timer, a path) hear that its active state
- * changed: OnUnitActiveSec= counts from here, a timer waits again. */
-void sched_notify_triggers(struct sched *s, struct unit *u)
-{
-        size_t it = 0;
-        struct unit *o;
-        while ((o = sched_next_dep(u, UNIT_TRIGGERED_BY, &it)))
-                if (o->rt && o->load_state == UNIT_LOADED && unit_ops(o)->trigger_notify)
-                        unit_ops(o)->trigger_notify(s, o, u);
-}
-
 uint64_t sched_realtime(struct sched *s)
 {
         if (s->ops->realtime)
@@ -469,7 +461,16 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
         if (unit_state_is_down(active) && old != active)
                 propagate(s, u, active);
         if (active != old)
-                sched_notify_triggers(s, u);
+                unit_trigger_notify(s, u);
+}
+
+void unit_trigger_notify(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, UNIT_TRIGGERED_BY, &it)))
+                if (o->rt && unit_ops(o)->trigger_notify)
+                        unit_ops(o)->trigger_notify(s, o, u);
 }
 
 /* A unit has one entry in the heap, at the earlier of its state timeout and
@@ -566,10 +567,6 @@ static int manager_env(struct sched *s, struct unit *u, bool control, char *cons
                 if (r >= 0)
                         r = strv_extend(&env, buf);
         }
-        if (r >= 0 && !control && u->service->watchdog_usec && u->service->watchdog_usec != USEC_INFINITY) {
-                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) u->service->watchdog_usec);
-                r = strv_extend(&env, buf);
-        }
         STRV_FOREACH(e, extra)
                 if (r >= 0)
                         r = strv_extend(&env, *e);
@@ -585,10 +582,14 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
 {
         struct unit_runtime *rt = u->rt;
         struct spawn_request *req = NULL;
-        const struct exec_context *c = &u->service->exec_ctx;
+        const struct exec_context *c = unit_exec_context(u);
         char **env = NULL, *names = NULL;
         int *fds = NULL;
         unsigned n_fds = 0, n_sockets = 0;
+        if (!c) {
+                log_error("%s: %s units run no processes", u->id, unit_type_to_string(u->type));
+                return -EOPNOTSUPP;
+        }
         bool stdin_socket = c->std_input == EXEC_INPUT_SOCKET || c->std_output == EXEC_OUTPUT_SOCKET;
         int r = manager_env(s, u, control, extra_env, &env);
 

@@ -58,6 +58,7 @@ enum unit_result {
         RESULT_START_LIMIT_HIT,
         RESULT_TRIGGER_LIMIT_HIT,         /* sockets: TriggerLimitBurst= within TriggerLimitIntervalSec= */
         RESULT_SERVICE_START_LIMIT_HIT,   /* sockets: the service they trigger hit its start limit */
+        RESULT_UNIT_START_LIMIT_HIT,      /* paths: the unit they trigger hit its start limit */
         _UNIT_RESULT_MAX,
 };
 
@@ -164,6 +165,8 @@ struct unit_runtime {
         /* Socket units only (NULL for others): allocated when the unit is
          * adopted (sched_adopt_units), so starting one allocates nothing. */
         struct socket_runtime *sock;
+        /* Path units only (NULL for others): core/unit_path.c's, allocated at adoption. */
+        struct path_runtime *path;
         /* Accept=yes instances while they hold a connection, NULL otherwise:
          * allocated by the accept that creates or reuses the instance. Few
          * units ever have one, so neither costs the others more than a pointer. */
@@ -245,7 +248,7 @@ struct sched {
         uint64_t shutdown_deadline; /* when the shutdown ends regardless, 0: none */
         uint64_t now;              /* the time of the event being handled */
         struct idmap early_notify; /* pid -> list of notify messages that beat their spawn report */
-        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_handler.c) */
+        unsigned n_early_msgs;     /* what early_notify holds, bounded (notify_route.c) */
         unsigned n_early_fds;
         struct log_ratelimit notify_rl; /* refused notify messages are logged at this rate */
         struct job_fifo queue[_JOB_QUEUE_MAX]; /* see enum job_queue */
@@ -299,8 +302,6 @@ struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, siz
 /* core/sched.c */
 /* CLOCK_REALTIME µs now: ops->realtime, or the system's clock. */
 uint64_t sched_realtime(struct sched *s);
-/* Tell the units that trigger u (Triggers=) that u changed. */
-void sched_notify_triggers(struct sched *s, struct unit *u);
 /* Move u to sub-state sub; its active state is what u's type says sub
  * stands for. A sub-state the type does not have is refused, loudly. */
 void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
@@ -374,13 +375,23 @@ uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);
 /* SipHash-2-4, as systemd hashes FixedRandomDelay='s seed. */
 uint64_t timer_siphash24(const void *in, size_t n, const uint8_t key[16]);
 
-/* core/notify_handler.c */
+/* core/unit_path.c: the path runtime's fd and memory (runtime_free). */
+void path_runtime_free(struct path_runtime *p);
+/* core/sched.c: tell every unit that triggers u (UNIT_TRIGGERED_BY) that u
+ * changed state or finished a job, through its type's trigger_notify. */
+void unit_trigger_notify(struct sched *s, struct unit *u);
+
+/* core/notify_route.c */
 void notify_handle(struct sched *s, struct notify_message *m);
-/* What m means for u, a unit that takes notifications (m stays the caller's). */
-void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void notify_replay_early(struct sched *s, pid_t pid);
 /* No spawn is in flight: whatever is still early has no sender to wait for. */
 void notify_drop_early(struct sched *s);
+/* One warning line, unless the scheduler's notify lines are over their
+ * rate (a sender controls how often this is reached). */
+__attribute__((format(printf, 2, 3))) void notify_log_refused(struct sched *s, const char *fmt, ...);
+/* core/service_notify.c */
+/* What m means for u, a unit that takes notifications (m stays the caller's). */
+void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void fdstore_close_all(struct unit_runtime *rt);
 /* core/sched.c: close and forget an Accept=yes instance's connection, if any. */
 void unit_conn_close(struct unit_runtime *rt);

@@ -148,7 +148,14 @@ void service_enter_start(struct sched *s, struct unit *u)
                 return;
         }
         rt->main_cmd = cmd;
-        if (sched_spawn(s, u, cmd, false, NULL) < 0) {
+        /* WatchdogSec= is the main process's to know, not its control processes'. */
+        char env_buf[64], *watchdog_env[2] = { NULL, NULL };
+        uint64_t wd = cfg(u)->watchdog_usec;
+        if (wd && wd != USEC_INFINITY) {
+                snprintf(env_buf, sizeof env_buf, "WATCHDOG_USEC=%llu", (unsigned long long) wd);
+                watchdog_env[0] = env_buf;
+        }
+        if (sched_spawn(s, u, cmd, false, watchdog_env) < 0) {
                 set_result(rt, RESULT_RESOURCES);
                 service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_RESOURCES);
         }

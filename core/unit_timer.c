@@ -414,6 +414,8 @@ static void timer_elapse(struct sched *s, struct unit *u)
 static void timer_trigger_notify(struct sched *s, struct unit *u, struct unit *other)
 {
         struct timer_runtime *t = u->rt->timer;
+        if (u->load_state != UNIT_LOADED)
+                return;
         for (unsigned i = 0; i < t->n_disabled; i++)
                 if (u->timer->values[i].base == TIMER_UNIT_ACTIVE || u->timer->values[i].base == TIMER_UNIT_INACTIVE)
                         t->disabled[i] = 0;

@@ -46,6 +46,7 @@ int cmd_is_state(const struct ctl_options *opts, char **args);  /* is-active, is
 int cmd_list_jobs(const struct ctl_options *opts, char **args);
 int cmd_list_sockets(const struct ctl_options *opts, char **args);
 int cmd_list_timers(const struct ctl_options *opts, char **args); /* ctl/timers.c */
+int cmd_list_paths(const struct ctl_options *opts, char **args);
 
 /* offline: files only */
 int cmd_cat(const struct ctl_options *opts, char **args);

@@ -63,4 +63,5 @@ DIRECTIVE_PARSER(accept);
 /* parse/load_timer.c */
 DIRECTIVE_PARSER(timer_value);
 DIRECTIVE_PARSER(timer_accuracy);
+DIRECTIVE_PARSER(path_spec); /* parse/load_path.c */
 #undef DIRECTIVE_PARSER
