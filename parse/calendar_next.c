@@ -265,6 +265,12 @@ int calendar_spec_next_usec(const struct calendar_spec *c, uint64_t after_usec, 
         t = ctx_mktime(&x, &tm);
         if (t < 0)
                 return -EINVAL;
+        /* A spec that names the local daylight or standard time ("EDT") can
+         * land on the hour it started from when the clocks go back; a timer
+         * must never be re-armed at or before its last elapse. (systemd 252
+         * finds one more elapse there; see calendar-oracle.sh.) */
+        if ((uint64_t) t * USEC_PER_SEC + (uint64_t) usec < after_usec)
+                return -ENOENT;
         *ret = (uint64_t) t * USEC_PER_SEC + (uint64_t) usec;
         return 0;
 }
