@@ -60,6 +60,11 @@ static void list_normalize(struct cal_list *l)
                 struct cal_item *it = &l->items[i];
                 if (it->stop > it->start && it->repeat > 0)
                         it->stop -= (it->stop - it->start) % it->repeat;
+                /* A range that cannot repeat even once, or of one value, is that value. */
+                if ((it->stop > it->start && it->start + it->repeat > it->stop) || it->start == it->stop) {
+                        it->repeat = 0;
+                        it->stop = -1;
+                }
         }
         if (l->n <= 1)
                 return;

@@ -133,6 +133,17 @@ static bool weekday_matches(struct next_ctx *x, const struct tm *tm)
         return bits & (1 << (t.tm_wday == 0 ? 6 : t.tm_wday - 1));
 }
 
+/* a (with µs) is earlier than b, comparing the fields as they stand. */
+static bool tm_before(const struct tm *a, int a_usec, const struct tm *b, int b_usec)
+{
+        const int fa[] = { a->tm_year, a->tm_mon, a->tm_mday, a->tm_hour, a->tm_min, a->tm_sec, a_usec };
+        const int fb[] = { b->tm_year, b->tm_mon, b->tm_mday, b->tm_hour, b->tm_min, b->tm_sec, b_usec };
+        for (size_t i = 0; i < ELEMENTSOF(fa); i++)
+                if (fa[i] != fb[i])
+                        return fa[i] < fb[i];
+        return false;
+}
+
 static void reset_below(struct tm *c, int *usec, int field)
 {
         if (field <= CAL_MONTH)
@@ -152,10 +163,13 @@ static int find_next(struct next_ctx *x, struct tm *tm, int *ret_usec)
         const struct calendar_spec *spec = x->spec;
         struct tm c = *tm;
         int usec = *ret_usec, r;
+        bool went_back = false;
 
         for (unsigned it = 0; it < CAL_MAX_ITERATIONS; it++) {
                 (void) ctx_mktime(x, &c);
-                c.tm_isdst = spec->dst;
+                /* After a step back (below) the zone's own DST flag stays. */
+                if (!went_back)
+                        c.tm_isdst = spec->dst;
 
                 c.tm_year += 1900;
                 r = match_list(x, CAL_YEAR, &c, &c.tm_year);
@@ -231,6 +245,14 @@ static int find_next(struct next_ctx *x, struct tm *tm, int *ret_usec)
                 if (r == 0)
                         continue;
 
+                /* A DST change can lead the walk back before where it
+                 * started (an hour that happens twice): systemd 252 then
+                 * moves on by an hour and keeps the zone's DST flag. */
+                if (tm_before(&c, usec, tm, *ret_usec)) {
+                        c.tm_hour++;
+                        went_back = true;
+                        continue;
+                }
                 *tm = c;
                 *ret_usec = usec;
                 return 0;
@@ -265,6 +287,10 @@ int calendar_spec_next_usec(const struct calendar_spec *c, uint64_t after_usec, 
         t = ctx_mktime(&x, &tm);
         if (t < 0)
                 return -EINVAL;
+        /* A timer must never be re-armed at or before its last elapse; the
+         * step back in find_next() should make this unreachable. */
+        if ((uint64_t) t * USEC_PER_SEC + (uint64_t) usec < after_usec)
+                return -ENOENT;
         *ret = (uint64_t) t * USEC_PER_SEC + (uint64_t) usec;
         return 0;
 }

@@ -641,7 +641,11 @@ int64_t tz_mktime(const struct tz_zone *z, struct tm *tm, long *guess)
                 int64_t dt = tm_diff(want, &cur);
                 if (dt == 0)
                         break;
-                if (t == t1 && t != t2 && (isdst < 0 ? dst2 : (isdst != 0) != (cur.tm_isdst != 0)))
+                /* Oscillating between two times: want is in a gap. Like glibc,
+                 * take the one whose tm_isdst differs from the one asked
+                 * for, or with no wish the daylight one. */
+                if (t == t1 && t != t2 &&
+                    (isdst < 0 ? cur.tm_isdst != 0 || !dst2 : (isdst != 0) != (cur.tm_isdst != 0)))
                         goto found;
                 if (--remaining == 0)
                         return -1;
