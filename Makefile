@@ -190,6 +190,12 @@ $(BUILD)/notifyload: bench/notifyload.c
 bench-activation: $(WEFT) $(ACT_BENCH)
 	BUILD=$(BUILD) bench/activation-bench.sh
 
+# Timer benchmark (issue 12): wake-ups of weft with 10,000 armed timers
+# against the fires of a few firing ones (bench/timers-bench.sh).
+.PHONY: bench-timers
+bench-timers: $(WEFT) $(WEFTCTL)
+	BUILD=$(BUILD) bench/timers-bench.sh
+
 -include $(ACT_BENCH:=.d)
 
 install: $(WEFT) $(WEFTCTL)

@@ -448,7 +448,7 @@ static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct co
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (!u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
+                if (u->type != UNIT_SOCKET || !u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {
@@ -460,6 +460,24 @@ static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct co
                                 fail(r, 1, "%s", "out of memory");
                         free(listen);
                 }
+                free(activates);
+        }
+}
+
+/* Timer units (those with a timer runtime), what they activate and their
+ * elapses; without --all only the active ones, as systemctl lists them. */
+static void verb_list_timers(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (!u->rt->timer || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || control_unit_add(cu, "Id", u->id) < 0 ||
+                    control_unit_add(cu, "Activates", activates ? activates : "") < 0 ||
+                    unit_ops(u)->show(s, u, cu) < 0)
+                        fail(r, 1, "%s", "out of memory");
                 free(activates);
         }
 }
@@ -528,6 +546,7 @@ static const struct verb {
         { "list-sockets", true, verb_list_sockets, 0 },
         { "get-default", true, verb_get_default, 0 },
         { "list-paths", true, verb_list_paths, 0 },
+        { "list-timers", true, verb_list_timers, 0 },
         { "start", false, verb_job, VERB_START },
         { "stop", false, verb_job, VERB_STOP },
         { "restart", false, verb_job, VERB_RESTART },

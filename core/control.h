@@ -27,6 +27,8 @@
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
  *   list-jobs: units [{Id, JobType, JobState}]
  *   list-sockets: units [{Listen, Unit, Activates}]
+ *   list-timers [--all]: units [{Id, Activates, Unit, NextElapseUSecRealtime,
+ *     NextElapseUSecMonotonic, LastTriggerUSec, ...}] (µs; 0: none)
  *   list-paths [--all]: units [{Path, Condition, Unit, Activates}], one per path of each active
  *     (--all: loaded) path unit
  *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down

@@ -26,6 +26,8 @@ enum event_type {
         EVENT_BUS_NAME, /* the bus thread: a watched bus name got or lost its owner */
         EVENT_BUS_STATE, /* the bus thread: its connection to the system bus came up or went */
         EVENT_FORWARD,  /* `weft -- CMD`: a signal for CMD (core/container.h) */
+        EVENT_TIME_CHANGE, /* the io thread: the wall clock was set (TFD_TIMER_CANCEL_ON_SET) */
+        EVENT_TIMEZONE_CHANGE, /* the io thread: /etc/localtime changed */
 };
 
 struct notify_message;

@@ -45,6 +45,7 @@ struct options {
         bool system;               /* --system: boot a system even when not PID 1 */
         bool container;            /* `--` came, with CMD after it */
         struct container_options c;
+        const char *state_dir;
 };
 
 static void usage(FILE *f)
@@ -64,7 +65,8 @@ static void usage(FILE *f)
                    "  -g, --pgroup        with --: forward signals to CMD's process group\n"
                    "  -s                  accepted as tini's; weft is a subreaper whenever not PID 1\n"
                    "  --stop-timeout SECS with --: SIGKILL CMD this long after a SIGTERM (default 10s)\n"
-                   "  --no-wait           with --: start CMD alongside the sidecars, not after them\n");
+                   "  --no-wait           with --: start CMD alongside the sidecars, not after them\n"
+                   "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n");
 }
 
 /* As PID 1, unknown arguments come from the kernel command line and are
@@ -72,7 +74,7 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct options *o, bool pid1)
 {
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
-               OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT };
+               OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -85,6 +87,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "pgroup", no_argument, NULL, 'g' },
                 { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
                 { "no-wait", no_argument, NULL, OPT_NO_WAIT },
+                { "state-dir", required_argument, NULL, OPT_STATE_DIR },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -138,6 +141,9 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                                 fprintf(stderr, "weft: --stop-timeout takes a time span: %s\n", optarg);
                                 return -EINVAL;
                         }
+                        break;
+                case OPT_STATE_DIR:
+                        o->state_dir = optarg;
                         break;
                 case 'h':
                         usage(stdout);
@@ -226,6 +232,7 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         }
         if (o->workers)
                 c->workers = o->workers;
+        c->state_dir = o->state_dir;
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);

@@ -24,6 +24,7 @@
 #include "core/control.h"
 #include "core/event_queue.h"
 #include "core/io_thread.h"
+#include "core/pid1.h"
 #include "base/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
@@ -51,6 +52,7 @@ struct manager {
         char *boot_record_path;
         char *notify_path;
         char *control_path;
+        char *timer_stamp_dir;
         bool stop;                 /* scheduler thread: shutdown finished */
         /* Written by the scheduler thread, read by main after joining it. */
         int start_error;           /* sched_start failed: the loop never ran */
@@ -372,6 +374,42 @@ static void *scheduler_main(void *userdata)
         return NULL;
 }
 
+/* A 128-bit id file (boot_id with dashes, machine-id without) as its 16
+ * bytes; false (and zeros) when there is none. */
+static bool read_id(const char *path, uint8_t id[16])
+{
+        char buf[64] = "";
+        unsigned n = 0;
+        FILE *f = fopen(path, "re");
+        memset(id, 0, 16);
+        if (!f)
+                return false;
+        if (fgets(buf, sizeof buf, f))
+                for (const char *p = buf; *p && *p != '\n' && n < 32; p++) {
+                        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+                        if (d < 0)
+                                continue; /* the dashes of boot_id */
+                        id[n / 2] |= (uint8_t) (n % 2 ? d : d << 4);
+                        n++;
+                }
+        fclose(f);
+        if (n != 32)
+                memset(id, 0, 16);
+        return n == 32;
+}
+
+/* sd-event's perturbation: the boot id's two halves (as the machine
+ * stores them) xor'ed, within a minute. */
+static uint64_t boot_perturb(void)
+{
+        uint8_t id[16];
+        uint64_t a, b;
+        read_id("/proc/sys/kernel/random/boot_id", id);
+        memcpy(&a, id, 8);
+        memcpy(&b, id + 8, 8);
+        return (a ^ b) % (60 * USEC_PER_SEC);
+}
+
 static int make_dir(const char *path)
 {
         char buf[4096];
@@ -431,7 +469,8 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
             asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0 ||
             asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0 ||
-            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0) {
+            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0 ||
+            (config->state_dir && asprintf(&m.timer_stamp_dir, "%s/timers", config->state_dir) < 0)) {
                 r = -ENOMEM;
                 goto out;
         }
@@ -463,7 +502,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         if (r < 0)
                 goto out;
         queue_ready = true;
-        const struct sched_config sc = {
+        struct sched_config sc = {
                 .log_dir = m.log_dir,
                 .notify_socket = notify_fd >= 0 ? m.notify_path : NULL,
                 .default_target = m.anchor,
@@ -474,7 +513,13 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
                 .container_main = container ? CONTAINER_MAIN_UNIT : NULL,
+                .timer_stamp_dir = m.timer_stamp_dir,
+                /* sd-event's: one spot per boot in each minute where
+                 * timers with an accuracy wake together. */
+                .timer_perturb_usec = boot_perturb(),
+                .in_container = pid1_in_container(),
         };
+        read_id("/etc/machine-id", sc.machine_id);
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;
@@ -558,6 +603,7 @@ out:
         free(m.boot_record_path);
         free(m.notify_path);
         free(m.control_path);
+        free(m.timer_stamp_dir);
         *ret = m.result;
         if (ret->kind == SHUTDOWN_NONE)
                 ret->kind = SHUTDOWN_EXIT;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -218,6 +219,10 @@ static void runtime_free(struct unit *u)
                 if (rt->sock->fds.n)
                         socket_close_all(u, &rt->sock->fds);
                 free(rt->sock);
+        }
+        if (rt->timer) {
+                free(rt->timer->disabled);
+                free(rt->timer);
         }
         path_runtime_free(rt->path);
         free(rt->extra_edges);
@@ -441,6 +446,26 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ol
                 bool nothing;
                 log_info("%s: failed; starting %s (OnFailure=).", u->id, o->id);
                 transaction_start(s, o, &nothing);
+        }
+}
+
+uint64_t sched_realtime(struct sched *s)
+{
+        if (s->ops->realtime)
+                return s->ops->realtime(s->userdata);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* The wall clock was set, or the time zone changed: every unit that
+ * counts on it recomputes. */
+static void time_changed(struct sched *s, bool timezone)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->load_state == UNIT_LOADED && unit_ops(u)->time_change)
+                        unit_ops(u)->time_change(s, u, timezone);
         }
 }
 
@@ -807,6 +832,14 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 break;
         case EVENT_BUS_STATE:
                 sched_bus_state(s, ev->bus_state.connected);
+                break;
+        case EVENT_TIME_CHANGE:
+                log_info("Time has been changed");
+                time_changed(s, false);
+                break;
+        case EVENT_TIMEZONE_CHANGE:
+                log_info("Timezone change detected.");
+                time_changed(s, true);
                 break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */

@@ -69,6 +69,9 @@ struct sched_ops {
          * May be NULL (no bus). */
         void (*bus_watch)(void *userdata, const char *name);
         void (*bus_up)(void *userdata, bool up);
+        /* CLOCK_REALTIME µs now (calendar timers). NULL: the system's
+         * clock; the unit tests drive a fake one. */
+        uint64_t (*realtime)(void *userdata);
 };
 
 struct load_context;
@@ -91,6 +94,18 @@ struct sched_config {
         /* `weft -- CMD`: the unit whose main process is CMD (its spawn
          * request gets exec_params.container_main); NULL: none. */
         const char *container_main;
+        /* Timers: where Persistent= stamps go (NULL: /var/lib/systemd/timers);
+         * the per-boot spot within each minute where AccuracySec= lets every
+         * timer of the machine wake together (systemd derives it from the
+         * boot id); the machine id (/etc/machine-id, all zero when there
+         * is none) that seeds FixedRandomDelay=. The manager fills the last
+         * two (core/manager.c). */
+        const char *timer_stamp_dir;
+        uint64_t timer_perturb_usec;
+        uint8_t machine_id[16];
+        /* PID 1 of a container: OnBootSec= counts from weft's start, as
+         * systemd's does, not from the host's boot. */
+        bool in_container;
 };
 
 struct sched;

@@ -171,6 +171,8 @@ struct unit_runtime {
          * allocated by the accept that creates or reuses the instance. Few
          * units ever have one, so neither costs the others more than a pointer. */
         struct unit_conn *conn;
+        /* Timer units only: allocated when adopted (core/unit_timer.c). */
+        struct timer_runtime *timer;
 
         /* sd_notify state */
         char *status_text;         /* STATUS= */
@@ -204,6 +206,20 @@ struct socket_runtime {
         unsigned n_instances;      /* Accept=yes instances created (foo@0 .. foo@N-1), reused once idle */
         unsigned trigger_count;    /* TriggerLimitIntervalSec= window and its count */
         uint64_t trigger_begin;
+};
+
+/* What only timer units need (unit_runtime.timer). Monotonic times are
+ * CLOCK_MONOTONIC µs, realtime ones CLOCK_REALTIME µs; 0: none. */
+struct timer_runtime {
+        uint64_t next_mono;      /* next elapse of the monotonic values (with the random delay) */
+        uint64_t next_real;      /* next elapse of the calendar values (with the random delay) */
+        uint64_t fire_mono;      /* when the heap wakes for next_mono, AccuracySec= applied */
+        uint64_t fire_real;      /* the same for next_real, on the realtime clock */
+        uint64_t last_trigger_mono;
+        uint64_t last_trigger_real;
+        uint64_t activated_real; /* the timer's start, on the wall clock */
+        uint8_t *disabled;       /* per configured value: a one-time trigger that passed */
+        unsigned n_disabled;
 };
 
 /* An Accept=yes instance's connection and where it came from (unit_runtime.conn). */
@@ -295,6 +311,8 @@ static inline const struct unit_edge *sched_next_edge(const struct unit *u, size
 struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
 
 /* core/sched.c */
+/* CLOCK_REALTIME µs now: ops->realtime, or the system's clock. */
+uint64_t sched_realtime(struct sched *s);
 /* Move u to sub-state sub; its active state is what u's type says sub
  * stands for. A sub-state the type does not have is refused, loudly. */
 void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
@@ -367,6 +385,11 @@ void sched_bus_name(struct sched *s, const char *name, bool owned);
 void sched_bus_state(struct sched *s, bool connected);
 /* u's active state changed: the unit that provides the bus tells the bus thread. */
 void sched_bus_unit_changed(struct sched *s, struct unit *u, enum unit_active_state old);
+/* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
+ * given the per-boot perturbation (sd-event's sleep_between). */
+uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);
+/* SipHash-2-4, as systemd hashes FixedRandomDelay='s seed. */
+uint64_t timer_siphash24(const void *in, size_t n, const uint8_t key[16]);
 
 /* core/unit_path.c: the path runtime's fd and memory (runtime_free). */
 void path_runtime_free(struct path_runtime *p);

@@ -330,9 +330,16 @@ int cmd_analyze(const struct ctl_options *opts, char **args)
         int k;
 
         if (!verb) {
-                fprintf(stderr, "weftctl: analyze needs a verb: time, blame, critical-chain, plot, dot or "
-                                "concurrency\n");
+                fprintf(stderr, "weftctl: analyze needs a verb: time, blame, critical-chain, plot, dot, "
+                                "concurrency, calendar or timespan\n");
                 return 1;
+        }
+        /* The offline verbs need no boot record. */
+        if (strcmp(verb, "calendar") == 0 || strcmp(verb, "timespan") == 0) {
+                k = verb[0] == 'c' ? analyze_calendar(opts, args + 1) : analyze_timespan(opts, args + 1);
+                if (fflush(stdout) != 0 || ferror(stdout))
+                        return 1;
+                return k;
         }
         for (i = 0; i < ELEMENTSOF(analyze_verbs); i++)
                 if (strcmp(analyze_verbs[i].verb, verb) == 0)

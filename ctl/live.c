@@ -16,6 +16,7 @@
 #include "ctl/format.h"
 #include "ctl/install.h"
 #include "ctl/live.h"
+#include "parse/value.h"
 
 int live_ask(const struct ctl_options *opts, const char *verb, char **units, int timeout_ms,
              struct control_reply *ret)
@@ -304,6 +305,22 @@ static void print_property(const struct ctl_options *opts, const char *key, cons
                 printf("%s=%s\n", key, value);
 }
 
+/* Timer properties the manager sends as µs and systemctl shows as a date
+ * (0: "n/a") or a time span (0: "infinity", as systemd keeps "none"). */
+static const char *show_value(const char *key, const char *value, char *buf, size_t size)
+{
+        static const char *const dates[] = { "NextElapseUSecRealtime", "LastTriggerUSec" };
+        static const char *const spans[] = { "NextElapseUSecMonotonic", "AccuracyUSec", "RandomizedDelayUSec" };
+        uint64_t v = strtoull(value, NULL, 10);
+        for (size_t i = 0; i < ELEMENTSOF(dates); i++)
+                if (strcmp(key, dates[i]) == 0)
+                        return v ? ctl_format_timestamp(buf, size, v) : "n/a";
+        for (size_t i = 0; i < ELEMENTSOF(spans); i++)
+                if (strcmp(key, spans[i]) == 0)
+                        return format_timespan(buf, size, v || i > 0 ? v : USEC_INFINITY);
+        return value;
+}
+
 /* show: the manager's live values; the unit files when no manager runs. */
 int cmd_show_live(const struct ctl_options *opts, char **args)
 {
@@ -339,9 +356,10 @@ int cmd_show_live(const struct ctl_options *opts, char **args)
                         printf("\n");
                 /* In the manager's order, which is systemctl's, whatever
                  * the order of -p. */
+                char buf[128];
                 for (size_t k = 0; u->keys && u->keys[k]; k++)
                         if (!opts->properties || strv_contains(opts->properties, u->keys[k]))
-                                print_property(opts, u->keys[k], u->values[k]);
+                                print_property(opts, u->keys[k], show_value(u->keys[k], u->values[k], buf, sizeof buf));
         }
         return finish(opts, &reply);
 }

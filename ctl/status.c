@@ -188,6 +188,7 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         print_dropins(u);
         print_active(u);
         print_dependency(u);
+        ctl_print_timer_trigger(u);
         print_units("TriggeredBy", control_unit_get(u, "TriggeredBy"));
         print_units("Triggers", control_unit_get(u, "Triggers"));
         if (control_unit_get(u, "BusName"))

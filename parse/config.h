@@ -32,6 +32,9 @@ struct weft_config {
         bool log_console;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
+        /* --state-dir: the root of persistent state (timer stamps go to
+         * STATE_DIR/timers); not owned, not in weft.yaml. NULL: /var/lib/systemd. */
+        const char *state_dir;
 };
 
 /* Fill with the built-in defaults (-ENOMEM possible). */
