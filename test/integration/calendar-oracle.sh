@@ -42,7 +42,7 @@ done <test/fixtures/calendar/expressions.txt
 # Around Feb 29, the EU spring and autumn changes, the US autumn and spring
 # changes, and a plain epoch.
 bases=("2024-02-28 23:59:59" "2024-03-30 12:00:00" "2024-10-26 12:00:00" "2024-11-02 12:00:00"
-        "2025-03-08 12:00:00.5" "@1700000000")
+        "2025-03-08 12:00:00.5" "@1700000000" "2024-12-31 23:30:00 UTC")
 zones=(UTC Europe/Berlin America/New_York)
 
 # run TOOL TZ BASE OUT EXPR...: stdout without "From now" values, stderr, status.
