@@ -686,6 +686,9 @@ int64_t tz_mktime(const struct tz_zone *z, struct tm *tm, long *guess)
                                         goto found;
                                 }
                         }
+                /* None nearby: assume a one-hour difference, as glibc does. */
+                t += 3600 * ((isdst == 0) - (cur.tm_isdst == 0));
+                tz_localtime(z, t, &cur);
         }
 found:
         *guess = (long) (want - t);
