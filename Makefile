@@ -42,14 +42,14 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# weft links libsystemd for sd-bus, its bus connection (core/bus_thread.c).
 $(WEFT): $(BUILD)/core/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lsystemd
 
 $(WEFTCTL): $(CTL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# libsystemd is a real client for the tests only (sd_notify and friends);
-# weft itself never links it.
+# libsystemd: the manager's sd-bus, and a real client for the tests (sd_notify and friends).
 $(UNITTEST): $(TEST_OBJ) $(CTL_MOD_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lsystemd
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/macro.h"
 #include "core/sched_internal.h"
 #include "base/strv.h"
 #include "core/unit_type.h"
@@ -111,7 +112,7 @@ static struct unit *find_or_load(struct sched *s, const char *name)
         return find(s, name);
 }
 
-static void verb_list_units(struct sched *s, const struct control_request *q, struct control_reply *r)
+static void verb_list_units(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
@@ -139,25 +140,30 @@ static void verb_list_units(struct sched *s, const struct control_request *q, st
         }
 }
 
-static void verb_status(struct sched *s, const struct control_request *q, struct control_reply *r, bool full)
+/* STATUS_NO_LOAD: a unit weft has not loaded is unknown rather than loaded
+ * now (status-loaded, for the bus: GetUnit loads nothing). */
+enum { STATUS_EXIT_3 = 1, STATUS_NO_LOAD = 2 };
+static void verb_status(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         STRV_FOREACH(name, q->units) {
-                struct unit *u = find_or_load(s, *name);
+                struct unit *u = arg & STATUS_NO_LOAD ? find(s, *name) : find_or_load(s, *name);
                 if (!u || u->load_state == UNIT_NOT_FOUND) {
                         fail(r, 4, "Unit %s could not be found.", *name);
                         continue;
                 }
                 struct control_unit *cu = control_reply_add_unit(r);
-                if (!cu || describe_unit(s, u, cu, full) < 0) {
+                if (!cu || describe_unit(s, u, cu, true) < 0) {
                         fail(r, 1, "%s", "out of memory");
                         return;
                 }
-                if (u->rt->active != UNIT_ACTIVE && (r->code == 0 || r->code == 3))
+                /* status says 3 for a unit that is not active; show does not */
+                if ((arg & STATUS_EXIT_3) && u->rt->active != UNIT_ACTIVE && (r->code == 0 || r->code == 3))
                         r->code = 3;
         }
 }
 
-static void verb_is(struct sched *s, const struct control_request *q, struct control_reply *r, bool failed)
+enum { IS_FAILED = 1 };
+static void verb_is(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         bool all_active = true, any_failed = false;
         STRV_FOREACH(name, q->units) {
@@ -171,7 +177,7 @@ static void verb_is(struct sched *s, const struct control_request *q, struct con
                 all_active &= u && u->rt->active == UNIT_ACTIVE;
                 any_failed |= u && u->rt->active == UNIT_FAILED;
         }
-        r->code = failed ? (any_failed ? 0 : 1) : (all_active ? 0 : 3);
+        r->code = arg == IS_FAILED ? (any_failed ? 0 : 1) : (all_active ? 0 : 3);
 }
 
 /* Stop what requires, is bound to or is part of u, as systemd propagates
@@ -265,9 +271,9 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
 
 enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART, VERB_RELOAD, VERB_RELOAD_OR_RESTART };
 
-static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
-                     enum job_verb verb)
+static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
+        enum job_verb verb = arg;
         struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
 
         if (!q->no_block && !w) {
@@ -382,7 +388,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
         j->n_waits = 0;
 }
 
-static void verb_kill(struct sched *s, const struct control_request *q, struct control_reply *r)
+static void verb_kill(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         int sig = q->signal > 0 ? q->signal : SIGTERM;
         STRV_FOREACH(name, q->units) {
@@ -398,7 +404,7 @@ static void verb_kill(struct sched *s, const struct control_request *q, struct c
         }
 }
 
-static void verb_reset_failed(struct sched *s, const struct control_request *q, struct control_reply *r)
+static void verb_reset_failed(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
@@ -414,7 +420,7 @@ static void verb_reset_failed(struct sched *s, const struct control_request *q, 
         }
 }
 
-static void verb_list_jobs(struct sched *s, struct control_reply *r)
+static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
@@ -431,7 +437,7 @@ static void verb_list_jobs(struct sched *s, struct control_reply *r)
         }
 }
 
-static void verb_list_sockets(struct sched *s, struct control_reply *r)
+static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
@@ -451,85 +457,100 @@ static void verb_list_sockets(struct sched *s, struct control_reply *r)
         }
 }
 
-static const struct {
-        const char *verb;
-        enum shutdown_kind kind;
-} shutdown_verbs[] = {
-        { "poweroff", SHUTDOWN_POWEROFF },
-        { "reboot", SHUTDOWN_REBOOT },
-        { "halt", SHUTDOWN_HALT },
-        { "exit", SHUTDOWN_EXIT },
-};
-
-/* Verbs that change state need root; the rest are open to every local user. */
-static bool privileged(const char *verb)
+/* One row per watched path of every active path unit (--all: of every
+ * loaded one, as systemctl). */
+static void verb_list_paths(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
-        static const char *const read_only[] = {
-                "ping", "list-units", "status", "show", "is-active", "is-failed", "list-jobs", "list-sockets",
-                "get-default",
-        };
-        for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
-                if (strcmp(verb, read_only[i]) == 0)
-                        return false;
-        return true;
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                for (unsigned k = 0; k < u->path->n_specs; k++) {
+                        struct control_unit *cu = control_reply_add_unit(r);
+                        if (!cu || control_unit_add(cu, "Path", u->path->specs[k].path) < 0 ||
+                            control_unit_add(cu, "Condition", path_type_to_string(u->path->specs[k].type)) < 0 ||
+                            control_unit_add(cu, "Unit", u->id) < 0 ||
+                            control_unit_add(cu, "Activates", activates ? activates : "") < 0)
+                                fail(r, 1, "%s", "out of memory");
+                }
+                free(activates);
+        }
 }
+
+static void verb_ping(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        r->text = strdup("weft");
+}
+
+static void verb_get_default(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        r->text = strdup(s->config.default_target ? s->config.default_target : "default.target");
+}
+
+static void verb_daemon_reload(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
+        if (k < 0)
+                fail(r, 1, "daemon-reload failed: %s", k == -EBUSY ? "jobs are running; try again" : strerror(-k));
+}
+
+static void verb_shutdown(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        if (s->ops->shutdown_request)
+                s->ops->shutdown_request(s->userdata, (enum shutdown_kind) arg, q->exit_code);
+}
+
+/* Every verb weftctl can send. Read-only verbs are open to every local
+ * user; the others need root. */
+static const struct verb {
+        const char *name;
+        bool read_only;
+        void (*run)(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                    int arg);
+        int arg;
+} verbs[] = {
+        { "ping", true, verb_ping, 0 },
+        { "list-units", true, verb_list_units, 0 },
+        { "status", true, verb_status, STATUS_EXIT_3 },
+        { "status-loaded", true, verb_status, STATUS_EXIT_3 | STATUS_NO_LOAD },
+        { "show", true, verb_status, 0 },
+        { "is-active", true, verb_is, 0 },
+        { "is-failed", true, verb_is, IS_FAILED },
+        { "list-jobs", true, verb_list_jobs, 0 },
+        { "list-sockets", true, verb_list_sockets, 0 },
+        { "get-default", true, verb_get_default, 0 },
+        { "list-paths", true, verb_list_paths, 0 },
+        { "start", false, verb_job, VERB_START },
+        { "stop", false, verb_job, VERB_STOP },
+        { "restart", false, verb_job, VERB_RESTART },
+        { "reload", false, verb_job, VERB_RELOAD },
+        { "reload-or-restart", false, verb_job, VERB_RELOAD_OR_RESTART },
+        { "try-restart", false, verb_job, VERB_TRY_RESTART },
+        { "kill", false, verb_kill, 0 },
+        { "reset-failed", false, verb_reset_failed, 0 },
+        { "daemon-reload", false, verb_daemon_reload, 0 },
+        { "poweroff", false, verb_shutdown, SHUTDOWN_POWEROFF },
+        { "reboot", false, verb_shutdown, SHUTDOWN_REBOOT },
+        { "halt", false, verb_shutdown, SHUTDOWN_HALT },
+        { "exit", false, verb_shutdown, SHUTDOWN_EXIT },
+};
 
 void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *q)
 {
         struct control_reply r = { 0 };
         const char *v = q->verb ? q->verb : "";
 
-        if (uid != 0 && privileged(v))
+        const struct verb *verb = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(verbs) && !verb; i++)
+                if (!strcmp(v, verbs[i].name))
+                        verb = &verbs[i];
+        if (!verb)
+                fail(&r, 1, "Unknown verb '%s'.", v);
+        else if (uid != 0 && !verb->read_only)
                 fail(&r, 4, "Access denied: '%s' needs root.", v);
-        else if (!strcmp(v, "ping"))
-                r.text = strdup("weft");
-        else if (!strcmp(v, "list-units"))
-                verb_list_units(s, q, &r);
-        else if (!strcmp(v, "status"))
-                verb_status(s, q, &r, true);
-        else if (!strcmp(v, "show"))
-                verb_status(s, q, &r, true), r.code = r.code == 3 ? 0 : r.code;
-        else if (!strcmp(v, "is-active"))
-                verb_is(s, q, &r, false);
-        else if (!strcmp(v, "is-failed"))
-                verb_is(s, q, &r, true);
-        else if (!strcmp(v, "start"))
-                verb_job(s, conn_id, q, &r, VERB_START);
-        else if (!strcmp(v, "stop"))
-                verb_job(s, conn_id, q, &r, VERB_STOP);
-        else if (!strcmp(v, "restart"))
-                verb_job(s, conn_id, q, &r, VERB_RESTART);
-        else if (!strcmp(v, "reload"))
-                verb_job(s, conn_id, q, &r, VERB_RELOAD);
-        else if (!strcmp(v, "reload-or-restart"))
-                verb_job(s, conn_id, q, &r, VERB_RELOAD_OR_RESTART);
-        else if (!strcmp(v, "try-restart"))
-                verb_job(s, conn_id, q, &r, VERB_TRY_RESTART);
-        else if (!strcmp(v, "kill"))
-                verb_kill(s, q, &r);
-        else if (!strcmp(v, "reset-failed"))
-                verb_reset_failed(s, q, &r);
-        else if (!strcmp(v, "list-jobs"))
-                verb_list_jobs(s, &r);
-        else if (!strcmp(v, "list-sockets"))
-                verb_list_sockets(s, &r);
-        else if (!strcmp(v, "get-default"))
-                r.text = strdup(s->config.default_target ? s->config.default_target : "default.target");
-        else if (!strcmp(v, "daemon-reload")) {
-                int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
-                if (k < 0)
-                        fail(&r, 1, "daemon-reload failed: %s", k == -EBUSY ? "jobs are running; try again" : strerror(-k));
-        }
-        else {
-                size_t i;
-                for (i = 0; i < sizeof shutdown_verbs / sizeof shutdown_verbs[0]; i++)
-                        if (!strcmp(v, shutdown_verbs[i].verb))
-                                break;
-                if (i == sizeof shutdown_verbs / sizeof shutdown_verbs[0])
-                        fail(&r, 1, "Unknown verb '%s'.", v);
-                else if (s->ops->shutdown_request)
-                        s->ops->shutdown_request(s->userdata, shutdown_verbs[i].kind, q->exit_code);
-        }
+        else
+                verb->run(s, conn_id, q, &r, verb->arg);
         if (r.code >= 0)
                 send_reply(s, conn_id, &r);
         sched_run_ready(s);

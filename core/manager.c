@@ -15,9 +15,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parse/boot_record.h"
+#include "core/bus_thread.h"
 #include "core/control.h"
 #include "core/event_queue.h"
 #include "core/io_thread.h"
@@ -36,6 +38,7 @@ struct manager {
         struct event_queue queue;
         struct worker_pool *pool;
         struct io_thread *io;
+        struct bus_thread *bus;
         struct sched *sched;
         struct unit_table *table;
         struct unit_path_index *index;
@@ -124,7 +127,15 @@ static void op_control_reply(void *userdata, uint64_t conn_id, const struct cont
         int fd = (int) conn_id;
         char *buf = NULL;
         size_t len = 0, off = 0;
-        int r = control_reply_encode(reply, &buf, &len);
+        int r;
+
+        if (conn_id & BUS_CONN_FLAG) {
+                /* A request the bus thread made for a D-Bus caller. */
+                if (m->bus && bus_thread_reply(m->bus, conn_id & ~BUS_CONN_FLAG, reply) < 0)
+                        log_error("bus: cannot pass a reply to the bus thread: out of memory");
+                return;
+        }
+        r = control_reply_encode(reply, &buf, &len);
         if (r < 0) {
                 /* Only memory can fail a reply (control_proto.h); the client
                  * still gets an answer saying so, small enough to encode. */
@@ -251,6 +262,20 @@ static void op_job_finished(void *userdata, struct job *j, enum job_result resul
         control_job_finished(m->sched, j, result);
 }
 
+static void op_bus_watch(void *userdata, const char *name)
+{
+        struct manager *m = userdata;
+        if (m->bus && bus_thread_watch_name(m->bus, name) < 0)
+                log_error("bus: cannot watch %s: out of memory", name);
+}
+
+static void op_bus_up(void *userdata, bool up)
+{
+        struct manager *m = userdata;
+        if (m->bus)
+                (void) bus_thread_set_up(m->bus, up);
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -263,6 +288,8 @@ static const struct sched_ops ops = {
         .reload = op_reload,
         .control = op_control,
         .job_finished = op_job_finished,
+        .bus_watch = op_bus_watch,
+        .bus_up = op_bus_up,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */
@@ -273,8 +300,11 @@ static void drain_queue(struct event_queue *q)
                 if (ev.type == EVENT_NOTIFY) {
                         notify_message_done(ev.notify);
                         free(ev.notify);
+                } else if (ev.type == EVENT_BUS_NAME) {
+                        free(ev.bus_name.name);
                 } else if (ev.type == EVENT_CONTROL) {
-                        close((int) ev.control.conn_id);
+                        if (!(ev.control.conn_id & BUS_CONN_FLAG))
+                                close((int) ev.control.conn_id);
                         control_request_done(ev.control.request);
                         free(ev.control.request);
                 }
@@ -413,6 +443,20 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot start the io thread: %s", strerror(-r));
                 goto out;
         }
+        /* The bus thread connects only once the scheduler says dbus.service is up. */
+        struct timespec rt_now;
+        clock_gettime(CLOCK_REALTIME, &rt_now);
+        const struct bus_thread_config bc = {
+                .address = getenv("WEFT_BUS_ADDRESS"),
+                .userspace_monotonic = start,
+                .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
+                                      (now_usec() - start),
+        };
+        r = bus_thread_start(&m.queue, &bc, &m.bus);
+        if (r < 0) {
+                log_error("cannot start the bus thread: %s", strerror(-r));
+                goto out;
+        }
         control_fd = control_socket_open(m.control_path);
         if (control_fd < 0)
                 log_warning("no control socket at %s: %s; weftctl cannot reach this manager", m.control_path,
@@ -439,7 +483,9 @@ out:
                 pool_stop(m.pool);
         if (m.io)
                 io_thread_stop(m.io);
-        m.io = NULL; /* replies from here on are written directly or dropped */
+        m.io = NULL;
+        bus_thread_stop(m.bus);
+        m.bus = NULL; /* replies from here on are written directly or dropped */
         if (signals)
                 signal_thread_stop(signals);
         sched_free(m.sched);

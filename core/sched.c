@@ -13,6 +13,7 @@
 #include "core/sched_internal.h"
 #include "base/strv.h"
 #include "core/unit_type.h"
+#include "parse/load_types.h"
 #include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
@@ -49,6 +50,7 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
         [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
         [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
+        [RESULT_UNIT_START_LIMIT_HIT] = "unit-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -87,6 +89,7 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         idmap_init(&s->early_exits);
         idmap_init(&s->early_notify);
         s->notify_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
+        s->bus_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         timer_heap_init(&s->timers);
         int r = sched_adopt_units(s);
         if (r < 0) {
@@ -216,6 +219,7 @@ static void runtime_free(struct unit *u)
                         socket_close_all(u, &rt->sock->fds);
                 free(rt->sock);
         }
+        path_runtime_free(rt->path);
         free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
@@ -429,9 +433,22 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
                         rt->t_inactive = s->now;
         }
         announce(s, u, old, active);
+        if (active != old)
+                sched_bus_unit_changed(s, u, old);
         job_unit_changed(s, u);
         if (unit_state_is_down(active) && old != active)
                 propagate(s, u, active);
+        if (active != old)
+                unit_trigger_notify(s, u);
+}
+
+void unit_trigger_notify(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, UNIT_TRIGGERED_BY, &it)))
+                if (o->rt && unit_ops(o)->trigger_notify)
+                        unit_ops(o)->trigger_notify(s, o, u);
 }
 
 /* A unit has one entry in the heap, at the earlier of its state timeout and
@@ -528,10 +545,6 @@ static int manager_env(struct sched *s, struct unit *u, bool control, char *cons
                 if (r >= 0)
                         r = strv_extend(&env, buf);
         }
-        if (r >= 0 && !control && u->service->watchdog_usec && u->service->watchdog_usec != USEC_INFINITY) {
-                snprintf(buf, sizeof buf, "WATCHDOG_USEC=%llu", (unsigned long long) u->service->watchdog_usec);
-                r = strv_extend(&env, buf);
-        }
         STRV_FOREACH(e, extra)
                 if (r >= 0)
                         r = strv_extend(&env, *e);
@@ -547,10 +560,14 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
 {
         struct unit_runtime *rt = u->rt;
         struct spawn_request *req = NULL;
-        const struct exec_context *c = &u->service->exec_ctx;
+        const struct exec_context *c = unit_exec_context(u);
         char **env = NULL, *names = NULL;
         int *fds = NULL;
         unsigned n_fds = 0, n_sockets = 0;
+        if (!c) {
+                log_error("%s: %s units run no processes", u->id, unit_type_to_string(u->type));
+                return -EOPNOTSUPP;
+        }
         bool stdin_socket = c->std_input == EXEC_INPUT_SOCKET || c->std_output == EXEC_OUTPUT_SOCKET;
         int r = manager_env(s, u, control, extra_env, &env);
 
@@ -741,6 +758,13 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 control_request_done(ev->control.request);
                 free(ev->control.request);
                 break;
+        case EVENT_BUS_NAME:
+                sched_bus_name(s, ev->bus_name.name, ev->bus_name.owned);
+                free(ev->bus_name.name);
+                break;
+        case EVENT_BUS_STATE:
+                sched_bus_state(s, ev->bus_state.connected);
+                break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
@@ -869,6 +893,7 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                         .exited = rt->t_exited,
                         .deactivating = rt->t_deactivating,
                         .inactive = rt->t_inactive,
+                        .bus_name = rt->t_bus_name,
                         .after = lists[0],
                         .requires = lists[1],
                         .wants = lists[2],

@@ -60,6 +60,11 @@ struct sched_ops {
          * be NULL (no control socket). */
         void (*control)(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request);
         void (*job_finished)(void *userdata, struct job *j, enum job_result result);
+        /* The bus thread (core/bus_thread.h): watch a service's BusName=,
+         * and hear that the unit providing the bus came up or went down.
+         * May be NULL (no bus). */
+        void (*bus_watch)(void *userdata, const char *name);
+        void (*bus_up)(void *userdata, bool up);
 };
 
 struct load_context;

@@ -23,6 +23,7 @@
 #include "base/macro.h"
 #include "core/sched_internal.h"
 #include "core/unit_type.h"
+#include "parse/load_types.h"
 
 #define SHUTDOWN_DEFAULT_USEC (90 * USEC_PER_SEC) /* systemd's DefaultTimeoutStopSec */
 #define SHUTDOWN_MAX_LISTED 32                    /* units named per report */
@@ -46,8 +47,8 @@ static uint64_t shutdown_bound(struct sched *s)
                 bound = SHUTDOWN_DEFAULT_USEC;
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->service && u->rt->job) { /* only services have TimeoutStopSec= */
-                        uint64_t t = finite_or_zero(u->service->timeout_stop_usec);
+                if (u->rt->job) {
+                        uint64_t t = finite_or_zero(unit_timeout_stop_usec(u));
                         if (t > bound)
                                 bound = t;
                 }

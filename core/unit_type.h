@@ -54,6 +54,9 @@ struct unit_type_ops {
         void (*notify)(struct sched *s, struct unit *u, struct notify_message *m);
         /* The unit just went down (inactive or failed): let go of what it holds. */
         void (*went_down)(struct sched *s, struct unit *u);
+        /* other, a unit u triggers (UNIT_TRIGGERS), changed its active state or
+         * finished a job (systemd's trigger_notify). */
+        void (*trigger_notify)(struct sched *s, struct unit *u, struct unit *other);
         /* After a daemon-reload swapped the unit table: watch again what the unit watched. */
         void (*rewatch)(struct sched *s, struct unit *u);
         /* Type-specific properties for status and show. */
@@ -72,6 +75,7 @@ bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_a
 extern const struct unit_type_ops service_ops; /* core/unit_service.c */
 extern const struct unit_type_ops socket_ops;  /* core/unit_socket.c */
 extern const struct unit_type_ops target_ops;  /* core/unit_target.c */
+extern const struct unit_type_ops path_ops;    /* core/unit_path.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition

@@ -100,9 +100,21 @@ static int service_finish(struct load_context *ctx, struct unit *u)
         return r;
 }
 
+static const struct exec_context *service_exec_context(const struct unit *u)
+{
+        return &u->service->exec_ctx;
+}
+
+static uint64_t service_timeout_stop_usec(const struct unit *u)
+{
+        return u->service->timeout_stop_usec;
+}
+
 const struct unit_load_ops service_load_ops = {
         .section = "Service",
         .alloc = service_alloc,
         .free = service_free,
         .finish = service_finish,
+        .exec_context = service_exec_context,
+        .timeout_stop_usec = service_timeout_stop_usec,
 };

@@ -124,9 +124,15 @@ static int socket_finish(struct load_context *ctx, struct unit *u)
         return r;
 }
 
+static const struct exec_context *socket_exec_context(const struct unit *u)
+{
+        return &u->socket->exec_ctx;
+}
+
 const struct unit_load_ops socket_load_ops = {
         .section = "Socket",
         .alloc = socket_alloc,
         .free = socket_free,
         .finish = socket_finish,
+        .exec_context = socket_exec_context,
 };

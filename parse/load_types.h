@@ -15,7 +15,15 @@ struct unit_load_ops {
         int (*alloc)(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec);
         void (*free)(struct unit *u); /* what the config points to; the caller frees u->config */
         int (*finish)(struct load_context *ctx, struct unit *u);
+        /* The settings of the processes the type runs (systemd's
+         * exec_context_offset); NULL: it runs none. */
+        const struct exec_context *(*exec_context)(const struct unit *u);
+        /* How long a stop may take (TimeoutStopSec=); NULL: a stop is immediate. */
+        uint64_t (*timeout_stop_usec)(const struct unit *u);
 };
+/* The two above for any unit: NULL, and 0, when its type has none. */
+const struct exec_context *unit_exec_context(const struct unit *u);
+uint64_t unit_timeout_stop_usec(const struct unit *u);
 
 const struct unit_load_ops *unit_load_ops(enum unit_type type);
 /* weft loads units of type t: it has a row. */
@@ -24,3 +32,4 @@ bool unit_type_supported(enum unit_type t);
 extern const struct unit_load_ops service_load_ops; /* parse/load_service.c */
 extern const struct unit_load_ops socket_load_ops;  /* parse/load_socket.c */
 extern const struct unit_load_ops target_load_ops;  /* parse/load_target.c */
+extern const struct unit_load_ops path_load_ops;    /* parse/load_path.c */

@@ -254,20 +254,27 @@ struct kernel_sigaction {
         uint64_t mask;
 };
 
-static int child_reset_signals(bool ignore_sigpipe)
+static pthread_once_t parent_signals_once = PTHREAD_ONCE_INIT;
+
+void spawn_reset_inherited_signals(void)
 {
-        struct kernel_sigaction sa = { .handler = SIG_DFL };
+        const struct kernel_sigaction dfl = { .handler = SIG_DFL };
 
         for (int sig = 1; sig < _NSIG; sig++) {
-                if (sig == SIGKILL || sig == SIGSTOP)
+                struct kernel_sigaction old;
+                if (sig == SIGKILL || sig == SIGSTOP || sig == SIGPIPE)
                         continue;
-                (void)syscall(SYS_rt_sigaction, sig, &sa, NULL, sizeof sa.mask);
+                if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof old.mask) == 0 && old.handler == SIG_IGN)
+                        (void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
         }
-        if (ignore_sigpipe) {
-                sa.handler = SIG_IGN;
-                if (syscall(SYS_rt_sigaction, SIGPIPE, &sa, NULL, sizeof sa.mask) < 0)
-                        return -errno;
-        }
+}
+
+static int child_reset_signals(bool ignore_sigpipe)
+{
+        struct kernel_sigaction sa = { .handler = ignore_sigpipe ? SIG_IGN : SIG_DFL };
+
+        if (syscall(SYS_rt_sigaction, SIGPIPE, &sa, NULL, sizeof sa.mask) < 0)
+                return -errno;
         return 0;
 }
 
@@ -653,6 +660,7 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
                 return -EINVAL;
         }
 
+        (void)pthread_once(&parent_signals_once, spawn_reset_inherited_signals);
         size_t n_env = strv_length(req->envp);
         a.envp = malloc((n_env + 1) * sizeof(char *));
         a.fd_scratch = malloc(req->n_fds * sizeof(int));

@@ -64,4 +64,13 @@ void spawn_request_free(struct spawn_request *r);
  * be reaped by whoever reaps children; "UNIT: Failed at step LIMITS
  * spawning PATH: why" is logged then, as systemd logs it).
  * Never waits for the child. req is not modified. Thread-safe. */
+/* A disposition that survives exec is an ignored one: handlers return to
+ * the default by themselves. weft ignores only SIGPIPE, so every other
+ * signal the process inherited ignored (GNU make hands some down) is set
+ * back to its default once, before the first spawn, and a child has one
+ * disposition to set instead of 62 (a chain of a thousand units spawns a
+ * thousand times). Whoever ignores a signal after that (a test) calls
+ * this again, or its services inherit the ignore. */
+void spawn_reset_inherited_signals(void);
+
 int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec);

@@ -673,6 +673,7 @@ static void test_child_has_empty_mask_and_default_dispositions(void)
         pthread_sigmask(SIG_BLOCK, &block, &saved);
         sigaction(SIGUSR2, &ign, &old_usr2);
         sigaction(SIGPIPE, &ign, &old_pipe);
+        spawn_reset_inherited_signals(); /* what weft's first spawn does */
 
         struct spawn_request *req = cat_request(3);
         struct held h;
@@ -696,6 +697,7 @@ static void test_ignore_sigpipe_ignores_only_sigpipe(void)
 {
         struct sigaction ign = { .sa_handler = SIG_IGN }, old_usr2;
         sigaction(SIGUSR2, &ign, &old_usr2);
+        spawn_reset_inherited_signals();
         struct spawn_request *req = cat_request(3);
         req->ignore_sigpipe = true;
         struct held h;

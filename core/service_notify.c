@@ -1,13 +1,11 @@
-/* What sd_notify messages mean for a unit (sd_notify(3), SUBSET §2.10),
- * on the scheduler thread: attribution by pid under NotifyAccess=,
- * READY=1, RELOADING=1, STOPPING=1, STATUS=, ERRNO=, MAINPID=, the
- * watchdog keys, EXTEND_TIMEOUT_USEC=, BARRIER=1 and the fd store. The io
- * thread already dropped malformed datagrams and closed fds sent without
- * FDSTORE=1. Whatever a sender may not do is refused here, logged at a
- * bounded rate, and its fds closed at once. */
+/* What sd_notify messages mean for a service (sd_notify(3), SUBSET
+ * §2.10), on the scheduler thread: NotifyAccess=, READY=1, RELOADING=1,
+ * STOPPING=1, STATUS=, ERRNO=, MAINPID=, the watchdog keys,
+ * EXTEND_TIMEOUT_USEC= and the fd store. core/notify_route.c found the
+ * unit; whatever a sender may not do is refused here, logged at a bounded
+ * rate, and its fds closed at once. */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,38 +15,6 @@
 #include "core/service_internal.h"
 #include "core/unit_type.h"
 #include "sockets/notify.h"
-
-/* Messages whose sender is not known yet: its spawn report is still on the
- * way. Kept per pid, in order, while spawns are in flight. A real one comes
- * within the moment between fork and report, so a few suffice; more is a
- * flood from processes of no unit, which must not pile up in weft. */
-#define EARLY_MSGS_MAX 64
-#define EARLY_FDS_MAX 64
-
-struct early {
-        struct notify_message *m;
-        struct early *next;
-};
-
-/* One warning line, unless the scheduler's notify lines are over their
- * rate (a sender controls how often this is reached). */
-__attribute__((format(printf, 2, 3)))
-static void log_refused(struct sched *s, const char *fmt, ...)
-{
-        char line[512];
-        unsigned suppressed;
-        va_list ap;
-
-        if (!log_ratelimit_allow(&s->notify_rl, s->now, &suppressed))
-                return;
-        va_start(ap, fmt);
-        vsnprintf(line, sizeof line, fmt, ap);
-        va_end(ap);
-        if (suppressed > 0)
-                log_warning("%s (%u more refused, not logged)", line, suppressed);
-        else
-                log_warning("%s", line);
-}
 
 void fdstore_close_all(struct unit_runtime *rt)
 {
@@ -70,7 +36,7 @@ static void fdstore_add(struct sched *s, struct unit *u, struct notify_message *
         for (unsigned i = 0; i < m->n_fds; i++) {
                 if (rt->n_fdstore >= max) {
                         /* The rest stay in m, closed with it. */
-                        log_refused(s, "%s: fd store full (FileDescriptorStoreMax=%u), closing %u fds", u->id, max,
+                        notify_log_refused(s, "%s: fd store full (FileDescriptorStoreMax=%u), closing %u fds", u->id, max,
                                     m->n_fds - i);
                         break;
                 }
@@ -184,24 +150,24 @@ static bool main_pid_acceptable(struct sched *s, struct unit *u, const struct no
                 return false;
         }
         if (pid == 1 || pid == self || in->tgid == self) {
-                log_refused(s, "%s: new main PID %d is the manager, refusing", u->id, (int) pid);
+                notify_log_refused(s, "%s: new main PID %d is the manager, refusing", u->id, (int) pid);
                 return false;
         }
         if (!in->alive) {
-                log_refused(s, "%s: new main PID %d does not exist or is a zombie, ignoring", u->id, (int) pid);
+                notify_log_refused(s, "%s: new main PID %d does not exist or is a zombie, ignoring", u->id, (int) pid);
                 return false;
         }
         if (in->tgid != pid) {
-                log_refused(s, "%s: new main PID %d is a thread, not a process, refusing", u->id, (int) pid);
+                notify_log_refused(s, "%s: new main PID %d is a thread, not a process, refusing", u->id, (int) pid);
                 return false;
         }
         if (pid == rt->control_pid) {
-                log_refused(s, "%s: new main PID %d is the control process, refusing", u->id, (int) pid);
+                notify_log_refused(s, "%s: new main PID %d is the control process, refusing", u->id, (int) pid);
                 return false;
         }
         owner = idmap_get(&s->by_pid, (uint64_t) pid);
         if (owner && owner != u) {
-                log_refused(s, "%s: new main PID %d belongs to %s, refusing", u->id, (int) pid, owner->id);
+                notify_log_refused(s, "%s: new main PID %d belongs to %s, refusing", u->id, (int) pid, owner->id);
                 return false;
         }
         if (owner == u || main_pid_belongs(u, m))
@@ -211,7 +177,7 @@ static bool main_pid_acceptable(struct sched *s, struct unit *u, const struct no
                           u->id, (int) pid);
                 return true;
         }
-        log_refused(s, "%s: new main PID %d does not belong to the service, and the sender (pid %d, uid %u) is "
+        notify_log_refused(s, "%s: new main PID %d does not belong to the service, and the sender (pid %d, uid %u) is "
                     "not root, refusing", u->id, (int) pid, (int) m->pid, (unsigned) m->uid);
         return false;
 }
@@ -221,7 +187,7 @@ void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
         struct unit_runtime *rt = u->rt;
 
         if (!allowed(u, m->pid, m->pgid)) {
-                log_refused(s, "%s: notification from pid %d refused by NotifyAccess=%s%s", u->id, (int) m->pid,
+                notify_log_refused(s, "%s: notification from pid %d refused by NotifyAccess=%s%s", u->id, (int) m->pid,
                             notify_access_to_string(u->service->notify_access),
                             m->n_fds ? ", its fds closed" : "");
                 return;
@@ -263,102 +229,4 @@ void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
                 service_event(s, u, SEV_RELOADING, NULL);
         if (m->ready)
                 service_event(s, u, SEV_READY, NULL);
-}
-
-static void message_free(struct notify_message *m)
-{
-        notify_message_done(m);
-        free(m);
-}
-
-/* Keep m until its sender's spawn report: bounded, since any process can
- * send while spawns are in flight. Returns false when it was not kept. */
-static bool stash_early(struct sched *s, struct notify_message *m)
-{
-        if (s->n_early_msgs >= EARLY_MSGS_MAX || s->n_early_fds + m->n_fds > EARLY_FDS_MAX)
-                return false;
-        struct early *e = malloc(sizeof *e);
-        if (!e)
-                return false;
-        e->m = m;
-        e->next = idmap_get(&s->early_notify, (uint64_t) m->pid);
-        if (idmap_put(&s->early_notify, (uint64_t) m->pid, e) < 0) {
-                free(e);
-                return false;
-        }
-        s->n_early_msgs++;
-        s->n_early_fds += m->n_fds;
-        return true;
-}
-
-void notify_handle(struct sched *s, struct notify_message *m)
-{
-        /* Out of the io thread's queue: whatever happens to m now is
-         * bounded here (the stash, the fd store) or m is freed. */
-        notify_message_release(m);
-        /* BARRIER=1: closing its fd, in order, is the whole answer. */
-        if (m->barrier) {
-                message_free(m);
-                return;
-        }
-        struct unit *u = idmap_get(&s->by_pid, (uint64_t) m->pid);
-        if (!u) {
-                /* Another process of a unit (NotifyAccess=all): weft's
-                 * children lead their own process group, so the group
-                 * leader's pid names the unit. */
-                pid_t g = m->pgid > 0 ? m->pgid : getpgid(m->pid);
-                if (g > 0)
-                        u = idmap_get(&s->by_pid, (uint64_t) g);
-        }
-        if (!u || !unit_ops(u)->notify) {
-                if (s->spawns_in_flight > 0 && stash_early(s, m))
-                        return;
-                if (s->spawns_in_flight > 0)
-                        log_refused(s, "notification from pid %d, which belongs to no unit yet: too many waiting "
-                                    "(%u messages, %u fds), dropped", (int) m->pid, s->n_early_msgs, s->n_early_fds);
-                else
-                        log_debug("notification from pid %d, which belongs to no unit; dropped", (int) m->pid);
-                message_free(m);
-                return;
-        }
-        unit_ops(u)->notify(s, u, m);
-        message_free(m);
-}
-
-static void replay(struct sched *s, struct early *e)
-{
-        /* The list is newest first: replay the older ones first. */
-        if (!e)
-                return;
-        replay(s, e->next);
-        s->n_early_msgs--;
-        s->n_early_fds -= e->m->n_fds;
-        notify_handle(s, e->m);
-        free(e);
-}
-
-void notify_replay_early(struct sched *s, pid_t pid)
-{
-        replay(s, idmap_remove(&s->early_notify, (uint64_t) pid));
-}
-
-static void drop_all(struct early *e)
-{
-        while (e) {
-                struct early *next = e->next;
-                log_debug("notification from pid %d, which belongs to no unit; dropped", (int) e->m->pid);
-                message_free(e->m);
-                free(e);
-                e = next;
-        }
-}
-
-void notify_drop_early(struct sched *s)
-{
-        for (size_t i = 0; i < s->early_notify.n_slots; i++)
-                if (s->early_notify.slots[i].key)
-                        drop_all(s->early_notify.slots[i].value);
-        idmap_done(&s->early_notify);
-        idmap_init(&s->early_notify);
-        s->n_early_msgs = s->n_early_fds = 0;
 }
