@@ -15,6 +15,7 @@
 #include "base/strv.h"
 #include "core/unit_type.h"
 #include "parse/load_types.h"
+#include "parse/tzfile.h"
 #include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
@@ -462,6 +463,8 @@ uint64_t sched_realtime(struct sched *s)
  * counts on it recomputes. */
 static void time_changed(struct sched *s, bool timezone)
 {
+        if (timezone)
+                tz_local_changed(); /* calendar specs without a zone use the new one */
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 if (u->load_state == UNIT_LOADED && unit_ops(u)->time_change)

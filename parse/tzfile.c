@@ -450,42 +450,59 @@ static const struct tz_zone *cache_find(const char *key)
         return NULL;
 }
 
+/* Bumped by tz_local_changed(): the local zone is cached under a key that
+ * holds it, so the next lookup reads /etc/localtime again. */
+static unsigned local_generation;
+
+void tz_local_changed(void)
+{
+        __atomic_add_fetch(&local_generation, 1, __ATOMIC_RELAXED);
+}
+
 int tz_zone_get(const char *name, const struct tz_zone **ret)
 {
         const struct tz_zone *found;
         struct tz_zone *z;
-        const char *key;
+        const char *spec;
+        char *key = NULL;
         int k;
 
         if (name)
-                key = name;
+                spec = name;
         else {
                 /* getenv() is only racy against setenv(), which weft never calls. */
                 const char *tz = getenv("TZ");
-                key = tz ? tz : ":/etc/localtime";
+                spec = tz ? tz : ":/etc/localtime";
         }
+        /* Local zones get a key no zone name can have (it starts with a newline). */
+        if (asprintf(&key, "%s%u\n%s", name ? "" : "\n", name ? 0 : __atomic_load_n(&local_generation, __ATOMIC_RELAXED),
+                     spec) < 0)
+                return -ENOMEM;
         pthread_mutex_lock(&cache_lock);
         found = cache_find(key);
         pthread_mutex_unlock(&cache_lock);
         if (found) {
+                free(key);
                 *ret = found;
                 return 0;
         }
         /* Read the file outside the lock; a racing loader's copy is dropped. */
         z = calloc(1, sizeof *z);
-        if (!z || !(z->key = strdup(key))) {
-                zone_free(z);
+        if (!z) {
+                free(key);
                 return -ENOMEM;
         }
-        k = zone_load(key, z);
+        z->key = key;
+        k = zone_load(spec, z);
         if (k < 0 && !name) {
                 /* An unusable local zone is UTC, as for glibc. */
-                zone_free(z);
-                z = calloc(1, sizeof *z);
-                if (!z || !(z->key = strdup(key))) {
-                        zone_free(z);
-                        return -ENOMEM;
-                }
+                free(z->trans);
+                free(z->idx);
+                free(z->types);
+                z->trans = NULL;
+                z->idx = NULL;
+                z->types = NULL;
+                z->n_trans = z->n_types = 0;
                 z->has_rule = true;
                 k = rule_parse("UTC0", &z->rule);
         }
@@ -495,7 +512,7 @@ int tz_zone_get(const char *name, const struct tz_zone **ret)
         }
         zone_finish(z);
         pthread_mutex_lock(&cache_lock);
-        found = cache_find(key);
+        found = cache_find(z->key);
         if (!found) {
                 z->next = cache;
                 cache = z;
@@ -669,6 +686,9 @@ int64_t tz_mktime(const struct tz_zone *z, struct tm *tm, long *guess)
                                         goto found;
                                 }
                         }
+                /* None nearby: assume a one-hour difference, as glibc does. */
+                t += 3600 * ((isdst == 0) - (cur.tm_isdst == 0));
+                tz_localtime(z, t, &cur);
         }
 found:
         *guess = (long) (want - t);

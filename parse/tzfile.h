@@ -24,6 +24,10 @@ struct tz_zone;
  * Zones are loaded once and cached for the life of the process: 0 and
  * *ret, -ENOENT when there is no such zone, -ENOMEM. */
 int tz_zone_get(const char *name, const struct tz_zone **ret);
+/* The local zone changed (/etc/localtime rewritten, OnTimezoneChange=):
+ * the next tz_zone_get(NULL) reads it again. Zones handed out before stay
+ * valid (they are never freed). */
+void tz_local_changed(void);
 /* The UTC zone (never fails). */
 const struct tz_zone *tz_zone_utc(void);
 

@@ -42,7 +42,7 @@ done <test/fixtures/calendar/expressions.txt
 # Around Feb 29, the EU spring and autumn changes, the US autumn and spring
 # changes, and a plain epoch.
 bases=("2024-02-28 23:59:59" "2024-03-30 12:00:00" "2024-10-26 12:00:00" "2024-11-02 12:00:00"
-        "2025-03-08 12:00:00.5" "@1700000000")
+        "2025-03-08 12:00:00.5" "@1700000000" "2024-12-31 23:30:00 UTC")
 zones=(UTC Europe/Berlin America/New_York)
 
 # run TOOL TZ BASE OUT EXPR...: stdout without "From now" values, stderr, status.
@@ -96,8 +96,19 @@ for base in "${bases[@]}"; do
         compare "${zones[$((i % ${#zones[@]}))]}" "$base" "${zoned[@]}"
         i=$((i + 1))
 done
+# Other zones: the southern hemisphere, DST of 30 minutes (Lord Howe) and a
+# negative one (Dublin), TZ as a POSIX rule or empty, and years past 2037
+# where only the zone file's footer rule applies.
+exotic=("2040..2045-03,10-* 02:30" "2050-*-* 02:30 Australia/Sydney" "*-*-* 02:30 Australia/Sydney"
+        "hourly Australia/Lord_Howe" "daily America/Santiago" "2090-*-* 12:00" "hourly"
+        "*-*-* 02:30 Europe/Dublin" "hourly Europe/Dublin" "*-*~01 01:30 Pacific/Chatham")
+for tz in Australia/Sydney "CET-1CEST,M3.5.0,M10.5.0/3" "" Europe/Dublin Pacific/Chatham; do
+        for base in "2039-10-01 00:00:00" "2024-04-06 12:00:00"; do
+                compare "$tz" "$base" "${exotic[@]}"
+        done
+done
 echo "calendar-oracle: $pass of $total match (${#plain[@]} expressions x ${#bases[@]} base times x ${#zones[@]} zones," \
-        "${#zoned[@]} with a named zone x ${#bases[@]} base times)"
+        "${#zoned[@]} with a named zone x ${#bases[@]} base times, ${#exotic[@]} in 5 more zones x 2 base times)"
 
 # analyze timespan: the whole output of each, one span at a time (systemd
 # stops at the first bad one).

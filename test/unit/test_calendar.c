@@ -244,6 +244,19 @@ static void test_mktime_in_gaps_and_overlaps_follows_glibc(void)
         CU_ASSERT_EQUAL(tm.tm_mday, 2);
 }
 
+static void test_local_zone_is_read_again_after_a_change(void)
+{
+        const struct tz_zone *a, *b, *c;
+
+        CU_ASSERT_EQUAL_FATAL(tz_zone_get(NULL, &a), 0);
+        CU_ASSERT_EQUAL_FATAL(tz_zone_get(NULL, &b), 0);
+        CU_ASSERT_PTR_EQUAL(a, b);
+        tz_local_changed();
+        CU_ASSERT_EQUAL_FATAL(tz_zone_get(NULL, &c), 0);
+        CU_ASSERT_PTR_NOT_EQUAL(a, c);
+        CU_ASSERT_EQUAL(tz_offset_at(a, 1711800000), tz_offset_at(c, 1711800000));
+}
+
 struct thread_arg {
         const char *spec;
         uint64_t want;
@@ -297,6 +310,7 @@ static const struct test_case tests[] = {
         { "weekday_with_days_of_month", test_weekday_with_days_of_month },
         { "zone_reader_agrees_with_known_offsets", test_zone_reader_agrees_with_known_offsets },
         { "mktime_in_gaps_and_overlaps_follows_glibc", test_mktime_in_gaps_and_overlaps_follows_glibc },
+        { "local_zone_is_read_again_after_a_change", test_local_zone_is_read_again_after_a_change },
         { "threads_compute_in_different_zones_at_once", test_threads_compute_in_different_zones_at_once },
         { 0 },
 };
