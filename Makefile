@@ -42,9 +42,10 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# weft links libsystemd for sd-bus, its bus connection (core/bus_thread.c).
+# weft does not link libsystemd: its bus thread loads sd-bus when it
+# first connects to a bus (core/bus_lib.h says why).
 $(WEFT): $(BUILD)/core/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lsystemd
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(WEFTCTL): $(CTL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

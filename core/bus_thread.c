@@ -249,6 +249,10 @@ static void watch_name(struct bus_thread *t, char *name)
                         free(name);
                         return;
                 }
+        if (bus_lib_load() < 0) { /* said once; no bus will ever come */
+                free(name);
+                return;
+        }
         if (t->n_watches >= BUS_NAMES_MAX || !sd_bus_service_name_is_valid(name)) {
                 log_warning_ratelimited(&t->rl_refused, "bus: not watching bus name %s: %s", name,
                                         t->n_watches >= BUS_NAMES_MAX ? "too many names" : "invalid name");
@@ -304,6 +308,10 @@ static void connect_bus(struct bus_thread *t)
         sd_bus *b = NULL;
         int r;
 
+        if (bus_lib_load() < 0) {
+                t->retry_at = UINT64_MAX; /* no library, no bus: said once, never tried again */
+                return;
+        }
         r = sd_bus_new(&b);
         if (r >= 0)
                 r = sd_bus_set_address(b, address);
