@@ -72,6 +72,9 @@ bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_a
 extern const struct unit_type_ops service_ops; /* core/unit_service.c */
 extern const struct unit_type_ops socket_ops;  /* core/unit_socket.c */
 extern const struct unit_type_ops target_ops;  /* core/unit_target.c */
+extern const struct unit_type_ops slice_ops;     /* core/unit_slice.c */
+extern const struct unit_type_ops scope_ops;     /* core/unit_scope.c */
+extern const struct unit_type_ops automount_ops; /* core/unit_automount.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition

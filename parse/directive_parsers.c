@@ -175,6 +175,15 @@ int directive_parse_unsigned_field(const struct directive_ctx *ctx, const char *
         return 0;
 }
 
+int directive_parse_int_field(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        int v;
+        if (parse_int(value, &v) < 0)
+                return warn_value(ctx, value);
+        *(int *) dest = v;
+        return 0;
+}
+
 int directive_parse_size_field(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
         uint64_t v;

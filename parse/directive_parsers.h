@@ -39,6 +39,7 @@ DIRECTIVE_PARSER(timeout);
 DIRECTIVE_PARSER(timeout_both);
 DIRECTIVE_PARSER(timeout_abort);
 DIRECTIVE_PARSER(unsigned_field);
+DIRECTIVE_PARSER(int_field);
 DIRECTIVE_PARSER(size_field);
 DIRECTIVE_PARSER(mode_field);
 DIRECTIVE_PARSER(signal_field);

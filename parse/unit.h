@@ -344,6 +344,40 @@ struct socket_config {
         struct exec_context exec_ctx;
 };
 
+/* [Mount] (systemd.mount(5)). */
+struct mount_config {
+        char *what;
+        char *where;          /* absolute, normalized; NULL: unset */
+        char *fs_type;        /* Type= */
+        char *options;
+        bool sloppy_options;
+        bool lazy_unmount;
+        bool force_unmount;
+        bool read_write_only;
+        mode_t directory_mode;
+        uint64_t timeout_usec; /* TimeoutSec= */
+        struct kill_context kill;
+        struct exec_context exec_ctx;
+};
+
+/* [Swap] (systemd.swap(5)). */
+struct swap_config {
+        char *what;
+        char *options;
+        int priority;         /* -1: unset, the kernel's default */
+        uint64_t timeout_usec;
+        struct kill_context kill;
+        struct exec_context exec_ctx;
+};
+
+/* [Automount] (systemd.automount(5)). */
+struct automount_config {
+        char *where;
+        char *extra_options;
+        mode_t directory_mode;
+        uint64_t timeout_idle_usec;
+};
+
 struct unit {
         char *id;                 /* primary name */
         char **names;             /* id and every alias (strv) */
@@ -389,6 +423,7 @@ struct unit {
         struct unit_condition *conditions;
         struct unit_condition *asserts;
         char **requires_mounts_for;
+        char *slice;              /* Slice= of a service, socket, mount, swap or scope */
 
         /* [Install], used only by enable/disable */
         char **install_wanted_by;
@@ -402,6 +437,9 @@ struct unit {
         union {
                 struct service_config *service;
                 struct socket_config *socket;
+                struct mount_config *mount;
+                struct swap_config *swap;
+                struct automount_config *automount;
                 void *config;
         };
 };
