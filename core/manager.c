@@ -394,6 +394,7 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
+                .watch_system = true,
         };
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
