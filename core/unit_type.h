@@ -90,6 +90,7 @@ extern const struct unit_type_ops slice_ops;     /* core/unit_slice.c */
 extern const struct unit_type_ops scope_ops;     /* core/unit_scope.c */
 extern const struct unit_type_ops automount_ops; /* core/unit_automount.c */
 extern const struct unit_type_ops mount_ops;     /* core/unit_mount.c */
+extern const struct unit_type_ops swap_ops;      /* core/unit_swap.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition
