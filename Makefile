@@ -10,7 +10,7 @@ DESTDIR ?=
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-LDLIBS   = -lyaml -lpthread -lmount
+LDLIBS   = -lyaml -lpthread -lmount -ludev
 
 LIB_SRC  = $(filter-out core/main.c,$(wildcard base/*.c core/*.c parse/*.c sockets/*.c workers/*.c))
 CTL_SRC  = $(wildcard ctl/*.c)

@@ -21,6 +21,10 @@ struct unit_type_ops {
         /* Its start spawns processes, so a ready start job waits its turn
          * for the scheduler's spawn window (see core/job.c). */
         bool start_spawns;
+        /* Its start may leave the unit down with the job still running:
+         * the job waits for something outside weft (a device for the
+         * hardware) and the type finishes it. */
+        bool start_waits;
         /* The scheduler took the unit over (at load, or after a
          * daemon-reload): allocate what its runtime needs beyond the common
          * part, so that starting it allocates nothing. NULL: nothing. */
@@ -91,6 +95,7 @@ extern const struct unit_type_ops scope_ops;     /* core/unit_scope.c */
 extern const struct unit_type_ops automount_ops; /* core/unit_automount.c */
 extern const struct unit_type_ops mount_ops;     /* core/unit_mount.c */
 extern const struct unit_type_ops swap_ops;      /* core/unit_swap.c */
+extern const struct unit_type_ops device_ops;    /* core/unit_device.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition
