@@ -10,7 +10,7 @@
 static void automount_start(struct sched *s, struct unit *u)
 {
         log_warning("%s: automounting is not supported yet; %s is not mounted on access", u->id,
-                    u->automount->where);
+                    u->automount->where.path);
         u->rt->result = RESULT_SUCCESS;
         unit_set_sub(s, u, SUB_WAITING);
 }

@@ -117,19 +117,19 @@ static void mount_start(struct sched *s, struct unit *u)
                 unit_set_sub(s, u, SUB_MOUNTED);
                 return;
         }
-        if (!c || !c->what || !c->where) {
+        if (!c || !c->what || !c->where.path) {
                 log_error("%s: nothing to mount (no What=)", u->id);
                 enter_failed(s, u, RESULT_RESOURCES);
                 return;
         }
-        make_mount_point(c->where, c->directory_mode);
+        make_mount_point(c->where.path, c->directory_mode);
         argv[n++] = (char *) "/bin/mount";
         if (c->sloppy_options)
                 argv[n++] = (char *) "-s";
         if (c->read_write_only)
                 argv[n++] = (char *) "-w";
         argv[n++] = c->what;
-        argv[n++] = c->where;
+        argv[n++] = c->where.path;
         if (c->fs_type) {
                 argv[n++] = (char *) "-t";
                 argv[n++] = c->fs_type;
@@ -151,7 +151,7 @@ static void mount_start(struct sched *s, struct unit *u)
  * a mount nobody configured is left to the final sweep at shutdown. */
 static bool keep_at_shutdown(const struct unit *u)
 {
-        const char *w = u->mount ? u->mount->where : NULL;
+        const char *w = u->mount ? u->mount->where.path : NULL;
         return !u->fragment_path || !w || strcmp(w, "/") == 0 || strcmp(w, "/usr") == 0;
 }
 
@@ -176,7 +176,7 @@ static void mount_stop(struct sched *s, struct unit *u)
                 return;
         }
         argv[n++] = (char *) "/bin/umount";
-        argv[n++] = c->where;
+        argv[n++] = c->where.path;
         argv[n++] = (char *) "-c";
         if (c->lazy_unmount)
                 argv[n++] = (char *) "-l";
@@ -312,11 +312,11 @@ static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *ta
                 return;
         const char *what = mnt_fs_get_source(fs), *type = mnt_fs_get_fstype(fs);
         char *opts = mnt_fs_strdup_options(fs);
-        u->mount->where = strdup(target);
+        u->mount->where.path = strdup(target);
         u->mount->what = strdup(what ? what : "none");
         u->mount->fs_type = type ? strdup(type) : NULL;
         u->mount->options = opts;
-        if (!u->mount->where || !u->mount->what) {
+        if (!u->mount->where.path || !u->mount->what) {
                 unit_free_config(u);
                 return;
         }

@@ -94,7 +94,7 @@ static void swap_start(struct sched *s, struct unit *u)
                 unit_set_sub(s, u, SUB_ACTIVE);
                 return;
         }
-        if (!c || !c->what) {
+        if (!c || !c->what.path) {
                 enter_failed(s, u, RESULT_RESOURCES);
                 return;
         }
@@ -108,7 +108,7 @@ static void swap_start(struct sched *s, struct unit *u)
                 argv[n++] = (char *) "-p";
                 argv[n++] = prio;
         }
-        argv[n++] = c->what;
+        argv[n++] = c->what.path;
         argv[n] = NULL;
         if (run(s, u, argv) < 0) {
                 enter_failed(s, u, RESULT_RESOURCES);
@@ -137,7 +137,7 @@ static void swap_stop(struct sched *s, struct unit *u)
                 return;
         }
         argv[0] = (char *) "/sbin/swapoff";
-        argv[1] = u->swap->what;
+        argv[1] = u->swap->what.path;
         argv[2] = NULL;
         u->rt->result = RESULT_SUCCESS;
         if (run(s, u, argv) < 0) {
@@ -267,7 +267,7 @@ static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *wh
         if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
                 return;
         u->swap->priority = mnt_fs_get_priority(fs);
-        if (!(u->swap->what = strdup(what))) {
+        if (!(u->swap->what.path = strdup(what))) {
                 unit_free_config(u);
                 return;
         }

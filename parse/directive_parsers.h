@@ -32,6 +32,7 @@ int directive_expand_specifiers(const struct directive_ctx *ctx, const char *in,
         int directive_parse_##name(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 DIRECTIVE_PARSER(string);
 DIRECTIVE_PARSER(path);
+DIRECTIVE_PARSER(located_path);
 DIRECTIVE_PARSER(pid_file);
 DIRECTIVE_PARSER(bool_field);
 DIRECTIVE_PARSER(timespan_field);

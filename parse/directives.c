@@ -204,7 +204,7 @@ static const struct directive directives[] = {
 
         /* [Mount], [Swap], [Automount] (parse/load_mount.c, load_swap.c, load_automount.c) */
         { "What", SEC_MOUNT, MT(what), directive_parse_string, 0, EXPAND },
-        { "Where", SEC_MOUNT, MT(where), directive_parse_path, 0, EXPAND },
+        { "Where", SEC_MOUNT, MT(where), directive_parse_located_path, 0, EXPAND },
         { "Type", SEC_MOUNT, MT(fs_type), directive_parse_string, 0, EXPAND },
         { "Options", SEC_MOUNT, MT(options), directive_parse_string, 0, EXPAND },
         { "SloppyOptions", SEC_MOUNT, MT(sloppy_options), directive_parse_bool_field, 0, 0 },
@@ -213,11 +213,11 @@ static const struct directive directives[] = {
         { "ReadWriteOnly", SEC_MOUNT, MT(read_write_only), directive_parse_bool_field, 0, 0 },
         { "DirectoryMode", SEC_MOUNT, MT(directory_mode), directive_parse_mode_field, 0, 0 },
         { "TimeoutSec", SEC_MOUNT, MT(timeout_usec), directive_parse_timeout, 0, 0 },
-        { "What", SEC_SWAP, SW(what), directive_parse_path, 0, EXPAND },
+        { "What", SEC_SWAP, SW(what), directive_parse_located_path, 0, EXPAND },
         { "Options", SEC_SWAP, SW(options), directive_parse_string, 0, EXPAND },
         { "Priority", SEC_SWAP, SW(priority), directive_parse_int_field, 0, 0 },
         { "TimeoutSec", SEC_SWAP, SW(timeout_usec), directive_parse_timeout, 0, 0 },
-        { "Where", SEC_AUTOMOUNT, AM(where), directive_parse_path, 0, EXPAND },
+        { "Where", SEC_AUTOMOUNT, AM(where), directive_parse_located_path, 0, EXPAND },
         { "ExtraOptions", SEC_AUTOMOUNT, AM(extra_options), directive_parse_string, 0, EXPAND },
         { "DirectoryMode", SEC_AUTOMOUNT, AM(directory_mode), directive_parse_mode_field, 0, 0 },
         { "TimeoutIdleSec", SEC_AUTOMOUNT, AM(timeout_idle_usec), directive_parse_timespan_field, 0, 0 },

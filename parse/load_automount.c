@@ -21,7 +21,8 @@ static int automount_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t
 
 static void automount_free(struct unit *u)
 {
-        free(u->automount->where);
+        free(u->automount->where.path);
+        free(u->automount->where.origin);
         free(u->automount->extra_options);
 }
 
@@ -32,21 +33,21 @@ static int automount_finish(struct load_context *ctx, struct unit *u)
         int r;
 
         snprintf(prefix, sizeof prefix, "%.*s", (int) (strlen(u->id) - strlen(".automount")), u->id);
-        if (!a->where && (r = unit_name_path_unescape(prefix, &a->where)) < 0)
+        if (!a->where.path && (r = unit_name_path_unescape(prefix, &a->where.path)) < 0)
                 return r == -ENOMEM ? r : load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                                                     "Cannot generate a mount point from the unit name. Refusing.");
-        r = load_verify_name_matches(ctx, u, a->where, "Where");
+        r = load_verify_name_matches(ctx, u, &a->where, "Where");
         if (r < 0)
                 return r;
-        if (strcmp(a->where, "/") == 0)
+        if (strcmp(a->where.path, "/") == 0)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s", "Cannot have an automount unit for the root directory. Refusing.");
-        r = load_unit_name_from_path(a->where, ".mount", &name);
+        r = load_unit_name_from_path(a->where.path, ".mount", &name);
         if (r >= 0)
                 r = load_add_two_dependencies_by_name(ctx, u, UNIT_BEFORE, UNIT_TRIGGERS, name);
         free(name);
         if (r < 0)
                 return r;
-        char *parent = strdup(a->where), *slash;
+        char *parent = strdup(a->where.path), *slash;
         if (!parent)
                 return -ENOMEM;
         slash = strrchr(parent, '/');

@@ -77,8 +77,9 @@ int load_add_mounts_for(struct load_context *ctx, struct unit *u, const char *pa
         return r;
 }
 
-int load_verify_name_matches(struct load_context *ctx, struct unit *u, const char *path, const char *key)
+int load_verify_name_matches(struct load_context *ctx, struct unit *u, const struct located_path *p, const char *key)
 {
+        const char *path = p->path;
         char *name = NULL, msg[512];
         const char *suffix = strrchr(u->id, '.');
         int r = load_unit_name_from_path(path, suffix, &name);
@@ -89,7 +90,7 @@ int load_verify_name_matches(struct load_context *ctx, struct unit *u, const cha
         if (ok)
                 return 0;
         snprintf(msg, sizeof msg, "%s: %s=%s setting doesn't match unit name. Refusing.",
-                 u->fragment_path ? u->fragment_path : u->id, key, path);
+                 p->origin ? p->origin : u->fragment_path ? u->fragment_path : u->id, key, path);
         return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s", msg);
 }
 
@@ -122,7 +123,8 @@ static void mount_free(struct unit *u)
 {
         struct mount_config *m = u->mount;
         free(m->what);
-        free(m->where);
+        free(m->where.path);
+        free(m->where.origin);
         free(m->fs_type);
         free(m->options);
         exec_context_free(&m->exec_ctx);
@@ -160,7 +162,7 @@ static bool is_network(const struct mount_config *m)
 static int add_device_dependency(struct load_context *ctx, struct unit *u, const struct mount_config *m)
 {
         if (!m->what || strncmp(m->what, "/dev/", 5) != 0 || strcmp(m->what, "/dev/root") == 0 ||
-            strcmp(m->where, "/") == 0)
+            strcmp(m->where.path, "/") == 0)
                 return 0;
         char *name = NULL;
         int r = load_unit_name_from_path(m->what, ".device", &name);
@@ -177,25 +179,25 @@ static int mount_finish(struct load_context *ctx, struct unit *u)
         struct mount_config *m = u->mount;
         int r;
 
-        if (!m->where) {
+        if (!m->where.path) {
                 /* Where= defaults to the path the name stands for. */
                 char prefix[UNIT_NAME_MAX + 1];
                 snprintf(prefix, sizeof prefix, "%.*s", (int) (strlen(u->id) - strlen(".mount")), u->id);
-                r = unit_name_path_unescape(prefix, &m->where);
+                r = unit_name_path_unescape(prefix, &m->where.path);
                 if (r < 0)
                         return r == -ENOMEM ? r : load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                                                             "Cannot generate a mount point from the unit name. Refusing.");
         }
-        path_simplify(m->where);
-        r = load_verify_name_matches(ctx, u, m->where, "Where");
+        path_simplify(m->where.path);
+        r = load_verify_name_matches(ctx, u, &m->where, "Where");
         if (r < 0)
                 return r;
         if (!m->what)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s", "What= setting is missing. Refusing.");
 
         /* The mount it sits on: RequiresMountsFor= of its parent directory. */
-        if (strcmp(m->where, "/") != 0) {
-                char *parent = strdup(m->where);
+        if (strcmp(m->where.path, "/") != 0) {
+                char *parent = strdup(m->where.path);
                 if (!parent)
                         return -ENOMEM;
                 char *slash = strrchr(parent, '/');
@@ -210,7 +212,7 @@ static int mount_finish(struct load_context *ctx, struct unit *u)
                 return r;
         /* / and /usr stay mounted for the system's whole life (systemd's
          * mount_is_extrinsic): no default dependencies. */
-        if (!u->default_dependencies || strcmp(m->where, "/") == 0 || strcmp(m->where, "/usr") == 0)
+        if (!u->default_dependencies || strcmp(m->where.path, "/") == 0 || strcmp(m->where.path, "/usr") == 0)
                 return 0;
         bool net = is_network(m);
         if (net) {

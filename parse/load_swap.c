@@ -23,7 +23,8 @@ static int swap_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t time
 
 static void swap_free(struct unit *u)
 {
-        free(u->swap->what);
+        free(u->swap->what.path);
+        free(u->swap->what.origin);
         free(u->swap->options);
         exec_context_free(&u->swap->exec_ctx);
 }
@@ -35,19 +36,19 @@ static int swap_finish(struct load_context *ctx, struct unit *u)
         int r;
 
         snprintf(prefix, sizeof prefix, "%.*s", (int) (strlen(u->id) - strlen(".swap")), u->id);
-        if (!w->what && (r = unit_name_path_unescape(prefix, &w->what)) < 0)
+        if (!w->what.path && (r = unit_name_path_unescape(prefix, &w->what.path)) < 0)
                 return r == -ENOMEM ? r : load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                                                     "Cannot generate a device path from the unit name. Refusing.");
-        r = load_verify_name_matches(ctx, u, w->what, "What");
+        r = load_verify_name_matches(ctx, u, &w->what, "What");
         if (r < 0)
                 return r;
-        if (strncmp(w->what, "/dev/", 5) == 0) {
-                r = load_unit_name_from_path(w->what, ".device", &name);
+        if (strncmp(w->what.path, "/dev/", 5) == 0) {
+                r = load_unit_name_from_path(w->what.path, ".device", &name);
                 if (r >= 0)
                         r = load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, name);
                 free(name);
         } else
-                r = load_add_mounts_for(ctx, u, w->what);
+                r = load_add_mounts_for(ctx, u, w->what.path);
         if (r < 0 || !u->default_dependencies)
                 return r;
         return load_add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "umount.target");

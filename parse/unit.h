@@ -344,10 +344,17 @@ struct socket_config {
         struct exec_context exec_ctx;
 };
 
+/* A path setting checked only once the unit is loaded, with where it
+ * was set ("file:line"; NULL: not set in a file) for that check's message. */
+struct located_path {
+        char *path;
+        char *origin;
+};
+
 /* [Mount] (systemd.mount(5)). */
 struct mount_config {
         char *what;
-        char *where;          /* absolute, normalized; NULL: unset */
+        struct located_path where; /* absolute, normalized once loaded; NULL: unset */
         char *fs_type;        /* Type= */
         char *options;
         bool sloppy_options;
@@ -362,7 +369,7 @@ struct mount_config {
 
 /* [Swap] (systemd.swap(5)). */
 struct swap_config {
-        char *what;
+        struct located_path what;
         char *options;
         int priority;         /* -1: unset, the kernel's default */
         uint64_t timeout_usec;
@@ -372,7 +379,7 @@ struct swap_config {
 
 /* [Automount] (systemd.automount(5)). */
 struct automount_config {
-        char *where;
+        struct located_path where;
         char *extra_options;
         mode_t directory_mode;
         uint64_t timeout_idle_usec;

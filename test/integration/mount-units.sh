@@ -52,6 +52,13 @@ printf '[Unit]\nDefaultDependencies=no\nRequires=%s\nAfter=%s\n[Service]\nType=o
 printf '[Unit]\nDefaultDependencies=no\n[Mount]\nWhere=%s/nowhat\nType=tmpfs\n' "$TMP" | wt_unit "$N"
 printf '[Unit]\nDefaultDependencies=no\nRequires=%s\nAfter=%s\n[Service]\nType=oneshot\nExecStart=/bin/touch %s/nowhat.ran\n' "$N" "$N" "$TMP" | wt_unit nowhat-dep.service
 
+# The name must be the escaped Where=: refused with the file:line that set it.
+mkdir -p "$TMP/other"
+printf '[Mount]\nWhat=tmpfs\nWhere=/srv/else\n' >"$TMP/other/srv-data.mount"
+out=$("$WEFTCTL" verify --unit-path "$TMP/other" srv-data.mount 2>&1) && wt_fail "verify accepted a mount named otherwise than its Where="
+echo "$out" | grep -q "$TMP/other/srv-data.mount:3: Where=/srv/else setting doesn't match unit name" ||
+        wt_fail "verify did not name file:line and the mismatch: $out"
+
 wt_start --target t.target
 wt_wait_state u.service active
 [ "$(cat "$TMP/u.seen" 2>/dev/null)" = tmpfs ] || wt_fail "u.service did not run on the mounted tmpfs: '$(cat "$TMP/u.seen" 2>/dev/null)'"

@@ -14,7 +14,7 @@ printf '[Unit]\nDefaultDependencies=no\nRequires=%s\nAfter=%s\n[Service]\nType=o
 printf '[Unit]\nDefaultDependencies=no\n[Swap]\nWhat=%s/other\n' "$TMP" | wt_unit wrong.swap
 
 out=$("$WEFTCTL" verify --unit-path "$U" wrong.swap 2>&1) && wt_fail "verify accepted wrong.swap"
-echo "$out" | grep -q "$U/wrong.swap: What=$TMP/other setting doesn't match unit name" ||
+echo "$out" | grep -q "$U/wrong.swap:4: What=$TMP/other setting doesn't match unit name" ||
         wt_fail "verify did not name the file and the mismatch: $out"
 
 wt_start --target t.target

@@ -64,7 +64,7 @@ static void test_mount_name_must_match_where(void)
         CU_ASSERT_EQUAL(get(&f, "data.mount")->load_state, UNIT_BAD_SETTING);
         struct unit *u = get(&f, "srv-data.mount");
         CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
-        CU_ASSERT_STRING_EQUAL(u->mount->where, "/srv/data");
+        CU_ASSERT_STRING_EQUAL(u->mount->where.path, "/srv/data");
         CU_ASSERT_EQUAL(f.ctx.n_errors, 1);
         done(&f);
 }
@@ -87,7 +87,7 @@ static void test_mount_where_defaults_to_its_name(void)
         load_dir(&f, d, (const char *[]) { "var-lib\\x2dx.mount", NULL });
         struct unit *u = get(&f, "var-lib\\x2dx.mount");
         CU_ASSERT_EQUAL_FATAL(u->load_state, UNIT_LOADED);
-        CU_ASSERT_STRING_EQUAL(u->mount->where, "/var/lib-x");
+        CU_ASSERT_STRING_EQUAL(u->mount->where.path, "/var/lib-x");
         CU_ASSERT_STRING_EQUAL(u->mount->options, "size=1m");
         CU_ASSERT_EQUAL(u->mount->timeout_usec, 7 * USEC_PER_SEC);
         done(&f);
@@ -195,7 +195,7 @@ static void test_swap_and_device(void)
         load_dir(&f, d, (const char *[]) { "dev-vdb2.swap", "x.swap", "dev-sda.device", NULL });
         struct unit *w = get(&f, "dev-vdb2.swap");
         CU_ASSERT_EQUAL_FATAL(w->load_state, UNIT_LOADED);
-        CU_ASSERT_STRING_EQUAL(w->swap->what, "/dev/vdb2");
+        CU_ASSERT_STRING_EQUAL(w->swap->what.path, "/dev/vdb2");
         CU_ASSERT_EQUAL(w->swap->priority, 10);
         CU_ASSERT_TRUE(has_dep(w, UNIT_REQUIRES, "dev-vdb2.device"));
         CU_ASSERT_TRUE(has_dep(w, UNIT_CONFLICTS, "umount.target"));
