@@ -164,6 +164,7 @@ static void mount_stop(struct sched *s, struct unit *u)
         switch (u->rt->sub) {
         case SUB_MOUNTING:
         case SUB_MOUNTING_DONE:
+        case SUB_REMOUNTING:
                 enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
                 return;
         case SUB_MOUNTED:
@@ -193,6 +194,43 @@ static void mount_stop(struct sched *s, struct unit *u)
         arm(s, u);
 }
 
+/* A reload remounts with the unit's options (systemd's remount). */
+static bool mount_can_reload(struct sched *s, struct unit *u)
+{
+        return u->rt->sub == SUB_MOUNTED && u->mount && u->mount->what && u->mount->where.path;
+}
+
+static void mount_reload(struct sched *s, struct unit *u)
+{
+        const struct mount_config *c = u->mount;
+        char opts[4096], *argv[12];
+        int n = 0;
+
+        snprintf(opts, sizeof opts, "remount%s%s", c->options && *c->options ? "," : "",
+                 c->options ? c->options : "");
+        argv[n++] = (char *) "/bin/mount";
+        if (c->sloppy_options)
+                argv[n++] = (char *) "-s";
+        if (c->read_write_only)
+                argv[n++] = (char *) "-w";
+        argv[n++] = c->what;
+        argv[n++] = c->where.path;
+        if (c->fs_type) {
+                argv[n++] = (char *) "-t";
+                argv[n++] = c->fs_type;
+        }
+        argv[n++] = (char *) "-o";
+        argv[n++] = opts;
+        argv[n] = NULL;
+        u->rt->reload_failed = false;
+        if (run(s, u, argv) < 0) {
+                job_finish(s, u->rt->job, JOB_FAILED);
+                return;
+        }
+        unit_set_sub(s, u, SUB_REMOUNTING);
+        arm(s, u);
+}
+
 static void mount_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
 {
         struct unit_runtime *rt = u->rt;
@@ -206,6 +244,10 @@ static void mount_spawned(struct sched *s, struct unit *u, pid_t pid, int error,
         log_error("%s: cannot run its control process: %s", u->id, strerror(error));
         if (rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE) {
                 enter_failed(s, u, RESULT_RESOURCES);
+        } else if (rt->sub == SUB_REMOUNTING) {
+                rt->reload_failed = true;
+                unit_disarm_timer(s, u);
+                unit_set_sub(s, u, SUB_MOUNTED);
         } else if (rt->sub == SUB_UNMOUNTING) {
                 unit_disarm_timer(s, u);
                 unit_set_sub(s, u, SUB_MOUNTED);
@@ -228,7 +270,9 @@ static void mount_exited(struct sched *s, struct unit *u, pid_t pid, int code, i
                 rt->result = code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
         if (!ok)
                 log_warning("%s: %s process exited, code=%s, status=%d", u->id,
-                            rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE ? "Mount" : "Unmount",
+                            rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE ? "Mount"
+                            : rt->sub == SUB_REMOUNTING                             ? "Remount"
+                                                                                    : "Unmount",
                             code == CLD_EXITED ? "exited" : "killed", status);
         /* The kernel's table decides; the monitor's event may come later. */
         mount_scan(s, false);
@@ -245,6 +289,16 @@ static void mount_exited(struct sched *s, struct unit *u, pid_t pid, int code, i
                                 log_warning("%s: Mount process finished, but there is no mount.", u->id);
                         enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
                 }
+                break;
+        case SUB_REMOUNTING:
+                /* Mounted either way; a failed remount fails the reload job. */
+                u->rt->reload_failed = !ok;
+                if (!ok)
+                        rt->result = RESULT_SUCCESS;
+                if (mounted)
+                        unit_set_sub(s, u, SUB_MOUNTED);
+                else
+                        unit_set_sub(s, u, SUB_DEAD);
                 break;
         case SUB_UNMOUNTING:
         case SUB_UNMOUNTING_SIGTERM:
@@ -275,6 +329,12 @@ static void mount_timer(struct sched *s, struct unit *u)
                 log_warning("%s: Mounting timed out. Terminating.", u->id);
                 rt->result = RESULT_TIMEOUT;
                 enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                break;
+        case SUB_REMOUNTING:
+                log_warning("%s: Remounting timed out. Killing the remount process.", u->id);
+                rt->reload_failed = true;
+                signal_control(s, u, SIGKILL);
+                unit_disarm_timer(s, u);
                 break;
         case SUB_UNMOUNTING:
                 log_warning("%s: Unmounting timed out. Terminating.", u->id);
@@ -465,6 +525,8 @@ const struct unit_type_ops mount_ops = {
         .adopt = mount_adopt,
         .start = mount_start,
         .stop = mount_stop,
+        .reload = mount_reload,
+        .can_reload = mount_can_reload,
         .spawned = mount_spawned,
         .exited = mount_exited,
         .timer = mount_timer,

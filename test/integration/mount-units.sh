@@ -85,6 +85,16 @@ wt_wait_state "$H" active 5
 wt_ns umount "$TMP/hand" || wt_fail "unmounting by hand failed"
 wt_wait_state "$H" inactive 5
 
+# A reload remounts with the unit's options, also after a daemon-reload
+# changed them; the mount units' state survives the daemon-reload.
+sed -i 's/size=1m/size=2m/' "$U/$M"
+wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
+[ "$(wt_ctl show "$M" -P SubState)" = mounted ] || wt_fail "$M is not mounted after daemon-reload"
+[ "$(wt_ctl show proc.mount -P SubState)" = mounted ] || wt_fail "proc.mount is not mounted after daemon-reload"
+wt_ctl reload "$M" || wt_fail "reload $M exited $?"
+[ "$(wt_ctl show "$M" -P SubState)" = mounted ] || wt_fail "$M is not mounted after the reload"
+case $(wt_ns findmnt -n -o OPTIONS "$TMP/mnt") in *size=2048k*) ;; *) wt_fail "the remount did not apply size=2m: $(wt_ns findmnt -n -o OPTIONS "$TMP/mnt")" ;; esac
+
 # A stop unmounts through umount(8); a start mounts again.
 wt_ctl stop "$M" || wt_fail "stop $M exited $?"
 wt_ns findmnt "$TMP/mnt" >/dev/null && wt_fail "$TMP/mnt is still mounted after the stop"
