@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
+#include "sockets/control_proto.h"
 
 /* unit_runtime.type_rt of a mount unit. */
 struct mount_rt {
@@ -509,6 +510,20 @@ static void mount_type_done(struct sched *s)
         s->type_state[UNIT_MOUNT] = NULL;
 }
 
+/* What systemctl show says of a mount: the parameters in force. */
+static int mount_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        const struct mount_config *c = u->mount;
+        int r = 0;
+        if (!c)
+                return 0;
+        r = c->what ? control_unit_add(cu, "What", c->what) : 0;
+        r = r < 0 || !c->where.path ? r : control_unit_add(cu, "Where", c->where.path);
+        r = r < 0 || !c->fs_type ? r : control_unit_add(cu, "Type", c->fs_type);
+        r = r < 0 || !c->options ? r : control_unit_add(cu, "Options", c->options);
+        return r;
+}
+
 const struct unit_type_ops mount_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
@@ -531,6 +546,7 @@ const struct unit_type_ops mount_ops = {
         .exited = mount_exited,
         .timer = mount_timer,
         .kill_remaining = mount_kill_remaining,
+        .show = mount_show,
         .enumerate = mount_enumerate,
         .type_fd_ready = mount_fd_ready,
         .type_done = mount_type_done,

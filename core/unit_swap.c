@@ -20,6 +20,7 @@
 #include "base/log.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
+#include "sockets/control_proto.h"
 
 struct swap_rt {
         bool in_table; /* /proc/swaps has it */
@@ -380,6 +381,16 @@ static void swap_type_done(struct sched *s)
         s->type_state[UNIT_SWAP] = NULL;
 }
 
+static int swap_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        char prio[16];
+        if (!u->swap || !u->swap->what.path)
+                return 0;
+        snprintf(prio, sizeof prio, "%d", u->swap->priority);
+        int r = control_unit_add(cu, "What", u->swap->what.path);
+        return r < 0 ? r : control_unit_add(cu, "Priority", prio);
+}
+
 const struct unit_type_ops swap_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
@@ -399,6 +410,7 @@ const struct unit_type_ops swap_ops = {
         .exited = swap_exited,
         .timer = swap_timer,
         .kill_remaining = swap_kill_remaining,
+        .show = swap_show,
         .enumerate = swap_enumerate,
         .type_fd_ready = swap_fd_ready,
         .type_done = swap_type_done,

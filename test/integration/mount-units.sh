@@ -68,6 +68,8 @@ findmnt "$TMP/mnt" >/dev/null && wt_fail "the mount leaked out of weft's namespa
 
 # What was mounted before weft: active, and quietly so.
 [ "$(wt_ctl show proc.mount -P SubState)" = mounted ] || wt_fail "proc.mount is not mounted: $(wt_ctl show proc.mount -P SubState 2>&1)"
+[ "$(wt_ctl show proc.mount -P Type)" = proc ] || wt_fail "proc.mount does not show the kernel's Type=proc: $(wt_ctl show proc.mount -P Type 2>&1)"
+[ "$(wt_ctl show "$M" -P Where)" = "$TMP/mnt" ] || wt_fail "$M shows Where=$(wt_ctl show "$M" -P Where 2>&1)"
 grep -q "proc.mount" "$WT_LOG" && wt_fail "coldplugged mounts were announced on the console"
 
 # The bad mount failed, its dependent was skipped, the boot went on.
