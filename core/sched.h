@@ -51,6 +51,10 @@ struct sched_ops {
         void (*control_reply)(void *userdata, uint64_t conn_id, const struct control_reply *reply);
         /* A control client asked for shutdown (poweroff, reboot, exit...). */
         void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
+        /* SuccessAction=/FailureAction= exit (force false: every unit is
+         * stopped first) or exit-force (true: weft exits now, its final
+         * sweep ends what runs) with exit_code. May be NULL (ignored). */
+        void (*exit_request)(void *userdata, int exit_code, bool force);
         /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
         int (*reload)(void *userdata);
         /* The control layer above the scheduler (core/control.c), reached
@@ -60,6 +64,11 @@ struct sched_ops {
          * be NULL (no control socket). */
         void (*control)(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request);
         void (*job_finished)(void *userdata, struct job *j, enum job_result result);
+        /* The bus thread (core/bus_thread.h): watch a service's BusName=,
+         * and hear that the unit providing the bus came up or went down.
+         * May be NULL (no bus). */
+        void (*bus_watch)(void *userdata, const char *name);
+        void (*bus_up)(void *userdata, bool up);
 };
 
 struct load_context;
@@ -83,6 +92,9 @@ struct sched_config {
          * the unit tests do not. */
         bool watch_system;
         bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
+        /* `weft -- CMD`: the unit whose main process is CMD (its spawn
+         * request gets exec_params.container_main); NULL: none. */
+        const char *container_main;
 };
 
 struct sched;

@@ -34,6 +34,7 @@ static const struct unit_type_ops *const rows[_UNIT_TYPE_MAX] = {
         [UNIT_MOUNT] = &mount_ops,
         [UNIT_SWAP] = &swap_ops,
         [UNIT_DEVICE] = &device_ops,
+        [UNIT_PATH] = &path_ops,
 };
 
 const struct unit_type_ops *unit_type_ops(enum unit_type t)

@@ -58,6 +58,9 @@ struct unit_type_ops {
         void (*notify)(struct sched *s, struct unit *u, struct notify_message *m);
         /* The unit just went down (inactive or failed): let go of what it holds. */
         void (*went_down)(struct sched *s, struct unit *u);
+        /* other, a unit u triggers (UNIT_TRIGGERS), changed its active state or
+         * finished a job (systemd's trigger_notify). */
+        void (*trigger_notify)(struct sched *s, struct unit *u, struct unit *other);
         /* After a daemon-reload swapped the unit table: watch again what the unit watched. */
         void (*rewatch)(struct sched *s, struct unit *u);
         /* Type-specific properties for status and show. */
@@ -96,6 +99,7 @@ extern const struct unit_type_ops automount_ops; /* core/unit_automount.c */
 extern const struct unit_type_ops mount_ops;     /* core/unit_mount.c */
 extern const struct unit_type_ops swap_ops;      /* core/unit_swap.c */
 extern const struct unit_type_ops device_ops;    /* core/unit_device.c */
+extern const struct unit_type_ops path_ops;    /* core/unit_path.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition

@@ -218,9 +218,14 @@ int analyze_blame(const struct analyze *a, FILE *out)
                 width = w > width ? w : width;
         }
         for (size_t i = 0; i < n; i++) {
-                char t[ANALYZE_TIMESPAN_MAX];
-                fprintf(out, "%*s %s\n", width, analyze_format_timespan(t, sizeof t, list[i]->time),
-                        list[i]->rec->id);
+                char t[ANALYZE_TIMESPAN_MAX], w[ANALYZE_TIMESPAN_MAX];
+                const struct boot_record_unit *ru = list[i]->rec;
+                uint64_t from = ru->execed ? ru->execed : ru->forked;
+                fprintf(out, "%*s %s", width, analyze_format_timespan(t, sizeof t, list[i]->time), ru->id);
+                /* A Type=dbus service: how much of it was the wait for its name. */
+                if (ru->bus_name && from && ru->bus_name >= from)
+                        fprintf(out, " (bus name after %s)", analyze_format_timespan(w, sizeof w, ru->bus_name - from));
+                fputc('\n', out);
         }
         free(list);
         return 0;

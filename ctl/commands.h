@@ -43,6 +43,7 @@ int cmd_exit(const struct ctl_options *opts, char **args);
 int cmd_is_state(const struct ctl_options *opts, char **args);  /* is-active, is-failed */
 int cmd_list_jobs(const struct ctl_options *opts, char **args);
 int cmd_list_sockets(const struct ctl_options *opts, char **args);
+int cmd_list_paths(const struct ctl_options *opts, char **args);
 
 /* offline: files only */
 int cmd_cat(const struct ctl_options *opts, char **args);

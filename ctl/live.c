@@ -248,6 +248,51 @@ int cmd_list_sockets(const struct ctl_options *opts, char **args)
         return finish(opts, &reply);
 }
 
+/* systemctl's order: by path, then condition, then unit. */
+static int compare_path_rows(const void *a, const void *b)
+{
+        const struct control_unit *x = a, *y = b;
+        static const char *const keys[] = { "Path", "Condition", "Unit" };
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+                int c = strcmp(live_get(x, keys[i], ""), live_get(y, keys[i], ""));
+                if (c)
+                        return c;
+        }
+        return 0;
+}
+
+int cmd_list_paths(const struct ctl_options *opts, char **args)
+{
+        struct control_reply reply = { 0 };
+        struct ctl_table t;
+        int r = live_ask(opts, "list-paths", args, CTL_TIMEOUT_MS, &reply);
+
+        if (r)
+                return r;
+        if (want_json(opts, &reply))
+                return finish(opts, &reply);
+        if (reply.n_units > 1)
+                qsort(reply.units, reply.n_units, sizeof *reply.units, compare_path_rows);
+        ctl_table_init(&t, 4);
+        const char *head[] = { "PATH", "CONDITION", "UNIT", "ACTIVATES" };
+        if (reply.n_units && !opts->no_legend)
+                ctl_table_add(&t, head);
+        for (size_t i = 0; i < reply.n_units; i++) {
+                const struct control_unit *u = &reply.units[i];
+                const char *row[] = { live_get(u, "Path", ""), live_get(u, "Condition", ""), live_get(u, "Unit", ""),
+                                      live_get(u, "Activates", "") };
+                ctl_table_add(&t, row);
+        }
+        ctl_table_print(&t, stdout);
+        ctl_table_done(&t);
+        if (!opts->no_legend) {
+                printf("%s%zu paths listed.\n", reply.n_units ? "\n" : "", reply.n_units);
+                if (!opts->all)
+                        printf("Pass --all to see loaded but inactive paths, too.\n");
+        }
+        return finish(opts, &reply);
+}
+
 static void print_property(const struct ctl_options *opts, const char *key, const char *value)
 {
         /* Like systemctl: empty values only when asked for by name or --all. */

@@ -41,6 +41,7 @@ static const struct verb {
         { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
         { "list-jobs", NULL, cmd_list_jobs, "list-jobs" },
         { "list-sockets", NULL, cmd_list_sockets, "list-sockets [--all]" },
+        { "list-paths", NULL, cmd_list_paths, "list-paths [--all]   the paths path units watch" },
         { "daemon-reload", NULL, cmd_simple, "daemon-reload" },
         { "poweroff", NULL, cmd_simple, "poweroff | reboot | halt | exit [CODE]   shut weft down" },
         { "reboot", NULL, cmd_simple, NULL },

@@ -62,4 +62,5 @@ DIRECTIVE_PARSER(fd_name);
 DIRECTIVE_PARSER(unit_name_field);
 DIRECTIVE_PARSER(condition);
 DIRECTIVE_PARSER(accept);
+DIRECTIVE_PARSER(path_spec); /* parse/load_path.c */
 #undef DIRECTIVE_PARSER

@@ -22,6 +22,7 @@ enum section_mask {
         SEC_INSTALL = 1 << 1,
         SEC_SERVICE = 1 << 2,
         SEC_SOCKET = 1 << 3,
+        SEC_PATH = 1 << 5,
         SEC_MOUNT = 1 << 6,
         SEC_SWAP = 1 << 7,
         SEC_AUTOMOUNT = 1 << 8,
@@ -43,6 +44,8 @@ enum base {
         BASE_MOUNT,
         BASE_SWAP,
         BASE_AUTOMOUNT,
+
+        BASE_PATH,
 };
 
 enum row_flags {
@@ -69,6 +72,8 @@ struct directive {
 #define MT(field) BASE_MOUNT, offsetof(struct mount_config, field)
 #define SW(field) BASE_SWAP, offsetof(struct swap_config, field)
 #define AM(field) BASE_AUTOMOUNT, offsetof(struct automount_config, field)
+
+#define PA(field) BASE_PATH, offsetof(struct path_config, field)
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
 #define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
@@ -223,6 +228,18 @@ static const struct directive directives[] = {
         { "TimeoutIdleSec", SEC_AUTOMOUNT, AM(timeout_idle_usec), directive_parse_timespan_field, 0, 0 },
         { "Slice", SEC_CGROUP, U(slice), directive_parse_unit_name_field, UNIT_NAME_PLAIN, EXPAND },
 
+        /* [Path]; the five path settings append to one list (load_path.c) */
+        { "PathExists", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS, EXPAND },
+        { "PathExistsGlob", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS_GLOB, EXPAND },
+        { "PathChanged", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_CHANGED, EXPAND },
+        { "PathModified", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_MODIFIED, EXPAND },
+        { "DirectoryNotEmpty", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_DIRECTORY_NOT_EMPTY, EXPAND },
+        { "Unit", SEC_PATH, PA(unit), directive_parse_unit_name_field, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE, EXPAND },
+        { "MakeDirectory", SEC_PATH, PA(make_directory), directive_parse_bool_field, 0, 0 },
+        { "DirectoryMode", SEC_PATH, PA(directory_mode), directive_parse_mode_field, 0, 0 },
+        { "TriggerLimitIntervalSec", SEC_PATH, PA(trigger_limit_interval_usec), directive_parse_timespan_field, 0, 0 },
+        { "TriggerLimitBurst", SEC_PATH, PA(trigger_limit_burst), directive_parse_unsigned_field, 0, 0 },
+
         /* Execution environment, in [Service] and [Socket] */
         { "Environment", SEC_EXEC, EX(environment), directive_parse_environment, 0, EXPAND },
         { "EnvironmentFile", SEC_EXEC, EX(environment_files), directive_parse_append_one, 0, EXPAND },
@@ -304,6 +321,8 @@ static unsigned section_bit(const char *section)
                 { "Automount", SEC_AUTOMOUNT },
                 { "Slice", SEC_SLICE },
                 { "Scope", SEC_SCOPE },
+
+                { "Path", SEC_PATH },
         };
         for (size_t i = 0; i < ELEMENTSOF(sections); i++)
                 if (strcmp(section, sections[i].name) == 0)
@@ -413,6 +432,9 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                 break;
         case BASE_AUTOMOUNT:
                 base = (char *) u->automount;
+                break;
+        case BASE_PATH:
+                base = (char *) u->path;
                 break;
         case BASE_EXEC:
                 base = (char *) exec_of(u, section);

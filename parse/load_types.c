@@ -11,6 +11,7 @@ static const struct unit_load_ops *const rows[_UNIT_TYPE_MAX] = {
         [UNIT_MOUNT] = &mount_load_ops,
         [UNIT_SWAP] = &swap_load_ops,
         [UNIT_DEVICE] = &device_load_ops,
+        [UNIT_PATH] = &path_load_ops,
 };
 
 const struct unit_load_ops *unit_load_ops(enum unit_type type)

@@ -41,3 +41,4 @@ extern const struct unit_load_ops automount_load_ops; /* parse/load_automount.c 
 extern const struct unit_load_ops mount_load_ops;     /* parse/load_mount.c */
 extern const struct unit_load_ops swap_load_ops;      /* parse/load_swap.c */
 extern const struct unit_load_ops device_load_ops;    /* parse/load_device.c */
+extern const struct unit_load_ops path_load_ops;    /* parse/load_path.c */

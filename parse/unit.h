@@ -385,6 +385,32 @@ struct automount_config {
         uint64_t timeout_idle_usec;
 };
 
+/* [Path]: what a path unit watches (systemd.path(5)). */
+enum path_type {
+        PATH_EXISTS,
+        PATH_EXISTS_GLOB,
+        PATH_DIRECTORY_NOT_EMPTY,
+        PATH_CHANGED,
+        PATH_MODIFIED,
+        _PATH_TYPE_MAX,
+};
+const char *path_type_to_string(enum path_type t); /* "PathExists" */
+
+struct path_spec {
+        enum path_type type;
+        char *path; /* absolute, without "//", "/./" or a trailing "/" */
+};
+
+struct path_config {
+        struct path_spec *specs; /* in configuration order */
+        unsigned n_specs;
+        char *unit;              /* Unit=; NULL: the path's own name with .service */
+        bool make_directory;
+        mode_t directory_mode;
+        uint64_t trigger_limit_interval_usec; /* USEC_INFINITY: unset, 2 s */
+        unsigned trigger_limit_burst;         /* UINT_MAX: unset, 200 */
+};
+
 struct unit {
         char *id;                 /* primary name */
         char **names;             /* id and every alias (strv) */
@@ -447,6 +473,7 @@ struct unit {
                 struct mount_config *mount;
                 struct swap_config *swap;
                 struct automount_config *automount;
+                struct path_config *path;
                 void *config;
         };
 };

@@ -84,7 +84,15 @@ static void fake_job_finished(void *userdata, struct job *j, enum job_result res
         control_job_finished(F.s, j, result);
 }
 
+static void fake_exit_request(void *userdata, int exit_code, bool force)
+{
+        F.n_exit_requests++;
+        F.exit_code = exit_code;
+        F.exit_force = force;
+}
+
 static const struct sched_ops fake_ops = {
+        .exit_request = fake_exit_request,
         .job_finished = fake_job_finished,
         .control_reply = fake_control_reply,
         .spawn = fake_spawn,

@@ -42,6 +42,9 @@ struct fake {
         uid_t notify_uid;     /* the credentials' uid fake_notify sends (0: root) */
         char last_error[1024]; /* and its error line ("" if none) */
         int spawn_error;      /* nonzero: the spawner refuses requests with it */
+        int n_exit_requests;  /* SuccessAction=/FailureAction= exit requests (ops.exit_request) */
+        int exit_code;        /* the last one's status */
+        bool exit_force;      /* and whether it was exit-force */
 };
 
 extern struct fake F;
