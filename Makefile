@@ -10,6 +10,8 @@ DESTDIR ?=
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -I. -MMD -MP
+# libsystemd (sd-bus), libmount and libudev are loaded at first use
+# (base/dlib.h), not linked: their headers are build dependencies only.
 LDLIBS   = -lyaml -lpthread
 
 LIB_SRC  = $(filter-out core/main.c,$(wildcard base/*.c core/*.c parse/*.c sockets/*.c workers/*.c))

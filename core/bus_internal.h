@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "core/bus_lib.h"
+#include "core/lib_bus.h"
 
 #include "base/idmap.h"
 #include "base/log.h"

@@ -117,7 +117,7 @@ static void job_run_now(struct sched *s, struct job *j)
          * later start and shutdown forever. */
         struct job *still = u->rt->job;
         if (still && still->id == id && still->type == JOB_START && still->state == JOB_RUNNING &&
-            unit_state_is_down(u->rt->active))
+            unit_state_is_down(u->rt->active) && !unit_ops(u)->start_waits)
                 job_finish(s, still, u->rt->result == RESULT_SUCCESS ? JOB_DONE : JOB_FAILED);
 }
 

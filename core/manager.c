@@ -512,6 +512,9 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
+                /* A bare `weft -- CMD` has no mount, swap or device unit to
+                 * match to the kernel's tables. */
+                .watch_system = !(container && !config->unit_paths),
                 .container_main = container ? CONTAINER_MAIN_UNIT : NULL,
                 .timer_stamp_dir = m.timer_stamp_dir,
                 /* sd-event's: one spot per boot in each minute where

@@ -44,6 +44,20 @@ static const char *const sub_state_table[_SUB_STATE_MAX] = {
         [SUB_RELOAD] = "reload",
         [SUB_WAITING] = "waiting",
         [SUB_ELAPSED] = "elapsed",
+        [SUB_MOUNTING] = "mounting",
+        [SUB_MOUNTING_DONE] = "mounting-done",
+        [SUB_MOUNTED] = "mounted",
+        [SUB_REMOUNTING] = "remounting",
+        [SUB_UNMOUNTING] = "unmounting",
+        [SUB_UNMOUNTING_SIGTERM] = "unmounting-sigterm",
+        [SUB_UNMOUNTING_SIGKILL] = "unmounting-sigkill",
+        [SUB_ACTIVATING] = "activating",
+        [SUB_ACTIVATING_DONE] = "activating-done",
+        [SUB_DEACTIVATING] = "deactivating",
+        [SUB_DEACTIVATING_SIGTERM] = "deactivating-sigterm",
+        [SUB_DEACTIVATING_SIGKILL] = "deactivating-sigkill",
+        [SUB_TENTATIVE] = "tentative",
+        [SUB_PLUGGED] = "plugged",
 };
 
 static const char *const result_table[_UNIT_RESULT_MAX] = {
@@ -227,6 +241,7 @@ static void runtime_free(struct unit *u)
         }
         path_runtime_free(rt->path);
         free(rt->extra_edges);
+        free(rt->type_rt);
         free(rt);
         u->rt = NULL;
 }
@@ -248,6 +263,16 @@ static void remap_idmap(struct idmap *m, struct unit_table *new)
         for (size_t i = 0; i < m->n_slots; i++)
                 if (m->slots[i].key)
                         m->slots[i].value = counterpart(new, m->slots[i].value);
+}
+
+/* Each type that mirrors the system looks at it (unit_type_ops.enumerate). */
+static void sched_enumerate(struct sched *s)
+{
+        if (!s->config.watch_system)
+                return;
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++)
+                if (unit_type_ops(t)->enumerate)
+                        unit_type_ops(t)->enumerate(s);
 }
 
 int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old)
@@ -307,6 +332,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 if (unit_ops(u)->rewatch)
                         unit_ops(u)->rewatch(s, u);
         }
+        sched_enumerate(s);
         *ret_old = old;
         return r;
 }
@@ -315,6 +341,9 @@ void sched_free(struct sched *s)
 {
         if (!s)
                 return;
+        for (int t = 0; t < _UNIT_TYPE_MAX; t++)
+                if (s->type_state[t] && unit_type_ops(t)->type_done)
+                        unit_type_ops(t)->type_done(s);
         notify_drop_early(s);
         /* Clients still waiting for a job: tell them, and close their connections. */
         for (size_t i = 0; i < s->n_rt; i++) {
@@ -815,7 +844,11 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 sched_shutdown(s, ev->stamp_usec);
                 break;
         case EVENT_FD_READY:
-                if (ev->fd_ready.cookie < s->n_rt && unit_ops(s->units->units[ev->fd_ready.cookie])->fd_ready) {
+                if (ev->fd_ready.cookie >= SCHED_TYPE_COOKIE(0)) {
+                        uint64_t t = ev->fd_ready.cookie - SCHED_TYPE_COOKIE(0);
+                        if (t < _UNIT_TYPE_MAX && unit_type_ops((enum unit_type) t)->type_fd_ready)
+                                unit_type_ops((enum unit_type) t)->type_fd_ready(s, ev->fd_ready.fd);
+                } else if (ev->fd_ready.cookie < s->n_rt && unit_ops(s->units->units[ev->fd_ready.cookie])->fd_ready) {
                         struct unit *u = s->units->units[ev->fd_ready.cookie];
                         unit_ops(u)->fd_ready(s, u, ev->fd_ready.fd);
                 }
@@ -859,8 +892,11 @@ int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
         s->now = now;
         if (!u || !u->rt)
                 return log_error_errno(-ENOENT, "Unit %s not found.", name);
-        if (is_boot)
+        if (is_boot) {
                 s->boot_target = u;
+                /* What is mounted or plugged already is up before the boot's jobs. */
+                sched_enumerate(s);
+        }
         int r = transaction_start(s, u, &nothing);
         sched_run_ready(s);
         if (r >= 0 && nothing && is_boot && !s->boot_reported) {

@@ -90,6 +90,10 @@ struct sched_config {
          * TimeoutStopSec= of the units it stops, it bounds a shutdown.
          * 0 or infinity: 90 s. */
         uint64_t default_timeout_stop_usec;
+        /* Mirror the system into mount, swap and device units (the
+         * kernel's mount table, /proc/swaps, udev); the manager sets it,
+         * the unit tests do not. */
+        bool watch_system;
         bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
         /* `weft -- CMD`: the unit whose main process is CMD (its spawn
          * request gets exec_params.container_main); NULL: none. */

@@ -43,6 +43,20 @@ enum sub_state {
         SUB_RELOAD,    /* ExecReload= running */
         SUB_WAITING,   /* timers and paths: armed, waiting to trigger */
         SUB_ELAPSED,   /* timers: elapsed, RemainAfterElapse= */
+        SUB_MOUNTING,  /* mounts (systemd's names): mount(8) runs */
+        SUB_MOUNTING_DONE, /* the kernel has it, mount(8) still runs */
+        SUB_MOUNTED,
+        SUB_REMOUNTING,
+        SUB_UNMOUNTING,
+        SUB_UNMOUNTING_SIGTERM,
+        SUB_UNMOUNTING_SIGKILL,
+        SUB_ACTIVATING, /* swaps: swapon(8) runs */
+        SUB_ACTIVATING_DONE,
+        SUB_DEACTIVATING, /* swaps: swapoff(8) runs */
+        SUB_DEACTIVATING_SIGTERM,
+        SUB_DEACTIVATING_SIGKILL,
+        SUB_TENTATIVE, /* devices: seen, not yet confirmed by udev */
+        SUB_PLUGGED,
         _SUB_STATE_MAX,
 };
 
@@ -173,6 +187,10 @@ struct unit_runtime {
         struct unit_conn *conn;
         /* Timer units only: allocated when adopted (core/unit_timer.c). */
         struct timer_runtime *timer;
+        /* Mount, swap and device units: what the kernel or udev says of
+         * them, private to core/unit_TYPE.c; one allocation, freed with
+         * the runtime. NULL for the others. */
+        void *type_rt;
 
         /* sd_notify state */
         char *status_text;         /* STATUS= */
@@ -230,8 +248,13 @@ struct unit_conn {
         char remote_port[8];
 };
 
+/* The io thread's cookie for a type-wide fd (unit_type_ops.enumerate):
+ * above any unit index. */
+#define SCHED_TYPE_COOKIE(t) ((UINT64_C(1) << 62) | (uint64_t) (t))
+
 struct sched {
         struct unit_table *units;
+        void *type_state[_UNIT_TYPE_MAX]; /* see unit_type_ops.enumerate */
         size_t n_rt;              /* units with a runtime so far (units->units[0..n_rt)) */
         size_t n_linked;          /* of those, units whose reverse edges are in place (sched_adopt_units) */
         const struct sched_ops *ops;

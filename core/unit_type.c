@@ -29,13 +29,24 @@ static const struct unit_type_ops *const rows[_UNIT_TYPE_MAX] = {
         [UNIT_SOCKET] = &socket_ops,
         [UNIT_TARGET] = &target_ops,
         [UNIT_TIMER] = &timer_ops,
+        [UNIT_SLICE] = &slice_ops,
+        [UNIT_SCOPE] = &scope_ops,
+        [UNIT_AUTOMOUNT] = &automount_ops,
+        [UNIT_MOUNT] = &mount_ops,
+        [UNIT_SWAP] = &swap_ops,
+        [UNIT_DEVICE] = &device_ops,
         [UNIT_PATH] = &path_ops,
 };
 
+const struct unit_type_ops *unit_type_ops(enum unit_type t)
+{
+        const struct unit_type_ops *ops = t >= 0 && t < _UNIT_TYPE_MAX ? rows[t] : NULL;
+        return ops ? ops : &unsupported_ops;
+}
+
 const struct unit_type_ops *unit_ops(const struct unit *u)
 {
-        const struct unit_type_ops *ops = u->type >= 0 && u->type < _UNIT_TYPE_MAX ? rows[u->type] : NULL;
-        return ops ? ops : &unsupported_ops;
+        return unit_type_ops(u->type);
 }
 
 bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_active_state *ret)

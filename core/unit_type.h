@@ -21,6 +21,10 @@ struct unit_type_ops {
         /* Its start spawns processes, so a ready start job waits its turn
          * for the scheduler's spawn window (see core/job.c). */
         bool start_spawns;
+        /* Its start may leave the unit down with the job still running:
+         * the job waits for something outside weft (a device for the
+         * hardware) and the type finishes it. */
+        bool start_waits;
         /* The scheduler took the unit over (at load, or after a
          * daemon-reload): allocate what its runtime needs beyond the common
          * part, so that starting it allocates nothing. NULL: nothing. */
@@ -66,11 +70,25 @@ struct unit_type_ops {
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
         /* The type's own word for the boot record (a service's Type=), or NULL. */
         const char *(*record_kind)(const struct unit *u);
+
+        /* Type-wide, not per unit (systemd's enumerate), for the types that
+         * mirror the system (mounts, swaps, devices); only when the
+         * scheduler's config says watch_system. The scheduler took its
+         * units over (at boot, or after a daemon-reload): start watching
+         * the system (once; its state lives in s->type_state[type]) and
+         * bring the type's units to what the system has now. */
+        void (*enumerate)(struct sched *s);
+        /* A type-wide fd, watched with cookie SCHED_TYPE_COOKIE(type), is readable. */
+        void (*type_fd_ready)(struct sched *s, int fd);
+        /* The scheduler is freed: let go of s->type_state[type]. */
+        void (*type_done)(struct sched *s);
 };
 
 #define SUB_IS(active) ((uint8_t) ((active) + 1))
 
 const struct unit_type_ops *unit_ops(const struct unit *u);
+/* The row of type t (a row that fails starts for a type without one). */
+const struct unit_type_ops *unit_type_ops(enum unit_type t);
 /* The active state sub stands for in u's type; false: the type has no such sub-state. */
 bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_active_state *ret);
 
@@ -79,6 +97,12 @@ extern const struct unit_type_ops service_ops; /* core/unit_service.c */
 extern const struct unit_type_ops socket_ops;  /* core/unit_socket.c */
 extern const struct unit_type_ops target_ops;  /* core/unit_target.c */
 extern const struct unit_type_ops timer_ops;   /* core/unit_timer.c */
+extern const struct unit_type_ops slice_ops;     /* core/unit_slice.c */
+extern const struct unit_type_ops scope_ops;     /* core/unit_scope.c */
+extern const struct unit_type_ops automount_ops; /* core/unit_automount.c */
+extern const struct unit_type_ops mount_ops;     /* core/unit_mount.c */
+extern const struct unit_type_ops swap_ops;      /* core/unit_swap.c */
+extern const struct unit_type_ops device_ops;    /* core/unit_device.c */
 extern const struct unit_type_ops path_ops;    /* core/unit_path.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran

@@ -98,6 +98,24 @@ int directive_parse_path(const struct directive_ctx *ctx, const char *value, voi
         return directive_parse_string(ctx, value, dest, arg);
 }
 
+/* A path whose checks come later, at the unit's finish (Where= of a
+ * mount): dest is a struct located_path, which also keeps "file:line". */
+int directive_parse_located_path(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        struct located_path *p = dest;
+        char buf[4096];
+        int r = directive_parse_path(ctx, value, &p->path, arg);
+        if (r < 0)
+                return r;
+        snprintf(buf, sizeof buf, "%s:%u", ctx->file, ctx->line);
+        char *origin = strdup(buf);
+        if (!origin)
+                return -ENOMEM;
+        free(p->origin);
+        p->origin = origin;
+        return 0;
+}
+
 /* PIDFile=: relative paths are below /run, /var/run is /run. */
 int directive_parse_pid_file(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
@@ -172,6 +190,15 @@ int directive_parse_unsigned_field(const struct directive_ctx *ctx, const char *
         if (parse_unsigned(value, &u) < 0)
                 return warn_value(ctx, value);
         *(unsigned *) dest = u;
+        return 0;
+}
+
+int directive_parse_int_field(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        int v;
+        if (parse_int(value, &v) < 0)
+                return warn_value(ctx, value);
+        *(int *) dest = v;
         return 0;
 }
 

@@ -32,6 +32,7 @@ int directive_expand_specifiers(const struct directive_ctx *ctx, const char *in,
         int directive_parse_##name(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 DIRECTIVE_PARSER(string);
 DIRECTIVE_PARSER(path);
+DIRECTIVE_PARSER(located_path);
 DIRECTIVE_PARSER(pid_file);
 DIRECTIVE_PARSER(bool_field);
 DIRECTIVE_PARSER(timespan_field);
@@ -39,6 +40,7 @@ DIRECTIVE_PARSER(timeout);
 DIRECTIVE_PARSER(timeout_both);
 DIRECTIVE_PARSER(timeout_abort);
 DIRECTIVE_PARSER(unsigned_field);
+DIRECTIVE_PARSER(int_field);
 DIRECTIVE_PARSER(size_field);
 DIRECTIVE_PARSER(mode_field);
 DIRECTIVE_PARSER(signal_field);

@@ -22,9 +22,15 @@ enum section_mask {
         SEC_INSTALL = 1 << 1,
         SEC_SERVICE = 1 << 2,
         SEC_SOCKET = 1 << 3,
-        SEC_EXEC = SEC_SERVICE | SEC_SOCKET, /* exec and kill settings */
         SEC_TIMER = 1 << 4,
         SEC_PATH = 1 << 5,
+        SEC_MOUNT = 1 << 6,
+        SEC_SWAP = 1 << 7,
+        SEC_AUTOMOUNT = 1 << 8,
+        SEC_SLICE = 1 << 9,
+        SEC_SCOPE = 1 << 10,
+        SEC_EXEC = SEC_SERVICE | SEC_SOCKET | SEC_MOUNT | SEC_SWAP, /* exec and kill settings */
+        SEC_CGROUP = SEC_EXEC | SEC_SCOPE, /* Slice= */
 };
 
 /* Which struct a row's offset is relative to. */
@@ -37,6 +43,9 @@ enum base {
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
         BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
         BASE_TIMER,
+        BASE_MOUNT,
+        BASE_SWAP,
+        BASE_AUTOMOUNT,
         BASE_PATH,
 };
 
@@ -61,6 +70,10 @@ struct directive {
 #define U(field) BASE_UNIT, offsetof(struct unit, field)
 #define SV(field) BASE_SERVICE, offsetof(struct service_config, field)
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
+#define MT(field) BASE_MOUNT, offsetof(struct mount_config, field)
+#define SW(field) BASE_SWAP, offsetof(struct swap_config, field)
+#define AM(field) BASE_AUTOMOUNT, offsetof(struct automount_config, field)
+
 #define PA(field) BASE_PATH, offsetof(struct path_config, field)
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
@@ -212,6 +225,26 @@ static const struct directive directives[] = {
         { "OnClockChange", SEC_TIMER, TM(on_clock_change), directive_parse_bool_field, 0, 0 },
         { "OnTimezoneChange", SEC_TIMER, TM(on_timezone_change), directive_parse_bool_field, 0, 0 },
         { "Unit", SEC_TIMER, TM(unit), directive_parse_unit_name_field, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE, EXPAND },
+        /* [Mount], [Swap], [Automount] (parse/load_mount.c, load_swap.c, load_automount.c) */
+        { "What", SEC_MOUNT, MT(what), directive_parse_string, 0, EXPAND },
+        { "Where", SEC_MOUNT, MT(where), directive_parse_located_path, 0, EXPAND },
+        { "Type", SEC_MOUNT, MT(fs_type), directive_parse_string, 0, EXPAND },
+        { "Options", SEC_MOUNT, MT(options), directive_parse_string, 0, EXPAND },
+        { "SloppyOptions", SEC_MOUNT, MT(sloppy_options), directive_parse_bool_field, 0, 0 },
+        { "LazyUnmount", SEC_MOUNT, MT(lazy_unmount), directive_parse_bool_field, 0, 0 },
+        { "ForceUnmount", SEC_MOUNT, MT(force_unmount), directive_parse_bool_field, 0, 0 },
+        { "ReadWriteOnly", SEC_MOUNT, MT(read_write_only), directive_parse_bool_field, 0, 0 },
+        { "DirectoryMode", SEC_MOUNT, MT(directory_mode), directive_parse_mode_field, 0, 0 },
+        { "TimeoutSec", SEC_MOUNT, MT(timeout_usec), directive_parse_timeout, 0, 0 },
+        { "What", SEC_SWAP, SW(what), directive_parse_located_path, 0, EXPAND },
+        { "Options", SEC_SWAP, SW(options), directive_parse_string, 0, EXPAND },
+        { "Priority", SEC_SWAP, SW(priority), directive_parse_int_field, 0, 0 },
+        { "TimeoutSec", SEC_SWAP, SW(timeout_usec), directive_parse_timeout, 0, 0 },
+        { "Where", SEC_AUTOMOUNT, AM(where), directive_parse_located_path, 0, EXPAND },
+        { "ExtraOptions", SEC_AUTOMOUNT, AM(extra_options), directive_parse_string, 0, EXPAND },
+        { "DirectoryMode", SEC_AUTOMOUNT, AM(directory_mode), directive_parse_mode_field, 0, 0 },
+        { "TimeoutIdleSec", SEC_AUTOMOUNT, AM(timeout_idle_usec), directive_parse_timespan_field, 0, 0 },
+        { "Slice", SEC_CGROUP, U(slice), directive_parse_unit_name_field, UNIT_NAME_PLAIN, EXPAND },
         /* [Path]; the five path settings append to one list (load_path.c) */
         { "PathExists", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS, EXPAND },
         { "PathExistsGlob", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS_GLOB, EXPAND },
@@ -302,6 +335,11 @@ static unsigned section_bit(const char *section)
                 { "Service", SEC_SERVICE },
                 { "Socket", SEC_SOCKET },
                 { "Timer", SEC_TIMER },
+                { "Mount", SEC_MOUNT },
+                { "Swap", SEC_SWAP },
+                { "Automount", SEC_AUTOMOUNT },
+                { "Slice", SEC_SLICE },
+                { "Scope", SEC_SCOPE },
                 { "Path", SEC_PATH },
         };
         for (size_t i = 0; i < ELEMENTSOF(sections); i++)
@@ -322,13 +360,23 @@ static int compare_names(const void *a, const void *b)
         return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
+static const struct directive *find_directive(const char *section, const char *key);
+
 /* Is Section.Key one of systemd's directives? */
 static bool is_systemd_directive(const char *section, const char *key)
 {
         char name[256];
         const char *p = name;
         snprintf(name, sizeof name, "%s.%s", section, key);
-        return bsearch(&p, directive_unsupported, directive_unsupported_count, sizeof(char *), compare_names);
+        if (bsearch(&p, directive_unsupported, directive_unsupported_count, sizeof(char *), compare_names))
+                return true;
+        /* The resource-control, exec and kill settings of a mount, swap,
+         * slice or scope are the ones systemd takes in [Service] too. */
+        static const char *const cgroup_sections[] = { "Mount", "Swap", "Slice", "Scope" };
+        for (size_t i = 0; i < ELEMENTSOF(cgroup_sections); i++)
+                if (strcmp(section, cgroup_sections[i]) == 0)
+                        return is_systemd_directive("Service", key) || find_directive("Service", key);
+        return false;
 }
 
 /* "Condition*" rows take every condition systemd knows, and only those. */
@@ -352,6 +400,35 @@ static const struct directive *find_directive(const char *section, const char *k
         return NULL;
 }
 
+/* The exec and kill settings of the section's type. */
+static struct exec_context *exec_of(struct unit *u, unsigned section)
+{
+        switch (section) {
+        case SEC_SOCKET:
+                return &u->socket->exec_ctx;
+        case SEC_MOUNT:
+                return &u->mount->exec_ctx;
+        case SEC_SWAP:
+                return &u->swap->exec_ctx;
+        default:
+                return &u->service->exec_ctx;
+        }
+}
+
+static struct kill_context *kill_of(struct unit *u, unsigned section)
+{
+        switch (section) {
+        case SEC_SOCKET:
+                return &u->socket->kill;
+        case SEC_MOUNT:
+                return &u->mount->kill;
+        case SEC_SWAP:
+                return &u->swap->kill;
+        default:
+                return &u->service->kill;
+        }
+}
+
 static void *destination(const struct directive *d, struct unit *u, unsigned section)
 {
         char *base;
@@ -368,14 +445,23 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
         case BASE_TIMER:
                 base = (char *) u->timer;
                 break;
+        case BASE_MOUNT:
+                base = (char *) u->mount;
+                break;
+        case BASE_SWAP:
+                base = (char *) u->swap;
+                break;
+        case BASE_AUTOMOUNT:
+                base = (char *) u->automount;
+                break;
         case BASE_PATH:
                 base = (char *) u->path;
                 break;
         case BASE_EXEC:
-                base = section == SEC_SERVICE ? (char *) &u->service->exec_ctx : (char *) &u->socket->exec_ctx;
+                base = (char *) exec_of(u, section);
                 break;
         case BASE_KILL:
-                base = section == SEC_SERVICE ? (char *) &u->service->kill : (char *) &u->socket->kill;
+                base = (char *) kill_of(u, section);
                 break;
         case BASE_SERVICE_EXIT:
                 if (!u->service->exit_status)
@@ -385,8 +471,7 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                         return NULL;
                 break;
         case BASE_EXEC_EXTRA:
-                base = (char *) exec_context_extra(section == SEC_SERVICE ? &u->service->exec_ctx
-                                                                          : &u->socket->exec_ctx);
+                base = (char *) exec_context_extra(exec_of(u, section));
                 if (!base)
                         return NULL;
                 break;

@@ -135,6 +135,25 @@ static int adopt_names(struct load_context *ctx, struct unit *u, char *const *na
         return 0;
 }
 
+/* RequiresMountsFor= of any unit, and Slice=: After= and Requires= on
+ * the slice, as systemd's unit_add_slice_dependencies (the default slice,
+ * system.slice, is not added: weft runs no cgroups). */
+static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit *u)
+{
+        int r = 0;
+        STRV_FOREACH(p, u->requires_mounts_for)
+                if ((r = load_add_mounts_for(ctx, u, *p)) < 0)
+                        return r;
+        if (!u->slice)
+                return 0;
+        if (unit_name_to_type(u->slice) != UNIT_SLICE) {
+                ctx->n_warnings++;
+                log_warning("%s: Slice= must name a .slice unit, ignoring: %s", u->id, u->slice);
+                return 0;
+        }
+        return load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, u->slice);
+}
+
 static int load_from_lookup(struct load_context *ctx, struct unit *u, struct unit_lookup *l)
 {
         int r;
@@ -155,7 +174,8 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 u->load_state = UNIT_MASKED;
                 return 0;
         }
-        if (!u->fragment_path)
+        const struct unit_load_ops *ops = unit_load_ops(u->type);
+        if (!u->fragment_path && !(ops && ops->fragment_optional))
                 return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
         if (u->instance && !*u->instance)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -EINVAL, "%s",
@@ -166,7 +186,7 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
         r = unit_alloc_config(u, ctx->default_timeout_start_usec, ctx->default_timeout_stop_usec);
         if (r < 0)
                 return r;
-        r = unit_load_file(ctx, u, u->fragment_path);
+        r = u->fragment_path ? unit_load_file(ctx, u, u->fragment_path) : 0;
         STRV_FOREACH(d, u->dropin_paths)
                 if (r >= 0)
                         r = unit_load_file(ctx, u, *d);
@@ -186,8 +206,10 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 r = add_directory_dependencies(ctx, u, l->requires, UNIT_REQUIRES);
         if (r < 0)
                 return r;
-        const struct unit_load_ops *ops = unit_load_ops(u->type);
-        return ops && ops->finish ? ops->finish(ctx, u) : 0;
+        r = ops && ops->finish ? ops->finish(ctx, u) : 0;
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        return add_path_and_slice_dependencies(ctx, u);
 }
 
 int unit_load(struct load_context *ctx, struct unit *u)

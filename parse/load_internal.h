@@ -11,3 +11,15 @@ int load_add_two_dependencies_by_name(struct load_context *ctx, struct unit *u, 
  * were said by whoever found it); returns err. */
 int load_fail(struct load_context *ctx, struct unit *u, enum unit_load_state state, int err, const char *fmt,
               const char *what);
+
+/* systemd's RequiresMountsFor= for path (parse/load_mount.c): for every
+ * prefix of path, path itself included, After= on its .mount unit, and
+ * Requires= too when that unit has a file. Prefixes whose mount unit has
+ * no file and is not known yet are skipped, so no stub is made per path. */
+int load_add_mounts_for(struct load_context *ctx, struct unit *u, const char *path);
+/* The unit named from path (systemd-escape --path) with suffix ".mount"... */
+int load_unit_name_from_path(const char *path, const char *suffix, char **ret);
+/* The unit's name must be its path's (Where= of a mount or automount, What=
+ * of a swap): refuse it otherwise, as systemd's *_verify does, naming the
+ * file:line that set the path. */
+int load_verify_name_matches(struct load_context *ctx, struct unit *u, const struct located_path *p, const char *key);

@@ -6,6 +6,12 @@ static const struct unit_load_ops *const rows[_UNIT_TYPE_MAX] = {
         [UNIT_SOCKET] = &socket_load_ops,
         [UNIT_TARGET] = &target_load_ops,
         [UNIT_TIMER] = &timer_load_ops,
+        [UNIT_SLICE] = &slice_load_ops,
+        [UNIT_SCOPE] = &scope_load_ops,
+        [UNIT_AUTOMOUNT] = &automount_load_ops,
+        [UNIT_MOUNT] = &mount_load_ops,
+        [UNIT_SWAP] = &swap_load_ops,
+        [UNIT_DEVICE] = &device_load_ops,
         [UNIT_PATH] = &path_load_ops,
 };
 

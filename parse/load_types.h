@@ -20,6 +20,9 @@ struct unit_load_ops {
         const struct exec_context *(*exec_context)(const struct unit *u);
         /* How long a stop may take (TimeoutStopSec=); NULL: a stop is immediate. */
         uint64_t (*timeout_stop_usec)(const struct unit *u);
+        /* A unit of the type loads without a file (systemd's slices and
+         * devices): it is then loaded with its defaults, not not-found. */
+        bool fragment_optional;
 };
 /* The two above for any unit: NULL, and 0, when its type has none. */
 const struct exec_context *unit_exec_context(const struct unit *u);
@@ -33,4 +36,10 @@ extern const struct unit_load_ops service_load_ops; /* parse/load_service.c */
 extern const struct unit_load_ops socket_load_ops;  /* parse/load_socket.c */
 extern const struct unit_load_ops target_load_ops;  /* parse/load_target.c */
 extern const struct unit_load_ops timer_load_ops;   /* parse/load_timer.c */
+extern const struct unit_load_ops slice_load_ops;     /* parse/load_slice.c */
+extern const struct unit_load_ops scope_load_ops;     /* parse/load_scope.c */
+extern const struct unit_load_ops automount_load_ops; /* parse/load_automount.c */
+extern const struct unit_load_ops mount_load_ops;     /* parse/load_mount.c */
+extern const struct unit_load_ops swap_load_ops;      /* parse/load_swap.c */
+extern const struct unit_load_ops device_load_ops;    /* parse/load_device.c */
 extern const struct unit_load_ops path_load_ops;    /* parse/load_path.c */

@@ -298,6 +298,8 @@ void unit_free_config(struct unit *u)
         strv_free(u->install_alias);
         strv_free(u->install_also);
         free(u->default_instance);
+        free(u->slice);
+        u->slice = NULL;
         u->description = u->reboot_argument = u->source_path = u->default_instance = NULL;
         u->documentation = u->requires_mounts_for = NULL;
         u->install_wanted_by = u->install_required_by = u->install_alias = u->install_also = NULL;

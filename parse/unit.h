@@ -382,6 +382,47 @@ bool timer_has_calendar(const struct timer_config *t);
 /* The unit a timer triggers (Unit=, else NAME.service), malloc'd. */
 struct unit;
 int timer_unit_name(const struct unit *u, char **ret);
+/* A path setting checked only once the unit is loaded, with where it
+ * was set ("file:line"; NULL: not set in a file) for that check's message. */
+struct located_path {
+        char *path;
+        char *origin;
+};
+
+/* [Mount] (systemd.mount(5)). */
+struct mount_config {
+        char *what;
+        struct located_path where; /* absolute, normalized once loaded; NULL: unset */
+        char *fs_type;        /* Type= */
+        char *options;
+        bool sloppy_options;
+        bool lazy_unmount;
+        bool force_unmount;
+        bool read_write_only;
+        mode_t directory_mode;
+        uint64_t timeout_usec; /* TimeoutSec= */
+        struct kill_context kill;
+        struct exec_context exec_ctx;
+};
+
+/* [Swap] (systemd.swap(5)). */
+struct swap_config {
+        struct located_path what;
+        char *options;
+        int priority;         /* -1: unset, the kernel's default */
+        uint64_t timeout_usec;
+        struct kill_context kill;
+        struct exec_context exec_ctx;
+};
+
+/* [Automount] (systemd.automount(5)). */
+struct automount_config {
+        struct located_path where;
+        char *extra_options;
+        mode_t directory_mode;
+        uint64_t timeout_idle_usec;
+};
+
 /* [Path]: what a path unit watches (systemd.path(5)). */
 enum path_type {
         PATH_EXISTS,
@@ -453,6 +494,7 @@ struct unit {
         struct unit_condition *conditions;
         struct unit_condition *asserts;
         char **requires_mounts_for;
+        char *slice;              /* Slice= of a service, socket, mount, swap or scope */
 
         /* [Install], used only by enable/disable */
         char **install_wanted_by;
@@ -467,6 +509,9 @@ struct unit {
                 struct service_config *service;
                 struct socket_config *socket;
                 struct timer_config *timer;
+                struct mount_config *mount;
+                struct swap_config *swap;
+                struct automount_config *automount;
                 struct path_config *path;
                 void *config;
         };

@@ -1,12 +1,7 @@
-/* sd-bus, from libsystemd, loaded when weft first connects to a bus
- * (dlopen), not linked: libsystemd brings six more libraries (gcrypt,
- * lzma, zstd, lz4, cap, gpg-error), and every weft start would map them,
- * the `weft -- CMD` of a container and a machine without D-Bus included
- * (a container init's memory and exec-to-exec time are what it is judged
- * by). systemd loads its optional libraries the same way.
- *
- * The bus thread's files include this instead of <systemd/sd-bus.h>: the
- * calls they write read as sd-bus calls and go through bus_lib. */
+/* sd-bus, from libsystemd, for weft's connection to the system bus (core/bus_thread.c, core/bus_manager.c). libsystemd brings six more libraries (gcrypt, lzma, zstd, lz4, cap, gpg-error) that a weft without D-Bus never maps.
+ * Loaded at first use through base/dlib.h, not linked; the bus thread's.
+ * The files that use it include this header instead of the library's: their
+ * calls read as the library's and go through bus_lib. */
 #pragma once
 #include <systemd/sd-bus.h>
 
@@ -57,18 +52,16 @@
         X(sd_bus_unref)
 
 struct bus_lib {
-#define BUS_LIB_POINTER(name) __typeof__(name) *name;
-        BUS_LIB_SYMBOLS(BUS_LIB_POINTER)
-#undef BUS_LIB_POINTER
+#define LIB_POINTER(f) __typeof__(f) *f;
+        BUS_LIB_SYMBOLS(LIB_POINTER)
+#undef LIB_POINTER
 };
 extern struct bus_lib bus_lib;
 
-/* Load libsystemd.so.0 and every symbol above, once: 0, or -ENOENT with
- * the loader's reason logged once (weft then runs without a bus).
- * Bus thread only. */
+/* 0, or -ENOENT when libsystemd.so.0 cannot be loaded (said once: running without D-Bus). */
 int bus_lib_load(void);
 
-#ifndef BUS_LIB_NO_REDIRECT /* core/bus_lib.c needs the real names */
+#ifndef LIB_NO_REDIRECT /* core/lib_bus.c needs the real names */
 #define sd_bus_add_fallback (*bus_lib.sd_bus_add_fallback)
 #define sd_bus_add_match_async (*bus_lib.sd_bus_add_match_async)
 #define sd_bus_add_object_vtable (*bus_lib.sd_bus_add_object_vtable)

@@ -1,0 +1,385 @@
+/* Device units (systemd.device(5)) on the scheduler thread. A device is
+ * plugged when udev has initialized it with the tag "systemd": udev's
+ * monitor (libudev, its netlink fd watched by the io thread) says so, and
+ * an enumeration at start finds what udev already knows; each device is
+ * a unit under its node, its /dev links, its sysfs path and its
+ * SYSTEMD_ALIAS= names, and SYSTEMD_WANTS= units start when it is plugged.
+ * Without udev (no /run/udev/control, as in containers) a device counts as
+ * plugged when its node exists: checked once when weft starts and when a
+ * job waits for it, and then through inotify on the node's directory (the
+ * nearest one that exists), never by polling. weft cannot make a device
+ * appear: a start job waits for it and fails after JobTimeoutSec= (by
+ * default the 90 s systemd gives devices), and its dependents with it. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "core/lib_udev.h"
+#include "core/unit_type.h"
+#include "parse/load.h"
+
+#define DEVICE_DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)
+
+struct device_rt {
+        bool plugged;
+};
+
+/* s->type_state[UNIT_DEVICE] */
+struct device_watch {
+        bool have_udev;
+        struct udev *udev;
+        struct udev_monitor *monitor;
+        int monitor_fd;
+        int inotify_fd; /* without udev: directories of devices a job waits for */
+};
+
+static struct device_rt *drt(const struct unit *u)
+{
+        return u->rt->type_rt;
+}
+
+static int device_adopt(struct sched *s, struct unit *u)
+{
+        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct device_rt))))
+                return -ENOMEM;
+        return 0;
+}
+
+/* The path a device unit's name stands for (/dev/..., or /sys/...). */
+static int device_path(const struct unit *u, char **ret)
+{
+        char prefix[UNIT_NAME_MAX + 1];
+        snprintf(prefix, sizeof prefix, "%.*s", (int) (strlen(u->id) - strlen(".device")), u->id);
+        return unit_name_path_unescape(prefix, ret);
+}
+
+static bool node_exists(const struct unit *u)
+{
+        char *p = NULL;
+        struct stat st;
+        bool ok = device_path(u, &p) >= 0 && stat(p, &st) == 0;
+        free(p);
+        return ok;
+}
+
+static void set_plugged(struct sched *s, struct unit *u, bool quietly)
+{
+        struct unit_runtime *rt = u->rt;
+        drt(u)->plugged = true;
+        if (rt->active == UNIT_ACTIVE)
+                return;
+        unit_disarm_timer(s, u);
+        rt->result = RESULT_SUCCESS;
+        if (quietly && !rt->job) {
+                rt->sub = SUB_PLUGGED;
+                rt->active = UNIT_ACTIVE;
+                rt->t_active = s->now;
+        } else
+                unit_set_sub(s, u, SUB_PLUGGED);
+}
+
+static void set_unplugged(struct sched *s, struct unit *u)
+{
+        drt(u)->plugged = false;
+        if (u->rt->sub == SUB_PLUGGED)
+                unit_set_sub(s, u, SUB_DEAD);
+}
+
+/* JobTimeoutSec=, JobRunningTimeoutSec=, whichever is shorter; by default
+ * 90 s, as systemd gives device units. 0 and infinity: none. */
+static uint64_t device_timeout(const struct unit *u)
+{
+        uint64_t t = USEC_INFINITY;
+        if (u->job_timeout_usec && u->job_timeout_usec < t)
+                t = u->job_timeout_usec;
+        if (u->job_running_timeout_usec && u->job_running_timeout_usec < t)
+                t = u->job_running_timeout_usec;
+        if (u->job_timeout_usec == USEC_INFINITY && u->job_running_timeout_usec == USEC_INFINITY)
+                t = DEVICE_DEFAULT_TIMEOUT_USEC;
+        return t;
+}
+
+/* Watch the nearest existing directory above the device's node, so its
+ * creation (or that of a directory on its way) wakes us. */
+static void watch_node(struct sched *s, struct unit *u)
+{
+        struct device_watch *w = s->type_state[UNIT_DEVICE];
+        char *p = NULL;
+        if (!w || w->inotify_fd < 0 || device_path(u, &p) < 0)
+                return;
+        for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
+                *slash = 0;
+                const char *dir = *p ? p : "/";
+                if (inotify_add_watch(w->inotify_fd, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) >= 0)
+                        break;
+                if (!*p)
+                        break;
+        }
+        free(p);
+}
+
+static void device_start(struct sched *s, struct unit *u)
+{
+        struct device_watch *w = s->type_state[UNIT_DEVICE];
+        bool no_udev = !w || !w->have_udev;
+
+        if (drt(u)->plugged || (no_udev && node_exists(u))) {
+                set_plugged(s, u, false);
+                return;
+        }
+        /* Nothing to do but wait for it: the job stays running. */
+        uint64_t t = device_timeout(u);
+        log_info("%s: waiting for the device%s", u->id, no_udev ? " node to appear" : " from udev");
+        if (t != USEC_INFINITY)
+                unit_arm_timer(s, u, s->now + t);
+        if (no_udev)
+                watch_node(s, u);
+}
+
+static void device_timer(struct sched *s, struct unit *u)
+{
+        struct job *j = u->rt->job;
+        if (!j || j->type != JOB_START || drt(u)->plugged)
+                return;
+        log_error("%s: Job %s/start timed out: the device did not appear.", u->id, u->id);
+        job_finish(s, j, JOB_TIMEOUT);
+}
+
+/* A device comes and goes with the hardware: a stop job cannot unplug it
+ * (systemd refuses it); at shutdown it is simply let go. */
+static void device_stop(struct sched *s, struct unit *u)
+{
+        if (s->shutting_down) {
+                unit_set_sub(s, u, SUB_DEAD);
+                return;
+        }
+        log_warning("%s: devices cannot be stopped", u->id);
+        job_finish(s, u->rt->job, JOB_FAILED);
+}
+
+/* The unit of name, made (and loaded) when new; NULL when the name is not
+ * a device unit's. */
+static struct unit *unit_named(struct sched *s, const char *name, bool *created)
+{
+        struct unit *u = unit_table_get(s->units, name);
+        if (!u && unit_name_is_valid(name, UNIT_NAME_PLAIN) && unit_name_to_type(name) == UNIT_DEVICE &&
+            unit_table_intern(s->units, name, &u) >= 0)
+                *created = true;
+        return u && u->type == UNIT_DEVICE ? u : NULL;
+}
+
+static void load_new(struct sched *s, bool created)
+{
+        if (created && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
+                log_error("cannot load the units of new devices");
+}
+
+/* Without udev: every device unit whose node exists is plugged. */
+static void check_nodes(struct sched *s, bool quietly)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_DEVICE || !u->rt->type_rt || u->load_state != UNIT_LOADED ||
+                    drt(u)->plugged)
+                        continue;
+                if (node_exists(u))
+                        set_plugged(s, u, quietly);
+                else if (u->rt->job && u->rt->job->type == JOB_START)
+                        watch_node(s, u);
+        }
+}
+
+/* Every unit name udev's device d stands for: its node, its links, its
+ * sysfs path, and SYSTEMD_ALIAS=; with plug, SYSTEMD_WANTS= too. */
+static void udev_device_names(struct sched *s, struct udev_device *d, bool plug, bool quietly)
+{
+        char *names[64];
+        size_t n = 0;
+        char *e = NULL, buf[UNIT_NAME_MAX + 1];
+        bool created = false;
+
+#define ADD_PATH(path)                                                                                          \
+        do {                                                                                                    \
+                if ((path) && n < 64 && unit_name_path_escape((path), &e) >= 0) {                               \
+                        if (snprintf(buf, sizeof buf, "%s.device", e) < (int) sizeof buf)                       \
+                                names[n++] = strdup(buf);                                                       \
+                        free(e);                                                                                \
+                        e = NULL;                                                                               \
+                }                                                                                               \
+        } while (0)
+        ADD_PATH(udev_device_get_devnode(d));
+        ADD_PATH(udev_device_get_syspath(d));
+        struct udev_list_entry *l;
+        udev_list_entry_foreach(l, udev_device_get_devlinks_list_entry(d))
+                ADD_PATH(udev_list_entry_get_name(l));
+        const char *alias = udev_device_get_property_value(d, "SYSTEMD_ALIAS");
+        if (alias) {
+                char *copy = strdup(alias), *save = NULL;
+                for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save))
+                        if (n < 64 && unit_name_to_type(a) == UNIT_DEVICE)
+                                names[n++] = strdup(a);
+                free(copy);
+        }
+#undef ADD_PATH
+        for (size_t i = 0; i < n; i++)
+                if (names[i])
+                        (void) unit_named(s, names[i], &created);
+        load_new(s, created);
+        for (size_t i = 0; i < n; i++) {
+                struct unit *u = names[i] ? unit_table_get(s->units, names[i]) : NULL;
+                free(names[i]);
+                if (!u || u->type != UNIT_DEVICE || !u->rt || !u->rt->type_rt)
+                        continue;
+                if (plug)
+                        set_plugged(s, u, quietly);
+                else
+                        set_unplugged(s, u);
+        }
+        const char *wants = plug && !quietly ? udev_device_get_property_value(d, "SYSTEMD_WANTS") : NULL;
+        if (wants) {
+                char *copy = strdup(wants), *save = NULL;
+                bool nothing, made = false;
+                for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save)) {
+                        struct unit *o = unit_table_get(s->units, a);
+                        if (!o && unit_name_is_valid(a, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) &&
+                            unit_table_intern(s->units, a, &o) >= 0)
+                                made = true;
+                }
+                if (made && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
+                        log_error("cannot load the units SYSTEMD_WANTS= names");
+                free(copy);
+                copy = strdup(wants);
+                for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save)) {
+                        struct unit *o = unit_table_get(s->units, a);
+                        if (o && o->rt && unit_state_is_down(o->rt->active) && !o->rt->job) {
+                                log_info("%s: plugged; starting %s (SYSTEMD_WANTS=)", udev_device_get_syspath(d), o->id);
+                                transaction_start(s, o, &nothing);
+                        }
+                }
+                free(copy);
+        }
+}
+
+/* SYSTEMD_READY=0 means not ready yet, as systemd reads it. */
+static bool udev_ready(struct udev_device *d)
+{
+        const char *r = udev_device_get_property_value(d, "SYSTEMD_READY");
+        return !r || strcmp(r, "0") != 0;
+}
+
+static void udev_enumerate_all(struct sched *s, struct device_watch *w)
+{
+        struct udev_enumerate *en = udev_enumerate_new(w->udev);
+        struct udev_list_entry *l;
+        if (!en || udev_enumerate_add_match_tag(en, "systemd") < 0 || udev_enumerate_add_match_is_initialized(en) < 0 ||
+            udev_enumerate_scan_devices(en) < 0) {
+                log_warning("cannot enumerate udev's devices");
+                udev_enumerate_unref(en);
+                return;
+        }
+        udev_list_entry_foreach(l, udev_enumerate_get_list_entry(en)) {
+                struct udev_device *d = udev_device_new_from_syspath(w->udev, udev_list_entry_get_name(l));
+                if (d && udev_ready(d))
+                        udev_device_names(s, d, true, true);
+                udev_device_unref(d);
+        }
+        udev_enumerate_unref(en);
+}
+
+static void device_enumerate(struct sched *s)
+{
+        struct device_watch *w = s->type_state[UNIT_DEVICE];
+        bool first = !w;
+        if (first) {
+                if (!(w = calloc(1, sizeof *w)))
+                        return;
+                w->monitor_fd = w->inotify_fd = -1;
+                s->type_state[UNIT_DEVICE] = w;
+                w->have_udev = access("/run/udev/control", F_OK) == 0;
+                /* The monitor hears udev once it runs, also if it starts after weft. */
+                w->udev = udev_lib_load() == 0 ? udev_new() : NULL;
+                w->monitor = w->udev ? udev_monitor_new_from_netlink(w->udev, "udev") : NULL;
+                if (w->monitor && udev_monitor_filter_add_match_tag(w->monitor, "systemd") >= 0 &&
+                    udev_monitor_enable_receiving(w->monitor) >= 0)
+                        w->monitor_fd = udev_monitor_get_fd(w->monitor);
+                if (w->monitor_fd >= 0 && s->ops->watch)
+                        s->ops->watch(s->userdata, w->monitor_fd, SCHED_TYPE_COOKIE(UNIT_DEVICE));
+                else
+                        log_debug("no udev monitor; devices are what exists in /dev");
+                w->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (w->inotify_fd >= 0 && s->ops->watch)
+                        s->ops->watch(s->userdata, w->inotify_fd, SCHED_TYPE_COOKIE(UNIT_DEVICE));
+        }
+        if (w->have_udev && w->udev)
+                udev_enumerate_all(s, w);
+        else
+                check_nodes(s, first);
+}
+
+static void device_fd_ready(struct sched *s, int fd)
+{
+        struct device_watch *w = s->type_state[UNIT_DEVICE];
+        if (!w)
+                return;
+        if (fd == w->monitor_fd) {
+                struct udev_device *d;
+                /* udev is up now, whatever weft saw at start. */
+                w->have_udev = true;
+                while ((d = udev_monitor_receive_device(w->monitor))) {
+                        const char *action = udev_device_get_action(d);
+                        bool gone = action && strcmp(action, "remove") == 0;
+                        udev_device_names(s, d, !gone && udev_ready(d), false);
+                        udev_device_unref(d);
+                }
+        } else if (fd == w->inotify_fd) {
+                char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+                while (read(w->inotify_fd, buf, sizeof buf) > 0)
+                        ;
+                if (!w->have_udev)
+                        check_nodes(s, false);
+        } else
+                return;
+        if (s->ops->watch)
+                s->ops->watch(s->userdata, fd, SCHED_TYPE_COOKIE(UNIT_DEVICE));
+}
+
+static void device_type_done(struct sched *s)
+{
+        struct device_watch *w = s->type_state[UNIT_DEVICE];
+        if (s->ops->unwatch) {
+                if (w->monitor_fd >= 0)
+                        s->ops->unwatch(s->userdata, w->monitor_fd);
+                if (w->inotify_fd >= 0)
+                        s->ops->unwatch(s->userdata, w->inotify_fd);
+        }
+        if (w->inotify_fd >= 0)
+                close(w->inotify_fd);
+        if (w->udev) { /* libudev is loaded */
+                udev_monitor_unref(w->monitor);
+                udev_unref(w->udev);
+        }
+        free(w);
+        s->type_state[UNIT_DEVICE] = NULL;
+}
+
+const struct unit_type_ops device_ops = {
+        .active_of = {
+                [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
+                [SUB_TENTATIVE] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_PLUGGED] = SUB_IS(UNIT_ACTIVE),
+        },
+        .start_waits = true,
+        .adopt = device_adopt,
+        .start = device_start,
+        .stop = device_stop,
+        .timer = device_timer,
+        .enumerate = device_enumerate,
+        .type_fd_ready = device_fd_ready,
+        .type_done = device_type_done,
+};

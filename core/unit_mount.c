@@ -1,0 +1,557 @@
+/* Mount units (systemd.mount(5)) on the scheduler thread. A start runs
+ * mount(8) and a stop umount(8) as the unit's control process, as systemd
+ * does, so helpers (mount.nfs, ...) and fstab-style options work as they
+ * do under systemd. Whether something is mounted is what the kernel's
+ * mount table says: libmount's monitor tells when it changes (its fd is
+ * watched by the io thread), and a scan of the table brings every mount
+ * unit to it, making a unit for a mount nobody configured ("mounted", as
+ * systemd's units from /proc/self/mountinfo) and a unit whose mount went
+ * away dead. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "base/log.h"
+#include "core/lib_mount.h"
+#include "core/unit_type.h"
+#include "parse/load.h"
+#include "sockets/control_proto.h"
+
+/* unit_runtime.type_rt of a mount unit. */
+struct mount_rt {
+        bool in_table; /* the kernel's mount table has it */
+        bool seen;     /* scratch of one scan */
+};
+
+/* s->type_state[UNIT_MOUNT]. */
+struct mount_watch {
+        struct libmnt_monitor *monitor;
+        int fd;
+};
+
+static struct mount_rt *mrt(const struct unit *u)
+{
+        return u->rt->type_rt;
+}
+
+static int mount_adopt(struct sched *s, struct unit *u)
+{
+        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct mount_rt))))
+                return -ENOMEM;
+        return 0;
+}
+
+static uint64_t timeout_of(const struct unit *u)
+{
+        return u->mount ? u->mount->timeout_usec : USEC_INFINITY;
+}
+
+static void arm(struct sched *s, struct unit *u)
+{
+        uint64_t t = timeout_of(u);
+        if (t && t != USEC_INFINITY)
+                unit_arm_timer(s, u, s->now + t);
+        else
+                unit_disarm_timer(s, u);
+}
+
+static void signal_control(struct sched *s, struct unit *u, int sig)
+{
+        if (u->rt->control_pgid > 0)
+                s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
+        else if (u->rt->control_pid > 0)
+                s->ops->kill(s->userdata, u->rt->control_pid, sig);
+}
+
+static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, int sig)
+{
+        signal_control(s, u, sig);
+        unit_set_sub(s, u, sub);
+        arm(s, u);
+}
+
+static void enter_failed(struct sched *s, struct unit *u, enum unit_result f)
+{
+        unit_disarm_timer(s, u);
+        if (f != RESULT_SUCCESS)
+                u->rt->result = f;
+        unit_set_sub(s, u, SUB_FAILED);
+}
+
+/* The mount point exists before mount(8) runs (systemd's mkdir_p_label):
+ * a few mkdir(2) calls, the only file system work done on this thread. */
+static void make_mount_point(const char *where, mode_t mode)
+{
+        char buf[4096];
+        if (snprintf(buf, sizeof buf, "%s", where) >= (int) sizeof buf)
+                return;
+        for (char *p = buf + 1; *p; p++)
+                if (*p == '/') {
+                        *p = 0;
+                        (void) mkdir(buf, mode);
+                        *p = '/';
+                }
+        (void) mkdir(buf, mode);
+}
+
+static int run(struct sched *s, struct unit *u, char **argv)
+{
+        struct exec_command cmd = { .path = argv[0], .argv = argv, .flags = EXEC_NO_ENV_EXPAND };
+        int r = sched_spawn(s, u, &cmd, true, NULL);
+        if (r < 0)
+                log_error("%s: cannot run %s: %s", u->id, argv[0], strerror(-r));
+        return r;
+}
+
+static void mount_start(struct sched *s, struct unit *u)
+{
+        const struct mount_config *c = u->mount;
+        char *argv[12];
+        int n = 0;
+
+        u->rt->result = RESULT_SUCCESS;
+        if (mrt(u)->in_table) {
+                unit_set_sub(s, u, SUB_MOUNTED);
+                return;
+        }
+        if (!c || !c->what || !c->where.path) {
+                log_error("%s: nothing to mount (no What=)", u->id);
+                enter_failed(s, u, RESULT_RESOURCES);
+                return;
+        }
+        make_mount_point(c->where.path, c->directory_mode);
+        argv[n++] = (char *) "/bin/mount";
+        if (c->sloppy_options)
+                argv[n++] = (char *) "-s";
+        if (c->read_write_only)
+                argv[n++] = (char *) "-w";
+        argv[n++] = c->what;
+        argv[n++] = c->where.path;
+        if (c->fs_type) {
+                argv[n++] = (char *) "-t";
+                argv[n++] = c->fs_type;
+        }
+        if (c->options && *c->options) {
+                argv[n++] = (char *) "-o";
+                argv[n++] = c->options;
+        }
+        argv[n] = NULL;
+        if (run(s, u, argv) < 0) {
+                enter_failed(s, u, RESULT_RESOURCES);
+                return;
+        }
+        unit_set_sub(s, u, SUB_MOUNTING);
+        arm(s, u);
+}
+
+/* / and /usr stay for the system's life (systemd's mount_is_extrinsic);
+ * a mount nobody configured is left to the final sweep at shutdown. */
+static bool keep_at_shutdown(const struct unit *u)
+{
+        const char *w = u->mount ? u->mount->where.path : NULL;
+        return !u->fragment_path || !w || strcmp(w, "/") == 0 || strcmp(w, "/usr") == 0;
+}
+
+static void mount_stop(struct sched *s, struct unit *u)
+{
+        const struct mount_config *c = u->mount;
+        char *argv[8];
+        int n = 0;
+
+        switch (u->rt->sub) {
+        case SUB_MOUNTING:
+        case SUB_MOUNTING_DONE:
+        case SUB_REMOUNTING:
+                enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                return;
+        case SUB_MOUNTED:
+                break;
+        default:
+                return; /* on its way down already */
+        }
+        if (s->shutting_down && keep_at_shutdown(u)) {
+                unit_set_sub(s, u, SUB_DEAD);
+                return;
+        }
+        argv[n++] = (char *) "/bin/umount";
+        argv[n++] = c->where.path;
+        argv[n++] = (char *) "-c";
+        if (c->lazy_unmount)
+                argv[n++] = (char *) "-l";
+        if (c->force_unmount)
+                argv[n++] = (char *) "-f";
+        argv[n] = NULL;
+        u->rt->result = RESULT_SUCCESS;
+        if (run(s, u, argv) < 0) {
+                if (u->rt->job && u->rt->job->type == JOB_STOP)
+                        job_finish(s, u->rt->job, JOB_FAILED);
+                return;
+        }
+        unit_set_sub(s, u, SUB_UNMOUNTING);
+        arm(s, u);
+}
+
+/* A reload remounts with the unit's options (systemd's remount). */
+static bool mount_can_reload(struct sched *s, struct unit *u)
+{
+        return u->rt->sub == SUB_MOUNTED && u->mount && u->mount->what && u->mount->where.path;
+}
+
+static void mount_reload(struct sched *s, struct unit *u)
+{
+        const struct mount_config *c = u->mount;
+        char opts[4096], *argv[12];
+        int n = 0;
+
+        snprintf(opts, sizeof opts, "remount%s%s", c->options && *c->options ? "," : "",
+                 c->options ? c->options : "");
+        argv[n++] = (char *) "/bin/mount";
+        if (c->sloppy_options)
+                argv[n++] = (char *) "-s";
+        if (c->read_write_only)
+                argv[n++] = (char *) "-w";
+        argv[n++] = c->what;
+        argv[n++] = c->where.path;
+        if (c->fs_type) {
+                argv[n++] = (char *) "-t";
+                argv[n++] = c->fs_type;
+        }
+        argv[n++] = (char *) "-o";
+        argv[n++] = opts;
+        argv[n] = NULL;
+        u->rt->reload_failed = false;
+        if (run(s, u, argv) < 0) {
+                job_finish(s, u->rt->job, JOB_FAILED);
+                return;
+        }
+        unit_set_sub(s, u, SUB_REMOUNTING);
+        arm(s, u);
+}
+
+static void mount_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
+{
+        struct unit_runtime *rt = u->rt;
+        if (pid > 0) {
+                rt->control_pid = rt->control_pgid = pid;
+                /* A stop came while the spawn was in flight. */
+                if (rt->sub == SUB_UNMOUNTING_SIGTERM || rt->sub == SUB_UNMOUNTING_SIGKILL)
+                        signal_control(s, u, rt->sub == SUB_UNMOUNTING_SIGTERM ? SIGTERM : SIGKILL);
+                return;
+        }
+        log_error("%s: cannot run its control process: %s", u->id, strerror(error));
+        if (rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE) {
+                enter_failed(s, u, RESULT_RESOURCES);
+        } else if (rt->sub == SUB_REMOUNTING) {
+                rt->reload_failed = true;
+                unit_disarm_timer(s, u);
+                unit_set_sub(s, u, SUB_MOUNTED);
+        } else if (rt->sub == SUB_UNMOUNTING) {
+                unit_disarm_timer(s, u);
+                unit_set_sub(s, u, SUB_MOUNTED);
+                if (rt->job && rt->job->type == JOB_STOP)
+                        job_finish(s, rt->job, JOB_FAILED);
+        } else
+                enter_failed(s, u, RESULT_RESOURCES);
+}
+
+static void mount_scan(struct sched *s, bool coldplug);
+
+static void mount_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status)
+{
+        struct unit_runtime *rt = u->rt;
+        if (pid != rt->control_pid)
+                return;
+        rt->control_pid = rt->control_pgid = 0;
+        bool ok = code == CLD_EXITED && status == 0;
+        if (!ok && rt->result == RESULT_SUCCESS)
+                rt->result = code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
+        if (!ok)
+                log_warning("%s: %s process exited, code=%s, status=%d", u->id,
+                            rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE ? "Mount"
+                            : rt->sub == SUB_REMOUNTING                             ? "Remount"
+                                                                                    : "Unmount",
+                            code == CLD_EXITED ? "exited" : "killed", status);
+        /* The kernel's table decides; the monitor's event may come later. */
+        mount_scan(s, false);
+        unit_disarm_timer(s, u);
+        bool mounted = mrt(u)->in_table;
+
+        switch (rt->sub) {
+        case SUB_MOUNTING:
+        case SUB_MOUNTING_DONE:
+                if (ok && mounted)
+                        unit_set_sub(s, u, SUB_MOUNTED);
+                else {
+                        if (ok)
+                                log_warning("%s: Mount process finished, but there is no mount.", u->id);
+                        enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
+                }
+                break;
+        case SUB_REMOUNTING:
+                /* Mounted either way; a failed remount fails the reload job. */
+                u->rt->reload_failed = !ok;
+                if (!ok)
+                        rt->result = RESULT_SUCCESS;
+                if (mounted)
+                        unit_set_sub(s, u, SUB_MOUNTED);
+                else
+                        unit_set_sub(s, u, SUB_DEAD);
+                break;
+        case SUB_UNMOUNTING:
+        case SUB_UNMOUNTING_SIGTERM:
+        case SUB_UNMOUNTING_SIGKILL:
+                if (!mounted) {
+                        if (rt->result == RESULT_SUCCESS)
+                                unit_set_sub(s, u, SUB_DEAD);
+                        else
+                                enter_failed(s, u, rt->result);
+                } else {
+                        log_warning("%s: still mounted after the unmount process.", u->id);
+                        unit_set_sub(s, u, SUB_MOUNTED);
+                        if (rt->job && rt->job->type == JOB_STOP)
+                                job_finish(s, rt->job, JOB_FAILED);
+                }
+                break;
+        default:
+                break;
+        }
+}
+
+static void mount_timer(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        switch (rt->sub) {
+        case SUB_MOUNTING:
+        case SUB_MOUNTING_DONE:
+                log_warning("%s: Mounting timed out. Terminating.", u->id);
+                rt->result = RESULT_TIMEOUT;
+                enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                break;
+        case SUB_REMOUNTING:
+                log_warning("%s: Remounting timed out. Killing the remount process.", u->id);
+                rt->reload_failed = true;
+                signal_control(s, u, SIGKILL);
+                unit_disarm_timer(s, u);
+                break;
+        case SUB_UNMOUNTING:
+                log_warning("%s: Unmounting timed out. Terminating.", u->id);
+                rt->result = RESULT_TIMEOUT;
+                enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                break;
+        case SUB_UNMOUNTING_SIGTERM:
+                log_warning("%s: Mount process timed out. Killing.", u->id);
+                enter_signal(s, u, SUB_UNMOUNTING_SIGKILL, SIGKILL);
+                break;
+        case SUB_UNMOUNTING_SIGKILL:
+                log_warning("%s: Mount process still around after SIGKILL. Ignoring.", u->id);
+                sched_forget_pid(s, rt->control_pid);
+                rt->control_pid = rt->control_pgid = 0;
+                if (mrt(u)->in_table)
+                        unit_set_sub(s, u, SUB_MOUNTED);
+                else
+                        enter_failed(s, u, RESULT_TIMEOUT);
+                break;
+        default:
+                break;
+        }
+}
+
+static void mount_kill_remaining(struct sched *s, struct unit *u)
+{
+        signal_control(s, u, SIGKILL);
+}
+
+/* A mount nobody configured gets the kernel's settings as its own, as
+ * systemd's units from /proc/self/mountinfo do: loaded, without a file. */
+static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *target)
+{
+        if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
+                return;
+        const char *what = mnt_fs_get_source(fs), *type = mnt_fs_get_fstype(fs);
+        char *opts = mnt_fs_strdup_options(fs);
+        u->mount->where.path = strdup(target);
+        u->mount->what = strdup(what ? what : "none");
+        u->mount->fs_type = type ? strdup(type) : NULL;
+        u->mount->options = opts;
+        if (!u->mount->where.path || !u->mount->what) {
+                unit_free_config(u);
+                return;
+        }
+        u->load_state = UNIT_LOADED;
+        u->load_error = 0;
+}
+
+/* The mount unit of a target path; with create, a new one if none is known. */
+static struct unit *unit_for(struct sched *s, const char *target, bool create, bool *created)
+{
+        char *e = NULL, name[UNIT_NAME_MAX + 1];
+        struct unit *u = NULL;
+        if (unit_name_path_escape(target, &e) < 0)
+                return NULL;
+        if (snprintf(name, sizeof name, "%s.mount", e) < (int) sizeof name) {
+                u = unit_table_get(s->units, name);
+                if (!u && create && unit_name_is_valid(name, UNIT_NAME_PLAIN) &&
+                    unit_table_intern(s->units, name, &u) >= 0)
+                        *created = true;
+        }
+        free(e);
+        return u;
+}
+
+/* Bring every mount unit to the kernel's table. coldplug: weft is just
+ * starting, so what is mounted was mounted before it: the units are set
+ * mounted quietly, as systemd's coldplug does, without a start. */
+static void mount_scan(struct sched *s, bool coldplug)
+{
+        if (mount_lib_load() < 0)
+                return; /* said once: without libmount no mount or swap is seen */
+        struct libmnt_table *tb = mnt_new_table();
+        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct libmnt_fs *fs;
+        bool created = false;
+
+        if (!tb || !it || mnt_table_parse_file(tb, "/proc/self/mountinfo") < 0) {
+                log_warning("cannot read the kernel's mount table");
+                goto out;
+        }
+        /* First the units for mounts weft has not seen, loaded in one go. */
+        while (mnt_table_next_fs(tb, it, &fs) == 0)
+                if (mnt_fs_get_target(fs))
+                        (void) unit_for(s, mnt_fs_get_target(fs), true, &created);
+        if (created && s->config.load &&
+            (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
+                log_error("cannot load the units of new mounts");
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type == UNIT_MOUNT && u->rt->type_rt)
+                        mrt(u)->seen = false;
+        }
+        mnt_reset_iter(it, MNT_ITER_FORWARD);
+        while (mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *target = mnt_fs_get_target(fs);
+                struct unit *u = target ? unit_for(s, target, false, NULL) : NULL;
+                if (!u || !u->rt || !u->rt->type_rt || u->type != UNIT_MOUNT)
+                        continue;
+                take_from_table(u, fs, target);
+                mrt(u)->seen = true;
+        }
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_MOUNT || !u->rt->type_rt || u->load_state == UNIT_MERGED)
+                        continue;
+                struct unit_runtime *rt = u->rt;
+                struct mount_rt *m = mrt(u);
+                bool was = m->in_table;
+                m->in_table = m->seen;
+                if (m->seen && !was) {
+                        if (coldplug && unit_state_is_down(rt->active) && !rt->job) {
+                                rt->sub = SUB_MOUNTED;
+                                rt->active = UNIT_ACTIVE;
+                                rt->t_active = s->now;
+                        } else if (rt->sub == SUB_MOUNTING)
+                                unit_set_sub(s, u, SUB_MOUNTING_DONE);
+                        else if (unit_state_is_down(rt->active)) {
+                                rt->result = RESULT_SUCCESS;
+                                unit_set_sub(s, u, SUB_MOUNTED);
+                        }
+                } else if (!m->seen && was && (rt->sub == SUB_MOUNTED || rt->sub == SUB_MOUNTING_DONE) &&
+                           rt->control_pid <= 0) {
+                        /* Unmounted by someone else: the unit is dead. */
+                        rt->result = RESULT_SUCCESS;
+                        unit_set_sub(s, u, SUB_DEAD);
+                }
+        }
+out:
+        mnt_free_iter(it);
+        mnt_unref_table(tb);
+}
+
+static void mount_enumerate(struct sched *s)
+{
+        struct mount_watch *w = s->type_state[UNIT_MOUNT];
+        bool first = !w;
+        if (mount_lib_load() < 0)
+                return;
+        if (first) {
+                w = calloc(1, sizeof *w);
+                if (!w)
+                        return;
+                w->fd = -1;
+                s->type_state[UNIT_MOUNT] = w;
+                /* Kernel changes only: nobody writes a utab for weft. */
+                w->monitor = mnt_new_monitor();
+                if (w->monitor && mnt_monitor_enable_kernel(w->monitor, 1) == 0)
+                        w->fd = mnt_monitor_get_fd(w->monitor);
+                if (w->fd < 0 || !s->ops->watch || s->ops->watch(s->userdata, w->fd, SCHED_TYPE_COOKIE(UNIT_MOUNT)) < 0)
+                        log_warning("cannot watch the kernel's mount table; mounts made by others are not seen");
+        }
+        mount_scan(s, first);
+}
+
+static void mount_fd_ready(struct sched *s, int fd)
+{
+        struct mount_watch *w = s->type_state[UNIT_MOUNT];
+        if (!w || fd != w->fd)
+                return;
+        while (mnt_monitor_next_change(w->monitor, NULL, NULL) == 0)
+                ;
+        mount_scan(s, false);
+        if (s->ops->watch)
+                s->ops->watch(s->userdata, w->fd, SCHED_TYPE_COOKIE(UNIT_MOUNT));
+}
+
+static void mount_type_done(struct sched *s)
+{
+        struct mount_watch *w = s->type_state[UNIT_MOUNT];
+        if (w->fd >= 0 && s->ops->unwatch)
+                s->ops->unwatch(s->userdata, w->fd);
+        mnt_unref_monitor(w->monitor);
+        free(w);
+        s->type_state[UNIT_MOUNT] = NULL;
+}
+
+/* What systemctl show says of a mount: the parameters in force. */
+static int mount_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        const struct mount_config *c = u->mount;
+        int r = 0;
+        if (!c)
+                return 0;
+        r = c->what ? control_unit_add(cu, "What", c->what) : 0;
+        r = r < 0 || !c->where.path ? r : control_unit_add(cu, "Where", c->where.path);
+        r = r < 0 || !c->fs_type ? r : control_unit_add(cu, "Type", c->fs_type);
+        r = r < 0 || !c->options ? r : control_unit_add(cu, "Options", c->options);
+        return r;
+}
+
+const struct unit_type_ops mount_ops = {
+        .active_of = {
+                [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
+                [SUB_MOUNTING] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_MOUNTING_DONE] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_MOUNTED] = SUB_IS(UNIT_ACTIVE),
+                [SUB_REMOUNTING] = SUB_IS(UNIT_RELOADING),
+                [SUB_UNMOUNTING] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_UNMOUNTING_SIGTERM] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_UNMOUNTING_SIGKILL] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_FAILED] = SUB_IS(UNIT_FAILED),
+        },
+        .start_spawns = true,
+        .adopt = mount_adopt,
+        .start = mount_start,
+        .stop = mount_stop,
+        .reload = mount_reload,
+        .can_reload = mount_can_reload,
+        .spawned = mount_spawned,
+        .exited = mount_exited,
+        .timer = mount_timer,
+        .kill_remaining = mount_kill_remaining,
+        .show = mount_show,
+        .enumerate = mount_enumerate,
+        .type_fd_ready = mount_fd_ready,
+        .type_done = mount_type_done,
+};

@@ -1,0 +1,421 @@
+/* Swap units (systemd.swap(5)) on the scheduler thread. A start runs
+ * swapon(8) and a stop swapoff(8) as the unit's control process, as
+ * systemd does. Whether a swap is on is what /proc/swaps says, read
+ * through libmount's parser (mnt_table_parse_swaps); the kernel flags
+ * /proc/swaps with POLLPRI when it changes, which an epoll fd of the
+ * type's own turns into readability for the io thread. A swap switched
+ * on by someone else shows up as an active unit, one switched off goes
+ * dead. Tests never switch a swap on: swap is not per namespace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "core/lib_mount.h"
+#include "core/unit_type.h"
+#include "parse/load.h"
+#include "sockets/control_proto.h"
+
+struct swap_rt {
+        bool in_table; /* /proc/swaps has it */
+        bool seen;
+};
+
+/* s->type_state[UNIT_SWAP] */
+struct swap_watch {
+        int proc_fd; /* /proc/swaps, kept open for its POLLPRI */
+        int epoll_fd;
+};
+
+static struct swap_rt *srt(const struct unit *u)
+{
+        return u->rt->type_rt;
+}
+
+static int swap_adopt(struct sched *s, struct unit *u)
+{
+        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct swap_rt))))
+                return -ENOMEM;
+        return 0;
+}
+
+static void arm(struct sched *s, struct unit *u)
+{
+        uint64_t t = u->swap ? u->swap->timeout_usec : USEC_INFINITY;
+        if (t && t != USEC_INFINITY)
+                unit_arm_timer(s, u, s->now + t);
+        else
+                unit_disarm_timer(s, u);
+}
+
+static void signal_control(struct sched *s, struct unit *u, int sig)
+{
+        if (u->rt->control_pgid > 0)
+                s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
+}
+
+static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, int sig)
+{
+        signal_control(s, u, sig);
+        unit_set_sub(s, u, sub);
+        arm(s, u);
+}
+
+static void enter_failed(struct sched *s, struct unit *u, enum unit_result f)
+{
+        unit_disarm_timer(s, u);
+        if (f != RESULT_SUCCESS)
+                u->rt->result = f;
+        unit_set_sub(s, u, SUB_FAILED);
+}
+
+static int run(struct sched *s, struct unit *u, char **argv)
+{
+        struct exec_command cmd = { .path = argv[0], .argv = argv, .flags = EXEC_NO_ENV_EXPAND };
+        int r = sched_spawn(s, u, &cmd, true, NULL);
+        if (r < 0)
+                log_error("%s: cannot run %s: %s", u->id, argv[0], strerror(-r));
+        return r;
+}
+
+static void swap_start(struct sched *s, struct unit *u)
+{
+        const struct swap_config *c = u->swap;
+        char *argv[8], prio[16];
+        int n = 0;
+
+        u->rt->result = RESULT_SUCCESS;
+        if (srt(u)->in_table) {
+                unit_set_sub(s, u, SUB_ACTIVE);
+                return;
+        }
+        if (!c || !c->what.path) {
+                enter_failed(s, u, RESULT_RESOURCES);
+                return;
+        }
+        argv[n++] = (char *) "/sbin/swapon";
+        if (c->options && *c->options) {
+                argv[n++] = (char *) "-o";
+                argv[n++] = c->options;
+        }
+        if (c->priority >= 0) {
+                snprintf(prio, sizeof prio, "%d", c->priority);
+                argv[n++] = (char *) "-p";
+                argv[n++] = prio;
+        }
+        argv[n++] = c->what.path;
+        argv[n] = NULL;
+        if (run(s, u, argv) < 0) {
+                enter_failed(s, u, RESULT_RESOURCES);
+                return;
+        }
+        unit_set_sub(s, u, SUB_ACTIVATING);
+        arm(s, u);
+}
+
+static void swap_stop(struct sched *s, struct unit *u)
+{
+        char *argv[3];
+        switch (u->rt->sub) {
+        case SUB_ACTIVATING:
+        case SUB_ACTIVATING_DONE:
+                enter_signal(s, u, SUB_DEACTIVATING_SIGTERM, SIGTERM);
+                return;
+        case SUB_ACTIVE:
+                break;
+        default:
+                return;
+        }
+        /* At shutdown a swap nobody configured is left to the final sweep. */
+        if (s->shutting_down && !u->fragment_path) {
+                unit_set_sub(s, u, SUB_DEAD);
+                return;
+        }
+        argv[0] = (char *) "/sbin/swapoff";
+        argv[1] = u->swap->what.path;
+        argv[2] = NULL;
+        u->rt->result = RESULT_SUCCESS;
+        if (run(s, u, argv) < 0) {
+                if (u->rt->job && u->rt->job->type == JOB_STOP)
+                        job_finish(s, u->rt->job, JOB_FAILED);
+                return;
+        }
+        unit_set_sub(s, u, SUB_DEACTIVATING);
+        arm(s, u);
+}
+
+static void swap_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
+{
+        struct unit_runtime *rt = u->rt;
+        if (pid > 0) {
+                rt->control_pid = rt->control_pgid = pid;
+                if (rt->sub == SUB_DEACTIVATING_SIGTERM || rt->sub == SUB_DEACTIVATING_SIGKILL)
+                        signal_control(s, u, rt->sub == SUB_DEACTIVATING_SIGTERM ? SIGTERM : SIGKILL);
+                return;
+        }
+        log_error("%s: cannot run its control process: %s", u->id, strerror(error));
+        if (rt->sub == SUB_DEACTIVATING) {
+                unit_disarm_timer(s, u);
+                unit_set_sub(s, u, SUB_ACTIVE);
+                if (rt->job && rt->job->type == JOB_STOP)
+                        job_finish(s, rt->job, JOB_FAILED);
+        } else
+                enter_failed(s, u, RESULT_RESOURCES);
+}
+
+static void swap_scan(struct sched *s, bool coldplug);
+
+static void swap_exited(struct sched *s, struct unit *u, pid_t pid, int code, int status)
+{
+        struct unit_runtime *rt = u->rt;
+        if (pid != rt->control_pid)
+                return;
+        rt->control_pid = rt->control_pgid = 0;
+        bool ok = code == CLD_EXITED && status == 0;
+        if (!ok && rt->result == RESULT_SUCCESS)
+                rt->result = code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
+        if (!ok)
+                log_warning("%s: %s process exited, code=%s, status=%d", u->id,
+                            rt->sub == SUB_ACTIVATING || rt->sub == SUB_ACTIVATING_DONE ? "Swap" : "Swapoff",
+                            code == CLD_EXITED ? "exited" : "killed", status);
+        swap_scan(s, false);
+        unit_disarm_timer(s, u);
+        bool on = srt(u)->in_table;
+
+        switch (rt->sub) {
+        case SUB_ACTIVATING:
+        case SUB_ACTIVATING_DONE:
+                if (ok && on)
+                        unit_set_sub(s, u, SUB_ACTIVE);
+                else
+                        enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
+                break;
+        case SUB_DEACTIVATING:
+        case SUB_DEACTIVATING_SIGTERM:
+        case SUB_DEACTIVATING_SIGKILL:
+                if (!on) {
+                        if (rt->result == RESULT_SUCCESS)
+                                unit_set_sub(s, u, SUB_DEAD);
+                        else
+                                enter_failed(s, u, rt->result);
+                } else {
+                        unit_set_sub(s, u, SUB_ACTIVE);
+                        if (rt->job && rt->job->type == JOB_STOP)
+                                job_finish(s, rt->job, JOB_FAILED);
+                }
+                break;
+        default:
+                break;
+        }
+}
+
+static void swap_timer(struct sched *s, struct unit *u)
+{
+        struct unit_runtime *rt = u->rt;
+        switch (rt->sub) {
+        case SUB_ACTIVATING:
+        case SUB_ACTIVATING_DONE:
+        case SUB_DEACTIVATING:
+                log_warning("%s: %s timed out. Terminating.", u->id,
+                            rt->sub == SUB_DEACTIVATING ? "Deactivation" : "Activation");
+                rt->result = RESULT_TIMEOUT;
+                enter_signal(s, u, SUB_DEACTIVATING_SIGTERM, SIGTERM);
+                break;
+        case SUB_DEACTIVATING_SIGTERM:
+                log_warning("%s: Swap process timed out. Killing.", u->id);
+                enter_signal(s, u, SUB_DEACTIVATING_SIGKILL, SIGKILL);
+                break;
+        case SUB_DEACTIVATING_SIGKILL:
+                log_warning("%s: Swap process still around after SIGKILL. Ignoring.", u->id);
+                sched_forget_pid(s, rt->control_pid);
+                rt->control_pid = rt->control_pgid = 0;
+                enter_failed(s, u, RESULT_TIMEOUT);
+                break;
+        default:
+                break;
+        }
+}
+
+static void swap_kill_remaining(struct sched *s, struct unit *u)
+{
+        signal_control(s, u, SIGKILL);
+}
+
+static struct unit *unit_for(struct sched *s, const char *what, bool create, bool *created)
+{
+        char *e = NULL, name[UNIT_NAME_MAX + 1];
+        struct unit *u = NULL;
+        if (unit_name_path_escape(what, &e) < 0)
+                return NULL;
+        if (snprintf(name, sizeof name, "%s.swap", e) < (int) sizeof name) {
+                u = unit_table_get(s->units, name);
+                if (!u && create && unit_name_is_valid(name, UNIT_NAME_PLAIN) &&
+                    unit_table_intern(s->units, name, &u) >= 0)
+                        *created = true;
+        }
+        free(e);
+        return u;
+}
+
+static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *what)
+{
+        if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
+                return;
+        u->swap->priority = mnt_fs_get_priority(fs);
+        if (!(u->swap->what.path = strdup(what))) {
+                unit_free_config(u);
+                return;
+        }
+        u->load_state = UNIT_LOADED;
+        u->load_error = 0;
+}
+
+/* Bring every swap unit to /proc/swaps (see mount_scan, core/unit_mount.c). */
+static void swap_scan(struct sched *s, bool coldplug)
+{
+        if (mount_lib_load() < 0)
+                return; /* said once: without libmount no mount or swap is seen */
+        struct libmnt_table *tb = mnt_new_table();
+        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct libmnt_fs *fs;
+        bool created = false;
+
+        if (!tb || !it || mnt_table_parse_swaps(tb, NULL) < 0)
+                goto out;
+        while (mnt_table_next_fs(tb, it, &fs) == 0)
+                if (mnt_fs_get_source(fs))
+                        (void) unit_for(s, mnt_fs_get_source(fs), true, &created);
+        if (created && s->config.load &&
+            (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
+                log_error("cannot load the units of new swaps");
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type == UNIT_SWAP && u->rt->type_rt)
+                        srt(u)->seen = false;
+        }
+        mnt_reset_iter(it, MNT_ITER_FORWARD);
+        while (mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *what = mnt_fs_get_source(fs);
+                struct unit *u = what ? unit_for(s, what, false, NULL) : NULL;
+                if (!u || !u->rt || !u->rt->type_rt || u->type != UNIT_SWAP)
+                        continue;
+                take_from_table(u, fs, what);
+                srt(u)->seen = true;
+        }
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_SWAP || !u->rt->type_rt || u->load_state == UNIT_MERGED)
+                        continue;
+                struct unit_runtime *rt = u->rt;
+                struct swap_rt *w = srt(u);
+                bool was = w->in_table;
+                w->in_table = w->seen;
+                if (w->seen && !was) {
+                        if (coldplug && unit_state_is_down(rt->active) && !rt->job) {
+                                rt->sub = SUB_ACTIVE;
+                                rt->active = UNIT_ACTIVE;
+                                rt->t_active = s->now;
+                        } else if (rt->sub == SUB_ACTIVATING)
+                                unit_set_sub(s, u, SUB_ACTIVATING_DONE);
+                        else if (unit_state_is_down(rt->active)) {
+                                rt->result = RESULT_SUCCESS;
+                                unit_set_sub(s, u, SUB_ACTIVE);
+                        }
+                } else if (!w->seen && was && (rt->sub == SUB_ACTIVE || rt->sub == SUB_ACTIVATING_DONE) &&
+                           rt->control_pid <= 0) {
+                        rt->result = RESULT_SUCCESS;
+                        unit_set_sub(s, u, SUB_DEAD);
+                }
+        }
+out:
+        mnt_free_iter(it);
+        mnt_unref_table(tb);
+}
+
+static void swap_enumerate(struct sched *s)
+{
+        struct swap_watch *w = s->type_state[UNIT_SWAP];
+        bool first = !w;
+        if (mount_lib_load() < 0)
+                return;
+        if (first) {
+                if (!(w = malloc(sizeof *w)))
+                        return;
+                s->type_state[UNIT_SWAP] = w;
+                w->proc_fd = open("/proc/swaps", O_RDONLY | O_CLOEXEC);
+                w->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+                struct epoll_event ev = { .events = EPOLLPRI | EPOLLERR };
+                if (w->proc_fd < 0 || w->epoll_fd < 0 || epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, w->proc_fd, &ev) < 0 ||
+                    !s->ops->watch || s->ops->watch(s->userdata, w->epoll_fd, SCHED_TYPE_COOKIE(UNIT_SWAP)) < 0)
+                        log_debug("cannot watch /proc/swaps; swaps switched by others are not seen");
+        }
+        swap_scan(s, first);
+}
+
+static void swap_fd_ready(struct sched *s, int fd)
+{
+        struct swap_watch *w = s->type_state[UNIT_SWAP];
+        struct epoll_event ev;
+        if (!w || fd != w->epoll_fd)
+                return;
+        /* Polling /proc/swaps again is what clears its flag. */
+        while (epoll_wait(w->epoll_fd, &ev, 1, 0) > 0)
+                ;
+        swap_scan(s, false);
+        if (s->ops->watch)
+                s->ops->watch(s->userdata, w->epoll_fd, SCHED_TYPE_COOKIE(UNIT_SWAP));
+}
+
+static void swap_type_done(struct sched *s)
+{
+        struct swap_watch *w = s->type_state[UNIT_SWAP];
+        if (w->epoll_fd >= 0 && s->ops->unwatch)
+                s->ops->unwatch(s->userdata, w->epoll_fd);
+        if (w->epoll_fd >= 0)
+                close(w->epoll_fd);
+        if (w->proc_fd >= 0)
+                close(w->proc_fd);
+        free(w);
+        s->type_state[UNIT_SWAP] = NULL;
+}
+
+static int swap_show(struct sched *s, struct unit *u, struct control_unit *cu)
+{
+        char prio[16];
+        if (!u->swap || !u->swap->what.path)
+                return 0;
+        snprintf(prio, sizeof prio, "%d", u->swap->priority);
+        int r = control_unit_add(cu, "What", u->swap->what.path);
+        return r < 0 ? r : control_unit_add(cu, "Priority", prio);
+}
+
+const struct unit_type_ops swap_ops = {
+        .active_of = {
+                [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
+                [SUB_ACTIVATING] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_ACTIVATING_DONE] = SUB_IS(UNIT_ACTIVATING),
+                [SUB_ACTIVE] = SUB_IS(UNIT_ACTIVE),
+                [SUB_DEACTIVATING] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_DEACTIVATING_SIGTERM] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_DEACTIVATING_SIGKILL] = SUB_IS(UNIT_DEACTIVATING),
+                [SUB_FAILED] = SUB_IS(UNIT_FAILED),
+        },
+        .start_spawns = true,
+        .adopt = swap_adopt,
+        .start = swap_start,
+        .stop = swap_stop,
+        .spawned = swap_spawned,
+        .exited = swap_exited,
+        .timer = swap_timer,
+        .kill_remaining = swap_kill_remaining,
+        .show = swap_show,
+        .enumerate = swap_enumerate,
+        .type_fd_ready = swap_fd_ready,
+        .type_done = swap_type_done,
+};
