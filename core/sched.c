@@ -490,14 +490,14 @@ uint64_t sched_realtime(struct sched *s)
 
 /* The wall clock was set, or the time zone changed: every unit that
  * counts on it recomputes. */
-static void time_changed(struct sched *s, bool timezone)
+static void time_changed(struct sched *s, bool zone_changed)
 {
-        if (timezone)
+        if (zone_changed)
                 tz_local_changed(); /* calendar specs without a zone use the new one */
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 if (u->load_state == UNIT_LOADED && unit_ops(u)->time_change)
-                        unit_ops(u)->time_change(s, u, timezone);
+                        unit_ops(u)->time_change(s, u, zone_changed);
         }
 }
 

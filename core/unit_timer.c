@@ -434,12 +434,12 @@ static void timer_trigger_notify(struct sched *s, struct unit *u, struct unit *o
 }
 
 /* systemd's timer_time_change and timer_timezone_change. */
-static void timer_time_change(struct sched *s, struct unit *u, bool timezone)
+static void timer_time_change(struct sched *s, struct unit *u, bool zone_changed)
 {
         struct timer_runtime *t = u->rt->timer;
         if (u->rt->sub != SUB_WAITING)
                 return;
-        if (timezone) {
+        if (zone_changed) {
                 if (u->timer->on_timezone_change) {
                         log_debug("%s: Timezone change, triggering activation.", u->id);
                         enter_running(s, u);

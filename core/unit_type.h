@@ -65,7 +65,7 @@ struct unit_type_ops {
         void (*rewatch)(struct sched *s, struct unit *u);
         /* The wall clock was set, or (timezone) the local time zone
          * changed: recompute what depends on it. */
-        void (*time_change)(struct sched *s, struct unit *u, bool timezone);
+        void (*time_change)(struct sched *s, struct unit *u, bool zone_changed);
         /* Type-specific properties for status and show. */
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
         /* The type's own word for the boot record (a service's Type=), or NULL. */
