@@ -25,12 +25,19 @@
 /* A configuration is a few hundred bytes; anything far larger is a mistake. */
 #define CONFIG_FILE_MAX (1024u * 1024u)
 
+/* systemd's system unit path, in its order (less the .control, transient
+ * and .attached directories weft never writes), with weft's own first. The
+ * generator directories are filled by the generators weft runs as PID 1. */
 static const char *const default_unit_paths[] = {
         "/etc/weft/system",
+        "/run/systemd/generator.early",
         "/etc/systemd/system",
         "/run/systemd/system",
+        "/run/systemd/generator",
+        "/usr/local/lib/systemd/system",
         "/lib/systemd/system",
         "/usr/lib/systemd/system",
+        "/run/systemd/generator.late",
         NULL,
 };
 
