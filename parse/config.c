@@ -341,7 +341,10 @@ static int config_copy(const struct weft_config *c, struct weft_config *ret)
         t.unit_paths = strv_copy(c->unit_paths);
         t.default_target = strdup(c->default_target);
         t.runtime_dir = strdup(c->runtime_dir);
-        if (!t.unit_paths || !t.default_target || !t.runtime_dir) {
+        t.generator_dirs = c->generator_dirs ? strv_copy(c->generator_dirs) : NULL;
+        t.generator_output = c->generator_output ? strdup(c->generator_output) : NULL;
+        if (!t.unit_paths || !t.default_target || !t.runtime_dir || (c->generator_dirs && !t.generator_dirs) ||
+            (c->generator_output && !t.generator_output)) {
                 config_done(&t);
                 return -ENOMEM;
         }
@@ -376,6 +379,9 @@ void config_done(struct weft_config *c)
         c->unit_paths = NULL;
         freep_clear(&c->default_target);
         freep_clear(&c->runtime_dir);
+        strv_free(c->generator_dirs);
+        c->generator_dirs = NULL;
+        freep_clear(&c->generator_output);
 }
 
 int config_load_string(struct weft_config *c, const char *name, const char *text, size_t len)
