@@ -63,8 +63,17 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
  * of an earlier run must not outlive it. */
 static int prepare_outputs(const char *out_base, char out[3][PATH_MAX])
 {
-        if (mkdir(out_base, 0755) < 0 && errno != EEXIST)
-                return log_error_errno(errno, "generators: unable to create %s: %s", out_base, strerror(errno));
+        char dir[PATH_MAX];
+
+        /* With its parents: weft's runtime directory may not exist yet. */
+        if (snprintf(dir, sizeof dir, "%s/", out_base) >= (int) sizeof dir)
+                return log_error_errno(-ENAMETOOLONG, "generators: output path too long: %s", out_base);
+        for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+                *p = 0;
+                if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                        return log_error_errno(errno, "generators: unable to create %s: %s", dir, strerror(errno));
+                *p = '/';
+        }
         for (size_t i = 0; i < ELEMENTSOF(out_names); i++) {
                 snprintf(out[i], PATH_MAX, "%s/%s", out_base, out_names[i]);
                 if (mkdir(out[i], 0755) < 0) {

@@ -37,6 +37,7 @@ struct options {
         char **generator_dirs;
         const char *generator_output;
         uint64_t generator_timeout_usec;
+        bool pid1_duties;
 };
 
 static void usage(FILE *f)
@@ -50,7 +51,8 @@ static void usage(FILE *f)
                    "  --log-level LEVEL   err, warning, notice, info or debug\n"
                    "  --generator-dir DIR run the generators in DIR (repeatable; as PID 1: systemd's)\n"
                    "  --generator-output DIR  where their output goes (default RUNTIME_DIR/generators)\n"
-                   "  --generator-timeout SECS  kill a generator still running after SECS (default 90)\n");
+                   "  --generator-timeout SECS  kill a generator still running after SECS (default 90)\n"
+                   "  --pid1-duties       as PID 1 of a namespace too: lo, host name, machine ID, limits\n");
 }
 
 /* As PID 1, unknown arguments come from the kernel command line and are
@@ -58,7 +60,8 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct options *o, bool pid1)
 {
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
-               OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT };
+               OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT,
+               OPT_PID1_DUTIES };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -70,6 +73,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "generator-dir", required_argument, NULL, OPT_GENERATOR_DIR },
                 { "generator-output", required_argument, NULL, OPT_GENERATOR_OUTPUT },
                 { "generator-timeout", required_argument, NULL, OPT_GENERATOR_TIMEOUT },
+                { "pid1-duties", no_argument, NULL, OPT_PID1_DUTIES },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -109,6 +113,9 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                         break;
                 case OPT_GENERATOR_OUTPUT:
                         o->generator_output = optarg;
+                        break;
+                case OPT_PID1_DUTIES:
+                        o->pid1_duties = true;
                         break;
                 case OPT_GENERATOR_TIMEOUT: {
                         char *end;
@@ -294,6 +301,11 @@ int main(int argc, char **argv)
         if (pid1_is_real_system()) {
                 (void) pid1_boot_setup();
                 apply_kernel_cmdline(&config, &kernel);
+        } else if (pid1 && o.pid1_duties) {
+                /* Asked for in a namespace (a test, a container with its
+                 * own network and UTS namespaces): the duties, but not the
+                 * host's kernel command line. */
+                (void) pid1_boot_setup();
         }
         if (o.target)
                 target = strdup(o.target);
