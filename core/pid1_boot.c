@@ -167,6 +167,11 @@ static int machine_id_setup(void)
 
         if (read_first_line("/etc/machine-id", id, sizeof id) == 0 && machine_id_valid(id))
                 return 0;
+        /* No ID yet (or "uninitialized"): systemd's first boot, which it
+         * marks in /run for ConditionFirstBoot= and generators. */
+        if ((mkdir("/run/systemd", 0755) == 0 || errno == EEXIST) &&
+            (fd = open("/run/systemd/first-boot", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0444)) >= 0)
+                close(fd);
         if (getrandom(b, sizeof b, 0) != (ssize_t) sizeof b)
                 return log_error_errno(errno, "pid1: no random bytes for a machine ID: %s", strerror(errno));
         b[6] = (b[6] & 0x0F) | 0x40;
