@@ -156,8 +156,12 @@ static int mount_api(const struct api_mount *m)
         int r = is_mounted(m);
 
         if (r == -ENOENT) {
-                if (mkdir(m->where, 0755) < 0 && errno != EEXIST)
+                if (mkdir(m->where, 0755) < 0 && errno != EEXIST) {
+                        /* sysfs offers the mount point only when the kernel has the file system. */
+                        if (m->mode & API_OPTIONAL)
+                                return 0;
                         return log_error_errno(errno, "pid1: unable to create %s: %s", m->where, strerror(errno));
+                }
                 r = 0;
         }
         if (r < 0)
