@@ -196,10 +196,9 @@ static int build_env(char ***ret)
                 r = strv_extend(&env, access("/etc/initrd-release", F_OK) == 0 ? "SYSTEMD_IN_INITRD=1"
                                                                                : "SYSTEMD_IN_INITRD=0");
         /* First boot: PID 1's marker (pid1_boot.c), else /etc/machine-id
-         * missing or empty. */
+         * missing (see machine-id(5)). */
         if (r >= 0)
-                r = strv_extend(&env, access("/run/systemd/first-boot", F_OK) == 0 || stat("/etc/machine-id", &st) < 0 ||
-                                              st.st_size == 0
+                r = strv_extend(&env, access("/run/systemd/first-boot", F_OK) == 0 || stat("/etc/machine-id", &st) < 0
                                       ? "SYSTEMD_FIRST_BOOT=1"
                                       : "SYSTEMD_FIRST_BOOT=0");
         if (r >= 0 && virt && strcmp(virt, "none") != 0) {

@@ -165,13 +165,16 @@ static int machine_id_setup(void)
         char id[64] = "", line[33 + 1];
         int fd, r;
 
-        if (read_first_line("/etc/machine-id", id, sizeof id) == 0 && machine_id_valid(id))
+        r = read_first_line("/etc/machine-id", id, sizeof id);
+        if (r == 0 && machine_id_valid(id))
                 return 0;
-        /* No ID yet (or "uninitialized"): systemd's first boot, which it
-         * marks in /run for ConditionFirstBoot= and generators. */
-        if ((mkdir("/run/systemd", 0755) == 0 || errno == EEXIST) &&
-            (fd = open("/run/systemd/first-boot", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0444)) >= 0)
-                close(fd);
+        /* A missing file or "uninitialized" is systemd's first boot, which
+         * it marks in /run for ConditionFirstBoot= and generators; an
+         * empty file asks only for a transient ID (machine-id(5)). */
+        if ((r == -ENOENT && access("/etc/machine-id", F_OK) < 0) || (r == 0 && strcmp(id, "uninitialized") == 0))
+                if ((mkdir("/run/systemd", 0755) == 0 || errno == EEXIST) &&
+                    (fd = open("/run/systemd/first-boot", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0444)) >= 0)
+                        close(fd);
         if (getrandom(b, sizeof b, 0) != (ssize_t) sizeof b)
                 return log_error_errno(errno, "pid1: no random bytes for a machine ID: %s", strerror(errno));
         b[6] = (b[6] & 0x0F) | 0x40;
@@ -181,7 +184,7 @@ static int machine_id_setup(void)
         line[32] = '\n';
         line[33] = 0;
 
-        fd = open("/etc/machine-id", O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+        fd = open("/etc/machine-id", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0444);
         if (fd >= 0) {
                 r = write(fd, line, 33) == 33 ? 0 : -EIO;
                 close(fd);

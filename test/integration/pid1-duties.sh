@@ -47,6 +47,9 @@ check() { # ASKED: 1 when --pid1-duties was given
                 echo "$mid" | grep -Eqx '[0-9a-f]{32}' || wt_fail "machine ID is '$mid'"
                 nsenter -t "$WEFT_PID" -m grep -Eqx '[0-9a-f]{32}' /run/machine-id ||
                         wt_fail "no transient /run/machine-id"
+                # An empty machine-id is a stateless system, not a first boot.
+                ! nsenter -t "$WEFT_PID" -m test -e /run/systemd/first-boot ||
+                        wt_fail "an empty /etc/machine-id was taken for a first boot"
                 [ "$can_raise" = 0 ] || [ "$hard" = "$nr_open" ] ||
                         wt_fail "RLIMIT_NOFILE hard limit is $hard, fs.nr_open is $nr_open"
                 [ "$soft" = 512 ] || wt_fail "RLIMIT_NOFILE soft limit moved: $soft"
