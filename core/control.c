@@ -103,6 +103,13 @@ static struct unit *find(struct sched *s, const char *name)
 /* The unit a request names, loading it if weft has not seen it yet. */
 static struct unit *find_or_load(struct sched *s, const char *name)
 {
+        /* A bare name means a service, as systemctl mangles it
+         * (`weftctl status main` in a container). */
+        char mangled[256];
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY) &&
+            (size_t) snprintf(mangled, sizeof mangled, "%s.service", name) < sizeof mangled &&
+            unit_name_is_valid(mangled, UNIT_NAME_ANY))
+                name = mangled;
         struct unit *u = find(s, name);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;
@@ -140,11 +147,13 @@ static void verb_list_units(struct sched *s, uint64_t conn_id, const struct cont
         }
 }
 
-enum { STATUS_EXIT_3 = 1 };
+/* STATUS_NO_LOAD: a unit weft has not loaded is unknown rather than loaded
+ * now (status-loaded, for the bus: GetUnit loads nothing). */
+enum { STATUS_EXIT_3 = 1, STATUS_NO_LOAD = 2 };
 static void verb_status(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         STRV_FOREACH(name, q->units) {
-                struct unit *u = find_or_load(s, *name);
+                struct unit *u = arg & STATUS_NO_LOAD ? find(s, *name) : find_or_load(s, *name);
                 if (!u || u->load_state == UNIT_NOT_FOUND) {
                         fail(r, 4, "Unit %s could not be found.", *name);
                         continue;
@@ -155,7 +164,7 @@ static void verb_status(struct sched *s, uint64_t conn_id, const struct control_
                         return;
                 }
                 /* status says 3 for a unit that is not active; show does not */
-                if (arg == STATUS_EXIT_3 && u->rt->active != UNIT_ACTIVE && (r->code == 0 || r->code == 3))
+                if ((arg & STATUS_EXIT_3) && u->rt->active != UNIT_ACTIVE && (r->code == 0 || r->code == 3))
                         r->code = 3;
         }
 }
@@ -439,7 +448,7 @@ static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct co
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (!u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
+                if (u->type != UNIT_SOCKET || !u->socket || u->rt->active != UNIT_ACTIVE) /* only socket units listen */
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (const struct listen_spec *l = u->socket->listen; l; l = l->next) {
@@ -450,6 +459,45 @@ static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct co
                             control_unit_add(cu, "Activates", activates ? activates : "") < 0)
                                 fail(r, 1, "%s", "out of memory");
                         free(listen);
+                }
+                free(activates);
+        }
+}
+
+/* Timer units (those with a timer runtime), what they activate and their
+ * elapses; without --all only the active ones, as systemctl lists them. */
+static void verb_list_timers(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (!u->rt->timer || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu || control_unit_add(cu, "Id", u->id) < 0 ||
+                    control_unit_add(cu, "Activates", activates ? activates : "") < 0 ||
+                    unit_ops(u)->show(s, u, cu) < 0)
+                        fail(r, 1, "%s", "out of memory");
+                free(activates);
+        }
+}
+
+/* One row per watched path of every active path unit (--all: of every
+ * loaded one, as systemctl). */
+static void verb_list_paths(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                        continue;
+                char *activates = deps_joined(u, UNIT_TRIGGERS);
+                for (unsigned k = 0; k < u->path->n_specs; k++) {
+                        struct control_unit *cu = control_reply_add_unit(r);
+                        if (!cu || control_unit_add(cu, "Path", u->path->specs[k].path) < 0 ||
+                            control_unit_add(cu, "Condition", path_type_to_string(u->path->specs[k].type)) < 0 ||
+                            control_unit_add(cu, "Unit", u->id) < 0 ||
+                            control_unit_add(cu, "Activates", activates ? activates : "") < 0)
+                                fail(r, 1, "%s", "out of memory");
                 }
                 free(activates);
         }
@@ -490,12 +538,15 @@ static const struct verb {
         { "ping", true, verb_ping, 0 },
         { "list-units", true, verb_list_units, 0 },
         { "status", true, verb_status, STATUS_EXIT_3 },
+        { "status-loaded", true, verb_status, STATUS_EXIT_3 | STATUS_NO_LOAD },
         { "show", true, verb_status, 0 },
         { "is-active", true, verb_is, 0 },
         { "is-failed", true, verb_is, IS_FAILED },
         { "list-jobs", true, verb_list_jobs, 0 },
         { "list-sockets", true, verb_list_sockets, 0 },
         { "get-default", true, verb_get_default, 0 },
+        { "list-paths", true, verb_list_paths, 0 },
+        { "list-timers", true, verb_list_timers, 0 },
         { "start", false, verb_job, VERB_START },
         { "stop", false, verb_job, VERB_STOP },
         { "restart", false, verb_job, VERB_RESTART },

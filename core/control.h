@@ -15,6 +15,8 @@
  *     ExecMainStatus, NRestarts, TriggeredBy, Triggers, LogPath, JobResult (of the last
  *     start job), FailedDependency (for JobResult=dependency)}]; code 3 if any is not
  *     active, 4 if any is unknown
+ *   status-loaded UNIT...: as status, but a unit weft has not loaded is unknown rather
+ *     than loaded now (the bus's GetUnit, and unit properties a non-root caller asks)
  *   show UNIT... [properties]: units [{every property systemctl show prints that weft
  *     tracks, config and live, in systemctl's order}], filtered by properties
  *   start|stop|restart|try-restart|reload-or-restart UNIT...: units [{Id, JobResult}];
@@ -25,6 +27,10 @@
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
  *   list-jobs: units [{Id, JobType, JobState}]
  *   list-sockets: units [{Listen, Unit, Activates}]
+ *   list-timers [--all]: units [{Id, Activates, Unit, NextElapseUSecRealtime,
+ *     NextElapseUSecMonotonic, LastTriggerUSec, ...}] (µs; 0: none)
+ *   list-paths [--all]: units [{Path, Condition, Unit, Activates}], one per path of each active
+ *     (--all: loaded) path unit
  *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down
  *   daemon-reload: re-read the unit files; running units keep running (new settings
  *     apply at their next start); code 1 while jobs are queued

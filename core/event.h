@@ -1,6 +1,7 @@
 /* Events: what the signal thread, the worker pool and (later) the io thread
  * tell the scheduler thread. Plain data, copied into the event queue. */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,6 +23,11 @@ enum event_type {
         EVENT_FD_READY, /* the io thread: a watched fd became readable */
         EVENT_NOTIFY,   /* the io thread: one sd_notify datagram */
         EVENT_CONTROL,  /* the io thread: one control request */
+        EVENT_BUS_NAME, /* the bus thread: a watched bus name got or lost its owner */
+        EVENT_BUS_STATE, /* the bus thread: its connection to the system bus came up or went */
+        EVENT_FORWARD,  /* `weft -- CMD`: a signal for CMD (core/container.h) */
+        EVENT_TIME_CHANGE, /* the io thread: the wall clock was set (TFD_TIMER_CANCEL_ON_SET) */
+        EVENT_TIMEZONE_CHANGE, /* the io thread: /etc/localtime changed */
 };
 
 struct notify_message;
@@ -53,10 +59,21 @@ struct event {
                         struct control_request *request; /* owned by the consumer */
                 } control;
                 struct {
+                        char *name;      /* malloc'd, the consumer's to free */
+                        bool owned;
+                } bus_name;
+                struct {
+                        bool connected;
+                } bus_state;
+                struct {
                         enum shutdown_kind kind;
                         int signal; /* the signal that asked for it; signal_shutdown_is_immediate()
                                      * tells SIGRTMIN+13..15, which skip the orderly unit stops */
                         int exit_code; /* 0 from a signal; the scheduler may set its own */
+                        bool force;    /* exit-force: end now, without stopping the units */
                 } shutdown;
+                struct {
+                        int signal;
+                } forward;
         };
 };

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "core/io_control.h"
@@ -32,6 +34,10 @@
 #define TAG_WAKE   (UINT64_C(1) << 63)
 #define TAG_NOTIFY ((UINT64_C(1) << 63) | 1)
 #define GEN_MASK   UINT32_C(0x7fffffff)
+/* The wall-clock watch (clock_watch_open). */
+#define TAG_CLOCK  ((UINT64_C(1) << 63) | 0x10)
+/* The watch on /etc for /etc/localtime (tz_watch_open). */
+#define TAG_TZ     ((UINT64_C(1) << 63) | 0x11)
 
 enum io_command_kind {
         IO_COMMAND_WATCH,
@@ -64,6 +70,8 @@ struct io_thread {
         int epoll_fd;
         int wake_fd; /* eventfd: a command is pending */
         int notify_fd;
+        int clock_fd; /* timerfd that fires when the wall clock is set, or -1 */
+        int tz_fd;    /* inotify on /etc, for /etc/localtime, or -1 */
 
         /* The io thread's own. */
         struct notify_ratelimit notify_rl;
@@ -363,6 +371,73 @@ static void read_notify(struct io_thread *t)
         }
 }
 
+/* A CLOCK_REALTIME timerfd armed for the end of time with
+ * TFD_TIMER_CANCEL_ON_SET: it never expires, but a read fails with
+ * ECANCELED whenever the wall clock is set, which is how calendar timers
+ * learn to re-arm. */
+static int clock_watch_arm(int fd)
+{
+        struct itimerspec its = { .it_value.tv_sec = (time_t) INT32_MAX * 60 };
+        if (timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+static int clock_watch_open(void)
+{
+        int fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        int r = clock_watch_arm(fd);
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+static void clock_changed(struct io_thread *t)
+{
+        uint64_t n;
+        if (read(t->clock_fd, &n, sizeof n) >= 0 || errno != ECANCELED)
+                return; /* not a clock change (EAGAIN) */
+        (void) clock_watch_arm(t->clock_fd);
+        post(t, &(struct event) { .type = EVENT_TIME_CHANGE, .stamp_usec = now_usec() });
+}
+
+/* The local time zone is /etc/localtime, which is replaced (a new symlink
+ * renamed over it), rewritten or removed: watch the directory for that
+ * name. Other writes in /etc wake the io thread too, and are dropped. */
+static int tz_watch_open(void)
+{
+        int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (inotify_add_watch(fd, "/etc", IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_CLOSE_WRITE | IN_ATTRIB |
+                                                  IN_ONLYDIR | IN_DONT_FOLLOW) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+static void tz_changed(struct io_thread *t)
+{
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        bool changed = false;
+        ssize_t n;
+        while ((n = read(t->tz_fd, buf, sizeof buf)) > 0)
+                for (char *p = buf; p < buf + n;) {
+                        const struct inotify_event *e = (const struct inotify_event *) p;
+                        if (e->len && strcmp(e->name, "localtime") == 0)
+                                changed = true;
+                        p += sizeof *e + e->len;
+                }
+        if (changed)
+                post(t, &(struct event) { .type = EVENT_TIMEZONE_CHANGE, .stamp_usec = now_usec() });
+}
+
 static void *io_thread_main(void *userdata)
 {
         struct io_thread *t = userdata;
@@ -389,6 +464,10 @@ static void *io_thread_main(void *userdata)
                                 woken = true;
                         else if (data == TAG_NOTIFY)
                                 read_notify(t);
+                        else if (data == TAG_CLOCK)
+                                clock_changed(t);
+                        else if (data == TAG_TZ)
+                                tz_changed(t);
                         else if (data == IO_TAG_CONTROL)
                                 io_control_accept(t->control);
                         else
@@ -433,6 +512,10 @@ static void io_thread_free(struct io_thread *t)
                 close(t->epoll_fd);
         if (t->wake_fd >= 0)
                 close(t->wake_fd);
+        if (t->clock_fd >= 0)
+                close(t->clock_fd);
+        if (t->tz_fd >= 0)
+                close(t->tz_fd);
         pthread_mutex_destroy(&t->lock);
         pthread_cond_destroy(&t->acked);
         free(t->pending);
@@ -451,7 +534,7 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         t = calloc(1, sizeof *t);
         if (!t)
                 return -ENOMEM;
-        *t = (struct io_thread) { .queue = q, .epoll_fd = -1, .wake_fd = -1, .notify_fd = notify_fd };
+        *t = (struct io_thread) { .queue = q, .epoll_fd = -1, .wake_fd = -1, .notify_fd = notify_fd, .clock_fd = -1, .tz_fd = -1 };
         t->notify_budget.resume = notify_resume;
         t->notify_budget.userdata = t;
         pthread_mutex_init(&t->lock, NULL);
@@ -484,6 +567,14 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
                 log_error_errno(r, "io: unable to watch the wake-up eventfd: %s", strerror(-r));
                 goto fail;
         }
+        /* Without it calendar timers still fire, but a clock set by hand
+         * is noticed only at their next elapse. */
+        t->clock_fd = clock_watch_open();
+        if (t->clock_fd < 0 || epoll_add(t->epoll_fd, t->clock_fd, TAG_CLOCK) < 0)
+                log_warning("io: cannot watch for changes of the wall clock: %s", strerror(t->clock_fd < 0 ? -t->clock_fd : errno));
+        t->tz_fd = tz_watch_open();
+        if (t->tz_fd < 0 || epoll_add(t->epoll_fd, t->tz_fd, TAG_TZ) < 0)
+                log_debug("io: cannot watch /etc/localtime: %s", strerror(t->tz_fd < 0 ? -t->tz_fd : errno));
         /* Level-triggered and never disarmed: the io thread reads it itself. */
         if (notify_fd >= 0) {
                 r = epoll_add(t->epoll_fd, notify_fd, TAG_NOTIFY);

@@ -302,6 +302,7 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
                         s->ops->boot_done(s->userdata, result == JOB_DONE);
         }
         free(j->waits);
+        unit_trigger_notify(s, u);
         sched_shutdown_check_done(s);
 }
 

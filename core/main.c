@@ -2,14 +2,22 @@
  * mask, then the manager; at the end the final sweep and exit or reboot.
  *
  *   weft [--config FILE] [--unit-path DIR]... [--target UNIT] [--workers N]
- *        [--runtime-dir DIR] [--log-level LEVEL]
+ *        [--runtime-dir DIR] [--log-level LEVEL] [--system]
+ *   weft [OPTIONS] [-g] [--stop-timeout SECS] [--no-wait] -- CMD [ARGS...]
  *
  * Started by a kernel with no arguments, it reads /etc/weft/weft.yaml if
  * present, searches systemd's unit path and honours systemd.unit= (and
- * weft.unit=) on the kernel command line, as systemd does. */
+ * weft.unit=) on the kernel command line, as systemd does.
+ *
+ * Not PID 1 and not pointed at a system (--unit-path, --config or
+ * --system), it refuses to boot: booting the host's default.target from a
+ * shell runs the host's tmpfiles, sysusers and modprobe. With `--` it is a
+ * container's init instead (core/container.h), which never reads the
+ * system unit path or /etc/weft/weft.yaml unless told to. */
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +25,7 @@
 
 #include "base/log.h"
 #include "core/generators.h"
+#include "core/container.h"
 #include "core/manager.h"
 #include "core/pid1.h"
 #include "core/signal_thread.h"
@@ -24,6 +33,7 @@
 #include "parse/config.h"
 #include "parse/kernel_cmdline.h"
 #include "parse/unit_name.h"
+#include "parse/value.h"
 
 #define DEFAULT_CONFIG "/etc/weft/weft.yaml"
 
@@ -38,13 +48,21 @@ struct options {
         const char *generator_output;
         uint64_t generator_timeout_usec;
         bool pid1_duties;
+        bool system;               /* --system: boot a system even when not PID 1 */
+        bool container;            /* `--` came, with CMD after it */
+        struct container_options c;
+        const char *state_dir;
 };
 
 static void usage(FILE *f)
 {
-        fprintf(f, "Usage: weft [OPTIONS]\n\n"
-                   "  --config FILE       weft.yaml to read (default " DEFAULT_CONFIG " if present)\n"
-                   "  --unit-path DIR     search DIR for units (repeatable; replaces the configured path)\n"
+        fprintf(f, "Usage: weft [OPTIONS]                 boot a system (as PID 1, or with --unit-path,\n"
+                   "                                      --config or --system)\n"
+                   "       weft [OPTIONS] -- CMD [ARGS...] a container's init: run CMD, exit with its status\n\n"
+                   "  --config FILE       weft.yaml to read (default " DEFAULT_CONFIG " if present; with --\n"
+                   "                      only when given)\n"
+                   "  --unit-path DIR     search DIR for units (repeatable; replaces the configured path);\n"
+                   "                      with --, DIR's target is started as CMD's sidecars\n"
                    "  --target UNIT       the unit to boot (default: default.target)\n"
                    "  --workers N         size of the worker pool\n"
                    "  --runtime-dir DIR   where logs and boot.yaml go (default /run/weft)\n"
@@ -52,7 +70,13 @@ static void usage(FILE *f)
                    "  --generator-dir DIR run the generators in DIR (repeatable; as PID 1: systemd's)\n"
                    "  --generator-output DIR  where their output goes (default RUNTIME_DIR/generators)\n"
                    "  --generator-timeout SECS  kill a generator still running after SECS (default 90)\n"
-                   "  --pid1-duties       as PID 1 of a namespace too: lo, host name, machine ID, limits\n");
+                   "  --pid1-duties       as PID 1 of a namespace too: lo, host name, machine ID, limits\n"
+                   "  --system            boot the configured system even when not PID 1\n"
+                   "  -g, --pgroup        with --: forward signals to CMD's process group\n"
+                   "  -s                  accepted as tini's; weft is a subreaper whenever not PID 1\n"
+                   "  --stop-timeout SECS with --: SIGKILL CMD this long after a SIGTERM (default 10s)\n"
+                   "  --no-wait           with --: start CMD alongside the sidecars, not after them\n"
+                   "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n");
 }
 
 /* As PID 1, unknown arguments come from the kernel command line and are
@@ -61,7 +85,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
 {
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
                OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT,
-               OPT_PID1_DUTIES };
+               OPT_PID1_DUTIES, OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -74,12 +98,21 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "generator-output", required_argument, NULL, OPT_GENERATOR_OUTPUT },
                 { "generator-timeout", required_argument, NULL, OPT_GENERATOR_TIMEOUT },
                 { "pid1-duties", no_argument, NULL, OPT_PID1_DUTIES },
+                { "system", no_argument, NULL, OPT_SYSTEM },
+                { "pgroup", no_argument, NULL, 'g' },
+                { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+                { "no-wait", no_argument, NULL, OPT_NO_WAIT },
+                { "state-dir", required_argument, NULL, OPT_STATE_DIR },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
+        const char *last_arg = NULL;
         int c;
         opterr = !pid1;
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+        o->c.stop_timeout_usec = CONTAINER_STOP_TIMEOUT_USEC;
+        /* "+": stop at CMD, so its own options stay its own. */
+        while ((c = getopt_long(argc, argv, "+hgs", options, NULL)) >= 0) {
+                last_arg = optarg;
                 switch (c) {
                 case OPT_CONFIG:
                         o->config_path = optarg;
@@ -127,6 +160,26 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                         o->generator_timeout_usec = n * 1000000ULL;
                         break;
                 }
+                case OPT_SYSTEM:
+                        o->system = true;
+                        break;
+                case 'g':
+                        o->c.forward_to_group = true;
+                        break;
+                case 's':
+                        break; /* tini's -s: weft is a subreaper whenever it is not PID 1 */
+                case OPT_NO_WAIT:
+                        o->c.no_wait = true;
+                        break;
+                case OPT_STOP_TIMEOUT:
+                        if (parse_timespan(optarg, USEC_PER_SEC, &o->c.stop_timeout_usec) < 0) {
+                                fprintf(stderr, "weft: --stop-timeout takes a time span: %s\n", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case OPT_STATE_DIR:
+                        o->state_dir = optarg;
+                        break;
                 case 'h':
                         usage(stdout);
                         exit(EXIT_SUCCESS);
@@ -137,6 +190,25 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                         }
                 }
         }
+        /* "--" itself, not an option's argument that happens to be "--". */
+        bool dashdash = optind > 1 && strcmp(argv[optind - 1], "--") == 0 && argv[optind - 1] != last_arg;
+        if (dashdash && optind >= argc) {
+                fprintf(stderr, "weft: nothing after --: which command should run?\n");
+                usage(stderr);
+                return -EINVAL;
+        }
+        if (dashdash) {
+                o->container = true;
+                o->c.argv = argv + optind;
+                return 0;
+        }
+        /* A kernel passes init the words of its command line it does not
+         * know (e.g. "splash"); anywhere else they are mistakes. */
+        if (optind < argc && !(pid1 && !pid1_in_container())) {
+                fprintf(stderr, "weft: unexpected argument '%s'; to run a command, put it after --\n", argv[optind]);
+                usage(stderr);
+                return -EINVAL;
+        }
         return 0;
 }
 
@@ -146,7 +218,16 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         if (r < 0)
                 return r;
         const char *path = o->config_path ? o->config_path : DEFAULT_CONFIG;
-        r = config_load_file(c, path);
+        if (o->container) {
+                /* A container's init reads only what it was pointed at, and
+                 * is quiet (tini says nothing) with one worker (small). */
+                c->log_level = LOG_LEVEL_NOTICE;
+                c->log_console = false;
+                c->workers = 1;
+                strv_free(c->unit_paths);
+                c->unit_paths = NULL;
+        }
+        r = o->container && !o->config_path ? -ENOENT : config_load_file(c, path);
         if (r == -ENOENT && !o->config_path)
                 r = 0; /* no config file: the built-in defaults */
         else if (r == -ENOENT)
@@ -162,6 +243,7 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         }
         if (o->workers)
                 c->workers = o->workers;
+        c->state_dir = o->state_dir;
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);
@@ -279,6 +361,21 @@ int main(int argc, char **argv)
         r = parse_args(argc, argv, &o, pid1);
         if (r < 0)
                 return 2;
+        if (!pid1 && !o.container && !o.unit_paths && !o.config_path && !o.system) {
+                fprintf(stderr,
+                        "weft: not PID 1, and neither --unit-path, --config nor --system was given: refusing to boot\n"
+                        "      default.target from the system's unit path, which would start this machine's own\n"
+                        "      services a second time. To run a command as a container's init: weft -- CMD [ARGS...]\n");
+                return 1;
+        }
+        if (o.container) {
+                r = container_find_program(o.c.argv[0], &o.c.path);
+                if (r < 0) {
+                        fprintf(stderr, "weft: %s: %s\n", o.c.argv[0],
+                                r == -ENOENT ? "command not found" : strerror(-r));
+                        return r == -ENOENT ? 127 : 1;
+                }
+        }
         r = configure(&o, pid1, &config);
         if (r < 0) {
                 strv_free(o.unit_paths);
@@ -289,9 +386,28 @@ int main(int argc, char **argv)
 
         /* Before any thread exists, so every thread inherits the mask and
          * only the signal thread ever sees these signals. */
+        signal_set_forward_mode(o.container);
         r = signal_block_handled();
         if (r < 0) {
                 log_error("weft: cannot block signals: %s", strerror(-r));
+                goto done;
+        }
+        if (o.container) {
+                /* The container's runtime mounted /proc, /dev and the rest;
+                 * weft mounts nothing. Handing CMD the terminal makes weft a
+                 * background process on it: writing there must not stop it. */
+                struct sigaction ign = { .sa_handler = SIG_IGN };
+                sigaction(SIGTTOU, &ign, NULL);
+                sigaction(SIGTTIN, &ign, NULL);
+                if (!pid1 && pid1_setup() == 0)
+                        log_notice("weft: not PID 1 (pid %d): registered as a child subreaper, so CMD's orphans "
+                                   "are reaped here", (int) getpid());
+                else if (!pid1)
+                        log_warning("weft: not PID 1 and not a child subreaper: CMD's orphans go to PID 1");
+                /* Sidecars only from a unit path weft was given (--unit-path,
+                 * or unit_paths in a --config file): never the system's. */
+                r = manager_run(&config, config.unit_paths ? (o.target ? o.target : config.default_target) : NULL,
+                                &o.c, &result);
                 goto done;
         }
         r = pid1_setup();
@@ -325,12 +441,16 @@ int main(int argc, char **argv)
                                       config.generator_timeout_usec);
         log_info("weft %s: booting %s%s", pid1 ? "as PID 1" : "as a supervisor", target,
                  pid1 && pid1_in_container() ? " (container)" : "");
-        r = manager_run(&config, target, &result);
+        r = manager_run(&config, target, NULL, &result);
 done:
-        /* Whatever the manager left: TERM, wait, KILL, reap. */
-        pid1_final_sweep(config.timeout_stop_usec && config.timeout_stop_usec != (uint64_t) -1
+        /* Whatever the manager left: TERM, wait, KILL, reap. A container
+         * waits for its leftovers no longer than for CMD. */
+        pid1_final_sweep(o.container ? (o.c.stop_timeout_usec != USEC_INFINITY ? o.c.stop_timeout_usec
+                                                                                : 90 * 1000000ULL)
+                         : config.timeout_stop_usec && config.timeout_stop_usec != (uint64_t) -1
                                  ? config.timeout_stop_usec
                                  : 90 * 1000000ULL);
+        free(o.c.path);
         free(target);
         kernel_cmdline_done(&kernel);
         strv_free(o.unit_paths);

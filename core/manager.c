@@ -15,13 +15,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parse/boot_record.h"
+#include "core/bus_thread.h"
+#include "core/container.h"
 #include "core/control.h"
 #include "core/event_queue.h"
 #include "core/generators.h"
 #include "core/io_thread.h"
+#include "core/pid1.h"
 #include "base/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
@@ -37,15 +41,19 @@ struct manager {
         struct event_queue queue;
         struct worker_pool *pool;
         struct io_thread *io;
+        struct bus_thread *bus;
         struct sched *sched;
         struct unit_table *table;
         struct unit_path_index *index;
         const char *target;
+        const char *anchor;        /* what the boot starts: target, or main.service */
+        struct container container; /* `weft -- CMD`; container.o NULL otherwise */
         struct load_context load;   /* kept for units loaded at run time */
         char *log_dir;
         char *boot_record_path;
         char *notify_path;
         char *control_path;
+        char *timer_stamp_dir;
         bool stop;                 /* scheduler thread: shutdown finished */
         /* Written by the scheduler thread, read by main after joining it. */
         int start_error;           /* sched_start failed: the loop never ran */
@@ -83,13 +91,15 @@ static void op_boot_done(void *userdata, bool success)
 {
         struct manager *m = userdata;
         struct boot_record r;
-        if (sched_boot_record(m->sched, &r) < 0)
+        if (!m->boot_record_path || sched_boot_record(m->sched, &r) < 0)
                 return;
         int k = boot_record_write(m->boot_record_path, &r);
         if (k < 0)
                 log_error("cannot write %s: %s", m->boot_record_path, strerror(-k));
         double t = r.target_reached ? (double) (r.target_reached - r.manager_start) / 1e6 : 0;
-        if (success)
+        if (m->container.o)
+                ; /* a container's CMD said what went wrong, if anything */
+        else if (success)
                 log_info("Boot of %s finished in %.3fs; boot record in %s", r.target ? r.target : "(none)", t,
                          m->boot_record_path);
         else
@@ -125,7 +135,15 @@ static void op_control_reply(void *userdata, uint64_t conn_id, const struct cont
         int fd = (int) conn_id;
         char *buf = NULL;
         size_t len = 0, off = 0;
-        int r = control_reply_encode(reply, &buf, &len);
+        int r;
+
+        if (conn_id & BUS_CONN_FLAG) {
+                /* A request the bus thread made for a D-Bus caller. */
+                if (m->bus && bus_thread_reply(m->bus, conn_id & ~BUS_CONN_FLAG, reply) < 0)
+                        log_error("bus: cannot pass a reply to the bus thread: out of memory");
+                return;
+        }
+        r = control_reply_encode(reply, &buf, &len);
         if (r < 0) {
                 /* Only memory can fail a reply (control_proto.h); the client
                  * still gets an answer saying so, small enough to encode. */
@@ -162,6 +180,17 @@ static void op_shutdown_request(void *userdata, enum shutdown_kind kind, int exi
         ev.shutdown.exit_code = exit_code;
         if (event_queue_push(&m->queue, &ev) < 0)
                 log_error("cannot queue the shutdown request");
+}
+
+static void op_exit_request(void *userdata, int exit_code, bool force)
+{
+        struct manager *m = userdata;
+        struct event ev = { .type = EVENT_SHUTDOWN, .stamp_usec = now_usec() };
+        ev.shutdown.kind = SHUTDOWN_EXIT;
+        ev.shutdown.exit_code = exit_code;
+        ev.shutdown.force = force;
+        if (event_queue_push(&m->queue, &ev) < 0)
+                log_error("cannot queue the exit request");
 }
 
 /* RUNTIME_DIR/control: root's (0600); a stale socket from an earlier run is replaced. */
@@ -259,6 +288,20 @@ static void op_job_finished(void *userdata, struct job *j, enum job_result resul
         control_job_finished(m->sched, j, result);
 }
 
+static void op_bus_watch(void *userdata, const char *name)
+{
+        struct manager *m = userdata;
+        if (m->bus && bus_thread_watch_name(m->bus, name) < 0)
+                log_error("bus: cannot watch %s: out of memory", name);
+}
+
+static void op_bus_up(void *userdata, bool up)
+{
+        struct manager *m = userdata;
+        if (m->bus)
+                (void) bus_thread_set_up(m->bus, up);
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -268,9 +311,12 @@ static const struct sched_ops ops = {
         .unwatch = op_unwatch,
         .control_reply = op_control_reply,
         .shutdown_request = op_shutdown_request,
+        .exit_request = op_exit_request,
         .reload = op_reload,
         .control = op_control,
         .job_finished = op_job_finished,
+        .bus_watch = op_bus_watch,
+        .bus_up = op_bus_up,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */
@@ -281,8 +327,11 @@ static void drain_queue(struct event_queue *q)
                 if (ev.type == EVENT_NOTIFY) {
                         notify_message_done(ev.notify);
                         free(ev.notify);
+                } else if (ev.type == EVENT_BUS_NAME) {
+                        free(ev.bus_name.name);
                 } else if (ev.type == EVENT_CONTROL) {
-                        close((int) ev.control.conn_id);
+                        if (!(ev.control.conn_id & BUS_CONN_FLAG))
+                                close((int) ev.control.conn_id);
                         control_request_done(ev.control.request);
                         free(ev.control.request);
                 }
@@ -295,7 +344,8 @@ static void *scheduler_main(void *userdata)
         struct manager *m = userdata;
         /* The boot transaction is built here, not by main, so that every
          * thread exists before its first spawn forks (manager_run). */
-        int r = sched_start(m->sched, m->target, now_usec(), true);
+        struct container *c = m->container.o ? &m->container : NULL;
+        int r = sched_start(m->sched, m->anchor, now_usec(), true);
         if (r < 0) {
                 m->start_error = r;
                 return NULL;
@@ -303,18 +353,69 @@ static void *scheduler_main(void *userdata)
         while (!m->stop) {
                 struct event ev;
                 uint64_t deadline = sched_next_deadline(m->sched);
+                if (c && container_next_deadline(c) < deadline)
+                        deadline = container_next_deadline(c);
                 if (event_queue_pop(&m->queue, deadline, &ev) > 0) {
                         if (ev.type == EVENT_SHUTDOWN && m->result.kind == SHUTDOWN_NONE) {
                                 m->result.kind = ev.shutdown.kind;
                                 m->result.exit_code = ev.shutdown.exit_code;
                         }
+                        if (ev.type == EVENT_SHUTDOWN && c)
+                                c->ended = true;
+                        if (ev.type == EVENT_SHUTDOWN && ev.shutdown.force) {
+                                /* exit-force: the final sweep ends what runs. */
+                                m->stop = true;
+                                break;
+                        }
                         if (ev.type == EVENT_RELOAD)
                                 op_reload(m);
+                        if (ev.type == EVENT_FORWARD && c)
+                                container_forward(c, m->sched, ev.forward.signal, ev.stamp_usec);
                         sched_handle_event(m->sched, &ev);
+                        if (c)
+                                container_flush(c, m->sched);
                 }
                 sched_run_timers(m->sched, now_usec());
+                if (c && container_run_timer(c, m->sched, now_usec()))
+                        op_exit_request(m, 128 + SIGTERM, false);
         }
         return NULL;
+}
+
+/* A 128-bit id file (boot_id with dashes, machine-id without) as its 16
+ * bytes; false (and zeros) when there is none. */
+static bool read_id(const char *path, uint8_t id[16])
+{
+        char buf[64] = "";
+        unsigned n = 0;
+        FILE *f = fopen(path, "re");
+        memset(id, 0, 16);
+        if (!f)
+                return false;
+        if (fgets(buf, sizeof buf, f))
+                for (const char *p = buf; *p && *p != '\n' && n < 32; p++) {
+                        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+                        if (d < 0)
+                                continue; /* the dashes of boot_id */
+                        id[n / 2] |= (uint8_t) (n % 2 ? d : d << 4);
+                        n++;
+                }
+        fclose(f);
+        if (n != 32)
+                memset(id, 0, 16);
+        return n == 32;
+}
+
+/* sd-event's perturbation: the boot id's two halves (as the machine
+ * stores them) xor'ed, within a minute. */
+static uint64_t boot_perturb(void)
+{
+        uint8_t id[16];
+        uint64_t a, b;
+        read_id("/proc/sys/kernel/random/boot_id", id);
+        memcpy(&a, id, 8);
+        memcpy(&b, id + 8, 8);
+        return (a ^ b) % (60 * USEC_PER_SEC);
 }
 
 static int make_dir(const char *path)
@@ -344,28 +445,31 @@ static int load_units(struct manager *m, const char *target, struct unit_table *
                 .default_timeout_start_usec = c->timeout_start_usec,
                 .default_timeout_stop_usec = c->timeout_stop_usec,
         };
-        r = unit_table_intern(table, target, &u);
-        if (r < 0)
+        if (target && (r = unit_table_intern(table, target, &u)) < 0)
                 return log_error_errno(r, "invalid target name: %s", target);
+        if (m->container.o && (r = container_add_main(&m->load, m->container.o, target)) < 0)
+                return log_error_errno(r, "cannot set up %s: %s", CONTAINER_MAIN_UNIT,
+                                       r == -EEXIST ? "the name is taken" : strerror(-r));
         r = unit_load_all(&m->load);
         if (r < 0)
                 return log_error_errno(r, "loading units: %s", strerror(-r));
-        log_info("Loaded %zu units for %s (%u warnings, %u errors).", table->n_units, target, m->load.n_warnings,
+        log_info("Loaded %zu units for %s (%u warnings, %u errors).", table->n_units, m->anchor, m->load.n_warnings,
                  m->load.n_errors);
         return 0;
 }
 
-int manager_run(const struct weft_config *config, const char *target, struct manager_result *ret)
+int manager_run(const struct weft_config *config, const char *target, const struct container_options *container,
+                struct manager_result *ret)
 {
-        struct manager m = { .config = config };
+        struct manager m = { .config = config, .container = { .o = container } };
         struct signal_thread *signals = NULL;
         int notify_fd = -1, control_fd = -1;
-        pthread_t scheduler;
         bool queue_ready = false, scheduler_started = false;
         uint64_t start = now_usec();
         int r;
 
         m.target = target;
+        m.anchor = container ? CONTAINER_MAIN_UNIT : target;
         m.table = malloc(sizeof *m.table);
         if (!m.table)
                 return -ENOMEM;
@@ -373,36 +477,57 @@ int manager_run(const struct weft_config *config, const char *target, struct man
         if (asprintf(&m.log_dir, "%s/log", config->runtime_dir) < 0 ||
             asprintf(&m.boot_record_path, "%s/boot.yaml", config->runtime_dir) < 0 ||
             asprintf(&m.notify_path, "%s/notify", config->runtime_dir) < 0 ||
-            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0) {
+            asprintf(&m.control_path, "%s/control", config->runtime_dir) < 0 ||
+            (config->state_dir && asprintf(&m.timer_stamp_dir, "%s/timers", config->state_dir) < 0)) {
                 r = -ENOMEM;
                 goto out;
         }
         r = make_dir(m.log_dir);
-        if (r < 0) {
+        if (r == 0 && container && access(m.log_dir, W_OK) < 0)
+                r = -errno; /* there, but read-only */
+        if (r < 0 && container) {
+                /* A read-only root without /run: CMD still runs. */
+                log_warning("cannot use %s: %s; running without the control and notify sockets, unit logs "
+                            "(to weft's stderr instead) and boot record",
+                            m.log_dir, strerror(-r));
+                free(m.log_dir);
+                free(m.boot_record_path);
+                free(m.notify_path);
+                free(m.control_path);
+                m.log_dir = m.boot_record_path = m.notify_path = m.control_path = NULL;
+                r = 0;
+        } else if (r < 0) {
                 log_error("cannot create %s: %s", m.log_dir, strerror(-r));
                 goto out;
         }
         r = load_units(&m, target, m.table);
         if (r < 0)
                 goto out;
-        notify_fd = notify_socket_open(m.notify_path);
-        if (notify_fd < 0)
+        notify_fd = m.notify_path ? notify_socket_open(m.notify_path) : -EROFS;
+        if (notify_fd < 0 && m.notify_path)
                 log_warning("no notify socket: Type=notify services will time out");
         r = event_queue_init(&m.queue);
         if (r < 0)
                 goto out;
         queue_ready = true;
-        const struct sched_config sc = {
+        struct sched_config sc = {
                 .log_dir = m.log_dir,
                 .notify_socket = notify_fd >= 0 ? m.notify_path : NULL,
-                .default_target = target,
+                .default_target = m.anchor,
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
+                .container_main = container ? CONTAINER_MAIN_UNIT : NULL,
+                .timer_stamp_dir = m.timer_stamp_dir,
+                /* sd-event's: one spot per boot in each minute where
+                 * timers with an accuracy wake together. */
+                .timer_perturb_usec = boot_perturb(),
+                .in_container = pid1_in_container(),
         };
+        read_id("/etc/machine-id", sc.machine_id);
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;
@@ -421,21 +546,37 @@ int manager_run(const struct weft_config *config, const char *target, struct man
                 log_error("cannot start the io thread: %s", strerror(-r));
                 goto out;
         }
-        control_fd = control_socket_open(m.control_path);
-        if (control_fd < 0)
+        /* The bus thread connects only once the scheduler says dbus.service
+         * is up. A bare `weft -- CMD` has no unit that could bring a bus,
+         * and its start-up latency is what it is measured by. */
+        struct timespec rt_now;
+        clock_gettime(CLOCK_REALTIME, &rt_now);
+        const struct bus_thread_config bc = {
+                .address = getenv("WEFT_BUS_ADDRESS"),
+                .userspace_monotonic = start,
+                .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
+                                      (now_usec() - start),
+        };
+        r = container && !config->unit_paths ? 0 : bus_thread_start(&m.queue, &bc, &m.bus);
+        if (r < 0) {
+                log_error("cannot start the bus thread: %s", strerror(-r));
+                goto out;
+        }
+        control_fd = m.control_path ? control_socket_open(m.control_path) : -EROFS;
+        if (control_fd < 0 && m.control_path)
                 log_warning("no control socket at %s: %s; weftctl cannot reach this manager", m.control_path,
                             strerror(-control_fd));
-        else
+        else if (control_fd >= 0)
                 io_control_listen_fd(m.io, control_fd);
-        /* Every thread weft needs exists before the first fork: the
-         * scheduler thread is the last, and builds the boot transaction
-         * (the first spawns) itself, so only one thread ever touches the
-         * scheduler. Under pids.max a fork that finds no task left then
-         * fails that unit's start (Result=resources), never weft. */
-        r = thread_start(&scheduler, NULL, scheduler_main, &m, "the scheduler thread", THREAD_WAIT_FOREVER);
-        if (r < 0)
-                goto out;
-        pthread_join(scheduler, NULL);
+        /* Every thread weft needs exists before the first fork: the main
+         * thread becomes the scheduler thread now, and builds the boot
+         * transaction (the first spawns) itself, so only one thread ever
+         * touches the scheduler. Under pids.max a fork that finds no task
+         * left then fails that unit's start (Result=resources), never
+         * weft. (A thread of its own for the scheduler, with main waiting
+         * to join it, cost a thread start and a hand-off before the first
+         * spawn: `weft -- CMD`'s exec-to-exec latency, bench-container.) */
+        scheduler_main(&m);
         scheduler_started = m.start_error == 0;
         r = m.start_error;
 out:
@@ -447,7 +588,9 @@ out:
                 pool_stop(m.pool);
         if (m.io)
                 io_thread_stop(m.io);
-        m.io = NULL; /* replies from here on are written directly or dropped */
+        m.io = NULL;
+        bus_thread_stop(m.bus);
+        m.bus = NULL; /* replies from here on are written directly or dropped */
         if (signals)
                 signal_thread_stop(signals);
         sched_free(m.sched);
@@ -468,6 +611,7 @@ out:
         free(m.boot_record_path);
         free(m.notify_path);
         free(m.control_path);
+        free(m.timer_stamp_dir);
         *ret = m.result;
         if (ret->kind == SHUTDOWN_NONE)
                 ret->kind = SHUTDOWN_EXIT;

@@ -17,4 +17,11 @@ struct manager_result {
  * until a shutdown signal, stop everything in reverse order and return.
  * Signals must already be blocked (signal_block_handled). Returns 0 or a
  * negative errno when the manager could not even start. */
-int manager_run(const struct weft_config *config, const char *target, struct manager_result *ret);
+struct container_options;
+/* With container (`weft -- CMD`, core/container.h): main.service is added
+ * to the units and is the boot's anchor, target (NULL: none) its sidecars;
+ * CMD's end is the manager's end; a runtime directory that cannot be made
+ * costs the control and notify sockets, the unit logs and the boot record
+ * (each said once), not the run. */
+int manager_run(const struct weft_config *config, const char *target, const struct container_options *container,
+                struct manager_result *ret);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -15,6 +16,7 @@
 #include "base/strv.h"
 #include "core/unit_type.h"
 #include "parse/load_types.h"
+#include "parse/tzfile.h"
 #include "sockets/control_proto.h"
 #include "workers/exec_context.h"
 
@@ -51,6 +53,7 @@ static const char *const result_table[_UNIT_RESULT_MAX] = {
         [RESULT_WATCHDOG] = "watchdog",   [RESULT_START_LIMIT_HIT] = "start-limit-hit",
         [RESULT_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
         [RESULT_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit",
+        [RESULT_UNIT_START_LIMIT_HIT] = "unit-start-limit-hit",
 };
 
 const char *unit_active_state_to_string(enum unit_active_state a)
@@ -89,6 +92,7 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         idmap_init(&s->early_exits);
         idmap_init(&s->early_notify);
         s->notify_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
+        s->bus_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         timer_heap_init(&s->timers);
         int r = sched_adopt_units(s);
         if (r < 0) {
@@ -218,6 +222,11 @@ static void runtime_free(struct unit *u)
                         socket_close_all(u, &rt->sock->fds);
                 free(rt->sock);
         }
+        if (rt->timer) {
+                free(rt->timer->disabled);
+                free(rt->timer);
+        }
+        path_runtime_free(rt->path);
         free(rt->extra_edges);
         free(rt);
         u->rt = NULL;
@@ -378,12 +387,54 @@ static void announce(struct sched *s, struct unit *u, enum unit_active_state old
                 log_info("[%9.6f] Stopping %s (%s)...", since_start(s), describe(u), u->id);
 }
 
+/* The status a unit's end gives the container when SuccessAction= or
+ * FailureAction= ends it without an ...ExitStatus=: its main process's
+ * exit status, or 128+N after death by signal N (as a shell reports it;
+ * systemd has no status for a signal), else 0 for a success, 1 for a
+ * failure. */
+static int unit_exit_status(const struct unit *u, bool failed)
+{
+        const struct unit_runtime *rt = u->rt;
+        if (rt->main_exit_code == CLD_EXITED)
+                return rt->main_exit_status & 0xff;
+        if (rt->main_exit_code == CLD_KILLED || rt->main_exit_code == CLD_DUMPED)
+                return 128 + rt->main_exit_status;
+        return failed ? 1 : 0;
+}
+
+/* SuccessAction=/FailureAction= (systemd's unit_notify): an active unit
+ * that goes inactive succeeded, one that goes failed failed. Only exit and
+ * exit-force are acted on; the others would reboot or halt a machine. */
+static void emergency_action(struct sched *s, struct unit *u, enum unit_active_state old,
+                             enum unit_active_state new)
+{
+        bool failed = new == UNIT_FAILED;
+        enum emergency_action a = failed ? u->failure_action : u->success_action;
+        int status = failed ? u->failure_action_exit_status : u->success_action_exit_status;
+
+        if (a == EMERGENCY_ACTION_NONE || (!failed && unit_state_is_down(old)))
+                return;
+        if (a != EMERGENCY_ACTION_EXIT && a != EMERGENCY_ACTION_EXIT_FORCE) {
+                log_notice("%s: %sAction=%s is not supported; ignoring", u->id, failed ? "Failure" : "Success",
+                           emergency_action_to_string(a));
+                return;
+        }
+        if (status < 0)
+                status = unit_exit_status(u, failed);
+        log_info("%s: %s; %sAction=%s, exiting with status %d", u->id, failed ? "failed" : "finished",
+                 failed ? "Failure" : "Success", emergency_action_to_string(a), status);
+        if (s->ops->exit_request)
+                s->ops->exit_request(s->userdata, status, a == EMERGENCY_ACTION_EXIT_FORCE);
+}
+
 /* What follows from u entering inactive or failed: BindsTo= units stop,
- * OnFailure= units start. */
-static void propagate(struct sched *s, struct unit *u, enum unit_active_state new)
+ * OnFailure= units start, SuccessAction=/FailureAction= act. */
+static void propagate(struct sched *s, struct unit *u, enum unit_active_state old, enum unit_active_state new)
 {
         size_t it = 0;
         struct unit *o;
+
+        emergency_action(s, u, old, new);
 
         if (unit_ops(u)->went_down)
                 unit_ops(u)->went_down(s, u);
@@ -403,6 +454,28 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ne
                 bool nothing;
                 log_info("%s: failed; starting %s (OnFailure=).", u->id, o->id);
                 transaction_start(s, o, &nothing);
+        }
+}
+
+uint64_t sched_realtime(struct sched *s)
+{
+        if (s->ops->realtime)
+                return s->ops->realtime(s->userdata);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+}
+
+/* The wall clock was set, or the time zone changed: every unit that
+ * counts on it recomputes. */
+static void time_changed(struct sched *s, bool timezone)
+{
+        if (timezone)
+                tz_local_changed(); /* calendar specs without a zone use the new one */
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->load_state == UNIT_LOADED && unit_ops(u)->time_change)
+                        unit_ops(u)->time_change(s, u, timezone);
         }
 }
 
@@ -437,9 +510,22 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
                         rt->t_inactive = s->now;
         }
         announce(s, u, old, active);
+        if (active != old)
+                sched_bus_unit_changed(s, u, old);
         job_unit_changed(s, u);
         if (unit_state_is_down(active) && old != active)
-                propagate(s, u, active);
+                propagate(s, u, old, active);
+        if (active != old)
+                unit_trigger_notify(s, u);
+}
+
+void unit_trigger_notify(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, UNIT_TRIGGERED_BY, &it)))
+                if (o->rt && unit_ops(o)->trigger_notify)
+                        unit_ops(o)->trigger_notify(s, o, u);
 }
 
 /* A unit has one entry in the heap, at the earlier of its state timeout and
@@ -581,6 +667,7 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                 .listen_pid = n_fds > 0,
                 .has_socket = rt->conn && stdin_socket,
                 .socket_fd = rt->conn ? rt->conn->fd : -1,
+                .container_main = !control && s->config.container_main && strcmp(u->id, s->config.container_main) == 0,
         };
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)
@@ -749,6 +836,21 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 control_request_done(ev->control.request);
                 free(ev->control.request);
                 break;
+        case EVENT_BUS_NAME:
+                sched_bus_name(s, ev->bus_name.name, ev->bus_name.owned);
+                free(ev->bus_name.name);
+                break;
+        case EVENT_BUS_STATE:
+                sched_bus_state(s, ev->bus_state.connected);
+                break;
+        case EVENT_TIME_CHANGE:
+                log_info("Time has been changed");
+                time_changed(s, false);
+                break;
+        case EVENT_TIMEZONE_CHANGE:
+                log_info("Timezone change detected.");
+                time_changed(s, true);
+                break;
         default:
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
@@ -877,6 +979,7 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                         .exited = rt->t_exited,
                         .deactivating = rt->t_deactivating,
                         .inactive = rt->t_inactive,
+                        .bus_name = rt->t_bus_name,
                         .after = lists[0],
                         .requires = lists[1],
                         .wants = lists[2],

@@ -51,6 +51,10 @@ struct sched_ops {
         void (*control_reply)(void *userdata, uint64_t conn_id, const struct control_reply *reply);
         /* A control client asked for shutdown (poweroff, reboot, exit...). */
         void (*shutdown_request)(void *userdata, enum shutdown_kind kind, int exit_code);
+        /* SuccessAction=/FailureAction= exit (force false: every unit is
+         * stopped first) or exit-force (true: weft exits now, its final
+         * sweep ends what runs) with exit_code. May be NULL (ignored). */
+        void (*exit_request)(void *userdata, int exit_code, bool force);
         /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
         int (*reload)(void *userdata);
         /* The control layer above the scheduler (core/control.c), reached
@@ -60,6 +64,14 @@ struct sched_ops {
          * be NULL (no control socket). */
         void (*control)(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request);
         void (*job_finished)(void *userdata, struct job *j, enum job_result result);
+        /* The bus thread (core/bus_thread.h): watch a service's BusName=,
+         * and hear that the unit providing the bus came up or went down.
+         * May be NULL (no bus). */
+        void (*bus_watch)(void *userdata, const char *name);
+        void (*bus_up)(void *userdata, bool up);
+        /* CLOCK_REALTIME µs now (calendar timers). NULL: the system's
+         * clock; the unit tests drive a fake one. */
+        uint64_t (*realtime)(void *userdata);
 };
 
 struct load_context;
@@ -79,6 +91,21 @@ struct sched_config {
          * 0 or infinity: 90 s. */
         uint64_t default_timeout_stop_usec;
         bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
+        /* `weft -- CMD`: the unit whose main process is CMD (its spawn
+         * request gets exec_params.container_main); NULL: none. */
+        const char *container_main;
+        /* Timers: where Persistent= stamps go (NULL: /var/lib/systemd/timers);
+         * the per-boot spot within each minute where AccuracySec= lets every
+         * timer of the machine wake together (systemd derives it from the
+         * boot id); the machine id (/etc/machine-id, all zero when there
+         * is none) that seeds FixedRandomDelay=. The manager fills the last
+         * two (core/manager.c). */
+        const char *timer_stamp_dir;
+        uint64_t timer_perturb_usec;
+        uint8_t machine_id[16];
+        /* PID 1 of a container: OnBootSec= counts from weft's start, as
+         * systemd's does, not from the host's boot. */
+        bool in_container;
 };
 
 struct sched;

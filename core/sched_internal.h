@@ -58,6 +58,7 @@ enum unit_result {
         RESULT_START_LIMIT_HIT,
         RESULT_TRIGGER_LIMIT_HIT,         /* sockets: TriggerLimitBurst= within TriggerLimitIntervalSec= */
         RESULT_SERVICE_START_LIMIT_HIT,   /* sockets: the service they trigger hit its start limit */
+        RESULT_UNIT_START_LIMIT_HIT,      /* paths: the unit they trigger hit its start limit */
         _UNIT_RESULT_MAX,
 };
 
@@ -164,10 +165,14 @@ struct unit_runtime {
         /* Socket units only (NULL for others): allocated when the unit is
          * adopted (sched_adopt_units), so starting one allocates nothing. */
         struct socket_runtime *sock;
+        /* Path units only (NULL for others): core/unit_path.c's, allocated at adoption. */
+        struct path_runtime *path;
         /* Accept=yes instances while they hold a connection, NULL otherwise:
          * allocated by the accept that creates or reuses the instance. Few
          * units ever have one, so neither costs the others more than a pointer. */
         struct unit_conn *conn;
+        /* Timer units only: allocated when adopted (core/unit_timer.c). */
+        struct timer_runtime *timer;
 
         /* sd_notify state */
         char *status_text;         /* STATUS= */
@@ -179,6 +184,15 @@ struct unit_runtime {
                 char *name;
         } *fdstore;
         unsigned n_fdstore;
+
+        /* BusName= (services): owned on the bus as last reported; acquired
+         * since the current start began (a name still held by the last
+         * run's process, whose loss is yet to be reported, does not make
+         * a restart started); and when it was last acquired
+         * (CLOCK_MONOTONIC µs, 0: never). */
+        bool bus_name_good;
+        bool bus_name_acquired;
+        uint64_t t_bus_name;
 
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */
         uint64_t t_queued, t_activating, t_forked, t_execed, t_active, t_exited, t_deactivating, t_inactive;
@@ -192,6 +206,20 @@ struct socket_runtime {
         unsigned n_instances;      /* Accept=yes instances created (foo@0 .. foo@N-1), reused once idle */
         unsigned trigger_count;    /* TriggerLimitIntervalSec= window and its count */
         uint64_t trigger_begin;
+};
+
+/* What only timer units need (unit_runtime.timer). Monotonic times are
+ * CLOCK_MONOTONIC µs, realtime ones CLOCK_REALTIME µs; 0: none. */
+struct timer_runtime {
+        uint64_t next_mono;      /* next elapse of the monotonic values (with the random delay) */
+        uint64_t next_real;      /* next elapse of the calendar values (with the random delay) */
+        uint64_t fire_mono;      /* when the heap wakes for next_mono, AccuracySec= applied */
+        uint64_t fire_real;      /* the same for next_real, on the realtime clock */
+        uint64_t last_trigger_mono;
+        uint64_t last_trigger_real;
+        uint64_t activated_real; /* the timer's start, on the wall clock */
+        uint8_t *disabled;       /* per configured value: a one-time trigger that passed */
+        unsigned n_disabled;
 };
 
 /* An Accept=yes instance's connection and where it came from (unit_runtime.conn). */
@@ -242,6 +270,8 @@ struct sched {
         uint32_t txn_epoch;
         size_t txn_cap;
         bool in_transaction;
+        bool bus_connected;        /* the bus thread's last word on its connection */
+        struct log_ratelimit bus_rl; /* bus name reports about no unit */
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
@@ -281,6 +311,8 @@ static inline const struct unit_edge *sched_next_edge(const struct unit *u, size
 struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
 
 /* core/sched.c */
+/* CLOCK_REALTIME µs now: ops->realtime, or the system's clock. */
+uint64_t sched_realtime(struct sched *s);
 /* Move u to sub-state sub; its active state is what u's type says sub
  * stands for. A sub-state the type does not have is refused, loudly. */
 void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
@@ -347,6 +379,23 @@ void socket_service_down(struct sched *s, struct unit *service);
  * unit that triggers it, then the fd store. */
 int socket_collect_fds(struct sched *s, struct unit *service, bool with_connection, int **ret_fds, unsigned *ret_n,
                        unsigned *ret_n_sockets, char **ret_names);
+
+/* core/sched_bus.c: what the bus thread's events mean for units */
+void sched_bus_name(struct sched *s, const char *name, bool owned);
+void sched_bus_state(struct sched *s, bool connected);
+/* u's active state changed: the unit that provides the bus tells the bus thread. */
+void sched_bus_unit_changed(struct sched *s, struct unit *u, enum unit_active_state old);
+/* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
+ * given the per-boot perturbation (sd-event's sleep_between). */
+uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);
+/* SipHash-2-4, as systemd hashes FixedRandomDelay='s seed. */
+uint64_t timer_siphash24(const void *in, size_t n, const uint8_t key[16]);
+
+/* core/unit_path.c: the path runtime's fd and memory (runtime_free). */
+void path_runtime_free(struct path_runtime *p);
+/* core/sched.c: tell every unit that triggers u (UNIT_TRIGGERED_BY) that u
+ * changed state or finished a job, through its type's trigger_notify. */
+void unit_trigger_notify(struct sched *s, struct unit *u);
 
 /* core/notify_route.c */
 void notify_handle(struct sched *s, struct notify_message *m);

@@ -181,7 +181,9 @@ void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
                 return;
         }
         unit_disarm_timer(s, u);
-        if (rt->main_pid > 0 || (cfg(u)->type == SERVICE_FORKING && rt->main_pgid > 0)) {
+        /* Type=dbus runs only while its name is owned (systemd's service_enter_running). */
+        if ((rt->main_pid > 0 || (cfg(u)->type == SERVICE_FORKING && rt->main_pgid > 0)) &&
+            (cfg(u)->type != SERVICE_DBUS || rt->bus_name_good)) {
                 unit_set_sub(s, u, SUB_RUNNING);
                 if (cfg(u)->runtime_max_usec != USEC_INFINITY && cfg(u)->runtime_max_usec)
                         unit_arm_timer(s, u, s->now + cfg(u)->runtime_max_usec);
@@ -228,6 +230,10 @@ int service_start(struct sched *s, struct unit *u)
         rt->main_exit_code = rt->main_exit_status = 0;
         rt->main_cmd = NULL;
         rt->forbid_restart = false;
+        rt->bus_name_acquired = false;
+        /* The bus thread watches the name from now on (again: a no-op). */
+        if (c->bus_name && s->ops->bus_watch)
+                s->ops->bus_watch(s->userdata, c->bus_name);
         unit_set_sub(s, u, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
         service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], service_start_pre_done);

@@ -28,6 +28,8 @@ static const char *const event_names[_SERVICE_EVENT_MAX] = {
         [SEV_READY] = "READY=1",
         [SEV_RELOADING] = "RELOADING=1",
         [SEV_STOPPING] = "STOPPING=1",
+        [SEV_BUS_NAME_ACQUIRED] = "bus name acquired",
+        [SEV_BUS_NAME_LOST] = "bus name lost",
 };
 
 const char *service_event_to_string(enum service_event e)
@@ -80,18 +82,22 @@ static void stop_job_stopping(struct sched *s, struct unit *u, const struct serv
         u->rt->forbid_restart = true;
 }
 
-/* Readiness by Type= once the main process is forked: simple, idle and
- * dbus are started once forked (even if exec then fails: its exit
- * follows); exec once execve succeeded; notify at READY=1; oneshot and
- * forking when the process exits. */
+/* Readiness by Type= once the main process is forked: simple and idle
+ * are started once forked (even if exec then fails: its exit follows);
+ * exec once execve succeeded; notify at READY=1; dbus when its BusName=
+ * is acquired (at once if that happened since the start began); oneshot
+ * and forking when the process exits. */
 static void forked_starting(struct sched *s, struct unit *u, const struct service_event_args *a,
                             enum service_event e)
 {
         switch (cfg(u)->type) {
         case SERVICE_SIMPLE:
         case SERVICE_IDLE:
-        case SERVICE_DBUS:
                 service_enter_start_post(s, u);
+                break;
+        case SERVICE_DBUS:
+                if (u->rt->bus_name_acquired)
+                        service_enter_start_post(s, u);
                 break;
         case SERVICE_EXEC:
                 if (!a->error)
@@ -141,6 +147,8 @@ static void main_exited_starting(struct sched *s, struct unit *u, const struct s
                 service_enter_start_post(s, u);
         } else if (oneshot)
                 service_enter_start_post(s, u);
+        else if (c->type == SERVICE_DBUS)
+                ; /* as systemd: a child may still take the name; the start timeout bounds the wait */
         else
                 service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_EXIT_CODE);
 }
@@ -353,6 +361,28 @@ static void stop_by_notify(struct sched *s, struct unit *u, const struct service
         sched_add_kill_waiter(s, u);
 }
 
+/* Type=dbus: the name is what makes the service started (systemd's
+ * service_bus_name_owner_change). Other types only note it. */
+static void bus_name_acquired_starting(struct sched *s, struct unit *u, const struct service_event_args *a,
+                                       enum service_event e)
+{
+        /* Before the fork is reported there is no main process yet:
+         * forked_starting finds the name owned then. */
+        if (cfg(u)->type == SERVICE_DBUS && u->rt->main_pid > 0)
+                service_enter_start_post(s, u);
+}
+
+/* Losing the name while running: service_enter_running decides (stop, or
+ * exited with RemainAfterExit=), as systemd does. */
+static void bus_name_lost_running(struct sched *s, struct unit *u, const struct service_event_args *a,
+                                  enum service_event e)
+{
+        if (cfg(u)->type == SERVICE_DBUS) {
+                log_notice("%s: bus name %s lost while running", u->id, cfg(u)->bus_name);
+                service_enter_running(s, u, RESULT_SUCCESS);
+        }
+}
+
 /* ---- the table ---- */
 
 typedef void service_action(struct sched *s, struct unit *u, const struct service_event_args *a,
@@ -362,53 +392,69 @@ typedef void service_action(struct sched *s, struct unit *u, const struct servic
 
 /* Columns, in enum service_event order:
  * START_JOB, STOP_JOB, MAIN_FORKED, MAIN_FORK_FAILED, MAIN_EXITED, CONTROL_EXITED,
- * TIMEOUT, WATCHDOG, PROCESSES_GONE, READY, RELOADING, STOPPING */
+ * TIMEOUT, WATCHDOG, PROCESSES_GONE, READY, RELOADING, STOPPING,
+ * BUS_NAME_ACQUIRED, BUS_NAME_LOST */
 static service_action *const table[_SUB_STATE_MAX][_SERVICE_EVENT_MAX] = {
         [SUB_DEAD] = {
                 start_job, IGN, IGN, IGN, IGN, IGN,
-                IGN, IGN, IGN, IGN, IGN, IGN },
+                IGN, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_START_PRE] = {
                 IGN, stop_job_starting, IGN, IGN, IGN, control_exited_start_pre,
-                timeout_starting, IGN, IGN, IGN, IGN, IGN },
+                timeout_starting, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_START] = {
                 IGN, stop_job_starting, forked_starting, fork_failed, main_exited_starting, IGN,
-                timeout_starting, watchdog_fire, IGN, ready_starting, IGN, IGN },
+                timeout_starting, watchdog_fire, IGN, ready_starting, IGN, IGN,
+                bus_name_acquired_starting, IGN },
         [SUB_START_POST] = {
                 IGN, stop_job_starting, IGN, IGN, note_main_failure, control_exited_start_post,
-                timeout_start_post, watchdog_fire, IGN, IGN, IGN, stop_by_notify },
+                timeout_start_post, watchdog_fire, IGN, IGN, IGN, stop_by_notify,
+                IGN, IGN },
         [SUB_RUNNING] = {
                 IGN, stop_job_running, IGN, IGN, main_exited_running, IGN,
-                timeout_runtime, watchdog_fire, IGN, IGN, reload_by_notify, stop_by_notify },
+                timeout_runtime, watchdog_fire, IGN, IGN, reload_by_notify, stop_by_notify,
+                IGN, bus_name_lost_running },
         [SUB_EXITED] = {
                 IGN, stop_job_running, IGN, IGN, IGN, IGN,
-                IGN, IGN, IGN, IGN, IGN, IGN },
+                IGN, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_RELOAD] = {
                 IGN, stop_job_running, IGN, IGN, note_main_failure, control_exited_reload,
-                timeout_reload, watchdog_fire, IGN, ready_reloading, IGN, stop_by_notify },
+                timeout_reload, watchdog_fire, IGN, ready_reloading, IGN, stop_by_notify,
+                IGN, IGN },
         [SUB_STOP] = {
                 IGN, stop_job_stopping, IGN, IGN, IGN, control_exited_stop,
-                timeout_stop, IGN, IGN, IGN, IGN, IGN },
+                timeout_stop, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_STOP_SIGTERM] = {
                 IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
-                timeout_stop_sigterm, IGN, processes_gone, IGN, IGN, IGN },
+                timeout_stop_sigterm, IGN, processes_gone, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_STOP_SIGKILL] = {
                 IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
-                timeout_stop_sigkill, IGN, processes_gone, IGN, IGN, IGN },
+                timeout_stop_sigkill, IGN, processes_gone, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_STOP_POST] = {
                 IGN, stop_job_stopping, IGN, IGN, IGN, control_exited_stop_post,
-                timeout_stop_post, IGN, IGN, IGN, IGN, IGN },
+                timeout_stop_post, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_FINAL_SIGTERM] = {
                 IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
-                timeout_final_sigterm, IGN, processes_gone, IGN, IGN, IGN },
+                timeout_final_sigterm, IGN, processes_gone, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_FINAL_SIGKILL] = {
                 IGN, stop_job_stopping, forked_killing, processes_gone, processes_gone, processes_gone,
-                timeout_final_sigkill, IGN, processes_gone, IGN, IGN, IGN },
+                timeout_final_sigkill, IGN, processes_gone, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_FAILED] = {
                 start_job, IGN, IGN, IGN, IGN, IGN,
-                IGN, IGN, IGN, IGN, IGN, IGN },
+                IGN, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
         [SUB_AUTO_RESTART] = {
                 start_job, stop_job_restarting, IGN, IGN, IGN, IGN,
-                restart_now, IGN, IGN, IGN, IGN, IGN },
+                restart_now, IGN, IGN, IGN, IGN, IGN,
+                IGN, IGN },
 };
 
 bool service_event_has_action(enum sub_state sub, enum service_event e)

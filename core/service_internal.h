@@ -39,6 +39,8 @@ enum service_event {
         SEV_READY,            /* READY=1 */
         SEV_RELOADING,        /* RELOADING=1 */
         SEV_STOPPING,         /* STOPPING=1 */
+        SEV_BUS_NAME_ACQUIRED, /* BusName= got an owner on the bus (Type=dbus) */
+        SEV_BUS_NAME_LOST,    /* BusName= lost its owner (Type=dbus) */
         _SERVICE_EVENT_MAX,
 };
 

@@ -42,6 +42,26 @@ static const struct signal_action {
         { 15, true, true, EVENT_SHUTDOWN, SHUTDOWN_REBOOT },
 };
 
+/* `weft -- CMD` (core/container.h): these go to CMD instead, as tini
+ * forwards them. Set once by main before any thread exists. */
+static const int forwarded_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+static bool forward_mode;
+
+void signal_set_forward_mode(bool on)
+{
+        forward_mode = on;
+}
+
+static bool is_forwarded(int sig)
+{
+        if (!forward_mode)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
+                if (forwarded_signals[i] == sig)
+                        return true;
+        return false;
+}
+
 struct signal_thread {
         pthread_t thread;
         struct event_queue *queue;
@@ -91,6 +111,8 @@ void signal_thread_sigset(sigset_t *ret)
         sigaddset(ret, SIGNAL_STOP);
         for (size_t i = 0; i < ELEMENTSOF(signal_actions); i++)
                 sigaddset(ret, action_signal(&signal_actions[i]));
+        for (size_t i = 0; forward_mode && i < ELEMENTSOF(forwarded_signals); i++)
+                sigaddset(ret, forwarded_signals[i]);
 }
 
 bool signal_shutdown_is_immediate(int sig)
@@ -157,6 +179,13 @@ static void dispatch(struct signal_thread *t, int sig, const siginfo_t *si)
 
         if (sig == SIGCHLD) {
                 reap_children(t);
+                return;
+        }
+        if (is_forwarded(sig)) {
+                ev.type = EVENT_FORWARD;
+                ev.forward.signal = sig;
+                log_debug("signal: %s from pid %d, for CMD", signal_name(sig, name), (int) si->si_pid);
+                post(t, &ev);
                 return;
         }
         a = find_action(sig);

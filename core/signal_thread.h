@@ -23,6 +23,12 @@
 
 #include "core/event_queue.h"
 
+/* `weft -- CMD`: SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+ * SIGWINCH post EVENT_FORWARD (for CMD) instead of their usual actions,
+ * and are part of the handled set. Call once, before
+ * signal_block_handled() and before any thread exists. */
+void signal_set_forward_mode(bool on);
+
 /* The set of signals the signal thread waits for (including its private
  * stop signal, a real-time one). */
 void signal_thread_sigset(sigset_t *ret);

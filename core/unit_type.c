@@ -28,6 +28,8 @@ static const struct unit_type_ops *const rows[_UNIT_TYPE_MAX] = {
         [UNIT_SERVICE] = &service_ops,
         [UNIT_SOCKET] = &socket_ops,
         [UNIT_TARGET] = &target_ops,
+        [UNIT_TIMER] = &timer_ops,
+        [UNIT_PATH] = &path_ops,
 };
 
 const struct unit_type_ops *unit_ops(const struct unit *u)

@@ -54,8 +54,14 @@ struct unit_type_ops {
         void (*notify)(struct sched *s, struct unit *u, struct notify_message *m);
         /* The unit just went down (inactive or failed): let go of what it holds. */
         void (*went_down)(struct sched *s, struct unit *u);
+        /* other, a unit u triggers (UNIT_TRIGGERS), changed its active state or
+         * finished a job (systemd's trigger_notify). */
+        void (*trigger_notify)(struct sched *s, struct unit *u, struct unit *other);
         /* After a daemon-reload swapped the unit table: watch again what the unit watched. */
         void (*rewatch)(struct sched *s, struct unit *u);
+        /* The wall clock was set, or (timezone) the local time zone
+         * changed: recompute what depends on it. */
+        void (*time_change)(struct sched *s, struct unit *u, bool timezone);
         /* Type-specific properties for status and show. */
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
         /* The type's own word for the boot record (a service's Type=), or NULL. */
@@ -72,6 +78,8 @@ bool unit_sub_active_state(const struct unit *u, enum sub_state sub, enum unit_a
 extern const struct unit_type_ops service_ops; /* core/unit_service.c */
 extern const struct unit_type_ops socket_ops;  /* core/unit_socket.c */
 extern const struct unit_type_ops target_ops;  /* core/unit_target.c */
+extern const struct unit_type_ops timer_ops;   /* core/unit_timer.c */
+extern const struct unit_type_ops path_ops;    /* core/unit_path.c */
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition

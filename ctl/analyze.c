@@ -218,9 +218,14 @@ int analyze_blame(const struct analyze *a, FILE *out)
                 width = w > width ? w : width;
         }
         for (size_t i = 0; i < n; i++) {
-                char t[ANALYZE_TIMESPAN_MAX];
-                fprintf(out, "%*s %s\n", width, analyze_format_timespan(t, sizeof t, list[i]->time),
-                        list[i]->rec->id);
+                char t[ANALYZE_TIMESPAN_MAX], w[ANALYZE_TIMESPAN_MAX];
+                const struct boot_record_unit *ru = list[i]->rec;
+                uint64_t from = ru->execed ? ru->execed : ru->forked;
+                fprintf(out, "%*s %s", width, analyze_format_timespan(t, sizeof t, list[i]->time), ru->id);
+                /* A Type=dbus service: how much of it was the wait for its name. */
+                if (ru->bus_name && from && ru->bus_name >= from)
+                        fprintf(out, " (bus name after %s)", analyze_format_timespan(w, sizeof w, ru->bus_name - from));
+                fputc('\n', out);
         }
         free(list);
         return 0;
@@ -325,9 +330,16 @@ int cmd_analyze(const struct ctl_options *opts, char **args)
         int k;
 
         if (!verb) {
-                fprintf(stderr, "weftctl: analyze needs a verb: time, blame, critical-chain, plot, dot or "
-                                "concurrency\n");
+                fprintf(stderr, "weftctl: analyze needs a verb: time, blame, critical-chain, plot, dot, "
+                                "concurrency, calendar or timespan\n");
                 return 1;
+        }
+        /* The offline verbs need no boot record. */
+        if (strcmp(verb, "calendar") == 0 || strcmp(verb, "timespan") == 0) {
+                k = verb[0] == 'c' ? analyze_calendar(opts, args + 1) : analyze_timespan(opts, args + 1);
+                if (fflush(stdout) != 0 || ferror(stdout))
+                        return 1;
+                return k;
         }
         for (i = 0; i < ELEMENTSOF(analyze_verbs); i++)
                 if (strcmp(analyze_verbs[i].verb, verb) == 0)

@@ -80,3 +80,9 @@ struct analyze_concurrency {
 int analyze_concurrency_compute(const struct analyze *a, struct analyze_concurrency *ret);
 void analyze_concurrency_free(struct analyze_concurrency *c);
 int analyze_concurrency(const struct analyze *a, FILE *out);
+
+/* analyze_calendar.c: the offline verbs `calendar` and `timespan`, in
+ * systemd-analyze's format; they return the exit status. */
+struct ctl_options;
+int analyze_calendar(const struct ctl_options *o, char **args);
+int analyze_timespan(const struct ctl_options *o, char **args);

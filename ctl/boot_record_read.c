@@ -51,6 +51,7 @@ static const struct record_field unit_fields[] = {
         UNIT_FIELD("exited_usec", RECORD_FIELD_USEC, exited, false),
         UNIT_FIELD("deactivating_usec", RECORD_FIELD_USEC, deactivating, false),
         UNIT_FIELD("inactive_usec", RECORD_FIELD_USEC, inactive, false),
+        UNIT_FIELD("bus_name_usec", RECORD_FIELD_USEC, bus_name, false),
         UNIT_FIELD("after", RECORD_FIELD_LIST, after, true),
         UNIT_FIELD("requires", RECORD_FIELD_LIST, requires, true),
         UNIT_FIELD("wants", RECORD_FIELD_LIST, wants, true),

@@ -26,6 +26,8 @@ struct ctl_options {
         bool quiet;               /* -q: no output from is-* and enable */
         bool no_legend;           /* --no-legend */
         bool now;                 /* enable/disable --now: start/stop too */
+        const char *iterations;   /* analyze calendar --iterations=N, as given */
+        const char *base_time;    /* analyze calendar --base-time=TIMESTAMP, as given */
 };
 
 int cmd_verify(const struct ctl_options *opts, char **args);
@@ -43,6 +45,8 @@ int cmd_exit(const struct ctl_options *opts, char **args);
 int cmd_is_state(const struct ctl_options *opts, char **args);  /* is-active, is-failed */
 int cmd_list_jobs(const struct ctl_options *opts, char **args);
 int cmd_list_sockets(const struct ctl_options *opts, char **args);
+int cmd_list_timers(const struct ctl_options *opts, char **args); /* ctl/timers.c */
+int cmd_list_paths(const struct ctl_options *opts, char **args);
 
 /* offline: files only */
 int cmd_cat(const struct ctl_options *opts, char **args);

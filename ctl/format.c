@@ -150,10 +150,21 @@ static uint64_t now_usec(clockid_t clock)
         return (uint64_t) ts.tv_sec * USEC_PER_SEC_ + (uint64_t) ts.tv_nsec / 1000;
 }
 
+char *ctl_format_left(char *buf, size_t size, uint64_t d)
+{
+        ctl_format_relative(buf, size, d);
+        size_t n = strlen(buf);
+        if (n >= 4 && strcmp(buf + n - 4, " ago") == 0)
+                snprintf(buf + n - 4, size - (n - 4), " left");
+        return buf;
+}
+
 uint64_t ctl_monotonic_to_realtime(uint64_t mono_usec)
 {
         uint64_t mono = now_usec(CLOCK_MONOTONIC), real = now_usec(CLOCK_REALTIME);
-        uint64_t age = mono > mono_usec ? mono - mono_usec : 0;
+        if (mono_usec > mono)
+                return real + (mono_usec - mono); /* in the future: a timer's next elapse */
+        uint64_t age = mono - mono_usec;
         return real > age ? real - age : 0;
 }
 

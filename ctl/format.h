@@ -37,7 +37,9 @@ char *ctl_format_timestamp(char *buf, size_t size, uint64_t realtime_usec);
  * "500ms ago", "5s ago", "1min 3s ago", "12min ago", "2h 5min ago",
  * "1 day 3h ago", "3 days ago", "2 weeks 1 days ago"... */
 char *ctl_format_relative(char *buf, size_t size, uint64_t d);
-/* A CLOCK_MONOTONIC stamp (µs) as CLOCK_REALTIME, using the clocks now. */
+/* The same for a time d µs ahead: "5s left", "1min 3s left"... */
+char *ctl_format_left(char *buf, size_t size, uint64_t d);
+/* A CLOCK_MONOTONIC stamp (µs), past or future, as CLOCK_REALTIME, using the clocks now. */
 uint64_t ctl_monotonic_to_realtime(uint64_t mono_usec);
 
 /* The branch drawing before an item of list-dependencies at depth level

@@ -16,6 +16,7 @@
 #include "ctl/format.h"
 #include "ctl/install.h"
 #include "ctl/live.h"
+#include "parse/value.h"
 
 int live_ask(const struct ctl_options *opts, const char *verb, char **units, int timeout_ms,
              struct control_reply *ret)
@@ -248,6 +249,51 @@ int cmd_list_sockets(const struct ctl_options *opts, char **args)
         return finish(opts, &reply);
 }
 
+/* systemctl's order: by path, then condition, then unit. */
+static int compare_path_rows(const void *a, const void *b)
+{
+        const struct control_unit *x = a, *y = b;
+        static const char *const keys[] = { "Path", "Condition", "Unit" };
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+                int c = strcmp(live_get(x, keys[i], ""), live_get(y, keys[i], ""));
+                if (c)
+                        return c;
+        }
+        return 0;
+}
+
+int cmd_list_paths(const struct ctl_options *opts, char **args)
+{
+        struct control_reply reply = { 0 };
+        struct ctl_table t;
+        int r = live_ask(opts, "list-paths", args, CTL_TIMEOUT_MS, &reply);
+
+        if (r)
+                return r;
+        if (want_json(opts, &reply))
+                return finish(opts, &reply);
+        if (reply.n_units > 1)
+                qsort(reply.units, reply.n_units, sizeof *reply.units, compare_path_rows);
+        ctl_table_init(&t, 4);
+        const char *head[] = { "PATH", "CONDITION", "UNIT", "ACTIVATES" };
+        if (reply.n_units && !opts->no_legend)
+                ctl_table_add(&t, head);
+        for (size_t i = 0; i < reply.n_units; i++) {
+                const struct control_unit *u = &reply.units[i];
+                const char *row[] = { live_get(u, "Path", ""), live_get(u, "Condition", ""), live_get(u, "Unit", ""),
+                                      live_get(u, "Activates", "") };
+                ctl_table_add(&t, row);
+        }
+        ctl_table_print(&t, stdout);
+        ctl_table_done(&t);
+        if (!opts->no_legend) {
+                printf("%s%zu paths listed.\n", reply.n_units ? "\n" : "", reply.n_units);
+                if (!opts->all)
+                        printf("Pass --all to see loaded but inactive paths, too.\n");
+        }
+        return finish(opts, &reply);
+}
+
 static void print_property(const struct ctl_options *opts, const char *key, const char *value)
 {
         /* Like systemctl: empty values only when asked for by name or --all. */
@@ -257,6 +303,22 @@ static void print_property(const struct ctl_options *opts, const char *key, cons
                 printf("%s\n", value);
         else
                 printf("%s=%s\n", key, value);
+}
+
+/* Timer properties the manager sends as µs and systemctl shows as a date
+ * (0: "n/a") or a time span (0: "infinity", as systemd keeps "none"). */
+static const char *show_value(const char *key, const char *value, char *buf, size_t size)
+{
+        static const char *const dates[] = { "NextElapseUSecRealtime", "LastTriggerUSec" };
+        static const char *const spans[] = { "NextElapseUSecMonotonic", "AccuracyUSec", "RandomizedDelayUSec" };
+        uint64_t v = strtoull(value, NULL, 10);
+        for (size_t i = 0; i < ELEMENTSOF(dates); i++)
+                if (strcmp(key, dates[i]) == 0)
+                        return v ? ctl_format_timestamp(buf, size, v) : "n/a";
+        for (size_t i = 0; i < ELEMENTSOF(spans); i++)
+                if (strcmp(key, spans[i]) == 0)
+                        return format_timespan(buf, size, v || i > 0 ? v : USEC_INFINITY);
+        return value;
 }
 
 /* show: the manager's live values; the unit files when no manager runs. */
@@ -294,9 +356,10 @@ int cmd_show_live(const struct ctl_options *opts, char **args)
                         printf("\n");
                 /* In the manager's order, which is systemctl's, whatever
                  * the order of -p. */
+                char buf[128];
                 for (size_t k = 0; u->keys && u->keys[k]; k++)
                         if (!opts->properties || strv_contains(opts->properties, u->keys[k]))
-                                print_property(opts, u->keys[k], u->values[k]);
+                                print_property(opts, u->keys[k], show_value(u->keys[k], u->values[k], buf, sizeof buf));
         }
         return finish(opts, &reply);
 }

@@ -8,5 +8,8 @@
 int live_ask(const struct ctl_options *opts, const char *verb, char **units, int timeout_ms,
              struct control_reply *ret);
 
+/* status of a timer: its "Trigger:" line (ctl/timers.c); nothing for other units. */
+void ctl_print_timer_trigger(const struct control_unit *u);
+
 /* The unit's value for key, or def when absent. */
 const char *live_get(const struct control_unit *u, const char *key, const char *def);

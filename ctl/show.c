@@ -8,6 +8,7 @@
  * its value lives and how to render it. Rows are in systemctl's order:
  * type-specific properties, then the exec and kill contexts, then [Unit]. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ enum render {
 enum base { B_UNIT, B_SERVICE, B_SERVICE_EXIT, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
+enum { T_PATH = 1 << UNIT_PATH };
 
 struct property;
 typedef int (*custom_fn)(const struct property *p, const struct unit *u, char ***values);
@@ -141,6 +143,39 @@ static int custom_listen(const struct property *p, const struct unit *u, char **
                         return -ENOMEM;
         }
         return 0;
+}
+
+/* [Path] settings, by kind: 0 Unit, 1 Paths, 2 MakeDirectory, 3
+ * DirectoryMode, 4 TriggerLimitIntervalUSec, 5 TriggerLimitBurst. */
+static int custom_path(const struct property *p, const struct unit *u, char ***v)
+{
+        const struct path_config *c = u->path;
+        size_t i = 0;
+        char buf[64];
+        if (u->load_state != UNIT_LOADED)
+                return 0;
+        switch (p->kind) {
+        case 0: {
+                struct unit *t = unit_next_dep(u, UNIT_TRIGGERS, &i);
+                return add(v, t ? t->id : "");
+        }
+        case 1:
+                for (unsigned k = 0; k < c->n_specs; k++)
+                        if (addf(v, "%s (%s)", c->specs[k].path, path_type_to_string(c->specs[k].type)) < 0)
+                                return -ENOMEM;
+                return 0;
+        case 2:
+                return add(v, c->make_directory ? "yes" : "no");
+        case 3:
+                return addf(v, "%04o", (unsigned) c->directory_mode);
+        case 4:
+                return add(v, format_timespan(buf, sizeof buf,
+                                              c->trigger_limit_interval_usec == USEC_INFINITY
+                                                      ? 2 * USEC_PER_SEC
+                                                      : c->trigger_limit_interval_usec));
+        default:
+                return addf(v, "%u", c->trigger_limit_burst == UINT_MAX ? 200 : c->trigger_limit_burst);
+        }
 }
 
 static int custom_fd_name(const struct property *p, const struct unit *u, char ***v)
@@ -281,6 +316,13 @@ static const struct property properties[] = {
         PK("ExecStartPost", exec[SOCKET_EXEC_START_POST], R_EXEC, NULL),
         PK("ExecStopPre", exec[SOCKET_EXEC_STOP_PRE], R_EXEC, NULL),
         PK("ExecStopPost", exec[SOCKET_EXEC_STOP_POST], R_EXEC, NULL),
+
+        CUSTOM("Unit", T_PATH, custom_path, 0),
+        CUSTOM("Paths", T_PATH, custom_path, 1),
+        CUSTOM("MakeDirectory", T_PATH, custom_path, 2),
+        CUSTOM("DirectoryMode", T_PATH, custom_path, 3),
+        CUSTOM("TriggerLimitIntervalUSec", T_PATH, custom_path, 4),
+        CUSTOM("TriggerLimitBurst", T_PATH, custom_path, 5),
 
         PE("Environment", environment, R_STRV, NULL),
         CUSTOM("EnvironmentFiles", T_EXEC, custom_environment_files, 0),

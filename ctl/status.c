@@ -188,8 +188,12 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         print_dropins(u);
         print_active(u);
         print_dependency(u);
+        ctl_print_timer_trigger(u);
         print_units("TriggeredBy", control_unit_get(u, "TriggeredBy"));
         print_units("Triggers", control_unit_get(u, "Triggers"));
+        if (control_unit_get(u, "BusName"))
+                printf(LABEL "%s (%s)\n", "Bus name", control_unit_get(u, "BusName"),
+                       live_get(u, "BusNameOwned", "no")[0] == 'y' ? "owned" : "not owned");
         if (get_u64(u, "MainPID") > 0)
                 print_pid("Main PID", get_u64(u, "MainPID"));
         if (get_u64(u, "ControlPID") > 0)

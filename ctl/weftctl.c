@@ -41,6 +41,8 @@ static const struct verb {
         { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
         { "list-jobs", NULL, cmd_list_jobs, "list-jobs" },
         { "list-sockets", NULL, cmd_list_sockets, "list-sockets [--all]" },
+        { "list-timers", NULL, cmd_list_timers, "list-timers [--all]" },
+        { "list-paths", NULL, cmd_list_paths, "list-paths [--all]   the paths path units watch" },
         { "daemon-reload", NULL, cmd_simple, "daemon-reload" },
         { "poweroff", NULL, cmd_simple, "poweroff | reboot | halt | exit [CODE]   shut weft down" },
         { "reboot", NULL, cmd_simple, NULL },
@@ -57,7 +59,8 @@ static const struct verb {
         { "set-default", NULL, cmd_set_default, NULL },
         { "logs", NULL, cmd_logs, "logs UNIT [-n N] [-f]   the unit's log file" },
         { "verify", NULL, cmd_verify, "verify [--unit-path DIR]... UNIT|FILE...   check unit files, like systemd-analyze verify" },
-        { "analyze", NULL, cmd_analyze, "analyze [--from FILE] time|blame|critical-chain [UNIT...]|plot|dot [--order|--require]|concurrency   the boot, from a boot record" },
+        { "analyze", NULL, cmd_analyze, "analyze [--from FILE] time|blame|critical-chain [UNIT...]|plot|dot [--order|--require]|concurrency   the boot, from a boot record;\n"
+                                                "           analyze calendar EXPR... [--iterations=N] [--base-time=T] | timespan SPAN...   offline" },
 };
 
 static void usage(FILE *f, const char *program)
@@ -86,6 +89,8 @@ static void usage(FILE *f, const char *program)
                    "  --now               enable/disable: start/stop the units too\n"
                    "  --from FILE         analyze: read this boot record (default /run/weft/boot.yaml)\n"
                    "  --order, --require  analyze dot: only ordering, or only requirement edges\n"
+                   "  --iterations N      analyze calendar: show this many elapses (default 1)\n"
+                   "  --base-time T       analyze calendar: elapses after T instead of now\n"
                    "  --log-level LEVEL   err, warning, notice, info or debug\n"
                    "  -h, --help          this help\n");
 }
@@ -115,7 +120,7 @@ int main(int argc, char **argv)
         enum {
                 OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE,
                 OPT_RUNTIME_DIR, OPT_ROOT, OPT_STATE, OPT_NO_BLOCK, OPT_JSON, OPT_REVERSE, OPT_NO_LEGEND,
-                OPT_NOW, OPT_IGNORED,
+                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME,
         };
         static const struct option options[] = {
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -139,6 +144,8 @@ int main(int argc, char **argv)
                 { "quiet", no_argument, NULL, 'q' },
                 { "no-legend", no_argument, NULL, OPT_NO_LEGEND },
                 { "now", no_argument, NULL, OPT_NOW },
+                { "iterations", required_argument, NULL, OPT_ITERATIONS },
+                { "base-time", required_argument, NULL, OPT_BASE_TIME },
                 /* systemctl options that scripts pass and that change nothing here */
                 { "no-pager", no_argument, NULL, OPT_IGNORED },
                 { "system", no_argument, NULL, OPT_IGNORED },
@@ -255,6 +262,12 @@ int main(int argc, char **argv)
                         break;
                 case OPT_NOW:
                         o.now = true;
+                        break;
+                case OPT_ITERATIONS:
+                        o.iterations = optarg;
+                        break;
+                case OPT_BASE_TIME:
+                        o.base_time = optarg;
                         break;
                 case 'l':
                 case OPT_IGNORED:

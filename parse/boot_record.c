@@ -136,6 +136,7 @@ static void emit_unit(struct writer *w, const struct boot_record_unit *u)
         emit_stamp(w, "exited_usec", u->exited);
         emit_stamp(w, "deactivating_usec", u->deactivating);
         emit_stamp(w, "inactive_usec", u->inactive);
+        emit_stamp(w, "bus_name_usec", u->bus_name);
         emit_strv(w, "after", u->after);
         emit_strv(w, "requires", u->requires);
         emit_strv(w, "wants", u->wants);

@@ -17,6 +17,7 @@
  *       queued_usec: 1300           # queued, activating, forked, execed, active,
  *       forked_usec: 1500           # exited, deactivating, inactive: each
  *       active_usec: 2100           # <name>_usec, and left out when 0
+ *       bus_name_usec: 2050         # BusName= owned (services with one)
  *       after: [b.service]          # after, requires, wants: always, [] when empty
  *       requires: []
  *       wants: []
@@ -40,6 +41,7 @@ struct boot_record_unit {
         uint64_t exited;          /* main process exited */
         uint64_t deactivating;    /* left active (ActiveExit) */
         uint64_t inactive;        /* became inactive or failed again (InactiveEnter) */
+        uint64_t bus_name;        /* its BusName= got an owner (services with one) */
         char *const *after;       /* strv: ordering edges (After=) */
         char *const *requires;    /* strv */
         char *const *wants;       /* strv */

@@ -38,6 +38,9 @@ struct weft_config {
         char **generator_dirs;
         char *generator_output;
         uint64_t generator_timeout_usec; /* 0: GENERATOR_TIMEOUT_USEC */
+        /* --state-dir: the root of persistent state (timer stamps go to
+         * STATE_DIR/timers); not owned, not in weft.yaml. NULL: /var/lib/systemd. */
+        const char *state_dir;
 };
 
 /* Fill with the built-in defaults (-ENOMEM possible). */

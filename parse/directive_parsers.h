@@ -60,4 +60,8 @@ DIRECTIVE_PARSER(fd_name);
 DIRECTIVE_PARSER(unit_name_field);
 DIRECTIVE_PARSER(condition);
 DIRECTIVE_PARSER(accept);
+/* parse/load_timer.c */
+DIRECTIVE_PARSER(timer_value);
+DIRECTIVE_PARSER(timer_accuracy);
+DIRECTIVE_PARSER(path_spec); /* parse/load_path.c */
 #undef DIRECTIVE_PARSER

@@ -23,6 +23,8 @@ enum section_mask {
         SEC_SERVICE = 1 << 2,
         SEC_SOCKET = 1 << 3,
         SEC_EXEC = SEC_SERVICE | SEC_SOCKET, /* exec and kill settings */
+        SEC_TIMER = 1 << 4,
+        SEC_PATH = 1 << 5,
 };
 
 /* Which struct a row's offset is relative to. */
@@ -34,6 +36,8 @@ enum base {
         BASE_KILL, /* the kill_context of the service or socket */
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
         BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
+        BASE_TIMER,
+        BASE_PATH,
 };
 
 enum row_flags {
@@ -57,10 +61,12 @@ struct directive {
 #define U(field) BASE_UNIT, offsetof(struct unit, field)
 #define SV(field) BASE_SERVICE, offsetof(struct service_config, field)
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
+#define PA(field) BASE_PATH, offsetof(struct path_config, field)
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
 #define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
 #define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
+#define TM(field) BASE_TIMER, offsetof(struct timer_config, field)
 #define EXALL BASE_EXEC, 0
 #define XXALL BASE_EXEC_EXTRA, 0
 
@@ -190,6 +196,34 @@ static const struct directive directives[] = {
         { "ExecStopPre", SEC_SOCKET, SK(exec[SOCKET_EXEC_STOP_PRE]), directive_parse_exec, 0, 0 },
         { "ExecStopPost", SEC_SOCKET, SK(exec[SOCKET_EXEC_STOP_POST]), directive_parse_exec, 0, 0 },
 
+        /* [Timer] */
+        { "OnActiveSec", SEC_TIMER, TM(values), directive_parse_timer_value, TIMER_ACTIVE, 0 },
+        { "OnBootSec", SEC_TIMER, TM(values), directive_parse_timer_value, TIMER_BOOT, 0 },
+        { "OnStartupSec", SEC_TIMER, TM(values), directive_parse_timer_value, TIMER_STARTUP, 0 },
+        { "OnUnitActiveSec", SEC_TIMER, TM(values), directive_parse_timer_value, TIMER_UNIT_ACTIVE, 0 },
+        { "OnUnitInactiveSec", SEC_TIMER, TM(values), directive_parse_timer_value, TIMER_UNIT_INACTIVE, 0 },
+        { "OnCalendar", SEC_TIMER, TM(values), directive_parse_timer_value, TIMER_CALENDAR, EXPAND },
+        { "AccuracySec", SEC_TIMER, TM(accuracy_usec), directive_parse_timer_accuracy, 0, 0 },
+        { "RandomizedDelaySec", SEC_TIMER, TM(randomized_delay_usec), directive_parse_timespan_field, 0, 0 },
+        { "FixedRandomDelay", SEC_TIMER, TM(fixed_random_delay), directive_parse_bool_field, 0, 0 },
+        { "Persistent", SEC_TIMER, TM(persistent), directive_parse_bool_field, 0, 0 },
+        { "WakeSystem", SEC_TIMER, TM(wake_system), directive_parse_bool_field, 0, 0 },
+        { "RemainAfterElapse", SEC_TIMER, TM(remain_after_elapse), directive_parse_bool_field, 0, 0 },
+        { "OnClockChange", SEC_TIMER, TM(on_clock_change), directive_parse_bool_field, 0, 0 },
+        { "OnTimezoneChange", SEC_TIMER, TM(on_timezone_change), directive_parse_bool_field, 0, 0 },
+        { "Unit", SEC_TIMER, TM(unit), directive_parse_unit_name_field, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE, EXPAND },
+        /* [Path]; the five path settings append to one list (load_path.c) */
+        { "PathExists", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS, EXPAND },
+        { "PathExistsGlob", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS_GLOB, EXPAND },
+        { "PathChanged", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_CHANGED, EXPAND },
+        { "PathModified", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_MODIFIED, EXPAND },
+        { "DirectoryNotEmpty", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_DIRECTORY_NOT_EMPTY, EXPAND },
+        { "Unit", SEC_PATH, PA(unit), directive_parse_unit_name_field, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE, EXPAND },
+        { "MakeDirectory", SEC_PATH, PA(make_directory), directive_parse_bool_field, 0, 0 },
+        { "DirectoryMode", SEC_PATH, PA(directory_mode), directive_parse_mode_field, 0, 0 },
+        { "TriggerLimitIntervalSec", SEC_PATH, PA(trigger_limit_interval_usec), directive_parse_timespan_field, 0, 0 },
+        { "TriggerLimitBurst", SEC_PATH, PA(trigger_limit_burst), directive_parse_unsigned_field, 0, 0 },
+
         /* Execution environment, in [Service] and [Socket] */
         { "Environment", SEC_EXEC, EX(environment), directive_parse_environment, 0, EXPAND },
         { "EnvironmentFile", SEC_EXEC, EX(environment_files), directive_parse_append_one, 0, EXPAND },
@@ -252,6 +286,7 @@ static const struct directive directives[] = {
 #undef EX
 #undef KL
 #undef EXALL
+#undef TM
 
 extern const char *const directive_unsupported[];
 extern const size_t directive_unsupported_count;
@@ -266,6 +301,8 @@ static unsigned section_bit(const char *section)
                 { "Install", SEC_INSTALL },
                 { "Service", SEC_SERVICE },
                 { "Socket", SEC_SOCKET },
+                { "Timer", SEC_TIMER },
+                { "Path", SEC_PATH },
         };
         for (size_t i = 0; i < ELEMENTSOF(sections); i++)
                 if (strcmp(section, sections[i].name) == 0)
@@ -327,6 +364,12 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                 break;
         case BASE_SOCKET:
                 base = (char *) u->socket;
+                break;
+        case BASE_TIMER:
+                base = (char *) u->timer;
+                break;
+        case BASE_PATH:
+                base = (char *) u->path;
                 break;
         case BASE_EXEC:
                 base = section == SEC_SERVICE ? (char *) &u->service->exec_ctx : (char *) &u->socket->exec_ctx;

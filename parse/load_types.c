@@ -5,6 +5,8 @@ static const struct unit_load_ops *const rows[_UNIT_TYPE_MAX] = {
         [UNIT_SERVICE] = &service_load_ops,
         [UNIT_SOCKET] = &socket_load_ops,
         [UNIT_TARGET] = &target_load_ops,
+        [UNIT_TIMER] = &timer_load_ops,
+        [UNIT_PATH] = &path_load_ops,
 };
 
 const struct unit_load_ops *unit_load_ops(enum unit_type type)

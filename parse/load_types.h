@@ -32,3 +32,5 @@ bool unit_type_supported(enum unit_type t);
 extern const struct unit_load_ops service_load_ops; /* parse/load_service.c */
 extern const struct unit_load_ops socket_load_ops;  /* parse/load_socket.c */
 extern const struct unit_load_ops target_load_ops;  /* parse/load_target.c */
+extern const struct unit_load_ops timer_load_ops;   /* parse/load_timer.c */
+extern const struct unit_load_ops path_load_ops;    /* parse/load_path.c */

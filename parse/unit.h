@@ -344,6 +344,70 @@ struct socket_config {
         struct exec_context exec_ctx;
 };
 
+/* Timers (systemd.timer(5)): when each value counts from. */
+enum timer_base {
+        TIMER_ACTIVE,        /* OnActiveSec=: the timer's activation */
+        TIMER_BOOT,          /* OnBootSec=: the kernel's boot */
+        TIMER_STARTUP,       /* OnStartupSec=: the manager's start */
+        TIMER_UNIT_ACTIVE,   /* OnUnitActiveSec=: the triggered unit's last activation */
+        TIMER_UNIT_INACTIVE, /* OnUnitInactiveSec=: its last deactivation */
+        TIMER_CALENDAR,      /* OnCalendar= */
+        _TIMER_BASE_MAX,
+};
+const char *timer_base_to_string(enum timer_base b); /* "OnActiveSec" */
+
+struct calendar_spec;
+
+struct timer_value {
+        uint8_t base;                  /* enum timer_base */
+        uint64_t usec;                 /* the span, for the monotonic bases */
+        struct calendar_spec *calendar; /* TIMER_CALENDAR */
+};
+
+struct timer_config {
+        struct timer_value *values; /* in configuration order */
+        unsigned n_values;
+        uint64_t accuracy_usec;          /* AccuracySec=, default 1min */
+        uint64_t randomized_delay_usec;  /* RandomizedDelaySec= */
+        bool fixed_random_delay;
+        bool persistent;
+        bool wake_system;                /* accepted; weft never arms an alarm clock */
+        bool remain_after_elapse;        /* default yes */
+        bool on_clock_change;
+        bool on_timezone_change;
+        char *unit;                      /* Unit=; NULL: the timer's name with .service */
+};
+/* parse/load_timer.c */
+bool timer_has_calendar(const struct timer_config *t);
+/* The unit a timer triggers (Unit=, else NAME.service), malloc'd. */
+struct unit;
+int timer_unit_name(const struct unit *u, char **ret);
+/* [Path]: what a path unit watches (systemd.path(5)). */
+enum path_type {
+        PATH_EXISTS,
+        PATH_EXISTS_GLOB,
+        PATH_DIRECTORY_NOT_EMPTY,
+        PATH_CHANGED,
+        PATH_MODIFIED,
+        _PATH_TYPE_MAX,
+};
+const char *path_type_to_string(enum path_type t); /* "PathExists" */
+
+struct path_spec {
+        enum path_type type;
+        char *path; /* absolute, without "//", "/./" or a trailing "/" */
+};
+
+struct path_config {
+        struct path_spec *specs; /* in configuration order */
+        unsigned n_specs;
+        char *unit;              /* Unit=; NULL: the path's own name with .service */
+        bool make_directory;
+        mode_t directory_mode;
+        uint64_t trigger_limit_interval_usec; /* USEC_INFINITY: unset, 2 s */
+        unsigned trigger_limit_burst;         /* UINT_MAX: unset, 200 */
+};
+
 struct unit {
         char *id;                 /* primary name */
         char **names;             /* id and every alias (strv) */
@@ -402,6 +466,8 @@ struct unit {
         union {
                 struct service_config *service;
                 struct socket_config *socket;
+                struct timer_config *timer;
+                struct path_config *path;
                 void *config;
         };
 };

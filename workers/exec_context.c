@@ -262,16 +262,24 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         req->oom_score_adjust_set = x->oom_score_adjust_set;
         req->oom_score_adjust = x->oom_score_adjust;
         req->ignore_sigpipe = c->ignore_sigpipe;
-        req->new_session = true;
+        req->new_session = !p->container_main;
+        req->container_main = p->container_main;
 
         /* Files last, so a command that cannot run creates none. */
-        r = exec_stdio_open_input(id, c, p, &req->fds[0]);
-        if (r < 0)
-                goto out;
-        for (int target = 1; target <= 2; target++) {
-                r = exec_stdio_open_output(id, c, p, target, req->fds, &req->fds[target]);
+        if (p->container_main) {
+                /* CMD talks to whoever started the container, as under tini. */
+                for (int fd = 0; fd <= 2; fd++)
+                        if ((r = exec_stdio_dup_fd(id, fd, &req->fds[fd])) < 0)
+                                goto out;
+        } else {
+                r = exec_stdio_open_input(id, c, p, &req->fds[0]);
                 if (r < 0)
                         goto out;
+                for (int target = 1; target <= 2; target++) {
+                        r = exec_stdio_open_output(id, c, p, target, req->fds, &req->fds[target]);
+                        if (r < 0)
+                                goto out;
+                }
         }
         for (unsigned i = 0; i < p->n_listen_fds; i++) {
                 r = exec_stdio_dup_fd(id, p->listen_fds[i], &req->fds[3 + i]);

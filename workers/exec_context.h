@@ -30,6 +30,8 @@ struct exec_params {
         bool has_socket;         /* Accept=yes: socket_fd is the connection, for */
         int socket_fd;           /* StandardInput=socket and StandardOutput=socket */
         bool control;            /* a control command (ExecStartPre/Post, ExecStop...) rather than the main process */
+        bool container_main;     /* `weft -- CMD`'s main process: weft's own fds 0, 1 and 2
+                                    whatever the unit says, and spawn_request.container_main */
 };
 
 /* Build *ret for running cmd of unit u (a service or socket) with params p.

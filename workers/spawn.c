@@ -423,6 +423,14 @@ static int child_setup(struct child_args *a, int *error_fd)
         a->fail_status = EXIT_SETSID;
         if (req->new_session && setsid() < 0)
                 return -errno;
+        if (req->container_main) {
+                if (setpgid(0, 0) < 0)
+                        return -errno;
+                /* Every signal is still blocked here, SIGTTOU included, so a
+                 * background group may take the terminal. Not a terminal
+                 * (ENOTTY), or not ours (ENXIO, EPERM): nothing to hand over. */
+                (void) tcsetpgrp(STDIN_FILENO, getpid());
+        }
 
         a->fail_status = EXIT_SIGNAL_MASK;
         r = child_reset_signals(req->ignore_sigpipe);
@@ -498,6 +506,8 @@ static int child_main(void *userdata)
                 child_fail(error_fd, -r, a->fail_status);
 
         execve(a->req->path, a->req->argv, a->envp);
+        if (a->req->container_main)
+                child_fail(error_fd, errno, errno == ENOENT ? 127 : 126);
         child_fail(error_fd, errno, EXIT_EXEC);
 }
 

@@ -50,6 +50,13 @@ struct spawn_request {
         int oom_score_adjust;
         bool ignore_sigpipe; /* SIGPIPE ignored in the child (IgnoreSIGPIPE=yes) */
         bool new_session;    /* setsid(): the service gets its own process group */
+        /* `weft -- CMD`'s main process, as tini runs its child: its own
+         * process group in weft's session (setpgid) rather than a session,
+         * made the terminal's foreground group (tcsetpgrp) when fd 0 is
+         * one; and an execve failure exits as a shell's does, 127 for a
+         * missing program and 126 for any other reason (not executable, a
+         * directory), instead of systemd's 203. */
+        bool container_main;
 };
 
 void spawn_request_free(struct spawn_request *r);

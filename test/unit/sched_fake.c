@@ -15,6 +15,41 @@
 
 struct fake F;
 static unsigned setup_spawn_window; /* for the next fake_setup_with */
+static const char *setup_stamp_dir;
+static uint64_t setup_perturb, setup_seed;
+
+/* 2023-11-14 22:13:20 UTC at F.now = 1 s: a fixed, whole-minute epoch. */
+#define FAKE_REALTIME_START (UINT64_C(1700000000) * 1000000)
+
+void fake_timer_config(const char *stamp_dir, uint64_t perturb_usec, uint64_t machine_seed)
+{
+        setup_stamp_dir = stamp_dir;
+        setup_perturb = perturb_usec;
+        setup_seed = machine_seed;
+}
+
+uint64_t fake_realtime(void)
+{
+        return F.now + F.realtime_offset;
+}
+
+static uint64_t fake_realtime_op(void *userdata)
+{
+        return fake_realtime();
+}
+
+void fake_timezone_change(void)
+{
+        struct event ev = { .type = EVENT_TIMEZONE_CHANGE, .stamp_usec = F.now };
+        sched_handle_event(F.s, &ev);
+}
+
+void fake_set_clock(uint64_t realtime_usec)
+{
+        F.realtime_offset = realtime_usec - F.now;
+        struct event ev = { .type = EVENT_TIME_CHANGE, .stamp_usec = F.now };
+        sched_handle_event(F.s, &ev);
+}
 
 static int fake_spawn(void *userdata, struct spawn_request *req)
 {
@@ -84,7 +119,15 @@ static void fake_job_finished(void *userdata, struct job *j, enum job_result res
         control_job_finished(F.s, j, result);
 }
 
+static void fake_exit_request(void *userdata, int exit_code, bool force)
+{
+        F.n_exit_requests++;
+        F.exit_code = exit_code;
+        F.exit_force = force;
+}
+
 static const struct sched_ops fake_ops = {
+        .exit_request = fake_exit_request,
         .job_finished = fake_job_finished,
         .control_reply = fake_control_reply,
         .spawn = fake_spawn,
@@ -93,6 +136,7 @@ static const struct sched_ops fake_ops = {
         .shutdown_done = fake_shutdown_done,
         .watch = fake_watch,
         .unwatch = fake_unwatch,
+        .realtime = fake_realtime_op,
 };
 
 void fake_setup_with(const char *dir, const char *target, const char *extra, const char *notify_socket)
@@ -107,6 +151,7 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
         memset(&F, 0, sizeof F);
         F.next_pid = 1000;
         F.now = 1000000;
+        F.realtime_offset = FAKE_REALTIME_START - F.now;
         unit_table_init(&F.table);
         CU_ASSERT_FATAL(unit_path_index_build(dirs, &F.index) == 0);
         F.load = (struct load_context) { .table = &F.table, .index = F.index };
@@ -120,15 +165,20 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 build(&F.table);
                 CU_ASSERT_FATAL(unit_table_finalize_edges(&F.table) == 0);
         }
-        const struct sched_config config = {
+        struct sched_config config = {
                 .log_dir = dir,
                 .notify_socket = notify_socket,
                 .load = &F.load,
                 .manager_start = F.now,
                 .abort_on_illegal = true,
                 .spawn_window = setup_spawn_window,
+                .timer_stamp_dir = setup_stamp_dir,
+                .timer_perturb_usec = setup_perturb,
         };
+        memcpy(config.machine_id, &setup_seed, sizeof setup_seed);
         setup_spawn_window = 0;
+        setup_stamp_dir = NULL;
+        setup_perturb = setup_seed = 0;
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
         CU_ASSERT_FATAL(sched_start(F.s, target, F.now, true) == 0);
 }

@@ -42,7 +42,24 @@ struct fake {
         uid_t notify_uid;     /* the credentials' uid fake_notify sends (0: root) */
         char last_error[1024]; /* and its error line ("" if none) */
         int spawn_error;      /* nonzero: the spawner refuses requests with it */
+        int n_exit_requests;  /* SuccessAction=/FailureAction= exit requests (ops.exit_request) */
+        int exit_code;        /* the last one's status */
+        bool exit_force;      /* and whether it was exit-force */
+        /* The fake wall clock is F.now + realtime_offset; fake_set_clock
+         * moves it as a clock set by hand would. */
+        uint64_t realtime_offset;
 };
+
+/* For the next fake_setup*: where Persistent= timer stamps go, the
+ * per-boot coalescing spot, and the machine id's first 8 bytes (the rest
+ * zero) that seed FixedRandomDelay= (timers' tests). */
+void fake_timer_config(const char *stamp_dir, uint64_t perturb_usec, uint64_t machine_seed);
+/* Set the fake wall clock to realtime_usec (the monotonic clock does not
+ * move) and tell the scheduler, as the io thread's timerfd would. */
+void fake_set_clock(uint64_t realtime_usec);
+uint64_t fake_realtime(void);
+/* The io thread saw /etc/localtime change. */
+void fake_timezone_change(void);
 
 extern struct fake F;
 

@@ -1,0 +1,441 @@
+/* What weft serves on the system bus as org.freedesktop.systemd1 (see
+ * bus_thread.h): dbus-daemon's ActivationRequest, a small part of the
+ * Manager interface, and a few properties of unit objects. What needs
+ * unit data is asked of the scheduler (bus_ask) and answered when it
+ * replies (bus_answer_run). Bus thread only. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bus_internal.h"
+
+/* The Unit properties served, from the control verb "status": strings,
+ * and lists of unit names (space-separated there). */
+static const char *const unit_properties[] = { "Id",       "Description", "LoadState",  "ActiveState",
+                                               "SubState", "Triggers",    "TriggeredBy" };
+
+static bool property_is_list(const char *name)
+{
+        return !strcmp(name, "Triggers") || !strcmp(name, "TriggeredBy");
+}
+
+/* Append property name's value v as a variant: "s", or "as" split at spaces. */
+static int append_property(sd_bus_message *m, const char *name, const char *v)
+{
+        int r;
+
+        if (!property_is_list(name))
+                return sd_bus_message_append(m, "v", "s", v);
+        r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "s");
+        for (const char *p = v; r >= 0 && *p;) {
+                size_t n = strcspn(p, " ");
+                if (n > 0) {
+                        char *w = strndup(p, n);
+                        r = w ? sd_bus_message_append(m, "s", w) : -ENOMEM;
+                        free(w);
+                }
+                p += n;
+                p += strspn(p, " ");
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+#define N_UNIT_PROPERTIES (sizeof unit_properties / sizeof unit_properties[0])
+
+static bool served_property(const char *key)
+{
+        for (size_t i = 0; i < N_UNIT_PROPERTIES; i++)
+                if (!strcmp(key, unit_properties[i]))
+                        return true;
+        return false;
+}
+
+/* ---- answering ---- */
+
+static const char *answer_get(const struct bus_answer *a, const char *key)
+{
+        for (char **k = a->kv; k && k[0] && k[1]; k += 2)
+                if (!strcmp(k[0], key))
+                        return k[1];
+        return NULL;
+}
+
+static const char *error_name_of(const struct bus_answer *a)
+{
+        if (a->code == 4)
+                return "org.freedesktop.systemd1.NoSuchUnit";
+        if (a->code == 5)
+                return "org.freedesktop.systemd1.LoadFailed";
+        return "org.freedesktop.systemd1.JobFailed";
+}
+
+static int reply_unit_path(sd_bus_message *m, const char *unit)
+{
+        char *path = NULL;
+        int r = sd_bus_path_encode(SD1_UNIT_PREFIX, unit, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_reply_method_return(m, "o", path);
+        free(path);
+        return r;
+}
+
+static int reply_property(sd_bus_message *m, const char *name, const char *v)
+{
+        sd_bus_message *reply = NULL;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = append_property(reply, name, v);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
+static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
+{
+        sd_bus_message *reply = NULL;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "{sv}");
+        for (size_t i = 0; r >= 0 && i < N_UNIT_PROPERTIES; i++) {
+                const char *v = answer_get(a, unit_properties[i]);
+                if (!v)
+                        continue;
+                r = sd_bus_message_open_container(reply, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "s", unit_properties[i]);
+                if (r >= 0)
+                        r = append_property(reply, unit_properties[i], v);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(reply);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
+static void activation_failed(struct bus_thread *t, const char *unit, const char *error_name, const char *message)
+{
+        sd_bus_message *m = NULL;
+        int r;
+
+        log_warning_ratelimited(&t->rl_refused, "bus: activation of %s failed: %s", unit, message);
+        if (!t->bus)
+                return;
+        /* Addressed to the bus itself: dbus-daemon acts on an
+         * ActivationFailure only when it is the destination. */
+        r = sd_bus_message_new_signal(t->bus, &m, SD1_PATH, SD1_ACTIVATOR, "ActivationFailure");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "sss", unit, error_name, message);
+        if (r >= 0)
+                r = sd_bus_send_to(t->bus, m, "org.freedesktop.DBus", NULL);
+        if (r < 0)
+                log_debug("bus: cannot send ActivationFailure for %s: %s", unit, strerror(-r));
+        sd_bus_message_unref(m);
+}
+
+static void job_path(char *buf, size_t n, uint64_t job)
+{
+        snprintf(buf, n, SD1_PATH "/job/%llu", (unsigned long long) job);
+}
+
+/* Manager.JobRemoved, which a client that called StartUnit waits for. */
+static void job_removed(struct bus_thread *t, uint64_t job, const char *unit, const char *result)
+{
+        char path[64];
+        int r;
+
+        job_path(path, sizeof path, job);
+        r = sd_bus_emit_signal(t->bus, SD1_PATH, SD1_MANAGER, "JobRemoved", "uoss", (uint32_t) job, path, unit,
+                               result);
+        if (r < 0)
+                log_debug("bus: cannot emit JobRemoved for %s: %s", unit, strerror(-r));
+}
+
+/* The unit exists: answer the call with a job path, then have the job
+ * run; its end is announced with JobRemoved. */
+static int start_job(struct bus_thread *t, struct bus_pending *p)
+{
+        uint64_t job = ++t->next_job;
+        char path[64];
+        int r;
+
+        job_path(path, sizeof path, job);
+        r = sd_bus_reply_method_return(p->m, "o", path);
+        if (r < 0)
+                return r;
+        r = bus_ask(t, CALL_JOB, NULL, p->unit, NULL, p->call == CALL_START_UNIT ? "start" : "stop", false, 0, job);
+        if (r < 0)
+                job_removed(t, job, p->unit, "failed");
+        return 0;
+}
+
+void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
+{
+        struct bus_pending *p = idmap_remove(&t->pending, a->id);
+        const char *msg = a->error ? a->error : "failed";
+        const char *v;
+        bool missing = a->code == 4 || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
+        int r = 0;
+
+        if (!p || !t->bus)
+                goto out; /* the connection it came on is gone */
+        switch (p->call) {
+        case CALL_ACTIVATE:
+                if (a->code != 0)
+                        activation_failed(t, p->unit, error_name_of(a), msg);
+                break;
+        case CALL_GET_UNIT:
+        case CALL_LOAD_UNIT:
+                if (missing)
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoSuchUnit",
+                                                       "Unit %s not loaded.", p->unit);
+                else
+                        r = reply_unit_path(p->m, p->unit);
+                break;
+        case CALL_START_UNIT:
+        case CALL_STOP_UNIT:
+                if (missing)
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoSuchUnit",
+                                                       "Unit %s not found.", p->unit);
+                else if ((v = answer_get(a, "LoadState")) && strcmp(v, "loaded") != 0)
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.LoadFailed",
+                                                       "Unit %s is %s.", p->unit, v);
+                else
+                        r = start_job(t, p);
+                break;
+        case CALL_JOB:
+                job_removed(t, p->job, p->unit,
+                            (v = answer_get(a, "JobResult")) ? v : a->code == 0 ? "done" : "failed");
+                break;
+        case CALL_GET:
+                if (missing)
+                        r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
+                                                       p->unit);
+                else if ((v = answer_get(a, p->prop)))
+                        r = reply_property(p->m, p->prop, v);
+                else
+                        r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY,
+                                                       "Unknown property %s.", p->prop);
+                break;
+        case CALL_GET_ALL:
+                if (missing)
+                        r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
+                                                       p->unit);
+                else
+                        r = reply_get_all(p->m, a);
+                break;
+        }
+        if (r < 0)
+                log_debug("bus: cannot answer a call about %s: %s", p->unit, strerror(-r));
+out:
+        bus_pending_free(p);
+        bus_answer_free(a);
+}
+
+/* ---- what the bus asks ---- */
+
+static bool unit_name_ok(const char *name)
+{
+        size_t n = strlen(name);
+        if (n == 0 || n >= BUS_UNIT_NAME_MAX || !strchr(name, '.'))
+                return false;
+        for (const char *c = name; *c; c++)
+                if (*c <= ' ' || *c == '/' || (unsigned char) *c >= 0x7f)
+                        return false;
+        return true;
+}
+
+static int on_activation_request(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *sender = sd_bus_message_get_sender(m), *unit;
+        int r;
+
+        if (!sender || strcmp(sender, "org.freedesktop.DBus") != 0)
+                return 0; /* only the bus itself asks for activation */
+        if (sd_bus_message_read(m, "s", &unit) < 0) {
+                log_warning_ratelimited(&t->rl_refused, "%s", "bus: malformed ActivationRequest, ignoring");
+                return 0;
+        }
+        if (!unit_name_ok(unit)) {
+                activation_failed(t, unit, "org.freedesktop.systemd1.NoSuchUnit", "Invalid unit name.");
+                return 0;
+        }
+        log_debug("bus: activation request for %s", unit);
+        /* A start that replies when its job ends: a start that fails then
+         * still fails the activation, instead of leaving the client waiting. */
+        r = bus_ask(t, CALL_ACTIVATE, NULL, unit, NULL, "start", false, 0, 0);
+        if (r < 0)
+                activation_failed(t, unit, "org.freedesktop.systemd1.LimitsExceeded",
+                                  r == -EBUSY ? "Too many requests pending." : "Out of memory.");
+        return 0;
+}
+
+static uid_t sender_uid(sd_bus_message *m)
+{
+        sd_bus_creds *c = NULL;
+        uid_t uid = (uid_t) -1;
+
+        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &c) >= 0 && sd_bus_creds_get_euid(c, &uid) < 0)
+                uid = (uid_t) -1;
+        sd_bus_creds_unref(c);
+        return uid;
+}
+
+static int method_subscribe(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        /* weft sends no Manager signals yet: subscribing is accepted and means nothing. */
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m), *unit, *mode = NULL;
+        enum bus_call call;
+        const char *verb;
+        int r;
+
+        if (!strcmp(member, "GetUnit") || !strcmp(member, "LoadUnit")) {
+                call = member[0] == 'G' ? CALL_GET_UNIT : CALL_LOAD_UNIT;
+                /* GetUnit never loads (as systemd's); LoadUnit does for root
+                 * only: weft keeps every unit it loaded, so any caller's
+                 * made-up names would grow its table for good. */
+                verb = call == CALL_LOAD_UNIT && sender_uid(m) == 0 ? "status" : "status-loaded";
+                r = sd_bus_message_read(m, "s", &unit);
+        } else {
+                call = !strcmp(member, "StartUnit") ? CALL_START_UNIT : CALL_STOP_UNIT;
+                /* First whether the unit exists (the reply is a job or
+                 * NoSuchUnit), then the job itself (bus_answer_run). */
+                verb = "status";
+                r = sd_bus_message_read(m, "ss", &unit, &mode);
+        }
+        if (r < 0)
+                return r;
+        if (!unit_name_ok(unit))
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
+        if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
+                                         mode);
+        /* Starting and stopping need root, as on the control socket. */
+        if (mode && sender_uid(m) != 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
+        r = bus_ask(t, call, m, unit, NULL, verb, true, mode ? 0 : 65534, 0);
+        if (r < 0) {
+                log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit, strerror(-r));
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
+                                         strerror(-r));
+        }
+        return 1; /* answered when the scheduler replies */
+}
+
+static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,
+                            sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
+{
+        return sd_bus_message_append(reply, "s", "weft");
+}
+
+static int property_timestamp(sd_bus *bus, const char *path, const char *interface, const char *property,
+                              sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        bool mono = strstr(property, "Monotonic") != NULL;
+        return sd_bus_message_append(reply, "t", mono ? t->cfg.userspace_monotonic : t->cfg.userspace_realtime);
+}
+
+static const sd_bus_vtable manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("UserspaceTimestamp", "t", property_timestamp, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("UserspaceTimestampMonotonic", "t", property_timestamp, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_METHOD("Subscribe", "", "", method_subscribe, 0),
+        SD_BUS_METHOD("Unsubscribe", "", "", method_subscribe, 0),
+        SD_BUS_METHOD("GetUnit", "s", "o", method_unit, 0),
+        SD_BUS_METHOD("LoadUnit", "s", "o", method_unit, 0),
+        SD_BUS_METHOD("StartUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("StopUnit", "ss", "o", method_unit, 0),
+        SD_BUS_VTABLE_END,
+};
+
+/* Properties of /org/freedesktop/systemd1/unit/NAME: asked of the
+ * scheduler, answered later. Anything else falls through to sd-bus's
+ * standard errors. */
+static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m), *iface, *prop = NULL;
+        char *unit = NULL;
+        int r;
+
+        if (!sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) ||
+            (strcmp(member, "Get") != 0 && strcmp(member, "GetAll") != 0))
+                return 0;
+        r = sd_bus_path_decode(sd_bus_message_get_path(m), SD1_UNIT_PREFIX, &unit);
+        if (r <= 0)
+                return r;
+        r = !strcmp(member, "Get") ? sd_bus_message_read(m, "ss", &iface, &prop) : sd_bus_message_read(m, "s", &iface);
+        if (r < 0)
+                goto out;
+        if (!unit_name_ok(unit)) {
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Invalid unit name.");
+                goto out;
+        }
+        if (iface[0] && strcmp(iface, SD1_UNIT) != 0) {
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
+                goto out;
+        }
+        if (prop && !served_property(prop)) {
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
+                goto out;
+        }
+        r = bus_ask(t, prop ? CALL_GET : CALL_GET_ALL, m, unit, prop, sender_uid(m) == 0 ? "status" : "status-loaded",
+                true, 65534, 0);
+        if (r < 0)
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
+        else
+                r = 1;
+out:
+        free(unit);
+        return r;
+}
+
+static int on_name_request(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        const sd_bus_error *e = sd_bus_message_get_error(m);
+        if (e)
+                log_warning("bus: cannot own " SD1_NAME ": %s", e->message ? e->message : e->name);
+        else
+                log_info("bus: connected to the system bus as " SD1_NAME);
+        return 0;
+}
+
+bool bus_served_key(const char *key)
+{
+        return served_property(key) || !strcmp(key, "JobResult");
+}
+
+int bus_manager_attach(struct bus_thread *t)
+{
+        int r = sd_bus_add_object_vtable(t->bus, NULL, SD1_PATH, SD1_MANAGER, manager_vtable, t);
+        if (r >= 0)
+                r = sd_bus_add_fallback(t->bus, NULL, SD1_UNIT_PREFIX, unit_object, t);
+        if (r >= 0)
+                r = sd_bus_match_signal_async(t->bus, NULL, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                              SD1_ACTIVATOR, "ActivationRequest", on_activation_request, NULL, t);
+        if (r >= 0)
+                r = sd_bus_request_name_async(t->bus, NULL, SD1_NAME, 0, on_name_request, t);
+        return r;
+}
