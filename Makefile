@@ -214,7 +214,7 @@ clean:
 VM_RPATH = -Wl,-rpath,/usr/local/lib/weft
 $(BUILD)/vm/weft: $(BUILD)/core/main.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS) -lsystemd
 $(BUILD)/vm/weftctl: $(CTL_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS)
