@@ -20,7 +20,10 @@ mount -o remount,bind,ro /etc/machine-id || exit 1
 exec prlimit --nofile=512:4096 "\$@"
 EOS
 chmod 755 "$TMP/pre.sh"
-printf '[Unit]\nDefaultDependencies=no\n' | wt_unit t.target
+printf '[Unit]\nDefaultDependencies=no\nWants=commit.service\n' | wt_unit t.target
+# As systemd-machine-id-commit.service: runs only when a file is mounted
+# over /etc/machine-id (here in both runs: pre.sh mounts one).
+printf '[Unit]\nDefaultDependencies=no\nConditionPathIsMountPoint=/etc/machine-id\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n' | wt_unit commit.service
 
 want_host=$(sed -n '/^[[:space:]]*[^#[:space:]]/{s/[[:space:]]//g;p;q}' /etc/hostname 2>/dev/null)
 [ -n "$want_host" ] || want_host=localhost
@@ -40,6 +43,7 @@ check() { # ASKED: 1 when --pid1-duties was given
         mid=$(nsenter -t "$WEFT_PID" -m cat /etc/machine-id)
         read -r soft hard < <(awk '/^Max open files/ { print $4, $5 }' "/proc/$WEFT_PID/limits")
         umask=$(awk '/^Umask/ { print $2 }' "/proc/$WEFT_PID/status")
+        wt_wait_state commit.service active
         env=$(grep -v '^PWD=' "$TMP/env.out" | grep -v '^SHLVL=' | grep -v '^_=' | grep -v '^SYSTEMD_' | tr '\n' ' ')
         if [ "$asked" = 1 ]; then
                 case $lo in *'<LOOPBACK,UP'*) ;; *) wt_fail "lo is not up: $lo" ;; esac
