@@ -60,7 +60,7 @@ if [ -w /dev/kvm ] && [ "${WEFT_VM_KVM:-1}" = 1 ]; then
         fi
 fi
 echo "vm-check: accel=$accel"
-timeout_s=${WEFT_VM_TIMEOUT:-$([ $accel = kvm ] && echo 180 || echo 600)}
+timeout_s=${WEFT_VM_TIMEOUT:-$([ $accel = kvm ] && echo 120 || echo 300)}
 
 # boot NAME INIT: one boot on a throwaway overlay of the cached image.
 boot() {
