@@ -211,6 +211,20 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CTL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/core/main.d $(BUILD)/loadbench.d $(BUILD)/envbench.d $(BUILD)/maxrss.d
 
+# The VM check (issue 13): a Debian 12 image booted in QEMU under weft and,
+# as the reference, under systemd. weft and weftctl are linked to find their
+# injected libraries in the guest (under /usr/local/lib/weft).
+VM_RPATH = -Wl,-rpath,/usr/local/lib/weft
+$(BUILD)/vm/weft: $(BUILD)/core/main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS) -lsystemd
+$(BUILD)/vm/weftctl: $(CTL_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS)
+
+.PHONY: vm-check
+vm-check: $(BUILD)/vm/weft $(BUILD)/vm/weftctl
+	BUILD=$(BUILD) test/vm/run.sh
 # Container init benchmark (issue 10): weft -- CMD against tini and
 # catatonit, same run: exec-to-exec latency and the init's peak RSS.
 $(BUILD)/ctrstamp: bench/ctrstamp.c

@@ -206,9 +206,16 @@ int condition_test_first_boot(const char *param, const struct condition_env *env
         if (want < 0)
                 return want;
         int first = cmdline_override(env, "first-boot");
+        /* systemd 252 asks only PID 1's marker; weft marks it too when it
+         * sets up a machine ID (core/pid1_boot.c), and reads the ID as a
+         * fallback where no PID 1 of weft's made the marker: missing or
+         * "uninitialized" is a first boot, an empty file (a stateless
+         * system's transient ID) is not (machine-id(5)). */
+        if (first < 0 && condition_root_exists(env, "/run/systemd/first-boot"))
+                first = 1;
         if (first < 0) {
                 char id[64];
-                first = condition_read_line(env, "/etc/machine-id", id, sizeof id) < 0 || !*id ||
+                first = condition_read_line(env, "/etc/machine-id", id, sizeof id) < 0 ||
                         strcmp(id, "uninitialized") == 0;
         }
         return want == first;

@@ -83,9 +83,20 @@ int condition_test_path_is_mount_point(const char *param, const struct condition
                 p[--len] = 0;
         if (strcmp(p, "/") == 0)
                 return 1;
-        snprintf(parent, sizeof parent, "%s/..", p);
         struct statx a, b;
-        if (statx(AT_FDCWD, p, 0, STATX_MNT_ID, &a) < 0 || statx(AT_FDCWD, parent, 0, STATX_MNT_ID, &b) < 0)
+        if (statx(AT_FDCWD, p, 0, STATX_MNT_ID, &a) < 0)
+                return 0;
+        /* The kernel says so (5.8+): needed for a file bind-mounted over a
+         * file, such as a transient /etc/machine-id, whose "/.." is ENOTDIR. */
+        if (a.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                return !!(a.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+        if (S_ISDIR(a.stx_mode))
+                snprintf(parent, sizeof parent, "%s/..", p);
+        else {
+                char *slash = strrchr(p, '/');
+                snprintf(parent, sizeof parent, "%.*s", slash && slash != p ? (int) (slash - p) : 1, p);
+        }
+        if (statx(AT_FDCWD, parent, 0, STATX_MNT_ID, &b) < 0)
                 return 0;
         if (a.stx_dev_major != b.stx_dev_major || a.stx_dev_minor != b.stx_dev_minor)
                 return 1;

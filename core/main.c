@@ -24,12 +24,14 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "core/generators.h"
 #include "core/container.h"
 #include "core/manager.h"
 #include "core/pid1.h"
 #include "core/signal_thread.h"
 #include "base/strv.h"
 #include "parse/config.h"
+#include "parse/kernel_cmdline.h"
 #include "parse/unit_name.h"
 #include "parse/value.h"
 
@@ -42,6 +44,10 @@ struct options {
         unsigned workers;
         const char *runtime_dir;
         const char *log_level;
+        char **generator_dirs;
+        const char *generator_output;
+        uint64_t generator_timeout_usec;
+        bool pid1_duties;
         bool system;               /* --system: boot a system even when not PID 1 */
         bool container;            /* `--` came, with CMD after it */
         struct container_options c;
@@ -61,6 +67,10 @@ static void usage(FILE *f)
                    "  --workers N         size of the worker pool\n"
                    "  --runtime-dir DIR   where logs and boot.yaml go (default /run/weft)\n"
                    "  --log-level LEVEL   err, warning, notice, info or debug\n"
+                   "  --generator-dir DIR run the generators in DIR (repeatable; as PID 1: systemd's)\n"
+                   "  --generator-output DIR  where their output goes (default RUNTIME_DIR/generators)\n"
+                   "  --generator-timeout SECS  kill a generator still running after SECS (default 90)\n"
+                   "  --pid1-duties       as PID 1 of a namespace too: lo, host name, machine ID, limits\n"
                    "  --system            boot the configured system even when not PID 1\n"
                    "  -g, --pgroup        with --: forward signals to CMD's process group\n"
                    "  -s                  accepted as tini's; weft is a subreaper whenever not PID 1\n"
@@ -74,7 +84,8 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct options *o, bool pid1)
 {
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
-               OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR };
+               OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT,
+               OPT_PID1_DUTIES, OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -83,6 +94,10 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "workers", required_argument, NULL, OPT_WORKERS },
                 { "runtime-dir", required_argument, NULL, OPT_RUNTIME_DIR },
                 { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+                { "generator-dir", required_argument, NULL, OPT_GENERATOR_DIR },
+                { "generator-output", required_argument, NULL, OPT_GENERATOR_OUTPUT },
+                { "generator-timeout", required_argument, NULL, OPT_GENERATOR_TIMEOUT },
+                { "pid1-duties", no_argument, NULL, OPT_PID1_DUTIES },
                 { "system", no_argument, NULL, OPT_SYSTEM },
                 { "pgroup", no_argument, NULL, 'g' },
                 { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
@@ -125,6 +140,26 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 case OPT_LOG_LEVEL:
                         o->log_level = optarg;
                         break;
+                case OPT_GENERATOR_DIR:
+                        if (strv_extend(&o->generator_dirs, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case OPT_GENERATOR_OUTPUT:
+                        o->generator_output = optarg;
+                        break;
+                case OPT_PID1_DUTIES:
+                        o->pid1_duties = true;
+                        break;
+                case OPT_GENERATOR_TIMEOUT: {
+                        char *end;
+                        unsigned long n = strtoul(optarg, &end, 10);
+                        if (*end || n < 1 || n > 3600) {
+                                fprintf(stderr, "weft: --generator-timeout takes 1..3600 seconds: %s\n", optarg);
+                                return -EINVAL;
+                        }
+                        o->generator_timeout_usec = n * 1000000ULL;
+                        break;
+                }
                 case OPT_SYSTEM:
                         o->system = true;
                         break;
@@ -177,30 +212,6 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
         return 0;
 }
 
-/* systemd.unit= / weft.unit= on the kernel command line (the last wins). */
-static char *kernel_target(void)
-{
-        char buf[4096], *save = NULL, *target = NULL;
-        FILE *f = fopen("/proc/cmdline", "re");
-        if (!f)
-                return NULL;
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[n] = 0;
-        for (char *w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
-                const char *v = NULL;
-                if (strncmp(w, "systemd.unit=", 13) == 0)
-                        v = w + 13;
-                else if (strncmp(w, "weft.unit=", 10) == 0)
-                        v = w + 10;
-                if (v && unit_name_is_valid(v, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
-                        free(target);
-                        target = strdup(v);
-                }
-        }
-        return target;
-}
-
 static int configure(const struct options *o, bool pid1, struct weft_config *c)
 {
         int r = config_init(c);
@@ -251,11 +262,93 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         return 0;
 }
 
+/* Which generators run, and where their output sits in the unit path.
+ * --generator-dir names them (a test's private ones); as PID 1 of a real
+ * system without it, systemd's directories. Output goes to
+ * --generator-output, else /run/systemd as PID 1 (already in the default
+ * unit path at systemd's places), else RUNTIME_DIR/generators. Output
+ * directories not in the unit path yet are added as systemd orders them:
+ * generator.early first, generator and generator.late last. */
+static int setup_generators(const struct options *o, struct weft_config *c)
+{
+        char *dirs[3] = { NULL, NULL, NULL };
+        int r = 0;
+
+        if (o->generator_dirs)
+                c->generator_dirs = strv_copy(o->generator_dirs);
+        else if (pid1_is_real_system())
+                c->generator_dirs = strv_copy((char *const *) generator_default_dirs);
+        else
+                return 0;
+        if (o->generator_output)
+                c->generator_output = strdup(o->generator_output);
+        else if (!o->generator_dirs)
+                c->generator_output = strdup(GENERATOR_DEFAULT_OUTPUT);
+        else if (asprintf(&c->generator_output, "%s/generators", c->runtime_dir) < 0)
+                c->generator_output = NULL;
+        if (!c->generator_dirs || !c->generator_output)
+                return -ENOMEM;
+        c->generator_timeout_usec = o->generator_timeout_usec ? o->generator_timeout_usec : GENERATOR_TIMEOUT_USEC;
+        if (asprintf(&dirs[0], "%s/generator.early", c->generator_output) < 0 ||
+            asprintf(&dirs[1], "%s/generator", c->generator_output) < 0 ||
+            asprintf(&dirs[2], "%s/generator.late", c->generator_output) < 0) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if (!strv_contains(c->unit_paths, dirs[0])) {
+                char **l = NULL;
+                r = strv_extend(&l, dirs[0]);
+                for (size_t i = 0; r >= 0 && c->unit_paths && c->unit_paths[i]; i++)
+                        r = strv_extend(&l, c->unit_paths[i]);
+                if (r >= 0) {
+                        strv_free(c->unit_paths);
+                        c->unit_paths = l;
+                } else
+                        strv_free(l);
+        }
+        for (int i = 1; r >= 0 && i < 3; i++)
+                if (!strv_contains(c->unit_paths, dirs[i]))
+                        r = strv_extend(&c->unit_paths, dirs[i]);
+out:
+        for (int i = 0; i < 3; i++)
+                free(dirs[i]);
+        return r;
+}
+
+/* As PID 1 of a real system, what the kernel command line says (read
+ * once /proc is mounted): the unit to boot, the log level, and how much
+ * status the console shows (quiet: failures only). */
+static void apply_kernel_cmdline(struct weft_config *c, struct kernel_cmdline *k)
+{
+        int r = kernel_cmdline_read("/proc/cmdline", k);
+
+        if (r < 0) {
+                log_warning("weft: cannot read the kernel command line: %s", strerror(-r));
+                return;
+        }
+        switch (kernel_cmdline_show_status(k)) {
+        case SHOW_STATUS_NO:
+                c->log_console = false;
+                break;
+        case SHOW_STATUS_ERROR:
+                /* "Started" lines are info, failures warnings. */
+                if (c->log_level > LOG_LEVEL_WARNING)
+                        c->log_level = LOG_LEVEL_WARNING;
+                break;
+        default:
+                break;
+        }
+        if (k->log_level != _LOG_LEVEL_INVALID)
+                c->log_level = k->log_level;
+        log_set_level(c->log_level);
+}
+
 int main(int argc, char **argv)
 {
         struct options o = { 0 };
         struct weft_config config = { 0 };
         struct manager_result result = { .kind = SHUTDOWN_EXIT };
+        struct kernel_cmdline kernel = { .show_status = SHOW_STATUS_UNSET, .log_level = _LOG_LEVEL_INVALID };
         char *target = NULL;
         bool pid1 = pid1_is_pid1();
         int r;
@@ -286,6 +379,7 @@ int main(int argc, char **argv)
         r = configure(&o, pid1, &config);
         if (r < 0) {
                 strv_free(o.unit_paths);
+                strv_free(o.generator_dirs);
                 return 1;
         }
         log_set_level(config.log_level);
@@ -320,16 +414,31 @@ int main(int argc, char **argv)
         if (r < 0)
                 log_warning("weft: PID 1 setup incomplete: %s", strerror(-r));
 
+        if (pid1_is_real_system()) {
+                (void) pid1_boot_setup();
+                apply_kernel_cmdline(&config, &kernel);
+        } else if (pid1 && o.pid1_duties) {
+                /* Asked for in a namespace (a test, a container with its
+                 * own network and UTS namespaces): the duties, but not the
+                 * host's kernel command line. */
+                (void) pid1_boot_setup();
+        }
         if (o.target)
                 target = strdup(o.target);
-        else if (pid1 && !pid1_in_container())
-                target = kernel_target();
+        else if (kernel.unit)
+                target = strdup(kernel.unit);
         if (!target)
                 target = strdup(config.default_target);
         if (!target) {
                 r = -ENOMEM;
                 goto done;
         }
+        r = setup_generators(&o, &config);
+        if (r < 0)
+                goto done;
+        if (config.generator_dirs)
+                (void) generators_run((const char *const *) config.generator_dirs, config.generator_output,
+                                      config.generator_timeout_usec);
         log_info("weft %s: booting %s%s", pid1 ? "as PID 1" : "as a supervisor", target,
                  pid1 && pid1_in_container() ? " (container)" : "");
         r = manager_run(&config, target, NULL, &result);
@@ -343,7 +452,9 @@ done:
                                  : 90 * 1000000ULL);
         free(o.c.path);
         free(target);
+        kernel_cmdline_done(&kernel);
         strv_free(o.unit_paths);
+        strv_free(o.generator_dirs);
         int code = r < 0 ? 1 : result.exit_code;
         config_done(&config);
         log_info("weft: exiting (%s).", r < 0 ? "error" : "clean shutdown");

@@ -23,6 +23,7 @@
 #include "core/container.h"
 #include "core/control.h"
 #include "core/event_queue.h"
+#include "core/generators.h"
 #include "core/io_thread.h"
 #include "core/pid1.h"
 #include "base/log.h"
@@ -227,6 +228,13 @@ static int op_reload(void *userdata)
         if (!table)
                 return log_error_errno(-ENOMEM, "daemon-reload: out of memory");
         unit_table_init(table);
+        /* As systemd: the generators run again before the unit files are
+         * read (on this thread, as systemd's manager blocks for them). */
+        if (m->config->generator_dirs)
+                (void) generators_run((const char *const *) m->config->generator_dirs,
+                                      m->config->generator_output,
+                                      m->config->generator_timeout_usec ? m->config->generator_timeout_usec
+                                                                        : GENERATOR_TIMEOUT_USEC);
         r = unit_path_index_build(m->config->unit_paths, &index);
         if (r < 0) {
                 log_error("daemon-reload: cannot read the unit path: %s", strerror(-r));

@@ -87,18 +87,45 @@ bool pid1_in_container(void)
         return false;
 }
 
-/* The API file systems, in mount order. */
+/* The API file systems, in mount order, with systemd's options
+ * (src/shared/mount-setup.c; /run/lock is Debian's addition to that
+ * table). The first four are mounted wherever weft is PID 1 and finds them
+ * missing; the rest only as PID 1 of a real system, never in a container
+ * or a test's namespace. An optional one is skipped quietly when the
+ * kernel lacks its file system; a second row for the same place is the
+ * fallback when the first one's mount fails (older kernels refuse
+ * memory_recursiveprot). */
+#define API_REAL_ONLY (1 << 0)
+#define API_OPTIONAL  (1 << 1)
+#define API_FALLBACK  (1 << 2) /* tried only when the row before failed */
+
 static const struct api_mount {
         const char *where;
         const char *type;
         long magic;
         unsigned long flags;
         const char *options;
+        unsigned mode;
 } api_mounts[] = {
-        { "/proc", "proc", PROC_SUPER_MAGIC, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
-        { "/sys", "sysfs", SYSFS_MAGIC, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
-        { "/dev", "devtmpfs", TMPFS_MAGIC, MS_NOSUID, "mode=0755" },
-        { "/run", "tmpfs", TMPFS_MAGIC, MS_NOSUID | MS_NODEV, "mode=0755" },
+        { "/proc", "proc", PROC_SUPER_MAGIC, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0 },
+        { "/sys", "sysfs", SYSFS_MAGIC, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0 },
+        { "/dev", "devtmpfs", TMPFS_MAGIC, MS_NOSUID | MS_STRICTATIME, "mode=0755,size=4m", 0 },
+        { "/run", "tmpfs", TMPFS_MAGIC, MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=0755,size=20%,nr_inodes=800k", 0 },
+        { "/sys/kernel/security", "securityfs", SECURITYFS_MAGIC, MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
+          API_REAL_ONLY | API_OPTIONAL },
+        { "/dev/shm", "tmpfs", TMPFS_MAGIC, MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=01777", API_REAL_ONLY },
+        { "/dev/pts", "devpts", DEVPTS_SUPER_MAGIC, MS_NOSUID | MS_NOEXEC, "mode=0620,gid=5,ptmxmode=000",
+          API_REAL_ONLY },
+        { "/run/lock", "tmpfs", TMPFS_MAGIC, MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=5242880",
+          API_REAL_ONLY },
+        { "/sys/fs/cgroup", "cgroup2", CGROUP2_SUPER_MAGIC, MS_NOSUID | MS_NOEXEC | MS_NODEV,
+          "nsdelegate,memory_recursiveprot", API_REAL_ONLY },
+        { "/sys/fs/cgroup", "cgroup2", CGROUP2_SUPER_MAGIC, MS_NOSUID | MS_NOEXEC | MS_NODEV, "nsdelegate",
+          API_REAL_ONLY | API_FALLBACK },
+        { "/sys/fs/pstore", "pstore", PSTOREFS_MAGIC, MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
+          API_REAL_ONLY | API_OPTIONAL },
+        { "/sys/fs/bpf", "bpf", BPF_FS_MAGIC, MS_NOSUID | MS_NOEXEC | MS_NODEV, "mode=0700",
+          API_REAL_ONLY | API_OPTIONAL },
 };
 
 /* Something is mounted on m->where if it is a mount root (statx) or, on
@@ -122,29 +149,45 @@ static int is_mounted(const struct api_mount *m)
         return sx.stx_dev_major != psx.stx_dev_major || sx.stx_dev_minor != psx.stx_dev_minor;
 }
 
+/* 1 when mounted now, 0 when already there, -errno on failure (logged
+ * unless the row is optional and the kernel lacks the file system). */
 static int mount_api(const struct api_mount *m)
 {
         int r = is_mounted(m);
 
         if (r == -ENOENT) {
-                if (mkdir(m->where, 0755) < 0 && errno != EEXIST)
+                if (mkdir(m->where, 0755) < 0 && errno != EEXIST) {
+                        /* sysfs offers the mount point only when the kernel has the file system. */
+                        if (m->mode & API_OPTIONAL)
+                                return 0;
                         return log_error_errno(errno, "pid1: unable to create %s: %s", m->where, strerror(errno));
+                }
                 r = 0;
         }
         if (r < 0)
                 return log_error_errno(r, "pid1: unable to inspect %s: %s", m->where, strerror(-r));
         if (r > 0)
                 return 0;
-        if (mount(m->type, m->where, m->type, m->flags, m->options) < 0)
-                return log_error_errno(errno, "pid1: unable to mount %s on %s: %s", m->type, m->where,
-                                       strerror(errno));
+        if (mount(m->type, m->where, m->type, m->flags, m->options) < 0) {
+                r = -errno;
+                if ((m->mode & API_OPTIONAL) && (r == -ENODEV || r == -ENOENT))
+                        return 0;
+                return log_error_errno(r, "pid1: unable to mount %s on %s (%s): %s", m->type, m->where,
+                                       m->options ? m->options : "no options", strerror(-r));
+        }
         log_info("pid1: mounted %s on %s", m->type, m->where);
-        return 0;
+        return 1;
+}
+
+bool pid1_is_real_system(void)
+{
+        return pid1_is_pid1() && !pid1_in_container();
 }
 
 int pid1_setup(void)
 {
-        int r = 0;
+        bool real;
+        int r = 0, prev = 0;
 
         if (!pid1_is_pid1()) {
                 if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
@@ -152,11 +195,29 @@ int pid1_setup(void)
                                                strerror(errno));
                 return 0;
         }
+        /* Decided before /proc is there: no /proc answers "not a container"
+         * (see pid1_in_container), and the first rows mount it. */
+        real = pid1_is_real_system();
         /* Keep going past a failure: /run missing must not cost us /proc. */
         for (size_t i = 0; i < ELEMENTSOF(api_mounts); i++) {
-                int k = mount_api(&api_mounts[i]);
-                if (k < 0 && r == 0)
+                const struct api_mount *m = &api_mounts[i];
+                int k;
+
+                if ((m->mode & API_REAL_ONLY) && !real)
+                        continue;
+                if ((m->mode & API_FALLBACK) && prev >= 0)
+                        continue;
+                k = mount_api(m);
+                prev = k;
+                /* A failure that has a fallback row is not the result. */
+                if (k < 0 && r == 0 && !(i + 1 < ELEMENTSOF(api_mounts) && (api_mounts[i + 1].mode & API_FALLBACK)))
                         r = k;
+        }
+        if (real) {
+                /* Mounts propagate by default under systemd; services
+                 * with private namespaces rely on it. */
+                if (mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
+                        log_warning_errno(errno, "pid1: unable to make / shared: %s", strerror(errno));
         }
         return r;
 }

@@ -18,12 +18,26 @@ bool pid1_is_pid1(void);
  * /proc at all -> false (a VM before pid1_setup() mounted it). */
 bool pid1_in_container(void);
 
+/* PID 1 and not in a container: a real system (a VM or a machine). */
+bool pid1_is_real_system(void);
+
 /* As PID 1: mount /proc, /sys, /dev (devtmpfs) and /run (tmpfs) where
  * nothing is mounted yet (a mount root per statx, or the right statfs
  * magic), creating the directory if missing; a failure is logged and the
- * other mounts still tried. Otherwise: PR_SET_CHILD_SUBREAPER, so orphans
- * of services come to weft. */
+ * other mounts still tried. As PID 1 of a real system also securityfs,
+ * /dev/shm, /dev/pts, /run/lock, cgroup2, pstore and bpf with systemd's
+ * options, and / made shared. Otherwise: PR_SET_CHILD_SUBREAPER, so
+ * orphans of services come to weft. */
 int pid1_setup(void);
+
+/* The rest of PID 1's start-up on a real system (core/pid1_boot.c), after
+ * pid1_setup() and before any thread: /dev's symlinks, lo up, the hostname
+ * from /etc/hostname, the machine ID (a transient one from /run when
+ * /etc/machine-id is empty), umask 022, a clean environment with PATH, and
+ * RLIMIT_NOFILE's hard limit raised to fs.nr_open (the soft one kept).
+ * Each step logs its own failure and the others still run; returns the
+ * first error. */
+int pid1_boot_setup(void);
 
 /* After every unit stopped, with the signal thread already stopped (this
  * reaps by itself): SIGTERM and SIGCONT to every remaining process (kill(-1)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "core/event_queue.h"
 #include "core/sched_internal.h"
 #include "base/strv.h"
 #include "core/unit_type.h"
@@ -373,9 +374,15 @@ void sched_free(struct sched *s)
         free(s);
 }
 
+/* A console line's stamp is the clock when it is made, not s->now: one
+ * event (a shutdown, an exit that finishes a chain of jobs) changes many
+ * units, and every line stamped with that event's time misled a reader
+ * about when each happened (issue 13). The boot record keeps s->now. */
 static double since_start(struct sched *s)
 {
-        return (double) (s->now - s->config.manager_start) / 1e6;
+        uint64_t now = now_usec();
+
+        return now > s->config.manager_start ? (double) (now - s->config.manager_start) / 1e6 : 0;
 }
 
 static const char *describe(const struct unit *u)

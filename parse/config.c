@@ -25,12 +25,19 @@
 /* A configuration is a few hundred bytes; anything far larger is a mistake. */
 #define CONFIG_FILE_MAX (1024u * 1024u)
 
+/* systemd's system unit path, in its order (less the .control, transient
+ * and .attached directories weft never writes), with weft's own first. The
+ * generator directories are filled by the generators weft runs as PID 1. */
 static const char *const default_unit_paths[] = {
         "/etc/weft/system",
+        "/run/systemd/generator.early",
         "/etc/systemd/system",
         "/run/systemd/system",
+        "/run/systemd/generator",
+        "/usr/local/lib/systemd/system",
         "/lib/systemd/system",
         "/usr/lib/systemd/system",
+        "/run/systemd/generator.late",
         NULL,
 };
 
@@ -334,7 +341,10 @@ static int config_copy(const struct weft_config *c, struct weft_config *ret)
         t.unit_paths = strv_copy(c->unit_paths);
         t.default_target = strdup(c->default_target);
         t.runtime_dir = strdup(c->runtime_dir);
-        if (!t.unit_paths || !t.default_target || !t.runtime_dir) {
+        t.generator_dirs = c->generator_dirs ? strv_copy(c->generator_dirs) : NULL;
+        t.generator_output = c->generator_output ? strdup(c->generator_output) : NULL;
+        if (!t.unit_paths || !t.default_target || !t.runtime_dir || (c->generator_dirs && !t.generator_dirs) ||
+            (c->generator_output && !t.generator_output)) {
                 config_done(&t);
                 return -ENOMEM;
         }
@@ -369,6 +379,9 @@ void config_done(struct weft_config *c)
         c->unit_paths = NULL;
         freep_clear(&c->default_target);
         freep_clear(&c->runtime_dir);
+        strv_free(c->generator_dirs);
+        c->generator_dirs = NULL;
+        freep_clear(&c->generator_output);
 }
 
 int config_load_string(struct weft_config *c, const char *name, const char *text, size_t len)

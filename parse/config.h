@@ -32,6 +32,12 @@ struct weft_config {
         bool log_console;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
+        /* Generators (core/generators.h): the directories to run them from,
+         * NULL for none, and the base of their output directories. Set by
+         * weft's command line or as PID 1, not by the YAML file. */
+        char **generator_dirs;
+        char *generator_output;
+        uint64_t generator_timeout_usec; /* 0: GENERATOR_TIMEOUT_USEC */
         /* --state-dir: the root of persistent state (timer stamps go to
          * STATE_DIR/timers); not owned, not in weft.yaml. NULL: /var/lib/systemd. */
         const char *state_dir;

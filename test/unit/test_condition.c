@@ -318,6 +318,25 @@ static void test_first_boot_when_machine_id_missing(void)
         CU_ASSERT_EQUAL(check("ConditionFirstBoot", "yes", &env), 1);
 }
 
+/* An empty /etc/machine-id asks for a transient ID: not a first boot. */
+static void test_first_boot_not_when_machine_id_empty(void)
+{
+        struct condition_env env = { .root = test_tmpdir() };
+        test_write_file(env.root, "etc/machine-id", "");
+        CU_ASSERT_EQUAL(check("ConditionFirstBoot", "yes", &env), 0);
+}
+
+/* PID 1 marks a first boot before it mounts a transient ID over the
+ * empty /etc/machine-id: the marker wins over the (now valid) ID. */
+static void test_first_boot_when_pid1_marked_it(void)
+{
+        struct condition_env env = { .root = test_tmpdir() };
+        test_write_file(env.root, "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+        CU_ASSERT_EQUAL(check("ConditionFirstBoot", "yes", &env), 0);
+        test_write_file(env.root, "run/systemd/first-boot", "");
+        CU_ASSERT_EQUAL(check("ConditionFirstBoot", "yes", &env), 1);
+}
+
 static void test_first_boot_kernel_command_line_overrides(void)
 {
         struct condition_env env = make_root();
@@ -502,6 +521,8 @@ static const struct test_case tests[] = {
         { "ac_power_offline_mains", test_ac_power_offline_mains },
         { "ac_power_true_without_supplies", test_ac_power_true_without_supplies },
         { "first_boot_with_machine_id", test_first_boot_with_machine_id },
+        { "first_boot_when_pid1_marked_it", test_first_boot_when_pid1_marked_it },
+        { "first_boot_not_when_machine_id_empty", test_first_boot_not_when_machine_id_empty },
         { "first_boot_when_machine_id_uninitialized", test_first_boot_when_machine_id_uninitialized },
         { "first_boot_when_machine_id_missing", test_first_boot_when_machine_id_missing },
         { "first_boot_kernel_command_line_overrides", test_first_boot_kernel_command_line_overrides },

@@ -90,8 +90,10 @@ static void expect_error(const char *text, const char *where, const char *what)
 static void test_defaults_are_the_documented_ones(void)
 {
         static const char *const paths[] = {
-                "/etc/weft/system",   "/etc/systemd/system",     "/run/systemd/system",
-                "/lib/systemd/system", "/usr/lib/systemd/system", NULL,
+                "/etc/weft/system",    "/run/systemd/generator.early",  "/etc/systemd/system",
+                "/run/systemd/system", "/run/systemd/generator",        "/usr/local/lib/systemd/system",
+                "/lib/systemd/system", "/usr/lib/systemd/system",       "/run/systemd/generator.late",
+                NULL,
         };
         struct weft_config c;
 

@@ -1,0 +1,176 @@
+/* The kernel command line; see kernel_cmdline.h. */
+#include "parse/kernel_cmdline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/macro.h"
+#include "parse/unit_name.h"
+#include "parse/value.h"
+
+static const char *startswith(const char *s, const char *prefix)
+{
+        size_t n = strlen(prefix);
+
+        return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* SysV runlevel words, as systemd maps them. */
+static const struct {
+        const char *word;
+        const char *target;
+} runlevel_words[] = {
+        { "emergency", "emergency.target" }, { "-b", "emergency.target" },
+        { "rescue", "rescue.target" },       { "single", "rescue.target" },
+        { "s", "rescue.target" },            { "S", "rescue.target" },
+        { "1", "rescue.target" },            { "2", "multi-user.target" },
+        { "3", "multi-user.target" },        { "4", "multi-user.target" },
+        { "5", "graphical.target" },
+};
+
+/* syslog's names (and numbers) onto weft's levels. */
+static const struct {
+        const char *name;
+        enum log_level level;
+} syslog_levels[] = {
+        { "emerg", LOG_LEVEL_ERROR },  { "alert", LOG_LEVEL_ERROR },    { "crit", LOG_LEVEL_ERROR },
+        { "err", LOG_LEVEL_ERROR },    { "warning", LOG_LEVEL_WARNING }, { "notice", LOG_LEVEL_NOTICE },
+        { "info", LOG_LEVEL_INFO },    { "debug", LOG_LEVEL_DEBUG },     { "0", LOG_LEVEL_ERROR },
+        { "1", LOG_LEVEL_ERROR },      { "2", LOG_LEVEL_ERROR },         { "3", LOG_LEVEL_ERROR },
+        { "4", LOG_LEVEL_WARNING },    { "5", LOG_LEVEL_NOTICE },        { "6", LOG_LEVEL_INFO },
+        { "7", LOG_LEVEL_DEBUG },
+};
+
+static int set_unit(struct kernel_cmdline *k, const char *name)
+{
+        char *copy;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE)) {
+                log_warning("kernel command line: not a unit name, ignored: %s", name);
+                return 0;
+        }
+        copy = strdup(name);
+        if (!copy)
+                return -ENOMEM;
+        free(k->unit);
+        k->unit = copy;
+        return 0;
+}
+
+static void set_show_status(struct kernel_cmdline *k, const char *v)
+{
+        int b;
+
+        if (strcmp(v, "auto") == 0 || strcmp(v, "error") == 0)
+                k->show_status = SHOW_STATUS_ERROR;
+        else if ((b = parse_boolean(v)) >= 0)
+                k->show_status = b ? SHOW_STATUS_YES : SHOW_STATUS_NO;
+        else
+                log_warning("kernel command line: bad systemd.show_status=, ignored: %s", v);
+}
+
+static void set_log_level(struct kernel_cmdline *k, const char *v)
+{
+        for (size_t i = 0; i < ELEMENTSOF(syslog_levels); i++)
+                if (strcmp(v, syslog_levels[i].name) == 0) {
+                        k->log_level = syslog_levels[i].level;
+                        return;
+                }
+        log_warning("kernel command line: bad systemd.log_level=, ignored: %s", v);
+}
+
+static int handle_word(struct kernel_cmdline *k, const char *w)
+{
+        const char *v;
+
+        if ((v = startswith(w, "systemd.unit=")) || (v = startswith(w, "weft.unit=")))
+                return set_unit(k, v);
+        if ((v = startswith(w, "systemd.show_status="))) {
+                set_show_status(k, v);
+                return 0;
+        }
+        if (strcmp(w, "systemd.show_status") == 0) {
+                k->show_status = SHOW_STATUS_YES;
+                return 0;
+        }
+        if ((v = startswith(w, "systemd.log_level="))) {
+                set_log_level(k, v);
+                return 0;
+        }
+        if (strcmp(w, "quiet") == 0) {
+                k->quiet = true;
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(runlevel_words); i++)
+                if (strcmp(w, runlevel_words[i].word) == 0)
+                        return set_unit(k, runlevel_words[i].target);
+        return 0;
+}
+
+int kernel_cmdline_parse(const char *text, struct kernel_cmdline *ret)
+{
+        struct kernel_cmdline k = { .show_status = SHOW_STATUS_UNSET, .log_level = _LOG_LEVEL_INVALID };
+        size_t n = strlen(text);
+        char *word = malloc(n + 1);
+        int r = 0;
+
+        if (!word)
+                return -ENOMEM;
+        for (const char *p = text; *p && r >= 0;) {
+                size_t len = 0;
+                bool quoted = false;
+
+                while (*p == ' ' || *p == '\t' || *p == '\n')
+                        p++;
+                if (!*p)
+                        break;
+                /* A double quote starts or ends a span where blanks are
+                 * part of the word; the quotes themselves are dropped. */
+                for (; *p && (quoted || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
+                        if (*p == '"')
+                                quoted = !quoted;
+                        else
+                                word[len++] = *p;
+                }
+                word[len] = 0;
+                if (startswith(word, "rd."))
+                        continue; /* the initrd's, not ours */
+                r = handle_word(&k, word);
+        }
+        free(word);
+        if (r < 0) {
+                kernel_cmdline_done(&k);
+                return r;
+        }
+        *ret = k;
+        return 0;
+}
+
+int kernel_cmdline_read(const char *path, struct kernel_cmdline *ret)
+{
+        char buf[4096 + 1];
+        FILE *f = fopen(path, "re");
+        size_t n;
+
+        if (!f)
+                return -errno;
+        n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        return kernel_cmdline_parse(buf, ret);
+}
+
+void kernel_cmdline_done(struct kernel_cmdline *k)
+{
+        free(k->unit);
+        k->unit = NULL;
+}
+
+enum show_status kernel_cmdline_show_status(const struct kernel_cmdline *k)
+{
+        if (k->show_status != SHOW_STATUS_UNSET)
+                return k->show_status;
+        return k->quiet ? SHOW_STATUS_ERROR : SHOW_STATUS_YES;
+}
