@@ -217,7 +217,7 @@ clean:
 VM_RPATH = -Wl,-rpath,/usr/local/lib/weft
 $(BUILD)/vm/weft: $(BUILD)/core/main.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS) -lsystemd
+	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS)
 $(BUILD)/vm/weftctl: $(CTL_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(VM_RPATH) -o $@ $^ $(LDLIBS)
