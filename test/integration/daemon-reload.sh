@@ -31,7 +31,8 @@ wt_ctl is-active b.service >/dev/null || wt_fail "b.service is no longer active"
 wt_ctl start c.service || wt_fail "starting the new c.service exited $?"
 grep -q c-ran "$RUN/log/c.service.log" 2>/dev/null || wt_fail "c.service did not run"
 wt_ctl restart a.service || wt_fail "restart a.service exited $?"
-grep -q a-v2 "$RUN/log/a.service.log" || wt_fail "a.service did not pick up its new ExecStart"
+# Type=simple is active once it runs, maybe before its echo is written.
+wt_until 10 grep -q a-v2 "$RUN/log/a.service.log" || wt_fail "a.service did not pick up its new ExecStart"
 reply=$(echo ping | timeout 10 socat -t 5 - "UNIX-CONNECT:$TMP/echo.sock")
 [ "$reply" = pong ] || wt_fail "the socket no longer activates its service after the reload: '$reply'"
 wt_ctl stop b.service || wt_fail "stopping b.service (running on its old file) exited $?"
