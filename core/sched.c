@@ -640,7 +640,8 @@ static int manager_env(struct sched *s, struct unit *u, bool control, char *cons
         char **env = NULL, buf[128];
         int r = 0;
 
-        if (s->config.notify_socket) {
+        if (s->config.notify_socket && unit_ops(u)->wants_notify_socket &&
+            unit_ops(u)->wants_notify_socket(u, control)) {
                 snprintf(buf, sizeof buf, "NOTIFY_SOCKET=%s", s->config.notify_socket);
                 r = strv_extend(&env, buf);
         }

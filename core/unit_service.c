@@ -62,6 +62,15 @@ static int service_show(struct sched *s, struct unit *u, struct control_unit *cu
         return r < 0 ? r : control_unit_add(cu, "LogPath", path);
 }
 
+/* systemd's table: the main process gets the socket unless
+ * NotifyAccess=none, a control process only with exec or all: a process
+ * whose messages would be refused is not told where to send them. */
+static bool service_wants_notify_socket(const struct unit *u, bool control)
+{
+        enum notify_access a = u->service->notify_access;
+        return control ? a == NOTIFY_EXEC || a == NOTIFY_ALL : a != NOTIFY_NONE;
+}
+
 static const char *service_record_kind(const struct unit *u)
 {
         return u->service ? service_type_to_string(u->service->type) : NULL;
@@ -99,5 +108,6 @@ const struct unit_type_ops service_ops = {
         .notify = notify_apply,
         .went_down = service_went_down,
         .show = service_show,
+        .wants_notify_socket = service_wants_notify_socket,
         .record_kind = service_record_kind,
 };

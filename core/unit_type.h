@@ -68,6 +68,9 @@ struct unit_type_ops {
         void (*time_change)(struct sched *s, struct unit *u, bool zone_changed);
         /* Type-specific properties for status and show. */
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
+        /* Does a process of the unit get NOTIFY_SOCKET=? NULL: never (as
+         * systemd gives it only to services that may be heard). */
+        bool (*wants_notify_socket)(const struct unit *u, bool control);
         /* The type's own word for the boot record (a service's Type=), or NULL. */
         const char *(*record_kind)(const struct unit *u);
 

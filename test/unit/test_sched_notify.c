@@ -431,7 +431,32 @@ static void test_fd_store_keeps_its_max_and_closes_the_excess_at_once(void)
         }
 }
 
+/* systemd's table: NOTIFY_SOCKET only for a process whose messages the
+ * service's NotifyAccess= would hear. */
+static void test_notify_socket_only_where_heard(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=simple.service notify.service all.service\n");
+        test_write_file(d, "simple.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 71\n");
+        test_write_file(d, "notify.service", NOTIFY("ExecStartPre=/bin/echo pre-main\n"));
+        test_write_file(d, "all.service", "[Unit]\nDefaultDependencies=no\n[Service]\nNotifyAccess=all\n"
+                                          "ExecStartPre=/bin/echo pre-all\nExecStart=/bin/sleep 73\n");
+        fake_setup_with(d, "t.target", NULL, "/run/weft/notify");
+        const char *sock = "NOTIFY_SOCKET=/run/weft/notify";
+        int simple = fake_find_spawn("71"), pre_main = fake_find_spawn("pre-main"), pre_all = fake_find_spawn("pre-all");
+        CU_ASSERT_FATAL(simple >= 0 && pre_main >= 0 && pre_all >= 0);
+        CU_ASSERT_FALSE(env_has(simple, sock));   /* NotifyAccess=none */
+        CU_ASSERT_FALSE(env_has(pre_main, sock)); /* a control process, NotifyAccess=main */
+        CU_ASSERT_TRUE(env_has(pre_all, sock));   /* a control process, NotifyAccess=all */
+        fake_exit(fake_report(pre_main), CLD_EXITED, 0);
+        int main_notify = fake_find_spawn("77");
+        CU_ASSERT_FATAL(main_notify >= 0);
+        CU_ASSERT_TRUE(env_has(main_notify, sock)); /* the main process, NotifyAccess=main */
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "notify_socket_only_where_heard", test_notify_socket_only_where_heard },
         { "notify_service_is_active_at_ready", test_notify_service_is_active_at_ready },
         { "notify_access_main_refuses_other_pids", test_notify_access_main_refuses_other_pids },
         { "ready_before_spawn_report_is_not_lost", test_ready_before_spawn_report_is_not_lost },
