@@ -35,6 +35,7 @@ struct control_reply;
 
 struct bus_thread_config {
         const char *address;              /* sd-bus address; NULL: the system bus socket */
+        const char *private_path;         /* systemd's private bus socket to serve; NULL: none */
         uint64_t userspace_realtime;      /* CLOCK_REALTIME µs when weft started */
         uint64_t userspace_monotonic;     /* CLOCK_MONOTONIC µs likewise */
 };
