@@ -5,6 +5,7 @@
 # talk to PID 1 directly:
 #  - busctl reads Manager.UserspaceTimestamp there: non-zero;
 #  - systemctl is-active answers for a running unit and an unknown one;
+#    systemctl stop and start wait for their jobs there;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
 #    on /var/log in weft's namespace);
@@ -52,6 +53,14 @@ esac
 wt_ns mkdir -p /run/systemd/system
 s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
 [ "$s" = active ] || wt_fail "systemctl is-active sleeper.service: '$s', want active"
+# Jobs: the reply is a job path, JobRemoved comes on the same connection.
+timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl stop sleeper.service 2>&1 || wt_fail "systemctl stop failed"
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
+[ "$s" = inactive ] || wt_fail "after systemctl stop: '$s', want inactive"
+timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl start sleeper.service 2>&1 || wt_fail "systemctl start failed"
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
+[ "$s" = active ] || wt_fail "after systemctl start: '$s', want active"
+
 # A unit weft does not have: not active, and said by weft (systemd would
 # say inactive; weft answers NoSuchUnit/UnknownObject as on the system bus).
 s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active nosuch.service 2>&1)
