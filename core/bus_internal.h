@@ -1,8 +1,10 @@
-/* What the bus thread's two files share: core/bus_thread.c (the thread,
- * its queue, the connection, the watched names) and core/bus_manager.c
- * (what weft serves on the bus as org.freedesktop.systemd1). Bus thread
- * only, but for the lock-protected part of struct bus_thread. */
+/* What the bus thread's files share: core/bus_thread.c (the thread,
+ * its queue, the connection, the watched names), core/bus_manager.c
+ * (what weft serves on the bus as org.freedesktop.systemd1) and
+ * core/bus_private.c (the same, to root, on systemd's private socket).
+ * Bus thread only, but for the lock-protected part of struct bus_thread. */
 #pragma once
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +30,7 @@
 #define BUS_LOG_INTERVAL_USEC (10 * 1000 * 1000ULL)
 #define BUS_LOG_BURST 5
 #define BUS_UNIT_NAME_MAX 256
+#define BUS_PEERS_MAX 64          /* private-bus connections; the oldest is closed for a new one */
 
 enum bus_call {
         CALL_ACTIVATE,  /* an ActivationRequest: no reply, ActivationFailure on failure */
@@ -42,6 +45,7 @@ enum bus_call {
 
 struct bus_pending {
         enum bus_call call;
+        sd_bus *bus;       /* the connection to answer on (referenced) */
         sd_bus_message *m; /* the call to answer (referenced); NULL for activation */
         char *unit;
         char *prop;        /* CALL_GET */
@@ -92,6 +96,10 @@ struct bus_thread {
         uint64_t next_job;
         struct log_ratelimit rl_refused; /* calls and activations refused or failed */
         struct log_ratelimit rl_names;   /* name owner changes */
+        int private_fd;           /* the private bus's listening socket, or -1 */
+        sd_bus *peers[BUS_PEERS_MAX]; /* its connections, oldest first */
+        size_t n_peers;
+        struct log_ratelimit rl_peers;
 
         /* Shared, under lock. */
         pthread_mutex_t lock;
@@ -105,13 +113,30 @@ void bus_pending_free(struct bus_pending *p);
 /* Ask the scheduler verb about unit as a control request; bus_answer_run
  * follows when it replies. m (may be NULL) is referenced until then; job
  * is CALL_JOB's number. */
-int bus_ask(struct bus_thread *t, enum bus_call call, sd_bus_message *m, const char *unit, const char *prop,
-            const char *verb, bool no_block, uid_t uid, uint64_t job);
+int bus_ask(struct bus_thread *t, sd_bus *bus, enum bus_call call, sd_bus_message *m, const char *unit,
+            const char *prop, const char *verb, bool no_block, uid_t uid, uint64_t job);
+/* Forget the calls waiting to be answered on bus (NULL: all). */
+void bus_pending_drop(struct bus_thread *t, sd_bus *bus);
 
 /* core/bus_manager.c */
 /* Is key a unit property served on the bus (or JobResult, which answers need)? */
 bool bus_served_key(const char *key);
 /* The scheduler answered: reply to the call waiting for it. Takes a. */
 void bus_answer_run(struct bus_thread *t, struct bus_answer *a);
-/* A new connection: export org.freedesktop.systemd1 on it. */
+/* A new connection to the system bus: export org.freedesktop.systemd1 on
+ * it, own the name, take activation requests. */
 int bus_manager_attach(struct bus_thread *t);
+/* The objects alone (the Manager, the units), on any connection. */
+int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus);
+
+/* core/bus_private.c */
+/* Listen on path (root only); -errno. The thread is not running yet. */
+int bus_private_listen(struct bus_thread *t, const char *path);
+/* Add the listening socket and each connection to p (room for
+ * bus_private_n_fds), lowering *until to the earliest sd-bus time-out. */
+size_t bus_private_poll_fds(struct bus_thread *t, struct pollfd *p, uint64_t *until);
+#define BUS_PRIVATE_NFDS (1 + BUS_PEERS_MAX)
+/* Accept and serve what is ready; true when more is queued to process. */
+bool bus_private_process(struct bus_thread *t);
+/* Close every connection and the socket (path is unlinked). */
+void bus_private_close(struct bus_thread *t, const char *path);

@@ -152,13 +152,13 @@ static void job_path(char *buf, size_t n, uint64_t job)
 }
 
 /* Manager.JobRemoved, which a client that called StartUnit waits for. */
-static void job_removed(struct bus_thread *t, uint64_t job, const char *unit, const char *result)
+static void job_removed(sd_bus *bus, uint64_t job, const char *unit, const char *result)
 {
         char path[64];
         int r;
 
         job_path(path, sizeof path, job);
-        r = sd_bus_emit_signal(t->bus, SD1_PATH, SD1_MANAGER, "JobRemoved", "uoss", (uint32_t) job, path, unit,
+        r = sd_bus_emit_signal(bus, SD1_PATH, SD1_MANAGER, "JobRemoved", "uoss", (uint32_t) job, path, unit,
                                result);
         if (r < 0)
                 log_debug("bus: cannot emit JobRemoved for %s: %s", unit, strerror(-r));
@@ -176,9 +176,10 @@ static int start_job(struct bus_thread *t, struct bus_pending *p)
         r = sd_bus_reply_method_return(p->m, "o", path);
         if (r < 0)
                 return r;
-        r = bus_ask(t, CALL_JOB, NULL, p->unit, NULL, p->call == CALL_START_UNIT ? "start" : "stop", false, 0, job);
+        r = bus_ask(t, p->bus, CALL_JOB, NULL, p->unit, NULL, p->call == CALL_START_UNIT ? "start" : "stop", false,
+                    0, job);
         if (r < 0)
-                job_removed(t, job, p->unit, "failed");
+                job_removed(p->bus, job, p->unit, "failed");
         return 0;
 }
 
@@ -190,7 +191,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         bool missing = a->code == 4 || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
         int r = 0;
 
-        if (!p || !t->bus)
+        if (!p || !p->bus || sd_bus_is_open(p->bus) <= 0)
                 goto out; /* the connection it came on is gone */
         switch (p->call) {
         case CALL_ACTIVATE:
@@ -217,7 +218,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                         r = start_job(t, p);
                 break;
         case CALL_JOB:
-                job_removed(t, p->job, p->unit,
+                job_removed(p->bus, p->job, p->unit,
                             (v = answer_get(a, "JobResult")) ? v : a->code == 0 ? "done" : "failed");
                 break;
         case CALL_GET:
@@ -277,7 +278,7 @@ static int on_activation_request(sd_bus_message *m, void *userdata, sd_bus_error
         log_debug("bus: activation request for %s", unit);
         /* A start that replies when its job ends: a start that fails then
          * still fails the activation, instead of leaving the client waiting. */
-        r = bus_ask(t, CALL_ACTIVATE, NULL, unit, NULL, "start", false, 0, 0);
+        r = bus_ask(t, t->bus, CALL_ACTIVATE, NULL, unit, NULL, "start", false, 0, 0);
         if (r < 0)
                 activation_failed(t, unit, "org.freedesktop.systemd1.LimitsExceeded",
                                   r == -EBUSY ? "Too many requests pending." : "Out of memory.");
@@ -333,7 +334,7 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         /* Starting and stopping need root, as on the control socket. */
         if (mode && sender_uid(m) != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
-        r = bus_ask(t, call, m, unit, NULL, verb, true, mode ? 0 : 65534, 0);
+        r = bus_ask(t, sd_bus_message_get_bus(m), call, m, unit, NULL, verb, true, mode ? 0 : 65534, 0);
         if (r < 0) {
                 log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit, strerror(-r));
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
@@ -401,8 +402,8 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
-        r = bus_ask(t, prop ? CALL_GET : CALL_GET_ALL, m, unit, prop, sender_uid(m) == 0 ? "status" : "status-loaded",
-                true, 65534, 0);
+        r = bus_ask(t, sd_bus_message_get_bus(m), prop ? CALL_GET : CALL_GET_ALL, m, unit, prop,
+                    sender_uid(m) == 0 ? "status" : "status-loaded", true, 65534, 0);
         if (r < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
         else
@@ -427,11 +428,17 @@ bool bus_served_key(const char *key)
         return served_property(key) || !strcmp(key, "JobResult");
 }
 
+int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus)
+{
+        int r = sd_bus_add_object_vtable(bus, NULL, SD1_PATH, SD1_MANAGER, manager_vtable, t);
+        if (r >= 0)
+                r = sd_bus_add_fallback(bus, NULL, SD1_UNIT_PREFIX, unit_object, t);
+        return r;
+}
+
 int bus_manager_attach(struct bus_thread *t)
 {
-        int r = sd_bus_add_object_vtable(t->bus, NULL, SD1_PATH, SD1_MANAGER, manager_vtable, t);
-        if (r >= 0)
-                r = sd_bus_add_fallback(t->bus, NULL, SD1_UNIT_PREFIX, unit_object, t);
+        int r = bus_manager_attach_objects(t, t->bus);
         if (r >= 0)
                 r = sd_bus_match_signal_async(t->bus, NULL, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                               SD1_ACTIVATOR, "ActivationRequest", on_activation_request, NULL, t);

@@ -1,6 +1,7 @@
 /* The bus thread; see bus_thread.h. This file: the thread, its command
  * queue, the connection and the watched bus names; core/bus_manager.c
- * serves org.freedesktop.systemd1 on that connection.
+ * serves org.freedesktop.systemd1 on that connection, core/bus_private.c
+ * on systemd's private socket.
  *
  * Ownership: the sd_bus connection, the watched names, the pending calls
  * and the rate limits are the bus thread's alone. Other threads touch only
@@ -32,6 +33,7 @@ void bus_pending_free(struct bus_pending *p)
         if (!p)
                 return;
         sd_bus_message_unref(p->m);
+        sd_bus_unref(p->bus);
         free(p->unit);
         free(p->prop);
         free(p);
@@ -120,8 +122,8 @@ static void post(struct bus_thread *t, const struct event *ev)
                 log_error_errno(r, "bus: unable to queue event %d: %s", (int) ev->type, strerror(-r));
 }
 
-int bus_ask(struct bus_thread *t, enum bus_call call, sd_bus_message *m, const char *unit, const char *prop,
-            const char *verb, bool no_block, uid_t uid, uint64_t job)
+int bus_ask(struct bus_thread *t, sd_bus *bus, enum bus_call call, sd_bus_message *m, const char *unit,
+            const char *prop, const char *verb, bool no_block, uid_t uid, uint64_t job)
 {
         struct bus_pending *p = NULL;
         struct control_request *q = NULL;
@@ -146,6 +148,7 @@ int bus_ask(struct bus_thread *t, enum bus_call call, sd_bus_message *m, const c
         if (idmap_put(&t->pending, id, p) < 0)
                 goto fail;
         p->m = sd_bus_message_ref(m);
+        p->bus = sd_bus_ref(bus);
 
         struct event ev = { .type = EVENT_CONTROL, .stamp_usec = now_usec() };
         ev.control.conn_id = BUS_CONN_FLAG | id;
@@ -164,6 +167,24 @@ fail:
                 free(q);
         }
         return r;
+}
+
+void bus_pending_drop(struct bus_thread *t, sd_bus *bus)
+{
+        struct idmap keep;
+
+        idmap_init(&keep);
+        for (size_t i = 0; i < t->pending.n_slots; i++) {
+                struct bus_pending *p = t->pending.slots[i].value;
+                if (!t->pending.slots[i].key)
+                        continue;
+                /* Out of memory keeping one: it is dropped, its caller times out. */
+                if ((bus && p->bus != bus) && idmap_put(&keep, t->pending.slots[i].key, p) == 0)
+                        continue;
+                bus_pending_free(p);
+        }
+        idmap_done(&t->pending);
+        t->pending = keep;
 }
 
 /* ---- bus names ---- */
@@ -287,13 +308,10 @@ static void disconnect(struct bus_thread *t, int error)
                 return;
         if (error)
                 log_info("bus: connection to the system bus lost: %s", strerror(-error));
+        /* Calls waiting for the scheduler have no one to answer to now;
+         * those from the private bus's connections still have. */
+        bus_pending_drop(t, t->bus);
         t->bus = sd_bus_close_unref(t->bus);
-        /* Calls waiting for the scheduler have no one to answer to now. */
-        for (size_t i = 0; i < t->pending.n_slots; i++)
-                if (t->pending.slots[i].key)
-                        bus_pending_free(t->pending.slots[i].value);
-        idmap_done(&t->pending);
-        idmap_init(&t->pending);
         for (size_t i = 0; i < t->n_watches; i++)
                 t->watches[i]->owned = -1;
         struct event ev = { .type = EVENT_BUS_STATE, .stamp_usec = now_usec() };
@@ -389,8 +407,9 @@ static void *bus_main(void *userdata)
 
         while (run_commands(t)) {
                 uint64_t now = now_usec(), until = UINT64_MAX;
-                struct pollfd p[2] = { { .fd = t->wake_fd, .events = POLLIN }, { .fd = -1 } };
+                struct pollfd p[2 + BUS_PRIVATE_NFDS] = { { .fd = t->wake_fd, .events = POLLIN }, { .fd = -1 } };
                 int timeout = -1;
+                size_t n;
 
                 if (!t->bus && t->want_up && now >= t->retry_at)
                         connect_bus(t);
@@ -405,6 +424,9 @@ static void *bus_main(void *userdata)
                         if (r > 0)
                                 timeout = 0; /* more to read: look at the commands, then go on */
                 }
+                /* The private bus does not wait for the system bus. */
+                if (bus_private_process(t))
+                        timeout = 0;
                 if (t->bus) {
                         int events = sd_bus_get_events(t->bus);
                         p[1].fd = sd_bus_get_fd(t->bus);
@@ -413,16 +435,19 @@ static void *bus_main(void *userdata)
                                 until = UINT64_MAX;
                 } else if (t->want_up)
                         until = t->retry_at;
+                n = 2 + bus_private_poll_fds(t, p + 2, &until);
                 if (timeout < 0 && until != UINT64_MAX) {
                         now = now_usec();
                         timeout = until <= now ? 0 : (int) ((until - now + 999) / 1000);
                         if (until - now > 60ULL * 1000 * 1000)
                                 timeout = 60 * 1000;
                 }
-                if (poll(p, p[1].fd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
+                if (poll(p, n, timeout) < 0 && errno != EINTR)
                         log_error_errno(errno, "bus: poll: %s", strerror(errno));
         }
         disconnect(t, 0);
+        bus_private_close(t, t->cfg.private_path);
+        bus_pending_drop(t, NULL);
         return NULL;
 }
 
@@ -435,14 +460,26 @@ int bus_thread_start(struct event_queue *q, const struct bus_thread_config *c, s
                 return -ENOMEM;
         t->queue = q;
         t->cfg = *c;
-        t->cfg.address = NULL;
-        if (c->address && !(t->cfg.address = strdup(c->address))) {
+        t->cfg.address = t->cfg.private_path = NULL;
+        t->private_fd = -1;
+        if ((c->address && !(t->cfg.address = strdup(c->address))) ||
+            (c->private_path && !(t->cfg.private_path = strdup(c->private_path)))) {
+                free((char *) t->cfg.address);
                 free(t);
                 return -ENOMEM;
         }
         idmap_init(&t->pending);
         t->rl_refused = (struct log_ratelimit) LOG_RATELIMIT_INIT(BUS_LOG_INTERVAL_USEC, BUS_LOG_BURST);
         t->rl_names = (struct log_ratelimit) LOG_RATELIMIT_INIT(BUS_LOG_INTERVAL_USEC, BUS_LOG_BURST);
+        t->rl_peers = (struct log_ratelimit) LOG_RATELIMIT_INIT(BUS_LOG_INTERVAL_USEC, BUS_LOG_BURST);
+        /* Before dbus-daemon, and whatever becomes of the system bus:
+         * systemd's tools ask here first. A socket that cannot be made
+         * costs only that (they fall back to the system bus). */
+        if (t->cfg.private_path) {
+                r = bus_private_listen(t, t->cfg.private_path);
+                if (r < 0)
+                        log_warning("bus: no private bus at %s: %s", t->cfg.private_path, strerror(-r));
+        }
         pthread_mutex_init(&t->lock, NULL);
         t->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (t->wake_fd < 0) {
@@ -457,8 +494,10 @@ int bus_thread_start(struct event_queue *q, const struct bus_thread_config *c, s
 fail:
         if (t->wake_fd >= 0)
                 close(t->wake_fd);
+        bus_private_close(t, t->cfg.private_path);
         pthread_mutex_destroy(&t->lock);
         free((char *) t->cfg.address);
+        free((char *) t->cfg.private_path);
         free(t);
         return r;
 }
@@ -490,5 +529,6 @@ void bus_thread_stop(struct bus_thread *t)
         close(t->wake_fd);
         pthread_mutex_destroy(&t->lock);
         free((char *) t->cfg.address);
+        free((char *) t->cfg.private_path);
         free(t);
 }

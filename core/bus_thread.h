@@ -17,6 +17,9 @@
  *     Description properties of org.freedesktop.systemd1.Unit objects;
  *     anything else is answered with sd-bus's standard error.
  *
+ * The same objects are served to root on systemd's private socket
+ * (core/bus_private.c), independently of the system bus.
+ *
  * What needs unit data becomes an ordinary control request (EVENT_CONTROL,
  * core/control.c answers it) whose connection id carries BUS_CONN_FLAG;
  * the manager hands such replies back with bus_thread_reply(), and the
@@ -35,6 +38,7 @@ struct control_reply;
 
 struct bus_thread_config {
         const char *address;              /* sd-bus address; NULL: the system bus socket */
+        const char *private_path;         /* systemd's private bus socket to serve; NULL: none */
         uint64_t userspace_realtime;      /* CLOCK_REALTIME µs when weft started */
         uint64_t userspace_monotonic;     /* CLOCK_MONOTONIC µs likewise */
 };

@@ -23,6 +23,7 @@
         X(sd_bus_match_signal_async) \
         X(sd_bus_message_append) \
         X(sd_bus_message_close_container) \
+        X(sd_bus_message_get_bus) \
         X(sd_bus_message_get_error) \
         X(sd_bus_message_get_member) \
         X(sd_bus_message_get_path) \
@@ -39,6 +40,7 @@
         X(sd_bus_path_encode) \
         X(sd_bus_process) \
         X(sd_bus_query_sender_creds) \
+        X(sd_bus_ref) \
         X(sd_bus_reply_method_errorf) \
         X(sd_bus_reply_method_return) \
         X(sd_bus_request_name_async) \
@@ -48,6 +50,9 @@
         X(sd_bus_set_address) \
         X(sd_bus_set_bus_client) \
         X(sd_bus_set_description) \
+        X(sd_bus_set_fd) \
+        X(sd_bus_set_sender) \
+        X(sd_bus_set_server) \
         X(sd_bus_start) \
         X(sd_bus_unref)
 
@@ -79,6 +84,7 @@ int bus_lib_load(void);
 #define sd_bus_match_signal_async (*bus_lib.sd_bus_match_signal_async)
 #define sd_bus_message_append (*bus_lib.sd_bus_message_append)
 #define sd_bus_message_close_container (*bus_lib.sd_bus_message_close_container)
+#define sd_bus_message_get_bus (*bus_lib.sd_bus_message_get_bus)
 #define sd_bus_message_get_error (*bus_lib.sd_bus_message_get_error)
 #define sd_bus_message_get_member (*bus_lib.sd_bus_message_get_member)
 #define sd_bus_message_get_path (*bus_lib.sd_bus_message_get_path)
@@ -95,6 +101,7 @@ int bus_lib_load(void);
 #define sd_bus_path_encode (*bus_lib.sd_bus_path_encode)
 #define sd_bus_process (*bus_lib.sd_bus_process)
 #define sd_bus_query_sender_creds (*bus_lib.sd_bus_query_sender_creds)
+#define sd_bus_ref (*bus_lib.sd_bus_ref)
 #define sd_bus_reply_method_errorf (*bus_lib.sd_bus_reply_method_errorf)
 #define sd_bus_reply_method_return (*bus_lib.sd_bus_reply_method_return)
 #define sd_bus_request_name_async (*bus_lib.sd_bus_request_name_async)
@@ -104,6 +111,9 @@ int bus_lib_load(void);
 #define sd_bus_set_address (*bus_lib.sd_bus_set_address)
 #define sd_bus_set_bus_client (*bus_lib.sd_bus_set_bus_client)
 #define sd_bus_set_description (*bus_lib.sd_bus_set_description)
+#define sd_bus_set_fd (*bus_lib.sd_bus_set_fd)
+#define sd_bus_set_sender (*bus_lib.sd_bus_set_sender)
+#define sd_bus_set_server (*bus_lib.sd_bus_set_server)
 #define sd_bus_start (*bus_lib.sd_bus_start)
 #define sd_bus_unref (*bus_lib.sd_bus_unref)
 #endif

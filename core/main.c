@@ -2,7 +2,7 @@
  * mask, then the manager; at the end the final sweep and exit or reboot.
  *
  *   weft [--config FILE] [--unit-path DIR]... [--target UNIT] [--workers N]
- *        [--runtime-dir DIR] [--log-level LEVEL] [--system]
+ *        [--runtime-dir DIR] [--log-level LEVEL] [--system] [--private-bus PATH]
  *   weft [OPTIONS] [-g] [--stop-timeout SECS] [--no-wait] -- CMD [ARGS...]
  *
  * Started by a kernel with no arguments, it reads /etc/weft/weft.yaml if
@@ -52,6 +52,7 @@ struct options {
         bool container;            /* `--` came, with CMD after it */
         struct container_options c;
         const char *state_dir;
+        const char *private_bus;
 };
 
 static void usage(FILE *f)
@@ -76,7 +77,9 @@ static void usage(FILE *f)
                    "  -s                  accepted as tini's; weft is a subreaper whenever not PID 1\n"
                    "  --stop-timeout SECS with --: SIGKILL CMD this long after a SIGTERM (default 10s)\n"
                    "  --no-wait           with --: start CMD alongside the sidecars, not after them\n"
-                   "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n");
+                   "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n"
+                   "  --private-bus PATH  serve systemd's private bus for root at PATH (as PID 1:\n"
+                   "                      /run/systemd/private)\n");
 }
 
 /* As PID 1, unknown arguments come from the kernel command line and are
@@ -85,7 +88,8 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
 {
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
                OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT,
-               OPT_PID1_DUTIES, OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR };
+               OPT_PID1_DUTIES, OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR,
+               OPT_PRIVATE_BUS };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -103,6 +107,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
                 { "no-wait", no_argument, NULL, OPT_NO_WAIT },
                 { "state-dir", required_argument, NULL, OPT_STATE_DIR },
+                { "private-bus", required_argument, NULL, OPT_PRIVATE_BUS },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -180,6 +185,9 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 case OPT_STATE_DIR:
                         o->state_dir = optarg;
                         break;
+                case OPT_PRIVATE_BUS:
+                        o->private_bus = optarg;
+                        break;
                 case 'h':
                         usage(stdout);
                         exit(EXIT_SUCCESS);
@@ -244,6 +252,8 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         if (o->workers)
                 c->workers = o->workers;
         c->state_dir = o->state_dir;
+        /* systemd's tools, as root, ask PID 1 there before the system bus. */
+        c->private_bus = o->private_bus ? o->private_bus : pid1_is_real_system() ? "/run/systemd/private" : NULL;
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);

@@ -556,6 +556,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         clock_gettime(CLOCK_REALTIME, &rt_now);
         const struct bus_thread_config bc = {
                 .address = getenv("WEFT_BUS_ADDRESS"),
+                .private_path = config->private_bus,
                 .userspace_monotonic = start,
                 .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
                                       (now_usec() - start),

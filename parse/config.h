@@ -41,6 +41,11 @@ struct weft_config {
         /* --state-dir: the root of persistent state (timer stamps go to
          * STATE_DIR/timers); not owned, not in weft.yaml. NULL: /var/lib/systemd. */
         const char *state_dir;
+        /* --private-bus: where weft serves systemd's peer-to-peer bus for
+         * root (systemctl, systemd-update-utmp); not owned, not in
+         * weft.yaml. NULL: nowhere (as PID 1 of a real system:
+         * /run/systemd/private). */
+        const char *private_bus;
 };
 
 /* Fill with the built-in defaults (-ENOMEM possible). */

@@ -1,0 +1,121 @@
+#!/bin/bash
+# systemd's private bus, with no dbus-daemon anywhere: weft, PID 1 of the
+# fenced namespace (whose /run is a fresh tmpfs), serves
+# /run/systemd/private (--private-bus), where systemd's own tools, as root,
+# talk to PID 1 directly:
+#  - busctl reads Manager.UserspaceTimestamp there: non-zero;
+#  - systemctl is-active answers for a running unit and an unknown one;
+#    systemctl stop and start wait for their jobs there;
+#  - Debian's systemd-update-utmp reboot (what failed in the VM before
+#    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
+#    on /var/log in weft's namespace);
+#  - the socket is root's (0600);
+#  - peers that send garbage or hang up mid-call cost only their own
+#    connection: weft answers, on the socket and its control socket.
+# Skips without busctl/systemctl/systemd-update-utmp. KEEP=1 keeps the temp dir.
+. "$(dirname "$0")/../lib/weft.sh"
+wt_init private-bus
+
+UTMP=/lib/systemd/systemd-update-utmp
+for t in busctl systemctl python3; do
+        command -v "$t" >/dev/null || { echo "private-bus: no $t, skipping"; exit 0; }
+done
+[ -x "$UTMP" ] || { echo "private-bus: no $UTMP, skipping"; exit 0; }
+
+SOCK=/run/systemd/private
+ADDR=unix:path=$SOCK
+wt_unit test.target <<EOF
+[Unit]
+DefaultDependencies=no
+Wants=sleeper.service
+EOF
+wt_unit sleeper.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sleep 300
+EOF
+wt_start --target test.target --private-bus "$SOCK"
+wt_wait_state sleeper.service active 10
+
+mode=$(wt_ns stat -c %a "$SOCK" 2>&1)
+[ "$mode" = 600 ] || wt_fail "$SOCK has mode $mode, want 600"
+
+v=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- busctl --address="$ADDR" get-property org.freedesktop.systemd1 \
+        /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager UserspaceTimestamp 2>&1)
+case $v in
+"t "[1-9]*) ;;
+*) wt_fail "busctl on $SOCK: UserspaceTimestamp is '$v', want 't N' with N > 0" ;;
+esac
+
+# systemctl as root asks the private socket first (and there is no system
+# bus); it wants to see systemd's mark that PID 1 is a service manager.
+wt_ns mkdir -p /run/systemd/system
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
+[ "$s" = active ] || wt_fail "systemctl is-active sleeper.service: '$s', want active"
+# Jobs: the reply is a job path, JobRemoved comes on the same connection.
+timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl stop sleeper.service 2>&1 || wt_fail "systemctl stop failed"
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
+[ "$s" = inactive ] || wt_fail "after systemctl stop: '$s', want inactive"
+timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl start sleeper.service 2>&1 || wt_fail "systemctl start failed"
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
+[ "$s" = active ] || wt_fail "after systemctl start: '$s', want active"
+
+# A unit weft does not have: not active, and said by weft (systemd would
+# say inactive; weft answers NoSuchUnit/UnknownObject as on the system bus).
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active nosuch.service 2>&1)
+case $s in
+active | *connect*) wt_fail "systemctl is-active nosuch.service: '$s'" ;;
+esac
+
+# systemd-update-utmp reads the Manager's timestamps there; the wtmp it
+# writes goes to a tmpfs in weft's namespace only (private propagation).
+wt_ns mount -t tmpfs -o mode=0755 tmpfs /var/log || wt_fail "cannot mount a tmpfs on /var/log"
+wt_ns touch /var/log/wtmp
+out=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- "$UTMP" reboot 2>&1)
+rc=$?
+[ $rc = 0 ] || wt_fail "systemd-update-utmp reboot exited $rc: $out"
+size=$(wt_ns stat -c %s /var/log/wtmp 2>&1)
+[ "${size:-0}" -gt 0 ] 2>/dev/null || wt_fail "systemd-update-utmp wrote no wtmp record (size $size)"
+
+# Garbage, and more half-open connections than weft keeps: the oldest are
+# closed, and systemctl still gets through meanwhile.
+timeout 20 nsenter -t "$WEFT_PID" -p -m -- python3 - "$SOCK" <<'EOF' || wt_fail "the garbage writers: see above"
+import os, socket, subprocess, sys, time
+path = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    return s
+for blob in (os.urandom(4096), b"\0AUTH EXTERNAL 30\r\nBEGIN\r\n" + os.urandom(2048), b"\0" * 65536):
+    s = conn()
+    try:
+        s.sendall(blob)
+    except OSError:
+        pass
+    s.close()
+half = []
+for _ in range(70):
+    half.append(conn())
+    half[-1].sendall(b"\0AUTH EXTERNAL 30\r\n")
+    time.sleep(0.005)
+out = subprocess.run(["systemctl", "is-active", "sleeper.service"], capture_output=True, text=True, timeout=10)
+if out.stdout.strip() != "active":
+    sys.exit("with 70 idle peers: systemctl is-active: %r %r" % (out.stdout, out.stderr))
+# The first one was closed by weft: end of file after its auth answer.
+half[0].settimeout(5)
+while half[0].recv(4096):
+    pass
+for s in half:
+    s.close()
+EOF
+grep -q "connections, closing the oldest" "$WT_LOG" || wt_fail "no log line about closing the oldest connection"
+# A call whose caller is gone before the answer comes.
+timeout 5 nsenter -t "$WEFT_PID" -p -m -- busctl --address="$ADDR" --expect-reply=no call org.freedesktop.systemd1 \
+        /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager GetUnit s sleeper.service >/dev/null 2>&1
+wt_assert_answers
+s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
+[ "$s" = active ] || wt_fail "after the garbage: systemctl is-active sleeper.service: '$s', want active"
+
+wt_stop
+wt_finish "busctl, systemctl and systemd-update-utmp answered on the private bus without dbus-daemon"
