@@ -18,6 +18,15 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+/* One RuntimeDirectory=, StateDirectory=... directory the child makes
+ * before it changes directory or user (workers/exec_dirs.c). */
+struct spawn_dir {
+        char *path;         /* absolute, shorter than PATH_MAX */
+        mode_t mode;        /* *DirectoryMode= */
+        int status;         /* exit status when making it fails (233 RUNTIME_DIRECTORY...) */
+        bool keep_existing; /* ConfigurationDirectory=: one that exists keeps its mode and owner */
+};
+
 struct spawn_request {
         uint64_t id;        /* chosen by the scheduler, echoed in the result */
         char *unit_id;      /* the unit messages name ("spawn" when NULL) */
@@ -42,6 +51,10 @@ struct spawn_request {
         gid_t *groups;      /* supplementary groups, set with setgroups */
         unsigned n_groups;
         mode_t umask;
+        struct spawn_dir *dirs; /* made in this order, with their parents (0755) */
+        unsigned n_dirs;
+        uid_t dirs_uid;     /* owner of each directory made (User=, else the manager's) */
+        gid_t dirs_gid;
         struct rlimit rlimits[RLIM_NLIMITS];
         uint32_t rlimit_set; /* bit per resource to apply */
         bool nice_set;
