@@ -5,13 +5,16 @@
 #include "workers/exec_dirs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -149,6 +152,81 @@ static int make_parents(char *path)
         return 0;
 }
 
+/* The kernel's getdents64 record (glibc's readdir allocates). */
+struct kernel_dirent64 {
+        uint64_t d_ino;
+        int64_t d_off;
+        unsigned short d_reclen;
+        unsigned char d_type;
+        char d_name[];
+};
+
+/* Deeper trees than this fail the step (ELOOP) rather than the stack. */
+#define CHOWN_DEPTH_MAX 32
+
+/* systemd's path_chown_recursive below a directory whose owner was wrong:
+ * every entry, symlinks themselves (not followed), depth first. A chown
+ * may clear set-user-ID and set-group-ID bits; they are put back. */
+static int chown_tree(int dfd, uid_t uid, gid_t gid, unsigned depth)
+{
+        char buf[512] __attribute__((aligned(8)));
+
+        if (depth >= CHOWN_DEPTH_MAX)
+                return -ELOOP;
+        for (;;) {
+                long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return 0;
+                for (long off = 0; off < n;) {
+                        const struct kernel_dirent64 *e = (const void *) (buf + off);
+                        const char *name = e->d_name;
+                        struct stat st;
+                        off += e->d_reclen;
+                        if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+                                continue;
+                        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                                if (errno == ENOENT)
+                                        continue;
+                                return -errno;
+                        }
+                        if (S_ISDIR(st.st_mode)) {
+                                int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                                if (fd < 0)
+                                        return -errno;
+                                int r = chown_tree(fd, uid, gid, depth + 1);
+                                (void) close(fd);
+                                if (r < 0)
+                                        return r;
+                        }
+                        if (st.st_uid == uid && st.st_gid == gid)
+                                continue;
+                        if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+                                return -errno;
+                        if (!S_ISLNK(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID)) &&
+                            fchmodat(dfd, name, st.st_mode & 07777, 0) < 0)
+                                return -errno;
+                }
+        }
+}
+
+/* Owner uid:gid for path and, when it had another owner, for everything
+ * in it (systemd's shortcut: a directory owned right is taken as right). */
+static int chown_dir(const char *path, const struct stat *st, uid_t uid, gid_t gid)
+{
+        if (st->st_uid == uid && st->st_gid == gid)
+                return 0;
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        int r = chown_tree(fd, uid, gid, 0);
+        if (r == 0 && fchown(fd, uid, gid) < 0)
+                r = -errno;
+        (void) close(fd);
+        return r;
+}
+
 int exec_dirs_make(const struct spawn_request *req, int *ret_status)
 {
         char path[PATH_MAX];
@@ -178,10 +256,10 @@ int exec_dirs_make(const struct spawn_request *req, int *ret_status)
                 /* mkdir's mode went through the umask; *DirectoryMode= is exact. */
                 if ((st.st_mode & 07777) != d->mode && chmod(path, d->mode) < 0)
                         return -errno;
-                /* Only the directory itself, not its parents, is the unit's. */
-                if ((st.st_uid != req->dirs_uid || st.st_gid != req->dirs_gid) &&
-                    chown(path, req->dirs_uid, req->dirs_gid) < 0)
-                        return -errno;
+                /* The directory and what is in it are the unit's; its parents are not. */
+                r = chown_dir(path, &st, req->dirs_uid, req->dirs_gid);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

@@ -1,7 +1,8 @@
 /* RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= and
  * ConfigurationDirectory= (systemd.exec(5)): directories below /run,
  * /var/lib, /var/cache, /var/log and /etc that every process of a unit
- * finds made, with their *DirectoryMode= and owned by its User=/Group=,
+ * finds made, with their *DirectoryMode= and owned by its User=/Group=
+ * (with what they hold, when they had another owner),
  * and whose absolute paths it gets in $RUNTIME_DIRECTORY... (":"-joined).
  *
  * The scheduler builds the paths into the spawn request

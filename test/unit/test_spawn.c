@@ -827,6 +827,37 @@ static void test_exec_dir_under_a_file_fails_with_its_step(void)
         spawn_request_free(req);
 }
 
+/* A directory with another owner is chowned with everything in it, links
+ * themselves and not what they point to (systemd's path_chown_recursive). */
+static void test_exec_dir_with_another_owner_is_chowned_recursively(void)
+{
+        if (geteuid() != 0)
+                return; /* chown to another user needs root */
+        char tmp[256], dir[512], outside[512], p[700];
+        snprintf(tmp, sizeof tmp, "%s", test_tmpdir());
+        snprintf(dir, sizeof dir, "%s/st", tmp);
+        snprintf(outside, sizeof outside, "%s", test_write_file(tmp, "outside", "x"));
+        CU_ASSERT_FATAL(mkdir(dir, 0755) == 0);
+        test_write_file(dir, "a/b/c/file", "x");
+        snprintf(p, sizeof p, "%s/a/link", dir);
+        CU_ASSERT_FATAL(symlink(outside, p) == 0);
+        struct spawn_request *req = sh_request("true");
+        req->dirs_uid = 65534;
+        req->dirs_gid = 65534;
+        add_dir(req, dir, 0755, 238, false);
+        char out[64];
+        int code;
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), 0);
+        struct stat st;
+        const char *const inside[] = { "", "/a", "/a/b", "/a/b/c", "/a/b/c/file", "/a/link" };
+        for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+                snprintf(p, sizeof p, "%s%s", dir, inside[i]);
+                CU_ASSERT(lstat(p, &st) == 0 && st.st_uid == 65534 && st.st_gid == 65534);
+        }
+        CU_ASSERT(stat(outside, &st) == 0 && st.st_uid == 0);
+        spawn_request_free(req);
+}
+
 static const struct test_case tests[] = {
         { "argv_and_envp_reach_child", test_argv_and_envp_reach_child },
         { "environment_is_exactly_envp", test_environment_is_exactly_envp },
@@ -862,6 +893,7 @@ static const struct test_case tests[] = {
         { "exec_dirs_are_made_with_parents_mode_and_owner_before_chdir", test_exec_dirs_are_made_with_parents_mode_and_owner_before_chdir },
         { "existing_configuration_dir_keeps_its_mode_others_are_fixed", test_existing_configuration_dir_keeps_its_mode_others_are_fixed },
         { "exec_dir_under_a_file_fails_with_its_step", test_exec_dir_under_a_file_fails_with_its_step },
+        { "exec_dir_with_another_owner_is_chowned_recursively", test_exec_dir_with_another_owner_is_chowned_recursively },
         { 0 },
 };
 TEST_SUITE("spawn", tests);
