@@ -313,22 +313,31 @@ int directive_parse_enum(const struct directive_ctx *ctx, const char *value, voi
         return 0;
 }
 
-/* A RuntimeDirectory=, StateDirectory=... item: relative to its root and
- * normalized (no "." or ".." component, no empty one), so that it names
- * a directory below the root and nothing else, as systemd requires. */
-static bool exec_dir_name_valid(const char *w)
+/* A RuntimeDirectory=, StateDirectory=... item, simplified in place as
+ * systemd's path_simplify ("a//b/./c/" is "a/b/c"): valid when it is
+ * relative, not empty and has no ".." component, so that it names a
+ * directory below its root and nothing else, as systemd requires. */
+static bool exec_dir_name_simplify(char *w)
 {
-        if (!*w || *w == '/' || strlen(w) >= 4096)
+        char *out = w;
+        if (*w == '/')
                 return false;
         for (const char *p = w; *p;) {
                 size_t n = strcspn(p, "/");
-                if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+                if (n == 2 && p[0] == '.' && p[1] == '.')
                         return false;
+                if (n > 0 && !(n == 1 && p[0] == '.')) {
+                        if (out != w)
+                                *out++ = '/';
+                        memmove(out, p, n);
+                        out += n;
+                }
                 p += n;
-                if (*p == '/' && !*++p)
-                        return false;
+                while (*p == '/')
+                        p++;
         }
-        return true;
+        *out = 0;
+        return out != w && strlen(w) < 4096;
 }
 
 /* Space-separated items appended to a strv; empty resets. arg: 1 to
@@ -360,7 +369,7 @@ int directive_parse_list(const struct directive_ctx *ctx, const char *value, voi
                 }
                 if ((arg == DIRECTIVE_LIST_PATHS && word[0] != '/') ||
                     (arg == DIRECTIVE_LIST_UNITS && !unit_name_is_valid(word, UNIT_NAME_ANY)) ||
-                    (arg == DIRECTIVE_LIST_EXEC_DIRS && !exec_dir_name_valid(word))) {
+                    (arg == DIRECTIVE_LIST_EXEC_DIRS && !exec_dir_name_simplify(word))) {
                         ctx->load->n_warnings++;
                         log_syntax(LOG_LEVEL_WARNING, 0, ctx->file, ctx->line,
                                    "%s= item is not valid, ignoring: %s", ctx->key, word);
