@@ -7,7 +7,7 @@
 #   and its absolute paths in $RUNTIME_DIRECTORY... (":"-joined);
 # - RuntimeDirectory= is removed when the unit stops (the item, not its
 #   parents), kept with RuntimeDirectoryPreserve=yes, kept across a restart
-#   only with RuntimeDirectoryPreserve=restart;
+#   (manual or automatic) only with RuntimeDirectoryPreserve=restart;
 # - StateDirectory=, CacheDirectory=, LogsDirectory= below /var (tmpfs
 #   mounted in weft's namespace first: the fence keeps /var read-only);
 # - an existing ConfigurationDirectory= keeps its mode (read-only /etc);
@@ -53,6 +53,21 @@ RuntimeDirectory=rs
 RuntimeDirectoryPreserve=restart
 ExecStart=/bin/true
 EOF
+# Restart=on-failure: exits 1 twice, then stays. A run that finds the
+# previous run's mark says so in a log outside the directory.
+for k in ar:restart an:no; do
+        n=${k%%:*}
+        wt_unit $n.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+RuntimeDirectory=$n
+RuntimeDirectoryPreserve=${k#*:}
+Restart=on-failure
+RestartSec=100ms
+ExecStart=/bin/sh -c 'test -e /run/$n/mark && echo kept >>/run/$n-log; touch /run/$n/mark; echo run >>/run/$n-log; [ \$\$(grep -c run /run/$n-log) -ge 3 ] && exec sleep 1000; exit 1'
+EOF
+done
 wt_unit state.service <<'EOF'
 [Unit]
 DefaultDependencies=no
@@ -117,6 +132,18 @@ wt_ns test -e /run/bar/baz && wt_fail "RuntimeDirectory=bar/baz was not removed 
 wt_ns test -d /run/bar || wt_fail "the parent /run/bar of RuntimeDirectory=bar/baz was removed"
 wt_ns test -d /run/keep || wt_fail "RuntimeDirectoryPreserve=yes: the directory was removed at stop"
 wt_ns test -e /run/rs && wt_fail "RuntimeDirectoryPreserve=restart: the directory was not removed at stop"
+
+# An automatic restart keeps the directory only with Preserve=restart.
+wt_ctl start ar.service an.service >/dev/null
+wt_until 10 wt_ns sh -c '[ "$(grep -c run /run/ar-log)" -ge 3 ] && [ "$(grep -c run /run/an-log)" -ge 3 ]' ||
+        wt_fail "ar.service and an.service did not run three times: $(wt_ns cat /run/ar-log /run/an-log 2>&1 | tr '\n' ' ')"
+[ "$(wt_ns grep -c kept /run/ar-log)" = 2 ] ||
+        wt_fail "RuntimeDirectoryPreserve=restart: the directory did not survive both automatic restarts"
+[ "$(wt_ns grep -c kept /run/an-log)" = 0 ] ||
+        wt_fail "RuntimeDirectoryPreserve=no: the directory survived an automatic restart"
+wt_ctl stop ar.service an.service >/dev/null
+wt_wait_state ar.service inactive
+wt_ns test -e /run/ar && wt_fail "RuntimeDirectoryPreserve=restart: the directory was not removed at stop"
 
 # /var is read-only in the fence: give weft's namespace writable /var/lib, /var/cache, /var/log.
 for d in /var/lib /var/cache /var/log; do
