@@ -57,7 +57,7 @@ EOF
 # previous run's mark says so in a log outside the directory.
 for k in ar:restart an:no; do
         n=${k%%:*}
-        wt_unit $n.service <<EOF
+        wt_unit "$n.service" <<EOF
 [Unit]
 DefaultDependencies=no
 [Service]
@@ -135,6 +135,7 @@ wt_ns test -e /run/rs && wt_fail "RuntimeDirectoryPreserve=restart: the director
 
 # An automatic restart keeps the directory only with Preserve=restart.
 wt_ctl start ar.service an.service >/dev/null
+# shellcheck disable=SC2016 # expanded by the inner sh
 wt_until 10 wt_ns sh -c '[ "$(grep -c run /run/ar-log)" -ge 3 ] && [ "$(grep -c run /run/an-log)" -ge 3 ]' ||
         wt_fail "ar.service and an.service did not run three times: $(wt_ns cat /run/ar-log /run/an-log 2>&1 | tr '\n' ' ')"
 [ "$(wt_ns grep -c kept /run/ar-log)" = 2 ] ||
