@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "core/service_internal.h"
+#include "workers/exec_dirs.h"
 
 /* ---- stop ---- */
 
@@ -214,6 +215,9 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
                 log_info("%s: Scheduled restart job, restart counter is at %u.", u->id, rt->n_restarts);
                 unit_set_sub(s, u, SUB_AUTO_RESTART);
                 unit_arm_timer(s, u, s->now + cfg(u)->restart_usec);
+                /* The unit does not go down on its way to a restart, but
+                 * its RuntimeDirectory= goes unless preserved for it. */
+                exec_dirs_remove_runtime(u->id, &cfg(u)->exec_ctx, true);
                 return;
         }
         unit_disarm_timer(s, u);

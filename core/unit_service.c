@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "core/service_internal.h"
 #include "core/unit_type.h"
+#include "workers/exec_dirs.h"
 
 static void service_start_job(struct sched *s, struct unit *u)
 {
@@ -29,12 +30,17 @@ static bool service_can_reload(struct sched *s, struct unit *u)
 }
 
 /* Stored fds live until the service is down for good; the sockets that
- * trigger it listen again. */
+ * trigger it listen again. RuntimeDirectory= goes (RuntimeDirectoryPreserve=);
+ * a start job waiting, or the stop half of a restart, means the unit
+ * starts again, as systemd's unit_will_restart. */
 static void service_went_down(struct sched *s, struct unit *u)
 {
+        const struct job *j = u->rt->job;
+        bool restarting = j && (j->type == JOB_START || (j->type == JOB_STOP && j->restart));
         socket_service_down(s, u);
         if (!u->rt->job || u->rt->job->type != JOB_START)
                 fdstore_close_all(u->rt);
+        exec_dirs_remove_runtime(u->id, &cfg(u)->exec_ctx, restarting);
         u->rt->watchdog_when = 0;
 }
 

@@ -360,6 +360,7 @@ static const struct property properties[] = {
         PE("IgnoreSIGPIPE", ignore_sigpipe, R_BOOL, NULL),
         PX("RuntimeDirectory", runtime_directory, R_STRV, NULL),
         PX("RuntimeDirectoryMode", runtime_directory_mode, R_MODE, NULL),
+        PX("RuntimeDirectoryPreserve", runtime_directory_preserve, R_ENUM, exec_preserve_to_string),
         PX("StateDirectory", state_directory, R_STRV, NULL),
         PX("StateDirectoryMode", state_directory_mode, R_MODE, NULL),
         PX("CacheDirectory", cache_directory, R_STRV, NULL),

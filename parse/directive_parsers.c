@@ -279,6 +279,7 @@ static const struct {
         ENUM_ROW(exit_type_to_string, _EXIT_TYPE_MAX),
         ENUM_ROW(emergency_action_to_string, _EMERGENCY_ACTION_MAX),
         ENUM_ROW(bind_ipv6_only_to_string, _BIND_IPV6_ONLY_MAX),
+        ENUM_ROW(exec_preserve_to_string, _EXEC_PRESERVE_MAX),
 #undef ENUM_ROW
 };
 
@@ -293,6 +294,9 @@ int directive_parse_enum(const struct directive_ctx *ctx, const char *value, voi
         /* BindIPv6Only= also takes a boolean: yes is ipv6-only, no is both. */
         if (v < 0 && arg == DIRECTIVE_ENUM_BIND6 && parse_boolean(value) >= 0)
                 v = parse_boolean(value) ? BIND_IPV6_ONLY_IPV6_ONLY : BIND_IPV6_ONLY_BOTH;
+        /* RuntimeDirectoryPreserve= takes any boolean spelling besides restart. */
+        if (v < 0 && arg == DIRECTIVE_ENUM_PRESERVE && parse_boolean(value) >= 0)
+                v = parse_boolean(value) ? EXEC_PRESERVE_YES : EXEC_PRESERVE_NO;
         if (v < 0)
                 return warn_value(ctx, value);
         *(int *) dest = v;
@@ -307,6 +311,33 @@ int directive_parse_enum(const struct directive_ctx *ctx, const char *value, voi
                            "is stopped. Use KillMode=mixed or control-group; KillMode=none is deprecated.");
         }
         return 0;
+}
+
+/* A RuntimeDirectory=, StateDirectory=... item, simplified in place as
+ * systemd's path_simplify ("a//b/./c/" is "a/b/c"): valid when it is
+ * relative, not empty and has no ".." component, so that it names a
+ * directory below its root and nothing else, as systemd requires. */
+static bool exec_dir_name_simplify(char *w)
+{
+        char *out = w;
+        if (*w == '/')
+                return false;
+        for (const char *p = w; *p;) {
+                size_t n = strcspn(p, "/");
+                if (n == 2 && p[0] == '.' && p[1] == '.')
+                        return false;
+                if (n > 0 && !(n == 1 && p[0] == '.')) {
+                        if (out != w)
+                                *out++ = '/';
+                        memmove(out, p, n);
+                        out += n;
+                }
+                p += n;
+                while (*p == '/')
+                        p++;
+        }
+        *out = 0;
+        return out != w && strlen(w) < 4096;
 }
 
 /* Space-separated items appended to a strv; empty resets. arg: 1 to
@@ -329,8 +360,16 @@ int directive_parse_list(const struct directive_ctx *ctx, const char *value, voi
                         return 0;
                 if (r < 0)
                         return r == -ENOMEM ? r : warn_value(ctx, value);
+                if (arg == DIRECTIVE_LIST_EXEC_DIRS && strchr(word, ':')) {
+                        /* "dir:link" also makes symlinks to dir; the directory itself is still made. */
+                        ctx->load->n_warnings++;
+                        log_syntax(LOG_LEVEL_WARNING, 0, ctx->file, ctx->line,
+                                   "%s= symlinks are not supported, making only the directory: %s", ctx->key, word);
+                        *strchr(word, ':') = 0;
+                }
                 if ((arg == DIRECTIVE_LIST_PATHS && word[0] != '/') ||
-                    (arg == DIRECTIVE_LIST_UNITS && !unit_name_is_valid(word, UNIT_NAME_ANY))) {
+                    (arg == DIRECTIVE_LIST_UNITS && !unit_name_is_valid(word, UNIT_NAME_ANY)) ||
+                    (arg == DIRECTIVE_LIST_EXEC_DIRS && !exec_dir_name_simplify(word))) {
                         ctx->load->n_warnings++;
                         log_syntax(LOG_LEVEL_WARNING, 0, ctx->file, ctx->line,
                                    "%s= item is not valid, ignoring: %s", ctx->key, word);

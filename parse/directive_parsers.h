@@ -19,10 +19,11 @@ enum {
         DIRECTIVE_ENUM_EXIT_TYPE,
         DIRECTIVE_ENUM_ACTION,
         DIRECTIVE_ENUM_BIND6,
+        DIRECTIVE_ENUM_PRESERVE,
 };
 
 /* arg of directive_parse_list(): what each item must be. */
-enum { DIRECTIVE_LIST_ANY, DIRECTIVE_LIST_PATHS, DIRECTIVE_LIST_UNITS };
+enum { DIRECTIVE_LIST_ANY, DIRECTIVE_LIST_PATHS, DIRECTIVE_LIST_UNITS, DIRECTIVE_LIST_EXEC_DIRS };
 
 /* Expand the %-specifiers of in into *ret; a bad specifier is logged as a
  * warning (", ignoring.") and returned as a negative errno. */

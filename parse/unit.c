@@ -165,6 +165,11 @@ static const char *const bind_ipv6_only_table[_BIND_IPV6_ONLY_MAX] = {
 };
 DEFINE_TO_STRING(bind_ipv6_only_to_string, enum bind_ipv6_only, bind_ipv6_only_table)
 
+static const char *const exec_preserve_table[_EXEC_PRESERVE_MAX] = {
+        [EXEC_PRESERVE_NO] = "no", [EXEC_PRESERVE_YES] = "yes", [EXEC_PRESERVE_RESTART] = "restart",
+};
+DEFINE_TO_STRING(exec_preserve_to_string, enum exec_preserve, exec_preserve_table)
+
 static const char *const service_exec_table[_SERVICE_EXEC_MAX] = {
         [SERVICE_EXEC_CONDITION] = "ExecCondition", [SERVICE_EXEC_START_PRE] = "ExecStartPre",
         [SERVICE_EXEC_START] = "ExecStart",         [SERVICE_EXEC_START_POST] = "ExecStartPost",

@@ -180,6 +180,14 @@ struct unit_condition {
         struct unit_condition *next;
 };
 
+/* RuntimeDirectoryPreserve=: whether RuntimeDirectory= outlives a stop. */
+enum exec_preserve {
+        EXEC_PRESERVE_NO,
+        EXEC_PRESERVE_YES,
+        EXEC_PRESERVE_RESTART, /* kept across a restart, removed at a stop */
+        _EXEC_PRESERVE_MAX,
+};
+
 struct kill_context {
         enum kill_mode kill_mode;
         int kill_signal;
@@ -219,6 +227,7 @@ struct exec_extra {
         mode_t cache_directory_mode;
         mode_t logs_directory_mode;
         mode_t configuration_directory_mode;
+        int runtime_directory_preserve; /* enum exec_preserve */
 };
 
 struct exec_context {
@@ -590,6 +599,7 @@ const char *timeout_failure_mode_to_string(enum timeout_failure_mode m);
 const char *exit_type_to_string(enum exit_type t);
 const char *emergency_action_to_string(enum emergency_action a);
 const char *bind_ipv6_only_to_string(enum bind_ipv6_only b);
+const char *exec_preserve_to_string(enum exec_preserve p);
 const char *service_exec_to_string(enum service_exec e); /* "ExecStart" */
 const char *socket_exec_to_string(enum socket_exec e);
 

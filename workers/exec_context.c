@@ -21,6 +21,7 @@
 #include "parse/env_file.h"
 #include "parse/exec_line.h"
 #include "workers/exec_creds.h"
+#include "workers/exec_dirs.h"
 #include "workers/exec_stdio.h"
 
 #ifndef GRND_INSECURE
@@ -85,6 +86,9 @@ static int build_environment(const char *id, const struct exec_context *c, const
                     (r = env_builder_put_pair(&env, "SHELL", cr->shell)) < 0)
                         goto out;
         }
+        /* $RUNTIME_DIRECTORY...: the manager's, so Environment= may override them, as in systemd. */
+        if ((r = exec_dirs_environment(c, &env)) < 0)
+                goto out;
         /* Passed variables yield to Environment= and EnvironmentFile= (systemd.exec(5)). */
         STRV_FOREACH(name, exec_extra(c)->pass_environment) {
                 const char *val = getenv(*name);
@@ -254,6 +258,10 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         }
         const struct exec_extra *x = exec_extra(c);
         req->umask = c->umask;
+        /* Owned by User=/Group= even for "+" commands, as in systemd. */
+        r = exec_dirs_build(id, c, cr.uid, cr.gid, req);
+        if (r < 0)
+                goto out;
         if (x->rlimit)
                 memcpy(req->rlimits, x->rlimit, sizeof req->rlimits);
         req->rlimit_set = x->rlimit ? x->rlimit_set : 0;

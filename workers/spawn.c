@@ -28,6 +28,7 @@
 #include "base/macro.h"
 #include "base/strv.h"
 #include "parse/value.h"
+#include "workers/exec_dirs.h"
 
 #if defined(__has_feature)
 #  if __has_feature(thread_sanitizer)
@@ -138,6 +139,9 @@ void spawn_request_free(struct spawn_request *r)
         free(r->fds);
         free(r->cwd);
         free(r->groups);
+        for (unsigned i = 0; r->dirs && i < r->n_dirs; i++)
+                free(r->dirs[i].path);
+        free(r->dirs);
         free(r);
 }
 
@@ -465,6 +469,12 @@ static int child_setup(struct child_args *a, int *error_fd)
         }
 
         umask(req->umask);
+
+        /* Before chdir (WorkingDirectory= may be one of them) and while
+         * still root, as systemd's exec_child does. */
+        r = exec_dirs_make(req, &a->fail_status);
+        if (r < 0)
+                return r;
 
         a->fail_status = EXIT_CHDIR;
         if (chdir(req->cwd ? req->cwd : "/") < 0) {

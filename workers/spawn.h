@@ -1,7 +1,7 @@
 /* Spawning one process from a complete, immutable request. The child does
  * only async-signal-safe work between clone and execve (fd layout, session,
- * signal mask and dispositions, rlimits, umask, cwd, credentials,
- * LISTEN_PID), then reports a failing step's errno through a close-on-exec
+ * signal mask and dispositions, rlimits, umask, exec directories, cwd,
+ * credentials, LISTEN_PID), then reports a failing step's errno through a close-on-exec
  * pipe, which is also how the caller learns that execve succeeded (EOF).
  * Settings a container may forbid are adapted as systemd adapts them, not
  * fatal: a limit above the hard limit we have is clamped to it
@@ -17,6 +17,15 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+
+/* One RuntimeDirectory=, StateDirectory=... directory the child makes
+ * before it changes directory or user (workers/exec_dirs.c). */
+struct spawn_dir {
+        char *path;         /* absolute, shorter than PATH_MAX */
+        mode_t mode;        /* *DirectoryMode= */
+        int status;         /* exit status when making it fails (233 RUNTIME_DIRECTORY...) */
+        bool keep_existing; /* ConfigurationDirectory=: one that exists keeps its mode and owner */
+};
 
 struct spawn_request {
         uint64_t id;        /* chosen by the scheduler, echoed in the result */
@@ -42,6 +51,10 @@ struct spawn_request {
         gid_t *groups;      /* supplementary groups, set with setgroups */
         unsigned n_groups;
         mode_t umask;
+        struct spawn_dir *dirs; /* made in this order, with their parents (0755) */
+        unsigned n_dirs;
+        uid_t dirs_uid;     /* owner of each directory made (User=, else the manager's) */
+        gid_t dirs_gid;
         struct rlimit rlimits[RLIM_NLIMITS];
         uint32_t rlimit_set; /* bit per resource to apply */
         bool nice_set;
@@ -67,7 +80,8 @@ void spawn_request_free(struct spawn_request *r);
  * failed or req is incomplete (-EINVAL: no path/argv/envp, fewer than 3
  * fds) (*ret_pid 0), or the child failed a setup step or execve (*ret_pid
  * is the child, which has exited with systemd's status for the failing
- * step: 203 EXEC for execve, 200 CHDIR, 205 LIMITS, 217 USER..., and will
+ * step: 203 EXEC for execve, 200 CHDIR, 205 LIMITS, 217 USER, 233
+ * RUNTIME_DIRECTORY..., and will
  * be reaped by whoever reaps children; "UNIT: Failed at step LIMITS
  * spawning PATH: why" is logged then, as systemd logs it).
  * Never waits for the child. req is not modified. Thread-safe. */

@@ -22,7 +22,16 @@ wt_unit t.target <<EOF
 [Unit]
 Wants=systemd-logind.service
 EOF
-wt_start --target t.target || wt_finish ""
+# logind's StateDirectory=systemd/linger is made below /var/lib, which the
+# fence keeps read-only (it would fail with 238 STATE_DIRECTORY, as under
+# systemd): a tmpfs there, in weft's mount namespace only.
+cat >"$TMP/pre.sh" <<'EOF'
+#!/bin/sh
+mount -t tmpfs -o mode=0755 tmpfs /var/lib/systemd || exit 1
+exec "$@"
+EOF
+chmod +x "$TMP/pre.sh"
+WT_PREFIX="$TMP/pre.sh" wt_start --target t.target || wt_finish ""
 wt_wait_state systemd-logind.service active 15
 st=$(wt_ctl status systemd-logind.service 2>&1)
 case $st in *"Bus name: org.freedesktop.login1 (owned)"*) ;; *) wt_fail "logind's status: $st" ;; esac
@@ -30,9 +39,9 @@ out=$(wt_ns timeout 10 busctl --system call org.freedesktop.login1 /org/freedesk
         org.freedesktop.login1.Manager ListSessions 2>&1) || wt_fail "ListSessions: $out"
 # pam_systemd asks logind only where a service manager says it runs
 # (/run/systemd/system) and logind's seats exist (/run/systemd/seats, one of
-# logind's RuntimeDirectory=, which weft does not create yet): the fence's
-# own /run.
-wt_ns mkdir -p /run/systemd/system /run/systemd/seats /run/systemd/sessions /run/systemd/users
+# logind's RuntimeDirectory=, which weft makes): the fence's own /run.
+wt_ns test -d /run/systemd/seats || wt_fail "logind's RuntimeDirectory=systemd/seats was not made"
+wt_ns mkdir -p /run/systemd/system
 best=999999
 for i in 1 2 3; do
         s=$(date +%s%N)

@@ -854,6 +854,82 @@ static void test_defaults_ignore_sigpipe_and_set_no_limits(void)
         done(&f);
 }
 
+/* ---- RuntimeDirectory=, StateDirectory=... (issue 13) ---- */
+
+static void test_exec_directories_are_built_under_their_roots_in_order(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\nUser=nobody\nRuntimeDirectory=foo bar/baz\nRuntimeDirectoryMode=0750\n"
+                 "StateDirectory=st\nCacheDirectory=ca\nLogsDirectory=lg\nLogsDirectoryMode=711\n"
+                 "ConfigurationDirectory=cfg\n");
+        struct spawn_request *req = build_ok(&f);
+        static const struct { const char *path; mode_t mode; int status; bool keep; } want[] = {
+                { "/run/foo", 0750, 233, false },     { "/run/bar/baz", 0750, 233, false },
+                { "/var/lib/st", 0755, 238, false },  { "/var/cache/ca", 0755, 239, false },
+                { "/var/log/lg", 0711, 240, false },  { "/etc/cfg", 0755, 241, true },
+        };
+        CU_ASSERT_EQUAL_FATAL(req->n_dirs, ELEMENTSOF(want));
+        for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+                CU_ASSERT_STRING_EQUAL(req->dirs[i].path, want[i].path);
+                CU_ASSERT_EQUAL(req->dirs[i].mode, want[i].mode);
+                CU_ASSERT_EQUAL(req->dirs[i].status, want[i].status);
+                CU_ASSERT_EQUAL(req->dirs[i].keep_existing, want[i].keep);
+        }
+        CU_ASSERT_EQUAL(req->dirs_uid, 65534);
+        CU_ASSERT_EQUAL(req->dirs_gid, 65534);
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "RUNTIME_DIRECTORY"), "/run/foo:/run/bar/baz");
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "STATE_DIRECTORY"), "/var/lib/st");
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "CACHE_DIRECTORY"), "/var/cache/ca");
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "LOGS_DIRECTORY"), "/var/log/lg");
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "CONFIGURATION_DIRECTORY"), "/etc/cfg");
+        spawn_request_free(req);
+        done(&f);
+}
+
+/* systemd chowns to User= even for "+" commands, and a later Environment= wins. */
+static void test_exec_directories_keep_the_owner_for_plus_and_yield_to_environment(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=+/bin/true\nUser=nobody\nRuntimeDirectory=a\nEnvironment=RUNTIME_DIRECTORY=/x\n");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_FALSE(req->set_credentials);
+        CU_ASSERT_EQUAL_FATAL(req->n_dirs, 1);
+        CU_ASSERT_EQUAL(req->dirs_uid, 65534);
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "RUNTIME_DIRECTORY"), "/x");
+        spawn_request_free(req);
+        done(&f);
+}
+
+static void test_no_exec_directories_no_dirs_and_no_variables(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\n");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_EQUAL(req->n_dirs, 0);
+        CU_ASSERT_PTR_NULL(req->dirs);
+        CU_ASSERT_PTR_NULL(env_get(req->envp, "RUNTIME_DIRECTORY"));
+        CU_ASSERT_PTR_NULL(env_get(req->envp, "STATE_DIRECTORY"));
+        spawn_request_free(req);
+        done(&f);
+}
+
+/* Absolute items and ".." components would leave the root: dropped at load. */
+static void test_exec_directory_items_that_leave_their_root_are_dropped(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\nRuntimeDirectory=/abs ../up a/../b . ./c d//e f/ ok/fine g:link\n"
+                 "RuntimeDirectoryPreserve=restart\n");
+        struct spawn_request *req = build_ok(&f);
+        /* Simplified as systemd does: "./c" is "c", "d//e" "d/e", "f/" "f" (irqbalance's). */
+        static const char *const want[] = { "/run/c", "/run/d/e", "/run/f", "/run/ok/fine", "/run/g" };
+        CU_ASSERT_EQUAL_FATAL(req->n_dirs, ELEMENTSOF(want));
+        for (size_t i = 0; i < ELEMENTSOF(want); i++)
+                CU_ASSERT_STRING_EQUAL(req->dirs[i].path, want[i]);
+        CU_ASSERT_EQUAL(exec_extra(ctx_of(&f))->runtime_directory_preserve, EXEC_PRESERVE_RESTART);
+        spawn_request_free(req);
+        done(&f);
+}
+
 static const struct test_case tests[] = {
         { "environment_is_clean_with_manager_variables", test_environment_is_clean_with_manager_variables },
         { "invocation_id_is_32_hex_chars_or_the_given_one", test_invocation_id_is_32_hex_chars_or_the_given_one },
@@ -901,6 +977,10 @@ static const struct test_case tests[] = {
         { "limits_and_process_settings_are_copied", test_limits_and_process_settings_are_copied },
         { "request_names_its_unit_for_messages", test_request_names_its_unit_for_messages },
         { "defaults_ignore_sigpipe_and_set_no_limits", test_defaults_ignore_sigpipe_and_set_no_limits },
+        { "exec_directories_are_built_under_their_roots_in_order", test_exec_directories_are_built_under_their_roots_in_order },
+        { "exec_directories_keep_the_owner_for_plus_and_yield_to_environment", test_exec_directories_keep_the_owner_for_plus_and_yield_to_environment },
+        { "no_exec_directories_no_dirs_and_no_variables", test_no_exec_directories_no_dirs_and_no_variables },
+        { "exec_directory_items_that_leave_their_root_are_dropped", test_exec_directory_items_that_leave_their_root_are_dropped },
         { 0 }
 };
 TEST_SUITE("exec_context", tests);

@@ -736,6 +736,128 @@ static void test_fork_failure_reports_eagain_without_pid(void)
         CU_ASSERT_EQUAL(code, 0);
 }
 
+/* ---- RuntimeDirectory=, StateDirectory=... made in the child ---- */
+
+static void add_dir(struct spawn_request *req, const char *path, mode_t mode, int status, bool keep)
+{
+        req->dirs = realloc(req->dirs, (req->n_dirs + 1) * sizeof *req->dirs);
+        CU_ASSERT_FATAL(req->dirs != NULL);
+        req->dirs[req->n_dirs++] = (struct spawn_dir){ .path = strdup(path), .mode = mode, .status = status,
+                                                       .keep_existing = keep };
+}
+
+static void test_exec_dirs_are_made_with_parents_mode_and_owner_before_chdir(void)
+{
+        char tmp[256], a[512], b[512], parent[512];
+        snprintf(tmp, sizeof tmp, "%s", test_tmpdir());
+        snprintf(a, sizeof a, "%s/xd/a", tmp);
+        snprintf(parent, sizeof parent, "%s/xd/p", tmp);
+        snprintf(b, sizeof b, "%s/xd/p/q/b", tmp);
+        struct spawn_request *req = sh_request("pwd");
+        req->umask = 0077; /* the mode is exact whatever the umask */
+        req->dirs_uid = geteuid() == 0 ? 65534 : geteuid();
+        req->dirs_gid = geteuid() == 0 ? 65534 : getegid();
+        add_dir(req, a, 0750, 238, false);
+        add_dir(req, b, 0711, 233, false);
+        req->cwd = strdup(b); /* WorkingDirectory= may be one of them */
+        char out[512], want[600];
+        int code;
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), 0);
+        CU_ASSERT_EQUAL(code, 0);
+        snprintf(want, sizeof want, "%s\n", b);
+        CU_ASSERT_STRING_EQUAL(out, want);
+        struct stat st;
+        CU_ASSERT_FATAL(stat(a, &st) == 0);
+        CU_ASSERT_EQUAL(st.st_mode & 07777, 0750);
+        CU_ASSERT_EQUAL(st.st_uid, req->dirs_uid);
+        CU_ASSERT_EQUAL(st.st_gid, req->dirs_gid);
+        CU_ASSERT_FATAL(stat(b, &st) == 0);
+        CU_ASSERT_EQUAL(st.st_mode & 07777, 0711);
+        CU_ASSERT_EQUAL(st.st_uid, req->dirs_uid);
+        /* Parents are made 0755 under the umask and stay the manager's. */
+        CU_ASSERT_FATAL(stat(parent, &st) == 0);
+        CU_ASSERT_EQUAL(st.st_mode & 07777, 0700);
+        CU_ASSERT_EQUAL(st.st_uid, geteuid());
+        spawn_request_free(req);
+}
+
+static void test_existing_configuration_dir_keeps_its_mode_others_are_fixed(void)
+{
+        char tmp[256], cfg[512], st_dir[512];
+        snprintf(tmp, sizeof tmp, "%s", test_tmpdir());
+        snprintf(cfg, sizeof cfg, "%s/cfg", tmp);
+        snprintf(st_dir, sizeof st_dir, "%s/state", tmp);
+        CU_ASSERT_FATAL(mkdir(cfg, 0700) == 0 && mkdir(st_dir, 0700) == 0);
+        struct spawn_request *req = sh_request("true");
+        req->dirs_uid = geteuid();
+        req->dirs_gid = getegid();
+        add_dir(req, cfg, 0755, 241, true);
+        add_dir(req, st_dir, 0755, 238, false);
+        char out[64];
+        int code;
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), 0);
+        struct stat st;
+        CU_ASSERT(stat(cfg, &st) == 0 && (st.st_mode & 07777) == 0700);
+        CU_ASSERT(stat(st_dir, &st) == 0 && (st.st_mode & 07777) == 0755);
+        spawn_request_free(req);
+}
+
+static void test_exec_dir_under_a_file_fails_with_its_step(void)
+{
+        char tmp[256], file[512], dir[600];
+        snprintf(tmp, sizeof tmp, "%s", test_tmpdir());
+        snprintf(file, sizeof file, "%s", test_write_file(tmp, "blocker", "x"));
+        snprintf(dir, sizeof dir, "%s/sub", file);
+        struct spawn_request *req = sh_request("echo ran");
+        req->unit_id = strdup("x.service");
+        add_dir(req, dir, 0755, 233, false);
+        char *log = NULL, out[64];
+        size_t log_len = 0;
+        int code;
+        FILE *sink = open_memstream(&log, &log_len);
+        CU_ASSERT_FATAL(sink != NULL);
+        log_set_sink(sink);
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), -ENOTDIR);
+        log_set_sink(NULL);
+        fclose(sink);
+        CU_ASSERT_EQUAL(code, 233); /* systemd's EXIT_RUNTIME_DIRECTORY */
+        CU_ASSERT_STRING_EQUAL(out, "");
+        CU_ASSERT_PTR_NOT_NULL(strstr(log, "x.service: Failed at step RUNTIME_DIRECTORY spawning /bin/sh: Not a directory"));
+        free(log);
+        spawn_request_free(req);
+}
+
+/* A directory with another owner is chowned with everything in it, links
+ * themselves and not what they point to (systemd's path_chown_recursive). */
+static void test_exec_dir_with_another_owner_is_chowned_recursively(void)
+{
+        if (geteuid() != 0)
+                return; /* chown to another user needs root */
+        char tmp[256], dir[512], outside[512], p[700];
+        snprintf(tmp, sizeof tmp, "%s", test_tmpdir());
+        snprintf(dir, sizeof dir, "%s/st", tmp);
+        snprintf(outside, sizeof outside, "%s", test_write_file(tmp, "outside", "x"));
+        CU_ASSERT_FATAL(mkdir(dir, 0755) == 0);
+        test_write_file(dir, "a/b/c/file", "x");
+        snprintf(p, sizeof p, "%s/a/link", dir);
+        CU_ASSERT_FATAL(symlink(outside, p) == 0);
+        struct spawn_request *req = sh_request("true");
+        req->dirs_uid = 65534;
+        req->dirs_gid = 65534;
+        add_dir(req, dir, 0755, 238, false);
+        char out[64];
+        int code;
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), 0);
+        struct stat st;
+        const char *const inside[] = { "", "/a", "/a/b", "/a/b/c", "/a/b/c/file", "/a/link" };
+        for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+                snprintf(p, sizeof p, "%s%s", dir, inside[i]);
+                CU_ASSERT(lstat(p, &st) == 0 && st.st_uid == 65534 && st.st_gid == 65534);
+        }
+        CU_ASSERT(stat(outside, &st) == 0 && st.st_uid == 0);
+        spawn_request_free(req);
+}
+
 static const struct test_case tests[] = {
         { "argv_and_envp_reach_child", test_argv_and_envp_reach_child },
         { "environment_is_exactly_envp", test_environment_is_exactly_envp },
@@ -768,6 +890,10 @@ static const struct test_case tests[] = {
         { "child_has_empty_mask_and_default_dispositions", test_child_has_empty_mask_and_default_dispositions },
         { "ignore_sigpipe_ignores_only_sigpipe", test_ignore_sigpipe_ignores_only_sigpipe },
         { "fork_failure_reports_eagain_without_pid", test_fork_failure_reports_eagain_without_pid },
+        { "exec_dirs_are_made_with_parents_mode_and_owner_before_chdir", test_exec_dirs_are_made_with_parents_mode_and_owner_before_chdir },
+        { "existing_configuration_dir_keeps_its_mode_others_are_fixed", test_existing_configuration_dir_keeps_its_mode_others_are_fixed },
+        { "exec_dir_under_a_file_fails_with_its_step", test_exec_dir_under_a_file_fails_with_its_step },
+        { "exec_dir_with_another_owner_is_chowned_recursively", test_exec_dir_with_another_owner_is_chowned_recursively },
         { 0 },
 };
 TEST_SUITE("spawn", tests);
