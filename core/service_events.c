@@ -535,8 +535,12 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
         rt->main_exit_status = status;
         if (!rt->t_exited)
                 rt->t_exited = s->now;
+        /* A container's CMD exiting non-zero is no warning: its status is
+         * weft's exit status, and tini says nothing either. */
+        bool container_main = s->config.container_main && strcmp(u->id, s->config.container_main) == 0;
         if (!a.ok)
-                log_warning("%s: Main process exited, code=%s, status=%d%s%s", u->id,
+                log_full(container_main ? LOG_LEVEL_INFO : LOG_LEVEL_WARNING, 0,
+                         "%s: Main process exited, code=%s, status=%d%s%s", u->id,
                             code == CLD_EXITED ? "exited" : code == CLD_DUMPED ? "dumped" : "killed", status,
                             code == CLD_EXITED ? "" : "/", code == CLD_EXITED ? "" : signal_to_string(status));
         service_event(s, u, SEV_MAIN_EXITED, &a);

@@ -101,6 +101,9 @@ rc=$?
 echo "ignore-term: $rc $(( ($(date +%s%N) - start) / 1000000 ))" >>"$out"
 run weft pid1 -- 2>>"$D/stderr.log"
 echo "dashdash: $?" >>"$out"
+# As tini, weft says nothing when CMD fails: its status says it all.
+run weft pid1 -- "$CTR" exit 3 2>"$D/quiet.err"
+echo "quiet: $? $(wc -c <"$D/quiet.err")" >>"$out"
 echo "storm: $(run weft pid1 -- "$CTR" storm "$([ -n "$QUICK" ] && echo 20000 || echo 50000)" 2>>"$D/stderr.log") rc=$?" >>"$out"
 # A read-only /run (as a read-only root without /run): weft's runtime
 # directory cannot be made.
@@ -136,6 +139,7 @@ read -r _ krc kms < <(grep '^ignore-term:' "$o")
 [ "${krc:-}" = 137 ] && [ "${kms:-99999}" -ge 900 ] && [ "${kms:-99999}" -lt 5000 ] ||
         wt_fail "a SIGTERM-ignoring CMD was not SIGKILLed after --stop-timeout 1 (rc ${krc:-?}, ${kms:-?} ms)"
 grep -qxF "dashdash: 2" "$o" || wt_fail "weft -- is not a usage error: $(grep dashdash "$o")"
+grep -qxF "quiet: 3 0" "$o" || wt_fail "weft wrote to stderr when CMD exited 3: $(cat "$TMP/quiet.err")"
 grep -qxF "storm: zombies=0 rc=0" "$o" || wt_fail "50,000 orphans: $(grep storm "$o")"
 grep -qxF "no-run: ran rc=4" "$o" || wt_fail "without a runtime directory: $(grep no-run "$o")"
 grep -q "cannot use /run/weft/log: Read-only file system; running without" "$TMP/no-run.err" ||
