@@ -465,6 +465,9 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         struct signal_thread *signals = NULL;
         int notify_fd = -1, control_fd = -1;
         bool queue_ready = false, scheduler_started = false;
+        /* `weft -- CMD` without sidecars: no unit that could bring a bus,
+         * mount, swap or device, and its start-up is what it is measured by. */
+        bool bare_container = container && !config->unit_paths;
         uint64_t start = now_usec();
         int r;
 
@@ -520,9 +523,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
-                /* A bare `weft -- CMD` has no mount, swap or device unit to
-                 * match to the kernel's tables. */
-                .watch_system = !(container && !config->unit_paths),
+                .watch_system = !bare_container,
                 .container_main = container ? CONTAINER_MAIN_UNIT : NULL,
                 .timer_stamp_dir = m.timer_stamp_dir,
                 /* sd-event's: one spot per boot in each minute where
@@ -550,8 +551,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 goto out;
         }
         /* The bus thread connects only once the scheduler says dbus.service
-         * is up. A bare `weft -- CMD` has no unit that could bring a bus,
-         * and its start-up latency is what it is measured by. */
+         * is up; a bare container has none. */
         struct timespec rt_now;
         clock_gettime(CLOCK_REALTIME, &rt_now);
         const struct bus_thread_config bc = {
@@ -561,7 +561,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
                                       (now_usec() - start),
         };
-        r = container && !config->unit_paths ? 0 : bus_thread_start(&m.queue, &bc, &m.bus);
+        r = bare_container ? 0 : bus_thread_start(&m.queue, &bc, &m.bus);
         if (r < 0) {
                 log_error("cannot start the bus thread: %s", strerror(-r));
                 goto out;
