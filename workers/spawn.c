@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fault_signals.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -716,8 +717,11 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
         a.error_fd = pipe_fds[1];
 
         /* No signal handler may run in a child that shares our memory; the
-         * child empties the mask just before execve. */
+         * child empties the mask just before execve. A fault is not held
+         * off by a mask (the kernel would kill PID 1 instead): the crash
+         * handler passes a child's faults on to the default action. */
         sigfillset(&all);
+        fault_signals_unblock(&all);
         r = -pthread_sigmask(SIG_SETMASK, &all, &saved_mask);
         if (r < 0)
                 goto out;
