@@ -203,6 +203,8 @@ const struct exec_extra exec_extra_defaults = {
         .cache_directory_mode = 0755,
         .logs_directory_mode = 0755,
         .configuration_directory_mode = 0755,
+        .syslog_priority = (3 << 3) | 6, /* daemon.info, as in systemd */
+        .syslog_level_prefix = true,
 };
 
 void exec_context_init(struct exec_context *c)

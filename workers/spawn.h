@@ -27,6 +27,9 @@ struct spawn_dir {
         bool keep_existing; /* ConfigurationDirectory=: one that exists keeps its mode and owner */
 };
 
+struct spawn_tty;
+struct exec_journal;
+
 struct spawn_request {
         uint64_t id;        /* chosen by the scheduler, echoed in the result */
         char *unit_id;      /* the unit messages name ("spawn" when NULL) */
@@ -70,6 +73,14 @@ struct spawn_request {
          * missing program and 126 for any other reason (not executable, a
          * directory), instead of systemd's 203. */
         bool container_main;
+        /* TTYPath= and StandardInput=tty*: the terminal the child resets
+         * and takes, an fds[0..2] slot of SPAWN_FD_TTY (-2) standing for it
+         * (workers/exec_tty.h); NULL: none. */
+        struct spawn_tty *tty;
+        /* StandardOutput=journal: the streams the worker connects before
+         * clone, in place of fds 1 and 2 (the fallback, weft's log file)
+         * (workers/exec_journal.h); NULL: none. */
+        struct exec_journal *journal;
 };
 
 void spawn_request_free(struct spawn_request *r);
