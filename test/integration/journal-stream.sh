@@ -87,6 +87,7 @@ wt_until $((10 * ${WT_TIME_SCALE:-1})) four_streams || wt_fail "fake journald go
 stream_for() {
         local f
         for f in "$JD"/stream.*; do
+                [ -e "$f" ] || continue
                 [ "$(sed -n 2p "$f")" = "$1" ] && { echo "$f"; return 0; }
         done
         return 1
@@ -115,6 +116,7 @@ fi
 # journal+console for stdout, journal for stderr: two streams, 30 = daemon.info.
 n=0
 for f in "$JD"/stream.*; do
+        [ -e "$f" ] || continue
         [ "$(sed -n 2p "$f")" = sh ] || continue
         case $(sed -n 9p "$f") in
         split-out) expect "$f" "peer-uid 0" sh split.service 30 1 0 0 1 split-out; n=$((n + 1)) ;;
