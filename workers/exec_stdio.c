@@ -132,13 +132,6 @@ static bool output_is_log(enum exec_output o)
         return exec_journal_output(o);
 }
 
-/* The terminal stdin is, for an output that follows it. */
-static int follow_tty(const int *fds, int *ret)
-{
-        *ret = SPAWN_FD_TTY;
-        return fds[0] == SPAWN_FD_TTY ? 0 : -EINVAL;
-}
-
 /* The fd for stdout (target 1) or stderr (2); fds holds what the lower
  * numbers resolved to. */
 int exec_stdio_open_output(const char *id, const struct exec_context *c, const struct exec_params *p, int target,
@@ -174,8 +167,10 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
             (output_is_log(o) || o == EXEC_OUTPUT_TTY || streq_ptr(path, x->std_output_path)))
                 return exec_stdio_dup_fd(id, fds[1], ret);
         /* Output to the terminal stdin took is that terminal. */
-        if (o == EXEC_OUTPUT_TTY && fds[0] == SPAWN_FD_TTY)
-                return follow_tty(fds, ret);
+        if (o == EXEC_OUTPUT_TTY && fds[0] == SPAWN_FD_TTY) {
+                *ret = SPAWN_FD_TTY;
+                return 0;
+        }
 
         switch (o) {
         case EXEC_OUTPUT_NULL:

@@ -293,16 +293,17 @@ int exec_tty_child(const struct spawn_request *req)
                 child_disallocate(t);
         if (t->acquire == SPAWN_TTY_NONE)
                 return 0;
+        /* fds 0 .. n_fds-1 are taken already (spawn.c arranged them, a
+         * SPAWN_FD_TTY slot holding /dev/null), so fd is above them. */
         fd = child_acquire(t);
         if (fd < 0)
                 return fd;
         for (int i = 0; i < 3; i++)
-                if (req->fds[i] == SPAWN_FD_TTY && i != fd && dup2(fd, i) < 0) {
+                if (req->fds[i] == SPAWN_FD_TTY && dup2(fd, i) < 0) {
                         int r = -errno;
                         child_close(fd);
                         return r;
                 }
-        if (fd > 2 || req->fds[fd] != SPAWN_FD_TTY)
-                child_close(fd);
+        child_close(fd);
         return 0;
 }

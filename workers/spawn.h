@@ -1,6 +1,6 @@
 /* Spawning one process from a complete, immutable request. The child does
  * only async-signal-safe work between clone and execve (fd layout, session,
- * signal mask and dispositions, rlimits, umask, exec directories, cwd,
+ * terminal, signal mask and dispositions, rlimits, umask, exec directories, cwd,
  * credentials, LISTEN_PID), then reports a failing step's errno through a close-on-exec
  * pipe, which is also how the caller learns that execve succeeded (EOF).
  * Settings a container may forbid are adapted as systemd adapts them, not
