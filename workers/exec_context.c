@@ -22,8 +22,8 @@
 #include "parse/exec_line.h"
 #include "workers/exec_creds.h"
 #include "workers/exec_dirs.h"
-#include "workers/exec_journal.h"
 #include "workers/exec_stdio.h"
+#include "workers/exec_journal.h"
 #include "workers/exec_tty.h"
 
 #ifndef GRND_INSECURE

@@ -143,11 +143,11 @@ void spawn_request_free(struct spawn_request *r)
         free(r->fds);
         free(r->cwd);
         free(r->groups);
+        exec_tty_free(r->tty);
+        exec_journal_free(r->journal);
         for (unsigned i = 0; r->dirs && i < r->n_dirs; i++)
                 free(r->dirs[i].path);
         free(r->dirs);
-        exec_tty_free(r->tty);
-        exec_journal_free(r->journal);
         free(r);
 }
 

@@ -1,6 +1,6 @@
 /* Spawning one process from a complete, immutable request. The child does
  * only async-signal-safe work between clone and execve (fd layout, session,
- * terminal, signal mask and dispositions, rlimits, umask, exec directories, cwd,
+ * signal mask and dispositions, rlimits, umask, exec directories, cwd,
  * credentials, LISTEN_PID), then reports a failing step's errno through a close-on-exec
  * pipe, which is also how the caller learns that execve succeeded (EOF).
  * Settings a container may forbid are adapted as systemd adapts them, not
@@ -66,6 +66,14 @@ struct spawn_request {
         int oom_score_adjust;
         bool ignore_sigpipe; /* SIGPIPE ignored in the child (IgnoreSIGPIPE=yes) */
         bool new_session;    /* setsid(): the service gets its own process group */
+        /* TTYPath= and StandardInput=tty*: the terminal the child resets
+         * and takes after setsid(), an fds[0..2] slot of SPAWN_FD_TTY (-2)
+         * standing for it (workers/exec_tty.h); NULL: none. */
+        struct spawn_tty *tty;
+        /* StandardOutput=journal: the streams the worker connects before
+         * clone, in place of fds 1 and 2 (the fallback, weft's log file)
+         * (workers/exec_journal.h); NULL: none. */
+        struct exec_journal *journal;
         /* `weft -- CMD`'s main process, as tini runs its child: its own
          * process group in weft's session (setpgid) rather than a session,
          * made the terminal's foreground group (tcsetpgrp) when fd 0 is
@@ -73,14 +81,6 @@ struct spawn_request {
          * missing program and 126 for any other reason (not executable, a
          * directory), instead of systemd's 203. */
         bool container_main;
-        /* TTYPath= and StandardInput=tty*: the terminal the child resets
-         * and takes, an fds[0..2] slot of SPAWN_FD_TTY (-2) standing for it
-         * (workers/exec_tty.h); NULL: none. */
-        struct spawn_tty *tty;
-        /* StandardOutput=journal: the streams the worker connects before
-         * clone, in place of fds 1 and 2 (the fallback, weft's log file)
-         * (workers/exec_journal.h); NULL: none. */
-        struct exec_journal *journal;
 };
 
 void spawn_request_free(struct spawn_request *r);
