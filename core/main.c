@@ -266,6 +266,7 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         c->private_bus = o->private_bus                                     ? o->private_bus
                          : pid1_is_real_system() || system_container(o) ? "/run/systemd/private"
                                                                          : NULL;
+        c->init_scope = pid1_is_real_system() || system_container(o);
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);

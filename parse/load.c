@@ -205,7 +205,9 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 return 0;
         }
         const struct unit_load_ops *ops = unit_load_ops(u->type);
-        if (!u->fragment_path && !(ops && ops->fragment_optional))
+        /* systemd's perpetual init.scope exists without a file. */
+        if (!u->fragment_path && !(ops && ops->fragment_optional) &&
+            !(u->type == UNIT_SCOPE && strcmp(u->id, INIT_SCOPE) == 0))
                 return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
         if (u->instance && !*u->instance)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -EINVAL, "%s",

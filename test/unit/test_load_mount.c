@@ -255,6 +255,18 @@ static void test_instances_get_their_template_slice(void)
         done(&f);
 }
 
+/* systemd's init.scope is perpetual and has no file; another scope
+ * without one is not found. */
+static void test_init_scope_needs_no_file(void)
+{
+        struct fixture f;
+        load_dir(&f, test_tmpdir(), (const char *[]) { "init.scope", "other.scope", NULL });
+        CU_ASSERT_EQUAL(get(&f, "init.scope")->load_state, UNIT_LOADED);
+        CU_ASSERT_FALSE(has_dep(get(&f, "init.scope"), UNIT_CONFLICTS, "shutdown.target"));
+        CU_ASSERT_EQUAL(get(&f, "other.scope")->load_state, UNIT_NOT_FOUND);
+        done(&f);
+}
+
 static void test_resource_keys_are_quiet(void)
 {
         struct fixture f;
@@ -281,6 +293,7 @@ static const struct test_case tests[] = {
         { "swap_and_device", test_swap_and_device },
         { "slices_nest_and_slice_setting_orders", test_slices_nest_and_slice_setting_orders },
         { "instances_get_their_template_slice", test_instances_get_their_template_slice },
+        { "init_scope_needs_no_file", test_init_scope_needs_no_file },
         { "resource_keys_are_quiet", test_resource_keys_are_quiet },
         { 0 },
 };
