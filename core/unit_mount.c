@@ -385,6 +385,37 @@ static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *ta
         u->load_error = 0;
 }
 
+/* Mounts systemd never makes a unit of (its mount_setup_unit returns
+ * early): the API file systems PID 1 mounts (mount-setup.c's table, with
+ * Debian's /run/lock), anything below /sys/fs/cgroup/, the file systems
+ * "other software" (a container manager) mounts (mount_point_ignore), and
+ * autofs. "They should never be referenced in dependencies"; listing them
+ * made weft's unit table differ from systemd's in a VM and in a
+ * container (dev.mount, proc.mount, run.mount, dev-console.mount...). */
+static const char *const api_mount_points[] = {
+        "/proc", "/sys", "/dev", "/sys/kernel/security", "/sys/fs/smackfs", "/dev/shm", "/dev/pts", "/run",
+        "/run/lock", "/sys/fs/cgroup", "/sys/fs/pstore", "/sys/firmware/efi/efivars", "/sys/fs/bpf",
+        /* mount_point_ignore */
+        "/sys/fs/selinux", "/dev/console", "/proc/kmsg", "/proc/sys", "/proc/sys/kernel/random/boot_id",
+};
+
+static bool under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
+
+static bool mount_point_ignored(const char *target, const char *fstype)
+{
+        if (fstype && strcmp(fstype, "autofs") == 0)
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(api_mount_points); i++)
+                if (strcmp(target, api_mount_points[i]) == 0)
+                        return true;
+        return (under(target, "/sys/fs/cgroup") && strcmp(target, "/sys/fs/cgroup") != 0) ||
+               under(target, "/run/host");
+}
+
 /* The mount unit of a target path; with create, a new one if none is known. */
 static struct unit *unit_for(struct sched *s, const char *target, bool create, bool *created)
 {
@@ -420,7 +451,7 @@ static void mount_scan(struct sched *s, bool coldplug)
         }
         /* First the units for mounts weft has not seen, loaded in one go. */
         while (mnt_table_next_fs(tb, it, &fs) == 0)
-                if (mnt_fs_get_target(fs))
+                if (mnt_fs_get_target(fs) && !mount_point_ignored(mnt_fs_get_target(fs), mnt_fs_get_fstype(fs)))
                         (void) unit_for(s, mnt_fs_get_target(fs), true, &created);
         if (created && s->config.load &&
             (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
@@ -433,7 +464,9 @@ static void mount_scan(struct sched *s, bool coldplug)
         mnt_reset_iter(it, MNT_ITER_FORWARD);
         while (mnt_table_next_fs(tb, it, &fs) == 0) {
                 const char *target = mnt_fs_get_target(fs);
-                struct unit *u = target ? unit_for(s, target, false, NULL) : NULL;
+                struct unit *u = target && !mount_point_ignored(target, mnt_fs_get_fstype(fs))
+                                         ? unit_for(s, target, false, NULL)
+                                         : NULL;
                 if (!u || !u->rt || !u->rt->type_rt || u->type != UNIT_MOUNT)
                         continue;
                 take_from_table(u, fs, target);
