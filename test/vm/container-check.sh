@@ -88,7 +88,7 @@ ldd "$BUILD/vm/weft" "$BUILD/vm/weftctl" | awk '$2 == "=>" && $3 ~ /^\// { print
 # Any step failing aborts (set -e): no init starts half-fenced.
 cat >"$WORK/fence.sh" <<'EOF'
 set -euo pipefail
-tree=$1 layer=$2 inject=$3 console=$4; shift 4
+tree=$1 layer=$2 inject=$3 console=$4 ctr=$5; shift 5
 root=$layer/root
 mount -t overlay overlay -o "lowerdir=$tree,upperdir=$layer/upper,workdir=$layer/work" "$root"
 # A container image has no fstab entry for a disk it does not have.
@@ -105,6 +105,11 @@ probe() { # NAME [Unit] LINE, [Service] LINES...
         printf '[Install]\nWantedBy=multi-user.target\n' >>"$f"
         ln -s "../$n.service" "$root/etc/systemd/system/multi-user.target.wants/$n.service"
 }
+# A generator noting the virtualization PID 1 tells generators.
+mkdir -p "$root/etc/systemd/system-generators"
+printf '#!/bin/sh\necho "$SYSTEMD_VIRTUALIZATION" >/run/weft-probe-virt\n' \
+        >"$root/etc/systemd/system-generators/weft-probe-virt"
+chmod 755 "$root/etc/systemd/system-generators/weft-probe-virt"
 probe weft-probe-container ConditionVirtualization=container
 probe weft-probe-not-container ConditionVirtualization=!container
 probe weft-probe-forbidden Description=forbidden-settings OOMScoreAdjust=-900 LimitNOFILE=infinity \
@@ -145,7 +150,7 @@ umount -l /.weft-oldroot
 rmdir /.weft-oldroot
 exec >/dev/console 2>&1 </dev/null
 exec setpriv --bounding-set -sys_resource,-sys_boot,-sys_module,-sys_time,-sys_rawio,-syslog,-mac_admin,-mac_override,-wake_alarm,-block_suspend,-sys_pacct,-audit_control,-audit_read \
-        env -i container=weft-test PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+        env -i container="$ctr" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 EOF
 
 # in_ns CMD...: run CMD inside the container (its root, its namespaces).
@@ -153,11 +158,12 @@ in_ns() {
         timeout -k 2 10 nsenter -t "$NSPID" -m -u -i -n -p -C -r -w -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@"
 }
 
-# boot NAME VERB EXIT INIT [ARGS]: one container, settled, its unit table
-# dumped; then `CTL VERB` must end it with exit status EXIT within 30 s.
+# boot NAME CONTAINER VERB EXIT INIT [ARGS]: one container ($container set
+# to CONTAINER), settled, its unit table dumped; then `CTL VERB` must end
+# it with exit status EXIT within 30 s.
 boot() {
-        local name=$1 verb=$2 want=$3 d=$OUT/$1 layer=$WORK/$1 ctl state c start end rc
-        shift 3
+        local name=$1 ctr=$2 verb=$3 want=$4 d=$OUT/$1 layer=$WORK/$1 ctl state c start end rc
+        shift 4
         rm -rf "$d"; mkdir -p "$d" "$layer"/{upper,work,root}
         : >"$d/console.log"
         # The console is a pty (as under nspawn or docker -t), so gettys
@@ -174,7 +180,7 @@ boot() {
         # Enter the fresh cgroup, then unshare: it is the cgroupns root.
         /bin/sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CGROUP" \
                 unshare --pid --fork --kill-child --mount --propagation private --uts --ipc --net --cgroup \
-                /bin/bash "$WORK/fence.sh" "$TREE" "$layer" "$INJ" "$(readlink -f "$layer/console")" "$@" \
+                /bin/bash "$WORK/fence.sh" "$TREE" "$layer" "$INJ" "$(readlink -f "$layer/console")" "$ctr" "$@" \
                 >"$d/fence.log" 2>&1 </dev/null &
         UPID=$!
         # The container's PID 1: unshare's child that is PID 1 of its own
@@ -208,6 +214,7 @@ boot() {
                 awk '{ if ($1 == "●") $1 = ""; $0 = $0; print $1, $3, $4 }' | sort >"$d/units.txt"
         in_ns $ctl --failed --no-legend --plain list-units >"$d/failed.txt" 2>&1
         in_ns cat /run/systemd/container >"$d/container.txt" 2>&1
+        in_ns cat /run/weft-probe-virt >"$d/virt.txt" 2>&1
         [ "$ctl" = weftctl ] && in_ns tar -C /run/weft -c log 2>/dev/null | tar -C "$d" -x 2>/dev/null
         # The end the container asks for: PID 1 exits by itself, never
         # reboot(2)s anything. unshare exits with its child's status.
@@ -235,14 +242,20 @@ status=0
 rm -rf "$OUT"; mkdir -p "$OUT"
 if [ "${WEFT_SYSCONT_ONLY:-systemd}" = systemd ]; then
         # Without CAP_SYS_BOOT its reboot(2) fails and systemd-shutdown exits 0.
-        boot systemd poweroff 0 /lib/systemd/systemd --show-status=false --log-target=console || status=1
+        boot systemd weft-test poweroff 0 /lib/systemd/systemd --show-status=false --log-target=console || status=1
 fi
 if [ "${WEFT_SYSCONT_ONLY:-weft}" = weft ]; then
-        boot weft poweroff 0 /usr/local/sbin/weft || status=1
-        # A reboot exits 133, systemd-nspawn's "reboot me".
-        boot weft-reboot reboot 133 /usr/local/sbin/weft || status=1
-        [ "$(cat "$OUT/weft/container.txt")" = weft-test ] ||
-                { say "FAIL: /run/systemd/container under weft: $(cat "$OUT/weft/container.txt")"; status=1; }
+        boot weft weft-test poweroff 0 /usr/local/sbin/weft || status=1
+        # A reboot exits 133, systemd-nspawn's "reboot me"; a container
+        # manager systemd knows by name is named to generators.
+        boot weft-reboot docker reboot 133 /usr/local/sbin/weft || status=1
+        say "generators were told SYSTEMD_VIRTUALIZATION=$(cat "$OUT/weft/virt.txt") (systemd: $(cat "$OUT/systemd/virt.txt" 2>/dev/null))"
+        for f in weft:container.txt:weft-test weft:virt.txt:container:container-other \
+                 weft-reboot:container.txt:docker weft-reboot:virt.txt:container:docker; do
+                IFS=: read -r b file want <<<"$f"
+                [ "$(cat "$OUT/$b/$file")" = "$want" ] ||
+                        { say "FAIL: $b: $file is '$(cat "$OUT/$b/$file")', not $want"; status=1; }
+        done
 fi
 if [ -s "$OUT/systemd/units.txt" ] && [ -s "$OUT/weft/units.txt" ]; then
         join -a1 -a2 -e - -o 0,1.2,1.3,2.2,2.3 "$OUT/systemd/units.txt" "$OUT/weft/units.txt" >"$OUT/joined.txt"
