@@ -164,7 +164,7 @@ static const char *const known_containers[] = {
  * environment, as systemd names it. */
 static const char *container_virtualization(void)
 {
-        static char out[64];
+        static char out[sizeof "container:" + 64];
         char buf[64] = "";
         const char *c = getenv("container");
         FILE *f;
