@@ -264,6 +264,8 @@ if [ -s "$OUT/systemd/units.txt" ] && [ -s "$OUT/weft/units.txt" ]; then
              END { printf "container-check: %d missing\n", n; exit n > 0 }' "$OUT/joined.txt" || status=1
         say "units active under weft, not active under systemd (not a failure):"
         awk '$4 == "active" && $2 != "active" { printf "  %-50s systemd %s/%s  weft %s/%s\n", $1, $2, $3, $4, $5 }' "$OUT/joined.txt"
+        say "units in both, same active state, another sub-state (not a failure):"
+        awk '$2 == $4 && $3 != $5 && $4 != "-" { printf "  %-50s systemd %s/%s  weft %s/%s\n", $1, $2, $3, $4, $5 }' "$OUT/joined.txt"
         say "services active under both: $(awk '$2 == "active" && $4 == "active" && $1 ~ /\.service$/ { printf "%s ", $1 }' "$OUT/joined.txt")"
 elif [ -z "${WEFT_SYSCONT_ONLY:-}" ]; then
         status=1
