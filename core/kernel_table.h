@@ -19,7 +19,7 @@ struct kernel_table {
         const char *suffix;   /* ".mount": the unit of an entry is its escaped key + suffix */
         const char *noun;     /* "mounts", for messages */
         int (*parse)(struct libmnt_table *tb);
-        const char *(*key)(struct libmnt_fs *fs);
+        const char *(*key)(struct libmnt_fs *fs); /* NULL: the entry gets no unit */
         /* An entry nobody configured: u (not found) takes its settings. */
         void (*take)(struct unit *u, struct libmnt_fs *fs, const char *key);
         /* The sub-states: up (mounted), starting (mounting) and started by

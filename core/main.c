@@ -236,6 +236,16 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
         return 0;
 }
 
+/* PID 1 of a container booting the system's own units (no --unit-path
+ * or --config, or --system): a Debian image under docker, podman or
+ * nspawn. A test's namespace always names its unit path, and `weft --
+ * CMD` is a container's init, not a system's. */
+static bool system_container(const struct options *o)
+{
+        return !o->container && pid1_is_pid1() && pid1_in_container() &&
+               (o->system || (!o->unit_paths && !o->config_path));
+}
+
 static int configure(const struct options *o, bool pid1, struct weft_config *c)
 {
         int r = config_init(c);
@@ -269,7 +279,10 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
                 c->workers = o->workers;
         c->state_dir = o->state_dir;
         /* systemd's tools, as root, ask PID 1 there before the system bus. */
-        c->private_bus = o->private_bus ? o->private_bus : pid1_is_real_system() ? "/run/systemd/private" : NULL;
+        c->private_bus = o->private_bus                                     ? o->private_bus
+                         : pid1_is_real_system() || system_container(o) ? "/run/systemd/private"
+                                                                         : NULL;
+        c->init_scope = pid1_is_real_system() || system_container(o);
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);
@@ -302,7 +315,7 @@ static int setup_generators(const struct options *o, struct weft_config *c)
 
         if (o->generator_dirs)
                 c->generator_dirs = strv_copy(o->generator_dirs);
-        else if (pid1_is_real_system())
+        else if (pid1_is_real_system() || system_container(o))
                 c->generator_dirs = strv_copy((char *const *) generator_default_dirs);
         else
                 return 0;
@@ -468,6 +481,13 @@ int main(int argc, char **argv)
                 (void) pid1_boot_setup();
                 apply_kernel_cmdline(&config, &kernel);
                 apply_crash_options(&o.crash, &kernel);
+        } else if (system_container(&o)) {
+                /* A container's image booted as a system, as systemd boots
+                 * one: the duties its namespaces allow (host name, lo, the
+                 * machine ID) and the marker its services detect the
+                 * container by, but not the host's kernel command line. */
+                (void) pid1_container_setup();
+                (void) pid1_boot_setup();
         } else if (pid1 && o.pid1_duties) {
                 /* Asked for in a namespace (a test, a container with its
                  * own network and UTS namespaces): the duties, but not the

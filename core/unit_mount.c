@@ -381,15 +381,49 @@ static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *ta
         u->load_error = 0;
 }
 
+/* Mounts systemd never makes a unit of (its mount_setup_unit returns
+ * early): the API file systems PID 1 mounts (mount-setup.c's table, with
+ * Debian's /run/lock), anything below /sys/fs/cgroup/, the file systems
+ * "other software" (a container manager) mounts (mount_point_ignore), and
+ * autofs. "They should never be referenced in dependencies"; listing them
+ * made weft's unit table differ from systemd's in a VM and in a
+ * container (dev.mount, proc.mount, run.mount, dev-console.mount...). */
+static const char *const api_mount_points[] = {
+        "/proc", "/sys", "/dev", "/sys/kernel/security", "/sys/fs/smackfs", "/dev/shm", "/dev/pts", "/run",
+        "/run/lock", "/sys/fs/cgroup", "/sys/fs/pstore", "/sys/firmware/efi/efivars", "/sys/fs/bpf",
+        /* mount_point_ignore */
+        "/sys/fs/selinux", "/dev/console", "/proc/kmsg", "/proc/sys", "/proc/sys/kernel/random/boot_id",
+};
+
+static bool under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
+
+static bool mount_point_ignored(const char *target, const char *fstype)
+{
+        if (fstype && strcmp(fstype, "autofs") == 0)
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(api_mount_points); i++)
+                if (strcmp(target, api_mount_points[i]) == 0)
+                        return true;
+        return (under(target, "/sys/fs/cgroup") && strcmp(target, "/sys/fs/cgroup") != 0) ||
+               under(target, "/run/host");
+}
+
 static int parse_mountinfo(struct libmnt_table *tb)
 {
         return mnt_table_parse_file(tb, "/proc/self/mountinfo");
 }
 
-/* A function, not the loaded library's pointer: the table is constant. */
+/* The key of a mount: its target, or NULL for a mount that gets no unit.
+ * A function, not the loaded library's pointer: the table is constant. */
 static const char *target_of(struct libmnt_fs *fs)
 {
-        return mnt_fs_get_target(fs);
+        const char *target = mnt_fs_get_target(fs);
+
+        return target && !mount_point_ignored(target, mnt_fs_get_fstype(fs)) ? target : NULL;
 }
 
 static const struct kernel_table mount_table = {
