@@ -280,6 +280,8 @@ static const struct {
         ENUM_ROW(emergency_action_to_string, _EMERGENCY_ACTION_MAX),
         ENUM_ROW(bind_ipv6_only_to_string, _BIND_IPV6_ONLY_MAX),
         ENUM_ROW(exec_preserve_to_string, _EXEC_PRESERVE_MAX),
+        ENUM_ROW(protect_system_to_string, _PROTECT_SYSTEM_MAX),
+        ENUM_ROW(protect_home_to_string, _PROTECT_HOME_MAX),
 #undef ENUM_ROW
 };
 
@@ -297,6 +299,12 @@ int directive_parse_enum(const struct directive_ctx *ctx, const char *value, voi
         /* RuntimeDirectoryPreserve= takes any boolean spelling besides restart. */
         if (v < 0 && arg == DIRECTIVE_ENUM_PRESERVE && parse_boolean(value) >= 0)
                 v = parse_boolean(value) ? EXEC_PRESERVE_YES : EXEC_PRESERVE_NO;
+        /* ProtectSystem= and ProtectHome= take any boolean spelling besides their words. */
+        if (v < 0 && (arg == DIRECTIVE_ENUM_PROTECT_SYSTEM || arg == DIRECTIVE_ENUM_PROTECT_HOME) &&
+            parse_boolean(value) >= 0)
+                v = !parse_boolean(value)                       ? 0 /* PROTECT_*_NO */
+                    : arg == DIRECTIVE_ENUM_PROTECT_SYSTEM ? PROTECT_SYSTEM_YES
+                                                           : PROTECT_HOME_YES;
         if (v < 0)
                 return warn_value(ctx, value);
         *(int *) dest = v;

@@ -20,6 +20,8 @@ enum {
         DIRECTIVE_ENUM_ACTION,
         DIRECTIVE_ENUM_BIND6,
         DIRECTIVE_ENUM_PRESERVE,
+        DIRECTIVE_ENUM_PROTECT_SYSTEM,
+        DIRECTIVE_ENUM_PROTECT_HOME,
 };
 
 /* arg of directive_parse_list(): what each item must be. */
@@ -67,4 +69,5 @@ DIRECTIVE_PARSER(accept);
 DIRECTIVE_PARSER(timer_value);
 DIRECTIVE_PARSER(timer_accuracy);
 DIRECTIVE_PARSER(path_spec); /* parse/load_path.c */
+DIRECTIVE_PARSER(capability_set); /* parse/capability.c; arg 1: the bounding set */
 #undef DIRECTIVE_PARSER
