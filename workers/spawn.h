@@ -70,6 +70,7 @@ struct spawn_request {
          * missing program and 126 for any other reason (not executable, a
          * directory), instead of systemd's 203. */
         bool container_main;
+        struct spawn_sandbox *sandbox; /* PrivateTmp=, capabilities...: workers/exec_sandbox.h; NULL: none */
 };
 
 void spawn_request_free(struct spawn_request *r);
