@@ -95,7 +95,7 @@ grep -q "ptmpfail.service: Failed at step NAMESPACE" "$WT_LOG" ||
         wt_fail "PrivateTmp= without a writable /var/tmp: no 'Failed at step NAMESPACE' in weft's log"
 [ "$(wt_ctl show ptmpfail.service -P ExecMainStatus)" = 226 ] ||
         wt_fail "PrivateTmp= without a writable /var/tmp: exit status $(wt_ctl show ptmpfail.service -P ExecMainStatus), want 226"
-[ -s "$OUT/ptmpfail" ] && wt_fail "ptmpfail ran although its namespace could not be set up"
+grep -qx ran "$OUT/ptmpfail" 2>/dev/null && wt_fail "ptmpfail ran although its namespace could not be set up"
 
 # Writable places in weft's namespace for what follows, and things to hide.
 wt_ns mount -t tmpfs -o mode=1777 tmpfs /var/tmp || wt_fail "cannot mount a tmpfs on /var/tmp"
