@@ -17,7 +17,6 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -248,25 +247,37 @@ static bool kept_writable(const struct spawn_sandbox *sb, const char *path)
         return false;
 }
 
-/* The flags a bind remount must repeat (statfs's ST_* equal MS_*), or the
- * kernel refuses to drop ones it locked. */
-#define KEPT_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | \
-                    MS_NODIRATIME | MS_RELATIME)
-
-static int remount_ro(const char *path)
+/* A mount's own options (mountinfo's field 6) as mount flags: a bind
+ * remount must repeat them, or the kernel refuses to drop ones it locked.
+ * Read from the table rather than with statfs, which would trigger an
+ * automount on the way. */
+static unsigned long mountinfo_flags(const char *opts)
 {
-        struct statfs sfs;
+        static const struct {
+                const char *name;
+                unsigned long flag;
+        } known[] = {
+                { "nosuid", MS_NOSUID },     { "nodev", MS_NODEV },           { "noexec", MS_NOEXEC },
+                { "noatime", MS_NOATIME },   { "nodiratime", MS_NODIRATIME }, { "relatime", MS_RELATIME },
+                { "sync", MS_SYNCHRONOUS },  { "mand", MS_MANDLOCK },
+        };
+        unsigned long flags = 0;
 
-        if (syscall(SYS_statfs, path, &sfs) < 0)
-                return -errno;
-        unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | ((unsigned long) sfs.f_flags & KEPT_FLAGS);
-        if (mount(NULL, path, NULL, flags, NULL) < 0)
-                return -errno;
-        return 0;
+        while (*opts && *opts != ' ') {
+                size_t n = strcspn(opts, ", ");
+                for (size_t i = 0; i < ELEMENTSOF(known); i++)
+                        if (strlen(known[i].name) == n && strncmp(opts, known[i].name, n) == 0)
+                                flags |= known[i].flag;
+                opts += n;
+                if (*opts == ',')
+                        opts++;
+        }
+        return flags;
 }
 
-/* A mount point of /proc/self/mountinfo (field 5) unescaped into out. */
-static bool mountinfo_point(const char *line, char *out, size_t size)
+/* The mount point (field 5, unescaped into out) and the options (field 6)
+ * of a /proc/self/mountinfo line. */
+static bool mountinfo_point(const char *line, char *out, size_t size, unsigned long *ret_flags)
 {
         const char *p = line;
         size_t n = 0;
@@ -286,7 +297,10 @@ static bool mountinfo_point(const char *line, char *out, size_t size)
                         out[n++] = *p++;
         }
         out[n] = 0;
-        return n > 0 && n + 1 < size;
+        if (*p != ' ' || n == 0)
+                return false;
+        *ret_flags = mountinfo_flags(p + 1);
+        return true;
 }
 
 /* Every mount at or below prefix read-only, but those sb keeps writable
@@ -314,9 +328,10 @@ static int read_only_below(const char *prefix, const struct spawn_sandbox *keep)
                 char *line = buf, *nl;
                 while ((nl = strchr(line, '\n'))) {
                         *nl = 0;
-                        if (mountinfo_point(line, point, sizeof point) && path_below(point, prefix) &&
+                        unsigned long flags;
+                        if (mountinfo_point(line, point, sizeof point, &flags) && path_below(point, prefix) &&
                             !(keep && kept_writable(keep, point))) {
-                                r = remount_ro(point);
+                                r = mount(NULL, point, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | flags, NULL) < 0 ? -errno : 0;
                                 if (r == -ENOENT || r == -EACCES || r == -ESTALE)
                                         r = 0;
                                 if (r < 0)

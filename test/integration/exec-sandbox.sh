@@ -8,7 +8,8 @@
 # - PrivateDevices=: /dev holds only the basic nodes, which work, and
 #   CAP_MKNOD and CAP_SYS_RAWIO leave the bounding set;
 # - ProtectSystem=strict: / read-only (also /run and this test's own
-#   writable directory) but a private /tmp and RuntimeDirectory=;
+#   writable directory, keeping nosuid and nodev) but a private /tmp and
+#   RuntimeDirectory=;
 #   =yes makes a mount below /usr read-only, =full one below /etc too;
 # - ProtectHome=yes/read-only/tmpfs on a /home holding a file;
 # - NoNewPrivs: 1 in /proc/self/status;
@@ -53,6 +54,7 @@ svc strict "ProtectSystem=strict
 PrivateTmp=yes
 RuntimeDirectory=strictrt" \
         "for p in /run/x $OUT/x /tmp/x /run/strictrt/x /usr/local/x /dev/shm/x; do touch \$p 2>/dev/null && echo \"\$p writable\" || echo \"\$p read-only\"; done"
+svc strictopts "ProtectSystem=strict" 'grep " /run " /proc/self/mountinfo | tail -n 1 | cut -d " " -f 6'
 svc psyes "ProtectSystem=yes" \
         'for p in /usr/local/x /etc/skel/x /run/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
 svc psfull "ProtectSystem=full" \
@@ -135,6 +137,10 @@ want strict "/tmp/x writable"
 want strict "/run/strictrt/x writable"
 want strict "/usr/local/x read-only"
 want strict "/dev/shm/x writable"
+# The read-only remount keeps a mount's nosuid and nodev.
+start strictopts
+grep -qE '^ro,(.*,)?nosuid,(.*,)?nodev' "$OUT/strictopts" ||
+        wt_fail "ProtectSystem=strict: /run's options became '$(cat "$OUT/strictopts")', want ro with nosuid and nodev kept"
 start psyes
 want psyes "/usr/local/x read-only"
 want psyes "/etc/skel/x writable"
