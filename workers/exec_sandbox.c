@@ -422,8 +422,8 @@ static int bind_tmp(const char *dir, const char *where)
         return 0;
 }
 
-/* systemd's private /dev: a tmpfs with the basic nodes, the pts, shm,
- * mqueue and hugepages of the real one, and the usual symlinks. */
+/* systemd's private /dev: a read-only tmpfs with the basic nodes, the
+ * pts, shm, mqueue and hugepages of the real one, and the usual symlinks. */
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 #define N_DEV_NODES 6
 
@@ -511,6 +511,9 @@ static int private_dev(void)
         (void) symlink("/proc/self/fd/2", "/dev/stderr");
         if (access("/proc/kcore", F_OK) == 0)
                 (void) symlink("/proc/kcore", "/dev/core");
+        /* As systemd: the new /dev itself read-only, not what is mounted below (shm, pts). */
+        if (mount(NULL, "/dev", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL) < 0)
+                r = -errno;
 out:
         for (size_t i = 0; i < N_DEV_NODES; i++)
                 if (node_fd[i] >= 0)

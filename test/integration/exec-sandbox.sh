@@ -5,7 +5,8 @@
 # - PrivateTmp=: /tmp and /var/tmp empty and the unit's own, shared by its
 #   ExecStartPre and ExecStart, removed when it stops; without a writable
 #   /var/tmp the command fails with 226 NAMESPACE;
-# - PrivateDevices=: /dev holds only the basic nodes, which work, and
+# - PrivateDevices=: /dev holds only the basic nodes, which work, is
+#   read-only itself but not /dev/shm below it (with ProtectSystem=strict too), and
 #   CAP_MKNOD and CAP_SYS_RAWIO leave the bounding set;
 # - ProtectSystem=strict: / read-only (also /run and this test's own
 #   writable directory, keeping nosuid and nodev) but a private /tmp and
@@ -49,7 +50,10 @@ ExecStartPre=/bin/sh -c 'echo pre >/tmp/pre'" \
         'echo "tmp: $(ls -A /tmp | tr "\n" " ")"; echo "vartmp: $(ls -A /var/tmp | tr "\n" " ")"; stat -c "mode: %%a" /tmp; touch /var/tmp/v && echo vartmp-writable'
 svc ptmpfail "PrivateTmp=yes" 'echo ran'
 svc pdev "PrivateDevices=yes" \
-        'echo "dev: $(ls -A /dev | tr "\n" " ")"; echo x >/dev/null && head -c 4 /dev/zero | wc -c && echo null-zero-work; grep CapBnd /proc/self/status'
+        'echo "dev: $(ls -A /dev | tr "\n" " ")"; echo x >/dev/null && head -c 4 /dev/zero | wc -c && echo null-zero-work; grep CapBnd /proc/self/status; for p in /dev/x /dev/shm/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
+svc pdevstrict "PrivateDevices=yes
+ProtectSystem=strict" \
+        'for p in /dev/x /dev/shm/x /run/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
 svc strict "ProtectSystem=strict
 PrivateTmp=yes
 RuntimeDirectory=strictrt" \
@@ -129,6 +133,12 @@ want pdev "null-zero-work"
 bnd=$(awk '/^CapBnd/ { print $2 }' /proc/self/status)
 hex() { printf '%016x' "$1"; }
 want pdev "CapBnd:	$(hex $((0x$bnd & ~(1 << 27) & ~(1 << 17))))"
+want pdev "/dev/x read-only"
+want pdev "/dev/shm/x writable"
+start pdevstrict
+want pdevstrict "/dev/x read-only"
+want pdevstrict "/dev/shm/x writable"
+want pdevstrict "/run/x read-only"
 
 start strict
 want strict "/run/x read-only"
