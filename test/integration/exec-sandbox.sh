@@ -20,6 +20,7 @@
 #   cannot do without it.
 # Every service writes what it sees to StandardOutput=file:$OUT/UNIT
 # (opened by weft, so read-only mounts in the service do not matter).
+# shellcheck disable=SC2016 # the services' commands are expanded by their own sh
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init exec-sandbox
 wt_need nsenter socat
@@ -116,10 +117,10 @@ want ptmp "tmp: pre "
 want ptmp "vartmp: "
 want ptmp "mode: 1777"
 want ptmp "vartmp-writable"
-# shellcheck disable=SC2016 # expanded by the inner sh
 priv=$(wt_ns sh -c 'ls -d /tmp/systemd-private-*-ptmp.service 2>/dev/null')
-[ -n "$priv" ] && wt_ns test -f "$priv/tmp/pre" ||
+if [ -z "$priv" ] || ! wt_ns test -f "$priv/tmp/pre"; then
         wt_fail "PrivateTmp=: no /tmp/systemd-private-*-ptmp.service/tmp/pre while the unit is up"
+fi
 wt_ns test -f /tmp/host-tmp || wt_fail "the service's PrivateTmp= changed weft's own /tmp"
 wt_ctl stop ptmp.service >/dev/null
 wt_wait_state ptmp.service inactive
