@@ -180,6 +180,14 @@ want nonnp "NoNewPrivs:	0"
 
 start cb-list
 want cb-list "CapBnd:	0000000000000420"
+# The unit files' settings: weftctl show offline (the manager's show sends run-time values).
+offline_show() {
+        timeout 30 "$WEFTCTL" --runtime-dir "$TMP/none" --unit-path "$U" show "$1" -P "$2" 2>/dev/null
+}
+got=$(offline_show cb-list.service CapabilityBoundingSet)
+[ "$got" = "cap_kill cap_net_bind_service" ] || wt_fail "weftctl show -P CapabilityBoundingSet of cb-list: got '$got'"
+got=$(offline_show amb.service AmbientCapabilities)
+[ "$got" = "cap_net_bind_service" ] || wt_fail "weftctl show -P AmbientCapabilities of amb: got '$got'"
 start cb-invert
 want cb-invert "CapBnd:	$(hex $((0x$bnd & ~(1 << 21))))"
 start cb-merge
