@@ -391,6 +391,8 @@ static const struct property properties[] = {
         PX("ProtectSystem", protect_system, R_ENUM, protect_system_to_string),
         PX("ProtectHome", protect_home, R_ENUM, protect_home_to_string),
         PX("NoNewPrivileges", no_new_privileges, R_BOOL, NULL),
+        PX("ReadWritePaths", read_write_paths, R_STRV, NULL),
+        PX("ReadOnlyPaths", read_only_paths, R_STRV, NULL),
         CUSTOM("CapabilityBoundingSet", T_EXEC, custom_capabilities, 1),
         CUSTOM("AmbientCapabilities", T_EXEC, custom_capabilities, 0),
         PL("KillMode", kill_mode, R_ENUM, kill_mode_to_string),

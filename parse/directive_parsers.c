@@ -375,7 +375,14 @@ int directive_parse_list(const struct directive_ctx *ctx, const char *value, voi
                                    "%s= symlinks are not supported, making only the directory: %s", ctx->key, word);
                         *strchr(word, ':') = 0;
                 }
+                if (arg == DIRECTIVE_LIST_NAMESPACE_PATHS) {
+                        /* "+" (below RootDirectory=, which weft does not apply) goes; "-" stays. */
+                        char *plus = word + (word[0] == '-');
+                        if (*plus == '+')
+                                memmove(plus, plus + 1, strlen(plus));
+                }
                 if ((arg == DIRECTIVE_LIST_PATHS && word[0] != '/') ||
+                    (arg == DIRECTIVE_LIST_NAMESPACE_PATHS && word[word[0] == '-'] != '/') ||
                     (arg == DIRECTIVE_LIST_UNITS && !unit_name_is_valid(word, UNIT_NAME_ANY)) ||
                     (arg == DIRECTIVE_LIST_EXEC_DIRS && !exec_dir_name_simplify(word))) {
                         ctx->load->n_warnings++;

@@ -25,7 +25,8 @@ enum {
 };
 
 /* arg of directive_parse_list(): what each item must be. */
-enum { DIRECTIVE_LIST_ANY, DIRECTIVE_LIST_PATHS, DIRECTIVE_LIST_UNITS, DIRECTIVE_LIST_EXEC_DIRS };
+enum { DIRECTIVE_LIST_ANY, DIRECTIVE_LIST_PATHS, DIRECTIVE_LIST_UNITS, DIRECTIVE_LIST_EXEC_DIRS,
+       DIRECTIVE_LIST_NAMESPACE_PATHS /* ReadWritePaths=...: "-" and "+" prefixes, then absolute */ };
 
 /* Expand the %-specifiers of in into *ret; a bad specifier is logged as a
  * warning (", ignoring.") and returned as a negative errno. */

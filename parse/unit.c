@@ -263,6 +263,8 @@ void exec_context_free(struct exec_context *c)
                 strv_free(x->cache_directory);
                 strv_free(x->logs_directory);
                 strv_free(x->configuration_directory);
+                strv_free(x->read_write_paths);
+                strv_free(x->read_only_paths);
                 free(x);
         }
         c->extra = NULL;

@@ -253,6 +253,8 @@ struct exec_extra {
         bool private_tmp;
         bool private_devices;
         bool no_new_privileges;
+        char **read_write_paths;          /* ReadWritePaths=, items keep a "-" (missing is fine) */
+        char **read_only_paths;           /* ReadOnlyPaths=, likewise */
 };
 
 struct exec_context {

@@ -90,27 +90,29 @@ void exec_sandbox_free(struct spawn_sandbox *sb)
         free(sb->var_tmp_base);
         free(sb->var_tmp_dir);
         strv_free(sb->keep_writable);
+        strv_free(sb->read_write);
+        strv_free(sb->read_only);
         free(sb);
 }
 
-/* Under ProtectSystem=strict, what systemd leaves writable: the API file
- * systems, the homes (ProtectHome='s business), PrivateTmp='s mounts; at
- * every level, the unit's exec directories. */
-static int keep_writable(const struct exec_context *c, const struct spawn_request *req, struct spawn_sandbox *sb)
+/* What the read-only settings leave writable, as systemd's namespace
+ * setup: PrivateTmp='s mounts, the unit's exec directories and
+ * ReadWritePaths= (without its "-"). */
+static int keep_writable(const struct exec_extra *x, const struct spawn_request *req, struct spawn_sandbox *sb)
 {
-        static const char *const strict[] = { "/dev", "/proc", "/sys", "/home", "/root", "/run/user" };
         int r = 0;
 
-        if (sb->protect_system == PROTECT_SYSTEM_STRICT) {
-                for (size_t i = 0; i < ELEMENTSOF(strict) && r >= 0; i++)
-                        r = strv_extend(&sb->keep_writable, strict[i]);
-                if (r >= 0 && sb->tmp_dir)
-                        r = strv_extend(&sb->keep_writable, "/tmp");
-                if (r >= 0 && sb->tmp_dir)
-                        r = strv_extend(&sb->keep_writable, "/var/tmp");
-        }
+        if (sb->tmp_dir && (r = strv_extend(&sb->keep_writable, "/tmp")) >= 0)
+                r = strv_extend(&sb->keep_writable, "/var/tmp");
         for (unsigned i = 0; i < req->n_dirs && r >= 0; i++)
                 r = strv_extend(&sb->keep_writable, req->dirs[i].path);
+        STRV_FOREACH(p, x->read_write_paths)
+                if (r >= 0)
+                        r = strv_extend(&sb->keep_writable, *p + (**p == '-'));
+        if (r >= 0 && x->read_write_paths && !(sb->read_write = strv_copy(x->read_write_paths)))
+                r = -ENOMEM;
+        if (r >= 0 && x->read_only_paths && !(sb->read_only = strv_copy(x->read_only_paths)))
+                r = -ENOMEM;
         return r < 0 ? -ENOMEM : 0;
 }
 
@@ -123,9 +125,10 @@ int exec_sandbox_build(const char *id, const struct exec_context *c, bool full_p
 
         if (full_privileges)
                 return 0;
+        bool paths = x->read_write_paths || x->read_only_paths;
         if (!x->private_tmp && !x->private_devices && x->protect_system == PROTECT_SYSTEM_NO &&
             x->protect_home == PROTECT_HOME_NO && x->capability_bounding_set == CAPABILITY_SET_ALL &&
-            x->capability_ambient_set == 0 && !x->no_new_privileges)
+            x->capability_ambient_set == 0 && !x->no_new_privileges && !paths)
                 return 0;
         (void) pthread_once(&token_once, token_init);
         sb = calloc(1, sizeof *sb);
@@ -136,13 +139,15 @@ int exec_sandbox_build(const char *id, const struct exec_context *c, bool full_p
         sb->protect_system = x->protect_system;
         sb->protect_home = x->protect_home;
         sb->mount_ns = x->private_tmp || x->private_devices || x->protect_system != PROTECT_SYSTEM_NO ||
-                       x->protect_home != PROTECT_HOME_NO;
+                       x->protect_home != PROTECT_HOME_NO || paths;
+        sb->read_only_walk = x->protect_system != PROTECT_SYSTEM_NO || x->protect_home == PROTECT_HOME_READ_ONLY ||
+                             x->read_only_paths;
         if (x->private_tmp && ((r = tmp_paths(id, "/tmp", &sb->tmp_base, &sb->tmp_dir)) < 0 ||
                                (r = tmp_paths(id, "/var/tmp", &sb->var_tmp_base, &sb->var_tmp_dir)) < 0))
                 goto oom;
         if (sb->tmp_base && strlen(sb->var_tmp_dir) >= PATH_MAX)
                 return log_error_errno(-ENAMETOOLONG, "%s: PrivateTmp=: %s", id, strerror(ENAMETOOLONG));
-        if (sb->protect_system != PROTECT_SYSTEM_NO && keep_writable(c, req, sb) < 0)
+        if (sb->mount_ns && keep_writable(x, req, sb) < 0)
                 goto oom;
         sb->bounding_set = x->capability_bounding_set;
         /* As systemd's unit_patch_contexts: no device nodes to make or poke. */
@@ -239,10 +244,21 @@ static bool path_below(const char *path, const char *prefix)
         return strncmp(path, prefix, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
-static bool kept_writable(const struct spawn_sandbox *sb, const char *path)
+/* systemd leaves these alone under ProtectSystem=strict: the API file
+ * systems and the homes (ProtectHome='s business). */
+static const char *const strict_kept[] = { "/dev", "/proc", "/sys", "/home", "/root", "/run/user" };
+
+/* Is the mount at point, met while making prefix read-only, one to keep
+ * writable? Only a kept path at or below prefix counts: the more specific
+ * setting wins (ReadOnlyPaths=/run/x/ro inside ReadWritePaths=/run/x is
+ * read-only). strict: the API file systems and homes too. */
+static bool kept_writable(const struct spawn_sandbox *sb, const char *prefix, const char *point, bool strict)
 {
         for (char **k = sb->keep_writable; k && *k; k++)
-                if (path_below(path, *k))
+                if (path_below(*k, prefix) && path_below(point, *k))
+                        return true;
+        for (size_t i = 0; strict && i < ELEMENTSOF(strict_kept); i++)
+                if (path_below(point, strict_kept[i]))
                         return true;
         return false;
 }
@@ -303,10 +319,9 @@ static bool mountinfo_point(const char *line, char *out, size_t size, unsigned l
         return true;
 }
 
-/* Every mount at or below prefix read-only, but those sb keeps writable
- * (keep: NULL for none). Mounts that are gone, or not ours to see, are
+/* Every mount at or below prefix read-only, but those sb keeps writable. Mounts that are gone, or not ours to see, are
  * skipped as systemd skips them. */
-static int read_only_below(const char *prefix, const struct spawn_sandbox *keep)
+static int read_only_below(const char *prefix, const struct spawn_sandbox *sb, bool strict)
 {
         char buf[8192], point[PATH_MAX];
         size_t len = 0;
@@ -330,7 +345,7 @@ static int read_only_below(const char *prefix, const struct spawn_sandbox *keep)
                         *nl = 0;
                         unsigned long flags;
                         if (mountinfo_point(line, point, sizeof point, &flags) && path_below(point, prefix) &&
-                            !(keep && kept_writable(keep, point))) {
+                            !kept_writable(sb, prefix, point, strict)) {
                                 r = mount(NULL, point, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | flags, NULL) < 0 ? -errno : 0;
                                 if (r == -ENOENT || r == -EACCES || r == -ESTALE)
                                         r = 0;
@@ -354,11 +369,47 @@ static int read_only_below(const char *prefix, const struct spawn_sandbox *keep)
 }
 
 /* Make path a mount point of its own (with what is mounted below it), so
- * that what is done to the mount it sits on does not reach it. */
-static int bind_self(const char *path)
+ * that what is done to the mount it sits on does not reach it. A path
+ * from ReadWritePaths=/ReadOnlyPaths= may be missing only with "-". */
+static int bind_self(const char *path, bool missing_ok)
 {
         if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return errno == ENOENT ? 0 : -errno;
+                return errno == ENOENT && missing_ok ? 0 : -errno;
+        return 0;
+}
+
+/* Before anything is made read-only: every kept path a mount of its own. */
+static int bind_kept(const struct spawn_sandbox *sb, const struct spawn_request *req)
+{
+        int r;
+
+        STRV_FOREACH(p, sb->read_write)
+                if ((r = bind_self(*p + (**p == '-'), **p == '-')) < 0)
+                        return r;
+        for (unsigned i = 0; i < req->n_dirs; i++)
+                if ((r = bind_self(req->dirs[i].path, true)) < 0)
+                        return r;
+        for (size_t i = 0; sb->protect_system == PROTECT_SYSTEM_STRICT && i < ELEMENTSOF(strict_kept); i++)
+                if ((r = bind_self(strict_kept[i], true)) < 0)
+                        return r;
+        return 0;
+}
+
+static int read_only_paths(const struct spawn_sandbox *sb)
+{
+        struct stat st;
+        int r;
+
+        STRV_FOREACH(p, sb->read_only) {
+                const char *path = *p + (**p == '-');
+                if (stat(path, &st) < 0) {
+                        if (errno == ENOENT && **p == '-')
+                                continue;
+                        return -errno;
+                }
+                if ((r = bind_self(path, false)) < 0 || (r = read_only_below(path, sb, false)) < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -369,17 +420,14 @@ static int protect_system(const struct spawn_sandbox *sb)
 
         if (sb->protect_system == PROTECT_SYSTEM_NO)
                 return 0;
-        for (char **k = sb->keep_writable; k && *k; k++)
-                if ((r = bind_self(*k)) < 0)
-                        return r;
         if (sb->protect_system == PROTECT_SYSTEM_STRICT)
-                return read_only_below("/", sb);
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if ((r = bind_self(yes[i])) < 0 || (access(yes[i], F_OK) == 0 && (r = read_only_below(yes[i], sb)) < 0))
+                return read_only_below("/", sb, true);
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++)
+                if (access(yes[i], F_OK) == 0 &&
+                    ((r = bind_self(yes[i], true)) < 0 || (r = read_only_below(yes[i], sb, false)) < 0))
                         return r;
-        }
         if (sb->protect_system == PROTECT_SYSTEM_FULL &&
-            ((r = bind_self("/etc")) < 0 || (r = read_only_below("/etc", sb)) < 0))
+            ((r = bind_self("/etc", true)) < 0 || (r = read_only_below("/etc", sb, false)) < 0))
                 return r;
         return 0;
 }
@@ -405,7 +453,7 @@ static int protect_home(const struct spawn_sandbox *sb)
                                 return -errno;
                         break;
                 case PROTECT_HOME_READ_ONLY:
-                        if ((r = bind_self(h)) < 0 || (r = read_only_below(h, NULL)) < 0)
+                        if ((r = bind_self(h, true)) < 0 || (r = read_only_below(h, sb, false)) < 0)
                                 return r;
                         break;
                 default:
@@ -554,7 +602,9 @@ int exec_sandbox_mounts(const struct spawn_request *req, int *ret_status)
         }
         if (sb->tmp_base && ((r = bind_tmp(sb->tmp_dir, "/tmp")) < 0 || (r = bind_tmp(sb->var_tmp_dir, "/var/tmp")) < 0))
                 return r;
-        if ((r = protect_home(sb)) < 0)
+        if (sb->read_only_walk && (r = bind_kept(sb, req)) < 0)
+                return r;
+        if ((r = protect_home(sb)) < 0 || (r = read_only_paths(sb)) < 0)
                 return r;
         return protect_system(sb);
 }

@@ -1,6 +1,7 @@
 /* The sandboxing settings of systemd.exec(5) that weft applies in the child
- * between clone and execve: PrivateTmp=, PrivateDevices=, ProtectSystem=
- * and ProtectHome= in a mount namespace of the child's own, then
+ * between clone and execve: PrivateTmp=, PrivateDevices=, ProtectSystem=,
+ * ProtectHome=,
+ * ReadWritePaths= and ReadOnlyPaths=, then
  * CapabilityBoundingSet=, AmbientCapabilities= (kept across the switch to
  * User= with PR_SET_KEEPCAPS, raised after it) and NoNewPrivileges=.
  *
@@ -29,7 +30,11 @@ struct spawn_sandbox {
         char *tmp_dir;       /*   its tmp (01777), bound on /tmp */
         char *var_tmp_base;  /*   the same below /var/tmp */
         char *var_tmp_dir;
-        char **keep_writable; /* ProtectSystem=: mount points left writable (and what is below) */
+        char **keep_writable; /* left writable by the read-only settings (with what is below):
+                                 the private tmp, the exec directories, ReadWritePaths= */
+        char **read_write;   /* ReadWritePaths= as written ("-" prefix: may be missing) */
+        char **read_only;    /* ReadOnlyPaths=, likewise */
+        bool read_only_walk; /* something is made read-only: the kept paths are bound on themselves first */
         bool mount_ns;       /* any of the mount settings: unshare(CLONE_NEWNS) */
         bool private_devices;
         int protect_system;  /* enum protect_system */

@@ -10,7 +10,8 @@
 #   CAP_MKNOD and CAP_SYS_RAWIO leave the bounding set;
 # - ProtectSystem=strict: / read-only (also /run and this test's own
 #   writable directory, keeping nosuid and nodev) but a private /tmp and
-#   RuntimeDirectory=;
+#   RuntimeDirectory= and ReadWritePaths=; ReadOnlyPaths= with a
+#   ReadWritePaths= inside it; a missing ReadOnlyPaths= without "-" is 226;
 #   =yes makes a mount below /usr read-only, =full one below /etc too;
 # - ProtectHome=yes/read-only/tmpfs on a /home holding a file;
 # - NoNewPrivs: 1 in /proc/self/status;
@@ -59,6 +60,13 @@ svc strict "ProtectSystem=strict
 PrivateTmp=yes
 RuntimeDirectory=strictrt" \
         "for p in /run/x $OUT/x /tmp/x /run/strictrt/x /usr/local/x /dev/shm/x; do touch \$p 2>/dev/null && echo \"\$p writable\" || echo \"\$p read-only\"; done"
+svc rwpaths "ProtectSystem=strict
+ReadWritePaths=/run/rw -/nonexistent" \
+        'for p in /run/rw/x /run/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
+svc ropaths "ReadOnlyPaths=/run/ro -/nonexistent
+ReadWritePaths=/run/ro/rw" \
+        'for p in /run/ro/x /run/ro/rw/x /run/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
+svc romissing "ReadOnlyPaths=/nonexistent" 'echo ran'
 svc strictopts "ProtectSystem=strict" 'grep " /run " /proc/self/mountinfo | tail -n 1 | cut -d " " -f 6'
 svc psyes "ProtectSystem=yes" \
         'for p in /usr/local/x /etc/skel/x /run/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
@@ -148,6 +156,19 @@ want strict "/tmp/x writable"
 want strict "/run/strictrt/x writable"
 want strict "/usr/local/x read-only"
 want strict "/dev/shm/x writable"
+# ReadWritePaths= inside ProtectSystem=strict, and inside ReadOnlyPaths=;
+# a missing path without "-" fails the namespace.
+wt_ns mkdir -p /run/rw /run/ro/rw || wt_fail "cannot make /run/rw and /run/ro/rw"
+start rwpaths
+want rwpaths "/run/rw/x writable"
+want rwpaths "/run/x read-only"
+start ropaths
+want ropaths "/run/ro/x read-only"
+want ropaths "/run/ro/rw/x writable"
+want ropaths "/run/x writable"
+start romissing failed
+[ "$(wt_ctl show romissing.service -P ExecMainStatus)" = 226 ] ||
+        wt_fail "ReadOnlyPaths= of a missing path: exit status $(wt_ctl show romissing.service -P ExecMainStatus), want 226"
 # The read-only remount keeps a mount's nosuid and nodev.
 start strictopts
 grep -qE '^ro,(.*,)?nosuid,(.*,)?nodev' "$OUT/strictopts" ||

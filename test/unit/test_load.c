@@ -277,7 +277,8 @@ static void test_sandbox_directives_and_private_tmp_ordering(void)
         test_write_file(d, "a.service",
                         "[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nPrivateDevices=on\nProtectSystem=strict\n"
                         "ProtectHome=read-only\nNoNewPrivileges=true\nCapabilityBoundingSet=CAP_KILL\n"
-                        "CapabilityBoundingSet=CAP_CHOWN\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n");
+                        "CapabilityBoundingSet=CAP_CHOWN\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n"
+                        "ReadWritePaths=-/run/a +/etc relative\nReadOnlyPaths=/usr\n");
         test_write_file(d, "b.service", "[Service]\nExecStart=/bin/true\nProtectSystem=1\nProtectHome=tmpfs\n"
                                         "ProtectSystem=sometimes\n");
         test_write_file(d, "var-tmp.mount", "[Mount]\nWhat=tmpfs\nWhere=/var/tmp\nType=tmpfs\n");
@@ -290,6 +291,10 @@ static void test_sandbox_directives_and_private_tmp_ordering(void)
         CU_ASSERT_EQUAL(x->protect_home, PROTECT_HOME_READ_ONLY);
         CU_ASSERT_EQUAL(x->capability_bounding_set, (UINT64_C(1) << 5) | UINT64_C(1));
         CU_ASSERT_EQUAL(x->capability_ambient_set, UINT64_C(1) << 10);
+        CU_ASSERT_EQUAL(strv_length(x->read_write_paths), 2);
+        CU_ASSERT_STRING_EQUAL(x->read_write_paths[0], "-/run/a");
+        CU_ASSERT_STRING_EQUAL(x->read_write_paths[1], "/etc");
+        CU_ASSERT_EQUAL(strv_length(x->read_only_paths), 1);
         CU_ASSERT_TRUE(has_dep(a, UNIT_AFTER, "systemd-tmpfiles-setup.service"));
         CU_ASSERT_TRUE(has_dep(a, UNIT_AFTER, "var-tmp.mount"));
         CU_ASSERT_TRUE(has_dep(a, UNIT_REQUIRES, "var-tmp.mount"));
@@ -298,7 +303,7 @@ static void test_sandbox_directives_and_private_tmp_ordering(void)
         CU_ASSERT_EQUAL(y->protect_home, PROTECT_HOME_TMPFS);
         CU_ASSERT_EQUAL(y->capability_bounding_set, UINT64_MAX);
         CU_ASSERT_FALSE(has_dep(b, UNIT_AFTER, "systemd-tmpfiles-setup.service"));
-        CU_ASSERT_EQUAL(f.ctx.n_warnings, 1);
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 2); /* "relative" and "sometimes" */
         done(&f);
 }
 
