@@ -58,6 +58,12 @@ static FILE *sink_file(void)
         return sink ? sink : stderr;
 }
 
+int log_sink_fd(void)
+{
+        /* fileno_unlocked: the crash handler calls this with any lock held. */
+        return fileno_unlocked(sink_file());
+}
+
 static void flush_held(void)
 {
         if (held.len == 0)

@@ -24,6 +24,8 @@ void log_set_level(enum log_level l);
 enum log_level log_get_level(void);
 /* NULL means stderr. */
 void log_set_sink(FILE *f);
+/* The sink's fd, for writers that must not lock (core/crash.c). */
+int log_sink_fd(void);
 
 /* Until the matching log_release, this thread's notice, info and debug
  * lines wait in a per-thread buffer (in order; an error or a warning

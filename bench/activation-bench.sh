@@ -5,7 +5,7 @@
 #      socket-activated service that is not running yet -> first byte
 #      answered (bench/actclient.c waits until the previous instance is gone,
 #      bench/actsrv.c answers one byte and exits), N=20 rounds under weft as
-#      PID 1 of `unshare --pid --fork --mount-proc`; baseline: the same
+#      PID 1 of fenced pid and mount namespaces (test/lib/fence.sh); baseline: the same
 #      daemon started directly and already listening, same client, N=20.
 #      Reported: median and p90 in µs, and weft/direct.
 #  (b) notify throughput: 100 Type=notify services, each sending K=1000
@@ -58,8 +58,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%
 
 # weft_run DIR: boots DIR/units/bench.target, bounded by RUN_TIMEOUT.
 weft_run() {
-        timeout -k 5 "$RUN_TIMEOUT" unshare --pid --fork --kill-child --mount-proc \
-                "$B/weft" --unit-path "$1/units" --target bench.target --runtime-dir "$1/run" --log-level notice \
+        timeout -k 5 "$RUN_TIMEOUT" unshare --pid --fork --kill-child --mount --propagation private --mount-proc \
+                bash test/lib/fence.sh "$WORK" -- "$B/weft" --unit-path "$1/units" --target bench.target --runtime-dir "$1/run" --log-level notice \
                 >"$1/weft.out" 2>&1
 }
 

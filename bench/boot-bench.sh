@@ -3,7 +3,7 @@
 # same run by
 #   forkloop  N sequential fork+exec of the payload (bench/forkloop.c)
 #   ideal     the minimal DAG executor (bench/ideal.c): the floor
-#   weft      $BUILD/weft as PID 1 of `unshare --pid --fork --mount-proc`
+#   weft      $BUILD/weft as PID 1 of a namespace fenced by test/lib/fence.sh
 #   systemd   /lib/systemd/systemd as PID 1 of a fenced namespace
 #             (private pid, mount, uts, ipc, net and cgroup namespaces,
 #             inherited mounts read-only), booting the very same unit files.

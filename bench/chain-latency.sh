@@ -7,18 +7,16 @@
 # measure), and, per weft binary, the medians of its per-round ratios to
 # that round's ideal run.
 #
-#   bench/chain-latency.sh [WEFT[@DIR]...]     (default: $BUILD/weft)
-#   N=1000 ROUNDS=5 BUILD=build RUNTIME_BASE=DIR
+#   bench/chain-latency.sh [WEFT...]     (default: $BUILD/weft)
+#   N=1000 ROUNDS=5 BUILD=build
 #
-# RUNTIME_BASE (default: the build directory) is where each weft's
-# --runtime-dir is made: its per-unit log files are created there, so on a
-# busy ext4 without a journal the inode allocator shows up in the numbers;
-# /dev/shm gives what /run (tmpfs) gives a booted system. WEFT@DIR runs
-# that binary with its runtime directory in DIR instead.
-#
-# Each weft runs as PID 1 of `unshare --pid --fork --mount-proc` with its own
-# --unit-path and --runtime-dir; bench-done.service SIGTERMs it. Every run is
-# bounded by `timeout`; only processes this script started are killed.
+# Each weft runs as PID 1 of fresh pid and mount namespaces fenced by
+# test/lib/fence.sh (inherited mounts read-only, fresh /run and /tmp), with
+# its own --unit-path and its --runtime-dir on that fresh /run (a tmpfs, as
+# on a booted system); bench-done.service SIGTERMs it. t0 is stamped inside
+# the fence, just before weft's exec, so the fence's own set-up is not
+# weft's time. Every run is bounded by `timeout`; only processes this
+# script started are killed.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -54,10 +52,11 @@ measure() {
         echo "$done_s $gap"
 }
 
-run() { # LABEL CMD...
+run() { # LABEL CMD...: CMD stamps t0 itself when it starts with the fence
         local label=$1; shift
         rm -f "$units/stamps.txt"
-        timeout -k 5 "$TMO" "$PAYLOAD" --stamp-exec "$units/stamps.txt" "$@" >"$WORK/$label.log" 2>&1
+        [ "$1" = unshare ] || set -- "$PAYLOAD" --stamp-exec "$units/stamps.txt" "$@"
+        timeout -k 5 "$TMO" "$@" >"$WORK/$label.log" 2>&1
         measure
 }
 
@@ -68,12 +67,9 @@ for ((r = 0; r < ROUNDS; r++)); do
         line="round $r: ideal ${ideal_t[r]}"
         i=0
         for w in "$@"; do
-                base=${RUNTIME_BASE:-$WORK}
-                [ "${w#*@}" != "$w" ] && base=${w#*@}
-                rt=$(mktemp -d "$base/run.XXXXXX") || exit 1
-                weft_t[$i,$r]=$(run weft unshare --pid --fork --mount-proc "$(realpath "${w%@*}")" --unit-path "$units" \
-                        --target bench.target --runtime-dir "$rt")
-                rm -rf "$rt"
+                weft_t[$i,$r]=$(run weft unshare --pid --fork --kill-child --mount --propagation private --mount-proc \
+                        bash test/lib/fence.sh "$WORK" -- "$PAYLOAD" --stamp-exec "$units/stamps.txt" \
+                        "$(realpath "$w")" --unit-path "$units" --target bench.target --runtime-dir /run/weft)
                 line+="  $w ${weft_t[$i,$r]}"
                 i=$((i + 1))
         done

@@ -2,7 +2,7 @@
 # Control-socket benchmark (issue 5, "Numbers"). Boots N=1000 generated
 # units (bench/gendag.c, random DAG, seed 1, made Type=oneshot +
 # RemainAfterExit=yes so that all of them stay active) with $BUILD/weft as
-# PID 1 of `unshare --pid --fork --mount-proc`, then measures in the same run:
+# PID 1 of a namespace fenced by test/lib/fence.sh, then measures in the same run:
 #
 #  1. round trips on the control socket (bench/ctlbench.c: a fresh
 #     connection per request, as weftctl does; the reply is read, not
@@ -76,7 +76,8 @@ SUNIT=u$w.service
 
 echo "$NAME: $(nproc) CPUs, $(uname -r), $N units, best of $REPEAT alternating batches, work dir $WORK"
 t0=$SECONDS
-timeout -k 5 900 unshare --pid --fork --mount-proc --kill-child "$WEFT" --unit-path "$UNITS" \
+timeout -k 5 900 unshare --pid --fork --mount --propagation private --mount-proc --kill-child \
+        bash test/lib/fence.sh "$WORK" -- "$WEFT" --unit-path "$UNITS" \
         --target bench.target --runtime-dir "$RUN" >"$WORK/weft.log" 2>&1 &
 weft_pid=$!
 deadline=$((SECONDS + 120))

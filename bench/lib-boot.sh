@@ -21,10 +21,11 @@
 # The runners, each exec'd by `payload --stamp-exec` (which stamps t0):
 #   forkloop  N sequential fork+exec of the payload (bench/forkloop.c)
 #   ideal     the minimal DAG executor (bench/ideal.c): the floor
-#   weft      $BUILD/weft as PID 1 of `unshare --pid --fork --mount-proc`,
-#             its runtime dir (per-unit logs, boot record) on a tmpfs
-#             mounted in its namespace, as /run is on a booted machine and
-#             as systemd's fence gives systemd
+#   weft      $BUILD/weft as PID 1 of fresh pid and mount namespaces fenced
+#             by test/lib/fence.sh (inherited mounts read-only, fresh /run
+#             and /tmp), its runtime dir (per-unit logs, boot record) on
+#             that /run, a tmpfs as on a booted machine and as systemd's
+#             fence gives systemd
 #   systemd   /lib/systemd/systemd as PID 1 of a fenced namespace
 #             (private pid, mount, uts, ipc, net and cgroup namespaces,
 #             inherited mounts read-only), booting the very same unit files.
@@ -146,7 +147,8 @@ EOF
 }
 
 # ---------- one measured run ----------
-# run_one LABEL KIND UNITS CMD...: KIND is "exits" (the runner exits by itself)
+# run_one LABEL KIND UNITS CMD...: CMD runs under `payload --stamp-exec`
+# (t0) unless R_STAMP_INSIDE is set (CMD stamps itself). KIND is "exits" (the runner exits by itself)
 # or "init" (wait for bench-done's init-status.txt, then EXIT_GRACE seconds
 # for the init to exit; "init-kill": kill it at once, systemd re-executes on
 # SIGTERM rather than stopping). Sets
@@ -162,7 +164,8 @@ run_one() {
         local stamps=$units/stamps.txt status=$units/init-status.txt log=$WORK/$label.log
         rm -f "$stamps" "$status"
         R_DONE="" R_EXIT="" R_RSS="" R_HWM="-" R_OK="" R_NOTE=""
-        timeout -k 5 "$RUN_TIMEOUT" "$BUILD/maxrss" "$PAYLOAD" --stamp-exec "$stamps" "$@" >"$log" 2>&1 &
+        [ -n "${R_STAMP_INSIDE:-}" ] || set -- "$PAYLOAD" --stamp-exec "$stamps" "$@"
+        timeout -k 5 "$RUN_TIMEOUT" "$BUILD/maxrss" "$@" >"$log" 2>&1 &
         # An init is killed here a little before timeout fires: timeout signals
         # its own process group, which systemd (setsid) has left, so a
         # timed-out systemd outlived the run.
@@ -237,12 +240,12 @@ bench_run() {
         forkloop) run_one forkloop exits "$units" "$ABS_BUILD/forkloop" "$N" "$PAYLOAD" "$w" "$units/stamps.txt" ;;
         ideal) run_one ideal exits "$units" "$ABS_BUILD/ideal" "$units/dag.txt" "$PAYLOAD" "$w" "$units/stamps.txt" ;;
         weft)
-                rm -rf "$WORK/weft-run"; mkdir -p "$WORK/weft-run"
-                # sh is PID 1 only until it execs weft; the tmpfs dies with the namespace.
-                run_one weft init "$units" unshare --pid --fork --mount-proc \
-                        /bin/sh -c 'mount -t tmpfs -o mode=755 tmpfs "$1" && shift && exec "$@"' sh "$WORK/weft-run" \
-                        "$(realpath "$WEFT")" --unit-path "$units" --target bench.target \
-                        --runtime-dir "$WORK/weft-run" ;;
+                # Fenced as every weft run is (test/lib/fence.sh); t0 is stamped
+                # inside, just before weft's exec; /run is the fence's tmpfs.
+                R_STAMP_INSIDE=1 run_one weft init "$units" \
+                        unshare --pid --fork --kill-child --mount --propagation private --mount-proc \
+                        bash test/lib/fence.sh "$WORK" -- "$PAYLOAD" --stamp-exec "$units/stamps.txt" \
+                        "$(realpath "$WEFT")" --unit-path "$units" --target bench.target --runtime-dir /run/weft ;;
         systemd)
                 : >"$WORK/console.log"
                 # Enter the run's fresh cgroup, then unshare: it is the cgroupns root.

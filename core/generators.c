@@ -153,14 +153,45 @@ static int collect(const char *const *dirs, struct generator *g, size_t *n)
         return 0;
 }
 
+/* systemd's names for the container managers it knows (virt.c); any
+ * other $container is "container-other" to it. */
+static const char *const known_containers[] = {
+        "lxc", "lxc-libvirt", "systemd-nspawn", "docker", "podman", "rkt", "wsl", "proot", "pouch",
+};
+
+/* In a container: $container, or what PID 1 wrote to
+ * /run/systemd/container (pid1_container_setup) before it cleared its
+ * environment, as systemd names it. */
+static const char *container_virtualization(void)
+{
+        static char out[sizeof "container:" + 64];
+        char buf[64] = "";
+        const char *c = getenv("container");
+        FILE *f;
+
+        if (c && *c)
+                snprintf(buf, sizeof buf, "%s", c);
+        else if ((f = fopen("/run/systemd/container", "re"))) {
+                if (!fgets(buf, sizeof buf, f))
+                        buf[0] = 0;
+                fclose(f);
+                buf[strcspn(buf, "\n")] = 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(known_containers); i++)
+                if (strcmp(buf, known_containers[i]) == 0) {
+                        snprintf(out, sizeof out, "container:%s", buf);
+                        return out;
+                }
+        return "container:container-other";
+}
+
 static const char *virtualization(void)
 {
         char buf[128] = "";
         FILE *f;
-        const char *c = getenv("container");
 
         if (pid1_is_pid1() && pid1_in_container())
-                return c && *c ? NULL : "container:container-other";
+                return container_virtualization();
         /* The hypervisor bit and the DMI vendor, as systemd-detect-virt's first guesses. */
         f = fopen("/sys/class/dmi/id/sys_vendor", "re");
         if (f) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/io_control.h"
+#include "base/fault_signals.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/thread_start.h"
@@ -587,6 +588,7 @@ int io_thread_start(struct event_queue *q, int notify_fd, struct io_thread **ret
         /* Every signal blocked from the thread's first instruction, whatever
          * the caller's mask: signals belong to the signal thread. */
         sigfillset(&all);
+        fault_signals_unblock(&all);
         r = pthread_attr_init(&attr);
         if (r == 0) {
                 r = pthread_attr_setsigmask_np(&attr, &all);

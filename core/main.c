@@ -26,6 +26,7 @@
 #include "base/log.h"
 #include "core/generators.h"
 #include "core/container.h"
+#include "core/crash.h"
 #include "core/manager.h"
 #include "core/pid1.h"
 #include "core/signal_thread.h"
@@ -53,6 +54,7 @@ struct options {
         struct container_options c;
         const char *state_dir;
         const char *private_bus;
+        struct crash_options crash; /* as PID 1 of a namespace; a real system's come from the kernel */
 };
 
 static void usage(FILE *f)
@@ -79,7 +81,9 @@ static void usage(FILE *f)
                    "  --no-wait           with --: start CMD alongside the sidecars, not after them\n"
                    "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n"
                    "  --private-bus PATH  serve systemd's private bus for root at PATH (as PID 1:\n"
-                   "                      /run/systemd/private)\n");
+                   "                      /run/systemd/private)\n"
+                   "  --crash-shell, --crash-reboot, --dump-core  as PID 1, what a crash of weft ends in\n"
+                   "                      besides a freeze (a real system: systemd.crash_shell etc.)\n");
 }
 
 /* As PID 1, unknown arguments come from the kernel command line and are
@@ -89,7 +93,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
                OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT,
                OPT_PID1_DUTIES, OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR,
-               OPT_PRIVATE_BUS };
+               OPT_PRIVATE_BUS, OPT_CRASH_SHELL, OPT_CRASH_REBOOT, OPT_DUMP_CORE };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -108,6 +112,9 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "no-wait", no_argument, NULL, OPT_NO_WAIT },
                 { "state-dir", required_argument, NULL, OPT_STATE_DIR },
                 { "private-bus", required_argument, NULL, OPT_PRIVATE_BUS },
+                { "crash-shell", no_argument, NULL, OPT_CRASH_SHELL },
+                { "crash-reboot", no_argument, NULL, OPT_CRASH_REBOOT },
+                { "dump-core", no_argument, NULL, OPT_DUMP_CORE },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -188,6 +195,15 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 case OPT_PRIVATE_BUS:
                         o->private_bus = optarg;
                         break;
+                case OPT_CRASH_SHELL:
+                        o->crash.shell = true;
+                        break;
+                case OPT_CRASH_REBOOT:
+                        o->crash.reboot = true;
+                        break;
+                case OPT_DUMP_CORE:
+                        o->crash.dump_core = true;
+                        break;
                 case 'h':
                         usage(stdout);
                         exit(EXIT_SUCCESS);
@@ -218,6 +234,16 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 return -EINVAL;
         }
         return 0;
+}
+
+/* PID 1 of a container booting the system's own units (no --unit-path
+ * or --config, or --system): a Debian image under docker, podman or
+ * nspawn. A test's namespace always names its unit path, and `weft --
+ * CMD` is a container's init, not a system's. */
+static bool system_container(const struct options *o)
+{
+        return !o->container && pid1_is_pid1() && pid1_in_container() &&
+               (o->system || (!o->unit_paths && !o->config_path));
 }
 
 static int configure(const struct options *o, bool pid1, struct weft_config *c)
@@ -253,7 +279,10 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
                 c->workers = o->workers;
         c->state_dir = o->state_dir;
         /* systemd's tools, as root, ask PID 1 there before the system bus. */
-        c->private_bus = o->private_bus ? o->private_bus : pid1_is_real_system() ? "/run/systemd/private" : NULL;
+        c->private_bus = o->private_bus                                     ? o->private_bus
+                         : pid1_is_real_system() || system_container(o) ? "/run/systemd/private"
+                                                                         : NULL;
+        c->init_scope = pid1_is_real_system() || system_container(o);
         if (o->runtime_dir) {
                 free(c->runtime_dir);
                 c->runtime_dir = strdup(o->runtime_dir);
@@ -286,7 +315,7 @@ static int setup_generators(const struct options *o, struct weft_config *c)
 
         if (o->generator_dirs)
                 c->generator_dirs = strv_copy(o->generator_dirs);
-        else if (pid1_is_real_system())
+        else if (pid1_is_real_system() || system_container(o))
                 c->generator_dirs = strv_copy((char *const *) generator_default_dirs);
         else
                 return 0;
@@ -353,12 +382,29 @@ static void apply_kernel_cmdline(struct weft_config *c, struct kernel_cmdline *k
         log_set_level(c->log_level);
 }
 
+/* A real system's crash options: systemd's kernel command line words (a
+ * core by default), the console, and time to read it. */
+static void apply_crash_options(const struct crash_options *given, const struct kernel_cmdline *k)
+{
+        struct crash_options c = {
+                .dump_core = given->dump_core || k->dump_core != 0,
+                .shell = given->shell || k->crash_shell > 0,
+                .reboot = given->reboot || k->crash_reboot > 0,
+                .own_console = true,
+                .delay_sec = 10,
+        };
+        int r = crash_install(&c);
+
+        if (r < 0)
+                log_warning("weft: cannot install the crash handler: %s", strerror(-r));
+}
+
 int main(int argc, char **argv)
 {
         struct options o = { 0 };
         struct weft_config config = { 0 };
         struct manager_result result = { .kind = SHUTDOWN_EXIT };
-        struct kernel_cmdline kernel = { .show_status = SHOW_STATUS_UNSET, .log_level = _LOG_LEVEL_INVALID };
+        struct kernel_cmdline kernel = KERNEL_CMDLINE_INIT;
         char *target = NULL;
         bool pid1 = pid1_is_pid1();
         int r;
@@ -377,6 +423,13 @@ int main(int argc, char **argv)
                         "      default.target from the system's unit path, which would start this machine's own\n"
                         "      services a second time. To run a command as a container's init: weft -- CMD [ARGS...]\n");
                 return 1;
+        }
+        if (pid1 && !o.container) {
+                /* First of all: from here on a fault in weft freezes PID 1
+                 * instead of ending it (and with it the machine). */
+                r = crash_install(&o.crash);
+                if (r < 0)
+                        fprintf(stderr, "weft: cannot install the crash handler: %s\n", strerror(-r));
         }
         if (o.container) {
                 r = container_find_program(o.c.argv[0], &o.c.path);
@@ -427,6 +480,14 @@ int main(int argc, char **argv)
         if (pid1_is_real_system()) {
                 (void) pid1_boot_setup();
                 apply_kernel_cmdline(&config, &kernel);
+                apply_crash_options(&o.crash, &kernel);
+        } else if (system_container(&o)) {
+                /* A container's image booted as a system, as systemd boots
+                 * one: the duties its namespaces allow (host name, lo, the
+                 * machine ID) and the marker its services detect the
+                 * container by, but not the host's kernel command line. */
+                (void) pid1_container_setup();
+                (void) pid1_boot_setup();
         } else if (pid1 && o.pid1_duties) {
                 /* Asked for in a namespace (a test, a container with its
                  * own network and UTS namespaces): the duties, but not the
@@ -467,6 +528,9 @@ done:
         strv_free(o.generator_dirs);
         int code = r < 0 ? 1 : result.exit_code;
         config_done(&config);
+        if (r < 0 && pid1_is_real_system())
+                /* Powering off would hide why; systemd freezes here too. */
+                crash_freeze("PID 1 cannot go on after an error; see above");
         log_info("weft: exiting (%s).", r < 0 ? "error" : "clean shutdown");
         pid1_finish(result.kind, code);
 }

@@ -345,6 +345,9 @@ static void *scheduler_main(void *userdata)
         /* The boot transaction is built here, not by main, so that every
          * thread exists before its first spawn forks (manager_run). */
         struct container *c = m->container.o ? &m->container : NULL;
+        /* PID 1's own scope is up before anything else, as systemd's. */
+        if (m->config->init_scope)
+                (void) sched_start(m->sched, INIT_SCOPE, now_usec(), false);
         int r = sched_start(m->sched, m->anchor, now_usec(), true);
         if (r < 0) {
                 m->start_error = r;
@@ -447,6 +450,8 @@ static int load_units(struct manager *m, const char *target, struct unit_table *
         };
         if (target && (r = unit_table_intern(table, target, &u)) < 0)
                 return log_error_errno(r, "invalid target name: %s", target);
+        if (c->init_scope && (r = unit_table_intern(table, INIT_SCOPE, &u)) < 0)
+                return r;
         if (m->container.o && (r = container_add_main(&m->load, m->container.o, target)) < 0)
                 return log_error_errno(r, "cannot set up %s: %s", CONTAINER_MAIN_UNIT,
                                        r == -EEXIST ? "the name is taken" : strerror(-r));

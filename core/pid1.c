@@ -423,6 +423,29 @@ static int reboot_command(enum shutdown_kind kind)
         }
 }
 
+/* What a container's PID 1 exits with for each kind of shutdown. systemd
+ * in a container calls reboot(2) (systemd-shutdown), which the kernel turns
+ * into its death by SIGHUP (reboot) or SIGINT (poweroff, halt), or exits 0
+ * when it lacks CAP_SYS_BOOT; "exit" exits with the code asked for.
+ * systemd-nspawn reads death by SIGINT or exit 0 as "shut down", death by
+ * SIGHUP or exit 133 (its EXIT_FORCE_RESTART) as "reboot me". weft never
+ * calls reboot(2) here (pid1_in_container() is a heuristic, and a wrong
+ * answer would reboot the host), so a reboot exits 133. */
+#define CONTAINER_EXIT_REBOOT 133
+
+static int container_exit_code(enum shutdown_kind kind, int exit_code)
+{
+        switch (kind) {
+        case SHUTDOWN_REBOOT:
+                return CONTAINER_EXIT_REBOOT;
+        case SHUTDOWN_POWEROFF:
+        case SHUTDOWN_HALT:
+                return 0;
+        default:
+                return exit_code;
+        }
+}
+
 _Noreturn void pid1_finish(enum shutdown_kind kind, int exit_code)
 {
         sync();
@@ -433,5 +456,23 @@ _Noreturn void pid1_finish(enum shutdown_kind kind, int exit_code)
                 for (;;)
                         pause();
         }
-        exit(exit_code);
+        exit(pid1_is_pid1() ? container_exit_code(kind, exit_code) : exit_code);
+}
+
+int pid1_container_setup(void)
+{
+        const char *c = getenv("container");
+        int fd, r = 0;
+
+        if (!c || !*c)
+                c = "container-other";
+        if (mkdir("/run/systemd", 0755) < 0 && errno != EEXIST)
+                return log_warning_errno(errno, "pid1: unable to create /run/systemd: %s", strerror(errno));
+        fd = open("/run/systemd/container", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0444);
+        if (fd < 0)
+                return log_warning_errno(errno, "pid1: unable to write /run/systemd/container: %s", strerror(errno));
+        if (dprintf(fd, "%s\n", c) < 0)
+                r = log_warning_errno(errno, "pid1: unable to write /run/systemd/container: %s", strerror(errno));
+        close(fd);
+        return r;
 }

@@ -39,6 +39,13 @@ int pid1_setup(void);
  * first error. */
 int pid1_boot_setup(void);
 
+/* As PID 1 of a container booting its image's units (before
+ * pid1_boot_setup() clears the environment): /run/systemd/container holds
+ * $container (or "container-other"), as systemd writes it, because that
+ * file is how the processes of a container tell they are in one
+ * (systemd-detect-virt, ConditionVirtualization=, generators). */
+int pid1_container_setup(void);
+
 /* After every unit stopped, with the signal thread already stopped (this
  * reaps by itself): SIGTERM and SIGCONT to every remaining process (kill(-1)
  * as PID 1; otherwise to each remaining child, found in
@@ -52,6 +59,8 @@ int pid1_final_sweep(uint64_t timeout_usec);
 
 /* sync(), then reboot(2) with the kind's command when weft is PID 1 of the
  * initial PID namespace (SHUTDOWN_EXIT powers off there: PID 1 must not
- * exit in a VM; if reboot(2) fails it logs and freezes); otherwise
- * exit(exit_code). Never returns. */
+ * exit in a VM; if reboot(2) fails it logs and freezes). As PID 1 of a
+ * container: never reboot(2); poweroff and halt exit 0, reboot exits 133
+ * (what systemd-nspawn reads as "reboot the container"), exit exits with
+ * exit_code. Not PID 1: exit(exit_code). Never returns. */
 _Noreturn void pid1_finish(enum shutdown_kind kind, int exit_code);

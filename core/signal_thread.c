@@ -227,6 +227,8 @@ static void *signal_thread_main(void *userdata)
                         continue; /* someone else's; not ours to obey */
                 }
                 dispatch(t, sig, &si);
+                if (atomic_load(&t->stopping))
+                        break; /* woken by the fallback in signal_thread_stop() */
         }
         return NULL;
 }
@@ -274,6 +276,11 @@ void signal_thread_stop(struct signal_thread *t)
                 return;
         atomic_store(&t->stopping, true);
         r = pthread_kill(t->thread, SIGNAL_STOP);
+        if (r == EINVAL)
+                /* SIGRTMAX taken (valgrind reserves it): SIGCHLD wakes the
+                 * thread too, which then sees stopping. A join that never
+                 * returns would wedge every shutdown. */
+                r = pthread_kill(t->thread, SIGCHLD);
         if (r != 0) /* ESRCH: it already returned; joining is still right */
                 log_error_errno(r, "signal: unable to wake the signal thread: %s", strerror(r));
         pthread_join(t->thread, NULL);

@@ -196,7 +196,11 @@ static void check_nodes(struct sched *s, bool quietly)
 }
 
 /* Every unit name udev's device d stands for: its node, its links, its
- * sysfs path, and SYSTEMD_ALIAS=; with plug, SYSTEMD_WANTS= too. */
+ * sysfs path, and SYSTEMD_ALIAS=; with plug, SYSTEMD_WANTS= too. Units are
+ * made only for a device being plugged: one that is removed or not ready
+ * (SYSTEMD_READY=0: a loop device with no backing file, a CD drive with
+ * no medium) only unplugs the units already known, as systemd's
+ * device_update_found_by_sysfs does. */
 static void udev_device_names(struct sched *s, struct udev_device *d, bool plug, bool quietly)
 {
         char *names[64];
@@ -227,7 +231,7 @@ static void udev_device_names(struct sched *s, struct udev_device *d, bool plug,
                 free(copy);
         }
 #undef ADD_PATH
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; plug && i < n; i++)
                 if (names[i])
                         (void) unit_named(s, names[i], &created);
         load_new(s, created);

@@ -16,31 +16,27 @@
 #include <sys/wait.h>
 
 #include "base/log.h"
+#include "core/kernel_table.h"
 #include "core/lib_mount.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
 
 /* unit_runtime.type_rt of a mount unit. */
-struct mount_rt {
-        bool in_table; /* the kernel's mount table has it */
-        bool seen;     /* scratch of one scan */
-};
-
 /* s->type_state[UNIT_MOUNT]. */
 struct mount_watch {
         struct libmnt_monitor *monitor;
         int fd;
 };
 
-static struct mount_rt *mrt(const struct unit *u)
+static struct kernel_table_rt *mrt(const struct unit *u)
 {
-        return u->rt->type_rt;
+        return kernel_table_rt(u);
 }
 
 static int mount_adopt(struct sched *s, struct unit *u)
 {
-        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct mount_rt))))
+        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct kernel_table_rt))))
                 return -ENOMEM;
         return 0;
 }
@@ -385,89 +381,67 @@ static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *ta
         u->load_error = 0;
 }
 
-/* The mount unit of a target path; with create, a new one if none is known. */
-static struct unit *unit_for(struct sched *s, const char *target, bool create, bool *created)
+/* Mounts systemd never makes a unit of (its mount_setup_unit returns
+ * early): the API file systems PID 1 mounts (mount-setup.c's table, with
+ * Debian's /run/lock), anything below /sys/fs/cgroup/, the file systems
+ * "other software" (a container manager) mounts (mount_point_ignore), and
+ * autofs. "They should never be referenced in dependencies"; listing them
+ * made weft's unit table differ from systemd's in a VM and in a
+ * container (dev.mount, proc.mount, run.mount, dev-console.mount...). */
+static const char *const api_mount_points[] = {
+        "/proc", "/sys", "/dev", "/sys/kernel/security", "/sys/fs/smackfs", "/dev/shm", "/dev/pts", "/run",
+        "/run/lock", "/sys/fs/cgroup", "/sys/fs/pstore", "/sys/firmware/efi/efivars", "/sys/fs/bpf",
+        /* mount_point_ignore */
+        "/sys/fs/selinux", "/dev/console", "/proc/kmsg", "/proc/sys", "/proc/sys/kernel/random/boot_id",
+};
+
+static bool under(const char *path, const char *dir)
 {
-        char *e = NULL, name[UNIT_NAME_MAX + 1];
-        struct unit *u = NULL;
-        if (unit_name_path_escape(target, &e) < 0)
-                return NULL;
-        if (snprintf(name, sizeof name, "%s.mount", e) < (int) sizeof name) {
-                u = unit_table_get(s->units, name);
-                if (!u && create && unit_name_is_valid(name, UNIT_NAME_PLAIN) &&
-                    unit_table_intern(s->units, name, &u) >= 0)
-                        *created = true;
-        }
-        free(e);
-        return u;
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
 }
 
-/* Bring every mount unit to the kernel's table. coldplug: weft is just
- * starting, so what is mounted was mounted before it: the units are set
- * mounted quietly, as systemd's coldplug does, without a start. */
+static bool mount_point_ignored(const char *target, const char *fstype)
+{
+        if (fstype && strcmp(fstype, "autofs") == 0)
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(api_mount_points); i++)
+                if (strcmp(target, api_mount_points[i]) == 0)
+                        return true;
+        return (under(target, "/sys/fs/cgroup") && strcmp(target, "/sys/fs/cgroup") != 0) ||
+               under(target, "/run/host");
+}
+
+static int parse_mountinfo(struct libmnt_table *tb)
+{
+        return mnt_table_parse_file(tb, "/proc/self/mountinfo");
+}
+
+/* The key of a mount: its target, or NULL for a mount that gets no unit.
+ * A function, not the loaded library's pointer: the table is constant. */
+static const char *target_of(struct libmnt_fs *fs)
+{
+        const char *target = mnt_fs_get_target(fs);
+
+        return target && !mount_point_ignored(target, mnt_fs_get_fstype(fs)) ? target : NULL;
+}
+
+static const struct kernel_table mount_table = {
+        .type = UNIT_MOUNT,
+        .suffix = ".mount",
+        .noun = "mounts",
+        .parse = parse_mountinfo,
+        .key = target_of,
+        .take = take_from_table,
+        .up = SUB_MOUNTED,
+        .starting = SUB_MOUNTING,
+        .started = SUB_MOUNTING_DONE,
+};
+
+/* Bring every mount unit to the kernel's mount table. */
 static void mount_scan(struct sched *s, bool coldplug)
 {
-        if (mount_lib_load() < 0)
-                return; /* said once: without libmount no mount or swap is seen */
-        struct libmnt_table *tb = mnt_new_table();
-        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-        struct libmnt_fs *fs;
-        bool created = false;
-
-        if (!tb || !it || mnt_table_parse_file(tb, "/proc/self/mountinfo") < 0) {
-                log_warning("cannot read the kernel's mount table");
-                goto out;
-        }
-        /* First the units for mounts weft has not seen, loaded in one go. */
-        while (mnt_table_next_fs(tb, it, &fs) == 0)
-                if (mnt_fs_get_target(fs))
-                        (void) unit_for(s, mnt_fs_get_target(fs), true, &created);
-        if (created && s->config.load &&
-            (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
-                log_error("cannot load the units of new mounts");
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->type == UNIT_MOUNT && u->rt->type_rt)
-                        mrt(u)->seen = false;
-        }
-        mnt_reset_iter(it, MNT_ITER_FORWARD);
-        while (mnt_table_next_fs(tb, it, &fs) == 0) {
-                const char *target = mnt_fs_get_target(fs);
-                struct unit *u = target ? unit_for(s, target, false, NULL) : NULL;
-                if (!u || !u->rt || !u->rt->type_rt || u->type != UNIT_MOUNT)
-                        continue;
-                take_from_table(u, fs, target);
-                mrt(u)->seen = true;
-        }
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->type != UNIT_MOUNT || !u->rt->type_rt || u->load_state == UNIT_MERGED)
-                        continue;
-                struct unit_runtime *rt = u->rt;
-                struct mount_rt *m = mrt(u);
-                bool was = m->in_table;
-                m->in_table = m->seen;
-                if (m->seen && !was) {
-                        if (coldplug && unit_state_is_down(rt->active) && !rt->job) {
-                                rt->sub = SUB_MOUNTED;
-                                rt->active = UNIT_ACTIVE;
-                                rt->t_active = s->now;
-                        } else if (rt->sub == SUB_MOUNTING)
-                                unit_set_sub(s, u, SUB_MOUNTING_DONE);
-                        else if (unit_state_is_down(rt->active)) {
-                                rt->result = RESULT_SUCCESS;
-                                unit_set_sub(s, u, SUB_MOUNTED);
-                        }
-                } else if (!m->seen && was && (rt->sub == SUB_MOUNTED || rt->sub == SUB_MOUNTING_DONE) &&
-                           rt->control_pid <= 0) {
-                        /* Unmounted by someone else: the unit is dead. */
-                        rt->result = RESULT_SUCCESS;
-                        unit_set_sub(s, u, SUB_DEAD);
-                }
-        }
-out:
-        mnt_free_iter(it);
-        mnt_unref_table(tb);
+        kernel_table_sync(s, &mount_table, coldplug);
 }
 
 static void mount_enumerate(struct sched *s)

@@ -218,6 +218,10 @@ static void socket_fd_ready(struct sched *s, struct unit *u, int fd)
                 log_info("%s: incoming traffic, starting %s", u->id, service->id);
                 transaction_start(s, service, &nothing);
         }
+        /* systemd's socket_enter_running: the service has (or will
+         * have) the fds. */
+        if (rt->sub == SUB_LISTENING && rt->active == UNIT_ACTIVE && service->rt->job)
+                unit_set_sub(s, u, SUB_RUNNING);
         /* The fds are watched again when the service goes down. */
 }
 
@@ -276,6 +280,27 @@ static void socket_rewatch(struct sched *s, struct unit *u)
                 arm(s, u);
 }
 
+/* systemd's socket_trigger_notify: an Accept=no socket whose service runs
+ * is "running" (the service has the fds), and "listening" again once the
+ * service is down for good (dead, failed, final kill, or waiting to
+ * restart); nothing changes while the service has a job queued. Only the
+ * sub-state: both are active, and the fds are watched as before. */
+static void socket_trigger_notify(struct sched *s, struct unit *u, struct unit *other)
+{
+        struct unit_runtime *rt = u->rt;
+        enum sub_state os;
+
+        if ((rt->sub != SUB_LISTENING && rt->sub != SUB_RUNNING) || u->socket->accept ||
+            other->type != UNIT_SERVICE || !other->rt || other->rt->job)
+                return;
+        os = other->rt->sub;
+        if (os == SUB_RUNNING && rt->sub == SUB_LISTENING)
+                unit_set_sub(s, u, SUB_RUNNING);
+        else if (rt->sub == SUB_RUNNING && (os == SUB_DEAD || os == SUB_FAILED || os == SUB_FINAL_SIGTERM ||
+                                            os == SUB_FINAL_SIGKILL || os == SUB_AUTO_RESTART))
+                unit_set_sub(s, u, SUB_LISTENING);
+}
+
 static int socket_show(struct sched *s, struct unit *u, struct control_unit *cu)
 {
         int r = control_add_num(cu, "NAccepted", u->rt->sock->n_accepted);
@@ -296,6 +321,7 @@ const struct unit_type_ops socket_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
                 [SUB_LISTENING] = SUB_IS(UNIT_ACTIVE),
+                [SUB_RUNNING] = SUB_IS(UNIT_ACTIVE),
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
         .adopt = socket_adopt,
@@ -303,5 +329,6 @@ const struct unit_type_ops socket_ops = {
         .stop = socket_stop,
         .fd_ready = socket_fd_ready,
         .rewatch = socket_rewatch,
+        .trigger_notify = socket_trigger_notify,
         .show = socket_show,
 };

@@ -17,15 +17,11 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "core/kernel_table.h"
 #include "core/lib_mount.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
-
-struct swap_rt {
-        bool in_table; /* /proc/swaps has it */
-        bool seen;
-};
 
 /* s->type_state[UNIT_SWAP] */
 struct swap_watch {
@@ -33,14 +29,14 @@ struct swap_watch {
         int epoll_fd;
 };
 
-static struct swap_rt *srt(const struct unit *u)
+static struct kernel_table_rt *srt(const struct unit *u)
 {
-        return u->rt->type_rt;
+        return kernel_table_rt(u);
 }
 
 static int swap_adopt(struct sched *s, struct unit *u)
 {
-        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct swap_rt))))
+        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct kernel_table_rt))))
                 return -ENOMEM;
         return 0;
 }
@@ -247,22 +243,6 @@ static void swap_kill_remaining(struct sched *s, struct unit *u)
         signal_control(s, u, SIGKILL);
 }
 
-static struct unit *unit_for(struct sched *s, const char *what, bool create, bool *created)
-{
-        char *e = NULL, name[UNIT_NAME_MAX + 1];
-        struct unit *u = NULL;
-        if (unit_name_path_escape(what, &e) < 0)
-                return NULL;
-        if (snprintf(name, sizeof name, "%s.swap", e) < (int) sizeof name) {
-                u = unit_table_get(s->units, name);
-                if (!u && create && unit_name_is_valid(name, UNIT_NAME_PLAIN) &&
-                    unit_table_intern(s->units, name, &u) >= 0)
-                        *created = true;
-        }
-        free(e);
-        return u;
-}
-
 static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *what)
 {
         if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
@@ -276,66 +256,33 @@ static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *wh
         u->load_error = 0;
 }
 
-/* Bring every swap unit to /proc/swaps (see mount_scan, core/unit_mount.c). */
+static int parse_swaps(struct libmnt_table *tb)
+{
+        return mnt_table_parse_swaps(tb, NULL);
+}
+
+/* A function, not the loaded library's pointer: the table is constant. */
+static const char *source_of(struct libmnt_fs *fs)
+{
+        return mnt_fs_get_source(fs);
+}
+
+static const struct kernel_table swap_table = {
+        .type = UNIT_SWAP,
+        .suffix = ".swap",
+        .noun = "swaps",
+        .parse = parse_swaps,
+        .key = source_of,
+        .take = take_from_table,
+        .up = SUB_ACTIVE,
+        .starting = SUB_ACTIVATING,
+        .started = SUB_ACTIVATING_DONE,
+};
+
+/* Bring every swap unit to /proc/swaps. */
 static void swap_scan(struct sched *s, bool coldplug)
 {
-        if (mount_lib_load() < 0)
-                return; /* said once: without libmount no mount or swap is seen */
-        struct libmnt_table *tb = mnt_new_table();
-        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-        struct libmnt_fs *fs;
-        bool created = false;
-
-        if (!tb || !it || mnt_table_parse_swaps(tb, NULL) < 0)
-                goto out;
-        while (mnt_table_next_fs(tb, it, &fs) == 0)
-                if (mnt_fs_get_source(fs))
-                        (void) unit_for(s, mnt_fs_get_source(fs), true, &created);
-        if (created && s->config.load &&
-            (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
-                log_error("cannot load the units of new swaps");
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->type == UNIT_SWAP && u->rt->type_rt)
-                        srt(u)->seen = false;
-        }
-        mnt_reset_iter(it, MNT_ITER_FORWARD);
-        while (mnt_table_next_fs(tb, it, &fs) == 0) {
-                const char *what = mnt_fs_get_source(fs);
-                struct unit *u = what ? unit_for(s, what, false, NULL) : NULL;
-                if (!u || !u->rt || !u->rt->type_rt || u->type != UNIT_SWAP)
-                        continue;
-                take_from_table(u, fs, what);
-                srt(u)->seen = true;
-        }
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->type != UNIT_SWAP || !u->rt->type_rt || u->load_state == UNIT_MERGED)
-                        continue;
-                struct unit_runtime *rt = u->rt;
-                struct swap_rt *w = srt(u);
-                bool was = w->in_table;
-                w->in_table = w->seen;
-                if (w->seen && !was) {
-                        if (coldplug && unit_state_is_down(rt->active) && !rt->job) {
-                                rt->sub = SUB_ACTIVE;
-                                rt->active = UNIT_ACTIVE;
-                                rt->t_active = s->now;
-                        } else if (rt->sub == SUB_ACTIVATING)
-                                unit_set_sub(s, u, SUB_ACTIVATING_DONE);
-                        else if (unit_state_is_down(rt->active)) {
-                                rt->result = RESULT_SUCCESS;
-                                unit_set_sub(s, u, SUB_ACTIVE);
-                        }
-                } else if (!w->seen && was && (rt->sub == SUB_ACTIVE || rt->sub == SUB_ACTIVATING_DONE) &&
-                           rt->control_pid <= 0) {
-                        rt->result = RESULT_SUCCESS;
-                        unit_set_sub(s, u, SUB_DEAD);
-                }
-        }
-out:
-        mnt_free_iter(it);
-        mnt_unref_table(tb);
+        kernel_table_sync(s, &swap_table, coldplug);
 }
 
 static void swap_enumerate(struct sched *s)

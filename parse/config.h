@@ -46,6 +46,10 @@ struct weft_config {
          * weft.yaml. NULL: nowhere (as PID 1 of a real system:
          * /run/systemd/private). */
         const char *private_bus;
+        /* PID 1 booting a system (a real one or a container's image):
+         * systemd's perpetual init.scope, PID 1's own, is there and
+         * running from the start. Set by main, not in weft.yaml. */
+        bool init_scope;
 };
 
 /* Fill with the built-in defaults (-ENOMEM possible). */

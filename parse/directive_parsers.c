@@ -265,6 +265,33 @@ int directive_parse_oom(const struct directive_ctx *ctx, const char *value, void
         return 0;
 }
 
+/* syslog(3)'s names, by value: levels 0-7, facilities 0-23 (unshifted). */
+static const char *const syslog_level_names[] = { "emerg", "alert", "crit", "err",
+                                                  "warning", "notice", "info", "debug" };
+static const char *const syslog_facility_names[] = {
+        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
+        NULL, NULL, NULL, NULL, "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+};
+
+int directive_parse_syslog(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        const char *const *names = arg == 0 ? syslog_level_names : syslog_facility_names;
+        int n = arg == 0 ? (int) ELEMENTSOF(syslog_level_names) : (int) ELEMENTSOF(syslog_facility_names);
+        int *prio = dest, v = -1;
+
+        for (int i = 0; i < n && v < 0; i++)
+                if (names[i] && strcmp(names[i], value) == 0)
+                        v = i;
+        /* systemd takes the number too. */
+        if (v < 0 && (parse_int(value, &v) < 0 || v < 0 || v >= n))
+                return warn_value(ctx, value);
+        if (arg == 0)
+                *prio = (*prio & ~7) | v;
+        else
+                *prio = (v << 3) | (*prio & 7);
+        return 0;
+}
+
 /* Enums: arg selects the string table. */
 static const struct {
         const char *(*to_string)(int);

@@ -60,6 +60,8 @@ DIRECTIVE_PARSER(exec);
 DIRECTIVE_PARSER(exit_status);
 DIRECTIVE_PARSER(rlimit_field);
 DIRECTIVE_PARSER(std);
+/* SyslogLevel= (arg 0) and SyslogFacility= (arg 1) into one syslog priority. */
+DIRECTIVE_PARSER(syslog);
 DIRECTIVE_PARSER(working_directory);
 DIRECTIVE_PARSER(listen);
 DIRECTIVE_PARSER(fd_name);

@@ -2,6 +2,7 @@
 #include "parse/kernel_cmdline.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,35 @@ static void set_log_level(struct kernel_cmdline *k, const char *v)
         log_warning("kernel command line: bad systemd.log_level=, ignored: %s", v);
 }
 
+/* Booleans that may stand alone ("systemd.crash_shell" is yes). */
+static const struct {
+        const char *name;
+        size_t offset;
+} boolean_words[] = {
+        { "systemd.crash_shell", offsetof(struct kernel_cmdline, crash_shell) },
+        { "systemd.crash_reboot", offsetof(struct kernel_cmdline, crash_reboot) },
+        { "systemd.dump_core", offsetof(struct kernel_cmdline, dump_core) },
+};
+
+static bool set_boolean_word(struct kernel_cmdline *k, const char *w)
+{
+        for (size_t i = 0; i < ELEMENTSOF(boolean_words); i++) {
+                const char *v = startswith(w, boolean_words[i].name);
+                int *field = (int *) ((char *) k + boolean_words[i].offset);
+                int b;
+
+                if (!v || (*v && *v != '='))
+                        continue;
+                b = *v ? parse_boolean(v + 1) : 1;
+                if (b < 0)
+                        log_warning("kernel command line: bad %s, ignored", w);
+                else
+                        *field = b;
+                return true;
+        }
+        return false;
+}
+
 static int handle_word(struct kernel_cmdline *k, const char *w)
 {
         const char *v;
@@ -99,6 +129,8 @@ static int handle_word(struct kernel_cmdline *k, const char *w)
                 set_log_level(k, v);
                 return 0;
         }
+        if (set_boolean_word(k, w))
+                return 0;
         if (strcmp(w, "quiet") == 0) {
                 k->quiet = true;
                 return 0;
@@ -111,7 +143,7 @@ static int handle_word(struct kernel_cmdline *k, const char *w)
 
 int kernel_cmdline_parse(const char *text, struct kernel_cmdline *ret)
 {
-        struct kernel_cmdline k = { .show_status = SHOW_STATUS_UNSET, .log_level = _LOG_LEVEL_INVALID };
+        struct kernel_cmdline k = KERNEL_CMDLINE_INIT;
         size_t n = strlen(text);
         char *word = malloc(n + 1);
         int r = 0;

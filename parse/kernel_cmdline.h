@@ -7,6 +7,7 @@
  *   quiet                                status only for failures
  *   systemd.show_status=yes|no|auto|error (or a boolean)
  *   systemd.log_level=LEVEL              syslog names or 0..7
+ *   systemd.crash_shell[=BOOL], systemd.crash_reboot[=BOOL], systemd.dump_core[=BOOL]
  * rd.* words are the initrd's and ignored; so are words weft does not know.
  * A bad value is logged and ignored. Words may be double-quoted, as the
  * kernel allows ("a=b c" is one word). Pure: no I/O besides logging. */
@@ -27,7 +28,15 @@ struct kernel_cmdline {
         enum show_status show_status;
         enum log_level log_level;    /* _LOG_LEVEL_INVALID when not given */
         bool quiet;
+        /* systemd.crash_shell, .crash_reboot, .dump_core: -1 when not given */
+        int crash_shell, crash_reboot, dump_core;
 };
+
+#define KERNEL_CMDLINE_INIT                                                                  \
+        {                                                                                    \
+                .show_status = SHOW_STATUS_UNSET, .log_level = _LOG_LEVEL_INVALID,           \
+                .crash_shell = -1, .crash_reboot = -1, .dump_core = -1,                      \
+        }
 
 /* Parses text (the contents of /proc/cmdline) into ret: 0 or -ENOMEM. */
 int kernel_cmdline_parse(const char *text, struct kernel_cmdline *ret);

@@ -2,6 +2,7 @@
 #include "parse/load.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,9 +136,38 @@ static int adopt_names(struct load_context *ctx, struct unit *u, char *const *na
         return 0;
 }
 
+/* systemd's unit_set_default_slice for an instance of a template (of a
+ * type that has a cgroup in systemd): its template's own slice,
+ * system-PREFIX.slice (the prefix escaped once more, since "-" nests
+ * slices), which sits in system.slice. systemd starts that slice even when
+ * the instance's conditions then skip it (getty@tty1 in a container). */
+static int add_template_slice(struct load_context *ctx, struct unit *u)
+{
+        char *prefix = NULL, *escaped = NULL, *slice = NULL;
+        int r;
+
+        if (!u->instance || (u->type != UNIT_SERVICE && u->type != UNIT_SOCKET && u->type != UNIT_MOUNT &&
+                             u->type != UNIT_SWAP && u->type != UNIT_SCOPE))
+                return 0;
+        r = unit_name_to_prefix(u->id, &prefix);
+        if (r >= 0)
+                r = unit_name_escape(prefix, &escaped);
+        if (r >= 0 && asprintf(&slice, "system-%s.slice", escaped) < 0) {
+                slice = NULL;
+                r = -ENOMEM;
+        }
+        if (r >= 0)
+                r = load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, slice);
+        free(prefix);
+        free(escaped);
+        free(slice);
+        return r;
+}
+
 /* RequiresMountsFor= of any unit, and Slice=: After= and Requires= on
  * the slice, as systemd's unit_add_slice_dependencies (the default slice,
- * system.slice, is not added: weft runs no cgroups). */
+ * system.slice, is not added: weft runs no cgroups; an instance's template
+ * slice is, see add_template_slice). */
 static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit *u)
 {
         int r = 0;
@@ -145,7 +175,7 @@ static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit
                 if ((r = load_add_mounts_for(ctx, u, *p)) < 0)
                         return r;
         if (!u->slice)
-                return 0;
+                return add_template_slice(ctx, u);
         if (unit_name_to_type(u->slice) != UNIT_SLICE) {
                 ctx->n_warnings++;
                 log_warning("%s: Slice= must name a .slice unit, ignoring: %s", u->id, u->slice);
@@ -175,7 +205,9 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 return 0;
         }
         const struct unit_load_ops *ops = unit_load_ops(u->type);
-        if (!u->fragment_path && !(ops && ops->fragment_optional))
+        /* systemd's perpetual init.scope exists without a file. */
+        if (!u->fragment_path && !(ops && ops->fragment_optional) &&
+            !(u->type == UNIT_SCOPE && strcmp(u->id, INIT_SCOPE) == 0))
                 return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
         if (u->instance && !*u->instance)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -EINVAL, "%s",

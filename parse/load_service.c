@@ -39,6 +39,12 @@ static void service_free(struct unit *u)
         exec_context_free(&s->exec_ctx);
 }
 
+static bool exec_output_to_journal(enum exec_output o)
+{
+        return o == EXEC_OUTPUT_JOURNAL || o == EXEC_OUTPUT_JOURNAL_AND_CONSOLE || o == EXEC_OUTPUT_KMSG ||
+               o == EXEC_OUTPUT_KMSG_AND_CONSOLE;
+}
+
 int load_add_exec_dependencies(struct load_context *ctx, struct unit *u, const struct exec_context *ec)
 {
         int r = 0;
@@ -98,6 +104,14 @@ static int service_finish(struct load_context *ctx, struct unit *u)
         }
         if (s->type == SERVICE_DBUS) {
                 r = load_add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "dbus.socket");
+                if (r < 0)
+                        return r;
+        }
+        /* systemd's unit_add_exec_dependencies(): output for the journal
+         * waits for journald's socket, so an early service's lines reach
+         * journald instead of weft's log file (workers/exec_journal.c). */
+        if (exec_output_to_journal(ec->std_output) || exec_output_to_journal(ec->std_error)) {
+                r = load_add_dependency_by_name(ctx, u, UNIT_AFTER, "systemd-journald.socket");
                 if (r < 0)
                         return r;
         }

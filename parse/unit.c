@@ -210,6 +210,8 @@ void kill_context_init(struct kill_context *k)
 }
 
 const struct exec_extra exec_extra_defaults = {
+        .syslog_priority = (3 << 3) | 6, /* daemon.info, as in systemd */
+        .syslog_level_prefix = true,
         .runtime_directory_mode = 0755,
         .state_directory_mode = 0755,
         .cache_directory_mode = 0755,

@@ -234,6 +234,11 @@ struct exec_extra {
         int oom_score_adjust;
         char *tty_path;
         char *syslog_identifier;
+        int syslog_priority;     /* SyslogFacility= | SyslogLevel=, as syslog(3) packs them */
+        bool syslog_level_prefix; /* SyslogLevelPrefix= */
+        bool tty_reset;          /* TTYReset= */
+        bool tty_vhangup;        /* TTYVHangup= */
+        bool tty_vt_disallocate; /* TTYVTDisallocate= */
         char **runtime_directory;
         char **state_directory;
         char **cache_directory;

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 
 #define UNIT_NAME_MAX 255
+/* systemd's perpetual scope of PID 1 itself: loaded without a file. */
+#define INIT_SCOPE "init.scope"
 
 /* Every type systemd knows, so that references to units weft does not
  * manage (foo.mount, dev-sda.device) are still valid names. */

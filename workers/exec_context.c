@@ -24,6 +24,8 @@
 #include "workers/exec_dirs.h"
 #include "workers/exec_sandbox.h"
 #include "workers/exec_stdio.h"
+#include "workers/exec_journal.h"
+#include "workers/exec_tty.h"
 
 #ifndef GRND_INSECURE
 #define GRND_INSECURE 0x0004
@@ -293,6 +295,8 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
                         if (r < 0)
                                 goto out;
                 }
+                if ((r = exec_tty_build(id, c, p, req)) < 0 || (r = exec_journal_build(id, c, cmd, p, req)) < 0)
+                        goto out;
         }
         for (unsigned i = 0; i < p->n_listen_fds; i++) {
                 r = exec_stdio_dup_fd(id, p->listen_fds[i], &req->fds[3 + i]);

@@ -13,6 +13,8 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "workers/exec_journal.h"
+#include "workers/exec_tty.h"
 
 int exec_stdio_dup_fd(const char *id, int fd, int *ret)
 {
@@ -47,7 +49,8 @@ static int mkdir_parents_and_self(const char *path, mode_t mode)
         return r;
 }
 
-/* StandardOutput=journal and friends: weft's log for the unit. */
+/* StandardOutput=journal and friends: weft's log for the unit, which the
+ * worker replaces with journald's stream when it can (exec_journal.c). */
 static int open_log(const char *id, const struct exec_params *p, const char *setting, int *ret)
 {
         char *path = NULL;
@@ -112,7 +115,10 @@ int exec_stdio_open_input(const char *id, const struct exec_context *c, const st
         case EXEC_INPUT_TTY:
         case EXEC_INPUT_TTY_FORCE:
         case EXEC_INPUT_TTY_FAIL:
-                return open_path(id, "StandardInput=", tty_path(c), O_RDWR, 0, ret);
+                /* The child opens and takes it (exec_tty.c); a control
+                 * command gets /dev/null instead, as in systemd. */
+                *ret = p->control ? -1 : SPAWN_FD_TTY;
+                return 0;
         case EXEC_INPUT_FILE:
                 return open_path(id, "StandardInput=", exec_extra(c)->std_input_path, O_RDONLY, 0, ret);
         default:
@@ -123,8 +129,7 @@ int exec_stdio_open_input(const char *id, const struct exec_context *c, const st
 
 static bool output_is_log(enum exec_output o)
 {
-        return o == EXEC_OUTPUT_JOURNAL || o == EXEC_OUTPUT_JOURNAL_AND_CONSOLE || o == EXEC_OUTPUT_KMSG ||
-               o == EXEC_OUTPUT_KMSG_AND_CONSOLE;
+        return exec_journal_output(o);
 }
 
 /* The fd for stdout (target 1) or stderr (2); fds holds what the lower
@@ -140,9 +145,17 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
 
         if (o == EXEC_OUTPUT_INHERIT) {
                 /* stdout follows a real stdin, else weft's own stdout; stderr follows stdout. */
-                int from = target == 2 ? fds[1] : c->std_input != EXEC_INPUT_NULL ? fds[0] : -2;
-                if (from == -2)
+                int from = target == 2 ? fds[1] : c->std_input != EXEC_INPUT_NULL ? fds[0] : -3;
+                if (from == -3)
                         return exec_stdio_dup_fd(id, STDOUT_FILENO, ret);
+                if (from == SPAWN_FD_TTY) {
+                        *ret = SPAWN_FD_TTY;
+                        return 0;
+                }
+                /* A control command's tty stdin became /dev/null; its
+                 * stdout still goes to the terminal (systemd's setup_output). */
+                if (target == 1 && from < 0 && p->control && exec_tty_input(c->std_input))
+                        return open_path(id, setting, tty_path(c), O_WRONLY, 0, ret);
                 if (from < 0) {
                         *ret = -1;
                         return 0;
@@ -153,6 +166,11 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
         if (target == 2 && fds[1] >= 0 && o == c->std_output &&
             (output_is_log(o) || o == EXEC_OUTPUT_TTY || streq_ptr(path, x->std_output_path)))
                 return exec_stdio_dup_fd(id, fds[1], ret);
+        /* Output to the terminal stdin took is that terminal. */
+        if (o == EXEC_OUTPUT_TTY && fds[0] == SPAWN_FD_TTY) {
+                *ret = SPAWN_FD_TTY;
+                return 0;
+        }
 
         switch (o) {
         case EXEC_OUTPUT_NULL:

@@ -24,12 +24,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fault_signals.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
 #include "parse/value.h"
 #include "workers/exec_dirs.h"
+#include "workers/exec_journal.h"
 #include "workers/exec_sandbox.h"
+#include "workers/exec_tty.h"
 
 #if defined(__has_feature)
 #  if __has_feature(thread_sanitizer)
@@ -67,6 +70,7 @@
  * exec'd or exited, so nothing else touches it meanwhile. */
 struct child_args {
         const struct spawn_request *req;
+        const int *fds;          /* req->fds, or the same with journal streams in place */
         char **envp;             /* copy of req->envp's pointers, LISTEN_PID= redirected */
         char *listen_pid_digits; /* where the child writes its pid, or NULL */
         int *fd_scratch;         /* n_fds slots: each source moved above n_fds */
@@ -87,6 +91,7 @@ enum {
         EXIT_LIMITS = 205,
         EXIT_OOM_ADJUST = 206,
         EXIT_SIGNAL_MASK = 207,
+        EXIT_STDIN = 208,
         EXIT_GROUP = 216,
         EXIT_USER = 217,
         EXIT_SETSID = 220,
@@ -140,6 +145,8 @@ void spawn_request_free(struct spawn_request *r)
         free(r->fds);
         free(r->cwd);
         free(r->groups);
+        exec_tty_free(r->tty);
+        exec_journal_free(r->journal);
         for (unsigned i = 0; r->dirs && i < r->n_dirs; i++)
                 free(r->dirs[i].path);
         free(r->dirs);
@@ -215,9 +222,9 @@ static int child_arrange_fds(struct child_args *a, int *error_fd)
 
         for (unsigned i = 0; i < n; i++) {
                 a->fd_scratch[i] = -1;
-                if (req->fds[i] < 0)
+                if (a->fds[i] < 0)
                         continue;
-                a->fd_scratch[i] = fcntl(req->fds[i], F_DUPFD_CLOEXEC, (int)n);
+                a->fd_scratch[i] = fcntl(a->fds[i], F_DUPFD_CLOEXEC, (int)n);
                 if (a->fd_scratch[i] < 0)
                         return -errno;
         }
@@ -437,6 +444,12 @@ static int child_setup(struct child_args *a, int *error_fd)
                  * (ENOTTY), or not ours (ENXIO, EPERM): nothing to hand over. */
                 (void) tcsetpgrp(STDIN_FILENO, getpid());
         }
+
+        /* In the new session, before anything may block on the terminal. */
+        a->fail_status = EXIT_STDIN;
+        r = exec_tty_child(req);
+        if (r < 0)
+                return r;
 
         a->fail_status = EXIT_SIGNAL_MASK;
         r = child_reset_signals(req->ignore_sigpipe);
@@ -682,7 +695,8 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
 {
         char listen_pid[sizeof(LISTEN_PID_PREFIX) + 24];
         char oom_text[24];
-        struct child_args a = { .req = req, .oom_text = oom_text };
+        struct child_args a = { .req = req, .fds = req ? req->fds : NULL, .oom_text = oom_text };
+        struct exec_journal_conn journal = EXEC_JOURNAL_CONN_INIT;
         int pipe_fds[2] = { -1, -1 };
         sigset_t all, saved_mask;
         pid_t pid = 0;
@@ -698,7 +712,8 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
 
         (void)pthread_once(&parent_signals_once, spawn_reset_inherited_signals);
         size_t n_env = strv_length(req->envp);
-        a.envp = malloc((n_env + 1) * sizeof(char *));
+        /* One more slot for JOURNAL_STREAM=. */
+        a.envp = malloc((n_env + 2) * sizeof(char *));
         a.fd_scratch = malloc(req->n_fds * sizeof(int));
         if (!a.envp || !a.fd_scratch) {
                 r = -ENOMEM;
@@ -713,6 +728,16 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
                         a.listen_pid_digits[0] = 0;
                         a.envp[i] = listen_pid;
                 }
+        }
+
+        /* Here on the worker, not in the child: connecting may wait on
+         * journald, and only here can a refusal fall back to the log file. */
+        exec_journal_connect(req, NULL, &journal);
+        if (journal.fds)
+                a.fds = journal.fds;
+        if (journal.env[0]) {
+                a.envp[n_env] = journal.env;
+                a.envp[n_env + 1] = NULL;
         }
 
         if (req->oom_score_adjust_set) {
@@ -732,8 +757,11 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
         a.error_fd = pipe_fds[1];
 
         /* No signal handler may run in a child that shares our memory; the
-         * child empties the mask just before execve. */
+         * child empties the mask just before execve. A fault is not held
+         * off by a mask (the kernel would kill PID 1 instead): the crash
+         * handler passes a child's faults on to the default action. */
         sigfillset(&all);
+        fault_signals_unblock(&all);
         r = -pthread_sigmask(SIG_SETMASK, &all, &saved_mask);
         if (r < 0)
                 goto out;
@@ -763,6 +791,7 @@ out:
                 (void)close(pipe_fds[1]);
         free(a.envp);
         free(a.fd_scratch);
+        exec_journal_conn_done(&journal);
         /* Also on a child's failure: the caller must know whom to expect. */
         *ret_pid = pid;
         return r;

@@ -27,6 +27,9 @@ struct spawn_dir {
         bool keep_existing; /* ConfigurationDirectory=: one that exists keeps its mode and owner */
 };
 
+struct spawn_tty;
+struct exec_journal;
+
 struct spawn_request {
         uint64_t id;        /* chosen by the scheduler, echoed in the result */
         char *unit_id;      /* the unit messages name ("spawn" when NULL) */
@@ -63,6 +66,14 @@ struct spawn_request {
         int oom_score_adjust;
         bool ignore_sigpipe; /* SIGPIPE ignored in the child (IgnoreSIGPIPE=yes) */
         bool new_session;    /* setsid(): the service gets its own process group */
+        /* TTYPath= and StandardInput=tty*: the terminal the child resets
+         * and takes after setsid(), an fds[0..2] slot of SPAWN_FD_TTY (-2)
+         * standing for it (workers/exec_tty.h); NULL: none. */
+        struct spawn_tty *tty;
+        /* StandardOutput=journal: the streams the worker connects before
+         * clone, in place of fds 1 and 2 (the fallback, weft's log file)
+         * (workers/exec_journal.h); NULL: none. */
+        struct exec_journal *journal;
         /* `weft -- CMD`'s main process, as tini runs its child: its own
          * process group in weft's session (setpgid) rather than a session,
          * made the terminal's foreground group (tcsetpgrp) when fd 0 is

@@ -41,7 +41,8 @@ rc=$?
 grep -qx ready "$TMP/out1" || wt_fail "CMD ran before the notify sidecar was ready: $(head -3 "$TMP/out1")"
 grep -q "main.service *loaded active running" "$TMP/out1" || wt_fail "main.service is not listed as running"
 grep -q "side.service *loaded active running" "$TMP/out1" || wt_fail "side.service is not running while CMD runs"
-grep -q "side.socket *loaded active listening" "$TMP/out1" || wt_fail "side.socket is not listening"
+# As systemd says of a socket whose service has its fds.
+grep -q "side.socket *loaded active running" "$TMP/out1" || wt_fail "side.socket is not running (its service is)"
 grep -q "^● main.service - sh -c" "$TMP/out1" || wt_fail "weftctl status main did not show main.service"
 grep -qx stopped "$TMP/side" || wt_fail "the sidecar was not stopped when CMD exited"
 

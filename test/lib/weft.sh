@@ -78,11 +78,11 @@ wt_fence_cmd() {
 
 # wt_start [WEFT ARGS...]: weft fenced (wt_fence_cmd) in the background,
 # with --unit-path $U and --runtime-dir $RUN. Waits up to WT_START_SECS (60) for the
-# control socket to answer. WEFT_PID is weft's PID on the host; its output
+# control socket to answer; weft's stdin is WT_STDIN (/dev/null). WEFT_PID is weft's PID on the host; its output
 # goes to $WT_LOG ($TMP/weft.log).
 wt_start() {
         wt_fence_cmd
-        "${WT_FENCE[@]}" "$WEFT" --unit-path "$U" --runtime-dir "$RUN" "$@" >"$WT_LOG" 2>&1 &
+        "${WT_FENCE[@]}" "$WEFT" --unit-path "$U" --runtime-dir "$RUN" "$@" <"${WT_STDIN:-/dev/null}" >"$WT_LOG" 2>&1 &
         WT_HOLDER=$!
         # A hang guard, not a timing test: loading thousands of units under
         # ThreadSanitizer on a busy machine takes a while.
@@ -278,9 +278,14 @@ wt_assert_no_sanitizer_report() {
         return 1
 }
 
-# wt_finish SUMMARY: fail on sanitizer reports, print the verdict, exit.
+# wt_finish SUMMARY: fail on sanitizer reports and on a crash of weft
+# (unless the test sets WT_CRASH_EXPECTED), print the verdict, exit.
 wt_finish() {
         wt_assert_no_sanitizer_report
+        if [ -z "${WT_CRASH_EXPECTED:-}" ] && grep -q "PID 1 crashed" "$WT_LOG" 2>/dev/null; then
+                wt_fail "weft crashed:"
+                grep -A5 "PID 1 crashed" "$WT_LOG"
+        fi
         if [ "$WT_FAILED" = 0 ]; then
                 echo "$WT_NAME: $1"
         else

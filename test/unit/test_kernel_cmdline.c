@@ -127,6 +127,27 @@ static void test_quotes_keep_blanks_in_one_word(void)
         kernel_cmdline_done(&k);
 }
 
+static void test_crash_words_alone_or_with_a_boolean(void)
+{
+        struct kernel_cmdline k = parse("root=/dev/vda");
+
+        CU_ASSERT_EQUAL(k.crash_shell, -1);
+        CU_ASSERT_EQUAL(k.crash_reboot, -1);
+        CU_ASSERT_EQUAL(k.dump_core, -1);
+        kernel_cmdline_done(&k);
+        k = parse("systemd.crash_shell systemd.crash_reboot=no systemd.dump_core=0");
+        CU_ASSERT_EQUAL(k.crash_shell, 1);
+        CU_ASSERT_EQUAL(k.crash_reboot, 0);
+        CU_ASSERT_EQUAL(k.dump_core, 0);
+        kernel_cmdline_done(&k);
+        /* A bad value and a longer word that merely starts the same. */
+        k = parse("systemd.crash_shell=maybe systemd.crash_rebootx=1 systemd.dump_core=yes");
+        CU_ASSERT_EQUAL(k.crash_shell, -1);
+        CU_ASSERT_EQUAL(k.crash_reboot, -1);
+        CU_ASSERT_EQUAL(k.dump_core, 1);
+        kernel_cmdline_done(&k);
+}
+
 static const struct test_case tests[] = {
         { "nothing_given_means_defaults", test_nothing_given_means_defaults },
         { "systemd_unit_last_wins", test_systemd_unit_last_wins },
@@ -136,6 +157,7 @@ static const struct test_case tests[] = {
         { "quiet_and_show_status", test_quiet_and_show_status },
         { "log_level_names_and_numbers", test_log_level_names_and_numbers },
         { "quotes_keep_blanks_in_one_word", test_quotes_keep_blanks_in_one_word },
+        { "crash_words_alone_or_with_a_boolean", test_crash_words_alone_or_with_a_boolean },
         { 0 },
 };
 TEST_SUITE("kernel_cmdline", tests);

@@ -114,9 +114,31 @@ static void test_default_dependencies_no_adds_nothing(void)
 {
         struct fixture f;
         const char *d = test_tmpdir();
-        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n");
+        /* StandardOutput=null: journal output adds its own ordering (below). */
+        test_write_file(d, "a.service",
+                        "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\nStandardOutput=null\n");
         load_dir(&f, d, (const char *[]) { "a.service", NULL });
         CU_ASSERT_EQUAL(get(&f, "a.service")->n_edges, 0);
+        done(&f);
+}
+
+/* systemd's unit_add_exec_dependencies(): output for the journal (the
+ * default too) is ordered after journald's socket, DefaultDependencies=no
+ * or not; other output is not. */
+static void test_journal_output_orders_after_journald_socket(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "b.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n"
+                                        "StandardOutput=null\nStandardError=kmsg\n");
+        test_write_file(d, "c.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n"
+                                        "StandardOutput=tty\n");
+        load_dir(&f, d, (const char *[]) { "a.service", "b.service", "c.service", NULL });
+        CU_ASSERT_TRUE(has_dep(get(&f, "a.service"), UNIT_AFTER, "systemd-journald.socket"));
+        CU_ASSERT_FALSE(has_dep(get(&f, "a.service"), UNIT_WANTS, "systemd-journald.socket"));
+        CU_ASSERT_TRUE(has_dep(get(&f, "b.service"), UNIT_AFTER, "systemd-journald.socket"));
+        CU_ASSERT_FALSE(has_dep(get(&f, "c.service"), UNIT_AFTER, "systemd-journald.socket"));
         done(&f);
 }
 
@@ -396,12 +418,35 @@ static void test_sockets_setting_wants_and_orders_after(void)
         done(&f);
 }
 
+/* SyslogLevel= and SyslogFacility= make one syslog priority in either
+ * order; names and numbers; a bad value keeps the default. */
+static void test_syslog_and_tty_settings(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\nSyslogLevel=notice\nSyslogFacility=local3\n"
+                                        "SyslogLevelPrefix=no\nTTYReset=yes\nTTYVHangup=yes\nTTYVTDisallocate=yes\n");
+        test_write_file(d, "b.service", "[Service]\nExecStart=/bin/true\nSyslogFacility=2\nSyslogLevel=3\n");
+        test_write_file(d, "c.service", "[Service]\nExecStart=/bin/true\nSyslogLevel=loud\nSyslogFacility=local9\n");
+        load_dir(&f, d, (const char *[]) { "a.service", "b.service", "c.service", NULL });
+        const struct exec_extra *a = exec_extra(&get(&f, "a.service")->service->exec_ctx);
+        CU_ASSERT_EQUAL(a->syslog_priority, (19 << 3) | 5);
+        CU_ASSERT_FALSE(a->syslog_level_prefix);
+        CU_ASSERT_TRUE(a->tty_reset && a->tty_vhangup && a->tty_vt_disallocate);
+        CU_ASSERT_EQUAL(exec_extra(&get(&f, "b.service")->service->exec_ctx)->syslog_priority, (2 << 3) | 3);
+        const struct exec_extra *c = exec_extra(&get(&f, "c.service")->service->exec_ctx);
+        CU_ASSERT_EQUAL(c->syslog_priority, (3 << 3) | 6);
+        CU_ASSERT_TRUE(c->syslog_level_prefix);
+        CU_ASSERT_FALSE(c->tty_reset);
+        done(&f);
+}
+
 static void test_dependency_lists_are_deduplicated(void)
 {
         struct fixture f;
         const char *d = test_tmpdir();
         test_write_file(d, "a.service", "[Unit]\nAfter=b.service b.service\nAfter=b.service a.service\n"
-                                        "[Service]\nExecStart=/bin/true\n");
+                                        "[Service]\nExecStart=/bin/true\nStandardOutput=null\n");
         load_dir(&f, d, (const char *[]) { "a.service", NULL });
         struct unit *u = get(&f, "a.service");
         size_t i = 0, n = 0;
@@ -417,6 +462,8 @@ static const struct test_case tests[] = {
         { "environment_later_assignment_wins", test_environment_later_assignment_wins },
         { "service_gets_default_dependencies", test_service_gets_default_dependencies },
         { "default_dependencies_no_adds_nothing", test_default_dependencies_no_adds_nothing },
+        { "journal_output_orders_after_journald_socket", test_journal_output_orders_after_journald_socket },
+        { "syslog_and_tty_settings", test_syslog_and_tty_settings },
         { "socket_orders_before_and_triggers_its_service", test_socket_orders_before_and_triggers_its_service },
         { "accepting_socket_triggers_nothing_at_load", test_accepting_socket_triggers_nothing_at_load },
         { "socket_without_listen_is_refused", test_socket_without_listen_is_refused },

@@ -230,6 +230,43 @@ static void test_slices_nest_and_slice_setting_orders(void)
         done(&f);
 }
 
+/* An instance of a template goes in its template's slice, as systemd's
+ * unit_set_default_slice; Slice= wins, and a plain unit gets none. */
+static void test_instances_get_their_template_slice(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "getty@.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "my-fsck@.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "own@.service", "[Service]\nSlice=x.slice\nExecStart=/bin/true\n");
+        test_write_file(d, "plain.service", "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "getty@tty1.service", "my-fsck@a.service", "own@b.service",
+                                           "plain.service", NULL });
+        struct unit *g = get(&f, "getty@tty1.service");
+        CU_ASSERT_TRUE(has_dep(g, UNIT_REQUIRES, "system-getty.slice"));
+        CU_ASSERT_TRUE(has_dep(g, UNIT_AFTER, "system-getty.slice"));
+        CU_ASSERT_EQUAL(get(&f, "system-getty.slice")->load_state, UNIT_LOADED);
+        CU_ASSERT_TRUE(has_dep(get(&f, "system-getty.slice"), UNIT_REQUIRES, "system.slice"));
+        CU_ASSERT_TRUE(has_dep(get(&f, "my-fsck@a.service"), UNIT_REQUIRES, "system-my\\x2dfsck.slice"));
+        CU_ASSERT_TRUE(has_dep(get(&f, "own@b.service"), UNIT_REQUIRES, "x.slice"));
+        CU_ASSERT_FALSE(has_dep(get(&f, "own@b.service"), UNIT_REQUIRES, "system-own.slice"));
+        CU_ASSERT_FALSE(has_dep(get(&f, "plain.service"), UNIT_REQUIRES, "system.slice"));
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 0);
+        done(&f);
+}
+
+/* systemd's init.scope is perpetual and has no file; another scope
+ * without one is not found. */
+static void test_init_scope_needs_no_file(void)
+{
+        struct fixture f;
+        load_dir(&f, test_tmpdir(), (const char *[]) { "init.scope", "other.scope", NULL });
+        CU_ASSERT_EQUAL(get(&f, "init.scope")->load_state, UNIT_LOADED);
+        CU_ASSERT_FALSE(has_dep(get(&f, "init.scope"), UNIT_CONFLICTS, "shutdown.target"));
+        CU_ASSERT_EQUAL(get(&f, "other.scope")->load_state, UNIT_NOT_FOUND);
+        done(&f);
+}
+
 static void test_resource_keys_are_quiet(void)
 {
         struct fixture f;
@@ -255,6 +292,8 @@ static const struct test_case tests[] = {
         { "automount_triggers_its_mount", test_automount_triggers_its_mount },
         { "swap_and_device", test_swap_and_device },
         { "slices_nest_and_slice_setting_orders", test_slices_nest_and_slice_setting_orders },
+        { "instances_get_their_template_slice", test_instances_get_their_template_slice },
+        { "init_scope_needs_no_file", test_init_scope_needs_no_file },
         { "resource_keys_are_quiet", test_resource_keys_are_quiet },
         { 0 },
 };

@@ -205,6 +205,37 @@ static void test_socket_trigger_limit_fails_the_socket(void)
         fake_teardown();
 }
 
+/* systemd's socket sub-states: "running" while its service runs (from the
+ * trigger on), "listening" again once the service is down. */
+static void test_socket_is_running_while_its_service_runs(void)
+{
+        const char *d = test_tmpdir();
+        char unit[512];
+        snprintf(unit, sizeof unit, "[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=%s/r.sock\n", d);
+        test_write_file(d, "t.target", "[Unit]\nWants=s.socket\n");
+        test_write_file(d, "s.socket", unit);
+        test_write_file(d, "s.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 35\n");
+        fake_setup(d, "t.target");
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.socket"), "listening");
+        CU_ASSERT_TRUE_FATAL(fake_fd_ready(F.watches[0].fd));
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.socket"), "running");
+        pid_t p = fake_report(fake_find_spawn("35"));
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.service"), "running");
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.socket"), "running");
+        CU_ASSERT_STRING_EQUAL(fake_state("s.socket"), "active");
+        fake_exit(p, CLD_EXITED, 0);
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.socket"), "listening");
+        /* Started by hand (not by traffic), the service makes it running too. */
+        fake_control("start", "s.service");
+        p = fake_report(fake_find_spawn("35"));
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.socket"), "running");
+        fake_control("stop", "s.service");
+        fake_exit(p, CLD_KILLED, SIGTERM);
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "s.socket"), "listening");
+        release_spawn_fds();
+        fake_teardown();
+}
+
 static void test_start_of_a_socket_that_cannot_listen_again_is_answered_at_once(void)
 {
         const char *d = test_tmpdir();
@@ -317,6 +348,7 @@ static const struct test_case tests[] = {
         { "socket_fails_and_refuses_when_its_exiting_service_hits_the_start_limit",
           test_socket_fails_and_refuses_when_its_exiting_service_hits_the_start_limit },
         { "socket_trigger_limit_fails_the_socket", test_socket_trigger_limit_fails_the_socket },
+        { "socket_is_running_while_its_service_runs", test_socket_is_running_while_its_service_runs },
         { "start_of_a_socket_that_cannot_listen_again_is_answered_at_once",
           test_start_of_a_socket_that_cannot_listen_again_is_answered_at_once },
         { "spawn_that_cannot_be_queued_fails_the_start_at_once",

@@ -8,6 +8,10 @@
 #   UNIT NAME ACTIVE SUB
 #   BOOTRECORD LINE
 out=/dev/ttyS1
+# One line on this unit's own stdout first (StandardOutput= by default: the
+# journal), looked for below with journalctl -u.
+jtag="weft-vm-check-stdout-$$"
+echo "$jtag"
 exec >"$out" 2>&1
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -58,6 +62,15 @@ s=$($CTL is-active apt-daily.timer 2>/dev/null)
 sshd_listens; verdict sshd-port-22 $? ""
 n=$(journalctl -b -q --no-pager 2>/dev/null | wc -l)
 [ "$n" -gt 0 ]; verdict journal-this-boot $? "($n lines)"
+# `journalctl -u UNIT` shows a unit's stdout: this check's own line, and
+# e2fsck's "/dev/vda: clean, ..." that systemd-fsck-root.service printed
+# while / was still read-only (journald took the unit from the stream).
+journal_has() { journalctl -b -q --no-pager -o cat -u "$1" 2>/dev/null | grep -q -- "$2"; }
+i=0; r=1
+while [ $i -lt 10 ]; do journal_has weft-vm-check.service "^$jtag\$" && { r=0; break; }; sleep 0.5; i=$((i + 1)); done
+verdict journal-unit-stdout:weft-vm-check $r ""
+journal_has systemd-fsck-root.service ': clean,'
+verdict journal-unit-stdout:systemd-fsck-root $? "($(journalctl -b -q --no-pager -o cat -u systemd-fsck-root.service 2>/dev/null | head -1))"
 tag="weft-vm-check-$$-$(cat /proc/sys/kernel/random/uuid)"
 logger -t weft-vm-check "$tag" 2>/dev/null
 i=0; r=1

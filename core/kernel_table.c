@@ -1,0 +1,100 @@
+/* Units that mirror a kernel table; see kernel_table.h. */
+#include "core/kernel_table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "parse/load.h"
+#include "parse/unit_name.h"
+
+struct unit *kernel_table_unit(struct sched *s, const struct kernel_table *t, const char *key, bool create,
+                               bool *created)
+{
+        char *e = NULL, name[UNIT_NAME_MAX + 1];
+        struct unit *u = NULL;
+
+        if (unit_name_path_escape(key, &e) < 0)
+                return NULL;
+        if (snprintf(name, sizeof name, "%s%s", e, t->suffix) < (int) sizeof name) {
+                u = unit_table_get(s->units, name);
+                if (!u && create && unit_name_is_valid(name, UNIT_NAME_PLAIN) &&
+                    unit_table_intern(s->units, name, &u) >= 0)
+                        *created = true;
+        }
+        free(e);
+        return u;
+}
+
+static bool is_ours(const struct kernel_table *t, const struct unit *u)
+{
+        return u && u->type == t->type && u->rt && u->rt->type_rt;
+}
+
+/* An entry that came or went: the unit follows, unless its own control
+ * process is at work (it reports through its exit). */
+static void follow(struct sched *s, const struct kernel_table *t, struct unit *u, bool coldplug)
+{
+        struct unit_runtime *rt = u->rt;
+        struct kernel_table_rt *k = kernel_table_rt(u);
+        bool was = k->in_table;
+
+        k->in_table = k->seen;
+        if (k->seen && !was) {
+                if (coldplug && unit_state_is_down(rt->active) && !rt->job) {
+                        rt->sub = t->up;
+                        rt->active = UNIT_ACTIVE;
+                        rt->t_active = s->now;
+                } else if (rt->sub == t->starting) {
+                        unit_set_sub(s, u, t->started);
+                } else if (unit_state_is_down(rt->active)) {
+                        rt->result = RESULT_SUCCESS;
+                        unit_set_sub(s, u, t->up);
+                }
+        } else if (!k->seen && was && (rt->sub == t->up || rt->sub == t->started) && rt->control_pid <= 0) {
+                /* Taken away by someone else: the unit is dead. */
+                rt->result = RESULT_SUCCESS;
+                unit_set_sub(s, u, SUB_DEAD);
+        }
+}
+
+void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldplug)
+{
+        if (mount_lib_load() < 0)
+                return; /* said once: without libmount no mount or swap is seen */
+        struct libmnt_table *tb = mnt_new_table();
+        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct libmnt_fs *fs;
+        bool created = false;
+
+        if (!tb || !it || t->parse(tb) < 0) {
+                log_warning("cannot read the kernel's table of %s", t->noun);
+                goto out;
+        }
+        /* First the units of entries weft has not seen, loaded in one go. */
+        while (mnt_table_next_fs(tb, it, &fs) == 0)
+                if (t->key(fs))
+                        (void) kernel_table_unit(s, t, t->key(fs), true, &created);
+        if (created && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
+                log_error("cannot load the units of new %s", t->noun);
+        for (size_t i = 0; i < s->n_rt; i++)
+                if (is_ours(t, s->units->units[i]))
+                        kernel_table_rt(s->units->units[i])->seen = false;
+        mnt_reset_iter(it, MNT_ITER_FORWARD);
+        while (mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *key = t->key(fs);
+                struct unit *u = key ? kernel_table_unit(s, t, key, false, NULL) : NULL;
+                if (!is_ours(t, u))
+                        continue;
+                t->take(u, fs, key);
+                kernel_table_rt(u)->seen = true;
+        }
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (is_ours(t, u) && u->load_state != UNIT_MERGED)
+                        follow(s, t, u, coldplug);
+        }
+out:
+        mnt_free_iter(it);
+        mnt_unref_table(tb);
+}

@@ -1,0 +1,43 @@
+/* Units that mirror a table the kernel keeps: .mount units and
+ * /proc/self/mountinfo, .swap units and /proc/swaps. Each such type keeps
+ * a struct kernel_table_rt as its type_rt and describes its table with a
+ * struct kernel_table; kernel_table_sync() brings every unit of the type
+ * to what the table says now. On the scheduler thread. */
+#pragma once
+#include <stdbool.h>
+
+#include "core/lib_mount.h"
+#include "core/unit_type.h"
+
+struct kernel_table_rt {
+        bool in_table; /* the kernel's table has it */
+        bool seen;     /* scratch of one scan */
+};
+
+struct kernel_table {
+        enum unit_type type;
+        const char *suffix;   /* ".mount": the unit of an entry is its escaped key + suffix */
+        const char *noun;     /* "mounts", for messages */
+        int (*parse)(struct libmnt_table *tb);
+        const char *(*key)(struct libmnt_fs *fs); /* NULL: the entry gets no unit */
+        /* An entry nobody configured: u (not found) takes its settings. */
+        void (*take)(struct unit *u, struct libmnt_fs *fs, const char *key);
+        /* The sub-states: up (mounted), starting (mounting) and started by
+         * its own control process (mounting-done). */
+        enum sub_state up, starting, started;
+};
+
+static inline struct kernel_table_rt *kernel_table_rt(const struct unit *u)
+{
+        return u->rt->type_rt;
+}
+
+/* The unit of a table entry's key; with create, a new one (interned, not
+ * yet loaded: *created is set) if none is known. */
+struct unit *kernel_table_unit(struct sched *s, const struct kernel_table *t, const char *key, bool create,
+                               bool *created);
+
+/* coldplug: weft is just starting, so what the table has was there before
+ * it; those units are set up quietly, without a start, as systemd's
+ * coldplug does. */
+void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldplug);
