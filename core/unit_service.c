@@ -11,6 +11,7 @@
 #include "core/service_internal.h"
 #include "core/unit_type.h"
 #include "workers/exec_dirs.h"
+#include "workers/exec_sandbox.h"
 
 static void service_start_job(struct sched *s, struct unit *u)
 {
@@ -41,6 +42,7 @@ static void service_went_down(struct sched *s, struct unit *u)
         if (!u->rt->job || u->rt->job->type != JOB_START)
                 fdstore_close_all(u->rt);
         exec_dirs_remove_runtime(u->id, &cfg(u)->exec_ctx, restarting);
+        exec_sandbox_remove_tmp(u->id, &cfg(u)->exec_ctx);
         u->rt->watchdog_when = 0;
 }
 

@@ -19,6 +19,7 @@
 #include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/offline.h"
+#include "parse/capability.h"
 
 enum render {
         R_STR,
@@ -225,6 +226,22 @@ static int custom_environment_files(const struct property *p, const struct unit 
         return 0;
 }
 
+/* CapabilityBoundingSet= (kind 1) and AmbientCapabilities=: the names of
+ * the capabilities the set holds, as systemctl show lists them. */
+static int custom_capabilities(const struct property *p, const struct unit *u, char ***v)
+{
+        const struct exec_extra *x = exec_extra(exec_ctx(u));
+        uint64_t set = p->kind ? x->capability_bounding_set : x->capability_ambient_set;
+        char **names = NULL;
+        int r = 0;
+        for (int cap = 0; cap < 64 && r >= 0; cap++)
+                if (capability_to_name(cap) && (set & (UINT64_C(1) << cap)))
+                        r = add(&names, capability_to_name(cap));
+        char *joined = r < 0 ? NULL : strv_join(names, " ");
+        strv_free(names);
+        return joined ? strv_consume(v, joined) : -ENOMEM;
+}
+
 /* LimitNOFILE= is the hard limit, LimitNOFILESoft= the soft one. */
 static int custom_rlimit(const struct property *p, const struct unit *u, char ***v)
 {
@@ -374,6 +391,15 @@ static const struct property properties[] = {
         PX("LogsDirectoryMode", logs_directory_mode, R_MODE, NULL),
         PX("ConfigurationDirectory", configuration_directory, R_STRV, NULL),
         PX("ConfigurationDirectoryMode", configuration_directory_mode, R_MODE, NULL),
+        PX("PrivateTmp", private_tmp, R_BOOL, NULL),
+        PX("PrivateDevices", private_devices, R_BOOL, NULL),
+        PX("ProtectSystem", protect_system, R_ENUM, protect_system_to_string),
+        PX("ProtectHome", protect_home, R_ENUM, protect_home_to_string),
+        PX("NoNewPrivileges", no_new_privileges, R_BOOL, NULL),
+        PX("ReadWritePaths", read_write_paths, R_STRV, NULL),
+        PX("ReadOnlyPaths", read_only_paths, R_STRV, NULL),
+        CUSTOM("CapabilityBoundingSet", T_EXEC, custom_capabilities, 1),
+        CUSTOM("AmbientCapabilities", T_EXEC, custom_capabilities, 0),
         PL("KillMode", kill_mode, R_ENUM, kill_mode_to_string),
         PL("KillSignal", kill_signal, R_SIGNAL, NULL),
         PL("RestartKillSignal", restart_kill_signal, R_SIGNAL, NULL),

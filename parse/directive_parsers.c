@@ -307,6 +307,8 @@ static const struct {
         ENUM_ROW(emergency_action_to_string, _EMERGENCY_ACTION_MAX),
         ENUM_ROW(bind_ipv6_only_to_string, _BIND_IPV6_ONLY_MAX),
         ENUM_ROW(exec_preserve_to_string, _EXEC_PRESERVE_MAX),
+        ENUM_ROW(protect_system_to_string, _PROTECT_SYSTEM_MAX),
+        ENUM_ROW(protect_home_to_string, _PROTECT_HOME_MAX),
 #undef ENUM_ROW
 };
 
@@ -324,6 +326,12 @@ int directive_parse_enum(const struct directive_ctx *ctx, const char *value, voi
         /* RuntimeDirectoryPreserve= takes any boolean spelling besides restart. */
         if (v < 0 && arg == DIRECTIVE_ENUM_PRESERVE && parse_boolean(value) >= 0)
                 v = parse_boolean(value) ? EXEC_PRESERVE_YES : EXEC_PRESERVE_NO;
+        /* ProtectSystem= and ProtectHome= take any boolean spelling besides their words. */
+        if (v < 0 && (arg == DIRECTIVE_ENUM_PROTECT_SYSTEM || arg == DIRECTIVE_ENUM_PROTECT_HOME) &&
+            parse_boolean(value) >= 0)
+                v = !parse_boolean(value)                       ? 0 /* PROTECT_*_NO */
+                    : arg == DIRECTIVE_ENUM_PROTECT_SYSTEM ? PROTECT_SYSTEM_YES
+                                                           : PROTECT_HOME_YES;
         if (v < 0)
                 return warn_value(ctx, value);
         *(int *) dest = v;
@@ -394,7 +402,14 @@ int directive_parse_list(const struct directive_ctx *ctx, const char *value, voi
                                    "%s= symlinks are not supported, making only the directory: %s", ctx->key, word);
                         *strchr(word, ':') = 0;
                 }
+                if (arg == DIRECTIVE_LIST_NAMESPACE_PATHS) {
+                        /* "+" (below RootDirectory=, which weft does not apply) goes; "-" stays. */
+                        char *plus = word + (word[0] == '-');
+                        if (*plus == '+')
+                                memmove(plus, plus + 1, strlen(plus));
+                }
                 if ((arg == DIRECTIVE_LIST_PATHS && word[0] != '/') ||
+                    (arg == DIRECTIVE_LIST_NAMESPACE_PATHS && word[word[0] == '-'] != '/') ||
                     (arg == DIRECTIVE_LIST_UNITS && !unit_name_is_valid(word, UNIT_NAME_ANY)) ||
                     (arg == DIRECTIVE_LIST_EXEC_DIRS && !exec_dir_name_simplify(word))) {
                         ctx->load->n_warnings++;

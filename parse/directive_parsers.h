@@ -20,10 +20,13 @@ enum {
         DIRECTIVE_ENUM_ACTION,
         DIRECTIVE_ENUM_BIND6,
         DIRECTIVE_ENUM_PRESERVE,
+        DIRECTIVE_ENUM_PROTECT_SYSTEM,
+        DIRECTIVE_ENUM_PROTECT_HOME,
 };
 
 /* arg of directive_parse_list(): what each item must be. */
-enum { DIRECTIVE_LIST_ANY, DIRECTIVE_LIST_PATHS, DIRECTIVE_LIST_UNITS, DIRECTIVE_LIST_EXEC_DIRS };
+enum { DIRECTIVE_LIST_ANY, DIRECTIVE_LIST_PATHS, DIRECTIVE_LIST_UNITS, DIRECTIVE_LIST_EXEC_DIRS,
+       DIRECTIVE_LIST_NAMESPACE_PATHS /* ReadWritePaths=...: "-" and "+" prefixes, then absolute */ };
 
 /* Expand the %-specifiers of in into *ret; a bad specifier is logged as a
  * warning (", ignoring.") and returned as a negative errno. */
@@ -69,4 +72,5 @@ DIRECTIVE_PARSER(accept);
 DIRECTIVE_PARSER(timer_value);
 DIRECTIVE_PARSER(timer_accuracy);
 DIRECTIVE_PARSER(path_spec); /* parse/load_path.c */
+DIRECTIVE_PARSER(capability_set); /* parse/capability.c; arg 1: the bounding set */
 #undef DIRECTIVE_PARSER

@@ -17,6 +17,11 @@ int load_fail(struct load_context *ctx, struct unit *u, enum unit_load_state sta
  * Requires= too when that unit has a file. Prefixes whose mount unit has
  * no file and is not known yet are skipped, so no stub is made per path. */
 int load_add_mounts_for(struct load_context *ctx, struct unit *u, const char *path);
+/* The implicit dependencies of an exec context's settings (parse/load_service.c),
+ * as systemd 252's unit_add_exec_dependencies for the system manager:
+ * PrivateTmp= orders after the mounts of /tmp and /var/tmp and after
+ * systemd-tmpfiles-setup.service. */
+int load_add_exec_dependencies(struct load_context *ctx, struct unit *u, const struct exec_context *ec);
 /* The unit named from path (systemd-escape --path) with suffix ".mount"... */
 int load_unit_name_from_path(const char *path, const char *suffix, char **ret);
 /* The unit's name must be its path's (Where= of a mount or automount, What=

@@ -45,6 +45,17 @@ static bool exec_output_to_journal(enum exec_output o)
                o == EXEC_OUTPUT_KMSG_AND_CONSOLE;
 }
 
+int load_add_exec_dependencies(struct load_context *ctx, struct unit *u, const struct exec_context *ec)
+{
+        int r = 0;
+
+        if (!exec_extra(ec)->private_tmp)
+                return 0;
+        if ((r = load_add_mounts_for(ctx, u, "/tmp")) >= 0 && (r = load_add_mounts_for(ctx, u, "/var/tmp")) >= 0)
+                r = load_add_dependency_by_name(ctx, u, UNIT_AFTER, "systemd-tmpfiles-setup.service");
+        return r;
+}
+
 /* systemd's service_add_extras and service_verify. */
 static int service_finish(struct load_context *ctx, struct unit *u)
 {
@@ -104,6 +115,9 @@ static int service_finish(struct load_context *ctx, struct unit *u)
                 if (r < 0)
                         return r;
         }
+        r = load_add_exec_dependencies(ctx, u, ec);
+        if (r < 0)
+                return r;
         if (!u->default_dependencies)
                 return 0;
         r = load_add_two_dependencies_by_name(ctx, u, UNIT_REQUIRES, UNIT_AFTER, "sysinit.target");

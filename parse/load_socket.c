@@ -114,6 +114,9 @@ static int socket_finish(struct load_context *ctx, struct unit *u)
                 if (r < 0)
                         return r;
         }
+        r = load_add_exec_dependencies(ctx, u, &s->exec_ctx);
+        if (r < 0)
+                return r;
         if (!u->default_dependencies)
                 return 0;
         r = load_add_dependency_by_name(ctx, u, UNIT_BEFORE, "sockets.target");

@@ -170,6 +170,18 @@ static const char *const exec_preserve_table[_EXEC_PRESERVE_MAX] = {
 };
 DEFINE_TO_STRING(exec_preserve_to_string, enum exec_preserve, exec_preserve_table)
 
+static const char *const protect_system_table[_PROTECT_SYSTEM_MAX] = {
+        [PROTECT_SYSTEM_NO] = "no", [PROTECT_SYSTEM_YES] = "yes", [PROTECT_SYSTEM_FULL] = "full",
+        [PROTECT_SYSTEM_STRICT] = "strict",
+};
+DEFINE_TO_STRING(protect_system_to_string, enum protect_system, protect_system_table)
+
+static const char *const protect_home_table[_PROTECT_HOME_MAX] = {
+        [PROTECT_HOME_NO] = "no", [PROTECT_HOME_YES] = "yes", [PROTECT_HOME_READ_ONLY] = "read-only",
+        [PROTECT_HOME_TMPFS] = "tmpfs",
+};
+DEFINE_TO_STRING(protect_home_to_string, enum protect_home, protect_home_table)
+
 static const char *const service_exec_table[_SERVICE_EXEC_MAX] = {
         [SERVICE_EXEC_CONDITION] = "ExecCondition", [SERVICE_EXEC_START_PRE] = "ExecStartPre",
         [SERVICE_EXEC_START] = "ExecStart",         [SERVICE_EXEC_START_POST] = "ExecStartPost",
@@ -205,6 +217,7 @@ const struct exec_extra exec_extra_defaults = {
         .cache_directory_mode = 0755,
         .logs_directory_mode = 0755,
         .configuration_directory_mode = 0755,
+        .capability_bounding_set = UINT64_MAX,
 };
 
 void exec_context_init(struct exec_context *c)
@@ -252,6 +265,8 @@ void exec_context_free(struct exec_context *c)
                 strv_free(x->cache_directory);
                 strv_free(x->logs_directory);
                 strv_free(x->configuration_directory);
+                strv_free(x->read_write_paths);
+                strv_free(x->read_only_paths);
                 free(x);
         }
         c->extra = NULL;

@@ -188,6 +188,23 @@ enum exec_preserve {
         _EXEC_PRESERVE_MAX,
 };
 
+/* ProtectSystem= and ProtectHome= (systemd.exec(5)). */
+enum protect_system {
+        PROTECT_SYSTEM_NO,
+        PROTECT_SYSTEM_YES,    /* /usr, /boot, /efi read-only */
+        PROTECT_SYSTEM_FULL,   /* and /etc */
+        PROTECT_SYSTEM_STRICT, /* everything but /dev, /proc, /sys, the homes and what is private */
+        _PROTECT_SYSTEM_MAX,
+};
+
+enum protect_home {
+        PROTECT_HOME_NO,
+        PROTECT_HOME_YES,       /* /home, /root, /run/user empty and inaccessible */
+        PROTECT_HOME_READ_ONLY,
+        PROTECT_HOME_TMPFS,     /* an empty read-only tmpfs on each */
+        _PROTECT_HOME_MAX,
+};
+
 struct kill_context {
         enum kill_mode kill_mode;
         int kill_signal;
@@ -233,6 +250,16 @@ struct exec_extra {
         mode_t logs_directory_mode;
         mode_t configuration_directory_mode;
         int runtime_directory_preserve; /* enum exec_preserve */
+        /* Sandboxing (workers/exec_sandbox.c) */
+        uint64_t capability_bounding_set; /* CAPABILITY_SET_ALL when not set */
+        uint64_t capability_ambient_set;
+        int protect_system;               /* enum protect_system */
+        int protect_home;                 /* enum protect_home */
+        bool private_tmp;
+        bool private_devices;
+        bool no_new_privileges;
+        char **read_write_paths;          /* ReadWritePaths=, items keep a "-" (missing is fine) */
+        char **read_only_paths;           /* ReadOnlyPaths=, likewise */
 };
 
 struct exec_context {
@@ -605,6 +632,8 @@ const char *exit_type_to_string(enum exit_type t);
 const char *emergency_action_to_string(enum emergency_action a);
 const char *bind_ipv6_only_to_string(enum bind_ipv6_only b);
 const char *exec_preserve_to_string(enum exec_preserve p);
+const char *protect_system_to_string(enum protect_system p);
+const char *protect_home_to_string(enum protect_home p);
 const char *service_exec_to_string(enum service_exec e); /* "ExecStart" */
 const char *socket_exec_to_string(enum socket_exec e);
 

@@ -22,6 +22,7 @@
 #include "parse/exec_line.h"
 #include "workers/exec_creds.h"
 #include "workers/exec_dirs.h"
+#include "workers/exec_sandbox.h"
 #include "workers/exec_stdio.h"
 #include "workers/exec_journal.h"
 #include "workers/exec_tty.h"
@@ -262,6 +263,10 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         req->umask = c->umask;
         /* Owned by User=/Group= even for "+" commands, as in systemd. */
         r = exec_dirs_build(id, c, cr.uid, cr.gid, req);
+        if (r < 0)
+                goto out;
+        /* After the directories: ProtectSystem= keeps them writable. */
+        r = exec_sandbox_build(id, c, cmd->flags & EXEC_FULL_PRIVILEGES, req);
         if (r < 0)
                 goto out;
         if (x->rlimit)

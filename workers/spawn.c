@@ -31,6 +31,7 @@
 #include "parse/value.h"
 #include "workers/exec_dirs.h"
 #include "workers/exec_journal.h"
+#include "workers/exec_sandbox.h"
 #include "workers/exec_tty.h"
 
 #if defined(__has_feature)
@@ -149,6 +150,7 @@ void spawn_request_free(struct spawn_request *r)
         for (unsigned i = 0; r->dirs && i < r->n_dirs; i++)
                 free(r->dirs[i].path);
         free(r->dirs);
+        exec_sandbox_free(r->sandbox);
         free(r);
 }
 
@@ -489,6 +491,12 @@ static int child_setup(struct child_args *a, int *error_fd)
         if (r < 0)
                 return r;
 
+        /* The mount namespace before chdir (WorkingDirectory= may be below
+         * a private /tmp) and while still root, as systemd's exec_child. */
+        r = exec_sandbox_mounts(req, &a->fail_status);
+        if (r < 0)
+                return r;
+
         a->fail_status = EXIT_CHDIR;
         if (chdir(req->cwd ? req->cwd : "/") < 0) {
                 if (!req->cwd_missing_ok || (errno != ENOENT && errno != ENOTDIR))
@@ -499,11 +507,19 @@ static int child_setup(struct child_args *a, int *error_fd)
                         return -errno;
         }
 
+        /* The bounding set while we may still drop from it; ambient
+         * capabilities are raised again once the user is switched. */
+        r = exec_sandbox_before_user(req, &a->fail_status);
+        if (r < 0)
+                return r;
         if (req->set_credentials) {
                 r = child_set_credentials(a, *error_fd);
                 if (r < 0)
                         return r;
         }
+        r = exec_sandbox_after_user(req, &a->fail_status);
+        if (r < 0)
+                return r;
 
         if (a->listen_pid_digits)
                 format_uint(a->listen_pid_digits, (unsigned long)getpid());

@@ -1,7 +1,7 @@
 /* Spawning one process from a complete, immutable request. The child does
  * only async-signal-safe work between clone and execve (fd layout, session,
- * signal mask and dispositions, rlimits, umask, exec directories, cwd,
- * credentials, LISTEN_PID), then reports a failing step's errno through a close-on-exec
+ * signal mask and dispositions, rlimits, umask, exec directories, mount
+ * namespace, cwd, capabilities, credentials, no_new_privs, LISTEN_PID), then reports a failing step's errno through a close-on-exec
  * pipe, which is also how the caller learns that execve succeeded (EOF).
  * Settings a container may forbid are adapted as systemd adapts them, not
  * fatal: a limit above the hard limit we have is clamped to it
@@ -81,6 +81,7 @@ struct spawn_request {
          * missing program and 126 for any other reason (not executable, a
          * directory), instead of systemd's 203. */
         bool container_main;
+        struct spawn_sandbox *sandbox; /* PrivateTmp=, capabilities...: workers/exec_sandbox.h; NULL: none */
 };
 
 void spawn_request_free(struct spawn_request *r);
@@ -91,7 +92,8 @@ void spawn_request_free(struct spawn_request *r);
  * failed or req is incomplete (-EINVAL: no path/argv/envp, fewer than 3
  * fds) (*ret_pid 0), or the child failed a setup step or execve (*ret_pid
  * is the child, which has exited with systemd's status for the failing
- * step: 203 EXEC for execve, 200 CHDIR, 205 LIMITS, 217 USER, 233
+ * step: 203 EXEC for execve, 200 CHDIR, 205 LIMITS, 217 USER, 218
+ * CAPABILITIES, 226 NAMESPACE, 227 NO_NEW_PRIVILEGES, 233
  * RUNTIME_DIRECTORY..., and will
  * be reaped by whoever reaps children; "UNIT: Failed at step LIMITS
  * spawning PATH: why" is logged then, as systemd logs it).

@@ -289,6 +289,46 @@ static void test_unknown_keys_warn_and_x_keys_are_silent(void)
         done(&f);
 }
 
+/* The sandboxing directives through the table: the words and booleans of
+ * ProtectSystem=/ProtectHome=, capability lines merged, and PrivateTmp='s
+ * implied After= on the tmp mounts and systemd-tmpfiles-setup.service. */
+static void test_sandbox_directives_and_private_tmp_ordering(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service",
+                        "[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nPrivateDevices=on\nProtectSystem=strict\n"
+                        "ProtectHome=read-only\nNoNewPrivileges=true\nCapabilityBoundingSet=CAP_KILL\n"
+                        "CapabilityBoundingSet=CAP_CHOWN\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n"
+                        "ReadWritePaths=-/run/a +/etc relative\nReadOnlyPaths=/usr\n");
+        test_write_file(d, "b.service", "[Service]\nExecStart=/bin/true\nProtectSystem=1\nProtectHome=tmpfs\n"
+                                        "ProtectSystem=sometimes\n");
+        test_write_file(d, "var-tmp.mount", "[Mount]\nWhat=tmpfs\nWhere=/var/tmp\nType=tmpfs\n");
+        load_dir(&f, d, (const char *[]) { "a.service", "b.service", NULL });
+        struct unit *a = get(&f, "a.service"), *b = get(&f, "b.service");
+        const struct exec_extra *x = exec_extra(&a->service->exec_ctx);
+        CU_ASSERT_EQUAL(a->load_state, UNIT_LOADED);
+        CU_ASSERT_TRUE(x->private_tmp && x->private_devices && x->no_new_privileges);
+        CU_ASSERT_EQUAL(x->protect_system, PROTECT_SYSTEM_STRICT);
+        CU_ASSERT_EQUAL(x->protect_home, PROTECT_HOME_READ_ONLY);
+        CU_ASSERT_EQUAL(x->capability_bounding_set, (UINT64_C(1) << 5) | UINT64_C(1));
+        CU_ASSERT_EQUAL(x->capability_ambient_set, UINT64_C(1) << 10);
+        CU_ASSERT_EQUAL(strv_length(x->read_write_paths), 2);
+        CU_ASSERT_STRING_EQUAL(x->read_write_paths[0], "-/run/a");
+        CU_ASSERT_STRING_EQUAL(x->read_write_paths[1], "/etc");
+        CU_ASSERT_EQUAL(strv_length(x->read_only_paths), 1);
+        CU_ASSERT_TRUE(has_dep(a, UNIT_AFTER, "systemd-tmpfiles-setup.service"));
+        CU_ASSERT_TRUE(has_dep(a, UNIT_AFTER, "var-tmp.mount"));
+        CU_ASSERT_TRUE(has_dep(a, UNIT_REQUIRES, "var-tmp.mount"));
+        const struct exec_extra *y = exec_extra(&b->service->exec_ctx);
+        CU_ASSERT_EQUAL(y->protect_system, PROTECT_SYSTEM_YES); /* "sometimes" is a warning, ignored */
+        CU_ASSERT_EQUAL(y->protect_home, PROTECT_HOME_TMPFS);
+        CU_ASSERT_EQUAL(y->capability_bounding_set, UINT64_MAX);
+        CU_ASSERT_FALSE(has_dep(b, UNIT_AFTER, "systemd-tmpfiles-setup.service"));
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 2); /* "relative" and "sometimes" */
+        done(&f);
+}
+
 static void test_template_instance_expands_specifiers(void)
 {
         struct fixture f;
@@ -435,6 +475,7 @@ static const struct test_case tests[] = {
         { "bad_unit_fails_alone", test_bad_unit_fails_alone },
         { "binary_garbage_fails_that_unit_only", test_binary_garbage_fails_that_unit_only },
         { "unknown_keys_warn_and_x_keys_are_silent", test_unknown_keys_warn_and_x_keys_are_silent },
+        { "sandbox_directives_and_private_tmp_ordering", test_sandbox_directives_and_private_tmp_ordering },
         { "template_instance_expands_specifiers", test_template_instance_expands_specifiers },
         { "alias_merges_into_its_target", test_alias_merges_into_its_target },
         { "masked_unit_loads_as_masked", test_masked_unit_loads_as_masked },
