@@ -79,7 +79,7 @@ stamp_lines() {
 # boot NAME INIT I: one bounded boot; appends "NAME I USERSPACE_S POWEROFF_S
 # STATUS" to $OUT/boots.txt (- for what it could not measure).
 boot() {
-        local name=$1 init=$2 i=$3 d=$OUT/$1-$3 bound rc t_exit us po st
+        local name=$1 init=$2 i=$3 d=$OUT/$1-$3 bound rc t_exit us po st more
         mkdir -p "$d"
         bound=$(( deadline - $(date +%s) ))
         [ "$bound" -gt "$boot_s" ] && bound=$boot_s
@@ -121,7 +121,17 @@ boot() {
         else
                 st=ok
         fi
-        echo "$name $i $us $po $st" >>"$OUT/boots.txt"
+        # Where the time went: before the manager's own clock starts (the
+        # dynamic loader, PID-1 set-up, for weft also the generators),
+        # the generators, PID 1's CPU time, the CPU's busy share.
+        more=$(awk '$2 == "BENCH" { v[$3] = $4 }
+                    $0 ~ /generators: [0-9]+ ran, [0-9]+ failed, in [0-9]+ ms/ { for (k = 1; k < NF; k++) if ($k == "in") g = $(k + 1) * 1000 }
+                    END { if ("generators_usec" in v) g = v["generators_usec"]
+                          pre = (v["self_usec"] ~ /^[0-9]+$/ && v["exec_usec"] ~ /^[0-9]+$/) ? sprintf("%.3f", (v["self_usec"] - v["exec_usec"]) / 1e6) : "-"
+                          printf "%s %s %s %s\n", pre, g != "" ? sprintf("%.3f", g / 1e6) : "-",
+                                 v["pid1_cpu_s"] != "" ? v["pid1_cpu_s"] : "-", v["cpu_busy_pct"] != "" ? v["cpu_busy_pct"] : "-" }' \
+                    "$d/check.txt" "$d/console.log")
+        echo "$name $i $us $po $st $more" >>"$OUT/boots.txt"
         sed -n 's/^[^ ]* ANALYZE blame //p' "$d/check.txt" >"$d/blame.txt"
         sed -n 's/^[^ ]* ANALYZE critical-chain //p' "$d/check.txt" >"$d/critical-chain.txt"
         awk '$2 == "FILE" { on = 1; next } $2 == "ENDFILE" { on = 0 } on && $2 == "B64" { print $3 }' "$d/check.txt" |
@@ -139,7 +149,7 @@ done
 
 # median COLUMN NAME: of the boots that measured it.
 median() {
-        awk -v c="$1" -v n="$2" '$1 == n && $c != "-" { print $c }' "$OUT/boots.txt" | sort -g |
+        awk -v c="$1" -v n="$2" '$1 == n && $c != "-" && $c != "" { print $c }' "$OUT/boots.txt" | sort -g |
                 awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
                                           else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -162,6 +172,13 @@ printf "median userspace (PID 1 exec -> multi-user.target): weft %s s, systemd %
         "$uw" "$usd" "$(ratio "$uw" "$usd")"
 printf "median poweroff (request -> QEMU exit):            weft %s s (goal < 5 s), systemd %s s, weft/systemd %sx\n" \
         "$pw" "$psd" "$(ratio "$pw" "$psd")"
+echo
+echo "where the time goes (medians): before_manager_clock_s: exec to the manager's own start stamp (weft: PID-1 set-up"
+echo "and generators; systemd: its loader); generators_s; pid1_cpu_s: PID 1's CPU time at the check; cpu_busy: since the kernel"
+printf "%-8s %22s %14s %12s %10s\n" manager before_manager_clock_s generators_s pid1_cpu_s cpu_busy_%
+for m in weft systemd; do
+        printf "%-8s %22s %14s %12s %10s\n" "$m" "$(median 6 $m)" "$(median 7 $m)" "$(median 8 $m)" "$(median 9 $m)"
+done
 echo "accel=$VM_ACCEL, 1 vCPU; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (shared host: compare within a run)"
 for m in weft systemd; do
         [ -s "$OUT/$m-plot.svg" ] && echo "vm-bench: $m's boot plot: $OUT/$m-plot.svg"
