@@ -33,13 +33,23 @@ uptime_s() { cut -d. -f1 /proc/uptime; }
 #   BENCH target_usec N   multi-user.target's ActiveEnterTimestampMonotonic
 #   BENCH self_usec N     the manager's own idea of its start
 #   BENCH generators_usec N   systemd's generators (weft logs its own)
-#   BENCH pid1_cpu_s S    PID 1's CPU time so far
+#   BENCH pid1_cpu_s S    PID 1's CPU time when the check starts
+#   PID1TASK TID S        the same per thread
 #   BENCH cpu_busy_pct P  the CPU's busy share since the kernel started
 #   BENCH settled S       seconds waited for the job queue to drain
 #   ANALYZE VERB LINE     blame and critical-chain of this boot
 #   FILE NAME / B64 LINE / ENDFILE   a file, gzip and base64 (the plot)
 bench() {
         # (no local: dash has it, POSIX sh does not; the script ends here)
+        # Where a boot on one vCPU goes, first, before this script asks PID 1
+        # anything: PID 1's own CPU time (and per thread, by thread ID), and
+        # how busy the CPU has been since the kernel started.
+        hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+        echo "BENCH pid1_cpu_s $(awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' /proc/1/stat)"
+        echo "BENCH cpu_busy_pct $(awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8; i = $5 + $6; printf "%.0f", 100 * b / (b + i) }' /proc/stat)"
+        for t in /proc/1/task/*/stat; do
+                awk -v hz="$hz" '{ printf "PID1TASK %s %.2f\n", $1, ($14 + $15) / hz }' "$t"
+        done
         t0=$(uptime_s)
         # Power off from the same state under both: no job left (60 s at most).
         while [ $(($(uptime_s) - t0)) -lt 60 ]; do
@@ -66,10 +76,6 @@ bench() {
                 systemctl show -p GeneratorsStartTimestampMonotonic -p GeneratorsFinishTimestampMonotonic 2>/dev/null |
                         awk -F= '{ t[$1] = $2 } END { print "BENCH generators_usec", t["GeneratorsFinishTimestampMonotonic"] - t["GeneratorsStartTimestampMonotonic"] }'
         fi
-        # Where a boot on one vCPU goes: PID 1's own CPU time, and how busy
-        # the CPU has been since the kernel started.
-        echo "BENCH pid1_cpu_s $(awk -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/1/stat)"
-        echo "BENCH cpu_busy_pct $(awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8; i = $5 + $6; printf "%.0f", 100 * b / (b + i) }' /proc/stat)"
         echo "FILE plot.svg"
         plot 2>/dev/null | gzip -c | base64 | sed 's/^/B64 /'
         echo "ENDFILE"
