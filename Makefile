@@ -231,6 +231,19 @@ vm-check: $(BUILD)/vm/weft $(BUILD)/vm/weftctl
 .PHONY: container-check
 container-check: $(BUILD)/vm/weft $(BUILD)/vm/weftctl
 	BUILD=$(BUILD) test/vm/container-check.sh
+
+# VM boot benchmark (issue 13): the vm-check image booted BENCH_VM_BOOTS
+# times under weft and under systemd, alternating: medians of PID 1 exec
+# to multi-user.target and of poweroff to QEMU's exit (bench/vm-bench.sh).
+# vmstamp is the static init= shim that stamps PID 1's exec.
+$(BUILD)/vmstamp: bench/vmstamp.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -static -o $@ $<
+
+.PHONY: bench-vm
+bench-vm: $(BUILD)/vm/weft $(BUILD)/vm/weftctl $(BUILD)/vmstamp
+	BUILD=$(BUILD) bench/vm-bench.sh
+
 # Container init benchmark (issue 10): weft -- CMD against tini and
 # catatonit, same run: exec-to-exec latency and the init's peak RSS.
 $(BUILD)/ctrstamp: bench/ctrstamp.c

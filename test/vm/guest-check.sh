@@ -30,6 +30,65 @@ sshd_listens() { ss -Hltn 'sport = :22' | grep -q .; }
 
 UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh getty@tty1 serial-getty@ttyS0 systemd-random-seed"
 uptime_s() { cut -d. -f1 /proc/uptime; }
+
+# make bench-vm (bench/vm-bench.sh, whose injected disk carries the flag
+# file): no checks, the same measurements under both managers.
+#   BENCH exec_usec N     PID 1's exec (bench/vmstamp.c), CLOCK_MONOTONIC µs
+#   BENCH target_usec N   multi-user.target's ActiveEnterTimestampMonotonic
+#   BENCH self_usec N     the manager's own idea of its start
+#   BENCH generators_usec N   systemd's generators (weft logs its own)
+#   BENCH pid1_cpu_s S    PID 1's CPU time when the check starts
+#   PID1TASK TID S        the same per thread
+#   BENCH cpu_busy_pct P  the CPU's busy share since the kernel started
+#   BENCH settled S       seconds waited for the job queue to drain
+#   ANALYZE VERB LINE     blame and critical-chain of this boot
+#   FILE NAME / B64 LINE / ENDFILE   a file, gzip and base64 (the plot)
+bench() {
+        # (no local: dash has it, POSIX sh does not; the script ends here)
+        # Where a boot on one vCPU goes, first, before this script asks PID 1
+        # anything: PID 1's own CPU time (and per thread, by thread ID), and
+        # how busy the CPU has been since the kernel started.
+        hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+        echo "BENCH pid1_cpu_s $(awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' /proc/1/stat)"
+        echo "BENCH cpu_busy_pct $(awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8; i = $5 + $6; printf "%.0f", 100 * b / (b + i) }' /proc/stat)"
+        for t in /proc/1/task/*/stat; do
+                awk -v hz="$hz" '{ printf "PID1TASK %s %.2f\n", $1, ($14 + $15) / hz }' "$t"
+        done
+        t0=$(uptime_s)
+        # Power off from the same state under both: no job left (60 s at most).
+        while [ $(($(uptime_s) - t0)) -lt 60 ]; do
+                $CTL list-jobs --no-legend 2>/dev/null | grep -v '^No jobs' | grep -q . || break
+                sleep 0.5
+        done
+        echo "BENCH settled $(($(uptime_s) - t0))"
+        v=$(tr '\0' '\n' </proc/1/environ | sed -n 's/^WEFTVM_EXEC_USEC=//p')
+        echo "BENCH exec_usec ${v:-?}"
+        echo "BENCH target_usec $($CTL show -P ActiveEnterTimestampMonotonic multi-user.target 2>/dev/null)"
+        if [ $MGR = weft ]; then
+                v=$(sed -n 's/^manager_start_usec: *//p' /run/weft/boot.yaml 2>/dev/null)
+                $CTL analyze blame 2>&1 | sed 's/^/ANALYZE blame /'
+                $CTL analyze critical-chain 2>&1 | sed 's/^/ANALYZE critical-chain /'
+                plot() { $CTL analyze plot; }
+        else
+                v=$(systemctl show -P UserspaceTimestampMonotonic)
+                systemd-analyze blame 2>&1 | sed 's/^/ANALYZE blame /'
+                systemd-analyze critical-chain multi-user.target 2>&1 | sed 's/^/ANALYZE critical-chain /'
+                plot() { systemd-analyze plot; }
+        fi
+        echo "BENCH self_usec ${v:-?}"
+        if [ $MGR = systemd ]; then
+                systemctl show -p GeneratorsStartTimestampMonotonic -p GeneratorsFinishTimestampMonotonic 2>/dev/null |
+                        awk -F= '{ t[$1] = $2 } END { print "BENCH generators_usec", t["GeneratorsFinishTimestampMonotonic"] - t["GeneratorsStartTimestampMonotonic"] }'
+        fi
+        echo "FILE plot.svg"
+        plot 2>/dev/null | gzip -c | base64 | sed 's/^/B64 /'
+        echo "ENDFILE"
+        sync
+        echo "POWEROFF $(cat /proc/uptime)"
+        $CTL poweroff
+        exit 0
+}
+[ -e /usr/local/lib/weft-vm/bench ] && bench
 # Let the boot settle: at most 30 s (of the guest's clock: under emulation
 # each round of checks takes a while) for every listed unit and sshd.
 t0=$(uptime_s)

@@ -17,64 +17,28 @@ OUT=$PWD/$BUILD/vm
 OPTIONAL="active:systemd-logind active:apt-daily.timer"
 mkdir -p "$OUT"
 
-export PATH=$PATH:/usr/sbin:/sbin
-test/vm/deps.sh || { echo "vm-check: FAIL: installing what the VM check needs (test/vm/deps.sh)"; exit 1; }
-for b in weft weftctl; do
-        [ -x "$OUT/$b" ] || { echo "vm-check: $OUT/$b missing: use make vm-check"; exit 1; }
-done
-
+. test/vm/lib.sh
+VM_TAG=vm-check
 t0=$(date +%s)
-vars=$(test/vm/build-image.sh) || { echo "vm-check: FAIL: building the image"; exit 1; }
-eval "$vars"
+vm_prepare "$OUT" || exit 1
 t1=$(date +%s)
 echo "vm-check: image ready in $((t1 - t0)) s ($VM_ROOTFS, kernel $VM_KVER)"
 
 # What is injected: mounted over /usr/local by the initramfs, never in the image.
-inj=$OUT/inject
-rm -rf "$inj"; mkdir -p "$inj"/{sbin,bin,lib/weft,lib/weft-vm,lib/systemd/system/multi-user.target.wants}
-cp "$OUT/weft" "$inj/sbin/weft"
-cp "$OUT/weftctl" "$inj/bin/weftctl"
-# weft's libraries beyond libc (the guest has the same Debian 12 libc).
-ldd "$OUT/weft" "$OUT/weftctl" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u |
-        grep -Ev '/(libc|libm|libpthread|libdl|librt|ld-linux[^/]*)\.so' | while read -r l; do
-                cp -L "$l" "$inj/lib/weft/"
-        done
-cp test/vm/guest-check.sh "$inj/lib/weft-vm/"
-cp test/vm/weft-vm-check.service "$inj/lib/systemd/system/"
-ln -s ../weft-vm-check.service "$inj/lib/systemd/system/multi-user.target.wants/weft-vm-check.service"
-rm -f "$OUT/inject.img"
-mkfs.ext4 -q -F -L weftinject -d "$inj" "$OUT/inject.img" 64M || exit 1
-
-# KVM when /dev/kvm is there and works: a nested one may refuse the host
-# CPU's MSRs or hang, so a bare kernel must reach its panic (no root given)
-# within 20 s first; otherwise software emulation.
-accel=tcg cpu=max
-if [ -w /dev/kvm ] && [ "${WEFT_VM_KVM:-1}" = 1 ]; then
-        timeout -k 2 20 qemu-system-x86_64 -machine q35,accel=kvm -cpu host,-arch-capabilities -smp 1 -m 256 \
-                -display none -no-reboot -nic none -kernel "$VM_KERNEL" -append "console=ttyS0 panic=-1" \
-                -serial "file:$OUT/kvm-probe.log" </dev/null >/dev/null 2>&1
-        if grep -q 'Kernel panic' "$OUT/kvm-probe.log" 2>/dev/null; then
-                accel=kvm cpu=host,-arch-capabilities
-        else
-                echo "vm-check: /dev/kvm does not work here, using software emulation"
-        fi
-fi
+vm_inject_tree "$OUT" "$OUT/inject"
+vm_inject_image "$OUT/inject" "$OUT/inject.img" || exit 1
+accel=$VM_ACCEL
 echo "vm-check: accel=$accel"
-timeout_s=${WEFT_VM_TIMEOUT:-$([ $accel = kvm ] && echo 120 || echo 300)}
+timeout_s=${WEFT_VM_TIMEOUT:-$([ "$accel" = kvm ] && echo 120 || echo 300)}
 
 # boot NAME INIT: one boot on a throwaway overlay of the cached image.
 boot() {
         local name=$1 init=$2 d=$OUT/boot-$1 rc start end
         rm -rf "$d"; mkdir -p "$d"
-        qemu-img create -q -f qcow2 -F raw -b "$VM_ROOTFS" "$d/overlay.qcow2" || return 1
+        vm_overlay "$d/overlay.qcow2" || return 1
+        vm_qemu_cmd "$d/overlay.qcow2" "$OUT/inject.img" "$init" "$d/console.log" "${WEFT_VM_APPEND:-}"
         start=$(date +%s.%N)
-        timeout -k 5 "$timeout_s" qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 1 -m 1024 \
-                -display none -no-reboot -nic none \
-                -kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
-                -append "root=/dev/vda console=ttyS0 init=$init panic=-1 ${WEFT_VM_APPEND:-}" \
-                -drive "file=$d/overlay.qcow2,if=virtio,format=qcow2" \
-                -drive "file=$OUT/inject.img,if=virtio,format=raw,readonly=on" \
-                -serial "file:$d/console.log" -serial "file:$d/check.log" \
+        timeout -k 5 "$timeout_s" "${VM_QEMU[@]}" -serial "file:$d/check.log" \
                 </dev/null >"$d/qemu.log" 2>&1
         rc=$?
         end=$(date +%s.%N)
