@@ -5,6 +5,7 @@
  * local-fs.target or remote-fs.target and umount.target). Also the path
  * helpers that automount, swap and RequiresMountsFor= share. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,11 +230,6 @@ static int mount_finish(struct load_context *ctx, struct unit *u)
         return r;
 }
 
-static const struct exec_context *mount_exec_context(const struct unit *u)
-{
-        return &u->mount->exec_ctx;
-}
-
 static uint64_t mount_timeout_stop_usec(const struct unit *u)
 {
         return u->mount->timeout_usec;
@@ -244,6 +240,8 @@ const struct unit_load_ops mount_load_ops = {
         .alloc = mount_alloc,
         .free = mount_free,
         .finish = mount_finish,
-        .exec_context = mount_exec_context,
+        .runs_processes = true,
+        .exec_context_offset = offsetof(struct mount_config, exec_ctx),
+        .kill_context_offset = offsetof(struct mount_config, kill),
         .timeout_stop_usec = mount_timeout_stop_usec,
 };
