@@ -1,8 +1,10 @@
 /* Units that mirror a kernel table; see kernel_table.h. */
 #include "core/kernel_table.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/log.h"
 #include "parse/load.h"
@@ -58,6 +60,53 @@ static void follow(struct sched *s, const struct kernel_table *t, struct unit *u
         }
 }
 
+struct scan {
+        const struct kernel_table *t;
+        struct libmnt_table *tb;
+};
+
+/* The loader's hook for a new unit without a file: the entry it was made
+ * for gives it its settings, and the loader then adds the implicit and
+ * default dependencies as for a file (systemd's mount_add_extras for
+ * units from /proc/self/mountinfo: umount.target, local-fs.target...). */
+static int from_kernel(struct load_context *ctx, struct unit *u)
+{
+        const struct scan *sc = ctx->from_kernel_data;
+        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct libmnt_fs *fs;
+        int r = 0;
+
+        if (!it)
+                return -ENOMEM;
+        while (r == 0 && u->type == sc->t->type && mnt_table_next_fs(sc->tb, it, &fs) == 0) {
+                const char *key = sc->t->key(fs);
+                char *e = NULL;
+                if (!key || unit_name_path_escape(key, &e) < 0)
+                        continue;
+                size_t n = strlen(e);
+                if (strncmp(u->id, e, n) == 0 && strcmp(u->id + n, sc->t->suffix) == 0)
+                        r = sc->t->fill(u, fs, key) < 0 ? -ENOMEM : 1;
+                free(e);
+        }
+        mnt_free_iter(it);
+        return r;
+}
+
+/* A unit that was loaded, not found, before its entry came (a dependency
+ * named it): it takes the entry's settings, but being loaded already it
+ * gets no dependencies of its own. */
+static void take_late(const struct kernel_table *t, struct unit *u, struct libmnt_fs *fs, const char *key)
+{
+        if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
+                return;
+        if (t->fill(u, fs, key) < 0) {
+                unit_free_config(u);
+                return;
+        }
+        u->load_state = UNIT_LOADED;
+        u->load_error = 0;
+}
+
 void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldplug)
 {
         if (mount_lib_load() < 0)
@@ -75,8 +124,17 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
         while (mnt_table_next_fs(tb, it, &fs) == 0)
                 if (t->key(fs))
                         (void) kernel_table_unit(s, t, t->key(fs), true, &created);
-        if (created && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
-                log_error("cannot load the units of new %s", t->noun);
+        if (created && s->config.load) {
+                struct load_context *ctx = s->config.load;
+                struct scan sc = { .t = t, .tb = tb };
+                ctx->from_kernel = from_kernel;
+                ctx->from_kernel_data = &sc;
+                int r = unit_load_all(ctx);
+                ctx->from_kernel = NULL;
+                ctx->from_kernel_data = NULL;
+                if (r < 0 || sched_adopt_units(s) < 0)
+                        log_error("cannot load the units of new %s", t->noun);
+        }
         for (size_t i = 0; i < s->n_rt; i++)
                 if (is_ours(t, s->units->units[i]))
                         kernel_table_rt(s->units->units[i])->seen = false;
@@ -86,7 +144,7 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
                 struct unit *u = key ? kernel_table_unit(s, t, key, false, NULL) : NULL;
                 if (!is_ours(t, u))
                         continue;
-                t->take(u, fs, key);
+                take_late(t, u, fs, key);
                 kernel_table_rt(u)->seen = true;
         }
         for (size_t i = 0; i < s->n_rt; i++) {

@@ -20,8 +20,9 @@ struct kernel_table {
         const char *noun;     /* "mounts", for messages */
         int (*parse)(struct libmnt_table *tb);
         const char *(*key)(struct libmnt_fs *fs); /* NULL: the entry gets no unit */
-        /* An entry nobody configured: u (not found) takes its settings. */
-        void (*take)(struct unit *u, struct libmnt_fs *fs, const char *key);
+        /* An entry nobody configured: u (its configuration allocated, no
+         * file) takes the entry's settings. 0 or -ENOMEM. */
+        int (*fill)(struct unit *u, struct libmnt_fs *fs, const char *key);
         /* The sub-states: up (mounted), starting (mounting) and started by
          * its own control process (mounting-done). */
         enum sub_state up, starting, started;
