@@ -473,7 +473,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         /* `weft -- CMD` without sidecars: no unit that could bring a bus,
          * mount, swap or device, and its start-up is what it is measured by. */
         bool bare_container = container && !config->unit_paths;
-        uint64_t start = now_usec();
+        uint64_t start = config->start_usec ? config->start_usec : now_usec(), load_start, load_finish;
         int r;
 
         m.target = target;
@@ -508,9 +508,11 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 log_error("cannot create %s: %s", m.log_dir, strerror(-r));
                 goto out;
         }
+        load_start = now_usec();
         r = load_units(&m, target, m.table);
         if (r < 0)
                 goto out;
+        load_finish = now_usec();
         notify_fd = m.notify_path ? notify_socket_open(m.notify_path) : -EROFS;
         if (notify_fd < 0 && m.notify_path)
                 log_warning("no notify socket: Type=notify services will time out");
@@ -525,6 +527,10 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
+                .generators_start = config->generators_start_usec,
+                .generators_finish = config->generators_finish_usec,
+                .units_load_start = load_start,
+                .units_load_finish = load_finish,
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,

@@ -446,6 +446,39 @@ static void test_unknown_keys_are_ignored(void)
         boot_record_read_free(&rec);
 }
 
+/* The manager's phases: written only when known, read back, drawn as
+ * systemd-analyze plot draws "Generators" and "Loading unit files"; a
+ * record from before them (the DAG's) reads and plots without them. */
+static void test_phases_are_written_read_and_plotted(void)
+{
+        const struct boot_record_unit units[] = { { .id = "a.service", .activating = 1500, .active = 1600 } };
+        const struct boot_record w = { .manager_start = 1000, .generators_start = 1100, .generators_finish = 1300,
+                                       .units_load_start = 1350, .units_load_finish = 1400, .target_reached = 1600,
+                                       .target = "x.target", .units = units, .n_units = 1 };
+        char path[512], *text = NULL;
+        snprintf(path, sizeof path, "%s/boot.yaml", test_tmpdir());
+        CU_ASSERT_FATAL(boot_record_write(path, &w) == 0);
+        CU_ASSERT_FATAL(boot_record_read(path, &rec) == 0);
+        CU_ASSERT_EQUAL(rec.generators_start, 1100);
+        CU_ASSERT_EQUAL(rec.generators_finish, 1300);
+        CU_ASSERT_EQUAL(rec.units_load_start, 1350);
+        CU_ASSERT_EQUAL(rec.units_load_finish, 1400);
+        CU_ASSERT_FATAL(analyze_init(&an, &rec) == 0);
+        CAPTURE(text, analyze_plot(&an, out));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "data-phase=\"generators\" data-from-us=\"100\" data-to-us=\"300\""));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "data-phase=\"unitsload\" data-from-us=\"350\" data-to-us=\"400\""));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, ">Generators (200us)</text>"));
+        free(text);
+        unload();
+
+        load_dag();
+        CU_ASSERT_EQUAL(rec.generators_start + rec.generators_finish + rec.units_load_start + rec.units_load_finish, 0);
+        CAPTURE(text, analyze_plot(&an, out));
+        CU_ASSERT_PTR_NULL(strstr(text, "data-phase="));
+        free(text);
+        unload();
+}
+
 static void test_missing_file_is_an_error(void)
 {
         FILE *sink = fopen("/dev/null", "w");
@@ -478,6 +511,7 @@ static const struct test_case tests[] = {
         { "duplicate_unit_and_duplicate_key_are_refused", test_duplicate_unit_and_duplicate_key_are_refused },
         { "unknown_keys_are_ignored", test_unknown_keys_are_ignored },
         { "missing_file_is_an_error", test_missing_file_is_an_error },
+        { "phases_are_written_read_and_plotted", test_phases_are_written_read_and_plotted },
         { 0 },
 };
 TEST_SUITE("analyze", tests);
