@@ -60,36 +60,74 @@ static void follow(struct sched *s, const struct kernel_table *t, struct unit *u
         }
 }
 
-struct scan {
-        const struct kernel_table *t;
-        struct libmnt_table *tb;
-};
+/* The tables kernel_table_sync has seen, by unit type: constant
+ * descriptions, so that a load outside a sync (daemon-reload) finds them. */
+static const struct kernel_table *known[_UNIT_TYPE_MAX];
 
-/* The loader's hook for a new unit without a file: the entry it was made
- * for gives it its settings, and the loader then adds the implicit and
- * default dependencies as for a file (systemd's mount_add_extras for
- * units from /proc/self/mountinfo: umount.target, local-fs.target...). */
+static struct libmnt_table *scan_table(struct kernel_table_scan *sc, const struct kernel_table *t)
+{
+        if (!sc->tb[t->type] && !sc->failed[t->type]) {
+                sc->tb[t->type] = mnt_new_table();
+                sc->owned[t->type] = true;
+                if (!sc->tb[t->type] || t->parse(sc->tb[t->type]) < 0) {
+                        mnt_unref_table(sc->tb[t->type]);
+                        sc->tb[t->type] = NULL;
+                        sc->failed[t->type] = true;
+                }
+        }
+        return sc->tb[t->type];
+}
+
+/* The loader's hook for a unit without a file: the kernel's entry of
+ * that name, if any, gives it its settings, and the loader then adds the
+ * implicit and default dependencies as for a file (systemd's
+ * mount_add_extras for units from /proc/self/mountinfo: umount.target,
+ * local-fs.target...). Each table is parsed once per load. */
 static int from_kernel(struct load_context *ctx, struct unit *u)
 {
-        const struct scan *sc = ctx->from_kernel_data;
-        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct kernel_table_scan *sc = ctx->from_kernel_data;
+        const struct kernel_table *t = u->type >= 0 && u->type < _UNIT_TYPE_MAX ? known[u->type] : NULL;
+        struct libmnt_table *tb = t ? scan_table(sc, t) : NULL;
+        struct libmnt_iter *it;
         struct libmnt_fs *fs;
         int r = 0;
 
-        if (!it)
+        if (!tb)
+                return 0;
+        if (!(it = mnt_new_iter(MNT_ITER_FORWARD)))
                 return -ENOMEM;
-        while (r == 0 && u->type == sc->t->type && mnt_table_next_fs(sc->tb, it, &fs) == 0) {
-                const char *key = sc->t->key(fs);
+        while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *key = t->key(fs);
                 char *e = NULL;
                 if (!key || unit_name_path_escape(key, &e) < 0)
                         continue;
                 size_t n = strlen(e);
-                if (strncmp(u->id, e, n) == 0 && strcmp(u->id + n, sc->t->suffix) == 0)
-                        r = sc->t->fill(u, fs, key) < 0 ? -ENOMEM : 1;
+                if (strncmp(u->id, e, n) == 0 && strcmp(u->id + n, t->suffix) == 0)
+                        r = t->fill(u, fs, key) < 0 ? -ENOMEM : 1;
                 free(e);
         }
         mnt_free_iter(it);
         return r;
+}
+
+void kernel_table_hook(struct load_context *ctx, struct kernel_table_scan *sc)
+{
+        *sc = (struct kernel_table_scan) { 0 };
+        if (mount_lib_load() < 0)
+                return;
+        ctx->from_kernel = from_kernel;
+        ctx->from_kernel_data = sc;
+}
+
+void kernel_table_unhook(struct load_context *ctx, struct kernel_table_scan *sc)
+{
+        if (ctx->from_kernel_data != sc)
+                return;
+        for (size_t i = 0; i < _UNIT_TYPE_MAX; i++)
+                if (sc->tb[i] && sc->owned[i])
+                        mnt_unref_table(sc->tb[i]);
+        ctx->from_kernel = NULL;
+        ctx->from_kernel_data = NULL;
 }
 
 /* A unit that was loaded, not found, before its entry came (a dependency
@@ -124,14 +162,14 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
         while (mnt_table_next_fs(tb, it, &fs) == 0)
                 if (t->key(fs))
                         (void) kernel_table_unit(s, t, t->key(fs), true, &created);
+        known[t->type] = t;
         if (created && s->config.load) {
                 struct load_context *ctx = s->config.load;
-                struct scan sc = { .t = t, .tb = tb };
-                ctx->from_kernel = from_kernel;
-                ctx->from_kernel_data = &sc;
+                struct kernel_table_scan sc;
+                kernel_table_hook(ctx, &sc);
+                sc.tb[t->type] = tb; /* this scan's, not the hook's to free */
                 int r = unit_load_all(ctx);
-                ctx->from_kernel = NULL;
-                ctx->from_kernel_data = NULL;
+                kernel_table_unhook(ctx, &sc);
                 if (r < 0 || sched_adopt_units(s) < 0)
                         log_error("cannot load the units of new %s", t->noun);
         }

@@ -23,6 +23,7 @@
 #include "core/container.h"
 #include "core/control.h"
 #include "core/event_queue.h"
+#include "core/kernel_table.h"
 #include "core/generators.h"
 #include "core/io_thread.h"
 #include "core/pid1.h"
@@ -249,8 +250,14 @@ static int op_reload(void *userdata)
         for (size_t i = 0; r >= 0 && i < m->table->n_units; i++)
                 if (m->table->units[i]->load_state != UNIT_MERGED)
                         r = unit_table_intern(table, m->table->units[i]->id, &u);
-        if (r >= 0)
+        if (r >= 0) {
+                /* Mounts and swaps without a file load from the kernel's
+                 * tables again, with their dependencies. */
+                struct kernel_table_scan scan;
+                kernel_table_hook(&load, &scan);
                 r = unit_load_all(&load);
+                kernel_table_unhook(&load, &scan);
+        }
         if (r < 0) {
                 log_error("daemon-reload: loading units: %s", strerror(-r));
                 goto fail;

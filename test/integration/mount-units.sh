@@ -110,6 +110,7 @@ sed -i 's/size=1m/size=2m/' "$U/$M"
 wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
 [ "$(wt_ctl show "$M" -P SubState)" = mounted ] || wt_fail "$M is not mounted after daemon-reload"
 [ "$(wt_ctl show tmp.mount -P SubState)" = mounted ] || wt_fail "tmp.mount is not mounted after daemon-reload"
+case " $(wt_ctl show tmp.mount -P Conflicts) " in *" umount.target "*) ;; *) wt_fail "tmp.mount lost Conflicts=umount.target in the daemon-reload" ;; esac
 wt_ctl reload "$M" || wt_fail "reload $M exited $?"
 [ "$(wt_ctl show "$M" -P SubState)" = mounted ] || wt_fail "$M is not mounted after the reload"
 case $(wt_ns findmnt -n -o OPTIONS "$TMP/mnt") in *size=2048k*) ;; *) wt_fail "the remount did not apply size=2m: $(wt_ns findmnt -n -o OPTIONS "$TMP/mnt")" ;; esac
