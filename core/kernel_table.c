@@ -88,25 +88,29 @@ static int from_kernel(struct load_context *ctx, struct unit *u)
         struct kernel_table_scan *sc = ctx->from_kernel_data;
         const struct kernel_table *t = u->type >= 0 && u->type < _UNIT_TYPE_MAX ? known[u->type] : NULL;
         struct libmnt_table *tb = t ? scan_table(sc, t) : NULL;
-        struct libmnt_iter *it;
+        size_t n = strlen(u->id), ns = t ? strlen(t->suffix) : 0;
+        char prefix[UNIT_NAME_MAX + 1], *path = NULL;
+        struct libmnt_iter *it = NULL;
         struct libmnt_fs *fs;
         int r = 0;
 
-        if (!tb)
-                return 0;
-        if (!(it = mnt_new_iter(MNT_ITER_FORWARD)))
-                return -ENOMEM;
+        /* The path the name stands for, once; then one strcmp an entry. */
+        if (!tb || n <= ns || strcmp(u->id + n - ns, t->suffix) != 0 ||
+            snprintf(prefix, sizeof prefix, "%.*s", (int) (n - ns), u->id) >= (int) sizeof prefix ||
+            unit_name_path_unescape(prefix, &path) < 0)
+                goto out;
+        if (!(it = mnt_new_iter(MNT_ITER_FORWARD))) {
+                r = -ENOMEM;
+                goto out;
+        }
         while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
                 const char *key = t->key(fs);
-                char *e = NULL;
-                if (!key || unit_name_path_escape(key, &e) < 0)
-                        continue;
-                size_t n = strlen(e);
-                if (strncmp(u->id, e, n) == 0 && strcmp(u->id + n, t->suffix) == 0)
+                if (key && strcmp(key, path) == 0)
                         r = t->fill(u, fs, key) < 0 ? -ENOMEM : 1;
-                free(e);
         }
+out:
         mnt_free_iter(it);
+        free(path);
         return r;
 }
 
