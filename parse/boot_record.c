@@ -155,6 +155,10 @@ static void emit_record(struct writer *w, const struct boot_record *r)
 
         emit_mapping_start(w);
         emit_u64(w, "manager_start_usec", r->manager_start);
+        emit_stamp(w, "generators_start_usec", r->generators_start);
+        emit_stamp(w, "generators_finish_usec", r->generators_finish);
+        emit_stamp(w, "units_load_start_usec", r->units_load_start);
+        emit_stamp(w, "units_load_finish_usec", r->units_load_finish);
         emit_string(w, "target", r->target ? r->target : "");
         emit_u64(w, "target_reached_usec", r->target_reached);
         emit_scalar(w, "units");
