@@ -62,7 +62,10 @@ enum unit_dependency {
 const char *unit_dependency_to_string(enum unit_dependency d); /* "Requires" */
 enum unit_dependency unit_dependency_inverse(enum unit_dependency d);
 
-struct unit_edge {
+/* Packed (9 bytes, not 16): a unit has several edges and keeps them for
+ * its lifetime. The compiler reads the unaligned pointer correctly on any
+ * target; never take a member's address (-Waddress-of-packed-member). */
+struct __attribute__((packed)) unit_edge {
         struct unit *other;
         uint8_t kind; /* enum unit_dependency */
 };
