@@ -18,12 +18,12 @@ enum entry_kind {
 
 /* A unit file name found directly in a search directory. The index lives
  * as long as the manager (run-time loads use it), so an entry is kept to
- * one block for the struct and one for its path: name points into path,
- * and a plain file's fragment is its path. */
+ * one block, the struct followed by its path: name points into path, and
+ * a plain file's fragment is its path. */
 struct unit_entry {
         const char *name; /* the tail of path */
         enum entry_kind kind;
-        char *path;     /* the entry in its search directory */
+        char *path;     /* the entry in its search directory; in the entry's own block */
         char *fragment; /* FILE, LINKED: the file to parse, symlinks resolved; may be path */
         char *target;   /* ALIAS: the unit name it points to */
         bool masked;    /* FILE, LINKED: empty, or a link to /dev/null */

@@ -92,7 +92,7 @@ static void unit_entry_free(struct unit_entry *e)
                 return;
         if (e->fragment != e->path)
                 free(e->fragment);
-        free(e->path);
+        /* e->path is in e's own block (scan_unit). */
         free(e->target);
         free(e);
 }
@@ -231,14 +231,15 @@ static int scan_unit(struct unit_path_index *idx, const struct search_dir *sd, i
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
                 return 0;
 
-        e = calloc(1, sizeof *e);
+        /* The entry and its path in one block (kept as long as the index). */
+        size_t dl = strlen(sd->path), nl = strlen(name);
+        e = calloc(1, sizeof *e + dl + 1 + nl + 1);
         if (!e)
                 return -ENOMEM;
-        e->path = path_join(sd->path, name);
-        if (!e->path) {
-                r = -ENOMEM;
-                goto out;
-        }
+        e->path = (char *) (e + 1);
+        memcpy(e->path, sd->path, dl);
+        e->path[dl] = '/';
+        memcpy(e->path + dl + 1, name, nl + 1);
         e->name = e->path + strlen(e->path) - strlen(name);
         if (S_ISREG(st.st_mode)) {
                 e->kind = ENTRY_FILE;
@@ -252,7 +253,6 @@ static int scan_unit(struct unit_path_index *idx, const struct search_dir *sd, i
                 if (r == 0)
                         e = NULL;
         }
-out:
         unit_entry_free(e);
         return r;
 }
