@@ -38,7 +38,7 @@ enum render {
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_SERVICE, B_SERVICE_EXIT, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
+enum base { B_UNIT, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 enum { T_PATH = 1 << UNIT_PATH };
@@ -264,6 +264,7 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 
 #define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
+#define PSE(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXTRA, offsetof(struct service_extra, field), render, arg, 0 }
 #define PSX(name, field) { name, T_SERVICE, B_SERVICE_EXIT, offsetof(struct service_exit_status, field), R_EXIT_STATUS, NULL, 0 }
 #define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
 #define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
@@ -275,25 +276,25 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 
 static const struct property properties[] = {
         PS("Type", type, R_ENUM, service_type_to_string),
-        PS("ExitType", exit_type, R_ENUM, exit_type_to_string),
+        PSE("ExitType", exit_type, R_ENUM, exit_type_to_string),
         PS("Restart", restart, R_ENUM, service_restart_to_string),
-        PS("PIDFile", pid_file, R_STR, NULL),
+        PSE("PIDFile", pid_file, R_STR, NULL),
         PS("NotifyAccess", notify_access, R_ENUM, notify_access_to_string),
         PS("RestartUSec", restart_usec, R_USEC, NULL),
         CUSTOM("TimeoutStartUSec", T_SERVICE, custom_timeout_start, 0),
         PS("TimeoutStopUSec", timeout_stop_usec, R_USEC, NULL),
         PS("TimeoutAbortUSec", timeout_abort_usec, R_USEC, NULL),
-        PS("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
-        PS("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
-        PS("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
-        PS("WatchdogUSec", watchdog_usec, R_USEC, NULL),
+        PSE("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
+        PSE("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
+        PSE("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
+        PSE("WatchdogUSec", watchdog_usec, R_USEC, NULL),
         PSX("RestartPreventExitStatus", restart_prevent),
         PSX("RestartForceExitStatus", restart_force),
         PSX("SuccessExitStatus", success),
         PS("RemainAfterExit", remain_after_exit, R_BOOL, NULL),
         PS("GuessMainPID", guess_main_pid, R_BOOL, NULL),
-        PS("BusName", bus_name, R_STR, NULL),
-        PS("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
+        PSE("BusName", bus_name, R_STR, NULL),
+        PSE("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
         PS("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
         PS("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
         PS("ExecStart", exec[SERVICE_EXEC_START], R_EXEC, NULL),
@@ -472,6 +473,9 @@ static const void *field(const struct property *p, const struct unit *u)
                 break;
         case B_SERVICE_EXIT:
                 base = (const char *) service_exit_status(u->service);
+                break;
+        case B_SERVICE_EXTRA:
+                base = (const char *) service_extra(u->service);
                 break;
         case B_SOCKET:
                 base = (const char *) u->socket;

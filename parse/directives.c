@@ -42,6 +42,7 @@ enum base {
         BASE_KILL, /* the kill_context of the service or socket */
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
         BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
+        BASE_SERVICE_EXTRA, /* the service's rarely-set settings, allocated on first use */
         BASE_TIMER,
         BASE_MOUNT,
         BASE_SWAP,
@@ -78,6 +79,7 @@ struct directive {
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
 #define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
+#define SE(field) BASE_SERVICE_EXTRA, offsetof(struct service_extra, field)
 #define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
 #define TM(field) BASE_TIMER, offsetof(struct timer_config, field)
 #define EXALL BASE_EXEC, 0
@@ -142,8 +144,8 @@ static const struct directive directives[] = {
         { "Restart", SEC_SERVICE, SV(restart), directive_parse_enum, DIRECTIVE_ENUM_RESTART, 0 },
         { "RemainAfterExit", SEC_SERVICE, SV(remain_after_exit), directive_parse_bool_field, 0, 0 },
         { "GuessMainPID", SEC_SERVICE, SV(guess_main_pid), directive_parse_bool_field, 0, 0 },
-        { "PIDFile", SEC_SERVICE, SV(pid_file), directive_parse_pid_file, 0, EXPAND },
-        { "BusName", SEC_SERVICE, SV(bus_name), directive_parse_string, 0, EXPAND },
+        { "PIDFile", SEC_SERVICE, SE(pid_file), directive_parse_pid_file, 0, EXPAND },
+        { "BusName", SEC_SERVICE, SE(bus_name), directive_parse_string, 0, EXPAND },
         { "ExecCondition", SEC_SERVICE, SV(exec[SERVICE_EXEC_CONDITION]), directive_parse_exec, 0, 0 },
         { "ExecStartPre", SEC_SERVICE, SV(exec[SERVICE_EXEC_START_PRE]), directive_parse_exec, 0, 0 },
         { "ExecStart", SEC_SERVICE, SV(exec[SERVICE_EXEC_START]), directive_parse_exec, 0, 0 },
@@ -156,17 +158,17 @@ static const struct directive directives[] = {
         { "TimeoutStopSec", SEC_SERVICE, SV(timeout_stop_usec), directive_parse_timeout, 0, 0 },
         { "TimeoutSec", SEC_SERVICE, SV(timeout_start_usec), directive_parse_timeout_both, 0, 0 },
         { "TimeoutAbortSec", SEC_SERVICE, SV(timeout_abort_usec), directive_parse_timeout_abort, 0, 0 },
-        { "TimeoutStartFailureMode", SEC_SERVICE, SV(timeout_start_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
-        { "TimeoutStopFailureMode", SEC_SERVICE, SV(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
-        { "RuntimeMaxSec", SEC_SERVICE, SV(runtime_max_usec), directive_parse_timeout, 0, 0 },
-        { "WatchdogSec", SEC_SERVICE, SV(watchdog_usec), directive_parse_timespan_field, 0, 0 },
+        { "TimeoutStartFailureMode", SEC_SERVICE, SE(timeout_start_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
+        { "TimeoutStopFailureMode", SEC_SERVICE, SE(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
+        { "RuntimeMaxSec", SEC_SERVICE, SE(runtime_max_usec), directive_parse_timeout, 0, 0 },
+        { "WatchdogSec", SEC_SERVICE, SE(watchdog_usec), directive_parse_timespan_field, 0, 0 },
         { "SuccessExitStatus", SEC_SERVICE, SX(success), directive_parse_exit_status, 0, 0 },
         { "RestartPreventExitStatus", SEC_SERVICE, SX(restart_prevent), directive_parse_exit_status, 0, 0 },
         { "RestartForceExitStatus", SEC_SERVICE, SX(restart_force), directive_parse_exit_status, 0, 0 },
         { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum, DIRECTIVE_ENUM_NOTIFY, 0 },
-        { "FileDescriptorStoreMax", SEC_SERVICE, SV(fd_store_max), directive_parse_unsigned_field, 0, 0 },
-        { "ExitType", SEC_SERVICE, SV(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
-        { "Sockets", SEC_SERVICE, SV(sockets), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "FileDescriptorStoreMax", SEC_SERVICE, SE(fd_store_max), directive_parse_unsigned_field, 0, 0 },
+        { "ExitType", SEC_SERVICE, SE(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
+        { "Sockets", SEC_SERVICE, SE(sockets), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
 
         /* [Socket] */
         { "ListenStream", SEC_SOCKET, SK(listen), directive_parse_listen, LISTEN_STREAM, EXPAND },
@@ -483,6 +485,11 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                 if (!u->service->exit_status)
                         u->service->exit_status = calloc(1, sizeof *u->service->exit_status);
                 base = (char *) u->service->exit_status;
+                if (!base)
+                        return NULL;
+                break;
+        case BASE_SERVICE_EXTRA:
+                base = (char *) service_config_extra(u->service);
                 if (!base)
                         return NULL;
                 break;

@@ -309,34 +309,51 @@ struct service_exit_status {
         struct exit_status_set restart_force;
 };
 
-struct service_config {
-        enum service_type type;
-        bool type_set;
-        enum service_restart restart;
-        bool remain_after_exit;
-        bool guess_main_pid;
+/* The service settings few units set, behind service_config.extra and
+ * allocated by the first of them (at load). Read them through
+ * service_extra(), which gives the defaults (all zero) when none was set. */
+struct service_extra {
         char *pid_file;
         char *bus_name;
+        char **sockets;
+        uint64_t runtime_max_usec;
+        uint64_t watchdog_usec;
+        enum timeout_failure_mode timeout_start_failure_mode;
+        enum timeout_failure_mode timeout_stop_failure_mode;
+        enum exit_type exit_type;
+        unsigned fd_store_max;
+};
+
+/* One per service, so the small fields sit together (no padding). */
+struct service_config {
+        enum service_type type;
+        enum service_restart restart;
+        enum notify_access notify_access;
+        bool type_set;
+        bool remain_after_exit;
+        bool guess_main_pid;
+        bool timeout_abort_set;
+        bool notify_access_set;
+        bool timeout_start_set;
         struct exec_command *exec[_SERVICE_EXEC_MAX];
         uint64_t restart_usec;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
         uint64_t timeout_abort_usec;
-        bool timeout_abort_set;
-        uint64_t runtime_max_usec;
-        uint64_t watchdog_usec;
-        enum timeout_failure_mode timeout_start_failure_mode;
-        enum timeout_failure_mode timeout_stop_failure_mode;
         struct service_exit_status *exit_status; /* NULL: all three empty */
-        enum notify_access notify_access;
-        bool notify_access_set;
-        unsigned fd_store_max;
-        enum exit_type exit_type;
-        char **sockets;
-        bool timeout_start_set;
+        struct service_extra *extra;             /* NULL: every one at its default */
         struct kill_context kill;
         struct exec_context exec_ctx;
 };
+
+extern const struct service_extra service_extra_defaults;
+static inline const struct service_extra *service_extra(const struct service_config *s)
+{
+        return s->extra ? s->extra : &service_extra_defaults;
+}
+/* The rarely-set settings for writing, allocated with their defaults on
+ * first use; NULL when out of memory. */
+struct service_extra *service_config_extra(struct service_config *s);
 
 extern const struct service_exit_status service_exit_status_empty;
 static inline const struct service_exit_status *service_exit_status(const struct service_config *s)
