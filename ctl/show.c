@@ -38,7 +38,7 @@ enum render {
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
+enum base { B_UNIT, B_UNIT_EXTRA, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 enum { T_PATH = 1 << UNIT_PATH };
@@ -124,8 +124,9 @@ static int custom_documentation(const struct property *p, const struct unit *u, 
         FILE *f = open_memstream(&line, &len);
         if (!f)
                 return -ENOMEM;
-        STRV_FOREACH(d, u->documentation)
-                fprintf(f, "%s\"%s\"", d == u->documentation ? "" : " ", *d);
+        char **doc = unit_extra(u)->documentation;
+        STRV_FOREACH(d, doc)
+                fprintf(f, "%s\"%s\"", d == doc ? "" : " ", *d);
         fclose(f);
         if (!line)
                 return -ENOMEM;
@@ -263,6 +264,7 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 }
 
 #define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
+#define PUX(name, field, render, arg, kind) { name, T_ALL, B_UNIT_EXTRA, offsetof(struct unit_extra, field), render, arg, kind }
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
 #define PSE(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXTRA, offsetof(struct service_extra, field), render, arg, 0 }
 #define PSX(name, field) { name, T_SERVICE, B_SERVICE_EXIT, offsetof(struct service_exit_status, field), R_EXIT_STATUS, NULL, 0 }
@@ -437,12 +439,12 @@ static const struct property properties[] = {
         DEP("ReloadPropagatedFrom", UNIT_RELOAD_PROPAGATED_FROM),
         DEP("PropagatesStopTo", UNIT_PROPAGATES_STOP_TO),
         DEP("StopPropagatedFrom", UNIT_STOP_PROPAGATED_FROM),
-        PU("RequiresMountsFor", requires_mounts_for, R_STRV, NULL, 0),
+        PUX("RequiresMountsFor", requires_mounts_for, R_STRV, NULL, 0),
         CUSTOM("Documentation", T_ALL, custom_documentation, 0),
         CUSTOM("Description", T_ALL, custom_description, 0),
         CUSTOM("LoadState", T_ALL, custom_load_state, 0),
         PU("FragmentPath", fragment_path, R_STR, NULL, 0),
-        PU("SourcePath", source_path, R_STR, NULL, 0),
+        PUX("SourcePath", source_path, R_STR, NULL, 0),
         PU("DropInPaths", dropin_paths, R_STRV, NULL, 0),
         PU("StopWhenUnneeded", stop_when_unneeded, R_BOOL, NULL, 0),
         PU("RefuseManualStart", refuse_manual_start, R_BOOL, NULL, 0),
@@ -460,7 +462,7 @@ static const struct property properties[] = {
         PU("FailureActionExitStatus", failure_action_exit_status, R_INT, NULL, 0),
         PU("SuccessAction", success_action, R_ENUM, emergency_action_to_string, 0),
         PU("SuccessActionExitStatus", success_action_exit_status, R_INT, NULL, 0),
-        PU("RebootArgument", reboot_argument, R_STR, NULL, 0),
+        PUX("RebootArgument", reboot_argument, R_STR, NULL, 0),
         CUSTOM("LoadError", T_ALL, custom_load_error, 0),
 };
 
@@ -468,6 +470,9 @@ static const void *field(const struct property *p, const struct unit *u)
 {
         const char *base;
         switch (p->base) {
+        case B_UNIT_EXTRA:
+                base = (const char *) unit_extra(u);
+                break;
         case B_SERVICE:
                 base = (const char *) u->service;
                 break;
@@ -579,7 +584,7 @@ static bool applies(const struct property *p, const struct unit *u)
         if (!(p->types & (1u << u->type)))
                 return false;
         /* Type-specific configuration exists only for a loaded unit. */
-        return p->base == B_UNIT || u->load_state == UNIT_LOADED;
+        return p->base == B_UNIT || p->base == B_UNIT_EXTRA || u->load_state == UNIT_LOADED;
 }
 
 static int show_unit(const struct ctl_options *opts, const struct unit *u)

@@ -36,6 +36,7 @@ enum section_mask {
 /* Which struct a row's offset is relative to. */
 enum base {
         BASE_UNIT,
+        BASE_UNIT_EXTRA, /* the unit's rarely-set settings, allocated on first use */
         BASE_SERVICE,
         BASE_SOCKET,
         BASE_EXEC, /* the exec_context of the service or socket */
@@ -69,6 +70,7 @@ struct directive {
 /* ---- the table ---- */
 
 #define U(field) BASE_UNIT, offsetof(struct unit, field)
+#define UX(field) BASE_UNIT_EXTRA, offsetof(struct unit_extra, field)
 #define SV(field) BASE_SERVICE, offsetof(struct service_config, field)
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
 #define MT(field) BASE_MOUNT, offsetof(struct mount_config, field)
@@ -88,7 +90,7 @@ struct directive {
 static const struct directive directives[] = {
         /* [Unit] */
         { "Description", SEC_UNIT, U(description), directive_parse_string, 0, EXPAND },
-        { "Documentation", SEC_UNIT, U(documentation), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "Documentation", SEC_UNIT, UX(documentation), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
         { "Requires", SEC_UNIT, U(edges), directive_parse_dependency, UNIT_REQUIRES, EXPAND },
         { "RequiresOverridable", SEC_UNIT, U(edges), directive_parse_dependency, UNIT_REQUIRES, EXPAND },
         { "Requisite", SEC_UNIT, U(edges), directive_parse_dependency, UNIT_REQUISITE, EXPAND },
@@ -126,18 +128,18 @@ static const struct directive directives[] = {
         { "JobTimeoutSec", SEC_UNIT, U(job_timeout_usec), directive_parse_timespan_field, 0, 0 },
         { "JobRunningTimeoutSec", SEC_UNIT, U(job_running_timeout_usec), directive_parse_timespan_field, 0, 0 },
         { "JobTimeoutAction", SEC_UNIT, U(job_timeout_action), directive_parse_enum, DIRECTIVE_ENUM_ACTION, 0 },
-        { "RebootArgument", SEC_UNIT | SEC_SERVICE, U(reboot_argument), directive_parse_string, 0, 0 },
-        { "SourcePath", SEC_UNIT, U(source_path), directive_parse_path, 0, EXPAND },
-        { "RequiresMountsFor", SEC_UNIT, U(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },
+        { "RebootArgument", SEC_UNIT | SEC_SERVICE, UX(reboot_argument), directive_parse_string, 0, 0 },
+        { "SourcePath", SEC_UNIT, UX(source_path), directive_parse_path, 0, EXPAND },
+        { "RequiresMountsFor", SEC_UNIT, UX(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },
         { "Condition*", SEC_UNIT, U(conditions), directive_parse_condition, 0, EXPAND },
         { "Assert*", SEC_UNIT, U(asserts), directive_parse_condition, 0, EXPAND },
 
         /* [Install] */
-        { "WantedBy", SEC_INSTALL, U(install_wanted_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "RequiredBy", SEC_INSTALL, U(install_required_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "Alias", SEC_INSTALL, U(install_alias), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "Also", SEC_INSTALL, U(install_also), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "DefaultInstance", SEC_INSTALL, U(default_instance), directive_parse_string, 0, EXPAND },
+        { "WantedBy", SEC_INSTALL, UX(install_wanted_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "RequiredBy", SEC_INSTALL, UX(install_required_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "Alias", SEC_INSTALL, UX(install_alias), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "Also", SEC_INSTALL, UX(install_also), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "DefaultInstance", SEC_INSTALL, UX(default_instance), directive_parse_string, 0, EXPAND },
 
         /* [Service] */
         { "Type", SEC_SERVICE, SV(type), directive_parse_enum, DIRECTIVE_ENUM_TYPE, 0 },
@@ -453,6 +455,11 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
         switch (d->base) {
         case BASE_UNIT:
                 base = (char *) u;
+                break;
+        case BASE_UNIT_EXTRA:
+                base = (char *) unit_config_extra(u);
+                if (!base)
+                        return NULL;
                 break;
         case BASE_SERVICE:
                 base = (char *) u->service;

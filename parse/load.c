@@ -171,7 +171,7 @@ static int add_template_slice(struct load_context *ctx, struct unit *u)
 static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit *u)
 {
         int r = 0;
-        STRV_FOREACH(p, u->requires_mounts_for)
+        STRV_FOREACH(p, unit_extra(u)->requires_mounts_for)
                 if ((r = load_add_mounts_for(ctx, u, *p)) < 0)
                         return r;
         if (!u->slice)

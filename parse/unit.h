@@ -510,6 +510,24 @@ struct path_config {
         unsigned trigger_limit_burst;         /* UINT_MAX: unset, 200 */
 };
 
+/* The [Unit] and [Install] settings few units set, behind unit.extra and
+ * allocated by the first of them (at load). Read them through
+ * unit_extra(), which gives the defaults (all empty) when none was set. */
+struct unit_extra {
+        char **documentation;
+        char *reboot_argument;
+        char *source_path;
+        char **requires_mounts_for;
+        /* [Install], used only by enable/disable */
+        char **install_wanted_by;
+        char **install_required_by;
+        char **install_alias;
+        char **install_also;
+        char *default_instance;
+};
+
+/* One per unit name, so the small fields sit together (no padding) and
+ * the rarely-set settings are behind extra. */
 struct unit {
         char *id;                 /* primary name */
         char **names;             /* id and every alias (strv) */
@@ -521,48 +539,38 @@ struct unit {
          * points at it keeps only its own edge; the manager keeps the
          * reverse one at run time (core/sched_internal.h). */
         bool sealed;
-        char *fragment_path;
-        char **dropin_paths;
-        char *instance;           /* for foo@bar.service, "bar" */
-        struct unit *merged_into; /* for UNIT_MERGED */
-        struct unit_runtime *rt;  /* the scheduler thread's runtime state (core/sched_internal.h) */
-
-        struct unit_edge *edges;
-        uint32_t n_edges;
-        uint32_t cap_edges;
-
         /* [Unit] */
-        char *description;
-        char **documentation;
         bool default_dependencies;
         bool refuse_manual_start;
         bool refuse_manual_stop;
         bool allow_isolate;
         bool stop_when_unneeded;
         bool ignore_on_isolate;
-        uint64_t start_limit_interval_usec;
+        uint32_t n_edges;
+        uint32_t cap_edges;
         unsigned start_limit_burst;
-        uint64_t job_timeout_usec;
-        uint64_t job_running_timeout_usec;
         enum emergency_action start_limit_action;
         enum emergency_action failure_action;
         enum emergency_action success_action;
         enum emergency_action job_timeout_action;
         int failure_action_exit_status;  /* -1: unset */
         int success_action_exit_status;
-        char *reboot_argument;
-        char *source_path;
+
+        char *fragment_path;
+        char **dropin_paths;
+        char *instance;           /* for foo@bar.service, "bar" */
+        struct unit *merged_into; /* for UNIT_MERGED */
+        struct unit_runtime *rt;  /* the scheduler thread's runtime state (core/sched_internal.h) */
+        struct unit_edge *edges;
+
+        char *description;
+        uint64_t start_limit_interval_usec;
+        uint64_t job_timeout_usec;
+        uint64_t job_running_timeout_usec;
         struct unit_condition *conditions;
         struct unit_condition *asserts;
-        char **requires_mounts_for;
         char *slice;              /* Slice= of a service, socket, mount, swap or scope */
-
-        /* [Install], used only by enable/disable */
-        char **install_wanted_by;
-        char **install_required_by;
-        char **install_alias;
-        char **install_also;
-        char *default_instance;
+        struct unit_extra *extra; /* NULL: every rarely-set setting at its default */
 
         /* Type-specific configuration, allocated when the unit loads (a
          * stub carries none), so a referenced-but-absent unit stays small. */
@@ -577,6 +585,15 @@ struct unit {
                 void *config;
         };
 };
+
+extern const struct unit_extra unit_extra_defaults;
+static inline const struct unit_extra *unit_extra(const struct unit *u)
+{
+        return u->extra ? u->extra : &unit_extra_defaults;
+}
+/* The rarely-set settings for writing, allocated empty on first use;
+ * NULL when out of memory. */
+struct unit_extra *unit_config_extra(struct unit *u);
 
 /* The set of units, keyed by every name of every unit. */
 struct unit_table {
