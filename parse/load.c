@@ -192,6 +192,12 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 return -ENOMEM;
         if (!u->names && (r = strv_extend(&u->names, u->id)) < 0)
                 return r;
+        /* The name that is the id shares its string (unit_free knows). */
+        for (char **n = u->names; *n; n++)
+                if (*n != u->id && strcmp(*n, u->id) == 0) {
+                        free(*n);
+                        *n = u->id;
+                }
         r = adopt_names(ctx, u, l->names);
         if (r < 0)
                 return r;

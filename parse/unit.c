@@ -360,7 +360,11 @@ static void unit_free(struct unit *u)
 {
         unit_free_config(u);
         free(u->edges);
-        strv_free(u->names);
+        /* names may hold u->id itself (load_from_lookup): free it once. */
+        for (char **n = u->names; n && *n; n++)
+                if (*n != u->id)
+                        free(*n);
+        free(u->names);
         strv_free(u->dropin_paths);
         free(u->fragment_path);
         free(u->instance);

@@ -530,7 +530,7 @@ struct unit_extra {
  * the rarely-set settings are behind extra. */
 struct unit {
         char *id;                 /* primary name */
-        char **names;             /* id and every alias (strv) */
+        char **names;             /* id and every alias (strv); the id's entry may be id itself */
         enum unit_type type;
         enum unit_load_state load_state;
         int load_error;           /* negative errno when load_state is an error */
