@@ -231,26 +231,27 @@ static void runtime_free(struct unit *u)
         free(rt->status_text);
         fdstore_close_all(rt);
         unit_conn_close(rt);
-        if (rt->sock) {
+        if (u->type == UNIT_SOCKET && rt->sock) {
                 if (rt->sock->fds.n)
                         socket_close_all(u, &rt->sock->fds);
                 free(rt->sock);
-        }
-        if (rt->timer) {
+        } else if (u->type == UNIT_TIMER && rt->timer) {
                 free(rt->timer->disabled);
                 free(rt->timer);
-        }
-        path_runtime_free(rt->path);
+        } else if (u->type == UNIT_PATH)
+                path_runtime_free(rt->path);
+        else
+                free(rt->type_rt);
         free(rt->extra_edges);
-        free(rt->type_rt);
         free(rt);
         u->rt = NULL;
 }
 
-static bool runtime_busy(const struct unit_runtime *rt)
+static bool runtime_busy(const struct unit *u)
 {
+        const struct unit_runtime *rt = u->rt;
         return rt->active != UNIT_INACTIVE || rt->main_pid > 0 || rt->control_pid > 0 ||
-               (rt->sock && rt->sock->fds.n) || rt->n_fdstore || rt->conn || rt->timer_when || rt->watchdog_when;
+               (u->type == UNIT_SOCKET && rt->sock && rt->sock->fds.n) || rt->n_fdstore || rt->conn || rt->timer_when || rt->watchdog_when;
 }
 
 /* The unit of new that old stands for now. */
@@ -285,7 +286,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = old->units[i];
                 struct unit *n = u->load_state == UNIT_MERGED ? NULL : unit_table_get(new, u->id);
-                bool busy = u->rt && runtime_busy(u->rt);
+                bool busy = u->rt && runtime_busy(u);
                 if (!n && busy && unit_table_intern(new, u->id, &n) < 0)
                         n = NULL;
                 if (!n || n->rt) {

@@ -192,21 +192,24 @@ struct unit_runtime {
         uint64_t start_job_id;
         struct unit *failed_dependency;
 
-        /* Socket units only (NULL for others): allocated when the unit is
-         * adopted (sched_adopt_units), so starting one allocates nothing. */
-        struct socket_runtime *sock;
-        /* Path units only (NULL for others): core/unit_path.c's, allocated at adoption. */
-        struct path_runtime *path;
+        /* What only one type needs, allocated when the unit is adopted
+         * (sched_adopt_units), so starting one allocates nothing; NULL
+         * until then. One pointer: a unit's type never changes, so read
+         * the member of u->type only (check the type first where the unit
+         * could be of any type). */
+        union {
+                struct socket_runtime *sock; /* UNIT_SOCKET */
+                struct path_runtime *path;   /* UNIT_PATH: core/unit_path.c's */
+                struct timer_runtime *timer; /* UNIT_TIMER: core/unit_timer.c's */
+                /* Mount, swap and device units: what the kernel or udev
+                 * says of them, private to core/unit_TYPE.c; one
+                 * allocation, freed with the runtime. */
+                void *type_rt;
+        };
         /* Accept=yes instances while they hold a connection, NULL otherwise:
          * allocated by the accept that creates or reuses the instance. Few
-         * units ever have one, so neither costs the others more than a pointer. */
+         * units ever have one, so it costs the others only a pointer. */
         struct unit_conn *conn;
-        /* Timer units only: allocated when adopted (core/unit_timer.c). */
-        struct timer_runtime *timer;
-        /* Mount, swap and device units: what the kernel or udev says of
-         * them, private to core/unit_TYPE.c; one allocation, freed with
-         * the runtime. NULL for the others. */
-        void *type_rt;
 
         /* sd_notify state (and status_errno above) */
         char *status_text;         /* STATUS= */
