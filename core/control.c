@@ -484,7 +484,7 @@ static void verb_list_timers(struct sched *s, uint64_t conn_id, const struct con
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (!u->rt->timer || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                if (u->type != UNIT_TIMER || !u->rt->timer || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 struct control_unit *cu = control_reply_add_unit(r);

@@ -63,9 +63,10 @@ static void queue_push(struct sched *s, enum job_queue q, struct job *j)
 {
         struct job_fifo *f = &s->queue[q];
         struct job_link *l = &j->link[q];
-        if (l->on)
+        if (j->on[q])
                 return;
-        *l = (struct job_link) { .prev = f->tail, .on = true };
+        *l = (struct job_link) { .prev = f->tail };
+        j->on[q] = true;
         if (f->tail)
                 f->tail->link[q].next = j;
         else
@@ -77,7 +78,7 @@ static void queue_remove(struct sched *s, enum job_queue q, struct job *j)
 {
         struct job_fifo *f = &s->queue[q];
         struct job_link *l = &j->link[q];
-        if (!l->on)
+        if (!j->on[q])
                 return;
         if (l->prev)
                 l->prev->link[q].next = l->next;
@@ -88,6 +89,7 @@ static void queue_remove(struct sched *s, enum job_queue q, struct job *j)
         else
                 f->tail = l->prev;
         *l = (struct job_link) { 0 };
+        j->on[q] = false;
 }
 
 static void job_run_now(struct sched *s, struct job *j)
@@ -123,7 +125,7 @@ static void job_run_now(struct sched *s, struct job *j)
 
 static void job_run(struct sched *s, struct job *j)
 {
-        if (j->link[JOB_QUEUE_DEFERRED].on)
+        if (j->on[JOB_QUEUE_DEFERRED])
                 return; /* already in line */
         if (must_wait(s, j))
                 queue_push(s, JOB_QUEUE_DEFERRED, j);

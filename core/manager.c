@@ -92,7 +92,7 @@ static void op_boot_done(void *userdata, bool success)
 {
         struct manager *m = userdata;
         struct boot_record r;
-        if (!m->boot_record_path || sched_boot_record(m->sched, &r) < 0)
+        if (!m->boot_record_path || sched_boot_record_stream(m->sched, &r) < 0)
                 return;
         int k = boot_record_write(m->boot_record_path, &r);
         if (k < 0)

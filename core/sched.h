@@ -151,6 +151,10 @@ uint64_t sched_next_deadline(struct sched *s);
 /* Fill r from the units' stamps (arrays owned by r, freed with
  * sched_boot_record_free). */
 int sched_boot_record(struct sched *s, struct boot_record *r);
+/* The same record for boot_record_write() only, handing it one unit at a
+ * time (boot_record.next_unit): nothing per unit is held at once. Free it
+ * with sched_boot_record_free() too; use it on the scheduler thread. */
+int sched_boot_record_stream(struct sched *s, struct boot_record *r);
 void sched_boot_record_free(struct boot_record *r);
 
 /* For tests and status: the unit's active state ("active", "failed"...),

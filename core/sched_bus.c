@@ -22,8 +22,8 @@ void sched_bus_name(struct sched *s, const char *name, bool owned)
          * with daemon-reloads. */
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type != UNIT_SERVICE || !u->service || !u->service->bus_name ||
-                    u->load_state != UNIT_LOADED || strcmp(u->service->bus_name, name) != 0)
+                if (u->type != UNIT_SERVICE || !u->service || !service_extra(u->service)->bus_name ||
+                    u->load_state != UNIT_LOADED || strcmp(service_extra(u->service)->bus_name, name) != 0)
                         continue;
                 found = true;
                 if (u->rt->bus_name_good == owned)

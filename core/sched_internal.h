@@ -104,112 +104,122 @@ enum job_queue {
 
 struct job_link {
         struct job *prev, *next;
-        bool on; /* in the queue */
 };
 
 struct job_fifo {
         struct job *head, *tail;
 };
 
+/* Fields are ordered and narrowed (enum bit-fields, flags together) so
+ * the job every unit's runtime embeds stays small: one per unit. */
 struct job {
         struct unit *unit;
-        enum job_type type;
-        enum job_state state;
-        unsigned pending;   /* unfinished jobs this one is ordered after */
-        unsigned broken;    /* waits dropped to break an ordering cycle of stop jobs */
-        bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
-        bool anchor;        /* the job the transaction was built for */
-        bool restart;       /* a stop job that starts the unit again when done */
         struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
         uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
-        unsigned n_waits;
-        bool fail_dependency; /* on the ready queue to be finished, not run */
         struct job_link link[_JOB_QUEUE_MAX];
+        unsigned pending;   /* unfinished jobs this one is ordered after */
+        unsigned broken;    /* waits dropped to break an ordering cycle of stop jobs */
+        unsigned n_waits;
+        enum job_type type : 8;
+        enum job_state state : 8;
+        bool mandatory;     /* pulled in by Requires/BindsTo (not only Wants) */
+        bool anchor;        /* the job the transaction was built for */
+        bool restart;       /* a stop job that starts the unit again when done */
+        bool fail_dependency; /* on the ready queue to be finished, not run */
+        bool on[_JOB_QUEUE_MAX]; /* in that queue (link[q]) */
 };
 
+/* One per unit, so ordered and narrowed as struct job is: the small
+ * fields together, enums as 8-bit fields. */
 struct unit_runtime {
         uint32_t index;           /* position in the unit table, for scratch arrays */
         /* Edges of this unit that units loaded after it (at run time: an
          * Accept=yes instance, a unit a control request named) imply: the
          * reverse of their edges to it. The loaded unit itself is sealed
          * and never changes; sched_next_edge() walks both. */
-        struct unit_edge *extra_edges;
         uint32_t n_extra_edges;
         uint32_t cap_extra_edges;
-        enum unit_active_state active;
-        enum sub_state sub;
-        enum unit_result result;
+        enum unit_active_state active : 8;
+        enum sub_state sub : 8;
+        enum unit_result result : 8;
+        enum sub_state reload_from : 8; /* running or exited, to go back to */
+        enum service_exec control_list : 8;     /* which Exec list is running */
+        enum job_result start_job_result : 8;   /* see start_job_id */
+        bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
+        bool kill_waiting;    /* waiting for the unit's process groups to empty */
+        bool reload_failed;   /* an ExecReload= command failed: the reload job fails */
+        /* BusName= (services): owned on the bus as last reported; acquired
+         * since the current start began (a name still held by the last
+         * run's process, whose loss is yet to be reported, does not make
+         * a restart started); and when it was last acquired (t_bus_name,
+         * CLOCK_MONOTONIC µs, 0: never). */
+        bool bus_name_good;
+        bool bus_name_acquired;
+
+        pid_t main_pid;
+        pid_t control_pid;
+        pid_t main_pgid;
+        pid_t control_pgid;
+        int main_exit_code;   /* CLD_* of the last main process exit, 0: none */
+        int main_exit_status;
+        unsigned ratelimit_count;
+        unsigned n_restarts;
+        int status_errno;          /* sd_notify ERRNO= */
+        unsigned n_fdstore;
+
+        struct unit_edge *extra_edges;
         struct job *job;          /* NULL, or &job_slot */
         /* The unit's one job lives here, so queueing it allocates nothing
          * (job_install); job_finish copies it out before anything can
          * queue the next one (a restart's start). */
         struct job job_slot;
 
-        pid_t main_pid;
-        pid_t control_pid;
-        pid_t main_pgid;
-        pid_t control_pgid;
         uint64_t main_request;    /* spawn in flight for the main process, 0: none */
         uint64_t control_request;
-        enum service_exec control_list;         /* which Exec list is running */
-        const struct exec_command *control_cmd; /* and which command of it */
+        const struct exec_command *control_cmd; /* which command of control_list */
         const struct exec_command *main_cmd;    /* oneshot: the ExecStart running */
-        int main_exit_code;   /* CLD_* of the last main process exit, 0: none */
-        int main_exit_status;
-        bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
-        bool kill_waiting;    /* waiting for the unit's process groups to empty */
-        bool reload_failed;   /* an ExecReload= command failed: the reload job fails */
-        enum sub_state reload_from; /* running or exited, to go back to */
 
         uint64_t timer_generation;
         uint64_t timer_when;  /* the state's timeout (start, stop, RestartSec); 0: none */
 
         uint64_t ratelimit_begin; /* start limit window */
-        unsigned ratelimit_count;
-        unsigned n_restarts;
 
-        /* The last start job that finished: its id and result, and for
-         * "dependency" the unit that did not start (systemd keeps Result=
-         * of a unit it never ran, so this is where the reason lives). */
+        /* The last start job that finished: its id and result
+         * (start_job_result), and for "dependency" the unit that did not
+         * start (systemd keeps Result= of a unit it never ran, so this is
+         * where the reason lives). */
         uint64_t start_job_id;
-        enum job_result start_job_result;
         struct unit *failed_dependency;
 
-        /* Socket units only (NULL for others): allocated when the unit is
-         * adopted (sched_adopt_units), so starting one allocates nothing. */
-        struct socket_runtime *sock;
-        /* Path units only (NULL for others): core/unit_path.c's, allocated at adoption. */
-        struct path_runtime *path;
+        /* What only one type needs, allocated when the unit is adopted
+         * (sched_adopt_units), so starting one allocates nothing; NULL
+         * until then. One pointer: a unit's type never changes, so read
+         * the member of u->type only (check the type first where the unit
+         * could be of any type). */
+        union {
+                struct socket_runtime *sock; /* UNIT_SOCKET */
+                struct path_runtime *path;   /* UNIT_PATH: core/unit_path.c's */
+                struct timer_runtime *timer; /* UNIT_TIMER: core/unit_timer.c's */
+                /* Mount, swap and device units: what the kernel or udev
+                 * says of them, private to core/unit_TYPE.c; one
+                 * allocation, freed with the runtime. */
+                void *type_rt;
+        };
         /* Accept=yes instances while they hold a connection, NULL otherwise:
          * allocated by the accept that creates or reuses the instance. Few
-         * units ever have one, so neither costs the others more than a pointer. */
+         * units ever have one, so it costs the others only a pointer. */
         struct unit_conn *conn;
-        /* Timer units only: allocated when adopted (core/unit_timer.c). */
-        struct timer_runtime *timer;
-        /* Mount, swap and device units: what the kernel or udev says of
-         * them, private to core/unit_TYPE.c; one allocation, freed with
-         * the runtime. NULL for the others. */
-        void *type_rt;
 
-        /* sd_notify state */
+        /* sd_notify state (and status_errno above) */
         char *status_text;         /* STATUS= */
-        int status_errno;          /* ERRNO= */
         uint64_t watchdog_when;    /* next watchdog deadline, 0: off */
         uint64_t watchdog_usec;    /* the interval in force (WATCHDOG_USEC= may change it) */
         struct fdstore_entry {
                 int fd;
                 char *name;
         } *fdstore;
-        unsigned n_fdstore;
 
-        /* BusName= (services): owned on the bus as last reported; acquired
-         * since the current start began (a name still held by the last
-         * run's process, whose loss is yet to be reported, does not make
-         * a restart started); and when it was last acquired
-         * (CLOCK_MONOTONIC µs, 0: never). */
-        bool bus_name_good;
-        bool bus_name_acquired;
         uint64_t t_bus_name;
 
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */

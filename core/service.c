@@ -150,7 +150,7 @@ void service_enter_start(struct sched *s, struct unit *u)
         rt->main_cmd = cmd;
         /* WatchdogSec= is the main process's to know, not its control processes'. */
         char env_buf[64], *watchdog_env[2] = { NULL, NULL };
-        uint64_t wd = cfg(u)->watchdog_usec;
+        uint64_t wd = service_extra(cfg(u))->watchdog_usec;
         if (wd && wd != USEC_INFINITY) {
                 snprintf(env_buf, sizeof env_buf, "WATCHDOG_USEC=%llu", (unsigned long long) wd);
                 watchdog_env[0] = env_buf;
@@ -185,8 +185,8 @@ void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
         if ((rt->main_pid > 0 || (cfg(u)->type == SERVICE_FORKING && rt->main_pgid > 0)) &&
             (cfg(u)->type != SERVICE_DBUS || rt->bus_name_good)) {
                 unit_set_sub(s, u, SUB_RUNNING);
-                if (cfg(u)->runtime_max_usec != USEC_INFINITY && cfg(u)->runtime_max_usec)
-                        unit_arm_timer(s, u, s->now + cfg(u)->runtime_max_usec);
+                if (service_extra(cfg(u))->runtime_max_usec != USEC_INFINITY && service_extra(cfg(u))->runtime_max_usec)
+                        unit_arm_timer(s, u, s->now + service_extra(cfg(u))->runtime_max_usec);
         } else if (cfg(u)->remain_after_exit)
                 unit_set_sub(s, u, SUB_EXITED);
         else
@@ -232,8 +232,8 @@ int service_start(struct sched *s, struct unit *u)
         rt->forbid_restart = false;
         rt->bus_name_acquired = false;
         /* The bus thread watches the name from now on (again: a no-op). */
-        if (c->bus_name && s->ops->bus_watch)
-                s->ops->bus_watch(s->userdata, c->bus_name);
+        if (service_extra(c)->bus_name && s->ops->bus_watch)
+                s->ops->bus_watch(s->userdata, service_extra(c)->bus_name);
         unit_set_sub(s, u, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
         service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], service_start_pre_done);

@@ -135,13 +135,13 @@ static void main_exited_starting(struct sched *s, struct unit *u, const struct s
                 rt->main_cmd = rt->main_cmd->next;
                 service_enter_start(s, u);
         } else if (c->type == SERVICE_FORKING) {
-                if (c->pid_file)
-                        rt->main_pid = service_read_pid_file(c->pid_file);
+                if (service_extra(c)->pid_file)
+                        rt->main_pid = service_read_pid_file(service_extra(c)->pid_file);
                 if (rt->main_pid > 0 && s->ops->kill(s->userdata, rt->main_pid, 0) < 0)
                         rt->main_pid = 0;
-                if (c->pid_file && rt->main_pid <= 0)
+                if (service_extra(c)->pid_file && rt->main_pid <= 0)
                         log_warning("%s: PID file %s not readable after start, tracking the process group", u->id,
-                                    c->pid_file);
+                                    service_extra(c)->pid_file);
                 if (rt->main_pid > 0)
                         sched_track_pid(s, u, rt->main_pid);
                 service_enter_start_post(s, u);
@@ -378,7 +378,7 @@ static void bus_name_lost_running(struct sched *s, struct unit *u, const struct 
                                   enum service_event e)
 {
         if (cfg(u)->type == SERVICE_DBUS) {
-                log_notice("%s: bus name %s lost while running", u->id, cfg(u)->bus_name);
+                log_notice("%s: bus name %s lost while running", u->id, service_extra(cfg(u))->bus_name);
                 service_enter_running(s, u, RESULT_SUCCESS);
         }
 }
@@ -511,7 +511,7 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
         }
         rt->main_pid = pid;
         rt->main_pgid = pid;
-        rt->watchdog_usec = cfg(u)->watchdog_usec;
+        rt->watchdog_usec = service_extra(cfg(u))->watchdog_usec;
         watchdog_arm(s, u);
         if (exec_usec && !rt->t_execed)
                 rt->t_execed = exec_usec;

@@ -30,7 +30,7 @@ void fdstore_close_all(struct unit_runtime *rt)
 static void fdstore_add(struct sched *s, struct unit *u, struct notify_message *m)
 {
         struct unit_runtime *rt = u->rt;
-        unsigned max = u->service->fd_store_max;
+        unsigned max = service_extra(u->service)->fd_store_max;
         const char *name = m->fdname ? m->fdname : "stored";
 
         for (unsigned i = 0; i < m->n_fds; i++) {

@@ -61,8 +61,8 @@ static int service_show(struct sched *s, struct unit *u, struct control_unit *cu
         r = r < 0 ? r : control_add_num(cu, "NFileDescriptorStore", rt->n_fdstore);
         r = r < 0 ? r : control_add_num(cu, "ExecMainCode", rt->main_exit_code);
         r = r < 0 ? r : control_add_num(cu, "ExecMainStatus", rt->main_exit_status);
-        if (c->bus_name) {
-                r = r < 0 ? r : control_unit_add(cu, "BusName", c->bus_name);
+        if (service_extra(c)->bus_name) {
+                r = r < 0 ? r : control_unit_add(cu, "BusName", service_extra(c)->bus_name);
                 r = r < 0 ? r : control_unit_add(cu, "BusNameOwned", rt->bus_name_good ? "yes" : "no");
                 r = r < 0 ? r : control_add_num(cu, "BusNameTimestampMonotonic", rt->t_bus_name);
         }

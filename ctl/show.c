@@ -38,7 +38,7 @@ enum render {
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_SERVICE, B_SERVICE_EXIT, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
+enum base { B_UNIT, B_UNIT_EXTRA, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 enum { T_PATH = 1 << UNIT_PATH };
@@ -124,8 +124,9 @@ static int custom_documentation(const struct property *p, const struct unit *u, 
         FILE *f = open_memstream(&line, &len);
         if (!f)
                 return -ENOMEM;
-        STRV_FOREACH(d, u->documentation)
-                fprintf(f, "%s\"%s\"", d == u->documentation ? "" : " ", *d);
+        char **doc = unit_extra(u)->documentation;
+        STRV_FOREACH(d, doc)
+                fprintf(f, "%s\"%s\"", d == doc ? "" : " ", *d);
         fclose(f);
         if (!line)
                 return -ENOMEM;
@@ -263,7 +264,9 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 }
 
 #define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
+#define PUX(name, field, render, arg, kind) { name, T_ALL, B_UNIT_EXTRA, offsetof(struct unit_extra, field), render, arg, kind }
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
+#define PSE(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXTRA, offsetof(struct service_extra, field), render, arg, 0 }
 #define PSX(name, field) { name, T_SERVICE, B_SERVICE_EXIT, offsetof(struct service_exit_status, field), R_EXIT_STATUS, NULL, 0 }
 #define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
 #define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
@@ -275,25 +278,25 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 
 static const struct property properties[] = {
         PS("Type", type, R_ENUM, service_type_to_string),
-        PS("ExitType", exit_type, R_ENUM, exit_type_to_string),
+        PSE("ExitType", exit_type, R_ENUM, exit_type_to_string),
         PS("Restart", restart, R_ENUM, service_restart_to_string),
-        PS("PIDFile", pid_file, R_STR, NULL),
+        PSE("PIDFile", pid_file, R_STR, NULL),
         PS("NotifyAccess", notify_access, R_ENUM, notify_access_to_string),
         PS("RestartUSec", restart_usec, R_USEC, NULL),
         CUSTOM("TimeoutStartUSec", T_SERVICE, custom_timeout_start, 0),
         PS("TimeoutStopUSec", timeout_stop_usec, R_USEC, NULL),
         PS("TimeoutAbortUSec", timeout_abort_usec, R_USEC, NULL),
-        PS("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
-        PS("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
-        PS("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
-        PS("WatchdogUSec", watchdog_usec, R_USEC, NULL),
+        PSE("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
+        PSE("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
+        PSE("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
+        PSE("WatchdogUSec", watchdog_usec, R_USEC, NULL),
         PSX("RestartPreventExitStatus", restart_prevent),
         PSX("RestartForceExitStatus", restart_force),
         PSX("SuccessExitStatus", success),
         PS("RemainAfterExit", remain_after_exit, R_BOOL, NULL),
         PS("GuessMainPID", guess_main_pid, R_BOOL, NULL),
-        PS("BusName", bus_name, R_STR, NULL),
-        PS("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
+        PSE("BusName", bus_name, R_STR, NULL),
+        PSE("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
         PS("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
         PS("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
         PS("ExecStart", exec[SERVICE_EXEC_START], R_EXEC, NULL),
@@ -436,12 +439,12 @@ static const struct property properties[] = {
         DEP("ReloadPropagatedFrom", UNIT_RELOAD_PROPAGATED_FROM),
         DEP("PropagatesStopTo", UNIT_PROPAGATES_STOP_TO),
         DEP("StopPropagatedFrom", UNIT_STOP_PROPAGATED_FROM),
-        PU("RequiresMountsFor", requires_mounts_for, R_STRV, NULL, 0),
+        PUX("RequiresMountsFor", requires_mounts_for, R_STRV, NULL, 0),
         CUSTOM("Documentation", T_ALL, custom_documentation, 0),
         CUSTOM("Description", T_ALL, custom_description, 0),
         CUSTOM("LoadState", T_ALL, custom_load_state, 0),
         PU("FragmentPath", fragment_path, R_STR, NULL, 0),
-        PU("SourcePath", source_path, R_STR, NULL, 0),
+        PUX("SourcePath", source_path, R_STR, NULL, 0),
         PU("DropInPaths", dropin_paths, R_STRV, NULL, 0),
         PU("StopWhenUnneeded", stop_when_unneeded, R_BOOL, NULL, 0),
         PU("RefuseManualStart", refuse_manual_start, R_BOOL, NULL, 0),
@@ -459,7 +462,7 @@ static const struct property properties[] = {
         PU("FailureActionExitStatus", failure_action_exit_status, R_INT, NULL, 0),
         PU("SuccessAction", success_action, R_ENUM, emergency_action_to_string, 0),
         PU("SuccessActionExitStatus", success_action_exit_status, R_INT, NULL, 0),
-        PU("RebootArgument", reboot_argument, R_STR, NULL, 0),
+        PUX("RebootArgument", reboot_argument, R_STR, NULL, 0),
         CUSTOM("LoadError", T_ALL, custom_load_error, 0),
 };
 
@@ -467,11 +470,17 @@ static const void *field(const struct property *p, const struct unit *u)
 {
         const char *base;
         switch (p->base) {
+        case B_UNIT_EXTRA:
+                base = (const char *) unit_extra(u);
+                break;
         case B_SERVICE:
                 base = (const char *) u->service;
                 break;
         case B_SERVICE_EXIT:
                 base = (const char *) service_exit_status(u->service);
+                break;
+        case B_SERVICE_EXTRA:
+                base = (const char *) service_extra(u->service);
                 break;
         case B_SOCKET:
                 base = (const char *) u->socket;
@@ -575,7 +584,7 @@ static bool applies(const struct property *p, const struct unit *u)
         if (!(p->types & (1u << u->type)))
                 return false;
         /* Type-specific configuration exists only for a loaded unit. */
-        return p->base == B_UNIT || u->load_state == UNIT_LOADED;
+        return p->base == B_UNIT || p->base == B_UNIT_EXTRA || u->load_state == UNIT_LOADED;
 }
 
 static int show_unit(const struct ctl_options *opts, const struct unit *u)

@@ -163,8 +163,22 @@ static void emit_record(struct writer *w, const struct boot_record *r)
         emit_u64(w, "target_reached_usec", r->target_reached);
         emit_scalar(w, "units");
         emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE);
-        for (size_t i = 0; i < r->n_units; i++)
-                emit_unit(w, &r->units[i]);
+        if (r->units)
+                for (size_t i = 0; i < r->n_units; i++)
+                        emit_unit(w, &r->units[i]);
+        else if (r->next_unit) {
+                struct boot_record_unit u;
+                int k = 0;
+                while (!w->error && (k = r->next_unit(r->next_ctx, &u)) > 0) {
+                        if (!u.id) {
+                                w->error = log_error_errno(EINVAL, "boot record: a unit has no id");
+                                break;
+                        }
+                        emit_unit(w, &u);
+                }
+                if (!w->error && k < 0)
+                        w->error = k;
+        }
         emit_sequence_end(w);
         emit_mapping_end(w);
 

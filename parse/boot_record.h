@@ -66,6 +66,13 @@ struct boot_record {
          * array sched_boot_record() points every unit's three lists into);
          * boot_record_write() does not look at it. */
         void *storage;
+        /* Or, with units NULL: the writer takes the units one at a time,
+         * in order, from next_unit(next_ctx, &u), which returns 1 (u filled
+         * in; its lists stay valid until the next call), 0 (no more) or a
+         * negative errno (the write fails). So a producer never holds a
+         * record of every unit at once (sched_boot_record_stream). */
+        int (*next_unit)(void *ctx, struct boot_record_unit *ret);
+        void *next_ctx;
 };
 
 /* Write atomically (a temp file in the same folder, fsync'ed, renamed over

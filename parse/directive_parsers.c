@@ -545,6 +545,11 @@ int directive_parse_exec(const struct directive_ctx *ctx, const char *value, voi
                 exec_command_free_list(c);
                 return r == -ENOMEM ? r : -ENOEXEC;
         }
+        /* Expanded, so read only from here on: one block per command. */
+        if (exec_command_pack_list(&c) < 0) {
+                exec_command_free_list(c);
+                return -ENOMEM;
+        }
         while (*list)
                 list = &(*list)->next;
         *list = c;

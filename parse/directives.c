@@ -36,12 +36,14 @@ enum section_mask {
 /* Which struct a row's offset is relative to. */
 enum base {
         BASE_UNIT,
+        BASE_UNIT_EXTRA, /* the unit's rarely-set settings, allocated on first use */
         BASE_SERVICE,
         BASE_SOCKET,
         BASE_EXEC, /* the exec_context of the service or socket */
         BASE_KILL, /* the kill_context of the service or socket */
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
         BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
+        BASE_SERVICE_EXTRA, /* the service's rarely-set settings, allocated on first use */
         BASE_TIMER,
         BASE_MOUNT,
         BASE_SWAP,
@@ -68,6 +70,7 @@ struct directive {
 /* ---- the table ---- */
 
 #define U(field) BASE_UNIT, offsetof(struct unit, field)
+#define UX(field) BASE_UNIT_EXTRA, offsetof(struct unit_extra, field)
 #define SV(field) BASE_SERVICE, offsetof(struct service_config, field)
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
 #define MT(field) BASE_MOUNT, offsetof(struct mount_config, field)
@@ -78,6 +81,7 @@ struct directive {
 #define EX(field) BASE_EXEC, offsetof(struct exec_context, field)
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
 #define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
+#define SE(field) BASE_SERVICE_EXTRA, offsetof(struct service_extra, field)
 #define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
 #define TM(field) BASE_TIMER, offsetof(struct timer_config, field)
 #define EXALL BASE_EXEC, 0
@@ -86,7 +90,7 @@ struct directive {
 static const struct directive directives[] = {
         /* [Unit] */
         { "Description", SEC_UNIT, U(description), directive_parse_string, 0, EXPAND },
-        { "Documentation", SEC_UNIT, U(documentation), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
+        { "Documentation", SEC_UNIT, UX(documentation), directive_parse_list, DIRECTIVE_LIST_ANY, EXPAND },
         { "Requires", SEC_UNIT, U(edges), directive_parse_dependency, UNIT_REQUIRES, EXPAND },
         { "RequiresOverridable", SEC_UNIT, U(edges), directive_parse_dependency, UNIT_REQUIRES, EXPAND },
         { "Requisite", SEC_UNIT, U(edges), directive_parse_dependency, UNIT_REQUISITE, EXPAND },
@@ -124,26 +128,26 @@ static const struct directive directives[] = {
         { "JobTimeoutSec", SEC_UNIT, U(job_timeout_usec), directive_parse_timespan_field, 0, 0 },
         { "JobRunningTimeoutSec", SEC_UNIT, U(job_running_timeout_usec), directive_parse_timespan_field, 0, 0 },
         { "JobTimeoutAction", SEC_UNIT, U(job_timeout_action), directive_parse_enum, DIRECTIVE_ENUM_ACTION, 0 },
-        { "RebootArgument", SEC_UNIT | SEC_SERVICE, U(reboot_argument), directive_parse_string, 0, 0 },
-        { "SourcePath", SEC_UNIT, U(source_path), directive_parse_path, 0, EXPAND },
-        { "RequiresMountsFor", SEC_UNIT, U(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },
+        { "RebootArgument", SEC_UNIT | SEC_SERVICE, UX(reboot_argument), directive_parse_string, 0, 0 },
+        { "SourcePath", SEC_UNIT, UX(source_path), directive_parse_path, 0, EXPAND },
+        { "RequiresMountsFor", SEC_UNIT, UX(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },
         { "Condition*", SEC_UNIT, U(conditions), directive_parse_condition, 0, EXPAND },
         { "Assert*", SEC_UNIT, U(asserts), directive_parse_condition, 0, EXPAND },
 
         /* [Install] */
-        { "WantedBy", SEC_INSTALL, U(install_wanted_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "RequiredBy", SEC_INSTALL, U(install_required_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "Alias", SEC_INSTALL, U(install_alias), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "Also", SEC_INSTALL, U(install_also), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
-        { "DefaultInstance", SEC_INSTALL, U(default_instance), directive_parse_string, 0, EXPAND },
+        { "WantedBy", SEC_INSTALL, UX(install_wanted_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "RequiredBy", SEC_INSTALL, UX(install_required_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "Alias", SEC_INSTALL, UX(install_alias), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "Also", SEC_INSTALL, UX(install_also), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "DefaultInstance", SEC_INSTALL, UX(default_instance), directive_parse_string, 0, EXPAND },
 
         /* [Service] */
         { "Type", SEC_SERVICE, SV(type), directive_parse_enum, DIRECTIVE_ENUM_TYPE, 0 },
         { "Restart", SEC_SERVICE, SV(restart), directive_parse_enum, DIRECTIVE_ENUM_RESTART, 0 },
         { "RemainAfterExit", SEC_SERVICE, SV(remain_after_exit), directive_parse_bool_field, 0, 0 },
         { "GuessMainPID", SEC_SERVICE, SV(guess_main_pid), directive_parse_bool_field, 0, 0 },
-        { "PIDFile", SEC_SERVICE, SV(pid_file), directive_parse_pid_file, 0, EXPAND },
-        { "BusName", SEC_SERVICE, SV(bus_name), directive_parse_string, 0, EXPAND },
+        { "PIDFile", SEC_SERVICE, SE(pid_file), directive_parse_pid_file, 0, EXPAND },
+        { "BusName", SEC_SERVICE, SE(bus_name), directive_parse_string, 0, EXPAND },
         { "ExecCondition", SEC_SERVICE, SV(exec[SERVICE_EXEC_CONDITION]), directive_parse_exec, 0, 0 },
         { "ExecStartPre", SEC_SERVICE, SV(exec[SERVICE_EXEC_START_PRE]), directive_parse_exec, 0, 0 },
         { "ExecStart", SEC_SERVICE, SV(exec[SERVICE_EXEC_START]), directive_parse_exec, 0, 0 },
@@ -156,17 +160,17 @@ static const struct directive directives[] = {
         { "TimeoutStopSec", SEC_SERVICE, SV(timeout_stop_usec), directive_parse_timeout, 0, 0 },
         { "TimeoutSec", SEC_SERVICE, SV(timeout_start_usec), directive_parse_timeout_both, 0, 0 },
         { "TimeoutAbortSec", SEC_SERVICE, SV(timeout_abort_usec), directive_parse_timeout_abort, 0, 0 },
-        { "TimeoutStartFailureMode", SEC_SERVICE, SV(timeout_start_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
-        { "TimeoutStopFailureMode", SEC_SERVICE, SV(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
-        { "RuntimeMaxSec", SEC_SERVICE, SV(runtime_max_usec), directive_parse_timeout, 0, 0 },
-        { "WatchdogSec", SEC_SERVICE, SV(watchdog_usec), directive_parse_timespan_field, 0, 0 },
+        { "TimeoutStartFailureMode", SEC_SERVICE, SE(timeout_start_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
+        { "TimeoutStopFailureMode", SEC_SERVICE, SE(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
+        { "RuntimeMaxSec", SEC_SERVICE, SE(runtime_max_usec), directive_parse_timeout, 0, 0 },
+        { "WatchdogSec", SEC_SERVICE, SE(watchdog_usec), directive_parse_timespan_field, 0, 0 },
         { "SuccessExitStatus", SEC_SERVICE, SX(success), directive_parse_exit_status, 0, 0 },
         { "RestartPreventExitStatus", SEC_SERVICE, SX(restart_prevent), directive_parse_exit_status, 0, 0 },
         { "RestartForceExitStatus", SEC_SERVICE, SX(restart_force), directive_parse_exit_status, 0, 0 },
         { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum, DIRECTIVE_ENUM_NOTIFY, 0 },
-        { "FileDescriptorStoreMax", SEC_SERVICE, SV(fd_store_max), directive_parse_unsigned_field, 0, 0 },
-        { "ExitType", SEC_SERVICE, SV(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
-        { "Sockets", SEC_SERVICE, SV(sockets), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
+        { "FileDescriptorStoreMax", SEC_SERVICE, SE(fd_store_max), directive_parse_unsigned_field, 0, 0 },
+        { "ExitType", SEC_SERVICE, SE(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
+        { "Sockets", SEC_SERVICE, SE(sockets), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
 
         /* [Socket] */
         { "ListenStream", SEC_SOCKET, SK(listen), directive_parse_listen, LISTEN_STREAM, EXPAND },
@@ -424,6 +428,11 @@ static void *destination(const struct directive *d, struct unit *u)
         case BASE_UNIT:
                 base = (char *) u;
                 break;
+        case BASE_UNIT_EXTRA:
+                base = (char *) unit_config_extra(u);
+                if (!base)
+                        return NULL;
+                break;
         case BASE_SERVICE:
                 base = (char *) u->service;
                 break;
@@ -455,6 +464,11 @@ static void *destination(const struct directive *d, struct unit *u)
                 if (!u->service->exit_status)
                         u->service->exit_status = calloc(1, sizeof *u->service->exit_status);
                 base = (char *) u->service->exit_status;
+                if (!base)
+                        return NULL;
+                break;
+        case BASE_SERVICE_EXTRA:
+                base = (char *) service_config_extra(u->service);
                 if (!base)
                         return NULL;
                 break;

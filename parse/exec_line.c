@@ -297,11 +297,53 @@ void exec_command_free_list(struct exec_command *c)
 {
         while (c) {
                 struct exec_command *next = c->next;
-                free(c->path);
-                strv_free(c->argv);
+                if (!c->packed) {
+                        free(c->path);
+                        strv_free(c->argv);
+                }
                 free(c);
                 c = next;
         }
+}
+
+/* c as one block: the struct, argv[0..n] and the strings after them. */
+static struct exec_command *pack_one(const struct exec_command *c)
+{
+        size_t n = strv_length(c->argv);
+        bool share = n > 0 && strcmp(c->path, c->argv[0]) == 0;
+        size_t size = sizeof *c + (n + 1) * sizeof(char *) + (share ? 0 : strlen(c->path) + 1);
+        for (size_t i = 0; i < n; i++)
+                size += strlen(c->argv[i]) + 1;
+        struct exec_command *p = malloc(size);
+        if (!p)
+                return NULL;
+        char **argv = (char **) (p + 1);
+        char *at = (char *) (argv + n + 1);
+        for (size_t i = 0; i < n; i++) {
+                size_t k = strlen(c->argv[i]) + 1;
+                argv[i] = memcpy(at, c->argv[i], k);
+                at += k;
+        }
+        argv[n] = NULL;
+        *p = (struct exec_command) { .argv = argv, .flags = c->flags, .packed = true, .next = c->next };
+        p->path = share ? argv[0] : strcpy(at, c->path);
+        return p;
+}
+
+int exec_command_pack_list(struct exec_command **list)
+{
+        for (struct exec_command **at = list; *at; at = &(*at)->next) {
+                struct exec_command *c = *at;
+                if (c->packed)
+                        continue;
+                struct exec_command *p = pack_one(c);
+                if (!p)
+                        return -ENOMEM;
+                c->next = NULL;
+                exec_command_free_list(c);
+                *at = p;
+        }
+        return 0;
 }
 
 /* The value of name[0..n) in env, the last assignment winning; NULL if unset. */

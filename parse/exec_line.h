@@ -22,6 +22,10 @@ struct exec_command {
         char *path;   /* program: absolute, or a bare name to search */
         char **argv;  /* argv[0] included; unexpanded */
         unsigned flags;
+        /* path, argv and its strings live in this struct's own block
+         * (exec_command_pack_list): exec_command_free_list frees the
+         * block alone, and nothing may free or replace them one by one. */
+        bool packed;
         struct exec_command *next; /* the following command of the same setting */
 };
 
@@ -37,6 +41,12 @@ struct exec_command {
 int exec_line_parse(const char *value, struct exec_command **ret, char **ret_error);
 
 void exec_command_free_list(struct exec_command *c);
+/* Move each command of the list into one allocation of its own (the
+ * struct, argv and every string; path shares argv[0]'s copy when they are
+ * equal), for a configuration that is read only from now on: a command
+ * line was ~7 small blocks. Returns 0 or -ENOMEM (commands not packed yet
+ * stay as they were, still valid). */
+int exec_command_pack_list(struct exec_command **list);
 
 /* Expand $VAR (whole word only: split at whitespace with quotes respected,
  * giving zero or more arguments), ${VAR} (verbatim, even inside a word,

@@ -171,7 +171,7 @@ static int add_template_slice(struct load_context *ctx, struct unit *u)
 static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit *u)
 {
         int r = 0;
-        STRV_FOREACH(p, u->requires_mounts_for)
+        STRV_FOREACH(p, unit_extra(u)->requires_mounts_for)
                 if ((r = load_add_mounts_for(ctx, u, *p)) < 0)
                         return r;
         if (!u->slice)
@@ -192,6 +192,12 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                 return -ENOMEM;
         if (!u->names && (r = strv_extend(&u->names, u->id)) < 0)
                 return r;
+        /* The name that is the id shares its string (unit_free knows). */
+        for (char **n = u->names; *n; n++)
+                if (*n != u->id && strcmp(*n, u->id) == 0) {
+                        free(*n);
+                        *n = u->id;
+                }
         r = adopt_names(ctx, u, l->names);
         if (r < 0)
                 return r;

@@ -10,6 +10,14 @@
 #include "parse/load_internal.h"
 
 const struct service_exit_status service_exit_status_empty;
+const struct service_extra service_extra_defaults;
+
+struct service_extra *service_config_extra(struct service_config *s)
+{
+        if (!s->extra)
+                s->extra = calloc(1, sizeof *s->extra);
+        return s->extra;
+}
 
 static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
 {
@@ -31,11 +39,14 @@ static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t t
 static void service_free(struct unit *u)
 {
         struct service_config *s = u->service;
-        free(s->pid_file);
-        free(s->bus_name);
+        if (s->extra) {
+                free(s->extra->pid_file);
+                free(s->extra->bus_name);
+                strv_free(s->extra->sockets);
+                free(s->extra);
+        }
         for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
                 exec_command_free_list(s->exec[i]);
-        strv_free(s->sockets);
         free(s->exit_status);
         exec_context_free(&s->exec_ctx);
 }
@@ -63,14 +74,15 @@ static int service_finish(struct load_context *ctx, struct unit *u)
         struct service_config *s = u->service;
         struct exec_context *ec = &s->exec_ctx;
         const struct exec_command *start = s->exec[SERVICE_EXEC_START];
+        const struct service_extra *x = service_extra(s);
         int r;
 
         if (!s->type_set)
-                s->type = s->bus_name ? SERVICE_DBUS : start ? SERVICE_SIMPLE : SERVICE_ONESHOT;
+                s->type = x->bus_name ? SERVICE_DBUS : start ? SERVICE_SIMPLE : SERVICE_ONESHOT;
         if (s->type == SERVICE_ONESHOT && !s->timeout_start_set)
                 s->timeout_start_usec = USEC_INFINITY;
         if (s->notify_access == NOTIFY_NONE && !s->notify_access_set &&
-            (s->type == SERVICE_NOTIFY || s->watchdog_usec > 0 || s->fd_store_max > 0))
+            (s->type == SERVICE_NOTIFY || x->watchdog_usec > 0 || x->fd_store_max > 0))
                 s->notify_access = NOTIFY_MAIN;
         if (!s->timeout_abort_set)
                 s->timeout_abort_usec = s->timeout_stop_usec;
@@ -94,11 +106,11 @@ static int service_finish(struct load_context *ctx, struct unit *u)
             (s->restart == SERVICE_RESTART_ALWAYS || s->restart == SERVICE_RESTART_ON_SUCCESS))
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                             "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.");
-        if (s->type == SERVICE_DBUS && !s->bus_name)
+        if (s->type == SERVICE_DBUS && !x->bus_name)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                             "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
 
-        STRV_FOREACH(name, s->sockets) {
+        STRV_FOREACH(name, x->sockets) {
                 r = load_add_two_dependencies_by_name(ctx, u, UNIT_WANTS, UNIT_AFTER, *name);
                 if (r < 0)
                         return r;

@@ -306,25 +306,37 @@ static void conditions_free(struct unit_condition *c)
         }
 }
 
+const struct unit_extra unit_extra_defaults;
+
+struct unit_extra *unit_config_extra(struct unit *u)
+{
+        if (!u->extra)
+                u->extra = calloc(1, sizeof *u->extra);
+        return u->extra;
+}
+
 void unit_free_config(struct unit *u)
 {
+        struct unit_extra *x = u->extra;
         free(u->description);
-        strv_free(u->documentation);
-        free(u->reboot_argument);
-        free(u->source_path);
+        if (x) {
+                strv_free(x->documentation);
+                free(x->reboot_argument);
+                free(x->source_path);
+                strv_free(x->requires_mounts_for);
+                strv_free(x->install_wanted_by);
+                strv_free(x->install_required_by);
+                strv_free(x->install_alias);
+                strv_free(x->install_also);
+                free(x->default_instance);
+                free(x);
+                u->extra = NULL;
+        }
         conditions_free(u->conditions);
         conditions_free(u->asserts);
-        strv_free(u->requires_mounts_for);
-        strv_free(u->install_wanted_by);
-        strv_free(u->install_required_by);
-        strv_free(u->install_alias);
-        strv_free(u->install_also);
-        free(u->default_instance);
         free(u->slice);
         u->slice = NULL;
-        u->description = u->reboot_argument = u->source_path = u->default_instance = NULL;
-        u->documentation = u->requires_mounts_for = NULL;
-        u->install_wanted_by = u->install_required_by = u->install_alias = u->install_also = NULL;
+        u->description = NULL;
         u->conditions = u->asserts = NULL;
 
         if (!u->config)
@@ -348,7 +360,11 @@ static void unit_free(struct unit *u)
 {
         unit_free_config(u);
         free(u->edges);
-        strv_free(u->names);
+        /* names may hold u->id itself (load_from_lookup): free it once. */
+        for (char **n = u->names; n && *n; n++)
+                if (*n != u->id)
+                        free(*n);
+        free(u->names);
         strv_free(u->dropin_paths);
         free(u->fragment_path);
         free(u->instance);

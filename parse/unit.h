@@ -62,7 +62,10 @@ enum unit_dependency {
 const char *unit_dependency_to_string(enum unit_dependency d); /* "Requires" */
 enum unit_dependency unit_dependency_inverse(enum unit_dependency d);
 
-struct unit_edge {
+/* Packed (9 bytes, not 16): a unit has several edges and keeps them for
+ * its lifetime. The compiler reads the unaligned pointer correctly on any
+ * target; never take a member's address (-Waddress-of-packed-member). */
+struct __attribute__((packed)) unit_edge {
         struct unit *other;
         uint8_t kind; /* enum unit_dependency */
 };
@@ -306,34 +309,51 @@ struct service_exit_status {
         struct exit_status_set restart_force;
 };
 
-struct service_config {
-        enum service_type type;
-        bool type_set;
-        enum service_restart restart;
-        bool remain_after_exit;
-        bool guess_main_pid;
+/* The service settings few units set, behind service_config.extra and
+ * allocated by the first of them (at load). Read them through
+ * service_extra(), which gives the defaults (all zero) when none was set. */
+struct service_extra {
         char *pid_file;
         char *bus_name;
+        char **sockets;
+        uint64_t runtime_max_usec;
+        uint64_t watchdog_usec;
+        enum timeout_failure_mode timeout_start_failure_mode;
+        enum timeout_failure_mode timeout_stop_failure_mode;
+        enum exit_type exit_type;
+        unsigned fd_store_max;
+};
+
+/* One per service, so the small fields sit together (no padding). */
+struct service_config {
+        enum service_type type;
+        enum service_restart restart;
+        enum notify_access notify_access;
+        bool type_set;
+        bool remain_after_exit;
+        bool guess_main_pid;
+        bool timeout_abort_set;
+        bool notify_access_set;
+        bool timeout_start_set;
         struct exec_command *exec[_SERVICE_EXEC_MAX];
         uint64_t restart_usec;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
         uint64_t timeout_abort_usec;
-        bool timeout_abort_set;
-        uint64_t runtime_max_usec;
-        uint64_t watchdog_usec;
-        enum timeout_failure_mode timeout_start_failure_mode;
-        enum timeout_failure_mode timeout_stop_failure_mode;
         struct service_exit_status *exit_status; /* NULL: all three empty */
-        enum notify_access notify_access;
-        bool notify_access_set;
-        unsigned fd_store_max;
-        enum exit_type exit_type;
-        char **sockets;
-        bool timeout_start_set;
+        struct service_extra *extra;             /* NULL: every one at its default */
         struct kill_context kill;
         struct exec_context exec_ctx;
 };
+
+extern const struct service_extra service_extra_defaults;
+static inline const struct service_extra *service_extra(const struct service_config *s)
+{
+        return s->extra ? s->extra : &service_extra_defaults;
+}
+/* The rarely-set settings for writing, allocated with their defaults on
+ * first use; NULL when out of memory. */
+struct service_extra *service_config_extra(struct service_config *s);
 
 extern const struct service_exit_status service_exit_status_empty;
 static inline const struct service_exit_status *service_exit_status(const struct service_config *s)
@@ -490,9 +510,27 @@ struct path_config {
         unsigned trigger_limit_burst;         /* UINT_MAX: unset, 200 */
 };
 
+/* The [Unit] and [Install] settings few units set, behind unit.extra and
+ * allocated by the first of them (at load). Read them through
+ * unit_extra(), which gives the defaults (all empty) when none was set. */
+struct unit_extra {
+        char **documentation;
+        char *reboot_argument;
+        char *source_path;
+        char **requires_mounts_for;
+        /* [Install], used only by enable/disable */
+        char **install_wanted_by;
+        char **install_required_by;
+        char **install_alias;
+        char **install_also;
+        char *default_instance;
+};
+
+/* One per unit name, so the small fields sit together (no padding) and
+ * the rarely-set settings are behind extra. */
 struct unit {
         char *id;                 /* primary name */
-        char **names;             /* id and every alias (strv) */
+        char **names;             /* id and every alias (strv); the id's entry may be id itself */
         enum unit_type type;
         enum unit_load_state load_state;
         int load_error;           /* negative errno when load_state is an error */
@@ -501,48 +539,38 @@ struct unit {
          * points at it keeps only its own edge; the manager keeps the
          * reverse one at run time (core/sched_internal.h). */
         bool sealed;
-        char *fragment_path;
-        char **dropin_paths;
-        char *instance;           /* for foo@bar.service, "bar" */
-        struct unit *merged_into; /* for UNIT_MERGED */
-        struct unit_runtime *rt;  /* the scheduler thread's runtime state (core/sched_internal.h) */
-
-        struct unit_edge *edges;
-        uint32_t n_edges;
-        uint32_t cap_edges;
-
         /* [Unit] */
-        char *description;
-        char **documentation;
         bool default_dependencies;
         bool refuse_manual_start;
         bool refuse_manual_stop;
         bool allow_isolate;
         bool stop_when_unneeded;
         bool ignore_on_isolate;
-        uint64_t start_limit_interval_usec;
+        uint32_t n_edges;
+        uint32_t cap_edges;
         unsigned start_limit_burst;
-        uint64_t job_timeout_usec;
-        uint64_t job_running_timeout_usec;
         enum emergency_action start_limit_action;
         enum emergency_action failure_action;
         enum emergency_action success_action;
         enum emergency_action job_timeout_action;
         int failure_action_exit_status;  /* -1: unset */
         int success_action_exit_status;
-        char *reboot_argument;
-        char *source_path;
+
+        char *fragment_path;
+        char **dropin_paths;
+        char *instance;           /* for foo@bar.service, "bar" */
+        struct unit *merged_into; /* for UNIT_MERGED */
+        struct unit_runtime *rt;  /* the scheduler thread's runtime state (core/sched_internal.h) */
+        struct unit_edge *edges;
+
+        char *description;
+        uint64_t start_limit_interval_usec;
+        uint64_t job_timeout_usec;
+        uint64_t job_running_timeout_usec;
         struct unit_condition *conditions;
         struct unit_condition *asserts;
-        char **requires_mounts_for;
         char *slice;              /* Slice= of a service, socket, mount, swap or scope */
-
-        /* [Install], used only by enable/disable */
-        char **install_wanted_by;
-        char **install_required_by;
-        char **install_alias;
-        char **install_also;
-        char *default_instance;
+        struct unit_extra *extra; /* NULL: every rarely-set setting at its default */
 
         /* Type-specific configuration, allocated when the unit loads (a
          * stub carries none), so a referenced-but-absent unit stays small. */
@@ -557,6 +585,15 @@ struct unit {
                 void *config;
         };
 };
+
+extern const struct unit_extra unit_extra_defaults;
+static inline const struct unit_extra *unit_extra(const struct unit *u)
+{
+        return u->extra ? u->extra : &unit_extra_defaults;
+}
+/* The rarely-set settings for writing, allocated empty on first use;
+ * NULL when out of memory. */
+struct unit_extra *unit_config_extra(struct unit *u);
 
 /* The set of units, keyed by every name of every unit. */
 struct unit_table {

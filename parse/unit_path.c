@@ -437,7 +437,9 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 
         if (f) {
                 l.masked = f->masked;
-                l.fragment = strdup(f->masked ? f->path : f->fragment);
+                /* A plain file's fragment is its path; a masked link's
+                 * is the link itself. */
+                l.fragment = f->masked || !f->fragment ? unit_entry_path(f) : strdup(f->fragment);
                 if (!l.fragment) {
                         r = -ENOMEM;
                         goto out;

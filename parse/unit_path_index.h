@@ -17,18 +17,23 @@ enum entry_kind {
 };
 
 /* A unit file name found directly in a search directory. The index lives
- * as long as the manager (run-time loads use it), so an entry is kept to
- * one block for the struct and one for its path: name points into path,
- * and a plain file's fragment is its path. */
+ * as long as the manager (run-time loads use it), so an entry is one
+ * block: the struct, then for a plain file only its name (its path is
+ * dir/name, built when a lookup asks: unit_entry_path), for a symlink its
+ * whole path (name points into it). */
 struct unit_entry {
-        const char *name; /* the tail of path */
+        const char *name; /* the file name */
+        const char *dir;  /* the search directory's path (struct search_dir's) */
         enum entry_kind kind;
-        char *path;     /* the entry in its search directory */
-        char *fragment; /* FILE, LINKED: the file to parse, symlinks resolved; may be path */
+        char *path;     /* symlinks: the entry in its search directory; NULL for a FILE */
+        char *fragment; /* LINKED: the file to parse, symlinks resolved; NULL for a FILE (its path) */
         char *target;   /* ALIAS: the unit name it points to */
         bool masked;    /* FILE, LINKED: empty, or a link to /dev/null */
         int error;      /* INVALID: negative errno */
 };
+
+/* e's path in its search directory, malloc'd; NULL when out of memory. */
+char *unit_entry_path(const struct unit_entry *e);
 
 enum item_kind {
         ITEM_USE,    /* a drop-in to read, or a dependency to add */

@@ -86,13 +86,18 @@ static int readlinkat_malloc(int dfd, const char *name, char **ret)
         return 0;
 }
 
+char *unit_entry_path(const struct unit_entry *e)
+{
+        return e->path ? strdup(e->path) : path_join(e->dir, e->name);
+}
+
 static void unit_entry_free(struct unit_entry *e)
 {
         if (!e)
                 return;
         if (e->fragment != e->path)
                 free(e->fragment);
-        free(e->path);
+        /* e->path and e->name are in e's own block (scan_unit). */
         free(e->target);
         free(e);
 }
@@ -231,19 +236,26 @@ static int scan_unit(struct unit_path_index *idx, const struct search_dir *sd, i
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
                 return 0;
 
-        e = calloc(1, sizeof *e);
+        /* One block, kept as long as the index: a plain file's entry needs
+         * only its name (most entries), a symlink's its path for messages. */
+        size_t dl = strlen(sd->path), nl = strlen(name);
+        bool file = S_ISREG(st.st_mode);
+        e = calloc(1, sizeof *e + (file ? 0 : dl + 1) + nl + 1);
         if (!e)
                 return -ENOMEM;
-        e->path = path_join(sd->path, name);
-        if (!e->path) {
-                r = -ENOMEM;
-                goto out;
+        e->dir = sd->path;
+        char *at = (char *) (e + 1);
+        if (!file) {
+                e->path = at;
+                memcpy(at, sd->path, dl);
+                at[dl] = '/';
+                at += dl + 1;
         }
-        e->name = e->path + strlen(e->path) - strlen(name);
-        if (S_ISREG(st.st_mode)) {
+        memcpy(at, name, nl + 1);
+        e->name = at;
+        if (file) {
                 e->kind = ENTRY_FILE;
                 e->masked = st.st_size == 0;
-                e->fragment = e->path;
                 r = 1;
         } else
                 r = classify_link(idx, sd, dfd, e);
@@ -252,7 +264,6 @@ static int scan_unit(struct unit_path_index *idx, const struct search_dir *sd, i
                 if (r == 0)
                         e = NULL;
         }
-out:
         unit_entry_free(e);
         return r;
 }

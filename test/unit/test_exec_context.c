@@ -468,10 +468,11 @@ static void test_argv_expands_variables(void)
 static void test_argv_sees_environment_file_values(void)
 {
         struct fixture f;
-        load_with_env_file(&f, "", "FROM_FILE=yes\n");
-        /* Replace ExecStart= by one that uses the file's variable. */
-        struct exec_command *cmd = f.unit->service->exec[SERVICE_EXEC_START];
-        CU_ASSERT_EQUAL_FATAL(strv_extend(&cmd->argv, "${FROM_FILE}"), 0);
+        /* Replace ExecStart= by one that uses the file's variable (the
+         * loaded command itself is read only: one block, see
+         * exec_command_pack_list). */
+        load_with_env_file(&f, "ExecStart=\nExecStart=/bin/true ${FROM_FILE}\n", "FROM_FILE=yes\n");
+        CU_ASSERT(f.unit->service->exec[SERVICE_EXEC_START]->packed);
         struct spawn_request *req = build_ok(&f);
         CU_ASSERT_STRING_EQUAL(req->argv[1], "yes");
         spawn_request_free(req);

@@ -453,7 +453,37 @@ static void test_format_show_matches_systemctl(void)
         exec_command_free_list(c);
 }
 
+/* A packed list says the same as the parsed one, in one block a command. */
+static void test_packed_commands_keep_every_word(void)
+{
+        struct exec_command *c = NULL;
+        char *err = NULL;
+        CU_ASSERT_EQUAL_FATAL(exec_line_parse("-/bin//echo a 'b c' ; @/bin/sh shell -c x ; true", &c, &err), 0);
+        CU_ASSERT_EQUAL_FATAL(exec_command_pack_list(&c), 0);
+        CU_ASSERT_FATAL(c && c->next && c->next->next && !c->next->next->next);
+        const struct exec_command *a = c, *b = c->next, *t = c->next->next;
+        CU_ASSERT(a->packed && b->packed && t->packed);
+        CU_ASSERT_STRING_EQUAL(a->path, "/bin/echo");
+        CU_ASSERT_STRING_EQUAL(a->argv[0], "/bin//echo");
+        CU_ASSERT_STRING_EQUAL(a->argv[1], "a");
+        CU_ASSERT_STRING_EQUAL(a->argv[2], "b c");
+        CU_ASSERT_PTR_NULL(a->argv[3]);
+        CU_ASSERT_EQUAL(a->flags, EXEC_IGNORE_FAILURE);
+        CU_ASSERT_STRING_EQUAL(b->path, "/bin/sh");
+        CU_ASSERT_STRING_EQUAL(b->argv[0], "shell");
+        CU_ASSERT_STRING_EQUAL(b->argv[2], "x");
+        CU_ASSERT_EQUAL(b->flags, EXEC_ARGV0);
+        /* Equal path and argv[0] share one copy. */
+        CU_ASSERT_PTR_EQUAL(t->path, t->argv[0]);
+        CU_ASSERT_STRING_EQUAL(t->path, "true");
+        /* Packing twice changes nothing. */
+        CU_ASSERT_EQUAL(exec_command_pack_list(&c), 0);
+        CU_ASSERT_PTR_EQUAL(c, a);
+        exec_command_free_list(c);
+}
+
 static const struct test_case tests[] = {
+        { "packed_commands_keep_every_word", test_packed_commands_keep_every_word },
         { "absolute_program_with_arguments", test_absolute_program_with_arguments },
         { "bare_name_is_kept_for_path_search", test_bare_name_is_kept_for_path_search },
         { "path_is_simplified_but_argv0_is_not", test_path_is_simplified_but_argv0_is_not },

@@ -239,6 +239,49 @@ static void test_notify_type_forces_notify_access_main(void)
         done(&f);
 }
 
+/* The settings few services set live behind one pointer, allocated only
+ * by a unit that sets one of them; the others read the defaults. */
+static void test_rare_service_settings_allocate_only_when_set(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "p.service", "[Service]\nType=oneshot\nExecStart=/bin/true\n");
+        test_write_file(d, "w.service", "[Service]\nExecStart=/bin/true\nWatchdogSec=3s\nBusName=org.weft.W\n"
+                                        "FileDescriptorStoreMax=4\n");
+        load_dir(&f, d, (const char *[]) { "p.service", "w.service", NULL });
+        const struct service_config *p = get(&f, "p.service")->service, *w = get(&f, "w.service")->service;
+        CU_ASSERT_PTR_NULL(p->extra);
+        CU_ASSERT_EQUAL(service_extra(p)->watchdog_usec, 0);
+        CU_ASSERT_PTR_NULL(service_extra(p)->bus_name);
+        CU_ASSERT_EQUAL(p->notify_access, NOTIFY_NONE);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w->extra);
+        CU_ASSERT_EQUAL(service_extra(w)->watchdog_usec, 3 * USEC_PER_SEC);
+        CU_ASSERT_STRING_EQUAL(service_extra(w)->bus_name, "org.weft.W");
+        CU_ASSERT_EQUAL(service_extra(w)->fd_store_max, 4);
+        CU_ASSERT_EQUAL(w->type, SERVICE_DBUS);
+        CU_ASSERT_EQUAL(w->notify_access, NOTIFY_MAIN);
+        done(&f);
+}
+
+/* Likewise the rare [Unit] and [Install] settings of any unit. */
+static void test_rare_unit_settings_allocate_only_when_set(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "p.service", "[Unit]\nDescription=plain\n[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "r.service", "[Unit]\nDocumentation=man:r(8)\nRequiresMountsFor=/srv\n"
+                                        "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+        load_dir(&f, d, (const char *[]) { "p.service", "r.service", NULL });
+        const struct unit *p = get(&f, "p.service"), *r = get(&f, "r.service");
+        CU_ASSERT_PTR_NULL(p->extra);
+        CU_ASSERT_PTR_NULL(unit_extra(p)->documentation);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r->extra);
+        CU_ASSERT_STRING_EQUAL(unit_extra(r)->documentation[0], "man:r(8)");
+        CU_ASSERT_STRING_EQUAL(unit_extra(r)->install_wanted_by[0], "multi-user.target");
+        CU_ASSERT_STRING_EQUAL(unit_extra(r)->requires_mounts_for[0], "/srv");
+        done(&f);
+}
+
 static void test_bad_unit_fails_alone(void)
 {
         struct fixture f;
@@ -472,6 +515,8 @@ static const struct test_case tests[] = {
         { "type_defaults_follow_exec_start", test_type_defaults_follow_exec_start },
         { "oneshot_keeps_an_explicit_start_timeout", test_oneshot_keeps_an_explicit_start_timeout },
         { "notify_type_forces_notify_access_main", test_notify_type_forces_notify_access_main },
+        { "rare_service_settings_allocate_only_when_set", test_rare_service_settings_allocate_only_when_set },
+        { "rare_unit_settings_allocate_only_when_set", test_rare_unit_settings_allocate_only_when_set },
         { "bad_unit_fails_alone", test_bad_unit_fails_alone },
         { "binary_garbage_fails_that_unit_only", test_binary_garbage_fails_that_unit_only },
         { "unknown_keys_warn_and_x_keys_are_silent", test_unknown_keys_warn_and_x_keys_are_silent },

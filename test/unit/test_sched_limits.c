@@ -285,6 +285,45 @@ static const char *record_result(const char *id)
         return buf;
 }
 
+static char *slurp(const char *path)
+{
+        FILE *f = fopen(path, "r");
+        char *buf = NULL;
+        size_t n = 0;
+        if (!f)
+                return NULL;
+        if (getdelim(&buf, &n, 0, f) < 0) {
+                free(buf);
+                buf = NULL;
+        }
+        fclose(f);
+        return buf;
+}
+
+/* The record the daemon writes (one unit at a time, nothing per unit held
+ * at once) is the same file as the one built as an array. */
+static void assert_streamed_record_is_the_same(void)
+{
+        char a[512], b[512];
+        struct boot_record r;
+        snprintf(a, sizeof a, "%s/array.yaml", test_tmpdir());
+        snprintf(b, sizeof b, "%s/stream.yaml", test_tmpdir());
+        CU_ASSERT_FATAL(sched_boot_record(F.s, &r) == 0);
+        CU_ASSERT_EQUAL(boot_record_write(a, &r), 0);
+        sched_boot_record_free(&r);
+        CU_ASSERT_FATAL(sched_boot_record_stream(F.s, &r) == 0);
+        CU_ASSERT_PTR_NULL(r.units);
+        CU_ASSERT_EQUAL(boot_record_write(b, &r), 0);
+        sched_boot_record_free(&r);
+        char *x = slurp(a), *y = slurp(b);
+        CU_ASSERT_FATAL(x && y);
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, "id: b.service"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, "requires: [a.service]"));
+        CU_ASSERT_STRING_EQUAL(x, y);
+        free(x);
+        free(y);
+}
+
 static void test_unit_skipped_for_a_failed_requirement_names_it(void)
 {
         const char *d = test_tmpdir();
@@ -303,6 +342,7 @@ static void test_unit_skipped_for_a_failed_requirement_names_it(void)
         CU_ASSERT_STRING_EQUAL(sched_unit_failed_dependency(F.s, "b.service"), "a.service");
         CU_ASSERT_STRING_EQUAL(record_result("b.service"), "dependency");
         CU_ASSERT_STRING_EQUAL(record_result("a.service"), "exit-code");
+        assert_streamed_record_is_the_same();
 
         /* A client starting b is told which unit failed. */
         fake_control("start", "b.service");
