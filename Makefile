@@ -13,6 +13,15 @@ CPPFLAGS = -std=c11 -D_GNU_SOURCE -I. -MMD -MP
 # libsystemd (sd-bus), libmount and libudev are loaded at first use
 # (base/dlib.h), not linked: their headers are build dependencies only.
 LDLIBS   = -lyaml -lpthread
+# Linker options for weft and weftctl (not user LDFLAGS, which sanitizer
+# builds replace): fewer pages to map and relocate at exec. -O1 and
+# --as-needed trim the dynamic tables; pack-relative-relocs (DT_RELR,
+# binutils 2.38 and glibc 2.36) stores the ~3,000 pointer relocations of a
+# PIE in ~600 bytes instead of 70 KiB that ld.so reads at every start
+# (bench-container: ~70 KiB less peak RSS). Probed, as older toolchains
+# lack it.
+LDOPT   := -Wl,-O1 -Wl,--as-needed $(shell printf 'int main(void){return 0;}' | \
+	$(CC) -x c - -Wl,-z,pack-relative-relocs -o /dev/null 2>/dev/null && echo -Wl,-z,pack-relative-relocs)
 
 LIB_SRC  = $(filter-out core/main.c,$(wildcard base/*.c core/*.c parse/*.c sockets/*.c workers/*.c))
 CTL_SRC  = $(wildcard ctl/*.c)
@@ -47,10 +56,10 @@ $(LIB): $(LIB_OBJ)
 # weft does not link libsystemd: its bus thread loads sd-bus when it
 # first connects to a bus (core/bus_lib.h says why).
 $(WEFT): $(BUILD)/core/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDOPT) -o $@ $^ $(LDLIBS)
 
 $(WEFTCTL): $(CTL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDOPT) -o $@ $^ $(LDLIBS)
 
 # libsystemd: the manager's sd-bus, and a real client for the tests (sd_notify and friends).
 $(UNITTEST): $(TEST_OBJ) $(CTL_MOD_OBJ) $(LIB)
