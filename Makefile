@@ -10,9 +10,9 @@ DESTDIR ?=
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-# libsystemd (sd-bus), libmount and libudev are loaded at first use
+# libsystemd (sd-bus), libmount, libudev and libyaml are loaded at first use
 # (base/dlib.h), not linked: their headers are build dependencies only.
-LDLIBS   = -lyaml -lpthread
+LDLIBS   = -lpthread
 # Linker options for weft and weftctl (not user LDFLAGS, which sanitizer
 # builds replace): fewer pages to map and relocate at exec. -O1 and
 # --as-needed trim the dynamic tables; pack-relative-relocs (DT_RELR,
@@ -61,9 +61,10 @@ $(WEFT): $(BUILD)/core/main.o $(LIB)
 $(WEFTCTL): $(CTL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDOPT) -o $@ $^ $(LDLIBS)
 
-# libsystemd: the manager's sd-bus, and a real client for the tests (sd_notify and friends).
+# libsystemd: the manager's sd-bus, and a real client for the tests (sd_notify and friends);
+# libyaml: tests read boot.yaml back with its parser directly.
 $(UNITTEST): $(TEST_OBJ) $(CTL_MOD_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lsystemd
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit -lsystemd -lyaml
 
 unit-tests: $(UNITTEST)
 
