@@ -43,14 +43,29 @@ static size_t utf8_length(const unsigned char *s)
         return n;
 }
 
-/* Every string is written double-quoted, so no name can read as another
- * YAML type or as syntax: '"' and '\' escaped, control characters as \xHH,
- * UTF-8 as it is. YAML text must be UTF-8: a string that is not is refused
- * (-EINVAL), as libyaml's emitter refused it. */
+/* A unit name, type or state as it usually is: letters and digits first,
+ * then those and ._@-\ only. Plain in YAML (no quotes), as libyaml's
+ * emitter wrote them and as scripts read the record (test/integration/
+ * analyze.sh reads it with awk). */
+static bool plain_safe(const char *s)
+{
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+                return false;
+        return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-\\")] == 0;
+}
+
+/* Anything else double-quoted, so that no string reads as YAML syntax:
+ * '"' and '\' escaped, control characters as \xHH, UTF-8 as it is. YAML
+ * text must be UTF-8: a string that is not is refused (-EINVAL), as
+ * libyaml's emitter refused it. */
 static int put_string(FILE *f, const char *s)
 {
         const unsigned char *p = (const unsigned char *) s;
 
+        if (plain_safe(s)) {
+                fputs(s, f);
+                return 0;
+        }
         fputc('"', f);
         while (*p) {
                 size_t n = utf8_length(p);

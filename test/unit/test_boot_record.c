@@ -148,6 +148,15 @@ static void test_written_record_reads_back(void)
         CU_ASSERT_STRING_EQUAL(str(doc, t, "type"), "target");
         CU_ASSERT_PTR_NULL(get(doc, t, "service_type"));
         yaml_document_delete(doc);
+
+        /* Names stay plain, as scripts read them (test/integration/analyze.sh). */
+        char text[4096] = "";
+        FILE *f = fopen(path, "re");
+        CU_ASSERT_FATAL(f != NULL);
+        text[fread(text, 1, sizeof text - 1, f)] = 0;
+        fclose(f);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n- id: a.service\n  type: service\n"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "  after: [b.service, c.socket]\n"));
 }
 
 static void test_zero_stamps_are_left_out(void)
