@@ -161,7 +161,6 @@ static int put_record(FILE *f, const struct boot_record *r)
         fprintf(f, "\ntarget_reached_usec: %" PRIu64 "\nunits:%s\n", r->target_reached, r->n_units ? "" : " []");
         for (size_t i = 0; k >= 0 && i < r->n_units; i++)
                 k = put_unit(f, &r->units[i]);
-        fputs("...\n", f);
         return k;
 }
 
