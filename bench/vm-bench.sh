@@ -122,7 +122,7 @@ boot() {
                 st=ok
         fi
         # Where the time went: before the manager's own clock starts (the
-        # dynamic loader, PID-1 set-up, for weft also the generators),
+        # dynamic loader; both stamp at the start of main()),
         # the generators, PID 1's CPU time, the CPU's busy share.
         more=$(awk '$2 == "BENCH" { v[$3] = $4 }
                     $0 ~ /generators: [0-9]+ ran, [0-9]+ failed, in [0-9]+ ms/ { for (k = 1; k < NF; k++) if ($k == "in") g = $(k + 1) * 1000 }
@@ -173,8 +173,8 @@ printf "median userspace (PID 1 exec -> multi-user.target): weft %s s, systemd %
 printf "median poweroff (request -> QEMU exit):            weft %s s (goal < 5 s), systemd %s s, weft/systemd %sx\n" \
         "$pw" "$psd" "$(ratio "$pw" "$psd")"
 echo
-echo "where the time goes (medians): before_manager_clock_s: exec to the manager's own start stamp (weft: PID-1 set-up"
-echo "and generators; systemd: its loader); generators_s; pid1_cpu_s: PID 1's CPU time at the check; cpu_busy: since the kernel"
+echo "where the time goes (medians): before_manager_clock_s: exec to the manager's own start stamp (the start of main()"
+echo "for both: the dynamic loader); generators_s; pid1_cpu_s: PID 1's CPU time at the check; cpu_busy: since the kernel"
 printf "%-8s %22s %14s %12s %10s\n" manager before_manager_clock_s generators_s pid1_cpu_s cpu_busy_%
 for m in weft systemd; do
         printf "%-8s %22s %14s %12s %10s\n" "$m" "$(median 6 $m)" "$(median 7 $m)" "$(median 8 $m)" "$(median 9 $m)"

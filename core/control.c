@@ -80,6 +80,20 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         free(dropins);
         free(triggers);
         free(triggered);
+        /* The edges in force, the runtime side table's included (a unit
+         * loaded at run time, a mount from the kernel's table). */
+        static const struct {
+                const char *key;
+                enum unit_dependency kind;
+        } deps[] = {
+                { "Requires", UNIT_REQUIRES }, { "Wants", UNIT_WANTS },         { "BindsTo", UNIT_BINDS_TO },
+                { "Conflicts", UNIT_CONFLICTS }, { "Before", UNIT_BEFORE },    { "After", UNIT_AFTER },
+        };
+        for (size_t i = 0; r >= 0 && i < sizeof deps / sizeof deps[0]; i++) {
+                char *j = deps_joined(u, deps[i].kind);
+                r = control_unit_add(cu, deps[i].key, j ? j : "");
+                free(j);
+        }
         r = r < 0 ? r : control_unit_add(cu, "Result", unit_result_to_string(rt->result));
         /* Not systemd properties: the last start job's result, and for
          * "dependency" the unit that did not start (status shows both). */

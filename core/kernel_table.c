@@ -1,8 +1,10 @@
 /* Units that mirror a kernel table; see kernel_table.h. */
 #include "core/kernel_table.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/log.h"
 #include "parse/load.h"
@@ -58,6 +60,95 @@ static void follow(struct sched *s, const struct kernel_table *t, struct unit *u
         }
 }
 
+/* The tables kernel_table_sync has seen, by unit type: constant
+ * descriptions, so that a load outside a sync (daemon-reload) finds them. */
+static const struct kernel_table *known[_UNIT_TYPE_MAX];
+
+static struct libmnt_table *scan_table(struct kernel_table_scan *sc, const struct kernel_table *t)
+{
+        if (!sc->tb[t->type] && !sc->failed[t->type]) {
+                sc->tb[t->type] = mnt_new_table();
+                sc->owned[t->type] = true;
+                if (!sc->tb[t->type] || t->parse(sc->tb[t->type]) < 0) {
+                        mnt_unref_table(sc->tb[t->type]);
+                        sc->tb[t->type] = NULL;
+                        sc->failed[t->type] = true;
+                }
+        }
+        return sc->tb[t->type];
+}
+
+/* The loader's hook for a unit without a file: the kernel's entry of
+ * that name, if any, gives it its settings, and the loader then adds the
+ * implicit and default dependencies as for a file (systemd's
+ * mount_add_extras for units from /proc/self/mountinfo: umount.target,
+ * local-fs.target...). Each table is parsed once per load. */
+static int from_kernel(struct load_context *ctx, struct unit *u)
+{
+        struct kernel_table_scan *sc = ctx->from_kernel_data;
+        const struct kernel_table *t = u->type >= 0 && u->type < _UNIT_TYPE_MAX ? known[u->type] : NULL;
+        struct libmnt_table *tb = t ? scan_table(sc, t) : NULL;
+        size_t n = strlen(u->id), ns = t ? strlen(t->suffix) : 0;
+        char prefix[UNIT_NAME_MAX + 1], *path = NULL;
+        struct libmnt_iter *it = NULL;
+        struct libmnt_fs *fs;
+        int r = 0;
+
+        /* The path the name stands for, once; then one strcmp an entry. */
+        if (!tb || n <= ns || strcmp(u->id + n - ns, t->suffix) != 0 ||
+            snprintf(prefix, sizeof prefix, "%.*s", (int) (n - ns), u->id) >= (int) sizeof prefix ||
+            unit_name_path_unescape(prefix, &path) < 0)
+                goto out;
+        if (!(it = mnt_new_iter(MNT_ITER_FORWARD))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *key = t->key(fs);
+                if (key && strcmp(key, path) == 0)
+                        r = t->fill(u, fs, key) < 0 ? -ENOMEM : 1;
+        }
+out:
+        mnt_free_iter(it);
+        free(path);
+        return r;
+}
+
+void kernel_table_hook(struct load_context *ctx, struct kernel_table_scan *sc)
+{
+        *sc = (struct kernel_table_scan) { 0 };
+        if (mount_lib_load() < 0)
+                return;
+        ctx->from_kernel = from_kernel;
+        ctx->from_kernel_data = sc;
+}
+
+void kernel_table_unhook(struct load_context *ctx, struct kernel_table_scan *sc)
+{
+        if (ctx->from_kernel_data != sc)
+                return;
+        for (size_t i = 0; i < _UNIT_TYPE_MAX; i++)
+                if (sc->tb[i] && sc->owned[i])
+                        mnt_unref_table(sc->tb[i]);
+        ctx->from_kernel = NULL;
+        ctx->from_kernel_data = NULL;
+}
+
+/* A unit that was loaded, not found, before its entry came (a dependency
+ * named it): it takes the entry's settings, but being loaded already it
+ * gets no dependencies of its own. */
+static void take_late(const struct kernel_table *t, struct unit *u, struct libmnt_fs *fs, const char *key)
+{
+        if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
+                return;
+        if (t->fill(u, fs, key) < 0) {
+                unit_free_config(u);
+                return;
+        }
+        u->load_state = UNIT_LOADED;
+        u->load_error = 0;
+}
+
 void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldplug)
 {
         if (mount_lib_load() < 0)
@@ -75,8 +166,17 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
         while (mnt_table_next_fs(tb, it, &fs) == 0)
                 if (t->key(fs))
                         (void) kernel_table_unit(s, t, t->key(fs), true, &created);
-        if (created && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
-                log_error("cannot load the units of new %s", t->noun);
+        known[t->type] = t;
+        if (created && s->config.load) {
+                struct load_context *ctx = s->config.load;
+                struct kernel_table_scan sc;
+                kernel_table_hook(ctx, &sc);
+                sc.tb[t->type] = tb; /* this scan's, not the hook's to free */
+                int r = unit_load_all(ctx);
+                kernel_table_unhook(ctx, &sc);
+                if (r < 0 || sched_adopt_units(s) < 0)
+                        log_error("cannot load the units of new %s", t->noun);
+        }
         for (size_t i = 0; i < s->n_rt; i++)
                 if (is_ours(t, s->units->units[i]))
                         kernel_table_rt(s->units->units[i])->seen = false;
@@ -86,7 +186,7 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
                 struct unit *u = key ? kernel_table_unit(s, t, key, false, NULL) : NULL;
                 if (!is_ours(t, u))
                         continue;
-                t->take(u, fs, key);
+                take_late(t, u, fs, key);
                 kernel_table_rt(u)->seen = true;
         }
         for (size_t i = 0; i < s->n_rt; i++) {

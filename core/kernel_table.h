@@ -20,8 +20,9 @@ struct kernel_table {
         const char *noun;     /* "mounts", for messages */
         int (*parse)(struct libmnt_table *tb);
         const char *(*key)(struct libmnt_fs *fs); /* NULL: the entry gets no unit */
-        /* An entry nobody configured: u (not found) takes its settings. */
-        void (*take)(struct unit *u, struct libmnt_fs *fs, const char *key);
+        /* An entry nobody configured: u (its configuration allocated, no
+         * file) takes the entry's settings. 0 or -ENOMEM. */
+        int (*fill)(struct unit *u, struct libmnt_fs *fs, const char *key);
         /* The sub-states: up (mounted), starting (mounting) and started by
          * its own control process (mounting-done). */
         enum sub_state up, starting, started;
@@ -36,6 +37,20 @@ static inline struct kernel_table_rt *kernel_table_rt(const struct unit *u)
  * yet loaded: *created is set) if none is known. */
 struct unit *kernel_table_unit(struct sched *s, const struct kernel_table *t, const char *key, bool create,
                                bool *created);
+
+/* A load of units (unit_load_all) during which a unit without a file
+ * that a kernel table has (a mount, a swap) loads from its entry, with
+ * its implicit and default dependencies, instead of as not found: hook
+ * before, unhook after. kernel_table_sync does so for the units of new
+ * entries; daemon-reload for all. The tables are parsed on first need. */
+struct kernel_table_scan {
+        struct libmnt_table *tb[_UNIT_TYPE_MAX];
+        bool owned[_UNIT_TYPE_MAX];
+        bool failed[_UNIT_TYPE_MAX];
+};
+struct load_context;
+void kernel_table_hook(struct load_context *ctx, struct kernel_table_scan *sc);
+void kernel_table_unhook(struct load_context *ctx, struct kernel_table_scan *sc);
 
 /* coldplug: weft is just starting, so what the table has was there before
  * it; those units are set up quietly, without a start, as systemd's

@@ -27,6 +27,7 @@
 #include "core/generators.h"
 #include "core/container.h"
 #include "core/crash.h"
+#include "core/event_queue.h"
 #include "core/manager.h"
 #include "core/pid1.h"
 #include "core/signal_thread.h"
@@ -406,6 +407,10 @@ int main(int argc, char **argv)
         struct manager_result result = { .kind = SHUTDOWN_EXIT };
         struct kernel_cmdline kernel = KERNEL_CMDLINE_INIT;
         char *target = NULL;
+        /* systemd takes its userspace timestamp first thing in main(): the
+         * PID 1 setup and the generators below count as userspace, as
+         * they do in systemd-analyze. */
+        uint64_t start_usec = now_usec();
         bool pid1 = pid1_is_pid1();
         int r;
 
@@ -446,6 +451,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         log_set_level(config.log_level);
+        config.start_usec = start_usec;
 
         /* Before any thread exists, so every thread inherits the mask and
          * only the signal thread ever sees these signals. */
@@ -507,9 +513,12 @@ int main(int argc, char **argv)
         r = setup_generators(&o, &config);
         if (r < 0)
                 goto done;
-        if (config.generator_dirs)
+        if (config.generator_dirs) {
+                config.generators_start_usec = now_usec();
                 (void) generators_run((const char *const *) config.generator_dirs, config.generator_output,
                                       config.generator_timeout_usec);
+                config.generators_finish_usec = now_usec();
+        }
         log_info("weft %s: booting %s%s", pid1 ? "as PID 1" : "as a supervisor", target,
                  pid1 && pid1_in_container() ? " (container)" : "");
         r = manager_run(&config, target, NULL, &result);

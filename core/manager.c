@@ -24,6 +24,7 @@
 #include "core/container.h"
 #include "core/control.h"
 #include "core/event_queue.h"
+#include "core/kernel_table.h"
 #include "core/generators.h"
 #include "core/io_thread.h"
 #include "core/pid1.h"
@@ -250,8 +251,14 @@ static int op_reload(void *userdata)
         for (size_t i = 0; r >= 0 && i < m->table->n_units; i++)
                 if (m->table->units[i]->load_state != UNIT_MERGED)
                         r = unit_table_intern(table, m->table->units[i]->id, &u);
-        if (r >= 0)
+        if (r >= 0) {
+                /* Mounts and swaps without a file load from the kernel's
+                 * tables again, with their dependencies. */
+                struct kernel_table_scan scan;
+                kernel_table_hook(&load, &scan);
                 r = unit_load_all(&load);
+                kernel_table_unhook(&load, &scan);
+        }
         if (r < 0) {
                 log_error("daemon-reload: loading units: %s", strerror(-r));
                 goto fail;
@@ -481,7 +488,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         /* `weft -- CMD` without sidecars: no unit that could bring a bus,
          * mount, swap or device, and its start-up is what it is measured by. */
         bool bare_container = container && !config->unit_paths;
-        uint64_t start = now_usec();
+        uint64_t start = config->start_usec ? config->start_usec : now_usec(), load_start, load_finish;
         int r;
 
         m.target = target;
@@ -516,9 +523,11 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 log_error("cannot create %s: %s", m.log_dir, strerror(-r));
                 goto out;
         }
+        load_start = now_usec();
         r = load_units(&m, target, m.table);
         if (r < 0)
                 goto out;
+        load_finish = now_usec();
         notify_fd = m.notify_path ? notify_socket_open(m.notify_path) : -EROFS;
         if (notify_fd < 0 && m.notify_path)
                 log_warning("no notify socket: Type=notify services will time out");
@@ -533,6 +542,10 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .load = &m.load,
                 .console = config->log_console,
                 .manager_start = start,
+                .generators_start = config->generators_start_usec,
+                .generators_finish = config->generators_finish_usec,
+                .units_load_start = load_start,
+                .units_load_finish = load_finish,
                 .default_timeout_stop_usec = config->timeout_stop_usec,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,

@@ -1024,6 +1024,10 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
         }
         *r = (struct boot_record) {
                 .manager_start = s->config.manager_start,
+                .generators_start = s->config.generators_start,
+                .generators_finish = s->config.generators_finish,
+                .units_load_start = s->config.units_load_start,
+                .units_load_finish = s->config.units_load_finish,
                 .target_reached = s->boot_target && s->boot_target->rt->active == UNIT_ACTIVE
                                           ? s->boot_target->rt->t_active
                                           : 0,

@@ -86,6 +86,10 @@ struct sched_config {
                                      this are in flight, the rest wait their turn in
                                      order; 0: no limit */
         uint64_t manager_start;   /* CLOCK_MONOTONIC µs when weft started */
+        /* For the boot record: when the generators ran and the units were
+         * loaded (0: not known). */
+        uint64_t generators_start, generators_finish;
+        uint64_t units_load_start, units_load_finish;
         /* DefaultTimeoutStopSec (the config's timeouts.stop): with the longest
          * TimeoutStopSec= of the units it stops, it bounds a shutdown.
          * 0 or infinity: 90 s. */

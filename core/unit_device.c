@@ -28,7 +28,20 @@
 
 struct device_rt {
         bool plugged;
+        /* Which udev device plugged it (a hash of its sysfs path; 0: none
+         * or no udev), so that all its units go when it goes, also links
+         * that the unplugging event no longer lists. */
+        uint64_t sysfs;
 };
+
+/* FNV-1a: a sysfs path kept as 8 bytes per unit, not a copy. */
+static uint64_t sysfs_hash(const char *p)
+{
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (; p && *p; p++)
+                h = (h ^ (unsigned char) *p) * 0x100000001b3ULL;
+        return p ? h | 1 : 0;
+}
 
 /* s->type_state[UNIT_DEVICE] */
 struct device_watch {
@@ -240,9 +253,19 @@ static void udev_device_names(struct sched *s, struct udev_device *d, bool plug,
                 free(names[i]);
                 if (!u || u->type != UNIT_DEVICE || !u->rt || !u->rt->type_rt)
                         continue;
-                if (plug)
+                if (plug) {
                         set_plugged(s, u, quietly);
-                else
+                        drt(u)->sysfs = sysfs_hash(udev_device_get_syspath(d));
+                } else
+                        set_unplugged(s, u);
+        }
+        /* systemd unplugs a device's units by its sysfs path: a link the
+         * event leaves out (a CD drive's by-diskseq link once cdrom_id
+         * found no medium) goes with the rest. */
+        uint64_t h = plug ? 0 : sysfs_hash(udev_device_get_syspath(d));
+        for (size_t i = 0; h && i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type == UNIT_DEVICE && u->rt && u->rt->type_rt && drt(u)->plugged && drt(u)->sysfs == h)
                         set_unplugged(s, u);
         }
         const char *wants = plug && !quietly ? udev_device_get_property_value(d, "SYSTEMD_WANTS") : NULL;

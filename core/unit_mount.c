@@ -363,22 +363,14 @@ static void mount_kill_remaining(struct sched *s, struct unit *u)
 
 /* A mount nobody configured gets the kernel's settings as its own, as
  * systemd's units from /proc/self/mountinfo do: loaded, without a file. */
-static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *target)
+static int fill_from_table(struct unit *u, struct libmnt_fs *fs, const char *target)
 {
-        if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
-                return;
         const char *what = mnt_fs_get_source(fs), *type = mnt_fs_get_fstype(fs);
-        char *opts = mnt_fs_strdup_options(fs);
         u->mount->where.path = strdup(target);
         u->mount->what = strdup(what ? what : "none");
         u->mount->fs_type = type ? strdup(type) : NULL;
-        u->mount->options = opts;
-        if (!u->mount->where.path || !u->mount->what) {
-                unit_free_config(u);
-                return;
-        }
-        u->load_state = UNIT_LOADED;
-        u->load_error = 0;
+        u->mount->options = mnt_fs_strdup_options(fs);
+        return u->mount->where.path && u->mount->what ? 0 : -ENOMEM;
 }
 
 /* Mounts systemd never makes a unit of (its mount_setup_unit returns
@@ -432,7 +424,7 @@ static const struct kernel_table mount_table = {
         .noun = "mounts",
         .parse = parse_mountinfo,
         .key = target_of,
-        .take = take_from_table,
+        .fill = fill_from_table,
         .up = SUB_MOUNTED,
         .starting = SUB_MOUNTING,
         .started = SUB_MOUNTING_DONE,

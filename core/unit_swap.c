@@ -243,17 +243,10 @@ static void swap_kill_remaining(struct sched *s, struct unit *u)
         signal_control(s, u, SIGKILL);
 }
 
-static void take_from_table(struct unit *u, struct libmnt_fs *fs, const char *what)
+static int fill_from_table(struct unit *u, struct libmnt_fs *fs, const char *what)
 {
-        if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
-                return;
         u->swap->priority = mnt_fs_get_priority(fs);
-        if (!(u->swap->what.path = strdup(what))) {
-                unit_free_config(u);
-                return;
-        }
-        u->load_state = UNIT_LOADED;
-        u->load_error = 0;
+        return (u->swap->what.path = strdup(what)) ? 0 : -ENOMEM;
 }
 
 static int parse_swaps(struct libmnt_table *tb)
@@ -273,7 +266,7 @@ static const struct kernel_table swap_table = {
         .noun = "swaps",
         .parse = parse_swaps,
         .key = source_of,
-        .take = take_from_table,
+        .fill = fill_from_table,
         .up = SUB_ACTIVE,
         .starting = SUB_ACTIVATING,
         .started = SUB_ACTIVATING_DONE,

@@ -23,12 +23,14 @@ static bool chain_in_range(const struct analyze *a, const struct analyze_unit *u
         return u->finished && (!a->reached || u->done <= a->target_reached);
 }
 
+/* As systemd-analyze: a unit that took time is shown from when it started
+ * activating, "@start +time"; one that took none when it became active. */
 static void chain_print_times(const struct chain *c, const char *name, const struct analyze_unit *u)
 {
         char at[ANALYZE_TIMESPAN_MAX], took[ANALYZE_TIMESPAN_MAX];
 
         if (u && u->finished && u->time > 0)
-                fprintf(c->out, "%s @%s +%s\n", name, analyze_format_timespan(at, sizeof at, u->done),
+                fprintf(c->out, "%s @%s +%s\n", name, analyze_format_timespan(at, sizeof at, u->start),
                         analyze_format_timespan(took, sizeof took, u->time));
         else if (u && u->finished && u->done > 0)
                 fprintf(c->out, "%s @%s\n", name, analyze_format_timespan(at, sizeof at, u->done));

@@ -117,6 +117,8 @@ static void plot_header(const struct plot *p, size_t n_rows)
                 "rect.stripe { fill: rgb(244,244,244); }\n"
                 "rect.activating { fill: rgb(255,0,0); fill-opacity: 0.7; }\n"
                 "rect.active { fill: rgb(200,150,150); fill-opacity: 0.5; }\n"
+                "rect.generators { fill: rgb(102,204,255); fill-opacity: 0.7; }\n"
+                "rect.unitsload { fill: rgb(82,184,255); fill-opacity: 0.7; }\n"
                 "line { stroke: rgb(200,200,200); stroke-width: 1; }\n"
                 "line.target { stroke: rgb(0,0,200); stroke-width: 2; }\n"
                 "text { font-family: Verdana, Helvetica, sans-serif; font-size: %.0fpx; fill: rgb(0,0,0); }\n"
@@ -153,6 +155,43 @@ static void plot_span(const struct plot *p, const char *class, const char *id, d
                 (unsigned long long) to);
 }
 
+/* The manager's own phases above the units, as systemd-analyze plot
+ * draws "Generators" and "Loading unit files": a row each, when the
+ * record has them (an older record has neither). */
+struct plot_phase {
+        const char *class, *label;
+        uint64_t from, to; /* since manager start */
+};
+
+static size_t plot_phases(const struct analyze *a, struct plot_phase out[2])
+{
+        const struct boot_record *r = a->record;
+        size_t n = 0;
+        if (r->generators_start && r->generators_finish >= r->generators_start && r->generators_start >= r->manager_start)
+                out[n++] = (struct plot_phase) { "generators", "Generators", r->generators_start - r->manager_start,
+                                                 r->generators_finish - r->manager_start };
+        if (r->units_load_start && r->units_load_finish >= r->units_load_start && r->units_load_start >= r->manager_start)
+                out[n++] = (struct plot_phase) { "unitsload", "Loading unit files", r->units_load_start - r->manager_start,
+                                                 r->units_load_finish - r->manager_start };
+        return n;
+}
+
+static void plot_phase_row(const struct plot *p, const struct plot_phase *ph, size_t row)
+{
+        double y = PLOT_TOP + (double) row * p->row_h, w = (double) (ph->to - ph->from) * p->px_per_us;
+        char t[ANALYZE_TIMESPAN_MAX];
+
+        if (row % 2 == 1)
+                fprintf(p->out, "<rect class=\"stripe\" x=\"0\" y=\"%.2f\" width=\"%.0f\" height=\"%.2f\"/>\n", y,
+                        p->width, p->row_h);
+        fprintf(p->out, "<g><rect class=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" data-phase=\"%s\" "
+                        "data-from-us=\"%llu\" data-to-us=\"%llu\"/>",
+                ph->class, plot_x(p, ph->from), y + 1, w < 1 ? 1 : w, p->row_h - 2, ph->class,
+                (unsigned long long) ph->from, (unsigned long long) ph->to);
+        fprintf(p->out, "<text x=\"%.2f\" y=\"%.2f\">%s (%s)</text></g>\n", plot_x(p, ph->to) + 4,
+                y + p->row_h - 3, ph->label, analyze_format_timespan(t, sizeof t, ph->to - ph->from));
+}
+
 static void plot_row(const struct plot *p, const struct analyze_unit *u, size_t row, uint64_t total)
 {
         const struct boot_record *r = p->a->record;
@@ -187,7 +226,8 @@ int analyze_plot(const struct analyze *a, FILE *out)
 {
         const struct analyze_unit **rows = calloc(a->n_units + 1, sizeof *rows);
         struct plot p = { .a = a, .out = out };
-        size_t n = 0;
+        struct plot_phase phases[2];
+        size_t n = 0, n_phases = plot_phases(a, phases);
         uint64_t total = a->end > 0 ? a->end : 1;
 
         if (!rows)
@@ -203,13 +243,15 @@ int analyze_plot(const struct analyze *a, FILE *out)
         p.axis_width = n > 500 ? 1100 : 1600;
         p.px_per_us = p.axis_width / (double) total;
         p.width = PLOT_LEFT + p.axis_width + PLOT_LABEL_ROOM;
-        p.height = PLOT_TOP + (double) n * p.row_h + PLOT_BOTTOM;
+        p.height = PLOT_TOP + (double) (n + n_phases) * p.row_h + PLOT_BOTTOM;
 
         plot_header(&p, n);
         plot_axis(&p, total);
         fprintf(out, "<g class=\"rows\" data-px-per-us=\"%.9f\" data-left=\"%.0f\">\n", p.px_per_us, PLOT_LEFT);
+        for (size_t i = 0; i < n_phases; i++)
+                plot_phase_row(&p, &phases[i], i);
         for (size_t i = 0; i < n; i++)
-                plot_row(&p, rows[i], i, total);
+                plot_row(&p, rows[i], n_phases + i, total);
         fputs("</g>\n", out);
         if (a->reached) {
                 double x = plot_x(&p, a->target_reached);

@@ -59,6 +59,11 @@ static const struct record_field unit_fields[] = {
 #define TOP_FIELD(key, kind, member) { key, kind, offsetof(struct boot_record, member), true }
 static const struct record_field top_fields[] = {
         TOP_FIELD("manager_start_usec", RECORD_FIELD_USEC, manager_start),
+        /* Newer than the format's first version: optional. */
+        { "generators_start_usec", RECORD_FIELD_USEC, offsetof(struct boot_record, generators_start), false },
+        { "generators_finish_usec", RECORD_FIELD_USEC, offsetof(struct boot_record, generators_finish), false },
+        { "units_load_start_usec", RECORD_FIELD_USEC, offsetof(struct boot_record, units_load_start), false },
+        { "units_load_finish_usec", RECORD_FIELD_USEC, offsetof(struct boot_record, units_load_finish), false },
         TOP_FIELD("target", RECORD_FIELD_STRING, target),
         TOP_FIELD("target_reached_usec", RECORD_FIELD_USEC, target_reached),
         TOP_FIELD("units", RECORD_FIELD_UNITS, units),

@@ -94,11 +94,11 @@ static int put_field(FILE *f, const char *indent, const char *key, const char *v
         return r;
 }
 
-/* A unit's stamp: 0 means "did not happen", written as no key at all. */
-static void put_stamp(FILE *f, const char *key, uint64_t value)
+/* A stamp: 0 means "did not happen", written as no key at all. */
+static void put_stamp(FILE *f, const char *indent, const char *key, uint64_t value)
 {
         if (value != 0)
-                fprintf(f, "  %s: %" PRIu64 "\n", key, value);
+                fprintf(f, "%s%s: %" PRIu64 "\n", indent, key, value);
 }
 
 /* Always written, [] when empty, so a reader never guesses. */
@@ -130,15 +130,15 @@ static int put_unit(FILE *f, const struct boot_record_unit *u)
                 r = put_field(f, "  ", "active_state", u->active_state);
         if (r >= 0)
                 r = put_field(f, "  ", "result", u->result);
-        put_stamp(f, "queued_usec", u->queued);
-        put_stamp(f, "activating_usec", u->activating);
-        put_stamp(f, "forked_usec", u->forked);
-        put_stamp(f, "execed_usec", u->execed);
-        put_stamp(f, "active_usec", u->active);
-        put_stamp(f, "exited_usec", u->exited);
-        put_stamp(f, "deactivating_usec", u->deactivating);
-        put_stamp(f, "inactive_usec", u->inactive);
-        put_stamp(f, "bus_name_usec", u->bus_name);
+        put_stamp(f, "  ", "queued_usec", u->queued);
+        put_stamp(f, "  ", "activating_usec", u->activating);
+        put_stamp(f, "  ", "forked_usec", u->forked);
+        put_stamp(f, "  ", "execed_usec", u->execed);
+        put_stamp(f, "  ", "active_usec", u->active);
+        put_stamp(f, "  ", "exited_usec", u->exited);
+        put_stamp(f, "  ", "deactivating_usec", u->deactivating);
+        put_stamp(f, "  ", "inactive_usec", u->inactive);
+        put_stamp(f, "  ", "bus_name_usec", u->bus_name);
         if (r >= 0)
                 r = put_strv(f, "after", u->after);
         if (r >= 0)
@@ -156,7 +156,12 @@ static int put_record(FILE *f, const struct boot_record *r)
 {
         int k;
 
-        fprintf(f, "---\nmanager_start_usec: %" PRIu64 "\ntarget: ", r->manager_start);
+        fprintf(f, "---\nmanager_start_usec: %" PRIu64 "\n", r->manager_start);
+        put_stamp(f, "", "generators_start_usec", r->generators_start);
+        put_stamp(f, "", "generators_finish_usec", r->generators_finish);
+        put_stamp(f, "", "units_load_start_usec", r->units_load_start);
+        put_stamp(f, "", "units_load_finish_usec", r->units_load_finish);
+        fputs("target: ", f);
         k = put_string(f, r->target ? r->target : "");
         fprintf(f, "\ntarget_reached_usec: %" PRIu64 "\nunits:%s\n", r->target_reached, r->n_units ? "" : " []");
         for (size_t i = 0; k >= 0 && i < r->n_units; i++)

@@ -5,7 +5,11 @@
  * Stamps are CLOCK_MONOTONIC µs; 0 means "did not happen".
  *
  * The file is one mapping:
- *   manager_start_usec: 1200
+ *   manager_start_usec: 1200        # main() began (systemd's userspace stamp)
+ *   generators_start_usec: 1300     # the generators ran (left out when 0; so
+ *   generators_finish_usec: 1900    # are the unit loading stamps; files
+ *   units_load_start_usec: 1950     # from an older weft have none of the four)
+ *   units_load_finish_usec: 2300
  *   target: default.target          # "" when target is NULL
  *   target_reached_usec: 98000      # always written; 0: not reached
  *   units:
@@ -48,7 +52,12 @@ struct boot_record_unit {
 };
 
 struct boot_record {
-        uint64_t manager_start;   /* weft started */
+        uint64_t manager_start;   /* weft started: the start of its main() */
+        /* systemd's GeneratorsStart/Finish and UnitsLoadStart/Finish
+         * timestamps (systemd-analyze plot's "Generators" and "Loading unit
+         * files"); 0: not known (no generators, or an older record). */
+        uint64_t generators_start, generators_finish;
+        uint64_t units_load_start, units_load_finish;
         uint64_t target_reached;  /* the default target became active (0: not) */
         const char *target;
         const struct boot_record_unit *units;

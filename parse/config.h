@@ -50,6 +50,11 @@ struct weft_config {
          * systemd's perpetual init.scope, PID 1's own, is there and
          * running from the start. Set by main, not in weft.yaml. */
         bool init_scope;
+        /* CLOCK_MONOTONIC µs: the start of weft's main(), where systemd
+         * takes its userspace timestamp (0: when the manager starts), and
+         * when the boot's generators ran (0: none). Set by main. */
+        uint64_t start_usec;
+        uint64_t generators_start_usec, generators_finish_usec;
 };
 
 /* Fill with the built-in defaults (-ENOMEM possible). */

@@ -417,35 +417,7 @@ static const struct directive *find_directive(const char *section, const char *k
 }
 
 /* The exec and kill settings of the section's type. */
-static struct exec_context *exec_of(struct unit *u, unsigned section)
-{
-        switch (section) {
-        case SEC_SOCKET:
-                return &u->socket->exec_ctx;
-        case SEC_MOUNT:
-                return &u->mount->exec_ctx;
-        case SEC_SWAP:
-                return &u->swap->exec_ctx;
-        default:
-                return &u->service->exec_ctx;
-        }
-}
-
-static struct kill_context *kill_of(struct unit *u, unsigned section)
-{
-        switch (section) {
-        case SEC_SOCKET:
-                return &u->socket->kill;
-        case SEC_MOUNT:
-                return &u->mount->kill;
-        case SEC_SWAP:
-                return &u->swap->kill;
-        default:
-                return &u->service->kill;
-        }
-}
-
-static void *destination(const struct directive *d, struct unit *u, unsigned section)
+static void *destination(const struct directive *d, struct unit *u)
 {
         char *base;
         switch (d->base) {
@@ -474,10 +446,10 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                 base = (char *) u->path;
                 break;
         case BASE_EXEC:
-                base = (char *) exec_of(u, section);
+                base = (char *) unit_exec_context_mut(u);
                 break;
         case BASE_KILL:
-                base = (char *) kill_of(u, section);
+                base = (char *) unit_kill_context(u);
                 break;
         case BASE_SERVICE_EXIT:
                 if (!u->service->exit_status)
@@ -487,7 +459,7 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
                         return NULL;
                 break;
         case BASE_EXEC_EXTRA:
-                base = (char *) exec_context_extra(exec_of(u, section));
+                base = (char *) exec_context_extra(unit_exec_context_mut(u));
                 if (!base)
                         return NULL;
                 break;
@@ -499,7 +471,6 @@ static void *destination(const struct directive *d, struct unit *u, unsigned sec
 
 int directive_apply(const struct directive_ctx *ctx, const char *value)
 {
-        unsigned section = section_bit(ctx->section);
         const struct directive *d;
         char *expanded = NULL;
         int r;
@@ -523,7 +494,7 @@ int directive_apply(const struct directive_ctx *ctx, const char *value)
                         return r == -ENOMEM ? r : 0;
                 value = expanded;
         }
-        void *dest = destination(d, ctx->unit, section);
+        void *dest = destination(d, ctx->unit);
         r = dest ? d->parse(ctx, value, dest, d->arg) : -ENOMEM;
         free(expanded);
         return r;

@@ -206,8 +206,9 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
         }
         const struct unit_load_ops *ops = unit_load_ops(u->type);
         /* systemd's perpetual init.scope exists without a file. */
-        if (!u->fragment_path && !(ops && ops->fragment_optional) &&
-            !(u->type == UNIT_SCOPE && strcmp(u->id, INIT_SCOPE) == 0))
+        bool from_kernel = !u->fragment_path && !(ops && ops->fragment_optional) &&
+                           !(u->type == UNIT_SCOPE && strcmp(u->id, INIT_SCOPE) == 0);
+        if (from_kernel && !ctx->from_kernel)
                 return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
         if (u->instance && !*u->instance)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -EINVAL, "%s",
@@ -218,6 +219,15 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
         r = unit_alloc_config(u, ctx->default_timeout_start_usec, ctx->default_timeout_stop_usec);
         if (r < 0)
                 return r;
+        if (from_kernel) {
+                r = ctx->from_kernel(ctx, u);
+                if (r <= 0) {
+                        unit_free_config(u);
+                        if (r < 0)
+                                return r;
+                        return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
+                }
+        }
         r = u->fragment_path ? unit_load_file(ctx, u, u->fragment_path) : 0;
         STRV_FOREACH(d, u->dropin_paths)
                 if (r >= 0)

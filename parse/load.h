@@ -24,6 +24,15 @@ struct load_context {
          * env_dest is the list it belongs to. Dropped after every file. */
         struct env_builder env;
         char ***env_dest;
+        /* A unit without a file that the manager knows from a kernel table
+         * (a mount in /proc/self/mountinfo, a swap in /proc/swaps), like
+         * systemd's units from /proc/self/mountinfo. When set, it is called
+         * for a fileless unit with u's configuration allocated; it returns 1
+         * after filling that in (u then loads like a file-backed unit, with
+         * its implicit and default dependencies), 0 when it knows nothing of
+         * u, or -ENOMEM. */
+        int (*from_kernel)(struct load_context *ctx, struct unit *u);
+        void *from_kernel_data;
 };
 
 /* Load one stub (no-op for a unit already loaded). Returns 0 when the unit

@@ -5,6 +5,7 @@
  * local-fs.target or remote-fs.target and umount.target). Also the path
  * helpers that automount, swap and RequiresMountsFor= share. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,11 +158,36 @@ static bool is_network(const struct mount_config *m)
         return false;
 }
 
+static bool path_under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
+
+/* Mounts that stay for the system's whole life and get no default
+ * dependencies (systemd's mount_is_extrinsic, fstab_is_extrinsic in 252):
+ * the OS itself (/, /usr, /etc), what the initramfs keeps, the API file
+ * systems and everything below them, and x-initrd.mount mounts once out
+ * of the initrd (weft never runs in one). */
+static bool is_extrinsic(const struct mount_config *m)
+{
+        static const char *const os[] = { "/", "/usr", "/etc" };
+        static const char *const below[] = { "/run/initramfs", "/proc", "/sys", "/dev" };
+        for (size_t i = 0; i < sizeof os / sizeof os[0]; i++)
+                if (strcmp(m->where.path, os[i]) == 0)
+                        return true;
+        for (size_t i = 0; i < sizeof below / sizeof below[0]; i++)
+                if (path_under(m->where.path, below[i]))
+                        return true;
+        return has_option(m->options, "x-initrd.mount");
+}
+
 /* After= on the device of a /dev/ What=, and Requires= (BindsTo= with
  * x-systemd.device-bound), as systemd's mount_add_device_dependencies. */
 static int add_device_dependency(struct load_context *ctx, struct unit *u, const struct mount_config *m)
 {
         if (!m->what || strncmp(m->what, "/dev/", 5) != 0 || strcmp(m->what, "/dev/root") == 0 ||
+            strcmp(m->what, "/dev/nfs") == 0 ||
             strcmp(m->where.path, "/") == 0)
                 return 0;
         char *name = NULL;
@@ -171,7 +197,24 @@ static int add_device_dependency(struct load_context *ctx, struct unit *u, const
         enum unit_dependency dep = has_option(m->options, "x-systemd.device-bound") ? UNIT_BINDS_TO : UNIT_REQUIRES;
         r = load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, dep, name);
         free(name);
-        return r;
+        if (r < 0)
+                return r;
+        /* And After= on blockdev@DEV.target (systemd's
+         * unit_add_blockdev_dependency), which units that set the block
+         * device up (cryptsetup, veritysetup...) order themselves before. */
+        char *e = NULL, *target = NULL;
+        if (unit_name_path_escape(m->what, &e) < 0) {
+                free(e);
+                return 0;
+        }
+        if (asprintf(&target, "blockdev@%s.target", e) < 0) {
+                free(e);
+                return -ENOMEM;
+        }
+        free(e);
+        r = load_add_dependency_by_name(ctx, u, UNIT_AFTER, target);
+        free(target);
+        return r == -ENOMEM ? r : 0;
 }
 
 static int mount_finish(struct load_context *ctx, struct unit *u)
@@ -210,9 +253,7 @@ static int mount_finish(struct load_context *ctx, struct unit *u)
         r = add_device_dependency(ctx, u, m);
         if (r < 0)
                 return r;
-        /* / and /usr stay mounted for the system's whole life (systemd's
-         * mount_is_extrinsic): no default dependencies. */
-        if (!u->default_dependencies || strcmp(m->where.path, "/") == 0 || strcmp(m->where.path, "/usr") == 0)
+        if (!u->default_dependencies || is_extrinsic(m))
                 return 0;
         bool net = is_network(m);
         if (net) {
@@ -229,11 +270,6 @@ static int mount_finish(struct load_context *ctx, struct unit *u)
         return r;
 }
 
-static const struct exec_context *mount_exec_context(const struct unit *u)
-{
-        return &u->mount->exec_ctx;
-}
-
 static uint64_t mount_timeout_stop_usec(const struct unit *u)
 {
         return u->mount->timeout_usec;
@@ -244,6 +280,8 @@ const struct unit_load_ops mount_load_ops = {
         .alloc = mount_alloc,
         .free = mount_free,
         .finish = mount_finish,
-        .exec_context = mount_exec_context,
+        .runs_processes = true,
+        .exec_context_offset = offsetof(struct mount_config, exec_ctx),
+        .kill_context_offset = offsetof(struct mount_config, kill),
         .timeout_stop_usec = mount_timeout_stop_usec,
 };

@@ -3,6 +3,7 @@
  * NotifyAccess=, the refusals of systemd's service_verify, and the
  * implicit and default dependencies of service_add_extras. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "base/strv.h"
@@ -128,11 +129,6 @@ static int service_finish(struct load_context *ctx, struct unit *u)
         return r;
 }
 
-static const struct exec_context *service_exec_context(const struct unit *u)
-{
-        return &u->service->exec_ctx;
-}
-
 static uint64_t service_timeout_stop_usec(const struct unit *u)
 {
         return u->service->timeout_stop_usec;
@@ -143,6 +139,8 @@ const struct unit_load_ops service_load_ops = {
         .alloc = service_alloc,
         .free = service_free,
         .finish = service_finish,
-        .exec_context = service_exec_context,
+        .runs_processes = true,
+        .exec_context_offset = offsetof(struct service_config, exec_ctx),
+        .kill_context_offset = offsetof(struct service_config, kill),
         .timeout_stop_usec = service_timeout_stop_usec,
 };

@@ -3,6 +3,7 @@
  * socket_verify and the service it triggers, with the default
  * dependencies of socket_add_extras. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,15 +128,12 @@ static int socket_finish(struct load_context *ctx, struct unit *u)
         return r;
 }
 
-static const struct exec_context *socket_exec_context(const struct unit *u)
-{
-        return &u->socket->exec_ctx;
-}
-
 const struct unit_load_ops socket_load_ops = {
         .section = "Socket",
         .alloc = socket_alloc,
         .free = socket_free,
         .finish = socket_finish,
-        .exec_context = socket_exec_context,
+        .runs_processes = true,
+        .exec_context_offset = offsetof(struct socket_config, exec_ctx),
+        .kill_context_offset = offsetof(struct socket_config, kill),
 };

@@ -2,6 +2,7 @@
  * a swap on a device needs that device, one in a file the mounts of its
  * path; by default it goes away with umount.target. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +55,6 @@ static int swap_finish(struct load_context *ctx, struct unit *u)
         return load_add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "umount.target");
 }
 
-static const struct exec_context *swap_exec_context(const struct unit *u)
-{
-        return &u->swap->exec_ctx;
-}
-
 static uint64_t swap_timeout_stop_usec(const struct unit *u)
 {
         return u->swap->timeout_usec;
@@ -69,6 +65,8 @@ const struct unit_load_ops swap_load_ops = {
         .alloc = swap_alloc,
         .free = swap_free,
         .finish = swap_finish,
-        .exec_context = swap_exec_context,
+        .runs_processes = true,
+        .exec_context_offset = offsetof(struct swap_config, exec_ctx),
+        .kill_context_offset = offsetof(struct swap_config, kill),
         .timeout_stop_usec = swap_timeout_stop_usec,
 };

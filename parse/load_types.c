@@ -20,10 +20,30 @@ const struct unit_load_ops *unit_load_ops(enum unit_type type)
         return type >= 0 && type < _UNIT_TYPE_MAX ? rows[type] : NULL;
 }
 
-const struct exec_context *unit_exec_context(const struct unit *u)
+/* The context at one of the row's offsets into the unit's config; NULL
+ * when the type runs no processes. */
+static void *context_at(const struct unit *u, bool kill)
 {
         const struct unit_load_ops *ops = unit_load_ops(u->type);
-        return ops && ops->exec_context && u->config ? ops->exec_context(u) : NULL;
+
+        if (!ops || !ops->runs_processes || !u->config)
+                return NULL;
+        return (char *) u->config + (kill ? ops->kill_context_offset : ops->exec_context_offset);
+}
+
+const struct exec_context *unit_exec_context(const struct unit *u)
+{
+        return context_at(u, false);
+}
+
+struct exec_context *unit_exec_context_mut(struct unit *u)
+{
+        return context_at(u, false);
+}
+
+struct kill_context *unit_kill_context(struct unit *u)
+{
+        return context_at(u, true);
 }
 
 uint64_t unit_timeout_stop_usec(const struct unit *u)

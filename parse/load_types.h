@@ -15,17 +15,23 @@ struct unit_load_ops {
         int (*alloc)(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec);
         void (*free)(struct unit *u); /* what the config points to; the caller frees u->config */
         int (*finish)(struct load_context *ctx, struct unit *u);
-        /* The settings of the processes the type runs (systemd's
-         * exec_context_offset); NULL: it runs none. */
-        const struct exec_context *(*exec_context)(const struct unit *u);
+        /* The type runs processes: its config (u->config) holds their
+         * settings and how they are killed at these offsets (systemd's
+         * exec_context_offset and kill_context_offset). */
+        bool runs_processes;
+        size_t exec_context_offset;
+        size_t kill_context_offset;
         /* How long a stop may take (TimeoutStopSec=); NULL: a stop is immediate. */
         uint64_t (*timeout_stop_usec)(const struct unit *u);
         /* A unit of the type loads without a file (systemd's slices and
          * devices): it is then loaded with its defaults, not not-found. */
         bool fragment_optional;
 };
-/* The two above for any unit: NULL, and 0, when its type has none. */
+/* The settings above for any unit: NULL, and 0, when its type has none. */
 const struct exec_context *unit_exec_context(const struct unit *u);
+/* The same, to be written while the unit loads (parse/directives.c). */
+struct exec_context *unit_exec_context_mut(struct unit *u);
+struct kill_context *unit_kill_context(struct unit *u);
 uint64_t unit_timeout_stop_usec(const struct unit *u);
 
 const struct unit_load_ops *unit_load_ops(enum unit_type type);

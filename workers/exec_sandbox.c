@@ -463,11 +463,26 @@ static int protect_home(const struct spawn_sandbox *sb)
         return 0;
 }
 
-static int bind_tmp(const char *dir, const char *where)
+/* A PrivateTmp= pair (base 0700, dir 01777 in it), made in the namespace
+ * everyone sees. *made is false when the file system refuses (read-only or
+ * full): as systemd does, the unit then gets an empty read-only directory
+ * instead and sees EROFS where it writes, rather than failing to start. */
+static int tmp_pair(const char *base, const char *dir, bool *made)
 {
-        if (mount(dir, where, NULL, MS_BIND, NULL) < 0)
-                return -errno;
-        return 0;
+        int r = private_dir(base, 0700);
+
+        if (r == 0)
+                r = private_dir(dir, 01777);
+        *made = r == 0;
+        return r == -EROFS || r == -ENOSPC || r == -EDQUOT ? 0 : r;
+}
+
+static int bind_tmp(const char *dir, bool made, const char *where)
+{
+        int r = made ? mount(dir, where, NULL, MS_BIND, NULL)
+                     : mount("tmpfs", where, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755");
+
+        return r < 0 ? -errno : 0;
 }
 
 /* systemd's private /dev: a read-only tmpfs with the basic nodes, the
@@ -583,9 +598,9 @@ int exec_sandbox_mounts(const struct spawn_request *req, int *ret_status)
                 return 0;
         *ret_status = EXIT_NAMESPACE;
         /* Made in the namespace everyone sees: the unit's other commands share them. */
-        if (sb->tmp_base && ((r = private_dir(sb->tmp_base, 0700)) < 0 || (r = private_dir(sb->tmp_dir, 01777)) < 0 ||
-                             (r = private_dir(sb->var_tmp_base, 0700)) < 0 ||
-                             (r = private_dir(sb->var_tmp_dir, 01777)) < 0))
+        bool tmp_made = false, var_tmp_made = false;
+        if (sb->tmp_base && ((r = tmp_pair(sb->tmp_base, sb->tmp_dir, &tmp_made)) < 0 ||
+                             (r = tmp_pair(sb->var_tmp_base, sb->var_tmp_dir, &var_tmp_made)) < 0))
                 return r;
         if (unshare(CLONE_NEWNS) < 0)
                 return -errno;
@@ -600,7 +615,8 @@ int exec_sandbox_mounts(const struct spawn_request *req, int *ret_status)
                 if (r < 0)
                         return r;
         }
-        if (sb->tmp_base && ((r = bind_tmp(sb->tmp_dir, "/tmp")) < 0 || (r = bind_tmp(sb->var_tmp_dir, "/var/tmp")) < 0))
+        if (sb->tmp_base && ((r = bind_tmp(sb->tmp_dir, tmp_made, "/tmp")) < 0 ||
+                             (r = bind_tmp(sb->var_tmp_dir, var_tmp_made, "/var/tmp")) < 0))
                 return r;
         if (sb->read_only_walk && (r = bind_kept(sb, req)) < 0)
                 return r;

@@ -4,7 +4,8 @@
 # (systemd.exec(5), issue 13 item 4), checked from inside the services:
 # - PrivateTmp=: /tmp and /var/tmp empty and the unit's own, shared by its
 #   ExecStartPre and ExecStart, removed when it stops; without a writable
-#   /var/tmp the command fails with 226 NAMESPACE;
+#   /var/tmp the unit still runs, with an empty read-only /var/tmp, as
+#   systemd gives it (a unit failing with 226 there was the old behaviour);
 # - PrivateDevices=: /dev holds only the basic nodes, which work, is
 #   read-only itself but not /dev/shm below it (with ProtectSystem=strict too), and
 #   CAP_MKNOD and CAP_SYS_RAWIO leave the bounding set;
@@ -50,7 +51,8 @@ EOF
 svc ptmp "PrivateTmp=yes
 ExecStartPre=/bin/sh -c 'echo pre >/tmp/pre'" \
         'echo "tmp: $(ls -A /tmp | tr "\n" " ")"; echo "vartmp: $(ls -A /var/tmp | tr "\n" " ")"; stat -c "mode: %%a" /tmp; touch /var/tmp/v && echo vartmp-writable'
-svc ptmpfail "PrivateTmp=yes" 'echo ran'
+svc ptmpro "PrivateTmp=yes" \
+        'echo ran; touch /var/tmp/x 2>/dev/null && echo vartmp-writable || echo vartmp-read-only; echo "vartmp: $(ls -A /var/tmp | tr "\n" " ")"; touch /tmp/y && echo tmp-writable'
 svc pdev "PrivateDevices=yes" \
         'echo "dev: $(ls -A /dev | tr "\n" " ")"; echo x >/dev/null && head -c 4 /dev/zero | wc -c && echo null-zero-work; grep CapBnd /proc/self/status; for p in /dev/x /dev/shm/x; do touch $p 2>/dev/null && echo "$p writable" || echo "$p read-only"; done'
 svc pdevstrict "PrivateDevices=yes
@@ -104,13 +106,14 @@ start() {
         wt_wait_state "$1.service" "${2:-active}"
 }
 
-# /var/tmp is read-only in the fence: PrivateTmp= cannot make its directory there.
-start ptmpfail failed
-grep -q "ptmpfail.service: Failed at step NAMESPACE" "$WT_LOG" ||
-        wt_fail "PrivateTmp= without a writable /var/tmp: no 'Failed at step NAMESPACE' in weft's log"
-[ "$(wt_ctl show ptmpfail.service -P ExecMainStatus)" = 226 ] ||
-        wt_fail "PrivateTmp= without a writable /var/tmp: exit status $(wt_ctl show ptmpfail.service -P ExecMainStatus), want 226"
-grep -qx ran "$OUT/ptmpfail" 2>/dev/null && wt_fail "ptmpfail ran although its namespace could not be set up"
+# /var/tmp is read-only in the fence: PrivateTmp= cannot make its directory
+# there, and the unit gets an empty read-only /var/tmp instead (systemd's
+# setup_one_tmp_dir), its private /tmp still writable.
+start ptmpro
+want ptmpro ran
+want ptmpro vartmp-read-only
+want ptmpro "vartmp: "
+want ptmpro tmp-writable
 
 # Writable places in weft's namespace for what follows, and things to hide.
 wt_ns mount -t tmpfs -o mode=1777 tmpfs /var/tmp || wt_fail "cannot mount a tmpfs on /var/tmp"

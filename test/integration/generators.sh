@@ -51,6 +51,21 @@ grep -q "50-not-executable is not executable" "$WT_LOG" || wt_fail "the non-exec
 [ ! -e "$TMP/shadowed-ran" ] || wt_fail "a generator of the same name in a later directory ran"
 [ ! -e "$OUT/generator/stale.service" ] || wt_fail "a stale generator output survived"
 
+# The boot record counts the generators in userspace, as systemd-analyze
+# does (its stamp is the start of main()): manager start, the generators
+# (2 s, the hanging one's bound), the unit loading, in that order; analyze
+# time includes them and plot draws them.
+wt_until 10 test -s "$RUN/boot.yaml" || wt_fail "no boot.yaml"
+stamp() { sed -n "s/^$1: //p" "$RUN/boot.yaml"; }
+ms=$(stamp manager_start_usec) gs=$(stamp generators_start_usec) gf=$(stamp generators_finish_usec)
+ls=$(stamp units_load_start_usec) lf=$(stamp units_load_finish_usec) tr=$(stamp target_reached_usec)
+awk -v ms="$ms" -v gs="$gs" -v gf="$gf" -v ls="$ls" -v lf="$lf" -v tr="$tr" \
+        'BEGIN { exit !(gs != "" && ms <= gs && gf - gs >= 1900000 && gf <= ls && ls <= lf && lf <= tr) }' ||
+        wt_fail "boot record stamps out of order: manager $ms generators $gs..$gf load $ls..$lf target $tr"
+t=$("$WEFTCTL" analyze --from "$RUN/boot.yaml" time | sed -n 's/^Startup finished in \([0-9.]*\)s (userspace)$/\1/p')
+awk -v t="${t:-0}" 'BEGIN { exit !(t >= 2) }' || wt_fail "analyze time leaves the generators out: $("$WEFTCTL" analyze --from "$RUN/boot.yaml" time 2>&1)"
+"$WEFTCTL" analyze --from "$RUN/boot.yaml" plot | grep -q 'data-phase="generators"' || wt_fail "analyze plot draws no Generators bar"
+
 grep -qx "ARGS 3: $OUT/generator $OUT/generator.early $OUT/generator.late" "$TMP/env.out" ||
         wt_fail "generator arguments: $(head -1 "$TMP/env.out")"
 for v in SYSTEMD_SCOPE=system SYSTEMD_IN_INITRD=0 'SYSTEMD_ARCHITECTURE=' 'SYSTEMD_FIRST_BOOT=' 'PATH=/'; do

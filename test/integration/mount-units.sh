@@ -18,6 +18,7 @@ N=$(esc "$TMP/nowhat")
 mkdir -p "$TMP/hand"
 
 printf '[Unit]\nWants=u.service dep.service nowhat-dep.service\n' | wt_unit t.target
+printf '[Unit]\nDefaultDependencies=no\n' | wt_unit umount.target
 cat <<EOF2 | wt_unit "$M"
 [Unit]
 Description=scratch tmpfs
@@ -88,6 +89,18 @@ grep -q "What= setting is missing" "$WT_LOG" || wt_fail "no line saying What= is
 wt_ns mount -t tmpfs -o size=1m hand "$TMP/hand" || wt_fail "mounting by hand failed"
 wt_wait_state "$H" active 5
 [ "$(wt_ctl show "$H" -P SubState)" = mounted ] || wt_fail "$H is not mounted"
+# Like systemd's units from /proc/self/mountinfo, it has the default
+# dependencies of a mount: Conflicts= and Before=umount.target, Before=
+# local-fs.target, After=local-fs-pre.target; so have the mounts weft found
+# at its start, but not /proc, /sys, /dev and below (extrinsic).
+for m in "$H" tmp.mount; do
+        case " $(wt_ctl show "$m" -P Conflicts) " in *" umount.target "*) ;; *) wt_fail "$m does not conflict with umount.target: $(wt_ctl show "$m" -P Conflicts 2>&1)" ;; esac
+        for t in umount.target local-fs.target; do
+                case " $(wt_ctl show "$m" -P Before) " in *" $t "*) ;; *) wt_fail "$m is not before $t: $(wt_ctl show "$m" -P Before 2>&1)" ;; esac
+        done
+        case " $(wt_ctl show "$m" -P After) " in *" local-fs-pre.target "*) ;; *) wt_fail "$m is not after local-fs-pre.target: $(wt_ctl show "$m" -P After 2>&1)" ;; esac
+done
+[ "$(wt_ctl show umount.target -P LoadState)" = loaded ] || wt_fail "umount.target is $(wt_ctl show umount.target -P LoadState 2>&1)"
 wt_ns umount "$TMP/hand" || wt_fail "unmounting by hand failed"
 wt_wait_state "$H" inactive 5
 
@@ -97,6 +110,7 @@ sed -i 's/size=1m/size=2m/' "$U/$M"
 wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
 [ "$(wt_ctl show "$M" -P SubState)" = mounted ] || wt_fail "$M is not mounted after daemon-reload"
 [ "$(wt_ctl show tmp.mount -P SubState)" = mounted ] || wt_fail "tmp.mount is not mounted after daemon-reload"
+case " $(wt_ctl show tmp.mount -P Conflicts) " in *" umount.target "*) ;; *) wt_fail "tmp.mount lost Conflicts=umount.target in the daemon-reload" ;; esac
 wt_ctl reload "$M" || wt_fail "reload $M exited $?"
 [ "$(wt_ctl show "$M" -P SubState)" = mounted ] || wt_fail "$M is not mounted after the reload"
 case $(wt_ns findmnt -n -o OPTIONS "$TMP/mnt") in *size=2048k*) ;; *) wt_fail "the remount did not apply size=2m: $(wt_ns findmnt -n -o OPTIONS "$TMP/mnt")" ;; esac

@@ -218,11 +218,11 @@ static void test_critical_chain_follows_the_predecessor_active_last(void)
         CU_ASSERT_STRING_EQUAL(text, "The time when unit became active or started is printed after the \"@\" character.\n"
                                      "The time the unit took to start is printed after the \"+\" character.\n\n"
                                      "test.target @450ms\n"
-                                     "└─f.service @450ms +50ms\n"
-                                     "  └─e.service @400ms +90ms\n"
-                                     "    └─d.service @310ms +10ms\n"
-                                     "      └─b.service @300ms +200ms\n"
-                                     "        └─a.service @100ms +100ms\n");
+                                     "└─f.service @400ms +50ms\n"
+                                     "  └─e.service @310ms +90ms\n"
+                                     "    └─d.service @300ms +10ms\n"
+                                     "      └─b.service @100ms +200ms\n"
+                                     "        └─a.service @0 +100ms\n");
         free(text);
         unload();
 }
@@ -233,8 +233,8 @@ static void test_critical_chain_of_a_named_unit_and_an_unknown_one(void)
         char *d[] = { "d.service", NULL }, *nope[] = { "nope.service", NULL };
         load_dag();
         CAPTURE(text, analyze_critical_chain(&an, d, out));
-        CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n\nd.service @310ms +10ms\n└─b.service @300ms +200ms\n"
-                                            "  └─a.service @100ms +100ms\n"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n\nd.service @300ms +10ms\n└─b.service @100ms +200ms\n"
+                                            "  └─a.service @0 +100ms\n"));
         free(text);
         FILE *sink = fopen("/dev/null", "w");
         log_set_sink(sink);
@@ -261,10 +261,10 @@ static void test_critical_chain_prints_every_tie_and_dots_for_a_unit_seen_before
         CU_ASSERT_FATAL(analyze_init(&an, &rec) == 0);
         CAPTURE(text, analyze_critical_chain(&an, NULL, out));
         CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n\nt.target @30ms\n"
-                                            "├─x.service @30ms +20ms\n"
-                                            "│ └─z.service @10ms +9ms\n"
-                                            "└─y.service @30ms +10ms\n"
-                                            "  └─z.service @10ms +9ms\n"
+                                            "├─x.service @10ms +20ms\n"
+                                            "│ └─z.service @1ms +9ms\n"
+                                            "└─y.service @20ms +10ms\n"
+                                            "  └─z.service @1ms +9ms\n"
                                             "    └─...\n"));
         free(text);
         unload();
@@ -446,6 +446,39 @@ static void test_unknown_keys_are_ignored(void)
         boot_record_read_free(&rec);
 }
 
+/* The manager's phases: written only when known, read back, drawn as
+ * systemd-analyze plot draws "Generators" and "Loading unit files"; a
+ * record from before them (the DAG's) reads and plots without them. */
+static void test_phases_are_written_read_and_plotted(void)
+{
+        const struct boot_record_unit units[] = { { .id = "a.service", .activating = 1500, .active = 1600 } };
+        const struct boot_record w = { .manager_start = 1000, .generators_start = 1100, .generators_finish = 1300,
+                                       .units_load_start = 1350, .units_load_finish = 1400, .target_reached = 1600,
+                                       .target = "x.target", .units = units, .n_units = 1 };
+        char path[512], *text = NULL;
+        snprintf(path, sizeof path, "%s/boot.yaml", test_tmpdir());
+        CU_ASSERT_FATAL(boot_record_write(path, &w) == 0);
+        CU_ASSERT_FATAL(boot_record_read(path, &rec) == 0);
+        CU_ASSERT_EQUAL(rec.generators_start, 1100);
+        CU_ASSERT_EQUAL(rec.generators_finish, 1300);
+        CU_ASSERT_EQUAL(rec.units_load_start, 1350);
+        CU_ASSERT_EQUAL(rec.units_load_finish, 1400);
+        CU_ASSERT_FATAL(analyze_init(&an, &rec) == 0);
+        CAPTURE(text, analyze_plot(&an, out));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "data-phase=\"generators\" data-from-us=\"100\" data-to-us=\"300\""));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "data-phase=\"unitsload\" data-from-us=\"350\" data-to-us=\"400\""));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, ">Generators (200us)</text>"));
+        free(text);
+        unload();
+
+        load_dag();
+        CU_ASSERT_EQUAL(rec.generators_start + rec.generators_finish + rec.units_load_start + rec.units_load_finish, 0);
+        CAPTURE(text, analyze_plot(&an, out));
+        CU_ASSERT_PTR_NULL(strstr(text, "data-phase="));
+        free(text);
+        unload();
+}
+
 static void test_missing_file_is_an_error(void)
 {
         FILE *sink = fopen("/dev/null", "w");
@@ -478,6 +511,7 @@ static const struct test_case tests[] = {
         { "duplicate_unit_and_duplicate_key_are_refused", test_duplicate_unit_and_duplicate_key_are_refused },
         { "unknown_keys_are_ignored", test_unknown_keys_are_ignored },
         { "missing_file_is_an_error", test_missing_file_is_an_error },
+        { "phases_are_written_read_and_plotted", test_phases_are_written_read_and_plotted },
         { 0 },
 };
 TEST_SUITE("analyze", tests);

@@ -28,7 +28,7 @@ is_mounted() { mountpoint -q "$1"; }
 lo_up() { [ $(( $(cat /sys/class/net/lo/flags) & 1 )) = 1 ]; }
 sshd_listens() { ss -Hltn 'sport = :22' | grep -q .; }
 
-UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh getty@tty1 serial-getty@ttyS0 systemd-random-seed"
+UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh nginx getty@tty1 serial-getty@ttyS0 systemd-random-seed"
 uptime_s() { cut -d. -f1 /proc/uptime; }
 
 # make bench-vm (bench/vm-bench.sh, whose injected disk carries the flag
@@ -119,6 +119,9 @@ done
 s=$($CTL is-active apt-daily.timer 2>/dev/null)
 [ "$s" = active ]; verdict "active:apt-daily.timer" $? "($s)"
 sshd_listens; verdict sshd-port-22 $? ""
+# nginx serves its default page on lo (busybox's wget: the image has no curl).
+timeout 10 busybox wget -q -O - http://127.0.0.1/ 2>/dev/null | grep -q "Welcome to nginx"
+verdict nginx-http-lo $? ""
 n=$(journalctl -b -q --no-pager 2>/dev/null | wc -l)
 [ "$n" -gt 0 ]; verdict journal-this-boot $? "($n lines)"
 # `journalctl -u UNIT` shows a unit's stdout: this check's own line, and
