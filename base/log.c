@@ -46,11 +46,16 @@ static int err_result(int err)
         return err < 0 ? err : -err;
 }
 
-/* Lines a thread holds back (log_hold) until log_release, in order. */
+/* Lines a thread holds back (log_hold) until log_release, in order. The
+ * buffer is allocated for the first held line and freed by the outer
+ * release: in thread-local storage itself, its 4 KiB would be zeroed, so
+ * resident, in every thread weft starts (bench-container measures the
+ * pages of `weft -- CMD`), while only the scheduler thread holds lines. */
+#define HELD_MAX 4096
 static _Thread_local struct {
         unsigned depth;
         size_t len;
-        char buf[4096];
+        char *buf; /* HELD_MAX bytes, or NULL */
 } held;
 
 static FILE *sink_file(void)
@@ -74,6 +79,12 @@ static void flush_held(void)
         held.len = 0;
 }
 
+static void free_held(void)
+{
+        free(held.buf);
+        held.buf = NULL;
+}
+
 void log_hold(void)
 {
         held.depth++;
@@ -81,8 +92,10 @@ void log_hold(void)
 
 void log_release(void)
 {
-        if (held.depth > 0 && --held.depth == 0)
+        if (held.depth > 0 && --held.depth == 0) {
                 flush_held();
+                free_held();
+        }
 }
 
 /* holdable: a notice, info or debug line, which may wait for log_release;
@@ -101,8 +114,10 @@ static void emit(bool holdable, const char *prefix, const char *fmt, va_list ap)
         if (m < 0)
                 m = 0;
         size_t len = strnlen(buf, sizeof buf - 1);
-        if (holdable && held.depth > 0) {
-                if (held.len + len + 1 > sizeof held.buf)
+        if (holdable && held.depth > 0 && !held.buf)
+                held.buf = malloc(HELD_MAX); /* none: the line goes out now */
+        if (holdable && held.depth > 0 && held.buf) {
+                if (held.len + len + 1 > HELD_MAX)
                         flush_held();
                 memcpy(held.buf + held.len, buf, len);
                 held.buf[held.len + len] = '\n';

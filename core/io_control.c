@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -55,6 +56,11 @@ struct io_control {
         uint64_t write_timeout_usec;
         unsigned n_conns;
         struct log_ratelimit rl[_RL_MAX];
+        /* conns[0..n_slots) are set up (fd -1 when free); the rest are
+         * taken in order when those are all busy, and untouched until then,
+         * so an idle manager's table (16 KiB) costs no resident pages (a
+         * container's weft -- CMD, bench-container). */
+        size_t n_slots;
         struct conn conns[IO_CONTROL_MAX_CONNECTIONS];
 };
 
@@ -65,9 +71,10 @@ static int spare_open(void)
 
 struct io_control *io_control_new(int epoll_fd, struct event_queue *q)
 {
-        struct io_control *c = calloc(1, sizeof *c);
+        struct io_control *c = malloc(sizeof *c);
         if (!c)
                 return NULL;
+        memset(c, 0, offsetof(struct io_control, conns));
         c->epoll_fd = epoll_fd;
         c->queue = q;
         c->listen_fd = -1;
@@ -76,8 +83,6 @@ struct io_control *io_control_new(int epoll_fd, struct event_queue *q)
         c->write_timeout_usec = IO_CONTROL_WRITE_TIMEOUT_USEC;
         for (size_t i = 0; i < _RL_MAX; i++)
                 c->rl[i] = (struct log_ratelimit) LOG_RATELIMIT_INIT(LOG_INTERVAL_USEC, LOG_BURST);
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++)
-                c->conns[i].fd = -1;
         return c;
 }
 
@@ -122,7 +127,7 @@ void io_control_free(struct io_control *c)
 {
         if (!c)
                 return;
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++)
+        for (size_t i = 0; i < c->n_slots; i++)
                 conn_close(c, &c->conns[i]);
         if (c->spare_fd >= 0)
                 close(c->spare_fd);
@@ -165,7 +170,7 @@ static void listener_resume(struct io_control *c)
 
 static struct conn *conn_by_fd(struct io_control *c, int fd)
 {
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++)
+        for (size_t i = 0; i < c->n_slots; i++)
                 if (c->conns[i].fd == fd)
                         return &c->conns[i];
         return NULL;
@@ -185,7 +190,7 @@ static struct conn *pick_victim(struct io_control *c, uid_t newcomer)
 {
         struct conn *best = NULL;
 
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++) {
+        for (size_t i = 0; i < c->n_slots; i++) {
                 struct conn *k = &c->conns[i];
                 bool root = k->uid == 0;
 
@@ -204,6 +209,10 @@ static struct conn *make_room(struct io_control *c, uid_t uid, bool out_of_fds)
 {
         struct conn *k = out_of_fds ? NULL : conn_by_fd(c, -1), *v;
 
+        if (!k && !out_of_fds && c->n_slots < IO_CONTROL_MAX_CONNECTIONS) {
+                k = &c->conns[c->n_slots++];
+                *k = (struct conn) { .fd = -1 };
+        }
         if (k)
                 return k;
         v = pick_victim(c, uid);
@@ -455,7 +464,7 @@ int io_control_timeout_ms(struct io_control *c)
 {
         uint64_t next = c->paused ? c->resume_at : UINT64_MAX, now = now_usec();
 
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++) {
+        for (size_t i = 0; i < c->n_slots; i++) {
                 const struct conn *k = &c->conns[i];
                 if (k->fd >= 0 && k->deadline < next)
                         next = k->deadline;
@@ -471,7 +480,7 @@ void io_control_expire(struct io_control *c)
 {
         uint64_t now = now_usec();
 
-        for (size_t i = 0; i < IO_CONTROL_MAX_CONNECTIONS; i++) {
+        for (size_t i = 0; i < c->n_slots; i++) {
                 struct conn *k = &c->conns[i];
                 if (k->fd < 0 || k->deadline > now)
                         continue;

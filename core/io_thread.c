@@ -27,7 +27,10 @@
 
 #define IO_EVENTS_MAX 64
 #define IO_COMMANDS_INITIAL 16
-#define IO_WATCHES_INITIAL 1024 /* fd numbers; grows past that */
+/* fd numbers; grows past that (doubling). Small: the table is zeroed, so
+ * its pages are resident from the start, and a container's weft watches a
+ * handful of fds. */
+#define IO_WATCHES_INITIAL 64
 
 /* epoll_event.data of the two fds the io thread reads itself. A watched fd
  * has its generation in the high half and the fd in the low half; the

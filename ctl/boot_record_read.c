@@ -15,12 +15,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <yaml.h>
-
 #include "base/hashmap.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
+#include "parse/lib_yaml.h"
 
 enum record_field_kind {
         RECORD_FIELD_STRING, /* const char * */
@@ -291,6 +290,9 @@ int boot_record_read(const char *path, struct boot_record *ret)
                                     BOOT_RECORD_READ_MAX);
                 goto out;
         }
+        k = yaml_lib_load();
+        if (k < 0)
+                goto out; /* the loader said why */
         if (!yaml_parser_initialize(&parser)) {
                 k = -ENOMEM;
                 goto out;

@@ -1,6 +1,6 @@
 /* Writes boot.yaml; see boot_record.h. Called by the scheduler thread when
- * the default target is reached. The file is emitted with libyaml into a
- * temporary file in the same folder, synced, and renamed over the old one,
+ * the default target is reached. The file is written (by hand: put_record)
+ * into a temporary file in the same folder, synced, and renamed over the old one,
  * so a reader sees either the old record or the whole new one. */
 #include "parse/boot_record.h"
 
@@ -14,184 +14,183 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <yaml.h>
-
 #include "base/log.h"
 #include "base/strv.h"
 
-/* An emitter with a sticky error: after the first failure every call is a
- * no-op, so the emitting code reads straight and checks once at the end. */
-struct writer {
-        yaml_emitter_t emitter;
-        int error; /* 0 or the first negative errno */
-};
-
-static void emit(struct writer *w, yaml_event_t *ev, int initialized)
+/* One UTF-8 sequence at s (at least one byte left): its length, or 0
+ * when it is not valid UTF-8 (overlong, a surrogate, past U+10FFFF). */
+static size_t utf8_length(const unsigned char *s)
 {
-        if (w->error)
-                goto drop;
-        if (!initialized) {
-                w->error = -ENOMEM;
-                return;
+        unsigned c = s[0], n, cp;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xc2 && c <= 0xdf)
+                n = 2, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+                n = 3, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+                n = 4, cp = c & 0x07;
+        else
+                return 0;
+        for (unsigned i = 1; i < n; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0; /* also stops at the terminating NUL */
+                cp = cp << 6 | (s[i] & 0x3f);
         }
-        errno = 0;
-        /* yaml_emitter_emit() owns the event from here, failed or not. */
-        if (!yaml_emitter_emit(&w->emitter, ev)) {
-                if (w->emitter.error == YAML_MEMORY_ERROR)
-                        w->error = -ENOMEM;
-                else if (w->emitter.error == YAML_WRITER_ERROR)
-                        w->error = errno > 0 ? -errno : -EIO;
+        if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        return n;
+}
+
+/* A unit name, type or state as it usually is: letters and digits first,
+ * then those and ._@-\ only. Plain in YAML (no quotes), as libyaml's
+ * emitter wrote them and as scripts read the record (test/integration/
+ * analyze.sh reads it with awk). */
+static bool plain_safe(const char *s)
+{
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+                return false;
+        return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-\\")] == 0;
+}
+
+/* Anything else double-quoted, so that no string reads as YAML syntax:
+ * '"' and '\' escaped, control characters as \xHH, UTF-8 as it is. YAML
+ * text must be UTF-8: a string that is not is refused (-EINVAL), as
+ * libyaml's emitter refused it. */
+static int put_string(FILE *f, const char *s)
+{
+        const unsigned char *p = (const unsigned char *) s;
+
+        if (plain_safe(s)) {
+                fputs(s, f);
+                return 0;
+        }
+        fputc('"', f);
+        while (*p) {
+                size_t n = utf8_length(p);
+                if (n == 0)
+                        return -EINVAL;
+                if (*p == '"' || *p == '\\')
+                        fprintf(f, "\\%c", *p);
+                else if (*p < 0x20 || *p == 0x7f)
+                        fprintf(f, "\\x%02x", *p);
                 else
-                        w->error = -EINVAL;
+                        fwrite(p, 1, n, f);
+                p += n;
         }
-        return;
-drop:
-        if (initialized)
-                yaml_event_delete(ev);
+        fputc('"', f);
+        return 0;
 }
 
-static void emit_scalar(struct writer *w, const char *s)
-{
-        yaml_event_t ev;
-        int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (const yaml_char_t *) s, (int) strlen(s), 1, 1,
-                                              YAML_ANY_SCALAR_STYLE);
-        emit(w, &ev, ok);
-}
-
-static void emit_string(struct writer *w, const char *key, const char *value)
+/* "KEY: "VALUE"" at indent; nothing when value is NULL. */
+static int put_field(FILE *f, const char *indent, const char *key, const char *value)
 {
         if (!value)
-                return;
-        emit_scalar(w, key);
-        emit_scalar(w, value);
+                return 0;
+        fprintf(f, "%s%s: ", indent, key);
+        int r = put_string(f, value);
+        fputc('\n', f);
+        return r;
 }
 
-static void emit_u64(struct writer *w, const char *key, uint64_t value)
-{
-        char buf[32];
-
-        snprintf(buf, sizeof buf, "%" PRIu64, value);
-        emit_scalar(w, key);
-        emit_scalar(w, buf);
-}
-
-/* A unit's stamp: 0 means "did not happen", written as no key at all. */
-static void emit_stamp(struct writer *w, const char *key, uint64_t value)
+/* A stamp: 0 means "did not happen", written as no key at all. */
+static void put_stamp(FILE *f, const char *indent, const char *key, uint64_t value)
 {
         if (value != 0)
-                emit_u64(w, key, value);
-}
-
-static void emit_mapping_start(struct writer *w)
-{
-        yaml_event_t ev;
-        int ok = yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-        emit(w, &ev, ok);
-}
-
-static void emit_mapping_end(struct writer *w)
-{
-        yaml_event_t ev;
-        int ok = yaml_mapping_end_event_initialize(&ev);
-        emit(w, &ev, ok);
-}
-
-static void emit_sequence_start(struct writer *w, yaml_sequence_style_t style)
-{
-        yaml_event_t ev;
-        int ok = yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, style);
-        emit(w, &ev, ok);
-}
-
-static void emit_sequence_end(struct writer *w)
-{
-        yaml_event_t ev;
-        int ok = yaml_sequence_end_event_initialize(&ev);
-        emit(w, &ev, ok);
+                fprintf(f, "%s%s: %" PRIu64 "\n", indent, key, value);
 }
 
 /* Always written, [] when empty, so a reader never guesses. */
-static void emit_strv(struct writer *w, const char *key, char *const *l)
+static int put_strv(FILE *f, const char *key, char *const *l)
 {
-        emit_scalar(w, key);
-        emit_sequence_start(w, YAML_FLOW_SEQUENCE_STYLE);
-        STRV_FOREACH(s, l)
-                emit_scalar(w, *s);
-        emit_sequence_end(w);
-}
+        const char *sep = "";
+        int r = 0;
 
-static void emit_unit(struct writer *w, const struct boot_record_unit *u)
-{
-        emit_mapping_start(w);
-        emit_string(w, "id", u->id);
-        emit_string(w, "type", u->type);
-        emit_string(w, "service_type", u->service_type);
-        emit_string(w, "active_state", u->active_state);
-        emit_string(w, "result", u->result);
-        emit_stamp(w, "queued_usec", u->queued);
-        emit_stamp(w, "activating_usec", u->activating);
-        emit_stamp(w, "forked_usec", u->forked);
-        emit_stamp(w, "execed_usec", u->execed);
-        emit_stamp(w, "active_usec", u->active);
-        emit_stamp(w, "exited_usec", u->exited);
-        emit_stamp(w, "deactivating_usec", u->deactivating);
-        emit_stamp(w, "inactive_usec", u->inactive);
-        emit_stamp(w, "bus_name_usec", u->bus_name);
-        emit_strv(w, "after", u->after);
-        emit_strv(w, "requires", u->requires);
-        emit_strv(w, "wants", u->wants);
-        emit_mapping_end(w);
-}
-
-static void emit_record(struct writer *w, const struct boot_record *r)
-{
-        yaml_event_t ev;
-        int ok;
-
-        ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-        emit(w, &ev, ok);
-        ok = yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0);
-        emit(w, &ev, ok);
-
-        emit_mapping_start(w);
-        emit_u64(w, "manager_start_usec", r->manager_start);
-        emit_stamp(w, "generators_start_usec", r->generators_start);
-        emit_stamp(w, "generators_finish_usec", r->generators_finish);
-        emit_stamp(w, "units_load_start_usec", r->units_load_start);
-        emit_stamp(w, "units_load_finish_usec", r->units_load_finish);
-        emit_string(w, "target", r->target ? r->target : "");
-        emit_u64(w, "target_reached_usec", r->target_reached);
-        emit_scalar(w, "units");
-        emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE);
-        if (r->units)
-                for (size_t i = 0; i < r->n_units; i++)
-                        emit_unit(w, &r->units[i]);
-        else if (r->next_unit) {
-                struct boot_record_unit u;
-                int k = 0;
-                while (!w->error && (k = r->next_unit(r->next_ctx, &u)) > 0) {
-                        if (!u.id) {
-                                w->error = log_error_errno(EINVAL, "boot record: a unit has no id");
-                                break;
-                        }
-                        emit_unit(w, &u);
-                }
-                if (!w->error && k < 0)
-                        w->error = k;
+        fprintf(f, "  %s: [", key);
+        STRV_FOREACH(s, l) {
+                fputs(sep, f);
+                if (r >= 0)
+                        r = put_string(f, *s);
+                sep = ", ";
         }
-        emit_sequence_end(w);
-        emit_mapping_end(w);
+        fputs("]\n", f);
+        return r;
+}
 
-        ok = yaml_document_end_event_initialize(&ev, 1);
-        emit(w, &ev, ok);
-        ok = yaml_stream_end_event_initialize(&ev);
-        emit(w, &ev, ok);
+static int put_unit(FILE *f, const struct boot_record_unit *u)
+{
+        /* The first key carries the sequence's "- ". */
+        int r = put_field(f, "- ", "id", u->id);
+        if (r >= 0)
+                r = put_field(f, "  ", "type", u->type);
+        if (r >= 0)
+                r = put_field(f, "  ", "service_type", u->service_type);
+        if (r >= 0)
+                r = put_field(f, "  ", "active_state", u->active_state);
+        if (r >= 0)
+                r = put_field(f, "  ", "result", u->result);
+        put_stamp(f, "  ", "queued_usec", u->queued);
+        put_stamp(f, "  ", "activating_usec", u->activating);
+        put_stamp(f, "  ", "forked_usec", u->forked);
+        put_stamp(f, "  ", "execed_usec", u->execed);
+        put_stamp(f, "  ", "active_usec", u->active);
+        put_stamp(f, "  ", "exited_usec", u->exited);
+        put_stamp(f, "  ", "deactivating_usec", u->deactivating);
+        put_stamp(f, "  ", "inactive_usec", u->inactive);
+        put_stamp(f, "  ", "bus_name_usec", u->bus_name);
+        if (r >= 0)
+                r = put_strv(f, "after", u->after);
+        if (r >= 0)
+                r = put_strv(f, "requires", u->requires);
+        if (r >= 0)
+                r = put_strv(f, "wants", u->wants);
+        return r;
+}
+
+/* The record's units one at a time, from its array or from its iterator
+ * (boot_record.h): 1 with *u set, 0 at the end, or a negative errno. */
+static int next_unit(const struct boot_record *r, size_t *i, struct boot_record_unit *u)
+{
+        if (r->units) {
+                if (*i >= r->n_units)
+                        return 0;
+                *u = r->units[(*i)++];
+                return 1;
+        }
+        return r->next_unit ? r->next_unit(r->next_ctx, u) : 0;
+}
+
+/* The record as one YAML document. Written by hand, not with libyaml's
+ * emitter: its shape is fixed and small, and a container's `weft -- CMD`
+ * writes it as CMD starts, where loading libyaml would cost ~130 KiB of
+ * resident memory for the container's whole life (base/dlib.h). */
+static int put_record(FILE *f, const struct boot_record *r)
+{
+        struct boot_record_unit u;
+        size_t i = 0;
+        int k, more;
+
+        fprintf(f, "---\nmanager_start_usec: %" PRIu64 "\n", r->manager_start);
+        put_stamp(f, "", "generators_start_usec", r->generators_start);
+        put_stamp(f, "", "generators_finish_usec", r->generators_finish);
+        put_stamp(f, "", "units_load_start_usec", r->units_load_start);
+        put_stamp(f, "", "units_load_finish_usec", r->units_load_finish);
+        fputs("target: ", f);
+        k = put_string(f, r->target ? r->target : "");
+        /* The first unit before the key: no units is "units: []". */
+        more = next_unit(r, &i, &u);
+        fprintf(f, "\ntarget_reached_usec: %" PRIu64 "\nunits:%s\n", r->target_reached, more > 0 ? "" : " []");
+        for (; k >= 0 && more > 0; more = next_unit(r, &i, &u)) {
+                if (!u.id)
+                        return log_error_errno(EINVAL, "boot record: a unit has no id");
+                k = put_unit(f, &u);
+        }
+        return k < 0 ? k : more;
 }
 
 int boot_record_write(const char *path, const struct boot_record *r)
 {
-        struct writer w = { .error = 0 };
-        bool emitter_ready = false;
         char *tmp = NULL;
         FILE *f = NULL;
         int fd = -1, k;
@@ -224,18 +223,7 @@ int boot_record_write(const char *path, const struct boot_record *r)
         }
         fd = -1; /* f owns it */
 
-        if (!yaml_emitter_initialize(&w.emitter)) {
-                k = -ENOMEM;
-                goto fail;
-        }
-        emitter_ready = true;
-        yaml_emitter_set_output_file(&w.emitter, f);
-        yaml_emitter_set_unicode(&w.emitter, 1);
-        yaml_emitter_set_width(&w.emitter, -1);
-        emit_record(&w, r);
-        if (!w.error && !yaml_emitter_flush(&w.emitter))
-                w.error = -EIO;
-        k = w.error;
+        k = put_record(f, r);
         if (k < 0)
                 goto fail;
         if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
@@ -260,8 +248,6 @@ fail:
                 unlink(tmp);
         log_error_errno(k, "boot record: unable to write %s: %s", path, strerror(-k));
 out:
-        if (emitter_ready)
-                yaml_emitter_delete(&w.emitter);
         if (f)
                 fclose(f);
         if (fd >= 0)

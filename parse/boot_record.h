@@ -1,5 +1,5 @@
 /* The boot record: what happened to each unit during boot, written as
- * boot.yaml (libyaml emitter) into the runtime directory when the default
+ * boot.yaml into the runtime directory when the default
  * target is reached. weftctl analyze (blame, critical-chain, plot) reads it.
  *
  * Stamps are CLOCK_MONOTONIC µs; 0 means "did not happen".

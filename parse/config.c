@@ -15,10 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "base/macro.h"
 #include "base/strv.h"
+#include "parse/lib_yaml.h"
 #include "parse/value.h"
 
 #define CONFIG_WORKERS_MAX 1024u
@@ -393,6 +392,9 @@ int config_load_string(struct weft_config *c, const char *name, const char *text
         bool have_doc = false, have_copy = false;
         int r;
 
+        r = yaml_lib_load();
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot be read without %s", name, YAML_LIB_SONAME);
         if (!yaml_parser_initialize(&parser))
                 return log_error_errno(-ENOMEM, "%s: out of memory", name);
         yaml_parser_set_input_string(&parser, (const unsigned char *) text, len);

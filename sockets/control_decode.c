@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "base/macro.h"
 #include "base/strv.h"
+#include "parse/lib_yaml.h"
 #include "sockets/control_proto_internal.h"
 
 /* ---- decoding ---- */
@@ -457,6 +456,12 @@ static int decode(const char *buf, size_t len, const struct field *fields, const
 
         if (len > lim->message) {
                 r = dec_fail(&d, dec_mark_at(&d, lim->message), "message longer than %zu bytes", lim->message);
+                goto out_no_parser;
+        }
+        if (yaml_lib_load() < 0) {
+                /* Said once in the log; each client is told why too. */
+                d.error = strdup("cannot decode the message: " YAML_LIB_SONAME " cannot be loaded");
+                r = d.error ? -EBADMSG : -ENOMEM;
                 goto out_no_parser;
         }
         if (!yaml_parser_initialize(&d.parser)) {

@@ -148,6 +148,15 @@ static void test_written_record_reads_back(void)
         CU_ASSERT_STRING_EQUAL(str(doc, t, "type"), "target");
         CU_ASSERT_PTR_NULL(get(doc, t, "service_type"));
         yaml_document_delete(doc);
+
+        /* Names stay plain, as scripts read them (test/integration/analyze.sh). */
+        char text[4096] = "";
+        FILE *f = fopen(path, "re");
+        CU_ASSERT_FATAL(f != NULL);
+        text[fread(text, 1, sizeof text - 1, f)] = 0;
+        fclose(f);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n- id: a.service\n  type: service\n"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "  after: [b.service, c.socket]\n"));
 }
 
 static void test_zero_stamps_are_left_out(void)
@@ -199,6 +208,40 @@ static void test_rewrite_replaces_and_leaves_no_temp_file(void)
         CU_ASSERT_EQUAL(n, 1);
 }
 
+/* Strings are written by hand (parse/boot_record.c): whatever a name holds
+ * reads back the same, and names YAML would read as other types or as
+ * syntax stay strings; text that is not UTF-8 is refused, never written. */
+static void test_awkward_strings_read_back(void)
+{
+        static char *after[] = { "-.mount", "a\"q\\b.service", "tab\tnl\n.service", "caf\xc3\xa9.service",
+                                 "true", "null", "1e3", "x: y", "- z", "#c", "[d]", NULL };
+        const struct boot_record_unit u = { .id = "", .after = after };
+        const struct boot_record r = { .target = "x\"y", .units = &u, .n_units = 1 };
+        char path[512];
+        yaml_document_t *doc;
+        yaml_node_t *a, *l;
+
+        snprintf(path, sizeof path, "%s/boot.yaml", test_tmpdir());
+        CU_ASSERT_EQUAL_FATAL(boot_record_write(path, &r), 0);
+        doc = load(path);
+        CU_ASSERT_FATAL(doc != NULL);
+        CU_ASSERT_STRING_EQUAL(str(doc, yaml_document_get_root_node(doc), "target"), "x\"y");
+        a = item(doc, get(doc, yaml_document_get_root_node(doc), "units"), 0);
+        CU_ASSERT_STRING_EQUAL(str(doc, a, "id"), "");
+        l = get(doc, a, "after");
+        CU_ASSERT_EQUAL_FATAL(length(l), 11);
+        for (size_t i = 0; i < 11; i++) {
+                yaml_node_t *n = item(doc, l, i);
+                CU_ASSERT_FATAL(n != NULL && n->type == YAML_SCALAR_NODE);
+                CU_ASSERT_STRING_EQUAL((char *) n->data.scalar.value, after[i]);
+        }
+        yaml_document_delete(doc);
+
+        after[0] = "bad\xff.service";
+        CU_ASSERT_EQUAL(boot_record_write(path, &r), -EINVAL);
+        after[0] = "-.mount";
+}
+
 static void test_unwritable_path_is_an_error(void)
 {
         char path[512];
@@ -221,6 +264,7 @@ static const struct test_case tests[] = {
         { "written_record_reads_back", test_written_record_reads_back },
         { "zero_stamps_are_left_out", test_zero_stamps_are_left_out },
         { "rewrite_replaces_and_leaves_no_temp_file", test_rewrite_replaces_and_leaves_no_temp_file },
+        { "awkward_strings_read_back", test_awkward_strings_read_back },
         { "unwritable_path_is_an_error", test_unwritable_path_is_an_error },
         { "path_under_a_file_is_an_error", test_path_under_a_file_is_an_error },
         { 0 },

@@ -82,6 +82,8 @@ ldd "$BUILD/vm/weft" "$BUILD/vm/weftctl" | awk '$2 == "=>" && $3 ~ /^\// { print
         grep -Ev '/(libc|libm|libpthread|libdl|librt|ld-linux[^/]*)\.so' | while read -r l; do
                 cp -L "$l" "$INJ/lib/weft/"
         done
+# Loaded at first use (parse/lib_yaml.h): not in ldd's list.
+cp -L "$(ldconfig -p | awk '$1 == "libyaml-0.so.2" && /x86-64/ { print $NF; exit }')" "$INJ/lib/weft/"
 
 # The fence, run as PID 1 of the new namespaces: the overlay root, the API
 # file systems a container runtime provides, pivot_root, then the init.

@@ -47,6 +47,9 @@ vm_inject_tree() {
                 grep -Ev '/(libc|libm|libpthread|libdl|librt|ld-linux[^/]*)\.so' | while read -r l; do
                         cp -L "$l" "$inj/lib/weft/"
                 done
+        # libyaml is loaded at first use (parse/lib_yaml.h), so ldd does not
+        # list it, and a minimal image has none: weft finds it by its rpath.
+        cp -L "$(ldconfig -p | awk '$1 == "libyaml-0.so.2" && /x86-64/ { print $NF; exit }')" "$inj/lib/weft/"
         cp test/vm/guest-check.sh "$inj/lib/weft-vm/"
         cp test/vm/weft-vm-check.service "$inj/lib/systemd/system/"
         ln -s ../weft-vm-check.service "$inj/lib/systemd/system/multi-user.target.wants/weft-vm-check.service"
