@@ -997,6 +997,22 @@ static struct boot_record_unit record_unit(const struct unit *u, char *const *li
         };
 }
 
+/* What the record says besides its units: the boot's phases and target. */
+static struct boot_record record_header(const struct sched *s)
+{
+        return (struct boot_record) {
+                .manager_start = s->config.manager_start,
+                .generators_start = s->config.generators_start,
+                .generators_finish = s->config.generators_finish,
+                .units_load_start = s->config.units_load_start,
+                .units_load_finish = s->config.units_load_finish,
+                .target_reached = s->boot_target && s->boot_target->rt->active == UNIT_ACTIVE
+                                          ? s->boot_target->rt->t_active
+                                          : 0,
+                .target = s->boot_target ? s->boot_target->id : NULL,
+        };
+}
+
 int sched_boot_record(struct sched *s, struct boot_record *r)
 {
         /* The record is built when the peak of a boot is reached, so it
@@ -1028,20 +1044,10 @@ int sched_boot_record(struct sched *s, struct boot_record *r)
                 }
                 units[n++] = record_unit(u, lists);
         }
-        *r = (struct boot_record) {
-                .manager_start = s->config.manager_start,
-                .generators_start = s->config.generators_start,
-                .generators_finish = s->config.generators_finish,
-                .units_load_start = s->config.units_load_start,
-                .units_load_finish = s->config.units_load_finish,
-                .target_reached = s->boot_target && s->boot_target->rt->active == UNIT_ACTIVE
-                                          ? s->boot_target->rt->t_active
-                                          : 0,
-                .target = s->boot_target ? s->boot_target->id : NULL,
-                .units = units,
-                .n_units = n,
-                .storage = names,
-        };
+        *r = record_header(s);
+        r->units = units;
+        r->n_units = n;
+        r->storage = names;
         return 0;
 }
 
@@ -1092,15 +1098,9 @@ int sched_boot_record_stream(struct sched *s, struct boot_record *r)
         if (!c)
                 return -ENOMEM;
         c->s = s;
-        *r = (struct boot_record) {
-                .manager_start = s->config.manager_start,
-                .target_reached = s->boot_target && s->boot_target->rt->active == UNIT_ACTIVE
-                                          ? s->boot_target->rt->t_active
-                                          : 0,
-                .target = s->boot_target ? s->boot_target->id : NULL,
-                .next_unit = boot_record_next,
-                .next_ctx = c,
-        };
+        *r = record_header(s);
+        r->next_unit = boot_record_next;
+        r->next_ctx = c;
         return 0;
 }
 
