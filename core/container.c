@@ -106,6 +106,9 @@ int container_add_main(struct load_context *ctx, const struct container_options 
         s->exec_ctx.std_input = EXEC_INPUT_NULL;
         s->exec_ctx.std_output = EXEC_OUTPUT_INHERIT;
         s->exec_ctx.std_error = EXEC_OUTPUT_INHERIT;
+        /* SIGPIPE at its default, as tini leaves it: `yes | head -1` in
+         * CMD ends yes by the signal, not by a write error. */
+        s->exec_ctx.ignore_sigpipe = false;
         char *joined = strv_join(o->argv, " ");
         if (!joined)
                 goto fail;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,10 +465,17 @@ int main(int argc, char **argv)
         if (o.container) {
                 /* The container's runtime mounted /proc, /dev and the rest;
                  * weft mounts nothing. Handing CMD the terminal makes weft a
-                 * background process on it: writing there must not stop it. */
-                struct sigaction ign = { .sa_handler = SIG_IGN };
-                sigaction(SIGTTOU, &ign, NULL);
-                sigaction(SIGTTIN, &ign, NULL);
+                 * background process on it: writing there must not stop it.
+                 * Blocked, not ignored: an ignored disposition would reach
+                 * CMD through exec (and the first spawn resets weft's ignored
+                 * signals to default anyway), while every child empties its
+                 * mask before exec. The tty lets a blocker of SIGTTOU write.
+                 * Before any thread exists, so all of them inherit it. */
+                sigset_t tty;
+                sigemptyset(&tty);
+                sigaddset(&tty, SIGTTOU);
+                sigaddset(&tty, SIGTTIN);
+                pthread_sigmask(SIG_BLOCK, &tty, NULL);
                 if (!pid1 && pid1_setup() == 0)
                         log_notice("weft: not PID 1 (pid %d): registered as a child subreaper, so CMD's orphans "
                                    "are reaped here", (int) getpid());
