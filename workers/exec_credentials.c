@@ -328,24 +328,10 @@ int exec_credentials_make(const struct spawn_request *req, int *ret_status)
             fchown(dfd, req->dirs_uid, req->dirs_gid) < 0)
                 r = -errno;
         if (r == 0) {
-                /* Empty: no mount, as systemd installs only a non-empty one. */
-                char buf[256] __attribute__((aligned(8)));
-                long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
-                bool empty = true;
-                for (long off = 0; n > 0 && off < n;) {
-                        const struct kernel_dirent64 *e = (const void *) (buf + off);
-                        off += e->d_reclen;
-                        if (!(e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))))
-                                empty = false;
-                }
+                /* Even empty: systemd 252 moves its workspace into place
+                 * whatever it holds (later versions skip an empty one). */
                 (void) close(dfd);
                 dfd = -1;
-                if (n < 0) {
-                        r = -errno;
-                        goto fail;
-                }
-                if (empty)
-                        goto fail;
                 if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | CRED_MOUNT_FLAGS, NULL) < 0) {
                         r = -errno;
                         goto fail;

@@ -11,7 +11,9 @@
  * /run/credentials/@system. A missing absolute source fails the command
  * with 243 CREDENTIALS unless a SetCredential= of that ID is its fallback;
  * a missing system credential is skipped. SetCredential= writes only IDs
- * nothing loaded. A unit whose credentials come out empty gets no mount.
+ * nothing loaded. The mount is made even when nothing was loaded, as
+ * systemd 252 does (Debian's units whose system credentials are absent
+ * still show an active run-credentials-UNIT.mount).
  * Limits as systemd's: 1 MiB per credential and in all.
  *
  * Not done: the *Encrypted= variants (accepted and ignored, as the other
