@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "core/service_internal.h"
+#include "workers/exec_credentials.h"
 #include "workers/exec_dirs.h"
 #include "workers/exec_sandbox.h"
 
@@ -219,6 +220,7 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
                 /* The unit does not go down on its way to a restart, but
                  * its RuntimeDirectory= goes unless preserved for it. */
                 exec_dirs_remove_runtime(u->id, &cfg(u)->exec_ctx, true);
+                exec_credentials_remove(u->id, &cfg(u)->exec_ctx);
                 /* A fresh /tmp for the next run, as systemd's service_enter_dead. */
                 exec_sandbox_remove_tmp(u->id, &cfg(u)->exec_ctx);
                 return;

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "core/service_internal.h"
 #include "core/unit_type.h"
+#include "workers/exec_credentials.h"
 #include "workers/exec_dirs.h"
 #include "workers/exec_sandbox.h"
 
@@ -42,6 +43,7 @@ static void service_went_down(struct sched *s, struct unit *u)
         if (!u->rt->job || u->rt->job->type != JOB_START)
                 fdstore_close_all(u->rt);
         exec_dirs_remove_runtime(u->id, &cfg(u)->exec_ctx, restarting);
+        exec_credentials_remove(u->id, &cfg(u)->exec_ctx);
         exec_sandbox_remove_tmp(u->id, &cfg(u)->exec_ctx);
         u->rt->watchdog_when = 0;
 }

@@ -74,3 +74,7 @@ DIRECTIVE_PARSER(timer_accuracy);
 DIRECTIVE_PARSER(path_spec); /* parse/load_path.c */
 DIRECTIVE_PARSER(capability_set); /* parse/capability.c; arg 1: the bounding set */
 #undef DIRECTIVE_PARSER
+
+/* LoadCredential=, SetCredential= (parse/directive_credential.c). */
+int directive_parse_load_credential(const struct directive_ctx *ctx, const char *value, void *dest, int arg);
+int directive_parse_set_credential(const struct directive_ctx *ctx, const char *value, void *dest, int arg);

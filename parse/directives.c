@@ -301,6 +301,8 @@ static const struct directive directives[] = {
         { "PrivateDevices", SEC_EXEC, XX(private_devices), directive_parse_bool_field, 0, 0 },
         { "ProtectSystem", SEC_EXEC, XX(protect_system), directive_parse_enum, DIRECTIVE_ENUM_PROTECT_SYSTEM, 0 },
         { "ProtectHome", SEC_EXEC, XX(protect_home), directive_parse_enum, DIRECTIVE_ENUM_PROTECT_HOME, 0 },
+        { "LoadCredential", SEC_SERVICE, XX(load_credential), directive_parse_load_credential, 0, EXPAND },
+        { "SetCredential", SEC_SERVICE, XX(set_credential), directive_parse_set_credential, 0, EXPAND },
         { "ReadWritePaths", SEC_EXEC, XX(read_write_paths), directive_parse_list, DIRECTIVE_LIST_NAMESPACE_PATHS, EXPAND },
         { "ReadOnlyPaths", SEC_EXEC, XX(read_only_paths), directive_parse_list, DIRECTIVE_LIST_NAMESPACE_PATHS, EXPAND },
         { "NoNewPrivileges", SEC_EXEC, XX(no_new_privileges), directive_parse_bool_field, 0, 0 },

@@ -267,6 +267,8 @@ void exec_context_free(struct exec_context *c)
                 strv_free(x->configuration_directory);
                 strv_free(x->read_write_paths);
                 strv_free(x->read_only_paths);
+                strv_free(x->load_credential);
+                strv_free(x->set_credential);
                 free(x);
         }
         c->extra = NULL;

@@ -263,6 +263,8 @@ struct exec_extra {
         bool no_new_privileges;
         char **read_write_paths;          /* ReadWritePaths=, items keep a "-" (missing is fine) */
         char **read_only_paths;           /* ReadOnlyPaths=, likewise */
+        char **load_credential;           /* LoadCredential= "ID:SOURCE" (parse/directive_credential.c) */
+        char **set_credential;            /* SetCredential= "ID:DATA", escapes decoded */
 };
 
 struct exec_context {
@@ -281,6 +283,9 @@ struct exec_context {
 };
 
 extern const struct exec_extra exec_extra_defaults;
+
+/* systemd's credential_name_valid for s[0..n) (parse/directive_credential.c). */
+bool credential_name_valid(const char *s, size_t n);
 static inline const struct exec_extra *exec_extra(const struct exec_context *c)
 {
         return c->extra ? c->extra : &exec_extra_defaults;

@@ -21,6 +21,7 @@
 #include "parse/env_file.h"
 #include "parse/exec_line.h"
 #include "workers/exec_creds.h"
+#include "workers/exec_credentials.h"
 #include "workers/exec_dirs.h"
 #include "workers/exec_sandbox.h"
 #include "workers/exec_stdio.h"
@@ -91,6 +92,8 @@ static int build_environment(const char *id, const struct exec_context *c, const
         }
         /* $RUNTIME_DIRECTORY...: the manager's, so Environment= may override them, as in systemd. */
         if ((r = exec_dirs_environment(c, &env)) < 0)
+                goto out;
+        if ((r = exec_credentials_environment(id, c, &env)) < 0)
                 goto out;
         /* Passed variables yield to Environment= and EnvironmentFile= (systemd.exec(5)). */
         STRV_FOREACH(name, exec_extra(c)->pass_environment) {
@@ -263,6 +266,9 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         req->umask = c->umask;
         /* Owned by User=/Group= even for "+" commands, as in systemd. */
         r = exec_dirs_build(id, c, cr.uid, cr.gid, req);
+        if (r < 0)
+                goto out;
+        r = exec_credentials_build(id, c, cr.uid, cr.gid, req);
         if (r < 0)
                 goto out;
         /* After the directories: ProtectSystem= keeps them writable. */

@@ -29,6 +29,7 @@
 #include "base/macro.h"
 #include "base/strv.h"
 #include "parse/value.h"
+#include "workers/exec_credentials.h"
 #include "workers/exec_dirs.h"
 #include "workers/exec_journal.h"
 #include "workers/exec_sandbox.h"
@@ -150,6 +151,13 @@ void spawn_request_free(struct spawn_request *r)
         for (unsigned i = 0; r->dirs && i < r->n_dirs; i++)
                 free(r->dirs[i].path);
         free(r->dirs);
+        for (unsigned i = 0; r->creds && i < r->n_creds; i++) {
+                free(r->creds[i].id);
+                free(r->creds[i].path);
+                free(r->creds[i].data);
+        }
+        free(r->creds);
+        free(r->cred_dir);
         exec_sandbox_free(r->sandbox);
         free(r);
 }
@@ -488,6 +496,13 @@ static int child_setup(struct child_args *a, int *error_fd)
         /* Before chdir (WorkingDirectory= may be one of them) and while
          * still root, as systemd's exec_child does. */
         r = exec_dirs_make(req, &a->fail_status);
+        if (r < 0)
+                return r;
+
+        /* In the manager's mount namespace, so the credentials mount is
+         * seen by all and torn down by the manager (systemd's
+         * exec_setup_credentials); before the user switch. */
+        r = exec_credentials_make(req, &a->fail_status);
         if (r < 0)
                 return r;
 

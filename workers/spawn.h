@@ -27,6 +27,16 @@ struct spawn_dir {
         bool keep_existing; /* ConfigurationDirectory=: one that exists keeps its mode and owner */
 };
 
+/* One LoadCredential= or SetCredential= the child writes into the unit's
+ * credentials directory (workers/exec_credentials.c). */
+struct spawn_credential {
+        char *id;
+        char *path;         /* LoadCredential=: absolute source; NULL for SetCredential= */
+        char *data;         /* SetCredential=: the bytes (NUL-terminated) */
+        bool is_system;     /* path is a system credential: a file only, missing is fine */
+        bool missing_ok;    /* a missing source is skipped (a SetCredential= falls back) */
+};
+
 struct spawn_tty;
 struct exec_journal;
 
@@ -58,6 +68,10 @@ struct spawn_request {
         unsigned n_dirs;
         uid_t dirs_uid;     /* owner of each directory made (User=, else the manager's) */
         gid_t dirs_gid;
+        char *cred_dir;     /* /run/credentials/UNIT, or NULL: no credentials; owned
+                               by dirs_uid/dirs_gid too */
+        struct spawn_credential *creds; /* loads first, in order, then the fallbacks */
+        unsigned n_creds;
         struct rlimit rlimits[RLIM_NLIMITS];
         uint32_t rlimit_set; /* bit per resource to apply */
         bool nice_set;

@@ -901,6 +901,74 @@ static void test_exec_directories_keep_the_owner_for_plus_and_yield_to_environme
         done(&f);
 }
 
+/* LoadCredential=ID[:SOURCE] and SetCredential=ID:DATA as systemd 252
+ * parses them: bad IDs and sources are dropped, a later ID replaces the
+ * earlier one, an empty value resets, DATA's escapes are decoded. */
+static void test_credentials_are_parsed_as_systemd(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\nUser=nobody\n"
+                 "LoadCredential=gone:/x\nLoadCredential=\n"
+                 "LoadCredential=a:/etc/a\nLoadCredential=sys\nLoadCredential=alias:sys\n"
+                 "LoadCredential=a:/etc/b\nLoadCredential=bad/id:/x\nLoadCredential=b:rel/path\n"
+                 "LoadCredential=..:/x\nLoadCredential=:/x\n"
+                 "SetCredential=s:tab\\there\\x21\nSetCredential=a:fallback\nSetCredential=nocolon\n"
+                 "SetCredential=e:\nSetCredential=s:again\\n\nSetCredential=q:bad\\x00\n");
+        const struct exec_extra *x = exec_extra(ctx_of(&f));
+        CU_ASSERT_EQUAL_FATAL(strv_length(x->load_credential), 3);
+        CU_ASSERT_STRING_EQUAL(x->load_credential[0], "a:/etc/b");
+        CU_ASSERT_STRING_EQUAL(x->load_credential[1], "sys:sys");
+        CU_ASSERT_STRING_EQUAL(x->load_credential[2], "alias:sys");
+        CU_ASSERT_EQUAL_FATAL(strv_length(x->set_credential), 3);
+        CU_ASSERT_STRING_EQUAL(x->set_credential[0], "s:again\n");
+        CU_ASSERT_STRING_EQUAL(x->set_credential[1], "a:fallback");
+        CU_ASSERT_STRING_EQUAL(x->set_credential[2], "e:");
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 6);
+
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_STRING_EQUAL(req->cred_dir, "/run/credentials/a.service");
+        CU_ASSERT_STRING_EQUAL(env_get(req->envp, "CREDENTIALS_DIRECTORY"), "/run/credentials/a.service");
+        CU_ASSERT_EQUAL(req->dirs_uid, 65534);
+        CU_ASSERT_EQUAL_FATAL(req->n_creds, 6);
+        CU_ASSERT_STRING_EQUAL(req->creds[0].id, "a");
+        CU_ASSERT_STRING_EQUAL(req->creds[0].path, "/etc/b");
+        CU_ASSERT_FALSE(req->creds[0].is_system);
+        CU_ASSERT_TRUE(req->creds[0].missing_ok); /* SetCredential=a: is its fallback */
+        CU_ASSERT_STRING_EQUAL(req->creds[1].path, "/run/credentials/@system/sys");
+        CU_ASSERT_TRUE(req->creds[1].is_system && req->creds[1].missing_ok);
+        CU_ASSERT_STRING_EQUAL(req->creds[2].id, "alias");
+        CU_ASSERT_STRING_EQUAL(req->creds[2].path, "/run/credentials/@system/sys");
+        CU_ASSERT_STRING_EQUAL(req->creds[3].id, "s");
+        CU_ASSERT_PTR_NULL(req->creds[3].path);
+        CU_ASSERT_STRING_EQUAL(req->creds[3].data, "again\n");
+        CU_ASSERT_STRING_EQUAL(req->creds[5].data, "");
+        spawn_request_free(req);
+        done(&f);
+}
+
+static void test_credentials_absolute_source_without_fallback_must_exist(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\nLoadCredential=a:/x\nSetCredential=b:y\n");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_EQUAL_FATAL(req->n_creds, 2);
+        CU_ASSERT_FALSE(req->creds[0].missing_ok);
+        spawn_request_free(req);
+        done(&f);
+}
+
+static void test_no_credentials_no_directory_and_no_variable(void)
+{
+        struct fixture f;
+        load(&f, "ExecStart=/bin/true\n");
+        struct spawn_request *req = build_ok(&f);
+        CU_ASSERT_PTR_NULL(req->cred_dir);
+        CU_ASSERT_EQUAL(req->n_creds, 0);
+        CU_ASSERT_PTR_NULL(env_get(req->envp, "CREDENTIALS_DIRECTORY"));
+        spawn_request_free(req);
+        done(&f);
+}
+
 static void test_no_exec_directories_no_dirs_and_no_variables(void)
 {
         struct fixture f;
@@ -981,6 +1049,9 @@ static const struct test_case tests[] = {
         { "exec_directories_are_built_under_their_roots_in_order", test_exec_directories_are_built_under_their_roots_in_order },
         { "exec_directories_keep_the_owner_for_plus_and_yield_to_environment", test_exec_directories_keep_the_owner_for_plus_and_yield_to_environment },
         { "no_exec_directories_no_dirs_and_no_variables", test_no_exec_directories_no_dirs_and_no_variables },
+        { "credentials_are_parsed_as_systemd", test_credentials_are_parsed_as_systemd },
+        { "credentials_absolute_source_without_fallback_must_exist", test_credentials_absolute_source_without_fallback_must_exist },
+        { "no_credentials_no_directory_and_no_variable", test_no_credentials_no_directory_and_no_variable },
         { "exec_directory_items_that_leave_their_root_are_dropped", test_exec_directory_items_that_leave_their_root_are_dropped },
         { 0 }
 };
