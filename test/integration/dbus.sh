@@ -116,7 +116,9 @@ st=$(wt_ctl status delayed.service 2>&1)
 case $st in *"Bus name: org.weft.Delayed (owned)"*) ;; *) wt_fail "status does not show the owned bus name: $st" ;; esac
 wt_until 10 test -s "$RUN/boot.yaml" || wt_fail "no boot record"
 blame=$("$WEFTCTL" analyze --from "$RUN/boot.yaml" blame 2>&1)
-case $blame in *"delayed.service (bus name after 7"*) ;; *) wt_fail "analyze blame does not show the wait for the name: $blame" ;; esac
+# ~700 ms: the name is asked for 0.7 s after the exec that the boot record
+# stamps when the worker reports it, a little after the fact.
+case $blame in *"delayed.service (bus name after "[6-9][0-9][0-9]"ms)"*) ;; *) wt_fail "analyze blame does not show the wait for the name: $blame" ;; esac
 echo "$WT_NAME: blame: $(echo "$blame" | grep delayed.service)"
 
 # 2. A Type=dbus service without BusName= does not load (as systemd).
