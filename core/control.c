@@ -1,6 +1,7 @@
 /* The control verbs, answered on the scheduler thread; see control.h. */
 #include "core/control.h"
 
+#include <limits.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,7 +73,9 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         char *names = strv_join(u->names, " "), *dropins = strv_join(u->dropin_paths, " ");
         char *triggers = deps_joined(u, UNIT_TRIGGERS), *triggered = deps_joined(u, UNIT_TRIGGERED_BY);
         r = control_unit_add(cu, "Names", names && *names ? names : u->id);
-        r = r < 0 ? r : control_unit_add(cu, "FragmentPath", u->fragment_path ? u->fragment_path : "");
+        char fragment[PATH_MAX];
+        const char *fp = unit_fragment_path(u, fragment, sizeof fragment);
+        r = r < 0 ? r : control_unit_add(cu, "FragmentPath", fp ? fp : "");
         r = r < 0 ? r : control_unit_add(cu, "DropInPaths", dropins ? dropins : "");
         r = r < 0 ? r : control_unit_add(cu, "Triggers", triggers ? triggers : "");
         r = r < 0 ? r : control_unit_add(cu, "TriggeredBy", triggered ? triggered : "");

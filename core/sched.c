@@ -228,8 +228,11 @@ static void runtime_free(struct unit *u)
         struct unit_runtime *rt = u->rt;
         if (!rt)
                 return;
-        free(rt->status_text);
-        fdstore_close_all(rt);
+        if (rt->notify) {
+                free(rt->notify->status_text);
+                fdstore_close_all(rt);
+                free(rt->notify);
+        }
         unit_conn_close(rt);
         if (u->type == UNIT_SOCKET && rt->sock) {
                 if (rt->sock->fds.n)
@@ -251,7 +254,8 @@ static bool runtime_busy(const struct unit *u)
 {
         const struct unit_runtime *rt = u->rt;
         return rt->active != UNIT_INACTIVE || rt->main_pid > 0 || rt->control_pid > 0 ||
-               (u->type == UNIT_SOCKET && rt->sock && rt->sock->fds.n) || rt->n_fdstore || rt->conn || rt->timer_when || rt->watchdog_when;
+               (u->type == UNIT_SOCKET && rt->sock && rt->sock->fds.n) || (rt->notify && rt->notify->n_fdstore) || rt->conn || rt->timer_when ||
+               rt_watchdog_when(rt);
 }
 
 /* The unit of new that old stands for now. */
@@ -329,7 +333,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 struct unit *u = new->units[i];
                 if (!u->rt)
                         continue;
-                if (u->rt->timer_when || u->rt->watchdog_when)
+                if (u->rt->timer_when || rt_watchdog_when(u->rt))
                         unit_reschedule(s, u);
                 if (unit_ops(u)->rewatch)
                         unit_ops(u)->rewatch(s, u);
@@ -564,9 +568,9 @@ void unit_trigger_notify(struct sched *s, struct unit *u)
 static void reschedule(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
-        uint64_t when = rt->timer_when;
-        if (rt->watchdog_when && (!when || rt->watchdog_when < when))
-                when = rt->watchdog_when;
+        uint64_t when = rt->timer_when, wd = rt_watchdog_when(rt);
+        if (wd && (!when || wd < when))
+                when = wd;
         rt->timer_generation++;
         if (when && timer_heap_push(&s->timers, when, u, rt->timer_generation) < 0)
                 log_error("%s: out of memory arming a timer", u->id);
@@ -592,7 +596,7 @@ void unit_reschedule(struct sched *s, struct unit *u)
 static bool timer_live(const struct timer_entry *e)
 {
         const struct unit *u = e->owner;
-        return u->rt->timer_generation == e->generation && (u->rt->timer_when || u->rt->watchdog_when);
+        return u->rt->timer_generation == e->generation && (u->rt->timer_when || rt_watchdog_when(u->rt));
 }
 
 uint64_t sched_next_deadline(struct sched *s)
@@ -615,8 +619,9 @@ void sched_run_timers(struct sched *s, uint64_t now)
                         continue;
                 struct unit *u = t.owner;
                 struct unit_runtime *rt = u->rt;
-                if (rt->watchdog_when && rt->watchdog_when <= now) {
-                        rt->watchdog_when = 0;
+                uint64_t wd = rt_watchdog_when(rt);
+                if (wd && wd <= now) {
+                        rt->notify->watchdog_when = 0;
                         reschedule(s, u);
                         if (unit_ops(u)->watchdog)
                                 unit_ops(u)->watchdog(s, u);
@@ -990,7 +995,7 @@ static struct boot_record_unit record_unit(const struct unit *u, char *const *li
                 .exited = rt->t_exited,
                 .deactivating = rt->t_deactivating,
                 .inactive = rt->t_inactive,
-                .bus_name = rt->t_bus_name,
+                .bus_name = rt->notify ? rt->notify->t_bus_name : 0,
                 .after = lists[0],
                 .requires = lists[1],
                 .wants = lists[2],

@@ -26,12 +26,14 @@ void sched_bus_name(struct sched *s, const char *name, bool owned)
                     u->load_state != UNIT_LOADED || strcmp(service_extra(u->service)->bus_name, name) != 0)
                         continue;
                 found = true;
-                if (u->rt->bus_name_good == owned)
+                /* A BusName= gets its notify state at adoption. */
+                struct notify_runtime *nt = u->rt->notify;
+                if (!nt || nt->bus_name_good == owned)
                         continue;
-                u->rt->bus_name_good = owned;
-                u->rt->bus_name_acquired = owned;
+                nt->bus_name_good = owned;
+                nt->bus_name_acquired = owned;
                 if (owned)
-                        u->rt->t_bus_name = s->now;
+                        nt->t_bus_name = s->now;
                 log_debug("%s: bus name %s now %s", u->id, name, owned ? "owned" : "not owned by anyone");
                 service_event(s, u, owned ? SEV_BUS_NAME_ACQUIRED : SEV_BUS_NAME_LOST, NULL);
         }

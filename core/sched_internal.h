@@ -132,6 +132,33 @@ struct job {
 
 /* One per unit, so ordered and narrowed as struct job is: the small
  * fields together, enums as 8-bit fields. */
+struct fdstore_entry {
+        int fd;
+        char *name;
+};
+
+/* A service's sd_notify, watchdog and BusName= state (unit_runtime.notify):
+ * allocated when the unit is adopted (sched_adopt_units, daemon-reload
+ * included) if its config lets a process notify, sets WatchdogSec= or
+ * BusName=, so that starting the unit allocates nothing. Kept, not freed,
+ * when a daemon-reload takes that config away. */
+struct notify_runtime {
+        char *status_text;         /* STATUS= */
+        struct fdstore_entry *fdstore;
+        uint64_t watchdog_when;    /* next watchdog deadline, 0: off */
+        uint64_t watchdog_usec;    /* the interval in force (WATCHDOG_USEC= may change it) */
+        uint64_t t_bus_name;       /* see bus_name_good */
+        int status_errno;          /* sd_notify ERRNO= */
+        unsigned n_fdstore;
+        /* BusName=: owned on the bus as last reported; acquired since the
+         * current start began (a name still held by the last run's
+         * process, whose loss is yet to be reported, does not make a
+         * restart started); and when it was last acquired (t_bus_name,
+         * CLOCK_MONOTONIC µs, 0: never). */
+        bool bus_name_good;
+        bool bus_name_acquired;
+};
+
 struct unit_runtime {
         uint32_t index;           /* position in the unit table, for scratch arrays */
         /* Edges of this unit that units loaded after it (at run time: an
@@ -149,13 +176,6 @@ struct unit_runtime {
         bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
         bool kill_waiting;    /* waiting for the unit's process groups to empty */
         bool reload_failed;   /* an ExecReload= command failed: the reload job fails */
-        /* BusName= (services): owned on the bus as last reported; acquired
-         * since the current start began (a name still held by the last
-         * run's process, whose loss is yet to be reported, does not make
-         * a restart started); and when it was last acquired (t_bus_name,
-         * CLOCK_MONOTONIC µs, 0: never). */
-        bool bus_name_good;
-        bool bus_name_acquired;
 
         pid_t main_pid;
         pid_t control_pid;
@@ -165,8 +185,6 @@ struct unit_runtime {
         int main_exit_status;
         unsigned ratelimit_count;
         unsigned n_restarts;
-        int status_errno;          /* sd_notify ERRNO= */
-        unsigned n_fdstore;
 
         struct unit_edge *extra_edges;
         struct job *job;          /* NULL, or &job_slot */
@@ -211,16 +229,10 @@ struct unit_runtime {
          * units ever have one, so it costs the others only a pointer. */
         struct unit_conn *conn;
 
-        /* sd_notify state (and status_errno above) */
-        char *status_text;         /* STATUS= */
-        uint64_t watchdog_when;    /* next watchdog deadline, 0: off */
-        uint64_t watchdog_usec;    /* the interval in force (WATCHDOG_USEC= may change it) */
-        struct fdstore_entry {
-                int fd;
-                char *name;
-        } *fdstore;
-
-        uint64_t t_bus_name;
+        /* What sd_notify, the watchdog and BusName= keep: only services
+         * whose config can use it have one (service_adopt), so the many
+         * that cannot pay a pointer; NULL for every other unit. */
+        struct notify_runtime *notify;
 
         /* The boot record's stamps (CLOCK_MONOTONIC µs, 0: not yet). */
         uint64_t t_queued, t_activating, t_forked, t_execed, t_active, t_exited, t_deactivating, t_inactive;
@@ -442,6 +454,11 @@ __attribute__((format(printf, 2, 3))) void notify_log_refused(struct sched *s, c
 /* What m means for u, a unit that takes notifications (m stays the caller's). */
 void notify_apply(struct sched *s, struct unit *u, struct notify_message *m);
 void fdstore_close_all(struct unit_runtime *rt);
+/* The watchdog deadline, 0 (off) for a unit without notify state. */
+static inline uint64_t rt_watchdog_when(const struct unit_runtime *rt)
+{
+        return rt->notify ? rt->notify->watchdog_when : 0;
+}
 /* core/sched.c: close and forget an Accept=yes instance's connection, if any. */
 void unit_conn_close(struct unit_runtime *rt);
 void watchdog_arm(struct sched *s, struct unit *u);

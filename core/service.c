@@ -183,7 +183,7 @@ void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
         unit_disarm_timer(s, u);
         /* Type=dbus runs only while its name is owned (systemd's service_enter_running). */
         if ((rt->main_pid > 0 || (cfg(u)->type == SERVICE_FORKING && rt->main_pgid > 0)) &&
-            (cfg(u)->type != SERVICE_DBUS || rt->bus_name_good)) {
+            (cfg(u)->type != SERVICE_DBUS || (rt->notify && rt->notify->bus_name_good))) {
                 unit_set_sub(s, u, SUB_RUNNING);
                 if (service_extra(cfg(u))->runtime_max_usec != USEC_INFINITY && service_extra(cfg(u))->runtime_max_usec)
                         unit_arm_timer(s, u, s->now + service_extra(cfg(u))->runtime_max_usec);
@@ -230,7 +230,8 @@ int service_start(struct sched *s, struct unit *u)
         rt->main_exit_code = rt->main_exit_status = 0;
         rt->main_cmd = NULL;
         rt->forbid_restart = false;
-        rt->bus_name_acquired = false;
+        if (rt->notify)
+                rt->notify->bus_name_acquired = false;
         /* The bus thread watches the name from now on (again: a no-op). */
         if (service_extra(c)->bus_name && s->ops->bus_watch)
                 s->ops->bus_watch(s->userdata, service_extra(c)->bus_name);

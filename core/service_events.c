@@ -96,7 +96,7 @@ static void forked_starting(struct sched *s, struct unit *u, const struct servic
                 service_enter_start_post(s, u);
                 break;
         case SERVICE_DBUS:
-                if (u->rt->bus_name_acquired)
+                if (u->rt->notify && u->rt->notify->bus_name_acquired)
                         service_enter_start_post(s, u);
                 break;
         case SERVICE_EXEC:
@@ -315,7 +315,7 @@ static void watchdog_fire(struct sched *s, struct unit *u, const struct service_
 {
         struct unit_runtime *rt = u->rt;
         log_error("%s: Watchdog timeout (limit %llus)!", u->id,
-                  (unsigned long long) (rt->watchdog_usec / USEC_PER_SEC));
+                  (unsigned long long) ((rt->notify ? rt->notify->watchdog_usec : 0) / USEC_PER_SEC));
         if (rt->main_pid > 0)
                 s->ops->kill(s->userdata, rt->main_pid, cfg(u)->kill.watchdog_signal);
         service_enter_signal(s, u, SUB_STOP_SIGTERM, RESULT_WATCHDOG);
@@ -511,7 +511,8 @@ void service_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint
         }
         rt->main_pid = pid;
         rt->main_pgid = pid;
-        rt->watchdog_usec = service_extra(cfg(u))->watchdog_usec;
+        if (rt->notify)
+                rt->notify->watchdog_usec = service_extra(cfg(u))->watchdog_usec;
         watchdog_arm(s, u);
         if (exec_usec && !rt->t_execed)
                 rt->t_execed = exec_usec;

@@ -18,18 +18,21 @@
 
 void fdstore_close_all(struct unit_runtime *rt)
 {
-        for (unsigned i = 0; i < rt->n_fdstore; i++) {
-                close(rt->fdstore[i].fd);
-                free(rt->fdstore[i].name);
+        struct notify_runtime *nt = rt->notify;
+        if (!nt)
+                return;
+        for (unsigned i = 0; i < nt->n_fdstore; i++) {
+                close(nt->fdstore[i].fd);
+                free(nt->fdstore[i].name);
         }
-        free(rt->fdstore);
-        rt->fdstore = NULL;
-        rt->n_fdstore = 0;
+        free(nt->fdstore);
+        nt->fdstore = NULL;
+        nt->n_fdstore = 0;
 }
 
 static void fdstore_add(struct sched *s, struct unit *u, struct notify_message *m)
 {
-        struct unit_runtime *rt = u->rt;
+        struct notify_runtime *rt = u->rt->notify;
         unsigned max = service_extra(u->service)->fd_store_max;
         const char *name = m->fdname ? m->fdname : "stored";
 
@@ -57,7 +60,7 @@ static void fdstore_add(struct sched *s, struct unit *u, struct notify_message *
 
 static void fdstore_remove(struct unit *u, const char *name)
 {
-        struct unit_runtime *rt = u->rt;
+        struct notify_runtime *rt = u->rt->notify;
         unsigned n = 0;
         for (unsigned i = 0; i < rt->n_fdstore; i++) {
                 if (strcmp(rt->fdstore[i].name, name) == 0) {
@@ -71,7 +74,12 @@ static void fdstore_remove(struct unit *u, const char *name)
 
 void watchdog_arm(struct sched *s, struct unit *u)
 {
-        struct unit_runtime *rt = u->rt;
+        struct notify_runtime *rt = u->rt->notify;
+        if (!rt) {
+                /* No WatchdogSec= and no notifications: nothing to arm. */
+                unit_reschedule(s, u);
+                return;
+        }
         if (!rt->watchdog_usec || rt->watchdog_usec == USEC_INFINITY) {
                 rt->watchdog_when = 0;
                 unit_reschedule(s, u);
@@ -192,6 +200,12 @@ void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
                             m->n_fds ? ", its fds closed" : "");
                 return;
         }
+        /* Whoever may notify got notify state at adoption (service_adopt). */
+        struct notify_runtime *nt = rt->notify;
+        if (!nt) {
+                log_error("%s: notification dropped: the unit has no notify state", u->id);
+                return;
+        }
         if (m->main_pid > 0 && m->main_pid != rt->main_pid && main_pid_acceptable(s, u, m)) {
                 if (rt->main_pid > 0)
                         sched_forget_pid(s, rt->main_pid);
@@ -200,14 +214,14 @@ void notify_apply(struct sched *s, struct unit *u, struct notify_message *m)
                 log_debug("%s: main pid is now %d", u->id, (int) m->main_pid);
         }
         if (m->status) {
-                free(rt->status_text);
-                rt->status_text = m->status;
+                free(nt->status_text);
+                nt->status_text = m->status;
                 m->status = NULL;
         }
         if (m->errno_value >= 0)
-                rt->status_errno = m->errno_value;
+                nt->status_errno = m->errno_value;
         if (m->has_watchdog_usec) {
-                rt->watchdog_usec = m->watchdog_usec;
+                nt->watchdog_usec = m->watchdog_usec;
                 watchdog_arm(s, u);
         }
         if (m->watchdog)

@@ -149,7 +149,7 @@ static void mount_start(struct sched *s, struct unit *u)
 static bool keep_at_shutdown(const struct unit *u)
 {
         const char *w = u->mount ? u->mount->where.path : NULL;
-        return !u->fragment_path || !w || strcmp(w, "/") == 0 || strcmp(w, "/usr") == 0;
+        return !u->fragment_dir || !w || strcmp(w, "/") == 0 || strcmp(w, "/usr") == 0;
 }
 
 static void mount_stop(struct sched *s, struct unit *u)

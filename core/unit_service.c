@@ -4,7 +4,9 @@
  * this file says which sub-states a
  * service has, what a start, stop or reload job does to it, what it lets go
  * of when it goes down, and what status shows of it. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/control.h"
 #include "base/log.h"
@@ -45,28 +47,48 @@ static void service_went_down(struct sched *s, struct unit *u)
         exec_dirs_remove_runtime(u->id, &cfg(u)->exec_ctx, restarting);
         exec_credentials_remove(u->id, &cfg(u)->exec_ctx);
         exec_sandbox_remove_tmp(u->id, &cfg(u)->exec_ctx);
-        u->rt->watchdog_when = 0;
+        if (u->rt->notify)
+                u->rt->notify->watchdog_when = 0;
+}
+
+/* Notify state only for a service whose config can use it: a process may
+ * notify (NotifyAccess=, which Type=notify, WatchdogSec= and
+ * FileDescriptorStoreMax= imply), WatchdogSec= arms the watchdog at start,
+ * or BusName= is watched. Here, at adoption, because starting a unit
+ * allocates nothing; a daemon-reload adopts every unit again, so a config
+ * that gains one of these gets it then. */
+static int service_adopt(struct sched *s, struct unit *u)
+{
+        const struct service_config *c = u->service;
+        if (u->rt->notify || !c)
+                return 0;
+        const struct service_extra *x = service_extra(c);
+        if (c->notify_access == NOTIFY_NONE && !x->watchdog_usec && !x->bus_name && c->type != SERVICE_DBUS)
+                return 0;
+        u->rt->notify = calloc(1, sizeof *u->rt->notify);
+        return u->rt->notify ? 0 : -ENOMEM;
 }
 
 static int service_show(struct sched *s, struct unit *u, struct control_unit *cu)
 {
         struct unit_runtime *rt = u->rt;
+        const struct notify_runtime *nt = rt->notify;
         const struct service_config *c = cfg(u);
         char path[4096];
         int r = control_unit_add(cu, "Type", service_type_to_string(c->type));
         r = r < 0 ? r : control_unit_add(cu, "Restart", service_restart_to_string(c->restart));
         r = r < 0 ? r : control_add_num(cu, "MainPID", rt->main_pid > 0 ? rt->main_pid : 0);
         r = r < 0 ? r : control_add_num(cu, "ControlPID", rt->control_pid > 0 ? rt->control_pid : 0);
-        r = r < 0 ? r : control_unit_add(cu, "StatusText", rt->status_text ? rt->status_text : "");
-        r = r < 0 ? r : control_add_num(cu, "StatusErrno", rt->status_errno);
+        r = r < 0 ? r : control_unit_add(cu, "StatusText", nt && nt->status_text ? nt->status_text : "");
+        r = r < 0 ? r : control_add_num(cu, "StatusErrno", nt ? nt->status_errno : 0);
         r = r < 0 ? r : control_add_num(cu, "NRestarts", rt->n_restarts);
-        r = r < 0 ? r : control_add_num(cu, "NFileDescriptorStore", rt->n_fdstore);
+        r = r < 0 ? r : control_add_num(cu, "NFileDescriptorStore", nt ? nt->n_fdstore : 0);
         r = r < 0 ? r : control_add_num(cu, "ExecMainCode", rt->main_exit_code);
         r = r < 0 ? r : control_add_num(cu, "ExecMainStatus", rt->main_exit_status);
         if (service_extra(c)->bus_name) {
                 r = r < 0 ? r : control_unit_add(cu, "BusName", service_extra(c)->bus_name);
-                r = r < 0 ? r : control_unit_add(cu, "BusNameOwned", rt->bus_name_good ? "yes" : "no");
-                r = r < 0 ? r : control_add_num(cu, "BusNameTimestampMonotonic", rt->t_bus_name);
+                r = r < 0 ? r : control_unit_add(cu, "BusNameOwned", nt && nt->bus_name_good ? "yes" : "no");
+                r = r < 0 ? r : control_add_num(cu, "BusNameTimestampMonotonic", nt ? nt->t_bus_name : 0);
         }
         snprintf(path, sizeof path, "%s/%s.log", s->config.log_dir ? s->config.log_dir : "", u->id);
         return r < 0 ? r : control_unit_add(cu, "LogPath", path);
@@ -105,6 +127,7 @@ const struct unit_type_ops service_ops = {
                 [SUB_AUTO_RESTART] = SUB_IS(UNIT_ACTIVATING),
         },
         .start_spawns = true,
+        .adopt = service_adopt,
         .start = service_start_job,
         .stop = service_stop_job,
         .reload = service_reload,

@@ -156,9 +156,13 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                 /* A new connection is a new instance: nothing of the last one
                  * (start limit, result, stamps) carries over. */
                 struct unit_runtime *old = svc->rt;
-                free(old->status_text);
-                fdstore_close_all(old);
-                *old = (struct unit_runtime) { 
+                struct notify_runtime *nt = old->notify;
+                if (nt) {
+                        free(nt->status_text);
+                        fdstore_close_all(old);
+                        *nt = (struct notify_runtime) { 0 };
+                }
+                *old = (struct unit_runtime) { .notify = nt,
                                                .index = old->index, .extra_edges = old->extra_edges,
                                                .n_extra_edges = old->n_extra_edges,
                                                .cap_extra_edges = old->cap_extra_edges };
@@ -256,8 +260,8 @@ int socket_collect_fds(struct sched *s, struct unit *service, bool with_connecti
                         r = append_fd(&fds, &n, &names, sk->rt->sock->fds.fds[i], name);
         }
         unsigned n_sockets = n;
-        for (unsigned i = 0; r >= 0 && i < rt->n_fdstore; i++)
-                r = append_fd(&fds, &n, &names, rt->fdstore[i].fd, rt->fdstore[i].name);
+        for (unsigned i = 0; r >= 0 && rt->notify && i < rt->notify->n_fdstore; i++)
+                r = append_fd(&fds, &n, &names, rt->notify->fdstore[i].fd, rt->notify->fdstore[i].name);
         /* Most services get no fds: then nothing is allocated. */
         char *joined = r >= 0 && n ? strv_join(names, ":") : NULL;
         strv_free(names);

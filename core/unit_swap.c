@@ -129,7 +129,7 @@ static void swap_stop(struct sched *s, struct unit *u)
                 return;
         }
         /* At shutdown a swap nobody configured is left to the final sweep. */
-        if (s->shutting_down && !u->fragment_path) {
+        if (s->shutting_down && !u->fragment_dir) {
                 unit_set_sub(s, u, SUB_DEAD);
                 return;
         }

@@ -97,6 +97,13 @@ static int custom_load_state(const struct property *p, const struct unit *u, cha
         return add(v, unit_load_state_to_string(u->load_state == UNIT_STUB ? UNIT_NOT_FOUND : u->load_state));
 }
 
+static int custom_fragment_path(const struct property *p, const struct unit *u, char ***v)
+{
+        char buf[PATH_MAX];
+        const char *fp = unit_fragment_path(u, buf, sizeof buf);
+        return fp ? add(v, fp) : 0;
+}
+
 static int custom_load_error(const struct property *p, const struct unit *u, char ***v)
 {
         switch (u->load_state) {
@@ -443,7 +450,7 @@ static const struct property properties[] = {
         CUSTOM("Documentation", T_ALL, custom_documentation, 0),
         CUSTOM("Description", T_ALL, custom_description, 0),
         CUSTOM("LoadState", T_ALL, custom_load_state, 0),
-        PU("FragmentPath", fragment_path, R_STR, NULL, 0),
+        CUSTOM("FragmentPath", T_ALL, custom_fragment_path, 0),
         PUX("SourcePath", source_path, R_STR, NULL, 0),
         PU("DropInPaths", dropin_paths, R_STRV, NULL, 0),
         PU("StopWhenUnneeded", stop_when_unneeded, R_BOOL, NULL, 0),

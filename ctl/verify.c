@@ -2,6 +2,7 @@
  * Diagnostics go to stderr as "file:line: message"; the exit status is 1
  * when a named unit cannot be loaded or cannot run (missing executable,
  * socket without its service), 0 when there are only warnings. */
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +35,11 @@ static int verify_executables(const struct unit *u)
                         continue;
                 int k = exec_find_program(c->path, &path);
                 free(path);
+                char fragment[PATH_MAX];
+                const char *fp = unit_fragment_path(u, fragment, sizeof fragment);
                 if (k < 0)
-                        r = log_error_errno(k, "%s: Command %s is not executable: %s",
-                                            u->fragment_path ? u->fragment_path : u->id, c->path, strerror(-k));
+                        r = log_error_errno(k, "%s: Command %s is not executable: %s", fp ? fp : u->id, c->path,
+                                            strerror(-k));
         }
         return r;
 }

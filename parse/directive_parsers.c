@@ -6,6 +6,7 @@
  * at all (systemd's "bad-setting"). */
 #include "parse/directive_parsers.h"
 
+#include <limits.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -36,9 +37,10 @@ static int bad_setting(const struct directive_ctx *ctx, const char *msg)
 
 int directive_expand_specifiers(const struct directive_ctx *ctx, const char *in, char **ret)
 {
+        char fragment[PATH_MAX];
         const struct specifier_context sc = {
                 .unit_id = ctx->unit->id,
-                .fragment_path = ctx->unit->fragment_path,
+                .fragment_path = unit_fragment_path(ctx->unit, fragment, sizeof fragment),
                 .root = ctx->load->root,
         };
         char *error = NULL;

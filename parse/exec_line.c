@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/strpool.h"
 #include "base/strv.h"
 #include "parse/word.h"
 
@@ -301,31 +302,51 @@ void exec_command_free_list(struct exec_command *c)
                         free(c->path);
                         strv_free(c->argv);
                 }
+                for (unsigned i = 0; c->packed && c->pooled >> i; i++)
+                        if (c->pooled & (1u << i))
+                                strpool_unref(c->argv[i]);
                 free(c);
                 c = next;
         }
 }
 
-/* c as one block: the struct, argv[0..n] and the strings after them. */
+/* c as one block: the struct, argv[0..n] and the strings after them,
+ * long words shared through the pool instead (a word the pool cannot
+ * take stays in the block). */
 static struct exec_command *pack_one(const struct exec_command *c)
 {
         size_t n = strv_length(c->argv);
         bool share = n > 0 && strcmp(c->path, c->argv[0]) == 0;
         size_t size = sizeof *c + (n + 1) * sizeof(char *) + (share ? 0 : strlen(c->path) + 1);
-        for (size_t i = 0; i < n; i++)
-                size += strlen(c->argv[i]) + 1;
+        const char *pooled[16] = { NULL };
+        uint16_t mask = 0;
+        for (size_t i = 0; i < n; i++) {
+                size_t k = strlen(c->argv[i]);
+                if (i < 16 && k >= EXEC_POOL_MIN && (pooled[i] = strpool_ref(c->argv[i])))
+                        mask |= (uint16_t) (1u << i);
+                else
+                        size += k + 1;
+        }
         struct exec_command *p = malloc(size);
-        if (!p)
+        if (!p) {
+                for (size_t i = 0; i < 16; i++)
+                        strpool_unref(pooled[i]);
                 return NULL;
+        }
         char **argv = (char **) (p + 1);
         char *at = (char *) (argv + n + 1);
         for (size_t i = 0; i < n; i++) {
+                if (mask & (1u << i)) {
+                        argv[i] = (char *) pooled[i];
+                        continue;
+                }
                 size_t k = strlen(c->argv[i]) + 1;
                 argv[i] = memcpy(at, c->argv[i], k);
                 at += k;
         }
         argv[n] = NULL;
-        *p = (struct exec_command) { .argv = argv, .flags = c->flags, .packed = true, .next = c->next };
+        *p = (struct exec_command) { .argv = argv, .flags = c->flags, .packed = true, .pooled = mask,
+                                     .next = c->next };
         p->path = share ? argv[0] : strcpy(at, c->path);
         return p;
 }

@@ -7,6 +7,7 @@
  * Environment variables ($VAR, ${VAR}, $$) are expanded at exec time by
  * exec_command_expand(), since their values are only known then. */
 #pragma once
+#include <stdint.h>
 #include <stdbool.h>
 
 enum exec_flags {
@@ -26,6 +27,10 @@ struct exec_command {
          * (exec_command_pack_list): exec_command_free_list frees the
          * block alone, and nothing may free or replace them one by one. */
         bool packed;
+        /* Packed: bit i set when argv[i] is not in the block but a shared
+         * copy from base/strpool.h (long words, which many units repeat:
+         * the program, a common config or state path). */
+        uint16_t pooled;
         struct exec_command *next; /* the following command of the same setting */
 };
 
@@ -44,9 +49,11 @@ void exec_command_free_list(struct exec_command *c);
 /* Move each command of the list into one allocation of its own (the
  * struct, argv and every string; path shares argv[0]'s copy when they are
  * equal), for a configuration that is read only from now on: a command
- * line was ~7 small blocks. Returns 0 or -ENOMEM (commands not packed yet
+ * line was ~7 small blocks. Words of EXEC_POOL_MIN characters or more
+ * among the first 16 are shared through base/strpool.h instead. Returns 0 or -ENOMEM (commands not packed yet
  * stay as they were, still valid). */
 int exec_command_pack_list(struct exec_command **list);
+#define EXEC_POOL_MIN 16
 
 /* Expand $VAR (whole word only: split at whitespace with quotes respected,
  * giving zero or more arguments), ${VAR} (verbatim, even inside a word,

@@ -201,8 +201,8 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
         r = adopt_names(ctx, u, l->names);
         if (r < 0)
                 return r;
-        u->fragment_path = l->fragment;
-        l->fragment = NULL;
+        if (l->fragment && (r = unit_set_fragment_path(u, l->fragment)) < 0)
+                return r;
         u->instance = l->instance;
         l->instance = NULL;
 
@@ -212,7 +212,7 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
         }
         const struct unit_load_ops *ops = unit_load_ops(u->type);
         /* systemd's perpetual init.scope exists without a file. */
-        bool from_kernel = !u->fragment_path && !(ops && ops->fragment_optional) &&
+        bool from_kernel = !u->fragment_dir && !(ops && ops->fragment_optional) &&
                            !(u->type == UNIT_SCOPE && strcmp(u->id, INIT_SCOPE) == 0);
         if (from_kernel && !ctx->from_kernel)
                 return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
@@ -234,7 +234,7 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                         return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
                 }
         }
-        r = u->fragment_path ? unit_load_file(ctx, u, u->fragment_path) : 0;
+        r = l->fragment ? unit_load_file(ctx, u, l->fragment) : 0;
         STRV_FOREACH(d, u->dropin_paths)
                 if (r >= 0)
                         r = unit_load_file(ctx, u, *d);

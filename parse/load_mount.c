@@ -4,6 +4,7 @@
  * the device of a /dev/ What=, and the default dependencies on
  * local-fs.target or remote-fs.target and umount.target). Also the path
  * helpers that automount, swap and RequiresMountsFor= share. */
+#include <limits.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -90,8 +91,10 @@ int load_verify_name_matches(struct load_context *ctx, struct unit *u, const str
         free(name);
         if (ok)
                 return 0;
+        char fragment[PATH_MAX];
+        const char *fp = unit_fragment_path(u, fragment, sizeof fragment);
         snprintf(msg, sizeof msg, "%s: %s=%s setting doesn't match unit name. Refusing.",
-                 p->origin ? p->origin : u->fragment_path ? u->fragment_path : u->id, key, path);
+                 p->origin ? p->origin : fp ? fp : u->id, key, path);
         return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s", msg);
 }
 

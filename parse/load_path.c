@@ -141,7 +141,8 @@ static int path_finish(struct load_context *ctx, struct unit *u)
         int r;
 
         if (!p->n_specs) {
-                log_syntax(LOG_LEVEL_ERROR, 0, u->fragment_path, 0, "%s",
+                char fragment[PATH_MAX];
+                log_syntax(LOG_LEVEL_ERROR, 0, unit_fragment_path(u, fragment, sizeof fragment), 0, "%s",
                            "No PathExists=, PathExistsGlob=, PathChanged=, PathModified= or DirectoryNotEmpty= set.");
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                                  "Path unit lacks path setting. Refusing.");

@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/macro.h"
+#include "base/strpool.h"
 #include "base/strv.h"
 #include "parse/load_types.h"
 
@@ -358,6 +360,38 @@ void unit_table_init(struct unit_table *t)
         hashmap_init(&t->by_name);
 }
 
+int unit_set_fragment_path(struct unit *u, const char *path)
+{
+        /* The index gives absolute paths; one in "/" keeps "" as its
+         * directory, so joined it reads "/NAME" again. */
+        const char *slash = strrchr(path, '/');
+        if (!slash)
+                return -EINVAL;
+        char *dir = strndup(path, (size_t) (slash - path));
+        const char *d = dir ? strpool_ref(dir) : NULL, *f = NULL;
+        bool is_id = strcmp(slash + 1, u->id) == 0;
+        free(dir);
+        if (d && !is_id)
+                f = strpool_ref(slash + 1);
+        if (!d || (!is_id && !f)) {
+                strpool_unref(d);
+                return -ENOMEM;
+        }
+        strpool_unref(u->fragment_dir);
+        strpool_unref(u->fragment_name);
+        u->fragment_dir = d;
+        u->fragment_name = f;
+        return 0;
+}
+
+const char *unit_fragment_path(const struct unit *u, char *buf, size_t size)
+{
+        if (!u->fragment_dir)
+                return NULL;
+        snprintf(buf, size, "%s/%s", u->fragment_dir, u->fragment_name ? u->fragment_name : u->id);
+        return buf;
+}
+
 static void unit_free(struct unit *u)
 {
         unit_free_config(u);
@@ -368,7 +402,8 @@ static void unit_free(struct unit *u)
                         free(*n);
         free(u->names);
         strv_free(u->dropin_paths);
-        free(u->fragment_path);
+        strpool_unref(u->fragment_dir);
+        strpool_unref(u->fragment_name);
         free(u->instance);
         free(u->id);
         free(u);

@@ -561,7 +561,12 @@ struct unit {
         int failure_action_exit_status;  /* -1: unset */
         int success_action_exit_status;
 
-        char *fragment_path;
+        /* The unit file (FragmentPath=), in two shared copies from
+         * base/strpool.h: its directory, which the units of that directory
+         * share, and its name, NULL when it is the id (most units).
+         * NULL fragment_dir: no file. unit_fragment_path() joins them. */
+        const char *fragment_dir;
+        const char *fragment_name;
         char **dropin_paths;
         char *instance;           /* for foo@bar.service, "bar" */
         struct unit *merged_into; /* for UNIT_MERGED */
@@ -661,6 +666,11 @@ void kill_context_init(struct kill_context *k);
 void exec_context_init(struct exec_context *c);
 void exec_context_free(struct exec_context *c);
 void unit_free_config(struct unit *u);
+/* Keep path as u's unit file (replacing any): 0 or -ENOMEM. */
+int unit_set_fragment_path(struct unit *u, const char *path);
+/* u's unit file joined into buf (PATH_MAX bytes make room for any path
+ * that could be opened), or NULL when it has none. */
+const char *unit_fragment_path(const struct unit *u, char *buf, size_t size);
 
 /* String tables for the enums above (NULL / -1 when out of range). */
 const char *service_type_to_string(enum service_type t);

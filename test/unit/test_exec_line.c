@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/strpool.h"
 #include "base/strv.h"
 #include "parse/exec_line.h"
 #include "test/unit/test.h"
@@ -453,6 +454,37 @@ static void test_format_show_matches_systemctl(void)
         exec_command_free_list(c);
 }
 
+/* Long words repeated across commands (and units) are one shared copy;
+ * short ones and argv[16] on stay in the block; freeing the commands
+ * gives the copies back. */
+static void test_packed_commands_share_long_words(void)
+{
+        unsigned long before = strpool_count();
+        struct exec_command *a = NULL, *b = NULL;
+        char *err = NULL;
+        const char *line = "/opt/bench/build/payload u1 0 /var/lib/bench/stamps-dir x2 x3 x4 x5 x6 x7 x8 x9 x10 "
+                           "x11 x12 x13 /var/lib/bench/stamps-dir";
+        CU_ASSERT_EQUAL_FATAL(exec_line_parse(line, &a, &err), 0);
+        CU_ASSERT_EQUAL_FATAL(exec_line_parse(line, &b, &err), 0);
+        CU_ASSERT_EQUAL_FATAL(exec_command_pack_list(&a), 0);
+        CU_ASSERT_EQUAL_FATAL(exec_command_pack_list(&b), 0);
+        CU_ASSERT_PTR_EQUAL(a->argv[0], b->argv[0]);
+        CU_ASSERT_PTR_EQUAL(a->path, b->path);
+        CU_ASSERT_STRING_EQUAL(a->path, "/opt/bench/build/payload");
+        CU_ASSERT_PTR_EQUAL(a->argv[3], b->argv[3]);
+        CU_ASSERT_PTR_NOT_EQUAL(a->argv[1], b->argv[1]);
+        CU_ASSERT_STRING_EQUAL(b->argv[1], "u1");
+        CU_ASSERT_PTR_NOT_EQUAL(a->argv[16], b->argv[16]); /* past the 16 the mask covers */
+        CU_ASSERT_STRING_EQUAL(a->argv[16], "/var/lib/bench/stamps-dir");
+        CU_ASSERT_PTR_NULL(a->argv[17]);
+        CU_ASSERT_EQUAL(strpool_count(), before + 2);
+        exec_command_free_list(a);
+        CU_ASSERT_EQUAL(strpool_count(), before + 2);
+        CU_ASSERT_STRING_EQUAL(b->argv[3], "/var/lib/bench/stamps-dir");
+        exec_command_free_list(b);
+        CU_ASSERT_EQUAL(strpool_count(), before);
+}
+
 /* A packed list says the same as the parsed one, in one block a command. */
 static void test_packed_commands_keep_every_word(void)
 {
@@ -484,6 +516,7 @@ static void test_packed_commands_keep_every_word(void)
 
 static const struct test_case tests[] = {
         { "packed_commands_keep_every_word", test_packed_commands_keep_every_word },
+        { "packed_commands_share_long_words", test_packed_commands_share_long_words },
         { "absolute_program_with_arguments", test_absolute_program_with_arguments },
         { "bare_name_is_kept_for_path_search", test_bare_name_is_kept_for_path_search },
         { "path_is_simplified_but_argv0_is_not", test_path_is_simplified_but_argv0_is_not },

@@ -2,6 +2,7 @@
  * resets, implicit and default dependencies, systemd's load-time checks,
  * and that one broken unit never stops the others from loading. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,29 @@ static void test_accepting_socket_triggers_nothing_at_load(void)
         load_dir(&f, d, (const char *[]) { "echo.socket", NULL });
         CU_ASSERT_EQUAL(get(&f, "echo.socket")->load_state, UNIT_LOADED);
         CU_ASSERT_FALSE(has_dep(get(&f, "echo.socket"), UNIT_TRIGGERS, "echo.service"));
+        done(&f);
+}
+
+/* FragmentPath= is the file loaded: for a plain unit its own name, for an
+ * instance its template's, in a directory whose one copy its units share
+ * (issue 9's memory goal); %y expands to it. */
+static void test_fragment_path_joins_a_shared_directory_and_the_file_name(void)
+{
+        struct fixture f;
+        char buf[PATH_MAX], want[PATH_MAX];
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true %y\n");
+        test_write_file(d, "b@.service", "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "a.service", "b@x.service", "gone.service", NULL });
+        struct unit *a = get(&f, "a.service"), *b = get(&f, "b@x.service");
+        snprintf(want, sizeof want, "%s/a.service", d);
+        CU_ASSERT_STRING_EQUAL(unit_fragment_path(a, buf, sizeof buf), want);
+        CU_ASSERT_PTR_NULL(a->fragment_name);
+        CU_ASSERT_STRING_EQUAL(a->service->exec[SERVICE_EXEC_START]->argv[1], want);
+        snprintf(want, sizeof want, "%s/b@.service", d);
+        CU_ASSERT_STRING_EQUAL(unit_fragment_path(b, buf, sizeof buf), want);
+        CU_ASSERT_PTR_EQUAL(a->fragment_dir, b->fragment_dir);
+        CU_ASSERT_PTR_NULL(unit_fragment_path(get(&f, "gone.service"), buf, sizeof buf));
         done(&f);
 }
 
@@ -509,6 +533,7 @@ static const struct test_case tests[] = {
         { "syslog_and_tty_settings", test_syslog_and_tty_settings },
         { "socket_orders_before_and_triggers_its_service", test_socket_orders_before_and_triggers_its_service },
         { "accepting_socket_triggers_nothing_at_load", test_accepting_socket_triggers_nothing_at_load },
+        { "fragment_path_joins_a_shared_directory_and_the_file_name", test_fragment_path_joins_a_shared_directory_and_the_file_name },
         { "socket_without_listen_is_refused", test_socket_without_listen_is_refused },
         { "target_is_ordered_after_what_it_wants", test_target_is_ordered_after_what_it_wants },
         { "target_ordering_never_contradicts_before", test_target_ordering_never_contradicts_before },

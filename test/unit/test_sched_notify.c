@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "base/strv.h"
+#include "core/sched_internal.h"
+#include "parse/load.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 
@@ -455,7 +457,63 @@ static void test_notify_socket_only_where_heard(void)
         fake_teardown();
 }
 
+/* The fake's daemon-reload: load d again into a new table and swap it in. */
+static void reload_from(const char *d)
+{
+        char *dirs[] = { (char *) d, NULL };
+        struct unit_path_index *idx;
+        struct unit_table *new = malloc(sizeof *new), *old = NULL;
+        struct unit *u;
+        CU_ASSERT_FATAL(new != NULL);
+        unit_table_init(new);
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
+        struct load_context load = { .table = new, .index = idx };
+        CU_ASSERT_FATAL(unit_table_intern(new, "t.target", &u) == 0);
+        CU_ASSERT_FATAL(unit_load_all(&load) == 0);
+        CU_ASSERT_FATAL(sched_swap_units(F.s, new, &old) == 0);
+        unit_table_done(&F.table);
+        F.table = *new;
+        F.s->units = &F.table;
+        free(new);
+        unit_path_index_free(F.index);
+        F.index = idx;
+        F.load.table = &F.table;
+        F.load.index = idx;
+}
+
+/* Notify state costs memory only where the config can use it (issue 9),
+ * and a daemon-reload that lets a running service notify gives it the
+ * state then: its STATUS= is kept, not dropped. */
+static void test_notify_state_only_where_the_config_can_use_it(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service n.service\n");
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 77\n");
+        test_write_file(d, "n.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=notify\n"
+                                        "ExecStart=/bin/sleep 88\n");
+        fake_setup_with(d, "t.target", NULL, "/run/weft/notify");
+        pid_t a = fake_report(fake_find_spawn("77"));
+        fake_notify(fake_report(fake_find_spawn("88")), "READY=1", NULL, 0);
+        CU_ASSERT_PTR_NULL(unit_table_get(&F.table, "a.service")->rt->notify);
+        CU_ASSERT_PTR_NOT_NULL(unit_table_get(&F.table, "n.service")->rt->notify);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("n.service"), "active");
+        fake_notify(a, "STATUS=before", NULL, 0); /* NotifyAccess=none: refused */
+        CU_ASSERT_PTR_NULL(unit_table_get(&F.table, "a.service")->rt->notify);
+
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nNotifyAccess=main\n"
+                                        "ExecStart=/bin/sleep 77\n");
+        reload_from(d);
+        struct unit_runtime *rt = unit_table_get(&F.table, "a.service")->rt;
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(rt->notify);
+        fake_notify(a, "STATUS=after", NULL, 0);
+        CU_ASSERT_STRING_EQUAL(rt->notify->status_text, "after");
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "notify_state_only_where_the_config_can_use_it", test_notify_state_only_where_the_config_can_use_it },
         { "notify_socket_only_where_heard", test_notify_socket_only_where_heard },
         { "notify_service_is_active_at_ready", test_notify_service_is_active_at_ready },
         { "notify_access_main_refuses_other_pids", test_notify_access_main_refuses_other_pids },
