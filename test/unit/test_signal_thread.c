@@ -101,6 +101,21 @@ static int count_threads(void)
         return n;
 }
 
+/* The thread count once it is n again, waiting up to 1 s: pthread_join()
+ * returns when the kernel clears the thread's tid, a moment before the
+ * task leaves /proc/self/task. */
+static int count_threads_settled(int n)
+{
+        struct timespec ms = { .tv_sec = 0, .tv_nsec = 1000000 };
+        int c = count_threads();
+
+        for (int i = 0; i < 1000 && c != n; i++) {
+                nanosleep(&ms, NULL);
+                c = count_threads();
+        }
+        return c;
+}
+
 static void test_child_exit_posts_one_exited_event(void)
 {
         struct fixture f;
@@ -241,7 +256,7 @@ static void test_stop_joins_and_leaves_nothing_pending(void)
         CU_ASSERT_EQUAL(count_threads(), before + 1);
         signal_thread_stop(f.t);
         f.t = NULL;
-        CU_ASSERT_EQUAL(count_threads(), before);
+        CU_ASSERT_EQUAL(count_threads_settled(before), before);
         signal_thread_sigset(&handled);
         CU_ASSERT_EQUAL(sigpending(&pending), 0);
         for (int sig = 1; sig < NSIG; sig++)
