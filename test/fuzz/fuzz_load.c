@@ -69,10 +69,15 @@ static void clean(const char *dir, unsigned kind, unsigned where, unsigned n_dro
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        static char dir[] = "/tmp/weft-fuzz-load-XXXXXX";
+        static char dir[4096];
         static bool ready;
 
         if (!ready) {
+                /* Under $TMPDIR: run-fuzz.sh points it at its scratch
+                 * directory, which it removes; libFuzzer never returns to
+                 * let a target clean up. */
+                const char *tmp = getenv("TMPDIR");
+                snprintf(dir, sizeof dir, "%s/weft-fuzz-load-XXXXXX", tmp && *tmp ? tmp : "/tmp");
                 if (!mkdtemp(dir))
                         abort();
                 log_set_sink(fopen("/dev/null", "w"));

@@ -349,11 +349,16 @@ static void finish(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        static char dir[] = "/tmp/weft-fuzz-txn-XXXXXX";
+        static char dir[4096];
         static bool ready;
         struct input in = { data, size };
 
         if (!ready) {
+                /* Under $TMPDIR: run-fuzz.sh points it at its scratch
+                 * directory, which it removes; libFuzzer never returns to
+                 * let a target clean up. */
+                const char *tmp = getenv("TMPDIR");
+                snprintf(dir, sizeof dir, "%s/weft-fuzz-txn-XXXXXX", tmp && *tmp ? tmp : "/tmp");
                 if (!mkdtemp(dir))
                         abort();
                 /* WEFT_FUZZ_DEBUG=1 shows the files and every step of one

@@ -42,7 +42,8 @@ for src in "${srcs[@]}"; do
                 cp -r "test/fuzz/corpus/$name/." "$corpus/"
         fi
         echo "run-fuzz: fuzz_$name for ${per}s"
-        if build-fuzz/fuzz_"$name" -max_total_time="$per" -timeout=5 -rss_limit_mb=2048 \
+        # TMPDIR: the targets' own scratch files go where the trap removes them.
+        if TMPDIR=$scratch build-fuzz/fuzz_"$name" -max_total_time="$per" -timeout=5 -rss_limit_mb=2048 \
                 -artifact_prefix="$artifacts/" -print_final_stats=1 "$corpus" >"$scratch/$name.log" 2>&1; then
                 grep -E '^stat::number_of_executed_units' "$scratch/$name.log" || true
         else
