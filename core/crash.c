@@ -4,7 +4,6 @@
  * allocation, no stdio, nothing that locks. */
 #include "core/crash.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/dir_entries.h"
 #include "base/fault_signals.h"
+#include "base/format_uint.h"
 #include "base/log.h"
 #include "base/macro.h"
 
@@ -60,15 +61,10 @@ static void put(struct line *l, const char *s)
 
 static void put_number(struct line *l, unsigned long long v, unsigned base)
 {
-        char digits[24];
-        size_t n = 0;
+        char digits[FORMAT_UINT_MAX];
 
-        do {
-                digits[n++] = "0123456789abcdef"[v % base];
-                v /= base;
-        } while (v && n < sizeof digits);
-        while (n > 0 && l->len < sizeof l->buf - 1)
-                l->buf[l->len++] = digits[--n];
+        format_uint(digits, v, base);
+        put(l, digits);
 }
 
 static void say(struct line *l)
@@ -119,30 +115,26 @@ static void sleep_ms(unsigned ms)
 /* tgkill()s FAULT_PARK_SIGNAL at every thread but this one, found in
  * /proc/self/task with raw getdents64 (opendir() allocates); waits a
  * bounded while for them to park. */
+static int park_thread(int dfd, const char *name, unsigned char type, void *data)
+{
+        unsigned *sent = data;
+        long tid = 0;
+
+        for (const char *c = name; *c >= '0' && *c <= '9'; c++)
+                tid = tid * 10 + (*c - '0');
+        if (tid > 0 && tid != current_tid() && syscall(SYS_tgkill, getpid(), tid, FAULT_PARK_SIGNAL) == 0)
+                (*sent)++;
+        return 0;
+}
+
 static void park_other_threads(void)
 {
-        char buf[2048];
-        long self = current_tid();
-        pid_t pid = getpid();
         unsigned sent = 0;
         int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
         if (fd < 0)
                 return;
-        for (;;) {
-                long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
-                if (n <= 0)
-                        break;
-                for (long off = 0; off < n;) {
-                        struct dirent64 *d = (struct dirent64 *) (buf + off);
-                        long tid = 0;
-                        off += d->d_reclen;
-                        for (const char *c = d->d_name; *c >= '0' && *c <= '9'; c++)
-                                tid = tid * 10 + (*c - '0');
-                        if (tid > 0 && tid != self && syscall(SYS_tgkill, pid, tid, FAULT_PARK_SIGNAL) == 0)
-                                sent++;
-                }
-        }
+        (void) dir_for_each(fd, park_thread, &sent);
         close(fd);
         for (unsigned ms = 0; atomic_load(&parked) < sent && ms < PARK_WAIT_MS; ms++)
                 sleep_ms(1);

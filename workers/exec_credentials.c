@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/dir_entries.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -177,69 +177,58 @@ static int write_credential(struct writer *w, const char *name, int fd, const ch
         return 0;
 }
 
-struct kernel_dirent64 {
-        uint64_t d_ino;
-        int64_t d_off;
-        unsigned short d_reclen;
-        unsigned char d_type;
-        char d_name[];
-};
-
 /* Every regular file below dfd as PREFIX_NAME (name[0..len) holds the
  * prefix), depth first; an ID already written is kept (systemd skips
  * duplicates). */
+struct cred_walk {
+        struct writer *w;
+        char *name;
+        size_t len;
+        unsigned depth;
+};
+
+static int load_entry(int dfd, const char *d, unsigned char type, void *data);
+
 static int load_tree(struct writer *w, int dfd, char *name, size_t len, unsigned depth)
 {
-        char buf[1024] __attribute__((aligned(8)));
+        struct cred_walk c = { .w = w, .name = name, .len = len, .depth = depth };
 
         if (depth >= CRED_DEPTH_MAX)
                 return -ELOOP;
-        for (;;) {
-                long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
-                if (n < 0)
+        return dir_for_each(dfd, load_entry, &c);
+}
+
+static int load_entry(int dfd, const char *d, unsigned char type, void *data)
+{
+        const struct cred_walk *c = data;
+        size_t dl = strlen(d);
+        struct stat st;
+        int r;
+
+        if (type == DT_UNKNOWN) {
+                if (fstatat(dfd, d, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         return -errno;
-                if (n == 0)
-                        return 0;
-                for (long off = 0; off < n;) {
-                        const struct kernel_dirent64 *e = (const void *) (buf + off);
-                        const char *d = e->d_name;
-                        unsigned char type = e->d_type;
-                        size_t dl = strlen(d);
-                        struct stat st;
-                        int r;
-                        off += e->d_reclen;
-                        if (d[0] == '.' && (!d[1] || (d[1] == '.' && !d[2])))
-                                continue;
-                        if (type == DT_UNKNOWN) {
-                                if (fstatat(dfd, d, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                                        return -errno;
-                                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-                        }
-                        if (type != DT_DIR && type != DT_REG)
-                                continue;
-                        if (len + 1 + dl > NAME_MAX)
-                                return -EINVAL; /* the ID would not be a valid name */
-                        name[len] = '_';
-                        memcpy(name + len + 1, d, dl + 1);
-                        int fd = openat(dfd, d, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-                                                        (type == DT_DIR ? O_DIRECTORY : O_NONBLOCK));
-                        if (fd < 0) {
-                                if (errno == ENOENT)
-                                        continue; /* gone meanwhile */
-                                return -errno;
-                        }
-                        if (type == DT_DIR)
-                                r = load_tree(w, fd, name, len + 1 + dl, depth + 1);
-                        else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-                                r = 0;
-                        else
-                                r = write_credential(w, name, fd, NULL);
-                        (void) close(fd);
-                        name[len] = 0;
-                        if (r < 0 && r != -EEXIST)
-                                return r;
-                }
+                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
         }
+        if (type != DT_DIR && type != DT_REG)
+                return 0;
+        if (c->len + 1 + dl > NAME_MAX)
+                return -EINVAL; /* the ID would not be a valid name */
+        c->name[c->len] = '_';
+        memcpy(c->name + c->len + 1, d, dl + 1);
+        int fd = openat(dfd, d, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (type == DT_DIR ? O_DIRECTORY : O_NONBLOCK));
+        if (fd < 0)
+                r = errno == ENOENT ? 0 : -errno; /* ENOENT: gone meanwhile */
+        else if (type == DT_DIR)
+                r = load_tree(c->w, fd, c->name, c->len + 1 + dl, c->depth + 1);
+        else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                r = 0;
+        else
+                r = write_credential(c->w, c->name, fd, NULL);
+        if (fd >= 0)
+                (void) close(fd);
+        c->name[c->len] = 0;
+        return r < 0 && r != -EEXIST ? r : 0;
 }
 
 static int load_one(struct writer *w, const struct spawn_credential *cr)

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "base/dir_entries.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -152,63 +152,53 @@ static int make_parents(char *path)
         return 0;
 }
 
-/* The kernel's getdents64 record (glibc's readdir allocates). */
-struct kernel_dirent64 {
-        uint64_t d_ino;
-        int64_t d_off;
-        unsigned short d_reclen;
-        unsigned char d_type;
-        char d_name[];
-};
-
 /* Deeper trees than this fail the step (ELOOP) rather than the stack. */
 #define CHOWN_DEPTH_MAX 32
 
 /* systemd's path_chown_recursive below a directory whose owner was wrong:
  * every entry, symlinks themselves (not followed), depth first. A chown
  * may clear set-user-ID and set-group-ID bits; they are put back. */
+struct chown_walk {
+        uid_t uid;
+        gid_t gid;
+        unsigned depth;
+};
+
+static int chown_entry(int dfd, const char *name, unsigned char type, void *data);
+
 static int chown_tree(int dfd, uid_t uid, gid_t gid, unsigned depth)
 {
-        char buf[512] __attribute__((aligned(8)));
+        struct chown_walk w = { .uid = uid, .gid = gid, .depth = depth };
 
         if (depth >= CHOWN_DEPTH_MAX)
                 return -ELOOP;
-        for (;;) {
-                long n = syscall(SYS_getdents64, dfd, buf, sizeof buf);
-                if (n < 0)
+        return dir_for_each(dfd, chown_entry, &w);
+}
+
+static int chown_entry(int dfd, const char *name, unsigned char type, void *data)
+{
+        const struct chown_walk *w = data;
+        struct stat st;
+
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (S_ISDIR(st.st_mode)) {
+                int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
                         return -errno;
-                if (n == 0)
-                        return 0;
-                for (long off = 0; off < n;) {
-                        const struct kernel_dirent64 *e = (const void *) (buf + off);
-                        const char *name = e->d_name;
-                        struct stat st;
-                        off += e->d_reclen;
-                        if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
-                                continue;
-                        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                                if (errno == ENOENT)
-                                        continue;
-                                return -errno;
-                        }
-                        if (S_ISDIR(st.st_mode)) {
-                                int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                                if (fd < 0)
-                                        return -errno;
-                                int r = chown_tree(fd, uid, gid, depth + 1);
-                                (void) close(fd);
-                                if (r < 0)
-                                        return r;
-                        }
-                        if (st.st_uid == uid && st.st_gid == gid)
-                                continue;
-                        if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-                                return -errno;
-                        if (!S_ISLNK(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID)) &&
-                            fchmodat(dfd, name, st.st_mode & 07777, 0) < 0)
-                                return -errno;
-                }
+                int r = chown_tree(fd, w->uid, w->gid, w->depth + 1);
+                (void) close(fd);
+                if (r < 0)
+                        return r;
         }
+        if (st.st_uid == w->uid && st.st_gid == w->gid)
+                return 0;
+        if (fchownat(dfd, name, w->uid, w->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        if (!S_ISLNK(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID)) &&
+            fchmodat(dfd, name, st.st_mode & 07777, 0) < 0)
+                return -errno;
+        return 0;
 }
 
 /* Owner uid:gid for path and, when it had another owner, for everything

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/format_uint.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -194,27 +195,12 @@ void exec_sandbox_remove_tmp(const char *id, const struct exec_context *c)
 
 /* ---- child side: async-signal-safe only ---- */
 
-static size_t put_uint(char *buf, unsigned long v)
-{
-        char tmp[24];
-        size_t n = 0;
-
-        do {
-                tmp[n++] = (char) ('0' + v % 10);
-                v /= 10;
-        } while (v > 0);
-        for (size_t i = 0; i < n; i++)
-                buf[i] = tmp[n - 1 - i];
-        buf[n] = 0;
-        return n;
-}
-
 /* "/proc/self/fd/N": how a mount source is named by an O_PATH fd opened
  * before /dev was covered. */
 static void fd_path(char buf[static 32], int fd)
 {
         memcpy(buf, "/proc/self/fd/", 14);
-        put_uint(buf + 14, (unsigned long) fd);
+        format_uint(buf + 14, (unsigned long long) fd, 10);
 }
 
 /* One of PrivateTmp='s directories: made if missing, and taken only if it

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "base/fault_signals.h"
+#include "base/format_uint.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -179,20 +180,6 @@ static _Noreturn void child_fail(int error_fd, int error, int status)
         _exit(status);
 }
 
-static size_t format_uint(char *buf, unsigned long v)
-{
-        char tmp[24];
-        size_t n = 0, i;
-
-        do {
-                tmp[n++] = (char)('0' + v % 10);
-                v /= 10;
-        } while (v > 0);
-        for (i = 0; i < n; i++)
-                buf[i] = tmp[n - 1 - i];
-        buf[n] = 0;
-        return n;
-}
 
 /* Close every fd from 'from' up to 'to' (inclusive). */
 static int child_close_range(unsigned from, unsigned to)
@@ -537,7 +524,7 @@ static int child_setup(struct child_args *a, int *error_fd)
                 return r;
 
         if (a->listen_pid_digits)
-                format_uint(a->listen_pid_digits, (unsigned long)getpid());
+                format_uint(a->listen_pid_digits, (unsigned long long) getpid(), 10);
 
         /* Last, so that no signal is delivered during the setup above: the
          * mask until now is the all-blocked one the parent cloned with. */
@@ -760,7 +747,7 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
                 int v = req->oom_score_adjust;
                 if (v < 0)
                         oom_text[n++] = '-';
-                n += format_uint(oom_text + n, v < 0 ? -(unsigned long)v : (unsigned long)v);
+                n += format_uint(oom_text + n, v < 0 ? -(unsigned long long) v : (unsigned long long) v, 10);
                 oom_text[n++] = '\n';
                 a.oom_len = n;
         }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -86,7 +87,8 @@ static pid_t fork_exiting(int status)
         return pid;
 }
 
-static int count_threads(void)
+/* The process's threads (their tids), at most max of them. */
+static int list_tids(pid_t *tids, int max)
 {
         DIR *d = opendir("/proc/self/task");
         struct dirent *de;
@@ -94,26 +96,48 @@ static int count_threads(void)
 
         if (!d)
                 return -errno;
-        while ((de = readdir(d)))
+        while ((de = readdir(d)) && n < max)
                 if (de->d_name[0] != '.')
-                        n++;
+                        tids[n++] = (pid_t) atoi(de->d_name);
         closedir(d);
         return n;
 }
 
-/* The thread count once it is n again, waiting up to 1 s: pthread_join()
- * returns when the kernel clears the thread's tid, a moment before the
- * task leaves /proc/self/task. */
-static int count_threads_settled(int n)
+/* The one thread in now[] that was not in before[], or -1 when there is
+ * not exactly one. Threads of earlier tests may still be leaving (see
+ * task_gone), so counts alone would not say which is the new one. */
+static pid_t new_tid(const pid_t *before, int nb, const pid_t *now, int nn)
+{
+        pid_t found = -1;
+        int fresh = 0;
+
+        for (int i = 0; i < nn; i++) {
+                bool old = false;
+                for (int j = 0; j < nb && !old; j++)
+                        old = now[i] == before[j];
+                if (!old) {
+                        found = now[i];
+                        fresh++;
+                }
+        }
+        return fresh == 1 ? found : -1;
+}
+
+/* Whether thread tid has left /proc/self/task, waiting up to 1 s:
+ * pthread_join() returns when the kernel clears the thread's tid, a
+ * moment before the task leaves the directory. */
+static bool task_gone(pid_t tid)
 {
         struct timespec ms = { .tv_sec = 0, .tv_nsec = 1000000 };
-        int c = count_threads();
+        char path[64];
 
-        for (int i = 0; i < 1000 && c != n; i++) {
+        snprintf(path, sizeof path, "/proc/self/task/%d", (int) tid);
+        for (int i = 0; i < 1000; i++) {
+                if (access(path, F_OK) < 0 && errno == ENOENT)
+                        return true;
                 nanosleep(&ms, NULL);
-                c = count_threads();
         }
-        return c;
+        return false;
 }
 
 static void test_child_exit_posts_one_exited_event(void)
@@ -250,13 +274,15 @@ static void test_stop_joins_and_leaves_nothing_pending(void)
 {
         struct fixture f;
         sigset_t handled, pending;
-        int before = count_threads();
+        pid_t before[256], now[256], tid;
+        int nb = list_tids(before, 256);
 
         fixture_start(&f);
-        CU_ASSERT_EQUAL(count_threads(), before + 1);
+        tid = new_tid(before, nb, now, list_tids(now, 256));
+        CU_ASSERT(tid > 0);
         signal_thread_stop(f.t);
         f.t = NULL;
-        CU_ASSERT_EQUAL(count_threads_settled(before), before);
+        CU_ASSERT(tid > 0 && task_gone(tid));
         signal_thread_sigset(&handled);
         CU_ASSERT_EQUAL(sigpending(&pending), 0);
         for (int sig = 1; sig < NSIG; sig++)
