@@ -446,10 +446,14 @@ static int container_exit_code(enum shutdown_kind kind, int exit_code)
         }
 }
 
+/* Only a machine's PID 1 syncs: its reboot(2) ends the kernel. A
+ * container's end leaves the page cache to the host's kernel, and sync(2)
+ * is not per container: it would wait for every dirty page of the host
+ * (tini and catatonit do not sync either). */
 _Noreturn void pid1_finish(enum shutdown_kind kind, int exit_code)
 {
-        sync();
         if (pid1_is_pid1() && !pid1_in_container()) {
+                sync();
                 reboot(reboot_command(kind));
                 /* PID 1 must never exit in a VM: the kernel would panic. */
                 log_error_errno(errno, "pid1: reboot(2) failed: %s; freezing", strerror(errno));
