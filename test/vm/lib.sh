@@ -51,7 +51,8 @@ vm_inject_tree() {
         # list it, and a minimal image has none: weft finds it by its rpath.
         cp -L "$(ldconfig -p | awk '$1 == "libyaml-0.so.2" && /x86-64/ { print $NF; exit }')" "$inj/lib/weft/"
         cp test/vm/guest-check.sh "$inj/lib/weft-vm/"
-        cp test/vm/weft-vm-check.service "$inj/lib/systemd/system/"
+        cp test/vm/weft-vm-check.service test/vm/weft-vm-crash.target test/vm/weft-vm-crash.service \
+                "$inj/lib/systemd/system/"
         ln -s ../weft-vm-check.service "$inj/lib/systemd/system/multi-user.target.wants/weft-vm-check.service"
 }
 

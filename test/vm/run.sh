@@ -7,6 +7,10 @@
 #   WEFT_VM_CACHE    the image cache (default /var/cache/weft-vm)
 #   WEFT_VM_ONLY     weft or systemd: boot only that one
 #   WEFT_VM_TIMEOUT  seconds one boot may take, poweroff included
+# A third boot (weft's crash boot) starts only weft-vm-crash.target, whose
+# service sends PID 1 a SIGSEGV, with systemd.crash_reboot=1: weft's crash
+# handler must catch it (no kernel panic), dump a core and reboot, which
+# ends QEMU (-no-reboot).
 # Exit 0 when every required verdict under weft holds and weft powered the
 # VM off by itself. Items other issues own (logind: Type=dbus; apt-daily.timer:
 # timers) are printed, not required. One QEMU at a time.
@@ -59,9 +63,43 @@ boot() {
         grep '^VERDICT ' "$d/check.txt" | sed "s/^VERDICT /  $name: /"
 }
 
+# crash_boot: weft as PID 1 gets a SIGSEGV (weft-vm-crash.service) and is
+# asked to reboot after it; its verdicts go to crash.txt.
+crash_boot() {
+        local d=$OUT/boot-crash rc start end
+        rm -rf "$d"; mkdir -p "$d"
+        vm_overlay "$d/overlay.qcow2" || return 1
+        vm_qemu_cmd "$d/overlay.qcow2" "$OUT/inject.img" /usr/local/sbin/weft "$d/console.log" \
+                "systemd.unit=weft-vm-crash.target systemd.crash_reboot=1"
+        start=$(date +%s.%N)
+        timeout -k 5 "$timeout_s" "${VM_QEMU[@]}" -serial "file:$d/check.log" </dev/null >"$d/qemu.log" 2>&1
+        rc=$?
+        end=$(date +%s.%N)
+        rm -f "$d/overlay.qcow2"
+        tr -d '\r' <"$d/console.log" >"$d/console.txt"
+        echo "vm-check: crash: boot took $(echo "$end - $start" | bc) s (qemu exit $rc)"
+        {
+                verdict crash-signalled grep -q '^CRASH ' "$d/check.log"
+                verdict crash-caught grep -q 'weft: PID 1 crashed: caught SIGSEGV from PID' "$d/console.txt"
+                verdict crash-core grep -q 'weft: dumped core as PID' "$d/console.txt"
+                verdict crash-no-panic not_in 'Kernel panic' "$d/console.txt"
+                verdict crash-reboot rebooted "$rc" "$d/console.txt"
+        } >"$d/crash.txt"
+        sed 's/^VERDICT /  crash: /' "$d/crash.txt"
+}
+verdict() {
+        local name=$1
+        shift
+        if "$@"; then echo "VERDICT ok $name"; else echo "VERDICT FAIL $name"; fi
+}
+not_in() { ! grep -q "$1" "$2"; }
+# QEMU (-no-reboot) exited by itself after weft said it reboots.
+rebooted() { [ "$1" = 0 ] && grep -q 'weft: rebooting now' "$2"; }
+
 status=0
-if [ "${WEFT_VM_ONLY:-weft}" != systemd ] || [ -z "${WEFT_VM_ONLY:-}" ]; then
-        [ "${WEFT_VM_ONLY:-}" = systemd ] || boot weft /usr/local/sbin/weft
+if [ "${WEFT_VM_ONLY:-}" != systemd ]; then
+        boot weft /usr/local/sbin/weft
+        crash_boot
 fi
 [ "${WEFT_VM_ONLY:-}" = weft ] || boot systemd /lib/systemd/systemd
 
@@ -78,7 +116,9 @@ if [ "${WEFT_VM_ONLY:-}" != systemd ]; then
                 case " $OPTIONAL " in *" $f "*) continue ;; esac
                 status=1
         done
+        grep -q '^VERDICT FAIL ' "$OUT/boot-crash/crash.txt" 2>/dev/null && status=1
+        grep -q '^VERDICT ok ' "$OUT/boot-crash/crash.txt" 2>/dev/null || status=1
 fi
-echo "vm-check: artifacts in $OUT/boot-{weft,systemd}/ (console.log, check.txt, boot.yaml, units.txt)"
+echo "vm-check: artifacts in $OUT/boot-{weft,crash,systemd}/ (console.log, check.txt, boot.yaml, units.txt, crash.txt)"
 echo "vm-check: $([ $status = 0 ] && echo PASS || echo FAIL) in $(( $(date +%s) - t0 )) s"
 exit $status
