@@ -10,11 +10,13 @@
  * thread's stop signal. */
 #define FAULT_PARK_SIGNAL (SIGRTMAX - 1)
 
+/* The faults, which the crash handler catches. */
+static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+#define N_FAULT_SIGNALS (sizeof fault_signals / sizeof fault_signals[0])
+
 static inline void fault_signals_unblock(sigset_t *set)
 {
-        static const int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
-
-        for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
-                sigdelset(set, faults[i]);
+        for (size_t i = 0; i < N_FAULT_SIGNALS; i++)
+                sigdelset(set, fault_signals[i]);
         sigdelset(set, FAULT_PARK_SIGNAL);
 }

@@ -28,14 +28,6 @@
  * signal blocked for a moment (around a fork) parks once it unblocks. */
 #define PARK_WAIT_MS 200
 
-static const struct {
-        int sig;
-        const char *name;
-} crash_signals[] = {
-        { SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" }, { SIGILL, "SIGILL" },
-        { SIGFPE, "SIGFPE" },   { SIGABRT, "SIGABRT" },
-};
-
 static struct crash_options options;
 static atomic_long crashing_tid; /* 0 until the first crash */
 static atomic_uint parked;
@@ -81,14 +73,6 @@ static void say_str(const char *s)
         put(&l, "weft: ");
         put(&l, s);
         say(&l);
-}
-
-static const char *signal_name(int sig)
-{
-        for (size_t i = 0; i < ELEMENTSOF(crash_signals); i++)
-                if (crash_signals[i].sig == sig)
-                        return crash_signals[i].name;
-        return "a signal";
 }
 
 static void pause_forever(void)
@@ -145,7 +129,9 @@ static void say_caught(int sig, const siginfo_t *si)
         struct line l = { .len = 0 };
 
         put(&l, "weft: PID 1 crashed: caught ");
-        put(&l, signal_name(sig));
+        /* sigabbrev_np only reads glibc's table: async-signal-safe. */
+        put(&l, "SIG");
+        put(&l, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
         if (si->si_code <= 0) {
                 /* kill(2), tgkill(2) or sigqueue(3); from an ancestor PID
                  * namespace si_pid is 0. */
@@ -342,8 +328,8 @@ int crash_install(const struct crash_options *o)
         sigemptyset(&p.sa_mask);
         if (sigaction(FAULT_PARK_SIGNAL, &p, NULL) < 0)
                 return -errno;
-        for (size_t i = 0; i < ELEMENTSOF(crash_signals); i++)
-                if (sigaction(crash_signals[i].sig, &sa, NULL) < 0)
+        for (size_t i = 0; i < N_FAULT_SIGNALS; i++)
+                if (sigaction(fault_signals[i], &sa, NULL) < 0)
                         return -errno;
         return 0;
 }

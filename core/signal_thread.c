@@ -15,8 +15,9 @@
 
 #include "base/log.h"
 #include "base/macro.h"
-#include "core/pid1.h"
 #include "base/thread_start.h"
+#include "core/pid1.h"
+#include "parse/value.h"
 
 /* Private: pthread_kill'ed at the signal thread to make it return. Not one
  * systemd gives a meaning to (it uses SIGRTMIN+0..+30 at most). */
@@ -68,20 +69,6 @@ struct signal_thread {
         enum shutdown_kind sigterm_kind;
         atomic_bool stopping;
 };
-
-/* "SIGTERM", "SIGRTMIN+4": strsignal() is not thread-safe. */
-static const char *signal_name(int sig, char buf[static 16])
-{
-        const char *n = sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
-
-        if (n)
-                snprintf(buf, 16, "SIG%s", n);
-        else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-                snprintf(buf, 16, "SIGRTMIN+%d", sig - SIGRTMIN);
-        else
-                snprintf(buf, 16, "signal %d", sig);
-        return buf;
-}
 
 static int action_signal(const struct signal_action *a)
 {
@@ -175,7 +162,6 @@ static void dispatch(struct signal_thread *t, int sig, const siginfo_t *si)
 {
         const struct signal_action *a;
         struct event ev = { .stamp_usec = now_usec() };
-        char name[16];
 
         if (sig == SIGCHLD) {
                 reap_children(t);
@@ -184,13 +170,13 @@ static void dispatch(struct signal_thread *t, int sig, const siginfo_t *si)
         if (is_forwarded(sig)) {
                 ev.type = EVENT_FORWARD;
                 ev.forward.signal = sig;
-                log_debug("signal: %s from pid %d, for CMD", signal_name(sig, name), (int) si->si_pid);
+                log_debug("signal: %s from pid %d, for CMD", signal_to_string(sig), (int) si->si_pid);
                 post(t, &ev);
                 return;
         }
         a = find_action(sig);
         if (!a) {
-                log_notice("signal: %s from pid %d has no action here, ignoring", signal_name(sig, name),
+                log_notice("signal: %s from pid %d has no action here, ignoring", signal_to_string(sig),
                            (int) si->si_pid);
                 return;
         }
@@ -200,7 +186,7 @@ static void dispatch(struct signal_thread *t, int sig, const siginfo_t *si)
                 ev.shutdown.signal = sig;
                 ev.shutdown.exit_code = 0;
         }
-        log_debug("signal: %s from pid %d", signal_name(sig, name), (int) si->si_pid);
+        log_debug("signal: %s from pid %d", signal_to_string(sig), (int) si->si_pid);
         post(t, &ev);
 }
 
@@ -246,11 +232,9 @@ int signal_thread_start(struct event_queue *q, struct signal_thread **ret)
         if (r != 0)
                 return -r;
         for (int sig = 1; sig < NSIG; sig++) {
-                char name[16];
-
                 if (sigismember(&want, sig) == 1 && sigismember(&cur, sig) != 1)
                         return log_error_errno(EINVAL, "signal: %s is not blocked; call signal_block_handled() first",
-                                               signal_name(sig, name));
+                                               signal_to_string(sig));
         }
 
         t = calloc(1, sizeof *t);
