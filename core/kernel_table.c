@@ -2,9 +2,11 @@
 #include "core/kernel_table.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "base/log.h"
 #include "parse/load.h"
@@ -197,4 +199,69 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
 out:
         mnt_free_iter(it);
         mnt_unref_table(tb);
+}
+
+int kernel_table_adopt(struct sched *s, struct unit *u)
+{
+        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct kernel_table_rt))))
+                return -ENOMEM;
+        return 0;
+}
+
+int kernel_table_run(struct sched *s, struct unit *u, char **argv)
+{
+        struct exec_command cmd = { .path = argv[0], .argv = argv, .flags = EXEC_NO_ENV_EXPAND };
+        int r = sched_spawn(s, u, &cmd, true, NULL);
+        if (r < 0)
+                log_error("%s: cannot run %s: %s", u->id, argv[0], strerror(-r));
+        return r;
+}
+
+void kernel_table_arm(struct sched *s, const struct kernel_table *t, struct unit *u)
+{
+        uint64_t usec = t->timeout(u);
+        if (usec && usec != USEC_INFINITY)
+                unit_arm_timer(s, u, s->now + usec);
+        else
+                unit_disarm_timer(s, u);
+}
+
+void kernel_table_signal(struct sched *s, struct unit *u, int sig)
+{
+        if (u->rt->control_pgid > 0)
+                s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
+        else if (u->rt->control_pid > 0)
+                s->ops->kill(s->userdata, u->rt->control_pid, sig);
+}
+
+void kernel_table_kill_remaining(struct sched *s, struct unit *u)
+{
+        kernel_table_signal(s, u, SIGKILL);
+}
+
+void kernel_table_enter_signal(struct sched *s, const struct kernel_table *t, struct unit *u, enum sub_state sub,
+                               int sig)
+{
+        kernel_table_signal(s, u, sig);
+        unit_set_sub(s, u, sub);
+        kernel_table_arm(s, t, u);
+}
+
+void kernel_table_enter_failed(struct sched *s, struct unit *u, enum unit_result f)
+{
+        unit_disarm_timer(s, u);
+        if (f != RESULT_SUCCESS)
+                u->rt->result = f;
+        unit_set_sub(s, u, SUB_FAILED);
+}
+
+bool kernel_table_control_exited(struct unit *u, int code, int status)
+{
+        struct unit_runtime *rt = u->rt;
+        bool ok = code == CLD_EXITED && status == 0;
+
+        rt->control_pid = rt->control_pgid = 0;
+        if (!ok && rt->result == RESULT_SUCCESS)
+                rt->result = code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
+        return ok;
 }

@@ -5,6 +5,7 @@
  * to what the table says now. On the scheduler thread. */
 #pragma once
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/lib_mount.h"
 #include "core/unit_type.h"
@@ -26,6 +27,8 @@ struct kernel_table {
         /* The sub-states: up (mounted), starting (mounting) and started by
          * its own control process (mounting-done). */
         enum sub_state up, starting, started;
+        /* The bound of a control process (TimeoutSec=); USEC_INFINITY: none. */
+        uint64_t (*timeout)(const struct unit *u);
 };
 
 static inline struct kernel_table_rt *kernel_table_rt(const struct unit *u)
@@ -56,3 +59,24 @@ void kernel_table_unhook(struct load_context *ctx, struct kernel_table_scan *sc)
  * it; those units are set up quietly, without a start, as systemd's
  * coldplug does. */
 void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldplug);
+
+/* What every such type does with its control process (mount(8), swapon(8)
+ * and their undoing), run as the unit's process group. */
+/* The type's adopt: a kernel_table_rt as the unit's type_rt. */
+int kernel_table_adopt(struct sched *s, struct unit *u);
+/* Spawn argv as the control process; says why it could not. */
+int kernel_table_run(struct sched *s, struct unit *u, char **argv);
+/* The state's timer: the type's timeout from now, or none. */
+void kernel_table_arm(struct sched *s, const struct kernel_table *t, struct unit *u);
+/* sig to the control process's group (or the process while it has none). */
+void kernel_table_signal(struct sched *s, struct unit *u, int sig);
+/* The type's kill_remaining at the shutdown deadline. */
+void kernel_table_kill_remaining(struct sched *s, struct unit *u);
+/* Signal the control process and wait for it in sub, bounded again. */
+void kernel_table_enter_signal(struct sched *s, const struct kernel_table *t, struct unit *u, enum sub_state sub,
+                               int sig);
+void kernel_table_enter_failed(struct sched *s, struct unit *u, enum unit_result f);
+/* The control process ended (code, status from waitid): it is forgotten,
+ * and a failure that is the first of this job is kept in the result.
+ * Whether it succeeded. */
+bool kernel_table_control_exited(struct unit *u, int code, int status);

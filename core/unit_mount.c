@@ -29,53 +29,16 @@ struct mount_watch {
         int fd;
 };
 
+static const struct kernel_table mount_table;
+
 static struct kernel_table_rt *mrt(const struct unit *u)
 {
         return kernel_table_rt(u);
 }
 
-static int mount_adopt(struct sched *s, struct unit *u)
-{
-        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct kernel_table_rt))))
-                return -ENOMEM;
-        return 0;
-}
-
-static uint64_t timeout_of(const struct unit *u)
+static uint64_t mount_timeout(const struct unit *u)
 {
         return u->mount ? u->mount->timeout_usec : USEC_INFINITY;
-}
-
-static void arm(struct sched *s, struct unit *u)
-{
-        uint64_t t = timeout_of(u);
-        if (t && t != USEC_INFINITY)
-                unit_arm_timer(s, u, s->now + t);
-        else
-                unit_disarm_timer(s, u);
-}
-
-static void signal_control(struct sched *s, struct unit *u, int sig)
-{
-        if (u->rt->control_pgid > 0)
-                s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
-        else if (u->rt->control_pid > 0)
-                s->ops->kill(s->userdata, u->rt->control_pid, sig);
-}
-
-static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, int sig)
-{
-        signal_control(s, u, sig);
-        unit_set_sub(s, u, sub);
-        arm(s, u);
-}
-
-static void enter_failed(struct sched *s, struct unit *u, enum unit_result f)
-{
-        unit_disarm_timer(s, u);
-        if (f != RESULT_SUCCESS)
-                u->rt->result = f;
-        unit_set_sub(s, u, SUB_FAILED);
 }
 
 /* The mount point exists before mount(8) runs (systemd's mkdir_p_label):
@@ -94,15 +57,6 @@ static void make_mount_point(const char *where, mode_t mode)
         (void) mkdir(buf, mode);
 }
 
-static int run(struct sched *s, struct unit *u, char **argv)
-{
-        struct exec_command cmd = { .path = argv[0], .argv = argv, .flags = EXEC_NO_ENV_EXPAND };
-        int r = sched_spawn(s, u, &cmd, true, NULL);
-        if (r < 0)
-                log_error("%s: cannot run %s: %s", u->id, argv[0], strerror(-r));
-        return r;
-}
-
 static void mount_start(struct sched *s, struct unit *u)
 {
         const struct mount_config *c = u->mount;
@@ -116,7 +70,7 @@ static void mount_start(struct sched *s, struct unit *u)
         }
         if (!c || !c->what || !c->where.path) {
                 log_error("%s: nothing to mount (no What=)", u->id);
-                enter_failed(s, u, RESULT_RESOURCES);
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
                 return;
         }
         make_mount_point(c->where.path, c->directory_mode);
@@ -136,12 +90,12 @@ static void mount_start(struct sched *s, struct unit *u)
                 argv[n++] = c->options;
         }
         argv[n] = NULL;
-        if (run(s, u, argv) < 0) {
-                enter_failed(s, u, RESULT_RESOURCES);
+        if (kernel_table_run(s, u, argv) < 0) {
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
                 return;
         }
         unit_set_sub(s, u, SUB_MOUNTING);
-        arm(s, u);
+        kernel_table_arm(s, &mount_table, u);
 }
 
 /* / and /usr stay for the system's life (systemd's mount_is_extrinsic);
@@ -162,7 +116,7 @@ static void mount_stop(struct sched *s, struct unit *u)
         case SUB_MOUNTING:
         case SUB_MOUNTING_DONE:
         case SUB_REMOUNTING:
-                enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                kernel_table_enter_signal(s, &mount_table, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
                 return;
         case SUB_MOUNTED:
                 break;
@@ -182,13 +136,13 @@ static void mount_stop(struct sched *s, struct unit *u)
                 argv[n++] = (char *) "-f";
         argv[n] = NULL;
         u->rt->result = RESULT_SUCCESS;
-        if (run(s, u, argv) < 0) {
+        if (kernel_table_run(s, u, argv) < 0) {
                 if (u->rt->job && u->rt->job->type == JOB_STOP)
                         job_finish(s, u->rt->job, JOB_FAILED);
                 return;
         }
         unit_set_sub(s, u, SUB_UNMOUNTING);
-        arm(s, u);
+        kernel_table_arm(s, &mount_table, u);
 }
 
 /* A reload remounts with the unit's options (systemd's remount). */
@@ -220,12 +174,12 @@ static void mount_reload(struct sched *s, struct unit *u)
         argv[n++] = opts;
         argv[n] = NULL;
         u->rt->reload_failed = false;
-        if (run(s, u, argv) < 0) {
+        if (kernel_table_run(s, u, argv) < 0) {
                 job_finish(s, u->rt->job, JOB_FAILED);
                 return;
         }
         unit_set_sub(s, u, SUB_REMOUNTING);
-        arm(s, u);
+        kernel_table_arm(s, &mount_table, u);
 }
 
 static void mount_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
@@ -235,12 +189,12 @@ static void mount_spawned(struct sched *s, struct unit *u, pid_t pid, int error,
                 rt->control_pid = rt->control_pgid = pid;
                 /* A stop came while the spawn was in flight. */
                 if (rt->sub == SUB_UNMOUNTING_SIGTERM || rt->sub == SUB_UNMOUNTING_SIGKILL)
-                        signal_control(s, u, rt->sub == SUB_UNMOUNTING_SIGTERM ? SIGTERM : SIGKILL);
+                        kernel_table_signal(s, u, rt->sub == SUB_UNMOUNTING_SIGTERM ? SIGTERM : SIGKILL);
                 return;
         }
         log_error("%s: cannot run its control process: %s", u->id, strerror(error));
         if (rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE) {
-                enter_failed(s, u, RESULT_RESOURCES);
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
         } else if (rt->sub == SUB_REMOUNTING) {
                 rt->reload_failed = true;
                 unit_disarm_timer(s, u);
@@ -251,7 +205,7 @@ static void mount_spawned(struct sched *s, struct unit *u, pid_t pid, int error,
                 if (rt->job && rt->job->type == JOB_STOP)
                         job_finish(s, rt->job, JOB_FAILED);
         } else
-                enter_failed(s, u, RESULT_RESOURCES);
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
 }
 
 static void mount_scan(struct sched *s, bool coldplug);
@@ -261,10 +215,7 @@ static void mount_exited(struct sched *s, struct unit *u, pid_t pid, int code, i
         struct unit_runtime *rt = u->rt;
         if (pid != rt->control_pid)
                 return;
-        rt->control_pid = rt->control_pgid = 0;
-        bool ok = code == CLD_EXITED && status == 0;
-        if (!ok && rt->result == RESULT_SUCCESS)
-                rt->result = code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
+        bool ok = kernel_table_control_exited(u, code, status);
         if (!ok)
                 log_warning("%s: %s process exited, code=%s, status=%d", u->id,
                             rt->sub == SUB_MOUNTING || rt->sub == SUB_MOUNTING_DONE ? "Mount"
@@ -284,7 +235,7 @@ static void mount_exited(struct sched *s, struct unit *u, pid_t pid, int code, i
                 else {
                         if (ok)
                                 log_warning("%s: Mount process finished, but there is no mount.", u->id);
-                        enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
+                        kernel_table_enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
                 }
                 break;
         case SUB_REMOUNTING:
@@ -304,7 +255,7 @@ static void mount_exited(struct sched *s, struct unit *u, pid_t pid, int code, i
                         if (rt->result == RESULT_SUCCESS)
                                 unit_set_sub(s, u, SUB_DEAD);
                         else
-                                enter_failed(s, u, rt->result);
+                                kernel_table_enter_failed(s, u, rt->result);
                 } else {
                         log_warning("%s: still mounted after the unmount process.", u->id);
                         unit_set_sub(s, u, SUB_MOUNTED);
@@ -325,22 +276,22 @@ static void mount_timer(struct sched *s, struct unit *u)
         case SUB_MOUNTING_DONE:
                 log_warning("%s: Mounting timed out. Terminating.", u->id);
                 rt->result = RESULT_TIMEOUT;
-                enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                kernel_table_enter_signal(s, &mount_table, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
                 break;
         case SUB_REMOUNTING:
                 log_warning("%s: Remounting timed out. Killing the remount process.", u->id);
                 rt->reload_failed = true;
-                signal_control(s, u, SIGKILL);
+                kernel_table_signal(s, u, SIGKILL);
                 unit_disarm_timer(s, u);
                 break;
         case SUB_UNMOUNTING:
                 log_warning("%s: Unmounting timed out. Terminating.", u->id);
                 rt->result = RESULT_TIMEOUT;
-                enter_signal(s, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
+                kernel_table_enter_signal(s, &mount_table, u, SUB_UNMOUNTING_SIGTERM, SIGTERM);
                 break;
         case SUB_UNMOUNTING_SIGTERM:
                 log_warning("%s: Mount process timed out. Killing.", u->id);
-                enter_signal(s, u, SUB_UNMOUNTING_SIGKILL, SIGKILL);
+                kernel_table_enter_signal(s, &mount_table, u, SUB_UNMOUNTING_SIGKILL, SIGKILL);
                 break;
         case SUB_UNMOUNTING_SIGKILL:
                 log_warning("%s: Mount process still around after SIGKILL. Ignoring.", u->id);
@@ -349,16 +300,11 @@ static void mount_timer(struct sched *s, struct unit *u)
                 if (mrt(u)->in_table)
                         unit_set_sub(s, u, SUB_MOUNTED);
                 else
-                        enter_failed(s, u, RESULT_TIMEOUT);
+                        kernel_table_enter_failed(s, u, RESULT_TIMEOUT);
                 break;
         default:
                 break;
         }
-}
-
-static void mount_kill_remaining(struct sched *s, struct unit *u)
-{
-        signal_control(s, u, SIGKILL);
 }
 
 /* A mount nobody configured gets the kernel's settings as its own, as
@@ -428,6 +374,7 @@ static const struct kernel_table mount_table = {
         .up = SUB_MOUNTED,
         .starting = SUB_MOUNTING,
         .started = SUB_MOUNTING_DONE,
+        .timeout = mount_timeout,
 };
 
 /* Bring every mount unit to the kernel's mount table. */
@@ -507,7 +454,7 @@ const struct unit_type_ops mount_ops = {
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
         .start_spawns = true,
-        .adopt = mount_adopt,
+        .adopt = kernel_table_adopt,
         .start = mount_start,
         .stop = mount_stop,
         .reload = mount_reload,
@@ -515,7 +462,7 @@ const struct unit_type_ops mount_ops = {
         .spawned = mount_spawned,
         .exited = mount_exited,
         .timer = mount_timer,
-        .kill_remaining = mount_kill_remaining,
+        .kill_remaining = kernel_table_kill_remaining,
         .show = mount_show,
         .enumerate = mount_enumerate,
         .type_fd_ready = mount_fd_ready,

@@ -29,55 +29,16 @@ struct swap_watch {
         int epoll_fd;
 };
 
+static const struct kernel_table swap_table;
+
 static struct kernel_table_rt *srt(const struct unit *u)
 {
         return kernel_table_rt(u);
 }
 
-static int swap_adopt(struct sched *s, struct unit *u)
+static uint64_t swap_timeout(const struct unit *u)
 {
-        if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct kernel_table_rt))))
-                return -ENOMEM;
-        return 0;
-}
-
-static void arm(struct sched *s, struct unit *u)
-{
-        uint64_t t = u->swap ? u->swap->timeout_usec : USEC_INFINITY;
-        if (t && t != USEC_INFINITY)
-                unit_arm_timer(s, u, s->now + t);
-        else
-                unit_disarm_timer(s, u);
-}
-
-static void signal_control(struct sched *s, struct unit *u, int sig)
-{
-        if (u->rt->control_pgid > 0)
-                s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
-}
-
-static void enter_signal(struct sched *s, struct unit *u, enum sub_state sub, int sig)
-{
-        signal_control(s, u, sig);
-        unit_set_sub(s, u, sub);
-        arm(s, u);
-}
-
-static void enter_failed(struct sched *s, struct unit *u, enum unit_result f)
-{
-        unit_disarm_timer(s, u);
-        if (f != RESULT_SUCCESS)
-                u->rt->result = f;
-        unit_set_sub(s, u, SUB_FAILED);
-}
-
-static int run(struct sched *s, struct unit *u, char **argv)
-{
-        struct exec_command cmd = { .path = argv[0], .argv = argv, .flags = EXEC_NO_ENV_EXPAND };
-        int r = sched_spawn(s, u, &cmd, true, NULL);
-        if (r < 0)
-                log_error("%s: cannot run %s: %s", u->id, argv[0], strerror(-r));
-        return r;
+        return u->swap ? u->swap->timeout_usec : USEC_INFINITY;
 }
 
 static void swap_start(struct sched *s, struct unit *u)
@@ -92,7 +53,7 @@ static void swap_start(struct sched *s, struct unit *u)
                 return;
         }
         if (!c || !c->what.path) {
-                enter_failed(s, u, RESULT_RESOURCES);
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
                 return;
         }
         argv[n++] = (char *) "/sbin/swapon";
@@ -107,12 +68,12 @@ static void swap_start(struct sched *s, struct unit *u)
         }
         argv[n++] = c->what.path;
         argv[n] = NULL;
-        if (run(s, u, argv) < 0) {
-                enter_failed(s, u, RESULT_RESOURCES);
+        if (kernel_table_run(s, u, argv) < 0) {
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
                 return;
         }
         unit_set_sub(s, u, SUB_ACTIVATING);
-        arm(s, u);
+        kernel_table_arm(s, &swap_table, u);
 }
 
 static void swap_stop(struct sched *s, struct unit *u)
@@ -121,7 +82,7 @@ static void swap_stop(struct sched *s, struct unit *u)
         switch (u->rt->sub) {
         case SUB_ACTIVATING:
         case SUB_ACTIVATING_DONE:
-                enter_signal(s, u, SUB_DEACTIVATING_SIGTERM, SIGTERM);
+                kernel_table_enter_signal(s, &swap_table, u, SUB_DEACTIVATING_SIGTERM, SIGTERM);
                 return;
         case SUB_ACTIVE:
                 break;
@@ -137,13 +98,13 @@ static void swap_stop(struct sched *s, struct unit *u)
         argv[1] = u->swap->what.path;
         argv[2] = NULL;
         u->rt->result = RESULT_SUCCESS;
-        if (run(s, u, argv) < 0) {
+        if (kernel_table_run(s, u, argv) < 0) {
                 if (u->rt->job && u->rt->job->type == JOB_STOP)
                         job_finish(s, u->rt->job, JOB_FAILED);
                 return;
         }
         unit_set_sub(s, u, SUB_DEACTIVATING);
-        arm(s, u);
+        kernel_table_arm(s, &swap_table, u);
 }
 
 static void swap_spawned(struct sched *s, struct unit *u, pid_t pid, int error, uint64_t exec_usec, bool control)
@@ -152,7 +113,7 @@ static void swap_spawned(struct sched *s, struct unit *u, pid_t pid, int error, 
         if (pid > 0) {
                 rt->control_pid = rt->control_pgid = pid;
                 if (rt->sub == SUB_DEACTIVATING_SIGTERM || rt->sub == SUB_DEACTIVATING_SIGKILL)
-                        signal_control(s, u, rt->sub == SUB_DEACTIVATING_SIGTERM ? SIGTERM : SIGKILL);
+                        kernel_table_signal(s, u, rt->sub == SUB_DEACTIVATING_SIGTERM ? SIGTERM : SIGKILL);
                 return;
         }
         log_error("%s: cannot run its control process: %s", u->id, strerror(error));
@@ -162,7 +123,7 @@ static void swap_spawned(struct sched *s, struct unit *u, pid_t pid, int error, 
                 if (rt->job && rt->job->type == JOB_STOP)
                         job_finish(s, rt->job, JOB_FAILED);
         } else
-                enter_failed(s, u, RESULT_RESOURCES);
+                kernel_table_enter_failed(s, u, RESULT_RESOURCES);
 }
 
 static void swap_scan(struct sched *s, bool coldplug);
@@ -172,10 +133,7 @@ static void swap_exited(struct sched *s, struct unit *u, pid_t pid, int code, in
         struct unit_runtime *rt = u->rt;
         if (pid != rt->control_pid)
                 return;
-        rt->control_pid = rt->control_pgid = 0;
-        bool ok = code == CLD_EXITED && status == 0;
-        if (!ok && rt->result == RESULT_SUCCESS)
-                rt->result = code == CLD_EXITED ? RESULT_EXIT_CODE : code == CLD_DUMPED ? RESULT_CORE_DUMP : RESULT_SIGNAL;
+        bool ok = kernel_table_control_exited(u, code, status);
         if (!ok)
                 log_warning("%s: %s process exited, code=%s, status=%d", u->id,
                             rt->sub == SUB_ACTIVATING || rt->sub == SUB_ACTIVATING_DONE ? "Swap" : "Swapoff",
@@ -190,7 +148,7 @@ static void swap_exited(struct sched *s, struct unit *u, pid_t pid, int code, in
                 if (ok && on)
                         unit_set_sub(s, u, SUB_ACTIVE);
                 else
-                        enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
+                        kernel_table_enter_failed(s, u, ok ? RESULT_RESOURCES : rt->result);
                 break;
         case SUB_DEACTIVATING:
         case SUB_DEACTIVATING_SIGTERM:
@@ -199,7 +157,7 @@ static void swap_exited(struct sched *s, struct unit *u, pid_t pid, int code, in
                         if (rt->result == RESULT_SUCCESS)
                                 unit_set_sub(s, u, SUB_DEAD);
                         else
-                                enter_failed(s, u, rt->result);
+                                kernel_table_enter_failed(s, u, rt->result);
                 } else {
                         unit_set_sub(s, u, SUB_ACTIVE);
                         if (rt->job && rt->job->type == JOB_STOP)
@@ -221,26 +179,21 @@ static void swap_timer(struct sched *s, struct unit *u)
                 log_warning("%s: %s timed out. Terminating.", u->id,
                             rt->sub == SUB_DEACTIVATING ? "Deactivation" : "Activation");
                 rt->result = RESULT_TIMEOUT;
-                enter_signal(s, u, SUB_DEACTIVATING_SIGTERM, SIGTERM);
+                kernel_table_enter_signal(s, &swap_table, u, SUB_DEACTIVATING_SIGTERM, SIGTERM);
                 break;
         case SUB_DEACTIVATING_SIGTERM:
                 log_warning("%s: Swap process timed out. Killing.", u->id);
-                enter_signal(s, u, SUB_DEACTIVATING_SIGKILL, SIGKILL);
+                kernel_table_enter_signal(s, &swap_table, u, SUB_DEACTIVATING_SIGKILL, SIGKILL);
                 break;
         case SUB_DEACTIVATING_SIGKILL:
                 log_warning("%s: Swap process still around after SIGKILL. Ignoring.", u->id);
                 sched_forget_pid(s, rt->control_pid);
                 rt->control_pid = rt->control_pgid = 0;
-                enter_failed(s, u, RESULT_TIMEOUT);
+                kernel_table_enter_failed(s, u, RESULT_TIMEOUT);
                 break;
         default:
                 break;
         }
-}
-
-static void swap_kill_remaining(struct sched *s, struct unit *u)
-{
-        signal_control(s, u, SIGKILL);
 }
 
 static int fill_from_table(struct unit *u, struct libmnt_fs *fs, const char *what)
@@ -270,6 +223,7 @@ static const struct kernel_table swap_table = {
         .up = SUB_ACTIVE,
         .starting = SUB_ACTIVATING,
         .started = SUB_ACTIVATING_DONE,
+        .timeout = swap_timeout,
 };
 
 /* Bring every swap unit to /proc/swaps. */
@@ -347,13 +301,13 @@ const struct unit_type_ops swap_ops = {
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
         .start_spawns = true,
-        .adopt = swap_adopt,
+        .adopt = kernel_table_adopt,
         .start = swap_start,
         .stop = swap_stop,
         .spawned = swap_spawned,
         .exited = swap_exited,
         .timer = swap_timer,
-        .kill_remaining = swap_kill_remaining,
+        .kill_remaining = kernel_table_kill_remaining,
         .show = swap_show,
         .enumerate = swap_enumerate,
         .type_fd_ready = swap_fd_ready,
