@@ -7,5 +7,6 @@
 #define FORMAT_UINT_MAX 23
 
 /* Write v in base (8 to 16, lower-case digits) and a NUL to buf, which has
- * room for them (FORMAT_UINT_MAX always is); return the number of digits. */
+ * room for them (FORMAT_UINT_MAX bytes always do); return the number of
+ * digits. */
 size_t format_uint(char *buf, unsigned long long v, unsigned base);

@@ -96,9 +96,8 @@ static void sleep_ms(unsigned ms)
                 ;
 }
 
-/* tgkill()s FAULT_PARK_SIGNAL at every thread but this one, found in
- * /proc/self/task with raw getdents64 (opendir() allocates); waits a
- * bounded while for them to park. */
+/* One entry of /proc/self/task: FAULT_PARK_SIGNAL to that thread unless it
+ * is this one; counts what was sent. */
 static int park_thread(int dfd, const char *name, unsigned char type, void *data)
 {
         unsigned *sent = data;
@@ -111,6 +110,9 @@ static int park_thread(int dfd, const char *name, unsigned char type, void *data
         return 0;
 }
 
+/* tgkill()s FAULT_PARK_SIGNAL at every thread but this one, found in
+ * /proc/self/task with raw getdents64 (opendir() allocates); waits a
+ * bounded while for them to park. */
 static void park_other_threads(void)
 {
         unsigned sent = 0;
