@@ -31,8 +31,8 @@ LDOPT   := -Wl,-O1 -Wl,--as-needed $(shell printf 'int main(void){return 0;}' | 
 # What `weft -- CMD` runs is laid out together at the start of weft's
 # text. The kernel maps a file's pages in 64 KiB windows around each fault
 # (fault-around), so the ~90 KiB a bare container runs, scattered over
-# 300 KiB of text, mapped all of it (bench-container: 1.88 MiB peak RSS
-# against 2.04). Each function gets its own section; CONTAINER_LD, made
+# 300 KiB of text, mapped all of it (bench-container: 1.83-1.85 MiB peak RSS
+# against 2.00-2.05). Each function gets its own section; CONTAINER_LD, made
 # from the list bench/container-path.sh measures, puts the listed ones in
 # one output section before .text (INSERT augments ld's default script
 # rather than replacing it). A stale list costs RSS, never correctness.
