@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "core/control.h"
+#include "core/sched_internal.h"
 #include "sockets/notify.h"
 #include "test/unit/test.h"
 
@@ -202,6 +203,31 @@ void fake_teardown(void)
         unit_table_done(&F.table);
         unit_path_index_free(F.index);
         log_set_level(LOG_LEVEL_INFO);
+}
+
+void fake_reload(const char *dir, const char *target)
+{
+        char *dirs[] = { (char *) dir, NULL };
+        struct unit_path_index *idx;
+        struct unit_table *new = malloc(sizeof *new), *old = NULL;
+        struct unit *u;
+        CU_ASSERT_FATAL(new != NULL);
+        unit_table_init(new);
+        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
+        struct load_context load = { .table = new, .index = idx };
+        CU_ASSERT_FATAL(unit_table_intern(new, target, &u) == 0);
+        CU_ASSERT_FATAL(unit_load_all(&load) == 0);
+        CU_ASSERT_FATAL(sched_swap_units(F.s, new, &old) == 0);
+        CU_ASSERT_PTR_EQUAL(old, &F.table);
+        /* The fake owns its table by value: move the new one in. */
+        unit_table_done(&F.table);
+        F.table = *new;
+        F.s->units = &F.table;
+        free(new);
+        unit_path_index_free(F.index);
+        F.index = idx;
+        F.load.table = &F.table;
+        F.load.index = idx;
 }
 
 /* The index of the latest spawn whose argv contains tag, or -1. */

@@ -457,30 +457,6 @@ static void test_notify_socket_only_where_heard(void)
         fake_teardown();
 }
 
-/* The fake's daemon-reload: load d again into a new table and swap it in. */
-static void reload_from(const char *d)
-{
-        char *dirs[] = { (char *) d, NULL };
-        struct unit_path_index *idx;
-        struct unit_table *new = malloc(sizeof *new), *old = NULL;
-        struct unit *u;
-        CU_ASSERT_FATAL(new != NULL);
-        unit_table_init(new);
-        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
-        struct load_context load = { .table = new, .index = idx };
-        CU_ASSERT_FATAL(unit_table_intern(new, "t.target", &u) == 0);
-        CU_ASSERT_FATAL(unit_load_all(&load) == 0);
-        CU_ASSERT_FATAL(sched_swap_units(F.s, new, &old) == 0);
-        unit_table_done(&F.table);
-        F.table = *new;
-        F.s->units = &F.table;
-        free(new);
-        unit_path_index_free(F.index);
-        F.index = idx;
-        F.load.table = &F.table;
-        F.load.index = idx;
-}
-
 /* Notify state costs memory only where the config can use it (issue 9),
  * and a daemon-reload that lets a running service notify gives it the
  * state then: its STATUS= is kept, not dropped. */
@@ -503,7 +479,7 @@ static void test_notify_state_only_where_the_config_can_use_it(void)
 
         test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nNotifyAccess=main\n"
                                         "ExecStart=/bin/sleep 77\n");
-        reload_from(d);
+        fake_reload(d, "t.target");
         struct unit_runtime *rt = unit_table_get(&F.table, "a.service")->rt;
         CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
         CU_ASSERT_PTR_NOT_NULL_FATAL(rt->notify);

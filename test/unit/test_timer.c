@@ -458,28 +458,7 @@ static void test_daemon_reload_keeps_a_waiting_timer(void)
         fake_setup(d, "t.target");
         uint64_t t0 = F.now;
         test_write_file(d, "a.timer", TIMER("OnActiveSec=10s\nOnUnitActiveSec=3s"));
-
-        char *dirs[] = { (char *) d, NULL };
-        struct unit_path_index *idx;
-        struct unit_table *new = malloc(sizeof *new), *old = NULL;
-        struct unit *u;
-        CU_ASSERT_FATAL(new != NULL);
-        unit_table_init(new);
-        CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
-        struct load_context load = { .table = new, .index = idx };
-        CU_ASSERT_FATAL(unit_table_intern(new, "t.target", &u) == 0);
-        CU_ASSERT_FATAL(unit_load_all(&load) == 0);
-        CU_ASSERT_FATAL(sched_swap_units(F.s, new, &old) == 0);
-        CU_ASSERT_PTR_EQUAL(old, &F.table);
-        /* The fake owns its table by value: move the new one in. */
-        unit_table_done(&F.table);
-        F.table = *new;
-        F.s->units = &F.table;
-        free(new);
-        unit_path_index_free(F.index);
-        F.index = idx;
-        F.load.table = &F.table;
-        F.load.index = idx;
+        fake_reload(d, "t.target");
 
         CU_ASSERT_STRING_EQUAL(sub_of("a.timer"), "waiting");
         CU_ASSERT_EQUAL(tr("a.timer")->n_disabled, 2);
