@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_string(const char *s)
+uint64_t hash_string(const char *s)
 {
         /* FNV-1a: simple, and good enough for unit names. */
         uint64_t h = 1469598103934665603ULL;

@@ -3,6 +3,10 @@
  * Not thread-safe: each map has one owning thread. */
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
+
+/* The map's string hash (64-bit FNV-1a), for other tables and keys. */
+uint64_t hash_string(const char *s);
 
 struct hashmap_entry {
         const char *key;

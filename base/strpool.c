@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hashmap.h"
 #include "base/strpool.h"
 
 struct pool_str {
@@ -20,14 +21,6 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pool_str **buckets;
 static size_t n_buckets; /* a power of two, or 0 */
 static size_t n_strs;
-
-static uint32_t str_hash(const char *s)
-{
-        uint32_t h = 2166136261u; /* FNV-1a */
-        for (; *s; s++)
-                h = (h ^ (unsigned char) *s) * 16777619u;
-        return h;
-}
 
 static struct pool_str *entry_of(const char *s)
 {
@@ -54,7 +47,7 @@ static void grow(void)
 
 const char *strpool_ref(const char *s)
 {
-        uint32_t h = str_hash(s);
+        uint32_t h = (uint32_t) hash_string(s); /* the bucket bits are the low ones */
         const char *ret = NULL;
         pthread_mutex_lock(&pool_lock);
         if (n_strs >= n_buckets)

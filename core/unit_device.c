@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/hashmap.h"
 #include "base/log.h"
 #include "core/lib_udev.h"
 #include "core/unit_type.h"
@@ -34,13 +35,10 @@ struct device_rt {
         uint64_t sysfs;
 };
 
-/* FNV-1a: a sysfs path kept as 8 bytes per unit, not a copy. */
+/* A sysfs path kept as 8 bytes per unit, not a copy; never 0 for a path. */
 static uint64_t sysfs_hash(const char *p)
 {
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (; p && *p; p++)
-                h = (h ^ (unsigned char) *p) * 0x100000001b3ULL;
-        return p ? h | 1 : 0;
+        return p ? hash_string(p) | 1 : 0;
 }
 
 /* s->type_state[UNIT_DEVICE] */
