@@ -35,14 +35,21 @@ static bool has_credentials(const struct exec_context *c)
         return (x->load_credential && *x->load_credential) || (x->set_credential && *x->set_credential);
 }
 
+/* EXEC_CREDENTIALS_ROOT/ID, or NULL when out of memory. */
+static char *credentials_dir(const char *id)
+{
+        char *p;
+        return asprintf(&p, EXEC_CREDENTIALS_ROOT "/%s", id) < 0 ? NULL : p;
+}
+
 int exec_credentials_environment(const char *id, const struct exec_context *c, struct env_builder *env)
 {
-        char *v = NULL;
+        char *v;
         int r;
 
         if (!has_credentials(c))
                 return 0;
-        if (asprintf(&v, EXEC_CREDENTIALS_ROOT "/%s", id) < 0)
+        if (!(v = credentials_dir(id)))
                 return -ENOMEM;
         r = env_builder_put_pair(env, "CREDENTIALS_DIRECTORY", v);
         free(v);
@@ -68,10 +75,9 @@ int exec_credentials_build(const char *id, const struct exec_context *c, uid_t u
         req->dirs_uid = uid;
         req->dirs_gid = gid;
         req->creds = calloc(n, sizeof *req->creds);
-        if (!req->creds || asprintf(&req->cred_dir, EXEC_CREDENTIALS_ROOT "/%s", id) < 0) {
-                req->cred_dir = NULL;
+        req->cred_dir = credentials_dir(id);
+        if (!req->creds || !req->cred_dir)
                 return log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id, strerror(ENOMEM));
-        }
         if (strlen(req->cred_dir) >= PATH_MAX - NAME_MAX - 2)
                 return log_error_errno(-ENAMETOOLONG, "%s: credentials directory: %s", id, strerror(ENAMETOOLONG));
         STRV_FOREACH(i, x->load_credential) {
@@ -339,9 +345,9 @@ fail:
 
 void exec_credentials_remove(const char *id, const struct exec_context *c)
 {
-        char *path = NULL;
+        char *path;
 
-        if (!has_credentials(c) || asprintf(&path, EXEC_CREDENTIALS_ROOT "/%s", id) < 0)
+        if (!has_credentials(c) || !(path = credentials_dir(id)))
                 return;
         /* Detached, as systemd's umount_recursive: a process that still
          * has a file open keeps it, nobody finds it any more. */

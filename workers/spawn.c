@@ -180,7 +180,6 @@ static _Noreturn void child_fail(int error_fd, int error, int status)
         _exit(status);
 }
 
-
 /* Close every fd from 'from' up to 'to' (inclusive). */
 static int child_close_range(unsigned from, unsigned to)
 {
