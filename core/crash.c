@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cpu_pin.h"
 #include "base/dir_entries.h"
 #include "base/fault_signals.h"
 #include "base/format_uint.h"
@@ -221,6 +222,7 @@ static void spawn_shell(void)
                 sigset_t none;
                 char *const argv[] = { (char *) "/bin/sh", NULL };
 
+                cpu_pin_undo();
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
                 (void) setsid();

@@ -19,6 +19,7 @@
 
 #include <linux/sched.h>
 
+#include "base/cpu_pin.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -279,6 +280,7 @@ static int spawn(struct generator *g, char out[3][PATH_MAX], char **env)
                 sigset_t none;
                 int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+                cpu_pin_undo();
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
                 if (null >= 0)

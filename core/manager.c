@@ -28,6 +28,7 @@
 #include "core/generators.h"
 #include "core/io_thread.h"
 #include "core/pid1.h"
+#include "base/cpu_pin.h"
 #include "base/log.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
@@ -561,6 +562,10 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;
+        /* Before the first thread: every one of weft's threads inherits it. */
+        r = cpu_pin_threads(config->manager_cpu);
+        if (r < 0)
+                log_warning("manager_cpu: cannot pin weft's threads: %s", strerror(-r));
         r = signal_thread_start(&m.queue, &signals);
         if (r < 0) {
                 log_error("cannot start the signal thread: %s", strerror(-r));

@@ -10,11 +10,13 @@
 #include "parse/config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cpu_pin.h"
 #include "base/macro.h"
 #include "base/strv.h"
 #include "parse/lib_yaml.h"
@@ -197,6 +199,25 @@ static int parse_workers(const struct config_ctx *ctx, const char *key, yaml_nod
         return 0;
 }
 
+/* "auto" (the CPU weft starts on), "none" (any) or a CPU number. */
+static int parse_cpu(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
+{
+        const char *s = NULL;
+        unsigned n;
+        int r = node_scalar(ctx, key, node, &s);
+        if (r < 0)
+                return r;
+        if (strcmp(s, "auto") == 0)
+                *(int *) dst = CPU_PIN_AUTO;
+        else if (strcmp(s, "none") == 0)
+                *(int *) dst = CPU_PIN_NONE;
+        else if (parse_unsigned(s, &n) == 0 && n < CPU_SETSIZE)
+                *(int *) dst = (int) n;
+        else
+                return config_error(ctx, node->start_mark, "%s: \"%s\" is not auto, none or a CPU number", key, s);
+        return 0;
+}
+
 static int parse_level(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
 {
         const char *s = NULL;
@@ -256,6 +277,7 @@ static const struct config_item top_items[] = {
         { "default_target", parse_target_name, FIELD(default_target), NULL },
         { "workers", parse_workers, FIELD(workers), NULL },
         { "runtime_dir", parse_path, FIELD(runtime_dir), NULL },
+        { "manager_cpu", parse_cpu, FIELD(manager_cpu), NULL },
         { "log", NULL, 0, log_items },
         { "timeouts", NULL, 0, timeout_items },
         { 0 },
@@ -355,6 +377,7 @@ int config_init(struct weft_config *c)
 {
         struct weft_config t = {
                 .workers = 8,
+                .manager_cpu = CPU_PIN_AUTO,
                 .log_level = LOG_LEVEL_INFO,
                 .log_console = true,
                 .timeout_start_usec = 90 * USEC_PER_SEC,

@@ -4,6 +4,7 @@
  *   unit_paths: [/etc/weft/system, /etc/systemd/system, /lib/systemd/system]
  *   default_target: default.target
  *   workers: 8
+ *   manager_cpu: auto        # weft's own threads' CPU: auto, none or N (base/cpu_pin.h)
  *   runtime_dir: /run/weft
  *   log: { level: info, console: true }
  *   timeouts: { start: 90s, stop: 90s }
@@ -27,6 +28,7 @@ struct weft_config {
         char **unit_paths;        /* strv, highest precedence first */
         char *default_target;
         unsigned workers;         /* 1..1024 */
+        int manager_cpu;          /* CPU_PIN_AUTO, CPU_PIN_NONE or a CPU number */
         char *runtime_dir;
         enum log_level log_level;
         bool log_console;

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cpu_pin.h"
 #include "base/fault_signals.h"
 #include "base/format_uint.h"
 #include "base/log.h"
@@ -541,6 +542,7 @@ static int child_main(void *userdata)
         int error_fd = a->error_fd;
         int r;
 
+        cpu_pin_undo();
         r = child_setup(a, &error_fd);
         if (r < 0)
                 child_fail(error_fd, -r, a->fail_status);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cpu_pin.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "base/strv.h"
@@ -56,7 +57,7 @@ static bool config_equal(const struct weft_config *a, const struct weft_config *
         return streq_ptr(a->default_target, b->default_target) && a->workers == b->workers &&
                streq_ptr(a->runtime_dir, b->runtime_dir) && a->log_level == b->log_level &&
                a->log_console == b->log_console && a->timeout_start_usec == b->timeout_start_usec &&
-               a->timeout_stop_usec == b->timeout_stop_usec;
+               a->timeout_stop_usec == b->timeout_stop_usec && a->manager_cpu == b->manager_cpu;
 }
 
 /* Loads text on top of the defaults and checks it fails with -EINVAL, logs
@@ -103,6 +104,7 @@ static void test_defaults_are_the_documented_ones(void)
                 CU_ASSERT_STRING_EQUAL(c.unit_paths[i], paths[i]);
         CU_ASSERT_STRING_EQUAL(c.default_target, "default.target");
         CU_ASSERT_EQUAL(c.workers, 8);
+        CU_ASSERT_EQUAL(c.manager_cpu, CPU_PIN_AUTO);
         CU_ASSERT_STRING_EQUAL(c.runtime_dir, "/run/weft");
         CU_ASSERT_EQUAL(c.log_level, LOG_LEVEL_INFO);
         CU_ASSERT_TRUE(c.log_console);
@@ -143,6 +145,7 @@ static void test_block_document_sets_every_key(void)
                                  "  - /lib/systemd/system\n"
                                  "default_target: multi-user.target\n"
                                  "workers: 32\n"
+                                 "manager_cpu: 3\n"
                                  "runtime_dir: /run/weft-test\n"
                                  "log:\n"
                                  "  level: debug\n"
@@ -156,6 +159,7 @@ static void test_block_document_sets_every_key(void)
         CU_ASSERT_STRING_EQUAL(c.unit_paths[1], "/lib/systemd/system");
         CU_ASSERT_STRING_EQUAL(c.default_target, "multi-user.target");
         CU_ASSERT_EQUAL(c.workers, 32);
+        CU_ASSERT_EQUAL(c.manager_cpu, 3);
         CU_ASSERT_STRING_EQUAL(c.runtime_dir, "/run/weft-test");
         CU_ASSERT_EQUAL(c.log_level, LOG_LEVEL_DEBUG);
         CU_ASSERT_FALSE(c.log_console);
@@ -195,6 +199,23 @@ static void test_keys_not_given_keep_their_values(void)
         CU_ASSERT_EQUAL(c.log_level, LOG_LEVEL_ERROR);
         CU_ASSERT_TRUE(c.log_console);
         config_done(&c);
+}
+
+static void test_manager_cpu_is_auto_none_or_a_cpu(void)
+{
+        struct weft_config c;
+
+        CU_ASSERT_EQUAL_FATAL(config_init(&c), 0);
+        CU_ASSERT_EQUAL(load(&c, "manager_cpu: none\n"), 0);
+        CU_ASSERT_EQUAL(c.manager_cpu, CPU_PIN_NONE);
+        CU_ASSERT_EQUAL(load(&c, "manager_cpu: auto\n"), 0);
+        CU_ASSERT_EQUAL(c.manager_cpu, CPU_PIN_AUTO);
+        CU_ASSERT_EQUAL(load(&c, "manager_cpu: \"0\"\n"), 0);
+        CU_ASSERT_EQUAL(c.manager_cpu, 0);
+        config_done(&c);
+        expect_error("manager_cpu: -1\n", "1:14", "\"-1\" is not auto, none or a CPU number");
+        expect_error("manager_cpu: 99999\n", "1:14", "\"99999\" is not auto, none or a CPU number");
+        expect_error("manager_cpu: first\n", "1:14", "\"first\" is not auto, none or a CPU number");
 }
 
 static void test_time_spans_read_as_systemd_does(void)
@@ -432,6 +453,7 @@ static const struct test_case tests[] = {
         { "block_document_sets_every_key", test_block_document_sets_every_key },
         { "flow_document_as_in_design_is_accepted", test_flow_document_as_in_design_is_accepted },
         { "keys_not_given_keep_their_values", test_keys_not_given_keep_their_values },
+        { "manager_cpu_is_auto_none_or_a_cpu", test_manager_cpu_is_auto_none_or_a_cpu },
         { "time_spans_read_as_systemd_does", test_time_spans_read_as_systemd_does },
         { "yaml_booleans_set_console", test_yaml_booleans_set_console },
         { "unknown_key_is_an_error_at_the_key", test_unknown_key_is_an_error_at_the_key },
