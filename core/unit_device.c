@@ -4,7 +4,8 @@
  * an enumeration at start finds what udev already knows; each device is
  * a unit under its node, its /dev links, its sysfs path and its
  * SYSTEMD_ALIAS= names, and SYSTEMD_WANTS= units start when it is plugged.
- * Without udev (no /run/udev/control, as in containers) a device counts as
+ * Without udev (/sys read-only, as in containers, where udevd does not run
+ * and libudev is not even loaded; or no /run/udev/control) a device counts as
  * plugged when its node exists: checked once when weft starts and when a
  * job waits for it, and then through inotify on the node's directory (the
  * nearest one that exists), never by polling. weft cannot make a device
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "base/hashmap.h"
@@ -317,6 +319,16 @@ static void udev_enumerate_all(struct sched *s, struct device_watch *w)
         udev_enumerate_unref(en);
 }
 
+/* systemd's udev_available(): udevd runs only where /sys is writable
+ * (systemd-udevd.service has ConditionPathIsReadWrite=/sys), and a
+ * container's /sys is read-only. Where it cannot run, weft neither loads
+ * libudev nor listens for it: devices are what exists in /dev. */
+static bool udev_may_run(void)
+{
+        struct statvfs st;
+        return statvfs("/sys", &st) < 0 || !(st.f_flag & ST_RDONLY);
+}
+
 static void device_enumerate(struct sched *s)
 {
         struct device_watch *w = s->type_state[UNIT_DEVICE];
@@ -326,9 +338,10 @@ static void device_enumerate(struct sched *s)
                         return;
                 w->monitor_fd = w->inotify_fd = -1;
                 s->type_state[UNIT_DEVICE] = w;
-                w->have_udev = access("/run/udev/control", F_OK) == 0;
+                bool may_run = udev_may_run();
+                w->have_udev = may_run && access("/run/udev/control", F_OK) == 0;
                 /* The monitor hears udev once it runs, also if it starts after weft. */
-                w->udev = udev_lib_load() == 0 ? udev_new() : NULL;
+                w->udev = may_run && udev_lib_load() == 0 ? udev_new() : NULL;
                 w->monitor = w->udev ? udev_monitor_new_from_netlink(w->udev, "udev") : NULL;
                 if (w->monitor && udev_monitor_filter_add_match_tag(w->monitor, "systemd") >= 0 &&
                     udev_monitor_enable_receiving(w->monitor) >= 0)

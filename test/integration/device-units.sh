@@ -1,6 +1,6 @@
 #!/bin/bash
-# Device units without udev (the fence has no /run/udev/control, as a
-# container): a device whose node exists is plugged (dev-null.device) and
+# Device units without udev (the fence's /sys is read-only and it has no
+# /run/udev/control, as a container; so weft does not load libudev): a device whose node exists is plugged (dev-null.device) and
 # its dependent runs; a device that never appears fails its dependent
 # after JobTimeoutSec= while weft goes on; a device whose node appears
 # later is noticed (inotify on its directory, no polling) and its
@@ -35,6 +35,9 @@ wt_until 10 grep -q "dev-weft.x2dmissing.device: Job .*timed out" "$WT_LOG" || w
 wt_until 5 grep -q "missing-user.service: Dependency failed" "$WT_LOG" || wt_fail "missing-user.service did not fail with its device"
 [ -e "$TMP/missing.ran" ] && wt_fail "missing-user.service ran without its device"
 [ "$(wt_ctl show 'dev-weft\x2dmissing.device' -P ActiveState)" = inactive ] || wt_fail "the missing device is not inactive"
+
+# udevd runs only where /sys is writable (systemd's udev_available()).
+grep -q libudev "/proc/$WEFT_PID/maps" && wt_fail "weft loaded libudev with /sys read-only"
 
 wt_assert_answers
 wt_assert_no_zombies
