@@ -115,8 +115,11 @@ int container_add_main(struct load_context *ctx, const struct container_options 
         u->description = joined;
         u->default_dependencies = false; /* no sysinit.target, basic.target in a container */
         u->start_limit_burst = 0;
-        u->success_action = EMERGENCY_ACTION_EXIT;
-        u->failure_action = EMERGENCY_ACTION_EXIT;
+        struct unit_extra *x = unit_config_extra(u);
+        if (!x)
+                goto fail;
+        x->success_action = EMERGENCY_ACTION_EXIT;
+        x->failure_action = EMERGENCY_ACTION_EXIT;
         u->refuse_manual_start = true;
         if (target) {
                 r = unit_table_intern(ctx->table, target, &t);

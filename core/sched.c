@@ -443,8 +443,9 @@ static void emergency_action(struct sched *s, struct unit *u, enum unit_active_s
                              enum unit_active_state new)
 {
         bool failed = new == UNIT_FAILED;
-        enum emergency_action a = failed ? u->failure_action : u->success_action;
-        int status = failed ? u->failure_action_exit_status : u->success_action_exit_status;
+        const struct unit_extra *x = unit_extra(u);
+        enum emergency_action a = failed ? x->failure_action : x->success_action;
+        int status = failed ? x->failure_action_exit_status : x->success_action_exit_status;
 
         if (a == EMERGENCY_ACTION_NONE || (!failed && unit_state_is_down(old)))
                 return;

@@ -109,11 +109,12 @@ static void set_unplugged(struct sched *s, struct unit *u)
 static uint64_t device_timeout(const struct unit *u)
 {
         uint64_t t = USEC_INFINITY;
-        if (u->job_timeout_usec && u->job_timeout_usec < t)
-                t = u->job_timeout_usec;
-        if (u->job_running_timeout_usec && u->job_running_timeout_usec < t)
-                t = u->job_running_timeout_usec;
-        if (u->job_timeout_usec == USEC_INFINITY && u->job_running_timeout_usec == USEC_INFINITY)
+        const struct unit_extra *x = unit_extra(u);
+        if (x->job_timeout_usec && x->job_timeout_usec < t)
+                t = x->job_timeout_usec;
+        if (x->job_running_timeout_usec && x->job_running_timeout_usec < t)
+                t = x->job_running_timeout_usec;
+        if (x->job_timeout_usec == USEC_INFINITY && x->job_running_timeout_usec == USEC_INFINITY)
                 t = DEVICE_DEFAULT_TIMEOUT_USEC;
         return t;
 }

@@ -90,13 +90,13 @@ static int service_finish(struct load_context *ctx, struct unit *u)
         if (ec->std_output == EXEC_OUTPUT_INHERIT && ec->std_input == EXEC_INPUT_NULL)
                 ec->std_output = EXEC_OUTPUT_JOURNAL;
 
-        if (!start && !s->exec[SERVICE_EXEC_STOP] && u->success_action == EMERGENCY_ACTION_NONE)
+        if (!start && !s->exec[SERVICE_EXEC_STOP] && unit_extra(u)->success_action == EMERGENCY_ACTION_NONE)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                             "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
         if (s->type != SERVICE_ONESHOT && !start)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                             "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
-        if (!s->remain_after_exit && !start && u->success_action == EMERGENCY_ACTION_NONE)
+        if (!s->remain_after_exit && !start && unit_extra(u)->success_action == EMERGENCY_ACTION_NONE)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                             "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.");
         if (s->type != SERVICE_ONESHOT && start && start->next)

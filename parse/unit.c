@@ -283,10 +283,6 @@ void unit_init_config(struct unit *u)
         u->default_dependencies = true;
         u->start_limit_interval_usec = 10 * USEC_PER_SEC;
         u->start_limit_burst = 5;
-        u->job_timeout_usec = USEC_INFINITY;
-        u->job_running_timeout_usec = USEC_INFINITY;
-        u->failure_action_exit_status = -1;
-        u->success_action_exit_status = -1;
 }
 
 int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
@@ -310,12 +306,17 @@ static void conditions_free(struct unit_condition *c)
         }
 }
 
-const struct unit_extra unit_extra_defaults;
+const struct unit_extra unit_extra_defaults = {
+        .job_timeout_usec = USEC_INFINITY,
+        .job_running_timeout_usec = USEC_INFINITY,
+        .failure_action_exit_status = -1,
+        .success_action_exit_status = -1,
+};
 
 struct unit_extra *unit_config_extra(struct unit *u)
 {
-        if (!u->extra)
-                u->extra = calloc(1, sizeof *u->extra);
+        if (!u->extra && (u->extra = malloc(sizeof *u->extra)))
+                *u->extra = unit_extra_defaults;
         return u->extra;
 }
 

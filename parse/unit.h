@@ -529,6 +529,15 @@ struct unit_extra {
         char **install_alias;
         char **install_also;
         char *default_instance;
+        /* [Unit] actions and job timeouts */
+        uint64_t job_timeout_usec;          /* USEC_INFINITY: none */
+        uint64_t job_running_timeout_usec;  /* USEC_INFINITY: none */
+        enum emergency_action start_limit_action;
+        enum emergency_action failure_action;
+        enum emergency_action success_action;
+        enum emergency_action job_timeout_action;
+        int failure_action_exit_status;     /* -1: unset */
+        int success_action_exit_status;
 };
 
 /* One per unit name, so the small fields sit together (no padding) and
@@ -554,12 +563,6 @@ struct unit {
         uint32_t n_edges;
         uint32_t cap_edges;
         unsigned start_limit_burst;
-        enum emergency_action start_limit_action;
-        enum emergency_action failure_action;
-        enum emergency_action success_action;
-        enum emergency_action job_timeout_action;
-        int failure_action_exit_status;  /* -1: unset */
-        int success_action_exit_status;
 
         /* The unit file (FragmentPath=), in two shared copies from
          * base/strpool.h: its directory, which the units of that directory
@@ -575,8 +578,6 @@ struct unit {
 
         char *description;
         uint64_t start_limit_interval_usec;
-        uint64_t job_timeout_usec;
-        uint64_t job_running_timeout_usec;
         struct unit_condition *conditions;
         struct unit_condition *asserts;
         char *slice;              /* Slice= of a service, socket, mount, swap or scope */
