@@ -128,16 +128,18 @@ struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, siz
 
 static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit *other)
 {
-        struct unit_runtime *rt = u->rt;
-        if (rt->n_extra_edges == rt->cap_extra_edges) {
-                uint32_t cap = rt->cap_extra_edges ? 2 * rt->cap_extra_edges : 4;
-                struct unit_edge *e = realloc(rt->extra_edges, cap * sizeof *e);
-                if (!e)
+        struct extra_edges *x = u->rt->extra_edges;
+        if (!x || x->n == x->cap) {
+                uint32_t cap = x ? 2 * x->cap : 4;
+                x = realloc(x, sizeof *x + cap * sizeof x->e[0]);
+                if (!x)
                         return -ENOMEM;
-                rt->extra_edges = e;
-                rt->cap_extra_edges = cap;
+                if (!u->rt->extra_edges)
+                        x->n = 0;
+                x->cap = cap;
+                u->rt->extra_edges = x;
         }
-        rt->extra_edges[rt->n_extra_edges++] = (struct unit_edge) { other, (uint8_t) kind };
+        x->e[x->n++] = (struct unit_edge) { other, (uint8_t) kind };
         return 0;
 }
 
@@ -209,7 +211,8 @@ int sched_adopt_units(struct sched *s)
                 u->rt->index = s->n_rt;
                 /* Carried over by a daemon-reload: the new table's units
                  * hold every edge among themselves. */
-                u->rt->n_extra_edges = 0;
+                if (u->rt->extra_edges)
+                        u->rt->extra_edges->n = 0;
         }
         return link_new_units(s);
 }

@@ -159,14 +159,14 @@ struct notify_runtime {
         bool bus_name_acquired;
 };
 
+/* unit_runtime.extra_edges: one block, grown by doubling. */
+struct extra_edges {
+        uint32_t n, cap;
+        struct unit_edge e[];
+};
+
 struct unit_runtime {
         uint32_t index;           /* position in the unit table, for scratch arrays */
-        /* Edges of this unit that units loaded after it (at run time: an
-         * Accept=yes instance, a unit a control request named) imply: the
-         * reverse of their edges to it. The loaded unit itself is sealed
-         * and never changes; sched_next_edge() walks both. */
-        uint32_t n_extra_edges;
-        uint32_t cap_extra_edges;
         enum unit_active_state active : 8;
         enum sub_state sub : 8;
         enum unit_result result : 8;
@@ -186,7 +186,12 @@ struct unit_runtime {
         unsigned ratelimit_count;
         unsigned n_restarts;
 
-        struct unit_edge *extra_edges;
+        /* Edges of this unit that units loaded after it (at run time: an
+         * Accept=yes instance, a unit a control request named) imply: the
+         * reverse of their edges to it. The loaded unit itself is sealed
+         * and never changes; sched_next_edge() walks both. NULL: none (most
+         * units), so they cost every other unit one pointer. */
+        struct extra_edges *extra_edges;
         struct job *job;          /* NULL, or &job_slot */
         /* The unit's one job lives here, so queueing it allocates nothing
          * (job_install); job_finish copies it out before anything can
@@ -346,10 +351,10 @@ static inline const struct unit_edge *sched_next_edge(const struct unit *u, size
         if (*i < u->n_edges)
                 return &u->edges[(*i)++];
         size_t k = *i - u->n_edges;
-        if (!u->rt || k >= u->rt->n_extra_edges)
+        if (!u->rt || !u->rt->extra_edges || k >= u->rt->extra_edges->n)
                 return NULL;
         (*i)++;
-        return &u->rt->extra_edges[k];
+        return &u->rt->extra_edges->e[k];
 }
 /* The units of one kind of edge, as unit_next_dep() but over
  * sched_next_edge(): what core/ uses instead of unit_next_dep(). */

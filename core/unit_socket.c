@@ -163,9 +163,7 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
                         *nt = (struct notify_runtime) { 0 };
                 }
                 *old = (struct unit_runtime) { .notify = nt,
-                                               .index = old->index, .extra_edges = old->extra_edges,
-                                               .n_extra_edges = old->n_extra_edges,
-                                               .cap_extra_edges = old->cap_extra_edges };
+                                               .index = old->index, .extra_edges = old->extra_edges };
         }
         if (!svc)
                 snprintf(name, sizeof name, "%.*s@%u.service", (int) prefix, u->id, rt->sock->n_instances++);
