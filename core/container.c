@@ -77,9 +77,6 @@ int container_add_main(struct load_context *ctx, const struct container_options 
                 return r;
         if (u->load_state != UNIT_STUB)
                 return -EEXIST;
-        r = -ENOMEM;
-        if (strv_extend(&u->names, u->id) < 0)
-                goto fail;
         r = unit_alloc_config(u, 0, o->stop_timeout_usec);
         if (r < 0)
                 goto fail;

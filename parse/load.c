@@ -188,12 +188,12 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
 {
         int r;
 
-        if (!(u->names = strv_copy(l->names)) && l->names)
+        /* A unit known by its id alone keeps no list (most units). */
+        bool id_only = !l->names || (l->names[0] && !l->names[1] && strcmp(l->names[0], u->id) == 0);
+        if (!id_only && !(u->names = strv_copy(l->names)))
                 return -ENOMEM;
-        if (!u->names && (r = strv_extend(&u->names, u->id)) < 0)
-                return r;
         /* The name that is the id shares its string (unit_free knows). */
-        for (char **n = u->names; *n; n++)
+        for (char **n = u->names; n && *n; n++)
                 if (*n != u->id && strcmp(*n, u->id) == 0) {
                         free(*n);
                         *n = u->id;

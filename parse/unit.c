@@ -406,7 +406,6 @@ static void unit_free(struct unit *u)
         strpool_unref(u->fragment_dir);
         strpool_unref(u->fragment_name);
         free(u->instance);
-        free(u->id);
         free(u);
 }
 
@@ -452,14 +451,14 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
                 t->units = units;
                 t->cap_units = cap;
         }
-        u = calloc(1, sizeof *u);
+        /* The id in the same block: one allocation per unit name. */
+        size_t len = strlen(name) + 1;
+        u = calloc(1, sizeof *u + len);
         if (!u)
                 return -ENOMEM;
         u->type = type;
         u->load_state = UNIT_STUB;
-        u->id = strdup(name);
-        if (!u->id)
-                goto fail;
+        u->id = memcpy(u + 1, name, len);
         unit_init_config(u);
         r = hashmap_put(&t->by_name, u->id, u);
         if (r < 0)
@@ -468,7 +467,6 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
         *ret = u;
         return 0;
 fail:
-        free(u->id);
         free(u);
         return r;
 }
@@ -537,7 +535,9 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
          * through the table, and the edges of the units loaded with the
          * alias, resolved through it, are the only record of their links. */
         if (!into->sealed && !strv_contains(into->names, alias->id)) {
-                r = strv_extend(&into->names, alias->id);
+                /* No list yet means the id alone: the list starts with it. */
+                r = into->names ? 0 : strv_extend(&into->names, into->id);
+                r = r < 0 ? r : strv_extend(&into->names, alias->id);
                 if (r < 0)
                         return r;
         }

@@ -543,8 +543,10 @@ struct unit_extra {
 /* One per unit name, so the small fields sit together (no padding) and
  * the rarely-set settings are behind extra. */
 struct unit {
-        char *id;                 /* primary name */
-        char **names;             /* id and every alias (strv); the id's entry may be id itself */
+        char *id;                 /* primary name, in the unit's own block */
+        /* id and every alias (strv); the id's entry may be id itself. NULL
+         * when the id is the only name, as for most units. */
+        char **names;
         enum unit_type type;
         enum unit_load_state load_state;
         int load_error;           /* negative errno when load_state is an error */
