@@ -49,23 +49,23 @@ int unit_path_resolve(const struct unit_path_index *idx, const char *name, const
         const char *n = name;
 
         for (unsigned i = 0; i < FOLLOW_MAX; i++) {
-                const struct unit_entry *e = hashmap_get(&idx->units, n);
+                const struct unit_entry *e = unit_entries_get(&idx->units, n);
                 if (!e)
                         return -ENOENT;
                 if (e->kind == ENTRY_INVALID)
-                        return e->error;
+                        return unit_entry_link(idx, e)->error;
                 if (e->kind != ENTRY_ALIAS) {
                         *ret = e;
                         return 0;
                 }
-                n = e->target;
+                n = unit_entry_link(idx, e)->target;
         }
         return -ELOOP;
 }
 
 bool unit_path_names_self(const struct unit_path_index *idx, const char *name)
 {
-        const struct unit_entry *e = hashmap_get(&idx->units, name);
+        const struct unit_entry *e = unit_entries_get(&idx->units, name);
         return e && (e->kind == ENTRY_FILE || e->kind == ENTRY_LINKED) && !e->masked;
 }
 
@@ -436,10 +436,11 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
         id = NULL;
 
         if (f) {
+                const struct unit_link *lk = unit_entry_link(idx, f);
                 l.masked = f->masked;
                 /* A plain file's fragment is its path; a masked link's
                  * is the link itself. */
-                l.fragment = f->masked || !f->fragment ? unit_entry_path(f) : strdup(f->fragment);
+                l.fragment = f->masked || !lk ? unit_entry_path(idx, f) : strdup(lk->fragment);
                 if (!l.fragment) {
                         r = -ENOMEM;
                         goto out;

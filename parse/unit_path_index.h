@@ -5,6 +5,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/hashmap.h"
 #include "parse/unit_path.h"
@@ -17,23 +18,42 @@ enum entry_kind {
 };
 
 /* A unit file name found directly in a search directory. The index lives
- * as long as the manager (run-time loads use it), so an entry is one
- * block: the struct, then for a plain file only its name (its path is
- * dir/name, built when a lookup asks: unit_entry_path), for a symlink its
- * whole path (name points into it). */
+ * as long as the manager (run-time loads use it) and has an entry per unit
+ * file in the search path, thousands on a big system, so an entry is small:
+ * a 4-byte header and its name, packed with the others into shared blocks
+ * (parse/unit_path_entries.c), not one malloc chunk each. Its path is
+ * dir/name, built when a lookup asks (unit_entry_path). Most entries are
+ * plain files; what only a symlink needs is in struct unit_link. */
 struct unit_entry {
-        const char *name; /* the file name */
-        const char *dir;  /* the search directory's path (struct search_dir's) */
-        enum entry_kind kind;
-        char *path;     /* symlinks: the entry in its search directory; NULL for a FILE */
-        char *fragment; /* LINKED: the file to parse, symlinks resolved; NULL for a FILE (its path) */
+        uint8_t kind;  /* enum entry_kind */
+        bool masked;   /* FILE, LINKED: empty, or a link to /dev/null */
+        uint16_t dir;  /* index in idx->dirs: the search directory */
+        char name[];   /* the file name */
+};
+
+/* What a symlink entry adds (idx->links, keyed by the entry's name). */
+struct unit_link {
+        char *fragment; /* LINKED: the file to parse, symlinks resolved */
         char *target;   /* ALIAS: the unit name it points to */
-        bool masked;    /* FILE, LINKED: empty, or a link to /dev/null */
         int error;      /* INVALID: negative errno */
 };
 
-/* e's path in its search directory, malloc'd; NULL when out of memory. */
-char *unit_entry_path(const struct unit_entry *e);
+/* The entries, and a name table that holds only pointers to them: the key
+ * is the entry's own name, so a slot is 8 bytes, not a hashmap's 16. */
+struct unit_entries {
+        struct unit_entry **slots; /* open addressing, linear probing */
+        size_t n_slots;            /* a power of two, or 0 */
+        size_t n_items;
+        struct entry_block *blocks; /* where the entries live */
+};
+
+/* Add an entry for name, which must not be present yet: name copied, the
+ * other fields zero. NULL when out of memory. */
+struct unit_entry *unit_entries_add(struct unit_entries *t, const char *name);
+const struct unit_entry *unit_entries_get(const struct unit_entries *t, const char *name);
+/* Iterate: for (size_t i = 0; (e = unit_entries_next(t, &i));) ... */
+const struct unit_entry *unit_entries_next(const struct unit_entries *t, size_t *i);
+void unit_entries_done(struct unit_entries *t);
 
 enum item_kind {
         ITEM_USE,    /* a drop-in to read, or a dependency to add */
@@ -70,13 +90,24 @@ struct reverse_entry {
 
 struct unit_path_index {
         struct search_dir *dirs;
-        size_t n_dirs;
-        struct hashmap units;   /* name -> struct unit_entry; the first directory wins */
+        size_t n_dirs;          /* at most UINT16_MAX (struct unit_entry's dir) */
+        struct unit_entries units; /* the first directory wins */
+        struct hashmap links;   /* name -> struct unit_link, symlink entries only */
         struct hashmap reverse; /* final name -> struct reverse_entry */
 };
 
 /* Does name resolve to a file of its own, unmasked: is it one of its own
  * names in the reverse map? */
+/* e's path in its search directory, malloc'd; NULL when out of memory. */
+char *unit_entry_path(const struct unit_path_index *idx, const struct unit_entry *e);
+
+/* A symlink entry's extra facts; NULL for a FILE. */
+static inline const struct unit_link *unit_entry_link(const struct unit_path_index *idx,
+                                                      const struct unit_entry *e)
+{
+        return e->kind == ENTRY_FILE ? NULL : hashmap_get(&idx->links, e->name);
+}
+
 bool unit_path_names_self(const struct unit_path_index *idx, const char *name);
 
 /* Follow name's alias chain to the entry holding its file (unit_path.c). */

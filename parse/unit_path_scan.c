@@ -86,20 +86,18 @@ static int readlinkat_malloc(int dfd, const char *name, char **ret)
         return 0;
 }
 
-char *unit_entry_path(const struct unit_entry *e)
+char *unit_entry_path(const struct unit_path_index *idx, const struct unit_entry *e)
 {
-        return e->path ? strdup(e->path) : path_join(e->dir, e->name);
+        return path_join(idx->dirs[e->dir].path, e->name);
 }
 
-static void unit_entry_free(struct unit_entry *e)
+static void unit_link_free(struct unit_link *l)
 {
-        if (!e)
+        if (!l)
                 return;
-        if (e->fragment != e->path)
-                free(e->fragment);
-        /* e->path and e->name are in e's own block (scan_unit). */
-        free(e->target);
-        free(e);
+        free(l->fragment);
+        free(l->target);
+        free(l);
 }
 
 static void sub_dir_free(struct sub_dir *s)
@@ -143,20 +141,22 @@ static bool path_in_search(const struct unit_path_index *idx, const char *canon)
         return false;
 }
 
-/* Decide what the symlink sd/e->name is. Sets e->kind and its fields;
- * returns 1 to keep e, 0 to skip the name (as systemd does), or -ENOMEM. */
+/* Decide what the symlink sd/name (at path) is. Sets *kind, *masked and
+ * lk's fields; returns 1 to keep the name, 0 to skip it (as systemd does),
+ * or -ENOMEM. */
 static int classify_link(const struct unit_path_index *idx, const struct search_dir *sd, int dfd,
-                         struct unit_entry *e)
+                         const char *name, const char *path, enum entry_kind *kind, bool *masked,
+                         struct unit_link *lk)
 {
         char *link = NULL, *abs = NULL, *parent = NULL, *canon = NULL;
         struct stat st;
         int r;
 
-        r = readlinkat_malloc(dfd, e->name, &link);
+        r = readlinkat_malloc(dfd, name, &link);
         if (r < 0) {
                 if (r == -ENOMEM)
                         goto out;
-                log_warning("%s: cannot read link: %s, ignoring", e->path, strerror(-r));
+                log_warning("%s: cannot read link: %s, ignoring", path, strerror(-r));
                 r = 0;
                 goto out;
         }
@@ -174,46 +174,46 @@ static int classify_link(const struct unit_path_index *idx, const struct search_
         canon = realpath(parent, NULL);
 
         if (canon && path_in_search(idx, canon)) {
-                if (streq_ptr(base, e->name)) {
+                if (streq_ptr(base, name)) {
                         /* A self-alias: the target is found under its own
                          * name in its own directory. */
-                        log_debug("%s: link to the same name in the search path, ignoring", e->path);
+                        log_debug("%s: link to the same name in the search path, ignoring", path);
                         r = 0;
                         goto out;
                 }
-                r = alias_check(e->name, base);
+                r = alias_check(name, base);
                 if (r < 0) {
                         log_warning("%s: alias target %s is not a unit name of the same kind, rejecting",
-                                    e->path, base);
-                        e->kind = ENTRY_INVALID;
-                        e->error = r;
+                                    path, base);
+                        *kind = ENTRY_INVALID;
+                        lk->error = r;
                         r = 1;
                         goto out;
                 }
-                e->kind = ENTRY_ALIAS;
-                e->target = strdup(base);
-                r = e->target ? 1 : -ENOMEM;
+                *kind = ENTRY_ALIAS;
+                lk->target = strdup(base);
+                r = lk->target ? 1 : -ENOMEM;
                 goto out;
         }
 
         /* Out of the search path: a linked unit file (its id is the link's
          * name) or a mask. */
-        if (fstatat(dfd, e->name, &st, 0) < 0) {
-                log_warning("%s: dangling link to %s, ignoring", e->path, link);
+        if (fstatat(dfd, name, &st, 0) < 0) {
+                log_warning("%s: dangling link to %s, ignoring", path, link);
                 r = 0;
                 goto out;
         }
         if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
-                log_warning("%s: link to %s is not a file, ignoring", e->path, link);
+                log_warning("%s: link to %s is not a file, ignoring", path, link);
                 r = 0;
                 goto out;
         }
-        e->kind = ENTRY_LINKED;
-        e->masked = stat_null_or_empty(&st);
-        e->fragment = realpath(e->path, NULL);
-        r = e->fragment ? 1 : -errno;
+        *kind = ENTRY_LINKED;
+        *masked = stat_null_or_empty(&st);
+        lk->fragment = realpath(path, NULL);
+        r = lk->fragment ? 1 : -errno;
         if (r < 0 && r != -ENOMEM) {
-                log_warning("%s: cannot resolve: %s, ignoring", e->path, strerror(-r));
+                log_warning("%s: cannot resolve: %s, ignoring", path, strerror(-r));
                 r = 0;
         }
 out:
@@ -225,46 +225,58 @@ out:
 }
 
 /* Record sd/name unless an earlier directory already has that name. */
-static int scan_unit(struct unit_path_index *idx, const struct search_dir *sd, int dfd, const char *name)
+static int scan_unit(struct unit_path_index *idx, size_t dir, int dfd, const char *name)
 {
-        struct unit_entry *e = NULL;
+        const struct search_dir *sd = &idx->dirs[dir];
+        struct unit_link lk = { 0 }, *link = NULL;
+        enum entry_kind kind = ENTRY_FILE;
+        bool masked = false;
+        char *path = NULL;
         struct stat st;
-        int r;
+        int r = 0;
 
-        if (hashmap_get(&idx->units, name))
+        if (unit_entries_get(&idx->units, name))
                 return 0;
         if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
                 return 0;
 
-        /* One block, kept as long as the index: a plain file's entry needs
-         * only its name (most entries), a symlink's its path for messages. */
-        size_t dl = strlen(sd->path), nl = strlen(name);
-        bool file = S_ISREG(st.st_mode);
-        e = calloc(1, sizeof *e + (file ? 0 : dl + 1) + nl + 1);
-        if (!e)
-                return -ENOMEM;
-        e->dir = sd->path;
-        char *at = (char *) (e + 1);
-        if (!file) {
-                e->path = at;
-                memcpy(at, sd->path, dl);
-                at[dl] = '/';
-                at += dl + 1;
+        if (S_ISREG(st.st_mode))
+                masked = st.st_size == 0;
+        else {
+                /* A symlink: classified first, so a skipped one leaves
+                 * nothing in the index. */
+                path = path_join(sd->path, name);
+                r = path ? classify_link(idx, sd, dfd, name, path, &kind, &masked, &lk) : -ENOMEM;
+                if (r <= 0)
+                        goto out;
+                link = malloc(sizeof *link);
+                if (!link) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                *link = lk;
+                lk = (struct unit_link) { 0 };
         }
-        memcpy(at, name, nl + 1);
-        e->name = at;
-        if (file) {
-                e->kind = ENTRY_FILE;
-                e->masked = st.st_size == 0;
-                r = 1;
-        } else
-                r = classify_link(idx, sd, dfd, e);
-        if (r > 0) {
-                r = hashmap_put(&idx->units, e->name, e);
+
+        struct unit_entry *e = unit_entries_add(&idx->units, name);
+        if (!e) {
+                r = -ENOMEM;
+                goto out;
+        }
+        e->kind = kind;
+        e->masked = masked;
+        e->dir = dir;
+        r = 0;
+        if (link) {
+                r = hashmap_put(&idx->links, e->name, link);
                 if (r == 0)
-                        e = NULL;
+                        link = NULL;
         }
-        unit_entry_free(e);
+out:
+        unit_link_free(link);
+        free(lk.fragment);
+        free(lk.target);
+        free(path);
         return r;
 }
 
@@ -354,8 +366,9 @@ out:
         return r;
 }
 
-static int scan_dir(struct unit_path_index *idx, struct search_dir *sd)
+static int scan_dir(struct unit_path_index *idx, size_t dir)
 {
+        struct search_dir *sd = &idx->dirs[dir];
         DIR *d = opendir(sd->path);
         int r = 0;
 
@@ -383,7 +396,7 @@ static int scan_dir(struct unit_path_index *idx, struct search_dir *sd)
                 }
                 if (!unit_name_is_valid(n, UNIT_NAME_ANY))
                         continue;
-                r = scan_unit(idx, sd, dirfd(d), n);
+                r = scan_unit(idx, dir, dirfd(d), n);
                 if (r < 0)
                         break;
         }
@@ -395,10 +408,10 @@ static int scan_dir(struct unit_path_index *idx, struct search_dir *sd)
  * instance linked to a template is an alias of that template's instance. */
 static int build_reverse(struct unit_path_index *idx)
 {
-        const char *key;
-        void *v;
+        const struct unit_entry *e;
 
-        for (size_t i = 0; hashmap_next(&idx->units, &i, &key, &v);) {
+        for (size_t i = 0; (e = unit_entries_next(&idx->units, &i));) {
+                const char *key = e->name;
                 const struct unit_entry *f = NULL;
                 char *inst = NULL;
                 const char *dst;
@@ -450,9 +463,10 @@ void unit_path_index_free(struct unit_path_index *idx)
 
         if (!idx)
                 return;
-        for (size_t i = 0; hashmap_next(&idx->units, &i, &k, &v);)
-                unit_entry_free(v);
-        hashmap_done(&idx->units);
+        for (size_t i = 0; hashmap_next(&idx->links, &i, &k, &v);)
+                unit_link_free(v);
+        hashmap_done(&idx->links);
+        unit_entries_done(&idx->units);
         for (size_t i = 0; hashmap_next(&idx->reverse, &i, &k, &v);) {
                 struct reverse_entry *re = v;
                 strv_free(re->names);
@@ -480,8 +494,13 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
         idx = calloc(1, sizeof *idx);
         if (!idx)
                 return -ENOMEM;
-        hashmap_init(&idx->units);
+        hashmap_init(&idx->links);
         hashmap_init(&idx->reverse);
+        /* Entries name their search directory in 16 bits. */
+        if (n > UINT16_MAX) {
+                r = -E2BIG;
+                goto out;
+        }
         idx->dirs = calloc(n ? n : 1, sizeof *idx->dirs);
         if (!idx->dirs)
                 goto out;
@@ -502,7 +521,7 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
                         goto out;
         }
         for (size_t i = 0; i < n; i++) {
-                r = scan_dir(idx, &idx->dirs[i]);
+                r = scan_dir(idx, i);
                 if (r < 0)
                         goto out;
         }
