@@ -578,6 +578,56 @@ static void test_unit_with_only_dropins_has_no_fragment(void)
         unit_path_index_free(idx);
 }
 
+/* u<i>-xxx...service: names 11 to 247 long, odd and even lengths. */
+static void many_name(int i, char name[static 300])
+{
+        int n = snprintf(name, 300, "u%d-", i), pad = (i * 7) % 230;
+        memset(name + n, 'x', pad);
+        strcpy(name + n + pad, ".service");
+}
+
+/* Enough names of every length to fill several of the index's entry blocks
+ * and grow its name table many times: each name still finds its own file,
+ * its directory and its mask bit, and links keep their kind. */
+static void test_many_entries_across_blocks(void)
+{
+        enum { N = 1500 };
+        char name[300], rel[320];
+        struct unit_path_index *idx;
+        struct unit_lookup l;
+
+        setup();
+        put("elsewhere/real.service", UNIT);
+        char *real = strdup(at("elsewhere/real.service"));
+        for (int i = 0; i < N; i++) {
+                /* Every name also in b, where a hides it; a third are masked
+                 * in a, every tenth is a link out of the search path. */
+                many_name(i, name);
+                snprintf(rel, sizeof rel, "b/%s", name);
+                put(rel, UNIT);
+                snprintf(rel, sizeof rel, "a/%s", name);
+                if (i % 10 == 0)
+                        link_to(real, rel);
+                else
+                        put(rel, i % 3 == 0 ? "" : UNIT);
+        }
+        idx = build();
+        for (int i = 0; i < N; i++) {
+                many_name(i, name);
+                snprintf(rel, sizeof rel, "a/%s", name);
+                lookup_ok(idx, name, &l);
+                CU_ASSERT_STRING_EQUAL(l.id, name);
+                CU_ASSERT_STRING_EQUAL(l.fragment, i % 10 == 0 ? real : at(rel));
+                CU_ASSERT_EQUAL(l.masked, i % 10 != 0 && i % 3 == 0);
+                unit_lookup_done(&l);
+        }
+        lookup_ok(idx, "u1500-.service", &l);
+        CU_ASSERT_PTR_NULL(l.fragment);
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+        free(real);
+}
+
 static const struct test_case tests[] = {
         { "first_directory_wins", test_first_directory_wins },
         { "masked_by_link_to_dev_null", test_masked_by_link_to_dev_null },
@@ -609,6 +659,7 @@ static const struct test_case tests[] = {
         { "wants_of_alias_name_are_read", test_wants_of_alias_name_are_read },
         { "missing_directories_are_skipped", test_missing_directories_are_skipped },
         { "unit_with_only_dropins_has_no_fragment", test_unit_with_only_dropins_has_no_fragment },
+        { "many_entries_across_blocks", test_many_entries_across_blocks },
         { 0 },
 };
 TEST_SUITE("unit_path", tests);
