@@ -96,8 +96,6 @@ struct unit_path_index {
         struct hashmap reverse; /* final name -> struct reverse_entry */
 };
 
-/* Does name resolve to a file of its own, unmasked: is it one of its own
- * names in the reverse map? */
 /* e's path in its search directory, malloc'd; NULL when out of memory. */
 char *unit_entry_path(const struct unit_path_index *idx, const struct unit_entry *e);
 
@@ -108,6 +106,8 @@ static inline const struct unit_link *unit_entry_link(const struct unit_path_ind
         return e->kind == ENTRY_FILE ? NULL : hashmap_get(&idx->links, e->name);
 }
 
+/* Does name resolve to a file of its own, unmasked: is it one of its own
+ * names in the reverse map? */
 bool unit_path_names_self(const struct unit_path_index *idx, const char *name);
 
 /* Follow name's alias chain to the entry holding its file (unit_path.c). */
