@@ -4,7 +4,8 @@
  *   unit_paths: [/etc/weft/system, /etc/systemd/system, /lib/systemd/system]
  *   default_target: default.target
  *   workers: 8
- *   manager_cpu: auto        # weft's own threads' CPU: auto, none or N (base/cpu_pin.h)
+ *   manager_cpu: auto        # weft's own threads' CPU: auto, none or N (base/cpu_pin.h);
+ *                            # auto is none in a bare `weft -- CMD`
  *   runtime_dir: /run/weft
  *   log: { level: info, console: true }
  *   timeouts: { start: 90s, stop: 90s }
