@@ -329,8 +329,8 @@ struct sched {
 
 /* A frame of the transaction's cycle search (core/transaction.c). */
 struct txn_frame {
-        struct unit *u;
-        size_t edge; /* sched_next_edge()'s cursor */
+        uint32_t index; /* the unit's rt->index: its place in s->units->units */
+        uint32_t edge;  /* sched_next_edge()'s cursor */
 };
 
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);
