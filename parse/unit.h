@@ -547,9 +547,11 @@ struct unit {
         /* id and every alias (strv); the id's entry may be id itself. NULL
          * when the id is the only name, as for most units. */
         char **names;
-        enum unit_type type;
-        enum unit_load_state load_state;
-        int load_error;           /* negative errno when load_state is an error */
+        /* Small fields together, enums in 8 bits: one struct per unit, and
+         * with its id in the same block it fits a 176-byte malloc chunk
+         * for ids of up to 15 characters. */
+        enum unit_type type : 8;
+        enum unit_load_state load_state : 8;
         /* Part of a running manager's configuration (unit_table_seal): its
          * edges and settings never change again. A unit loaded later that
          * points at it keeps only its own edge; the manager keeps the
@@ -562,6 +564,7 @@ struct unit {
         bool allow_isolate;
         bool stop_when_unneeded;
         bool ignore_on_isolate;
+        int16_t load_error;       /* negative errno when load_state is an error */
         uint32_t n_edges;
         uint32_t cap_edges;
         unsigned start_limit_burst;
