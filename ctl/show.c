@@ -32,6 +32,7 @@ enum render {
         R_SIGNAL,
         R_MODE,
         R_ENUM,
+        R_ENUM8, /* an enum kept in a uint8_t */
         R_DEPS,
         R_EXEC,
         R_EXIT_STATUS,
@@ -284,11 +285,11 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 #define LIMIT(name, res) CUSTOM(name, T_EXEC, custom_rlimit, res), CUSTOM(name "Soft", T_EXEC, custom_rlimit, res)
 
 static const struct property properties[] = {
-        PS("Type", type, R_ENUM, service_type_to_string),
+        PS("Type", type, R_ENUM8, service_type_to_string),
         PSE("ExitType", exit_type, R_ENUM, exit_type_to_string),
-        PS("Restart", restart, R_ENUM, service_restart_to_string),
+        PS("Restart", restart, R_ENUM8, service_restart_to_string),
         PSE("PIDFile", pid_file, R_STR, NULL),
-        PS("NotifyAccess", notify_access, R_ENUM, notify_access_to_string),
+        PS("NotifyAccess", notify_access, R_ENUM8, notify_access_to_string),
         PS("RestartUSec", restart_usec, R_USEC, NULL),
         CUSTOM("TimeoutStartUSec", T_SERVICE, custom_timeout_start, 0),
         PS("TimeoutStopUSec", timeout_stop_usec, R_USEC, NULL),
@@ -410,7 +411,7 @@ static const struct property properties[] = {
         PX("ReadOnlyPaths", read_only_paths, R_STRV, NULL),
         CUSTOM("CapabilityBoundingSet", T_EXEC, custom_capabilities, 1),
         CUSTOM("AmbientCapabilities", T_EXEC, custom_capabilities, 0),
-        PL("KillMode", kill_mode, R_ENUM, kill_mode_to_string),
+        PL("KillMode", kill_mode, R_ENUM8, kill_mode_to_string),
         PL("KillSignal", kill_signal, R_SIGNAL, NULL),
         PL("RestartKillSignal", restart_kill_signal, R_SIGNAL, NULL),
         PL("FinalKillSignal", final_kill_signal, R_SIGNAL, NULL),
@@ -534,16 +535,17 @@ static int render(const struct property *p, const struct unit *u, char ***v)
         case R_INT:
                 return addf(v, "%d", *(const int *) f);
         case R_SIGNAL: {
-                int sig = *(const int *) f;
+                int sig = *(const uint8_t *) f; /* struct kill_context's are bytes */
                 if (sig == 0 && strcmp(p->name, "RestartKillSignal") == 0)
                         sig = (u->type == UNIT_SERVICE ? &u->service->kill : &u->socket->kill)->kill_signal;
                 return addf(v, "%d", sig);
         }
         case R_MODE:
                 return addf(v, "%04o", (unsigned) *(const mode_t *) f);
-        case R_ENUM: {
+        case R_ENUM:
+        case R_ENUM8: {
                 const char *(*to_string)(int) = (const char *(*)(int)) p->arg;
-                const char *s = to_string(*(const int *) f);
+                const char *s = to_string(p->render == R_ENUM8 ? *(const uint8_t *) f : *(const int *) f);
                 return s ? add(v, s) : 0;
         }
         case R_DEPS: {

@@ -227,7 +227,7 @@ int directive_parse_signal_field(const struct directive_ctx *ctx, const char *va
         int sig = signal_from_string(value);
         if (sig <= 0)
                 return warn_value(ctx, value);
-        *(int *) dest = sig;
+        *(uint8_t *) dest = (uint8_t) sig; /* struct kill_context's fields are bytes */
         return 0;
 }
 
@@ -313,6 +313,15 @@ static const struct {
         ENUM_ROW(protect_home_to_string, _PROTECT_HOME_MAX),
 #undef ENUM_ROW
 };
+
+int directive_parse_enum8(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        int v = -1;
+        int r = directive_parse_enum(ctx, value, &v, arg);
+        if (r >= 0 && v >= 0)
+                *(uint8_t *) dest = (uint8_t) v;
+        return r;
+}
 
 int directive_parse_enum(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {

@@ -142,8 +142,8 @@ static const struct directive directives[] = {
         { "DefaultInstance", SEC_INSTALL, UX(default_instance), directive_parse_string, 0, EXPAND },
 
         /* [Service] */
-        { "Type", SEC_SERVICE, SV(type), directive_parse_enum, DIRECTIVE_ENUM_TYPE, 0 },
-        { "Restart", SEC_SERVICE, SV(restart), directive_parse_enum, DIRECTIVE_ENUM_RESTART, 0 },
+        { "Type", SEC_SERVICE, SV(type), directive_parse_enum8, DIRECTIVE_ENUM_TYPE, 0 },
+        { "Restart", SEC_SERVICE, SV(restart), directive_parse_enum8, DIRECTIVE_ENUM_RESTART, 0 },
         { "RemainAfterExit", SEC_SERVICE, SV(remain_after_exit), directive_parse_bool_field, 0, 0 },
         { "GuessMainPID", SEC_SERVICE, SV(guess_main_pid), directive_parse_bool_field, 0, 0 },
         { "PIDFile", SEC_SERVICE, SE(pid_file), directive_parse_pid_file, 0, EXPAND },
@@ -167,7 +167,7 @@ static const struct directive directives[] = {
         { "SuccessExitStatus", SEC_SERVICE, SX(success), directive_parse_exit_status, 0, 0 },
         { "RestartPreventExitStatus", SEC_SERVICE, SX(restart_prevent), directive_parse_exit_status, 0, 0 },
         { "RestartForceExitStatus", SEC_SERVICE, SX(restart_force), directive_parse_exit_status, 0, 0 },
-        { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum, DIRECTIVE_ENUM_NOTIFY, 0 },
+        { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum8, DIRECTIVE_ENUM_NOTIFY, 0 },
         { "FileDescriptorStoreMax", SEC_SERVICE, SE(fd_store_max), directive_parse_unsigned_field, 0, 0 },
         { "ExitType", SEC_SERVICE, SE(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
         { "Sockets", SEC_SERVICE, SE(sockets), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
@@ -326,7 +326,7 @@ static const struct directive directives[] = {
         { "LimitRTTIME", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RTTIME, 0 },
 
         /* Killing, in [Service] and [Socket] */
-        { "KillMode", SEC_EXEC, KL(kill_mode), directive_parse_enum, DIRECTIVE_ENUM_KILL_MODE, 0 },
+        { "KillMode", SEC_EXEC, KL(kill_mode), directive_parse_enum8, DIRECTIVE_ENUM_KILL_MODE, 0 },
         { "KillSignal", SEC_EXEC, KL(kill_signal), directive_parse_signal_field, 0, 0 },
         { "RestartKillSignal", SEC_EXEC, KL(restart_kill_signal), directive_parse_signal_field, 0, 0 },
         { "FinalKillSignal", SEC_EXEC, KL(final_kill_signal), directive_parse_signal_field, 0, 0 },

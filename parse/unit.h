@@ -208,12 +208,14 @@ enum protect_home {
         _PROTECT_HOME_MAX,
 };
 
+/* Bytes only (signals are 1..64): every service, socket, mount and swap
+ * carries one, and in struct service_config it packs with the flags. */
 struct kill_context {
-        enum kill_mode kill_mode;
-        int kill_signal;
-        int restart_kill_signal; /* 0: same as kill_signal */
-        int final_kill_signal;
-        int watchdog_signal;
+        uint8_t kill_mode; /* enum kill_mode */
+        uint8_t kill_signal;
+        uint8_t restart_kill_signal; /* 0: same as kill_signal */
+        uint8_t final_kill_signal;
+        uint8_t watchdog_signal;
         bool send_sigkill;
         bool send_sighup;
 };
@@ -330,16 +332,21 @@ struct service_extra {
 };
 
 /* One per service, so the small fields sit together (no padding). */
+/* One per service, so small fields first and the three enums in a byte
+ * each (uint8_t, written by directive_parse_enum8, as their offsets are
+ * taken), the kill settings (bytes) with them: 184 bytes, a 192-byte
+ * malloc chunk instead of 224. */
 struct service_config {
-        enum service_type type;
-        enum service_restart restart;
-        enum notify_access notify_access;
+        uint8_t type;          /* enum service_type */
+        uint8_t restart;       /* enum service_restart */
+        uint8_t notify_access; /* enum notify_access */
         bool type_set;
         bool remain_after_exit;
         bool guess_main_pid;
         bool timeout_abort_set;
         bool notify_access_set;
         bool timeout_start_set;
+        struct kill_context kill;
         struct exec_command *exec[_SERVICE_EXEC_MAX];
         uint64_t restart_usec;
         uint64_t timeout_start_usec;
@@ -347,7 +354,6 @@ struct service_config {
         uint64_t timeout_abort_usec;
         struct service_exit_status *exit_status; /* NULL: all three empty */
         struct service_extra *extra;             /* NULL: every one at its default */
-        struct kill_context kill;
         struct exec_context exec_ctx;
 };
 
