@@ -714,7 +714,9 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)
                 goto out;
-        req->id = ++s->next_request_id;
+        if (++s->next_request_id == 0)
+                s->next_request_id = 1;
+        req->id = s->next_request_id;
         r = idmap_put(&s->by_request, req->id, u);
         if (r < 0) {
                 spawn_request_free(req);
