@@ -139,7 +139,7 @@ void service_start_pre_done(struct sched *s, struct unit *u)
 void service_enter_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        const struct exec_command *cmd = rt->main_cmd ? rt->main_cmd : cfg(u)->exec[SERVICE_EXEC_START];
+        const struct exec_command *cmd = rt->main_cmd ? rt->main_cmd : service_exec(cfg(u), SERVICE_EXEC_START);
 
         unit_set_sub(s, u, SUB_START);
         if (!cmd) {
@@ -169,7 +169,7 @@ void service_start_post_done(struct sched *s, struct unit *u)
 void service_enter_start_post(struct sched *s, struct unit *u)
 {
         unit_set_sub(s, u, SUB_START_POST);
-        service_run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], service_start_post_done);
+        service_run_list(s, u, SERVICE_EXEC_START_POST, service_exec(cfg(u), SERVICE_EXEC_START_POST), service_start_post_done);
 }
 
 void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
@@ -237,7 +237,7 @@ int service_start(struct sched *s, struct unit *u)
                 s->ops->bus_watch(s->userdata, service_extra(c)->bus_name);
         unit_set_sub(s, u, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
-        service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], service_start_pre_done);
+        service_run_list(s, u, SERVICE_EXEC_START_PRE, service_exec(c, SERVICE_EXEC_START_PRE), service_start_pre_done);
         return 0;
 }
 
@@ -262,7 +262,7 @@ void service_reload(struct sched *s, struct unit *u)
         rt->reload_from = rt->sub;
         unit_set_sub(s, u, SUB_RELOAD);
         arm_timeout(s, u, cfg(u)->timeout_start_usec);
-        service_run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], service_reload_done);
+        service_run_list(s, u, SERVICE_EXEC_RELOAD, service_exec(cfg(u), SERVICE_EXEC_RELOAD), service_reload_done);
 }
 
 

@@ -39,7 +39,7 @@ enum render {
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_UNIT_EXTRA, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
+enum base { B_UNIT, B_UNIT_EXTRA, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SERVICE_EXEC, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 enum { T_PATH = 1 << UNIT_PATH };
@@ -271,10 +271,17 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
         return add(v, format_timespan(buf, sizeof buf, u->service->timeout_start_usec));
 }
 
+static int custom_timeout_abort(const struct property *p, const struct unit *u, char ***v)
+{
+        char buf[64];
+        return add(v, format_timespan(buf, sizeof buf, service_timeout_abort_usec(u->service)));
+}
+
 #define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
 #define PUX(name, field, render, arg, kind) { name, T_ALL, B_UNIT_EXTRA, offsetof(struct unit_extra, field), render, arg, kind }
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
 #define PSE(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXTRA, offsetof(struct service_extra, field), render, arg, 0 }
+#define PSL(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXEC, offsetof(struct service_exec_lists, field), render, arg, 0 }
 #define PSX(name, field) { name, T_SERVICE, B_SERVICE_EXIT, offsetof(struct service_exit_status, field), R_EXIT_STATUS, NULL, 0 }
 #define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
 #define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
@@ -293,7 +300,8 @@ static const struct property properties[] = {
         PS("RestartUSec", restart_usec, R_USEC, NULL),
         CUSTOM("TimeoutStartUSec", T_SERVICE, custom_timeout_start, 0),
         PS("TimeoutStopUSec", timeout_stop_usec, R_USEC, NULL),
-        PS("TimeoutAbortUSec", timeout_abort_usec, R_USEC, NULL),
+        /* B_SERVICE, not CUSTOM's B_UNIT: shown for loaded services only, as the field it replaces. */
+        { "TimeoutAbortUSec", T_SERVICE, B_SERVICE, 0, R_CUSTOM, (const void *) custom_timeout_abort, 0 },
         PSE("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
         PSE("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
         PSE("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
@@ -305,13 +313,13 @@ static const struct property properties[] = {
         PS("GuessMainPID", guess_main_pid, R_BOOL, NULL),
         PSE("BusName", bus_name, R_STR, NULL),
         PSE("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
-        PS("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
-        PS("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
-        PS("ExecStart", exec[SERVICE_EXEC_START], R_EXEC, NULL),
-        PS("ExecStartPost", exec[SERVICE_EXEC_START_POST], R_EXEC, NULL),
-        PS("ExecReload", exec[SERVICE_EXEC_RELOAD], R_EXEC, NULL),
-        PS("ExecStop", exec[SERVICE_EXEC_STOP], R_EXEC, NULL),
-        PS("ExecStopPost", exec[SERVICE_EXEC_STOP_POST], R_EXEC, NULL),
+        PSL("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
+        PSL("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
+        PS("ExecStart", exec_start, R_EXEC, NULL),
+        PSL("ExecStartPost", exec[SERVICE_EXEC_START_POST], R_EXEC, NULL),
+        PSL("ExecReload", exec[SERVICE_EXEC_RELOAD], R_EXEC, NULL),
+        PSL("ExecStop", exec[SERVICE_EXEC_STOP], R_EXEC, NULL),
+        PSL("ExecStopPost", exec[SERVICE_EXEC_STOP_POST], R_EXEC, NULL),
 
         PK("BindIPv6Only", bind_ipv6_only, R_ENUM, bind_ipv6_only_to_string),
         PK("Backlog", backlog, R_UNSIGNED, NULL),
@@ -490,6 +498,11 @@ static const void *field(const struct property *p, const struct unit *u)
         case B_SERVICE_EXTRA:
                 base = (const char *) service_extra(u->service);
                 break;
+        case B_SERVICE_EXEC: {
+                static const struct service_exec_lists none;
+                base = (const char *) (u->service->exec_more ? u->service->exec_more : &none);
+                break;
+        }
         case B_SOCKET:
                 base = (const char *) u->socket;
                 break;

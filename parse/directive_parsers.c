@@ -175,14 +175,14 @@ int directive_parse_timeout_both(const struct directive_ctx *ctx, const char *va
 
 int directive_parse_timeout_abort(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct service_config *s = ctx->unit->service;
+        struct service_extra *x = ctx->unit->service->extra; /* dest is in it (SE row) */
         if (!*value) {
-                s->timeout_abort_set = false;
+                x->timeout_abort_set = false;
                 return 0;
         }
-        int r = directive_parse_timeout(ctx, value, &s->timeout_abort_usec, 0);
+        int r = directive_parse_timeout(ctx, value, dest, 0);
         if (r == 0)
-                s->timeout_abort_set = true;
+                x->timeout_abort_set = true;
         return r;
 }
 

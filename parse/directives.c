@@ -44,6 +44,7 @@ enum base {
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
         BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
         BASE_SERVICE_EXTRA, /* the service's rarely-set settings, allocated on first use */
+        BASE_SERVICE_EXEC,  /* the service's command lists but ExecStart=, likewise */
         BASE_TIMER,
         BASE_MOUNT,
         BASE_SWAP,
@@ -82,6 +83,7 @@ struct directive {
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
 #define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
 #define SE(field) BASE_SERVICE_EXTRA, offsetof(struct service_extra, field)
+#define SL(field) BASE_SERVICE_EXEC, offsetof(struct service_exec_lists, field)
 #define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
 #define TM(field) BASE_TIMER, offsetof(struct timer_config, field)
 #define EXALL BASE_EXEC, 0
@@ -148,18 +150,18 @@ static const struct directive directives[] = {
         { "GuessMainPID", SEC_SERVICE, SV(guess_main_pid), directive_parse_bool_field, 0, 0 },
         { "PIDFile", SEC_SERVICE, SE(pid_file), directive_parse_pid_file, 0, EXPAND },
         { "BusName", SEC_SERVICE, SE(bus_name), directive_parse_string, 0, EXPAND },
-        { "ExecCondition", SEC_SERVICE, SV(exec[SERVICE_EXEC_CONDITION]), directive_parse_exec, 0, 0 },
-        { "ExecStartPre", SEC_SERVICE, SV(exec[SERVICE_EXEC_START_PRE]), directive_parse_exec, 0, 0 },
-        { "ExecStart", SEC_SERVICE, SV(exec[SERVICE_EXEC_START]), directive_parse_exec, 0, 0 },
-        { "ExecStartPost", SEC_SERVICE, SV(exec[SERVICE_EXEC_START_POST]), directive_parse_exec, 0, 0 },
-        { "ExecReload", SEC_SERVICE, SV(exec[SERVICE_EXEC_RELOAD]), directive_parse_exec, 0, 0 },
-        { "ExecStop", SEC_SERVICE, SV(exec[SERVICE_EXEC_STOP]), directive_parse_exec, 0, 0 },
-        { "ExecStopPost", SEC_SERVICE, SV(exec[SERVICE_EXEC_STOP_POST]), directive_parse_exec, 0, 0 },
+        { "ExecCondition", SEC_SERVICE, SL(exec[SERVICE_EXEC_CONDITION]), directive_parse_exec, 0, 0 },
+        { "ExecStartPre", SEC_SERVICE, SL(exec[SERVICE_EXEC_START_PRE]), directive_parse_exec, 0, 0 },
+        { "ExecStart", SEC_SERVICE, SV(exec_start), directive_parse_exec, 0, 0 },
+        { "ExecStartPost", SEC_SERVICE, SL(exec[SERVICE_EXEC_START_POST]), directive_parse_exec, 0, 0 },
+        { "ExecReload", SEC_SERVICE, SL(exec[SERVICE_EXEC_RELOAD]), directive_parse_exec, 0, 0 },
+        { "ExecStop", SEC_SERVICE, SL(exec[SERVICE_EXEC_STOP]), directive_parse_exec, 0, 0 },
+        { "ExecStopPost", SEC_SERVICE, SL(exec[SERVICE_EXEC_STOP_POST]), directive_parse_exec, 0, 0 },
         { "RestartSec", SEC_SERVICE, SV(restart_usec), directive_parse_timespan_field, 0, 0 },
         { "TimeoutStartSec", SEC_SERVICE, SV(timeout_start_usec), directive_parse_timeout, 1, 0 },
         { "TimeoutStopSec", SEC_SERVICE, SV(timeout_stop_usec), directive_parse_timeout, 0, 0 },
         { "TimeoutSec", SEC_SERVICE, SV(timeout_start_usec), directive_parse_timeout_both, 0, 0 },
-        { "TimeoutAbortSec", SEC_SERVICE, SV(timeout_abort_usec), directive_parse_timeout_abort, 0, 0 },
+        { "TimeoutAbortSec", SEC_SERVICE, SE(timeout_abort_usec), directive_parse_timeout_abort, 0, 0 },
         { "TimeoutStartFailureMode", SEC_SERVICE, SE(timeout_start_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
         { "TimeoutStopFailureMode", SEC_SERVICE, SE(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
         { "RuntimeMaxSec", SEC_SERVICE, SE(runtime_max_usec), directive_parse_timeout, 0, 0 },
@@ -471,6 +473,13 @@ static void *destination(const struct directive *d, struct unit *u)
                 break;
         case BASE_SERVICE_EXTRA:
                 base = (char *) service_config_extra(u->service);
+                if (!base)
+                        return NULL;
+                break;
+        case BASE_SERVICE_EXEC:
+                if (!u->service->exec_more)
+                        u->service->exec_more = calloc(1, sizeof *u->service->exec_more);
+                base = (char *) u->service->exec_more;
                 if (!base)
                         return NULL;
                 break;

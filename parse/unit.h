@@ -307,6 +307,15 @@ enum service_exec {
         _SERVICE_EXEC_MAX,
 };
 
+/* A service's command lists other than ExecStart= (ExecStartPre=,
+ * ExecStop=, ExecReload=, ...), behind service_config.exec_more and
+ * allocated by the first of them: many services have ExecStart= alone.
+ * Indexed by enum service_exec; exec[SERVICE_EXEC_START] stays NULL.
+ * Read any list through service_exec(). */
+struct service_exec_lists {
+        struct exec_command *exec[_SERVICE_EXEC_MAX];
+};
+
 /* SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=:
  * 120 bytes few services set, behind service_config.exit_status and
  * allocated by the first of them. Read through service_exit_status(). */
@@ -325,17 +334,19 @@ struct service_extra {
         char **sockets;
         uint64_t runtime_max_usec;
         uint64_t watchdog_usec;
+        uint64_t timeout_abort_usec; /* TimeoutAbortSec= (timeout_abort_set) */
         enum timeout_failure_mode timeout_start_failure_mode;
         enum timeout_failure_mode timeout_stop_failure_mode;
         enum exit_type exit_type;
         unsigned fd_store_max;
+        bool timeout_abort_set;      /* else TimeoutAbortSec= is TimeoutStopSec= */
 };
 
-/* One per service, so the small fields sit together (no padding). */
 /* One per service, so small fields first and the three enums in a byte
  * each (uint8_t, written by directive_parse_enum8, as their offsets are
- * taken), the kill settings (bytes) with them: 184 bytes, a 192-byte
- * malloc chunk instead of 224. */
+ * taken), the kill settings (bytes) with them, the command lists but
+ * ExecStart= and the rare TimeoutAbortSec= behind pointers: 136 bytes, a
+ * 144-byte malloc chunk instead of 224. */
 struct service_config {
         uint8_t type;          /* enum service_type */
         uint8_t restart;       /* enum service_restart */
@@ -343,15 +354,14 @@ struct service_config {
         bool type_set;
         bool remain_after_exit;
         bool guess_main_pid;
-        bool timeout_abort_set;
         bool notify_access_set;
         bool timeout_start_set;
         struct kill_context kill;
-        struct exec_command *exec[_SERVICE_EXEC_MAX];
+        struct exec_command *exec_start;         /* ExecStart= */
+        struct service_exec_lists *exec_more;    /* NULL: no other list */
         uint64_t restart_usec;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
-        uint64_t timeout_abort_usec;
         struct service_exit_status *exit_status; /* NULL: all three empty */
         struct service_extra *extra;             /* NULL: every one at its default */
         struct exec_context exec_ctx;
@@ -361,6 +371,16 @@ extern const struct service_extra service_extra_defaults;
 static inline const struct service_extra *service_extra(const struct service_config *s)
 {
         return s->extra ? s->extra : &service_extra_defaults;
+}
+/* The command list of one Exec setting (NULL: empty). */
+static inline struct exec_command *service_exec(const struct service_config *s, enum service_exec i)
+{
+        return i == SERVICE_EXEC_START ? s->exec_start : s->exec_more ? s->exec_more->exec[i] : NULL;
+}
+/* TimeoutAbortSec=: TimeoutStopSec= unless set. */
+static inline uint64_t service_timeout_abort_usec(const struct service_config *s)
+{
+        return s->extra && s->extra->timeout_abort_set ? s->extra->timeout_abort_usec : s->timeout_stop_usec;
 }
 /* The rarely-set settings for writing, allocated with their defaults on
  * first use; NULL when out of memory. */
