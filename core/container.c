@@ -110,10 +110,10 @@ int container_add_main(struct load_context *ctx, const struct container_options 
                 goto fail;
         u->description = joined;
         u->default_dependencies = false; /* no sysinit.target, basic.target in a container */
-        u->start_limit_burst = 0;
         struct unit_extra *x = unit_config_extra(u);
         if (!x)
                 goto fail;
+        x->start_limit_burst = 0;
         x->success_action = EMERGENCY_ACTION_EXIT;
         x->failure_action = EMERGENCY_ACTION_EXIT;
         u->refuse_manual_start = true;

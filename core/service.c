@@ -198,13 +198,14 @@ void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
 static bool start_limit_hit(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        if (!u->start_limit_interval_usec || !u->start_limit_burst)
+        const struct unit_extra *x = unit_extra(u);
+        if (!x->start_limit_interval_usec || !x->start_limit_burst)
                 return false;
-        if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > u->start_limit_interval_usec) {
+        if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > x->start_limit_interval_usec) {
                 rt->ratelimit_begin = s->now;
                 rt->ratelimit_count = 0;
         }
-        return ++rt->ratelimit_count > u->start_limit_burst;
+        return ++rt->ratelimit_count > x->start_limit_burst;
 }
 
 /* Returns -ECANCELED when the start limit refused the start: the unit is

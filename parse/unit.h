@@ -62,6 +62,8 @@ enum unit_dependency {
 const char *unit_dependency_to_string(enum unit_dependency d); /* "Requires" */
 enum unit_dependency unit_dependency_inverse(enum unit_dependency d);
 
+#define EDGES_CAP_EXACT UINT8_MAX
+
 /* Packed (9 bytes, not 16): a unit has several edges and keeps them for
  * its lifetime. The compiler reads the unaligned pointer correctly on any
  * target; never take a member's address (-Waddress-of-packed-member). */
@@ -564,6 +566,9 @@ struct unit_extra {
         enum emergency_action job_timeout_action;
         int failure_action_exit_status;     /* -1: unset */
         int success_action_exit_status;
+        /* StartLimitIntervalSec=, StartLimitBurst= (10 s and 5 unless set) */
+        uint64_t start_limit_interval_usec;
+        unsigned start_limit_burst;
 };
 
 /* One per unit name, so the small fields sit together (no padding) and
@@ -590,10 +595,12 @@ struct unit {
         bool allow_isolate;
         bool stop_when_unneeded;
         bool ignore_on_isolate;
+        /* The edges' capacity: 1 << edges_cap_log2 entries while they grow
+         * by doubling (load), EDGES_CAP_EXACT once shrunk to n_edges
+         * (unit_table_finalize_edges); no array: n_edges 0, edges NULL. */
+        uint8_t edges_cap_log2;
         int16_t load_error;       /* negative errno when load_state is an error */
         uint32_t n_edges;
-        uint32_t cap_edges;
-        unsigned start_limit_burst;
 
         /* The unit file (FragmentPath=), in two shared copies from
          * base/strpool.h: its directory, which the units of that directory
@@ -608,7 +615,6 @@ struct unit {
         struct unit_edge *edges;
 
         char *description;
-        uint64_t start_limit_interval_usec;
         struct unit_condition *conditions;
         struct unit_condition *asserts;
         char *slice;              /* Slice= of a service, socket, mount, swap or scope */
@@ -682,6 +688,9 @@ int unit_table_finalize_edges(struct unit_table *t);
  * none of them (see struct unit's sealed). O(units added since the last
  * seal). The manager seals once it has taken the units over. */
 void unit_table_seal(struct unit_table *t);
+
+/* How many edges u->edges has room for. */
+uint32_t unit_edges_cap(const struct unit *u);
 
 /* Iterate the units of one kind of edge: for (size_t i = 0; (o = unit_next_dep(u, kind, &i)); ) */
 struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
