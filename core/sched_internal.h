@@ -184,7 +184,6 @@ struct unit_runtime {
         pid_t control_pid;
         pid_t main_pgid;
         pid_t control_pgid;
-        int main_exit_status;
         unsigned ratelimit_count;
         unsigned n_restarts;
         enum unit_active_state active : 8;
@@ -193,10 +192,19 @@ struct unit_runtime {
         enum sub_state reload_from : 8; /* running or exited, to go back to */
         enum service_exec control_list : 8;     /* which Exec list is running */
         enum job_result start_job_result : 8;   /* see start_job_id */
-        uint8_t main_exit_code;   /* CLD_* of the last main process exit, 0: none */
+        /* The last main process exit: CLD_* (1..6; 0: none) and its
+         * status (exit status 0..255 or signal 1..64). */
+        uint8_t main_exit_status;
+        uint8_t main_exit_code : 3;
         bool forbid_restart : 1;  /* a stop job is stopping it: no auto-restart */
         bool kill_waiting : 1;    /* waiting for the unit's process groups to empty */
         bool reload_failed : 1;   /* an ExecReload= command failed: the reload job fails */
+        /* Which command runs, as its place (1-based; 0: none) in its list
+         * rather than a pointer: the control process's in control_list,
+         * a oneshot's main process's in ExecStart= (service_control_cmd,
+         * service_main_cmd). A unit's config does not change while it runs. */
+        uint16_t control_cmd_pos;
+        uint16_t main_cmd_pos;
 
         /* Edges of this unit that units loaded after it (at run time: an
          * Accept=yes instance, a unit a control request named) imply: the
@@ -210,8 +218,6 @@ struct unit_runtime {
          * queue the next one (a restart's start). */
         struct job job_slot;
 
-        const struct exec_command *control_cmd; /* which command of control_list */
-        const struct exec_command *main_cmd;    /* oneshot: the ExecStart running */
 
         uint64_t timer_when;  /* the state's timeout (start, stop, RestartSec); 0: none */
 

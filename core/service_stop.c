@@ -209,7 +209,7 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        rt->main_cmd = NULL;
+        rt->main_cmd_pos = 0;
         rt->main_pgid = rt->control_pgid = 0;
         rt->kill_waiting = false;
         if (should_restart(s, u)) {
