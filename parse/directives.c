@@ -134,7 +134,7 @@ static const struct directive directives[] = {
         { "SourcePath", SEC_UNIT, UX(source_path), directive_parse_path, 0, EXPAND },
         { "RequiresMountsFor", SEC_UNIT, UX(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },
         { "Condition*", SEC_UNIT, U(conditions), directive_parse_condition, 0, EXPAND },
-        { "Assert*", SEC_UNIT, U(asserts), directive_parse_condition, 0, EXPAND },
+        { "Assert*", SEC_UNIT, UX(asserts), directive_parse_condition, 0, EXPAND },
 
         /* [Install] */
         { "WantedBy", SEC_INSTALL, UX(install_wanted_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
@@ -250,7 +250,7 @@ static const struct directive directives[] = {
         { "ExtraOptions", SEC_AUTOMOUNT, AM(extra_options), directive_parse_string, 0, EXPAND },
         { "DirectoryMode", SEC_AUTOMOUNT, AM(directory_mode), directive_parse_mode_field, 0, 0 },
         { "TimeoutIdleSec", SEC_AUTOMOUNT, AM(timeout_idle_usec), directive_parse_timespan_field, 0, 0 },
-        { "Slice", SEC_CGROUP, U(slice), directive_parse_unit_name_field, UNIT_NAME_PLAIN, EXPAND },
+        { "Slice", SEC_CGROUP, UX(slice), directive_parse_unit_name_field, UNIT_NAME_PLAIN, EXPAND },
         /* [Path]; the five path settings append to one list (load_path.c) */
         { "PathExists", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS, EXPAND },
         { "PathExistsGlob", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS_GLOB, EXPAND },

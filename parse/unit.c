@@ -334,15 +334,14 @@ void unit_free_config(struct unit *u)
                 strv_free(x->install_alias);
                 strv_free(x->install_also);
                 free(x->default_instance);
+                conditions_free(x->asserts);
+                free(x->slice);
                 free(x);
                 u->extra = NULL;
         }
         conditions_free(u->conditions);
-        conditions_free(u->asserts);
-        free(u->slice);
-        u->slice = NULL;
         u->description = NULL;
-        u->conditions = u->asserts = NULL;
+        u->conditions = NULL;
 
         if (!u->config)
                 return;

@@ -569,6 +569,8 @@ struct unit_extra {
         /* StartLimitIntervalSec=, StartLimitBurst= (10 s and 5 unless set) */
         uint64_t start_limit_interval_usec;
         unsigned start_limit_burst;
+        struct unit_condition *asserts; /* Assert*= */
+        char *slice;                    /* Slice= of a service, socket, mount, swap or scope */
 };
 
 /* One per unit name, so the small fields sit together (no padding) and
@@ -616,8 +618,6 @@ struct unit {
 
         char *description;
         struct unit_condition *conditions;
-        struct unit_condition *asserts;
-        char *slice;              /* Slice= of a service, socket, mount, swap or scope */
         struct unit_extra *extra; /* NULL: every rarely-set setting at its default */
 
         /* Type-specific configuration, allocated when the unit loads (a
