@@ -500,7 +500,8 @@ static const void *field(const struct property *p, const struct unit *u)
                 break;
         case B_SERVICE_EXEC: {
                 static const struct service_exec_lists none;
-                base = (const char *) (u->service->exec_more ? u->service->exec_more : &none);
+                const struct service_exec_lists *l = service_extra(u->service)->exec_more;
+                base = (const char *) (l ? l : &none);
                 break;
         }
         case B_SOCKET:

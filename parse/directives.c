@@ -427,6 +427,7 @@ static const struct directive *find_directive(const char *section, const char *k
 /* The exec and kill settings of the section's type. */
 static void *destination(const struct directive *d, struct unit *u)
 {
+        struct service_extra *x;
         char *base;
         switch (d->base) {
         case BASE_UNIT:
@@ -465,9 +466,11 @@ static void *destination(const struct directive *d, struct unit *u)
                 base = (char *) unit_kill_context(u);
                 break;
         case BASE_SERVICE_EXIT:
-                if (!u->service->exit_status)
-                        u->service->exit_status = calloc(1, sizeof *u->service->exit_status);
-                base = (char *) u->service->exit_status;
+                if (!(x = service_config_extra(u->service)))
+                        return NULL;
+                if (!x->exit_status)
+                        x->exit_status = calloc(1, sizeof *x->exit_status);
+                base = (char *) x->exit_status;
                 if (!base)
                         return NULL;
                 break;
@@ -477,9 +480,11 @@ static void *destination(const struct directive *d, struct unit *u)
                         return NULL;
                 break;
         case BASE_SERVICE_EXEC:
-                if (!u->service->exec_more)
-                        u->service->exec_more = calloc(1, sizeof *u->service->exec_more);
-                base = (char *) u->service->exec_more;
+                if (!(x = service_config_extra(u->service)))
+                        return NULL;
+                if (!x->exec_more)
+                        x->exec_more = calloc(1, sizeof *x->exec_more);
+                base = (char *) x->exec_more;
                 if (!base)
                         return NULL;
                 break;

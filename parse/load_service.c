@@ -39,17 +39,18 @@ static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t t
 static void service_free(struct unit *u)
 {
         struct service_config *s = u->service;
+        exec_command_free_list(s->exec_start);
+        for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
+                if (i != SERVICE_EXEC_START)
+                        exec_command_free_list(service_exec(s, i));
         if (s->extra) {
                 free(s->extra->pid_file);
                 free(s->extra->bus_name);
                 strv_free(s->extra->sockets);
+                free(s->extra->exec_more);
+                free(s->extra->exit_status);
                 free(s->extra);
         }
-        exec_command_free_list(s->exec_start);
-        for (int i = 0; s->exec_more && i < _SERVICE_EXEC_MAX; i++)
-                exec_command_free_list(s->exec_more->exec[i]);
-        free(s->exec_more);
-        free(s->exit_status);
         exec_context_free(&s->exec_ctx);
 }
 

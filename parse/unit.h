@@ -342,13 +342,17 @@ struct service_extra {
         enum exit_type exit_type;
         unsigned fd_store_max;
         bool timeout_abort_set;      /* else TimeoutAbortSec= is TimeoutStopSec= */
+        /* Each allocated by the first of its settings, behind this block
+         * rather than in every service_config. */
+        struct service_exit_status *exit_status; /* NULL: all three empty */
+        struct service_exec_lists *exec_more;    /* NULL: no list but ExecStart= */
 };
 
 /* One per service, so small fields first and the three enums in a byte
  * each (uint8_t, written by directive_parse_enum8, as their offsets are
  * taken), the kill settings (bytes) with them, the command lists but
- * ExecStart= and the rare TimeoutAbortSec= behind pointers: 136 bytes, a
- * 144-byte malloc chunk instead of 224. */
+ * ExecStart=, the exit status sets and TimeoutAbortSec= behind extra:
+ * 120 bytes, a 128-byte malloc chunk instead of 224. */
 struct service_config {
         uint8_t type;          /* enum service_type */
         uint8_t restart;       /* enum service_restart */
@@ -359,12 +363,10 @@ struct service_config {
         bool notify_access_set;
         bool timeout_start_set;
         struct kill_context kill;
-        struct exec_command *exec_start;         /* ExecStart= */
-        struct service_exec_lists *exec_more;    /* NULL: no other list */
+        struct exec_command *exec_start;         /* ExecStart= (the others: service_exec()) */
         uint64_t restart_usec;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
-        struct service_exit_status *exit_status; /* NULL: all three empty */
         struct service_extra *extra;             /* NULL: every one at its default */
         struct exec_context exec_ctx;
 };
@@ -377,7 +379,9 @@ static inline const struct service_extra *service_extra(const struct service_con
 /* The command list of one Exec setting (NULL: empty). */
 static inline struct exec_command *service_exec(const struct service_config *s, enum service_exec i)
 {
-        return i == SERVICE_EXEC_START ? s->exec_start : s->exec_more ? s->exec_more->exec[i] : NULL;
+        if (i == SERVICE_EXEC_START)
+                return s->exec_start;
+        return s->extra && s->extra->exec_more ? s->extra->exec_more->exec[i] : NULL;
 }
 /* TimeoutAbortSec=: TimeoutStopSec= unless set. */
 static inline uint64_t service_timeout_abort_usec(const struct service_config *s)
@@ -391,7 +395,7 @@ struct service_extra *service_config_extra(struct service_config *s);
 extern const struct service_exit_status service_exit_status_empty;
 static inline const struct service_exit_status *service_exit_status(const struct service_config *s)
 {
-        return s->exit_status ? s->exit_status : &service_exit_status_empty;
+        return s->extra && s->extra->exit_status ? s->extra->exit_status : &service_exit_status_empty;
 }
 
 enum socket_exec {
