@@ -182,10 +182,25 @@ static size_t sweep(struct sched *s)
                         mark(s, o, &n);
                 }
         }
-        /* 2. Forward from the roots along references: what they reach lives. */
-        for (size_t i = 0; i < n; i++)
-                if (seen[list[i]->rt->index] == GC_ROOT)
-                        stack[depth++].u = list[i];
+        /* 2. A candidate that a root or a live candidate references lives,
+         * and so does what it references. Seen from the candidates' side:
+         * a root may reference thousands of units (a target's Wants=),
+         * and walking its edges at every sweep would make a boot of N
+         * units cost N^2. Each candidate's edges are walked at most twice. */
+        for (size_t i = 0; i < n; i++) {
+                struct unit *u = list[i];
+                if (seen[u->rt->index] != GC_CAND)
+                        continue;
+                for (size_t it = 0; (e = sched_next_edge(u, &it));) {
+                        const struct unit *o = e->other;
+                        if (e->ref_by && o->rt && !o->rt->collected &&
+                            (seen[o->rt->index] == GC_ROOT || seen[o->rt->index] == GC_LIVE)) {
+                                seen[u->rt->index] = GC_LIVE;
+                                stack[depth++].u = u;
+                                break;
+                        }
+                }
+        }
         while (depth > 0) {
                 struct unit *u = stack[--depth].u;
                 for (size_t it = 0; (e = sched_next_edge(u, &it));) {
