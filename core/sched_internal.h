@@ -176,6 +176,11 @@ struct unit_runtime {
         bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
         bool kill_waiting;    /* waiting for the unit's process groups to empty */
         bool reload_failed;   /* an ExecReload= command failed: the reload job fails */
+        /* Garbage-collected (core/sched_gc.c): hidden from lookups by
+         * name, listings and the boot record, its runtime reset, until
+         * something names it again (sched_gc_revive). */
+        bool collected;
+        bool in_gc_queue;     /* in s->gc_queue, to be looked at by the next sweep */
 
         pid_t main_pid;
         pid_t control_pid;
@@ -325,6 +330,11 @@ struct sched {
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
+        /* Units that may have become collectable since the last sweep
+         * (core/sched_gc.c); sweeps run once the boot's transaction is in. */
+        struct unit **gc_queue;
+        size_t n_gc_queue, cap_gc_queue;
+        bool gc_armed;
 };
 
 /* A frame of the transaction's cycle search (core/transaction.c). */
@@ -446,6 +456,21 @@ void path_runtime_free(struct path_runtime *p);
 /* core/sched.c: tell every unit that triggers u (UNIT_TRIGGERED_BY) that u
  * changed state or finished a job, through its type's trigger_notify. */
 void unit_trigger_notify(struct sched *s, struct unit *u);
+
+/* core/sched_gc.c: garbage collection of units nothing needs. */
+/* u may have become collectable (it went down, its job finished, it was
+ * loaded at run time): look at it in the next sweep. */
+void sched_gc_queue(struct sched *s, struct unit *u);
+/* u is named or used again: if it was collected, it and what it
+ * references come back, fresh. */
+void sched_gc_revive(struct sched *s, struct unit *u);
+/* The deferred sweep, at the end of each of the scheduler's entry points. */
+void sched_gc_run(struct sched *s);
+/* Is u hidden because it was collected? */
+static inline bool unit_collected(const struct unit *u)
+{
+        return u->rt && u->rt->collected;
+}
 
 /* core/notify_route.c */
 void notify_handle(struct sched *s, struct notify_message *m);
