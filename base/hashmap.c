@@ -10,10 +10,9 @@
 
 uint64_t hash_string(const char *s)
 {
-        /* FNV-1a: simple, and good enough for unit names. */
-        uint64_t h = 1469598103934665603ULL;
+        uint64_t h = FNV1A_OFFSET_BASIS;
         for (; *s; s++)
-                h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+                h = fnv1a_step(h, (unsigned char) *s);
         return h;
 }
 

@@ -5,7 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The map's string hash (64-bit FNV-1a), for other tables and keys. */
+/* 64-bit FNV-1a, simple and good enough for unit and variable names: the
+ * map's string hash, for other tables and keys, and its two halves for
+ * keys that end elsewhere than at a NUL. */
+#define FNV1A_OFFSET_BASIS 14695981039346656037ULL
+static inline uint64_t fnv1a_step(uint64_t h, unsigned char c)
+{
+        return (h ^ c) * 1099511628211ULL;
+}
 uint64_t hash_string(const char *s);
 
 struct hashmap_entry {

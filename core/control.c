@@ -52,7 +52,8 @@ static char *deps_joined(const struct unit *u, enum unit_dependency kind)
         size_t it = 0;
         struct unit *o;
         while ((o = sched_next_dep(u, kind, &it)))
-                strv_extend(&l, o->id);
+                if (!unit_collected(o)) /* gone, as far as anyone can see */
+                        strv_extend(&l, o->id);
         char *j = strv_join(l, " ");
         strv_free(l);
         return j;
@@ -111,10 +112,11 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         return r;
 }
 
+/* A unit weft knows; a collected one (core/sched_gc.c) is not known. */
 static struct unit *find(struct sched *s, const char *name)
 {
         struct unit *u = unit_table_get(s->units, name);
-        return u && u->rt ? u : NULL;
+        return u && u->rt && !u->rt->collected ? u : NULL;
 }
 
 /* The unit a request names, loading it if weft has not seen it yet. */
@@ -127,7 +129,12 @@ static struct unit *find_or_load(struct sched *s, const char *name)
             (size_t) snprintf(mangled, sizeof mangled, "%s.service", name) < sizeof mangled &&
             unit_name_is_valid(mangled, UNIT_NAME_ANY))
                 name = mangled;
-        struct unit *u = find(s, name);
+        struct unit *u = unit_table_get(s->units, name);
+        /* Named again after it was collected: it comes back fresh, and
+         * goes again after this request if nothing needs it. */
+        if (u && unit_collected(u))
+                sched_gc_revive(s, u);
+        u = find(s, name);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;
         if (unit_table_intern(s->units, name, &u) < 0 || unit_load_all(s->config.load) < 0 ||
@@ -141,7 +148,7 @@ static void verb_list_units(struct sched *s, uint64_t conn_id, const struct cont
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
                 const struct unit_runtime *rt = u->rt;
-                if (u->load_state == UNIT_MERGED)
+                if (u->load_state == UNIT_MERGED || rt->collected)
                         continue;
                 if (q->state && strcmp(q->state, unit_active_state_to_string(rt->active)) != 0 &&
                     strcmp(q->state, sub_state_to_string(rt->sub)) != 0 &&
@@ -432,7 +439,7 @@ static void verb_reset_failed(struct sched *s, uint64_t conn_id, const struct co
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (q->units && !strv_contains(q->units, u->id))
+                if ((q->units && !strv_contains(q->units, u->id)) || u->rt->collected)
                         continue;
                 u->rt->ratelimit_count = 0;
                 u->rt->ratelimit_begin = 0;
@@ -487,7 +494,8 @@ static void verb_list_timers(struct sched *s, uint64_t conn_id, const struct con
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type != UNIT_TIMER || !u->rt->timer || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                if (u->type != UNIT_TIMER || !u->rt->timer || u->load_state != UNIT_LOADED || u->rt->collected ||
+                    (!q->all && u->rt->active != UNIT_ACTIVE))
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 struct control_unit *cu = control_reply_add_unit(r);
@@ -505,7 +513,8 @@ static void verb_list_paths(struct sched *s, uint64_t conn_id, const struct cont
 {
         for (size_t i = 0; i < s->n_rt; i++) {
                 struct unit *u = s->units->units[i];
-                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || (!q->all && u->rt->active != UNIT_ACTIVE))
+                if (u->type != UNIT_PATH || u->load_state != UNIT_LOADED || u->rt->collected ||
+                    (!q->all && u->rt->active != UNIT_ACTIVE))
                         continue;
                 char *activates = deps_joined(u, UNIT_TRIGGERS);
                 for (unsigned k = 0; k < u->path->n_specs; k++) {

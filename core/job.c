@@ -161,6 +161,8 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
                 /* One job per unit: the new request replaces the old one. */
                 job_finish(s, rt->job, JOB_CANCELED);
         }
+        /* A job is a use: a collected unit comes back first. */
+        sched_gc_revive(s, u);
         struct job *j = &rt->job_slot;
         if (++s->next_job_id == 0) /* 0 is "none" (start_job_id) */
                 s->next_job_id = 1;
@@ -307,6 +309,7 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         }
         free(j->waits);
         unit_trigger_notify(s, u);
+        sched_gc_queue(s, u);
         sched_shutdown_check_done(s);
 }
 
@@ -351,7 +354,7 @@ void job_unit_changed(struct sched *s, struct unit *u)
 const char *sched_unit_job_result(struct sched *s, const char *name)
 {
         struct unit *u = unit_table_get(s->units, name);
-        if (!u || !u->rt)
+        if (!u || !u->rt || u->rt->collected)
                 return NULL;
         return u->rt->start_job_id ? job_result_to_string(u->rt->start_job_result) : "";
 }
@@ -359,5 +362,5 @@ const char *sched_unit_job_result(struct sched *s, const char *name)
 const char *sched_unit_failed_dependency(struct sched *s, const char *name)
 {
         struct unit *u = unit_table_get(s->units, name);
-        return u && u->rt && u->rt->failed_dependency ? u->rt->failed_dependency->id : NULL;
+        return u && u->rt && !u->rt->collected && u->rt->failed_dependency ? u->rt->failed_dependency->id : NULL;
 }

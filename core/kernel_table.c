@@ -45,6 +45,8 @@ static void follow(struct sched *s, const struct kernel_table *t, struct unit *u
 
         k->in_table = k->seen;
         if (k->seen && !was) {
+                /* Made again after it was collected: the same unit, fresh. */
+                sched_gc_revive(s, u);
                 if (coldplug && unit_state_is_down(rt->active) && !rt->job) {
                         rt->sub = t->up;
                         rt->active = UNIT_ACTIVE;
@@ -199,6 +201,11 @@ int kernel_table_adopt(struct sched *s, struct unit *u)
         if (!u->rt->type_rt && !(u->rt->type_rt = calloc(1, sizeof(struct kernel_table_rt))))
                 return -ENOMEM;
         return 0;
+}
+
+bool kernel_table_may_gc(struct sched *s, struct unit *u)
+{
+        return !u->rt->type_rt || !kernel_table_rt(u)->in_table;
 }
 
 int kernel_table_run(struct sched *s, struct unit *u, char **argv)

@@ -64,6 +64,9 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
  * and their undoing), run as the unit's process group. */
 /* The type's adopt: a kernel_table_rt as the unit's type_rt. */
 int kernel_table_adopt(struct sched *s, struct unit *u);
+/* The type's may_gc: not while the kernel's table has it (systemd's
+ * mount_may_gc: from_proc_self_mountinfo). */
+bool kernel_table_may_gc(struct sched *s, struct unit *u);
 /* Spawn argv as the control process; says why it could not. */
 int kernel_table_run(struct sched *s, struct unit *u, char **argv);
 /* The state's timer: the type's timeout from now, or none. */

@@ -557,6 +557,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                  * timers with an accuracy wake together. */
                 .timer_perturb_usec = boot_perturb(),
                 .in_container = pid1_in_container(),
+                .collect = true,
         };
         read_id("/etc/machine-id", sc.machine_id);
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);

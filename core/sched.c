@@ -126,7 +126,7 @@ struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, siz
         return NULL;
 }
 
-static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit *other)
+static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit *other, bool refs, bool ref_by)
 {
         struct extra_edges *x = u->rt->extra_edges;
         if (!x || x->n == x->cap) {
@@ -139,7 +139,7 @@ static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit
                 x->cap = cap;
                 u->rt->extra_edges = x;
         }
-        x->e[x->n++] = (struct unit_edge) { other, (uint8_t) kind };
+        x->e[x->n++] = (struct unit_edge) { other, (uint8_t) kind, refs, ref_by };
         return 0;
 }
 
@@ -155,9 +155,12 @@ static int link_new_units(struct sched *s)
                         const struct unit_edge *e = &u->edges[k];
                         if (!e->other->sealed)
                                 continue;
-                        int r = add_extra_edge(e->other, unit_dependency_inverse(e->kind), u);
+                        int r = add_extra_edge(e->other, unit_dependency_inverse(e->kind), u, e->ref_by, e->refs);
                         if (r < 0)
                                 return r;
+                        /* Referenced again: a collected unit comes back. */
+                        if (e->refs)
+                                sched_gc_revive(s, e->other);
                 }
         }
         unit_table_seal(s->units);
@@ -215,6 +218,12 @@ int sched_adopt_units(struct sched *s)
                  * hold every edge among themselves. */
                 if (u->rt->extra_edges)
                         u->rt->extra_edges->n = 0;
+                /* Loaded, or loaded again: as systemd's unit_load, the
+                 * next sweep looks at whether anything needs it. A unit a
+                 * daemon-reload loaded again is no longer collected. */
+                u->rt->collected = false;
+                u->rt->in_gc_queue = false;
+                sched_gc_queue(s, u);
         }
         return link_new_units(s);
 }
@@ -328,6 +337,9 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                         n++;
         s->n_kill_waiters = n;
         s->boot_target = counterpart(new, s->boot_target);
+        /* The queue names old units; every unit of new is queued again
+         * as it is taken over. */
+        s->n_gc_queue = 0;
         s->units = new;
         s->n_rt = s->n_linked = 0;
         int r = sched_adopt_units(s);
@@ -377,6 +389,7 @@ void sched_free(struct sched *s)
         idmap_done(&s->early_exits);
         timer_heap_done(&s->timers);
         free(s->kill_waiters);
+        free(s->gc_queue);
         free(s->txn_queue);
         free(s->txn_stack);
         free(s->txn_seen);
@@ -534,6 +547,9 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
         }
         if (old == active && rt->sub == sub)
                 return;
+        /* Something moves it: it is in use again. */
+        if (rt->collected)
+                sched_gc_revive(s, u);
         log_debug("%s: %s/%s -> %s/%s", u->id, unit_active_state_to_string(old), sub_state_to_string(rt->sub),
                   unit_active_state_to_string(active), sub_state_to_string(sub));
         rt->sub = sub;
@@ -553,8 +569,10 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
         if (active != old)
                 sched_bus_unit_changed(s, u, old);
         job_unit_changed(s, u);
-        if (unit_state_is_down(active) && old != active)
+        if (unit_state_is_down(active) && old != active) {
                 propagate(s, u, old, active);
+                sched_gc_queue(s, u);
+        }
         if (active != old)
                 unit_trigger_notify(s, u);
 }
@@ -643,6 +661,7 @@ void sched_run_timers(struct sched *s, uint64_t now)
         /* After the units' own timers: a stop that ends at the deadline ends in time. */
         sched_shutdown_run_timers(s, now);
         sched_run_ready(s);
+        sched_gc_run(s);
 }
 
 /* What the manager adds to every command's environment, then extra. */
@@ -903,6 +922,7 @@ void sched_handle_event(struct sched *s, const struct event *ev)
                 break; /* EVENT_RELOAD and EVENT_STOP_LOOP are the thread's business */
         }
         sched_run_ready(s);
+        sched_gc_run(s);
         log_release();
 }
 
@@ -926,6 +946,11 @@ int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)
                 if (s->ops->boot_done)
                         s->ops->boot_done(s->userdata, true);
         }
+        /* From the boot's transaction on, what no job and no live unit
+         * needs can go; before it, nothing has a job yet. */
+        if (is_boot)
+                s->gc_armed = true;
+        sched_gc_run(s);
         return r;
 }
 
@@ -937,7 +962,7 @@ unsigned sched_n_jobs(struct sched *s)
 static struct unit_runtime *rt_by_name(struct sched *s, const char *name)
 {
         struct unit *u = unit_table_get(s->units, name);
-        return u ? u->rt : NULL;
+        return u && !unit_collected(u) ? u->rt : NULL;
 }
 
 const char *sched_unit_active_state(struct sched *s, const char *name)
@@ -983,7 +1008,7 @@ static size_t dep_names(const struct unit *u, enum unit_dependency kind, char **
 
 static bool boot_record_has(const struct unit *u)
 {
-        return u->load_state != UNIT_MERGED && (u->rt->t_queued || u->rt->t_activating);
+        return u->load_state != UNIT_MERGED && !u->rt->collected && (u->rt->t_queued || u->rt->t_activating);
 }
 
 static struct boot_record_unit record_unit(const struct unit *u, char *const *lists[3])

@@ -114,6 +114,9 @@ struct sched_config {
         /* PID 1 of a container: OnBootSec= counts from weft's start, as
          * systemd's does, not from the host's boot. */
         bool in_container;
+        /* Garbage-collect units nothing needs (core/sched_gc.c), as
+         * systemd does; the manager sets it, most unit tests do not. */
+        bool collect;
 };
 
 struct sched;

@@ -199,6 +199,11 @@ struct unit_runtime {
         bool forbid_restart : 1;  /* a stop job is stopping it: no auto-restart */
         bool kill_waiting : 1;    /* waiting for the unit's process groups to empty */
         bool reload_failed : 1;   /* an ExecReload= command failed: the reload job fails */
+        /* Garbage-collected (core/sched_gc.c): hidden from lookups by
+         * name, listings and the boot record, its runtime reset, until
+         * something names it again (sched_gc_revive). */
+        bool collected : 1;
+        bool in_gc_queue : 1;     /* in s->gc_queue, to be looked at by the next sweep */
         /* Which command runs, as its place (1-based; 0: none) in its list
          * rather than a pointer: the control process's in control_list,
          * a oneshot's main process's in ExecStart= (service_control_cmd,
@@ -335,6 +340,11 @@ struct sched {
         struct unit **kill_waiters; /* units in kill_waiting state */
         size_t n_kill_waiters;
         size_t cap_kill_waiters;
+        /* Units that may have become collectable since the last sweep
+         * (core/sched_gc.c); sweeps run once the boot's transaction is in. */
+        struct unit **gc_queue;
+        size_t n_gc_queue, cap_gc_queue;
+        bool gc_armed;
 };
 
 /* A frame of the transaction's cycle search (core/transaction.c). */
@@ -456,6 +466,21 @@ void path_runtime_free(struct path_runtime *p);
 /* core/sched.c: tell every unit that triggers u (UNIT_TRIGGERED_BY) that u
  * changed state or finished a job, through its type's trigger_notify. */
 void unit_trigger_notify(struct sched *s, struct unit *u);
+
+/* core/sched_gc.c: garbage collection of units nothing needs. */
+/* u may have become collectable (it went down, its job finished, it was
+ * loaded at run time): look at it in the next sweep. */
+void sched_gc_queue(struct sched *s, struct unit *u);
+/* u is named or used again: if it was collected, it and what it
+ * references come back, fresh. */
+void sched_gc_revive(struct sched *s, struct unit *u);
+/* The deferred sweep, at the end of each of the scheduler's entry points. */
+void sched_gc_run(struct sched *s);
+/* Is u hidden because it was collected? */
+static inline bool unit_collected(const struct unit *u)
+{
+        return u->rt && u->rt->collected;
+}
 
 /* core/notify_route.c */
 void notify_handle(struct sched *s, struct notify_message *m);

@@ -87,6 +87,8 @@ static void set_plugged(struct sched *s, struct unit *u, bool quietly)
         drt(u)->plugged = true;
         if (rt->active == UNIT_ACTIVE)
                 return;
+        /* Plugged again after it was collected: the same unit, fresh. */
+        sched_gc_revive(s, u);
         unit_disarm_timer(s, u);
         rt->result = RESULT_SUCCESS;
         if (quietly && !rt->job) {
@@ -388,6 +390,19 @@ static void device_fd_ready(struct sched *s, int fd)
                 s->ops->watch(s->userdata, fd, SCHED_TYPE_COOKIE(UNIT_DEVICE));
 }
 
+/* An unplugged device that nothing references goes, as in systemd
+ * (a CD drive's links once the medium is gone). */
+static bool device_may_gc(struct sched *s, struct unit *u)
+{
+        return !u->rt->type_rt || !drt(u)->plugged;
+}
+
+static void device_collected(struct sched *s, struct unit *u)
+{
+        if (u->rt->type_rt)
+                *drt(u) = (struct device_rt) { 0 };
+}
+
 static void device_type_done(struct sched *s)
 {
         struct device_watch *w = s->type_state[UNIT_DEVICE];
@@ -415,6 +430,8 @@ const struct unit_type_ops device_ops = {
         },
         .start_waits = true,
         .adopt = device_adopt,
+        .may_gc = device_may_gc,
+        .collected = device_collected,
         .start = device_start,
         .stop = device_stop,
         .timer = device_timer,

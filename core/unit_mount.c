@@ -462,6 +462,7 @@ const struct unit_type_ops mount_ops = {
         },
         .start_spawns = true,
         .adopt = kernel_table_adopt,
+        .may_gc = kernel_table_may_gc,
         .start = mount_start,
         .stop = mount_stop,
         .reload = mount_reload,

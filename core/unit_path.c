@@ -639,6 +639,21 @@ static int path_adopt(struct sched *s, struct unit *u)
         return 0;
 }
 
+/* Not while it holds its inotify fd. */
+static bool path_may_gc(struct sched *s, struct unit *u)
+{
+        return !u->rt->path || u->rt->path->fd < 0;
+}
+
+static void path_collected(struct sched *s, struct unit *u)
+{
+        struct path_runtime *p = u->rt->path;
+        if (p) {
+                p->trigger_begin = 0;
+                p->trigger_count = 0;
+        }
+}
+
 const struct unit_type_ops path_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
@@ -647,6 +662,8 @@ const struct unit_type_ops path_ops = {
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
         .adopt = path_adopt,
+        .may_gc = path_may_gc,
+        .collected = path_collected,
         .start = path_start,
         .stop = path_stop,
         .timer = path_timer,

@@ -154,7 +154,9 @@ static void accept_one(struct sched *s, struct unit *u, int fd)
         }
         if (svc) {
                 /* A new connection is a new instance: nothing of the last one
-                 * (start limit, result, stamps) carries over. */
+                 * (start limit, result, stamps) carries over. It may have
+                 * been collected: what it references comes back with it. */
+                sched_gc_revive(s, svc);
                 struct unit_runtime *old = svc->rt;
                 struct notify_runtime *nt = old->notify;
                 if (nt) {
@@ -319,6 +321,22 @@ static int socket_adopt(struct sched *s, struct unit *u)
         return 0;
 }
 
+/* Not while it listens or an Accept=yes instance holds a connection. */
+static bool socket_may_gc(struct sched *s, struct unit *u)
+{
+        const struct socket_runtime *k = u->rt->sock;
+        return !k || (k->fds.n == 0 && k->n_connections == 0);
+}
+
+/* A fresh socket, but for n_instances: the instances it made keep their
+ * names (foo@0.service...), which accept_one reuses. */
+static void socket_collected(struct sched *s, struct unit *u)
+{
+        struct socket_runtime *k = u->rt->sock;
+        if (k)
+                *k = (struct socket_runtime) { .fds = k->fds, .n_instances = k->n_instances };
+}
+
 const struct unit_type_ops socket_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
@@ -327,6 +345,8 @@ const struct unit_type_ops socket_ops = {
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
         .adopt = socket_adopt,
+        .may_gc = socket_may_gc,
+        .collected = socket_collected,
         .start = socket_start,
         .stop = socket_stop,
         .fd_ready = socket_fd_ready,

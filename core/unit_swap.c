@@ -298,6 +298,7 @@ const struct unit_type_ops swap_ops = {
         },
         .start_spawns = true,
         .adopt = kernel_table_adopt,
+        .may_gc = kernel_table_may_gc,
         .start = swap_start,
         .stop = swap_stop,
         .spawned = swap_spawned,

@@ -493,6 +493,17 @@ static int timer_adopt(struct sched *s, struct unit *u)
         return 0;
 }
 
+/* A fresh timer: no elapse, no trigger, no one-time value used up. */
+static void timer_collected(struct sched *s, struct unit *u)
+{
+        struct timer_runtime *t = u->rt->timer;
+        if (!t)
+                return;
+        if (t->disabled)
+                memset(t->disabled, 0, t->n_disabled * sizeof *t->disabled);
+        *t = (struct timer_runtime) { .disabled = t->disabled, .n_disabled = t->n_disabled };
+}
+
 const struct unit_type_ops timer_ops = {
         .active_of = {
                 [SUB_DEAD] = SUB_IS(UNIT_INACTIVE),
@@ -502,6 +513,7 @@ const struct unit_type_ops timer_ops = {
                 [SUB_FAILED] = SUB_IS(UNIT_FAILED),
         },
         .adopt = timer_adopt,
+        .collected = timer_collected,
         .start = timer_start,
         .stop = timer_stop,
         .timer = timer_elapse,

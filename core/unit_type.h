@@ -71,6 +71,14 @@ struct unit_type_ops {
         /* Does a process of the unit get NOTIFY_SOCKET=? NULL: never (as
          * systemd gives it only to services that may be heard). */
         bool (*wants_notify_socket)(const struct unit *u, bool control);
+        /* Garbage collection (core/sched_gc.c): may u, inactive with no
+         * job and no process, be collected as far as the type is
+         * concerned (a device not plugged, a mount the kernel does not
+         * have)? NULL: yes. */
+        bool (*may_gc)(struct sched *s, struct unit *u);
+        /* u was collected: reset what the type keeps in its runtime to
+         * what a fresh load has (the allocations stay). NULL: nothing. */
+        void (*collected)(struct sched *s, struct unit *u);
         /* The type's own word for the boot record (a service's Type=), or NULL. */
         const char *(*record_kind)(const struct unit *u);
 

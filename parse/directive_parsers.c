@@ -311,6 +311,7 @@ static const struct {
         ENUM_ROW(exec_preserve_to_string, _EXEC_PRESERVE_MAX),
         ENUM_ROW(protect_system_to_string, _PROTECT_SYSTEM_MAX),
         ENUM_ROW(protect_home_to_string, _PROTECT_HOME_MAX),
+        ENUM_ROW(collect_mode_to_string, _COLLECT_MODE_MAX),
 #undef ENUM_ROW
 };
 

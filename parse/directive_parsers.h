@@ -22,6 +22,7 @@ enum {
         DIRECTIVE_ENUM_PRESERVE,
         DIRECTIVE_ENUM_PROTECT_SYSTEM,
         DIRECTIVE_ENUM_PROTECT_HOME,
+        DIRECTIVE_ENUM_COLLECT,
 };
 
 /* arg of directive_parse_list(): what each item must be. */

@@ -130,6 +130,7 @@ static const struct directive directives[] = {
         { "JobTimeoutSec", SEC_UNIT, UX(job_timeout_usec), directive_parse_timespan_field, 0, 0 },
         { "JobRunningTimeoutSec", SEC_UNIT, UX(job_running_timeout_usec), directive_parse_timespan_field, 0, 0 },
         { "JobTimeoutAction", SEC_UNIT, UX(job_timeout_action), directive_parse_enum, DIRECTIVE_ENUM_ACTION, 0 },
+        { "CollectMode", SEC_UNIT, UX(collect_mode), directive_parse_enum, DIRECTIVE_ENUM_COLLECT, 0 },
         { "RebootArgument", SEC_UNIT | SEC_SERVICE, UX(reboot_argument), directive_parse_string, 0, 0 },
         { "SourcePath", SEC_UNIT, UX(source_path), directive_parse_path, 0, EXPAND },
         { "RequiresMountsFor", SEC_UNIT, UX(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hashmap.h"
 #include "base/strv.h"
 
 /* ASCII only, whatever the locale. */
@@ -26,11 +27,11 @@ bool env_name_is_valid(const char *s, size_t n)
 /* FNV-1a over the name, which ends at '=' (or the end of a bare name). */
 static uint64_t name_hash(const char *s, size_t *ret_len)
 {
-        uint64_t h = 1469598103934665603ULL;
+        uint64_t h = FNV1A_OFFSET_BASIS;
         size_t i = 0;
 
         for (; s[i] && s[i] != '='; i++)
-                h = (h ^ (unsigned char) s[i]) * 1099511628211ULL;
+                h = fnv1a_step(h, (unsigned char) s[i]);
         *ret_len = i;
         return h;
 }

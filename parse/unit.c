@@ -167,6 +167,11 @@ static const char *const bind_ipv6_only_table[_BIND_IPV6_ONLY_MAX] = {
 };
 DEFINE_TO_STRING(bind_ipv6_only_to_string, enum bind_ipv6_only, bind_ipv6_only_table)
 
+static const char *const collect_mode_table[_COLLECT_MODE_MAX] = {
+        [COLLECT_INACTIVE] = "inactive", [COLLECT_INACTIVE_OR_FAILED] = "inactive-or-failed",
+};
+DEFINE_TO_STRING(collect_mode_to_string, enum collect_mode, collect_mode_table)
+
 static const char *const exec_preserve_table[_EXEC_PRESERVE_MAX] = {
         [EXEC_PRESERVE_NO] = "no", [EXEC_PRESERVE_YES] = "yes", [EXEC_PRESERVE_RESTART] = "restart",
 };
@@ -477,7 +482,7 @@ uint32_t unit_edges_cap(const struct unit *u)
         return u->edges_cap_log2 == EDGES_CAP_EXACT ? u->n_edges : UINT32_C(1) << u->edges_cap_log2;
 }
 
-static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *other)
+static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *other, bool refs, bool ref_by)
 {
         if (u->n_edges == unit_edges_cap(u)) {
                 /* The next power of two, at least 4 (an exact array may
@@ -493,7 +498,7 @@ static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *o
                 u->edges = e;
                 u->edges_cap_log2 = k;
         }
-        u->edges[u->n_edges++] = (struct unit_edge) { other, (uint8_t) kind };
+        u->edges[u->n_edges++] = (struct unit_edge) { other, (uint8_t) kind, refs, ref_by };
         return 0;
 }
 
@@ -501,10 +506,10 @@ int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *
 {
         u = unit_follow(u);
         other = unit_follow(other);
-        int r = u->sealed ? 0 : edge_append(u, kind, other);
+        int r = u->sealed ? 0 : edge_append(u, kind, other, true, false);
         if (r < 0 || other->sealed)
                 return r;
-        return edge_append(other, unit_dependency_inverse(kind), u);
+        return edge_append(other, unit_dependency_inverse(kind), u, false, true);
 }
 
 void unit_table_seal(struct unit_table *t)
@@ -554,7 +559,8 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
                         return r;
         }
         for (uint32_t i = 0; !into->sealed && i < alias->n_edges; i++) {
-                r = edge_append(into, alias->edges[i].kind, alias->edges[i].other);
+                r = edge_append(into, alias->edges[i].kind, alias->edges[i].other, alias->edges[i].refs,
+                                alias->edges[i].ref_by);
                 if (r < 0)
                         return r;
         }
@@ -599,6 +605,11 @@ int unit_table_finalize_edges(struct unit_table *t)
                 for (uint32_t j = 0; j < n; j++)
                         if (m == 0 || edge_compare(&u->edges[m - 1], &u->edges[j]) != 0)
                                 u->edges[m++] = u->edges[j];
+                        else {
+                                /* The same edge named from both sides references both ways. */
+                                u->edges[m - 1].refs |= u->edges[j].refs;
+                                u->edges[m - 1].ref_by |= u->edges[j].ref_by;
+                        }
                 uint32_t cap = unit_edges_cap(u);
                 u->n_edges = m;
                 /* The edges were grown by doubling while the file was

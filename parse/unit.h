@@ -66,10 +66,18 @@ enum unit_dependency unit_dependency_inverse(enum unit_dependency d);
 
 /* Packed (9 bytes, not 16): a unit has several edges and keeps them for
  * its lifetime. The compiler reads the unaligned pointer correctly on any
- * target; never take a member's address (-Waddress-of-packed-member). */
+ * target; never take a member's address (-Waddress-of-packed-member).
+ *
+ * Which side named the dependency (systemd's References=/ReferencedBy=,
+ * which the manager's garbage collection follows) rides in the kind's
+ * byte: refs, this unit named it (in its file, its implicit or default
+ * dependencies, a .wants/ directory of its own); ref_by, other named it.
+ * An edge and its inverse carry the two swapped; both may be set. */
 struct __attribute__((packed)) unit_edge {
         struct unit *other;
-        uint8_t kind; /* enum unit_dependency */
+        uint8_t kind : 6; /* enum unit_dependency */
+        uint8_t refs : 1;
+        uint8_t ref_by : 1;
 };
 
 enum service_type {
@@ -167,6 +175,14 @@ enum emergency_action {
         EMERGENCY_ACTION_HALT_FORCE,
         EMERGENCY_ACTION_HALT_IMMEDIATE,
         _EMERGENCY_ACTION_MAX,
+};
+
+/* CollectMode= (systemd.unit(5)): whether a failed unit that nothing
+ * needs is garbage-collected too, or only an inactive one. */
+enum collect_mode {
+        COLLECT_INACTIVE,
+        COLLECT_INACTIVE_OR_FAILED,
+        _COLLECT_MODE_MAX,
 };
 
 enum bind_ipv6_only {
@@ -570,6 +586,7 @@ struct unit_extra {
         enum emergency_action job_timeout_action;
         int failure_action_exit_status;     /* -1: unset */
         int success_action_exit_status;
+        enum collect_mode collect_mode;
         /* StartLimitIntervalSec=, StartLimitBurst= (10 s and 5 unless set) */
         uint64_t start_limit_interval_usec;
         unsigned start_limit_burst;
@@ -728,6 +745,7 @@ const char *timeout_failure_mode_to_string(enum timeout_failure_mode m);
 const char *exit_type_to_string(enum exit_type t);
 const char *emergency_action_to_string(enum emergency_action a);
 const char *bind_ipv6_only_to_string(enum bind_ipv6_only b);
+const char *collect_mode_to_string(enum collect_mode m);
 const char *exec_preserve_to_string(enum exec_preserve p);
 const char *protect_system_to_string(enum protect_system p);
 const char *protect_home_to_string(enum protect_home p);

@@ -36,30 +36,52 @@
 
 /* ---- environment ---- */
 
+/* Random bytes for invocation IDs, drawn from the kernel 16 IDs at a time
+ * (a getrandom per spawn was one more system call on a unit's critical
+ * path). Per thread, so it needs no lock. */
+static __thread uint8_t random_pool[256];
+static __thread size_t random_left;
+
+static void random_bytes(uint8_t *b, size_t n)
+{
+        if (random_left < n) {
+                ssize_t got = getrandom(random_pool, sizeof random_pool, GRND_INSECURE);
+                if (got != (ssize_t) sizeof random_pool)
+                        got = getrandom(random_pool, sizeof random_pool, GRND_NONBLOCK);
+                if (got != (ssize_t) sizeof random_pool) {
+                        struct timespec ts;
+                        uint64_t x;
+                        clock_gettime(CLOCK_MONOTONIC, &ts);
+                        x = (uint64_t) ts.tv_nsec ^ ((uint64_t) ts.tv_sec << 30) ^ ((uint64_t) getpid() << 48);
+                        for (size_t i = 0; i < sizeof random_pool; i++) {
+                                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                                random_pool[i] = (uint8_t) (x >> 56);
+                        }
+                }
+                random_left = sizeof random_pool;
+        }
+        random_left -= n;
+        memcpy(b, random_pool + random_left, n);
+        /* Never hand out the same bytes twice. */
+        memset(random_pool + random_left, 0, n);
+}
+
 /* 128 random bits as 32 hex chars, shaped like systemd's (a v4 UUID). The
  * id needs to be unique, not secret, so early boot never waits for
  * entropy. */
 static void invocation_id_generate(char ret[static 33])
 {
+        static const char hex[] = "0123456789abcdef";
         uint8_t b[16];
-        ssize_t n = getrandom(b, sizeof b, GRND_INSECURE);
 
-        if (n != (ssize_t) sizeof b)
-                n = getrandom(b, sizeof b, GRND_NONBLOCK);
-        if (n != (ssize_t) sizeof b) {
-                struct timespec ts;
-                uint64_t x;
-                clock_gettime(CLOCK_MONOTONIC, &ts);
-                x = (uint64_t) ts.tv_nsec ^ ((uint64_t) ts.tv_sec << 30) ^ ((uint64_t) getpid() << 48);
-                for (size_t i = 0; i < sizeof b; i++) {
-                        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-                        b[i] = (uint8_t) (x >> 56);
-                }
-        }
+        random_bytes(b, sizeof b);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        for (size_t i = 0; i < sizeof b; i++)
-                snprintf(ret + 2 * i, 3, "%02x", b[i]);
+        for (size_t i = 0; i < sizeof b; i++) {
+                ret[2 * i] = hex[b[i] >> 4];
+                ret[2 * i + 1] = hex[b[i] & 15];
+        }
+        ret[32] = 0;
 }
 
 /* One pass over every source into an indexed builder, so the cost is
@@ -76,7 +98,7 @@ static int build_environment(const char *id, const struct exec_context *c, const
                 goto out;
         if (lang && (r = env_builder_put_pair(&env, "LANG", lang)) < 0)
                 goto out;
-        snprintf(num, sizeof num, "%ld", (long) getpid());
+        snprintf(num, sizeof num, "%ld", (long) exec_manager_ids()->pid);
         if ((r = env_builder_put_pair(&env, "MANAGERPID", num)) < 0)
                 goto out;
         if (!p->invocation_id)
@@ -189,6 +211,13 @@ out:
  * $EXIT_STATUS see what systemd would). */
 static int program_path(const char *id, const struct exec_command *cmd, char **ret)
 {
+        /* An absolute path needs no search, and execve judges it anyway:
+         * checking it here cost two system calls per spawn. */
+        if (cmd->path[0] == '/') {
+                *ret = strdup(cmd->path);
+                return *ret ? 0 : log_error_errno(-ENOMEM, "%s: Failed to allocate a spawn request: %s", id,
+                                                  strerror(ENOMEM));
+        }
         int r = exec_find_program(cmd->path, ret);
 
         if (r == -ENOENT || r == -EACCES) {

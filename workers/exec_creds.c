@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -168,6 +169,20 @@ static int groups_from_database(struct exec_creds *cr)
         }
 }
 
+static struct exec_manager_ids manager_ids;
+static pthread_once_t manager_ids_once = PTHREAD_ONCE_INIT;
+
+static void manager_ids_read(void)
+{
+        manager_ids = (struct exec_manager_ids) { .pid = getpid(), .uid = getuid(), .gid = getgid() };
+}
+
+const struct exec_manager_ids *exec_manager_ids(void)
+{
+        (void) pthread_once(&manager_ids_once, manager_ids_read);
+        return &manager_ids;
+}
+
 /* Resolve User=, Group= and SupplementaryGroups= of c into *cr. Without
  * User= the uid stays the manager's. */
 int exec_creds_resolve(const char *id, const struct exec_context *c, struct exec_creds *cr)
@@ -175,8 +190,8 @@ int exec_creds_resolve(const char *id, const struct exec_context *c, struct exec
         uint32_t num;
         int r;
 
-        cr->uid = getuid();
-        cr->gid = getgid();
+        cr->uid = exec_manager_ids()->uid;
+        cr->gid = exec_manager_ids()->gid;
         if (c->user) {
                 bool numeric = parse_id(c->user, &num);
                 r = exec_creds_passwd_lookup(numeric ? NULL : c->user, numeric ? (uid_t) num : 0, cr);

@@ -23,6 +23,16 @@ struct exec_creds {
 
 void exec_creds_done(struct exec_creds *cr);
 
+/* The manager's own pid, uid and gid, read once: they never change, and
+ * asking the kernel on every spawn cost three system calls on a unit's
+ * critical path. */
+struct exec_manager_ids {
+        pid_t pid;
+        uid_t uid;
+        gid_t gid;
+};
+const struct exec_manager_ids *exec_manager_ids(void);
+
 /* Resolve User=, Group= and SupplementaryGroups= of c into *cr. Without
  * User= the uid stays the manager's. Returns 0, or a negative errno after
  * logging "ID: what failed" (-ESRCH for an unknown user or group). */

@@ -68,20 +68,6 @@
 
 #define LISTEN_PID_PREFIX "LISTEN_PID="
 
-/* What the child reads (and, for listen_pid_digits and fd_scratch, writes).
- * Lives in the parent's frame; the parent is suspended until the child has
- * exec'd or exited, so nothing else touches it meanwhile. */
-struct child_args {
-        const struct spawn_request *req;
-        const int *fds;          /* req->fds, or the same with journal streams in place */
-        char **envp;             /* copy of req->envp's pointers, LISTEN_PID= redirected */
-        char *listen_pid_digits; /* where the child writes its pid, or NULL */
-        int *fd_scratch;         /* n_fds slots: each source moved above n_fds */
-        int error_fd;            /* write end of the close-on-exec error pipe */
-        const char *oom_text;    /* "NNN\n" when oom_score_adj is set */
-        size_t oom_len;
-        int fail_status;         /* exit status if the current setup step fails */
-};
 
 /* systemd's exit statuses for a child that failed before or at execve
  * (systemd.exec(5) "Process Exit Codes"), so $EXIT_STATUS, SuccessExitStatus=
@@ -100,12 +86,15 @@ enum {
         EXIT_SETSID = 220,
 };
 
-/* What the child tells the parent through the close-on-exec pipe: zero or
- * more notes about settings it had to adapt, as systemd adapts them where
- * a container forbids them, then either EOF (it exec'd) or one FAILED
- * record naming the step. Records are far below PIPE_BUF, so each write is
- * atomic, and the parent reads them only after the child exec'd or exited
- * (CLONE_VFORK), so the few the child writes never fill the pipe. */
+/* What the child tells the parent: zero or more notes about settings it
+ * had to adapt, as systemd adapts them where a container forbids them,
+ * then either nothing more (it exec'd) or one FAILED record naming the
+ * step. A CLONE_VM child writes them into child_args, which the parent
+ * reads once CLONE_VFORK lets it run again (after the exec or the exit):
+ * no pipe to make and tear down per spawn, which cost a worker four system
+ * calls on every unit's critical path. A fork()ed child (TSan builds)
+ * writes them to a close-on-exec pipe instead, read until EOF; records are
+ * far below PIPE_BUF, so each write is atomic and the few never fill it. */
 enum child_report_kind {
         REPORT_FAILED,        /* status: the step's exit status; error: errno */
         REPORT_LIMIT_CLAMPED, /* resource, wanted and got: the hard limit */
@@ -124,6 +113,25 @@ struct child_report {
 };
 
 #define CHILD_REPORTS_MAX (RLIM_NLIMITS + 8)
+
+/* What the child reads (and, for listen_pid_digits, fd_scratch and the
+ * reports, writes).
+ * Lives in the parent's frame; the parent is suspended until the child has
+ * exec'd or exited, so nothing else touches it meanwhile. */
+struct child_args {
+        const struct spawn_request *req;
+        const int *fds;          /* req->fds, or the same with journal streams in place */
+        char **envp;             /* copy of req->envp's pointers, LISTEN_PID= redirected */
+        char *listen_pid_digits; /* where the child writes its pid, or NULL */
+        int *fd_scratch;         /* n_fds slots: each source moved above n_fds */
+        int devnull;             /* the worker pool's /dev/null, or -1: open one */
+        int error_fd;            /* fork(): the report pipe's write end; -1 with CLONE_VM */
+        unsigned n_reports;      /* CLONE_VM: the reports, written straight here */
+        struct child_report reports[CHILD_REPORTS_MAX];
+        const char *oom_text;    /* "NNN\n" when oom_score_adj is set */
+        size_t oom_len;
+        int fail_status;         /* exit status if the current setup step fails */
+};
 
 static const char *const rlimit_names[RLIM_NLIMITS] = {
         [RLIMIT_CPU] = "CPU",         [RLIMIT_FSIZE] = "FSIZE",   [RLIMIT_DATA] = "DATA",
@@ -166,18 +174,24 @@ void spawn_request_free(struct spawn_request *r)
 
 /* ---- child side: async-signal-safe only, no malloc, no stdio ---- */
 
-static void child_report(int error_fd, const struct child_report *rep)
+static void child_report(struct child_args *a, const struct child_report *rep)
 {
         ssize_t n;
+
+        if (a->error_fd < 0) {
+                if (a->n_reports < CHILD_REPORTS_MAX)
+                        a->reports[a->n_reports++] = *rep;
+                return;
+        }
         do
-                n = write(error_fd, rep, sizeof *rep);
+                n = write(a->error_fd, rep, sizeof *rep);
         while (n < 0 && errno == EINTR);
 }
 
-static _Noreturn void child_fail(int error_fd, int error, int status)
+static _Noreturn void child_fail(struct child_args *a, int error, int status)
 {
         struct child_report rep = { .kind = REPORT_FAILED, .status = status, .error = error };
-        child_report(error_fd, &rep);
+        child_report(a, &rep);
         _exit(status);
 }
 
@@ -200,26 +214,39 @@ static int child_close_range(unsigned from, unsigned to)
         return 0;
 }
 
-/* Make fd i refer to fds[i] for i < n; every other fd except *error_fd is
- * closed. Sources may sit anywhere, including in 0..n-1 in any order, so
- * each is first copied above n before any target slot is overwritten. */
-static int child_arrange_fds(struct child_args *a, int *error_fd)
+/* The fd slot i of the child gets: the request's, or for none /dev/null. */
+static int child_source_fd(const struct child_args *a, unsigned i)
+{
+        return a->fds[i] >= 0 ? a->fds[i] : a->devnull;
+}
+
+/* Make fd i refer to fds[i] for i < n; every other fd except a->error_fd
+ * is closed. Sources may sit anywhere, including in 0..n-1 in any order;
+ * then each is first copied above n before any target slot is
+ * overwritten. Usually none does, and each is put in place directly. */
+static int child_arrange_fds(struct child_args *a)
 {
         const struct spawn_request *req = a->req;
         unsigned n = req->n_fds;
+        bool direct = true;
 
-        if (*error_fd < (int)n) {
-                int fd = fcntl(*error_fd, F_DUPFD_CLOEXEC, (int)n);
+        if (a->error_fd >= 0 && a->error_fd < (int)n) {
+                int fd = fcntl(a->error_fd, F_DUPFD_CLOEXEC, (int)n);
                 if (fd < 0)
                         return -errno;
-                *error_fd = fd;
+                a->error_fd = fd;
         }
 
         for (unsigned i = 0; i < n; i++) {
-                a->fd_scratch[i] = -1;
-                if (a->fds[i] < 0)
+                int src = child_source_fd(a, i);
+                direct &= src < 0 || src >= (int)n;
+        }
+        for (unsigned i = 0; i < n; i++) {
+                int src = child_source_fd(a, i);
+                a->fd_scratch[i] = src;
+                if (direct || src < 0)
                         continue;
-                a->fd_scratch[i] = fcntl(a->fds[i], F_DUPFD_CLOEXEC, (int)n);
+                a->fd_scratch[i] = fcntl(src, F_DUPFD_CLOEXEC, (int)n);
                 if (a->fd_scratch[i] < 0)
                         return -errno;
         }
@@ -244,10 +271,12 @@ static int child_arrange_fds(struct child_args *a, int *error_fd)
                         (void)close(fd);
         }
 
-        int r = child_close_range(n, (unsigned)*error_fd - 1);
+        if (a->error_fd < 0)
+                return child_close_range(n, ~0U);
+        int r = child_close_range(n, (unsigned)a->error_fd - 1);
         if (r < 0)
                 return r;
-        return child_close_range((unsigned)*error_fd + 1, ~0U);
+        return child_close_range((unsigned)a->error_fd + 1, ~0U);
 }
 
 /* The kernel's struct sigaction for rt_sigaction(2): glibc's sigaction()
@@ -303,7 +332,7 @@ static int child_set_oom_score_adjust(const struct child_args *a)
 /* systemd's setrlimit_closest(): a limit above what we may set (EPERM: a
  * hard limit above our own without CAP_SYS_RESOURCE, as in any container)
  * is clamped to our hard limit instead of failing the service. */
-static int child_setrlimit_closest(int error_fd, int res, const struct rlimit *want)
+static int child_setrlimit_closest(struct child_args *a, int res, const struct rlimit *want)
 {
         struct rlimit highest, fixed;
 
@@ -323,7 +352,7 @@ static int child_setrlimit_closest(int error_fd, int res, const struct rlimit *w
                 return 0;
         struct child_report rep = { .kind = REPORT_LIMIT_CLAMPED, .resource = res,
                                     .wanted = (int64_t)want->rlim_max, .got = (int64_t)fixed.rlim_max };
-        child_report(error_fd, &rep);
+        child_report(a, &rep);
         return setrlimit((__rlimit_resource_t)res, &fixed) < 0 ? -errno : 0;
 }
 
@@ -339,7 +368,7 @@ static int rlimit_to_nice(rlim_t limit)
 
 /* systemd's setpriority_closest(): without CAP_SYS_NICE a lower nice level
  * than RLIMIT_NICE allows becomes the lowest allowed one. */
-static int child_setpriority_closest(int error_fd, int nice)
+static int child_setpriority_closest(struct child_args *a, int nice)
 {
         struct rlimit highest;
         int saved, current, limit;
@@ -364,7 +393,7 @@ static int child_setpriority_closest(int error_fd, int nice)
         if (current > limit && setpriority(PRIO_PROCESS, 0, limit) < 0)
                 return -errno;
         struct child_report rep = { .kind = REPORT_NICE_CLAMPED, .wanted = nice, .got = current < limit ? current : limit };
-        child_report(error_fd, &rep);
+        child_report(a, &rep);
         return 0;
 }
 
@@ -389,7 +418,7 @@ static bool child_setgroups_denied(void)
 /* Raw syscalls: glibc's setuid() and friends broadcast to every thread of
  * the process, and in a CLONE_VM child that would be the parent's threads.
  * Groups first (216 GROUP), then the user (217 USER), as systemd. */
-static int child_set_credentials(struct child_args *a, int error_fd)
+static int child_set_credentials(struct child_args *a)
 {
         const struct spawn_request *req = a->req;
 
@@ -399,7 +428,7 @@ static int child_set_credentials(struct child_args *a, int error_fd)
                 if (saved != EPERM || req->n_groups > 0 || !child_setgroups_denied())
                         return -saved;
                 struct child_report rep = { .kind = REPORT_SETGROUPS_SKIPPED, .error = saved };
-                child_report(error_fd, &rep);
+                child_report(a, &rep);
         }
         if (syscall(SYS_setresgid, req->gid, req->gid, req->gid) < 0)
                 return -errno;
@@ -409,13 +438,13 @@ static int child_set_credentials(struct child_args *a, int error_fd)
         return 0;
 }
 
-static int child_setup(struct child_args *a, int *error_fd)
+static int child_setup(struct child_args *a)
 {
         const struct spawn_request *req = a->req;
         int r;
 
         a->fail_status = EXIT_FDS;
-        r = child_arrange_fds(a, error_fd);
+        r = child_arrange_fds(a);
         if (r < 0)
                 return r;
 
@@ -456,14 +485,14 @@ static int child_setup(struct child_args *a, int *error_fd)
         a->fail_status = EXIT_LIMITS;
         for (int res = 0; res < RLIM_NLIMITS; res++)
                 if (req->rlimit_set & (UINT32_C(1) << res)) {
-                        r = child_setrlimit_closest(*error_fd, res, &req->rlimits[res]);
+                        r = child_setrlimit_closest(a, res, &req->rlimits[res]);
                         if (r < 0)
                                 return r;
                 }
 
         a->fail_status = EXIT_NICE;
         if (req->nice_set) {
-                r = child_setpriority_closest(*error_fd, req->nice);
+                r = child_setpriority_closest(a, req->nice);
                 if (r < 0)
                         return r;
         }
@@ -473,7 +502,7 @@ static int child_setup(struct child_args *a, int *error_fd)
                 r = child_set_oom_score_adjust(a);
                 if (r == -EPERM || r == -EACCES) {
                         struct child_report rep = { .kind = REPORT_OOM_IGNORED, .error = -r };
-                        child_report(*error_fd, &rep);
+                        child_report(a, &rep);
                 } else if (r < 0)
                         return r;
         }
@@ -515,7 +544,7 @@ static int child_setup(struct child_args *a, int *error_fd)
         if (r < 0)
                 return r;
         if (req->set_credentials) {
-                r = child_set_credentials(a, *error_fd);
+                r = child_set_credentials(a);
                 if (r < 0)
                         return r;
         }
@@ -539,18 +568,17 @@ static int child_setup(struct child_args *a, int *error_fd)
 static int child_main(void *userdata)
 {
         struct child_args *a = userdata;
-        int error_fd = a->error_fd;
         int r;
 
         cpu_pin_undo();
-        r = child_setup(a, &error_fd);
+        r = child_setup(a);
         if (r < 0)
-                child_fail(error_fd, -r, a->fail_status);
+                child_fail(a, -r, a->fail_status);
 
         execve(a->req->path, a->req->argv, a->envp);
         if (a->req->container_main)
-                child_fail(error_fd, errno, errno == ENOENT ? 127 : 126);
-        child_fail(error_fd, errno, EXIT_EXEC);
+                child_fail(a, errno, errno == ENOENT ? 127 : 126);
+        child_fail(a, errno, EXIT_EXEC);
 }
 
 /* ---- parent side ---- */
@@ -655,18 +683,14 @@ static void log_report(const struct spawn_request *req, const struct child_repor
         }
 }
 
-/* Read the child's reports until EOF. 0: it exec'd (after logging its
- * notes); -errno of the step that failed, with *ret_status its exit
- * status, after logging "Failed at step STEP spawning PATH: why" as
- * systemd does. */
-static int read_child_reports(const struct spawn_request *req, int fd, int *ret_status)
+/* A fork()ed child's reports, read from its pipe until EOF (it exec'd or
+ * exited) into a->reports. */
+static int read_report_pipe(int fd, struct child_args *a)
 {
-        struct child_report reps[CHILD_REPORTS_MAX];
         size_t got = 0;
-        int r = 0;
 
-        while (got < sizeof reps) {
-                ssize_t n = read(fd, (char *)reps + got, sizeof reps - got);
+        while (got < sizeof a->reports) {
+                ssize_t n = read(fd, (char *)a->reports + got, sizeof a->reports - got);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -676,29 +700,51 @@ static int read_child_reports(const struct spawn_request *req, int fd, int *ret_
                         break;
                 got += (size_t)n;
         }
-        if (got % sizeof reps[0] != 0)
+        if (got % sizeof a->reports[0] != 0)
                 return -EIO;
-        for (size_t i = 0; i < got / sizeof reps[0]; i++) {
-                const struct child_report *rep = &reps[i];
+        a->n_reports = (unsigned)(got / sizeof a->reports[0]);
+        return 0;
+}
+
+/* The child's reports, once it exec'd or exited. 0: it exec'd (after
+ * logging its notes); -errno of the step that failed, with *ret_status its
+ * exit status, after logging "Failed at step STEP spawning PATH: why" as
+ * systemd does. */
+static int handle_child_reports(const struct child_args *a, int *ret_status)
+{
+        const struct spawn_request *req = a->req;
+
+        for (unsigned i = 0; i < a->n_reports; i++) {
+                const struct child_report *rep = &a->reports[i];
                 if (rep->kind != REPORT_FAILED) {
                         log_report(req, rep);
                         continue;
                 }
                 const char *step = exit_status_to_string(rep->status);
-                r = rep->error > 0 ? -rep->error : -EIO;
+                int r = rep->error > 0 ? -rep->error : -EIO;
                 *ret_status = rep->status;
                 log_error("%s: Failed at step %s spawning %s: %s", report_id(req), step ? step : "EXEC",
                           req->path, strerror(-r));
-                break;
+                return r;
         }
-        return r;
+        return 0;
+}
+
+/* One /dev/null for every child's empty slots, opened once: opening it in
+ * each child cost three system calls on every unit's critical path. */
+static int devnull_fd = -1;
+static pthread_once_t devnull_once = PTHREAD_ONCE_INIT;
+
+static void devnull_open(void)
+{
+        devnull_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 }
 
 int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret_exec_usec)
 {
         char listen_pid[sizeof(LISTEN_PID_PREFIX) + 24];
         char oom_text[24];
-        struct child_args a = { .req = req, .fds = req ? req->fds : NULL, .oom_text = oom_text };
+        struct child_args a = { .req = req, .fds = req ? req->fds : NULL, .oom_text = oom_text, .error_fd = -1 };
         struct exec_journal_conn journal = EXEC_JOURNAL_CONN_INIT;
         int pipe_fds[2] = { -1, -1 };
         sigset_t all, saved_mask;
@@ -714,6 +760,8 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
         }
 
         (void)pthread_once(&parent_signals_once, spawn_reset_inherited_signals);
+        (void)pthread_once(&devnull_once, devnull_open);
+        a.devnull = devnull_fd;
         size_t n_env = strv_length(req->envp);
         /* One more slot for JOURNAL_STREAM=. */
         a.envp = malloc((n_env + 2) * sizeof(char *));
@@ -753,11 +801,13 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
                 a.oom_len = n;
         }
 
-        if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
-                r = -errno;
-                goto out;
+        if (SPAWN_USE_FORK) {
+                if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                a.error_fd = pipe_fds[1];
         }
-        a.error_fd = pipe_fds[1];
 
         /* No signal handler may run in a child that shares our memory; the
          * child empties the mask just before execve. A fault is not held
@@ -777,11 +827,15 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
                 goto out;
         }
 
-        /* Our write end must be gone for EOF to mean "exec'd". */
-        (void)close(pipe_fds[1]);
-        pipe_fds[1] = -1;
         int failed_status = 0;
-        r = read_child_reports(req, pipe_fds[0], &failed_status);
+        if (SPAWN_USE_FORK) {
+                /* Our write end must be gone for EOF to mean "exec'd". */
+                (void)close(pipe_fds[1]);
+                pipe_fds[1] = -1;
+                r = read_report_pipe(pipe_fds[0], &a);
+        }
+        if (r == 0)
+                r = handle_child_reports(&a, &failed_status);
         if (r == 0 && ret_exec_usec) {
                 struct timespec ts;
                 clock_gettime(CLOCK_MONOTONIC, &ts);

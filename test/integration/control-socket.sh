@@ -41,7 +41,10 @@ expect '{"version":1,"verb":"reset-failed","units":["bad.service"]}' '"code":0'
 expect '{"version":1,"verb":"is-failed","units":["bad.service"]}' '"code":1'
 expect '{"version":1,"verb":"restart","units":["a.service"]}' '"JobResult":"done"'
 expect '{"version":1,"verb":"stop","units":["c.service"]}' '"JobResult":"done"'
-expect '{"version":1,"verb":"list-units","options":{"all":true}}' '"Id":"c.service"'
+# Stopped and referenced by nothing, c.service is collected as systemd
+# collects it; list-units --all still answers, with what is left.
+expect '{"version":1,"verb":"list-units","options":{"all":true}}' '"Id":"a.service"'
+expect '{"version":1,"verb":"status","units":["c.service"]}' '"ActiveState":"inactive"'
 expect '{"version":1,"verb":"list-jobs"}' '"code":0'
 expect '{"version":1,"verb":"frobnicate"}' "Unknown verb"
 # A newer client: higher version, keys this weft does not know.

@@ -186,8 +186,10 @@ case $out in *"not loaded"*) ;; *) wt_fail "GetUnit of a missing unit: $out" ;; 
 out=$(bus call $M GetUnit s lazy.service 2>&1) && wt_fail "GetUnit loaded lazy.service: $out"
 [ "$(bus call $M LoadUnit s lazy.service 2>&1)" = 'o "/org/freedesktop/systemd1/unit/lazy_2eservice"' ] ||
         wt_fail "LoadUnit: $(bus call $M LoadUnit s lazy.service 2>&1)"
-[ "$(bus call $M GetUnit s lazy.service 2>&1)" = 'o "/org/freedesktop/systemd1/unit/lazy_2eservice"' ] ||
-        wt_fail "GetUnit after LoadUnit: $(bus call $M GetUnit s lazy.service 2>&1)"
+# Loaded, inactive and referenced by nothing, it is collected once the
+# call is answered, as systemd's GC collects it: GetUnit does not know it.
+out=$(bus call $M GetUnit s lazy.service 2>&1) && wt_fail "GetUnit after LoadUnit found a unit nothing needs: $out"
+case $out in *"not loaded"*) ;; *) wt_fail "GetUnit after LoadUnit: $out" ;; esac
 # Not root: refused, whatever the bus's policy lets through.
 if command -v setpriv >/dev/null 2>&1; then
         out=$(wt_ns timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups busctl --system call $M StopUnit ss \

@@ -34,18 +34,17 @@ DefaultDependencies=no
 [Service]
 ExecStart=$PY $WT_ROOT/test/tools/fake_journald.py $JD
 EOF
+# journal_client NAME <<EOF: a oneshot that needs the fake journald: this
+# head, then the rest of its [Service] section from stdin.
+journal_client() {
+        { printf '%s\n' '[Unit]' DefaultDependencies=no Requires=fake-journald.socket \
+                After=fake-journald.socket '[Service]' Type=oneshot RemainAfterExit=yes; cat; } | wt_unit "$1"
+}
 wt_unit t.target <<'EOF'
 [Unit]
 Wants=hello.service split.service plain.service
 EOF
-wt_unit hello.service <<EOF
-[Unit]
-DefaultDependencies=no
-Requires=fake-journald.socket
-After=fake-journald.socket
-[Service]
-Type=oneshot
-RemainAfterExit=yes
+journal_client hello.service <<EOF
 StandardOutput=journal
 SyslogIdentifier=hello-id
 SyslogLevel=notice
@@ -53,26 +52,12 @@ SyslogFacility=local3
 SyslogLevelPrefix=no
 ExecStart=/bin/sh -c 'echo out-line; echo err-line >&2; echo "\$\$JOURNAL_STREAM" >$TMP/hello.env; stat -L -c %%d:%%i /proc/self/fd/2 >>$TMP/hello.env'
 EOF
-wt_unit split.service <<EOF
-[Unit]
-DefaultDependencies=no
-Requires=fake-journald.socket
-After=fake-journald.socket
-[Service]
-Type=oneshot
-RemainAfterExit=yes
+journal_client split.service <<EOF
 StandardOutput=journal+console
 StandardError=journal
 ExecStart=/bin/sh -c 'echo split-out; echo split-err >&2'
 EOF
-wt_unit plain.service <<EOF
-[Unit]
-DefaultDependencies=no
-Requires=fake-journald.socket
-After=fake-journald.socket
-[Service]
-Type=oneshot
-RemainAfterExit=yes
+journal_client plain.service <<EOF
 ExecStart=/bin/echo plain-line
 EOF
 

@@ -57,7 +57,9 @@ svc burst '' true
 pathunit burst "PathExists=$W/burst-flag\nTriggerLimitBurst=3\nTriggerLimitIntervalSec=30s"
 pathunit nounit "PathExists=$W/x\nUnit=missing.service"
 pathunit nopath "Unit=exists.service"
-printf '[Unit]\nWants=exists.path eat.path dir.path changed.path deep.path burst.path\n' | wt_unit t.target
+# After= nounit.path only names it, so that it stays loaded while inactive
+# (a unit nothing names is collected, as in systemd) for list-paths --all.
+printf '[Unit]\nWants=exists.path eat.path dir.path changed.path deep.path burst.path\nAfter=nounit.path\n' | wt_unit t.target
 
 echo data >"$W/changed-file"
 wt_start --target t.target

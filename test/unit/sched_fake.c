@@ -16,6 +16,7 @@
 
 struct fake F;
 static unsigned setup_spawn_window; /* for the next fake_setup_with */
+static bool setup_collect;
 static const char *setup_stamp_dir;
 static uint64_t setup_perturb, setup_seed;
 
@@ -173,11 +174,13 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 .manager_start = F.now,
                 .abort_on_illegal = true,
                 .spawn_window = setup_spawn_window,
+                .collect = setup_collect,
                 .timer_stamp_dir = setup_stamp_dir,
                 .timer_perturb_usec = setup_perturb,
         };
         memcpy(config.machine_id, &setup_seed, sizeof setup_seed);
         setup_spawn_window = 0;
+        setup_collect = false;
         setup_stamp_dir = NULL;
         setup_perturb = setup_seed = 0;
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
@@ -294,6 +297,11 @@ bool fake_killed(pid_t pid, int sig)
         return false;
 }
 
+void fake_collect_next(void)
+{
+        setup_collect = true;
+}
+
 void fake_advance(uint64_t usec)
 {
         F.now += usec;
@@ -387,4 +395,6 @@ void fake_control(const char *verb, const char *unit)
         struct control_request q = { .version = 1, .verb = (char *) verb, .units = units };
         F.now++;
         control_handle(F.s, 1, 0, &q);
+        /* The end of the event, as sched_handle_event ends it. */
+        sched_gc_run(F.s);
 }

@@ -83,6 +83,8 @@ void fake_exit(pid_t pid, int code, int status);
 void fake_run_to_exit(const char *tag, int status);
 bool fake_killed(pid_t pid, int sig);
 void fake_advance(uint64_t usec);
+/* For the next fake_setup*: garbage-collect units (sched_config.collect). */
+void fake_collect_next(void);
 const char *fake_state(const char *unit);
 /* Deliver a notify message from pid ("KEY=VALUE\n..."), with fds (taken),
  * as uid F.notify_uid. A MAINPID= pid is described as the io thread would:
