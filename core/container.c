@@ -87,12 +87,11 @@ int container_add_main(struct load_context *ctx, const struct container_options 
         /* The words are CMD's own: no $VAR is expanded in them. */
         cmd->flags = EXEC_NO_ENV_EXPAND;
         struct service_config *s = u->service;
-        s->exec[SERVICE_EXEC_START] = cmd;
+        s->exec_start = cmd;
         cmd = NULL;
         s->type = SERVICE_EXEC;
         s->type_set = true;
         s->timeout_start_usec = USEC_INFINITY; /* the sidecars may take their time */
-        s->timeout_abort_usec = s->timeout_stop_usec;
         /* weft's whole environment, as tini passes it (a Dockerfile's ENV). */
         if (environ && environ[0] && !(s->exec_ctx.environment = strv_copy(environ)))
                 goto fail;
@@ -111,10 +110,10 @@ int container_add_main(struct load_context *ctx, const struct container_options 
                 goto fail;
         u->description = joined;
         u->default_dependencies = false; /* no sysinit.target, basic.target in a container */
-        u->start_limit_burst = 0;
         struct unit_extra *x = unit_config_extra(u);
         if (!x)
                 goto fail;
+        x->start_limit_burst = 0;
         x->success_action = EMERGENCY_ACTION_EXIT;
         x->failure_action = EMERGENCY_ACTION_EXIT;
         u->refuse_manual_start = true;

@@ -95,7 +95,7 @@ static void queue_remove(struct sched *s, enum job_queue q, struct job *j)
 static void job_run_now(struct sched *s, struct job *j)
 {
         struct unit *u = j->unit;
-        uint64_t id = j->id;
+        uint32_t id = j->id;
 
         /* Past the shutdown deadline nothing runs (sched_shutdown.c finishes
          * every job); during a shutdown nothing starts. */
@@ -164,7 +164,9 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         /* A job is a use: a collected unit comes back first. */
         sched_gc_revive(s, u);
         struct job *j = &rt->job_slot;
-        *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = ++s->next_job_id };
+        if (++s->next_job_id == 0) /* 0 is "none" (start_job_id) */
+                s->next_job_id = 1;
+        *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = s->next_job_id };
 
         const struct unit_edge *e;
         for (size_t i = 0; (e = sched_next_edge(u, &i));) {

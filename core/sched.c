@@ -167,15 +167,17 @@ static int link_new_units(struct sched *s)
         return 0;
 }
 
-/* The transaction's scratch arrays hold one entry per unit; grown by
- * doubling, so loading units one at a time at run time stays O(1) each. */
+/* The transaction's scratch arrays hold one entry per unit; grown to an
+ * eighth more than needed (at least 64), so loading units one at a time
+ * at run time stays O(1) each, and the boot's table (adopted at once)
+ * does not pay for a power of two: at 10,000 units doubling left 6,384
+ * entries of ~29 bytes unused. */
 static int grow_scratch(struct sched *s)
 {
         size_t n = s->units->n_units, cap = s->txn_cap;
         if (n <= cap)
                 return 0;
-        while (cap < n)
-                cap = cap ? 2 * cap : 64;
+        cap = n + n / 8 + 64;
         struct unit **q = realloc(s->txn_queue, cap * sizeof *q);
         if (q)
                 s->txn_queue = q;
@@ -731,7 +733,9 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)
                 goto out;
-        req->id = ++s->next_request_id;
+        if (++s->next_request_id == 0)
+                s->next_request_id = 1;
+        req->id = s->next_request_id;
         r = idmap_put(&s->by_request, req->id, u);
         if (r < 0) {
                 spawn_request_free(req);

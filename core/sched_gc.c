@@ -196,18 +196,18 @@ static size_t sweep(struct sched *s)
                         if (e->ref_by && o->rt && !o->rt->collected &&
                             (seen[o->rt->index] == GC_ROOT || seen[o->rt->index] == GC_LIVE)) {
                                 seen[u->rt->index] = GC_LIVE;
-                                stack[depth++].u = u;
+                                stack[depth++].index = u->rt->index;
                                 break;
                         }
                 }
         }
         while (depth > 0) {
-                struct unit *u = stack[--depth].u;
+                struct unit *u = s->units->units[stack[--depth].index];
                 for (size_t it = 0; (e = sched_next_edge(u, &it));) {
                         struct unit *o = e->other;
                         if (e->refs && o->rt && seen[o->rt->index] == GC_CAND) {
                                 seen[o->rt->index] = GC_LIVE;
-                                stack[depth++].u = o;
+                                stack[depth++].index = o->rt->index;
                         }
                 }
         }

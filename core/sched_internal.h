@@ -115,9 +115,9 @@ struct job_fifo {
 struct job {
         struct unit *unit;
         struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
-        uint64_t id;
         struct control_wait **waits; /* control clients waiting for the result */
         struct job_link link[_JOB_QUEUE_MAX];
+        uint32_t id;        /* 32-bit, as systemd's (JobRemoved's "u") */
         unsigned pending;   /* unfinished jobs this one is ordered after */
         unsigned broken;    /* waits dropped to break an ordering cycle of stop jobs */
         unsigned n_waits;
@@ -165,31 +165,51 @@ struct extra_edges {
         struct unit_edge e[];
 };
 
+/* One per unit, so the 32-bit and 8-bit fields come first and fill 56
+ * bytes exactly (ids and generations in 32 bits, flags as bits): 280
+ * bytes, a 288-byte malloc chunk. */
 struct unit_runtime {
         uint32_t index;           /* position in the unit table, for scratch arrays */
+        uint32_t timer_generation;
+        /* Spawns in flight for the main and the control process, 0: none
+         * (sched_spawn's ids are 32-bit and skip 0). */
+        uint32_t main_request;
+        uint32_t control_request;
+        /* The last start job that finished: its id and result
+         * (start_job_result), and for "dependency" the unit that did not
+         * start (failed_dependency: systemd keeps Result= of a unit it
+         * never ran, so this is where the reason lives). */
+        uint32_t start_job_id;
+        pid_t main_pid;
+        pid_t control_pid;
+        pid_t main_pgid;
+        pid_t control_pgid;
+        unsigned ratelimit_count;
+        unsigned n_restarts;
         enum unit_active_state active : 8;
         enum sub_state sub : 8;
         enum unit_result result : 8;
         enum sub_state reload_from : 8; /* running or exited, to go back to */
         enum service_exec control_list : 8;     /* which Exec list is running */
         enum job_result start_job_result : 8;   /* see start_job_id */
-        bool forbid_restart;  /* a stop job is stopping it: no auto-restart */
-        bool kill_waiting;    /* waiting for the unit's process groups to empty */
-        bool reload_failed;   /* an ExecReload= command failed: the reload job fails */
+        /* The last main process exit: CLD_* (1..6; 0: none) and its
+         * status (exit status 0..255 or signal 1..64). */
+        uint8_t main_exit_status;
+        uint8_t main_exit_code : 3;
+        bool forbid_restart : 1;  /* a stop job is stopping it: no auto-restart */
+        bool kill_waiting : 1;    /* waiting for the unit's process groups to empty */
+        bool reload_failed : 1;   /* an ExecReload= command failed: the reload job fails */
         /* Garbage-collected (core/sched_gc.c): hidden from lookups by
          * name, listings and the boot record, its runtime reset, until
          * something names it again (sched_gc_revive). */
-        bool collected;
-        bool in_gc_queue;     /* in s->gc_queue, to be looked at by the next sweep */
-
-        pid_t main_pid;
-        pid_t control_pid;
-        pid_t main_pgid;
-        pid_t control_pgid;
-        int main_exit_code;   /* CLD_* of the last main process exit, 0: none */
-        int main_exit_status;
-        unsigned ratelimit_count;
-        unsigned n_restarts;
+        bool collected : 1;
+        bool in_gc_queue : 1;     /* in s->gc_queue, to be looked at by the next sweep */
+        /* Which command runs, as its place (1-based; 0: none) in its list
+         * rather than a pointer: the control process's in control_list,
+         * a oneshot's main process's in ExecStart= (service_control_cmd,
+         * service_main_cmd). A unit's config does not change while it runs. */
+        uint16_t control_cmd_pos;
+        uint16_t main_cmd_pos;
 
         /* Edges of this unit that units loaded after it (at run time: an
          * Accept=yes instance, a unit a control request named) imply: the
@@ -203,22 +223,12 @@ struct unit_runtime {
          * queue the next one (a restart's start). */
         struct job job_slot;
 
-        uint64_t main_request;    /* spawn in flight for the main process, 0: none */
-        uint64_t control_request;
-        const struct exec_command *control_cmd; /* which command of control_list */
-        const struct exec_command *main_cmd;    /* oneshot: the ExecStart running */
 
-        uint64_t timer_generation;
         uint64_t timer_when;  /* the state's timeout (start, stop, RestartSec); 0: none */
 
         uint64_t ratelimit_begin; /* start limit window */
 
-        /* The last start job that finished: its id and result
-         * (start_job_result), and for "dependency" the unit that did not
-         * start (systemd keeps Result= of a unit it never ran, so this is
-         * where the reason lives). */
-        uint64_t start_job_id;
-        struct unit *failed_dependency;
+        struct unit *failed_dependency; /* see start_job_id */
 
         /* What only one type needs, allocated when the unit is adopted
          * (sched_adopt_units), so starting one allocates nothing; NULL
@@ -297,11 +307,11 @@ struct sched {
         struct idmap by_request;   /* spawn request id -> unit */
         struct idmap early_exits;  /* pid -> exit (packed), exits that beat their spawn report */
         unsigned spawns_in_flight;
-        uint64_t next_request_id;
+        uint32_t next_request_id; /* wraps, skipping 0 (unit_runtime.main_request) */
         struct timer_heap timers;
 
         unsigned n_jobs;
-        uint64_t next_job_id;
+        uint32_t next_job_id;
         struct unit *boot_target;
         bool boot_reported;
         bool shutting_down;        /* no start or reload job is accepted or run */
@@ -339,8 +349,8 @@ struct sched {
 
 /* A frame of the transaction's cycle search (core/transaction.c). */
 struct txn_frame {
-        struct unit *u;
-        size_t edge; /* sched_next_edge()'s cursor */
+        uint32_t index; /* the unit's rt->index: its place in s->units->units */
+        uint32_t edge;  /* sched_next_edge()'s cursor */
 };
 
 struct unit_runtime *rt_of(struct sched *s, const struct unit *u);

@@ -77,6 +77,36 @@ static char **control_env(struct sched *s, struct unit *u, enum service_exec lis
         return env;
 }
 
+static const struct exec_command *nth_cmd(const struct exec_command *c, unsigned pos)
+{
+        for (; c && pos > 1; pos--)
+                c = c->next;
+        return pos ? c : NULL;
+}
+
+/* cmd's place in list, 1-based; 0 (none) past 65,535 commands, said. */
+static uint16_t cmd_pos(const struct unit *u, const struct exec_command *list, const struct exec_command *cmd)
+{
+        unsigned pos = 1;
+        for (; list && list != cmd; list = list->next)
+                pos++;
+        if (!list || pos > UINT16_MAX) {
+                log_error("%s: command list too long, ending it here", u->id);
+                return 0;
+        }
+        return (uint16_t) pos;
+}
+
+const struct exec_command *service_control_cmd(struct unit *u)
+{
+        return nth_cmd(service_exec(cfg(u), u->rt->control_list), u->rt->control_cmd_pos);
+}
+
+const struct exec_command *service_main_cmd(struct unit *u)
+{
+        return nth_cmd(service_exec(cfg(u), SERVICE_EXEC_START), u->rt->main_cmd_pos);
+}
+
 /* Run cmd of list as the control process. Returns false when it could not
  * be started (the caller treats that as the command failing). */
 static bool run_control(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd)
@@ -84,7 +114,7 @@ static bool run_control(struct sched *s, struct unit *u, enum service_exec list,
         struct unit_runtime *rt = rt_of(s, u);
         char **env = control_env(s, u, list);
         rt->control_list = list;
-        rt->control_cmd = cmd;
+        rt->control_cmd_pos = cmd_pos(u, service_exec(cfg(u), list), cmd);
         int r = sched_spawn(s, u, cmd, true, env);
         strv_free(env);
         return r >= 0;
@@ -139,7 +169,7 @@ void service_start_pre_done(struct sched *s, struct unit *u)
 void service_enter_start(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        const struct exec_command *cmd = rt->main_cmd ? rt->main_cmd : cfg(u)->exec[SERVICE_EXEC_START];
+        const struct exec_command *cmd = rt->main_cmd_pos ? service_main_cmd(u) : service_exec(cfg(u), SERVICE_EXEC_START);
 
         unit_set_sub(s, u, SUB_START);
         if (!cmd) {
@@ -147,7 +177,7 @@ void service_enter_start(struct sched *s, struct unit *u)
                 service_enter_start_post(s, u);
                 return;
         }
-        rt->main_cmd = cmd;
+        rt->main_cmd_pos = cmd_pos(u, service_exec(cfg(u), SERVICE_EXEC_START), cmd);
         /* WatchdogSec= is the main process's to know, not its control processes'. */
         char env_buf[64], *watchdog_env[2] = { NULL, NULL };
         uint64_t wd = service_extra(cfg(u))->watchdog_usec;
@@ -169,7 +199,7 @@ void service_start_post_done(struct sched *s, struct unit *u)
 void service_enter_start_post(struct sched *s, struct unit *u)
 {
         unit_set_sub(s, u, SUB_START_POST);
-        service_run_list(s, u, SERVICE_EXEC_START_POST, cfg(u)->exec[SERVICE_EXEC_START_POST], service_start_post_done);
+        service_run_list(s, u, SERVICE_EXEC_START_POST, service_exec(cfg(u), SERVICE_EXEC_START_POST), service_start_post_done);
 }
 
 void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
@@ -198,13 +228,14 @@ void service_enter_running(struct sched *s, struct unit *u, enum unit_result f)
 static bool start_limit_hit(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = rt_of(s, u);
-        if (!u->start_limit_interval_usec || !u->start_limit_burst)
+        const struct unit_extra *x = unit_extra(u);
+        if (!x->start_limit_interval_usec || !x->start_limit_burst)
                 return false;
-        if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > u->start_limit_interval_usec) {
+        if (!rt->ratelimit_begin || s->now - rt->ratelimit_begin > x->start_limit_interval_usec) {
                 rt->ratelimit_begin = s->now;
                 rt->ratelimit_count = 0;
         }
-        return ++rt->ratelimit_count > u->start_limit_burst;
+        return ++rt->ratelimit_count > x->start_limit_burst;
 }
 
 /* Returns -ECANCELED when the start limit refused the start: the unit is
@@ -228,7 +259,7 @@ int service_start(struct sched *s, struct unit *u)
         }
         rt->result = RESULT_SUCCESS;
         rt->main_exit_code = rt->main_exit_status = 0;
-        rt->main_cmd = NULL;
+        rt->main_cmd_pos = 0;
         rt->forbid_restart = false;
         if (rt->notify)
                 rt->notify->bus_name_acquired = false;
@@ -237,7 +268,7 @@ int service_start(struct sched *s, struct unit *u)
                 s->ops->bus_watch(s->userdata, service_extra(c)->bus_name);
         unit_set_sub(s, u, SUB_START_PRE);
         arm_timeout(s, u, c->timeout_start_usec);
-        service_run_list(s, u, SERVICE_EXEC_START_PRE, c->exec[SERVICE_EXEC_START_PRE], service_start_pre_done);
+        service_run_list(s, u, SERVICE_EXEC_START_PRE, service_exec(c, SERVICE_EXEC_START_PRE), service_start_pre_done);
         return 0;
 }
 
@@ -262,7 +293,7 @@ void service_reload(struct sched *s, struct unit *u)
         rt->reload_from = rt->sub;
         unit_set_sub(s, u, SUB_RELOAD);
         arm_timeout(s, u, cfg(u)->timeout_start_usec);
-        service_run_list(s, u, SERVICE_EXEC_RELOAD, cfg(u)->exec[SERVICE_EXEC_RELOAD], service_reload_done);
+        service_run_list(s, u, SERVICE_EXEC_RELOAD, service_exec(cfg(u), SERVICE_EXEC_RELOAD), service_reload_done);
 }
 
 

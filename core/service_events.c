@@ -131,8 +131,8 @@ static void main_exited_starting(struct sched *s, struct unit *u, const struct s
 
         if (!a->ok) {
                 service_enter_signal(s, u, SUB_STOP_SIGTERM, service_result_of_exit(a->code));
-        } else if (oneshot && rt->main_cmd && rt->main_cmd->next) {
-                rt->main_cmd = rt->main_cmd->next;
+        } else if (oneshot && service_main_cmd(u) && service_main_cmd(u)->next) {
+                rt->main_cmd_pos++; /* the next ExecStart= */
                 service_enter_start(s, u);
         } else if (c->type == SERVICE_FORKING) {
                 if (service_extra(c)->pid_file)
@@ -528,7 +528,7 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
                 .code = code,
                 .status = status,
                 .ok = service_clean_exit(u, code, status, daemon) ||
-                      (rt->main_cmd && (rt->main_cmd->flags & EXEC_IGNORE_FAILURE)),
+                      (service_main_cmd(u) && (service_main_cmd(u)->flags & EXEC_IGNORE_FAILURE)),
         };
 
         rt->main_pid = 0;
@@ -550,7 +550,7 @@ static void main_exited(struct sched *s, struct unit *u, int code, int status)
 static void control_exited(struct sched *s, struct unit *u, int code, int status)
 {
         struct unit_runtime *rt = u->rt;
-        const struct exec_command *cmd = rt->control_cmd;
+        const struct exec_command *cmd = service_control_cmd(u);
         struct service_event_args a = {
                 .code = code,
                 .status = status,
@@ -559,7 +559,7 @@ static void control_exited(struct sched *s, struct unit *u, int code, int status
         };
 
         rt->control_pid = 0;
-        rt->control_cmd = NULL;
+        rt->control_cmd_pos = 0;
         if (!a.ok)
                 log_warning("%s: %s process exited, code=%s, status=%d", u->id,
                             service_exec_to_string(rt->control_list), code == CLD_EXITED ? "exited" : "killed",

@@ -69,6 +69,11 @@ void service_enter_running(struct sched *s, struct unit *u, enum unit_result f);
 void service_reload_done(struct sched *s, struct unit *u);
 pid_t service_read_pid_file(const char *path);
 
+/* The command the control process runs (of rt->control_list) and the
+ * ExecStart= a oneshot's main process runs; NULL: none (service.c). */
+const struct exec_command *service_control_cmd(struct unit *u);
+const struct exec_command *service_main_cmd(struct unit *u);
+
 /* Run the commands of list from cmd on, then call next (service.c). */
 void service_run_list(struct sched *s, struct unit *u, enum service_exec list, const struct exec_command *cmd,
                       void (*next)(struct sched *, struct unit *));

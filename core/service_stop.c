@@ -27,7 +27,7 @@ void service_enter_stop(struct sched *s, struct unit *u, enum unit_result f)
         set_result(rt, f);
         unit_set_sub(s, u, SUB_STOP);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
-        service_run_list(s, u, SERVICE_EXEC_STOP, cfg(u)->exec[SERVICE_EXEC_STOP], service_stop_done);
+        service_run_list(s, u, SERVICE_EXEC_STOP, service_exec(cfg(u), SERVICE_EXEC_STOP), service_stop_done);
 }
 
 void service_stop_post_done(struct sched *s, struct unit *u)
@@ -41,7 +41,7 @@ void service_enter_stop_post(struct sched *s, struct unit *u, enum unit_result f
         set_result(rt, f);
         unit_set_sub(s, u, SUB_STOP_POST);
         arm_timeout(s, u, cfg(u)->timeout_stop_usec);
-        service_run_list(s, u, SERVICE_EXEC_STOP_POST, cfg(u)->exec[SERVICE_EXEC_STOP_POST], service_stop_post_done);
+        service_run_list(s, u, SERVICE_EXEC_STOP_POST, service_exec(cfg(u), SERVICE_EXEC_STOP_POST), service_stop_post_done);
 }
 
 /* Is any process of the unit left? Main and control pids, and their
@@ -209,7 +209,7 @@ void service_enter_dead(struct sched *s, struct unit *u, enum unit_result f)
 {
         struct unit_runtime *rt = rt_of(s, u);
         set_result(rt, f);
-        rt->main_cmd = NULL;
+        rt->main_cmd_pos = 0;
         rt->main_pgid = rt->control_pgid = 0;
         rt->kill_waiting = false;
         if (should_restart(s, u)) {

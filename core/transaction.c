@@ -71,6 +71,7 @@ static struct unit *root_at(struct sched *s, struct unit **units, size_t i)
 static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
 {
         struct txn_frame *stack = s->txn_stack;
+        struct unit *const *all = s->units->units;
         bool broke = false;
 
         if (++s->txn_epoch >= UINT32_MAX >> 1) {
@@ -83,14 +84,17 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                 if (color_of(s, ri) != WHITE || !is_waiting(r->rt->job))
                         continue;
                 size_t depth = 0;
-                stack[depth++] = (struct txn_frame) { r, 0 };
+                stack[depth++] = (struct txn_frame) { (uint32_t) ri, 0 };
                 color_set(s, ri, ON_STACK);
                 while (depth > 0 && !broke) {
                         struct txn_frame *f = &stack[depth - 1];
-                        struct job *j = f->u->rt->job;
-                        const struct unit_edge *e = is_waiting(j) ? sched_next_edge(f->u, &f->edge) : NULL;
+                        struct unit *fu = all[f->index];
+                        struct job *j = fu->rt->job;
+                        size_t cursor = f->edge;
+                        const struct unit_edge *e = is_waiting(j) ? sched_next_edge(fu, &cursor) : NULL;
+                        f->edge = (uint32_t) cursor;
                         if (!e) {
-                                color_set(s, f->u->rt->index, DONE);
+                                color_set(s, f->index, DONE);
                                 depth--;
                                 continue;
                         }
@@ -102,37 +106,37 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
                                 continue;
                         if (color_of(s, oi) == WHITE) {
                                 color_set(s, oi, ON_STACK);
-                                stack[depth++] = (struct txn_frame) { e->other, 0 };
+                                stack[depth++] = (struct txn_frame) { (uint32_t) oi, 0 };
                                 continue;
                         }
                         /* A cycle: from e->other up to the top of the stack. */
                         size_t first = depth - 1;
-                        while (stack[first].u != e->other)
+                        while (stack[first].index != oi)
                                 first--;
                         char names[4096];
                         size_t len = 0;
                         struct job *victim = NULL;
                         for (size_t k = first; k < depth; k++) {
-                                struct job *cj = stack[k].u->rt->job;
+                                struct job *cj = all[stack[k].index]->rt->job;
                                 len += snprintf(names + len, len < sizeof names ? sizeof names - len : 0, "%s%s",
-                                                k == first ? "" : " -> ", stack[k].u->id);
+                                                k == first ? "" : " -> ", all[stack[k].index]->id);
                                 if (!victim && !cj->mandatory && !cj->anchor)
                                         victim = cj;
                         }
                         broke = true;
                         if (j->type == JOB_STOP) {
                                 log_warning("Found ordering cycle: %s -> %s; stopping %s without waiting for %s to break it",
-                                            names, e->other->id, f->u->id, e->other->id);
+                                            names, e->other->id, fu->id, e->other->id);
                                 j->pending--;
                                 j->broken++;
                                 job_run_if_ready(s, j);
                                 continue;
                         }
                         for (size_t k = first; !victim && k < depth; k++)
-                                if (!stack[k].u->rt->job->anchor)
-                                        victim = stack[k].u->rt->job;
+                                if (!all[stack[k].index]->rt->job->anchor)
+                                        victim = all[stack[k].index]->rt->job;
                         if (!victim)
-                                victim = stack[first].u->rt->job;
+                                victim = all[stack[first].index]->rt->job;
                         log_warning("Found ordering cycle: %s -> %s; deleting job %s/%s to break it", names,
                                     e->other->id, victim->unit->id, job_type_to_string(victim->type));
                         job_finish(s, victim, JOB_CANCELED);

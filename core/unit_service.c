@@ -30,7 +30,7 @@ static bool service_can_reload(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
         return rt->active == UNIT_ACTIVE && (rt->sub == SUB_RUNNING || rt->sub == SUB_EXITED) &&
-               cfg(u)->exec[SERVICE_EXEC_RELOAD];
+               service_exec(cfg(u), SERVICE_EXEC_RELOAD);
 }
 
 /* Stored fds live until the service is down for good; the sockets that

@@ -86,7 +86,7 @@ static bool conditions_hold(struct sched *s, struct unit *u)
         }
         free(failed);
         failed = NULL;
-        if (u->asserts && condition_test_list(u->asserts, &env, &failed) == 0) {
+        if (unit_extra(u)->asserts && condition_test_list(unit_extra(u)->asserts, &env, &failed) == 0) {
                 log_error("%s: Assertion failed (%s).", u->id, failed ? failed : "an assertion");
                 free(failed);
                 job_finish(s, u->rt->job, JOB_FAILED);

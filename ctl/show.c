@@ -32,13 +32,14 @@ enum render {
         R_SIGNAL,
         R_MODE,
         R_ENUM,
+        R_ENUM8, /* an enum kept in a uint8_t */
         R_DEPS,
         R_EXEC,
         R_EXIT_STATUS,
         R_CUSTOM,
 };
 
-enum base { B_UNIT, B_UNIT_EXTRA, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
+enum base { B_UNIT, B_UNIT_EXTRA, B_SERVICE, B_SERVICE_EXIT, B_SERVICE_EXTRA, B_SERVICE_EXEC, B_SOCKET, B_EXEC, B_EXEC_EXTRA, B_KILL };
 
 enum types { T_SERVICE = 1 << UNIT_SERVICE, T_SOCKET = 1 << UNIT_SOCKET, T_ALL = ~0u, T_EXEC = T_SERVICE | T_SOCKET };
 enum { T_PATH = 1 << UNIT_PATH };
@@ -270,10 +271,17 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
         return add(v, format_timespan(buf, sizeof buf, u->service->timeout_start_usec));
 }
 
+static int custom_timeout_abort(const struct property *p, const struct unit *u, char ***v)
+{
+        char buf[64];
+        return add(v, format_timespan(buf, sizeof buf, service_timeout_abort_usec(u->service)));
+}
+
 #define PU(name, field, render, arg, kind) { name, T_ALL, B_UNIT, offsetof(struct unit, field), render, arg, kind }
 #define PUX(name, field, render, arg, kind) { name, T_ALL, B_UNIT_EXTRA, offsetof(struct unit_extra, field), render, arg, kind }
 #define PS(name, field, render, arg) { name, T_SERVICE, B_SERVICE, offsetof(struct service_config, field), render, arg, 0 }
 #define PSE(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXTRA, offsetof(struct service_extra, field), render, arg, 0 }
+#define PSL(name, field, render, arg) { name, T_SERVICE, B_SERVICE_EXEC, offsetof(struct service_exec_lists, field), render, arg, 0 }
 #define PSX(name, field) { name, T_SERVICE, B_SERVICE_EXIT, offsetof(struct service_exit_status, field), R_EXIT_STATUS, NULL, 0 }
 #define PK(name, field, render, arg) { name, T_SOCKET, B_SOCKET, offsetof(struct socket_config, field), render, arg, 0 }
 #define PE(name, field, render, arg) { name, T_EXEC, B_EXEC, offsetof(struct exec_context, field), render, arg, 0 }
@@ -284,15 +292,16 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
 #define LIMIT(name, res) CUSTOM(name, T_EXEC, custom_rlimit, res), CUSTOM(name "Soft", T_EXEC, custom_rlimit, res)
 
 static const struct property properties[] = {
-        PS("Type", type, R_ENUM, service_type_to_string),
+        PS("Type", type, R_ENUM8, service_type_to_string),
         PSE("ExitType", exit_type, R_ENUM, exit_type_to_string),
-        PS("Restart", restart, R_ENUM, service_restart_to_string),
+        PS("Restart", restart, R_ENUM8, service_restart_to_string),
         PSE("PIDFile", pid_file, R_STR, NULL),
-        PS("NotifyAccess", notify_access, R_ENUM, notify_access_to_string),
+        PS("NotifyAccess", notify_access, R_ENUM8, notify_access_to_string),
         PS("RestartUSec", restart_usec, R_USEC, NULL),
         CUSTOM("TimeoutStartUSec", T_SERVICE, custom_timeout_start, 0),
         PS("TimeoutStopUSec", timeout_stop_usec, R_USEC, NULL),
-        PS("TimeoutAbortUSec", timeout_abort_usec, R_USEC, NULL),
+        /* B_SERVICE, not CUSTOM's B_UNIT: shown for loaded services only, as the field it replaces. */
+        { "TimeoutAbortUSec", T_SERVICE, B_SERVICE, 0, R_CUSTOM, (const void *) custom_timeout_abort, 0 },
         PSE("TimeoutStartFailureMode", timeout_start_failure_mode, R_ENUM, timeout_failure_mode_to_string),
         PSE("TimeoutStopFailureMode", timeout_stop_failure_mode, R_ENUM, timeout_failure_mode_to_string),
         PSE("RuntimeMaxUSec", runtime_max_usec, R_USEC, NULL),
@@ -304,13 +313,13 @@ static const struct property properties[] = {
         PS("GuessMainPID", guess_main_pid, R_BOOL, NULL),
         PSE("BusName", bus_name, R_STR, NULL),
         PSE("FileDescriptorStoreMax", fd_store_max, R_UNSIGNED, NULL),
-        PS("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
-        PS("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
-        PS("ExecStart", exec[SERVICE_EXEC_START], R_EXEC, NULL),
-        PS("ExecStartPost", exec[SERVICE_EXEC_START_POST], R_EXEC, NULL),
-        PS("ExecReload", exec[SERVICE_EXEC_RELOAD], R_EXEC, NULL),
-        PS("ExecStop", exec[SERVICE_EXEC_STOP], R_EXEC, NULL),
-        PS("ExecStopPost", exec[SERVICE_EXEC_STOP_POST], R_EXEC, NULL),
+        PSL("ExecCondition", exec[SERVICE_EXEC_CONDITION], R_EXEC, NULL),
+        PSL("ExecStartPre", exec[SERVICE_EXEC_START_PRE], R_EXEC, NULL),
+        PS("ExecStart", exec_start, R_EXEC, NULL),
+        PSL("ExecStartPost", exec[SERVICE_EXEC_START_POST], R_EXEC, NULL),
+        PSL("ExecReload", exec[SERVICE_EXEC_RELOAD], R_EXEC, NULL),
+        PSL("ExecStop", exec[SERVICE_EXEC_STOP], R_EXEC, NULL),
+        PSL("ExecStopPost", exec[SERVICE_EXEC_STOP_POST], R_EXEC, NULL),
 
         PK("BindIPv6Only", bind_ipv6_only, R_ENUM, bind_ipv6_only_to_string),
         PK("Backlog", backlog, R_UNSIGNED, NULL),
@@ -410,7 +419,7 @@ static const struct property properties[] = {
         PX("ReadOnlyPaths", read_only_paths, R_STRV, NULL),
         CUSTOM("CapabilityBoundingSet", T_EXEC, custom_capabilities, 1),
         CUSTOM("AmbientCapabilities", T_EXEC, custom_capabilities, 0),
-        PL("KillMode", kill_mode, R_ENUM, kill_mode_to_string),
+        PL("KillMode", kill_mode, R_ENUM8, kill_mode_to_string),
         PL("KillSignal", kill_signal, R_SIGNAL, NULL),
         PL("RestartKillSignal", restart_kill_signal, R_SIGNAL, NULL),
         PL("FinalKillSignal", final_kill_signal, R_SIGNAL, NULL),
@@ -462,8 +471,8 @@ static const struct property properties[] = {
         PUX("JobTimeoutUSec", job_timeout_usec, R_USEC, NULL, 0),
         PUX("JobRunningTimeoutUSec", job_running_timeout_usec, R_USEC, NULL, 0),
         PUX("JobTimeoutAction", job_timeout_action, R_ENUM, emergency_action_to_string, 0),
-        PU("StartLimitIntervalUSec", start_limit_interval_usec, R_USEC, NULL, 0),
-        PU("StartLimitBurst", start_limit_burst, R_UNSIGNED, NULL, 0),
+        PUX("StartLimitIntervalUSec", start_limit_interval_usec, R_USEC, NULL, 0),
+        PUX("StartLimitBurst", start_limit_burst, R_UNSIGNED, NULL, 0),
         PUX("StartLimitAction", start_limit_action, R_ENUM, emergency_action_to_string, 0),
         PUX("FailureAction", failure_action, R_ENUM, emergency_action_to_string, 0),
         PUX("FailureActionExitStatus", failure_action_exit_status, R_INT, NULL, 0),
@@ -489,6 +498,12 @@ static const void *field(const struct property *p, const struct unit *u)
         case B_SERVICE_EXTRA:
                 base = (const char *) service_extra(u->service);
                 break;
+        case B_SERVICE_EXEC: {
+                static const struct service_exec_lists none;
+                const struct service_exec_lists *l = service_extra(u->service)->exec_more;
+                base = (const char *) (l ? l : &none);
+                break;
+        }
         case B_SOCKET:
                 base = (const char *) u->socket;
                 break;
@@ -534,16 +549,17 @@ static int render(const struct property *p, const struct unit *u, char ***v)
         case R_INT:
                 return addf(v, "%d", *(const int *) f);
         case R_SIGNAL: {
-                int sig = *(const int *) f;
+                int sig = *(const uint8_t *) f; /* struct kill_context's are bytes */
                 if (sig == 0 && strcmp(p->name, "RestartKillSignal") == 0)
                         sig = (u->type == UNIT_SERVICE ? &u->service->kill : &u->socket->kill)->kill_signal;
                 return addf(v, "%d", sig);
         }
         case R_MODE:
                 return addf(v, "%04o", (unsigned) *(const mode_t *) f);
-        case R_ENUM: {
+        case R_ENUM:
+        case R_ENUM8: {
                 const char *(*to_string)(int) = (const char *(*)(int)) p->arg;
-                const char *s = to_string(*(const int *) f);
+                const char *s = to_string(p->render == R_ENUM8 ? *(const uint8_t *) f : *(const int *) f);
                 return s ? add(v, s) : 0;
         }
         case R_DEPS: {

@@ -17,19 +17,16 @@
  * a service or socket must be executable, unless it has the "-" prefix. */
 static int verify_executables(const struct unit *u)
 {
-        struct exec_command *const *lists;
         int n, r = 0;
 
-        if (u->type == UNIT_SERVICE) {
-                lists = u->service->exec;
+        if (u->type == UNIT_SERVICE)
                 n = _SERVICE_EXEC_MAX;
-        } else if (u->type == UNIT_SOCKET) {
-                lists = u->socket->exec;
+        else if (u->type == UNIT_SOCKET)
                 n = _SOCKET_EXEC_MAX;
-        } else
+        else
                 return 0;
         for (int i = 0; i < n; i++) {
-                const struct exec_command *c = lists[i];
+                const struct exec_command *c = u->type == UNIT_SERVICE ? service_exec(u->service, i) : u->socket->exec[i];
                 char *path = NULL;
                 if (!c || (c->flags & EXEC_IGNORE_FAILURE))
                         continue;

@@ -175,14 +175,14 @@ int directive_parse_timeout_both(const struct directive_ctx *ctx, const char *va
 
 int directive_parse_timeout_abort(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
-        struct service_config *s = ctx->unit->service;
+        struct service_extra *x = ctx->unit->service->extra; /* dest is in it (SE row) */
         if (!*value) {
-                s->timeout_abort_set = false;
+                x->timeout_abort_set = false;
                 return 0;
         }
-        int r = directive_parse_timeout(ctx, value, &s->timeout_abort_usec, 0);
+        int r = directive_parse_timeout(ctx, value, dest, 0);
         if (r == 0)
-                s->timeout_abort_set = true;
+                x->timeout_abort_set = true;
         return r;
 }
 
@@ -227,7 +227,7 @@ int directive_parse_signal_field(const struct directive_ctx *ctx, const char *va
         int sig = signal_from_string(value);
         if (sig <= 0)
                 return warn_value(ctx, value);
-        *(int *) dest = sig;
+        *(uint8_t *) dest = (uint8_t) sig; /* struct kill_context's fields are bytes */
         return 0;
 }
 
@@ -314,6 +314,15 @@ static const struct {
         ENUM_ROW(collect_mode_to_string, _COLLECT_MODE_MAX),
 #undef ENUM_ROW
 };
+
+int directive_parse_enum8(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        int v = -1;
+        int r = directive_parse_enum(ctx, value, &v, arg);
+        if (r >= 0 && v >= 0)
+                *(uint8_t *) dest = (uint8_t) v;
+        return r;
+}
 
 int directive_parse_enum(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {

@@ -53,6 +53,7 @@ DIRECTIVE_PARSER(exit_status_code);
 DIRECTIVE_PARSER(nice);
 DIRECTIVE_PARSER(oom);
 DIRECTIVE_PARSER(enum);
+DIRECTIVE_PARSER(enum8); /* the same into a uint8_t: struct service_config keeps its enums in bytes */
 DIRECTIVE_PARSER(list);
 DIRECTIVE_PARSER(append_one);
 DIRECTIVE_PARSER(environment);

@@ -44,6 +44,7 @@ enum base {
         BASE_EXEC_EXTRA, /* its exec_extra, allocated on first use */
         BASE_SERVICE_EXIT, /* the service's exit status sets, allocated on first use */
         BASE_SERVICE_EXTRA, /* the service's rarely-set settings, allocated on first use */
+        BASE_SERVICE_EXEC,  /* the service's command lists but ExecStart=, likewise */
         BASE_TIMER,
         BASE_MOUNT,
         BASE_SWAP,
@@ -82,6 +83,7 @@ struct directive {
 #define KL(field) BASE_KILL, offsetof(struct kill_context, field)
 #define SX(field) BASE_SERVICE_EXIT, offsetof(struct service_exit_status, field)
 #define SE(field) BASE_SERVICE_EXTRA, offsetof(struct service_extra, field)
+#define SL(field) BASE_SERVICE_EXEC, offsetof(struct service_exec_lists, field)
 #define XX(field) BASE_EXEC_EXTRA, offsetof(struct exec_extra, field)
 #define TM(field) BASE_TIMER, offsetof(struct timer_config, field)
 #define EXALL BASE_EXEC, 0
@@ -117,9 +119,9 @@ static const struct directive directives[] = {
         { "AllowIsolate", SEC_UNIT, U(allow_isolate), directive_parse_bool_field, 0, 0 },
         { "StopWhenUnneeded", SEC_UNIT, U(stop_when_unneeded), directive_parse_bool_field, 0, 0 },
         { "IgnoreOnIsolate", SEC_UNIT, U(ignore_on_isolate), directive_parse_bool_field, 0, 0 },
-        { "StartLimitIntervalSec", SEC_UNIT, U(start_limit_interval_usec), directive_parse_timespan_field, 0, 0 },
-        { "StartLimitInterval", SEC_UNIT | SEC_SERVICE, U(start_limit_interval_usec), directive_parse_timespan_field, 0, 0 },
-        { "StartLimitBurst", SEC_UNIT | SEC_SERVICE, U(start_limit_burst), directive_parse_unsigned_field, 0, 0 },
+        { "StartLimitIntervalSec", SEC_UNIT, UX(start_limit_interval_usec), directive_parse_timespan_field, 0, 0 },
+        { "StartLimitInterval", SEC_UNIT | SEC_SERVICE, UX(start_limit_interval_usec), directive_parse_timespan_field, 0, 0 },
+        { "StartLimitBurst", SEC_UNIT | SEC_SERVICE, UX(start_limit_burst), directive_parse_unsigned_field, 0, 0 },
         { "StartLimitAction", SEC_UNIT | SEC_SERVICE, UX(start_limit_action), directive_parse_enum, DIRECTIVE_ENUM_ACTION, 0 },
         { "FailureAction", SEC_UNIT | SEC_SERVICE, UX(failure_action), directive_parse_enum, DIRECTIVE_ENUM_ACTION, 0 },
         { "SuccessAction", SEC_UNIT, UX(success_action), directive_parse_enum, DIRECTIVE_ENUM_ACTION, 0 },
@@ -133,7 +135,7 @@ static const struct directive directives[] = {
         { "SourcePath", SEC_UNIT, UX(source_path), directive_parse_path, 0, EXPAND },
         { "RequiresMountsFor", SEC_UNIT, UX(requires_mounts_for), directive_parse_list, DIRECTIVE_LIST_PATHS, EXPAND },
         { "Condition*", SEC_UNIT, U(conditions), directive_parse_condition, 0, EXPAND },
-        { "Assert*", SEC_UNIT, U(asserts), directive_parse_condition, 0, EXPAND },
+        { "Assert*", SEC_UNIT, UX(asserts), directive_parse_condition, 0, EXPAND },
 
         /* [Install] */
         { "WantedBy", SEC_INSTALL, UX(install_wanted_by), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
@@ -143,24 +145,24 @@ static const struct directive directives[] = {
         { "DefaultInstance", SEC_INSTALL, UX(default_instance), directive_parse_string, 0, EXPAND },
 
         /* [Service] */
-        { "Type", SEC_SERVICE, SV(type), directive_parse_enum, DIRECTIVE_ENUM_TYPE, 0 },
-        { "Restart", SEC_SERVICE, SV(restart), directive_parse_enum, DIRECTIVE_ENUM_RESTART, 0 },
+        { "Type", SEC_SERVICE, SV(type), directive_parse_enum8, DIRECTIVE_ENUM_TYPE, 0 },
+        { "Restart", SEC_SERVICE, SV(restart), directive_parse_enum8, DIRECTIVE_ENUM_RESTART, 0 },
         { "RemainAfterExit", SEC_SERVICE, SV(remain_after_exit), directive_parse_bool_field, 0, 0 },
         { "GuessMainPID", SEC_SERVICE, SV(guess_main_pid), directive_parse_bool_field, 0, 0 },
         { "PIDFile", SEC_SERVICE, SE(pid_file), directive_parse_pid_file, 0, EXPAND },
         { "BusName", SEC_SERVICE, SE(bus_name), directive_parse_string, 0, EXPAND },
-        { "ExecCondition", SEC_SERVICE, SV(exec[SERVICE_EXEC_CONDITION]), directive_parse_exec, 0, 0 },
-        { "ExecStartPre", SEC_SERVICE, SV(exec[SERVICE_EXEC_START_PRE]), directive_parse_exec, 0, 0 },
-        { "ExecStart", SEC_SERVICE, SV(exec[SERVICE_EXEC_START]), directive_parse_exec, 0, 0 },
-        { "ExecStartPost", SEC_SERVICE, SV(exec[SERVICE_EXEC_START_POST]), directive_parse_exec, 0, 0 },
-        { "ExecReload", SEC_SERVICE, SV(exec[SERVICE_EXEC_RELOAD]), directive_parse_exec, 0, 0 },
-        { "ExecStop", SEC_SERVICE, SV(exec[SERVICE_EXEC_STOP]), directive_parse_exec, 0, 0 },
-        { "ExecStopPost", SEC_SERVICE, SV(exec[SERVICE_EXEC_STOP_POST]), directive_parse_exec, 0, 0 },
+        { "ExecCondition", SEC_SERVICE, SL(exec[SERVICE_EXEC_CONDITION]), directive_parse_exec, 0, 0 },
+        { "ExecStartPre", SEC_SERVICE, SL(exec[SERVICE_EXEC_START_PRE]), directive_parse_exec, 0, 0 },
+        { "ExecStart", SEC_SERVICE, SV(exec_start), directive_parse_exec, 0, 0 },
+        { "ExecStartPost", SEC_SERVICE, SL(exec[SERVICE_EXEC_START_POST]), directive_parse_exec, 0, 0 },
+        { "ExecReload", SEC_SERVICE, SL(exec[SERVICE_EXEC_RELOAD]), directive_parse_exec, 0, 0 },
+        { "ExecStop", SEC_SERVICE, SL(exec[SERVICE_EXEC_STOP]), directive_parse_exec, 0, 0 },
+        { "ExecStopPost", SEC_SERVICE, SL(exec[SERVICE_EXEC_STOP_POST]), directive_parse_exec, 0, 0 },
         { "RestartSec", SEC_SERVICE, SV(restart_usec), directive_parse_timespan_field, 0, 0 },
         { "TimeoutStartSec", SEC_SERVICE, SV(timeout_start_usec), directive_parse_timeout, 1, 0 },
         { "TimeoutStopSec", SEC_SERVICE, SV(timeout_stop_usec), directive_parse_timeout, 0, 0 },
         { "TimeoutSec", SEC_SERVICE, SV(timeout_start_usec), directive_parse_timeout_both, 0, 0 },
-        { "TimeoutAbortSec", SEC_SERVICE, SV(timeout_abort_usec), directive_parse_timeout_abort, 0, 0 },
+        { "TimeoutAbortSec", SEC_SERVICE, SE(timeout_abort_usec), directive_parse_timeout_abort, 0, 0 },
         { "TimeoutStartFailureMode", SEC_SERVICE, SE(timeout_start_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
         { "TimeoutStopFailureMode", SEC_SERVICE, SE(timeout_stop_failure_mode), directive_parse_enum, DIRECTIVE_ENUM_TIMEOUT_MODE, 0 },
         { "RuntimeMaxSec", SEC_SERVICE, SE(runtime_max_usec), directive_parse_timeout, 0, 0 },
@@ -168,7 +170,7 @@ static const struct directive directives[] = {
         { "SuccessExitStatus", SEC_SERVICE, SX(success), directive_parse_exit_status, 0, 0 },
         { "RestartPreventExitStatus", SEC_SERVICE, SX(restart_prevent), directive_parse_exit_status, 0, 0 },
         { "RestartForceExitStatus", SEC_SERVICE, SX(restart_force), directive_parse_exit_status, 0, 0 },
-        { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum, DIRECTIVE_ENUM_NOTIFY, 0 },
+        { "NotifyAccess", SEC_SERVICE, SV(notify_access), directive_parse_enum8, DIRECTIVE_ENUM_NOTIFY, 0 },
         { "FileDescriptorStoreMax", SEC_SERVICE, SE(fd_store_max), directive_parse_unsigned_field, 0, 0 },
         { "ExitType", SEC_SERVICE, SE(exit_type), directive_parse_enum, DIRECTIVE_ENUM_EXIT_TYPE, 0 },
         { "Sockets", SEC_SERVICE, SE(sockets), directive_parse_list, DIRECTIVE_LIST_UNITS, EXPAND },
@@ -249,7 +251,7 @@ static const struct directive directives[] = {
         { "ExtraOptions", SEC_AUTOMOUNT, AM(extra_options), directive_parse_string, 0, EXPAND },
         { "DirectoryMode", SEC_AUTOMOUNT, AM(directory_mode), directive_parse_mode_field, 0, 0 },
         { "TimeoutIdleSec", SEC_AUTOMOUNT, AM(timeout_idle_usec), directive_parse_timespan_field, 0, 0 },
-        { "Slice", SEC_CGROUP, U(slice), directive_parse_unit_name_field, UNIT_NAME_PLAIN, EXPAND },
+        { "Slice", SEC_CGROUP, UX(slice), directive_parse_unit_name_field, UNIT_NAME_PLAIN, EXPAND },
         /* [Path]; the five path settings append to one list (load_path.c) */
         { "PathExists", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS, EXPAND },
         { "PathExistsGlob", SEC_PATH, PA(specs), directive_parse_path_spec, PATH_EXISTS_GLOB, EXPAND },
@@ -327,7 +329,7 @@ static const struct directive directives[] = {
         { "LimitRTTIME", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RTTIME, 0 },
 
         /* Killing, in [Service] and [Socket] */
-        { "KillMode", SEC_EXEC, KL(kill_mode), directive_parse_enum, DIRECTIVE_ENUM_KILL_MODE, 0 },
+        { "KillMode", SEC_EXEC, KL(kill_mode), directive_parse_enum8, DIRECTIVE_ENUM_KILL_MODE, 0 },
         { "KillSignal", SEC_EXEC, KL(kill_signal), directive_parse_signal_field, 0, 0 },
         { "RestartKillSignal", SEC_EXEC, KL(restart_kill_signal), directive_parse_signal_field, 0, 0 },
         { "FinalKillSignal", SEC_EXEC, KL(final_kill_signal), directive_parse_signal_field, 0, 0 },
@@ -426,6 +428,7 @@ static const struct directive *find_directive(const char *section, const char *k
 /* The exec and kill settings of the section's type. */
 static void *destination(const struct directive *d, struct unit *u)
 {
+        struct service_extra *x;
         char *base;
         switch (d->base) {
         case BASE_UNIT:
@@ -464,14 +467,25 @@ static void *destination(const struct directive *d, struct unit *u)
                 base = (char *) unit_kill_context(u);
                 break;
         case BASE_SERVICE_EXIT:
-                if (!u->service->exit_status)
-                        u->service->exit_status = calloc(1, sizeof *u->service->exit_status);
-                base = (char *) u->service->exit_status;
+                if (!(x = service_config_extra(u->service)))
+                        return NULL;
+                if (!x->exit_status)
+                        x->exit_status = calloc(1, sizeof *x->exit_status);
+                base = (char *) x->exit_status;
                 if (!base)
                         return NULL;
                 break;
         case BASE_SERVICE_EXTRA:
                 base = (char *) service_config_extra(u->service);
+                if (!base)
+                        return NULL;
+                break;
+        case BASE_SERVICE_EXEC:
+                if (!(x = service_config_extra(u->service)))
+                        return NULL;
+                if (!x->exec_more)
+                        x->exec_more = calloc(1, sizeof *x->exec_more);
+                base = (char *) x->exec_more;
                 if (!base)
                         return NULL;
                 break;

@@ -174,14 +174,15 @@ static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit
         STRV_FOREACH(p, unit_extra(u)->requires_mounts_for)
                 if ((r = load_add_mounts_for(ctx, u, *p)) < 0)
                         return r;
-        if (!u->slice)
+        const char *slice = unit_extra(u)->slice;
+        if (!slice)
                 return add_template_slice(ctx, u);
-        if (unit_name_to_type(u->slice) != UNIT_SLICE) {
+        if (unit_name_to_type(slice) != UNIT_SLICE) {
                 ctx->n_warnings++;
-                log_warning("%s: Slice= must name a .slice unit, ignoring: %s", u->id, u->slice);
+                log_warning("%s: Slice= must name a .slice unit, ignoring: %s", u->id, slice);
                 return 0;
         }
-        return load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, u->slice);
+        return load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, slice);
 }
 
 static int load_from_lookup(struct load_context *ctx, struct unit *u, struct unit_lookup *l)

@@ -39,15 +39,18 @@ static int service_alloc(struct unit *u, uint64_t timeout_start_usec, uint64_t t
 static void service_free(struct unit *u)
 {
         struct service_config *s = u->service;
+        exec_command_free_list(s->exec_start);
+        for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
+                if (i != SERVICE_EXEC_START)
+                        exec_command_free_list(service_exec(s, i));
         if (s->extra) {
                 free(s->extra->pid_file);
                 free(s->extra->bus_name);
                 strv_free(s->extra->sockets);
+                free(s->extra->exec_more);
+                free(s->extra->exit_status);
                 free(s->extra);
         }
-        for (int i = 0; i < _SERVICE_EXEC_MAX; i++)
-                exec_command_free_list(s->exec[i]);
-        free(s->exit_status);
         exec_context_free(&s->exec_ctx);
 }
 
@@ -73,7 +76,7 @@ static int service_finish(struct load_context *ctx, struct unit *u)
 {
         struct service_config *s = u->service;
         struct exec_context *ec = &s->exec_ctx;
-        const struct exec_command *start = s->exec[SERVICE_EXEC_START];
+        const struct exec_command *start = s->exec_start;
         const struct service_extra *x = service_extra(s);
         int r;
 
@@ -84,13 +87,11 @@ static int service_finish(struct load_context *ctx, struct unit *u)
         if (s->notify_access == NOTIFY_NONE && !s->notify_access_set &&
             (s->type == SERVICE_NOTIFY || x->watchdog_usec > 0 || x->fd_store_max > 0))
                 s->notify_access = NOTIFY_MAIN;
-        if (!s->timeout_abort_set)
-                s->timeout_abort_usec = s->timeout_stop_usec;
         /* stdout follows a tty or socket stdin; otherwise it goes to the log. */
         if (ec->std_output == EXEC_OUTPUT_INHERIT && ec->std_input == EXEC_INPUT_NULL)
                 ec->std_output = EXEC_OUTPUT_JOURNAL;
 
-        if (!start && !s->exec[SERVICE_EXEC_STOP] && unit_extra(u)->success_action == EMERGENCY_ACTION_NONE)
+        if (!start && !service_exec(s, SERVICE_EXEC_STOP) && unit_extra(u)->success_action == EMERGENCY_ACTION_NONE)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s",
                             "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
         if (s->type != SERVICE_ONESHOT && !start)

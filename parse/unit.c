@@ -286,8 +286,6 @@ void exec_context_free(struct exec_context *c)
 void unit_init_config(struct unit *u)
 {
         u->default_dependencies = true;
-        u->start_limit_interval_usec = 10 * USEC_PER_SEC;
-        u->start_limit_burst = 5;
 }
 
 int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)
@@ -316,6 +314,8 @@ const struct unit_extra unit_extra_defaults = {
         .job_running_timeout_usec = USEC_INFINITY,
         .failure_action_exit_status = -1,
         .success_action_exit_status = -1,
+        .start_limit_interval_usec = 10 * USEC_PER_SEC,
+        .start_limit_burst = 5,
 };
 
 struct unit_extra *unit_config_extra(struct unit *u)
@@ -339,15 +339,14 @@ void unit_free_config(struct unit *u)
                 strv_free(x->install_alias);
                 strv_free(x->install_also);
                 free(x->default_instance);
+                conditions_free(x->asserts);
+                free(x->slice);
                 free(x);
                 u->extra = NULL;
         }
         conditions_free(u->conditions);
-        conditions_free(u->asserts);
-        free(u->slice);
-        u->slice = NULL;
         u->description = NULL;
-        u->conditions = u->asserts = NULL;
+        u->conditions = NULL;
 
         if (!u->config)
                 return;
@@ -476,15 +475,28 @@ fail:
         return r;
 }
 
+uint32_t unit_edges_cap(const struct unit *u)
+{
+        if (!u->edges)
+                return 0;
+        return u->edges_cap_log2 == EDGES_CAP_EXACT ? u->n_edges : UINT32_C(1) << u->edges_cap_log2;
+}
+
 static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *other, bool refs, bool ref_by)
 {
-        if (u->n_edges == u->cap_edges) {
-                uint32_t cap = u->cap_edges ? u->cap_edges * 2 : 4;
-                struct unit_edge *e = realloc(u->edges, cap * sizeof *e);
+        if (u->n_edges == unit_edges_cap(u)) {
+                /* The next power of two, at least 4 (an exact array may
+                 * hold any number). */
+                uint8_t k = 2;
+                while (k < 31 && (UINT32_C(1) << k) <= u->n_edges)
+                        k++;
+                if ((UINT32_C(1) << k) <= u->n_edges)
+                        return -ENOMEM;
+                struct unit_edge *e = realloc(u->edges, (UINT32_C(1) << k) * sizeof *e);
                 if (!e)
                         return -ENOMEM;
                 u->edges = e;
-                u->cap_edges = cap;
+                u->edges_cap_log2 = k;
         }
         u->edges[u->n_edges++] = (struct unit_edge) { other, (uint8_t) kind, refs, ref_by };
         return 0;
@@ -516,7 +528,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         a->names = ta.names;
         a->edges = ta.edges;
         a->n_edges = ta.n_edges;
-        a->cap_edges = ta.cap_edges;
+        a->edges_cap_log2 = ta.edges_cap_log2;
         a->rt = ta.rt;
         a->merged_into = ta.merged_into;
         a->sealed = ta.sealed;
@@ -524,7 +536,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         b->names = tb.names;
         b->edges = tb.edges;
         b->n_edges = tb.n_edges;
-        b->cap_edges = tb.cap_edges;
+        b->edges_cap_log2 = tb.edges_cap_log2;
         b->rt = tb.rt;
         b->merged_into = tb.merged_into;
         b->sealed = tb.sealed;
@@ -554,7 +566,8 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
         }
         free(alias->edges);
         alias->edges = NULL;
-        alias->n_edges = alias->cap_edges = 0;
+        alias->n_edges = 0;
+        alias->edges_cap_log2 = 0;
         alias->merged_into = into;
         alias->load_state = UNIT_MERGED;
         return hashmap_replace(&t->by_name, alias->id, into);
@@ -575,7 +588,8 @@ int unit_table_finalize_edges(struct unit_table *t)
                 if (u->merged_into) {
                         free(u->edges);
                         u->edges = NULL;
-                        u->n_edges = u->cap_edges = 0;
+                        u->n_edges = 0;
+                        u->edges_cap_log2 = 0;
                         continue;
                 }
                 uint32_t n = 0;
@@ -596,6 +610,7 @@ int unit_table_finalize_edges(struct unit_table *t)
                                 u->edges[m - 1].refs |= u->edges[j].refs;
                                 u->edges[m - 1].ref_by |= u->edges[j].ref_by;
                         }
+                uint32_t cap = unit_edges_cap(u);
                 u->n_edges = m;
                 /* The edges were grown by doubling while the file was
                  * read; from here on they are read only (run-time edges go
@@ -605,12 +620,12 @@ int unit_table_finalize_edges(struct unit_table *t)
                 if (m == 0) {
                         free(u->edges);
                         u->edges = NULL;
-                        u->cap_edges = 0;
-                } else if (m < u->cap_edges) {
+                        u->edges_cap_log2 = 0;
+                } else if (m < cap) {
                         struct unit_edge *e = realloc(u->edges, m * sizeof *e);
                         if (e) {
                                 u->edges = e;
-                                u->cap_edges = m;
+                                u->edges_cap_log2 = EDGES_CAP_EXACT;
                         }
                 }
         }

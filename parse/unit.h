@@ -62,6 +62,8 @@ enum unit_dependency {
 const char *unit_dependency_to_string(enum unit_dependency d); /* "Requires" */
 enum unit_dependency unit_dependency_inverse(enum unit_dependency d);
 
+#define EDGES_CAP_EXACT UINT8_MAX
+
 /* Packed (9 bytes, not 16): a unit has several edges and keeps them for
  * its lifetime. The compiler reads the unaligned pointer correctly on any
  * target; never take a member's address (-Waddress-of-packed-member).
@@ -224,12 +226,14 @@ enum protect_home {
         _PROTECT_HOME_MAX,
 };
 
+/* Bytes only (signals are 1..64): every service, socket, mount and swap
+ * carries one, and in struct service_config it packs with the flags. */
 struct kill_context {
-        enum kill_mode kill_mode;
-        int kill_signal;
-        int restart_kill_signal; /* 0: same as kill_signal */
-        int final_kill_signal;
-        int watchdog_signal;
+        uint8_t kill_mode; /* enum kill_mode */
+        uint8_t kill_signal;
+        uint8_t restart_kill_signal; /* 0: same as kill_signal */
+        uint8_t final_kill_signal;
+        uint8_t watchdog_signal;
         bool send_sigkill;
         bool send_sighup;
 };
@@ -321,6 +325,15 @@ enum service_exec {
         _SERVICE_EXEC_MAX,
 };
 
+/* A service's command lists other than ExecStart= (ExecStartPre=,
+ * ExecStop=, ExecReload=, ...), behind service_config.exec_more and
+ * allocated by the first of them: many services have ExecStart= alone.
+ * Indexed by enum service_exec; exec[SERVICE_EXEC_START] stays NULL.
+ * Read any list through service_exec(). */
+struct service_exec_lists {
+        struct exec_command *exec[_SERVICE_EXEC_MAX];
+};
+
 /* SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=:
  * 120 bytes few services set, behind service_config.exit_status and
  * allocated by the first of them. Read through service_exit_status(). */
@@ -339,31 +352,38 @@ struct service_extra {
         char **sockets;
         uint64_t runtime_max_usec;
         uint64_t watchdog_usec;
+        uint64_t timeout_abort_usec; /* TimeoutAbortSec= (timeout_abort_set) */
         enum timeout_failure_mode timeout_start_failure_mode;
         enum timeout_failure_mode timeout_stop_failure_mode;
         enum exit_type exit_type;
         unsigned fd_store_max;
+        bool timeout_abort_set;      /* else TimeoutAbortSec= is TimeoutStopSec= */
+        /* Each allocated by the first of its settings, behind this block
+         * rather than in every service_config. */
+        struct service_exit_status *exit_status; /* NULL: all three empty */
+        struct service_exec_lists *exec_more;    /* NULL: no list but ExecStart= */
 };
 
-/* One per service, so the small fields sit together (no padding). */
+/* One per service, so small fields first and the three enums in a byte
+ * each (uint8_t, written by directive_parse_enum8, as their offsets are
+ * taken), the kill settings (bytes) with them, the command lists but
+ * ExecStart=, the exit status sets and TimeoutAbortSec= behind extra:
+ * 120 bytes, a 128-byte malloc chunk instead of 224. */
 struct service_config {
-        enum service_type type;
-        enum service_restart restart;
-        enum notify_access notify_access;
+        uint8_t type;          /* enum service_type */
+        uint8_t restart;       /* enum service_restart */
+        uint8_t notify_access; /* enum notify_access */
         bool type_set;
         bool remain_after_exit;
         bool guess_main_pid;
-        bool timeout_abort_set;
         bool notify_access_set;
         bool timeout_start_set;
-        struct exec_command *exec[_SERVICE_EXEC_MAX];
+        struct kill_context kill;
+        struct exec_command *exec_start;         /* ExecStart= (the others: service_exec()) */
         uint64_t restart_usec;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
-        uint64_t timeout_abort_usec;
-        struct service_exit_status *exit_status; /* NULL: all three empty */
         struct service_extra *extra;             /* NULL: every one at its default */
-        struct kill_context kill;
         struct exec_context exec_ctx;
 };
 
@@ -372,6 +392,18 @@ static inline const struct service_extra *service_extra(const struct service_con
 {
         return s->extra ? s->extra : &service_extra_defaults;
 }
+/* The command list of one Exec setting (NULL: empty). */
+static inline struct exec_command *service_exec(const struct service_config *s, enum service_exec i)
+{
+        if (i == SERVICE_EXEC_START)
+                return s->exec_start;
+        return s->extra && s->extra->exec_more ? s->extra->exec_more->exec[i] : NULL;
+}
+/* TimeoutAbortSec=: TimeoutStopSec= unless set. */
+static inline uint64_t service_timeout_abort_usec(const struct service_config *s)
+{
+        return s->extra && s->extra->timeout_abort_set ? s->extra->timeout_abort_usec : s->timeout_stop_usec;
+}
 /* The rarely-set settings for writing, allocated with their defaults on
  * first use; NULL when out of memory. */
 struct service_extra *service_config_extra(struct service_config *s);
@@ -379,7 +411,7 @@ struct service_extra *service_config_extra(struct service_config *s);
 extern const struct service_exit_status service_exit_status_empty;
 static inline const struct service_exit_status *service_exit_status(const struct service_config *s)
 {
-        return s->exit_status ? s->exit_status : &service_exit_status_empty;
+        return s->extra && s->extra->exit_status ? s->extra->exit_status : &service_exit_status_empty;
 }
 
 enum socket_exec {
@@ -555,6 +587,11 @@ struct unit_extra {
         int failure_action_exit_status;     /* -1: unset */
         int success_action_exit_status;
         enum collect_mode collect_mode;
+        /* StartLimitIntervalSec=, StartLimitBurst= (10 s and 5 unless set) */
+        uint64_t start_limit_interval_usec;
+        unsigned start_limit_burst;
+        struct unit_condition *asserts; /* Assert*= */
+        char *slice;                    /* Slice= of a service, socket, mount, swap or scope */
 };
 
 /* One per unit name, so the small fields sit together (no padding) and
@@ -564,9 +601,11 @@ struct unit {
         /* id and every alias (strv); the id's entry may be id itself. NULL
          * when the id is the only name, as for most units. */
         char **names;
-        enum unit_type type;
-        enum unit_load_state load_state;
-        int load_error;           /* negative errno when load_state is an error */
+        /* Small fields together, enums in 8 bits: one struct per unit, and
+         * with its id in the same block it fits a 176-byte malloc chunk
+         * for ids of up to 15 characters. */
+        enum unit_type type : 8;
+        enum unit_load_state load_state : 8;
         /* Part of a running manager's configuration (unit_table_seal): its
          * edges and settings never change again. A unit loaded later that
          * points at it keeps only its own edge; the manager keeps the
@@ -579,9 +618,12 @@ struct unit {
         bool allow_isolate;
         bool stop_when_unneeded;
         bool ignore_on_isolate;
+        /* The edges' capacity: 1 << edges_cap_log2 entries while they grow
+         * by doubling (load), EDGES_CAP_EXACT once shrunk to n_edges
+         * (unit_table_finalize_edges); no array: n_edges 0, edges NULL. */
+        uint8_t edges_cap_log2;
+        int16_t load_error;       /* negative errno when load_state is an error */
         uint32_t n_edges;
-        uint32_t cap_edges;
-        unsigned start_limit_burst;
 
         /* The unit file (FragmentPath=), in two shared copies from
          * base/strpool.h: its directory, which the units of that directory
@@ -596,10 +638,7 @@ struct unit {
         struct unit_edge *edges;
 
         char *description;
-        uint64_t start_limit_interval_usec;
         struct unit_condition *conditions;
-        struct unit_condition *asserts;
-        char *slice;              /* Slice= of a service, socket, mount, swap or scope */
         struct unit_extra *extra; /* NULL: every rarely-set setting at its default */
 
         /* Type-specific configuration, allocated when the unit loads (a
@@ -670,6 +709,9 @@ int unit_table_finalize_edges(struct unit_table *t);
  * none of them (see struct unit's sealed). O(units added since the last
  * seal). The manager seals once it has taken the units over. */
 void unit_table_seal(struct unit_table *t);
+
+/* How many edges u->edges has room for. */
+uint32_t unit_edges_cap(const struct unit *u);
 
 /* Iterate the units of one kind of edge: for (size_t i = 0; (o = unit_next_dep(u, kind, &i)); ) */
 struct unit *unit_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);

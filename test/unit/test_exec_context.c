@@ -68,7 +68,7 @@ static const struct exec_context *ctx_of(struct fixture *f)
 static int build(struct fixture *f, struct spawn_request **ret)
 {
         log_set_level(LOG_LEVEL_ERROR - 1);
-        int r = exec_build_request(f->unit, ctx_of(f), f->unit->service->exec[SERVICE_EXEC_START], &f->params,
+        int r = exec_build_request(f->unit, ctx_of(f), f->unit->service->exec_start, &f->params,
                                    ret);
         log_set_level(LOG_LEVEL_INFO);
         return r;
@@ -472,7 +472,7 @@ static void test_argv_sees_environment_file_values(void)
          * loaded command itself is read only: one block, see
          * exec_command_pack_list). */
         load_with_env_file(&f, "ExecStart=\nExecStart=/bin/true ${FROM_FILE}\n", "FROM_FILE=yes\n");
-        CU_ASSERT(f.unit->service->exec[SERVICE_EXEC_START]->packed);
+        CU_ASSERT(f.unit->service->exec_start->packed);
         struct spawn_request *req = build_ok(&f);
         CU_ASSERT_STRING_EQUAL(req->argv[1], "yes");
         spawn_request_free(req);

@@ -74,8 +74,8 @@ static void test_dropin_empty_assignment_resets_exec_start(void)
         load_dir(&f, d, (const char *[]) { "a.service", NULL });
         struct unit *u = get(&f, "a.service");
         CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
-        CU_ASSERT_EQUAL(count_exec(u->service->exec[SERVICE_EXEC_START]), 1);
-        CU_ASSERT_STRING_EQUAL(u->service->exec[SERVICE_EXEC_START]->argv[1], "two");
+        CU_ASSERT_EQUAL(count_exec(u->service->exec_start), 1);
+        CU_ASSERT_STRING_EQUAL(u->service->exec_start->argv[1], "two");
         CU_ASSERT_EQUAL(strv_length(u->dropin_paths), 1);
         done(&f);
 }
@@ -186,7 +186,7 @@ static void test_fragment_path_joins_a_shared_directory_and_the_file_name(void)
         snprintf(want, sizeof want, "%s/a.service", d);
         CU_ASSERT_STRING_EQUAL(unit_fragment_path(a, buf, sizeof buf), want);
         CU_ASSERT_PTR_NULL(a->fragment_name);
-        CU_ASSERT_STRING_EQUAL(a->service->exec[SERVICE_EXEC_START]->argv[1], want);
+        CU_ASSERT_STRING_EQUAL(a->service->exec_start->argv[1], want);
         snprintf(want, sizeof want, "%s/b@.service", d);
         CU_ASSERT_STRING_EQUAL(unit_fragment_path(b, buf, sizeof buf), want);
         CU_ASSERT_PTR_EQUAL(a->fragment_dir, b->fragment_dir);
@@ -406,8 +406,8 @@ static void test_template_instance_expands_specifiers(void)
         struct unit *u = get(&f, "w@a\\x2db.service");
         CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
         CU_ASSERT_STRING_EQUAL(u->description, "Worker a\\x2db of w");
-        CU_ASSERT_STRING_EQUAL(u->service->exec[SERVICE_EXEC_START]->argv[1], "w@a\\x2db.service");
-        CU_ASSERT_STRING_EQUAL(u->service->exec[SERVICE_EXEC_START]->argv[2], "a-b");
+        CU_ASSERT_STRING_EQUAL(u->service->exec_start->argv[1], "w@a\\x2db.service");
+        CU_ASSERT_STRING_EQUAL(u->service->exec_start->argv[2], "a-b");
         CU_ASSERT_TRUE(has_dep(u, UNIT_AFTER, "db@a\\x2db.service"));
         done(&f);
 }

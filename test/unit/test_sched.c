@@ -277,6 +277,32 @@ static void test_oneshot_remain_after_exit_stays_active(void)
         fake_teardown();
 }
 
+/* The runtime keeps which command runs as its place in the list: each
+ * list runs in order, a "-" command's failure is ignored at its place,
+ * and the next list starts from its first command. */
+static void test_command_lists_run_in_order(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nWants=a.service\n");
+        test_write_file(d, "a.service", ONESHOT("S1", "") "RemainAfterExit=yes\nExecStart=-/bin/echo S2\n"
+                                        "ExecStart=/bin/echo S3\nExecStartPre=/bin/echo P1\n"
+                                        "ExecStartPre=-/bin/echo P2\nExecStartPre=/bin/echo P3\n");
+        fake_setup(d, "t.target");
+        CU_ASSERT_EQUAL(fake_find_spawn("S1"), -1);
+        fake_run_to_exit("P1", 0);
+        fake_run_to_exit("P2", 1);
+        CU_ASSERT_EQUAL(fake_find_spawn("S1"), -1);
+        fake_run_to_exit("P3", 0);
+        fake_run_to_exit("S1", 0);
+        CU_ASSERT_EQUAL(fake_find_spawn("S3"), -1);
+        fake_run_to_exit("S2", 1);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "activating");
+        fake_run_to_exit("S3", 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active");
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "a.service"), "exited");
+        fake_teardown();
+}
+
 /* A finished oneshot's stop lies on a chain's critical path: when its
  * process group is already empty (ESRCH), weft neither continues it nor
  * asks again whether anything is left, and the next unit starts. */
@@ -434,6 +460,7 @@ static const struct test_case tests[] = {
         { "start_limit_stops_restarts", test_start_limit_stops_restarts },
         { "exec_start_pre_failure_fails_the_unit", test_exec_start_pre_failure_fails_the_unit },
         { "oneshot_remain_after_exit_stays_active", test_oneshot_remain_after_exit_stays_active },
+        { "command_lists_run_in_order", test_command_lists_run_in_order },
         { "oneshot_stop_of_empty_group_is_one_kill", test_oneshot_stop_of_empty_group_is_one_kill },
         { "shutdown_stops_in_reverse_order", test_shutdown_stops_in_reverse_order },
         { "stop_timeout_escalates_to_sigkill", test_stop_timeout_escalates_to_sigkill },

@@ -73,7 +73,7 @@ static unsigned long request_allocs(const char *dir)
         const struct exec_params p = { .unit_id = a->id, .log_dir = dir, .socket_fd = -1 };
         struct spawn_request *req = NULL;
         count_begin();
-        int r = exec_build_request(a, &a->service->exec_ctx, a->service->exec[SERVICE_EXEC_START], &p, &req);
+        int r = exec_build_request(a, &a->service->exec_ctx, a->service->exec_start, &p, &req);
         unsigned long n = count_end();
         CU_ASSERT_EQUAL(r, 0);
         spawn_request_free(req);
