@@ -15,7 +15,7 @@ DESTDIR ?=
 CFLAGS  ?= -O2 -g -fno-asynchronous-unwind-tables
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -I. -MMD -MP
-# libsystemd (sd-bus), libudev and libyaml are loaded at first use
+# libsystemd (sd-bus), libmount, libudev and libyaml are loaded at first use
 # (base/dlib.h), not linked: their headers are build dependencies only.
 LDLIBS   = -lpthread
 # Linker options for weft and weftctl (not user LDFLAGS, which sanitizer

@@ -68,20 +68,13 @@ static void follow(struct sched *s, const struct kernel_table *t, struct unit *u
  * descriptions, so that a load outside a sync (daemon-reload) finds them. */
 static const struct kernel_table *known[_UNIT_TYPE_MAX];
 
-static void table_free(struct proc_table *tb)
-{
-        if (tb)
-                proc_table_done(tb);
-        free(tb);
-}
-
-static struct proc_table *scan_table(struct kernel_table_scan *sc, const struct kernel_table *t)
+static struct libmnt_table *scan_table(struct kernel_table_scan *sc, const struct kernel_table *t)
 {
         if (!sc->tb[t->type] && !sc->failed[t->type]) {
-                sc->tb[t->type] = calloc(1, sizeof(struct proc_table));
+                sc->tb[t->type] = mnt_new_table();
                 sc->owned[t->type] = true;
                 if (!sc->tb[t->type] || t->parse(sc->tb[t->type]) < 0) {
-                        table_free(sc->tb[t->type]);
+                        mnt_unref_table(sc->tb[t->type]);
                         sc->tb[t->type] = NULL;
                         sc->failed[t->type] = true;
                 }
@@ -98,9 +91,11 @@ static int from_kernel(struct load_context *ctx, struct unit *u)
 {
         struct kernel_table_scan *sc = ctx->from_kernel_data;
         const struct kernel_table *t = u->type >= 0 && u->type < _UNIT_TYPE_MAX ? known[u->type] : NULL;
-        struct proc_table *tb = t ? scan_table(sc, t) : NULL;
+        struct libmnt_table *tb = t ? scan_table(sc, t) : NULL;
         size_t n = strlen(u->id), ns = t ? strlen(t->suffix) : 0;
         char prefix[UNIT_NAME_MAX + 1], *path = NULL;
+        struct libmnt_iter *it = NULL;
+        struct libmnt_fs *fs;
         int r = 0;
 
         /* The path the name stands for, once; then one strcmp an entry. */
@@ -108,12 +103,17 @@ static int from_kernel(struct load_context *ctx, struct unit *u)
             snprintf(prefix, sizeof prefix, "%.*s", (int) (n - ns), u->id) >= (int) sizeof prefix ||
             unit_name_path_unescape(prefix, &path) < 0)
                 goto out;
-        for (size_t i = 0; r == 0 && i < tb->n; i++) {
-                const char *key = t->key(&tb->entries[i]);
+        if (!(it = mnt_new_iter(MNT_ITER_FORWARD))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+                const char *key = t->key(fs);
                 if (key && strcmp(key, path) == 0)
-                        r = t->fill(u, &tb->entries[i], key) < 0 ? -ENOMEM : 1;
+                        r = t->fill(u, fs, key) < 0 ? -ENOMEM : 1;
         }
 out:
+        mnt_free_iter(it);
         free(path);
         return r;
 }
@@ -121,6 +121,8 @@ out:
 void kernel_table_hook(struct load_context *ctx, struct kernel_table_scan *sc)
 {
         *sc = (struct kernel_table_scan) { 0 };
+        if (mount_lib_load() < 0)
+                return;
         ctx->from_kernel = from_kernel;
         ctx->from_kernel_data = sc;
 }
@@ -130,8 +132,8 @@ void kernel_table_unhook(struct load_context *ctx, struct kernel_table_scan *sc)
         if (ctx->from_kernel_data != sc)
                 return;
         for (size_t i = 0; i < _UNIT_TYPE_MAX; i++)
-                if (sc->owned[i])
-                        table_free(sc->tb[i]);
+                if (sc->tb[i] && sc->owned[i])
+                        mnt_unref_table(sc->tb[i]);
         ctx->from_kernel = NULL;
         ctx->from_kernel_data = NULL;
 }
@@ -139,7 +141,7 @@ void kernel_table_unhook(struct load_context *ctx, struct kernel_table_scan *sc)
 /* A unit that was loaded, not found, before its entry came (a dependency
  * named it): it takes the entry's settings, but being loaded already it
  * gets no dependencies of its own. */
-static void take_late(const struct kernel_table *t, struct unit *u, const struct proc_entry *fs, const char *key)
+static void take_late(const struct kernel_table *t, struct unit *u, struct libmnt_fs *fs, const char *key)
 {
         if (u->load_state != UNIT_NOT_FOUND || unit_alloc_config(u, 0, 0) < 0)
                 return;
@@ -153,17 +155,21 @@ static void take_late(const struct kernel_table *t, struct unit *u, const struct
 
 void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldplug)
 {
-        struct proc_table table = { 0 }, *tb = &table;
+        if (mount_lib_load() < 0)
+                return; /* said once: without libmount no mount or swap is seen */
+        struct libmnt_table *tb = mnt_new_table();
+        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct libmnt_fs *fs;
         bool created = false;
 
-        if (t->parse(tb) < 0) {
+        if (!tb || !it || t->parse(tb) < 0) {
                 log_warning("cannot read the kernel's table of %s", t->noun);
                 goto out;
         }
         /* First the units of entries weft has not seen, loaded in one go. */
-        for (size_t i = 0; i < tb->n; i++)
-                if (t->key(&tb->entries[i]))
-                        (void) kernel_table_unit(s, t, t->key(&tb->entries[i]), true, &created);
+        while (mnt_table_next_fs(tb, it, &fs) == 0)
+                if (t->key(fs))
+                        (void) kernel_table_unit(s, t, t->key(fs), true, &created);
         known[t->type] = t;
         if (created && s->config.load) {
                 struct load_context *ctx = s->config.load;
@@ -178,8 +184,8 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
         for (size_t i = 0; i < s->n_rt; i++)
                 if (is_ours(t, s->units->units[i]))
                         kernel_table_rt(s->units->units[i])->seen = false;
-        for (size_t i = 0; i < tb->n; i++) {
-                const struct proc_entry *fs = &tb->entries[i];
+        mnt_reset_iter(it, MNT_ITER_FORWARD);
+        while (mnt_table_next_fs(tb, it, &fs) == 0) {
                 const char *key = t->key(fs);
                 struct unit *u = key ? kernel_table_unit(s, t, key, false, NULL) : NULL;
                 if (!is_ours(t, u))
@@ -193,7 +199,8 @@ void kernel_table_sync(struct sched *s, const struct kernel_table *t, bool coldp
                         follow(s, t, u, coldplug);
         }
 out:
-        proc_table_done(tb);
+        mnt_free_iter(it);
+        mnt_unref_table(tb);
 }
 
 int kernel_table_adopt(struct sched *s, struct unit *u)

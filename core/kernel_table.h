@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/proc_table.h"
+#include "core/lib_mount.h"
 #include "core/unit_type.h"
 
 struct kernel_table_rt {
@@ -19,11 +19,11 @@ struct kernel_table {
         enum unit_type type;
         const char *suffix;   /* ".mount": the unit of an entry is its escaped key + suffix */
         const char *noun;     /* "mounts", for messages */
-        int (*parse)(struct proc_table *tb);
-        const char *(*key)(const struct proc_entry *e); /* NULL: the entry gets no unit */
+        int (*parse)(struct libmnt_table *tb);
+        const char *(*key)(struct libmnt_fs *fs); /* NULL: the entry gets no unit */
         /* An entry nobody configured: u (its configuration allocated, no
          * file) takes the entry's settings. 0 or -ENOMEM. */
-        int (*fill)(struct unit *u, const struct proc_entry *e, const char *key);
+        int (*fill)(struct unit *u, struct libmnt_fs *fs, const char *key);
         /* The sub-states: up (mounted), starting (mounting) and started by
          * its own control process (mounting-done). */
         enum sub_state up, starting, started;
@@ -47,7 +47,7 @@ struct unit *kernel_table_unit(struct sched *s, const struct kernel_table *t, co
  * before, unhook after. kernel_table_sync does so for the units of new
  * entries; daemon-reload for all. The tables are parsed on first need. */
 struct kernel_table_scan {
-        struct proc_table *tb[_UNIT_TYPE_MAX];
+        struct libmnt_table *tb[_UNIT_TYPE_MAX];
         bool owned[_UNIT_TYPE_MAX];
         bool failed[_UNIT_TYPE_MAX];
 };

@@ -2,25 +2,22 @@
  * mount(8) and a stop umount(8) as the unit's control process, as systemd
  * does, so helpers (mount.nfs, ...) and fstab-style options work as they
  * do under systemd. Whether something is mounted is what the kernel's
- * mount table says (core/proc_table.c reads it): its POLLPRI tells when
- * it changes (an epoll fd of the type's own, watched by the io thread),
- * and a scan of the table brings every mount
+ * mount table says: libmount's monitor tells when it changes (its fd is
+ * watched by the io thread), and a scan of the table brings every mount
  * unit to it, making a unit for a mount nobody configured ("mounted", as
  * systemd's units from /proc/self/mountinfo) and a unit whose mount went
  * away dead. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "base/log.h"
 #include "core/kernel_table.h"
+#include "core/lib_mount.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
@@ -28,8 +25,8 @@
 /* unit_runtime.type_rt of a mount unit. */
 /* s->type_state[UNIT_MOUNT]. */
 struct mount_watch {
-        int proc_fd; /* /proc/self/mountinfo, kept open for its POLLPRI */
-        int fd;      /* an epoll fd of its own that turns it into readability */
+        struct libmnt_monitor *monitor;
+        int fd;
 };
 
 static const struct kernel_table mount_table;
@@ -312,13 +309,13 @@ static void mount_timer(struct sched *s, struct unit *u)
 
 /* A mount nobody configured gets the kernel's settings as its own, as
  * systemd's units from /proc/self/mountinfo do: loaded, without a file. */
-static int fill_from_table(struct unit *u, const struct proc_entry *fs, const char *target)
+static int fill_from_table(struct unit *u, struct libmnt_fs *fs, const char *target)
 {
-        const char *what = fs->source, *type = fs->fstype;
+        const char *what = mnt_fs_get_source(fs), *type = mnt_fs_get_fstype(fs);
         u->mount->where.path = strdup(target);
         u->mount->what = strdup(what ? what : "none");
         u->mount->fs_type = type ? strdup(type) : NULL;
-        u->mount->options = fs->options ? strdup(fs->options) : NULL;
+        u->mount->options = mnt_fs_strdup_options(fs);
         return u->mount->where.path && u->mount->what ? 0 : -ENOMEM;
 }
 
@@ -353,17 +350,18 @@ static bool mount_point_ignored(const char *target, const char *fstype)
                under(target, "/run/host");
 }
 
-static int parse_mountinfo(struct proc_table *tb)
+static int parse_mountinfo(struct libmnt_table *tb)
 {
-        return proc_table_parse_mountinfo(tb, NULL);
+        return mnt_table_parse_file(tb, "/proc/self/mountinfo");
 }
 
-/* The key of a mount: its target, or NULL for a mount that gets no unit. */
-static const char *target_of(const struct proc_entry *fs)
+/* The key of a mount: its target, or NULL for a mount that gets no unit.
+ * A function, not the loaded library's pointer: the table is constant. */
+static const char *target_of(struct libmnt_fs *fs)
 {
-        const char *target = fs->target;
+        const char *target = mnt_fs_get_target(fs);
 
-        return target && !mount_point_ignored(target, fs->fstype) ? target : NULL;
+        return target && !mount_point_ignored(target, mnt_fs_get_fstype(fs)) ? target : NULL;
 }
 
 static const struct kernel_table mount_table = {
@@ -389,19 +387,19 @@ static void mount_enumerate(struct sched *s)
 {
         struct mount_watch *w = s->type_state[UNIT_MOUNT];
         bool first = !w;
+        if (mount_lib_load() < 0)
+                return;
         if (first) {
                 w = calloc(1, sizeof *w);
                 if (!w)
                         return;
+                w->fd = -1;
                 s->type_state[UNIT_MOUNT] = w;
-                /* The kernel flags the mount table with POLLPRI when it
-                 * changes (always readable, so only PRI is asked for);
-                 * nobody writes a utab for weft. */
-                w->proc_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-                w->fd = epoll_create1(EPOLL_CLOEXEC);
-                struct epoll_event ev = { .events = EPOLLPRI };
-                if (w->proc_fd < 0 || w->fd < 0 || epoll_ctl(w->fd, EPOLL_CTL_ADD, w->proc_fd, &ev) < 0 ||
-                    !s->ops->watch || s->ops->watch(s->userdata, w->fd, SCHED_TYPE_COOKIE(UNIT_MOUNT)) < 0)
+                /* Kernel changes only: nobody writes a utab for weft. */
+                w->monitor = mnt_new_monitor();
+                if (w->monitor && mnt_monitor_enable_kernel(w->monitor, 1) == 0)
+                        w->fd = mnt_monitor_get_fd(w->monitor);
+                if (w->fd < 0 || !s->ops->watch || s->ops->watch(s->userdata, w->fd, SCHED_TYPE_COOKIE(UNIT_MOUNT)) < 0)
                         log_warning("cannot watch the kernel's mount table; mounts made by others are not seen");
         }
         mount_scan(s, first);
@@ -410,11 +408,9 @@ static void mount_enumerate(struct sched *s)
 static void mount_fd_ready(struct sched *s, int fd)
 {
         struct mount_watch *w = s->type_state[UNIT_MOUNT];
-        struct epoll_event ev;
         if (!w || fd != w->fd)
                 return;
-        /* Polling the mount table again is what clears its flag. */
-        while (epoll_wait(w->fd, &ev, 1, 0) > 0)
+        while (mnt_monitor_next_change(w->monitor, NULL, NULL) == 0)
                 ;
         mount_scan(s, false);
         if (s->ops->watch)
@@ -426,10 +422,7 @@ static void mount_type_done(struct sched *s)
         struct mount_watch *w = s->type_state[UNIT_MOUNT];
         if (w->fd >= 0 && s->ops->unwatch)
                 s->ops->unwatch(s->userdata, w->fd);
-        if (w->fd >= 0)
-                close(w->fd);
-        if (w->proc_fd >= 0)
-                close(w->proc_fd);
+        mnt_unref_monitor(w->monitor);
         free(w);
         s->type_state[UNIT_MOUNT] = NULL;
 }

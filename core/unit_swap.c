@@ -1,7 +1,7 @@
 /* Swap units (systemd.swap(5)) on the scheduler thread. A start runs
  * swapon(8) and a stop swapoff(8) as the unit's control process, as
  * systemd does. Whether a swap is on is what /proc/swaps says, read
- * by core/proc_table.c as libmount's parser does; the kernel flags
+ * through libmount's parser (mnt_table_parse_swaps); the kernel flags
  * /proc/swaps with POLLPRI when it changes, which an epoll fd of the
  * type's own turns into readability for the io thread. A swap switched
  * on by someone else shows up as an active unit, one switched off goes
@@ -18,6 +18,7 @@
 
 #include "base/log.h"
 #include "core/kernel_table.h"
+#include "core/lib_mount.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
 #include "sockets/control_proto.h"
@@ -195,20 +196,21 @@ static void swap_timer(struct sched *s, struct unit *u)
         }
 }
 
-static int fill_from_table(struct unit *u, const struct proc_entry *fs, const char *what)
+static int fill_from_table(struct unit *u, struct libmnt_fs *fs, const char *what)
 {
-        u->swap->priority = fs->priority;
+        u->swap->priority = mnt_fs_get_priority(fs);
         return (u->swap->what.path = strdup(what)) ? 0 : -ENOMEM;
 }
 
-static int parse_swaps(struct proc_table *tb)
+static int parse_swaps(struct libmnt_table *tb)
 {
-        return proc_table_parse_swaps(tb, NULL);
+        return mnt_table_parse_swaps(tb, NULL);
 }
 
-static const char *source_of(const struct proc_entry *fs)
+/* A function, not the loaded library's pointer: the table is constant. */
+static const char *source_of(struct libmnt_fs *fs)
 {
-        return fs->source;
+        return mnt_fs_get_source(fs);
 }
 
 static const struct kernel_table swap_table = {
@@ -234,6 +236,8 @@ static void swap_enumerate(struct sched *s)
 {
         struct swap_watch *w = s->type_state[UNIT_SWAP];
         bool first = !w;
+        if (mount_lib_load() < 0)
+                return;
         if (first) {
                 if (!(w = malloc(sizeof *w)))
                         return;
