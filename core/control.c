@@ -347,7 +347,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
                         j = job_install(s, u, JOB_RELOAD, false);
                 } else if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
-                        uint64_t before = s->next_job_id;
+                        uint32_t before = s->next_job_id;
                         if (transaction_add(s, u, &nothing) < 0)
                                 fail(r, 1, "Failed to start %s: out of memory.", u->id);
                         else
@@ -355,7 +355,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         /* The start job may be over already: failed while the
                          * transaction was built (a required unit that does not
                          * exist). Its recorded result is the answer. */
-                        if (!j && u->rt->start_job_id > before)
+                        if (!j && job_id_newer(u->rt->start_job_id, before))
                                 reply_job_result(r, u, u->rt->start_job_result);
                 } else {
                         j = job_install(s, u, JOB_STOP, false);
@@ -385,7 +385,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                 /* A restart's stop is done: now the start, and the same
                  * clients wait for it instead (each still counts one job). */
                 bool nothing;
-                uint64_t before = s->next_job_id;
+                uint32_t before = s->next_job_id;
                 if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
                         struct job *nj = u->rt->job;
                         unsigned moved = 0;
@@ -405,7 +405,7 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                                 if (j->waits[i])
                                         j->waits[n++] = j->waits[i];
                         j->n_waits = n;
-                } else if (u->rt->start_job_id > before)
+                } else if (job_id_newer(u->rt->start_job_id, before))
                         result = u->rt->start_job_result; /* the start is over already: its result counts */
         }
         for (unsigned i = 0; i < j->n_waits; i++) {

@@ -347,6 +347,13 @@ struct sched {
         bool gc_armed;
 };
 
+/* Is job id a newer than b? Job ids are 32 bits and wrap (skipping 0, which
+ * is "none"), so they compare as serial numbers, not as plain integers. */
+static inline bool job_id_newer(uint32_t a, uint32_t b)
+{
+        return a != 0 && (int32_t) (a - b) > 0;
+}
+
 /* A frame of the transaction's cycle search (core/transaction.c). */
 struct txn_frame {
         uint32_t index; /* the unit's rt->index: its place in s->units->units */

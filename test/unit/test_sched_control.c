@@ -3,10 +3,12 @@
  * the reload job but not the service; restart is a stop then a start, and
  * its client is answered once the start is done. */
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "base/strv.h"
+#include "core/sched_internal.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 
@@ -88,12 +90,32 @@ static void test_reload_or_restart_restarts_without_exec_reload(void)
         fake_teardown();
 }
 
+/* A start whose job is over before the request returns (it needs a unit
+ * that does not exist) is answered with that job's result, also when the
+ * job ids wrap around at 2^32 during the request. */
+static void test_start_that_fails_at_once_is_answered_across_the_job_id_wrap(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\n");
+        test_write_file(d, "b.service", "[Unit]\nDefaultDependencies=no\nRequires=missing.service\n"
+                                        "[Service]\nExecStart=/bin/sleep 77\n");
+        fake_setup_with(d, "t.target", "b.service", NULL);
+        F.s->next_job_id = UINT32_MAX;
+        fake_control("start", "b.service");
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 1);
+        CU_ASSERT_EQUAL(fake_count_spawns("77"), 0);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "reload_runs_exec_reload_and_returns_to_running", test_reload_runs_exec_reload_and_returns_to_running },
         { "failed_reload_fails_the_job_not_the_service", test_failed_reload_fails_the_job_not_the_service },
         { "reload_without_exec_reload_is_refused", test_reload_without_exec_reload_is_refused },
         { "restart_answers_after_the_new_start", test_restart_answers_after_the_new_start },
         { "reload_or_restart_restarts_without_exec_reload", test_reload_or_restart_restarts_without_exec_reload },
+        { "start_that_fails_at_once_is_answered_across_the_job_id_wrap",
+          test_start_that_fails_at_once_is_answered_across_the_job_id_wrap },
         { 0 },
 };
 TEST_SUITE("sched_control", tests);
