@@ -219,11 +219,11 @@ int sched_adopt_units(struct sched *s)
                 if (u->rt->extra_edges)
                         u->rt->extra_edges->n = 0;
                 /* Loaded, or loaded again: as systemd's unit_load, the
-                 * next sweep looks at whether anything needs it. A unit a
-                 * daemon-reload loaded again is no longer collected. */
+                 * next sweep looks at whether anything needs it (it is at
+                 * or past s->gc_unswept_from). A unit a daemon-reload
+                 * loaded again is no longer collected. */
                 u->rt->collected = false;
                 u->rt->in_gc_queue = false;
-                sched_gc_queue(s, u);
         }
         return link_new_units(s);
 }
@@ -340,6 +340,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
         /* The queue names old units; every unit of new is queued again
          * as it is taken over. */
         s->n_gc_queue = 0;
+        s->gc_unswept_from = 0;
         s->units = new;
         s->n_rt = s->n_linked = 0;
         int r = sched_adopt_units(s);

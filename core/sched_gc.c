@@ -166,6 +166,10 @@ static size_t sweep(struct sched *s)
                         mark(s, u, &n);
         }
         s->n_gc_queue = 0;
+        for (size_t i = s->gc_unswept_from; i < s->n_rt; i++)
+                if (!s->units->units[i]->rt->collected)
+                        mark(s, s->units->units[i], &n);
+        s->gc_unswept_from = s->n_rt;
         for (size_t i = 0; i < n; i++) {
                 if (seen[list[i]->rt->index] != GC_CAND)
                         continue;
@@ -237,6 +241,6 @@ void sched_gc_run(struct sched *s)
                 return;
         /* The scratch holds one entry per unit taken over; a unit loaded
          * but not yet taken over waits for the next run. */
-        while (s->n_gc_queue > 0 && s->txn_cap >= s->n_rt)
+        while ((s->n_gc_queue > 0 || s->gc_unswept_from < s->n_rt) && s->txn_cap >= s->n_rt)
                 sweep(s);
 }

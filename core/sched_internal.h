@@ -344,6 +344,11 @@ struct sched {
          * (core/sched_gc.c); sweeps run once the boot's transaction is in. */
         struct unit **gc_queue;
         size_t n_gc_queue, cap_gc_queue;
+        /* And every unit taken over from this index on (units[i] for
+         * gc_unswept_from <= i < n_rt), which a load or a daemon-reload
+         * makes candidates all at once: a range, not 10,000 queue entries
+         * at the boot's peak. */
+        size_t gc_unswept_from;
         bool gc_armed;
 };
 
