@@ -72,7 +72,7 @@ static void run_once(char *dir, struct times *t)
         double t1 = now();
 
         struct exec_params p = { .unit_id = u->id };
-        if (exec_build_request(u, &u->service->exec_ctx, u->service->exec[SERVICE_EXEC_START], &p, &req) < 0)
+        if (exec_build_request(u, &u->service->exec_ctx, service_exec(u->service, SERVICE_EXEC_START), &p, &req) < 0)
                 exit(1);
         double t2 = now();
 
