@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hashmap.h"
 #include "base/macro.h"
 #include "base/strpool.h"
 #include "base/strv.h"
@@ -362,7 +363,6 @@ void unit_free_config(struct unit *u)
 void unit_table_init(struct unit_table *t)
 {
         *t = (struct unit_table) { 0 };
-        hashmap_init(&t->by_name);
 }
 
 int unit_set_fragment_path(struct unit *u, const char *path)
@@ -418,7 +418,7 @@ void unit_table_done(struct unit_table *t)
         for (size_t i = 0; i < t->n_units; i++)
                 unit_free(t->units[i]);
         free(t->units);
-        hashmap_done(&t->by_name);
+        free(t->by_name.slots);
         unit_table_init(t);
 }
 
@@ -429,9 +429,44 @@ struct unit *unit_follow(struct unit *u)
         return u;
 }
 
+/* The slot of name, or the empty slot where it would go. */
+static struct unit **names_slot(struct unit **slots, size_t n_slots, const char *name)
+{
+        size_t mask = n_slots - 1;
+        for (size_t i = hash_string(name) & mask;; i = (i + 1) & mask)
+                if (!slots[i] || strcmp(slots[i]->id, name) == 0)
+                        return &slots[i];
+}
+
+/* Add u under its id, which must be new. */
+static int names_add(struct unit_names *m, struct unit *u)
+{
+        /* Keep the load factor under 3/4 so probes stay short. */
+        if ((m->n_items + 1) * 4 > m->n_slots * 3) {
+                size_t n = m->n_slots ? m->n_slots * 2 : 64;
+                struct unit **slots = calloc(n, sizeof *slots);
+                if (!slots)
+                        return -ENOMEM;
+                for (size_t i = 0; i < m->n_slots; i++)
+                        if (m->slots[i])
+                                *names_slot(slots, n, m->slots[i]->id) = m->slots[i];
+                free(m->slots);
+                m->slots = slots;
+                m->n_slots = n;
+        }
+        struct unit **slot = names_slot(m->slots, m->n_slots, u->id);
+        if (*slot)
+                return -EEXIST;
+        *slot = u;
+        m->n_items++;
+        return 0;
+}
+
 struct unit *unit_table_get(const struct unit_table *t, const char *name)
 {
-        return unit_follow(hashmap_get(&t->by_name, name));
+        if (t->by_name.n_slots == 0)
+                return NULL;
+        return unit_follow(*names_slot(t->by_name.slots, t->by_name.n_slots, name));
 }
 
 int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
@@ -464,7 +499,7 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
         u->load_state = UNIT_STUB;
         u->id = memcpy(u + 1, name, len);
         unit_init_config(u);
-        r = hashmap_put(&t->by_name, u->id, u);
+        r = names_add(&t->by_name, u);
         if (r < 0)
                 goto fail;
         t->units[t->n_units++] = u;
@@ -568,9 +603,10 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
         alias->edges = NULL;
         alias->n_edges = 0;
         alias->edges_cap_log2 = 0;
+        /* Its name still finds it, and unit_follow goes on to into. */
         alias->merged_into = into;
         alias->load_state = UNIT_MERGED;
-        return hashmap_replace(&t->by_name, alias->id, into);
+        return 0;
 }
 
 static int edge_compare(const void *a, const void *b)

@@ -11,7 +11,6 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "base/hashmap.h"
 #include "parse/exec_line.h"
 #include "parse/listen.h"
 #include "parse/unit_name.h"
@@ -664,9 +663,19 @@ static inline const struct unit_extra *unit_extra(const struct unit *u)
  * NULL when out of memory. */
 struct unit_extra *unit_config_extra(struct unit *u);
 
+/* The units by name: open addressing over unit pointers, each slot keyed
+ * by its unit's own id. An alias is a unit of its own until it is merged
+ * (unit_follow), so every name is some unit's id, and a slot is 8 bytes
+ * where a key and value map takes 16. */
+struct unit_names {
+        struct unit **slots; /* a power of two of them, or none */
+        size_t n_slots;
+        size_t n_items;
+};
+
 /* The set of units, keyed by every name of every unit. */
 struct unit_table {
-        struct hashmap by_name;
+        struct unit_names by_name;
         struct unit **units; /* every unit, in creation order (aliases included) */
         size_t n_units;
         size_t cap_units;
