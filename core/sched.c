@@ -337,8 +337,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                         n++;
         s->n_kill_waiters = n;
         s->boot_target = counterpart(new, s->boot_target);
-        /* The queue names old units; every unit of new is queued again
-         * as it is taken over. */
+        /* The queue names old units; every unit of new is a candidate
+         * again as it is taken over (the range from gc_unswept_from). */
         s->n_gc_queue = 0;
         s->gc_unswept_from = 0;
         s->units = new;
@@ -782,21 +782,26 @@ void sched_forget_pid(struct sched *s, pid_t pid)
         idmap_remove(&s->by_pid, (uint64_t) pid);
 }
 
+int unit_list_push(struct unit ***v, size_t *n, size_t *cap, struct unit *u)
+{
+        if (*n == *cap) {
+                size_t c = *cap ? 2 * *cap : 16;
+                struct unit **w = realloc(*v, c * sizeof *w);
+                if (!w)
+                        return -ENOMEM;
+                *v = w;
+                *cap = c;
+        }
+        (*v)[(*n)++] = u;
+        return 0;
+}
+
 int sched_add_kill_waiter(struct sched *s, struct unit *u)
 {
         for (size_t i = 0; i < s->n_kill_waiters; i++)
                 if (s->kill_waiters[i] == u)
                         return 0;
-        if (s->n_kill_waiters == s->cap_kill_waiters) {
-                size_t cap = s->cap_kill_waiters ? 2 * s->cap_kill_waiters : 16;
-                struct unit **w = realloc(s->kill_waiters, cap * sizeof *w);
-                if (!w)
-                        return -ENOMEM;
-                s->kill_waiters = w;
-                s->cap_kill_waiters = cap;
-        }
-        s->kill_waiters[s->n_kill_waiters++] = u;
-        return 0;
+        return unit_list_push(&s->kill_waiters, &s->n_kill_waiters, &s->cap_kill_waiters, u);
 }
 
 /* An exit we could not attribute may have emptied a process group that a

@@ -22,12 +22,12 @@
  * (a daemon-reload reads its file again, as for every unit).
  *
  * Units become candidates after the transition that may have made them
- * collectable (unit_set_sub into a down state, a finished job, a load at
- * run time); the sweep is deferred to the end of the scheduler's entry
+ * collectable (unit_set_sub into a down state, a finished job: the queue)
+ * or once taken over by a load or a daemon-reload (the range from
+ * s->gc_unswept_from); the sweep is deferred to the end of the scheduler's entry
  * point (an event, the timers, the boot's start), never inside a
  * transition. Its cost is the candidates and the units that reference
  * them, not the table. */
-#include <errno.h>
 #include <stdlib.h>
 
 #include "base/log.h"
@@ -45,17 +45,10 @@ enum {
 
 static int queue_push(struct sched *s, struct unit *u)
 {
-        if (s->n_gc_queue == s->cap_gc_queue) {
-                size_t cap = s->cap_gc_queue ? 2 * s->cap_gc_queue : 16;
-                struct unit **q = realloc(s->gc_queue, cap * sizeof *q);
-                if (!q)
-                        return -ENOMEM;
-                s->gc_queue = q;
-                s->cap_gc_queue = cap;
-        }
-        s->gc_queue[s->n_gc_queue++] = u;
-        u->rt->in_gc_queue = true;
-        return 0;
+        int r = unit_list_push(&s->gc_queue, &s->n_gc_queue, &s->cap_gc_queue, u);
+        if (r == 0)
+                u->rt->in_gc_queue = true;
+        return r;
 }
 
 void sched_gc_queue(struct sched *s, struct unit *u)

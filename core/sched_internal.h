@@ -407,6 +407,9 @@ void sched_forget_pid(struct sched *s, pid_t pid);
 /* Attribute pid's exit to u (a forking service's main process). */
 void sched_track_pid(struct sched *s, struct unit *u, pid_t pid);
 int sched_add_kill_waiter(struct sched *s, struct unit *u);
+/* Append u to a growable list of units (*v, *n of *cap), doubling from 16.
+ * 0, or -ENOMEM with the list unchanged. */
+int unit_list_push(struct unit ***v, size_t *n, size_t *cap, struct unit *u);
 const char *unit_active_state_to_string(enum unit_active_state a);
 const char *sub_state_to_string(enum sub_state s);
 const char *unit_result_to_string(enum unit_result r);

@@ -123,7 +123,7 @@ struct child_args {
         const int *fds;          /* req->fds, or the same with journal streams in place */
         char **envp;             /* copy of req->envp's pointers, LISTEN_PID= redirected */
         char *listen_pid_digits; /* where the child writes its pid, or NULL */
-        int *fd_scratch;         /* n_fds slots: each source moved above n_fds */
+        int *fd_scratch;         /* n_fds slots: each source, or its copy above n_fds */
         int devnull;             /* the worker pool's /dev/null, or -1: open one */
         int error_fd;            /* fork(): the report pipe's write end; -1 with CLONE_VM */
         unsigned n_reports;      /* CLONE_VM: the reports, written straight here */
