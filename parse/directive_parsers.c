@@ -532,6 +532,38 @@ int directive_parse_dependency(const struct directive_ctx *ctx, const char *valu
         }
 }
 
+/* Append c to *list in O(length of c): the load context remembers the
+ * tail of the list this file appends to. A running unit names its command
+ * by its 16-bit place in the list (struct unit_runtime), so a list may
+ * hold at most UINT16_MAX commands; a longer one refuses the unit, with
+ * this line, rather than cutting the list short while it runs. */
+static int append_commands(const struct directive_ctx *ctx, struct exec_command **list, struct exec_command *c)
+{
+        struct load_context *load = ctx->load;
+        unsigned n = 0;
+
+        if (load->exec_dest != list || !*list || load->exec_tail->next) {
+                /* Another list, or this one changed behind our back: walk it. */
+                load->exec_dest = list;
+                load->exec_tail = NULL;
+                load->exec_len = 0;
+                for (struct exec_command *i = *list; i; i = i->next, load->exec_len++)
+                        load->exec_tail = i;
+        }
+        for (const struct exec_command *i = c; i; i = i->next)
+                n++;
+        if (load->exec_len + n > UINT16_MAX) {
+                exec_command_free_list(c);
+                return bad_setting(ctx, "Too many commands in this list, at most 65535 are supported");
+        }
+        *(load->exec_tail ? &load->exec_tail->next : list) = c;
+        while (c->next)
+                c = c->next;
+        load->exec_tail = c;
+        load->exec_len += n;
+        return 0;
+}
+
 int directive_parse_exec(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
         struct exec_command **list = dest, *c = NULL;
@@ -540,6 +572,7 @@ int directive_parse_exec(const struct directive_ctx *ctx, const char *value, voi
         if (!*value) {
                 exec_command_free_list(*list);
                 *list = NULL;
+                ctx->load->exec_dest = NULL;
                 return 0;
         }
         int r = exec_line_parse(value, &c, &error);
@@ -562,10 +595,7 @@ int directive_parse_exec(const struct directive_ctx *ctx, const char *value, voi
                 exec_command_free_list(c);
                 return -ENOMEM;
         }
-        while (*list)
-                list = &(*list)->next;
-        *list = c;
-        return 0;
+        return append_commands(ctx, list, c);
 }
 
 int directive_parse_exit_status(const struct directive_ctx *ctx, const char *value, void *dest, int arg)

@@ -61,6 +61,7 @@ int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
         /* The list stays the unit's; only its index goes. */
         (void) env_builder_release(&ctx->env);
         ctx->env_dest = NULL;
+        ctx->exec_dest = NULL;
         return r;
 }
 

@@ -24,6 +24,12 @@ struct load_context {
          * env_dest is the list it belongs to. Dropped after every file. */
         struct env_builder env;
         char ***env_dest;
+        /* The exec command list the file last appended to, with its tail
+         * and length, so a unit with many ExecStart= lines loads in linear
+         * time and its length is known (directive_parse_exec). Dropped
+         * after every file. */
+        struct exec_command **exec_dest, *exec_tail;
+        unsigned exec_len;
         /* A unit without a file that the manager knows from a kernel table
          * (a mount in /proc/self/mountinfo, a swap in /proc/swaps), like
          * systemd's units from /proc/self/mountinfo. When set, it is called

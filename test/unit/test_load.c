@@ -65,6 +65,46 @@ static size_t count_exec(const struct exec_command *c)
         return n;
 }
 
+/* A file of n ExecStartPre= lines, and a drop-in adding one more. */
+static void write_many_commands(const char *d, const char *name, unsigned n)
+{
+        size_t len = strlen("[Service]\nExecStart=/bin/true\n") + (size_t) n * 32 + 1;
+        char *text = malloc(len), *at = text;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        at += sprintf(at, "[Service]\nExecStart=/bin/true\n");
+        for (unsigned i = 0; i < n; i++)
+                at += sprintf(at, "ExecStartPre=/bin/echo %u\n", i);
+        test_write_file(d, name, text);
+        free(text);
+}
+
+/* A running unit names its command by a 16-bit place in its list: a list
+ * of 65,535 commands loads (drop-in included, in order), one more refuses
+ * the unit with the line, and the unit beside it still loads. */
+static void test_exec_list_length_is_bounded(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        write_many_commands(d, "fits.service", 65534);
+        test_write_file(d, "fits.service.d/last.conf", "[Service]\nExecStartPre=/bin/echo last\n");
+        write_many_commands(d, "over.service", 65534);
+        test_write_file(d, "over.service.d/a.conf", "[Service]\nExecStartPre=/bin/echo a\nExecStartPre=/bin/echo b\n");
+        test_write_file(d, "ok.service", "[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "fits.service", "over.service", "ok.service", NULL });
+        struct unit *fits = get(&f, "fits.service");
+        CU_ASSERT_EQUAL(fits->load_state, UNIT_LOADED);
+        const struct exec_command *c = service_exec(fits->service, SERVICE_EXEC_START_PRE);
+        CU_ASSERT_EQUAL(count_exec(c), 65535);
+        CU_ASSERT_STRING_EQUAL(c->argv[1], "0");
+        while (c->next)
+                c = c->next;
+        CU_ASSERT_STRING_EQUAL(c->argv[1], "last");
+        CU_ASSERT_EQUAL(get(&f, "over.service")->load_state, UNIT_BAD_SETTING);
+        CU_ASSERT_EQUAL(get(&f, "ok.service")->load_state, UNIT_LOADED);
+        CU_ASSERT(f.ctx.n_errors >= 1);
+        done(&f);
+}
+
 static void test_dropin_empty_assignment_resets_exec_start(void)
 {
         struct fixture f;
@@ -526,6 +566,7 @@ static void test_dependency_lists_are_deduplicated(void)
 
 static const struct test_case tests[] = {
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
+        { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
         { "environment_later_assignment_wins", test_environment_later_assignment_wins },
         { "service_gets_default_dependencies", test_service_gets_default_dependencies },
         { "default_dependencies_no_adds_nothing", test_default_dependencies_no_adds_nothing },
