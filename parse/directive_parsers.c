@@ -774,6 +774,7 @@ int directive_parse_condition(const struct directive_ctx *ctx, const char *value
                         free(*list);
                         *list = next;
                 }
+                ctx->load->cond_dest = NULL;
                 return 0;
         }
         if (*p == '|') {
@@ -793,9 +794,16 @@ int directive_parse_condition(const struct directive_ctx *ctx, const char *value
         }
         c->trigger = trigger;
         c->negate = negate;
-        while (*list)
-                list = &(*list)->next;
-        *list = c;
+        /* Appended at the tail the load context remembers, so a unit with
+         * many conditions loads in linear time. */
+        struct load_context *load = ctx->load;
+        if (load->cond_dest != list || !*list || load->cond_tail->next) {
+                load->cond_dest = list;
+                for (load->cond_tail = *list; load->cond_tail && load->cond_tail->next;)
+                        load->cond_tail = load->cond_tail->next;
+        }
+        *(load->cond_tail ? &load->cond_tail->next : list) = c;
+        load->cond_tail = c;
         return 0;
 }
 

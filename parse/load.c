@@ -62,6 +62,7 @@ int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
         (void) env_builder_release(&ctx->env);
         ctx->env_dest = NULL;
         ctx->exec_dest = NULL;
+        ctx->cond_dest = NULL;
         return r;
 }
 

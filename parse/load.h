@@ -30,6 +30,8 @@ struct load_context {
          * after every file. */
         struct exec_command **exec_dest, *exec_tail;
         unsigned exec_len;
+        /* Likewise the condition list it last appended to, and its tail. */
+        struct unit_condition **cond_dest, *cond_tail;
         /* A unit without a file that the manager knows from a kernel table
          * (a mount in /proc/self/mountinfo, a swap in /proc/swaps), like
          * systemd's units from /proc/self/mountinfo. When set, it is called

@@ -105,6 +105,43 @@ static void test_exec_list_length_is_bounded(void)
         done(&f);
 }
 
+/* Conditions keep their order across the file, an empty reset and a
+ * drop-in; 50,000 of them load, in order. */
+static void test_conditions_append_in_order(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Unit]\nConditionPathExists=/a\nConditionPathExists=/b\n"
+                                         "ConditionPathExists=\nConditionPathExists=/c\nConditionPathIsDirectory=/d\n"
+                                         "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "a.service.d/x.conf", "[Unit]\nConditionPathExists=/e\n");
+        size_t n = 50000, len = 32 + n * 32;
+        char *text = malloc(len), *at = text;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        at += sprintf(at, "[Unit]\n");
+        for (size_t i = 0; i < n; i++)
+                at += sprintf(at, "ConditionPathExists=/%zu\n", i);
+        sprintf(at, "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "many.service", text);
+        free(text);
+        load_dir(&f, d, (const char *[]) { "a.service", "many.service", NULL });
+        const char *want[] = { "/c", "/d", "/e" };
+        size_t k = 0;
+        for (const struct unit_condition *c = get(&f, "a.service")->conditions; c; c = c->next, k++)
+                if (k < 3)
+                        CU_ASSERT_STRING_EQUAL(c->parameter, want[k]);
+        CU_ASSERT_EQUAL(k, 3);
+        k = 0;
+        char expect[32];
+        for (const struct unit_condition *c = get(&f, "many.service")->conditions; c; c = c->next, k++) {
+                snprintf(expect, sizeof expect, "/%zu", k);
+                if (strcmp(c->parameter, expect) != 0)
+                        break;
+        }
+        CU_ASSERT_EQUAL(k, n);
+        done(&f);
+}
+
 static void test_dropin_empty_assignment_resets_exec_start(void)
 {
         struct fixture f;
@@ -567,6 +604,7 @@ static void test_dependency_lists_are_deduplicated(void)
 static const struct test_case tests[] = {
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
         { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
+        { "conditions_append_in_order", test_conditions_append_in_order },
         { "environment_later_assignment_wins", test_environment_later_assignment_wins },
         { "service_gets_default_dependencies", test_service_gets_default_dependencies },
         { "default_dependencies_no_adds_nothing", test_default_dependencies_no_adds_nothing },
