@@ -38,16 +38,30 @@ static int warn_credential(const struct directive_ctx *ctx, const char *what, co
         return 0;
 }
 
-/* Put "ID:rest" into *l, replacing an earlier item with the same ID. */
-static int credential_put(char ***l, char *item, size_t id_len)
+/* Put "ID:rest" (consumed) into *l, replacing an earlier item with the
+ * same ID in place, through the load context's index of the IDs, so a
+ * unit with 100,000 credentials loads in linear time. */
+static int credential_put(const struct directive_ctx *ctx, char ***l, char *item)
 {
-        for (char **i = *l; i && *i; i++)
-                if (strncmp(*i, item, id_len + 1) == 0) {
-                        free(*i);
-                        *i = item;
-                        return 0;
-                }
-        return strv_consume(l, item);
+        struct env_builder *b;
+        int r = load_keyed_list(&ctx->load->cred, l, ':', &b);
+        if (r < 0) {
+                free(item);
+                return r;
+        }
+        r = env_builder_put(b, item);
+        *l = b->v;
+        return r;
+}
+
+/* An empty value resets the list. */
+static int credential_reset(const struct directive_ctx *ctx, char ***l)
+{
+        if (ctx->load->cred.dest == l)
+                load_keyed_list_drop(&ctx->load->cred);
+        strv_free(*l);
+        *l = NULL;
+        return 0;
 }
 
 int directive_parse_load_credential(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
@@ -56,11 +70,8 @@ int directive_parse_load_credential(const struct directive_ctx *ctx, const char 
         size_t n = strcspn(value, ":");
         const char *src = value[n] == ':' ? value + n + 1 : "";
 
-        if (!*value) {
-                strv_free(*l);
-                *l = NULL;
-                return 0;
-        }
+        if (!*value)
+                return credential_reset(ctx, l);
         if (!credential_name_valid(value, n))
                 return warn_credential(ctx, "credential name is not valid", value);
         /* No source: the system credential of the same name. */
@@ -72,7 +83,7 @@ int directive_parse_load_credential(const struct directive_ctx *ctx, const char 
                 return warn_credential(ctx, "source path is too long", value);
         if (asprintf(&item, "%.*s:%.*s", (int) n, value, src ? (int) strlen(src) : (int) n, src ? src : value) < 0)
                 return -ENOMEM;
-        return credential_put(l, item, n);
+        return credential_put(ctx, l, item);
 }
 
 int directive_parse_set_credential(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
@@ -81,11 +92,8 @@ int directive_parse_set_credential(const struct directive_ctx *ctx, const char *
         size_t n = strcspn(value, ":");
         int r;
 
-        if (!*value) {
-                strv_free(*l);
-                *l = NULL;
-                return 0;
-        }
+        if (!*value)
+                return credential_reset(ctx, l);
         if (!credential_name_valid(value, n))
                 return warn_credential(ctx, "credential name is not valid", value);
         if (value[n] != ':')
@@ -99,5 +107,5 @@ int directive_parse_set_credential(const struct directive_ctx *ctx, const char *
         free(data);
         if (r < 0)
                 return -ENOMEM;
-        return credential_put(l, item, n);
+        return credential_put(ctx, l, item);
 }

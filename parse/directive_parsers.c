@@ -459,23 +459,15 @@ int directive_parse_append_one(const struct directive_ctx *ctx, const char *valu
 int directive_parse_environment(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
         struct load_context *load = ctx->load;
+        struct env_builder *b;
         char ***env = dest;
         const char *p = value;
-        int r;
+        int r = load_keyed_list(&load->env, env, '=', &b);
 
-        if (load->env_dest != env || load->env.v != *env) {
-                /* Another list, or this one changed behind our back: index it anew. */
-                (void) env_builder_release(&load->env);
-                load->env_dest = NULL;
-                r = env_builder_adopt(&load->env, *env);
-                if (r < 0) {
-                        (void) env_builder_release(&load->env);
-                        return r;
-                }
-                load->env_dest = env;
-        }
+        if (r < 0)
+                return r;
         if (!*value) {
-                env_builder_done(&load->env);
+                env_builder_done(b);
                 *env = NULL;
                 return 0;
         }
@@ -494,8 +486,8 @@ int directive_parse_environment(const struct directive_ctx *ctx, const char *val
                         free(word);
                         continue;
                 }
-                r = env_builder_put(&load->env, word);
-                *env = load->env.v;
+                r = env_builder_put(b, word);
+                *env = b->v;
                 if (r < 0)
                         return r;
         }

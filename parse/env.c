@@ -24,31 +24,37 @@ bool env_name_is_valid(const char *s, size_t n)
 
 /* ---- the name index ---- */
 
-/* FNV-1a over the name, which ends at '=' (or the end of a bare name). */
-static uint64_t name_hash(const char *s, size_t *ret_len)
+static char key_sep(const struct env_builder *b)
+{
+        return b->sep ? b->sep : '=';
+}
+
+/* FNV-1a over the name, which ends at sep (or the end of a bare name). */
+static uint64_t name_hash(const char *s, char sep, size_t *ret_len)
 {
         uint64_t h = FNV1A_OFFSET_BASIS;
         size_t i = 0;
 
-        for (; s[i] && s[i] != '='; i++)
+        for (; s[i] && s[i] != sep; i++)
                 h = fnv1a_step(h, (unsigned char) s[i]);
         *ret_len = i;
         return h;
 }
 
-static bool name_is(const char *entry, const char *name, size_t len)
+static bool name_is(const char *entry, const char *name, size_t len, char sep)
 {
-        return strncmp(entry, name, len) == 0 && (entry[len] == '=' || entry[len] == 0);
+        return strncmp(entry, name, len) == 0 && (entry[len] == sep || entry[len] == 0);
 }
 
 /* The slot holding name, or the free slot where it would go. */
 static size_t *find_slot(const struct env_builder *b, const char *name)
 {
         size_t len, mask = b->n_slots - 1;
+        char sep = key_sep(b);
 
-        for (size_t i = name_hash(name, &len) & mask;; i = (i + 1) & mask) {
+        for (size_t i = name_hash(name, sep, &len) & mask;; i = (i + 1) & mask) {
                 size_t *s = &b->slots[i];
-                if (*s == 0 || name_is(b->v[*s - 1], name, len))
+                if (*s == 0 || name_is(b->v[*s - 1], name, len, sep))
                         return s;
         }
 }
@@ -93,7 +99,7 @@ static int vector_grow(struct env_builder *b)
 
 int env_builder_adopt(struct env_builder *b, char **v)
 {
-        *b = (struct env_builder) { .v = v, .n = strv_length(v) };
+        *b = (struct env_builder) { .v = v, .n = strv_length(v), .sep = b->sep };
         b->cap = b->n;
         if (b->n == 0)
                 return 0;
@@ -151,7 +157,7 @@ const char *env_builder_get(const struct env_builder *b, const char *name)
         size_t *slot = find_slot(b, name);
         if (*slot == 0)
                 return NULL;
-        const char *eq = strchr(b->v[*slot - 1], '=');
+        const char *eq = strchr(b->v[*slot - 1], key_sep(b));
         return eq ? eq + 1 : "";
 }
 
@@ -159,7 +165,7 @@ char **env_builder_release(struct env_builder *b)
 {
         char **v = b->v;
         free(b->slots);
-        *b = (struct env_builder) { 0 };
+        *b = (struct env_builder) { .sep = b->sep };
         return v;
 }
 

@@ -22,11 +22,12 @@ struct env_builder {
         size_t cap;      /* entries v has room for, its NULL not counted */
         size_t *slots;   /* open addressing over the names: index into v + 1, 0 free */
         size_t n_slots;  /* a power of two, or 0 */
+        char sep;        /* what ends a key: '=' (when 0), or ':' for "ID:..." credentials */
 };
 
 /* Start from v (taken over; may be NULL). Its names are indexed; a name
- * v holds twice is found at its later position. 0 or -ENOMEM (v is then
- * still the builder's: release or free it). */
+ * v holds twice is found at its later position. b's sep stays. 0 or
+ * -ENOMEM (v is then still the builder's: release or free it). */
 int env_builder_adopt(struct env_builder *b, char **v);
 /* Add "K=V" (consumed, also on failure), replacing an earlier K in place. */
 int env_builder_put(struct env_builder *b, char *assignment);
@@ -34,7 +35,8 @@ int env_builder_put_copy(struct env_builder *b, const char *assignment);
 int env_builder_put_pair(struct env_builder *b, const char *key, const char *value);
 /* The value of name, or NULL. */
 const char *env_builder_get(const struct env_builder *b, const char *name);
-/* Drop the index and hand back the vector (NULL if empty); b is empty after. */
+/* Drop the index and hand back the vector (NULL if empty); b is empty
+ * after, its sep kept. */
 char **env_builder_release(struct env_builder *b);
 /* Free the index and the vector. */
 void env_builder_done(struct env_builder *b);

@@ -53,14 +53,36 @@ static int on_assignment(void *userdata, const char *file, unsigned line, const 
         return directive_apply(&dctx, value);
 }
 
+int load_keyed_list(struct load_keyed_list *l, char ***dest, char sep, struct env_builder **ret)
+{
+        if (l->dest != dest || l->b.v != *dest || l->b.sep != sep) {
+                load_keyed_list_drop(l);
+                l->b.sep = sep;
+                int r = env_builder_adopt(&l->b, *dest);
+                if (r < 0) {
+                        (void) env_builder_release(&l->b);
+                        return r;
+                }
+                l->dest = dest;
+        }
+        *ret = &l->b;
+        return 0;
+}
+
+void load_keyed_list_drop(struct load_keyed_list *l)
+{
+        (void) env_builder_release(&l->b);
+        l->dest = NULL;
+}
+
 int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
 {
         struct lex_state st = { .ctx = ctx, .unit = u };
         int r = lex_parse_file(path, on_assignment, &st);
 
-        /* The list stays the unit's; only its index goes. */
-        (void) env_builder_release(&ctx->env);
-        ctx->env_dest = NULL;
+        /* The lists stay the unit's; only their indexes go. */
+        load_keyed_list_drop(&ctx->env);
+        load_keyed_list_drop(&ctx->cred);
         ctx->exec_dest = NULL;
         ctx->cond_dest = NULL;
         return r;

@@ -11,6 +11,21 @@
 #include "parse/env.h"
 #include "parse/unit_path.h"
 
+/* A list of "KEY=..." (or "ID:...") strings being built while a file is
+ * parsed, where a later KEY replaces the earlier in place. */
+struct load_keyed_list {
+        struct env_builder b;
+        char ***dest; /* the list b holds, NULL: none */
+};
+
+/* The builder for the list *dest, whose keys end at sep: l's, indexed
+ * anew when the file moved on to another list or *dest changed behind
+ * its back. *dest must be set to the builder's vector after each put.
+ * 0 or -ENOMEM. */
+int load_keyed_list(struct load_keyed_list *l, char ***dest, char sep, struct env_builder **ret);
+/* Forget the list (it stays its owner's); l's index goes. */
+void load_keyed_list_drop(struct load_keyed_list *l);
+
 struct load_context {
         struct unit_table *table;
         const struct unit_path_index *index;
@@ -19,11 +34,11 @@ struct load_context {
         uint64_t default_timeout_stop_usec;
         unsigned n_warnings;     /* counted for `weftctl verify` */
         unsigned n_errors;
-        /* The Environment= list of the file being parsed, with its name
-         * index, so each assignment costs O(1) (directive_parse_environment);
-         * env_dest is the list it belongs to. Dropped after every file. */
-        struct env_builder env;
-        char ***env_dest;
+        /* The Environment= list of the file being parsed, and the
+         * LoadCredential=/SetCredential= list, each with its index of names,
+         * so each assignment costs O(1) (load_keyed_list). Dropped after
+         * every file. */
+        struct load_keyed_list env, cred;
         /* The exec command list the file last appended to, with its tail
          * and length, so a unit with many ExecStart= lines loads in linear
          * time and its length is known (directive_parse_exec). Dropped

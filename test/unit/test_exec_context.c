@@ -946,6 +946,36 @@ static void test_credentials_are_parsed_as_systemd(void)
         done(&f);
 }
 
+/* A credential's ID ends at ':', so IDs holding '=' are told apart, and a
+ * list of 20,000 IDs with every one replaced keeps 20,000, in order. */
+static void test_credential_ids_are_keyed_at_the_colon(void)
+{
+        struct fixture f;
+        size_t n = 20000, len = 64 + 2 * n * 40;
+        char *text = malloc(len), *at = text;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        at += sprintf(at, "ExecStart=/bin/true\nLoadCredential=k=1:/a\nLoadCredential=k=2:/b\nLoadCredential=k=1:/c\n");
+        for (size_t i = 0; i < n; i++)
+                at += sprintf(at, "SetCredential=c%zu:first\n", i);
+        for (size_t i = 0; i < n; i++)
+                at += sprintf(at, "SetCredential=c%zu:x%zu\n", i, i);
+        load(&f, text);
+        free(text);
+        const struct exec_extra *x = exec_extra(ctx_of(&f));
+        CU_ASSERT_EQUAL_FATAL(strv_length(x->load_credential), 2);
+        CU_ASSERT_STRING_EQUAL(x->load_credential[0], "k=1:/c");
+        CU_ASSERT_STRING_EQUAL(x->load_credential[1], "k=2:/b");
+        CU_ASSERT_EQUAL_FATAL(strv_length(x->set_credential), n);
+        char want[64];
+        size_t ok = 0;
+        for (size_t i = 0; i < n; i++) {
+                snprintf(want, sizeof want, "c%zu:x%zu", i, i);
+                ok += strcmp(x->set_credential[i], want) == 0;
+        }
+        CU_ASSERT_EQUAL(ok, n);
+        done(&f);
+}
+
 static void test_credentials_absolute_source_without_fallback_must_exist(void)
 {
         struct fixture f;
@@ -1050,6 +1080,7 @@ static const struct test_case tests[] = {
         { "exec_directories_keep_the_owner_for_plus_and_yield_to_environment", test_exec_directories_keep_the_owner_for_plus_and_yield_to_environment },
         { "no_exec_directories_no_dirs_and_no_variables", test_no_exec_directories_no_dirs_and_no_variables },
         { "credentials_are_parsed_as_systemd", test_credentials_are_parsed_as_systemd },
+        { "credential_ids_are_keyed_at_the_colon", test_credential_ids_are_keyed_at_the_colon },
         { "credentials_absolute_source_without_fallback_must_exist", test_credentials_absolute_source_without_fallback_must_exist },
         { "no_credentials_no_directory_and_no_variable", test_no_credentials_no_directory_and_no_variable },
         { "exec_directory_items_that_leave_their_root_are_dropped", test_exec_directory_items_that_leave_their_root_are_dropped },
