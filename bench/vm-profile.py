@@ -17,6 +17,32 @@ from collections import defaultdict
 HZ = 100  # the guest's USER_HZ and the accounting's AHZ
 
 
+# Command names (15 characters, as the kernel keeps them) by what they are
+# part of: the manager, its generators, udev's coldplug, the profile's own
+# tools and the check (which run after multi-user.target), the rest.
+GROUPS = {
+    "manager": ("weft", "systemd", "(sd-executor)", "(spawn)"),
+    "udev coldplug": ("(udev-worker)", "systemd-udevd", "udevadm", "modprobe", "kmod", "ata_id", "cdrom_id",
+                      "dmi_memory_id", "cryptomgr_test", "cryptomgr_probe", "scsi_id", "v4l_id", "mtd_probe"),
+    "journald": ("systemd-journal",),
+    "check+profiler (after the target)": ("guest-check.sh", "awk", "tr", "grep", "cut", "basename", "pidof", "sed",
+                                          "cat", "head", "getconf", "vmstamp", "strace", "sleep", "gzip", "base64",
+                                          "weftctl", "systemctl", "systemd-analyze", "ss", "mountpoint", "sh"),
+}
+
+
+def group_of(comm):
+    for g, names in GROUPS.items():
+        if comm in names:
+            return g
+    if comm.startswith("systemd-") and comm.endswith(("-g", "-ge", "-gen", "-generator")) or comm in (
+            "systemd-gpt-aut", "systemd-cryptse", "systemd-hiberna", "systemd-integri", "systemd-rc-loca",
+            "systemd-veritys", "systemd-system-", "systemd-fstab-g", "systemd-debug-g", "systemd-getty-g",
+            "systemd-sysv-ge", "systemd-run-gen"):
+        return "generators"
+    return "services and oneshots"
+
+
 def comp(v):
     """comp_t: 13-bit mantissa, 3-bit base-8 exponent."""
     return (v & 0x1fff) << (3 * (v >> 13))
@@ -64,6 +90,10 @@ def main(d):
         t[0] += 1
         t[1] += ut / HZ
         t[2] += st / HZ
+    groups = defaultdict(float)
+    for comm, (_n, u, s_) in tot.items():
+        groups[group_of(comm)] += u + s_
+    groups["kernel threads"] += kthreads[1] + kthreads[2]
     rows = sorted(tot.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))
     procs = sum(v[1] + v[2] for v in tot.values())
     print(f"{exited} exited processes (accounting), {live} live; "
@@ -76,6 +106,7 @@ def main(d):
     print(f"{'(all processes)':<18} {'':>4} {'':>7} {'':>7} {procs:8.2f}")
     print(f"{'(kernel threads)':<18} {kthreads[0]:>4} {kthreads[1]:7.2f} "
           f"{kthreads[2]:7.2f} {kthreads[1] + kthreads[2]:8.2f}")
+    print("by group (CPU s):", ", ".join(f"{g} {v:.2f}" for g, v in sorted(groups.items(), key=lambda kv: -kv[1])))
     if cpu:
         names = ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"]
         v = dict(zip(names, (x / HZ for x in cpu)))
