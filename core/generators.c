@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -261,33 +263,87 @@ static int build_env(char ***ret)
         return 0;
 }
 
-/* A child like fork(), but with a pidfd and no exit signal (see
- * generators.h); in the child only async-signal-safe calls follow. */
-static int spawn(struct generator *g, char out[3][PATH_MAX], char **env)
+/* TSan keeps per-thread shadow state that a CLONE_VM child would corrupt;
+ * ASan's child frames leave redzones in the shared shadow memory. */
+#if defined(__has_feature)
+#  if __has_feature(thread_sanitizer)
+#    define GEN_TSAN 1
+#  endif
+#  if __has_feature(address_sanitizer)
+#    define GEN_ASAN 1
+#  endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#  define GEN_TSAN 1
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#  define GEN_ASAN 1
+#endif
+#ifdef GEN_ASAN
+#  include <sanitizer/asan_interface.h>
+#endif
+
+/* The one stack the children use in turn: with CLONE_VFORK the next
+ * clone waits until the last child exec'd. Enough for ASan's frames. */
+#define CHILD_STACK_SIZE (256 * 1024)
+
+struct child {
+        const char *path;
+        char **argv, **env;
+};
+
+/* In the child, until execve: async-signal-safe calls only, touching
+ * nothing but its own stack (it shares weft's memory). */
+static int child_main(void *arg)
+{
+        const struct child *c = arg;
+        sigset_t none;
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+        cpu_pin_undo();
+        sigemptyset(&none);
+        (void) sigprocmask(SIG_SETMASK, &none, NULL);
+        if (null >= 0)
+                (void) dup2(null, STDIN_FILENO);
+        execve(c->path, c->argv, c->env);
+        _exit(127);
+}
+
+/* A child with a pidfd and no exit signal (see generators.h). It shares
+ * weft's memory until it execs (CLONE_VM|CLONE_VFORK, as the workers'
+ * children): a fork would copy weft's page tables once per generator, and
+ * under emulation that was a tenth of weft's CPU in a VM boot
+ * (bench/vm-bench.sh's profile mode). TSan builds fork. */
+static int spawn(struct generator *g, char out[3][PATH_MAX], char **env, void *stack)
 {
         int pidfd = -1;
+        char *argv[] = { g->path, out[0], out[1], out[2], NULL };
+        struct child c = { .path = g->path, .argv = argv, .env = env };
+        long pid;
+
+#ifdef GEN_TSAN
         struct clone_args ca = {
                 .flags = CLONE_PIDFD,
                 .pidfd = (uint64_t) (uintptr_t) &pidfd,
                 .exit_signal = 0,
         };
-        char *argv[] = { g->path, out[0], out[1], out[2], NULL };
-        long pid = syscall(SYS_clone3, &ca, sizeof ca);
-
+        (void) stack;
+        pid = syscall(SYS_clone3, &ca, sizeof ca);
+        if (pid == 0)
+                child_main(&c);
+#else
+        /* No exit signal: the low byte of the flags is 0. The pidfd comes
+         * back through the parent_tid argument. */
+        pid = clone(child_main, (char *) stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | CLONE_PIDFD, &c,
+                    &pidfd);
+        int saved = errno;
+#  ifdef GEN_ASAN
+        ASAN_UNPOISON_MEMORY_REGION(stack, CHILD_STACK_SIZE);
+#  endif
+        errno = saved;
+#endif
         if (pid < 0)
                 return -errno;
-        if (pid == 0) {
-                sigset_t none;
-                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-                cpu_pin_undo();
-                sigemptyset(&none);
-                (void) sigprocmask(SIG_SETMASK, &none, NULL);
-                if (null >= 0)
-                        (void) dup2(null, STDIN_FILENO);
-                execve(g->path, argv, env);
-                _exit(127);
-        }
         g->pid = (pid_t) pid;
         g->pidfd = pidfd;
         return 0;
@@ -327,6 +383,7 @@ int generators_run(const char *const *dirs, const char *out_base, uint64_t timeo
         struct generator *g = calloc(GENERATORS_MAX, sizeof *g);
         struct pollfd *pfd = calloc(GENERATORS_MAX, sizeof *pfd);
         char out[3][PATH_MAX], **env = NULL;
+        void *stack = NULL;
         size_t n = 0, running = 0;
         uint64_t start = now_usec(), deadline;
         int r, failed = 0;
@@ -343,10 +400,16 @@ int generators_run(const char *const *dirs, const char *out_base, uint64_t timeo
                 r = build_env(&env);
         if (r < 0)
                 goto out;
+        stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED) {
+                r = log_error_errno(errno, "generators: no stack for their children: %s", strerror(errno));
+                stack = NULL;
+                goto out;
+        }
         for (size_t i = 0; i < n; i++) {
                 if (!g[i].path)
                         continue; /* masked */
-                r = spawn(&g[i], out, env);
+                r = spawn(&g[i], out, env, stack);
                 if (r < 0) {
                         log_error_errno(r, "generators: unable to start %s: %s", g[i].path, strerror(-r));
                         failed++;
@@ -398,5 +461,7 @@ out:
         strv_free(env);
         free(g);
         free(pfd);
+        if (stack)
+                (void) munmap(stack, CHILD_STACK_SIZE);
         return r;
 }

@@ -11,7 +11,8 @@
  *
  * They are plain children of weft, not work for the pool: at boot they
  * run before any thread exists and must end before the unit path is read.
- * Each is made with clone3(CLONE_PIDFD) and no exit signal, so the signal
+ * Each is made with clone(CLONE_VM|CLONE_VFORK|CLONE_PIDFD) (no copy of
+ * weft's page tables; TSan builds fork with clone3) and no exit signal, so the signal
  * thread's waitid(P_ALL) never reaps it (a child without SIGCHLD is
  * invisible to that without __WALL); weft waits on the pidfds with poll,
  * so the same call is safe at daemon-reload from any thread. */

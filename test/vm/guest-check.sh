@@ -54,6 +54,38 @@ bench() {
         for t in /proc/1/task/*/stat; do
                 awk -v hz="$hz" '{ printf "PID1TASK %s %.2f\n", $1, ($14 + $15) / hz }' "$t"
         done
+        # Profile mode (BENCH_VM_PROFILE=1): every live process's CPU
+        # (exited children are in their parents' cutime+cstime and, one by
+        # one, in the accounting file that bench/vmstamp.c started), the
+        # CPU split since boot, then that file.
+        if [ -e /usr/local/lib/weft-vm/profile ]; then
+                head -1 /proc/stat | sed 's/^/PROFSTAT /'
+                # PROC PID PPID UTIME STIME CUTIME CSTIME STARTTIME COMM (ticks)
+                cat /proc/[0-9]*/stat 2>/dev/null | awk '{ i = length($0); while (substr($0, i, 1) != ")") i--
+                        c = substr($0, index($0, "(") + 1, i - index($0, "(") - 1); gsub(/ /, "_", c)
+                        n = split(substr($0, i + 2), f, " ")
+                        print "PROC", $1, f[2], f[12], f[13], f[14], f[15], f[20], c }'
+                for t in /proc/1/task/*; do
+                        echo "PID1IO $(basename $t) $(cut -d')' -f2 $t/stat | awk '{ print "minflt", $8, "majflt", $10 }')" \
+                                "$(grep ctxt $t/status | tr -d '\t' | tr '\n' ' ')"
+                done
+                tr '\n' ' ' </proc/1/io | sed 's/^/PID1IO io /'; echo
+                if [ -e /mnt/strace ] || pidof strace >/dev/null; then
+                        kill -INT $(pidof strace) 2>/dev/null
+                        i=0; while pidof strace >/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+                        sed 's/^/STRACE /' /mnt/strace
+                fi
+                if [ -e /mnt/samples ]; then
+                        : >/mnt/stop
+                        sleep 0.1
+                        echo "FILE samples"
+                        gzip -c /mnt/samples | base64 | sed 's/^/B64 /'
+                        echo "ENDFILE"
+                fi
+                echo "FILE acct"
+                gzip -c /mnt/acct 2>/dev/null | base64 | sed 's/^/B64 /'
+                echo "ENDFILE"
+        fi
         t0=$(uptime_s)
         # Power off from the same state under both: no job left (60 s at most).
         while [ $(($(uptime_s) - t0)) -lt 60 ]; do
