@@ -23,6 +23,7 @@
 
 #include "base/cpu_pin.h"
 #include "base/log.h"
+#include "base/sanitizer.h"
 #include "base/macro.h"
 #include "base/strv.h"
 #include "core/event_queue.h"
@@ -263,26 +264,6 @@ static int build_env(char ***ret)
         return 0;
 }
 
-/* TSan keeps per-thread shadow state that a CLONE_VM child would corrupt;
- * ASan's child frames leave redzones in the shared shadow memory. */
-#if defined(__has_feature)
-#  if __has_feature(thread_sanitizer)
-#    define GEN_TSAN 1
-#  endif
-#  if __has_feature(address_sanitizer)
-#    define GEN_ASAN 1
-#  endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#  define GEN_TSAN 1
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#  define GEN_ASAN 1
-#endif
-#ifdef GEN_ASAN
-#  include <sanitizer/asan_interface.h>
-#endif
-
 /* The one stack the children use in turn: with CLONE_VFORK the next
  * clone waits until the last child exec'd. Enough for ASan's frames. */
 #define CHILD_STACK_SIZE (256 * 1024)
@@ -321,7 +302,7 @@ static int spawn(struct generator *g, char out[3][PATH_MAX], char **env, void *s
         struct child c = { .path = g->path, .argv = argv, .env = env };
         long pid;
 
-#ifdef GEN_TSAN
+#ifdef WEFT_TSAN
         struct clone_args ca = {
                 .flags = CLONE_PIDFD,
                 .pidfd = (uint64_t) (uintptr_t) &pidfd,
@@ -337,9 +318,7 @@ static int spawn(struct generator *g, char out[3][PATH_MAX], char **env, void *s
         pid = clone(child_main, (char *) stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | CLONE_PIDFD, &c,
                     &pidfd);
         int saved = errno;
-#  ifdef GEN_ASAN
-        ASAN_UNPOISON_MEMORY_REGION(stack, CHILD_STACK_SIZE);
-#  endif
+        sanitizer_release_child_stack(stack, CHILD_STACK_SIZE);
         errno = saved;
 #endif
         if (pid < 0)

@@ -29,6 +29,7 @@
 #include "base/format_uint.h"
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/sanitizer.h"
 #include "base/strv.h"
 #include "parse/value.h"
 #include "workers/exec_credentials.h"
@@ -37,27 +38,8 @@
 #include "workers/exec_sandbox.h"
 #include "workers/exec_tty.h"
 
-#if defined(__has_feature)
-#  if __has_feature(thread_sanitizer)
-#    define SPAWN_TSAN 1
-#  endif
-#  if __has_feature(address_sanitizer)
-#    define SPAWN_ASAN 1
-#  endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#  define SPAWN_TSAN 1
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#  define SPAWN_ASAN 1
-#endif
-
-#ifdef SPAWN_ASAN
-#  include <sanitizer/asan_interface.h>
-#endif
-
 /* TSan keeps per-thread shadow state that a CLONE_VM child would corrupt. */
-#ifdef SPAWN_TSAN
+#ifdef WEFT_TSAN
 #  define SPAWN_USE_FORK 1
 #else
 #  define SPAWN_USE_FORK 0
@@ -641,10 +623,7 @@ static pid_t start_child(struct child_args *a)
         pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE,
                           CLONE_VM | CLONE_VFORK | SIGCHLD, a);
         int saved = errno;
-#  ifdef SPAWN_ASAN
-        /* The child's frames left redzones in the shared shadow memory. */
-        ASAN_UNPOISON_MEMORY_REGION(stack, CHILD_STACK_SIZE);
-#  endif
+        sanitizer_release_child_stack(stack, CHILD_STACK_SIZE);
         errno = saved;
         return pid;
 #endif
