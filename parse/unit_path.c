@@ -149,60 +149,87 @@ out:
         return r;
 }
 
-/* One chain per name of the unit (in name order), then the type-wide one. */
-static int name_chains(char *const *names, char ****ret)
+/* The directories that apply to a unit, found once for the three kinds:
+ * one chain per name of the unit (in name order), then the type-wide one;
+ * for each name in a chain, its directories across the search path. */
+struct chain_dirs {
+        const struct sub_dirs **found; /* per name, all chains one after another; NULL: none */
+        size_t *ends;                  /* chain c is found[ends[c - 1] (0 for c = 0) .. ends[c]) */
+        size_t n_chains;
+};
+
+static void chain_dirs_done(struct chain_dirs *c)
 {
-        size_t n = strv_length(names);
+        free(c->found);
+        free(c->ends);
+}
+
+static int chain_dirs_find(const struct unit_path_index *idx, char *const *names, struct chain_dirs *ret)
+{
+        size_t n = strv_length(names), total = 0;
         char ***chains = calloc(n + 2, sizeof *chains);
+        struct chain_dirs c = { 0 };
         int r = 0;
+
         if (!chains)
                 return -ENOMEM;
+        /* No directory anywhere: nothing to find (a search path of unit
+         * files only). */
+        if (idx->subdirs.n_items == 0)
+                goto out;
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = name_chain(names[i], &chains[i]);
         if (r >= 0)
                 r = strv_extend(&chains[n], unit_type_to_string(unit_name_to_type(names[0])));
-        if (r < 0) {
-                for (size_t i = 0; i <= n; i++)
-                        strv_free(chains[i]);
-                free(chains);
-                return r;
+        if (r < 0)
+                goto out;
+        for (size_t i = 0; i <= n; i++)
+                total += strv_length(chains[i]);
+        c.found = calloc(total, sizeof *c.found);
+        c.ends = calloc(n + 1, sizeof *c.ends);
+        if (!c.found || !c.ends) {
+                r = -ENOMEM;
+                goto out;
         }
-        *ret = chains;
-        return 0;
-}
-
-static void name_chains_free(char ***chains)
-{
-        for (char ***c = chains; c && *c; c++)
-                strv_free(*c);
+        size_t k = 0;
+        for (size_t i = 0; i <= n; i++) {
+                STRV_FOREACH(name, chains[i])
+                        c.found[k++] = hashmap_get(&idx->subdirs, *name);
+                c.ends[i] = k;
+        }
+        c.n_chains = n + 1;
+        *ret = c;
+        c = (struct chain_dirs) { 0 };
+out:
+        for (size_t i = 0; i <= n; i++)
+                strv_free(chains[i]);
         free(chains);
+        chain_dirs_done(&c);
+        return r;
 }
 
-/* The directories of every chain (each across all search directories), as
- * systemd orders them. */
-static int gather_dirs(const struct unit_path_index *idx, char **const *chains, const char *suffix,
+/* The directories of one kind of every chain, each chain across all search
+ * directories, as systemd orders them. */
+static int gather_dirs(const struct unit_path_index *idx, const struct chain_dirs *c, enum sub_kind kind,
                        struct dir_list *l)
 {
-        char key[UNIT_NAME_MAX + 16];
-        size_t slen = strlen(suffix);
-
-        for (char **const *ch = chains; *ch; ch++)
-                for (size_t i = 0; i < idx->n_dirs; i++) {
-                        const struct search_dir *sd = &idx->dirs[i];
-                        if (sd->subdirs.n_items == 0)
-                                continue;
-                        STRV_FOREACH(n, *ch) {
-                                size_t nlen = strlen(*n);
-                                if (nlen + slen >= sizeof key)
-                                        continue;
-                                memcpy(key, *n, nlen);
-                                memcpy(key + nlen, suffix, slen + 1);
-                                const struct sub_dir *s = hashmap_get(&sd->subdirs, key);
-                                int r = s ? dir_list_add(l, s) : 0;
-                                if (r < 0)
-                                        return r;
+        for (size_t ch = 0, from = 0; ch < c->n_chains; from = c->ends[ch++]) {
+                bool any = false;
+                for (size_t k = from; k < c->ends[ch]; k++)
+                        any |= c->found[k] != NULL;
+                if (!any)
+                        continue;
+                for (size_t i = 0; i < idx->n_dirs; i++)
+                        for (size_t k = from; k < c->ends[ch]; k++) {
+                                const struct sub_dirs *s = c->found[k];
+                                for (size_t j = 0; s && j < s->n; j++)
+                                        if (s->v[j].dir == i && s->v[j].kind == kind) {
+                                                int r = dir_list_add(l, &s->v[j]);
+                                                if (r < 0)
+                                                        return r;
+                                        }
                         }
-                }
+        }
         return 0;
 }
 
@@ -274,17 +301,17 @@ static int dep_name(const char *entry, const char *instance, const char *id, cha
         return r;
 }
 
-static int find_items(const struct unit_path_index *idx, char *const *names, char **const *chains,
-                      const char *suffix, const char *instance, char ***ret)
+static int find_items(const struct unit_path_index *idx, char *const *names, const struct chain_dirs *chains,
+                      enum sub_kind kind, const char *instance, char ***ret)
 {
         struct dir_list l = { 0 };
         const struct dir_item **items = NULL;
         size_t n = 0;
         char **out = NULL;
-        bool dropin = streq_ptr(suffix, ".d");
+        bool dropin = kind == SUB_DROPIN;
         int r;
 
-        r = gather_dirs(idx, chains, suffix, &l);
+        r = gather_dirs(idx, chains, kind, &l);
         if (r < 0)
                 goto out;
         r = collect_items(&l, &items, &n);
@@ -390,7 +417,8 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 {
         struct unit_lookup l = { 0 };
         const struct unit_entry *f = NULL;
-        char *template = NULL, *id = NULL, **names = NULL, ***chains = NULL;
+        struct chain_dirs chains = { 0 };
+        char *template = NULL, *id = NULL, **names = NULL;
         int r;
 
         if (!unit_name_is_valid(name, UNIT_NAME_ANY))
@@ -446,16 +474,16 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
                         goto out;
                 }
         }
-        r = name_chains(l.names, &chains);
+        r = chain_dirs_find(idx, l.names, &chains);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, chains, ".d", l.instance, &l.dropins);
+        r = find_items(idx, l.names, &chains, SUB_DROPIN, l.instance, &l.dropins);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, chains, ".wants", l.instance, &l.wants);
+        r = find_items(idx, l.names, &chains, SUB_WANTS, l.instance, &l.wants);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, chains, ".requires", l.instance, &l.requires);
+        r = find_items(idx, l.names, &chains, SUB_REQUIRES, l.instance, &l.requires);
         if (r < 0)
                 goto out;
 
@@ -464,7 +492,7 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 out:
         unit_lookup_done(&l);
         strv_free(names);
-        name_chains_free(chains);
+        chain_dirs_done(&chains);
         free(template);
         free(id);
         return r;

@@ -67,17 +67,34 @@ struct dir_item {
         enum item_kind kind;
 };
 
-/* A NAME.d/, NAME.wants/ or NAME.requires/ directory. */
+/* What a directory beside the unit files is for, by its suffix. */
+enum sub_kind {
+        SUB_DROPIN,   /* NAME.d/ */
+        SUB_WANTS,    /* NAME.wants/ */
+        SUB_REQUIRES, /* NAME.requires/ */
+};
+
+/* A NAME.d/, NAME.wants/ or NAME.requires/ directory in one search
+ * directory (only those with at least one item are kept). */
 struct sub_dir {
-        char *name;
+        uint16_t dir; /* index in idx->dirs */
+        uint8_t kind; /* enum sub_kind */
         struct dir_item *items;
         size_t n_items;
 };
 
+/* Every such directory of one NAME across the search path, in search
+ * directory order (the scan appends them in that order): a lookup finds all
+ * of a name's directories, of the three kinds, with one probe. */
+struct sub_dirs {
+        char *name; /* NAME, without the suffix: the key */
+        struct sub_dir *v;
+        size_t n;
+};
+
 struct search_dir {
-        char *path;             /* as given, trailing slashes dropped */
-        char *canon;            /* realpath(), NULL when missing */
-        struct hashmap subdirs; /* name -> struct sub_dir */
+        char *path;  /* as given, trailing slashes dropped */
+        char *canon; /* realpath(), NULL when missing */
 };
 
 /* Every other name whose alias chain ends at id. The id itself is implied
@@ -91,6 +108,7 @@ struct reverse_entry {
 struct unit_path_index {
         struct search_dir *dirs;
         size_t n_dirs;          /* at most UINT16_MAX (struct unit_entry's dir) */
+        struct hashmap subdirs; /* NAME -> struct sub_dirs */
         struct unit_entries units; /* the first directory wins */
         struct hashmap links;   /* name -> struct unit_link, symlink entries only */
         struct hashmap reverse; /* final name -> struct reverse_entry */
