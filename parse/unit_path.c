@@ -498,6 +498,21 @@ out:
         return r;
 }
 
+bool unit_path_has_fragment(const struct unit_path_index *idx, const char *name)
+{
+        const struct unit_entry *f = NULL;
+        char *template = NULL;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return false;
+        /* As unit_path_lookup: the name's own chain, else its template's. */
+        int r = unit_path_resolve(idx, name, &f);
+        if (r == -ENOENT && unit_name_is_valid(name, UNIT_NAME_INSTANCE) && unit_name_template(name, &template) == 0)
+                r = unit_path_resolve(idx, template, &f);
+        free(template);
+        return r == 0 && !f->masked;
+}
+
 void unit_lookup_done(struct unit_lookup *l)
 {
         if (!l)

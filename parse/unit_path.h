@@ -61,3 +61,8 @@ struct unit_lookup {
  * that is not a unit name, or of another kind), -ENOMEM. */
 int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct unit_lookup *ret);
 void unit_lookup_done(struct unit_lookup *l);
+
+/* Would unit_path_lookup() give name a fragment, unmasked? The same answer
+ * without collecting names, drop-ins and dependencies, for the loader's
+ * many questions about units it may not load (RequiresMountsFor=). */
+bool unit_path_has_fragment(const struct unit_path_index *idx, const char *name);
