@@ -433,6 +433,32 @@ static void test_unknown_keys_warn_and_x_keys_are_silent(void)
         done(&f);
 }
 
+/* A key with rows in several sections takes the row of its own section;
+ * a key in a section none of its rows names is unknown there; "Condition*"
+ * takes systemd's conditions, in [Unit] only. */
+static void test_key_finds_the_row_of_its_section(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service",
+                        "[Unit]\nType=oneshot\nConditionPathExists=/\nConditionNoSuchThing=1\n"
+                        "[Service]\nType=oneshot\nTimeoutSec=7\nExecStart=/bin/true\nConditionPathExists=/\n");
+        test_write_file(d, "a.socket", "[Socket]\nListenStream=/run/a.sock\nTimeoutSec=9\nType=x\n");
+        test_write_file(d, "a.timer", "[Timer]\nOnActiveSec=1\nUnit=a.service\n");
+        load_dir(&f, d, (const char *[]) { "a.service", "a.socket", "a.timer", NULL });
+        struct unit *u = get(&f, "a.service");
+        CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
+        CU_ASSERT_EQUAL(u->service->type, SERVICE_ONESHOT);
+        CU_ASSERT_PTR_NOT_NULL(u->conditions); /* ConditionPathExists= in [Unit] */
+        CU_ASSERT_EQUAL(u->service->timeout_start_usec, 7 * 1000000ULL);
+        CU_ASSERT_EQUAL(get(&f, "a.socket")->socket->timeout_usec, 9 * 1000000ULL);
+        CU_ASSERT_EQUAL(get(&f, "a.timer")->load_state, UNIT_LOADED);
+        /* [Unit] Type=, ConditionNoSuchThing=, [Service] ConditionPathExists=
+         * and [Socket] Type=. */
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 4);
+        done(&f);
+}
+
 /* The sandboxing directives through the table: the words and booleans of
  * ProtectSystem=/ProtectHome=, capability lines merged, and PrivateTmp='s
  * implied After= on the tmp mounts and systemd-tmpfiles-setup.service. */
@@ -602,6 +628,7 @@ static void test_dependency_lists_are_deduplicated(void)
 }
 
 static const struct test_case tests[] = {
+        { "key_finds_the_row_of_its_section", test_key_finds_the_row_of_its_section },
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
         { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
         { "conditions_append_in_order", test_conditions_append_in_order },
