@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/hashmap.h"
 #include "base/log.h"
@@ -63,10 +64,15 @@ int unit_path_resolve(const struct unit_path_index *idx, const char *name, const
         return -ELOOP;
 }
 
-bool unit_path_names_self(const struct unit_path_index *idx, const char *name)
+bool unit_entry_masked(const struct unit_path_index *idx, const struct unit_entry *e)
 {
-        const struct unit_entry *e = unit_entries_get(&idx->units, name);
-        return e && (e->kind == ENTRY_FILE || e->kind == ENTRY_LINKED) && !e->masked;
+        if (e->mask != MASK_UNKNOWN)
+                return e->mask == MASK_YES;
+        char *path = unit_entry_path(idx, e);
+        struct stat st;
+        bool empty = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+        free(path);
+        return empty;
 }
 
 struct dir_list {
@@ -371,7 +377,9 @@ static int add_alias(const struct unit_path_index *idx, const char *alias, const
 }
 
 /* Add unit_name (unless a template) and every name the reverse map lists
- * under key, key itself first when it names itself. */
+ * under key. key itself, when it is a file of its own, is the unit's id
+ * (or, for a template, gives it: the id with the instance), which
+ * order_names puts first in any case. */
 static int add_names(const struct unit_path_index *idx, const char *unit_name, const char *fragment_name,
                      const char *instance, const char *key, char ***names)
 {
@@ -379,11 +387,6 @@ static int add_names(const struct unit_path_index *idx, const char *unit_name, c
 
         if (!unit_name_is_valid(unit_name, UNIT_NAME_TEMPLATE)) {
                 r = strv_extend_unique(names, unit_name);
-                if (r < 0)
-                        return r;
-        }
-        if (unit_path_names_self(idx, key)) {
-                r = add_alias(idx, key, fragment_name, instance, names);
                 if (r < 0)
                         return r;
         }
@@ -414,6 +417,12 @@ static int order_names(const char *id, char **names, char ***ret)
 }
 
 int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct unit_lookup *ret)
+{
+        return unit_path_lookup_flags(idx, name, 0, ret);
+}
+
+int unit_path_lookup_flags(const struct unit_path_index *idx, const char *name, unsigned flags,
+                           struct unit_lookup *ret)
 {
         struct unit_lookup l = { 0 };
         const struct unit_entry *f = NULL;
@@ -465,10 +474,13 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 
         if (f) {
                 const struct unit_link *lk = unit_entry_link(idx, f);
-                l.masked = f->masked;
+                if (f->mask == MASK_UNKNOWN && (flags & UNIT_LOOKUP_DEFER_EMPTY))
+                        l.maybe_empty = true;
+                else
+                        l.masked = unit_entry_masked(idx, f);
                 /* A plain file's fragment is its path; a masked link's
                  * is the link itself. */
-                l.fragment = f->masked || !lk ? unit_entry_path(idx, f) : strdup(lk->fragment);
+                l.fragment = l.masked || !lk ? unit_entry_path(idx, f) : strdup(lk->fragment);
                 if (!l.fragment) {
                         r = -ENOMEM;
                         goto out;
@@ -510,7 +522,7 @@ bool unit_path_has_fragment(const struct unit_path_index *idx, const char *name)
         if (r == -ENOENT && unit_name_is_valid(name, UNIT_NAME_INSTANCE) && unit_name_template(name, &template) == 0)
                 r = unit_path_resolve(idx, template, &f);
         free(template);
-        return r == 0 && !f->masked;
+        return r == 0 && !unit_entry_masked(idx, f);
 }
 
 void unit_lookup_done(struct unit_lookup *l)

@@ -24,9 +24,16 @@ enum entry_kind {
  * (parse/unit_path_entries.c), not one malloc chunk each. Its path is
  * dir/name, built when a lookup asks (unit_entry_path). Most entries are
  * plain files; what only a symlink needs is in struct unit_link. */
+enum entry_mask {
+        MASK_NO,
+        MASK_YES,     /* FILE, LINKED: empty, or a link to /dev/null */
+        MASK_UNKNOWN, /* FILE: a regular file whose size was not looked at
+                       * (readdir said what it is): an empty one masks */
+};
+
 struct unit_entry {
         uint8_t kind;  /* enum entry_kind */
-        bool masked;   /* FILE, LINKED: empty, or a link to /dev/null */
+        uint8_t mask;  /* enum entry_mask */
         uint16_t dir;  /* index in idx->dirs: the search directory */
         char name[];   /* the file name */
 };
@@ -97,9 +104,8 @@ struct search_dir {
         char *canon; /* realpath(), NULL when missing */
 };
 
-/* Every other name whose alias chain ends at id. The id itself is implied
- * when it is an unmasked file of its own (unit_path_names_self), so a unit
- * without aliases has no entry. */
+/* Every other name whose alias chain ends at id. The id itself is always
+ * among a lookup's names, so a unit without aliases has no entry. */
 struct reverse_entry {
         char *id;
         char **names;
@@ -124,9 +130,10 @@ static inline const struct unit_link *unit_entry_link(const struct unit_path_ind
         return e->kind == ENTRY_FILE ? NULL : hashmap_get(&idx->links, e->name);
 }
 
-/* Does name resolve to a file of its own, unmasked: is it one of its own
- * names in the reverse map? */
-bool unit_path_names_self(const struct unit_path_index *idx, const char *name);
+/* Is e masked? A regular file's size is looked at (lstat) when the scan
+ * did not: few entries are asked, and the loader asks none (it reads the
+ * file anyway, see UNIT_LOOKUP_DEFER_EMPTY). */
+bool unit_entry_masked(const struct unit_path_index *idx, const struct unit_entry *e);
 
 /* Follow name's alias chain to the entry holding its file (unit_path.c). */
 int unit_path_resolve(const struct unit_path_index *idx, const char *name, const struct unit_entry **ret);

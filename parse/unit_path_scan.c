@@ -272,6 +272,7 @@ static int scan_unit(struct scan *sc, size_t dir, int dfd, const char *name, uns
         const struct search_dir *sd = &idx->dirs[dir];
         struct unit_link lk = { 0 }, *link = NULL;
         enum entry_kind kind = ENTRY_FILE;
+        enum entry_mask mask = MASK_UNKNOWN;
         bool masked = false;
         char *path = NULL;
         struct stat st;
@@ -281,16 +282,18 @@ static int scan_unit(struct scan *sc, size_t dir, int dfd, const char *name, uns
                 return 0;
         if (type != DT_LNK && type != DT_REG && type != DT_UNKNOWN)
                 return 0;
-        if (type != DT_LNK) {
+        if (type == DT_UNKNOWN) {
                 if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
                     !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
                         return 0;
                 type = S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+                if (type == DT_REG)
+                        mask = st.st_size == 0 ? MASK_YES : MASK_NO;
         }
 
-        if (type == DT_REG)
-                masked = st.st_size == 0;
-        else {
+        /* A regular file: whether it is empty is left to whoever reads it
+         * (unit_entry_masked, the loader), as systemd leaves it to loading. */
+        if (type == DT_LNK) {
                 /* A symlink: classified first, so a skipped one leaves
                  * nothing in the index. */
                 path = path_join(sd->path, name);
@@ -304,6 +307,7 @@ static int scan_unit(struct scan *sc, size_t dir, int dfd, const char *name, uns
                 }
                 *link = lk;
                 lk = (struct unit_link) { 0 };
+                mask = masked ? MASK_YES : MASK_NO;
         }
 
         struct unit_entry *e = unit_entries_add(&idx->units, name);
@@ -312,7 +316,7 @@ static int scan_unit(struct scan *sc, size_t dir, int dfd, const char *name, uns
                 goto out;
         }
         e->kind = kind;
-        e->masked = masked;
+        e->mask = mask;
         e->dir = dir;
         r = 0;
         if (link) {
@@ -554,7 +558,10 @@ static int build_reverse(struct unit_path_index *idx)
                 const char *dst;
                 int r;
 
-                if (unit_path_resolve(idx, key, &f) < 0 || f->masked)
+                /* A file of its own names only itself, which every lookup
+                 * has: only what an alias ends at is looked at (and stat'ed,
+                 * when the scan left its size for later). */
+                if (unit_path_resolve(idx, key, &f) < 0 || f == e || unit_entry_masked(idx, f))
                         continue;
                 dst = f->name;
                 if (unit_name_is_valid(dst, UNIT_NAME_TEMPLATE) && unit_name_is_valid(key, UNIT_NAME_INSTANCE)) {
@@ -570,7 +577,7 @@ static int build_reverse(struct unit_path_index *idx)
                                 continue;
                         dst = inst;
                 }
-                /* A unit's own name is implied (unit_path_names_self). */
+                /* An instance linked to its own template's instance. */
                 if (streq_ptr(dst, key))
                         continue;
 

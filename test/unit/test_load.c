@@ -548,6 +548,33 @@ static void test_masked_unit_loads_as_masked(void)
         done(&f);
 }
 
+/* The index leaves a regular file's size to the loader, which reads it
+ * first: empty, it masks the unit before anything else is said of it
+ * (an empty template named without an instance is masked, not refused);
+ * an alias of it is masked too; not empty, what was read is parsed. */
+static void test_empty_file_masks_when_loaded(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        char from[512];
+        test_write_file(d, "e.service", "");
+        snprintf(from, sizeof from, "%s/alias.service", d);
+        CU_ASSERT_FATAL(symlink("e.service", from) == 0);
+        test_write_file(d, "t@.service", "");
+        test_write_file(d, "full@.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "ok.service", "[Unit]\nDescription=read ahead\n[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "alias.service", "t@x.service", "t@.service", "full@.service",
+                                            "ok.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "e.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_PTR_EQUAL(unit_follow(get(&f, "alias.service")), get(&f, "e.service"));
+        CU_ASSERT_EQUAL(get(&f, "t@x.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_EQUAL(get(&f, "t@.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_EQUAL(get(&f, "full@.service")->load_state, UNIT_LOADED);
+        CU_ASSERT_EQUAL(get(&f, "ok.service")->load_state, UNIT_LOADED);
+        CU_ASSERT_STRING_EQUAL(get(&f, "ok.service")->description, "read ahead");
+        done(&f);
+}
+
 static void test_wants_directory_adds_wants(void)
 {
         struct fixture f;
@@ -655,6 +682,7 @@ static const struct test_case tests[] = {
         { "template_instance_expands_specifiers", test_template_instance_expands_specifiers },
         { "alias_merges_into_its_target", test_alias_merges_into_its_target },
         { "masked_unit_loads_as_masked", test_masked_unit_loads_as_masked },
+        { "empty_file_masks_when_loaded", test_empty_file_masks_when_loaded },
         { "wants_directory_adds_wants", test_wants_directory_adds_wants },
         { "missing_dependency_is_not_found", test_missing_dependency_is_not_found },
         { "sockets_setting_wants_and_orders_after", test_sockets_setting_wants_and_orders_after },
