@@ -179,6 +179,27 @@ static bool path_in_search(const struct unit_path_index *idx, const char *canon)
         return false;
 }
 
+/* realpath(path) for a link to base in the directory whose real path is
+ * canon (NULL: unknown): that directory and base, when base is not a link
+ * again (one lstat, where realpath() reads every component of path). NULL
+ * with errno set on failure. */
+static char *linked_fragment(const char *path, const char *canon, const char *base)
+{
+        struct stat st;
+
+        if (canon && *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0) {
+                char *p;
+                if (asprintf(&p, "%s/%s", streq_ptr(canon, "/") ? "" : canon, base) < 0) {
+                        errno = ENOMEM;
+                        return NULL;
+                }
+                if (lstat(p, &st) == 0 && !S_ISLNK(st.st_mode))
+                        return p;
+                free(p);
+        }
+        return realpath(path, NULL);
+}
+
 /* Decide what the symlink sd/name (at path) is. Sets *kind, *masked and
  * lk's fields; returns 1 to keep the name, 0 to skip it (as systemd does),
  * or -ENOMEM. */
@@ -250,7 +271,7 @@ static int classify_link(struct scan *sc, const struct search_dir *sd, int dfd, 
         }
         *kind = ENTRY_LINKED;
         *masked = stat_null_or_empty(&st);
-        lk->fragment = realpath(path, NULL);
+        lk->fragment = linked_fragment(path, canon, base);
         r = lk->fragment ? 1 : -errno;
         if (r < 0 && r != -ENOMEM) {
                 log_warning("%s: cannot resolve: %s, ignoring", path, strerror(-r));
