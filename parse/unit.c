@@ -635,7 +635,12 @@ int unit_table_finalize_edges(struct unit_table *t)
                         if (e.other != u)
                                 u->edges[n++] = e;
                 }
-                if (n > 1)
+                /* The second pass of unit_load_all finds most lists sorted
+                 * already: a check is n - 1 comparisons, a sort n log n. */
+                bool sorted = true;
+                for (uint32_t j = 1; sorted && j < n; j++)
+                        sorted = edge_compare(&u->edges[j - 1], &u->edges[j]) <= 0;
+                if (!sorted)
                         qsort(u->edges, n, sizeof *u->edges, edge_compare);
                 uint32_t m = 0;
                 for (uint32_t j = 0; j < n; j++)
