@@ -102,34 +102,29 @@ static int dir_list_add(struct dir_list *l, const struct sub_dir *s)
  * chain, then the chain of its dashed prefix: foo-bar-baz.service also
  * reads foo-bar-.service and foo-.service. A bare type name ("service") is
  * the type-wide directory and stops there. The chain depends on the name
- * only, so a lookup computes it once for every search directory and suffix. */
-static int name_chain(const char *name, char ***chain)
-{
-        char *prefix = NULL, *built = NULL;
-        bool is_instance = unit_name_is_valid(name, UNIT_NAME_INSTANCE);
-        int r = strv_extend(chain, name);
-        if (r < 0)
-                return r;
-        if (is_instance) {
-                char *template = NULL;
-                r = unit_name_template(name, &template);
-                if (r < 0)
-                        return r;
-                r = name_chain(template, chain);
-                free(template);
-                if (r < 0)
-                        return r;
-        }
-        if (unit_type_from_string(name) >= 0)
-                return 0;
+ * only, so a lookup computes it once for every search directory and suffix.
+ * Every unit loaded walks its chains, so the names are built in buffers
+ * on the stack, and the walk is a loop (a name has as many links as
+ * dashes). */
 
-        r = unit_name_to_prefix(name, &prefix);
-        if (r < 0)
-                return r;
+/* The next link after name (a valid unit name): its prefix up to the last
+ * dash, kept ("foo-bar-baz" gives "foo-bar-"; a trailing dash is dropped
+ * first, "foo-bar-" gives "foo-"), with name's instance and type. False
+ * when there is none. */
+static bool chain_next(const char *name, char out[static UNIT_NAME_MAX + 1])
+{
+        const char *at = strchr(name, '@'), *suffix = strrchr(name, '.');
+        size_t plen = (size_t) ((at ? at : suffix) - name);
+        char prefix[UNIT_NAME_MAX + 1];
+
+        if (plen > UNIT_NAME_MAX)
+                return false;
+        memcpy(prefix, name, plen);
+        prefix[plen] = '\0';
         for (bool chopped = false;;) {
                 char *dash = strrchr(prefix, '-');
                 if (!dash || dash == prefix)
-                        goto out;
+                        return false;
                 if (dash[1] != '\0' || chopped) {
                         dash[1] = '\0';
                         break;
@@ -138,30 +133,73 @@ static int name_chain(const char *name, char ***chain)
                 *dash = '\0';
                 chopped = true;
         }
+        size_t ilen = 0;
+        const char *inst = unit_name_is_valid(name, UNIT_NAME_INSTANCE) ? unit_path_instance_span(name, &ilen) : NULL;
+        int n = snprintf(out, UNIT_NAME_MAX + 1, "%s%s%.*s%s", prefix, inst ? "@" : "", (int) ilen, inst ? inst : "",
+                         suffix);
+        return n > 0 && n <= UNIT_NAME_MAX && unit_name_is_valid(out, UNIT_NAME_ANY);
+}
 
-        size_t ilen;
-        const char *inst = is_instance ? unit_path_instance_span(name, &ilen) : NULL;
-        if (asprintf(&built, "%s%s%.*s.%s", prefix, inst ? "@" : "", inst ? (int)ilen : 0, inst ? inst : "",
-                     unit_type_to_string(unit_name_to_type(name))) < 0) {
-                built = NULL;
-                r = -ENOMEM;
-                goto out;
+typedef int (*chain_visit_fn)(const char *name, void *data);
+
+/* name and its dashed prefixes, for a name that is no instance. */
+static int chain_plain(const char *name, chain_visit_fn visit, void *data)
+{
+        char a[UNIT_NAME_MAX + 1], b[UNIT_NAME_MAX + 1];
+        char *cur = a, *next = b;
+
+        if (strlen(name) > UNIT_NAME_MAX)
+                return visit(name, data);
+        strcpy(cur, name);
+        for (;;) {
+                int r = visit(cur, data);
+                if (r < 0 || unit_type_from_string(cur) >= 0 || !chain_next(cur, next))
+                        return r;
+                char *t = cur;
+                cur = next;
+                next = t;
         }
-        if (unit_name_is_valid(built, UNIT_NAME_ANY))
-                r = name_chain(built, chain);
-out:
-        free(prefix);
-        free(built);
-        return r;
+}
+
+static int name_chain(const char *name, chain_visit_fn visit, void *data)
+{
+        char a[UNIT_NAME_MAX + 1], b[UNIT_NAME_MAX + 1], tmpl[UNIT_NAME_MAX + 1];
+        char *cur = a, *next = b;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_INSTANCE))
+                return chain_plain(name, visit, data);
+        strcpy(cur, name); /* a valid name fits */
+        for (;;) {
+                int r = visit(cur, data);
+                if (r < 0)
+                        return r;
+                if (unit_name_is_valid(cur, UNIT_NAME_INSTANCE)) {
+                        /* The template: prefix@ and the suffix. */
+                        const char *at = strchr(cur, '@');
+                        size_t n = (size_t) (at - cur) + 1;
+                        memcpy(tmpl, cur, n);
+                        strcpy(tmpl + n, strrchr(cur, '.'));
+                        r = chain_plain(tmpl, visit, data);
+                        if (r < 0)
+                                return r;
+                }
+                if (unit_type_from_string(cur) >= 0 || !chain_next(cur, next))
+                        return 0;
+                char *t = cur;
+                cur = next;
+                next = t;
+        }
 }
 
 /* The directories that apply to a unit, found once for the three kinds:
  * one chain per name of the unit (in name order), then the type-wide one;
- * for each name in a chain, its directories across the search path. */
+ * of each chain, the names that have directories, with them. */
 struct chain_dirs {
-        const struct sub_dirs **found; /* per name, all chains one after another; NULL: none */
+        const struct sub_dirs **found; /* all chains one after another */
+        size_t n_found, cap;
         size_t *ends;                  /* chain c is found[ends[c - 1] (0 for c = 0) .. ends[c]) */
         size_t n_chains;
+        const struct unit_path_index *idx;
 };
 
 static void chain_dirs_done(struct chain_dirs *c)
@@ -170,48 +208,49 @@ static void chain_dirs_done(struct chain_dirs *c)
         free(c->ends);
 }
 
+static int chain_dirs_visit(const char *name, void *data)
+{
+        struct chain_dirs *c = data;
+        const struct sub_dirs *s = hashmap_get(&c->idx->subdirs, name);
+        if (!s)
+                return 0;
+        if (c->n_found == c->cap) {
+                size_t ncap = c->cap ? c->cap * 2 : 8;
+                const struct sub_dirs **v = realloc(c->found, ncap * sizeof *v);
+                if (!v)
+                        return -ENOMEM;
+                c->found = v;
+                c->cap = ncap;
+        }
+        c->found[c->n_found++] = s;
+        return 0;
+}
+
 static int chain_dirs_find(const struct unit_path_index *idx, char *const *names, struct chain_dirs *ret)
 {
-        size_t n = strv_length(names), total = 0;
-        char ***chains = calloc(n + 2, sizeof *chains);
-        struct chain_dirs c = { 0 };
+        size_t n = strv_length(names);
+        struct chain_dirs c = { .idx = idx };
         int r = 0;
 
-        if (!chains)
-                return -ENOMEM;
         /* No directory anywhere: nothing to find (a search path of unit
          * files only). */
         if (idx->subdirs.n_items == 0)
-                goto out;
-        for (size_t i = 0; i < n && r >= 0; i++)
-                r = name_chain(names[i], &chains[i]);
-        if (r >= 0)
-                r = strv_extend(&chains[n], unit_type_to_string(unit_name_to_type(names[0])));
-        if (r < 0)
-                goto out;
-        for (size_t i = 0; i <= n; i++)
-                total += strv_length(chains[i]);
-        c.found = calloc(total, sizeof *c.found);
+                return 0;
         c.ends = calloc(n + 1, sizeof *c.ends);
-        if (!c.found || !c.ends) {
-                r = -ENOMEM;
-                goto out;
+        if (!c.ends)
+                return -ENOMEM;
+        for (size_t i = 0; i <= n && r >= 0; i++) {
+                r = i < n ? name_chain(names[i], chain_dirs_visit, &c)
+                          : chain_dirs_visit(unit_type_to_string(unit_name_to_type(names[0])), &c);
+                c.ends[i] = c.n_found;
         }
-        size_t k = 0;
-        for (size_t i = 0; i <= n; i++) {
-                STRV_FOREACH(name, chains[i])
-                        c.found[k++] = hashmap_get(&idx->subdirs, *name);
-                c.ends[i] = k;
+        if (r < 0) {
+                chain_dirs_done(&c);
+                return r;
         }
         c.n_chains = n + 1;
         *ret = c;
-        c = (struct chain_dirs) { 0 };
-out:
-        for (size_t i = 0; i <= n; i++)
-                strv_free(chains[i]);
-        free(chains);
-        chain_dirs_done(&c);
-        return r;
+        return 0;
 }
 
 /* The directories of one kind of every chain, each chain across all search
@@ -220,15 +259,12 @@ static int gather_dirs(const struct unit_path_index *idx, const struct chain_dir
                        struct dir_list *l)
 {
         for (size_t ch = 0, from = 0; ch < c->n_chains; from = c->ends[ch++]) {
-                bool any = false;
-                for (size_t k = from; k < c->ends[ch]; k++)
-                        any |= c->found[k] != NULL;
-                if (!any)
+                if (from == c->ends[ch])
                         continue;
                 for (size_t i = 0; i < idx->n_dirs; i++)
                         for (size_t k = from; k < c->ends[ch]; k++) {
                                 const struct sub_dirs *s = c->found[k];
-                                for (size_t j = 0; s && j < s->n; j++)
+                                for (size_t j = 0; j < s->n; j++)
                                         if (s->v[j].dir == i && s->v[j].kind == kind) {
                                                 int r = dir_list_add(l, &s->v[j]);
                                                 if (r < 0)
