@@ -304,6 +304,16 @@ bool utf8_is_valid_n(const char *s, size_t len)
         size_t i = 0;
 
         while (i < len) {
+                /* Unit files are mostly ASCII: eight bytes at a time while
+                 * none has its top bit set and none is zero. */
+                for (uint64_t w; len - i >= 8; i += 8) {
+                        memcpy(&w, u + i, 8);
+                        if ((w & 0x8080808080808080ULL) ||
+                            ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                                break;
+                }
+                if (i == len)
+                        break;
                 unsigned char c = u[i];
                 unsigned more;
                 uint32_t cp, min;

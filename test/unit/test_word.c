@@ -386,7 +386,30 @@ static void test_utf8_validation(void)
         }
 }
 
+/* UTF-8 checks give the same answer wherever in a long line the byte
+ * that decides lies: in the first eight, past them, at the very end. */
+static void test_utf8_valid_at_every_offset(void)
+{
+        char buf[40];
+        for (size_t at = 0; at + 3 <= sizeof buf; at++) {
+                memset(buf, 'a', sizeof buf);
+                memcpy(buf + at, "\xe2\x82\xac", 3); /* the euro sign */
+                CU_ASSERT_TRUE(utf8_is_valid_n(buf, sizeof buf));
+                buf[at + 1] = 'x'; /* a broken sequence */
+                CU_ASSERT_FALSE(utf8_is_valid_n(buf, sizeof buf));
+        }
+        for (size_t at = 0; at < sizeof buf; at++) {
+                memset(buf, 'a', sizeof buf);
+                buf[at] = '\0';
+                CU_ASSERT_FALSE(utf8_is_valid_n(buf, sizeof buf));
+                buf[at] = (char) 0xff;
+                CU_ASSERT_FALSE(utf8_is_valid_n(buf, sizeof buf));
+                CU_ASSERT_TRUE(utf8_is_valid_n(buf, at)); /* the bytes before it */
+        }
+}
+
 static const struct test_case tests[] = {
+        { "utf8_valid_at_every_offset", test_utf8_valid_at_every_offset },
         { "splits_at_whitespace_and_collapses_runs", test_splits_at_whitespace_and_collapses_runs },
         { "empty_or_blank_input_gives_no_item", test_empty_or_blank_input_gives_no_item },
         { "null_input_pointer_is_end", test_null_input_pointer_is_end },
