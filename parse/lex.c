@@ -169,11 +169,23 @@ int lex_parse_buffer(const char *file, const char *buf, size_t len, lex_assignme
         if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
                 pos = 3;
 
+        /* Where the next "\n" is (len: none), found again only once the
+         * lines pass it, so that a file of "\r" endings is not searched to
+         * its end for every line. */
+        size_t nl = 0;
+        bool nl_known = false;
         while (pos < len) {
                 size_t start = pos;
 
-                while (pos < len && buf[pos] != '\n' && buf[pos] != '\r')
-                        pos++;
+                /* The line ends at the first "\n" or "\r": memchr finds
+                 * the "\n", and a "\r" (rare) can only come before it. */
+                if (!nl_known || nl < pos) {
+                        const char *p = memchr(buf + pos, '\n', len - pos);
+                        nl = p ? (size_t) (p - buf) : len;
+                        nl_known = true;
+                }
+                const char *cr = memchr(buf + pos, '\r', nl - pos);
+                pos = cr ? (size_t) (cr - buf) : nl;
                 line++;
                 r = lex_physical(&lx, line, buf + start, pos - start);
                 if (r < 0)
