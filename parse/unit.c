@@ -640,7 +640,19 @@ int unit_table_finalize_edges(struct unit_table *t)
                 bool sorted = true;
                 for (uint32_t j = 1; sorted && j < n; j++)
                         sorted = edge_compare(&u->edges[j - 1], &u->edges[j]) <= 0;
-                if (!sorted)
+                if (!sorted && n <= 16) {
+                        /* Most units have a few edges: an insertion sort,
+                         * without qsort's calls through a pointer. Equal
+                         * edges are merged below, so order among them does
+                         * not matter. */
+                        for (uint32_t j = 1; j < n; j++) {
+                                struct unit_edge e = u->edges[j];
+                                uint32_t k = j;
+                                for (; k > 0 && edge_compare(&u->edges[k - 1], &e) > 0; k--)
+                                        u->edges[k] = u->edges[k - 1];
+                                u->edges[k] = e;
+                        }
+                } else if (!sorted)
                         qsort(u->edges, n, sizeof *u->edges, edge_compare);
                 uint32_t m = 0;
                 for (uint32_t j = 0; j < n; j++)
