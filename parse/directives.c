@@ -395,7 +395,13 @@ static bool is_systemd_directive(const char *section, const char *key)
 {
         char name[256];
         const char *p = name;
-        snprintf(name, sizeof name, "%s.%s", section, key);
+        size_t a = strlen(section), b = strlen(key);
+        if (a + 1 + b < sizeof name) {
+                memcpy(name, section, a);
+                name[a] = '.';
+                memcpy(name + a + 1, key, b + 1);
+        } else
+                snprintf(name, sizeof name, "%s.%s", section, key);
         if (bsearch(&p, directive_unsupported, directive_unsupported_count, sizeof(char *), compare_names))
                 return true;
         /* The resource-control, exec and kill settings of a mount, swap,

@@ -393,7 +393,15 @@ const char *unit_fragment_path(const struct unit *u, char *buf, size_t size)
 {
         if (!u->fragment_dir)
                 return NULL;
-        snprintf(buf, size, "%s/%s", u->fragment_dir, u->fragment_name ? u->fragment_name : u->id);
+        /* Asked for every specifier expanded: no printf when it fits. */
+        const char *name = u->fragment_name ? u->fragment_name : u->id;
+        size_t a = strlen(u->fragment_dir), b = strlen(name);
+        if (a + 1 + b < size) {
+                memcpy(buf, u->fragment_dir, a);
+                buf[a] = '/';
+                memcpy(buf + a + 1, name, b + 1);
+        } else
+                snprintf(buf, size, "%s/%s", u->fragment_dir, name);
         return buf;
 }
 

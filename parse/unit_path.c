@@ -135,9 +135,16 @@ static bool chain_next(const char *name, char out[static UNIT_NAME_MAX + 1])
         }
         size_t ilen = 0;
         const char *inst = unit_name_is_valid(name, UNIT_NAME_INSTANCE) ? unit_path_instance_span(name, &ilen) : NULL;
-        int n = snprintf(out, UNIT_NAME_MAX + 1, "%s%s%.*s%s", prefix, inst ? "@" : "", (int) ilen, inst ? inst : "",
-                         suffix);
-        return n > 0 && n <= UNIT_NAME_MAX && unit_name_is_valid(out, UNIT_NAME_ANY);
+        size_t p = strlen(prefix), sl = strlen(suffix);
+        if (p + (inst ? 1 + ilen : 0) + sl > UNIT_NAME_MAX)
+                return false;
+        char *o = mempcpy(out, prefix, p);
+        if (inst) {
+                *o++ = '@';
+                o = mempcpy(o, inst, ilen);
+        }
+        memcpy(o, suffix, sl + 1);
+        return unit_name_is_valid(out, UNIT_NAME_ANY);
 }
 
 typedef int (*chain_visit_fn)(const char *name, void *data);
