@@ -622,7 +622,39 @@ static int edge_compare(const void *a, const void *b)
         const struct unit_edge *x = a, *y = b;
         if (x->kind != y->kind)
                 return x->kind < y->kind ? -1 : 1;
-        return strcmp(x->other->id, y->other->id);
+        /* One unit, one id. */
+        return x->other == y->other ? 0 : strcmp(x->other->id, y->other->id);
+}
+
+/* Edges in (kind, id) order: a merge sort with the comparison inline, by
+ * insertion below 16 edges (most units have a few), and a merge skipped
+ * where the halves are in order already (a list sorted before gets edges
+ * appended: the targets' default orderings). tmp has room for n / 2.
+ * Equal edges are merged by the caller, so their order does not matter. */
+static void edges_sort(struct unit_edge *v, uint32_t n, struct unit_edge *tmp)
+{
+        if (n <= 16) {
+                for (uint32_t j = 1; j < n; j++) {
+                        struct unit_edge e = v[j];
+                        uint32_t k = j;
+                        for (; k > 0 && edge_compare(&v[k - 1], &e) > 0; k--)
+                                v[k] = v[k - 1];
+                        v[k] = e;
+                }
+                return;
+        }
+        uint32_t h = n / 2;
+        edges_sort(v, h, tmp);
+        edges_sort(v + h, n - h, tmp);
+        if (edge_compare(&v[h - 1], &v[h]) <= 0)
+                return;
+        memcpy(tmp, v, h * sizeof *v);
+        /* Writing from the left never passes the right half's reader. */
+        uint32_t i = 0, j = h, k = 0;
+        while (i < h && j < n)
+                v[k++] = edge_compare(&tmp[i], &v[j]) <= 0 ? tmp[i++] : v[j++];
+        while (i < h)
+                v[k++] = tmp[i++];
 }
 
 int unit_table_finalize_edges(struct unit_table *t)
@@ -648,20 +680,15 @@ int unit_table_finalize_edges(struct unit_table *t)
                 bool sorted = true;
                 for (uint32_t j = 1; sorted && j < n; j++)
                         sorted = edge_compare(&u->edges[j - 1], &u->edges[j]) <= 0;
-                if (!sorted && n <= 16) {
-                        /* Most units have a few edges: an insertion sort,
-                         * without qsort's calls through a pointer. Equal
-                         * edges are merged below, so order among them does
-                         * not matter. */
-                        for (uint32_t j = 1; j < n; j++) {
-                                struct unit_edge e = u->edges[j];
-                                uint32_t k = j;
-                                for (; k > 0 && edge_compare(&u->edges[k - 1], &e) > 0; k--)
-                                        u->edges[k] = u->edges[k - 1];
-                                u->edges[k] = e;
-                        }
-                } else if (!sorted)
-                        qsort(u->edges, n, sizeof *u->edges, edge_compare);
+                if (!sorted) {
+                        struct unit_edge small[8], *tmp = n / 2 <= 8 ? small : malloc(n / 2 * sizeof *tmp);
+                        if (tmp)
+                                edges_sort(u->edges, n, tmp);
+                        else
+                                qsort(u->edges, n, sizeof *u->edges, edge_compare);
+                        if (tmp != small)
+                                free(tmp);
+                }
                 uint32_t m = 0;
                 for (uint32_t j = 0; j < n; j++)
                         if (m == 0 || edge_compare(&u->edges[m - 1], &u->edges[j]) != 0)

@@ -459,6 +459,46 @@ static void test_key_finds_the_row_of_its_section(void)
         done(&f);
 }
 
+/* Edges end sorted by kind, then by the other unit's id, each once, for
+ * short and long lists, and again after more are added (the second pass). */
+static void test_edges_sorted_and_merged(void)
+{
+        struct unit_table t;
+        struct unit *u, *o;
+        char name[64];
+        unit_table_init(&t);
+        CU_ASSERT_FATAL(unit_table_intern(&t, "hub.target", &u) == 0);
+        for (int round = 0; round < 2; round++) {
+                /* 3 and 5 share no factor with 101: every id, in a scrambled order. */
+                for (int i = 0; i < 101; i++) {
+                        snprintf(name, sizeof name, "u%03d.service", (i * (round ? 3 : 5)) % 101);
+                        CU_ASSERT_FATAL(unit_table_intern(&t, name, &o) == 0);
+                        CU_ASSERT_FATAL(unit_add_dependency(u, round ? UNIT_AFTER : UNIT_WANTS, o) == 0);
+                        CU_ASSERT_FATAL(unit_add_dependency(u, UNIT_WANTS, o) == 0);
+                }
+                CU_ASSERT_FATAL(unit_table_finalize_edges(&t) == 0);
+        }
+        size_t it = 0, n = 0;
+        const struct unit *prev = NULL;
+        while ((o = unit_next_dep(u, UNIT_WANTS, &it))) {
+                CU_ASSERT(!prev || strcmp(prev->id, o->id) < 0);
+                prev = o;
+                n++;
+        }
+        CU_ASSERT_EQUAL(n, 101);
+        it = 0, n = 0, prev = NULL;
+        while ((o = unit_next_dep(u, UNIT_AFTER, &it))) {
+                CU_ASSERT(!prev || strcmp(prev->id, o->id) < 0);
+                prev = o;
+                n++;
+        }
+        CU_ASSERT_EQUAL(n, 101);
+        CU_ASSERT_EQUAL(u->n_edges, 202);
+        for (uint32_t i = 1; i < u->n_edges; i++)
+                CU_ASSERT(u->edges[i - 1].kind <= u->edges[i].kind);
+        unit_table_done(&t);
+}
+
 /* The sandboxing directives through the table: the words and booleans of
  * ProtectSystem=/ProtectHome=, capability lines merged, and PrivateTmp='s
  * implied After= on the tmp mounts and systemd-tmpfiles-setup.service. */
@@ -656,6 +696,7 @@ static void test_dependency_lists_are_deduplicated(void)
 
 static const struct test_case tests[] = {
         { "key_finds_the_row_of_its_section", test_key_finds_the_row_of_its_section },
+        { "edges_sorted_and_merged", test_edges_sorted_and_merged },
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
         { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
         { "conditions_append_in_order", test_conditions_append_in_order },
