@@ -599,8 +599,10 @@ static int build_reverse(struct unit_path_index *idx)
                         dst = inst;
                 }
                 /* An instance linked to its own template's instance. */
-                if (streq_ptr(dst, key))
+                if (streq_ptr(dst, key)) {
+                        free(inst);
                         continue;
+                }
 
                 struct reverse_entry *re = hashmap_get(&idx->reverse, dst);
                 if (!re) {
