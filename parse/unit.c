@@ -691,7 +691,9 @@ int unit_table_finalize_edges(struct unit_table *t)
                 }
                 uint32_t m = 0;
                 for (uint32_t j = 0; j < n; j++)
-                        if (m == 0 || edge_compare(&u->edges[m - 1], &u->edges[j]) != 0)
+                        /* Equal in the order is the same kind to the same unit. */
+                        if (m == 0 || u->edges[m - 1].kind != u->edges[j].kind ||
+                            u->edges[m - 1].other != u->edges[j].other)
                                 u->edges[m++] = u->edges[j];
                         else {
                                 /* The same edge named from both sides references both ways. */
