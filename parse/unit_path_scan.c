@@ -31,11 +31,17 @@ static bool has_suffix(const char *s, const char *suffix)
         return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* a/b, malloc'd; NULL when out of memory. Every lookup builds its
+ * fragment's path, and the scan one per item of a directory: no printf. */
 static char *path_join(const char *a, const char *b)
 {
-        char *p;
-        if (asprintf(&p, "%s/%s", a, b) < 0)
+        size_t la = strlen(a), lb = strlen(b);
+        char *p = malloc(la + lb + 2);
+        if (!p)
                 return NULL;
+        memcpy(p, a, la);
+        p[la] = '/';
+        memcpy(p + la + 1, b, lb + 1);
         return p;
 }
 
