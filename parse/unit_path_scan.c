@@ -2,7 +2,9 @@
  * unit_path_index_build() reads every search directory once, with its
  * NAME.d/, NAME.wants/ and NAME.requires/ subdirectories, into hash maps,
  * classifying each entry as a file, a linked unit, an alias or a mask; the
- * lookup (parse/unit_path.c) then answers from memory only. Called by the
+ * lookup (parse/unit_path.c) then answers from memory, but for whether a
+ * regular unit file is empty, which readdir does not say
+ * (unit_entry_masked, or the loader when it reads it). Called by the
  * unit loader (parse/load.c) and `weftctl verify/show` through
  * unit_path_index_build() and unit_path_index_free(). The rules follow
  * systemd.unit(5) and were checked against systemd-analyze verify
@@ -292,7 +294,8 @@ out:
 
 /* Record sd/name unless an earlier directory already has that name.
  * type is the entry's d_type: readdir knows it on most file systems, and
- * then only a regular file is stat'ed (an empty one is masked). */
+ * then only a link's target is stat'ed here (classify_link); DT_UNKNOWN
+ * costs an lstat. */
 static int scan_unit(struct scan *sc, size_t dir, int dfd, const char *name, unsigned char type)
 {
         struct unit_path_index *idx = sc->idx;
