@@ -185,6 +185,22 @@ int word_extract(const char **p, char **ret, const char *separators, enum word_f
                 return 0;
         }
 
+        /* Most words have no quote and no escape: such a word is copied
+         * whole, where the loop below grows a buffer byte by byte. */
+        size_t len = 0;
+        for (char c; (c = s[len]) && !is_separator(separators, c); len++)
+                if ((c == '\\' && !(flags & WORD_RETAIN_ESCAPE)) ||
+                    ((c == '"' || c == '\'') && (flags & WORD_UNQUOTE)))
+                        goto slow;
+        buf = strndup(s, len);
+        if (!buf)
+                return -ENOMEM;
+        s += len;
+        *p = s + strspn(s, separators);
+        *ret = buf;
+        return 1;
+
+slow:
         for (;;) {
                 char c = *s;
 

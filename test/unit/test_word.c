@@ -408,7 +408,34 @@ static void test_utf8_valid_at_every_offset(void)
         }
 }
 
+/* A word leaves *p past the separators after it, whether it took the
+ * plain path (no quote, no escape) or the full one. */
+static void test_word_leaves_p_past_separators(void)
+{
+        static const struct {
+                const char *in, *separators, *word, *rest;
+                enum word_flags flags;
+        } cases[] = {
+                { "abc   ", NULL, "abc", "", 0 },
+                { "  abc  def", NULL, "abc", "def", 0 },
+                { "x,, y", ", ", "x", "y", 0 },
+                { "\"a b\"  c", NULL, "a b", "c", WORD_UNQUOTE },
+                { "a\\ b c", NULL, "a b", "c", 0 },
+                { "it's x", NULL, "it's", "x", 0 },
+                { "a\\b c", NULL, "a\\b", "c", WORD_RETAIN_ESCAPE },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                const char *p = cases[i].in;
+                char *w = NULL;
+                CU_ASSERT_EQUAL(word_extract(&p, &w, cases[i].separators, cases[i].flags), 1);
+                CU_ASSERT_STRING_EQUAL(w, cases[i].word);
+                CU_ASSERT_STRING_EQUAL(p, cases[i].rest);
+                free(w);
+        }
+}
+
 static const struct test_case tests[] = {
+        { "word_leaves_p_past_separators", test_word_leaves_p_past_separators },
         { "utf8_valid_at_every_offset", test_utf8_valid_at_every_offset },
         { "splits_at_whitespace_and_collapses_runs", test_splits_at_whitespace_and_collapses_runs },
         { "empty_or_blank_input_gives_no_item", test_empty_or_blank_input_gives_no_item },
