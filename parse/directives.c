@@ -8,10 +8,13 @@
 #include "parse/load_types.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hashmap.h"
 #include "base/log.h"
 #include "base/macro.h"
 #include "parse/directive_parsers.h"
@@ -368,7 +371,7 @@ static unsigned section_bit(const char *section)
                 { "Path", SEC_PATH },
         };
         for (size_t i = 0; i < ELEMENTSOF(sections); i++)
-                if (strcmp(section, sections[i].name) == 0)
+                if (section[0] == sections[i].name[0] && strcmp(section, sections[i].name) == 0)
                         return sections[i].bit;
         return 0;
 }
@@ -392,7 +395,13 @@ static bool is_systemd_directive(const char *section, const char *key)
 {
         char name[256];
         const char *p = name;
-        snprintf(name, sizeof name, "%s.%s", section, key);
+        size_t a = strlen(section), b = strlen(key);
+        if (a + 1 + b < sizeof name) {
+                memcpy(name, section, a);
+                name[a] = '.';
+                memcpy(name + a + 1, key, b + 1);
+        } else
+                snprintf(name, sizeof name, "%s.%s", section, key);
         if (bsearch(&p, directive_unsupported, directive_unsupported_count, sizeof(char *), compare_names))
                 return true;
         /* The resource-control, exec and kill settings of a mount, swap,
@@ -416,13 +425,70 @@ static bool key_matches(const char *pattern, const char *section, const char *ke
         return strcmp(pattern, key) == 0;
 }
 
+/* Every assignment of every unit file looks its key up, so the table has
+ * an index by key, built on first use: a hash of the exact keys, each
+ * slot holding its key's first row and each row the next row with the same
+ * key (the sections differ), and apart, the few pattern rows. A lookup
+ * returns the first row in table order that takes the key in that section,
+ * as a scan of the table would. */
+#define KEY_SLOTS 1024 /* a power of two, over four times the rows */
+static struct {
+        uint16_t slot[KEY_SLOTS];                 /* first row + 1; 0: empty */
+        uint16_t next[ELEMENTSOF(directives)];    /* next row with the key + 1; 0: none */
+        uint16_t patterns[ELEMENTSOF(directives)]; /* the "Prefix*" rows, in table order */
+        size_t n_patterns;
+} key_index;
+static pthread_once_t key_index_once = PTHREAD_ONCE_INIT;
+
+static bool is_pattern(const char *key)
+{
+        return key[strlen(key) - 1] == '*';
+}
+
+static void key_index_build(void)
+{
+        _Static_assert(ELEMENTSOF(directives) * 4 <= KEY_SLOTS && ELEMENTSOF(directives) < UINT16_MAX,
+                       "the directive index needs more slots");
+        uint16_t *tail[KEY_SLOTS] = { 0 }; /* where the key's chain ends */
+
+        for (size_t i = 0; i < ELEMENTSOF(directives); i++) {
+                const char *key = directives[i].key;
+                if (is_pattern(key)) {
+                        key_index.patterns[key_index.n_patterns++] = i;
+                        continue;
+                }
+                size_t s = hash_string(key) & (KEY_SLOTS - 1);
+                while (key_index.slot[s] && strcmp(directives[key_index.slot[s] - 1].key, key) != 0)
+                        s = (s + 1) & (KEY_SLOTS - 1);
+                if (key_index.slot[s])
+                        *tail[s] = i + 1;
+                else
+                        key_index.slot[s] = i + 1;
+                tail[s] = &key_index.next[i];
+        }
+}
+
 static const struct directive *find_directive(const char *section, const char *key)
 {
         unsigned bit = section_bit(section);
-        for (size_t i = 0; i < ELEMENTSOF(directives); i++)
-                if ((directives[i].sections & bit) && key_matches(directives[i].key, section, key))
+        size_t best = SIZE_MAX;
+
+        pthread_once(&key_index_once, key_index_build);
+        for (size_t s = hash_string(key) & (KEY_SLOTS - 1); key_index.slot[s]; s = (s + 1) & (KEY_SLOTS - 1))
+                if (strcmp(directives[key_index.slot[s] - 1].key, key) == 0) {
+                        for (size_t i = key_index.slot[s]; i; i = key_index.next[i - 1])
+                                if (directives[i - 1].sections & bit) {
+                                        best = i - 1;
+                                        break;
+                                }
+                        break;
+                }
+        for (size_t p = 0; p < key_index.n_patterns; p++) {
+                size_t i = key_index.patterns[p];
+                if (i < best && (directives[i].sections & bit) && key_matches(directives[i].key, section, key))
                         return &directives[i];
-        return NULL;
+        }
+        return best == SIZE_MAX ? NULL : &directives[best];
 }
 
 /* The exec and kill settings of the section's type. */

@@ -169,11 +169,23 @@ int lex_parse_buffer(const char *file, const char *buf, size_t len, lex_assignme
         if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
                 pos = 3;
 
+        /* Where the next "\n" is (len: none), found again only once the
+         * lines pass it, so that a file of "\r" endings is not searched to
+         * its end for every line. */
+        size_t nl = 0;
+        bool nl_known = false;
         while (pos < len) {
                 size_t start = pos;
 
-                while (pos < len && buf[pos] != '\n' && buf[pos] != '\r')
-                        pos++;
+                /* The line ends at the first "\n" or "\r": memchr finds
+                 * the "\n", and a "\r" (rare) can only come before it. */
+                if (!nl_known || nl < pos) {
+                        const char *p = memchr(buf + pos, '\n', len - pos);
+                        nl = p ? (size_t) (p - buf) : len;
+                        nl_known = true;
+                }
+                const char *cr = memchr(buf + pos, '\r', nl - pos);
+                pos = cr ? (size_t) (cr - buf) : nl;
                 line++;
                 r = lex_physical(&lx, line, buf + start, pos - start);
                 if (r < 0)
@@ -235,23 +247,39 @@ fail:
         return r;
 }
 
+void lex_file_read(const char *path, struct lex_file *f)
+{
+        *f = (struct lex_file) { 0 };
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                f->error = -errno;
+                f->opening = true;
+                return;
+        }
+        f->error = read_all(fd, &f->buf, &f->len);
+        close(fd);
+}
+
+int lex_parse_read_file(const char *path, const struct lex_file *f, lex_assignment_fn fn, void *userdata)
+{
+        if (f->error < 0)
+                return log_error_errno(f->error, "Failed to %s %s: %s", f->opening ? "open" : "read", path,
+                                       strerror(-f->error));
+        return lex_parse_buffer(path, f->buf, f->len, fn, userdata);
+}
+
+void lex_file_done(struct lex_file *f)
+{
+        free(f->buf);
+        *f = (struct lex_file) { 0 };
+}
+
 int lex_parse_file(const char *path, lex_assignment_fn fn, void *userdata)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        int fd, r;
+        struct lex_file f;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0) {
-                r = -errno;
-                return log_error_errno(r, "Failed to open %s: %s", path, strerror(-r));
-        }
-        r = read_all(fd, &buf, &len);
-        close(fd);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %s", path, strerror(-r));
-
-        r = lex_parse_buffer(path, buf, len, fn, userdata);
-        free(buf);
+        lex_file_read(path, &f);
+        int r = lex_parse_read_file(path, &f, fn, userdata);
+        lex_file_done(&f);
         return r;
 }

@@ -16,6 +16,7 @@
  *
  * Called by the unit loader (parse/load.c) and by fuzz targets. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 
 #define LEX_LINE_MAX (1024u * 1024u) /* systemd's LONG_LINE_MAX */
@@ -43,3 +44,20 @@ int lex_parse_buffer(const char *file, const char *buf, size_t len, lex_assignme
 /* Read path and lex it. Errors opening or reading it are logged (with the
  * path) and returned. */
 int lex_parse_file(const char *path, lex_assignment_fn fn, void *userdata);
+
+/* A file read whole ahead of lexing, or why it could not be: the loader
+ * reads a unit file before deciding whether it masks the unit (an empty
+ * one does), then lexes what it read. */
+struct lex_file {
+        char *buf;    /* malloc'd, not NUL-terminated; NULL on error */
+        size_t len;
+        int error;    /* 0, or the -errno of open() or read() */
+        bool opening; /* error came from open() */
+};
+
+/* Read path into f. Logs nothing; f->error says what failed. */
+void lex_file_read(const char *path, struct lex_file *f);
+/* Lex f, read from path, as lex_parse_file would have: an error reading it
+ * is logged and returned the same way. */
+int lex_parse_read_file(const char *path, const struct lex_file *f, lex_assignment_fn fn, void *userdata);
+void lex_file_done(struct lex_file *f);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/log.h"
 #include "base/strv.h"
@@ -75,10 +76,11 @@ void load_keyed_list_drop(struct load_keyed_list *l)
         l->dest = NULL;
 }
 
-int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
+/* Parse path into u: from ahead when the file was read already. */
+static int load_file(struct load_context *ctx, struct unit *u, const char *path, const struct lex_file *ahead)
 {
         struct lex_state st = { .ctx = ctx, .unit = u };
-        int r = lex_parse_file(path, on_assignment, &st);
+        int r = ahead ? lex_parse_read_file(path, ahead, on_assignment, &st) : lex_parse_file(path, on_assignment, &st);
 
         /* The lists stay the unit's; only their indexes go. */
         load_keyed_list_drop(&ctx->env);
@@ -86,6 +88,25 @@ int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
         ctx->exec_dest = NULL;
         ctx->cond_dest = NULL;
         return r;
+}
+
+int unit_load_file(struct load_context *ctx, struct unit *u, const char *path)
+{
+        return load_file(ctx, u, path, NULL);
+}
+
+/* A fragment the index has not stat'ed (UNIT_LOOKUP_DEFER_EMPTY) is read
+ * now, where its emptiness decides whether the unit is masked, and parsed
+ * from what was read later on. Only when it cannot be read is it stat'ed,
+ * since an empty file masks even so. */
+static bool read_ahead_empty(const char *path, struct lex_file *ahead)
+{
+        struct stat st;
+
+        lex_file_read(path, ahead);
+        if (ahead->error == 0)
+                return ahead->len == 0;
+        return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
 }
 
 int load_add_dependency_by_name(struct load_context *ctx, struct unit *u, enum unit_dependency kind,
@@ -209,7 +230,8 @@ static int add_path_and_slice_dependencies(struct load_context *ctx, struct unit
         return load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, slice);
 }
 
-static int load_from_lookup(struct load_context *ctx, struct unit *u, struct unit_lookup *l)
+static int load_from_lookup(struct load_context *ctx, struct unit *u, struct unit_lookup *l,
+                            struct lex_file *ahead)
 {
         int r;
 
@@ -231,7 +253,8 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
         u->instance = l->instance;
         l->instance = NULL;
 
-        if (l->masked) {
+        bool read_ahead = l->fragment && l->maybe_empty;
+        if (l->masked || (read_ahead && read_ahead_empty(l->fragment, ahead))) {
                 u->load_state = UNIT_MASKED;
                 return 0;
         }
@@ -259,7 +282,7 @@ static int load_from_lookup(struct load_context *ctx, struct unit *u, struct uni
                         return load_fail(ctx, u, UNIT_NOT_FOUND, -ENOENT, "%s", "Unit not found.");
                 }
         }
-        r = l->fragment ? unit_load_file(ctx, u, l->fragment) : 0;
+        r = l->fragment ? load_file(ctx, u, l->fragment, read_ahead ? ahead : NULL) : 0;
         STRV_FOREACH(d, u->dropin_paths)
                 if (r >= 0)
                         r = unit_load_file(ctx, u, *d);
@@ -298,7 +321,7 @@ int unit_load(struct load_context *ctx, struct unit *u)
                 u->load_error = -EOPNOTSUPP;
                 return u->load_error;
         }
-        r = unit_path_lookup(ctx->index, u->id, &l);
+        r = unit_path_lookup_flags(ctx->index, u->id, UNIT_LOOKUP_DEFER_EMPTY, &l);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
@@ -322,7 +345,9 @@ int unit_load(struct load_context *ctx, struct unit *u)
                 }
                 goto out;
         }
-        r = load_from_lookup(ctx, u, &l);
+        struct lex_file ahead = { 0 };
+        r = load_from_lookup(ctx, u, &l, &ahead);
+        lex_file_done(&ahead);
 out:
         unit_lookup_done(&l);
         return r;

@@ -45,14 +45,7 @@ static int add_mount_for_prefix(struct load_context *ctx, struct unit *u, const 
                 free(name);
                 return 0;
         }
-        bool has_file = false;
-        if (ctx->index) {
-                struct unit_lookup l = { 0 };
-                if (unit_path_lookup(ctx->index, name, &l) >= 0)
-                        has_file = l.fragment && !l.masked;
-                unit_lookup_done(&l);
-        }
-        if (has_file)
+        if (ctx->index && unit_path_has_fragment(ctx->index, name))
                 r = load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, name);
         else if (unit_table_get(ctx->table, name))
                 r = load_add_dependency_by_name(ctx, u, UNIT_AFTER, name);

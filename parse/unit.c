@@ -393,7 +393,15 @@ const char *unit_fragment_path(const struct unit *u, char *buf, size_t size)
 {
         if (!u->fragment_dir)
                 return NULL;
-        snprintf(buf, size, "%s/%s", u->fragment_dir, u->fragment_name ? u->fragment_name : u->id);
+        /* Asked for every specifier expanded: no printf when it fits. */
+        const char *name = u->fragment_name ? u->fragment_name : u->id;
+        size_t a = strlen(u->fragment_dir), b = strlen(name);
+        if (a + 1 + b < size) {
+                memcpy(buf, u->fragment_dir, a);
+                buf[a] = '/';
+                memcpy(buf + a + 1, name, b + 1);
+        } else
+                snprintf(buf, size, "%s/%s", u->fragment_dir, name);
         return buf;
 }
 
@@ -614,7 +622,39 @@ static int edge_compare(const void *a, const void *b)
         const struct unit_edge *x = a, *y = b;
         if (x->kind != y->kind)
                 return x->kind < y->kind ? -1 : 1;
-        return strcmp(x->other->id, y->other->id);
+        /* One unit, one id. */
+        return x->other == y->other ? 0 : strcmp(x->other->id, y->other->id);
+}
+
+/* Edges in (kind, id) order: a merge sort with the comparison inline, by
+ * insertion below 16 edges (most units have a few), and a merge skipped
+ * where the halves are in order already (a list sorted before gets edges
+ * appended: the targets' default orderings). tmp has room for n / 2.
+ * Equal edges are merged by the caller, so their order does not matter. */
+static void edges_sort(struct unit_edge *v, uint32_t n, struct unit_edge *tmp)
+{
+        if (n <= 16) {
+                for (uint32_t j = 1; j < n; j++) {
+                        struct unit_edge e = v[j];
+                        uint32_t k = j;
+                        for (; k > 0 && edge_compare(&v[k - 1], &e) > 0; k--)
+                                v[k] = v[k - 1];
+                        v[k] = e;
+                }
+                return;
+        }
+        uint32_t h = n / 2;
+        edges_sort(v, h, tmp);
+        edges_sort(v + h, n - h, tmp);
+        if (edge_compare(&v[h - 1], &v[h]) <= 0)
+                return;
+        memcpy(tmp, v, h * sizeof *v);
+        /* Writing from the left never passes the right half's reader. */
+        uint32_t i = 0, j = h, k = 0;
+        while (i < h && j < n)
+                v[k++] = edge_compare(&tmp[i], &v[j]) <= 0 ? tmp[i++] : v[j++];
+        while (i < h)
+                v[k++] = tmp[i++];
 }
 
 int unit_table_finalize_edges(struct unit_table *t)
@@ -635,11 +675,25 @@ int unit_table_finalize_edges(struct unit_table *t)
                         if (e.other != u)
                                 u->edges[n++] = e;
                 }
-                if (n > 1)
-                        qsort(u->edges, n, sizeof *u->edges, edge_compare);
+                /* The second pass of unit_load_all finds most lists sorted
+                 * already: a check is n - 1 comparisons, a sort n log n. */
+                bool sorted = true;
+                for (uint32_t j = 1; sorted && j < n; j++)
+                        sorted = edge_compare(&u->edges[j - 1], &u->edges[j]) <= 0;
+                if (!sorted) {
+                        struct unit_edge small[8], *tmp = n / 2 <= 8 ? small : malloc(n / 2 * sizeof *tmp);
+                        if (tmp)
+                                edges_sort(u->edges, n, tmp);
+                        else
+                                qsort(u->edges, n, sizeof *u->edges, edge_compare);
+                        if (tmp != small)
+                                free(tmp);
+                }
                 uint32_t m = 0;
                 for (uint32_t j = 0; j < n; j++)
-                        if (m == 0 || edge_compare(&u->edges[m - 1], &u->edges[j]) != 0)
+                        /* Equal in the order is the same kind to the same unit. */
+                        if (m == 0 || u->edges[m - 1].kind != u->edges[j].kind ||
+                            u->edges[m - 1].other != u->edges[j].other)
                                 u->edges[m++] = u->edges[j];
                         else {
                                 /* The same edge named from both sides references both ways. */

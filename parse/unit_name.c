@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/macro.h"
@@ -39,8 +40,10 @@ enum unit_type unit_type_from_string(const char *s)
 {
         if (!s)
                 return _UNIT_TYPE_INVALID;
+        /* Every unit name checked compares its suffix here: the first
+         * byte settles most names without a call. */
         for (int t = 0; t < _UNIT_TYPE_MAX; t++)
-                if (strcmp(s, unit_type_names[t]) == 0)
+                if (s[0] == unit_type_names[t][0] && strcmp(s, unit_type_names[t]) == 0)
                         return t;
         return _UNIT_TYPE_INVALID;
 }
@@ -52,11 +55,18 @@ static bool in_set(char c, const char *set)
 
 /* The characters of a unit name (systemd's VALID_CHARS), without a strchr
  * per character: every name of every load is checked. */
-static bool is_name_char(char c)
+static inline __attribute__((always_inline)) bool is_name_char(char c)
 {
+        /* A bit per ASCII character: '-' '.' '0'-'9' ':' in the first 64,
+         * 'A'-'Z' '\\' '_' 'a'-'z' in the next; one test, inline, where a
+         * chain of comparisons was a call per character. */
+        static const uint64_t bits[2] = {
+                (0x3ffULL << '0') | (1ULL << '-') | (1ULL << '.') | (1ULL << ':'),
+                (0x3ffffffULL << ('A' - 64)) | (1ULL << ('\\' - 64)) | (1ULL << ('_' - 64)) |
+                        (0x3ffffffULL << ('a' - 64)),
+        };
         unsigned char u = (unsigned char) c;
-        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == ':' ||
-               u == '-' || u == '_' || u == '.' || u == '\\';
+        return u < 128 && (bits[u >> 6] >> (u & 63)) & 1;
 }
 
 bool unit_name_is_valid(const char *name, enum unit_name_flags flags)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/hashmap.h"
 #include "base/log.h"
@@ -63,10 +64,15 @@ int unit_path_resolve(const struct unit_path_index *idx, const char *name, const
         return -ELOOP;
 }
 
-bool unit_path_names_self(const struct unit_path_index *idx, const char *name)
+bool unit_entry_masked(const struct unit_path_index *idx, const struct unit_entry *e)
 {
-        const struct unit_entry *e = unit_entries_get(&idx->units, name);
-        return e && (e->kind == ENTRY_FILE || e->kind == ENTRY_LINKED) && !e->masked;
+        if (e->mask != MASK_UNKNOWN)
+                return e->mask == MASK_YES;
+        char *path = unit_entry_path(idx, e);
+        struct stat st;
+        bool empty = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+        free(path);
+        return empty;
 }
 
 struct dir_list {
@@ -96,34 +102,29 @@ static int dir_list_add(struct dir_list *l, const struct sub_dir *s)
  * chain, then the chain of its dashed prefix: foo-bar-baz.service also
  * reads foo-bar-.service and foo-.service. A bare type name ("service") is
  * the type-wide directory and stops there. The chain depends on the name
- * only, so a lookup computes it once for every search directory and suffix. */
-static int name_chain(const char *name, char ***chain)
-{
-        char *prefix = NULL, *built = NULL;
-        bool is_instance = unit_name_is_valid(name, UNIT_NAME_INSTANCE);
-        int r = strv_extend(chain, name);
-        if (r < 0)
-                return r;
-        if (is_instance) {
-                char *template = NULL;
-                r = unit_name_template(name, &template);
-                if (r < 0)
-                        return r;
-                r = name_chain(template, chain);
-                free(template);
-                if (r < 0)
-                        return r;
-        }
-        if (unit_type_from_string(name) >= 0)
-                return 0;
+ * only, so a lookup computes it once for every search directory and suffix.
+ * Every unit loaded walks its chains, so the names are built in buffers
+ * on the stack, and the walk is a loop (a name has as many links as
+ * dashes). */
 
-        r = unit_name_to_prefix(name, &prefix);
-        if (r < 0)
-                return r;
+/* The next link after name (a valid unit name): its prefix up to the last
+ * dash, kept ("foo-bar-baz" gives "foo-bar-"; a trailing dash is dropped
+ * first, "foo-bar-" gives "foo-"), with name's instance and type. False
+ * when there is none. */
+static bool chain_next(const char *name, char out[static UNIT_NAME_MAX + 1])
+{
+        const char *at = strchr(name, '@'), *suffix = strrchr(name, '.');
+        size_t plen = (size_t) ((at ? at : suffix) - name);
+        char prefix[UNIT_NAME_MAX + 1];
+
+        if (plen > UNIT_NAME_MAX)
+                return false;
+        memcpy(prefix, name, plen);
+        prefix[plen] = '\0';
         for (bool chopped = false;;) {
                 char *dash = strrchr(prefix, '-');
                 if (!dash || dash == prefix)
-                        goto out;
+                        return false;
                 if (dash[1] != '\0' || chopped) {
                         dash[1] = '\0';
                         break;
@@ -132,77 +133,152 @@ static int name_chain(const char *name, char ***chain)
                 *dash = '\0';
                 chopped = true;
         }
-
-        size_t ilen;
-        const char *inst = is_instance ? unit_path_instance_span(name, &ilen) : NULL;
-        if (asprintf(&built, "%s%s%.*s.%s", prefix, inst ? "@" : "", inst ? (int)ilen : 0, inst ? inst : "",
-                     unit_type_to_string(unit_name_to_type(name))) < 0) {
-                built = NULL;
-                r = -ENOMEM;
-                goto out;
+        size_t ilen = 0;
+        const char *inst = unit_name_is_valid(name, UNIT_NAME_INSTANCE) ? unit_path_instance_span(name, &ilen) : NULL;
+        size_t p = strlen(prefix), sl = strlen(suffix);
+        if (p + (inst ? 1 + ilen : 0) + sl > UNIT_NAME_MAX)
+                return false;
+        char *o = mempcpy(out, prefix, p);
+        if (inst) {
+                *o++ = '@';
+                o = mempcpy(o, inst, ilen);
         }
-        if (unit_name_is_valid(built, UNIT_NAME_ANY))
-                r = name_chain(built, chain);
-out:
-        free(prefix);
-        free(built);
-        return r;
+        memcpy(o, suffix, sl + 1);
+        return unit_name_is_valid(out, UNIT_NAME_ANY);
 }
 
-/* One chain per name of the unit (in name order), then the type-wide one. */
-static int name_chains(char *const *names, char ****ret)
+typedef int (*chain_visit_fn)(const char *name, void *data);
+
+/* name and its dashed prefixes, for a name that is no instance. */
+static int chain_plain(const char *name, chain_visit_fn visit, void *data)
 {
-        size_t n = strv_length(names);
-        char ***chains = calloc(n + 2, sizeof *chains);
-        int r = 0;
-        if (!chains)
-                return -ENOMEM;
-        for (size_t i = 0; i < n && r >= 0; i++)
-                r = name_chain(names[i], &chains[i]);
-        if (r >= 0)
-                r = strv_extend(&chains[n], unit_type_to_string(unit_name_to_type(names[0])));
-        if (r < 0) {
-                for (size_t i = 0; i <= n; i++)
-                        strv_free(chains[i]);
-                free(chains);
-                return r;
+        char a[UNIT_NAME_MAX + 1], b[UNIT_NAME_MAX + 1];
+        char *cur = a, *next = b;
+
+        if (strlen(name) > UNIT_NAME_MAX)
+                return visit(name, data);
+        strcpy(cur, name);
+        for (;;) {
+                int r = visit(cur, data);
+                if (r < 0 || unit_type_from_string(cur) >= 0 || !chain_next(cur, next))
+                        return r;
+                char *t = cur;
+                cur = next;
+                next = t;
         }
-        *ret = chains;
+}
+
+static int name_chain(const char *name, chain_visit_fn visit, void *data)
+{
+        char a[UNIT_NAME_MAX + 1], b[UNIT_NAME_MAX + 1], tmpl[UNIT_NAME_MAX + 1];
+        char *cur = a, *next = b;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_INSTANCE))
+                return chain_plain(name, visit, data);
+        strcpy(cur, name); /* a valid name fits */
+        for (;;) {
+                int r = visit(cur, data);
+                if (r < 0)
+                        return r;
+                if (unit_name_is_valid(cur, UNIT_NAME_INSTANCE)) {
+                        /* The template: prefix@ and the suffix. */
+                        const char *at = strchr(cur, '@');
+                        size_t n = (size_t) (at - cur) + 1;
+                        memcpy(tmpl, cur, n);
+                        strcpy(tmpl + n, strrchr(cur, '.'));
+                        r = chain_plain(tmpl, visit, data);
+                        if (r < 0)
+                                return r;
+                }
+                if (unit_type_from_string(cur) >= 0 || !chain_next(cur, next))
+                        return 0;
+                char *t = cur;
+                cur = next;
+                next = t;
+        }
+}
+
+/* The directories that apply to a unit, found once for the three kinds:
+ * one chain per name of the unit (in name order), then the type-wide one;
+ * of each chain, the names that have directories, with them. */
+struct chain_dirs {
+        const struct sub_dirs **found; /* all chains one after another */
+        size_t n_found, cap;
+        size_t *ends;                  /* chain c is found[ends[c - 1] (0 for c = 0) .. ends[c]) */
+        size_t n_chains;
+        const struct unit_path_index *idx;
+};
+
+static void chain_dirs_done(struct chain_dirs *c)
+{
+        free(c->found);
+        free(c->ends);
+}
+
+static int chain_dirs_visit(const char *name, void *data)
+{
+        struct chain_dirs *c = data;
+        const struct sub_dirs *s = hashmap_get(&c->idx->subdirs, name);
+        if (!s)
+                return 0;
+        if (c->n_found == c->cap) {
+                size_t ncap = c->cap ? c->cap * 2 : 8;
+                const struct sub_dirs **v = realloc(c->found, ncap * sizeof *v);
+                if (!v)
+                        return -ENOMEM;
+                c->found = v;
+                c->cap = ncap;
+        }
+        c->found[c->n_found++] = s;
         return 0;
 }
 
-static void name_chains_free(char ***chains)
+static int chain_dirs_find(const struct unit_path_index *idx, char *const *names, struct chain_dirs *ret)
 {
-        for (char ***c = chains; c && *c; c++)
-                strv_free(*c);
-        free(chains);
+        size_t n = strv_length(names);
+        struct chain_dirs c = { .idx = idx };
+        int r = 0;
+
+        /* No directory anywhere: nothing to find (a search path of unit
+         * files only). */
+        if (idx->subdirs.n_items == 0)
+                return 0;
+        c.ends = calloc(n + 1, sizeof *c.ends);
+        if (!c.ends)
+                return -ENOMEM;
+        for (size_t i = 0; i <= n && r >= 0; i++) {
+                r = i < n ? name_chain(names[i], chain_dirs_visit, &c)
+                          : chain_dirs_visit(unit_type_to_string(unit_name_to_type(names[0])), &c);
+                c.ends[i] = c.n_found;
+        }
+        if (r < 0) {
+                chain_dirs_done(&c);
+                return r;
+        }
+        c.n_chains = n + 1;
+        *ret = c;
+        return 0;
 }
 
-/* The directories of every chain (each across all search directories), as
- * systemd orders them. */
-static int gather_dirs(const struct unit_path_index *idx, char **const *chains, const char *suffix,
+/* The directories of one kind of every chain, each chain across all search
+ * directories, as systemd orders them. */
+static int gather_dirs(const struct unit_path_index *idx, const struct chain_dirs *c, enum sub_kind kind,
                        struct dir_list *l)
 {
-        char key[UNIT_NAME_MAX + 16];
-        size_t slen = strlen(suffix);
-
-        for (char **const *ch = chains; *ch; ch++)
-                for (size_t i = 0; i < idx->n_dirs; i++) {
-                        const struct search_dir *sd = &idx->dirs[i];
-                        if (sd->subdirs.n_items == 0)
-                                continue;
-                        STRV_FOREACH(n, *ch) {
-                                size_t nlen = strlen(*n);
-                                if (nlen + slen >= sizeof key)
-                                        continue;
-                                memcpy(key, *n, nlen);
-                                memcpy(key + nlen, suffix, slen + 1);
-                                const struct sub_dir *s = hashmap_get(&sd->subdirs, key);
-                                int r = s ? dir_list_add(l, s) : 0;
-                                if (r < 0)
-                                        return r;
+        for (size_t ch = 0, from = 0; ch < c->n_chains; from = c->ends[ch++]) {
+                if (from == c->ends[ch])
+                        continue;
+                for (size_t i = 0; i < idx->n_dirs; i++)
+                        for (size_t k = from; k < c->ends[ch]; k++) {
+                                const struct sub_dirs *s = c->found[k];
+                                for (size_t j = 0; j < s->n; j++)
+                                        if (s->v[j].dir == i && s->v[j].kind == kind) {
+                                                int r = dir_list_add(l, &s->v[j]);
+                                                if (r < 0)
+                                                        return r;
+                                        }
                         }
-                }
+        }
         return 0;
 }
 
@@ -274,17 +350,17 @@ static int dep_name(const char *entry, const char *instance, const char *id, cha
         return r;
 }
 
-static int find_items(const struct unit_path_index *idx, char *const *names, char **const *chains,
-                      const char *suffix, const char *instance, char ***ret)
+static int find_items(const struct unit_path_index *idx, char *const *names, const struct chain_dirs *chains,
+                      enum sub_kind kind, const char *instance, char ***ret)
 {
         struct dir_list l = { 0 };
         const struct dir_item **items = NULL;
         size_t n = 0;
         char **out = NULL;
-        bool dropin = streq_ptr(suffix, ".d");
+        bool dropin = kind == SUB_DROPIN;
         int r;
 
-        r = gather_dirs(idx, chains, suffix, &l);
+        r = gather_dirs(idx, chains, kind, &l);
         if (r < 0)
                 goto out;
         r = collect_items(&l, &items, &n);
@@ -344,7 +420,9 @@ static int add_alias(const struct unit_path_index *idx, const char *alias, const
 }
 
 /* Add unit_name (unless a template) and every name the reverse map lists
- * under key, key itself first when it names itself. */
+ * under key. key itself, when it is a file of its own, is the unit's id
+ * (or, for a template, gives it: the id with the instance), which
+ * order_names puts first in any case. */
 static int add_names(const struct unit_path_index *idx, const char *unit_name, const char *fragment_name,
                      const char *instance, const char *key, char ***names)
 {
@@ -352,11 +430,6 @@ static int add_names(const struct unit_path_index *idx, const char *unit_name, c
 
         if (!unit_name_is_valid(unit_name, UNIT_NAME_TEMPLATE)) {
                 r = strv_extend_unique(names, unit_name);
-                if (r < 0)
-                        return r;
-        }
-        if (unit_path_names_self(idx, key)) {
-                r = add_alias(idx, key, fragment_name, instance, names);
                 if (r < 0)
                         return r;
         }
@@ -388,9 +461,16 @@ static int order_names(const char *id, char **names, char ***ret)
 
 int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct unit_lookup *ret)
 {
+        return unit_path_lookup_flags(idx, name, 0, ret);
+}
+
+int unit_path_lookup_flags(const struct unit_path_index *idx, const char *name, unsigned flags,
+                           struct unit_lookup *ret)
+{
         struct unit_lookup l = { 0 };
         const struct unit_entry *f = NULL;
-        char *template = NULL, *id = NULL, **names = NULL, ***chains = NULL;
+        struct chain_dirs chains = { 0 };
+        char *template = NULL, *id = NULL, **names = NULL;
         int r;
 
         if (!unit_name_is_valid(name, UNIT_NAME_ANY))
@@ -437,25 +517,28 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 
         if (f) {
                 const struct unit_link *lk = unit_entry_link(idx, f);
-                l.masked = f->masked;
+                if (f->mask == MASK_UNKNOWN && (flags & UNIT_LOOKUP_DEFER_EMPTY))
+                        l.maybe_empty = true;
+                else
+                        l.masked = unit_entry_masked(idx, f);
                 /* A plain file's fragment is its path; a masked link's
                  * is the link itself. */
-                l.fragment = f->masked || !lk ? unit_entry_path(idx, f) : strdup(lk->fragment);
+                l.fragment = l.masked || !lk ? unit_entry_path(idx, f) : strdup(lk->fragment);
                 if (!l.fragment) {
                         r = -ENOMEM;
                         goto out;
                 }
         }
-        r = name_chains(l.names, &chains);
+        r = chain_dirs_find(idx, l.names, &chains);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, chains, ".d", l.instance, &l.dropins);
+        r = find_items(idx, l.names, &chains, SUB_DROPIN, l.instance, &l.dropins);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, chains, ".wants", l.instance, &l.wants);
+        r = find_items(idx, l.names, &chains, SUB_WANTS, l.instance, &l.wants);
         if (r < 0)
                 goto out;
-        r = find_items(idx, l.names, chains, ".requires", l.instance, &l.requires);
+        r = find_items(idx, l.names, &chains, SUB_REQUIRES, l.instance, &l.requires);
         if (r < 0)
                 goto out;
 
@@ -464,10 +547,25 @@ int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct
 out:
         unit_lookup_done(&l);
         strv_free(names);
-        name_chains_free(chains);
+        chain_dirs_done(&chains);
         free(template);
         free(id);
         return r;
+}
+
+bool unit_path_has_fragment(const struct unit_path_index *idx, const char *name)
+{
+        const struct unit_entry *f = NULL;
+        char *template = NULL;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return false;
+        /* As unit_path_lookup: the name's own chain, else its template's. */
+        int r = unit_path_resolve(idx, name, &f);
+        if (r == -ENOENT && unit_name_is_valid(name, UNIT_NAME_INSTANCE) && unit_name_template(name, &template) == 0)
+                r = unit_path_resolve(idx, template, &f);
+        free(template);
+        return r == 0 && !unit_entry_masked(idx, f);
 }
 
 void unit_lookup_done(struct unit_lookup *l)

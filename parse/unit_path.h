@@ -48,6 +48,8 @@ struct unit_lookup {
                            * when masked, the masking entry in its search dir */
         char *instance;   /* for foo@bar.service: "bar"; else NULL */
         bool masked;
+        bool maybe_empty; /* with UNIT_LOOKUP_DEFER_EMPTY: the fragment is a regular file
+                           * whose size was not looked at; empty, it masks the unit */
         char **names;     /* id first, then every alias that points to it, sorted (strv) */
         char **dropins;   /* drop-in files in the order they apply (strv) */
         char **wants;     /* unit names from the .wants/ dirs (strv) */
@@ -60,4 +62,15 @@ struct unit_lookup {
  * alias loop, -EXDEV for an alias to a different unit type (or to a name
  * that is not a unit name, or of another kind), -ENOMEM. */
 int unit_path_lookup(const struct unit_path_index *idx, const char *name, struct unit_lookup *ret);
+/* A caller that reads the fragment anyway (the loader) can tell an empty
+ * one itself: masked is then set only for what the scan already knows,
+ * and maybe_empty says the rest. */
+#define UNIT_LOOKUP_DEFER_EMPTY 1u
+int unit_path_lookup_flags(const struct unit_path_index *idx, const char *name, unsigned flags,
+                           struct unit_lookup *ret);
 void unit_lookup_done(struct unit_lookup *l);
+
+/* Would unit_path_lookup() give name a fragment, unmasked? The same answer
+ * without collecting names, drop-ins and dependencies, for the loader's
+ * many questions about units it may not load (RequiresMountsFor=). */
+bool unit_path_has_fragment(const struct unit_path_index *idx, const char *name);

@@ -24,9 +24,16 @@ enum entry_kind {
  * (parse/unit_path_entries.c), not one malloc chunk each. Its path is
  * dir/name, built when a lookup asks (unit_entry_path). Most entries are
  * plain files; what only a symlink needs is in struct unit_link. */
+enum entry_mask {
+        MASK_NO,
+        MASK_YES,     /* FILE, LINKED: empty, or a link to /dev/null */
+        MASK_UNKNOWN, /* FILE: a regular file whose size was not looked at
+                       * (readdir said what it is): an empty one masks */
+};
+
 struct unit_entry {
         uint8_t kind;  /* enum entry_kind */
-        bool masked;   /* FILE, LINKED: empty, or a link to /dev/null */
+        uint8_t mask;  /* enum entry_mask */
         uint16_t dir;  /* index in idx->dirs: the search directory */
         char name[];   /* the file name */
 };
@@ -67,22 +74,38 @@ struct dir_item {
         enum item_kind kind;
 };
 
-/* A NAME.d/, NAME.wants/ or NAME.requires/ directory. */
+/* What a directory beside the unit files is for, by its suffix. */
+enum sub_kind {
+        SUB_DROPIN,   /* NAME.d/ */
+        SUB_WANTS,    /* NAME.wants/ */
+        SUB_REQUIRES, /* NAME.requires/ */
+};
+
+/* A NAME.d/, NAME.wants/ or NAME.requires/ directory in one search
+ * directory (only those with at least one item are kept). */
 struct sub_dir {
-        char *name;
+        uint16_t dir; /* index in idx->dirs */
+        uint8_t kind; /* enum sub_kind */
         struct dir_item *items;
         size_t n_items;
 };
 
-struct search_dir {
-        char *path;             /* as given, trailing slashes dropped */
-        char *canon;            /* realpath(), NULL when missing */
-        struct hashmap subdirs; /* name -> struct sub_dir */
+/* Every such directory of one NAME across the search path, in search
+ * directory order (the scan appends them in that order): a lookup finds all
+ * of a name's directories, of the three kinds, with one probe. */
+struct sub_dirs {
+        char *name; /* NAME, without the suffix: the key */
+        struct sub_dir *v;
+        size_t n;
 };
 
-/* Every other name whose alias chain ends at id. The id itself is implied
- * when it is an unmasked file of its own (unit_path_names_self), so a unit
- * without aliases has no entry. */
+struct search_dir {
+        char *path;  /* as given, trailing slashes dropped */
+        char *canon; /* realpath(), NULL when missing */
+};
+
+/* Every other name whose alias chain ends at id. The id itself is always
+ * among a lookup's names, so a unit without aliases has no entry. */
 struct reverse_entry {
         char *id;
         char **names;
@@ -91,6 +114,7 @@ struct reverse_entry {
 struct unit_path_index {
         struct search_dir *dirs;
         size_t n_dirs;          /* at most UINT16_MAX (struct unit_entry's dir) */
+        struct hashmap subdirs; /* NAME -> struct sub_dirs */
         struct unit_entries units; /* the first directory wins */
         struct hashmap links;   /* name -> struct unit_link, symlink entries only */
         struct hashmap reverse; /* final name -> struct reverse_entry */
@@ -106,9 +130,10 @@ static inline const struct unit_link *unit_entry_link(const struct unit_path_ind
         return e->kind == ENTRY_FILE ? NULL : hashmap_get(&idx->links, e->name);
 }
 
-/* Does name resolve to a file of its own, unmasked: is it one of its own
- * names in the reverse map? */
-bool unit_path_names_self(const struct unit_path_index *idx, const char *name);
+/* Is e masked? A regular file's size is looked at (lstat) when the scan
+ * did not: few entries are asked, and the loader asks none (it reads the
+ * file anyway, see UNIT_LOOKUP_DEFER_EMPTY). */
+bool unit_entry_masked(const struct unit_path_index *idx, const struct unit_entry *e);
 
 /* Follow name's alias chain to the entry holding its file (unit_path.c). */
 int unit_path_resolve(const struct unit_path_index *idx, const char *name, const struct unit_entry **ret);

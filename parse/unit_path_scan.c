@@ -2,7 +2,9 @@
  * unit_path_index_build() reads every search directory once, with its
  * NAME.d/, NAME.wants/ and NAME.requires/ subdirectories, into hash maps,
  * classifying each entry as a file, a linked unit, an alias or a mask; the
- * lookup (parse/unit_path.c) then answers from memory only. Called by the
+ * lookup (parse/unit_path.c) then answers from memory, but for whether a
+ * regular unit file is empty, which readdir does not say
+ * (unit_entry_masked, or the loader when it reads it). Called by the
  * unit loader (parse/load.c) and `weftctl verify/show` through
  * unit_path_index_build() and unit_path_index_free(). The rules follow
  * systemd.unit(5) and were checked against systemd-analyze verify
@@ -31,11 +33,17 @@ static bool has_suffix(const char *s, const char *suffix)
         return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* a/b, malloc'd; NULL when out of memory. Every lookup builds its
+ * fragment's path, and the scan one per item of a directory: no printf. */
 static char *path_join(const char *a, const char *b)
 {
-        char *p;
-        if (asprintf(&p, "%s/%s", a, b) < 0)
+        size_t la = strlen(a), lb = strlen(b);
+        char *p = malloc(la + lb + 2);
+        if (!p)
                 return NULL;
+        memcpy(p, a, la);
+        p[la] = '/';
+        memcpy(p + la + 1, b, lb + 1);
         return p;
 }
 
@@ -100,17 +108,55 @@ static void unit_link_free(struct unit_link *l)
         free(l);
 }
 
-static void sub_dir_free(struct sub_dir *s)
+static void sub_dir_items_free(struct sub_dir *s)
 {
-        if (!s)
-                return;
         for (size_t i = 0; i < s->n_items; i++) {
                 free(s->items[i].name);
                 free(s->items[i].path);
         }
         free(s->items);
+}
+
+static void sub_dirs_free(struct sub_dirs *s)
+{
+        if (!s)
+                return;
+        for (size_t i = 0; i < s->n; i++)
+                sub_dir_items_free(&s->v[i]);
+        free(s->v);
         free(s->name);
         free(s);
+}
+
+/* The scan's state: the index it fills, and the last directory a link
+ * pointed into with its real path (a directory's links mostly point into
+ * one other directory, and realpath() costs a readlink per component). */
+struct scan {
+        struct unit_path_index *idx;
+        char *parent;
+        char *canon; /* realpath(parent), NULL when it does not resolve */
+};
+
+/* realpath(parent), borrowed (NULL when it does not resolve); -ENOMEM. */
+static int scan_canon(struct scan *sc, const struct search_dir *sd, const char *parent, const char **ret)
+{
+        /* A link without a slash points into its own directory, whose
+         * real path is known. */
+        if (strcmp(parent, sd->path) == 0) {
+                *ret = sd->canon;
+                return 0;
+        }
+        if (!sc->parent || strcmp(sc->parent, parent) != 0) {
+                char *p = strdup(parent);
+                if (!p)
+                        return -ENOMEM;
+                free(sc->parent);
+                free(sc->canon);
+                sc->parent = p;
+                sc->canon = realpath(parent, NULL);
+        }
+        *ret = sc->canon;
+        return 0;
 }
 
 /* An alias link is valid when both names have the same type and name
@@ -141,14 +187,35 @@ static bool path_in_search(const struct unit_path_index *idx, const char *canon)
         return false;
 }
 
+/* realpath(path) for a link to base in the directory whose real path is
+ * canon (NULL: unknown): that directory and base, when base is not a link
+ * again (one lstat, where realpath() reads every component of path). NULL
+ * with errno set on failure. */
+static char *linked_fragment(const char *path, const char *canon, const char *base)
+{
+        struct stat st;
+
+        if (canon && *base && strcmp(base, ".") != 0 && strcmp(base, "..") != 0) {
+                char *p;
+                if (asprintf(&p, "%s/%s", streq_ptr(canon, "/") ? "" : canon, base) < 0) {
+                        errno = ENOMEM;
+                        return NULL;
+                }
+                if (lstat(p, &st) == 0 && !S_ISLNK(st.st_mode))
+                        return p;
+                free(p);
+        }
+        return realpath(path, NULL);
+}
+
 /* Decide what the symlink sd/name (at path) is. Sets *kind, *masked and
  * lk's fields; returns 1 to keep the name, 0 to skip it (as systemd does),
  * or -ENOMEM. */
-static int classify_link(const struct unit_path_index *idx, const struct search_dir *sd, int dfd,
-                         const char *name, const char *path, enum entry_kind *kind, bool *masked,
-                         struct unit_link *lk)
+static int classify_link(struct scan *sc, const struct search_dir *sd, int dfd, const char *name,
+                         const char *path, enum entry_kind *kind, bool *masked, struct unit_link *lk)
 {
-        char *link = NULL, *abs = NULL, *parent = NULL, *canon = NULL;
+        char *link = NULL, *abs = NULL, *parent = NULL;
+        const char *canon = NULL;
         struct stat st;
         int r;
 
@@ -171,9 +238,11 @@ static int classify_link(const struct unit_path_index *idx, const struct search_
                 r = -ENOMEM;
                 goto out;
         }
-        canon = realpath(parent, NULL);
+        r = scan_canon(sc, sd, parent, &canon);
+        if (r < 0)
+                goto out;
 
-        if (canon && path_in_search(idx, canon)) {
+        if (canon && path_in_search(sc->idx, canon)) {
                 if (streq_ptr(base, name)) {
                         /* A self-alias: the target is found under its own
                          * name in its own directory. */
@@ -210,7 +279,7 @@ static int classify_link(const struct unit_path_index *idx, const struct search_
         }
         *kind = ENTRY_LINKED;
         *masked = stat_null_or_empty(&st);
-        lk->fragment = realpath(path, NULL);
+        lk->fragment = linked_fragment(path, canon, base);
         r = lk->fragment ? 1 : -errno;
         if (r < 0 && r != -ENOMEM) {
                 log_warning("%s: cannot resolve: %s, ignoring", path, strerror(-r));
@@ -220,16 +289,20 @@ out:
         free(link);
         free(abs);
         free(parent);
-        free(canon);
         return r;
 }
 
-/* Record sd/name unless an earlier directory already has that name. */
-static int scan_unit(struct unit_path_index *idx, size_t dir, int dfd, const char *name)
+/* Record sd/name unless an earlier directory already has that name.
+ * type is the entry's d_type: readdir knows it on most file systems, and
+ * then only a link's target is stat'ed here (classify_link); DT_UNKNOWN
+ * costs an lstat. */
+static int scan_unit(struct scan *sc, size_t dir, int dfd, const char *name, unsigned char type)
 {
+        struct unit_path_index *idx = sc->idx;
         const struct search_dir *sd = &idx->dirs[dir];
         struct unit_link lk = { 0 }, *link = NULL;
         enum entry_kind kind = ENTRY_FILE;
+        enum entry_mask mask = MASK_UNKNOWN;
         bool masked = false;
         char *path = NULL;
         struct stat st;
@@ -237,16 +310,24 @@ static int scan_unit(struct unit_path_index *idx, size_t dir, int dfd, const cha
 
         if (unit_entries_get(&idx->units, name))
                 return 0;
-        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+        if (type != DT_LNK && type != DT_REG && type != DT_UNKNOWN)
                 return 0;
+        if (type == DT_UNKNOWN) {
+                if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+                        return 0;
+                type = S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+                if (type == DT_REG)
+                        mask = st.st_size == 0 ? MASK_YES : MASK_NO;
+        }
 
-        if (S_ISREG(st.st_mode))
-                masked = st.st_size == 0;
-        else {
+        /* A regular file: whether it is empty is left to whoever reads it
+         * (unit_entry_masked, the loader), as systemd leaves it to loading. */
+        if (type == DT_LNK) {
                 /* A symlink: classified first, so a skipped one leaves
                  * nothing in the index. */
                 path = path_join(sd->path, name);
-                r = path ? classify_link(idx, sd, dfd, name, path, &kind, &masked, &lk) : -ENOMEM;
+                r = path ? classify_link(sc, sd, dfd, name, path, &kind, &masked, &lk) : -ENOMEM;
                 if (r <= 0)
                         goto out;
                 link = malloc(sizeof *link);
@@ -256,6 +337,7 @@ static int scan_unit(struct unit_path_index *idx, size_t dir, int dfd, const cha
                 }
                 *link = lk;
                 lk = (struct unit_link) { 0 };
+                mask = masked ? MASK_YES : MASK_NO;
         }
 
         struct unit_entry *e = unit_entries_add(&idx->units, name);
@@ -264,7 +346,7 @@ static int scan_unit(struct unit_path_index *idx, size_t dir, int dfd, const cha
                 goto out;
         }
         e->kind = kind;
-        e->masked = masked;
+        e->mask = mask;
         e->dir = dir;
         r = 0;
         if (link) {
@@ -280,20 +362,90 @@ out:
         return r;
 }
 
-/* Read one NAME.d/ (dropin) or NAME.wants/, NAME.requires/ directory. */
-static int scan_sub_dir(struct search_dir *sd, const char *name, bool dropin)
+/* The NAME of a NAME.d/, NAME.wants/ or NAME.requires/ entry, and which
+ * of them it is; false for any other name. */
+static bool sub_dir_name(const char *n, size_t *ret_len, enum sub_kind *ret_kind)
 {
-        struct sub_dir *s = NULL;
+        static const struct {
+                const char *suffix;
+                enum sub_kind kind;
+        } suffixes[] = {
+                { ".d", SUB_DROPIN },
+                { ".wants", SUB_WANTS },
+                { ".requires", SUB_REQUIRES },
+        };
+        size_t len = strlen(n);
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+                size_t sl = strlen(suffixes[i].suffix);
+                if (len > sl && strcmp(n + len - sl, suffixes[i].suffix) == 0) {
+                        *ret_len = len - sl;
+                        *ret_kind = suffixes[i].kind;
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* One item of a .wants/ or .requires/ directory: it must be a symlink,
+ * and one that ends at /dev/null or an empty file masks the name. type is
+ * its d_type; only what readdir could not say is stat'ed, and a link is
+ * followed once (a dangling one still names a dependency). Returns the
+ * kind, or -1 to skip the entry. */
+static int dep_item_kind(int dfd, const char *path, const char *name, unsigned char type)
+{
+        struct stat st;
+
+        if (type == DT_UNKNOWN) {
+                if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return -1;
+                type = S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+        }
+        if (type != DT_LNK) {
+                log_warning("%s/%s: not a symlink, ignoring", path, name);
+                return ITEM_IGNORE;
+        }
+        if (fstatat(dfd, name, &st, 0) == 0 && stat_null_or_empty(&st))
+                return ITEM_MASK;
+        return ITEM_USE;
+}
+
+/* The directories of NAME, created empty when new. */
+static struct sub_dirs *sub_dirs_get(struct unit_path_index *idx, const char *name, size_t len)
+{
+        char key[UNIT_NAME_MAX + 1];
+        if (len >= sizeof key)
+                return NULL;
+        memcpy(key, name, len);
+        key[len] = '\0';
+        struct sub_dirs *s = hashmap_get(&idx->subdirs, key);
+        if (s)
+                return s;
+        s = calloc(1, sizeof *s);
+        if (!s || !(s->name = strdup(key)) || hashmap_put(&idx->subdirs, s->name, s) < 0) {
+                if (s)
+                        free(s->name);
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+/* Read one NAME.d/ (kind SUB_DROPIN) or NAME.wants/, NAME.requires/
+ * directory of search directory dir into idx->subdirs. */
+static int scan_sub_dir(struct unit_path_index *idx, size_t dir, const char *name, size_t name_len,
+                        enum sub_kind kind)
+{
+        struct search_dir *sd = &idx->dirs[dir];
+        struct sub_dir sub = { .dir = dir, .kind = kind };
         char *path = NULL;
         DIR *d = NULL;
         size_t cap = 0;
         int r = -ENOMEM;
 
-        s = calloc(1, sizeof *s);
-        if (!s)
-                goto out;
-        s->name = strdup(name);
-        path = s->name ? path_join(sd->path, name) : NULL;
+        /* No unit name is that long: nothing would look it up. */
+        if (name_len > UNIT_NAME_MAX)
+                return 0;
+        path = path_join(sd->path, name);
         if (!path)
                 goto out;
         d = opendir(path);
@@ -304,20 +456,22 @@ static int scan_sub_dir(struct search_dir *sd, const char *name, bool dropin)
         }
 
         for (struct dirent *de; (de = readdir(d));) {
-                enum item_kind kind;
+                int item;
                 struct stat st;
 
                 if (de->d_name[0] == '.')
                         continue;
-                if (dropin) {
+                if (kind == SUB_DROPIN) {
+                        /* Followed: a drop-in may be a link, and an empty
+                         * one or a link to /dev/null masks. */
                         if (!has_suffix(de->d_name, ".conf"))
                                 continue;
                         if (fstatat(dirfd(d), de->d_name, &st, 0) < 0)
                                 continue;
                         if (stat_null_or_empty(&st))
-                                kind = ITEM_MASK;
+                                item = ITEM_MASK;
                         else if (S_ISREG(st.st_mode))
-                                kind = ITEM_USE;
+                                item = ITEM_USE;
                         else
                                 continue;
                 } else {
@@ -325,27 +479,21 @@ static int scan_sub_dir(struct search_dir *sd, const char *name, bool dropin)
                                 log_warning("%s/%s: not a unit name, ignoring", path, de->d_name);
                                 continue;
                         }
-                        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        item = dep_item_kind(dirfd(d), path, de->d_name, de->d_type);
+                        if (item < 0)
                                 continue;
-                        if (!S_ISLNK(st.st_mode)) {
-                                log_warning("%s/%s: not a symlink, ignoring", path, de->d_name);
-                                kind = ITEM_IGNORE;
-                        } else if (fstatat(dirfd(d), de->d_name, &st, 0) == 0 && stat_null_or_empty(&st))
-                                kind = ITEM_MASK;
-                        else
-                                kind = ITEM_USE; /* a dangling link still names a dependency */
                 }
 
-                if (s->n_items == cap) {
+                if (sub.n_items == cap) {
                         size_t ncap = cap ? cap * 2 : 8;
-                        struct dir_item *n = realloc(s->items, ncap * sizeof *n);
+                        struct dir_item *n = realloc(sub.items, ncap * sizeof *n);
                         if (!n)
                                 goto out;
-                        s->items = n;
+                        sub.items = n;
                         cap = ncap;
                 }
-                struct dir_item *it = &s->items[s->n_items];
-                it->kind = kind;
+                struct dir_item *it = &sub.items[sub.n_items];
+                it->kind = item;
                 it->path = path_join(path, de->d_name);
                 it->name = strdup(de->d_name);
                 if (!it->path || !it->name) {
@@ -353,25 +501,45 @@ static int scan_sub_dir(struct search_dir *sd, const char *name, bool dropin)
                         free(it->name);
                         goto out;
                 }
-                s->n_items++;
+                sub.n_items++;
         }
-        r = hashmap_put(&sd->subdirs, s->name, s);
-        if (r == 0)
-                s = NULL;
+        r = 0;
+        /* An empty directory adds nothing to any lookup. */
+        if (sub.n_items == 0)
+                goto out;
+        struct sub_dirs *s = sub_dirs_get(idx, name, name_len);
+        struct sub_dir *v = s ? realloc(s->v, (s->n + 1) * sizeof *v) : NULL;
+        if (!v) {
+                r = -ENOMEM;
+                goto out;
+        }
+        s->v = v;
+        s->v[s->n++] = sub;
+        sub = (struct sub_dir) { 0 };
 out:
         if (d)
                 closedir(d);
         free(path);
-        sub_dir_free(s);
+        sub_dir_items_free(&sub);
         return r;
 }
 
-static int scan_dir(struct unit_path_index *idx, size_t dir)
+static int scan_dir(struct scan *sc, size_t dir)
 {
+        struct unit_path_index *idx = sc->idx;
         struct search_dir *sd = &idx->dirs[dir];
-        DIR *d = opendir(sd->path);
+        DIR *d;
         int r = 0;
 
+        /* The same directory twice (/lib/systemd/system is a link to
+         * /usr/lib/systemd/system on a merged /usr): everything in it is
+         * already in the index from the first time, and would lose to it. */
+        for (size_t i = 0; sd->canon && i < dir; i++)
+                if (idx->dirs[i].canon && strcmp(idx->dirs[i].canon, sd->canon) == 0) {
+                        log_debug("%s: the same directory as %s, skipped", sd->path, idx->dirs[i].path);
+                        return 0;
+                }
+        d = opendir(sd->path);
         if (!d) {
                 if (errno == ENOENT || errno == ENOTDIR)
                         log_debug("%s: missing, skipped", sd->path);
@@ -381,14 +549,17 @@ static int scan_dir(struct unit_path_index *idx, size_t dir)
         }
         for (struct dirent *de; (de = readdir(d));) {
                 const char *n = de->d_name;
-                bool dropin = has_suffix(n, ".d");
+                size_t name_len;
+                enum sub_kind kind;
                 struct stat st;
 
                 if (n[0] == '.')
                         continue;
-                if (dropin || has_suffix(n, ".wants") || has_suffix(n, ".requires")) {
-                        if (fstatat(dirfd(d), n, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
-                                r = scan_sub_dir(sd, n, dropin);
+                if (sub_dir_name(n, &name_len, &kind)) {
+                        /* A link to a directory counts as one. */
+                        if (de->d_type == DT_DIR ||
+                            (de->d_type != DT_REG && fstatat(dirfd(d), n, &st, 0) == 0 && S_ISDIR(st.st_mode))) {
+                                r = scan_sub_dir(idx, dir, n, name_len, kind);
                                 if (r < 0)
                                         break;
                         }
@@ -396,7 +567,7 @@ static int scan_dir(struct unit_path_index *idx, size_t dir)
                 }
                 if (!unit_name_is_valid(n, UNIT_NAME_ANY))
                         continue;
-                r = scan_unit(idx, dir, dirfd(d), n);
+                r = scan_unit(sc, dir, dirfd(d), n, de->d_type);
                 if (r < 0)
                         break;
         }
@@ -417,7 +588,10 @@ static int build_reverse(struct unit_path_index *idx)
                 const char *dst;
                 int r;
 
-                if (unit_path_resolve(idx, key, &f) < 0 || f->masked)
+                /* A file of its own names only itself, which every lookup
+                 * has: only what an alias ends at is looked at (and stat'ed,
+                 * when the scan left its size for later). */
+                if (unit_path_resolve(idx, key, &f) < 0 || f == e || unit_entry_masked(idx, f))
                         continue;
                 dst = f->name;
                 if (unit_name_is_valid(dst, UNIT_NAME_TEMPLATE) && unit_name_is_valid(key, UNIT_NAME_INSTANCE)) {
@@ -433,9 +607,11 @@ static int build_reverse(struct unit_path_index *idx)
                                 continue;
                         dst = inst;
                 }
-                /* A unit's own name is implied (unit_path_names_self). */
-                if (streq_ptr(dst, key))
+                /* An instance linked to its own template's instance. */
+                if (streq_ptr(dst, key)) {
+                        free(inst);
                         continue;
+                }
 
                 struct reverse_entry *re = hashmap_get(&idx->reverse, dst);
                 if (!re) {
@@ -474,10 +650,10 @@ void unit_path_index_free(struct unit_path_index *idx)
                 free(re);
         }
         hashmap_done(&idx->reverse);
+        for (size_t i = 0; hashmap_next(&idx->subdirs, &i, &k, &v);)
+                sub_dirs_free(v);
+        hashmap_done(&idx->subdirs);
         for (size_t d = 0; d < idx->n_dirs; d++) {
-                for (size_t i = 0; hashmap_next(&idx->dirs[d].subdirs, &i, &k, &v);)
-                        sub_dir_free(v);
-                hashmap_done(&idx->dirs[d].subdirs);
                 free(idx->dirs[d].path);
                 free(idx->dirs[d].canon);
         }
@@ -488,14 +664,17 @@ void unit_path_index_free(struct unit_path_index *idx)
 int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
 {
         struct unit_path_index *idx;
+        struct scan sc = { 0 };
         size_t n = strv_length(dirs);
         int r = -ENOMEM;
 
         idx = calloc(1, sizeof *idx);
         if (!idx)
                 return -ENOMEM;
+        sc.idx = idx;
         hashmap_init(&idx->links);
         hashmap_init(&idx->reverse);
+        hashmap_init(&idx->subdirs);
         /* Entries name their search directory in 16 bits. */
         if (n > UINT16_MAX) {
                 r = -E2BIG;
@@ -509,7 +688,6 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
          * is classified, since an alias may point into a later directory. */
         for (size_t i = 0; i < n; i++) {
                 struct search_dir *sd = &idx->dirs[i];
-                hashmap_init(&sd->subdirs);
                 idx->n_dirs++;
                 sd->path = strdup(dirs[i]);
                 if (!sd->path)
@@ -520,11 +698,11 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
                 if (!sd->canon && errno == ENOMEM)
                         goto out;
         }
-        for (size_t i = 0; i < n; i++) {
-                r = scan_dir(idx, i);
-                if (r < 0)
-                        goto out;
-        }
+        r = 0;
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = scan_dir(&sc, i);
+        if (r < 0)
+                goto out;
         r = build_reverse(idx);
         if (r < 0)
                 goto out;
@@ -532,6 +710,8 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
         *ret = idx;
         idx = NULL;
 out:
+        free(sc.parent);
+        free(sc.canon);
         unit_path_index_free(idx);
         return r;
 }

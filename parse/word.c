@@ -185,6 +185,22 @@ int word_extract(const char **p, char **ret, const char *separators, enum word_f
                 return 0;
         }
 
+        /* Most words have no quote and no escape: such a word is copied
+         * whole, where the loop below grows a buffer byte by byte. */
+        size_t len = 0;
+        for (char c; (c = s[len]) && !is_separator(separators, c); len++)
+                if ((c == '\\' && !(flags & WORD_RETAIN_ESCAPE)) ||
+                    ((c == '"' || c == '\'') && (flags & WORD_UNQUOTE)))
+                        goto slow;
+        buf = strndup(s, len);
+        if (!buf)
+                return -ENOMEM;
+        s += len;
+        *p = s + strspn(s, separators);
+        *ret = buf;
+        return 1;
+
+slow:
         for (;;) {
                 char c = *s;
 
@@ -304,6 +320,16 @@ bool utf8_is_valid_n(const char *s, size_t len)
         size_t i = 0;
 
         while (i < len) {
+                /* Unit files are mostly ASCII: eight bytes at a time while
+                 * none has its top bit set and none is zero. */
+                for (uint64_t w; len - i >= 8; i += 8) {
+                        memcpy(&w, u + i, 8);
+                        if ((w & 0x8080808080808080ULL) ||
+                            ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                                break;
+                }
+                if (i == len)
+                        break;
                 unsigned char c = u[i];
                 unsigned more;
                 uint32_t cp, min;

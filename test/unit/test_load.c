@@ -433,6 +433,72 @@ static void test_unknown_keys_warn_and_x_keys_are_silent(void)
         done(&f);
 }
 
+/* A key with rows in several sections takes the row of its own section;
+ * a key in a section none of its rows names is unknown there; "Condition*"
+ * takes systemd's conditions, in [Unit] only. */
+static void test_key_finds_the_row_of_its_section(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service",
+                        "[Unit]\nType=oneshot\nConditionPathExists=/\nConditionNoSuchThing=1\n"
+                        "[Service]\nType=oneshot\nTimeoutSec=7\nExecStart=/bin/true\nConditionPathExists=/\n");
+        test_write_file(d, "a.socket", "[Socket]\nListenStream=/run/a.sock\nTimeoutSec=9\nType=x\n");
+        test_write_file(d, "a.timer", "[Timer]\nOnActiveSec=1\nUnit=a.service\n");
+        load_dir(&f, d, (const char *[]) { "a.service", "a.socket", "a.timer", NULL });
+        struct unit *u = get(&f, "a.service");
+        CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
+        CU_ASSERT_EQUAL(u->service->type, SERVICE_ONESHOT);
+        CU_ASSERT_PTR_NOT_NULL(u->conditions); /* ConditionPathExists= in [Unit] */
+        CU_ASSERT_EQUAL(u->service->timeout_start_usec, 7 * 1000000ULL);
+        CU_ASSERT_EQUAL(get(&f, "a.socket")->socket->timeout_usec, 9 * 1000000ULL);
+        CU_ASSERT_EQUAL(get(&f, "a.timer")->load_state, UNIT_LOADED);
+        /* [Unit] Type=, ConditionNoSuchThing=, [Service] ConditionPathExists=
+         * and [Socket] Type=. */
+        CU_ASSERT_EQUAL(f.ctx.n_warnings, 4);
+        done(&f);
+}
+
+/* Edges end sorted by kind, then by the other unit's id, each once, for
+ * short and long lists, and again after more are added (the second pass). */
+static void test_edges_sorted_and_merged(void)
+{
+        struct unit_table t;
+        struct unit *u, *o;
+        char name[64];
+        unit_table_init(&t);
+        CU_ASSERT_FATAL(unit_table_intern(&t, "hub.target", &u) == 0);
+        for (int round = 0; round < 2; round++) {
+                /* 3 and 5 share no factor with 101: every id, in a scrambled order. */
+                for (int i = 0; i < 101; i++) {
+                        snprintf(name, sizeof name, "u%03d.service", (i * (round ? 3 : 5)) % 101);
+                        CU_ASSERT_FATAL(unit_table_intern(&t, name, &o) == 0);
+                        CU_ASSERT_FATAL(unit_add_dependency(u, round ? UNIT_AFTER : UNIT_WANTS, o) == 0);
+                        CU_ASSERT_FATAL(unit_add_dependency(u, UNIT_WANTS, o) == 0);
+                }
+                CU_ASSERT_FATAL(unit_table_finalize_edges(&t) == 0);
+        }
+        size_t it = 0, n = 0;
+        const struct unit *prev = NULL;
+        while ((o = unit_next_dep(u, UNIT_WANTS, &it))) {
+                CU_ASSERT(!prev || strcmp(prev->id, o->id) < 0);
+                prev = o;
+                n++;
+        }
+        CU_ASSERT_EQUAL(n, 101);
+        it = 0, n = 0, prev = NULL;
+        while ((o = unit_next_dep(u, UNIT_AFTER, &it))) {
+                CU_ASSERT(!prev || strcmp(prev->id, o->id) < 0);
+                prev = o;
+                n++;
+        }
+        CU_ASSERT_EQUAL(n, 101);
+        CU_ASSERT_EQUAL(u->n_edges, 202);
+        for (uint32_t i = 1; i < u->n_edges; i++)
+                CU_ASSERT(u->edges[i - 1].kind <= u->edges[i].kind);
+        unit_table_done(&t);
+}
+
 /* The sandboxing directives through the table: the words and booleans of
  * ProtectSystem=/ProtectHome=, capability lines merged, and PrivateTmp='s
  * implied After= on the tmp mounts and systemd-tmpfiles-setup.service. */
@@ -522,6 +588,33 @@ static void test_masked_unit_loads_as_masked(void)
         done(&f);
 }
 
+/* The index leaves a regular file's size to the loader, which reads it
+ * first: empty, it masks the unit before anything else is said of it
+ * (an empty template named without an instance is masked, not refused);
+ * an alias of it is masked too; not empty, what was read is parsed. */
+static void test_empty_file_masks_when_loaded(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        char from[512];
+        test_write_file(d, "e.service", "");
+        snprintf(from, sizeof from, "%s/alias.service", d);
+        CU_ASSERT_FATAL(symlink("e.service", from) == 0);
+        test_write_file(d, "t@.service", "");
+        test_write_file(d, "full@.service", "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "ok.service", "[Unit]\nDescription=read ahead\n[Service]\nExecStart=/bin/true\n");
+        load_dir(&f, d, (const char *[]) { "alias.service", "t@x.service", "t@.service", "full@.service",
+                                            "ok.service", NULL });
+        CU_ASSERT_EQUAL(get(&f, "e.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_PTR_EQUAL(unit_follow(get(&f, "alias.service")), get(&f, "e.service"));
+        CU_ASSERT_EQUAL(get(&f, "t@x.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_EQUAL(get(&f, "t@.service")->load_state, UNIT_MASKED);
+        CU_ASSERT_EQUAL(get(&f, "full@.service")->load_state, UNIT_LOADED);
+        CU_ASSERT_EQUAL(get(&f, "ok.service")->load_state, UNIT_LOADED);
+        CU_ASSERT_STRING_EQUAL(get(&f, "ok.service")->description, "read ahead");
+        done(&f);
+}
+
 static void test_wants_directory_adds_wants(void)
 {
         struct fixture f;
@@ -602,6 +695,8 @@ static void test_dependency_lists_are_deduplicated(void)
 }
 
 static const struct test_case tests[] = {
+        { "key_finds_the_row_of_its_section", test_key_finds_the_row_of_its_section },
+        { "edges_sorted_and_merged", test_edges_sorted_and_merged },
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
         { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
         { "conditions_append_in_order", test_conditions_append_in_order },
@@ -628,6 +723,7 @@ static const struct test_case tests[] = {
         { "template_instance_expands_specifiers", test_template_instance_expands_specifiers },
         { "alias_merges_into_its_target", test_alias_merges_into_its_target },
         { "masked_unit_loads_as_masked", test_masked_unit_loads_as_masked },
+        { "empty_file_masks_when_loaded", test_empty_file_masks_when_loaded },
         { "wants_directory_adds_wants", test_wants_directory_adds_wants },
         { "missing_dependency_is_not_found", test_missing_dependency_is_not_found },
         { "sockets_setting_wants_and_orders_after", test_sockets_setting_wants_and_orders_after },

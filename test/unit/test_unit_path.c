@@ -628,6 +628,99 @@ static void test_many_entries_across_blocks(void)
         free(real);
 }
 
+/* unit_path_has_fragment answers what a full lookup would: a fragment,
+ * not masked. */
+static void test_has_fragment_agrees_with_lookup(void)
+{
+        setup();
+        put("a/plain.service", UNIT);
+        put("a/empty.service", "");
+        link_to("/dev/null", "a/null.service");
+        link_to("plain.service", "a/alias.service");
+        link_to("empty.service", "a/alias-empty.service");
+        put("b/t@.service", UNIT);
+        put("b/t@own.service", "");
+        link_to("loop2.service", "a/loop1.service");
+        link_to("loop1.service", "a/loop2.service");
+        link_to("plain.service", "a/other.socket");
+        link_to(at("out/linked.service"), "a/linked.service");
+        put("out/linked.service", UNIT);
+        put("a/dropins-only.service.d/x.conf", "[Unit]\n");
+        struct unit_path_index *idx = build();
+        static const char *const names[] = {
+                "plain.service", "empty.service", "null.service", "alias.service", "alias-empty.service",
+                "t@x.service", "t@own.service", "t@.service", "loop1.service", "other.socket",
+                "linked.service", "dropins-only.service", "missing.service", "missing@x.service",
+                "not a name", "t@.socket",
+        };
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+                struct unit_lookup l = { 0 };
+                bool want = unit_path_lookup(idx, names[i], &l) == 0 && l.fragment && !l.masked;
+                CU_ASSERT_EQUAL(unit_path_has_fragment(idx, names[i]), want);
+                if (unit_path_has_fragment(idx, names[i]) != want)
+                        fprintf(stderr, "\n  %s: has_fragment says %d\n", names[i], !want);
+                unit_lookup_done(&l);
+        }
+        CU_ASSERT_TRUE(unit_path_has_fragment(idx, "t@x.service"));
+        CU_ASSERT_FALSE(unit_path_has_fragment(idx, "t@own.service"));
+        CU_ASSERT_FALSE(unit_path_has_fragment(idx, "alias-empty.service"));
+        unit_path_index_free(idx);
+}
+
+/* Links into the same other directory one after another, then into
+ * one out of the search path: each is classified by its own target. */
+static void test_consecutive_links_into_directories(void)
+{
+        setup();
+        put("b/x.service", UNIT);
+        put("b/y.service", UNIT);
+        put("out/z.service", UNIT);
+        link_to("../b/x.service", "a/ax.service");
+        link_to("../b/y.service", "a/ay.service");
+        link_to("../out/z.service", "a/az.service");
+        link_to("../b/x.service", "a/ax2.service");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "ay.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "y.service");
+        unit_lookup_done(&l);
+        lookup_ok(idx, "az.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.id, "az.service");
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("out/z.service"));
+        unit_lookup_done(&l);
+        lookup_ok(idx, "x.service", &l);
+        assert_strv(l.names, "x.service ax.service ax2.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
+/* The same directory named twice (the second through a link, as
+ * /lib/systemd/system on a merged /usr), and a drop-in directory that is a
+ * link: each file counts once, the link to a directory as a directory. */
+static void test_same_directory_twice_and_linked_dropin_dir(void)
+{
+        setup();
+        put("a/foo.service", UNIT);
+        put("a/t.target", "[Unit]\n");
+        put("a/t.target.wants/plain.service", UNIT);
+        link_to("../foo.service", "a/t.target.wants/foo.service");
+        put("real/foo.d/10.conf", "[Unit]\n");
+        link_to("../real/foo.d", "a/foo.service.d");
+        link_to("a", "b");
+        struct unit_path_index *idx = build();
+        struct unit_lookup l;
+
+        lookup_ok(idx, "foo.service", &l);
+        CU_ASSERT_STRING_EQUAL(l.fragment, at("a/foo.service"));
+        assert_strv(l.dropins, at("a/foo.service.d/10.conf"));
+        unit_lookup_done(&l);
+        lookup_ok(idx, "t.target", &l);
+        assert_strv(l.wants, "foo.service");
+        unit_lookup_done(&l);
+        unit_path_index_free(idx);
+}
+
 static const struct test_case tests[] = {
         { "first_directory_wins", test_first_directory_wins },
         { "masked_by_link_to_dev_null", test_masked_by_link_to_dev_null },
@@ -660,6 +753,9 @@ static const struct test_case tests[] = {
         { "missing_directories_are_skipped", test_missing_directories_are_skipped },
         { "unit_with_only_dropins_has_no_fragment", test_unit_with_only_dropins_has_no_fragment },
         { "many_entries_across_blocks", test_many_entries_across_blocks },
+        { "has_fragment_agrees_with_lookup", test_has_fragment_agrees_with_lookup },
+        { "consecutive_links_into_directories", test_consecutive_links_into_directories },
+        { "same_directory_twice_and_linked_dropin_dir", test_same_directory_twice_and_linked_dropin_dir },
         { 0 },
 };
 TEST_SUITE("unit_path", tests);

@@ -386,7 +386,57 @@ static void test_utf8_validation(void)
         }
 }
 
+/* UTF-8 checks give the same answer wherever in a long line the byte
+ * that decides lies: in the first eight, past them, at the very end. */
+static void test_utf8_valid_at_every_offset(void)
+{
+        char buf[40];
+        for (size_t at = 0; at + 3 <= sizeof buf; at++) {
+                memset(buf, 'a', sizeof buf);
+                memcpy(buf + at, "\xe2\x82\xac", 3); /* the euro sign */
+                CU_ASSERT_TRUE(utf8_is_valid_n(buf, sizeof buf));
+                buf[at + 1] = 'x'; /* a broken sequence */
+                CU_ASSERT_FALSE(utf8_is_valid_n(buf, sizeof buf));
+        }
+        for (size_t at = 0; at < sizeof buf; at++) {
+                memset(buf, 'a', sizeof buf);
+                buf[at] = '\0';
+                CU_ASSERT_FALSE(utf8_is_valid_n(buf, sizeof buf));
+                buf[at] = (char) 0xff;
+                CU_ASSERT_FALSE(utf8_is_valid_n(buf, sizeof buf));
+                CU_ASSERT_TRUE(utf8_is_valid_n(buf, at)); /* the bytes before it */
+        }
+}
+
+/* A word leaves *p past the separators after it, whether it took the
+ * plain path (no quote, no escape) or the full one. */
+static void test_word_leaves_p_past_separators(void)
+{
+        static const struct {
+                const char *in, *separators, *word, *rest;
+                enum word_flags flags;
+        } cases[] = {
+                { "abc   ", NULL, "abc", "", 0 },
+                { "  abc  def", NULL, "abc", "def", 0 },
+                { "x,, y", ", ", "x", "y", 0 },
+                { "\"a b\"  c", NULL, "a b", "c", WORD_UNQUOTE },
+                { "a\\ b c", NULL, "a b", "c", 0 },
+                { "it's x", NULL, "it's", "x", 0 },
+                { "a\\b c", NULL, "a\\b", "c", WORD_RETAIN_ESCAPE },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                const char *p = cases[i].in;
+                char *w = NULL;
+                CU_ASSERT_EQUAL(word_extract(&p, &w, cases[i].separators, cases[i].flags), 1);
+                CU_ASSERT_STRING_EQUAL(w, cases[i].word);
+                CU_ASSERT_STRING_EQUAL(p, cases[i].rest);
+                free(w);
+        }
+}
+
 static const struct test_case tests[] = {
+        { "word_leaves_p_past_separators", test_word_leaves_p_past_separators },
+        { "utf8_valid_at_every_offset", test_utf8_valid_at_every_offset },
         { "splits_at_whitespace_and_collapses_runs", test_splits_at_whitespace_and_collapses_runs },
         { "empty_or_blank_input_gives_no_item", test_empty_or_blank_input_gives_no_item },
         { "null_input_pointer_is_end", test_null_input_pointer_is_end },
