@@ -397,10 +397,33 @@ const char *unit_fragment_path(const struct unit *u, char *buf, size_t size)
         return buf;
 }
 
+/* Edge arrays grow by doubling in blocks of base/arena.h's pool, apart
+ * from malloc's heap: the block for 2^k edges is the power of two of
+ * bytes that holds them. */
+static unsigned edges_block_log2(uint8_t k)
+{
+        unsigned b = 4;
+        while (((size_t) 1 << b) < ((size_t) 1 << k) * sizeof(struct unit_edge))
+                b++;
+        return b;
+}
+
+/* Give up u's edge array: one still growing goes back to the pool, a
+ * final one is the table's (EDGES_CAP_EXACT) and goes with it. */
+static void edges_drop(struct unit *u)
+{
+        if (u->edges && u->edges_cap_log2 != EDGES_CAP_EXACT)
+                arena_pool_put(u->edges, edges_block_log2(u->edges_cap_log2));
+        u->edges = NULL;
+        u->n_edges = 0;
+        u->edges_cap_log2 = 0;
+}
+
+/* What u owns outside the table's arena; u itself is in it. */
 static void unit_free(struct unit *u)
 {
         unit_free_config(u);
-        free(u->edges);
+        edges_drop(u);
         /* names may hold u->id itself (load_from_lookup): free it once. */
         for (char **n = u->names; n && *n; n++)
                 if (*n != u->id)
@@ -410,7 +433,6 @@ static void unit_free(struct unit *u)
         strpool_unref(u->fragment_dir);
         strpool_unref(u->fragment_name);
         free(u->instance);
-        free(u);
 }
 
 void unit_table_done(struct unit_table *t)
@@ -419,6 +441,7 @@ void unit_table_done(struct unit_table *t)
                 unit_free(t->units[i]);
         free(t->units);
         free(t->by_name.slots);
+        arena_done(&t->arena);
         unit_table_init(t);
 }
 
@@ -490,9 +513,10 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
                 t->units = units;
                 t->cap_units = cap;
         }
-        /* The id in the same block: one allocation per unit name. */
+        /* The id in the same block, in the table's arena: a unit lives
+         * as long as its table. */
         size_t len = strlen(name) + 1;
-        u = calloc(1, sizeof *u + len);
+        u = arena_alloc(&t->arena, sizeof *u + len);
         if (!u)
                 return -ENOMEM;
         u->type = type;
@@ -506,7 +530,7 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
         *ret = u;
         return 0;
 fail:
-        free(u);
+        /* Its bytes stay in the arena: only out of memory gets here. */
         return r;
 }
 
@@ -527,10 +551,15 @@ static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *o
                         k++;
                 if ((UINT32_C(1) << k) <= u->n_edges)
                         return -ENOMEM;
-                struct unit_edge *e = realloc(u->edges, (UINT32_C(1) << k) * sizeof *e);
+                struct unit_edge *e = arena_pool_get(edges_block_log2(k));
                 if (!e)
                         return -ENOMEM;
+                uint32_t n = u->n_edges;
+                if (n)
+                        memcpy(e, u->edges, n * sizeof *e);
+                edges_drop(u);
                 u->edges = e;
+                u->n_edges = n;
                 u->edges_cap_log2 = k;
         }
         u->edges[u->n_edges++] = (struct unit_edge) { other, (uint8_t) kind, refs, ref_by };
@@ -599,10 +628,7 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
                 if (r < 0)
                         return r;
         }
-        free(alias->edges);
-        alias->edges = NULL;
-        alias->n_edges = 0;
-        alias->edges_cap_log2 = 0;
+        edges_drop(alias);
         /* Its name still finds it, and unit_follow goes on to into. */
         alias->merged_into = into;
         alias->load_state = UNIT_MERGED;
@@ -622,10 +648,7 @@ int unit_table_finalize_edges(struct unit_table *t)
         for (size_t i = t->n_sealed; i < t->n_units; i++) {
                 struct unit *u = t->units[i];
                 if (u->merged_into) {
-                        free(u->edges);
-                        u->edges = NULL;
-                        u->n_edges = 0;
-                        u->edges_cap_log2 = 0;
+                        edges_drop(u);
                         continue;
                 }
                 uint32_t n = 0;
@@ -646,21 +669,24 @@ int unit_table_finalize_edges(struct unit_table *t)
                                 u->edges[m - 1].refs |= u->edges[j].refs;
                                 u->edges[m - 1].ref_by |= u->edges[j].ref_by;
                         }
-                uint32_t cap = unit_edges_cap(u);
                 u->n_edges = m;
                 /* The edges were grown by doubling while the file was
                  * read; from here on they are read only (run-time edges go
-                 * to the runtime), so give the slack back: at 10,000 units
-                 * it is ~56 B a unit of the peak. A failed shrink keeps
-                 * the larger block, which is still correct. */
+                 * to the runtime), so they move, exact, to the table's
+                 * arena and the grown block goes back to malloc whole. A
+                 * shrink in place (realloc) left a hole of the slack
+                 * between long-lived blocks for each unit: at 10,000 units
+                 * most of the ~0.9 MiB malloc held free at the boot's end.
+                 * A failed copy keeps the larger block, still correct. */
                 if (m == 0) {
-                        free(u->edges);
-                        u->edges = NULL;
-                        u->edges_cap_log2 = 0;
-                } else if (m < cap) {
-                        struct unit_edge *e = realloc(u->edges, m * sizeof *e);
+                        edges_drop(u);
+                } else if (u->edges_cap_log2 != EDGES_CAP_EXACT) {
+                        struct unit_edge *e = arena_alloc(&t->arena, m * sizeof *e);
                         if (e) {
+                                memcpy(e, u->edges, m * sizeof *e);
+                                edges_drop(u);
                                 u->edges = e;
+                                u->n_edges = m;
                                 u->edges_cap_log2 = EDGES_CAP_EXACT;
                         }
                 }

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "base/arena.h"
 #include "parse/exec_line.h"
 #include "parse/listen.h"
 #include "parse/unit_name.h"
@@ -618,8 +619,9 @@ struct unit {
         bool stop_when_unneeded;
         bool ignore_on_isolate;
         /* The edges' capacity: 1 << edges_cap_log2 entries while they grow
-         * by doubling (load), EDGES_CAP_EXACT once shrunk to n_edges
-         * (unit_table_finalize_edges); no array: n_edges 0, edges NULL. */
+         * by doubling (load, malloc'd), EDGES_CAP_EXACT once copied to
+         * n_edges in the table's arena (unit_table_finalize_edges; never
+         * freed alone); no array: n_edges 0, edges NULL. */
         uint8_t edges_cap_log2;
         int16_t load_error;       /* negative errno when load_state is an error */
         uint32_t n_edges;
@@ -680,6 +682,10 @@ struct unit_table {
         size_t n_units;
         size_t cap_units;
         size_t n_sealed;     /* units[0..n_sealed) are sealed */
+        /* Every unit (with its id) and every final edge array
+         * (EDGES_CAP_EXACT): they live exactly as long as the table,
+         * so they are bumped here and dropped with it (base/arena.h). */
+        struct arena arena;
 };
 
 void unit_table_init(struct unit_table *t);
