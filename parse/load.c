@@ -299,6 +299,8 @@ int unit_load(struct load_context *ctx, struct unit *u)
                 goto out;
         }
         r = load_from_lookup(ctx, u, &l);
+        if (r >= 0)
+                unit_settle(ctx->table, u);
 out:
         unit_lookup_done(&l);
         return r;

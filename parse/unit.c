@@ -329,7 +329,9 @@ struct unit_extra *unit_config_extra(struct unit *u)
 void unit_free_config(struct unit *u)
 {
         struct unit_extra *x = u->extra;
-        free(u->description);
+        if (!u->description_settled)
+                free(u->description);
+        u->description_settled = false;
         if (x) {
                 strv_free(x->documentation);
                 free(x->reboot_argument);
@@ -354,8 +356,65 @@ void unit_free_config(struct unit *u)
         const struct unit_load_ops *ops = unit_load_ops(u->type);
         if (ops && ops->free)
                 ops->free(u);
-        free(u->config);
+        if (!u->config_settled)
+                free(u->config);
         u->config = NULL;
+        u->config_settled = false;
+}
+
+/* Each piece on its own: one that cannot move stays malloc'd, which is
+ * as correct. A service's config block moves whole (its fields are read
+ * in place, never freed alone), and with it ExecStart=, which every
+ * service has; the rarer settings stay behind their own pointers. */
+void unit_settle(struct unit_table *t, struct unit *u)
+{
+        struct arena *a = &t->arena;
+        if (u->description && !u->description_settled) {
+                size_t n = strlen(u->description) + 1;
+                char *d = arena_alloc(a, n);
+                if (d) {
+                        memcpy(d, u->description, n);
+                        free(u->description);
+                        u->description = d;
+                        u->description_settled = true;
+                }
+        }
+        if (u->type != UNIT_SERVICE || !u->service)
+                return;
+        (void) exec_command_repack_list(&u->service->exec_start, a);
+        if (!u->config_settled) {
+                struct service_config *s = arena_alloc(a, sizeof *s);
+                if (s) {
+                        *s = *u->service;
+                        free(u->service);
+                        u->service = s;
+                        u->config_settled = true;
+                }
+        }
+}
+
+/* The inverse, for a config that leaves its table: every piece back to
+ * malloc, or -ENOMEM with u still whole (pieces may be of either kind). */
+static int unit_unsettle(struct unit *u)
+{
+        if (u->description_settled) {
+                char *d = strdup(u->description);
+                if (!d)
+                        return -ENOMEM;
+                u->description = d;
+                u->description_settled = false;
+        }
+        if (u->type != UNIT_SERVICE || !u->service)
+                return 0;
+        if (u->config_settled) {
+                struct service_config *s = malloc(sizeof *s);
+                if (!s)
+                        return -ENOMEM;
+                *s = *u->service;
+                u->service = s;
+                u->config_settled = false;
+        }
+        return exec_command_repack_list(&u->service->exec_start, NULL);
 }
 
 /* ---- the table ---- */
@@ -582,8 +641,10 @@ void unit_table_seal(struct unit_table *t)
                 t->units[t->n_sealed]->sealed = true;
 }
 
-void unit_swap_config(struct unit *a, struct unit *b)
+int unit_swap_config(struct unit *a, struct unit *b)
 {
+        if (unit_unsettle(a) < 0 || unit_unsettle(b) < 0)
+                return -ENOMEM;
         struct unit ta = *a, tb = *b;
         *a = tb;
         *b = ta;
@@ -604,6 +665,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         b->rt = tb.rt;
         b->merged_into = tb.merged_into;
         b->sealed = tb.sealed;
+        return 0;
 }
 
 int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)

@@ -610,7 +610,13 @@ struct unit {
          * edges and settings never change again. A unit loaded later that
          * points at it keeps only its own edge; the manager keeps the
          * reverse one at run time (core/sched_internal.h). */
-        bool sealed;
+        bool sealed : 1;
+        /* Moved to the table's arena once loaded (unit_settle):
+         * description, and a service's config block with its ExecStart=
+         * commands. Not freed one by one; unit_swap_config copies them out
+         * first, as the config then outlives its table. */
+        bool description_settled : 1;
+        bool config_settled : 1;
         /* [Unit] */
         bool default_dependencies;
         bool refuse_manual_start;
@@ -703,8 +709,10 @@ struct unit *unit_follow(struct unit *u);
 /* Exchange everything a and b loaded from files (load state, paths, [Unit]
  * settings, the type-specific configuration), keeping each one's name,
  * edges and runtime. daemon-reload uses it to keep the old configuration of
- * a running unit whose file went away. */
-void unit_swap_config(struct unit *a, struct unit *b);
+ * a running unit whose file went away: a and b may be of different tables,
+ * so what either has in its table's arena is copied out first. -ENOMEM
+ * (nothing exchanged) or 0. */
+int unit_swap_config(struct unit *a, struct unit *b);
 
 /* Make alias (a stub whose file turned out to be a link to into's file) a
  * name of into: its edges move to into and lookups of its name give into. */
@@ -717,9 +725,16 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into);
  * dropped: only a repeat of the first load can ask for one). */
 int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *other);
 /* Resolve edges through merges, drop duplicates and self-edges, sort by
- * kind. Run after loading; it touches only the units not sealed yet, so a
+ * kind, and move the exact arrays to the table's arena. Run after loading; it touches only the units not sealed yet, so a
  * load at run time costs what it loaded, not the table. */
 int unit_table_finalize_edges(struct unit_table *t);
+/* Move what u loaded and keeps (its description, a service's config block
+ * and ExecStart=) to t's arena, right after u's files are read: the malloc
+ * chunks it gives back are the ones the next unit's load takes again, so
+ * the long-lived config leaves no holes between the loader's short-lived
+ * blocks. Nothing may free or replace those pieces afterwards, except
+ * through unit_free_config and unit_swap_config. */
+void unit_settle(struct unit_table *t, struct unit *u);
 /* Seal every unit loaded so far: from now on loading more units changes
  * none of them (see struct unit's sealed). O(units added since the last
  * seal). The manager seals once it has taken the units over. */

@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "base/arena.h"
+#include "base/strpool.h"
+#include "parse/exec_line.h"
 #include "parse/unit.h"
 #include "test/unit/test.h"
 
@@ -121,12 +125,78 @@ static void test_table_done_returns_growing_edges(void)
         CU_ASSERT_EQUAL(arena_pool_live(), 0);
 }
 
+
+/* A loaded service as the loader leaves it before unit_settle. */
+static struct unit *loaded_service(struct unit_table *t, const char *name, const char *desc, const char *cmd)
+{
+        struct unit *u = intern(t, name);
+        char *err = NULL;
+        CU_ASSERT_FATAL(unit_alloc_config(u, 0, 0) == 0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(u->description = strdup(desc));
+        CU_ASSERT_FATAL(exec_line_parse(cmd, &u->service->exec_start, &err) == 0);
+        CU_ASSERT_FATAL(exec_command_pack_list(&u->service->exec_start) == 0);
+        u->service->restart_usec = 4242;
+        u->load_state = UNIT_LOADED;
+        return u;
+}
+
+static void test_settle_moves_config_to_arena(void)
+{
+        struct unit_table t;
+        unit_table_init(&t);
+        struct unit *u = loaded_service(&t, "a.service", "the a service",
+                                        "/usr/lib/some/long/program/path --flag ; /bin/true x");
+        unit_settle(&t, u);
+        CU_ASSERT_TRUE(u->description_settled && u->config_settled);
+        CU_ASSERT_TRUE(arena_owns(&t.arena, u->description));
+        CU_ASSERT_TRUE(arena_owns(&t.arena, u->service));
+        CU_ASSERT_STRING_EQUAL(u->description, "the a service");
+        CU_ASSERT_EQUAL(u->service->restart_usec, 4242);
+        struct exec_command *c = u->service->exec_start;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_TRUE(arena_owns(&t.arena, c) && c->in_arena);
+        CU_ASSERT_STRING_EQUAL(c->argv[0], "/usr/lib/some/long/program/path");
+        CU_ASSERT_STRING_EQUAL(c->argv[1], "--flag");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c->next);
+        CU_ASSERT_TRUE(arena_owns(&t.arena, c->next));
+        CU_ASSERT_STRING_EQUAL(c->next->path, "/bin/true");
+        /* Settling twice moves nothing again. */
+        unit_settle(&t, u);
+        CU_ASSERT_PTR_EQUAL(u->service->exec_start, c);
+        unsigned long pooled = strpool_count();
+        unit_table_done(&t); /* the pooled program path goes with its last user */
+        CU_ASSERT_TRUE(strpool_count() < pooled);
+}
+
+/* daemon-reload keeps a running unit's old config when its file is gone:
+ * the config leaves its table, which is then dropped. */
+static void test_swap_config_outlives_old_table(void)
+{
+        struct unit_table old, new;
+        unit_table_init(&old);
+        unit_table_init(&new);
+        struct unit *u = loaded_service(&old, "run.service", "still running", "/usr/bin/sleep-a-long-while 100");
+        unit_settle(&old, u);
+        struct unit *n = intern(&new, "run.service"); /* file gone: a stub */
+        CU_ASSERT_FATAL(unit_swap_config(n, u) == 0);
+        unit_table_done(&old); /* unmaps the old arena */
+        CU_ASSERT_EQUAL(n->load_state, UNIT_LOADED);
+        CU_ASSERT_FALSE(n->description_settled || n->config_settled);
+        CU_ASSERT_STRING_EQUAL(n->description, "still running");
+        CU_ASSERT_EQUAL(n->service->restart_usec, 4242);
+        CU_ASSERT_STRING_EQUAL(n->service->exec_start->argv[0], "/usr/bin/sleep-a-long-while");
+        CU_ASSERT_FALSE(n->service->exec_start->in_arena);
+        unit_table_done(&new);
+}
+
 static const struct test_case tests[] = {
         { "alloc_aligned_zeroed_distinct", test_alloc_aligned_zeroed_distinct },
         { "alloc_oversized_keeps_block", test_alloc_oversized_keeps_block },
         { "pool_reuses_and_drains", test_pool_reuses_and_drains },
         { "table_units_and_final_edges_in_arena", test_table_units_and_final_edges_in_arena },
         { "table_done_returns_growing_edges", test_table_done_returns_growing_edges },
+        { "settle_moves_config_to_arena", test_settle_moves_config_to_arena },
+        { "swap_config_outlives_old_table", test_swap_config_outlives_old_table },
         { 0 },
 };
 TEST_SUITE("arena", tests);
