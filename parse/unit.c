@@ -735,11 +735,12 @@ int unit_table_finalize_edges(struct unit_table *t)
                 /* The edges were grown by doubling while the file was
                  * read; from here on they are read only (run-time edges go
                  * to the runtime), so they move, exact, to the table's
-                 * arena and the grown block goes back to malloc whole. A
-                 * shrink in place (realloc) left a hole of the slack
-                 * between long-lived blocks for each unit: at 10,000 units
-                 * most of the ~0.9 MiB malloc held free at the boot's end.
-                 * A failed copy keeps the larger block, still correct. */
+                 * arena and the grown block goes back to the pool, which
+                 * is unmapped once every array is final. (A shrink in
+                 * place with realloc left the slack as a hole between
+                 * long-lived malloc blocks: at 10,000 units most of the
+                 * ~0.9 MiB malloc held free at the boot's end.) A failed
+                 * copy keeps the pool's block, still correct. */
                 if (m == 0) {
                         edges_drop(u);
                 } else if (u->edges_cap_log2 != EDGES_CAP_EXACT) {

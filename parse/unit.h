@@ -601,9 +601,9 @@ struct unit {
         /* id and every alias (strv); the id's entry may be id itself. NULL
          * when the id is the only name, as for most units. */
         char **names;
-        /* Small fields together, enums in 8 bits: one struct per unit, and
-         * with its id in the same block it fits a 176-byte malloc chunk
-         * for ids of up to 15 characters. */
+        /* Small fields together, enums in 8 bits: one struct per unit,
+         * with its id in the same block of the table's arena (120 bytes
+         * and the id, rounded to 8). */
         enum unit_type type : 8;
         enum unit_load_state load_state : 8;
         /* Part of a running manager's configuration (unit_table_seal): its
