@@ -316,7 +316,12 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 if (busy && n->load_state != UNIT_LOADED && u->load_state == UNIT_LOADED) {
                         log_warning("%s: its unit file is gone or broken; it keeps running with the old one",
                                     u->id);
-                        unit_swap_config(n, u);
+                        if (unit_swap_config(n, u) < 0) {
+                                /* Out of memory copying it out of the old table's arena. */
+                                log_warning("%s: its state cannot be carried over by daemon-reload", u->id);
+                                runtime_free(u);
+                                continue;
+                        }
                 }
                 n->rt = u->rt;
                 u->rt = NULL;

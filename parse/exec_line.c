@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "base/strpool.h"
 #include "base/strv.h"
 #include "parse/word.h"
@@ -305,7 +306,8 @@ void exec_command_free_list(struct exec_command *c)
                 for (unsigned i = 0; c->packed && c->pooled >> i; i++)
                         if (c->pooled & (1u << i))
                                 strpool_unref(c->argv[i]);
-                free(c);
+                if (!c->in_arena)
+                        free(c);
                 c = next;
         }
 }
@@ -313,7 +315,7 @@ void exec_command_free_list(struct exec_command *c)
 /* c as one block: the struct, argv[0..n] and the strings after them,
  * long words shared through the pool instead (a word the pool cannot
  * take stays in the block). */
-static struct exec_command *pack_one(const struct exec_command *c)
+static struct exec_command *pack_one(const struct exec_command *c, struct arena *arena)
 {
         size_t n = strv_length(c->argv);
         bool share = n > 0 && strcmp(c->path, c->argv[0]) == 0;
@@ -327,7 +329,7 @@ static struct exec_command *pack_one(const struct exec_command *c)
                 else
                         size += k + 1;
         }
-        struct exec_command *p = malloc(size);
+        struct exec_command *p = arena ? arena_alloc(arena, size) : malloc(size);
         if (!p) {
                 for (size_t i = 0; i < 16; i++)
                         strpool_unref(pooled[i]);
@@ -345,19 +347,19 @@ static struct exec_command *pack_one(const struct exec_command *c)
                 at += k;
         }
         argv[n] = NULL;
-        *p = (struct exec_command) { .argv = argv, .flags = c->flags, .packed = true, .pooled = mask,
-                                     .next = c->next };
+        *p = (struct exec_command) { .argv = argv, .flags = c->flags, .packed = true, .in_arena = arena != NULL,
+                                     .pooled = mask, .next = c->next };
         p->path = share ? argv[0] : strcpy(at, c->path);
         return p;
 }
 
-int exec_command_pack_list(struct exec_command **list)
+static int repack(struct exec_command **list, bool all, struct arena *arena)
 {
         for (struct exec_command **at = list; *at; at = &(*at)->next) {
                 struct exec_command *c = *at;
-                if (c->packed)
+                if (c->packed && (!all || c->in_arena == (arena != NULL)))
                         continue;
-                struct exec_command *p = pack_one(c);
+                struct exec_command *p = pack_one(c, arena);
                 if (!p)
                         return -ENOMEM;
                 c->next = NULL;
@@ -365,6 +367,16 @@ int exec_command_pack_list(struct exec_command **list)
                 *at = p;
         }
         return 0;
+}
+
+int exec_command_pack_list(struct exec_command **list)
+{
+        return repack(list, false, NULL);
+}
+
+int exec_command_repack_list(struct exec_command **list, struct arena *arena)
+{
+        return repack(list, true, arena);
 }
 
 /* The value of name[0..n) in env, the last assignment winning; NULL if unset. */

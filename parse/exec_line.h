@@ -27,6 +27,9 @@ struct exec_command {
          * (exec_command_pack_list): exec_command_free_list frees the
          * block alone, and nothing may free or replace them one by one. */
         bool packed;
+        /* Packed into a unit table's arena (base/arena.h): the block is
+         * the table's; only the pooled words are released one by one. */
+        bool in_arena;
         /* Packed: bit i set when argv[i] is not in the block but a shared
          * copy from base/strpool.h (long words, which many units repeat:
          * the program, a common config or state path). */
@@ -53,6 +56,11 @@ void exec_command_free_list(struct exec_command *c);
  * among the first 16 are shared through base/strpool.h instead. Returns 0 or -ENOMEM (commands not packed yet
  * stay as they were, still valid). */
 int exec_command_pack_list(struct exec_command **list);
+/* Repack every command of *list into arena (a unit table's), or with
+ * malloc when arena is NULL, releasing the old blocks: 0 or -ENOMEM (the
+ * list then mixes both, each command still correct). */
+struct arena;
+int exec_command_repack_list(struct exec_command **list, struct arena *arena);
 #define EXEC_POOL_MIN 16
 
 /* Expand $VAR (whole word only: split at whitespace with quotes respected,

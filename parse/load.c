@@ -348,6 +348,8 @@ int unit_load(struct load_context *ctx, struct unit *u)
         struct lex_file ahead = { 0 };
         r = load_from_lookup(ctx, u, &l, &ahead);
         lex_file_done(&ahead);
+        if (r >= 0)
+                unit_settle(ctx->table, u);
 out:
         unit_lookup_done(&l);
         return r;

@@ -329,7 +329,9 @@ struct unit_extra *unit_config_extra(struct unit *u)
 void unit_free_config(struct unit *u)
 {
         struct unit_extra *x = u->extra;
-        free(u->description);
+        if (!u->description_settled)
+                free(u->description);
+        u->description_settled = false;
         if (x) {
                 strv_free(x->documentation);
                 free(x->reboot_argument);
@@ -354,8 +356,65 @@ void unit_free_config(struct unit *u)
         const struct unit_load_ops *ops = unit_load_ops(u->type);
         if (ops && ops->free)
                 ops->free(u);
-        free(u->config);
+        if (!u->config_settled)
+                free(u->config);
         u->config = NULL;
+        u->config_settled = false;
+}
+
+/* Each piece on its own: one that cannot move stays malloc'd, which is
+ * as correct. A service's config block moves whole (its fields are read
+ * in place, never freed alone), and with it ExecStart=, which every
+ * service has; the rarer settings stay behind their own pointers. */
+void unit_settle(struct unit_table *t, struct unit *u)
+{
+        struct arena *a = &t->arena;
+        if (u->description && !u->description_settled) {
+                size_t n = strlen(u->description) + 1;
+                char *d = arena_alloc(a, n);
+                if (d) {
+                        memcpy(d, u->description, n);
+                        free(u->description);
+                        u->description = d;
+                        u->description_settled = true;
+                }
+        }
+        if (u->type != UNIT_SERVICE || !u->service)
+                return;
+        (void) exec_command_repack_list(&u->service->exec_start, a);
+        if (!u->config_settled) {
+                struct service_config *s = arena_alloc(a, sizeof *s);
+                if (s) {
+                        *s = *u->service;
+                        free(u->service);
+                        u->service = s;
+                        u->config_settled = true;
+                }
+        }
+}
+
+/* The inverse, for a config that leaves its table: every piece back to
+ * malloc, or -ENOMEM with u still whole (pieces may be of either kind). */
+static int unit_unsettle(struct unit *u)
+{
+        if (u->description_settled) {
+                char *d = strdup(u->description);
+                if (!d)
+                        return -ENOMEM;
+                u->description = d;
+                u->description_settled = false;
+        }
+        if (u->type != UNIT_SERVICE || !u->service)
+                return 0;
+        if (u->config_settled) {
+                struct service_config *s = malloc(sizeof *s);
+                if (!s)
+                        return -ENOMEM;
+                *s = *u->service;
+                u->service = s;
+                u->config_settled = false;
+        }
+        return exec_command_repack_list(&u->service->exec_start, NULL);
 }
 
 /* ---- the table ---- */
@@ -405,10 +464,33 @@ const char *unit_fragment_path(const struct unit *u, char *buf, size_t size)
         return buf;
 }
 
+/* Edge arrays grow by doubling in blocks of base/arena.h's pool, apart
+ * from malloc's heap: the block for 2^k edges is the power of two of
+ * bytes that holds them. */
+static unsigned edges_block_log2(uint8_t k)
+{
+        unsigned b = 4;
+        while (((size_t) 1 << b) < ((size_t) 1 << k) * sizeof(struct unit_edge))
+                b++;
+        return b;
+}
+
+/* Give up u's edge array: one still growing goes back to the pool, a
+ * final one is the table's (EDGES_CAP_EXACT) and goes with it. */
+static void edges_drop(struct unit *u)
+{
+        if (u->edges && u->edges_cap_log2 != EDGES_CAP_EXACT)
+                arena_pool_put(u->edges, edges_block_log2(u->edges_cap_log2));
+        u->edges = NULL;
+        u->n_edges = 0;
+        u->edges_cap_log2 = 0;
+}
+
+/* What u owns outside the table's arena; u itself is in it. */
 static void unit_free(struct unit *u)
 {
         unit_free_config(u);
-        free(u->edges);
+        edges_drop(u);
         /* names may hold u->id itself (load_from_lookup): free it once. */
         for (char **n = u->names; n && *n; n++)
                 if (*n != u->id)
@@ -418,7 +500,6 @@ static void unit_free(struct unit *u)
         strpool_unref(u->fragment_dir);
         strpool_unref(u->fragment_name);
         free(u->instance);
-        free(u);
 }
 
 void unit_table_done(struct unit_table *t)
@@ -427,6 +508,7 @@ void unit_table_done(struct unit_table *t)
                 unit_free(t->units[i]);
         free(t->units);
         free(t->by_name.slots);
+        arena_done(&t->arena);
         unit_table_init(t);
 }
 
@@ -498,9 +580,10 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
                 t->units = units;
                 t->cap_units = cap;
         }
-        /* The id in the same block: one allocation per unit name. */
+        /* The id in the same block, in the table's arena: a unit lives
+         * as long as its table. */
         size_t len = strlen(name) + 1;
-        u = calloc(1, sizeof *u + len);
+        u = arena_alloc(&t->arena, sizeof *u + len);
         if (!u)
                 return -ENOMEM;
         u->type = type;
@@ -514,7 +597,7 @@ int unit_table_intern(struct unit_table *t, const char *name, struct unit **ret)
         *ret = u;
         return 0;
 fail:
-        free(u);
+        /* Its bytes stay in the arena: only out of memory gets here. */
         return r;
 }
 
@@ -535,10 +618,15 @@ static int edge_append(struct unit *u, enum unit_dependency kind, struct unit *o
                         k++;
                 if ((UINT32_C(1) << k) <= u->n_edges)
                         return -ENOMEM;
-                struct unit_edge *e = realloc(u->edges, (UINT32_C(1) << k) * sizeof *e);
+                struct unit_edge *e = arena_pool_get(edges_block_log2(k));
                 if (!e)
                         return -ENOMEM;
+                uint32_t n = u->n_edges;
+                if (n)
+                        memcpy(e, u->edges, n * sizeof *e);
+                edges_drop(u);
                 u->edges = e;
+                u->n_edges = n;
                 u->edges_cap_log2 = k;
         }
         u->edges[u->n_edges++] = (struct unit_edge) { other, (uint8_t) kind, refs, ref_by };
@@ -561,8 +649,10 @@ void unit_table_seal(struct unit_table *t)
                 t->units[t->n_sealed]->sealed = true;
 }
 
-void unit_swap_config(struct unit *a, struct unit *b)
+int unit_swap_config(struct unit *a, struct unit *b)
 {
+        if (unit_unsettle(a) < 0 || unit_unsettle(b) < 0)
+                return -ENOMEM;
         struct unit ta = *a, tb = *b;
         *a = tb;
         *b = ta;
@@ -583,6 +673,7 @@ void unit_swap_config(struct unit *a, struct unit *b)
         b->rt = tb.rt;
         b->merged_into = tb.merged_into;
         b->sealed = tb.sealed;
+        return 0;
 }
 
 int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
@@ -607,10 +698,7 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into)
                 if (r < 0)
                         return r;
         }
-        free(alias->edges);
-        alias->edges = NULL;
-        alias->n_edges = 0;
-        alias->edges_cap_log2 = 0;
+        edges_drop(alias);
         /* Its name still finds it, and unit_follow goes on to into. */
         alias->merged_into = into;
         alias->load_state = UNIT_MERGED;
@@ -662,10 +750,7 @@ int unit_table_finalize_edges(struct unit_table *t)
         for (size_t i = t->n_sealed; i < t->n_units; i++) {
                 struct unit *u = t->units[i];
                 if (u->merged_into) {
-                        free(u->edges);
-                        u->edges = NULL;
-                        u->n_edges = 0;
-                        u->edges_cap_log2 = 0;
+                        edges_drop(u);
                         continue;
                 }
                 uint32_t n = 0;
@@ -700,21 +785,25 @@ int unit_table_finalize_edges(struct unit_table *t)
                                 u->edges[m - 1].refs |= u->edges[j].refs;
                                 u->edges[m - 1].ref_by |= u->edges[j].ref_by;
                         }
-                uint32_t cap = unit_edges_cap(u);
                 u->n_edges = m;
                 /* The edges were grown by doubling while the file was
                  * read; from here on they are read only (run-time edges go
-                 * to the runtime), so give the slack back: at 10,000 units
-                 * it is ~56 B a unit of the peak. A failed shrink keeps
-                 * the larger block, which is still correct. */
+                 * to the runtime), so they move, exact, to the table's
+                 * arena and the grown block goes back to the pool, which
+                 * is unmapped once every array is final. (A shrink in
+                 * place with realloc left the slack as a hole between
+                 * long-lived malloc blocks: at 10,000 units most of the
+                 * ~0.9 MiB malloc held free at the boot's end.) A failed
+                 * copy keeps the pool's block, still correct. */
                 if (m == 0) {
-                        free(u->edges);
-                        u->edges = NULL;
-                        u->edges_cap_log2 = 0;
-                } else if (m < cap) {
-                        struct unit_edge *e = realloc(u->edges, m * sizeof *e);
+                        edges_drop(u);
+                } else if (u->edges_cap_log2 != EDGES_CAP_EXACT) {
+                        struct unit_edge *e = arena_alloc(&t->arena, m * sizeof *e);
                         if (e) {
+                                memcpy(e, u->edges, m * sizeof *e);
+                                edges_drop(u);
                                 u->edges = e;
+                                u->n_edges = m;
                                 u->edges_cap_log2 = EDGES_CAP_EXACT;
                         }
                 }

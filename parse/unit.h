@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "base/arena.h"
 #include "parse/exec_line.h"
 #include "parse/listen.h"
 #include "parse/unit_name.h"
@@ -600,16 +601,22 @@ struct unit {
         /* id and every alias (strv); the id's entry may be id itself. NULL
          * when the id is the only name, as for most units. */
         char **names;
-        /* Small fields together, enums in 8 bits: one struct per unit, and
-         * with its id in the same block it fits a 176-byte malloc chunk
-         * for ids of up to 15 characters. */
+        /* Small fields together, enums in 8 bits: one struct per unit,
+         * with its id in the same block of the table's arena (120 bytes
+         * and the id, rounded to 8). */
         enum unit_type type : 8;
         enum unit_load_state load_state : 8;
         /* Part of a running manager's configuration (unit_table_seal): its
          * edges and settings never change again. A unit loaded later that
          * points at it keeps only its own edge; the manager keeps the
          * reverse one at run time (core/sched_internal.h). */
-        bool sealed;
+        bool sealed : 1;
+        /* Moved to the table's arena once loaded (unit_settle):
+         * description, and a service's config block with its ExecStart=
+         * commands. Not freed one by one; unit_swap_config copies them out
+         * first, as the config then outlives its table. */
+        bool description_settled : 1;
+        bool config_settled : 1;
         /* [Unit] */
         bool default_dependencies;
         bool refuse_manual_start;
@@ -618,8 +625,9 @@ struct unit {
         bool stop_when_unneeded;
         bool ignore_on_isolate;
         /* The edges' capacity: 1 << edges_cap_log2 entries while they grow
-         * by doubling (load), EDGES_CAP_EXACT once shrunk to n_edges
-         * (unit_table_finalize_edges); no array: n_edges 0, edges NULL. */
+         * by doubling (load, malloc'd), EDGES_CAP_EXACT once copied to
+         * n_edges in the table's arena (unit_table_finalize_edges; never
+         * freed alone); no array: n_edges 0, edges NULL. */
         uint8_t edges_cap_log2;
         int16_t load_error;       /* negative errno when load_state is an error */
         uint32_t n_edges;
@@ -680,6 +688,10 @@ struct unit_table {
         size_t n_units;
         size_t cap_units;
         size_t n_sealed;     /* units[0..n_sealed) are sealed */
+        /* Every unit (with its id) and every final edge array
+         * (EDGES_CAP_EXACT): they live exactly as long as the table,
+         * so they are bumped here and dropped with it (base/arena.h). */
+        struct arena arena;
 };
 
 void unit_table_init(struct unit_table *t);
@@ -697,8 +709,10 @@ struct unit *unit_follow(struct unit *u);
 /* Exchange everything a and b loaded from files (load state, paths, [Unit]
  * settings, the type-specific configuration), keeping each one's name,
  * edges and runtime. daemon-reload uses it to keep the old configuration of
- * a running unit whose file went away. */
-void unit_swap_config(struct unit *a, struct unit *b);
+ * a running unit whose file went away: a and b may be of different tables,
+ * so what either has in its table's arena is copied out first. -ENOMEM
+ * (nothing exchanged) or 0. */
+int unit_swap_config(struct unit *a, struct unit *b);
 
 /* Make alias (a stub whose file turned out to be a link to into's file) a
  * name of into: its edges move to into and lookups of its name give into. */
@@ -711,9 +725,16 @@ int unit_merge(struct unit_table *t, struct unit *alias, struct unit *into);
  * dropped: only a repeat of the first load can ask for one). */
 int unit_add_dependency(struct unit *u, enum unit_dependency kind, struct unit *other);
 /* Resolve edges through merges, drop duplicates and self-edges, sort by
- * kind. Run after loading; it touches only the units not sealed yet, so a
+ * kind, and move the exact arrays to the table's arena. Run after loading; it touches only the units not sealed yet, so a
  * load at run time costs what it loaded, not the table. */
 int unit_table_finalize_edges(struct unit_table *t);
+/* Move what u loaded and keeps (its description, a service's config block
+ * and ExecStart=) to t's arena, right after u's files are read: the malloc
+ * chunks it gives back are the ones the next unit's load takes again, so
+ * the long-lived config leaves no holes between the loader's short-lived
+ * blocks. Nothing may free or replace those pieces afterwards, except
+ * through unit_free_config and unit_swap_config. */
+void unit_settle(struct unit_table *t, struct unit *u);
 /* Seal every unit loaded so far: from now on loading more units changes
  * none of them (see struct unit's sealed). O(units added since the last
  * seal). The manager seals once it has taken the units over. */

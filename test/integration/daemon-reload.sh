@@ -10,7 +10,7 @@ wt_need socat
 
 printf '[Unit]\nWants=a.service b.service echo.socket\n' | wt_unit t.target
 printf '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sh -c "echo a-v1; exec sleep 1000"\n' | wt_unit a.service
-printf '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sh -c "echo b-v1; exec sleep 1000"\n' | wt_unit b.service
+printf '[Unit]\nDescription=b the first\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sh -c "echo b-v1; exec sleep 1000"\n' | wt_unit b.service
 printf '[Unit]\nDefaultDependencies=no\n[Socket]\nListenStream=%s/echo.sock\nAccept=yes\n' "$TMP" | wt_unit echo.socket
 printf '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/echo pong\nStandardInput=socket\n' | wt_unit echo@.service
 
@@ -28,6 +28,8 @@ wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
 [ "$(wt_ctl show a.service -P MainPID)" = "$pid_a" ] || wt_fail "a.service was disturbed by the reload"
 [ "$(wt_ctl show b.service -P MainPID)" = "$pid_b" ] || wt_fail "b.service (file deleted) was disturbed"
 wt_ctl is-active b.service >/dev/null || wt_fail "b.service is no longer active"
+# Its old configuration outlived the old table (and its arena).
+[ "$(wt_ctl show b.service -P Description)" = "b the first" ] || wt_fail "b.service lost its old Description"
 wt_ctl start c.service || wt_fail "starting the new c.service exited $?"
 grep -q c-ran "$RUN/log/c.service.log" 2>/dev/null || wt_fail "c.service did not run"
 wt_ctl restart a.service || wt_fail "restart a.service exited $?"
