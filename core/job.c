@@ -303,9 +303,8 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
                 if (s->ops->job_finished)
                         s->ops->job_finished(s->userdata, j, result);
         if (j->anchor && u == s->boot_target && !s->boot_reported) {
-                s->boot_reported = true;
-                if (s->ops->boot_done)
-                        s->ops->boot_done(s->userdata, result == JOB_DONE);
+                s->boot_reported = s->boot_pending = true;
+                s->boot_ok = result == JOB_DONE;
         }
         free(j->waits);
         unit_trigger_notify(s, u);

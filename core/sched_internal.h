@@ -314,6 +314,10 @@ struct sched {
         uint32_t next_job_id;
         struct unit *boot_target;
         bool boot_reported;
+        /* The boot's end, told at the end of the entry point that reached
+         * it (sched_entry_done): boot_done writes the boot record, and the
+         * spawns that entry point released go first. */
+        bool boot_pending, boot_ok;
         bool shutting_down;        /* no start or reload job is accepted or run */
         bool shutdown_queued;      /* every stop job is in: the shutdown ends with the last job */
         bool shutdown_reported;
@@ -491,6 +495,9 @@ void sched_gc_queue(struct sched *s, struct unit *u);
 void sched_gc_revive(struct sched *s, struct unit *u);
 /* The deferred sweep, at the end of each of the scheduler's entry points. */
 void sched_gc_run(struct sched *s);
+/* What every entry point of the scheduler (an event, the timers, the
+ * boot's start) does last: the collector's sweep, then the boot's report. */
+void sched_entry_done(struct sched *s);
 /* Is u hidden because it was collected? */
 static inline bool unit_collected(const struct unit *u)
 {
