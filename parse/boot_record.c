@@ -43,15 +43,26 @@ static size_t utf8_length(const unsigned char *s)
         return n;
 }
 
+static bool alnum(unsigned char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 /* A unit name, type or state as it usually is: letters and digits first,
  * then those and ._@-\ only. Plain in YAML (no quotes), as libyaml's
  * emitter wrote them and as scripts read the record (test/integration/
- * analyze.sh reads it with awk). */
+ * analyze.sh reads it with awk). A loop, not strspn(): glibc's strspn
+ * builds a table of its accept set on every call, and this runs for every
+ * string of every unit. */
 static bool plain_safe(const char *s)
 {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+        const unsigned char *p = (const unsigned char *) s;
+        if (!alnum(*p))
                 return false;
-        return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-\\")] == 0;
+        for (; *p; p++)
+                if (!alnum(*p) && *p != '.' && *p != '_' && *p != '@' && *p != '-' && *p != '\\')
+                        return false;
+        return true;
 }
 
 /* Anything else double-quoted, so that no string reads as YAML syntax:
