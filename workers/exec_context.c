@@ -182,6 +182,7 @@ static int resolve_cwd(const char *id, const struct exec_context *c, const struc
         int r = 0;
 
         req->cwd_missing_ok = c->working_directory_missing_ok;
+        req->cwd_is_there = !dir && exec_manager_ids()->cwd_is_root;
         if (!dir)
                 return 0;
         if (strcmp(dir, "~") == 0) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -174,7 +175,14 @@ static pthread_once_t manager_ids_once = PTHREAD_ONCE_INIT;
 
 static void manager_ids_read(void)
 {
-        manager_ids = (struct exec_manager_ids) { .pid = getpid(), .uid = getuid(), .gid = getgid() };
+        struct stat cwd, root;
+        manager_ids = (struct exec_manager_ids) {
+                .pid = getpid(),
+                .uid = getuid(),
+                .gid = getgid(),
+                .cwd_is_root = stat(".", &cwd) == 0 && stat("/", &root) == 0 && cwd.st_dev == root.st_dev &&
+                               cwd.st_ino == root.st_ino,
+        };
 }
 
 const struct exec_manager_ids *exec_manager_ids(void)

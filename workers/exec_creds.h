@@ -25,11 +25,13 @@ void exec_creds_done(struct exec_creds *cr);
 
 /* The manager's own pid, uid and gid, read once: they never change, and
  * asking the kernel on every spawn cost three system calls on a unit's
- * critical path. */
+ * critical path. Likewise whether its working directory is "/" (weft
+ * never changes it), so that a child need not move there again. */
 struct exec_manager_ids {
         pid_t pid;
         uid_t uid;
         gid_t gid;
+        bool cwd_is_root;
 };
 const struct exec_manager_ids *exec_manager_ids(void);
 

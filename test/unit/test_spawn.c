@@ -2,6 +2,7 @@
  * fds, cwd, limits, credentials, signals) and how failures are reported.
  * Every child is reaped here by its pid; every wait is bounded. */
 #include <errno.h>
+#include <limits.h>
 #include <grp.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -326,6 +327,21 @@ static void test_default_cwd_is_root(void)
         int code;
         CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), 0);
         CU_ASSERT_STRING_EQUAL(out, "/\n");
+        spawn_request_free(req);
+}
+
+/* A manager already in "/" sends a child without WorkingDirectory= no
+ * chdir (exec_manager_ids' cwd_is_root): the child stays where it is. */
+static void test_cwd_already_there_is_not_changed(void)
+{
+        struct spawn_request *req = sh_request("pwd");
+        char out[512], here[PATH_MAX];
+        int code;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(here, sizeof here));
+        req->cwd_is_there = true;
+        CU_ASSERT_EQUAL(run_capture(req, out, sizeof out, &code), 0);
+        strcat(here, "\n");
+        CU_ASSERT_STRING_EQUAL(out, here);
         spawn_request_free(req);
 }
 
@@ -867,6 +883,7 @@ static const struct test_case tests[] = {
         { "listen_pid_is_child_pid", test_listen_pid_is_child_pid },
         { "cwd_is_applied", test_cwd_is_applied },
         { "default_cwd_is_root", test_default_cwd_is_root },
+        { "cwd_already_there_is_not_changed", test_cwd_already_there_is_not_changed },
         { "missing_cwd_fails_with_enoent", test_missing_cwd_fails_with_enoent },
         { "missing_cwd_ok_runs_in_root", test_missing_cwd_ok_runs_in_root },
         { "umask_is_applied", test_umask_is_applied },
