@@ -606,8 +606,11 @@ static bool applies(const struct property *p, const struct unit *u)
 {
         if (!(p->types & (1u << u->type)))
                 return false;
-        /* Type-specific configuration exists only for a loaded unit. */
-        return p->base == B_UNIT || p->base == B_UNIT_EXTRA || u->load_state == UNIT_LOADED;
+        /* Type-specific configuration exists only for a loaded unit; a
+         * custom renderer of one type reads it too (TimeoutStartUSec=,
+         * Listen=, WorkingDirectory=...). */
+        bool of_every_unit = p->base == B_UNIT_EXTRA || (p->base == B_UNIT && p->types == T_ALL);
+        return of_every_unit || u->load_state == UNIT_LOADED;
 }
 
 static int show_unit(const struct ctl_options *opts, const struct unit *u)
