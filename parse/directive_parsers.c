@@ -430,7 +430,7 @@ int directive_parse_list(const struct directive_ctx *ctx, const char *value, voi
                         free(word);
                         continue;
                 }
-                r = strv_consume(l, word);
+                r = load_strv_push(ctx->load, l, word);
                 if (r < 0)
                         return r;
         }
@@ -449,7 +449,8 @@ int directive_parse_append_one(const struct directive_ctx *ctx, const char *valu
         const char *path = value[0] == '-' ? value + 1 : value;
         if (path[0] != '/')
                 return warn_value(ctx, value);
-        return strv_extend(l, value);
+        char *item = strdup(value);
+        return item ? load_strv_push(ctx->load, l, item) : -ENOMEM;
 }
 
 /* Environment=: a later assignment of a name replaces the earlier one in

@@ -76,6 +76,30 @@ void load_keyed_list_drop(struct load_keyed_list *l)
         l->dest = NULL;
 }
 
+int load_strv_push(struct load_context *ctx, char ***l, char *item)
+{
+        /* Another list, or this one changed behind our back (an empty
+         * assignment reset it): measure it again. */
+        if (ctx->strv_dest != l || !*l || (*l)[ctx->strv_len]) {
+                ctx->strv_dest = l;
+                ctx->strv_len = ctx->strv_cap = strv_length(*l);
+        }
+        if (ctx->strv_len == ctx->strv_cap) {
+                /* Exact while short, so a unit's few items cost no slack. */
+                size_t cap = ctx->strv_cap < 8 ? ctx->strv_cap + 1 : 2 * ctx->strv_cap;
+                char **v = realloc(*l, (cap + 1) * sizeof *v);
+                if (!v) {
+                        free(item);
+                        return -ENOMEM;
+                }
+                *l = v;
+                ctx->strv_cap = cap;
+        }
+        (*l)[ctx->strv_len++] = item;
+        (*l)[ctx->strv_len] = NULL;
+        return 0;
+}
+
 /* Parse path into u: from ahead when the file was read already. */
 static int load_file(struct load_context *ctx, struct unit *u, const char *path, const struct lex_file *ahead)
 {
@@ -87,6 +111,7 @@ static int load_file(struct load_context *ctx, struct unit *u, const char *path,
         load_keyed_list_drop(&ctx->cred);
         ctx->exec_dest = NULL;
         ctx->cond_dest = NULL;
+        ctx->strv_dest = NULL;
         return r;
 }
 

@@ -26,6 +26,12 @@ int load_keyed_list(struct load_keyed_list *l, char ***dest, char sep, struct en
 /* Forget the list (it stays its owner's); l's index goes. */
 void load_keyed_list_drop(struct load_keyed_list *l);
 
+struct load_context;
+/* Append item (consumed, also on failure) to the string list *l in O(1)
+ * amortized: the load context remembers the length and room of the list
+ * the file last appended to. 0 or -ENOMEM. */
+int load_strv_push(struct load_context *ctx, char ***l, char *item);
+
 struct load_context {
         struct unit_table *table;
         const struct unit_path_index *index;
@@ -45,8 +51,12 @@ struct load_context {
          * after every file. */
         struct exec_command **exec_dest, *exec_tail;
         unsigned exec_len;
-        /* Likewise the condition list it last appended to, and its tail. */
+        /* Likewise the condition list it last appended to, and its tail,
+         * and the string list (Documentation=, EnvironmentFile=...) with
+         * its length and room (load_strv_push). */
         struct unit_condition **cond_dest, *cond_tail;
+        char ***strv_dest;
+        size_t strv_len, strv_cap;
         /* A unit without a file that the manager knows from a kernel table
          * (a mount in /proc/self/mountinfo, a swap in /proc/swaps), like
          * systemd's units from /proc/self/mountinfo. When set, it is called

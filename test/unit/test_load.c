@@ -142,6 +142,42 @@ static void test_conditions_append_in_order(void)
         done(&f);
 }
 
+/* String lists keep their order across lines, an empty reset and a
+ * drop-in, and a list of 50,000 lines loads whole, in order. */
+static void test_string_lists_append_in_order(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Unit]\nDocumentation=man:a man:b\nDocumentation=\n"
+                                         "Documentation=man:c\nDocumentation=man:d man:e\n"
+                                         "[Service]\nExecStart=/bin/true\n");
+        test_write_file(d, "a.service.d/x.conf", "[Unit]\nDocumentation=man:f\n");
+        size_t n = 50000, len = 64 + n * 40;
+        char *text = malloc(len), *at = text;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        at += sprintf(at, "[Service]\nExecStart=/bin/true\n");
+        for (size_t i = 0; i < n; i++)
+                at += sprintf(at, "EnvironmentFile=-/e/%zu\n", i);
+        test_write_file(d, "many.service", text);
+        free(text);
+        load_dir(&f, d, (const char *[]) { "a.service", "many.service", NULL });
+        char **doc = unit_extra(get(&f, "a.service"))->documentation;
+        CU_ASSERT_EQUAL_FATAL(strv_length(doc), 4);
+        CU_ASSERT_STRING_EQUAL(doc[0], "man:c");
+        CU_ASSERT_STRING_EQUAL(doc[2], "man:e");
+        CU_ASSERT_STRING_EQUAL(doc[3], "man:f");
+        char **files = get(&f, "many.service")->service->exec_ctx.environment_files;
+        CU_ASSERT_EQUAL_FATAL(strv_length(files), n);
+        char want[32];
+        size_t ok = 0;
+        for (size_t i = 0; i < n; i++) {
+                snprintf(want, sizeof want, "-/e/%zu", i);
+                ok += strcmp(files[i], want) == 0;
+        }
+        CU_ASSERT_EQUAL(ok, n);
+        done(&f);
+}
+
 static void test_dropin_empty_assignment_resets_exec_start(void)
 {
         struct fixture f;
@@ -700,6 +736,7 @@ static const struct test_case tests[] = {
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
         { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
         { "conditions_append_in_order", test_conditions_append_in_order },
+        { "string_lists_append_in_order", test_string_lists_append_in_order },
         { "environment_later_assignment_wins", test_environment_later_assignment_wins },
         { "service_gets_default_dependencies", test_service_gets_default_dependencies },
         { "default_dependencies_no_adds_nothing", test_default_dependencies_no_adds_nothing },
