@@ -535,6 +535,8 @@ static int append_commands(const struct directive_ctx *ctx, struct exec_command 
         struct load_context *load = ctx->load;
         unsigned n = 0;
 
+        if (!c)
+                return 0; /* a line that named no command (blanks only) adds none */
         if (load->exec_dest != list || !*list || load->exec_tail->next) {
                 /* Another list, or this one changed behind our back: walk it. */
                 load->exec_dest = list;

@@ -65,6 +65,24 @@ static size_t count_exec(const struct exec_command *c)
         return n;
 }
 
+/* A line of separators only names no command: it adds none, and the
+ * list around it stays whole (it crashed the loader, and so PID 1: fuzz). */
+static void test_exec_line_of_separators_adds_nothing(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "a.service", "[Service]\nExecStart=/bin/true\nExecStartPre=;\nExecStartPre=/bin/a\n"
+                                         "ExecStartPre= ; ; \nExecStartPre=/bin/b\n");
+        load_dir(&f, d, (const char *[]) { "a.service", NULL });
+        struct unit *u = get(&f, "a.service");
+        CU_ASSERT_EQUAL(u->load_state, UNIT_LOADED);
+        const struct exec_command *c = service_exec(u->service, SERVICE_EXEC_START_PRE);
+        CU_ASSERT_EQUAL_FATAL(count_exec(c), 2);
+        CU_ASSERT_STRING_EQUAL(c->path, "/bin/a");
+        CU_ASSERT_STRING_EQUAL(c->next->path, "/bin/b");
+        done(&f);
+}
+
 /* A file of n ExecStartPre= lines, and a drop-in adding one more. */
 static void write_many_commands(const char *d, const char *name, unsigned n)
 {
@@ -735,6 +753,7 @@ static const struct test_case tests[] = {
         { "edges_sorted_and_merged", test_edges_sorted_and_merged },
         { "dropin_empty_assignment_resets_exec_start", test_dropin_empty_assignment_resets_exec_start },
         { "exec_list_length_is_bounded", test_exec_list_length_is_bounded },
+        { "exec_line_of_separators_adds_nothing", test_exec_line_of_separators_adds_nothing },
         { "conditions_append_in_order", test_conditions_append_in_order },
         { "string_lists_append_in_order", test_string_lists_append_in_order },
         { "environment_later_assignment_wins", test_environment_later_assignment_wins },
