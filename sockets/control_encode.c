@@ -237,7 +237,10 @@ static void out_units(struct out *o, const struct control_reply *r)
                 for (size_t j = 0; j < n; j++) {
                         if (j > 0)
                                 out_char(o, ',');
+                        size_t at = o->len;
                         out_string(o, u->keys[j], o->lim->string);
+                        if (o->err == 0 && o->len - at > CONTROL_KEY_MAX)
+                                o->err = -EMSGSIZE;
                         out_char(o, ':');
                         out_string(o, u->values[j], o->lim->string);
                 }

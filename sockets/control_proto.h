@@ -46,6 +46,10 @@
 #define CONTROL_STRING_MAX (64 * 1024)
 /* Nesting of lists and mappings, the top-level mapping counting as 1. */
 #define CONTROL_DEPTH_MAX 16
+/* Bytes of one key of a reply's unit, as encoded: libyaml reads an
+ * implicit key of at most 1024 characters, so a longer one could not be
+ * decoded again; the encoder refuses it (-EMSGSIZE). */
+#define CONTROL_KEY_MAX 1024
 
 struct control_request {
         unsigned version;

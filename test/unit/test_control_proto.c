@@ -499,6 +499,38 @@ static void test_reply_string_over_64k_round_trips(void)
         free(v);
 }
 
+/* A unit's key is a YAML implicit key, which libyaml reads only up to
+ * 1024 characters: the encoder refuses a key whose encoded form is longer
+ * (300 line separators, 6 bytes each as \u2028), and one of 1,000 plain
+ * bytes round-trips (fuzz_control found the first decoded, re-encoded,
+ * and refused by the decoder). */
+static void test_reply_key_longer_than_yaml_reads_is_refused(void)
+{
+        char key[1001], wide[901];
+        struct control_reply in = { .version = 1 }, out;
+        char *line = NULL;
+        size_t len = 0;
+
+        memset(key, 'k', 1000);
+        key[1000] = 0;
+        for (size_t i = 0; i < 300; i++)
+                memcpy(wide + 3 * i, "\xe2\x80\xa8", 3);
+        wide[900] = 0;
+        struct control_unit *u = control_reply_add_unit(&in);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+        CU_ASSERT_FATAL(control_unit_add(u, key, "v") == 0);
+        CU_ASSERT_EQUAL_FATAL(control_reply_encode(&in, &line, &len), 0);
+        CU_ASSERT_EQUAL_FATAL(control_reply_decode(line, len, &out, NULL), 0);
+        CU_ASSERT_STRING_EQUAL(control_unit_get(&out.units[0], key), "v");
+        control_reply_done(&out);
+        free(line);
+        line = NULL;
+        CU_ASSERT_FATAL(control_unit_add(u, wide, "v") == 0);
+        CU_ASSERT_EQUAL(control_reply_encode(&in, &line, &len), -EMSGSIZE);
+        free(line);
+        control_reply_done(&in);
+}
+
 static void test_invalid_utf8_is_refused(void)
 {
         static const char text[] = "{\"version\":1,\"verb\":\"caf\xc3\x28\"}";
@@ -606,6 +638,7 @@ static const struct test_case tests[] = {
         { "request_with_more_than_65536_units_is_refused", test_request_with_more_than_65536_units_is_refused },
         { "reply_of_100000_units_over_1_mib_round_trips", test_reply_of_100000_units_over_1_mib_round_trips },
         { "reply_string_over_64k_round_trips", test_reply_string_over_64k_round_trips },
+        { "reply_key_longer_than_yaml_reads_is_refused", test_reply_key_longer_than_yaml_reads_is_refused },
         { "invalid_utf8_is_refused", test_invalid_utf8_is_refused },
         { "encode_refuses_invalid_utf8", test_encode_refuses_invalid_utf8 },
         { "reply_replaces_invalid_utf8", test_reply_replaces_invalid_utf8 },
