@@ -119,16 +119,9 @@ static struct unit *find(struct sched *s, const char *name)
         return u && u->rt && !u->rt->collected ? u : NULL;
 }
 
-/* The unit a request names, loading it if weft has not seen it yet. */
-static struct unit *find_or_load(struct sched *s, const char *name)
+/* The unit of a valid name, loaded if weft has not seen it yet. */
+static struct unit *find_or_load_valid(struct sched *s, const char *name)
 {
-        /* A bare name means a service, as systemctl mangles it
-         * (`weftctl status main` in a container). */
-        char mangled[256];
-        if (!unit_name_is_valid(name, UNIT_NAME_ANY) &&
-            (size_t) snprintf(mangled, sizeof mangled, "%s.service", name) < sizeof mangled &&
-            unit_name_is_valid(mangled, UNIT_NAME_ANY))
-                name = mangled;
         struct unit *u = unit_table_get(s->units, name);
         /* Named again after it was collected: it comes back fresh, and
          * goes again after this request if nothing needs it. */
@@ -141,6 +134,22 @@ static struct unit *find_or_load(struct sched *s, const char *name)
             sched_adopt_units(s) < 0)
                 return NULL;
         return find(s, name);
+}
+
+/* The unit a request names, loading it if weft has not seen it yet. */
+static struct unit *find_or_load(struct sched *s, const char *name)
+{
+        /* As systemctl mangles it: a bare name means a service (`weftctl
+         * status main` in a container), /dev/sda its device. */
+        char *mangled = NULL;
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY)) {
+                if (unit_name_mangle(name, &mangled) < 0)
+                        return NULL;
+                name = mangled;
+        }
+        struct unit *u = find_or_load_valid(s, name);
+        free(mangled);
+        return u;
 }
 
 static void verb_list_units(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)

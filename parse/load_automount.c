@@ -41,7 +41,7 @@ static int automount_finish(struct load_context *ctx, struct unit *u)
                 return r;
         if (strcmp(a->where.path, "/") == 0)
                 return load_fail(ctx, u, UNIT_BAD_SETTING, -ENOEXEC, "%s", "Cannot have an automount unit for the root directory. Refusing.");
-        r = load_unit_name_from_path(a->where.path, ".mount", &name);
+        r = unit_name_from_path(a->where.path, ".mount", &name);
         if (r >= 0)
                 r = load_add_two_dependencies_by_name(ctx, u, UNIT_BEFORE, UNIT_TRIGGERS, name);
         free(name);

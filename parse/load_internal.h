@@ -22,8 +22,6 @@ int load_add_mounts_for(struct load_context *ctx, struct unit *u, const char *pa
  * PrivateTmp= orders after the mounts of /tmp and /var/tmp and after
  * systemd-tmpfiles-setup.service. */
 int load_add_exec_dependencies(struct load_context *ctx, struct unit *u, const struct exec_context *ec);
-/* The unit named from path (systemd-escape --path) with suffix ".mount"... */
-int load_unit_name_from_path(const char *path, const char *suffix, char **ret);
 /* The unit's name must be its path's (Where= of a mount or automount, What=
  * of a swap): refuse it otherwise, as systemd's *_verify does, naming the
  * file:line that set the path. */

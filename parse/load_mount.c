@@ -15,30 +15,12 @@
 #include "parse/load_internal.h"
 #include "parse/unit_path.h"
 
-int load_unit_name_from_path(const char *path, const char *suffix, char **ret)
-{
-        char *e = NULL;
-        int r = unit_name_path_escape(path, &e);
-        if (r < 0)
-                return r;
-        char *name = malloc(strlen(e) + strlen(suffix) + 1);
-        if (!name) {
-                free(e);
-                return -ENOMEM;
-        }
-        strcpy(name, e);
-        strcat(name, suffix);
-        free(e);
-        *ret = name;
-        return 0;
-}
-
 /* One prefix of RequiresMountsFor=: its mount unit, if it has a file or
  * is known already. */
 static int add_mount_for_prefix(struct load_context *ctx, struct unit *u, const char *prefix)
 {
         char *name = NULL;
-        int r = load_unit_name_from_path(prefix, ".mount", &name);
+        int r = unit_name_from_path(prefix, ".mount", &name);
         if (r < 0)
                 return r == -ENOMEM ? r : 0;
         if (strcmp(name, u->id) == 0) {
@@ -77,7 +59,7 @@ int load_verify_name_matches(struct load_context *ctx, struct unit *u, const str
         const char *path = p->path;
         char *name = NULL, msg[512];
         const char *suffix = strrchr(u->id, '.');
-        int r = load_unit_name_from_path(path, suffix, &name);
+        int r = unit_name_from_path(path, suffix, &name);
         if (r == -ENOMEM)
                 return r;
         bool ok = r >= 0 && strcmp(name, u->id) == 0;
@@ -187,7 +169,7 @@ static int add_device_dependency(struct load_context *ctx, struct unit *u, const
             strcmp(m->where.path, "/") == 0)
                 return 0;
         char *name = NULL;
-        int r = load_unit_name_from_path(m->what, ".device", &name);
+        int r = unit_name_from_path(m->what, ".device", &name);
         if (r < 0)
                 return r == -ENOMEM ? r : 0;
         enum unit_dependency dep = has_option(m->options, "x-systemd.device-bound") ? UNIT_BINDS_TO : UNIT_REQUIRES;

@@ -44,7 +44,7 @@ static int swap_finish(struct load_context *ctx, struct unit *u)
         if (r < 0)
                 return r;
         if (strncmp(w->what.path, "/dev/", 5) == 0) {
-                r = load_unit_name_from_path(w->what.path, ".device", &name);
+                r = unit_name_from_path(w->what.path, ".device", &name);
                 if (r >= 0)
                         r = load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, name);
                 free(name);

@@ -375,3 +375,72 @@ out:
         free(p);
         return r;
 }
+
+int unit_name_from_path(const char *path, const char *suffix, char **ret)
+{
+        char *e = NULL;
+        int r = unit_name_path_escape(path, &e);
+        if (r < 0)
+                return r;
+        size_t n = strlen(e);
+        char *name = realloc(e, n + strlen(suffix) + 1);
+        if (!name) {
+                free(e);
+                return -ENOMEM;
+        }
+        strcpy(name + n, suffix);
+        /* systemd hashes a name that would be too long; weft refuses it. */
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN)) {
+                free(name);
+                return -EINVAL;
+        }
+        *ret = name;
+        return 0;
+}
+
+/* Is path below dir ("/dev/sda" is below "/dev"; "/dev" and "/dev/" are not)? */
+static bool path_is_below(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + strspn(path + n, "/")];
+}
+
+int unit_name_mangle(const char *name, char **ret)
+{
+        if (!*name)
+                return -EINVAL;
+        if (unit_name_is_valid(name, UNIT_NAME_ANY)) {
+                char *s = strdup(name);
+                if (!s)
+                        return -ENOMEM;
+                *ret = s;
+                return 0;
+        }
+        if (name[0] == '/') {
+                const char *p = name + strspn(name, "/") - 1; /* "//dev" is "/dev" */
+                bool device = path_is_below(p, "/dev") || path_is_below(p, "/sys");
+                int r = unit_name_from_path(name, device ? ".device" : ".mount", ret);
+                if (r != -EINVAL)
+                        return r;
+        }
+        char *s = malloc(strlen(name) * 4 + sizeof ".service"), *t = s;
+        if (!s)
+                return -ENOMEM;
+        for (const char *f = name; *f; f++) {
+                if (*f == '/')
+                        *t++ = '-';
+                else if (*f == '@' || in_set(*f, PLAIN_ESCAPE_CHARS "-\\"))
+                        *t++ = *f;
+                else
+                        t = escape_byte(*f, t);
+        }
+        *t = '\0';
+        if (unit_name_to_type(s) == _UNIT_TYPE_INVALID)
+                strcpy(t, ".service");
+        if (!unit_name_is_valid(s, UNIT_NAME_ANY)) {
+                free(s);
+                return -EINVAL;
+        }
+        *ret = s;
+        return 0;
+}

@@ -60,3 +60,13 @@ int unit_name_unescape(const char *s, char **ret);
 int unit_name_path_escape(const char *path, char **ret);
 /* systemd-escape --unescape --path: gives an absolute path. */
 int unit_name_path_unescape(const char *s, char **ret);
+/* The unit named after path: its --path escape and suffix (".mount").
+ * -EINVAL when that is no valid name, also when it would be over 255
+ * bytes (systemd then shortens it with a hash of the path; weft does not). */
+int unit_name_from_path(const char *path, const char *suffix, char **ret);
+/* systemd-escape --mangle (systemd's unit_name_mangle, what systemctl does
+ * to a name it is given): a valid name stays; a path under /dev or /sys
+ * names its .device and any other absolute path its .mount; otherwise '/'
+ * becomes '-', bytes a name cannot hold become \xHH and a name without a
+ * unit type gets ".service". -EINVAL when that is still no valid name. */
+int unit_name_mangle(const char *name, char **ret);

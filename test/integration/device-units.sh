@@ -20,6 +20,8 @@ printf '[Unit]\nJobTimeoutSec=30\n' | wt_unit "$LATE"
 wt_start --target t.target
 wt_wait_state null-user.service active
 [ "$(wt_ctl show dev-null.device -P SubState)" = plugged ] || wt_fail "dev-null.device is not plugged"
+# A path names its unit, as systemctl mangles it: /dev/null is dev-null.device.
+[ "$(wt_ctl show /dev/null -P Id)" = dev-null.device ] || wt_fail "weftctl show /dev/null is not dev-null.device"
 
 # The late device: nothing there yet, then its directory and node appear.
 sleep 0.5

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Compares weft's unit name escaping (parse/unit_name.c, through the small
 # test/tools/escape.c front end) with the real systemd-escape(1), in all four
-# directions: plain and --path, escaping and --unescape. Each input is run
+# directions: plain and --path, escaping and --unescape; and --mangle (what
+# systemctl and SYSTEMD_WANTS= do to a name; not for a path whose unit name
+# would be over 255 bytes, which systemd shortens with a hash and weft
+# refuses). Each input is run
 # through both separately; stdout must match byte for byte and both must agree
 # on success or failure. Inputs: a fixed list of awkward strings plus every
 # byte 1..255 as a one-char string (and "/" + byte for --path), and every
@@ -52,6 +55,8 @@ all_modes() {
         compare "$s" --path
         compare "$s" --unescape
         compare "$s" --unescape --path
+        # A path too long for a name: systemd hashes it, weft refuses it.
+        [ "${s:0:1}" = / ] && [ ${#s} -gt 240 ] || compare "$s" --mangle
 }
 
 fixed=(
@@ -66,6 +71,9 @@ line" "@" "foo@bar" "%i" "~" "*?[]" '$HOME' "\"quoted\"" "'single'"
         "a--b" "-a" "a-" "a-.-b" "a-..-b" "\\x2e\\x2e"
         "/$(printf 'x%.0s' {1..255})" "/$(printf 'x%.0s' {1..256})"
         "$(printf 'x%.0s' {1..300})"
+        "foo.service" "foo@.service" "foo@bar" "foo.bar" "foo.target" "foo@a b.socket" "/dev" "//dev/sda"
+        "/sys/devices/x" "/device" "/dev/../x" "/home/x" "/" "sys/x" "a@b@c" "$(printf 'x%.0s' {1..247})"
+        "$(printf 'x%.0s' {1..248})" "/dev/" "/sys" "/devx"
 )
 for s in "${fixed[@]}"; do
         all_modes "$s"
@@ -81,6 +89,7 @@ for i in $(seq 1 255); do
         compare "\\x$hh" --unescape
         compare "\\x$hh" --unescape --path
         compare "\\x${hh^^}" --unescape
+        compare "/$c" --mangle
 done
 compare '\x00' --unescape --path
 

@@ -1,4 +1,4 @@
-/* escape [--path] [--unescape] STR...: weft's unit name escaping with the
+/* escape [--path] [--unescape] [--mangle] STR...: weft's unit name escaping with the
  * command line of systemd-escape(1), one result per line, so that
  * test/integration/escape-oracle.sh can compare the two byte for byte.
  * Exits 1 at the first string that cannot be converted, as systemd-escape
@@ -13,7 +13,7 @@
 
 int main(int argc, char **argv)
 {
-        bool path = false, unescape = false;
+        bool path = false, unescape = false, mangle = false;
         int i = 1;
 
         for (; i < argc; i++) {
@@ -21,6 +21,8 @@ int main(int argc, char **argv)
                         path = true;
                 else if (strcmp(argv[i], "--unescape") == 0 || strcmp(argv[i], "-u") == 0)
                         unescape = true;
+                else if (strcmp(argv[i], "--mangle") == 0)
+                        mangle = true;
                 else if (strcmp(argv[i], "--") == 0) {
                         i++;
                         break;
@@ -35,7 +37,9 @@ int main(int argc, char **argv)
         for (; i < argc; i++) {
                 char *out = NULL;
                 int r;
-                if (unescape)
+                if (mangle)
+                        r = unit_name_mangle(argv[i], &out);
+                else if (unescape)
                         r = path ? unit_name_path_unescape(argv[i], &out) : unit_name_unescape(argv[i], &out);
                 else
                         r = path ? unit_name_path_escape(argv[i], &out) : unit_name_escape(argv[i], &out);

@@ -371,6 +371,30 @@ static void test_escape_then_unescape_gives_every_byte_back(void)
         }
 }
 
+/* Golden values printed by systemd-escape --mangle (252). */
+static void test_mangle_matches_systemd_escape(void)
+{
+        static const char *const table[][2] = {
+                { "foo bar", "foo\\x20bar.service" }, { "/dev/sda", "dev-sda.device" },
+                { "/home/x", "home-x.mount" },          { "a/b", "a-b.service" },
+                { "x.y", "x.y.service" },               { "\xc3\xa9", "\\xc3\\xa9.service" },
+                { ".foo", ".foo.service" },             { "foo@bar", "foo@bar.service" },
+                { "foo@.service", "foo@.service" },     { "foo.socket", "foo.socket" },
+                { "/dev/", "dev.mount" },               { "//dev/sda", "dev-sda.device" },
+                { "/sys", "sys.mount" },                { "/dev/../x", "-dev-..-x.service" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                char *m = NULL;
+                CU_ASSERT_EQUAL_FATAL(unit_name_mangle(table[i][0], &m), 0);
+                CU_ASSERT_STRING_EQUAL(m, table[i][1]);
+                free(m);
+        }
+        char *m = NULL;
+        CU_ASSERT_EQUAL(unit_name_mangle("", &m), -EINVAL);
+        CU_ASSERT_EQUAL(unit_name_mangle(repeat('x', 250, ""), &m), -EINVAL);
+        CU_ASSERT_EQUAL(unit_name_from_path(repeat('x', 250, ""), ".mount", &m), -EINVAL);
+}
+
 static const struct test_case tests[] = {
         { "unit_type_names_round_trip", test_unit_type_names_round_trip },
         { "unit_type_unknown_is_invalid", test_unit_type_unknown_is_invalid },
@@ -396,6 +420,7 @@ static const struct test_case tests[] = {
         { "path_unescape_matches_systemd_escape", test_path_unescape_matches_systemd_escape },
         { "path_unescape_refuses_unnormalized_paths", test_path_unescape_refuses_unnormalized_paths },
         { "escape_then_unescape_gives_every_byte_back", test_escape_then_unescape_gives_every_byte_back },
+        { "mangle_matches_systemd_escape", test_mangle_matches_systemd_escape },
         { 0 },
 };
 TEST_SUITE("unit_name", tests);
