@@ -23,8 +23,10 @@
 
 #include "base/hashmap.h"
 #include "base/log.h"
+#include "base/strv.h"
 #include "core/lib_udev.h"
 #include "core/unit_type.h"
+#include "parse/device_names.h"
 #include "parse/load.h"
 
 #define DEVICE_DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)
@@ -211,49 +213,84 @@ static void check_nodes(struct sched *s, bool quietly)
         }
 }
 
-/* Every unit name udev's device d stands for: its node, its links, its
- * sysfs path, and SYSTEMD_ALIAS=; with plug, SYSTEMD_WANTS= too. Units are
- * made only for a device being plugged: one that is removed or not ready
- * (SYSTEMD_READY=0: a loop device with no backing file, a CD drive with
- * no medium) only unplugs the units already known, as systemd's
- * device_update_found_by_sysfs does. */
+/* The ".device" unit of path, added to *names; a path no unit can be
+ * named after is skipped, as systemd skips it. */
+static int add_path_unit(const char *path, char ***names)
+{
+        char *name = NULL;
+        int r = path ? unit_name_from_path(path, ".device", &name) : -EINVAL;
+        return r == 0 ? strv_consume(names, name) : r == -ENOMEM ? r : 0;
+}
+
+/* Every unit name udev's device d stands for, as systemd's
+ * device_setup_units: its sysfs path, its node, its links (but
+ * /dev/block/ and /dev/char/, unique but not persistent), and when it is
+ * plugged the paths SYSTEMD_ALIAS= lists. */
+static int udev_device_unit_names(struct udev_device *d, bool plug, char ***names)
+{
+        const char *syspath = udev_device_get_syspath(d);
+        int r = add_path_unit(syspath, names);
+        if (r == 0)
+                r = add_path_unit(udev_device_get_devnode(d), names);
+        struct udev_list_entry *l;
+        udev_list_entry_foreach(l, udev_device_get_devlinks_list_entry(d)) {
+                const char *link = udev_list_entry_get_name(l);
+                if (r == 0 && strncmp(link, "/dev/block/", 11) != 0 && strncmp(link, "/dev/char/", 10) != 0)
+                        r = add_path_unit(link, names);
+        }
+        const char *alias = plug ? udev_device_get_property_value(d, "SYSTEMD_ALIAS") : NULL;
+        if (r == 0 && alias && syspath)
+                r = device_alias_units(syspath, alias, names);
+        return r;
+}
+
+/* SYSTEMD_WANTS=: each unit listed that is down and has no job starts, as
+ * in systemd 252 (on the plug, and again on a later event once it has
+ * stopped). */
+static void start_wanted(struct sched *s, struct udev_device *d)
+{
+        const char *wants = udev_device_get_property_value(d, "SYSTEMD_WANTS");
+        const char *syspath = udev_device_get_syspath(d);
+        char **names = NULL;
+        bool made = false, nothing;
+        if (!wants || !syspath)
+                return;
+        if (device_wants_units(syspath, wants, &names) < 0)
+                log_error("%s: cannot read SYSTEMD_WANTS=: out of memory", syspath);
+        STRV_FOREACH(n, names) {
+                struct unit *o = unit_table_get(s->units, *n);
+                if (!o && unit_table_intern(s->units, *n, &o) >= 0)
+                        made = true;
+        }
+        if (made && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
+                log_error("cannot load the units SYSTEMD_WANTS= names");
+        STRV_FOREACH(n, names) {
+                struct unit *o = unit_table_get(s->units, *n);
+                if (o && o->rt && unit_state_is_down(o->rt->active) && !o->rt->job) {
+                        log_info("%s: plugged; starting %s (SYSTEMD_WANTS=)", syspath, o->id);
+                        transaction_start(s, o, &nothing);
+                }
+        }
+        strv_free(names);
+}
+
+/* Units are made only for a device being plugged: one that is removed or
+ * not ready (SYSTEMD_READY=0: a loop device with no backing file, a CD
+ * drive with no medium) only unplugs the units already known, as
+ * systemd's device_update_found_by_sysfs does. */
 static void udev_device_names(struct sched *s, struct udev_device *d, bool plug, bool quietly)
 {
-        char *names[64];
-        size_t n = 0;
-        char *e = NULL, buf[UNIT_NAME_MAX + 1];
+        char **names = NULL;
         bool created = false;
 
-#define ADD_PATH(path)                                                                                          \
-        do {                                                                                                    \
-                if ((path) && n < 64 && unit_name_path_escape((path), &e) >= 0) {                               \
-                        if (snprintf(buf, sizeof buf, "%s.device", e) < (int) sizeof buf)                       \
-                                names[n++] = strdup(buf);                                                       \
-                        free(e);                                                                                \
-                        e = NULL;                                                                               \
-                }                                                                                               \
-        } while (0)
-        ADD_PATH(udev_device_get_devnode(d));
-        ADD_PATH(udev_device_get_syspath(d));
-        struct udev_list_entry *l;
-        udev_list_entry_foreach(l, udev_device_get_devlinks_list_entry(d))
-                ADD_PATH(udev_list_entry_get_name(l));
-        const char *alias = udev_device_get_property_value(d, "SYSTEMD_ALIAS");
-        if (alias) {
-                char *copy = strdup(alias), *save = NULL;
-                for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save))
-                        if (n < 64 && unit_name_to_type(a) == UNIT_DEVICE)
-                                names[n++] = strdup(a);
-                free(copy);
-        }
-#undef ADD_PATH
-        for (size_t i = 0; plug && i < n; i++)
-                if (names[i])
-                        (void) unit_named(s, names[i], &created);
+        if (udev_device_unit_names(d, plug, &names) < 0)
+                log_error("%s: cannot name its units: out of memory", udev_device_get_syspath(d));
+        STRV_FOREACH(n, names)
+                if (plug)
+                        (void) unit_named(s, *n, &created);
         load_new(s, created);
-        for (size_t i = 0; i < n; i++) {
-                struct unit *u = names[i] ? unit_table_get(s->units, names[i]) : NULL;
-                free(names[i]);
+        STRV_FOREACH(n, names) {
+                struct unit *u = unit_table_get(s->units, *n);
                 if (!u || u->type != UNIT_DEVICE || !u->rt || !u->rt->type_rt)
                         continue;
                 if (plug) {
@@ -262,6 +299,7 @@ static void udev_device_names(struct sched *s, struct udev_device *d, bool plug,
                 } else
                         set_unplugged(s, u);
         }
+        strv_free(names);
         /* systemd unplugs a device's units by its sysfs path: a link the
          * event leaves out (a CD drive's by-diskseq link once cdrom_id
          * found no medium) goes with the rest. */
@@ -271,29 +309,8 @@ static void udev_device_names(struct sched *s, struct udev_device *d, bool plug,
                 if (u->type == UNIT_DEVICE && u->rt && u->rt->type_rt && drt(u)->plugged && drt(u)->sysfs == h)
                         set_unplugged(s, u);
         }
-        const char *wants = plug && !quietly ? udev_device_get_property_value(d, "SYSTEMD_WANTS") : NULL;
-        if (wants) {
-                char *copy = strdup(wants), *save = NULL;
-                bool nothing, made = false;
-                for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save)) {
-                        struct unit *o = unit_table_get(s->units, a);
-                        if (!o && unit_name_is_valid(a, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE) &&
-                            unit_table_intern(s->units, a, &o) >= 0)
-                                made = true;
-                }
-                if (made && s->config.load && (unit_load_all(s->config.load) < 0 || sched_adopt_units(s) < 0))
-                        log_error("cannot load the units SYSTEMD_WANTS= names");
-                free(copy);
-                copy = strdup(wants);
-                for (char *a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save)) {
-                        struct unit *o = unit_table_get(s->units, a);
-                        if (o && o->rt && unit_state_is_down(o->rt->active) && !o->rt->job) {
-                                log_info("%s: plugged; starting %s (SYSTEMD_WANTS=)", udev_device_get_syspath(d), o->id);
-                                transaction_start(s, o, &nothing);
-                        }
-                }
-                free(copy);
-        }
+        if (plug && !quietly)
+                start_wanted(s, d);
 }
 
 /* SYSTEMD_READY=0 means not ready yet, as systemd reads it. */
