@@ -182,7 +182,6 @@ static int resolve_cwd(const char *id, const struct exec_context *c, const struc
         int r = 0;
 
         req->cwd_missing_ok = c->working_directory_missing_ok;
-        req->cwd_is_there = !dir && exec_manager_ids()->cwd_is_root;
         if (!dir)
                 return 0;
         if (strcmp(dir, "~") == 0) {
@@ -305,6 +304,9 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         r = exec_sandbox_build(id, c, cmd->flags & EXEC_FULL_PRIVILEGES, req);
         if (r < 0)
                 goto out;
+        /* No chdir to "/" from "/" (~3% of weft's CPU in a chain of units),
+         * unless a new mount namespace has a "/" of its own. */
+        req->cwd_is_there = !req->cwd && exec_manager_ids()->cwd_is_root && !(req->sandbox && req->sandbox->mount_ns);
         if (x->rlimit)
                 memcpy(req->rlimits, x->rlimit, sizeof req->rlimits);
         req->rlimit_set = x->rlimit ? x->rlimit_set : 0;

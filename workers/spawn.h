@@ -58,7 +58,7 @@ struct spawn_request {
                                NonBlocking=no does */
         char *cwd;          /* NULL: "/" */
         bool cwd_missing_ok;
-        bool cwd_is_there;  /* cwd NULL and the manager's is "/" already */
+        bool cwd_is_there;  /* no chdir: cwd NULL, the manager in "/" and no new mount namespace */
         bool set_credentials;
         uid_t uid;
         gid_t gid;
