@@ -172,6 +172,15 @@ while [ $i -lt 10 ]; do grep -q "$tag" /var/log/syslog 2>/dev/null && { r=0; bre
 verdict logger-syslog $r ""
 udevadm info -q property -n /dev/vda 2>/dev/null | grep -q '^USEC_INITIALIZED='
 verdict udev-knows-vda $? ""
+# 99-systemd.rules gives every network card SYSTEMD_ALIAS=/sys/subsystem/net/devices/NAME.
+nics=0
+for n in $(ls /sys/class/net); do
+        [ "$n" = lo ] && continue
+        nics=$((nics + 1))
+        s=$($CTL is-active "sys-subsystem-net-devices-$n.device" 2>/dev/null)
+        [ "$s" = active ]; verdict "device-alias:$n" $? "($s)"
+done
+[ $nics -gt 0 ]; verdict network-card $? "($nics)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
