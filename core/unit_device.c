@@ -274,6 +274,27 @@ static void start_wanted(struct sched *s, struct udev_device *d)
         strv_free(names);
 }
 
+/* Every plugged unit of the device at sysfs path p goes. */
+static void unplug_sysfs(struct sched *s, const char *p)
+{
+        uint64_t h = sysfs_hash(p);
+        for (size_t i = 0; h && i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                if (u->type == UNIT_DEVICE && u->rt && u->rt->type_rt && drt(u)->plugged && drt(u)->sysfs == h)
+                        set_unplugged(s, u);
+        }
+}
+
+/* A "move" (a network card renamed by udev): the units of its old sysfs
+ * path go, as systemd's device_remove_old_on_move. */
+static void unplug_moved_from(struct sched *s, struct udev_device *d)
+{
+        const char *old = udev_device_get_property_value(d, "DEVPATH_OLD");
+        char p[PATH_MAX];
+        if (old && (size_t) snprintf(p, sizeof p, "/sys%s", old) < sizeof p)
+                unplug_sysfs(s, p);
+}
+
 /* Units are made only for a device being plugged: one that is removed or
  * not ready (SYSTEMD_READY=0: a loop device with no backing file, a CD
  * drive with no medium) only unplugs the units already known, as
@@ -303,12 +324,8 @@ static void udev_device_names(struct sched *s, struct udev_device *d, bool plug,
         /* systemd unplugs a device's units by its sysfs path: a link the
          * event leaves out (a CD drive's by-diskseq link once cdrom_id
          * found no medium) goes with the rest. */
-        uint64_t h = plug ? 0 : sysfs_hash(udev_device_get_syspath(d));
-        for (size_t i = 0; h && i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                if (u->type == UNIT_DEVICE && u->rt && u->rt->type_rt && drt(u)->plugged && drt(u)->sysfs == h)
-                        set_unplugged(s, u);
-        }
+        if (!plug)
+                unplug_sysfs(s, udev_device_get_syspath(d));
         if (plug && !quietly)
                 start_wanted(s, d);
 }
@@ -393,6 +410,8 @@ static void device_fd_ready(struct sched *s, int fd)
                         const char *action = udev_device_get_action(d);
                         bool gone = action && strcmp(action, "remove") == 0;
                         udev_device_names(s, d, !gone && udev_ready(d), false);
+                        if (action && strcmp(action, "move") == 0)
+                                unplug_moved_from(s, d);
                         udev_device_unref(d);
                 }
         } else if (fd == w->inotify_fd) {
