@@ -35,7 +35,9 @@ grep -q c-ran "$RUN/log/c.service.log" 2>/dev/null || wt_fail "c.service did not
 wt_ctl restart a.service || wt_fail "restart a.service exited $?"
 # Type=simple is active once it runs, maybe before its echo is written.
 wt_until 10 grep -q a-v2 "$RUN/log/a.service.log" || wt_fail "a.service did not pick up its new ExecStart"
-reply=$(echo ping | timeout 10 socat -t 5 - "UNIX-CONNECT:$TMP/echo.sock")
+# Read only (-u): echo@.service never reads, so a write of ours could meet
+# its closed end (EPIPE) and end socat before the reply was read.
+reply=$(timeout 10 socat -t 5 -u "UNIX-CONNECT:$TMP/echo.sock" -)
 [ "$reply" = pong ] || wt_fail "the socket no longer activates its service after the reload: '$reply'"
 wt_ctl stop b.service || wt_fail "stopping b.service (running on its old file) exited $?"
 
