@@ -219,6 +219,14 @@ int pid1_setup(void)
                 if (mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
                         log_warning_errno(errno, "pid1: unable to make / shared: %s", strerror(errno));
         }
+        /* sd_booted(3) is a test for /run/systemd/system, and software asks
+         * it before it calls systemctl, which weft answers (ifupdown's udev
+         * helper starts ifup@NAME.service that way, and runs ifup itself
+         * otherwise). systemd's mount_setup makes it, in a VM and in a
+         * container alike. */
+        if ((mkdir("/run/systemd", 0755) < 0 && errno != EEXIST) ||
+            (mkdir("/run/systemd/system", 0755) < 0 && errno != EEXIST))
+                log_warning_errno(errno, "pid1: unable to create /run/systemd/system: %s", strerror(errno));
         return r;
 }
 

@@ -26,7 +26,8 @@ bool pid1_is_real_system(void);
  * magic), creating the directory if missing; a failure is logged and the
  * other mounts still tried. As PID 1 of a real system also securityfs,
  * /dev/shm, /dev/pts, /run/lock, cgroup2, pstore and bpf with systemd's
- * options, and / made shared. Otherwise: PR_SET_CHILD_SUBREAPER, so
+ * options, and / made shared. As PID 1 either way, /run/systemd/system
+ * (what sd_booted(3) looks for). Otherwise: PR_SET_CHILD_SUBREAPER, so
  * orphans of services come to weft. */
 int pid1_setup(void);
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -135,6 +136,10 @@ static int run_namespace(void)
         CHECK(pid1_setup() == 0);
         CHECK(statfs("/proc", &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC);
         CHECK(statfs("/run", &sf) == 0 && sf.f_type == TMPFS_MAGIC);
+        {
+                struct stat st; /* sd_booted(3)'s test */
+                CHECK(stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode));
+        }
 
         r = start_children(3);
         CHECK(r == 0);
@@ -161,6 +166,10 @@ static int run_subreaper(void)
         CHECK(!pid1_in_container());
         block_sigchld();
         CHECK(pid1_setup() == 0);
+        {
+                struct stat st; /* not PID 1: no sd_booted(3) */
+                CHECK(stat("/run/systemd/system", &st) < 0);
+        }
         {
                 int on = 0;
                 CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 1);
