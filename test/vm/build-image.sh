@@ -11,7 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${WEFT_VM_CACHE:-/var/cache/weft-vm}
 MIRROR=${WEFT_VM_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
-PACKAGES=systemd-sysv,udev,kmod,dbus,cron,rsyslog,openssh-server,iproute2,busybox,nginx-light
+PACKAGES=systemd-sysv,udev,kmod,dbus,cron,rsyslog,openssh-server,iproute2,busybox,nginx-light,ifupdown
 IMG_SIZE=${WEFT_VM_IMG_SIZE:-1536M}
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
@@ -59,6 +59,12 @@ if [ ! -e "$img" ]; then
         echo weft-vm > "$root/etc/hostname"
         printf '127.0.0.1\tlocalhost\n127.0.1.1\tweft-vm\n' > "$root/etc/hosts"
         printf '/dev/vda\t/\text4\terrors=remount-ro\t0\t1\n' > "$root/etc/fstab"
+        # As Debian's installer writes it: the card comes up when udev
+        # sees it (ifupdown's udev rule -> systemctl start ifup@NAME.service,
+        # which BindsTo= the card's SYSTEMD_ALIAS= device). A static address:
+        # the card reaches nothing (test/vm/lib.sh), so there is no DHCP.
+        printf 'auto lo\niface lo inet loopback\n\nallow-hotplug enp0s2\niface enp0s2 inet static\n\taddress 10.0.2.15/24\n' \
+                > "$root/etc/network/interfaces"
         # As a fresh image ships it: an empty machine-id, set up at boot.
         : > "$root/etc/machine-id"
         rm -f "$root/var/lib/dbus/machine-id"

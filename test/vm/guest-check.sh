@@ -28,7 +28,7 @@ is_mounted() { mountpoint -q "$1"; }
 lo_up() { [ $(( $(cat /sys/class/net/lo/flags) & 1 )) = 1 ]; }
 sshd_listens() { ss -Hltn 'sport = :22' | grep -q .; }
 
-UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh nginx getty@tty1 serial-getty@ttyS0 systemd-random-seed"
+UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh nginx networking ifup@enp0s2 getty@tty1 serial-getty@ttyS0 systemd-random-seed"
 uptime_s() { cut -d. -f1 /proc/uptime; }
 
 # make bench-vm (bench/vm-bench.sh, whose injected disk carries the flag
@@ -181,6 +181,9 @@ for n in $(ls /sys/class/net); do
         [ "$s" = active ]; verdict "device-alias:$n" $? "($s)"
 done
 [ $nics -gt 0 ]; verdict network-card $? "($nics)"
+# ifupdown (/etc/network/interfaces from test/vm/build-image.sh) raised it.
+ip -4 -o addr show dev enp0s2 2>/dev/null | grep -q ' 10\.0\.2\.15/24 '
+verdict "ifup-address:enp0s2" $? "($($CTL is-active ifup@enp0s2.service 2>/dev/null))"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
