@@ -11,7 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${WEFT_VM_CACHE:-/var/cache/weft-vm}
 MIRROR=${WEFT_VM_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
-PACKAGES=systemd-sysv,udev,kmod,dbus,cron,rsyslog,openssh-server,iproute2,busybox,nginx-light,ifupdown
+PACKAGES=systemd-sysv,udev,kmod,dbus,cron,rsyslog,openssh-server,iproute2,busybox,nginx-light,ifupdown,systemd-timesyncd
 IMG_SIZE=${WEFT_VM_IMG_SIZE:-1536M}
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"

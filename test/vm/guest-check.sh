@@ -28,7 +28,7 @@ is_mounted() { mountpoint -q "$1"; }
 lo_up() { [ $(( $(cat /sys/class/net/lo/flags) & 1 )) = 1 ]; }
 sshd_listens() { ss -Hltn 'sport = :22' | grep -q .; }
 
-UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh nginx networking ifup@enp0s2 getty@tty1 serial-getty@ttyS0 systemd-random-seed"
+UNITS="systemd-journald systemd-udevd systemd-remount-fs systemd-tmpfiles-setup dbus cron rsyslog ssh nginx networking ifup@enp0s2 systemd-timesyncd getty@tty1 serial-getty@ttyS0 systemd-random-seed"
 uptime_s() { cut -d. -f1 /proc/uptime; }
 
 # make bench-vm (bench/vm-bench.sh, whose injected disk carries the flag
