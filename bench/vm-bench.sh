@@ -43,6 +43,11 @@
 #   BENCH_VM_TIMEOUT       seconds the whole run may take once the image is
 #                          ready (2 x boots x the boot bound); boots that no
 #                          longer fit are skipped and reported
+# The boots are of the issue's image: the network card and the units that
+# vm-check's image adds for its checks (ifupdown's, systemd-timesyncd)
+# are left out (no card, the units masked on the kernel command line,
+# which both managers honour through systemd-debug-generator), so that
+# the numbers stay comparable from run to run.
 # Every QEMU it starts is ended by PID when the run ends or is interrupted.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -54,6 +59,8 @@ OUT=$PWD/$BUILD/vm-bench
 STAMP=$PWD/$BUILD/vmstamp
 . test/vm/lib.sh
 VM_TAG=vm-bench
+VM_NIC=none
+ISSUE_IMAGE="systemd.mask=networking.service systemd.mask=ifupdown-pre.service systemd.mask=systemd-timesyncd.service"
 case $N in '' | *[!0-9]* | 0) echo "vm-bench: BENCH_VM_BOOTS must be a positive number"; exit 1 ;; esac
 [ -x "$STAMP" ] || { echo "vm-bench: $STAMP missing (make BUILD=$BUILD bench-vm)"; exit 1; }
 [ -n "${EPOCHREALTIME:-}" ] || { echo "vm-bench: needs bash 5 (EPOCHREALTIME)"; exit 1; }
@@ -151,7 +158,7 @@ boot() {
         vm_overlay "$d/overlay.qcow2" || { echo "$name $i - - overlay-failed" >>"$OUT/boots.txt"; return; }
         mkfifo "$d/check.in" "$d/check.out"
         vm_qemu_cmd "$d/overlay.qcow2" "$OUT/inject.img" /usr/local/lib/weft-vm/vmstamp "$d/console.log" \
-                "WEFTVM_INIT=$init $([ "$PROFILE" = 1 ] && echo WEFTVM_ACCT=1) $([ "${BENCH_VM_STRACE:-0}" = 1 ] && echo WEFTVM_STRACE=1) $([ "${BENCH_VM_SAMPLE:-0}" = 1 ] && echo WEFTVM_SAMPLE=1 preempt=full) ${WEFT_VM_APPEND:-}"
+                "WEFTVM_INIT=$init $([ "$PROFILE" = 1 ] && echo WEFTVM_ACCT=1) $([ "${BENCH_VM_STRACE:-0}" = 1 ] && echo WEFTVM_STRACE=1) $([ "${BENCH_VM_SAMPLE:-0}" = 1 ] && echo WEFTVM_SAMPLE=1 preempt=full) $ISSUE_IMAGE ${WEFT_VM_APPEND:-}"
         QPIDFILE=$d/qemu.pid
         stamp_lines "$QPIDFILE" <"$d/check.out" >"$d/check.txt" &
         READER=$!

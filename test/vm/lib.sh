@@ -68,12 +68,12 @@ vm_inject_image() {
 # /dev/vdb, init=INIT, the first serial port (the console) into the file
 # CONSOLE. The caller adds the second serial port (the check's output) and
 # runs it under a time bound. The guest has one network card that reaches
-# nothing (restrict=on: no host, no outside), so that udev names it and a
-# net device's SYSTEMD_ALIAS= unit is checked; the guest does not set it up.
+# nothing (restrict=on: no host, no outside), so that udev names it and
+# ifupdown raises it with a static address; VM_NIC=none boots without it.
 vm_qemu_cmd() {
         # shellcheck disable=SC2034 # used by the caller
         VM_QEMU=(qemu-system-x86_64 -machine "q35,accel=$VM_ACCEL" -cpu "$VM_CPU" -smp 1 -m 1024
-                -display none -no-reboot -nic user,model=virtio-net-pci,restrict=on
+                -display none -no-reboot -nic "${VM_NIC:-user,model=virtio-net-pci,restrict=on}"
                 -kernel "$VM_KERNEL" -initrd "$VM_INITRD"
                 -append "root=/dev/vda console=ttyS0 init=$3 panic=-1 ${5:-}"
                 -drive "file=$1,if=virtio,format=qcow2"
