@@ -1,6 +1,8 @@
 /* Loading swap units (systemd.swap(5)): the name is the escaped What=;
  * a swap on a device needs that device, one in a file the mounts of its
- * path; by default it goes away with umount.target. */
+ * path and, when it comes from a file (fstab's, through the generator),
+ * the root remounted writable first; by default it goes away with
+ * umount.target. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -48,8 +50,13 @@ static int swap_finish(struct load_context *ctx, struct unit *u)
                 if (r >= 0)
                         r = load_add_two_dependencies_by_name(ctx, u, UNIT_AFTER, UNIT_REQUIRES, name);
                 free(name);
-        } else
+        } else {
                 r = load_add_mounts_for(ctx, u, w->what.path);
+                /* swapon opens the file for writing: on a root still
+                 * read-only it fails (systemd's swap_add_device_dependencies). */
+                if (r >= 0 && u->fragment_dir)
+                        r = load_add_dependency_by_name(ctx, u, UNIT_AFTER, "systemd-remount-fs.service");
+        }
         if (r < 0 || !u->default_dependencies)
                 return r;
         return load_add_two_dependencies_by_name(ctx, u, UNIT_CONFLICTS, UNIT_BEFORE, "umount.target");

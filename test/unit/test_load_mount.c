@@ -199,10 +199,25 @@ static void test_swap_and_device(void)
         CU_ASSERT_EQUAL(w->swap->priority, 10);
         CU_ASSERT_TRUE(has_dep(w, UNIT_REQUIRES, "dev-vdb2.device"));
         CU_ASSERT_TRUE(has_dep(w, UNIT_CONFLICTS, "umount.target"));
+        CU_ASSERT_FALSE(has_dep(w, UNIT_AFTER, "systemd-remount-fs.service"));
         CU_ASSERT_EQUAL(get(&f, "x.swap")->load_state, UNIT_BAD_SETTING);
         /* Devices need no file. */
         CU_ASSERT_EQUAL(get(&f, "dev-sda.device")->load_state, UNIT_LOADED);
         CU_ASSERT_EQUAL(get(&f, "dev-vdb2.device")->load_state, UNIT_LOADED);
+        done(&f);
+}
+
+/* swapon opens a swap file for writing: after the root's remount. */
+static void test_swap_file_waits_for_the_writable_root(void)
+{
+        struct fixture f;
+        const char *d = test_tmpdir();
+        test_write_file(d, "swapfile.swap", "[Swap]\nWhat=/swapfile\n");
+        load_dir(&f, d, (const char *[]) { "swapfile.swap", NULL });
+        struct unit *w = get(&f, "swapfile.swap");
+        CU_ASSERT_EQUAL_FATAL(w->load_state, UNIT_LOADED);
+        CU_ASSERT_TRUE(has_dep(w, UNIT_AFTER, "systemd-remount-fs.service"));
+        CU_ASSERT_FALSE(has_dep(w, UNIT_REQUIRES, "systemd-remount-fs.service"));
         done(&f);
 }
 
@@ -291,6 +306,7 @@ static const struct test_case tests[] = {
         { "requires_mounts_for", test_requires_mounts_for },
         { "automount_triggers_its_mount", test_automount_triggers_its_mount },
         { "swap_and_device", test_swap_and_device },
+        { "swap_file_waits_for_the_writable_root", test_swap_file_waits_for_the_writable_root },
         { "slices_nest_and_slice_setting_orders", test_slices_nest_and_slice_setting_orders },
         { "instances_get_their_template_slice", test_instances_get_their_template_slice },
         { "init_scope_needs_no_file", test_init_scope_needs_no_file },
