@@ -13,6 +13,7 @@ MIRROR=${WEFT_VM_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 PACKAGES=systemd-sysv,udev,kmod,dbus,cron,rsyslog,openssh-server,iproute2,busybox,nginx-light,ifupdown,systemd-timesyncd
 IMG_SIZE=${WEFT_VM_IMG_SIZE:-1536M}
+ROOT_UUID=5e2ad0c4-7a51-4f3e-9b86-0d1c3e4f5a61
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock -w 3600 9
@@ -58,7 +59,16 @@ if [ ! -e "$img" ]; then
         say "configuring the image"
         echo weft-vm > "$root/etc/hostname"
         printf '127.0.0.1\tlocalhost\n127.0.1.1\tweft-vm\n' > "$root/etc/hosts"
-        printf '/dev/vda\t/\text4\terrors=remount-ro\t0\t1\n' > "$root/etc/fstab"
+        # As Debian's installer writes fstab: the root by UUID (its
+        # by-uuid link is a device unit that udev must announce) and swap,
+        # here a file (filled with random bytes: mkfs.ext4 -d leaves zero
+        # blocks out, and swapon refuses a file with holes).
+        printf 'UUID=%s\t/\text4\terrors=remount-ro\t0\t1\n/swapfile\tnone\tswap\tsw\t0\t0\n' \
+                "$ROOT_UUID" > "$root/etc/fstab"
+        rm -f "$root/swapfile"
+        head -c 32M /dev/urandom > "$root/swapfile"
+        chmod 600 "$root/swapfile"
+        mkswap -q "$root/swapfile" >&2
         # As Debian's installer writes it: the card comes up when udev
         # sees it (ifupdown's udev rule -> systemctl start ifup@NAME.service,
         # which BindsTo= the card's SYSTEMD_ALIAS= device). A static address:
@@ -76,7 +86,7 @@ if [ ! -e "$img" ]; then
         cp -a "$moddir" "$root/lib/modules/"
         rm -rf "$root/var/cache/apt/archives"/*.deb "$root/var/lib/apt/lists"/*_Packages
         rm -f "$img.tmp"
-        mkfs.ext4 -q -F -L weftroot -d "$root" "$img.tmp" "$IMG_SIZE" >&2
+        mkfs.ext4 -q -F -L weftroot -U "$ROOT_UUID" -d "$root" "$img.tmp" "$IMG_SIZE" >&2
         mv "$img.tmp" "$img"
 fi
 

@@ -184,6 +184,12 @@ done
 # ifupdown (/etc/network/interfaces from test/vm/build-image.sh) raised it.
 ip -4 -o addr show dev enp0s2 2>/dev/null | grep -q ' 10\.0\.2\.15/24 '
 verdict "ifup-address:enp0s2" $? "($($CTL is-active ifup@enp0s2.service 2>/dev/null))"
+# fstab's swap file (test/vm/build-image.sh), through swapfile.swap.
+swapon --show=NAME --noheadings 2>/dev/null | grep -qx /swapfile
+verdict swap-on:/swapfile $? "($($CTL is-active swapfile.swap 2>/dev/null))"
+# fstab names the root by UUID: its by-uuid link is a device unit.
+s=$($CTL is-active "$(systemd-escape --path --suffix=device "/dev/disk/by-uuid/$(findmnt -no UUID /)")" 2>/dev/null)
+[ "$s" = active ]; verdict root-by-uuid-device $? "($s)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
