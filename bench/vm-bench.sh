@@ -44,8 +44,8 @@
 #                          ready (2 x boots x the boot bound); boots that no
 #                          longer fit are skipped and reported
 # The boots are of the issue's image: the network card and the units that
-# vm-check's image adds for its checks (ifupdown's, systemd-timesyncd)
-# are left out (no card, the units masked on the kernel command line,
+# vm-check's image adds for its checks (ifupdown's, systemd-timesyncd,
+# fstab's swap file; the root by UUID stays) are left out (no card, the units masked on the kernel command line,
 # which both managers honour through systemd-debug-generator), so that
 # the numbers stay comparable from run to run.
 # Every QEMU it starts is ended by PID when the run ends or is interrupted.
@@ -60,7 +60,7 @@ STAMP=$PWD/$BUILD/vmstamp
 . test/vm/lib.sh
 VM_TAG=vm-bench
 VM_NIC=none
-ISSUE_IMAGE="systemd.mask=networking.service systemd.mask=ifupdown-pre.service systemd.mask=systemd-timesyncd.service"
+ISSUE_IMAGE="systemd.mask=networking.service systemd.mask=ifupdown-pre.service systemd.mask=systemd-timesyncd.service systemd.mask=swapfile.swap"
 case $N in '' | *[!0-9]* | 0) echo "vm-bench: BENCH_VM_BOOTS must be a positive number"; exit 1 ;; esac
 [ -x "$STAMP" ] || { echo "vm-bench: $STAMP missing (make BUILD=$BUILD bench-vm)"; exit 1; }
 [ -n "${EPOCHREALTIME:-}" ] || { echo "vm-bench: needs bash 5 (EPOCHREALTIME)"; exit 1; }
