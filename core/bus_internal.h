@@ -36,9 +36,9 @@ enum bus_call {
         CALL_ACTIVATE,  /* an ActivationRequest: no reply, ActivationFailure on failure */
         CALL_GET_UNIT,
         CALL_LOAD_UNIT,
-        CALL_START_UNIT,
-        CALL_STOP_UNIT,
-        CALL_JOB,       /* the job a StartUnit/StopUnit answered with: JobRemoved when it ends */
+        CALL_UNIT_JOB,  /* StartUnit, RestartUnit...: is the unit there? then a CALL_JOB */
+        CALL_JOB,       /* the job such a call answered with: JobRemoved when it ends */
+        CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
 };
@@ -49,7 +49,22 @@ struct bus_pending {
         sd_bus_message *m; /* the call to answer (referenced); NULL for activation */
         char *unit;
         char *prop;        /* CALL_GET */
+        const char *job_verb; /* CALL_UNIT_JOB: the control verb of its job (static) */
         uint64_t job;      /* CALL_JOB: the number in its object path */
+};
+
+/* One question for the scheduler (bus_ask). */
+struct bus_question {
+        enum bus_call call;
+        sd_bus_message *m;    /* the call to answer; NULL for activation and jobs */
+        const char *unit;     /* NULL: none (Reload, ResetFailed) */
+        const char *prop;     /* CALL_GET */
+        const char *verb;     /* the control verb asked now */
+        const char *job_verb; /* CALL_UNIT_JOB: the verb of the job once the unit is known (static) */
+        bool no_block;        /* the reply when the job is queued, not when it ends */
+        uid_t uid;            /* the caller's, for the scheduler's read-only check */
+        uint64_t job;         /* CALL_JOB */
+        int signal;           /* KillUnit */
 };
 
 /* What the scheduler answered, copied off its reply on its thread. */
@@ -110,11 +125,10 @@ struct bus_thread {
 
 void bus_answer_free(struct bus_answer *a);
 void bus_pending_free(struct bus_pending *p);
-/* Ask the scheduler verb about unit as a control request; bus_answer_run
- * follows when it replies. m (may be NULL) is referenced until then; job
- * is CALL_JOB's number. */
-int bus_ask(struct bus_thread *t, sd_bus *bus, enum bus_call call, sd_bus_message *m, const char *unit,
-            const char *prop, const char *verb, bool no_block, uid_t uid, uint64_t job);
+/* Ask the scheduler q->verb (about q->unit) as a control request;
+ * bus_answer_run follows when it replies, on bus. q->m (may be NULL) is
+ * referenced until then. */
+int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *q);
 /* Forget the calls waiting to be answered on bus (NULL: all). */
 void bus_pending_drop(struct bus_thread *t, sd_bus *bus);
 

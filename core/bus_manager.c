@@ -176,8 +176,8 @@ static int start_job(struct bus_thread *t, struct bus_pending *p)
         r = sd_bus_reply_method_return(p->m, "o", path);
         if (r < 0)
                 return r;
-        r = bus_ask(t, p->bus, CALL_JOB, NULL, p->unit, NULL, p->call == CALL_START_UNIT ? "start" : "stop", false,
-                    0, job);
+        r = bus_ask(t, p->bus, &(struct bus_question) {
+                .call = CALL_JOB, .unit = p->unit, .verb = p->job_verb, .uid = 0, .job = job });
         if (r < 0)
                 job_removed(p->bus, job, p->unit, "failed");
         return 0;
@@ -206,8 +206,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 else
                         r = reply_unit_path(p->m, p->unit);
                 break;
-        case CALL_START_UNIT:
-        case CALL_STOP_UNIT:
+        case CALL_UNIT_JOB:
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoSuchUnit",
                                                        "Unit %s not found.", p->unit);
@@ -220,6 +219,12 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         case CALL_JOB:
                 job_removed(p->bus, p->job, p->unit,
                             (v = answer_get(a, "JobResult")) ? v : a->code == 0 ? "done" : "failed");
+                break;
+        case CALL_NOW:
+                if (a->code != 0)
+                        r = sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg);
+                else
+                        r = sd_bus_reply_method_return(p->m, NULL);
                 break;
         case CALL_GET:
                 if (missing)
@@ -240,7 +245,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 break;
         }
         if (r < 0)
-                log_debug("bus: cannot answer a call about %s: %s", p->unit, strerror(-r));
+                log_debug("bus: cannot answer a call about %s: %s", p->unit ? p->unit : "the manager", strerror(-r));
 out:
         bus_pending_free(p);
         bus_answer_free(a);
@@ -278,7 +283,7 @@ static int on_activation_request(sd_bus_message *m, void *userdata, sd_bus_error
         log_debug("bus: activation request for %s", unit);
         /* A start that replies when its job ends: a start that fails then
          * still fails the activation, instead of leaving the client waiting. */
-        r = bus_ask(t, t->bus, CALL_ACTIVATE, NULL, unit, NULL, "start", false, 0, 0);
+        r = bus_ask(t, t->bus, &(struct bus_question) { .call = CALL_ACTIVATE, .unit = unit, .verb = "start" });
         if (r < 0)
                 activation_failed(t, unit, "org.freedesktop.systemd1.LimitsExceeded",
                                   r == -EBUSY ? "Too many requests pending." : "Out of memory.");
@@ -302,26 +307,55 @@ static int method_subscribe(sd_bus_message *m, void *userdata, sd_bus_error *ret
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* The Manager's methods that queue a job on a unit, and the control verb
+ * of that job. */
+static const struct job_method {
+        const char *member;
+        const char *verb;
+} job_methods[] = {
+        { "StartUnit", "start" },
+        { "StopUnit", "stop" },
+        { "RestartUnit", "restart" },
+        { "ReloadUnit", "reload" },
+        { "TryRestartUnit", "try-restart" },
+        { "ReloadOrRestartUnit", "reload-or-restart" },
+};
+
+static const char *job_verb_of(const char *member)
+{
+        for (size_t i = 0; i < sizeof job_methods / sizeof job_methods[0]; i++)
+                if (!strcmp(member, job_methods[i].member))
+                        return job_methods[i].verb;
+        return NULL;
+}
+
+static int refuse_busy(struct bus_thread *t, const char *member, const char *unit, int r, sd_bus_error *ret_error)
+{
+        log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit ? unit : "", strerror(-r));
+        return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
+}
+
 static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
         const char *member = sd_bus_message_get_member(m), *unit, *mode = NULL;
-        enum bus_call call;
-        const char *verb;
+        struct bus_question q = { .m = m, .no_block = true };
         int r;
 
         if (!strcmp(member, "GetUnit") || !strcmp(member, "LoadUnit")) {
-                call = member[0] == 'G' ? CALL_GET_UNIT : CALL_LOAD_UNIT;
+                q.call = member[0] == 'G' ? CALL_GET_UNIT : CALL_LOAD_UNIT;
                 /* GetUnit never loads (as systemd's); LoadUnit does for root
                  * only: weft keeps every unit it loaded, so any caller's
                  * made-up names would grow its table for good. */
-                verb = call == CALL_LOAD_UNIT && sender_uid(m) == 0 ? "status" : "status-loaded";
+                q.verb = q.call == CALL_LOAD_UNIT && sender_uid(m) == 0 ? "status" : "status-loaded";
+                q.uid = 65534;
                 r = sd_bus_message_read(m, "s", &unit);
         } else {
-                call = !strcmp(member, "StartUnit") ? CALL_START_UNIT : CALL_STOP_UNIT;
+                q.call = CALL_UNIT_JOB;
+                q.job_verb = job_verb_of(member);
                 /* First whether the unit exists (the reply is a job or
                  * NoSuchUnit), then the job itself (bus_answer_run). */
-                verb = "status";
+                q.verb = "status";
                 r = sd_bus_message_read(m, "ss", &unit, &mode);
         }
         if (r < 0)
@@ -331,16 +365,52 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
                                          mode);
-        /* Starting and stopping need root, as on the control socket. */
+        /* Jobs need root, as on the control socket. */
         if (mode && sender_uid(m) != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
-        r = bus_ask(t, sd_bus_message_get_bus(m), call, m, unit, NULL, verb, true, mode ? 0 : 65534, 0);
-        if (r < 0) {
-                log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit, strerror(-r));
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
-                                         strerror(-r));
-        }
+        q.unit = unit;
+        r = bus_ask(t, sd_bus_message_get_bus(m), &q);
+        if (r < 0)
+                return refuse_busy(t, member, unit, r, ret_error);
         return 1; /* answered when the scheduler replies */
+}
+
+/* KillUnit, ResetFailedUnit, ResetFailed and Reload (daemon-reload): a
+ * control verb, answered when it is done. Root only. */
+static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m), *unit = NULL, *whom = NULL;
+        struct bus_question q = { .call = CALL_NOW, .m = m, .uid = 0 };
+        int32_t sig = 0;
+        int r = 0;
+
+        if (!strcmp(member, "KillUnit")) {
+                q.verb = "kill";
+                r = sd_bus_message_read(m, "ssi", &unit, &whom, &sig);
+        } else if (!strcmp(member, "ResetFailedUnit")) {
+                q.verb = "reset-failed";
+                r = sd_bus_message_read(m, "s", &unit);
+        } else
+                q.verb = !strcmp(member, "Reload") ? "daemon-reload" : "reset-failed";
+        if (r < 0)
+                return r;
+        if (sender_uid(m) != 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
+        if (unit && !unit_name_ok(unit))
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
+        /* weft signals a unit's main and control processes together. */
+        if (whom && *whom && strcmp(whom, "all") != 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Killing only %s is not supported.",
+                                         whom);
+        if (sig < 0 || sig >= _NSIG)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Signal %d is not valid.", (int) sig);
+        q.unit = unit;
+        q.signal = sig;
+        r = bus_ask(t, sd_bus_message_get_bus(m), &q);
+        if (r < 0)
+                return refuse_busy(t, member, unit, r, ret_error);
+        return 1;
 }
 
 static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -368,6 +438,14 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("LoadUnit", "s", "o", method_unit, 0),
         SD_BUS_METHOD("StartUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("StopUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("RestartUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("ReloadUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("TryRestartUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("ReloadOrRestartUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("KillUnit", "ssi", "", method_now, 0),
+        SD_BUS_METHOD("ResetFailedUnit", "s", "", method_now, 0),
+        SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),
+        SD_BUS_METHOD("Reload", "", "", method_now, 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -402,8 +480,9 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
-        r = bus_ask(t, sd_bus_message_get_bus(m), prop ? CALL_GET : CALL_GET_ALL, m, unit, prop,
-                    sender_uid(m) == 0 ? "status" : "status-loaded", true, 65534, 0);
+        r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                .call = prop ? CALL_GET : CALL_GET_ALL, .m = m, .unit = unit, .prop = prop,
+                .verb = sender_uid(m) == 0 ? "status" : "status-loaded", .no_block = true, .uid = 65534 });
         if (r < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
         else

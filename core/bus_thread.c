@@ -122,8 +122,7 @@ static void post(struct bus_thread *t, const struct event *ev)
                 log_error_errno(r, "bus: unable to queue event %d: %s", (int) ev->type, strerror(-r));
 }
 
-int bus_ask(struct bus_thread *t, sd_bus *bus, enum bus_call call, sd_bus_message *m, const char *unit,
-            const char *prop, const char *verb, bool no_block, uid_t uid, uint64_t job)
+int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
 {
         struct bus_pending *p = NULL;
         struct control_request *q = NULL;
@@ -136,23 +135,25 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, enum bus_call call, sd_bus_messag
         q = calloc(1, sizeof *q);
         if (!p || !q)
                 goto fail;
-        p->call = call;
-        p->job = job;
-        if (!(p->unit = strdup(unit)) || (prop && !(p->prop = strdup(prop))))
+        p->call = bq->call;
+        p->job = bq->job;
+        p->job_verb = bq->job_verb;
+        if ((bq->unit && !(p->unit = strdup(bq->unit))) || (bq->prop && !(p->prop = strdup(bq->prop))))
                 goto fail;
         q->version = CONTROL_PROTOCOL_VERSION;
-        q->no_block = no_block;
-        if (!(q->verb = strdup(verb)) || strv_extend(&q->units, unit) < 0)
+        q->no_block = bq->no_block;
+        q->signal = bq->signal;
+        if (!(q->verb = strdup(bq->verb)) || (bq->unit && strv_extend(&q->units, bq->unit) < 0))
                 goto fail;
         id = ++t->next_id;
         if (idmap_put(&t->pending, id, p) < 0)
                 goto fail;
-        p->m = sd_bus_message_ref(m);
+        p->m = sd_bus_message_ref(bq->m);
         p->bus = sd_bus_ref(bus);
 
         struct event ev = { .type = EVENT_CONTROL, .stamp_usec = now_usec() };
         ev.control.conn_id = BUS_CONN_FLAG | id;
-        ev.control.uid = uid;
+        ev.control.uid = bq->uid;
         ev.control.request = q;
         r = event_queue_push(t->queue, &ev);
         if (r < 0) {

@@ -197,6 +197,14 @@ if command -v setpriv >/dev/null 2>&1; then
         case $out in *"ccess denied"*|*AccessDenied*|*"needs root"*) ;; *) wt_fail "StopUnit from uid 65534: $out" ;; esac
         [ "$(show delayed.service ActiveState)" = active ] || wt_fail "a non-root StopUnit stopped delayed.service"
         echo "$WT_NAME: non-root StopUnit: $out"
+        pid=$(show delayed.service MainPID)
+        for call in "RestartUnit ss delayed.service replace" "KillUnit ssi delayed.service all 9" "Reload"; do
+                # shellcheck disable=SC2086 # the call's words
+                out=$(wt_ns timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups busctl --system call $M \
+                        $call 2>&1) && wt_fail "${call%% *} from uid 65534 succeeded: $out"
+                case $out in *"ccess denied"*|*AccessDenied*|*"needs root"*) ;; *) wt_fail "${call%% *} from uid 65534: $out" ;; esac
+        done
+        [ "$(show delayed.service MainPID)" = "$pid" ] || wt_fail "a non-root RestartUnit or KillUnit reached delayed.service"
 fi
 # StartUnit answers with a job; JobRemoved says when it ended, and how.
 wt_ns bash -c "timeout 20 dbus-monitor --system \"type='signal',interface='org.freedesktop.systemd1.Manager',member='JobRemoved'\" >$TMP/jobs.out 2>&1" &

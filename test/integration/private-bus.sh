@@ -5,7 +5,9 @@
 # talk to PID 1 directly:
 #  - busctl reads Manager.UserspaceTimestamp there: non-zero;
 #  - systemctl is-active answers for a running unit and an unknown one;
-#    systemctl stop and start wait for their jobs there;
+#    systemctl stop, start, restart, reload, try-restart and
+#    reload-or-restart wait for their jobs there; kill, reset-failed and
+#    daemon-reload are done when they answer;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
 #    on /var/log in weft's namespace);
@@ -27,7 +29,7 @@ ADDR=unix:path=$SOCK
 wt_unit test.target <<EOF
 [Unit]
 DefaultDependencies=no
-Wants=sleeper.service
+Wants=sleeper.service reloader.service trapper.service
 EOF
 wt_unit sleeper.service <<EOF
 [Unit]
@@ -35,8 +37,31 @@ DefaultDependencies=no
 [Service]
 ExecStart=/bin/sleep 300
 EOF
+wt_unit reloader.service <<EOF
+[Unit]
+Description=before the reload
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sleep 300
+ExecReload=/bin/sh -c 'echo reloaded >>$TMP/reload.log'
+EOF
+wt_unit trapper.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sh -c 'trap "echo usr1 >>$TMP/usr1.log" USR1; while :; do sleep 1 & wait; done'
+EOF
+wt_unit failer.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+Type=oneshot
+ExecStart=/bin/false
+EOF
 wt_start --target test.target --private-bus "$SOCK"
 wt_wait_state sleeper.service active 10
+wt_wait_state reloader.service active 10
+wt_wait_state trapper.service active 10
 
 mode=$(wt_ns stat -c %a "$SOCK" 2>&1)
 [ "$mode" = 600 ] || wt_fail "$SOCK has mode $mode, want 600"
@@ -49,8 +74,9 @@ case $v in
 esac
 
 # systemctl as root asks the private socket first (and there is no system
-# bus); it wants to see systemd's mark that PID 1 is a service manager.
-wt_ns mkdir -p /run/systemd/system
+# bus); it wants to see systemd's mark that PID 1 is a service manager,
+# which weft as PID 1 makes.
+wt_ns test -d /run/systemd/system || wt_fail "weft as PID 1 made no /run/systemd/system"
 s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
 [ "$s" = active ] || wt_fail "systemctl is-active sleeper.service: '$s', want active"
 # Jobs: the reply is a job path, JobRemoved comes on the same connection.
@@ -60,6 +86,33 @@ s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.servi
 timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl start sleeper.service 2>&1 || wt_fail "systemctl start failed"
 s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
 [ "$s" = active ] || wt_fail "after systemctl start: '$s', want active"
+
+# What systemctl restart, reload, try-restart, reload-or-restart, kill,
+# reset-failed and daemon-reload send: RestartUnit... (a job, waited for
+# through JobRemoved), KillUnit, ResetFailedUnit and Reload.
+sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl "$@" 2>&1; }
+pid1=$(wt_ctl show sleeper.service -P MainPID)
+out=$(sctl restart sleeper.service) || wt_fail "systemctl restart failed: $out"
+pid2=$(wt_ctl show sleeper.service -P MainPID)
+[ "${pid2:-0}" -gt 0 ] && [ "$pid2" != "$pid1" ] || wt_fail "systemctl restart: MainPID $pid1 -> $pid2"
+out=$(sctl reload reloader.service) || wt_fail "systemctl reload failed: $out"
+grep -q reloaded "$TMP/reload.log" 2>/dev/null || wt_fail "systemctl reload ran no ExecReload="
+out=$(sctl reload-or-restart sleeper.service) || wt_fail "systemctl reload-or-restart failed: $out"
+pid3=$(wt_ctl show sleeper.service -P MainPID)
+[ "${pid3:-0}" -gt 0 ] && [ "$pid3" != "$pid2" ] || wt_fail "reload-or-restart without ExecReload=: MainPID $pid2 -> $pid3"
+out=$(sctl stop sleeper.service) || wt_fail "systemctl stop failed: $out"
+out=$(sctl try-restart sleeper.service) || wt_fail "systemctl try-restart failed: $out"
+[ "$(wt_ctl show sleeper.service -P ActiveState)" = inactive ] || wt_fail "try-restart started a stopped unit"
+out=$(sctl kill -s USR1 trapper.service) || wt_fail "systemctl kill failed: $out"
+wt_until 5 grep -q usr1 "$TMP/usr1.log" || wt_fail "systemctl kill -s USR1 did not reach trapper.service"
+sctl start failer.service >/dev/null && wt_fail "systemctl start failer.service succeeded"
+[ "$(wt_ctl show failer.service -P ActiveState)" = failed ] || wt_fail "failer.service is not failed"
+out=$(sctl reset-failed failer.service) || wt_fail "systemctl reset-failed failed: $out"
+[ "$(wt_ctl show failer.service -P ActiveState)" = inactive ] || wt_fail "reset-failed left failer.service failed"
+sed -i 's/^Description=before the reload/Description=after the reload/' "$U/reloader.service"
+out=$(sctl daemon-reload) || wt_fail "systemctl daemon-reload failed: $out"
+[ "$(wt_ctl show reloader.service -P Description)" = "after the reload" ] || wt_fail "systemctl daemon-reload did not reload"
+out=$(sctl start sleeper.service) || wt_fail "systemctl start after the reload failed: $out"
 
 # A unit weft does not have: not active, and said by weft (systemd would
 # say inactive; weft answers NoSuchUnit/UnknownObject as on the system bus).
