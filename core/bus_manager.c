@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/bus_internal.h"
+#include "parse/install.h"
 
 /* The Unit properties served, from the control verb "status": strings,
  * and lists of unit names (space-separated there). */
@@ -413,6 +414,33 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         return 1;
 }
 
+/* systemctl is-enabled, and Debian's deb-systemd-invoke before it starts
+ * a newly installed service: the unit file's state, from the files on the
+ * manager's unit path alone (parse/install.c), on this thread. */
+static int method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        struct install_ctx c;
+        const char *unit, *state = NULL;
+        int r = sd_bus_message_read(m, "s", &unit);
+
+        if (r < 0)
+                return r;
+        if (!unit_name_ok(unit))
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
+        r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
+        if (r < 0)
+                return r;
+        c.quiet = true;
+        r = install_state(&c, unit, &state);
+        install_ctx_done(&c);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FILE_NOT_FOUND, "No such file or directory");
+        if (r < 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "Unit file %s: %s", unit, strerror(-r));
+        return sd_bus_reply_method_return(m, "s", state);
+}
+
 static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,
                             sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
 {
@@ -446,6 +474,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ResetFailedUnit", "s", "", method_now, 0),
         SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),
         SD_BUS_METHOD("Reload", "", "", method_now, 0),
+        SD_BUS_METHOD("GetUnitFileState", "s", "s", method_unit_file_state, 0),
         SD_BUS_VTABLE_END,
 };
 

@@ -593,6 +593,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         const struct bus_thread_config bc = {
                 .address = getenv("WEFT_BUS_ADDRESS"),
                 .private_path = config->private_bus,
+                .unit_paths = config->unit_paths,
                 .userspace_monotonic = start,
                 .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
                                       (now_usec() - start),

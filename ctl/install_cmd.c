@@ -9,7 +9,7 @@
 
 #include "base/strv.h"
 #include "ctl/commands.h"
-#include "ctl/install.h"
+#include "parse/install.h"
 
 static int open_ctx(const struct ctl_options *opts, struct install_ctx *c)
 {

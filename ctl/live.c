@@ -14,7 +14,7 @@
 #include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
-#include "ctl/install.h"
+#include "parse/install.h"
 #include "ctl/live.h"
 #include "parse/value.h"
 

@@ -4,7 +4,7 @@
 #include "ctl/offline.h"
 
 #include "ctl/commands.h"
-#include "ctl/install.h"
+#include "parse/install.h"
 
 int offline_paths_for(const struct ctl_options *opts, char ***ret)
 {

@@ -7,7 +7,8 @@
 #  - systemctl is-active answers for a running unit and an unknown one;
 #    systemctl stop, start, restart, reload, try-restart and
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
-#    daemon-reload are done when they answer;
+#    daemon-reload are done when they answer; is-enabled reads the unit
+#    files;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
 #    on /var/log in weft's namespace);
@@ -44,6 +45,8 @@ DefaultDependencies=no
 [Service]
 ExecStart=/bin/sleep 300
 ExecReload=/bin/sh -c 'echo reloaded >>$TMP/reload.log'
+[Install]
+WantedBy=multi-user.target
 EOF
 wt_unit trapper.service <<EOF
 [Unit]
@@ -113,6 +116,11 @@ sed -i 's/^Description=before the reload/Description=after the reload/' "$U/relo
 out=$(sctl daemon-reload) || wt_fail "systemctl daemon-reload failed: $out"
 [ "$(wt_ctl show reloader.service -P Description)" = "after the reload" ] || wt_fail "systemctl daemon-reload did not reload"
 out=$(sctl start sleeper.service) || wt_fail "systemctl start after the reload failed: $out"
+# systemctl is-enabled (GetUnitFileState), from the files on weft's unit path.
+[ "$(sctl is-enabled sleeper.service)" = static ] || wt_fail "is-enabled sleeper.service: $(sctl is-enabled sleeper.service)"
+[ "$(sctl is-enabled reloader.service)" = disabled ] || wt_fail "is-enabled reloader.service: $(sctl is-enabled reloader.service)"
+out=$(sctl is-enabled nosuch.service) && wt_fail "is-enabled nosuch.service succeeded: $out"
+case $out in *"No such file"*) ;; *) wt_fail "is-enabled nosuch.service: $out" ;; esac
 
 # A unit weft does not have: not active, and said by weft (systemd would
 # say inactive; weft answers NoSuchUnit/UnknownObject as on the system bus).

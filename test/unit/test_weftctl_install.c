@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "ctl/install.h"
+#include "parse/install.h"
 
 #include "test/unit/test.h"
 

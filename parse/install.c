@@ -9,7 +9,7 @@
  *  - disable removes every link in ROOT/etc/systemd/system whose name, or
  *    whose name's template, or whose target's name is one of the units', and
  *    then the links to links it removed, and the folders it emptied. */
-#include "ctl/install.h"
+#include "parse/install.h"
 
 #include <dirent.h>
 #include <errno.h>

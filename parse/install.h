@@ -3,7 +3,9 @@
  * section, exactly as `systemctl --root=ROOT` makes them (systemd 252's
  * src/shared/install.c, checked against the real systemctl in
  * test/integration/weftctl-offline.sh). No manager is involved: these work
- * on files only, on / or on a tree given with --root.
+ * on files only, on / or on a tree given with --root. weftctl's verbs use
+ * them, and the manager answers the bus's GetUnitFileState with
+ * install_state (core/bus_manager.c).
  *
  * Paths inside the tree are kept root-less ("/usr/lib/systemd/system/x"),
  * as the links' targets are; messages show them with the root. */
