@@ -39,6 +39,7 @@ enum bus_call {
         CALL_UNIT_JOB,  /* StartUnit, RestartUnit...: is the unit there? then a CALL_JOB */
         CALL_JOB,       /* the job such a call answered with: JobRemoved when it ends */
         CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
+        CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
 };
@@ -50,6 +51,7 @@ struct bus_pending {
         char *unit;
         char *prop;        /* CALL_GET */
         const char *job_verb; /* CALL_UNIT_JOB: the control verb of its job (static) */
+        char **states, **patterns; /* CALL_LIST_UNITS: what to keep (strv; NULL: all) */
         uint64_t job;      /* CALL_JOB: the number in its object path */
 };
 
@@ -65,6 +67,9 @@ struct bus_question {
         uid_t uid;            /* the caller's, for the scheduler's read-only check */
         uint64_t job;         /* CALL_JOB */
         int signal;           /* KillUnit */
+        bool all;             /* list-units --all */
+        char *const *states;  /* CALL_LIST_UNITS */
+        char *const *patterns;
 };
 
 /* What the scheduler answered, copied off its reply on its thread. */
@@ -72,7 +77,8 @@ struct bus_answer {
         uint64_t id;
         int code;
         char *error;
-        char **kv; /* the served properties present: key, value, key, value... */
+        char **kv; /* the served properties present: key, value, key, value...;
+                      for several units one after the other, each from its "Id" */
 };
 
 enum bus_command_kind {

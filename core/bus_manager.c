@@ -4,10 +4,12 @@
  * unit data is asked of the scheduler (bus_ask) and answered when it
  * replies (bus_answer_run). Bus thread only. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strv.h"
 #include "core/bus_internal.h"
 #include "parse/install.h"
 
@@ -127,6 +129,59 @@ static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
         return r;
 }
 
+/* Is unit record kv (from its "Id" on) one the call keeps: a load, active
+ * or sub state among states, and a name matching one of patterns? */
+static bool list_keeps(char *const *kv, char *const *states, char *const *patterns)
+{
+        const char *id = kv[1];
+        bool state_ok = !states || !states[0], name_ok = !patterns || !patterns[0];
+        for (char *const *k = kv; k[0] && k[1] && (k == kv || strcmp(k[0], "Id") != 0); k += 2)
+                if (!state_ok && (!strcmp(k[0], "LoadState") || !strcmp(k[0], "ActiveState") ||
+                                  !strcmp(k[0], "SubState")))
+                        state_ok = strv_contains(states, k[1]);
+        STRV_FOREACH(pat, patterns)
+                if (!name_ok)
+                        name_ok = fnmatch(*pat, id, FNM_NOESCAPE) == 0;
+        return state_ok && name_ok;
+}
+
+/* The value of key in the unit record that starts at kv. */
+static const char *record_get(char *const *kv, const char *key)
+{
+        for (char *const *k = kv; k[0] && k[1] && (k == kv || strcmp(k[0], "Id") != 0); k += 2)
+                if (!strcmp(k[0], key))
+                        return k[1];
+        return "";
+}
+
+/* ListUnits' a(ssssssouso): name, description, load, active and sub
+ * state, followed unit, object path, job id, type and path. */
+static int reply_unit_list(const struct bus_pending *p, const struct bus_answer *a)
+{
+        sd_bus_message *reply = NULL;
+        int r = sd_bus_message_new_method_return(p->m, &reply);
+
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ssssssouso)");
+        for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2) {
+                char *path = NULL;
+                if (strcmp(k[0], "Id") != 0 || !list_keeps(k, p->states, p->patterns))
+                        continue;
+                r = sd_bus_path_encode(SD1_UNIT_PREFIX, k[1], &path);
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "(ssssssouso)", k[1], record_get(k, "Description"),
+                                                  record_get(k, "LoadState"), record_get(k, "ActiveState"),
+                                                  record_get(k, "SubState"), "", path, (uint32_t) 0, "", "/");
+                free(path);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
 static void activation_failed(struct bus_thread *t, const char *unit, const char *error_name, const char *message)
 {
         sd_bus_message *m = NULL;
@@ -220,6 +275,10 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         case CALL_JOB:
                 job_removed(p->bus, p->job, p->unit,
                             (v = answer_get(a, "JobResult")) ? v : a->code == 0 ? "done" : "failed");
+                break;
+        case CALL_LIST_UNITS:
+                r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
+                                 : reply_unit_list(p, a);
                 break;
         case CALL_NOW:
                 if (a->code != 0)
@@ -414,6 +473,30 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         return 1;
 }
 
+/* systemctl list-units: every unit weft has (systemctl leaves out the
+ * inactive ones itself unless --all), kept by state and name pattern. */
+static int method_list_units(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m);
+        char **states = NULL, **patterns = NULL;
+        int r = 0;
+
+        if (strcmp(member, "ListUnits") != 0)
+                r = sd_bus_message_read_strv(m, &states);
+        if (r >= 0 && !strcmp(member, "ListUnitsByPatterns"))
+                r = sd_bus_message_read_strv(m, &patterns);
+        if (r >= 0)
+                r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                        .call = CALL_LIST_UNITS, .m = m, .verb = "list-units", .no_block = true, .uid = 65534,
+                        .all = true, .states = states, .patterns = patterns });
+        strv_free(states);
+        strv_free(patterns);
+        if (r == -EBUSY || r == -ENOMEM)
+                return refuse_busy(t, member, NULL, r, ret_error);
+        return r < 0 ? r : 1;
+}
+
 /* systemctl is-enabled, and Debian's deb-systemd-invoke before it starts
  * a newly installed service: the unit file's state, from the files on the
  * manager's unit path alone (parse/install.c), on this thread. */
@@ -475,6 +558,9 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),
         SD_BUS_METHOD("Reload", "", "", method_now, 0),
         SD_BUS_METHOD("GetUnitFileState", "s", "s", method_unit_file_state, 0),
+        SD_BUS_METHOD("ListUnits", "", "a(ssssssouso)", method_list_units, 0),
+        SD_BUS_METHOD("ListUnitsFiltered", "as", "a(ssssssouso)", method_list_units, 0),
+        SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_VTABLE_END,
 };
 

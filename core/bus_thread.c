@@ -36,6 +36,8 @@ void bus_pending_free(struct bus_pending *p)
         sd_bus_unref(p->bus);
         free(p->unit);
         free(p->prop);
+        strv_free(p->states);
+        strv_free(p->patterns);
         free(p);
 }
 
@@ -98,8 +100,8 @@ int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_rep
         a->code = reply->code;
         if (reply->error && !(a->error = strdup(reply->error)))
                 goto fail;
-        if (reply->n_units > 0) {
-                const struct control_unit *cu = &reply->units[0];
+        for (size_t u = 0; u < reply->n_units; u++) {
+                const struct control_unit *cu = &reply->units[u];
                 for (size_t i = 0; i < cu->n; i++)
                         if (bus_served_key(cu->keys[i]) &&
                             (strv_extend(&a->kv, cu->keys[i]) < 0 || strv_extend(&a->kv, cu->values[i]) < 0))
@@ -138,11 +140,14 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         p->call = bq->call;
         p->job = bq->job;
         p->job_verb = bq->job_verb;
-        if ((bq->unit && !(p->unit = strdup(bq->unit))) || (bq->prop && !(p->prop = strdup(bq->prop))))
+        if ((bq->unit && !(p->unit = strdup(bq->unit))) || (bq->prop && !(p->prop = strdup(bq->prop))) ||
+            (bq->states && !(p->states = strv_copy(bq->states))) ||
+            (bq->patterns && !(p->patterns = strv_copy(bq->patterns))))
                 goto fail;
         q->version = CONTROL_PROTOCOL_VERSION;
         q->no_block = bq->no_block;
         q->signal = bq->signal;
+        q->all = bq->all;
         if (!(q->verb = strdup(bq->verb)) || (bq->unit && strv_extend(&q->units, bq->unit) < 0))
                 goto fail;
         id = ++t->next_id;

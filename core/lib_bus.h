@@ -33,6 +33,7 @@
         X(sd_bus_message_new_signal) \
         X(sd_bus_message_open_container) \
         X(sd_bus_message_read) \
+        X(sd_bus_message_read_strv) \
         X(sd_bus_message_ref) \
         X(sd_bus_message_unref) \
         X(sd_bus_new) \
@@ -94,6 +95,7 @@ int bus_lib_load(void);
 #define sd_bus_message_new_signal (*bus_lib.sd_bus_message_new_signal)
 #define sd_bus_message_open_container (*bus_lib.sd_bus_message_open_container)
 #define sd_bus_message_read (*bus_lib.sd_bus_message_read)
+#define sd_bus_message_read_strv (*bus_lib.sd_bus_message_read_strv)
 #define sd_bus_message_ref (*bus_lib.sd_bus_message_ref)
 #define sd_bus_message_unref (*bus_lib.sd_bus_message_unref)
 #define sd_bus_new (*bus_lib.sd_bus_new)

@@ -8,7 +8,7 @@
 #    systemctl stop, start, restart, reload, try-restart and
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
-#    files;
+#    files; list-units lists, by pattern and state;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
 #    on /var/log in weft's namespace);
@@ -116,6 +116,17 @@ sed -i 's/^Description=before the reload/Description=after the reload/' "$U/relo
 out=$(sctl daemon-reload) || wt_fail "systemctl daemon-reload failed: $out"
 [ "$(wt_ctl show reloader.service -P Description)" = "after the reload" ] || wt_fail "systemctl daemon-reload did not reload"
 out=$(sctl start sleeper.service) || wt_fail "systemctl start after the reload failed: $out"
+# systemctl list-units (ListUnitsByPatterns, ListUnitsFiltered), --failed, --all.
+out=$(sctl list-units --no-legend --plain 'sleep*')
+case $out in "sleeper.service loaded active running"*) ;; *) wt_fail "list-units 'sleep*': $out" ;; esac
+out=$(sctl list-units --no-legend --plain --all)
+case $out in *reloader.service*trapper.service*) ;; *) wt_fail "list-units --all lacks units: $out" ;; esac
+sctl start failer.service >/dev/null
+out=$(sctl list-units --no-legend --plain --failed)
+case $out in "failer.service loaded failed failed"*) ;; *) wt_fail "list-units --failed: $out" ;; esac
+[ "$(echo "$out" | wc -l)" = 1 ] || wt_fail "list-units --failed lists more than failer.service: $out"
+sctl reset-failed >/dev/null || wt_fail "systemctl reset-failed (every unit) failed"
+[ -z "$(sctl list-units --no-legend --plain --failed)" ] || wt_fail "reset-failed left failed units"
 # systemctl is-enabled (GetUnitFileState), from the files on weft's unit path.
 [ "$(sctl is-enabled sleeper.service)" = static ] || wt_fail "is-enabled sleeper.service: $(sctl is-enabled sleeper.service)"
 [ "$(sctl is-enabled reloader.service)" = disabled ] || wt_fail "is-enabled reloader.service: $(sctl is-enabled reloader.service)"
