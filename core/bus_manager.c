@@ -524,6 +524,74 @@ static int method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_erro
         return sd_bus_reply_method_return(m, "s", state);
 }
 
+/* systemctl enable and disable: the links of the units' [Install]
+ * sections in /etc/systemd/system, made or removed by the install code
+ * weftctl uses (parse/install.c), on this thread; the reply lists them as
+ * systemd's does, and systemctl then asks for a daemon-reload itself.
+ * Root only. Runtime (/run) and forced links are not supported. */
+static int method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m);
+        bool enable = !strncmp(member, "Enable", 6), runtime = false, force = false;
+        char **names = NULL;
+        sd_bus_message *reply = NULL;
+        struct install_ctx c = { 0 };
+        uint64_t flags = 0;
+        int r = sd_bus_message_read_strv(m, &names);
+
+        if (r >= 0 && strstr(member, "WithFlags")) {
+                r = sd_bus_message_read(m, "t", &flags);
+                runtime = flags & 1; /* SD_SYSTEMD_UNIT_RUNTIME */
+                force = flags & 2;   /* SD_SYSTEMD_UNIT_FORCE */
+        } else if (r >= 0) {
+                int rt = 0, f = 0;
+                r = enable ? sd_bus_message_read(m, "bb", &rt, &f) : sd_bus_message_read(m, "b", &rt);
+                runtime = rt;
+                force = f;
+        }
+        if (r < 0)
+                goto out;
+        if (sender_uid(m) != 0) {
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
+                goto out;
+        }
+        if (runtime || force || (flags & ~UINT64_C(3))) {
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                      "weft enables and disables in /etc/systemd/system only, without --force.");
+                goto out;
+        }
+        r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
+        if (r < 0)
+                goto out;
+        c.quiet = c.collect = true;
+        if (enable)
+                install_enable(&c, names);
+        else
+                install_disable(&c, names);
+        if (c.status != 0) {
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "%s",
+                                      c.error ? c.error : "Out of memory.");
+                goto out;
+        }
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0 && enable)
+                r = sd_bus_message_append(reply, "b", (int) !c.no_install_info);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sss)");
+        for (char **k = c.changes; r >= 0 && k && k[0] && k[1] && k[2]; k += 3)
+                r = sd_bus_message_append(reply, "(sss)", k[0], k[1], k[2]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+out:
+        sd_bus_message_unref(reply);
+        install_ctx_done(&c);
+        strv_free(names);
+        return r;
+}
+
 static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,
                             sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
 {
@@ -558,6 +626,10 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),
         SD_BUS_METHOD("Reload", "", "", method_now, 0),
         SD_BUS_METHOD("GetUnitFileState", "s", "s", method_unit_file_state, 0),
+        SD_BUS_METHOD("EnableUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("EnableUnitFilesWithFlags", "ast", "ba(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("DisableUnitFiles", "asb", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("DisableUnitFilesWithFlags", "ast", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("ListUnits", "", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsFiltered", "as", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),

@@ -75,6 +75,8 @@ void install_ctx_done(struct install_ctx *c)
 {
         free(c->root);
         strv_free(c->dirs);
+        strv_free(c->changes);
+        free(c->error);
         *c = (struct install_ctx) { 0 };
 }
 
@@ -271,10 +273,28 @@ static void fail(struct install_ctx *c, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        if (!c->collect) {
+                vfprintf(stderr, fmt, ap);
+                fputc('\n', stderr);
+        } else if (!c->error && vasprintf(&c->error, fmt, ap) < 0)
+                c->error = NULL;
         va_end(ap);
-        fputc('\n', stderr);
         c->status = 1;
+}
+
+/* A link made or removed: said, or kept for the bus (c->collect). */
+static void changed(struct install_ctx *c, const char *type, const char *full, const char *target)
+{
+        if (c->collect) {
+                if (strv_extend(&c->changes, type) < 0 || strv_extend(&c->changes, full) < 0 ||
+                    strv_extend(&c->changes, target) < 0)
+                        c->status = 1;
+        } else if (c->quiet)
+                ;
+        else if (target[0])
+                fprintf(stderr, "Created symlink %s → %s.\n", full, target);
+        else
+                fprintf(stderr, "Removed \"%s\".\n", full);
 }
 
 static void oom(struct install_ctx *c)
@@ -337,8 +357,7 @@ static int make_link(struct install_ctx *c, const char *verb, const char *link, 
                         fail(c, "Failed to remove \"%s\": %s", full, strerror(-r));
                         goto out;
                 }
-                if (!c->quiet)
-                        fprintf(stderr, "Removed \"%s\".\n", full);
+                changed(c, "unlink", full, "");
         }
         r = mkdir_parents(full);
         if (r >= 0 && symlink(target, full) < 0)
@@ -347,8 +366,7 @@ static int make_link(struct install_ctx *c, const char *verb, const char *link, 
                 fail(c, "Failed to create symlink %s: %s", full, strerror(-r));
                 goto out;
         }
-        if (!c->quiet)
-                fprintf(stderr, "Created symlink %s → %s.\n", full, target);
+        changed(c, "symlink", full, target);
 out:
         free(full);
         free(dest);
@@ -393,6 +411,7 @@ static void enable_one(struct install_ctx *c, const char *name, char ***done, bo
                 goto out;
         }
         if (!i.wanted_by && !i.required_by && !i.aliases && !i.also && !i.default_instance) {
+                c->no_install_info |= !auxiliary;
                 if (!auxiliary && !c->quiet)
                         fprintf(stderr,
                                 "The unit files have no installation config (WantedBy=, RequiredBy=, Also=,\n"
@@ -530,8 +549,7 @@ static void remove_marked(struct install_ctx *c, const char *dir, char ***marks,
                         fail(c, "Failed to remove \"%s\": %s", pfull, strerror(errno));
                         goto next;
                 }
-                if (!c->quiet)
-                        fprintf(stderr, "Removed \"%s\".\n", pfull);
+                changed(c, "unlink", pfull, "");
                 *removed = true;
                 if (strv_extend(marks, p) < 0)
                         oom(c);
@@ -593,8 +611,8 @@ void install_unmask(struct install_ctx *c, char *const *names)
                 else if (chase(c, link, &dest) >= 0 && strcmp(dest, "/dev/null") == 0 && strcmp(link, dest) != 0) {
                         if (unlink(full) < 0)
                                 fail(c, "Failed to remove \"%s\": %s", full, strerror(errno));
-                        else if (!c->quiet)
-                                fprintf(stderr, "Removed \"%s\".\n", full);
+                        else
+                                changed(c, "unlink", full, "");
                 }
                 free(link);
                 free(full);

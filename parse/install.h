@@ -20,6 +20,14 @@ struct install_ctx {
         char **dirs;          /* the search path, root-less, highest precedence first */
         bool quiet;           /* no "Created symlink" lines */
         int status;           /* exit status so far: 0, or 1 after an error */
+        /* The manager's bus sets collect (and quiet): nothing is printed; the links made
+         * and removed are kept in changes as systemd's a(sss) ("symlink",
+         * link, target; "unlink", link, ""), the first failure's message in
+         * error, and no_install_info says a unit named had nothing to enable. */
+        bool collect;
+        char **changes;
+        char *error;
+        bool no_install_info;
 };
 
 /* root NULL or "/" is the running system; unit_paths (root-less) replace

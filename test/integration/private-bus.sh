@@ -8,7 +8,8 @@
 #    systemctl stop, start, restart, reload, try-restart and
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
-#    files; list-units lists, by pattern and state;
+#    files; list-units lists, by pattern and state; enable and disable
+#    make and remove the links (--runtime is refused);
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
 #    on /var/log in weft's namespace);
@@ -132,6 +133,22 @@ sctl reset-failed >/dev/null || wt_fail "systemctl reset-failed (every unit) fai
 [ "$(sctl is-enabled reloader.service)" = disabled ] || wt_fail "is-enabled reloader.service: $(sctl is-enabled reloader.service)"
 out=$(sctl is-enabled nosuch.service) && wt_fail "is-enabled nosuch.service succeeded: $out"
 case $out in *"No such file"*) ;; *) wt_fail "is-enabled nosuch.service: $out" ;; esac
+# systemctl enable and disable (EnableUnitFilesWithFlags...), in a
+# /etc/systemd/system of weft's namespace only.
+wt_ns mount -t tmpfs -o mode=0755 tmpfs /etc/systemd/system || wt_fail "cannot mount a tmpfs on /etc/systemd/system"
+link=/etc/systemd/system/multi-user.target.wants/reloader.service
+out=$(sctl enable reloader.service) || wt_fail "systemctl enable failed: $out"
+case $out in *"Created symlink $link"*) ;; *) wt_fail "systemctl enable said: $out" ;; esac
+[ "$(wt_ns readlink "$link")" = "$U/reloader.service" ] || wt_fail "enable made no $link"
+[ "$(sctl is-enabled reloader.service)" = enabled ] || wt_fail "after enable, is-enabled: $(sctl is-enabled reloader.service)"
+out=$(sctl enable sleeper.service) || wt_fail "systemctl enable of a unit without [Install] failed: $out"
+case $out in *"no installation config"*) ;; *) wt_fail "enable without [Install] said: $out" ;; esac
+out=$(sctl enable nosuch.service) && wt_fail "systemctl enable nosuch.service succeeded: $out"
+case $out in *"does not exist"*) ;; *) wt_fail "enable nosuch.service said: $out" ;; esac
+out=$(sctl disable reloader.service) || wt_fail "systemctl disable failed: $out"
+case $out in *"Removed \"$link\""*) ;; *) wt_fail "systemctl disable said: $out" ;; esac
+wt_ns test -e "$link" && wt_fail "disable left $link"
+out=$(sctl enable --runtime reloader.service) && wt_fail "systemctl enable --runtime succeeded: $out"
 
 # A unit weft does not have: not active, and said by weft (systemd would
 # say inactive; weft answers NoSuchUnit/UnknownObject as on the system bus).
