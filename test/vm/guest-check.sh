@@ -190,6 +190,21 @@ verdict swap-on:/swapfile $? "($($CTL is-active swapfile.swap 2>/dev/null))"
 # fstab names the root by UUID: its by-uuid link is a device unit.
 s=$($CTL is-active "$(systemd-escape --path --suffix=device "/dev/disk/by-uuid/$(findmnt -no UUID /)")" 2>/dev/null)
 [ "$s" = active ]; verdict root-by-uuid-device $? "($s)"
+# An admin's tools, which talk to PID 1 on its bus (under weft too, since
+# it makes /run/systemd/system): systemctl restart, service(8) and
+# is-enabled.
+p0=$($CTL show -P MainPID cron.service 2>/dev/null)
+out=$(systemctl restart cron.service 2>&1)
+p1=$($CTL show -P MainPID cron.service 2>/dev/null)
+[ "${p1:-0}" != 0 ] && [ "$p1" != "$p0" ]; verdict systemctl-restart:cron $? "($p0 -> $p1 $out)"
+p0=$p1
+out=$(service cron restart 2>&1)
+p1=$($CTL show -P MainPID cron.service 2>/dev/null)
+[ "${p1:-0}" != 0 ] && [ "$p1" != "$p0" ]; verdict service-restart:cron $? "($p0 -> $p1 $out)"
+s=$(systemctl is-enabled ssh.service 2>&1)
+[ "$s" = enabled ]; verdict systemctl-is-enabled:ssh $? "($s)"
+s=$(systemctl list-units --failed --no-legend --plain 2>&1)
+[ -z "$s" ]; verdict systemctl-no-failed $? "($s)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
