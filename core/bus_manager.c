@@ -102,6 +102,18 @@ static int reply_property(sd_bus_message *m, const char *name, const char *v)
         return r;
 }
 
+/* Close reply's outer array and send it if all went well so far (r); the
+ * reply is released either way. */
+static int send_array_reply(sd_bus_message *reply, int r)
+{
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        sd_bus_message_unref(reply);
+        return r;
+}
+
 static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
 {
         sd_bus_message *reply = NULL;
@@ -121,12 +133,7 @@ static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
                 if (r >= 0)
                         r = sd_bus_message_close_container(reply);
         }
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_send(NULL, reply, NULL);
-        sd_bus_message_unref(reply);
-        return r;
+        return send_array_reply(reply, r);
 }
 
 /* Is unit record kv (from its "Id" on) one the call keeps: a load, active
@@ -174,12 +181,7 @@ static int reply_unit_list(const struct bus_pending *p, const struct bus_answer 
                                                   record_get(k, "SubState"), "", path, (uint32_t) 0, "", "/");
                 free(path);
         }
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_send(NULL, reply, NULL);
-        sd_bus_message_unref(reply);
-        return r;
+        return send_array_reply(reply, r);
 }
 
 static void activation_failed(struct bus_thread *t, const char *unit, const char *error_name, const char *message)
@@ -581,10 +583,8 @@ static int method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *re
                 r = sd_bus_message_open_container(reply, 'a', "(sss)");
         for (char **k = c.changes; r >= 0 && k && k[0] && k[1] && k[2]; k += 3)
                 r = sd_bus_message_append(reply, "(sss)", k[0], k[1], k[2]);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r >= 0)
-                r = sd_bus_send(NULL, reply, NULL);
+        r = send_array_reply(reply, r);
+        reply = NULL;
 out:
         sd_bus_message_unref(reply);
         install_ctx_done(&c);
