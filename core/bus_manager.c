@@ -13,50 +13,87 @@
 #include "core/bus_internal.h"
 #include "parse/install.h"
 
-/* The Unit properties served, from the control verb "status": strings,
- * and lists of unit names (space-separated there). */
-static const char *const unit_properties[] = { "Id",       "Description", "LoadState",  "ActiveState",
-                                               "SubState", "Triggers",    "TriggeredBy" };
+/* The unit properties served, from the control verb "status" (key, the
+ * name when NULL), with their D-Bus type: 's'; 'l', "as" from a
+ * space-separated list; 'u' and 't', numbers; 'T', a CLOCK_REALTIME
+ * timestamp ("t") from the CLOCK_MONOTONIC one the reply has. Enough for
+ * the head of `systemctl status`: its Loaded, Active and Main PID lines. */
+static const struct unit_property {
+        const char *name;
+        const char *key;
+        char type;
+} unit_properties[] = {
+        { "Id", NULL, 's' },
+        { "Description", NULL, 's' },
+        { "LoadState", NULL, 's' },
+        { "ActiveState", NULL, 's' },
+        { "SubState", NULL, 's' },
+        { "Triggers", NULL, 'l' },
+        { "TriggeredBy", NULL, 'l' },
+        { "FragmentPath", NULL, 's' },
+        { "StatusText", NULL, 's' },
+        { "MainPID", NULL, 'u' },
+        { "NRestarts", NULL, 'u' },
+        { "ActiveEnterTimestampMonotonic", NULL, 't' },
+        { "ActiveExitTimestampMonotonic", NULL, 't' },
+        { "InactiveEnterTimestampMonotonic", NULL, 't' },
+        { "InactiveExitTimestampMonotonic", NULL, 't' },
+        { "ActiveEnterTimestamp", "ActiveEnterTimestampMonotonic", 'T' },
+        { "ActiveExitTimestamp", "ActiveExitTimestampMonotonic", 'T' },
+        { "InactiveEnterTimestamp", "InactiveEnterTimestampMonotonic", 'T' },
+        { "InactiveExitTimestamp", "InactiveExitTimestampMonotonic", 'T' },
+};
+#define N_UNIT_PROPERTIES (sizeof unit_properties / sizeof unit_properties[0])
 
-static bool property_is_list(const char *name)
+static const char *property_key(const struct unit_property *p)
 {
-        return !strcmp(name, "Triggers") || !strcmp(name, "TriggeredBy");
+        return p->key ? p->key : p->name;
 }
 
-/* Append property name's value v as a variant: "s", or "as" split at spaces. */
-static int append_property(sd_bus_message *m, const char *name, const char *v)
+static const struct unit_property *find_property(const char *name)
 {
+        for (size_t i = 0; i < N_UNIT_PROPERTIES; i++)
+                if (!strcmp(name, unit_properties[i].name))
+                        return &unit_properties[i];
+        return NULL;
+}
+
+/* Append property p's value v (from the status reply) as a variant. */
+static int append_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
+                           const char *v)
+{
+        uint64_t n = strtoull(v, NULL, 10);
         int r;
 
-        if (!property_is_list(name))
+        switch (p->type) {
+        case 'u':
+                return sd_bus_message_append(m, "v", "u", (uint32_t) n);
+        case 't':
+                return sd_bus_message_append(m, "v", "t", n);
+        case 'T': /* 0 stays 0: never */
+                return sd_bus_message_append(m, "v", "t",
+                                             n ? n - t->cfg.userspace_monotonic + t->cfg.userspace_realtime : 0);
+        case 's':
                 return sd_bus_message_append(m, "v", "s", v);
+        }
         r = sd_bus_message_open_container(m, 'v', "as");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "s");
-        for (const char *p = v; r >= 0 && *p;) {
-                size_t n = strcspn(p, " ");
-                if (n > 0) {
-                        char *w = strndup(p, n);
-                        r = w ? sd_bus_message_append(m, "s", w) : -ENOMEM;
-                        free(w);
+        for (const char *w = v; r >= 0 && *w;) {
+                size_t len = strcspn(w, " ");
+                if (len > 0) {
+                        char *item = strndup(w, len);
+                        r = item ? sd_bus_message_append(m, "s", item) : -ENOMEM;
+                        free(item);
                 }
-                p += n;
-                p += strspn(p, " ");
+                w += len;
+                w += strspn(w, " ");
         }
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
-}
-#define N_UNIT_PROPERTIES (sizeof unit_properties / sizeof unit_properties[0])
-
-static bool served_property(const char *key)
-{
-        for (size_t i = 0; i < N_UNIT_PROPERTIES; i++)
-                if (!strcmp(key, unit_properties[i]))
-                        return true;
-        return false;
 }
 
 /* ---- answering ---- */
@@ -89,13 +126,14 @@ static int reply_unit_path(sd_bus_message *m, const char *unit)
         return r;
 }
 
-static int reply_property(sd_bus_message *m, const char *name, const char *v)
+static int reply_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
+                          const char *v)
 {
         sd_bus_message *reply = NULL;
         int r = sd_bus_message_new_method_return(m, &reply);
 
         if (r >= 0)
-                r = append_property(reply, name, v);
+                r = append_property(t, reply, p, v);
         if (r >= 0)
                 r = sd_bus_send(NULL, reply, NULL);
         sd_bus_message_unref(reply);
@@ -114,7 +152,7 @@ static int send_array_reply(sd_bus_message *reply, int r)
         return r;
 }
 
-static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
+static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const struct bus_answer *a)
 {
         sd_bus_message *reply = NULL;
         int r = sd_bus_message_new_method_return(m, &reply);
@@ -122,14 +160,15 @@ static int reply_get_all(sd_bus_message *m, const struct bus_answer *a)
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "{sv}");
         for (size_t i = 0; r >= 0 && i < N_UNIT_PROPERTIES; i++) {
-                const char *v = answer_get(a, unit_properties[i]);
+                const struct unit_property *p = &unit_properties[i];
+                const char *v = answer_get(a, property_key(p));
                 if (!v)
                         continue;
                 r = sd_bus_message_open_container(reply, 'e', "sv");
                 if (r >= 0)
-                        r = sd_bus_message_append(reply, "s", unit_properties[i]);
+                        r = sd_bus_message_append(reply, "s", p->name);
                 if (r >= 0)
-                        r = append_property(reply, unit_properties[i], v);
+                        r = append_property(t, reply, p, v);
                 if (r >= 0)
                         r = sd_bus_message_close_container(reply);
         }
@@ -246,6 +285,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         struct bus_pending *p = idmap_remove(&t->pending, a->id);
         const char *msg = a->error ? a->error : "failed";
         const char *v;
+        const struct unit_property *prop;
         bool missing = a->code == 4 || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
         int r = 0;
 
@@ -292,8 +332,8 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
-                else if ((v = answer_get(a, p->prop)))
-                        r = reply_property(p->m, p->prop, v);
+                else if ((prop = find_property(p->prop)) && (v = answer_get(a, property_key(prop))))
+                        r = reply_property(t, p->m, prop, v);
                 else
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY,
                                                        "Unknown property %s.", p->prop);
@@ -303,7 +343,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else
-                        r = reply_get_all(p->m, a);
+                        r = reply_get_all(t, p->m, a);
                 break;
         }
         if (r < 0)
@@ -663,7 +703,7 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
                 goto out;
         }
-        if (prop && !served_property(prop)) {
+        if (prop && !find_property(prop)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
@@ -691,7 +731,10 @@ static int on_name_request(sd_bus_message *m, void *userdata, sd_bus_error *ret_
 
 bool bus_served_key(const char *key)
 {
-        return served_property(key) || !strcmp(key, "JobResult");
+        for (size_t i = 0; i < N_UNIT_PROPERTIES; i++)
+                if (!strcmp(key, property_key(&unit_properties[i])))
+                        return true;
+        return !strcmp(key, "JobResult");
 }
 
 int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus)

@@ -8,7 +8,8 @@
 #    systemctl stop, start, restart, reload, try-restart and
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
-#    files; list-units lists, by pattern and state; enable and disable
+#    files; list-units lists, by pattern and state; status shows its
+#    Loaded, Active and Main PID lines; enable and disable
 #    make and remove the links (--runtime is refused);
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
@@ -128,6 +129,12 @@ case $out in "failer.service loaded failed failed"*) ;; *) wt_fail "list-units -
 [ "$(echo "$out" | wc -l)" = 1 ] || wt_fail "list-units --failed lists more than failer.service: $out"
 sctl reset-failed >/dev/null || wt_fail "systemctl reset-failed (every unit) failed"
 [ -z "$(sctl list-units --no-legend --plain --failed)" ] || wt_fail "reset-failed left failed units"
+# systemctl status and show: the Loaded, Active and Main PID lines.
+pid=$(wt_ctl show sleeper.service -P MainPID)
+[ "$(sctl show -P MainPID sleeper.service)" = "$pid" ] || wt_fail "systemctl show -P MainPID: $(sctl show -P MainPID sleeper.service), weft says $pid"
+out=$(sctl status --no-pager --lines=0 sleeper.service)
+case $out in *"Loaded: loaded ($U/sleeper.service"*"Active: active (running) since "*"Main PID: $pid (sleep)"*) ;;
+*) wt_fail "systemctl status sleeper.service: $out" ;; esac
 # systemctl is-enabled (GetUnitFileState), from the files on weft's unit path.
 [ "$(sctl is-enabled sleeper.service)" = static ] || wt_fail "is-enabled sleeper.service: $(sctl is-enabled sleeper.service)"
 [ "$(sctl is-enabled reloader.service)" = disabled ] || wt_fail "is-enabled reloader.service: $(sctl is-enabled reloader.service)"
