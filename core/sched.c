@@ -460,9 +460,27 @@ static int unit_exit_status(const struct unit *u, bool failed)
         return failed ? 1 : 0;
 }
 
+/* The shutdown each reboot, poweroff or halt action asks for. weft's own
+ * shutdown (every unit stopped in reverse order, each bounded, then the
+ * final kill and unmount) serves the -force and -immediate variants too:
+ * it is what systemd does for -force, and safe for -immediate. reboot(2)
+ * itself only ever happens as PID 1 of a machine (pid1_finish). */
+static const enum shutdown_kind action_shutdown[_EMERGENCY_ACTION_MAX] = {
+        [EMERGENCY_ACTION_REBOOT] = SHUTDOWN_REBOOT,
+        [EMERGENCY_ACTION_REBOOT_FORCE] = SHUTDOWN_REBOOT,
+        [EMERGENCY_ACTION_REBOOT_IMMEDIATE] = SHUTDOWN_REBOOT,
+        [EMERGENCY_ACTION_POWEROFF] = SHUTDOWN_POWEROFF,
+        [EMERGENCY_ACTION_POWEROFF_FORCE] = SHUTDOWN_POWEROFF,
+        [EMERGENCY_ACTION_POWEROFF_IMMEDIATE] = SHUTDOWN_POWEROFF,
+        [EMERGENCY_ACTION_HALT] = SHUTDOWN_HALT,
+        [EMERGENCY_ACTION_HALT_FORCE] = SHUTDOWN_HALT,
+        [EMERGENCY_ACTION_HALT_IMMEDIATE] = SHUTDOWN_HALT,
+};
+
 /* SuccessAction=/FailureAction= (systemd's unit_notify): an active unit
- * that goes inactive succeeded, one that goes failed failed. Only exit and
- * exit-force are acted on; the others would reboot or halt a machine. */
+ * that goes inactive succeeded, one that goes failed failed. Debian's
+ * systemd-poweroff.service, which poweroff.target pulls in, is nothing but
+ * SuccessAction=poweroff-force. */
 static void emergency_action(struct sched *s, struct unit *u, enum unit_active_state old,
                              enum unit_active_state new)
 {
@@ -474,8 +492,10 @@ static void emergency_action(struct sched *s, struct unit *u, enum unit_active_s
         if (a == EMERGENCY_ACTION_NONE || (!failed && unit_state_is_down(old)))
                 return;
         if (a != EMERGENCY_ACTION_EXIT && a != EMERGENCY_ACTION_EXIT_FORCE) {
-                log_notice("%s: %sAction=%s is not supported; ignoring", u->id, failed ? "Failure" : "Success",
+                log_notice("%s: %s; %sAction=%s", u->id, failed ? "failed" : "finished", failed ? "Failure" : "Success",
                            emergency_action_to_string(a));
+                if (s->ops->shutdown_request)
+                        s->ops->shutdown_request(s->userdata, action_shutdown[a], 0);
                 return;
         }
         if (status < 0)
