@@ -309,7 +309,15 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
         r->error = strdup(buf);
 }
 
-enum job_verb { VERB_START, VERB_STOP, VERB_RESTART, VERB_TRY_RESTART, VERB_RELOAD, VERB_RELOAD_OR_RESTART };
+enum job_verb {
+        VERB_START,
+        VERB_START_IRREVERSIBLY, /* the bus's job mode replace-irreversibly (systemctl poweroff) */
+        VERB_STOP,
+        VERB_RESTART,
+        VERB_TRY_RESTART,
+        VERB_RELOAD,
+        VERB_RELOAD_OR_RESTART,
+};
 
 static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
@@ -355,9 +363,16 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         verb = VERB_RESTART;
                 if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
                         j = job_install(s, u, JOB_RELOAD, false);
-                } else if (verb == VERB_START || ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
+                } else if (verb == VERB_START || verb == VERB_START_IRREVERSIBLY ||
+                           ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
                         uint32_t before = s->next_job_id;
-                        if (transaction_add(s, u, &nothing) < 0)
+                        s->txn_irreversible = verb == VERB_START_IRREVERSIBLY;
+                        int tr = transaction_add(s, u, &nothing);
+                        s->txn_irreversible = false;
+                        if (tr == -EPERM)
+                                fail(r, 1, "Failed to start %s: transaction is destructive (an irreversible job is queued).",
+                                     u->id);
+                        else if (tr < 0)
                                 fail(r, 1, "Failed to start %s: out of memory.", u->id);
                         else
                                 j = u->rt->job;
@@ -583,6 +598,7 @@ static const struct verb {
         { "list-paths", true, verb_list_paths, 0 },
         { "list-timers", true, verb_list_timers, 0 },
         { "start", false, verb_job, VERB_START },
+        { "start-irreversibly", false, verb_job, VERB_START_IRREVERSIBLY },
         { "stop", false, verb_job, VERB_STOP },
         { "restart", false, verb_job, VERB_RESTART },
         { "reload", false, verb_job, VERB_RELOAD },

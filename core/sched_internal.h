@@ -127,6 +127,8 @@ struct job {
         bool anchor;        /* the job the transaction was built for */
         bool restart;       /* a stop job that starts the unit again when done */
         bool fail_dependency; /* on the ready queue to be finished, not run */
+        bool irreversible;  /* installed by a replace-irreversibly start (poweroff.target's):
+                               no later transaction may undo it */
         bool on[_JOB_QUEUE_MAX]; /* in that queue (link[q]) */
 };
 
@@ -339,6 +341,7 @@ struct sched {
         uint32_t txn_epoch;
         size_t txn_cap;
         bool in_transaction;
+        bool txn_irreversible; /* the start being built is replace-irreversibly's */
         bool bus_connected;        /* the bus thread's last word on its connection */
         struct log_ratelimit bus_rl; /* bus name reports about no unit */
         struct unit **kill_waiters; /* units in kill_waiting state */

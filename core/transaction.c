@@ -145,6 +145,26 @@ static bool break_one_cycle(struct sched *s, struct unit **units, size_t n)
         return broke;
 }
 
+/* Would starting u undo a job that a replace-irreversibly start installed
+ * (systemd's "transaction is destructive")? Its own stop job, or the start
+ * of a unit it conflicts with: the unit whose job it is, else NULL. A
+ * socket that gets traffic while poweroff.target stops everything would
+ * otherwise cancel shutdown.target's start, and the poweroff with it. */
+static struct unit *undoes_irreversible(struct unit *u)
+{
+        const struct job *j = u->rt->job;
+        if (j && j->irreversible && j->type == JOB_STOP)
+                return u;
+        const struct unit_edge *e;
+        for (size_t k = 0; (e = sched_next_edge(u, &k));) {
+                struct unit *o = e->other;
+                if ((e->kind == UNIT_CONFLICTS || e->kind == UNIT_CONFLICTED_BY) && o->rt && o->rt->job &&
+                    o->rt->job->irreversible && o->rt->job->type != JOB_STOP)
+                        return o;
+        }
+        return NULL;
+}
+
 /* Build anchor's transaction; with run, release the jobs that wait for
  * nothing (else the caller does, once it has built all it asked for). */
 static int transaction_build(struct sched *s, struct unit *anchor, bool run, bool *ret_nothing_to_do)
@@ -194,6 +214,19 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         }
                 }
 
+        for (size_t i = 0; i < n; i++) {
+                struct unit *victim = needs_start(s, queue[i]) ? undoes_irreversible(queue[i]) : NULL;
+                if (!victim)
+                        continue;
+                log_warning("%s: not starting it: %s would undo the irreversible %s job of %s", anchor->id,
+                            queue[i]->id, job_type_to_string(victim->rt->job->type), victim->id);
+                for (size_t k = 0; k < n; k++)
+                        seen[queue[k]->rt->index] = 0;
+                *ret_nothing_to_do = true;
+                r = -EPERM;
+                goto out;
+        }
+
         size_t n_jobs = 0;
         for (size_t i = 0; i < n; i++) {
                 struct unit *u = queue[i];
@@ -210,6 +243,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                 }
                 if (u == anchor)
                         j->anchor = true;
+                j->irreversible |= s->txn_irreversible;
                 queue[n_jobs++] = u;
                 /* Conflicts=: the other side is stopped first, and a start
                  * it has queued (not yet running) is canceled. */
@@ -218,9 +252,11 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         struct unit *o = e->other;
                         if ((e->kind != UNIT_CONFLICTS && e->kind != UNIT_CONFLICTED_BY) || !o->rt)
                                 continue;
-                        if (!unit_state_is_down(o->rt->active))
-                                job_install(s, o, JOB_STOP, false);
-                        else if (o->rt->job && o->rt->job->type != JOB_STOP)
+                        if (!unit_state_is_down(o->rt->active)) {
+                                struct job *stop = job_install(s, o, JOB_STOP, false);
+                                if (stop)
+                                        stop->irreversible |= s->txn_irreversible;
+                        } else if (o->rt->job && o->rt->job->type != JOB_STOP)
                                 job_finish(s, o->rt->job, JOB_CANCELED);
                 }
         }

@@ -308,6 +308,32 @@ static void test_unit_required_through_a_chain_is_not_dropped_from_a_cycle(void)
         fake_teardown();
 }
 
+/* A start installed irreversibly (systemctl poweroff's job mode) cannot be
+ * undone: a later start of a unit that conflicts with it is refused, and
+ * the irreversible job stays; a plain start is undone as before. */
+static void test_irreversible_start_refuses_a_start_that_would_cancel_it(void)
+{
+        const char *d = empty_boot();
+        test_write_file(d, "slow.service", ONESHOT("3001", ""));
+        test_write_file(d, "shutdown.target", "[Unit]\nDefaultDependencies=no\nAfter=slow.service\nWants=slow.service\n");
+        test_write_file(d, "late.service", SIMPLE("3002", "Conflicts=shutdown.target"));
+        fake_setup(d, "t.target");
+        control_units("start-irreversibly", "shutdown.target", NULL, NULL);
+        CU_ASSERT_EQUAL(F.n_spawns, 1); /* slow.service; shutdown.target waits for it */
+        control_units("start", "late.service", NULL, NULL);
+        CU_ASSERT_NOT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(fake_find_spawn("3002"), -1);
+        fake_run_to_exit("3001", 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("shutdown.target"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("late.service"), "inactive");
+        /* Reversible, the same start cancels the target's job. */
+        control_units("stop", "shutdown.target", NULL, NULL);
+        control_units("start", "shutdown.target", NULL, NULL);
+        control_units("start", "late.service", NULL, NULL);
+        CU_ASSERT_STRING_EQUAL(fake_state("shutdown.target"), "inactive");
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "start_of_ordered_units_in_one_request_runs_them_in_order",
           test_start_of_ordered_units_in_one_request_runs_them_in_order },
@@ -326,6 +352,7 @@ static const struct test_case tests[] = {
           test_restart_holds_back_units_ordered_after_until_the_new_start },
         { "restart_pulls_in_wanted_units_after_the_new_start", test_restart_pulls_in_wanted_units_after_the_new_start },
         { "ordering_cycle_through_a_running_job_drops_nothing", test_ordering_cycle_through_a_running_job_drops_nothing },
+        { "irreversible_start_refuses_a_start_that_would_cancel_it", test_irreversible_start_refuses_a_start_that_would_cancel_it },
         { "ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken",
           test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken },
         { "unit_required_through_a_chain_is_not_dropped_from_a_cycle",
