@@ -464,12 +464,17 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 return r;
         if (!unit_name_ok(unit))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
-        if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0)
+        /* replace-irreversibly is what systemctl poweroff (and logind)
+         * start poweroff.target with: no later start may undo its jobs. */
+        if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0 &&
+            strcmp(mode, "replace-irreversibly") != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
                                          mode);
         /* Jobs need root, as on the control socket. */
         if (mode && sender_uid(m) != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
+        if (mode && !strcmp(mode, "replace-irreversibly") && !strcmp(q.job_verb, "start"))
+                q.job_verb = "start-irreversibly";
         q.unit = unit;
         r = bus_ask(t, sd_bus_message_get_bus(m), &q);
         if (r < 0)
@@ -477,8 +482,9 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         return 1; /* answered when the scheduler replies */
 }
 
-/* KillUnit, ResetFailedUnit, ResetFailed and Reload (daemon-reload): a
- * control verb, answered when it is done. Root only. */
+/* KillUnit, ResetFailedUnit, ResetFailed, Reload (daemon-reload) and
+ * PowerOff, Reboot, Halt and Exit: a control verb, answered when it is
+ * done (for a shutdown: once it is asked for). Root only. */
 static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
@@ -493,7 +499,12 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         } else if (!strcmp(member, "ResetFailedUnit")) {
                 q.verb = "reset-failed";
                 r = sd_bus_message_read(m, "s", &unit);
-        } else
+        } else if (!strcmp(member, "PowerOff") || !strcmp(member, "Reboot") || !strcmp(member, "Halt") ||
+                   !strcmp(member, "Exit"))
+                /* systemctl --force poweroff...: the shutdown itself, no target. */
+                q.verb = !strcmp(member, "PowerOff") ? "poweroff" : member[0] == 'R' ? "reboot"
+                         : member[0] == 'H' ? "halt" : "exit";
+        else
                 q.verb = !strcmp(member, "Reload") ? "daemon-reload" : "reset-failed";
         if (r < 0)
                 return r;
@@ -665,6 +676,10 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ResetFailedUnit", "s", "", method_now, 0),
         SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),
         SD_BUS_METHOD("Reload", "", "", method_now, 0),
+        SD_BUS_METHOD("PowerOff", "", "", method_now, 0),
+        SD_BUS_METHOD("Reboot", "", "", method_now, 0),
+        SD_BUS_METHOD("Halt", "", "", method_now, 0),
+        SD_BUS_METHOD("Exit", "", "", method_now, 0),
         SD_BUS_METHOD("GetUnitFileState", "s", "s", method_unit_file_state, 0),
         SD_BUS_METHOD("EnableUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),
         SD_BUS_METHOD("EnableUnitFilesWithFlags", "ast", "ba(sss)", method_unit_files, 0),

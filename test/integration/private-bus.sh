@@ -9,7 +9,9 @@
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
 #    files; list-units lists, by pattern and state; status shows its
-#    Loaded, Active and Main PID lines; enable and disable
+#    Loaded, Active and Main PID lines; poweroff starts poweroff.target,
+#    whose systemd-poweroff.service's SuccessAction= shuts weft down;
+#    enable and disable
 #    make and remove the links (--runtime is refused);
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
@@ -22,7 +24,7 @@
 wt_init private-bus
 
 UTMP=/lib/systemd/systemd-update-utmp
-for t in busctl systemctl python3; do
+for t in busctl systemctl python3 socat; do
         command -v "$t" >/dev/null || { echo "private-bus: no $t, skipping"; exit 0; }
 done
 [ -x "$UTMP" ] || { echo "private-bus: no $UTMP, skipping"; exit 0; }
@@ -213,5 +215,60 @@ wt_assert_answers
 s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
 [ "$s" = active ] || wt_fail "after the garbage: systemctl is-active sleeper.service: '$s', want active"
 
-wt_stop
-wt_finish "busctl, systemctl and systemd-update-utmp answered on the private bus without dbus-daemon"
+# systemctl poweroff, as Debian's units make it: StartUnit(poweroff.target,
+# replace-irreversibly) pulls shutdown.target (and what it wants: a hook
+# that runs at shutdown) and systemd-poweroff.service, which is nothing
+# but SuccessAction=poweroff-force: weft then shuts down, here by exiting.
+wt_unit shutdown.target <<EOF
+[Unit]
+DefaultDependencies=no
+Wants=bye.service
+EOF
+wt_unit bye.service <<EOF
+[Unit]
+DefaultDependencies=no
+Before=shutdown.target
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'sleep 2; echo bye >>$TMP/bye.log'
+EOF
+# A socket whose service conflicts with shutdown.target, as rsyslog's:
+# traffic while the poweroff runs must not cancel it (it did, in the VM).
+wt_unit trig.socket <<EOF
+[Unit]
+DefaultDependencies=no
+[Socket]
+ListenStream=$TMP/trig.sock
+EOF
+wt_unit trig.service <<EOF
+[Unit]
+DefaultDependencies=no
+Conflicts=shutdown.target
+[Service]
+ExecStart=/bin/sleep 300
+EOF
+wt_unit systemd-poweroff.service <<EOF
+[Unit]
+DefaultDependencies=no
+Requires=shutdown.target
+After=shutdown.target
+SuccessAction=poweroff-force
+EOF
+wt_unit poweroff.target <<EOF
+[Unit]
+DefaultDependencies=no
+Requires=systemd-poweroff.service
+After=systemd-poweroff.service
+EOF
+sctl daemon-reload >/dev/null || wt_fail "daemon-reload before poweroff failed"
+sctl start trig.socket >/dev/null || wt_fail "cannot start trig.socket"
+out=$(sctl poweroff) || wt_fail "systemctl poweroff failed: $out"
+wt_until 5 grep -q "Starting bye.service" "$WT_LOG" || wt_fail "the poweroff did not start bye.service"
+timeout 5 socat -u /dev/null "UNIX-CONNECT:$TMP/trig.sock" 2>/dev/null
+wt_wait_exit 30
+grep -q "trig.service: not starting it: trig.service would undo the irreversible start job of shutdown.target" "$WT_LOG" ||
+        wt_fail "traffic during the poweroff: no refusal of trig.service"
+grep -q bye "$TMP/bye.log" 2>/dev/null || wt_fail "systemctl poweroff ran no unit shutdown.target wants"
+grep -q "systemd-poweroff.service: finished; SuccessAction=poweroff-force" "$WT_LOG" ||
+        wt_fail "no SuccessAction=poweroff-force line"
+wt_finish "busctl, systemctl and systemd-update-utmp answered on the private bus without dbus-daemon; systemctl poweroff went through poweroff.target"
