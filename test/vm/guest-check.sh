@@ -214,4 +214,7 @@ if [ $MGR = weft ] && [ -r /run/weft/boot.yaml ]; then
 fi
 echo "POWEROFF $(cat /proc/uptime)"
 sync
-$CTL poweroff
+# As an admin types it, under either manager: systemctl asks logind, which
+# starts poweroff.target (replace-irreversibly); its
+# systemd-poweroff.service is SuccessAction=poweroff-force.
+systemctl poweroff
