@@ -342,6 +342,7 @@ struct sched {
         size_t txn_cap;
         bool in_transaction;
         bool txn_irreversible; /* the start being built is replace-irreversibly's */
+        bool had_irreversible; /* one was built: transactions check what they would undo */
         bool bus_connected;        /* the bus thread's last word on its connection */
         struct log_ratelimit bus_rl; /* bus name reports about no unit */
         struct unit **kill_waiters; /* units in kill_waiting state */

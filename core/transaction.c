@@ -214,7 +214,10 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         }
                 }
 
-        for (size_t i = 0; i < n; i++) {
+        /* Only after a replace-irreversibly start (a shutdown) is there
+         * anything to undo: a boot's transactions skip the check. */
+        s->had_irreversible |= s->txn_irreversible;
+        for (size_t i = 0; s->had_irreversible && i < n; i++) {
                 struct unit *victim = needs_start(s, queue[i]) ? undoes_irreversible(queue[i]) : NULL;
                 if (!victim)
                         continue;
