@@ -15,18 +15,13 @@
 struct unit *kernel_table_unit(struct sched *s, const struct kernel_table *t, const char *key, bool create,
                                bool *created)
 {
-        char *e = NULL, name[UNIT_NAME_MAX + 1];
-        struct unit *u = NULL;
-
-        if (unit_name_path_escape(key, &e) < 0)
+        char *name = NULL;
+        if (unit_name_from_path(key, t->suffix, &name) < 0)
                 return NULL;
-        if (snprintf(name, sizeof name, "%s%s", e, t->suffix) < (int) sizeof name) {
-                u = unit_table_get(s->units, name);
-                if (!u && create && unit_name_is_valid(name, UNIT_NAME_PLAIN) &&
-                    unit_table_intern(s->units, name, &u) >= 0)
-                        *created = true;
-        }
-        free(e);
+        struct unit *u = unit_table_get(s->units, name);
+        if (!u && create && unit_table_intern(s->units, name, &u) >= 0)
+                *created = true;
+        free(name);
         return u;
 }
 

@@ -192,21 +192,30 @@ static char *escape_byte(char c, char *t)
         return t;
 }
 
+/* Writes s into t, terminated: '/' as '-', the bytes of keep as they
+ * are, every other one as \xHH (room for 4 * strlen(s) + 1). Returns
+ * the terminating NUL. */
+static char *escape_keeping(const char *s, char *t, const char *keep)
+{
+        for (; *s; s++) {
+                if (*s == '/')
+                        *t++ = '-';
+                else if (in_set(*s, keep))
+                        *t++ = *s;
+                else
+                        t = escape_byte(*s, t);
+        }
+        *t = '\0';
+        return t;
+}
+
 /* Writes the escaped form of s into t (room for 4 * strlen(s) + 1). */
 static void escape_into(const char *s, char *t)
 {
         /* A leading '.' would make a hidden unit file ("/.dotdir"). */
         if (*s == '.')
                 t = escape_byte(*s++, t);
-        for (; *s; s++) {
-                if (*s == '/')
-                        *t++ = '-';
-                else if (in_set(*s, PLAIN_ESCAPE_CHARS))
-                        *t++ = *s;
-                else
-                        t = escape_byte(*s, t);
-        }
-        *t = '\0';
+        escape_keeping(s, t, PLAIN_ESCAPE_CHARS);
 }
 
 int unit_name_escape(const char *s, char **ret)
@@ -423,18 +432,10 @@ int unit_name_mangle(const char *name, char **ret)
                 if (r != -EINVAL)
                         return r;
         }
-        char *s = malloc(strlen(name) * 4 + sizeof ".service"), *t = s;
+        char *s = malloc(strlen(name) * 4 + sizeof ".service");
         if (!s)
                 return -ENOMEM;
-        for (const char *f = name; *f; f++) {
-                if (*f == '/')
-                        *t++ = '-';
-                else if (*f == '@' || in_set(*f, PLAIN_ESCAPE_CHARS "-\\"))
-                        *t++ = *f;
-                else
-                        t = escape_byte(*f, t);
-        }
-        *t = '\0';
+        char *t = escape_keeping(name, s, PLAIN_ESCAPE_CHARS "-\\@");
         if (unit_name_to_type(s) == _UNIT_TYPE_INVALID)
                 strcpy(t, ".service");
         if (!unit_name_is_valid(s, UNIT_NAME_ANY)) {
