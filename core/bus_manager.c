@@ -175,29 +175,27 @@ static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const st
         return send_array_reply(reply, r);
 }
 
-/* Is unit record kv (from its "Id" on) one the call keeps: a load, active
- * or sub state among states, and a name matching one of patterns? */
-static bool list_keeps(char *const *kv, char *const *states, char *const *patterns)
-{
-        const char *id = kv[1];
-        bool state_ok = !states || !states[0], name_ok = !patterns || !patterns[0];
-        for (char *const *k = kv; k[0] && k[1] && (k == kv || strcmp(k[0], "Id") != 0); k += 2)
-                if (!state_ok && (!strcmp(k[0], "LoadState") || !strcmp(k[0], "ActiveState") ||
-                                  !strcmp(k[0], "SubState")))
-                        state_ok = strv_contains(states, k[1]);
-        STRV_FOREACH(pat, patterns)
-                if (!name_ok)
-                        name_ok = fnmatch(*pat, id, FNM_NOESCAPE) == 0;
-        return state_ok && name_ok;
-}
-
-/* The value of key in the unit record that starts at kv. */
+/* The value of key in the unit record that starts at kv; "" if none. */
 static const char *record_get(char *const *kv, const char *key)
 {
         for (char *const *k = kv; k[0] && k[1] && (k == kv || strcmp(k[0], "Id") != 0); k += 2)
                 if (!strcmp(k[0], key))
                         return k[1];
         return "";
+}
+
+/* Is unit record kv (from its "Id" on) one the call keeps: a load, active
+ * or sub state among states, and a name matching one of patterns? */
+static bool list_keeps(char *const *kv, char *const *states, char *const *patterns)
+{
+        bool state_ok = !states || !states[0] || strv_contains(states, record_get(kv, "LoadState")) ||
+                        strv_contains(states, record_get(kv, "ActiveState")) ||
+                        strv_contains(states, record_get(kv, "SubState"));
+        bool name_ok = !patterns || !patterns[0];
+        STRV_FOREACH(pat, patterns)
+                if (!name_ok)
+                        name_ok = fnmatch(*pat, kv[1], FNM_NOESCAPE) == 0;
+        return state_ok && name_ok;
 }
 
 /* ListUnits' a(ssssssouso): name, description, load, active and sub
@@ -403,6 +401,16 @@ static uid_t sender_uid(sd_bus_message *m)
         return uid;
 }
 
+/* 0 for a caller that is root; else AccessDenied set, as the control
+ * socket refuses the verbs that act. */
+static int check_root(sd_bus_message *m, sd_bus_error *ret_error)
+{
+        if (sender_uid(m) == 0)
+                return 0;
+        return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.",
+                                 sd_bus_message_get_member(m));
+}
+
 static int method_subscribe(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         /* weft sends no Manager signals yet: subscribing is accepted and means nothing. */
@@ -471,8 +479,8 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
                                          mode);
         /* Jobs need root, as on the control socket. */
-        if (mode && sender_uid(m) != 0)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
+        if (mode && (r = check_root(m, ret_error)) < 0)
+                return r;
         if (mode && !strcmp(mode, "replace-irreversibly") && !strcmp(q.job_verb, "start"))
                 q.job_verb = "start-irreversibly";
         q.unit = unit;
@@ -506,10 +514,10 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
                          : member[0] == 'H' ? "halt" : "exit";
         else
                 q.verb = !strcmp(member, "Reload") ? "daemon-reload" : "reset-failed";
+        if (r >= 0)
+                r = check_root(m, ret_error);
         if (r < 0)
                 return r;
-        if (sender_uid(m) != 0)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
         if (unit && !unit_name_ok(unit))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
         /* weft signals a unit's main and control processes together. */
@@ -603,12 +611,10 @@ static int method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *re
                 runtime = rt;
                 force = f;
         }
+        if (r >= 0)
+                r = check_root(m, ret_error);
         if (r < 0)
                 goto out;
-        if (sender_uid(m) != 0) {
-                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_ACCESS_DENIED, "%s needs root.", member);
-                goto out;
-        }
         if (runtime || force || (flags & ~UINT64_C(3))) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED,
                                       "weft enables and disables in /etc/systemd/system only, without --force.");
