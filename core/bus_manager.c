@@ -15,9 +15,10 @@
 
 /* The unit properties served, from the control verb "status" (key, the
  * name when NULL), with their D-Bus type: 's'; 'l', "as" from a
- * space-separated list; 'u' and 't', numbers; 'T', a CLOCK_REALTIME
+ * space-separated list; 'b', "yes" or "no"; 'u' and 't', numbers; 'T', a CLOCK_REALTIME
  * timestamp ("t") from the CLOCK_MONOTONIC one the reply has. Enough for
- * the head of `systemctl status`: its Loaded, Active and Main PID lines. */
+ * the head of `systemctl status`: its Loaded, Active and Main PID lines;
+ * and whether systemctl isolate may take the unit. */
 static const struct unit_property {
         const char *name;
         const char *key;
@@ -42,6 +43,8 @@ static const struct unit_property {
         { "ActiveExitTimestamp", "ActiveExitTimestampMonotonic", 'T' },
         { "InactiveEnterTimestamp", "InactiveEnterTimestampMonotonic", 'T' },
         { "InactiveExitTimestamp", "InactiveExitTimestampMonotonic", 'T' },
+        { "AllowIsolate", NULL, 'b' },
+        { "IgnoreOnIsolate", NULL, 'b' },
 };
 #define N_UNIT_PROPERTIES (sizeof unit_properties / sizeof unit_properties[0])
 
@@ -75,6 +78,8 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
                                              n ? n - t->cfg.userspace_monotonic + t->cfg.userspace_realtime : 0);
         case 's':
                 return sd_bus_message_append(m, "v", "s", v);
+        case 'b':
+                return sd_bus_message_append(m, "v", "b", (int) !strcmp(v, "yes"));
         }
         r = sd_bus_message_open_container(m, 'v', "as");
         if (r >= 0)
@@ -104,6 +109,12 @@ static const char *answer_get(const struct bus_answer *a, const char *key)
                 if (!strcmp(k[0], key))
                         return k[1];
         return NULL;
+}
+
+static bool answer_is(const struct bus_answer *a, const char *key, const char *value)
+{
+        const char *v = answer_get(a, key);
+        return v && !strcmp(v, value);
 }
 
 static const char *error_name_of(const struct bus_answer *a)
@@ -309,6 +320,9 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 else if ((v = answer_get(a, "LoadState")) && strcmp(v, "loaded") != 0)
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.LoadFailed",
                                                        "Unit %s is %s.", p->unit, v);
+                else if (!strcmp(p->job_verb, "isolate") && !answer_is(a, "AllowIsolate", "yes"))
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoIsolation",
+                                                       "Operation refused, unit may not be isolated.");
                 else
                         r = start_job(t, p);
                 break;
@@ -439,6 +453,32 @@ static const char *job_verb_of(const char *member)
         return NULL;
 }
 
+/* The job modes weft knows, and the control verb a start gets in each:
+ * replace-irreversibly is what systemctl poweroff (and logind) start
+ * poweroff.target with, no later start may undo its jobs; isolate is
+ * systemctl isolate's, and a start's only (as in systemd). */
+static int job_mode_verb(const char *mode, const char **verb, sd_bus_error *ret_error)
+{
+        static const struct {
+                const char *mode, *start_verb;
+        } modes[] = {
+                { "replace", "start" },
+                { "fail", "start" },
+                { "replace-irreversibly", "start-irreversibly" },
+                { "isolate", "isolate" },
+        };
+        for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+                if (strcmp(mode, modes[i].mode) != 0)
+                        continue;
+                if (!strcmp(*verb, "start"))
+                        *verb = modes[i].start_verb;
+                else if (!strcmp(mode, "isolate"))
+                        return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Isolate is only valid for start.");
+                return 0;
+        }
+        return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.", mode);
+}
+
 static int refuse_busy(struct bus_thread *t, const char *member, const char *unit, int r, sd_bus_error *ret_error)
 {
         log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit ? unit : "", strerror(-r));
@@ -472,17 +512,11 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 return r;
         if (!unit_name_ok(unit))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
-        /* replace-irreversibly is what systemctl poweroff (and logind)
-         * start poweroff.target with: no later start may undo its jobs. */
-        if (mode && strcmp(mode, "replace") != 0 && strcmp(mode, "fail") != 0 &&
-            strcmp(mode, "replace-irreversibly") != 0)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.",
-                                         mode);
+        if (mode && (r = job_mode_verb(mode, &q.job_verb, ret_error)) < 0)
+                return r;
         /* Jobs need root, as on the control socket. */
         if (mode && (r = check_root(m, ret_error)) < 0)
                 return r;
-        if (mode && !strcmp(mode, "replace-irreversibly") && !strcmp(q.job_verb, "start"))
-                q.job_verb = "start-irreversibly";
         q.unit = unit;
         r = bus_ask(t, sd_bus_message_get_bus(m), &q);
         if (r < 0)

@@ -103,6 +103,8 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
          * "dependency" the unit that did not start (status shows both). */
         r = r < 0 ? r : control_unit_add(cu, "JobResult", rt->start_job_id ? job_result_to_string(rt->start_job_result) : "");
         r = r < 0 ? r : control_unit_add(cu, "FailedDependency", rt->failed_dependency ? rt->failed_dependency->id : "");
+        r = r < 0 ? r : control_unit_add(cu, "AllowIsolate", u->allow_isolate ? "yes" : "no");
+        r = r < 0 ? r : control_unit_add(cu, "IgnoreOnIsolate", u->ignore_on_isolate ? "yes" : "no");
         if (u->load_state == UNIT_LOADED && unit_ops(u)->show)
                 r = r < 0 ? r : unit_ops(u)->show(s, (struct unit *) u, cu);
         r = r < 0 ? r : control_add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);
@@ -220,22 +222,6 @@ static void verb_is(struct sched *s, uint64_t conn_id, const struct control_requ
         r->code = arg == IS_FAILED ? (any_failed ? 0 : 1) : (all_active ? 0 : 3);
 }
 
-/* Stop what requires, is bound to or is part of u, as systemd propagates
- * an explicit stop. */
-static void propagate_stop(struct sched *s, struct unit *u)
-{
-        static const enum unit_dependency kinds[] = { UNIT_REQUIRED_BY, UNIT_BOUND_BY, UNIT_CONSISTS_OF };
-        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-                size_t it = 0;
-                struct unit *o;
-                while ((o = sched_next_dep(u, kinds[k], &it)))
-                        if (o->rt && !unit_state_is_down(o->rt->active) && !(o->rt->job && o->rt->job->type == JOB_STOP)) {
-                                job_install(s, o, JOB_STOP, false);
-                                propagate_stop(s, o);
-                        }
-        }
-}
-
 static int add_wait(struct job *j, struct control_wait *w)
 {
         struct control_wait **n = realloc(j->waits, (j->n_waits + 1) * sizeof *n);
@@ -312,6 +298,7 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
 enum job_verb {
         VERB_START,
         VERB_START_IRREVERSIBLY, /* the bus's job mode replace-irreversibly (systemctl poweroff) */
+        VERB_ISOLATE,            /* start, and stop every unit it does not pull in */
         VERB_STOP,
         VERB_RESTART,
         VERB_TRY_RESTART,
@@ -322,6 +309,11 @@ enum job_verb {
 static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         enum job_verb verb = arg;
+        /* Each isolate would stop what the one before started. */
+        if (verb == VERB_ISOLATE && strv_length(q->units) > 1) {
+                fail(r, 1, "%s", "isolate takes one unit.");
+                return;
+        }
         struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
 
         if (!q->no_block && !w) {
@@ -358,17 +350,22 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 }
                 if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
                         continue;
+                if (verb == VERB_ISOLATE && !u->allow_isolate) {
+                        fail(r, 1, "Failed to start %s: Operation refused, unit may not be isolated.", u->id);
+                        continue;
+                }
                 bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
                 if (verb == VERB_RELOAD_OR_RESTART && !reloadable)
                         verb = VERB_RESTART;
                 if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
                         j = job_install(s, u, JOB_RELOAD, false);
-                } else if (verb == VERB_START || verb == VERB_START_IRREVERSIBLY ||
+                } else if (verb == VERB_START || verb == VERB_START_IRREVERSIBLY || verb == VERB_ISOLATE ||
                            ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
                         uint32_t before = s->next_job_id;
-                        s->txn_irreversible = verb == VERB_START_IRREVERSIBLY;
-                        int tr = transaction_add(s, u, &nothing);
-                        s->txn_irreversible = false;
+                        enum job_mode mode = verb == VERB_START_IRREVERSIBLY ? JOB_MODE_REPLACE_IRREVERSIBLY
+                                             : verb == VERB_ISOLATE         ? JOB_MODE_ISOLATE
+                                                                            : JOB_MODE_REPLACE;
+                        int tr = transaction_add(s, u, mode, &nothing);
                         if (tr == -EPERM)
                                 fail(r, 1, "Failed to start %s: transaction is destructive (an irreversible job is queued).",
                                      u->id);
@@ -385,7 +382,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         j = job_install(s, u, JOB_STOP, false);
                         if (j) {
                                 j->restart = verb != VERB_STOP;
-                                propagate_stop(s, u);
+                                job_propagate_stop(s, u);
                         }
                 }
                 /* Never keep j past the next unit: a later unit's
@@ -599,6 +596,7 @@ static const struct verb {
         { "list-timers", true, verb_list_timers, 0 },
         { "start", false, verb_job, VERB_START },
         { "start-irreversibly", false, verb_job, VERB_START_IRREVERSIBLY },
+        { "isolate", false, verb_job, VERB_ISOLATE },
         { "stop", false, verb_job, VERB_STOP },
         { "restart", false, verb_job, VERB_RESTART },
         { "reload", false, verb_job, VERB_RELOAD },

@@ -188,6 +188,30 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         return j;
 }
 
+void job_propagate_stop(struct sched *s, struct unit *u)
+{
+        static const enum unit_dependency kinds[] = { UNIT_REQUIRED_BY, UNIT_BOUND_BY, UNIT_CONSISTS_OF };
+        /* The worklist is the transaction's scratch stack, one frame per
+         * unit: a unit is pushed when it gets its stop job, so at most
+         * once. Iterative: a long Requires= chain must not use up the
+         * stack of PID 1. */
+        struct txn_frame *stack = s->txn_stack;
+        size_t depth = 0;
+        stack[depth++].index = (uint32_t) u->rt->index;
+        while (depth > 0) {
+                struct unit *x = s->units->units[stack[--depth].index];
+                for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+                        size_t it = 0;
+                        struct unit *o;
+                        while ((o = sched_next_dep(x, kinds[k], &it)))
+                                if (o->rt && !unit_state_is_down(o->rt->active) &&
+                                    !(o->rt->job && o->rt->job->type == JOB_STOP) &&
+                                    job_install(s, o, JOB_STOP, false))
+                                        stack[depth++].index = (uint32_t) o->rt->index;
+                }
+        }
+}
+
 struct unit *job_blocker(const struct job *j)
 {
         const struct unit *u = j->unit;

@@ -341,7 +341,6 @@ struct sched {
         uint32_t txn_epoch;
         size_t txn_cap;
         bool in_transaction;
-        bool txn_irreversible; /* the start being built is replace-irreversibly's */
         bool had_irreversible; /* one was built: transactions check what they would undo */
         bool bus_connected;        /* the bus thread's last word on its connection */
         struct log_ratelimit bus_rl; /* bus name reports about no unit */
@@ -430,6 +429,9 @@ void sched_shutdown_check_done(struct sched *s);
 
 /* core/job.c */
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
+/* Stop, transitively, what requires u, is bound to it or is part of it and
+ * is up, as systemd propagates a stop (u's own stop job is the caller's). */
+void job_propagate_stop(struct sched *s, struct unit *u);
 /* Must job a wait for job b, b's unit being ordered before a's (After=) or
  * not (Before=)? Start and reload jobs follow After=, stop jobs the
  * reverse, and a stop job goes before a start job either way. */
@@ -455,9 +457,15 @@ const char *job_record_result(const struct unit_runtime *rt);
 
 /* core/transaction.c */
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+/* How a start treats what is already there (systemd's job modes). */
+enum job_mode {
+        JOB_MODE_REPLACE,               /* replace conflicting jobs */
+        JOB_MODE_REPLACE_IRREVERSIBLY,  /* and no later start may undo them (systemctl poweroff) */
+        JOB_MODE_ISOLATE,               /* and stop every unit that is not part of it */
+};
 /* Several requests that order against each other: build each with
  * transaction_add (nothing runs yet), then transaction_run_ready. */
-int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do);
+int transaction_add(struct sched *s, struct unit *anchor, enum job_mode mode, bool *ret_nothing_to_do);
 /* Break every ordering cycle of waiting jobs, then run every waiting job
  * that waits for nothing. O(units + edges) per cycle broken. */
 void transaction_run_ready(struct sched *s);

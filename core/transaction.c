@@ -165,10 +165,44 @@ static struct unit *undoes_irreversible(struct unit *u)
         return NULL;
 }
 
+/* Is u kept by an isolate (systemd's !shall_stop_on_isolate)? It says
+ * IgnoreOnIsolate=, or it is part of the transaction (txn_seen). */
+static bool isolate_keeps(const struct sched *s, const struct unit *u)
+{
+        return u->ignore_on_isolate || (u->rt && s->txn_seen[u->rt->index]);
+}
+
+/* Isolate (systemd's transaction_add_isolate_jobs): every unit that is up
+ * or has a job and is not kept is stopped, with what requires it, unless
+ * a unit that is kept triggers it (a socket that stays keeps its
+ * service); the job of such a unit is canceled, as isolate cancels every
+ * job outside the transaction. Runs while txn_seen marks the transaction. */
+static void add_isolate_stops(struct sched *s)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                struct job *j = u->rt->job;
+                if ((unit_state_is_down(u->rt->active) && !j) || isolate_keeps(s, u))
+                        continue;
+                bool triggered_by_kept = false;
+                struct unit *o;
+                for (size_t k = 0; !triggered_by_kept && (o = sched_next_dep(u, UNIT_TRIGGERED_BY, &k));)
+                        triggered_by_kept = isolate_keeps(s, o);
+                if (triggered_by_kept) {
+                        if (j)
+                                job_finish(s, j, JOB_CANCELED);
+                } else if (job_install(s, u, JOB_STOP, false)) {
+                        job_propagate_stop(s, u);
+                }
+        }
+}
+
 /* Build anchor's transaction; with run, release the jobs that wait for
  * nothing (else the caller does, once it has built all it asked for). */
-static int transaction_build(struct sched *s, struct unit *anchor, bool run, bool *ret_nothing_to_do)
+static int transaction_build(struct sched *s, struct unit *anchor, enum job_mode mode, bool run,
+                             bool *ret_nothing_to_do)
 {
+        bool irreversible = mode == JOB_MODE_REPLACE_IRREVERSIBLY;
         /* Nothing starts once shutdown began (OnFailure=, sockets, control). */
         if (s->shutting_down) {
                 *ret_nothing_to_do = true;
@@ -216,7 +250,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
 
         /* Only after a replace-irreversibly start (a shutdown) is there
          * anything to undo: a boot's transactions skip the check. */
-        s->had_irreversible |= s->txn_irreversible;
+        s->had_irreversible |= irreversible;
         for (size_t i = 0; s->had_irreversible && i < n; i++) {
                 struct unit *victim = needs_start(s, queue[i]) ? undoes_irreversible(queue[i]) : NULL;
                 if (!victim)
@@ -229,6 +263,8 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                 r = -EPERM;
                 goto out;
         }
+        if (mode == JOB_MODE_ISOLATE)
+                add_isolate_stops(s);
 
         size_t n_jobs = 0;
         for (size_t i = 0; i < n; i++) {
@@ -246,7 +282,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                 }
                 if (u == anchor)
                         j->anchor = true;
-                j->irreversible |= s->txn_irreversible;
+                j->irreversible |= irreversible;
                 queue[n_jobs++] = u;
                 /* Conflicts=: the other side is stopped first, and a start
                  * it has queued (not yet running) is canceled. */
@@ -258,7 +294,7 @@ static int transaction_build(struct sched *s, struct unit *anchor, bool run, boo
                         if (!unit_state_is_down(o->rt->active)) {
                                 struct job *stop = job_install(s, o, JOB_STOP, false);
                                 if (stop)
-                                        stop->irreversible |= s->txn_irreversible;
+                                        stop->irreversible |= irreversible;
                         } else if (o->rt->job && o->rt->job->type != JOB_STOP)
                                 job_finish(s, o->rt->job, JOB_CANCELED);
                 }
@@ -296,12 +332,12 @@ out:
 
 int transaction_start(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
 {
-        return transaction_build(s, anchor, true, ret_nothing_to_do);
+        return transaction_build(s, anchor, JOB_MODE_REPLACE, true, ret_nothing_to_do);
 }
 
-int transaction_add(struct sched *s, struct unit *anchor, bool *ret_nothing_to_do)
+int transaction_add(struct sched *s, struct unit *anchor, enum job_mode mode, bool *ret_nothing_to_do)
 {
-        return transaction_build(s, anchor, false, ret_nothing_to_do);
+        return transaction_build(s, anchor, mode, false, ret_nothing_to_do);
 }
 
 void transaction_run_ready(struct sched *s)

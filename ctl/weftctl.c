@@ -30,6 +30,7 @@ static const struct verb {
         { "restart", NULL, cmd_job, "restart UNIT... [--no-block]" },
         { "reload", NULL, cmd_job, "reload UNIT... [--no-block]" },
         { "try-restart", NULL, cmd_job, "try-restart UNIT...   restart units that are running" },
+        { "isolate", NULL, cmd_job, "isolate UNIT   start it and stop every unit it does not need (AllowIsolate=yes)" },
         { "condrestart", "try-restart", cmd_job, NULL },
         { "reload-or-restart", NULL, cmd_job, "reload-or-restart UNIT..." },
         { "force-reload", "try-restart", cmd_job, NULL },

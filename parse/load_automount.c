@@ -65,6 +65,7 @@ static int automount_finish(struct load_context *ctx, struct unit *u)
 }
 
 const struct unit_load_ops automount_load_ops = {
+        .ignore_on_isolate = true,
         .section = "Automount",
         .alloc = automount_alloc,
         .free = automount_free,

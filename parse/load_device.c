@@ -4,5 +4,6 @@
 #include "parse/load_internal.h"
 
 const struct unit_load_ops device_load_ops = {
+        .ignore_on_isolate = true,
         .fragment_optional = true,
 };

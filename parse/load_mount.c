@@ -254,6 +254,7 @@ static uint64_t mount_timeout_stop_usec(const struct unit *u)
 }
 
 const struct unit_load_ops mount_load_ops = {
+        .ignore_on_isolate = true,
         .section = "Mount",
         .alloc = mount_alloc,
         .free = mount_free,

@@ -14,6 +14,7 @@ static int scope_finish(struct load_context *ctx, struct unit *u)
 }
 
 const struct unit_load_ops scope_load_ops = {
+        .ignore_on_isolate = true,
         .section = "Scope",
         .finish = scope_finish,
 };

@@ -43,6 +43,7 @@ static int slice_finish(struct load_context *ctx, struct unit *u)
 }
 
 const struct unit_load_ops slice_load_ops = {
+        .ignore_on_isolate = true,
         .section = "Slice",
         .finish = slice_finish,
         .fragment_optional = true,

@@ -68,6 +68,7 @@ static uint64_t swap_timeout_stop_usec(const struct unit *u)
 }
 
 const struct unit_load_ops swap_load_ops = {
+        .ignore_on_isolate = true,
         .section = "Swap",
         .alloc = swap_alloc,
         .free = swap_free,

@@ -26,6 +26,9 @@ struct unit_load_ops {
         /* A unit of the type loads without a file (systemd's slices and
          * devices): it is then loaded with its defaults, not not-found. */
         bool fragment_optional;
+        /* IgnoreOnIsolate='s default: systemd keeps devices, mounts, swaps,
+         * automounts, slices and scopes when isolating. */
+        bool ignore_on_isolate;
 };
 /* The settings above for any unit: NULL, and 0, when its type has none. */
 const struct exec_context *unit_exec_context(const struct unit *u);

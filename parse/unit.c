@@ -286,7 +286,9 @@ void exec_context_free(struct exec_context *c)
 
 void unit_init_config(struct unit *u)
 {
+        const struct unit_load_ops *ops = unit_load_ops(u->type);
         u->default_dependencies = true;
+        u->ignore_on_isolate = ops && ops->ignore_on_isolate;
 }
 
 int unit_alloc_config(struct unit *u, uint64_t timeout_start_usec, uint64_t timeout_stop_usec)

@@ -5,7 +5,7 @@
 # talk to PID 1 directly:
 #  - busctl reads Manager.UserspaceTimestamp there: non-zero;
 #  - systemctl is-active answers for a running unit and an unknown one;
-#    systemctl stop, start, restart, reload, try-restart and
+#    systemctl stop, start, restart, reload, try-restart, isolate and
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
 #    files; list-units lists, by pattern and state; status shows its
@@ -64,6 +64,19 @@ DefaultDependencies=no
 [Service]
 Type=oneshot
 ExecStart=/bin/false
+EOF
+# For systemctl isolate: a target that keeps only sleeper.service, and one
+# that may not be isolated.
+wt_unit iso.target <<EOF
+[Unit]
+DefaultDependencies=no
+AllowIsolate=yes
+Wants=sleeper.service
+EOF
+wt_unit noiso.target <<EOF
+[Unit]
+DefaultDependencies=no
+Wants=sleeper.service
 EOF
 wt_start --target test.target --private-bus "$SOCK"
 wt_wait_state sleeper.service active 10
@@ -214,6 +227,20 @@ timeout 5 nsenter -t "$WEFT_PID" -p -m -- busctl --address="$ADDR" --expect-repl
 wt_assert_answers
 s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.service 2>&1)
 [ "$s" = active ] || wt_fail "after the garbage: systemctl is-active sleeper.service: '$s', want active"
+
+# systemctl isolate (StartUnit mode "isolate"; systemctl adds .target):
+# what iso.target does not pull in stops, sleeper.service keeps running.
+# A target without AllowIsolate=yes is refused with systemd's error.
+out=$(sctl isolate noiso.target) && wt_fail "systemctl isolate noiso.target succeeded: $out"
+case $out in *"unit may not be isolated"*) ;; *) wt_fail "systemctl isolate noiso.target said: $out" ;; esac
+[ "$(sctl is-active reloader.service)" = active ] || wt_fail "a refused isolate stopped reloader.service"
+pid=$(sctl show -P MainPID sleeper.service)
+out=$(sctl isolate iso) || wt_fail "systemctl isolate iso failed: $out"
+wt_wait_state reloader.service inactive 10
+wt_wait_state trapper.service inactive 10
+wt_wait_state test.target inactive 10
+[ "$(sctl is-active iso.target)" = active ] || wt_fail "after systemctl isolate iso: iso.target is $(sctl is-active iso.target)"
+[ "$(sctl show -P MainPID sleeper.service)" = "$pid" ] || wt_fail "systemctl isolate iso restarted or stopped sleeper.service"
 
 # systemctl poweroff, as Debian's units make it: StartUnit(poweroff.target,
 # replace-irreversibly) pulls shutdown.target (and what it wants: a hook

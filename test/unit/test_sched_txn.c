@@ -334,6 +334,52 @@ static void test_irreversible_start_refuses_a_start_that_would_cancel_it(void)
         fake_teardown();
 }
 
+/* weftctl isolate (systemctl isolate's job mode): the target starts and
+ * every unit it does not pull in stops, except IgnoreOnIsolate= ones,
+ * explicit (a service) or by their type's default (a slice). A target
+ * without AllowIsolate=yes is refused and nothing stops; so is more than
+ * one unit. */
+static void test_isolate_stops_every_unit_the_target_does_not_pull_in(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "multi.target", "[Unit]\nAllowIsolate=yes\nWants=a.service b.service\n");
+        test_write_file(d, "a.service", SIMPLE("3101", ""));
+        test_write_file(d, "b.service", SIMPLE("3102", "Requires=a.service\nAfter=a.service"));
+        test_write_file(d, "keep.service", SIMPLE("3103", "IgnoreOnIsolate=yes"));
+        test_write_file(d, "r.service", SIMPLE("3104", ""));
+        test_write_file(d, "rescue.target", "[Unit]\nAllowIsolate=yes\nWants=r.service a.service\n");
+        test_write_file(d, "plain.target", "[Unit]\nWants=r.service\n");
+        test_write_file(d, "x.slice", "[Unit]\nDescription=kept by its type\n");
+        fake_setup(d, "multi.target");
+        fake_report(fake_find_spawn("3101"));
+        pid_t b = fake_report(fake_find_spawn("3102"));
+        control_units("start", "keep.service", "x.slice", NULL);
+        pid_t keep = fake_report(fake_find_spawn("3103"));
+        CU_ASSERT_STRING_EQUAL(fake_state("x.slice"), "active");
+
+        control_units("isolate", "plain.target", NULL, NULL);
+        CU_ASSERT_NOT_EQUAL(F.last_code, 0);
+        control_units("isolate", "rescue.target", "multi.target", NULL);
+        CU_ASSERT_NOT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(fake_find_spawn("3104"), -1);
+        CU_ASSERT_FALSE(fake_killed(-b, SIGTERM));
+
+        control_units("isolate", "rescue.target", NULL, NULL);
+        CU_ASSERT_TRUE(fake_killed(-b, SIGTERM));
+        CU_ASSERT_FALSE(fake_killed(-keep, SIGTERM));
+        fake_exit(b, CLD_KILLED, SIGTERM);
+        fake_report(fake_find_spawn("3104"));
+        CU_ASSERT_STRING_EQUAL(fake_state("rescue.target"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("multi.target"), "inactive");
+        CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "inactive");
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "active"); /* rescue.target wants it too */
+        CU_ASSERT_STRING_EQUAL(fake_state("keep.service"), "active");
+        CU_ASSERT_STRING_EQUAL(fake_state("x.slice"), "active");
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "start_of_ordered_units_in_one_request_runs_them_in_order",
           test_start_of_ordered_units_in_one_request_runs_them_in_order },
@@ -353,6 +399,7 @@ static const struct test_case tests[] = {
         { "restart_pulls_in_wanted_units_after_the_new_start", test_restart_pulls_in_wanted_units_after_the_new_start },
         { "ordering_cycle_through_a_running_job_drops_nothing", test_ordering_cycle_through_a_running_job_drops_nothing },
         { "irreversible_start_refuses_a_start_that_would_cancel_it", test_irreversible_start_refuses_a_start_that_would_cancel_it },
+        { "isolate_stops_every_unit_the_target_does_not_pull_in", test_isolate_stops_every_unit_the_target_does_not_pull_in },
         { "ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken",
           test_ordering_cycle_with_a_waiting_job_of_an_earlier_request_is_broken },
         { "unit_required_through_a_chain_is_not_dropped_from_a_cycle",
