@@ -132,6 +132,10 @@ static struct unit *find_or_load_valid(struct sched *s, const char *name)
         u = find(s, name);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;
+        /* A unit file added since the unit path was read is found, as
+         * systemd's unit cache finds it without a daemon-reload. */
+        if (s->config.load->index && unit_path_index_refresh(s->config.load->index) > 0)
+                log_info("The unit path changed since it was read: read it again for %s.", name);
         if (unit_table_intern(s->units, name, &u) < 0 || unit_load_all(s->config.load) < 0 ||
             sched_adopt_units(s) < 0)
                 return NULL;
@@ -295,6 +299,21 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
         r->error = strdup(buf);
 }
 
+/* Why a job cannot be had for u, which did not load. weft loads a unit
+ * once: one it did not find stays not-found until a daemon-reload, even
+ * when its file appears later (systemd would load it again). Say so. */
+static void not_loaded(struct sched *s, struct control_reply *r, const struct unit *u)
+{
+        const struct unit_path_index *idx = s->config.load ? s->config.load->index : NULL;
+        if (u->load_state != UNIT_NOT_FOUND)
+                fail(r, 5, "Unit %s failed to load properly or is masked.", u->id);
+        else if (idx && unit_path_index_refresh(s->config.load->index) >= 0 && unit_path_has_fragment(idx, u->id))
+                fail(r, 5, "Unit %s was not found when weft last read it; its file is there now: run daemon-reload.",
+                     u->id);
+        else
+                fail(r, 5, "Unit %s not found.", u->id);
+}
+
 enum job_verb {
         VERB_START,
         VERB_START_IRREVERSIBLY, /* the bus's job mode replace-irreversibly (systemctl poweroff) */
@@ -341,7 +360,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         continue;
                 }
                 if (u->load_state != UNIT_LOADED) {
-                        fail(r, 5, "Unit %s failed to load properly or is masked.", *name);
+                        not_loaded(s, r, u);
                         continue;
                 }
                 if (s->shutting_down && verb != VERB_STOP) {

@@ -34,7 +34,7 @@ int load_strv_push(struct load_context *ctx, char ***l, char *item);
 
 struct load_context {
         struct unit_table *table;
-        const struct unit_path_index *index;
+        struct unit_path_index *index; /* the manager refreshes it (unit_path_index_refresh) */
         const char *root;        /* for specifiers (%m, %H...); NULL is "/" */
         uint64_t default_timeout_start_usec; /* the manager's defaults; 0: 90 s */
         uint64_t default_timeout_stop_usec;

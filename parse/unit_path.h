@@ -41,6 +41,12 @@ struct unit_path_index; /* opaque */
 /* Scan dirs (strv, highest precedence first; missing ones are skipped). */
 int unit_path_index_build(char *const *dirs, struct unit_path_index **ret);
 void unit_path_index_free(struct unit_path_index *idx);
+/* systemd's unit cache retry: when a search directory changed since idx
+ * was scanned (a unit file added, removed or linked), scan them again into
+ * idx itself. Lookups hand out copies, so nothing points into the old
+ * scan. 1 when rescanned, 0 when nothing changed, or a negative errno (idx
+ * is then unchanged). */
+int unit_path_index_refresh(struct unit_path_index *idx);
 
 struct unit_lookup {
         char *id;         /* the unit's primary name (alias target, or the name itself) */

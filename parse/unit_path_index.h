@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/hashmap.h"
 #include "parse/unit_path.h"
@@ -102,6 +103,8 @@ struct sub_dirs {
 struct search_dir {
         char *path;  /* as given, trailing slashes dropped */
         char *canon; /* realpath(), NULL when missing */
+        struct timespec mtime; /* when the scan began, zero when missing:
+                                * a later one means a file came or went */
 };
 
 /* Every other name whose alias chain ends at id. The id itself is always

@@ -661,6 +661,14 @@ void unit_path_index_free(struct unit_path_index *idx)
         free(idx);
 }
 
+/* A directory's mtime, which a file added, removed or renamed in it moves;
+ * zero when it is missing. */
+static struct timespec dir_mtime(const char *path)
+{
+        struct stat st;
+        return stat(path, &st) == 0 ? st.st_mtim : (struct timespec) { 0 };
+}
+
 int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
 {
         struct unit_path_index *idx;
@@ -697,6 +705,7 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
                 sd->canon = realpath(sd->path, NULL);
                 if (!sd->canon && errno == ENOMEM)
                         goto out;
+                sd->mtime = dir_mtime(sd->path);
         }
         r = 0;
         for (size_t i = 0; i < n && r >= 0; i++)
@@ -714,4 +723,30 @@ out:
         free(sc.canon);
         unit_path_index_free(idx);
         return r;
+}
+
+int unit_path_index_refresh(struct unit_path_index *idx)
+{
+        bool changed = false;
+        for (size_t i = 0; i < idx->n_dirs && !changed; i++) {
+                struct timespec t = dir_mtime(idx->dirs[i].path);
+                changed = t.tv_sec != idx->dirs[i].mtime.tv_sec || t.tv_nsec != idx->dirs[i].mtime.tv_nsec;
+        }
+        if (!changed)
+                return 0;
+        char **paths = calloc(idx->n_dirs + 1, sizeof *paths);
+        struct unit_path_index *fresh = NULL;
+        int r = paths ? 0 : -ENOMEM;
+        for (size_t i = 0; r == 0 && i < idx->n_dirs; i++)
+                paths[i] = idx->dirs[i].path;
+        if (r == 0)
+                r = unit_path_index_build(paths, &fresh);
+        free(paths); /* the strings are idx's */
+        if (r < 0)
+                return r;
+        struct unit_path_index old = *idx;
+        *idx = *fresh;
+        *fresh = old;
+        unit_path_index_free(fresh);
+        return 1;
 }

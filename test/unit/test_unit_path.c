@@ -2,6 +2,7 @@
  * templates, drop-ins and .wants/.requires directories. Each test builds a
  * small tree of search directories under its own scratch directory. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -721,6 +722,29 @@ static void test_same_directory_twice_and_linked_dropin_dir(void)
         unit_path_index_free(idx);
 }
 
+/* A file added to a search directory after the scan is found once the
+ * index is refreshed, also in a directory missing at the scan; a refresh
+ * with nothing changed scans nothing. */
+static void test_refresh_finds_files_added_after_the_scan(void)
+{
+        setup();
+        put("a/old.service", "[Service]\nExecStart=/bin/true\n");
+        /* A directory's mtime moves in coarse ticks: put a's in the past,
+         * so that the file added below surely moves it. */
+        CU_ASSERT_FATAL(utimensat(AT_FDCWD, at("a"), (const struct timespec[]) { { 1, 0 }, { 1, 0 } }, 0) == 0);
+        struct unit_path_index *idx = build();
+        CU_ASSERT_EQUAL(unit_path_index_refresh(idx), 0);
+        put("a/new.service", "[Service]\nExecStart=/bin/true\n");
+        put("b/other.service", "[Service]\nExecStart=/bin/true\n"); /* b was missing */
+        CU_ASSERT_FALSE(unit_path_has_fragment(idx, "new.service"));
+        CU_ASSERT_EQUAL(unit_path_index_refresh(idx), 1);
+        CU_ASSERT_TRUE(unit_path_has_fragment(idx, "new.service"));
+        CU_ASSERT_TRUE(unit_path_has_fragment(idx, "other.service"));
+        CU_ASSERT_TRUE(unit_path_has_fragment(idx, "old.service"));
+        CU_ASSERT_EQUAL(unit_path_index_refresh(idx), 0);
+        unit_path_index_free(idx);
+}
+
 static const struct test_case tests[] = {
         { "first_directory_wins", test_first_directory_wins },
         { "masked_by_link_to_dev_null", test_masked_by_link_to_dev_null },
@@ -756,6 +780,7 @@ static const struct test_case tests[] = {
         { "has_fragment_agrees_with_lookup", test_has_fragment_agrees_with_lookup },
         { "consecutive_links_into_directories", test_consecutive_links_into_directories },
         { "same_directory_twice_and_linked_dropin_dir", test_same_directory_twice_and_linked_dropin_dir },
+        { "refresh_finds_files_added_after_the_scan", test_refresh_finds_files_added_after_the_scan },
         { 0 },
 };
 TEST_SUITE("unit_path", tests);
