@@ -18,7 +18,8 @@
  * space-separated list; 'b', "yes" or "no"; 'u' and 't', numbers; 'T', a CLOCK_REALTIME
  * timestamp ("t") from the CLOCK_MONOTONIC one the reply has. Enough for
  * the head of `systemctl status`: its Loaded, Active and Main PID lines;
- * and whether systemctl isolate may take the unit. */
+ * the files `systemctl cat` reads, the edges `systemctl list-dependencies`
+ * follows, and whether systemctl isolate may take the unit. */
 static const struct unit_property {
         const char *name;
         const char *key;
@@ -32,6 +33,14 @@ static const struct unit_property {
         { "Triggers", NULL, 'l' },
         { "TriggeredBy", NULL, 'l' },
         { "FragmentPath", NULL, 's' },
+        { "DropInPaths", NULL, 'l' },
+        { "Names", NULL, 'l' },
+        { "Requires", NULL, 'l' },
+        { "Wants", NULL, 'l' },
+        { "BindsTo", NULL, 'l' },
+        { "Conflicts", NULL, 'l' },
+        { "Before", NULL, 'l' },
+        { "After", NULL, 'l' },
         { "StatusText", NULL, 's' },
         { "MainPID", NULL, 'u' },
         { "NRestarts", NULL, 'u' },

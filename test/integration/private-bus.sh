@@ -9,7 +9,8 @@
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
 #    files; list-units lists, by pattern and state; status shows its
-#    Loaded, Active and Main PID lines; poweroff starts poweroff.target,
+#    Loaded, Active and Main PID lines; cat shows the unit's file and
+#    drop-in; list-dependencies follows Wants=; poweroff starts poweroff.target,
 #    whose systemd-poweroff.service's SuccessAction= shuts weft down;
 #    enable and disable
 #    make and remove the links (--runtime is refused);
@@ -150,6 +151,19 @@ pid=$(wt_ctl show sleeper.service -P MainPID)
 out=$(sctl status --no-pager --lines=0 sleeper.service)
 case $out in *"Loaded: loaded ($U/sleeper.service"*"Active: active (running) since "*"Main PID: $pid (sleep)"*) ;;
 *) wt_fail "systemctl status sleeper.service: $out" ;; esac
+# systemctl cat (FragmentPath, DropInPaths) and list-dependencies (Wants...).
+mkdir -p "$U/reloader.service.d"
+wt_unit reloader.service.d/x.conf <<EOF
+[Unit]
+Documentation=man:nothing
+EOF
+sctl daemon-reload >/dev/null || wt_fail "daemon-reload for the drop-in failed"
+out=$(sctl cat reloader.service)
+case $out in "# $U/reloader.service"*"# $U/reloader.service.d/x.conf"*"Documentation=man:nothing"*) ;;
+*) wt_fail "systemctl cat reloader.service: $out" ;; esac
+out=$(sctl list-dependencies --plain test.target)
+case $out in *sleeper.service*reloader.service* | *reloader.service*sleeper.service*) ;;
+*) wt_fail "systemctl list-dependencies test.target: $out" ;; esac
 # systemctl is-enabled (GetUnitFileState), from the files on weft's unit path.
 [ "$(sctl is-enabled sleeper.service)" = static ] || wt_fail "is-enabled sleeper.service: $(sctl is-enabled sleeper.service)"
 [ "$(sctl is-enabled reloader.service)" = disabled ] || wt_fail "is-enabled reloader.service: $(sctl is-enabled reloader.service)"
