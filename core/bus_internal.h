@@ -42,6 +42,8 @@ enum bus_call {
         CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
+        CALL_MANAGER_GET, /* Properties.Get of the Manager (is-system-running) */
+        CALL_MANAGER_GET_ALL,
 };
 
 struct bus_pending {
@@ -86,12 +88,14 @@ enum bus_command_kind {
         CMD_DOWN,
         CMD_WATCH,
         CMD_ANSWER,
+        CMD_STARTUP_FINISHED,
 };
 
 struct bus_command {
         enum bus_command_kind kind;
         char *name;               /* CMD_WATCH */
         struct bus_answer *answer; /* CMD_ANSWER */
+        uint64_t when;            /* CMD_STARTUP_FINISHED: CLOCK_MONOTONIC µs */
 };
 
 struct bus_watch {
@@ -129,6 +133,8 @@ struct bus_thread {
         bool stop;
 };
 
+/* Manager.StartupFinished to every connection (core/bus_manager.c). */
+void bus_emit_startup_finished(struct bus_thread *t, uint64_t when);
 void bus_answer_free(struct bus_answer *a);
 void bus_pending_free(struct bus_pending *p);
 /* Ask the scheduler q->verb (about q->unit) as a control request;

@@ -55,18 +55,39 @@ static const struct unit_property {
         { "AllowIsolate", NULL, 'b' },
         { "IgnoreOnIsolate", NULL, 'b' },
 };
-#define N_UNIT_PROPERTIES (sizeof unit_properties / sizeof unit_properties[0])
+
+/* The Manager's: SystemState and the counters from the scheduler's
+ * is-system-running, Version and the start timestamps the bus thread's
+ * own (added to the answer, manager_answer_complete). */
+static const struct unit_property manager_properties[] = {
+        { "Version", NULL, 's' },
+        { "UserspaceTimestamp", "UserspaceTimestampMonotonic", 'T' },
+        { "UserspaceTimestampMonotonic", NULL, 't' },
+        { "FinishTimestamp", "FinishTimestampMonotonic", 'T' },
+        { "FinishTimestampMonotonic", NULL, 't' },
+        { "SystemState", NULL, 's' },
+        { "NNames", NULL, 'u' },
+        { "NFailedUnits", NULL, 'u' },
+        { "NJobs", NULL, 'u' },
+};
+
+struct property_table {
+        const struct unit_property *v;
+        size_t n;
+};
+#define TABLE(a) { a, sizeof a / sizeof a[0] }
+static const struct property_table unit_table = TABLE(unit_properties), manager_table = TABLE(manager_properties);
 
 static const char *property_key(const struct unit_property *p)
 {
         return p->key ? p->key : p->name;
 }
 
-static const struct unit_property *find_property(const char *name)
+static const struct unit_property *find_property(const struct property_table *tb, const char *name)
 {
-        for (size_t i = 0; i < N_UNIT_PROPERTIES; i++)
-                if (!strcmp(name, unit_properties[i].name))
-                        return &unit_properties[i];
+        for (size_t i = 0; i < tb->n; i++)
+                if (!strcmp(name, tb->v[i].name))
+                        return &tb->v[i];
         return NULL;
 }
 
@@ -172,15 +193,16 @@ static int send_array_reply(sd_bus_message *reply, int r)
         return r;
 }
 
-static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const struct bus_answer *a)
+static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const struct property_table *tb,
+                         const struct bus_answer *a)
 {
         sd_bus_message *reply = NULL;
         int r = sd_bus_message_new_method_return(m, &reply);
 
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "{sv}");
-        for (size_t i = 0; r >= 0 && i < N_UNIT_PROPERTIES; i++) {
-                const struct unit_property *p = &unit_properties[i];
+        for (size_t i = 0; r >= 0 && i < tb->n; i++) {
+                const struct unit_property *p = &tb->v[i];
                 const char *v = answer_get(a, property_key(p));
                 if (!v)
                         continue;
@@ -193,6 +215,28 @@ static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const st
                         r = sd_bus_message_close_container(reply);
         }
         return send_array_reply(reply, r);
+}
+
+/* Properties.Get of p->prop from tb, in answer a. */
+static int reply_get(const struct bus_thread *t, const struct bus_pending *p, const struct property_table *tb,
+                     const struct bus_answer *a)
+{
+        const struct unit_property *prop = find_property(tb, p->prop);
+        const char *v = prop ? answer_get(a, property_key(prop)) : NULL;
+        if (!v)
+                return sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", p->prop);
+        return reply_property(t, p->m, prop, v);
+}
+
+/* What the Manager's properties need beyond the scheduler's answer. */
+static int manager_answer_complete(const struct bus_thread *t, struct bus_answer *a)
+{
+        char mono[24];
+        snprintf(mono, sizeof mono, "%llu", (unsigned long long) t->cfg.userspace_monotonic);
+        if (strv_extend(&a->kv, "Version") < 0 || strv_extend(&a->kv, "weft") < 0 ||
+            strv_extend(&a->kv, "UserspaceTimestampMonotonic") < 0 || strv_extend(&a->kv, mono) < 0)
+                return -ENOMEM;
+        return 0;
 }
 
 /* The value of key in the unit record that starts at kv; "" if none. */
@@ -279,6 +323,20 @@ static void job_removed(sd_bus *bus, uint64_t job, const char *unit, const char 
                 log_debug("bus: cannot emit JobRemoved for %s: %s", unit, strerror(-r));
 }
 
+/* Manager.StartupFinished (firmware, loader, kernel, initrd, userspace,
+ * total µs; the first, second and fourth are none here), on the system
+ * bus and to every private peer, which is all Subscribe means to weft. */
+void bus_emit_startup_finished(struct bus_thread *t, uint64_t when)
+{
+        uint64_t kernel = t->cfg.userspace_monotonic, userspace = when > kernel ? when - kernel : 0;
+        for (size_t i = 0; i <= t->n_peers; i++) {
+                sd_bus *b = i < t->n_peers ? t->peers[i] : t->bus;
+                if (b && sd_bus_emit_signal(b, SD1_PATH, SD1_MANAGER, "StartupFinished", "tttttt", (uint64_t) 0,
+                                            (uint64_t) 0, kernel, (uint64_t) 0, userspace, kernel + userspace) < 0)
+                        log_debug("bus: cannot emit StartupFinished");
+        }
+}
+
 /* The unit exists: answer the call with a job path, then have the job
  * run; its end is announced with JobRemoved. */
 static int start_job(struct bus_thread *t, struct bus_pending *p)
@@ -303,7 +361,6 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         struct bus_pending *p = idmap_remove(&t->pending, a->id);
         const char *msg = a->error ? a->error : "failed";
         const char *v;
-        const struct unit_property *prop;
         bool missing = a->code == 4 || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
         int r = 0;
 
@@ -353,18 +410,22 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
-                else if ((prop = find_property(p->prop)) && (v = answer_get(a, property_key(prop))))
-                        r = reply_property(t, p->m, prop, v);
                 else
-                        r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY,
-                                                       "Unknown property %s.", p->prop);
+                        r = reply_get(t, p, &unit_table, a);
                 break;
         case CALL_GET_ALL:
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else
-                        r = reply_get_all(t, p->m, a);
+                        r = reply_get_all(t, p->m, &unit_table, a);
+                break;
+        case CALL_MANAGER_GET:
+        case CALL_MANAGER_GET_ALL:
+                r = manager_answer_complete(t, a);
+                if (r >= 0)
+                        r = p->call == CALL_MANAGER_GET ? reply_get(t, p, &manager_table, a)
+                                                        : reply_get_all(t, p->m, &manager_table, a);
                 break;
         }
         if (r < 0)
@@ -692,25 +753,8 @@ out:
         return r;
 }
 
-static int property_version(sd_bus *bus, const char *path, const char *interface, const char *property,
-                            sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
-{
-        return sd_bus_message_append(reply, "s", "weft");
-}
-
-static int property_timestamp(sd_bus *bus, const char *path, const char *interface, const char *property,
-                              sd_bus_message *reply, void *userdata, sd_bus_error *ret_error)
-{
-        struct bus_thread *t = userdata;
-        bool mono = strstr(property, "Monotonic") != NULL;
-        return sd_bus_message_append(reply, "t", mono ? t->cfg.userspace_monotonic : t->cfg.userspace_realtime);
-}
-
 static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Version", "s", property_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("UserspaceTimestamp", "t", property_timestamp, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("UserspaceTimestampMonotonic", "t", property_timestamp, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD("Subscribe", "", "", method_subscribe, 0),
         SD_BUS_METHOD("Unsubscribe", "", "", method_subscribe, 0),
         SD_BUS_METHOD("GetUnit", "s", "o", method_unit, 0),
@@ -767,7 +811,7 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
                 goto out;
         }
-        if (prop && !find_property(prop)) {
+        if (prop && !find_property(&unit_table, prop)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
@@ -783,6 +827,33 @@ out:
         return r;
 }
 
+/* Properties of the Manager: asked of the scheduler (its state and
+ * counters change), answered later. Other interfaces and methods fall
+ * through to the vtable and sd-bus's errors. */
+static int manager_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m), *iface, *prop = NULL;
+        int r;
+
+        if (!sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) ||
+            (strcmp(member, "Get") != 0 && strcmp(member, "GetAll") != 0))
+                return 0;
+        r = !strcmp(member, "Get") ? sd_bus_message_read(m, "ss", &iface, &prop) : sd_bus_message_read(m, "s", &iface);
+        if (r < 0)
+                return r;
+        if (iface[0] && strcmp(iface, SD1_MANAGER) != 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
+        if (prop && !find_property(&manager_table, prop))
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
+        r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                .call = prop ? CALL_MANAGER_GET : CALL_MANAGER_GET_ALL, .m = m, .prop = prop,
+                .verb = "is-system-running", .uid = 65534 });
+        if (r < 0)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
+        return 1;
+}
+
 static int on_name_request(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         const sd_bus_error *e = sd_bus_message_get_error(m);
@@ -793,17 +864,24 @@ static int on_name_request(sd_bus_message *m, void *userdata, sd_bus_error *ret_
         return 0;
 }
 
+static bool table_has_key(const struct property_table *tb, const char *key)
+{
+        for (size_t i = 0; i < tb->n; i++)
+                if (!strcmp(key, property_key(&tb->v[i])))
+                        return true;
+        return false;
+}
+
 bool bus_served_key(const char *key)
 {
-        for (size_t i = 0; i < N_UNIT_PROPERTIES; i++)
-                if (!strcmp(key, property_key(&unit_properties[i])))
-                        return true;
-        return !strcmp(key, "JobResult");
+        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) || !strcmp(key, "JobResult");
 }
 
 int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus)
 {
         int r = sd_bus_add_object_vtable(bus, NULL, SD1_PATH, SD1_MANAGER, manager_vtable, t);
+        if (r >= 0)
+                r = sd_bus_add_object(bus, NULL, SD1_PATH, manager_object, t);
         if (r >= 0)
                 r = sd_bus_add_fallback(bus, NULL, SD1_UNIT_PREFIX, unit_object, t);
         return r;

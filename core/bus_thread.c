@@ -89,6 +89,11 @@ int bus_thread_watch_name(struct bus_thread *t, const char *name)
         return r;
 }
 
+int bus_thread_startup_finished(struct bus_thread *t, uint64_t when)
+{
+        return t ? command_push(t, (struct bus_command) { .kind = CMD_STARTUP_FINISHED, .when = when }) : -EINVAL;
+}
+
 int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_reply *reply)
 {
         struct bus_answer *a = calloc(1, sizeof *a);
@@ -401,6 +406,9 @@ static bool run_commands(struct bus_thread *t)
                         break;
                 case CMD_ANSWER:
                         bus_answer_run(t, cmds[i].answer);
+                        break;
+                case CMD_STARTUP_FINISHED:
+                        bus_emit_startup_finished(t, cmds[i].when);
                         break;
                 }
         free(cmds);

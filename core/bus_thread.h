@@ -56,3 +56,6 @@ int bus_thread_watch_name(struct bus_thread *t, const char *name);
 /* The scheduler's answer to request id (conn_id & ~BUS_CONN_FLAG); reply
  * stays the caller's. Any thread. */
 int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_reply *reply);
+/* Start-up finished at when (CLOCK_MONOTONIC µs): Manager.StartupFinished
+ * goes to every connection (systemctl is-system-running --wait). Any thread. */
+int bus_thread_startup_finished(struct bus_thread *t, uint64_t when);

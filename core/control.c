@@ -579,6 +579,34 @@ static void verb_get_default(struct sched *s, uint64_t conn_id, const struct con
         r->text = strdup(s->config.default_target ? s->config.default_target : "default.target");
 }
 
+/* systemctl is-system-running, and the Manager's counters that
+ * systemctl status shows: text and SystemState the state, code 0 only
+ * when it is "running". */
+static void verb_system_state(struct sched *s, uint64_t conn_id, const struct control_request *q,
+                              struct control_reply *r, int arg)
+{
+        const char *state = sched_system_state(s);
+        size_t n_names = 0;
+        for (size_t i = 0; i < s->n_rt; i++) {
+                const struct unit *u = s->units->units[i];
+                n_names += !u->rt->collected && u->load_state != UNIT_MERGED;
+        }
+        struct control_unit *cu = control_reply_add_unit(r);
+        int k = cu ? 0 : -ENOMEM;
+        if (cu)
+                cu->static_keys = true;
+        k = k < 0 ? k : control_unit_add(cu, "SystemState", state);
+        k = k < 0 ? k : control_add_num(cu, "NNames", n_names);
+        k = k < 0 ? k : control_add_num(cu, "NFailedUnits", sched_n_failed_units(s));
+        k = k < 0 ? k : control_add_num(cu, "NJobs", s->n_jobs);
+        k = k < 0 ? k : control_add_num(cu, "FinishTimestampMonotonic", s->t_startup_finished);
+        if (k < 0 || !(r->text = strdup(state))) {
+                fail(r, 1, "%s", "out of memory");
+                return;
+        }
+        r->code = strcmp(state, "running") != 0;
+}
+
 static void verb_daemon_reload(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
@@ -611,6 +639,7 @@ static const struct verb {
         { "list-jobs", true, verb_list_jobs, 0 },
         { "list-sockets", true, verb_list_sockets, 0 },
         { "get-default", true, verb_get_default, 0 },
+        { "is-system-running", true, verb_system_state, 0 },
         { "list-paths", true, verb_list_paths, 0 },
         { "list-timers", true, verb_list_timers, 0 },
         { "start", false, verb_job, VERB_START },

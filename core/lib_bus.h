@@ -8,6 +8,7 @@
 #define BUS_LIB_SYMBOLS(X) \
         X(sd_bus_add_fallback) \
         X(sd_bus_add_match_async) \
+        X(sd_bus_add_object) \
         X(sd_bus_add_object_vtable) \
         X(sd_bus_call_method_async) \
         X(sd_bus_close_unref) \
@@ -70,6 +71,7 @@ int bus_lib_load(void);
 #ifndef LIB_NO_REDIRECT /* core/lib_bus.c needs the real names */
 #define sd_bus_add_fallback (*bus_lib.sd_bus_add_fallback)
 #define sd_bus_add_match_async (*bus_lib.sd_bus_add_match_async)
+#define sd_bus_add_object (*bus_lib.sd_bus_add_object)
 #define sd_bus_add_object_vtable (*bus_lib.sd_bus_add_object_vtable)
 #define sd_bus_call_method_async (*bus_lib.sd_bus_call_method_async)
 #define sd_bus_close_unref (*bus_lib.sd_bus_close_unref)

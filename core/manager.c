@@ -111,6 +111,13 @@ static void op_boot_done(void *userdata, bool success)
         sched_boot_record_free(&r);
 }
 
+static void op_startup_finished(void *userdata, uint64_t now)
+{
+        struct manager *m = userdata;
+        if (m->bus)
+                (void) bus_thread_startup_finished(m->bus, now);
+}
+
 static void op_shutdown_done(void *userdata)
 {
         struct manager *m = userdata;
@@ -316,6 +323,7 @@ static const struct sched_ops ops = {
         .kill = op_kill,
         .boot_done = op_boot_done,
         .shutdown_done = op_shutdown_done,
+        .startup_finished = op_startup_finished,
         .watch = op_watch,
         .unwatch = op_unwatch,
         .control_reply = op_control_reply,

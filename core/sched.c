@@ -967,6 +967,7 @@ void sched_entry_done(struct sched *s)
                 if (s->ops->boot_done)
                         s->ops->boot_done(s->userdata, s->boot_ok);
         }
+        sched_startup_check(s);
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)

@@ -40,6 +40,9 @@ struct sched_ops {
         int (*kill)(void *userdata, pid_t pid, int sig);
         /* The default target was reached (or failed): the boot is over. */
         void (*boot_done)(void *userdata, bool success);
+        /* Start-up finished at now (CLOCK_MONOTONIC µs): the boot's target
+         * was reached and no job is left. May be NULL. */
+        void (*startup_finished)(void *userdata, uint64_t now);
         /* Every stop job of a shutdown finished. */
         void (*shutdown_done)(void *userdata);
         /* Arm fd once for readability (the io thread posts EVENT_FD_READY
@@ -172,3 +175,9 @@ const char *sched_unit_job_result(struct sched *s, const char *name);
 const char *sched_unit_failed_dependency(struct sched *s, const char *name);
 /* How many jobs are waiting or running. */
 unsigned sched_n_jobs(struct sched *s);
+/* core/sched_state.c: systemd's SystemState (initializing, starting,
+ * running, degraded, maintenance, stopping), the failed units, and the
+ * check, at the end of every entry point, for the end of start-up. */
+const char *sched_system_state(struct sched *s);
+unsigned sched_n_failed_units(struct sched *s);
+void sched_startup_check(struct sched *s);

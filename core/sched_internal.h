@@ -320,6 +320,10 @@ struct sched {
          * it (sched_entry_done): boot_done writes the boot record, and the
          * spawns that entry point released go first. */
         bool boot_pending, boot_ok;
+        /* Start-up is over: the boot was reported and no job was left
+         * (core/sched_state.c), at that time. */
+        bool startup_finished;
+        uint64_t t_startup_finished;
         bool shutting_down;        /* no start or reload job is accepted or run */
         bool shutdown_queued;      /* every stop job is in: the shutdown ends with the last job */
         bool shutdown_reported;

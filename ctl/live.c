@@ -146,6 +146,21 @@ int cmd_simple(const struct ctl_options *opts, char **args)
         return r ? r : finish(opts, &reply);
 }
 
+/* is-system-running: the manager's state on stdout (systemctl's words);
+ * exit 0 only when it is "running". */
+int cmd_system_state(const struct ctl_options *opts, char **args)
+{
+        struct control_reply reply = { 0 };
+        int r = live_ask(opts, "is-system-running", NULL, CTL_TIMEOUT_MS, &reply);
+        if (r)
+                return r;
+        if (want_json(opts, &reply))
+                return finish(opts, &reply);
+        if (reply.text)
+                printf("%s\n", reply.text);
+        return finish(opts, &reply);
+}
+
 int cmd_exit(const struct ctl_options *opts, char **args)
 {
         struct ctl_options o = *opts;

@@ -40,6 +40,7 @@ static const struct verb {
         { "reset-failed", NULL, cmd_simple, "reset-failed [UNIT...]" },
         { "is-active", NULL, cmd_is_state, "is-active UNIT...   exit 0 if all are active" },
         { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
+        { "is-system-running", NULL, cmd_system_state, "is-system-running   initializing, starting, running, degraded, maintenance or stopping" },
         { "list-jobs", NULL, cmd_list_jobs, "list-jobs" },
         { "list-sockets", NULL, cmd_list_sockets, "list-sockets [--all]" },
         { "list-timers", NULL, cmd_list_timers, "list-timers [--all]" },

@@ -108,6 +108,38 @@ static void test_start_that_fails_at_once_is_answered_across_the_job_id_wrap(voi
         fake_teardown();
 }
 
+/* systemctl is-system-running's states: initializing until basic.target
+ * is up, starting until the boot's jobs are all done, then running;
+ * degraded with a failed unit, maintenance while rescue.target is up,
+ * stopping once the shutdown began. */
+static void test_system_state_from_boot_to_shutdown(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nDefaultDependencies=no\nWants=basic.target late.service\n");
+        test_write_file(d, "basic.target", "[Unit]\nDefaultDependencies=no\nWants=early.service\nAfter=early.service\n");
+        test_write_file(d, "early.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/echo 81\n");
+        test_write_file(d, "late.service", "[Unit]\nDefaultDependencies=no\nAfter=basic.target\n[Service]\nType=oneshot\nExecStart=/bin/echo 82\n");
+        test_write_file(d, "bad.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/echo 83\n");
+        test_write_file(d, "rescue.target", "[Unit]\nDefaultDependencies=no\n");
+        fake_setup(d, "t.target");
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "initializing");
+        fake_run_to_exit("81", 0);
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "starting");
+        fake_run_to_exit("82", 0);
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "running");
+        fake_control("start", "bad.service");
+        fake_run_to_exit("83", 1);
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "degraded");
+        CU_ASSERT_EQUAL(sched_n_failed_units(F.s), 1);
+        fake_control("reset-failed", "bad.service");
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "running");
+        fake_control("start", "rescue.target");
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "maintenance");
+        sched_shutdown(F.s, ++F.now);
+        CU_ASSERT_STRING_EQUAL(sched_system_state(F.s), "stopping");
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "reload_runs_exec_reload_and_returns_to_running", test_reload_runs_exec_reload_and_returns_to_running },
         { "failed_reload_fails_the_job_not_the_service", test_failed_reload_fails_the_job_not_the_service },
@@ -116,6 +148,7 @@ static const struct test_case tests[] = {
         { "reload_or_restart_restarts_without_exec_reload", test_reload_or_restart_restarts_without_exec_reload },
         { "start_that_fails_at_once_is_answered_across_the_job_id_wrap",
           test_start_that_fails_at_once_is_answered_across_the_job_id_wrap },
+        { "system_state_from_boot_to_shutdown", test_system_state_from_boot_to_shutdown },
         { 0 },
 };
 TEST_SUITE("sched_control", tests);
