@@ -40,6 +40,7 @@ enum bus_call {
         CALL_JOB,       /* the job such a call answered with: JobRemoved when it ends */
         CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
         CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
+        CALL_LIST_JOBS,  /* ListJobs */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
         CALL_MANAGER_GET, /* Properties.Get of the Manager (is-system-running) */

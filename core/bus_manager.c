@@ -285,6 +285,36 @@ static int reply_unit_list(const struct bus_pending *p, const struct bus_answer 
         return send_array_reply(reply, r);
 }
 
+static void job_path(char *buf, size_t n, uint64_t job)
+{
+        snprintf(buf, n, SD1_PATH "/job/%llu", (unsigned long long) job);
+}
+
+/* ListJobs: (id, unit, type, state, job path, unit path) per job, from
+ * the control verb list-jobs; the ids are the scheduler's (the job paths
+ * StartUnit answers with number the bus's own calls). */
+static int reply_job_list(const struct bus_pending *p, const struct bus_answer *a)
+{
+        sd_bus_message *reply = NULL;
+        int r = sd_bus_message_new_method_return(p->m, &reply);
+
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(usssoo)");
+        for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2) {
+                char *path = NULL, job[64];
+                if (strcmp(k[0], "Id") != 0)
+                        continue;
+                uint32_t id = (uint32_t) strtoul(record_get(k, "JobId"), NULL, 10);
+                job_path(job, sizeof job, id);
+                r = sd_bus_path_encode(SD1_UNIT_PREFIX, k[1], &path);
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "(usssoo)", id, k[1], record_get(k, "JobType"),
+                                                  record_get(k, "JobState"), job, path);
+                free(path);
+        }
+        return send_array_reply(reply, r);
+}
+
 static void activation_failed(struct bus_thread *t, const char *unit, const char *error_name, const char *message)
 {
         sd_bus_message *m = NULL;
@@ -303,11 +333,6 @@ static void activation_failed(struct bus_thread *t, const char *unit, const char
         if (r < 0)
                 log_debug("bus: cannot send ActivationFailure for %s: %s", unit, strerror(-r));
         sd_bus_message_unref(m);
-}
-
-static void job_path(char *buf, size_t n, uint64_t job)
-{
-        snprintf(buf, n, SD1_PATH "/job/%llu", (unsigned long long) job);
 }
 
 /* Manager.JobRemoved, which a client that called StartUnit waits for. */
@@ -399,6 +424,10 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         case CALL_LIST_UNITS:
                 r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
                                  : reply_unit_list(p, a);
+                break;
+        case CALL_LIST_JOBS:
+                r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
+                                 : reply_job_list(p, a);
                 break;
         case CALL_NOW:
                 if (a->code != 0)
@@ -662,6 +691,17 @@ static int method_list_units(sd_bus_message *m, void *userdata, sd_bus_error *re
         return r < 0 ? r : 1;
 }
 
+/* systemctl list-jobs. */
+static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        int r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                .call = CALL_LIST_JOBS, .m = m, .verb = "list-jobs", .uid = 65534 });
+        if (r == -EBUSY || r == -ENOMEM)
+                return refuse_busy(t, "ListJobs", NULL, r, ret_error);
+        return r < 0 ? r : 1;
+}
+
 /* systemctl is-enabled, and Debian's deb-systemd-invoke before it starts
  * a newly installed service: the unit file's state, from the files on the
  * manager's unit path alone (parse/install.c), on this thread. */
@@ -781,6 +821,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ListUnits", "", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsFiltered", "as", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),
+        SD_BUS_METHOD("ListJobs", "", "a(usssoo)", method_list_jobs, 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -874,7 +915,9 @@ static bool table_has_key(const struct property_table *tb, const char *key)
 
 bool bus_served_key(const char *key)
 {
-        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) || !strcmp(key, "JobResult");
+        static const char *const extra[] = { "JobResult", "JobId", "JobType", "JobState", NULL };
+        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) ||
+               strv_contains((char **) extra, key);
 }
 
 int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus)

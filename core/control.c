@@ -499,7 +499,8 @@ static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct contr
                 if (!j)
                         continue;
                 struct control_unit *cu = control_reply_add_unit(r);
-                if (!cu || control_add_num(cu, "JobId", j->id) < 0 || control_unit_add(cu, "Id", u->id) < 0 ||
+                /* Id first: a record starts there (the bus's ListJobs reads them so). */
+                if (!cu || control_unit_add(cu, "Id", u->id) < 0 || control_add_num(cu, "JobId", j->id) < 0 ||
                     control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
                     control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0) {
                         fail(r, 1, "%s", "out of memory");

@@ -5,6 +5,7 @@
 #    here), and is-system-running says so and exits non-zero;
 #  - is-system-running --wait waits for Manager.StartupFinished and then
 #    says running, once the boot's last job (a slow oneshot) is done;
+#    list-jobs shows that job meanwhile;
 #  - a failed unit makes it degraded (also in systemctl status's State and
 #    Failed lines, and for weftctl is-system-running), reset-failed running
 #    again; an active rescue.target is maintenance;
@@ -47,6 +48,9 @@ sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl --no-pager "$@" 2>
 out=$(sctl is-system-running) && wt_fail "is-system-running exited 0 while the boot runs: $out"
 [ "$out" = initializing ] || wt_fail "is-system-running while the boot runs: '$out', want initializing"
 
+# systemctl list-jobs (ListJobs): the boot's job still running.
+out=$(sctl list-jobs --no-legend)
+case $out in *"slow.service"*start*running*) ;; *) wt_fail "systemctl list-jobs while the boot runs: $out" ;; esac
 # --wait subscribes to StartupFinished; the slow unit ends only once it waits.
 sctl is-system-running --wait >"$TMP/wait.out" &
 waiter=$!
