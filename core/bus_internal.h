@@ -21,6 +21,7 @@
 #define SD1_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 #define SD1_MANAGER "org.freedesktop.systemd1.Manager"
 #define SD1_UNIT "org.freedesktop.systemd1.Unit"
+#define SD1_TIMER "org.freedesktop.systemd1.Timer"
 #define SD1_ACTIVATOR "org.freedesktop.systemd1.Activator"
 
 #define BUS_PENDING_MAX 256       /* calls waiting for the scheduler; more are refused */
@@ -47,8 +48,11 @@ enum bus_call {
         CALL_MANAGER_GET_ALL,
 };
 
+struct property_table; /* core/bus_manager.c: an interface's properties */
+
 struct bus_pending {
         enum bus_call call;
+        const struct property_table *props; /* CALL_GET, CALL_GET_ALL: of the interface asked */
         sd_bus *bus;       /* the connection to answer on (referenced) */
         sd_bus_message *m; /* the call to answer (referenced); NULL for activation */
         char *unit;
@@ -61,6 +65,7 @@ struct bus_pending {
 /* One question for the scheduler (bus_ask). */
 struct bus_question {
         enum bus_call call;
+        const struct property_table *props; /* CALL_GET, CALL_GET_ALL */
         sd_bus_message *m;    /* the call to answer; NULL for activation and jobs */
         const char *unit;     /* NULL: none (Reload, ResetFailed) */
         const char *prop;     /* CALL_GET */

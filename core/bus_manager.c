@@ -71,12 +71,29 @@ static const struct unit_property manager_properties[] = {
         { "NJobs", NULL, 'u' },
 };
 
+/* A timer unit's org.freedesktop.systemd1.Timer interface, what systemctl
+ * list-timers reads (realtime values are the timer's own, not converted). */
+static const struct unit_property timer_properties[] = {
+        { "Unit", NULL, 's' },
+        { "NextElapseUSecRealtime", NULL, 't' },
+        { "NextElapseUSecMonotonic", NULL, 't' },
+        { "LastTriggerUSec", NULL, 't' },
+        { "LastTriggerUSecMonotonic", NULL, 't' },
+        { "AccuracyUSec", NULL, 't' },
+        { "RandomizedDelayUSec", NULL, 't' },
+        { "Persistent", NULL, 'b' },
+        { "RemainAfterElapse", NULL, 'b' },
+};
+
 struct property_table {
+        const char *iface;
         const struct unit_property *v;
         size_t n;
 };
-#define TABLE(a) { a, sizeof a / sizeof a[0] }
-static const struct property_table unit_table = TABLE(unit_properties), manager_table = TABLE(manager_properties);
+#define TABLE(i, a) { i, a, sizeof a / sizeof a[0] }
+static const struct property_table unit_table = TABLE(SD1_UNIT, unit_properties),
+                                   manager_table = TABLE(SD1_MANAGER, manager_properties),
+                                   timer_table = TABLE(SD1_TIMER, timer_properties);
 
 static const char *property_key(const struct unit_property *p)
 {
@@ -440,14 +457,14 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else
-                        r = reply_get(t, p, &unit_table, a);
+                        r = reply_get(t, p, p->props, a);
                 break;
         case CALL_GET_ALL:
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else
-                        r = reply_get_all(t, p->m, &unit_table, a);
+                        r = reply_get_all(t, p->m, p->props, a);
                 break;
         case CALL_MANAGER_GET:
         case CALL_MANAGER_GET_ALL:
@@ -465,6 +482,12 @@ out:
 }
 
 /* ---- what the bus asks ---- */
+
+static bool unit_name_has_type(const char *name, const char *suffix)
+{
+        const char *dot = strrchr(name, '.');
+        return dot && !strcmp(dot, suffix);
+}
 
 static bool unit_name_ok(const char *name)
 {
@@ -848,16 +871,20 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Invalid unit name.");
                 goto out;
         }
-        if (iface[0] && strcmp(iface, SD1_UNIT) != 0) {
+        /* The Unit interface (also for ""), or a timer's Timer interface. */
+        const struct property_table *tb = !iface[0] || !strcmp(iface, SD1_UNIT) ? &unit_table
+                                          : !strcmp(iface, SD1_TIMER) && unit_name_has_type(unit, ".timer") ? &timer_table
+                                                                                                          : NULL;
+        if (!tb) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
                 goto out;
         }
-        if (prop && !find_property(&unit_table, prop)) {
+        if (prop && !find_property(tb, prop)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                .call = prop ? CALL_GET : CALL_GET_ALL, .m = m, .unit = unit, .prop = prop,
+                .call = prop ? CALL_GET : CALL_GET_ALL, .props = tb, .m = m, .unit = unit, .prop = prop,
                 .verb = sender_uid(m) == 0 ? "status" : "status-loaded", .no_block = true, .uid = 65534 });
         if (r < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
@@ -916,7 +943,7 @@ static bool table_has_key(const struct property_table *tb, const char *key)
 bool bus_served_key(const char *key)
 {
         static const char *const extra[] = { "JobResult", "JobId", "JobType", "JobState", NULL };
-        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) ||
+        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) || table_has_key(&timer_table, key) ||
                strv_contains((char **) extra, key);
 }
 

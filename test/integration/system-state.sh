@@ -9,7 +9,8 @@
 #  - a failed unit makes it degraded (also in systemctl status's State and
 #    Failed lines, and for weftctl is-system-running), reset-failed running
 #    again; an active rescue.target is maintenance;
-#  - busctl reads SystemState and NFailedUnits as properties.
+#  - busctl reads SystemState and NFailedUnits as properties;
+#  - list-timers shows a timer's next elapse and the unit it activates.
 # Skips without busctl/systemctl. KEEP=1 keeps the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init system-state
@@ -37,6 +38,18 @@ DefaultDependencies=no
 [Service]
 Type=oneshot
 ExecStart=/bin/false
+EOF
+wt_unit tick.timer <<EOF
+[Unit]
+DefaultDependencies=no
+[Timer]
+OnActiveSec=1h
+EOF
+wt_unit tick.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/true
 EOF
 wt_unit rescue.target <<EOF
 [Unit]
@@ -80,6 +93,12 @@ sctl start rescue.target >/dev/null || wt_fail "cannot start rescue.target"
 v=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- busctl --address="unix:path=$SOCK" get-property org.freedesktop.systemd1 \
         /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager SystemState 2>&1)
 [ "$v" = 's "maintenance"' ] || wt_fail "busctl SystemState: '$v'"
+
+# systemctl list-timers reads the Timer interface of each timer.
+sctl start tick.timer >/dev/null || wt_fail "cannot start tick.timer"
+out=$(sctl list-timers --no-legend)
+case $out in *"59min left"*tick.timer*tick.service* | *"1h left"*tick.timer*tick.service*) ;;
+*) wt_fail "systemctl list-timers: $out" ;; esac
 
 wt_stop
 wt_finish "is-system-running said initializing, waited for StartupFinished, then running, degraded and maintenance"
