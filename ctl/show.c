@@ -20,6 +20,7 @@
 #include "ctl/commands.h"
 #include "ctl/offline.h"
 #include "parse/capability.h"
+#include "parse/load_types.h"
 
 enum render {
         R_STR,
@@ -271,6 +272,13 @@ static int custom_timeout_start(const struct property *p, const struct unit *u, 
         return add(v, format_timespan(buf, sizeof buf, u->service->timeout_start_usec));
 }
 
+/* A device's 90 s default is its type's, not in its file (systemd shows it). */
+static int custom_job_running_timeout(const struct property *p, const struct unit *u, char ***v)
+{
+        char buf[64];
+        return add(v, format_timespan(buf, sizeof buf, unit_job_running_timeout_usec(u)));
+}
+
 static int custom_timeout_abort(const struct property *p, const struct unit *u, char ***v)
 {
         char buf[64];
@@ -469,7 +477,7 @@ static const struct property properties[] = {
         PU("DefaultDependencies", default_dependencies, R_BOOL, NULL, 0),
         PU("IgnoreOnIsolate", ignore_on_isolate, R_BOOL, NULL, 0),
         PUX("JobTimeoutUSec", job_timeout_usec, R_USEC, NULL, 0),
-        PUX("JobRunningTimeoutUSec", job_running_timeout_usec, R_USEC, NULL, 0),
+        CUSTOM("JobRunningTimeoutUSec", T_ALL, custom_job_running_timeout, 0),
         PUX("JobTimeoutAction", job_timeout_action, R_ENUM, emergency_action_to_string, 0),
         PUX("StartLimitIntervalUSec", start_limit_interval_usec, R_USEC, NULL, 0),
         PUX("StartLimitBurst", start_limit_burst, R_UNSIGNED, NULL, 0),

@@ -186,6 +186,28 @@ int directive_parse_timeout_abort(const struct directive_ctx *ctx, const char *v
         return r;
 }
 
+/* JobTimeoutSec= (arg 0) and JobRunningTimeoutSec= (arg 1); 0 is no
+ * timeout. As systemd's config_parse_job_timeout_sec, JobTimeoutSec= sets
+ * the running timeout too unless JobRunningTimeoutSec= was given: that is
+ * how JobTimeoutSec=infinity takes away a device's default. */
+int directive_parse_job_timeout(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
+{
+        struct unit_extra *x = ctx->unit->extra; /* dest is in it (UX row) */
+        uint64_t usec;
+        if (parse_timespan(value, USEC_PER_SEC, &usec) < 0)
+                return warn_value(ctx, value);
+        if (usec == 0)
+                usec = USEC_INFINITY;
+        if (arg)
+                x->job_running_timeout_set = true;
+        else
+                x->job_timeout_usec = usec;
+        if (arg || !x->job_running_timeout_set)
+                x->job_running_timeout_usec = usec;
+        x->job_timeouts_set = true;
+        return 0;
+}
+
 int directive_parse_unsigned_field(const struct directive_ctx *ctx, const char *value, void *dest, int arg)
 {
         unsigned u;

@@ -44,6 +44,7 @@ DIRECTIVE_PARSER(timespan_field);
 DIRECTIVE_PARSER(timeout);
 DIRECTIVE_PARSER(timeout_both);
 DIRECTIVE_PARSER(timeout_abort);
+DIRECTIVE_PARSER(job_timeout);
 DIRECTIVE_PARSER(unsigned_field);
 DIRECTIVE_PARSER(int_field);
 DIRECTIVE_PARSER(size_field);

@@ -6,4 +6,5 @@
 const struct unit_load_ops device_load_ops = {
         .ignore_on_isolate = true,
         .fragment_optional = true,
+        .job_running_timeout_usec = 90 * USEC_PER_SEC, /* systemd's DefaultDeviceTimeoutSec= */
 };

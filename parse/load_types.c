@@ -52,6 +52,15 @@ uint64_t unit_timeout_stop_usec(const struct unit *u)
         return ops && ops->timeout_stop_usec && u->config ? ops->timeout_stop_usec(u) : 0;
 }
 
+uint64_t unit_job_running_timeout_usec(const struct unit *u)
+{
+        const struct unit_extra *x = unit_extra(u);
+        const struct unit_load_ops *ops = unit_load_ops(u->type);
+        if (x->job_timeouts_set || !ops || !ops->job_running_timeout_usec)
+                return x->job_running_timeout_usec;
+        return ops->job_running_timeout_usec;
+}
+
 bool unit_type_supported(enum unit_type t)
 {
         return unit_load_ops(t) != NULL;

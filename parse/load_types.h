@@ -29,6 +29,9 @@ struct unit_load_ops {
         /* IgnoreOnIsolate='s default: systemd keeps devices, mounts, swaps,
          * automounts, slices and scopes when isolating. */
         bool ignore_on_isolate;
+        /* JobRunningTimeoutSec= when the unit sets neither job timeout: a
+         * device's (nothing else ends a wait for hardware); 0: none. */
+        uint64_t job_running_timeout_usec;
 };
 /* The settings above for any unit: NULL, and 0, when its type has none. */
 const struct exec_context *unit_exec_context(const struct unit *u);
@@ -36,6 +39,9 @@ const struct exec_context *unit_exec_context(const struct unit *u);
 struct exec_context *unit_exec_context_mut(struct unit *u);
 struct kill_context *unit_kill_context(struct unit *u);
 uint64_t unit_timeout_stop_usec(const struct unit *u);
+/* JobRunningTimeoutSec= in force: the unit's, else its type's default
+ * (USEC_INFINITY: none). */
+uint64_t unit_job_running_timeout_usec(const struct unit *u);
 
 const struct unit_load_ops *unit_load_ops(enum unit_type type);
 /* weft loads units of type t: it has a row. */

@@ -587,6 +587,11 @@ struct unit_extra {
         int failure_action_exit_status;     /* -1: unset */
         int success_action_exit_status;
         enum collect_mode collect_mode;
+        /* JobRunningTimeoutSec= was given (JobTimeoutSec= then leaves the
+         * running timeout alone); either was given (a type's default
+         * running timeout, a device's 90 s, no longer applies). */
+        bool job_running_timeout_set;
+        bool job_timeouts_set;
         /* StartLimitIntervalSec=, StartLimitBurst= (10 s and 5 unless set) */
         uint64_t start_limit_interval_usec;
         unsigned start_limit_burst;
