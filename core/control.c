@@ -279,7 +279,7 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
         if (result == JOB_CANCELED)
                 snprintf(buf, sizeof buf, "Job for %s canceled.", u->id);
         else if (result == JOB_TIMEOUT)
-                snprintf(buf, sizeof buf, "Job for %s ended by the shutdown deadline.", u->id);
+                snprintf(buf, sizeof buf, "Job for %s timed out.", u->id); /* systemctl's words */
         else if (result == JOB_DEPENDENCY && u->rt->failed_dependency) {
                 describe_cause(u->rt->failed_dependency, cause, sizeof cause);
                 snprintf(buf, sizeof buf, "A dependency job for %s failed: %s.", u->id, cause);

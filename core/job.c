@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "core/sched_internal.h"
 #include "core/unit_type.h"
+#include "parse/load_types.h"
 
 static const char *const job_result_table[_JOB_RESULT_MAX] = {
         [JOB_DONE] = "done",
@@ -92,6 +93,22 @@ static void queue_remove(struct sched *s, enum job_queue q, struct job *j)
         j->on[q] = false;
 }
 
+/* now + t, or 0 (never) for no timeout (0 or infinity). */
+static uint64_t deadline_after(uint64_t now, uint64_t t)
+{
+        return t && t != USEC_INFINITY ? now + t : 0;
+}
+
+/* Move j's deadline to when, if that is earlier (systemd's job_start_timer:
+ * the running timeout only ever shortens the install's). */
+static void job_arm_timeout(struct sched *s, struct job *j, uint64_t when)
+{
+        if (!when || (j->timeout_when && j->timeout_when <= when))
+                return;
+        j->timeout_when = when;
+        unit_reschedule(s, j->unit);
+}
+
 static void job_run_now(struct sched *s, struct job *j)
 {
         struct unit *u = j->unit;
@@ -107,6 +124,7 @@ static void job_run_now(struct sched *s, struct job *j)
         }
         j->state = JOB_RUNNING;
         log_debug("%s: job %s running", u->id, job_type_to_string(j->type));
+        job_arm_timeout(s, j, deadline_after(s->now, unit_job_running_timeout_usec(u)));
         if (j->type == JOB_START)
                 unit_start(s, u);
         else if (j->type == JOB_STOP)
@@ -185,6 +203,9 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         s->n_jobs++;
         if (type == JOB_START && !rt->t_queued)
                 rt->t_queued = s->now;
+        /* The clock starts at install; a job merged into this one later
+         * keeps it, as systemd's does. */
+        job_arm_timeout(s, j, deadline_after(s->now, unit_extra(u)->job_timeout_usec));
         return j;
 }
 
@@ -288,6 +309,8 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         struct job done = *slot, *j = &done;
         rt->job = NULL;
         s->n_jobs--;
+        if (j->timeout_when) /* its deadline leaves the heap with it */
+                unit_reschedule(s, u);
         if (j->type == JOB_START) {
                 rt->start_job_id = j->id;
                 rt->start_job_result = result;
@@ -334,6 +357,20 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         unit_trigger_notify(s, u);
         sched_gc_queue(s, u);
         sched_shutdown_check_done(s);
+}
+
+/* systemd's job_dispatch_timer: the job ends, whatever its unit is doing
+ * (a start keeps activating under its own TimeoutStartSec=); a start's
+ * dependents fail with it, OnFailure= units start (the unit itself saw no
+ * failure), and JobTimeoutAction= acts. */
+void job_timed_out(struct sched *s, struct unit *u)
+{
+        struct job *j = u->rt->job;
+        log_warning("%s: Job %s/%s timed out.", u->id, u->id, job_type_to_string(j->type));
+        job_finish(s, j, JOB_TIMEOUT);
+        unit_start_on_failure(s, u);
+        /* systemd passes no exit status: the manager's own, 0 unless set. */
+        unit_action(s, u, "job timed out", "JobTimeoutAction", unit_extra(u)->job_timeout_action, 0);
 }
 
 void job_fail_dependency(struct sched *s, struct job *j, struct unit *cause)

@@ -295,6 +295,22 @@ static void sched_enumerate(struct sched *s)
                         unit_type_ops(t)->enumerate(s);
 }
 
+static uint64_t rt_job_when(const struct unit_runtime *rt)
+{
+        return rt->job ? rt->job->timeout_when : 0;
+}
+
+/* The earliest of a unit's deadlines (state timeout, watchdog, its job's
+ * timeout), 0: none. */
+static uint64_t rt_next_when(const struct unit_runtime *rt)
+{
+        uint64_t when = 0, all[] = { rt->timer_when, rt_watchdog_when(rt), rt_job_when(rt) };
+        for (size_t i = 0; i < ELEMENTSOF(all); i++)
+                if (all[i] && (!when || all[i] < when))
+                        when = all[i];
+        return when;
+}
+
 int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old)
 {
         struct unit_table *old = s->units;
@@ -356,7 +372,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 struct unit *u = new->units[i];
                 if (!u->rt)
                         continue;
-                if (u->rt->timer_when || rt_watchdog_when(u->rt))
+                if (rt_next_when(u->rt))
                         unit_reschedule(s, u);
                 if (unit_ops(u)->rewatch)
                         unit_ops(u)->rewatch(s, u);
@@ -477,6 +493,22 @@ static const enum shutdown_kind action_shutdown[_EMERGENCY_ACTION_MAX] = {
         [EMERGENCY_ACTION_HALT_IMMEDIATE] = SHUTDOWN_HALT,
 };
 
+void unit_action(struct sched *s, struct unit *u, const char *why, const char *setting, enum emergency_action a,
+                 int status)
+{
+        if (a == EMERGENCY_ACTION_NONE)
+                return;
+        if (a != EMERGENCY_ACTION_EXIT && a != EMERGENCY_ACTION_EXIT_FORCE) {
+                log_notice("%s: %s; %s=%s", u->id, why, setting, emergency_action_to_string(a));
+                if (s->ops->shutdown_request)
+                        s->ops->shutdown_request(s->userdata, action_shutdown[a], 0);
+                return;
+        }
+        log_info("%s: %s; %s=%s, exiting with status %d", u->id, why, setting, emergency_action_to_string(a), status);
+        if (s->ops->exit_request)
+                s->ops->exit_request(s->userdata, status, a == EMERGENCY_ACTION_EXIT_FORCE);
+}
+
 /* SuccessAction=/FailureAction= (systemd's unit_notify): an active unit
  * that goes inactive succeeded, one that goes failed failed. Debian's
  * systemd-poweroff.service, which poweroff.target pulls in, is nothing but
@@ -489,21 +521,24 @@ static void emergency_action(struct sched *s, struct unit *u, enum unit_active_s
         enum emergency_action a = failed ? x->failure_action : x->success_action;
         int status = failed ? x->failure_action_exit_status : x->success_action_exit_status;
 
-        if (a == EMERGENCY_ACTION_NONE || (!failed && unit_state_is_down(old)))
+        if (!failed && unit_state_is_down(old))
                 return;
-        if (a != EMERGENCY_ACTION_EXIT && a != EMERGENCY_ACTION_EXIT_FORCE) {
-                log_notice("%s: %s; %sAction=%s", u->id, failed ? "failed" : "finished", failed ? "Failure" : "Success",
-                           emergency_action_to_string(a));
-                if (s->ops->shutdown_request)
-                        s->ops->shutdown_request(s->userdata, action_shutdown[a], 0);
-                return;
-        }
         if (status < 0)
                 status = unit_exit_status(u, failed);
-        log_info("%s: %s; %sAction=%s, exiting with status %d", u->id, failed ? "failed" : "finished",
-                 failed ? "Failure" : "Success", emergency_action_to_string(a), status);
-        if (s->ops->exit_request)
-                s->ops->exit_request(s->userdata, status, a == EMERGENCY_ACTION_EXIT_FORCE);
+        unit_action(s, u, failed ? "failed" : "finished", failed ? "FailureAction" : "SuccessAction", a, status);
+}
+
+void unit_start_on_failure(struct sched *s, struct unit *u)
+{
+        size_t it = 0;
+        struct unit *o;
+        if (s->shutting_down)
+                return;
+        while ((o = sched_next_dep(u, UNIT_ON_FAILURE, &it))) {
+                bool nothing;
+                log_info("%s: failed; starting %s (OnFailure=).", u->id, o->id);
+                transaction_start(s, o, &nothing);
+        }
 }
 
 /* What follows from u entering inactive or failed: BindsTo= units stop,
@@ -526,14 +561,8 @@ static void propagate(struct sched *s, struct unit *u, enum unit_active_state ol
                         job_run_if_ready(s, job_install(s, o, JOB_STOP, false));
                 }
         }
-        if (new != UNIT_FAILED || s->shutting_down)
-                return;
-        it = 0;
-        while ((o = sched_next_dep(u, UNIT_ON_FAILURE, &it))) {
-                bool nothing;
-                log_info("%s: failed; starting %s (OnFailure=).", u->id, o->id);
-                transaction_start(s, o, &nothing);
-        }
+        if (new == UNIT_FAILED)
+                unit_start_on_failure(s, u);
 }
 
 uint64_t sched_realtime(struct sched *s)
@@ -612,15 +641,13 @@ void unit_trigger_notify(struct sched *s, struct unit *u)
                         unit_ops(o)->trigger_notify(s, o, u);
 }
 
-/* A unit has one entry in the heap, at the earlier of its state timeout and
- * its watchdog deadline; re-arming bumps the generation so the old entry is
- * skipped when it surfaces. */
+/* A unit has one entry in the heap, at the earliest of its deadlines;
+ * re-arming bumps the generation so the old entry is skipped when it
+ * surfaces. */
 static void reschedule(struct sched *s, struct unit *u)
 {
         struct unit_runtime *rt = u->rt;
-        uint64_t when = rt->timer_when, wd = rt_watchdog_when(rt);
-        if (wd && (!when || wd < when))
-                when = wd;
+        uint64_t when = rt_next_when(rt);
         rt->timer_generation++;
         if (when && timer_heap_push(&s->timers, when, u, rt->timer_generation) < 0)
                 log_error("%s: out of memory arming a timer", u->id);
@@ -646,7 +673,7 @@ void unit_reschedule(struct sched *s, struct unit *u)
 static bool timer_live(const struct timer_entry *e)
 {
         const struct unit *u = e->owner;
-        return u->rt->timer_generation == e->generation && (u->rt->timer_when || rt_watchdog_when(u->rt));
+        return u->rt->timer_generation == e->generation && rt_next_when(u->rt);
 }
 
 uint64_t sched_next_deadline(struct sched *s)
@@ -680,7 +707,9 @@ void sched_run_timers(struct sched *s, uint64_t now)
                         reschedule(s, u);
                         if (unit_ops(u)->timer)
                                 unit_ops(u)->timer(s, u);
-                } else
+                } else if (rt_job_when(rt) && rt_job_when(rt) <= now)
+                        job_timed_out(s, u); /* job_finish reschedules */
+                else
                         reschedule(s, u);
         }
         sched_run_ready(s);

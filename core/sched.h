@@ -25,7 +25,7 @@ enum job_result {
         JOB_FAILED,
         JOB_DEPENDENCY,
         JOB_SKIPPED,
-        JOB_TIMEOUT,  /* the shutdown deadline passed first */
+        JOB_TIMEOUT,  /* JobTimeoutSec=, JobRunningTimeoutSec= or the shutdown deadline passed first */
         _JOB_RESULT_MAX,
 };
 

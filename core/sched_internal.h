@@ -114,6 +114,10 @@ struct job_fifo {
  * the job every unit's runtime embeds stays small: one per unit. */
 struct job {
         struct unit *unit;
+        /* When JobTimeoutSec= (from install) or JobRunningTimeoutSec=
+         * (from running), whichever is first, ends the job with "timeout";
+         * 0: never. On the scheduler's heap under the unit's entry. */
+        uint64_t timeout_when;
         struct unit *cause; /* JOB_DEPENDENCY: the required unit that did not start */
         struct control_wait **waits; /* control clients waiting for the result */
         struct job_link link[_JOB_QUEUE_MAX];
@@ -411,8 +415,15 @@ uint64_t sched_realtime(struct sched *s);
 void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub);
 void unit_arm_timer(struct sched *s, struct unit *u, uint64_t when);
 void unit_disarm_timer(struct sched *s, struct unit *u);
-/* Put u's heap entry at the earlier of timer_when and watchdog_when. */
+/* Put u's heap entry at the earliest of timer_when, watchdog_when and its
+ * job's timeout_when. */
 void unit_reschedule(struct sched *s, struct unit *u);
+/* Act on a unit's *Action= setting a (why: what happened; setting: its
+ * name, for the log): a shutdown of its kind, or weft's exit with status. */
+void unit_action(struct sched *s, struct unit *u, const char *why, const char *setting, enum emergency_action a,
+                 int status);
+/* Start u's OnFailure= units (none during a shutdown). */
+void unit_start_on_failure(struct sched *s, struct unit *u);
 int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd, bool control, char **extra_env);
 void sched_forget_pid(struct sched *s, pid_t pid);
 /* Attribute pid's exit to u (a forking service's main process). */
@@ -450,6 +461,8 @@ void job_run_if_ready(struct sched *s, struct job *j);
 void sched_run_ready(struct sched *s);
 /* The unit reached a state that may finish its job. */
 void job_unit_changed(struct sched *s, struct unit *u);
+/* u's job reached its timeout_when: it ends with "timeout". */
+void job_timed_out(struct sched *s, struct unit *u);
 const char *job_result_to_string(enum job_result r);
 const char *job_type_to_string(enum job_type t);
 /* A start job of u fails because cause (a unit it requires) did not start. */

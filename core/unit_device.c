@@ -9,8 +9,9 @@
  * plugged when its node exists: checked once when weft starts and when a
  * job waits for it, and then through inotify on the node's directory (the
  * nearest one that exists), never by polling. weft cannot make a device
- * appear: a start job waits for it and fails after JobTimeoutSec= (by
- * default the 90 s systemd gives devices), and its dependents with it. */
+ * appear: a start job waits for it and, like any job, times out after
+ * JobTimeoutSec= or JobRunningTimeoutSec= (core/job.c; the latter is 90 s
+ * by default for devices, as in systemd: parse/load_device.c), and its dependents with it. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,8 +29,6 @@
 #include "core/unit_type.h"
 #include "parse/device_names.h"
 #include "parse/load.h"
-
-#define DEVICE_DEFAULT_TIMEOUT_USEC (90 * USEC_PER_SEC)
 
 struct device_rt {
         bool plugged;
@@ -91,7 +90,6 @@ static void set_plugged(struct sched *s, struct unit *u, bool quietly)
                 return;
         /* Plugged again after it was collected: the same unit, fresh. */
         sched_gc_revive(s, u);
-        unit_disarm_timer(s, u);
         rt->result = RESULT_SUCCESS;
         if (quietly && !rt->job) {
                 rt->sub = SUB_PLUGGED;
@@ -106,21 +104,6 @@ static void set_unplugged(struct sched *s, struct unit *u)
         drt(u)->plugged = false;
         if (u->rt->sub == SUB_PLUGGED)
                 unit_set_sub(s, u, SUB_DEAD);
-}
-
-/* JobTimeoutSec=, JobRunningTimeoutSec=, whichever is shorter; by default
- * 90 s, as systemd gives device units. 0 and infinity: none. */
-static uint64_t device_timeout(const struct unit *u)
-{
-        uint64_t t = USEC_INFINITY;
-        const struct unit_extra *x = unit_extra(u);
-        if (x->job_timeout_usec && x->job_timeout_usec < t)
-                t = x->job_timeout_usec;
-        if (x->job_running_timeout_usec && x->job_running_timeout_usec < t)
-                t = x->job_running_timeout_usec;
-        if (x->job_timeout_usec == USEC_INFINITY && x->job_running_timeout_usec == USEC_INFINITY)
-                t = DEVICE_DEFAULT_TIMEOUT_USEC;
-        return t;
 }
 
 /* Watch the nearest existing directory above the device's node, so its
@@ -151,22 +134,10 @@ static void device_start(struct sched *s, struct unit *u)
                 set_plugged(s, u, false);
                 return;
         }
-        /* Nothing to do but wait for it: the job stays running. */
-        uint64_t t = device_timeout(u);
+        /* Nothing to do but wait for it: the job stays running, until its timeout. */
         log_info("%s: waiting for the device%s", u->id, no_udev ? " node to appear" : " from udev");
-        if (t != USEC_INFINITY)
-                unit_arm_timer(s, u, s->now + t);
         if (no_udev)
                 watch_node(s, u);
-}
-
-static void device_timer(struct sched *s, struct unit *u)
-{
-        struct job *j = u->rt->job;
-        if (!j || j->type != JOB_START || drt(u)->plugged)
-                return;
-        log_error("%s: Job %s/start timed out: the device did not appear.", u->id, u->id);
-        job_finish(s, j, JOB_TIMEOUT);
 }
 
 /* A device comes and goes with the hardware: a stop job cannot unplug it
@@ -470,7 +441,6 @@ const struct unit_type_ops device_ops = {
         .collected = device_collected,
         .start = device_start,
         .stop = device_stop,
-        .timer = device_timer,
         .enumerate = device_enumerate,
         .type_fd_ready = device_fd_ready,
         .type_done = device_type_done,

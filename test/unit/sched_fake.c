@@ -128,8 +128,15 @@ static void fake_exit_request(void *userdata, int exit_code, bool force)
         F.exit_force = force;
 }
 
+static void fake_shutdown_request(void *userdata, enum shutdown_kind kind, int exit_code)
+{
+        F.n_shutdown_requests++;
+        F.shutdown_kind = kind;
+}
+
 static const struct sched_ops fake_ops = {
         .exit_request = fake_exit_request,
+        .shutdown_request = fake_shutdown_request,
         .job_finished = fake_job_finished,
         .control_reply = fake_control_reply,
         .spawn = fake_spawn,

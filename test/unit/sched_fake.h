@@ -45,6 +45,8 @@ struct fake {
         int n_exit_requests;  /* SuccessAction=/FailureAction= exit requests (ops.exit_request) */
         int exit_code;        /* the last one's status */
         bool exit_force;      /* and whether it was exit-force */
+        int n_shutdown_requests; /* *Action= reboot, poweroff, halt (ops.shutdown_request) */
+        int shutdown_kind;    /* the last one's enum shutdown_kind */
         /* The fake wall clock is F.now + realtime_offset; fake_set_clock
          * moves it as a clock set by hand would. */
         uint64_t realtime_offset;
