@@ -191,8 +191,8 @@ verdict swap-on:/swapfile $? "($($CTL is-active swapfile.swap 2>/dev/null))"
 s=$($CTL is-active "$(systemd-escape --path --suffix=device "/dev/disk/by-uuid/$(findmnt -no UUID /)")" 2>/dev/null)
 [ "$s" = active ]; verdict root-by-uuid-device $? "($s)"
 # An admin's tools, which talk to PID 1 on its bus (under weft too, since
-# it makes /run/systemd/system): systemctl restart, service(8) and
-# is-enabled.
+# it makes /run/systemd/system): systemctl restart, service(8),
+# is-enabled, is-system-running, list-timers and cat.
 p0=$($CTL show -P MainPID cron.service 2>/dev/null)
 out=$(systemctl restart cron.service 2>&1)
 p1=$($CTL show -P MainPID cron.service 2>/dev/null)
@@ -205,6 +205,15 @@ s=$(systemctl is-enabled ssh.service 2>&1)
 [ "$s" = enabled ]; verdict systemctl-is-enabled:ssh $? "($s)"
 s=$(systemctl list-units --failed --no-legend --plain 2>&1)
 [ -z "$s" ]; verdict systemctl-no-failed $? "($s)"
+# What scripts and admins ask next: is the boot over (waiting for it, as
+# Ansible and CI do), the timers, a unit's file.
+s=$(timeout 90 systemctl is-system-running --wait 2>&1)
+[ "$s" = running ]; verdict systemctl-is-system-running $? "($s)"
+s=$(systemctl list-timers --no-legend 2>&1)
+case $s in *apt-daily.timer*apt-daily.service*) true ;; *) false ;; esac
+verdict systemctl-list-timers:apt-daily $? "($(echo "$s" | grep apt-daily.timer))"
+s=$(systemctl cat ssh.service 2>&1 | head -1)
+[ "$s" = "# /lib/systemd/system/ssh.service" ]; verdict systemctl-cat:ssh $? "($s)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
