@@ -37,6 +37,7 @@
 #include "parse/kernel_cmdline.h"
 #include "parse/unit_name.h"
 #include "parse/value.h"
+#include "workers/exec_context.h"
 
 #define DEFAULT_CONFIG "/etc/weft/weft.yaml"
 
@@ -419,6 +420,9 @@ int main(int argc, char **argv)
          * worker thread would cost more resident memory than it saves in
          * contention (bench/boot-bench.sh measures the init's RSS). */
         mallopt(M_ARENA_MAX, 1);
+        /* Before PID 1's duties raise it: services get DefaultLimitNOFILE=
+         * from what weft was given, not from weft's own raised limit. */
+        exec_nofile_inherited_save();
 
         r = parse_args(argc, argv, &o, pid1);
         if (r < 0)

@@ -224,8 +224,9 @@ static int read_nr_open(rlim_t *ret)
 }
 
 /* Raise the hard limit to fs.nr_open, as systemd does: services then get
- * LimitNOFILE= up to it (journald and logind ask 524288), and inherit the
- * kernel's soft limit, which weft keeps for itself too. */
+ * LimitNOFILE= up to it (journald and logind ask 524288); without one they
+ * get DefaultLimitNOFILE= (workers/exec_context.c), not this limit. weft
+ * keeps the kernel's soft limit for itself. */
 static int nofile_setup(void)
 {
         struct rlimit rl;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -233,6 +235,67 @@ static int program_path(const char *id, const struct exec_command *cmd, char **r
         return 0;
 }
 
+/* ---- limits ---- */
+
+#define NOFILE_SOFT_MAX 1024U   /* FD_SETSIZE */
+#define NOFILE_HARD_MIN 524288U /* systemd's HIGH_RLIMIT_NOFILE */
+
+static rlim_t rlim_min(rlim_t a, rlim_t b)
+{
+        return a < b ? a : b;
+}
+
+struct rlimit exec_nofile_default(struct rlimit inherited, rlim_t hard_now)
+{
+        rlim_t hard = inherited.rlim_max > NOFILE_HARD_MIN ? inherited.rlim_max : NOFILE_HARD_MIN;
+        struct rlimit rl = { .rlim_max = rlim_min(hard, hard_now) };
+
+        rl.rlim_cur = rlim_min(rlim_min(inherited.rlim_cur, NOFILE_SOFT_MAX), rl.rlim_max);
+        return rl;
+}
+
+static struct rlimit nofile_inherited;
+static bool nofile_inherited_saved;
+
+void exec_nofile_inherited_save(void)
+{
+        nofile_inherited_saved = getrlimit(RLIMIT_NOFILE, &nofile_inherited) == 0;
+}
+
+/* The default, computed once at the first spawn (after PID 1's duties);
+ * applied only where it differs from weft's own limit, which a child
+ * inherits anyway. */
+static struct rlimit nofile_default;
+static bool nofile_default_differs;
+static pthread_once_t nofile_default_once = PTHREAD_ONCE_INIT;
+
+static void nofile_default_compute(void)
+{
+        struct rlimit now;
+
+        if (getrlimit(RLIMIT_NOFILE, &now) < 0)
+                return;
+        nofile_default = exec_nofile_default(nofile_inherited_saved ? nofile_inherited : now, now.rlim_max);
+        nofile_default_differs = nofile_default.rlim_cur != now.rlim_cur || nofile_default.rlim_max != now.rlim_max;
+}
+
+/* The unit's Limit*=, and the manager's DefaultLimitNOFILE= where it sets none. */
+static void request_rlimits(const struct exec_extra *x, const struct exec_params *p, struct spawn_request *req)
+{
+        const uint32_t nofile = UINT32_C(1) << RLIMIT_NOFILE;
+
+        if (x->rlimit)
+                memcpy(req->rlimits, x->rlimit, sizeof req->rlimits);
+        req->rlimit_set = x->rlimit ? x->rlimit_set : 0;
+        if (p->container_main || (req->rlimit_set & nofile))
+                return;
+        (void) pthread_once(&nofile_default_once, nofile_default_compute);
+        if (!nofile_default_differs)
+                return;
+        req->rlimits[RLIMIT_NOFILE] = nofile_default;
+        req->rlimit_set |= nofile;
+}
+
 int exec_build_request(const struct unit *u, const struct exec_context *c, const struct exec_command *cmd,
                        const struct exec_params *p, struct spawn_request **ret)
 {
@@ -307,9 +370,7 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         /* No chdir to "/" from "/" (~3% of weft's CPU in a chain of units),
          * unless a new mount namespace has a "/" of its own. */
         req->cwd_is_there = !req->cwd && exec_manager_ids()->cwd_is_root && !(req->sandbox && req->sandbox->mount_ns);
-        if (x->rlimit)
-                memcpy(req->rlimits, x->rlimit, sizeof req->rlimits);
-        req->rlimit_set = x->rlimit ? x->rlimit_set : 0;
+        request_rlimits(x, p, req);
         req->nice_set = x->nice_set;
         req->nice = x->nice;
         req->oom_score_adjust_set = x->oom_score_adjust_set;

@@ -8,6 +8,7 @@
  * Called by the scheduler each time it runs an Exec* command. */
 #pragma once
 #include <stdbool.h>
+#include <sys/resource.h>
 
 #include "parse/unit.h"
 #include "workers/spawn.h"
@@ -41,6 +42,19 @@ struct exec_params {
  * Returns 0, or a negative errno after logging "UNIT: what failed: why"
  * (e.g. -ENOENT for a missing program or EnvironmentFile without "-",
  * -ESRCH for an unknown User=/Group=). */
+/* systemd's DefaultLimitNOFILE=: what a command gets when its unit sets no
+ * LimitNOFILE= (not `weft -- CMD`'s CMD, which keeps weft's as under tini).
+ * From the limit weft was started with, as systemd's fallback_rlimit_nofile():
+ * the soft one at most 1024 (select() fails on higher fds), the hard one at
+ * least 524288, and never above weft's own hard limit (hard_now), which a
+ * container or a non-root weft may keep lower. */
+struct rlimit exec_nofile_default(struct rlimit inherited, rlim_t hard_now);
+
+/* Remember the RLIMIT_NOFILE weft was started with, before PID 1's duties
+ * raise its own hard limit to fs.nr_open; called by main before any thread
+ * starts. Without it, the limit at the first spawn stands in. */
+void exec_nofile_inherited_save(void);
+
 int exec_build_request(const struct unit *u, const struct exec_context *c, const struct exec_command *cmd,
                        const struct exec_params *p, struct spawn_request **ret);
 

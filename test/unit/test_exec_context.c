@@ -840,17 +840,55 @@ static void test_request_names_its_unit_for_messages(void)
         done(&f);
 }
 
+/* systemd's fallback_rlimit_nofile(): soft at most 1024, hard at least
+ * 524288 and at most weft's own. */
+static void test_nofile_default_is_systemds(void)
+{
+        static const struct {
+                struct rlimit inherited;
+                rlim_t hard_now;
+                struct rlimit want;
+        } cases[] = {
+                { { 1024, 4096 }, 1048576, { 1024, 524288 } },       /* a VM's PID 1, raised */
+                { { 8192, 8192 }, 1048576, { 1024, 524288 } },       /* soft above 1024: lowered */
+                { { 512, 4096 }, 1048576, { 512, 524288 } },         /* soft below 1024: kept */
+                { { 1024, 1048576 }, 1048576, { 1024, 1048576 } },   /* a container's higher hard: kept */
+                { { 1024, 4096 }, 4096, { 1024, 4096 } },            /* could not raise: never above */
+                { { 8192, 8192 }, 100000, { 1024, 100000 } },        /* fs.nr_open below 524288 */
+                { { 1024, 1024 }, 512, { 512, 512 } },               /* hard now below 1024 */
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct rlimit got = exec_nofile_default(cases[i].inherited, cases[i].hard_now);
+                CU_ASSERT_EQUAL(got.rlim_cur, cases[i].want.rlim_cur);
+                CU_ASSERT_EQUAL(got.rlim_max, cases[i].want.rlim_max);
+        }
+}
+
+/* Without LimitNOFILE= only DefaultLimitNOFILE= (when it differs from
+ * weft's own limit); `weft -- CMD`'s CMD keeps weft's, as under tini. */
 static void test_defaults_ignore_sigpipe_and_set_no_limits(void)
 {
         struct fixture f;
         load(&f, "ExecStart=/bin/true\n");
         struct spawn_request *req = build_ok(&f);
-        CU_ASSERT_EQUAL(req->rlimit_set, 0);
+        struct rlimit now;
+        CU_ASSERT_FATAL(getrlimit(RLIMIT_NOFILE, &now) == 0);
+        struct rlimit want = exec_nofile_default(now, now.rlim_max);
+        bool differs = want.rlim_cur != now.rlim_cur || want.rlim_max != now.rlim_max;
+        CU_ASSERT_EQUAL(req->rlimit_set, differs ? 1u << RLIMIT_NOFILE : 0);
+        if (differs) {
+                CU_ASSERT_EQUAL(req->rlimits[RLIMIT_NOFILE].rlim_cur, want.rlim_cur);
+                CU_ASSERT_EQUAL(req->rlimits[RLIMIT_NOFILE].rlim_max, want.rlim_max);
+        }
         CU_ASSERT_EQUAL(req->umask, 0022);
         CU_ASSERT_FALSE(req->nice_set);
         CU_ASSERT_FALSE(req->oom_score_adjust_set);
         CU_ASSERT_TRUE(req->ignore_sigpipe);
         CU_ASSERT_EQUAL(req->n_fds, 3);
+        spawn_request_free(req);
+        f.params.container_main = true;
+        req = build_ok(&f);
+        CU_ASSERT_EQUAL(req->rlimit_set, 0);
         spawn_request_free(req);
         done(&f);
 }
@@ -1030,6 +1068,7 @@ static void test_exec_directory_items_that_leave_their_root_are_dropped(void)
 }
 
 static const struct test_case tests[] = {
+        { "nofile_default_is_systemds", test_nofile_default_is_systemds },
         { "environment_is_clean_with_manager_variables", test_environment_is_clean_with_manager_variables },
         { "invocation_id_is_32_hex_chars_or_the_given_one", test_invocation_id_is_32_hex_chars_or_the_given_one },
         { "lang_comes_from_the_manager", test_lang_comes_from_the_manager },
