@@ -33,6 +33,8 @@ static const struct unit_property {
         { "Triggers", NULL, 'l' },
         { "TriggeredBy", NULL, 'l' },
         { "FragmentPath", NULL, 's' },
+        { "UnitFileState", NULL, 's' }, /* these two: unit_answer_complete */
+        { "UnitFilePreset", NULL, 's' },
         { "DropInPaths", NULL, 'l' },
         { "Names", NULL, 'l' },
         { "Requires", NULL, 'l' },
@@ -243,6 +245,24 @@ static int reply_get(const struct bus_thread *t, const struct bus_pending *p, co
         if (!v)
                 return sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", p->prop);
         return reply_property(t, p->m, prop, v);
+}
+
+/* UnitFileState and UnitFilePreset, which the scheduler does not know,
+ * added to its answer when asked for: read here from the unit files, as
+ * systemd, of the file name of the unit's fragment, by the code
+ * GetUnitFileState uses; "" without a fragment. */
+static int unit_answer_complete(const struct bus_thread *t, const struct bus_pending *p, struct bus_answer *a)
+{
+        if (p->props != &unit_table || (p->prop && strncmp(p->prop, "UnitFile", 8) != 0))
+                return 0;
+        const char *path = answer_get(a, "FragmentPath"), *slash = path ? strrchr(path, '/') : NULL;
+        const char *state = "", *preset = "";
+        if (slash && slash[1])
+                (void) install_unit_file_info("weft", NULL, t->cfg.unit_paths, slash + 1, &state, &preset);
+        if (strv_extend(&a->kv, "UnitFileState") < 0 || strv_extend(&a->kv, state) < 0 ||
+            strv_extend(&a->kv, "UnitFilePreset") < 0 || strv_extend(&a->kv, preset) < 0)
+                return -ENOMEM;
+        return 0;
 }
 
 /* What the Manager's properties need beyond the scheduler's answer. */
@@ -456,14 +476,14 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
-                else
+                else if ((r = unit_answer_complete(t, p, a)) >= 0)
                         r = reply_get(t, p, p->props, a);
                 break;
         case CALL_GET_ALL:
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
-                else
+                else if ((r = unit_answer_complete(t, p, a)) >= 0)
                         r = reply_get_all(t, p->m, p->props, a);
                 break;
         case CALL_MANAGER_GET:
@@ -731,7 +751,6 @@ static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret
 static int method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
-        struct install_ctx c;
         const char *unit, *state = NULL;
         int r = sd_bus_message_read(m, "s", &unit);
 
@@ -739,12 +758,7 @@ static int method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_erro
                 return r;
         if (!unit_name_ok(unit))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
-        r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
-        if (r < 0)
-                return r;
-        c.quiet = true;
-        r = install_state(&c, unit, &state);
-        install_ctx_done(&c);
+        r = install_unit_file_info("weft", NULL, t->cfg.unit_paths, unit, &state, NULL);
         if (r == -ENOENT)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FILE_NOT_FOUND, "No such file or directory");
         if (r < 0)

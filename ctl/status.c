@@ -2,7 +2,7 @@
  * the manager's status reply, then the last lines of the unit's log file:
  *
  *   ● foo.service - Foo
- *        Loaded: loaded (/etc/systemd/system/foo.service; enabled)
+ *        Loaded: loaded (/etc/systemd/system/foo.service; enabled; preset: enabled)
  *       Drop-In: /etc/systemd/system/foo.service.d
  *                └─override.conf
  *        Active: active (running) since Tue 2024-05-21 10:00:00 UTC; 5s ago
@@ -49,25 +49,39 @@ static const char *bullet(const char *active)
         return "○";
 }
 
+/* systemctl hides the preset where it would only confuse (show_preset_for_state). */
+static bool preset_shown(const char *state)
+{
+        static const char *const hidden[] = { "alias", "static", "generated", "transient" };
+        for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+                if (strcmp(state, hidden[i]) == 0)
+                        return false;
+        return true;
+}
+
+/* "Loaded: loaded (PATH; STATE; preset: PRESET)": the state and preset of
+ * the fragment's file name, as the unit object's UnitFileState and
+ * UnitFilePreset say them (install_unit_file_info). */
 static void print_loaded(const struct control_unit *u)
 {
         const char *load = live_get(u, "LoadState", "not-found"), *path = live_get(u, "FragmentPath", "");
-        const char *state = control_unit_get(u, "UnitFileState");
-        char *computed = NULL;
+        const char *state = control_unit_get(u, "UnitFileState"), *preset = control_unit_get(u, "UnitFilePreset");
+        const char *slash = strrchr(path, '/');
 
         if (strcmp(load, "not-found") == 0) {
                 printf(LABEL "%s (Reason: Unit %s not found.)\n", "Loaded", load, live_get(u, "Id", ""));
                 return;
         }
-        if (!state && *path && install_unit_file_state(NULL, live_get(u, "Id", ""), &computed) >= 0)
-                state = computed;
-        if (*path && state && *state)
+        if (!state && slash && slash[1])
+                (void) install_unit_file_info("weftctl", NULL, NULL, slash + 1, &state, &preset);
+        if (*path && state && *state && preset && *preset && preset_shown(state))
+                printf(LABEL "%s (%s; %s; preset: %s)\n", "Loaded", load, path, state, preset);
+        else if (*path && state && *state)
                 printf(LABEL "%s (%s; %s)\n", "Loaded", load, path, state);
         else if (*path)
                 printf(LABEL "%s (%s)\n", "Loaded", load, path);
         else
                 printf(LABEL "%s\n", "Loaded", load);
-        free(computed);
 }
 
 /* One line per drop-in directory, its files after "└─", comma-separated. */

@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -710,15 +711,132 @@ int install_state(struct install_ctx *c, const char *name, const char **ret)
         return 0;
 }
 
-int install_unit_file_state(const char *root, const char *name, char **ret)
+/* ---- presets (systemd.preset(5)) ---- */
+
+#define WHITESPACE " \t"
+
+/* Highest precedence first; Debian's systemd also reads /lib. */
+static const char *const preset_dirs[] = {
+        "/etc/systemd/system-preset",           "/run/systemd/system-preset",
+        "/usr/local/lib/systemd/system-preset", "/usr/lib/systemd/system-preset",
+        "/lib/systemd/system-preset",
+};
+
+static int by_string(const void *a, const void *b)
+{
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The names of the *.preset files in every preset directory, once each,
+ * sorted: the order their rules are read in, whatever their directory. */
+static int preset_names(const struct install_ctx *c, char ***ret)
+{
+        char **names = NULL;
+        int r = 0;
+
+        for (size_t d = 0; r >= 0 && d < sizeof preset_dirs / sizeof *preset_dirs; d++) {
+                struct dirent **list = NULL;
+                char *full = rooted(c, preset_dirs[d]);
+                int n = full ? scandir(full, &list, NULL, by_name) : -1;
+                for (int k = 0; k < n; k++) {
+                        const char *name = list[k]->d_name;
+                        size_t len = strlen(name);
+                        if (r >= 0 && name[0] != '.' && len > 7 && strcmp(name + len - 7, ".preset") == 0 &&
+                            !strv_contains(names, name))
+                                r = strv_extend(&names, name);
+                        free(list[k]);
+                }
+                free(list);
+                free(full);
+        }
+        if (r >= 0 && names)
+                qsort(names, strv_length(names), sizeof *names, by_string);
+        if (r < 0)
+                strv_free(names);
+        else
+                *ret = names;
+        return r;
+}
+
+/* The file a preset name means: the one in the earliest directory. A link
+ * to /dev/null or an empty file there hides the others and says nothing. */
+static FILE *preset_open(const struct install_ctx *c, const char *name)
+{
+        FILE *f = NULL;
+        for (size_t d = 0; !f && d < sizeof preset_dirs / sizeof *preset_dirs; d++) {
+                char *full = NULL;
+                if (asprintf(&full, "%s%s/%s", c->root, preset_dirs[d], name) < 0)
+                        return NULL;
+                f = fopen(full, "re");
+                free(full);
+        }
+        return f;
+}
+
+/* One line's verdict on unit: 1 enable, 0 disable, -1 none (no match,
+ * a comment, or a line systemd ignores). "enable PATTERN INSTANCES...":
+ * the pattern is the first word; "disable PATTERN": the rest. */
+static int preset_line(char *line, const char *unit)
+{
+        static const struct {
+                const char *word;
+                int verdict;
+        } words[] = { { "enable", 1 }, { "disable", 0 } };
+
+        line += strspn(line, WHITESPACE);
+        line[strcspn(line, "\r\n")] = 0;
+        for (size_t n = strlen(line); n > 0 && strchr(WHITESPACE, line[n - 1]); n--)
+                line[n - 1] = 0;
+        for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
+                size_t len = strlen(words[k].word);
+                if (strncmp(line, words[k].word, len) != 0 || !line[len] || !strchr(WHITESPACE, line[len]))
+                        continue;
+                char *pattern = line + len + strspn(line + len, WHITESPACE);
+                if (words[k].verdict)
+                        pattern[strcspn(pattern, WHITESPACE)] = 0;
+                return fnmatch(pattern, unit, FNM_NOESCAPE) == 0 ? words[k].verdict : -1;
+        }
+        return -1;
+}
+
+int install_preset(struct install_ctx *c, const char *name, const char **ret)
+{
+        char **names = NULL, *line = NULL;
+        size_t cap = 0;
+        int verdict = -1;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_ANY))
+                return -EINVAL;
+        int r = preset_names(c, &names);
+        STRV_FOREACH(n, names) {
+                FILE *f = verdict < 0 ? preset_open(c, *n) : NULL;
+                while (f && verdict < 0 && getline(&line, &cap, f) >= 0)
+                        verdict = preset_line(line, name);
+                if (f)
+                        fclose(f);
+        }
+        free(line);
+        strv_free(names);
+        /* No rule for it: enable, as systemd does. */
+        if (r >= 0)
+                *ret = verdict == 0 ? "disabled" : "enabled";
+        return r;
+}
+
+int install_unit_file_info(const char *program, const char *root, char *const *unit_paths, const char *name,
+                           const char **state, const char **preset)
 {
         struct install_ctx c;
-        const char *state;
-        int r = install_ctx_init(&c, "weftctl", root, NULL);
+        int r = install_ctx_init(&c, program, root, unit_paths);
+
+        *state = "";
+        if (preset)
+                *preset = "";
+        c.quiet = true;
         if (r >= 0)
-                r = install_state(&c, name, &state);
-        if (r >= 0)
-                r = (*ret = strdup(state)) ? 0 : -ENOMEM;
+                r = install_state(&c, name, state);
+        if (r >= 0 && preset)
+                r = install_preset(&c, name, preset);
         install_ctx_done(&c);
         return r;
 }

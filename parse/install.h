@@ -4,8 +4,9 @@
  * src/shared/install.c, checked against the real systemctl in
  * test/integration/weftctl-offline.sh). No manager is involved: these work
  * on files only, on / or on a tree given with --root. weftctl's verbs use
- * them, and the manager answers the bus's GetUnitFileState with
- * install_state (core/bus_manager.c).
+ * them, and the manager answers the bus's GetUnitFileState and its unit
+ * objects' UnitFileState and UnitFilePreset with install_unit_file_info
+ * (core/bus_manager.c).
  *
  * Paths inside the tree are kept root-less ("/usr/lib/systemd/system/x"),
  * as the links' targets are; messages show them with the root. */
@@ -64,8 +65,20 @@ void install_unmask(struct install_ctx *c, char *const *names);
 /* is-enabled's answer for name: "enabled", "disabled", "static",
  * "indirect", "alias" or "masked"; -ENOENT for no such unit file. */
 int install_state(struct install_ctx *c, const char *name, const char **ret);
-/* The same for status's Loaded: line, on / (root NULL) or root. */
-int install_unit_file_state(const char *root, const char *name, char **ret);
+/* systemd.preset(5): "enabled" or "disabled" for the unit file name, from
+ * the first matching enable or disable line of the *.preset files in
+ * ROOT/etc, /run, /usr/local/lib, /usr/lib and /lib's
+ * systemd/system-preset (read in file-name order, a file hiding a
+ * same-named one in a later directory); "enabled" when none matches. */
+int install_preset(struct install_ctx *c, const char *name, const char **ret);
+
+/* What a unit object's UnitFileState and UnitFilePreset say, and status's
+ * Loaded: line shows, for the unit file name on the search path of root
+ * and unit_paths (as install_ctx_init): install_state's answer and, unless
+ * preset is NULL, install_preset's; both "" (static strings) when that
+ * fails, with install_state's error (-ENOENT: no such file). */
+int install_unit_file_info(const char *program, const char *root, char *const *unit_paths, const char *name,
+                           const char **state, const char **preset);
 
 /* get-default: the name default.target resolves to. */
 int install_get_default(struct install_ctx *c, char **ret);

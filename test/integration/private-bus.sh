@@ -9,7 +9,8 @@
 #    reload-or-restart wait for their jobs there; kill, reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
 #    files; list-units lists, by pattern and state; status shows its
-#    Loaded, Active and Main PID lines; cat shows the unit's file and
+#    Loaded (with the unit file's state and preset: systemd.preset(5)
+#    files), Active and Main PID lines; cat shows the unit's file and
 #    drop-in; list-dependencies follows Wants=; poweroff starts poweroff.target,
 #    whose systemd-poweroff.service's SuccessAction= shuts weft down;
 #    enable and disable
@@ -149,7 +150,7 @@ sctl reset-failed >/dev/null || wt_fail "systemctl reset-failed (every unit) fai
 pid=$(wt_ctl show sleeper.service -P MainPID)
 [ "$(sctl show -P MainPID sleeper.service)" = "$pid" ] || wt_fail "systemctl show -P MainPID: $(sctl show -P MainPID sleeper.service), weft says $pid"
 out=$(sctl status --no-pager --lines=0 sleeper.service)
-case $out in *"Loaded: loaded ($U/sleeper.service"*"Active: active (running) since "*"Main PID: $pid (sleep)"*) ;;
+case $out in *"Loaded: loaded ($U/sleeper.service; static)"*"Active: active (running) since "*"Main PID: $pid (sleep)"*) ;;
 *) wt_fail "systemctl status sleeper.service: $out" ;; esac
 # systemctl cat (FragmentPath, DropInPaths) and list-dependencies (Wants...).
 mkdir -p "$U/reloader.service.d"
@@ -177,6 +178,16 @@ out=$(sctl enable reloader.service) || wt_fail "systemctl enable failed: $out"
 case $out in *"Created symlink $link"*) ;; *) wt_fail "systemctl enable said: $out" ;; esac
 [ "$(wt_ns readlink "$link")" = "$U/reloader.service" ] || wt_fail "enable made no $link"
 [ "$(sctl is-enabled reloader.service)" = enabled ] || wt_fail "after enable, is-enabled: $(sctl is-enabled reloader.service)"
+# status's Loaded line: UnitFileState and UnitFilePreset, enabled by
+# default (no preset file names it), then disabled by one in weft's /run.
+out=$(sctl status --no-pager --lines=0 reloader.service)
+case $out in *"Loaded: loaded ($U/reloader.service; enabled; preset: enabled)"*) ;;
+*) wt_fail "systemctl status of an enabled unit: $out" ;; esac
+wt_ns sh -c 'mkdir -p /run/systemd/system-preset &&
+        printf "# weft test\\ndisable reloader.*\\n" >/run/systemd/system-preset/50-weft-test.preset'
+out=$(sctl status --no-pager --lines=0 reloader.service)
+case $out in *"Loaded: loaded ($U/reloader.service; enabled; preset: disabled)"*) ;;
+*) wt_fail "systemctl status of a unit a preset file disables: $out" ;; esac
 out=$(sctl enable sleeper.service) || wt_fail "systemctl enable of a unit without [Install] failed: $out"
 case $out in *"no installation config"*) ;; *) wt_fail "enable without [Install] said: $out" ;; esac
 out=$(sctl enable nosuch.service) && wt_fail "systemctl enable nosuch.service succeeded: $out"

@@ -170,6 +170,52 @@ static void test_unknown_unit_has_no_state(void)
         install_ctx_done(&c);
 }
 
+/* systemd.preset(5): files sorted by name across the directories, an
+ * earlier directory's file hiding a same-named later one (a link to
+ * /dev/null hides and says nothing), the first matching line wins, and a
+ * unit no line matches is enabled. */
+static void test_presets_first_match_in_file_name_order(void)
+{
+        static const struct {
+                const char *name, *want;
+        } cases[] = {
+                { "bar.service", "disabled" },         /* 10-admin before 20-lib */
+                { "avahi-daemon.socket", "disabled" }, /* a glob */
+                { "baz.service", "enabled" },          /* enable PATTERN INSTANCES */
+                { "foo.service", "enabled" },          /* /usr/lib's 50-vendor is hidden by /run's */
+                { "qux.service", "enabled" },          /* /run's 50-vendor */
+                { "other.service", "enabled" },        /* 99-default masked: no rule */
+        };
+        const char *root = test_tmpdir();
+        char path[PATH_MAX];
+        struct install_ctx c;
+
+        test_write_file(root, "etc/systemd/system-preset/10-admin.preset",
+                        "# a comment\n; another\n  disable bar.service  \nenable baz.service one two\n"
+                        "frobnicate x.service\ndisable avahi-*\n");
+        test_write_file(root, "lib/systemd/system-preset/20-lib.preset", "enable bar.service\nenable foo.service\n");
+        test_write_file(root, "run/systemd/system-preset/50-vendor.preset", "enable qux.service\n");
+        test_write_file(root, "usr/lib/systemd/system-preset/50-vendor.preset",
+                        "disable qux.service\ndisable foo.service\n");
+        test_write_file(root, "usr/lib/systemd/system-preset/99-default.preset", "disable *\n");
+        snprintf(path, sizeof path, "%s/etc/systemd/system-preset/99-default.preset", root);
+        CU_ASSERT_FATAL(symlink("/dev/null", path) == 0);
+        ctx(&c, root);
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+                const char *got = NULL;
+                CU_ASSERT_EQUAL_FATAL(install_preset(&c, cases[i].name, &got), 0);
+                if (strcmp(got, cases[i].want) != 0)
+                        fprintf(stderr, "preset of %s: %s, want %s\n", cases[i].name, got, cases[i].want);
+                CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+        }
+        /* Without the mask, 99-default disables what nothing else names. */
+        CU_ASSERT_FATAL(unlink(path) == 0);
+        const char *got = NULL;
+        CU_ASSERT_EQUAL(install_preset(&c, "other.service", &got), 0);
+        CU_ASSERT_STRING_EQUAL(got, "disabled");
+        install_ctx_done(&c);
+}
+
 /* The same steps by systemctl --root and by install_*: identical trees. */
 static void test_trees_match_systemctl(void)
 {
@@ -211,6 +257,7 @@ static const struct test_case tests[] = {
         { "set_default_links_default_target", test_set_default_links_default_target },
         { "unknown_unit_has_no_state", test_unknown_unit_has_no_state },
         { "trees_match_systemctl", test_trees_match_systemctl },
+        { "presets_first_match_in_file_name_order", test_presets_first_match_in_file_name_order },
         { 0 },
 };
 TEST_SUITE("weftctl_install", tests);
