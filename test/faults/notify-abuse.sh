@@ -49,6 +49,9 @@ DefaultDependencies=no
 Type=oneshot
 User=nobody
 NotifyAccess=main
+# Fds in flight count against the sender's soft RLIMIT_NOFILE: the default
+# (DefaultLimitNOFILE=, soft 1024) would refuse the flood with ETOOMANYREFS.
+LimitNOFILE=65536
 ExecStart=$TOOL flood 200 250
 TimeoutStartSec=60
 EOF
