@@ -57,6 +57,7 @@ struct options {
         struct container_options c;
         const char *state_dir;
         const char *private_bus;
+        const char *transient_dir;
         struct crash_options crash; /* as PID 1 of a namespace; a real system's come from the kernel */
 };
 
@@ -85,6 +86,8 @@ static void usage(FILE *f)
                    "  --state-dir DIR     persistent state: timer stamps in DIR/timers (default /var/lib/systemd)\n"
                    "  --private-bus PATH  serve systemd's private bus for root at PATH (as PID 1:\n"
                    "                      /run/systemd/private)\n"
+                   "  --transient-dir DIR where StartTransientUnit (systemd-run) writes units, first on\n"
+                   "                      the unit path (as PID 1: /run/systemd/transient)\n"
                    "  --crash-shell, --crash-reboot, --dump-core  as PID 1, what a crash of weft ends in\n"
                    "                      besides a freeze (a real system: systemd.crash_shell etc.)\n");
 }
@@ -96,7 +99,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
         enum { OPT_CONFIG = 0x100, OPT_UNIT_PATH, OPT_TARGET, OPT_WORKERS, OPT_RUNTIME_DIR, OPT_LOG_LEVEL,
                OPT_GENERATOR_DIR, OPT_GENERATOR_OUTPUT, OPT_GENERATOR_TIMEOUT,
                OPT_PID1_DUTIES, OPT_SYSTEM, OPT_STOP_TIMEOUT, OPT_NO_WAIT, OPT_STATE_DIR,
-               OPT_PRIVATE_BUS, OPT_CRASH_SHELL, OPT_CRASH_REBOOT, OPT_DUMP_CORE };
+               OPT_PRIVATE_BUS, OPT_TRANSIENT_DIR, OPT_CRASH_SHELL, OPT_CRASH_REBOOT, OPT_DUMP_CORE };
         static const struct option options[] = {
                 { "config", required_argument, NULL, OPT_CONFIG },
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -115,6 +118,7 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                 { "no-wait", no_argument, NULL, OPT_NO_WAIT },
                 { "state-dir", required_argument, NULL, OPT_STATE_DIR },
                 { "private-bus", required_argument, NULL, OPT_PRIVATE_BUS },
+                { "transient-dir", required_argument, NULL, OPT_TRANSIENT_DIR },
                 { "crash-shell", no_argument, NULL, OPT_CRASH_SHELL },
                 { "crash-reboot", no_argument, NULL, OPT_CRASH_REBOOT },
                 { "dump-core", no_argument, NULL, OPT_DUMP_CORE },
@@ -197,6 +201,9 @@ static int parse_args(int argc, char **argv, struct options *o, bool pid1)
                         break;
                 case OPT_PRIVATE_BUS:
                         o->private_bus = optarg;
+                        break;
+                case OPT_TRANSIENT_DIR:
+                        o->transient_dir = optarg;
                         break;
                 case OPT_CRASH_SHELL:
                         o->crash.shell = true;
@@ -311,6 +318,22 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
  * unit path at systemd's places), else RUNTIME_DIR/generators. Output
  * directories not in the unit path yet are added as systemd orders them:
  * generator.early first, generator and generator.late last. */
+/* Put dir first on the unit path, unless it is on it already. */
+static int unit_path_prepend(struct weft_config *c, const char *dir)
+{
+        char **l = NULL;
+        int r = strv_contains(c->unit_paths, dir) ? 1 : strv_extend(&l, dir);
+        for (size_t i = 0; r == 0 && c->unit_paths && c->unit_paths[i]; i++)
+                r = strv_extend(&l, c->unit_paths[i]);
+        if (r == 0) {
+                strv_free(c->unit_paths);
+                c->unit_paths = l;
+                return 0;
+        }
+        strv_free(l);
+        return r < 0 ? r : 0;
+}
+
 static int setup_generators(const struct options *o, struct weft_config *c)
 {
         char *dirs[3] = { NULL, NULL, NULL };
@@ -337,17 +360,7 @@ static int setup_generators(const struct options *o, struct weft_config *c)
                 r = -ENOMEM;
                 goto out;
         }
-        if (!strv_contains(c->unit_paths, dirs[0])) {
-                char **l = NULL;
-                r = strv_extend(&l, dirs[0]);
-                for (size_t i = 0; r >= 0 && c->unit_paths && c->unit_paths[i]; i++)
-                        r = strv_extend(&l, c->unit_paths[i]);
-                if (r >= 0) {
-                        strv_free(c->unit_paths);
-                        c->unit_paths = l;
-                } else
-                        strv_free(l);
-        }
+        r = unit_path_prepend(c, dirs[0]);
         for (int i = 1; r >= 0 && i < 3; i++)
                 if (!strv_contains(c->unit_paths, dirs[i]))
                         r = strv_extend(&c->unit_paths, dirs[i]);
@@ -355,6 +368,18 @@ out:
         for (int i = 0; i < 3; i++)
                 free(dirs[i]);
         return r;
+}
+
+/* Where StartTransientUnit writes units: --transient-dir, else systemd's
+ * /run/systemd/transient when booting a system as PID 1, else nowhere
+ * (systemd-run is refused). First on the unit path, as in systemd's,
+ * ahead of generator.early; the directory is made at the first write. */
+static int setup_transient(const struct options *o, struct weft_config *c)
+{
+        c->transient_dir = o->transient_dir                                  ? o->transient_dir
+                           : pid1_is_real_system() || system_container(o) ? "/run/systemd/transient"
+                                                                          : NULL;
+        return c->transient_dir ? unit_path_prepend(c, c->transient_dir) : 0;
 }
 
 /* As PID 1 of a real system, what the kernel command line says (read
@@ -523,6 +548,9 @@ int main(int argc, char **argv)
                 goto done;
         }
         r = setup_generators(&o, &config);
+        if (r < 0)
+                goto done;
+        r = setup_transient(&o, &config);
         if (r < 0)
                 goto done;
         if (config.generator_dirs) {

@@ -26,8 +26,9 @@
 /* A configuration is a few hundred bytes; anything far larger is a mistake. */
 #define CONFIG_FILE_MAX (1024u * 1024u)
 
-/* systemd's system unit path, in its order (less the .control, transient
- * and .attached directories weft never writes), with weft's own first. The
+/* systemd's system unit path, in its order (less the .control and
+ * .attached directories weft never writes, and the transient one, which
+ * main puts first when StartTransientUnit has one), with weft's own first. The
  * generator directories are filled by the generators weft runs as PID 1. */
 static const char *const default_unit_paths[] = {
         "/etc/weft/system",

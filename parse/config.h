@@ -49,6 +49,10 @@ struct weft_config {
          * weft.yaml. NULL: nowhere (as PID 1 of a real system:
          * /run/systemd/private). */
         const char *private_bus;
+        /* --transient-dir: where StartTransientUnit writes unit files, first
+         * on unit_paths; not owned, not in weft.yaml. NULL: nowhere (as
+         * PID 1 of a system: /run/systemd/transient). */
+        const char *transient_dir;
         /* PID 1 booting a system (a real one or a container's image):
          * systemd's perpetual init.scope, PID 1's own, is there and
          * running from the start. Set by main, not in weft.yaml. */
