@@ -38,6 +38,7 @@ enum bus_call {
         CALL_GET_UNIT,
         CALL_LOAD_UNIT,
         CALL_UNIT_JOB,  /* StartUnit, RestartUnit...: is the unit there? then a CALL_JOB */
+        CALL_TRANSIENT, /* StartTransientUnit: is the name free? then its file, then a CALL_UNIT_JOB */
         CALL_JOB,       /* the job such a call answered with: JobRemoved when it ends */
         CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
         CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
@@ -60,6 +61,7 @@ struct bus_pending {
         const char *job_verb; /* CALL_UNIT_JOB: the control verb of its job (static) */
         char **states, **patterns; /* CALL_LIST_UNITS: what to keep (strv; NULL: all) */
         uint64_t job;      /* CALL_JOB: the number in its object path */
+        char *transient;   /* CALL_TRANSIENT: the unit file's text */
 };
 
 /* One question for the scheduler (bus_ask). */
@@ -78,6 +80,7 @@ struct bus_question {
         bool all;             /* list-units --all */
         char *const *states;  /* CALL_LIST_UNITS */
         char *const *patterns;
+        const char *transient; /* CALL_TRANSIENT */
 };
 
 /* What the scheduler answered, copied off its reply on its thread. */
@@ -160,6 +163,16 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a);
 int bus_manager_attach(struct bus_thread *t);
 /* The objects alone (the Manager, the units), on any connection. */
 int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus);
+
+/* core/bus_transient.c */
+struct transient_unit;
+/* StartTransientUnit's a(sv) properties and a(sa(sv)) auxiliary units
+ * (none supported), read from m into t: 0, or -errno with ret_error set
+ * (an unknown property: systemd's PropertyReadOnly error naming it). */
+int bus_transient_read(sd_bus_message *m, struct transient_unit *t, sd_bus_error *ret_error);
+/* Write text as dir/name, whole or not at all (a temporary file, then a
+ * link that fails with -EEXIST when name is there already). */
+int bus_transient_write(const char *dir, const char *name, const char *text);
 
 /* core/bus_private.c */
 /* Listen on path (root only); -errno. The thread is not running yet. */

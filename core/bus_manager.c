@@ -12,6 +12,7 @@
 #include "base/strv.h"
 #include "core/bus_internal.h"
 #include "parse/install.h"
+#include "parse/transient.h"
 
 /* The unit properties served, from the control verb "status" (key, the
  * name when NULL), with their D-Bus type: 's'; 'l', "as" from a
@@ -418,6 +419,30 @@ static int start_job(struct bus_thread *t, struct bus_pending *p)
         return 0;
 }
 
+static int reply_unit_exists(sd_bus_message *m, const char *unit)
+{
+        return sd_bus_reply_method_errorf(m, "org.freedesktop.systemd1.UnitExists",
+                                          "Unit %s was already loaded or has a fragment file.", unit);
+}
+
+/* StartTransientUnit, once the scheduler said it has no such unit: its
+ * file, then its job, as StartUnit's once the unit is known (the unit
+ * path is read again for it: core/control.c's find_or_load_valid). The
+ * job's own request loads the unit: a separate look first would leave it
+ * collectable, without a job, until the job came, and the collection
+ * removes a transient unit's file. */
+static int start_transient(struct bus_thread *t, struct bus_pending *p)
+{
+        int r = bus_transient_write(t->cfg.transient_dir, p->unit, p->transient);
+        if (r == -EEXIST)
+                return reply_unit_exists(p->m, p->unit);
+        if (r < 0)
+                return sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_FAILED, "Cannot write %s/%s: %s",
+                                                  t->cfg.transient_dir, p->unit, strerror(-r));
+        log_info("bus: transient unit %s/%s written", t->cfg.transient_dir, p->unit);
+        return start_job(t, p);
+}
+
 void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
 {
         struct bus_pending *p = idmap_remove(&t->pending, a->id);
@@ -453,6 +478,9 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                                                        "Operation refused, unit may not be isolated.");
                 else
                         r = start_job(t, p);
+                break;
+        case CALL_TRANSIENT:
+                r = missing ? start_transient(t, p) : reply_unit_exists(p->m, p->unit);
                 break;
         case CALL_JOB:
                 job_removed(p->bus, p->job, p->unit,
@@ -666,6 +694,65 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         return 1; /* answered when the scheduler replies */
 }
 
+/* The name, mode and properties of StartTransientUnit, as unit-file
+ * text in *text; 0 or an error set. Services only, on a unit path that
+ * has the transient directory; a name with a file on the unit path is
+ * taken (systemd's UnitExists). */
+static int transient_request(struct bus_thread *t, sd_bus_message *m, const char **unit, const char **job_verb,
+                             char **text, sd_bus_error *ret_error)
+{
+        struct transient_unit tu = { 0 };
+        struct install_ctx c;
+        const char *mode, *state = NULL;
+        int r = sd_bus_message_read(m, "ss", unit, &mode);
+
+        if (r >= 0)
+                r = check_root(m, ret_error);
+        if (r >= 0 && (!unit_name_ok(*unit) || !unit_name_has_type(*unit, ".service")))
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
+                                      "Invalid unit name or type: weft makes transient services only.");
+        if (r >= 0 && !t->cfg.transient_dir)
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED,
+                                      "weft has no transient unit directory (--transient-dir).");
+        if (r >= 0 && !strcmp(mode, "isolate"))
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Isolate is not valid for a transient unit.");
+        *job_verb = "start";
+        if (r >= 0)
+                r = job_mode_verb(mode, job_verb, ret_error);
+        if (r >= 0 && (r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths)) >= 0) {
+                c.quiet = true;
+                if (install_state(&c, *unit, &state) != -ENOENT)
+                        r = sd_bus_error_setf(ret_error, "org.freedesktop.systemd1.UnitExists",
+                                              "Unit %s was already loaded or has a fragment file.", *unit);
+                install_ctx_done(&c);
+        }
+        if (r >= 0)
+                r = bus_transient_read(m, &tu, ret_error);
+        if (r >= 0)
+                r = transient_text(&tu, text);
+        transient_unit_done(&tu);
+        return r;
+}
+
+/* systemd-run: the unit's file is written where the unit path finds it,
+ * then started as StartUnit starts a unit; first the scheduler is asked
+ * whether it has the name already (without loading it). */
+static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *unit = NULL, *job_verb = NULL;
+        char *text = NULL;
+        int r = transient_request(t, m, &unit, &job_verb, &text, ret_error);
+
+        if (r < 0)
+                return r;
+        r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "status-loaded", .uid = 0,
+                .job_verb = job_verb, .no_block = true, .transient = text });
+        free(text);
+        return r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
+}
+
 /* KillUnit, ResetFailedUnit, ResetFailed, Reload (daemon-reload) and
  * PowerOff, Reboot, Halt and Exit: a control verb, answered when it is
  * done (for a shutdown: once it is asked for). Root only. */
@@ -842,6 +929,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ReloadUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("TryRestartUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("ReloadOrRestartUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", method_start_transient, 0),
         SD_BUS_METHOD("KillUnit", "ssi", "", method_now, 0),
         SD_BUS_METHOD("ResetFailedUnit", "s", "", method_now, 0),
         SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),

@@ -36,6 +36,7 @@ void bus_pending_free(struct bus_pending *p)
         sd_bus_unref(p->bus);
         free(p->unit);
         free(p->prop);
+        free(p->transient);
         strv_free(p->states);
         strv_free(p->patterns);
         free(p);
@@ -148,7 +149,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         p->props = bq->props;
         if ((bq->unit && !(p->unit = strdup(bq->unit))) || (bq->prop && !(p->prop = strdup(bq->prop))) ||
             (bq->states && !(p->states = strv_copy(bq->states))) ||
-            (bq->patterns && !(p->patterns = strv_copy(bq->patterns))))
+            (bq->patterns && !(p->patterns = strv_copy(bq->patterns))) ||
+            (bq->transient && !(p->transient = strdup(bq->transient))))
                 goto fail;
         q->version = CONTROL_PROTOCOL_VERSION;
         q->no_block = bq->no_block;

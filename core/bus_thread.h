@@ -42,6 +42,7 @@ struct bus_thread_config {
         uint64_t userspace_realtime;      /* CLOCK_REALTIME µs when weft started */
         uint64_t userspace_monotonic;     /* CLOCK_MONOTONIC µs likewise */
         char *const *unit_paths;          /* where GetUnitFileState looks (the manager's; outlives the thread) */
+        const char *transient_dir;        /* where StartTransientUnit writes units (first on unit_paths); NULL: refused */
 };
 
 int bus_thread_start(struct event_queue *q, const struct bus_thread_config *c, struct bus_thread **ret);

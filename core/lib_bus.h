@@ -24,6 +24,8 @@
         X(sd_bus_match_signal_async) \
         X(sd_bus_message_append) \
         X(sd_bus_message_close_container) \
+        X(sd_bus_message_enter_container) \
+        X(sd_bus_message_exit_container) \
         X(sd_bus_message_get_bus) \
         X(sd_bus_message_get_error) \
         X(sd_bus_message_get_member) \
@@ -87,6 +89,8 @@ int bus_lib_load(void);
 #define sd_bus_match_signal_async (*bus_lib.sd_bus_match_signal_async)
 #define sd_bus_message_append (*bus_lib.sd_bus_message_append)
 #define sd_bus_message_close_container (*bus_lib.sd_bus_message_close_container)
+#define sd_bus_message_enter_container (*bus_lib.sd_bus_message_enter_container)
+#define sd_bus_message_exit_container (*bus_lib.sd_bus_message_exit_container)
 #define sd_bus_message_get_bus (*bus_lib.sd_bus_message_get_bus)
 #define sd_bus_message_get_error (*bus_lib.sd_bus_message_get_error)
 #define sd_bus_message_get_member (*bus_lib.sd_bus_message_get_member)

@@ -556,6 +556,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .units_load_start = load_start,
                 .units_load_finish = load_finish,
                 .default_timeout_stop_usec = config->timeout_stop_usec,
+                .transient_dir = config->transient_dir,
                 /* Enough for every worker to find the next request waiting. */
                 .spawn_window = 4 * config->workers,
                 .watch_system = !bare_container,
@@ -602,6 +603,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .address = getenv("WEFT_BUS_ADDRESS"),
                 .private_path = config->private_bus,
                 .unit_paths = config->unit_paths,
+                .transient_dir = config->transient_dir,
                 .userspace_monotonic = start,
                 .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
                                       (now_usec() - start),

@@ -101,6 +101,9 @@ struct sched_config {
          * kernel's mount table, /proc/swaps, udev); the manager sets it,
          * the unit tests do not. */
         bool watch_system;
+        /* Where StartTransientUnit's files are (NULL: nowhere): a unit
+         * loaded from there loses its file when it is collected. */
+        const char *transient_dir;
         bool abort_on_illegal;    /* tests: an illegal state transition aborts (weft logs and refuses it) */
         /* `weft -- CMD`: the unit whose main process is CMD (its spawn
          * request gets exec_params.container_main); NULL: none. */

@@ -28,7 +28,11 @@
  * point (an event, the timers, the boot's start), never inside a
  * transition. Its cost is the candidates and the units that reference
  * them, not the table. */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "core/sched_internal.h"
@@ -104,6 +108,23 @@ static bool may_gc(struct sched *s, struct unit *u)
         return !unit_ops(u)->may_gc || unit_ops(u)->may_gc(s, u);
 }
 
+/* A transient unit (systemd-run's) is gone for good once collected: its
+ * file goes, so that a daemon-reload does not bring it back. systemd
+ * removes it likewise. The unit's configuration stays in memory (see
+ * above): the same name started again before a daemon-reload runs it. */
+static void forget_transient_file(struct sched *s, const struct unit *u)
+{
+        char buf[PATH_MAX];
+        const char *path;
+        if (!s->config.transient_dir || !u->fragment_dir || strcmp(u->fragment_dir, s->config.transient_dir) != 0 ||
+            !(path = unit_fragment_path(u, buf, sizeof buf)))
+                return;
+        if (unlink(path) < 0 && errno != ENOENT)
+                log_warning("%s: cannot remove its transient file %s: %s", u->id, path, strerror(errno));
+        else
+                log_debug("%s: transient file %s removed", u->id, path);
+}
+
 /* What a fresh load has: everything but the unit's place (index), the
  * edges units loaded later gave it, the timer generation (a stale heap
  * entry must stay stale) and the type's allocations, which the type
@@ -114,6 +135,7 @@ static void collect(struct sched *s, struct unit *u)
         struct notify_runtime *nt = rt->notify;
 
         log_debug("%s: collected", u->id);
+        forget_transient_file(s, u);
         if (nt) {
                 free(nt->status_text);
                 fdstore_close_all(rt);
