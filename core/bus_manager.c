@@ -425,7 +425,7 @@ static int reply_unit_exists(sd_bus_message *m, const char *unit)
                                           "Unit %s was already loaded or has a fragment file.", unit);
 }
 
-/* StartTransientUnit, once the scheduler said it has no such unit: its
+/* StartTransientUnit, once the scheduler said it never had such a unit: its
  * file, then its job, as StartUnit's once the unit is known (the unit
  * path is read again for it: core/control.c's find_or_load_valid). The
  * job's own request loads the unit: a separate look first would leave it
@@ -747,7 +747,7 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
         if (r < 0)
                 return r;
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "status-loaded", .uid = 0,
+                .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "is-known", .uid = 0,
                 .job_verb = job_verb, .no_block = true, .transient = text });
         free(text);
         return r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;

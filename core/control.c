@@ -186,6 +186,18 @@ static void verb_list_units(struct sched *s, uint64_t conn_id, const struct cont
         }
 }
 
+/* Has weft had a unit of this name at all (collected, not found or
+ * masked included)? Code 4 if not. weft loads a unit once: a transient
+ * unit may take only a name it never had (StartTransientUnit asks), or a
+ * reused name would run what it was first loaded with. */
+static void verb_known(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                       int arg)
+{
+        STRV_FOREACH(name, q->units)
+                if (!unit_table_get(s->units, *name))
+                        fail(r, 4, "Unit %s is not known.", *name);
+}
+
 /* STATUS_NO_LOAD: a unit weft has not loaded is unknown rather than loaded
  * now (status-loaded, for the bus: GetUnit loads nothing). */
 enum { STATUS_EXIT_3 = 1, STATUS_NO_LOAD = 2 };
@@ -634,6 +646,7 @@ static const struct verb {
         { "list-units", true, verb_list_units, 0 },
         { "status", true, verb_status, STATUS_EXIT_3 },
         { "status-loaded", true, verb_status, STATUS_EXIT_3 | STATUS_NO_LOAD },
+        { "is-known", true, verb_known, 0 },
         { "show", true, verb_status, 0 },
         { "is-active", true, verb_is, 0 },
         { "is-failed", true, verb_is, IS_FAILED },

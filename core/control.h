@@ -26,6 +26,8 @@
  *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
  *   list-jobs: units [{Id, JobType, JobState}]
+ *   is-known UNIT...: code 0 if weft has had a unit of each name (also one
+ *     collected or not found), else 4
  *   is-system-running: text and units [{SystemState, NNames, NFailedUnits, NJobs,
  *     FinishTimestampMonotonic}]; code 0 if the state is "running", else 1
  *   list-sockets: units [{Listen, Unit, Activates}]

@@ -10,7 +10,8 @@
 #  - a property weft does not know (MemoryMax) is refused with systemd's
 #    error naming it, and no file is written;
 #  - a description with a newline (a would-be extra directive) is refused;
-#  - the same --unit name again is refused (UnitExists);
+#  - the same --unit name again is refused (UnitExists), also once that
+#    unit was collected (weft keeps a unit's first configuration);
 #  - a unit without RemainAfterExit= is collected once its command exits,
 #    and its file goes with it;
 #  - without --unit, systemd-run's own run-rRANDOM.service name works.
@@ -73,6 +74,11 @@ case $out in *"Unit hello.service was already loaded or has a fragment file."*) 
 out=$(srun --unit=once /bin/true) || wt_fail "systemd-run --unit=once failed: $out"
 wt_until 10 sh -c "! nsenter -t $WEFT_PID -p -m -- test -e $DIR/once.service" ||
         wt_fail "$DIR/once.service is still there after the unit ended"
+# weft loads a unit once: the name of a collected unit stays taken (else
+# it would run /bin/true again, its first configuration).
+out=$(srun --unit=once /bin/sh -c 'echo second >$TMP/once-again.out') &&
+        wt_fail "systemd-run reused the collected unit's name: $out"
+case $out in *"Unit once.service was already loaded"*) ;; *) wt_fail "reusing a collected name said: $out" ;; esac
 
 # systemd-run's own name.
 out=$(srun -p RemainAfterExit=yes /bin/true) || wt_fail "systemd-run without --unit failed: $out"
