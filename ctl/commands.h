@@ -16,6 +16,7 @@ struct ctl_options {
         const char *runtime_dir;  /* --runtime-dir, $WEFT_RUNTIME_DIR; NULL: /run/weft */
         const char *root;         /* --root DIR: offline, on the tree under DIR */
         const char *state;        /* --state=S[,S...], as given */
+        char **states;            /* the same, split */
         bool no_block;            /* --no-block */
         bool json;                /* --json[=short|pretty] */
         bool json_pretty;
@@ -57,4 +58,6 @@ int cmd_mask(const struct ctl_options *opts, char **args);      /* mask, unmask 
 int cmd_is_enabled(const struct ctl_options *opts, char **args);
 int cmd_get_default(const struct ctl_options *opts, char **args);
 int cmd_set_default(const struct ctl_options *opts, char **args);
+int cmd_list_unit_files(const struct ctl_options *opts, char **args);
+int cmd_preset(const struct ctl_options *opts, char **args);
 int cmd_logs(const struct ctl_options *opts, char **args);

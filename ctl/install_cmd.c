@@ -1,11 +1,13 @@
-/* The install verbs' command lines: enable, disable, mask, unmask,
- * is-enabled, get-default, set-default (the work is in ctl/install.c).
+/* The install verbs' command lines: enable, disable, mask, unmask, preset,
+ * is-enabled, list-unit-files, get-default, set-default (the work is in
+ * parse/install.c).
  * Exit status as systemctl's: 0, or 1 after an error; is-enabled is 0 when
  * some unit is enabled, static, indirect or an alias. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/strv.h"
 #include "ctl/commands.h"
@@ -122,6 +124,73 @@ int cmd_set_default(const struct ctl_options *opts, char **args)
         if (open_ctx(opts, &c) < 0)
                 return 1;
         install_set_default(&c, args[0]);
+        int status = c.status;
+        install_ctx_done(&c);
+        return status;
+}
+
+/* systemctl's PRESET column: none for the states a preset does not touch. */
+static const char *preset_column(struct install_ctx *c, const char *name, const char *state)
+{
+        static const char *const none[] = { "alias", "static", "generated", "transient", NULL };
+        const char *preset = "-";
+        if (!strv_contains((char **) none, state) && install_preset(c, name, &preset) < 0)
+                preset = "-";
+        return preset;
+}
+
+/* systemctl's order: by type, then by name, ignoring case. */
+static int by_type_and_name(const void *a, const void *b)
+{
+        const char *x = strrchr(*(char *const *) a, '/') + 1, *y = strrchr(*(char *const *) b, '/') + 1;
+        int r = strcasecmp(strrchr(x, '.'), strrchr(y, '.'));
+        return r ? r : strcasecmp(x, y);
+}
+
+/* list-unit-files [PATTERN...]: systemctl's table, sorted by name; exit 1
+ * when nothing is listed, as systemctl. */
+int cmd_list_unit_files(const struct ctl_options *opts, char **args)
+{
+        struct install_ctx c;
+        char **l = NULL;
+        int wname = opts->no_legend ? 0 : 9, wstate = opts->no_legend ? 0 : 5;
+        size_t n;
+
+        if (open_ctx(opts, &c) < 0)
+                return 1;
+        if (install_list(&c, opts->states, args, &l) < 0) {
+                fprintf(stderr, "Failed to list unit files: %s\n", strerror(ENOMEM));
+                install_ctx_done(&c);
+                return 1;
+        }
+        n = strv_length(l) / 2;
+        qsort(l, n, 2 * sizeof *l, by_type_and_name);
+        for (size_t k = 0; k < n; k++) {
+                int len = (int) strlen(strrchr(l[2 * k], '/') + 1), slen = (int) strlen(l[2 * k + 1]);
+                wname = len > wname ? len : wname;
+                wstate = slen > wstate ? slen : wstate;
+        }
+        if (!opts->no_legend)
+                printf("%-*s %-*s %s\n", wname, "UNIT FILE", wstate, "STATE", "PRESET");
+        for (size_t k = 0; k < n; k++) {
+                const char *name = strrchr(l[2 * k], '/') + 1, *state = l[2 * k + 1];
+                printf("%-*s %-*s %s\n", wname, name, wstate, state, preset_column(&c, name, state));
+        }
+        if (!opts->no_legend)
+                printf("\n%zu unit files listed.\n", n);
+        strv_free(l);
+        install_ctx_done(&c);
+        return n > 0 ? 0 : 1;
+}
+
+/* preset UNIT...: enable or disable each as the preset files say. */
+int cmd_preset(const struct ctl_options *opts, char **args)
+{
+        struct install_ctx c;
+
+        if (!need_units(opts, args) || open_ctx(opts, &c) < 0)
+                return 1;
+        install_preset_apply(&c, args, INSTALL_PRESET_FULL);
         int status = c.status;
         install_ctx_done(&c);
         return status;

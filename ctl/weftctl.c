@@ -57,6 +57,8 @@ static const struct verb {
         { "mask", NULL, cmd_mask, "mask | unmask UNIT... [--root DIR]" },
         { "unmask", NULL, cmd_mask, NULL },
         { "is-enabled", NULL, cmd_is_enabled, "is-enabled UNIT... [--root DIR]" },
+        { "list-unit-files", NULL, cmd_list_unit_files, "list-unit-files [PATTERN...] [--state S] [--root DIR]   unit files and their states" },
+        { "preset", NULL, cmd_preset, "preset UNIT... [--root DIR]   enable or disable as systemd.preset(5) files say" },
         { "get-default", NULL, cmd_get_default, "get-default | set-default TARGET [--root DIR]" },
         { "set-default", NULL, cmd_set_default, NULL },
         { "logs", NULL, cmd_logs, "logs UNIT [-n N] [-f]   the unit's log file" },
@@ -79,7 +81,7 @@ static void usage(FILE *f, const char *program)
                    "  -P P                like -p P --value\n"
                    "  --value             print values without the Key= part\n"
                    "  -a, --all           all units, all properties\n"
-                   "  --state S           list-units: only units in these states (comma-separated)\n"
+                   "  --state S           list-units, list-unit-files: only units in these states (comma-separated)\n"
                    "  --no-block          do not wait for start/stop jobs to finish\n"
                    "  -s, --signal S      kill: the signal (name or number)\n"
                    "  --reverse           list-dependencies: what pulls the unit in\n"
@@ -288,6 +290,7 @@ int main(int argc, char **argv)
                 if (!state)
                         goto out;
                 o.state = state;
+                o.states = states;
         }
         const char *verb = optind < argc ? argv[optind] : NULL;
         if (!verb && strcmp(o.program, "systemctl") == 0)

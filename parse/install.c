@@ -63,8 +63,13 @@ int install_ctx_init(struct install_ctx *c, const char *program, const char *roo
         while (n > 0 && c->root[n - 1] == '/')
                 c->root[--n] = 0;
         if (unit_paths) {
-                c->dirs = strv_copy(unit_paths);
-                return c->dirs ? 0 : -ENOMEM;
+                for (size_t i = 0; i < sizeof config_dirs / sizeof *config_dirs; i++)
+                        if (!strv_contains(unit_paths, config_dirs[i]) && strv_extend(&c->dirs, config_dirs[i]) < 0)
+                                return -ENOMEM;
+                STRV_FOREACH(d, unit_paths)
+                        if (strv_extend(&c->dirs, *d) < 0)
+                                return -ENOMEM;
+                return 0;
         }
         for (size_t i = 0; i < sizeof default_dirs / sizeof *default_dirs; i++)
                 if (strv_extend(&c->dirs, default_dirs[i]) < 0)
@@ -386,6 +391,11 @@ static char *link_name(const struct install_info *i)
         return NULL;
 }
 
+static bool has_install_info(const struct install_info *i)
+{
+        return i->wanted_by || i->required_by || i->aliases || i->also || i->default_instance;
+}
+
 static void enable_one(struct install_ctx *c, const char *name, char ***done, bool auxiliary)
 {
         struct install_info i;
@@ -411,7 +421,7 @@ static void enable_one(struct install_ctx *c, const char *name, char ***done, bo
                 fail(c, "Failed to enable unit, unit %s is masked.", full ? full : i.entry);
                 goto out;
         }
-        if (!i.wanted_by && !i.required_by && !i.aliases && !i.also && !i.default_instance) {
+        if (!has_install_info(&i)) {
                 c->no_install_info |= !auxiliary;
                 if (!auxiliary && !c->quiet)
                         fprintf(stderr,
@@ -439,7 +449,7 @@ static void enable_one(struct install_ctx *c, const char *name, char ***done, bo
                 else
                         r = (alias = strdup(*a)) ? 0 : -ENOMEM;
                 if (r >= 0 && asprintf(&link, INSTALL_CONFIG_DIR "/%s", alias) >= 0)
-                        make_link(c, "enable", link, i.path, false);
+                        make_link(c, "enable", link, i.path, c->force);
                 free(alias);
                 free(instance);
                 free(link);
@@ -455,7 +465,7 @@ static void enable_one(struct install_ctx *c, const char *name, char ***done, bo
                                 oom(c);
                                 break;
                         }
-                        if (make_link(c, "enable", link, i.path, false) >= 0 && !c->quiet) {
+                        if (make_link(c, "enable", link, i.path, c->force) >= 0 && !c->quiet) {
                                 char *target = search(c, *t);
                                 if (!target) {
                                         char *p = rooted(c, i.path);
@@ -594,7 +604,7 @@ void install_mask(struct install_ctx *c, char *const *names)
                 }
                 if (asprintf(&link, INSTALL_CONFIG_DIR "/%s", *n) < 0)
                         return oom(c);
-                make_link(c, "mask", link, "/dev/null", false);
+                make_link(c, "mask", link, "/dev/null", c->force);
                 free(link);
         }
 }
@@ -619,6 +629,67 @@ void install_unmask(struct install_ctx *c, char *const *names)
                 free(full);
                 free(dest);
         }
+}
+
+static const char *const preset_modes[] = {
+        [INSTALL_PRESET_FULL] = "full",
+        [INSTALL_PRESET_ENABLE_ONLY] = "enable-only",
+        [INSTALL_PRESET_DISABLE_ONLY] = "disable-only",
+};
+
+int install_preset_mode_from_string(const char *s)
+{
+        for (size_t k = 0; k < sizeof preset_modes / sizeof *preset_modes; k++)
+                if (strcmp(s, preset_modes[k]) == 0)
+                        return (int) k;
+        return -EINVAL;
+}
+
+/* Which half of preset name falls in: *enable, *disable, or neither (an
+ * alias, as systemd skips; a unit without [Install] links). */
+static int preset_sort(struct install_ctx *c, const char *name, char ***enable, char ***disable)
+{
+        struct install_info i = { 0 };
+        const char *verdict = "enabled";
+        int r = install_find(c, name, &i);
+
+        if (r == -ENOENT || r == -EINVAL) {
+                fail(c, "Failed to preset unit, unit %s does not exist.", name);
+                return 0;
+        }
+        if (r >= 0)
+                r = install_preset(c, name, &verdict);
+        if (r < 0)
+                fail(c, "Failed to preset unit %s: %s", name, strerror(-r));
+        else if (i.alias)
+                ;
+        else if (strcmp(verdict, "disabled") == 0)
+                r = strv_extend(disable, name);
+        else if (!i.masked && !has_install_info(&i))
+                c->no_install_info = true;
+        else
+                r = strv_extend(enable, name);
+        install_info_done(&i);
+        return r == -ENOMEM ? r : 0;
+}
+
+void install_preset_apply(struct install_ctx *c, char *const *names, enum install_preset_mode mode)
+{
+        char **enable = NULL, **disable = NULL;
+
+        STRV_FOREACH(n, names)
+                if (preset_sort(c, *n, &enable, &disable) < 0) {
+                        oom(c);
+                        goto out;
+                }
+        /* systemd removes before it links, as here. */
+        if (disable && mode != INSTALL_PRESET_ENABLE_ONLY)
+                install_disable(c, disable);
+        if (enable && mode != INSTALL_PRESET_DISABLE_ONLY)
+                install_enable(c, enable);
+out:
+        strv_free(enable);
+        strv_free(disable);
 }
 
 /* Is name one of the names [Install] gives i's links? */
@@ -686,6 +757,18 @@ static bool find_links_in_scope(struct install_ctx *c, const struct install_info
         return false;
 }
 
+/* Is the unit file name masked? An alias of it is too: systemd follows an
+ * alias by its target's name, which a mask may hide. */
+static bool name_masked(struct install_ctx *c, const char *name)
+{
+        struct install_info i;
+        if (install_find(c, name, &i) < 0)
+                return false;
+        bool masked = i.masked;
+        install_info_done(&i);
+        return masked;
+}
+
 int install_state(struct install_ctx *c, const char *name, const char **ret)
 {
         struct install_info i;
@@ -693,7 +776,7 @@ int install_state(struct install_ctx *c, const char *name, const char **ret)
 
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
-        if (i.masked)
+        if (i.masked || (i.alias && name_masked(c, i.name)))
                 *ret = "masked";
         else if (i.alias)
                 *ret = "alias";
@@ -820,6 +903,56 @@ int install_preset(struct install_ctx *c, const char *name, const char **ret)
         /* No rule for it: enable, as systemd does. */
         if (r >= 0)
                 *ret = verdict == 0 ? "disabled" : "enabled";
+        return r;
+}
+
+/* The unit files in dir (root-less) that list_unit_files keeps, added to
+ * *ret; *seen has the names earlier directories had. */
+static int list_dir(struct install_ctx *c, const char *dir, char *const *states, char *const *patterns,
+                    char ***seen, char ***ret)
+{
+        struct dirent **list = NULL;
+        char *full = rooted(c, dir);
+        int n = full ? scandir(full, &list, NULL, by_name) : -1, r = full ? 0 : -ENOMEM;
+
+        for (int k = 0; k < n; k++) {
+                const char *name = list[k]->d_name, *state = "bad";
+                char *path = NULL;
+                struct stat st;
+                bool name_ok = !patterns || !patterns[0];
+                STRV_FOREACH(pat, patterns)
+                        name_ok = name_ok || fnmatch(*pat, name, FNM_NOESCAPE) == 0;
+                if (r < 0 || !name_ok || !unit_name_is_valid(name, UNIT_NAME_ANY) || strv_contains(*seen, name) ||
+                    asprintf(&path, "%s/%s", full, name) < 0 || lstat(path, &st) < 0 ||
+                    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+                        goto next;
+                r = strv_extend(seen, name);
+                if (r >= 0)
+                        (void) install_state(c, name, &state);
+                if (r >= 0 && (!states || !states[0] || strv_contains(states, state)))
+                        r = strv_extend(ret, path) < 0 ? -ENOMEM : strv_extend(ret, state);
+        next:
+                free(path);
+                free(list[k]);
+        }
+        free(list);
+        free(full);
+        return r;
+}
+
+int install_list(struct install_ctx *c, char *const *states, char *const *patterns, char ***ret)
+{
+        char **l = NULL, **seen = NULL;
+        int r = 0;
+
+        STRV_FOREACH(d, c->dirs)
+                if (r >= 0)
+                        r = list_dir(c, *d, states, patterns, &seen, &l);
+        strv_free(seen);
+        if (r < 0)
+                strv_free(l);
+        else
+                *ret = l;
         return r;
 }
 

@@ -20,6 +20,7 @@ struct install_ctx {
         char *root;           /* "" for /; never ends in '/' */
         char **dirs;          /* the search path, root-less, highest precedence first */
         bool quiet;           /* no "Created symlink" lines */
+        bool force;           /* enable, mask: replace a link to something else (--force) */
         int status;           /* exit status so far: 0, or 1 after an error */
         /* The manager's bus sets collect (and quiet): nothing is printed; the links made
          * and removed are kept in changes as systemd's a(sss) ("symlink",
@@ -32,7 +33,10 @@ struct install_ctx {
 };
 
 /* root NULL or "/" is the running system; unit_paths (root-less) replace
- * the default search path when given. */
+ * the default search path when given, after the config dirs
+ * (/etc/systemd/system, /run/systemd/system) they lack: the links and
+ * masks these verbs make live there and must count, as in systemd's
+ * search path. */
 int install_ctx_init(struct install_ctx *c, const char *program, const char *root, char *const *unit_paths);
 void install_ctx_done(struct install_ctx *c);
 
@@ -62,6 +66,13 @@ void install_disable(struct install_ctx *c, char *const *names);
 void install_mask(struct install_ctx *c, char *const *names);
 void install_unmask(struct install_ctx *c, char *const *names);
 
+/* systemctl preset: enable or disable each unit as install_preset says;
+ * the enable-only and disable-only modes do only that half. A unit
+ * without [Install] links is left alone (no_install_info). */
+enum install_preset_mode { INSTALL_PRESET_FULL, INSTALL_PRESET_ENABLE_ONLY, INSTALL_PRESET_DISABLE_ONLY };
+int install_preset_mode_from_string(const char *s); /* -EINVAL if unknown */
+void install_preset_apply(struct install_ctx *c, char *const *names, enum install_preset_mode mode);
+
 /* is-enabled's answer for name: "enabled", "disabled", "static",
  * "indirect", "alias" or "masked"; -ENOENT for no such unit file. */
 int install_state(struct install_ctx *c, const char *name, const char **ret);
@@ -71,6 +82,13 @@ int install_state(struct install_ctx *c, const char *name, const char **ret);
  * systemd/system-preset (read in file-name order, a file hiding a
  * same-named one in a later directory); "enabled" when none matches. */
 int install_preset(struct install_ctx *c, const char *name, const char **ret);
+
+/* list-unit-files: every unit file (a file or link, of a valid unit
+ * name) on the search path, the first directory's where several have it,
+ * whose name matches one of patterns and whose state (install_state's, or
+ * "bad") is one of states (NULL or empty: all). *ret: pairs of the file's
+ * path (with the root) and its state, in search path and name order. */
+int install_list(struct install_ctx *c, char *const *states, char *const *patterns, char ***ret);
 
 /* What a unit object's UnitFileState and UnitFilePreset say, and status's
  * Loaded: line shows, for the unit file name on the search path of root

@@ -1,10 +1,10 @@
 #!/bin/bash
 # weftctl's offline verbs on real files, against the real systemctl:
-#  - enable, disable, mask, unmask, set-default run on two copies of one
+#  - enable, disable, mask, unmask, set-default, preset run on two copies of one
 #    tree, one by `systemctl --root=A`, the other by `weftctl --root=B`;
 #    after each step the two trees (links, their targets, folders) must be
 #    the same, and so must the exit statuses; is-enabled and get-default
-#    must print the same answers;
+#    must print the same answers, and list-unit-files the same table;
 #  - cat prints the fragment and drop-ins under "# /path" headers;
 #  - list-dependencies draws the tree (and --reverse);
 #  - called as `systemctl` (a link), weftctl answers the same verbs.
@@ -48,6 +48,7 @@ make_tree() {
         unit "$1/lib/systemd/system" lib.service '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n'
         unit "$etc" local.service '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target graphical.target\n'
         unit "$etc/foo.service.d" override.conf '[Service]\nEnvironment=A=1\n'
+        unit "$1/usr/lib/systemd/system-preset" 90-test.preset 'disable baz.service\nenable foo.service\ndisable lib.service\ndisable tmpl@*\n'
 }
 
 tree() { # the links and folders under DIR/etc, targets included
@@ -98,6 +99,7 @@ step is-enabled foo.service
 step disable tmpl@.service
 step mask static.service foo.service
 step is-enabled static.service
+step list-unit-files
 step enable foo.service
 step disable foo.service
 step unmask static.service foo.service
@@ -113,9 +115,26 @@ step set-default nope.target
 step set-default foo.service
 step get-default
 step is-enabled default.target
+step list-unit-files --no-legend
 step disable local.service lib.service
 step is-enabled nope.service
 step is-enabled foo.service static.service
+# preset: systemd.preset(5) files say enable or disable (unnamed: enable)
+step preset foo.service
+step list-unit-files
+step preset baz.service lib.service local.service
+step preset static.service
+step preset nope.service
+step preset tmpl@.service
+step preset bar.service
+step list-unit-files --state=enabled,disabled
+step list-unit-files --no-legend 'foo*' 'tmpl@*'
+step list-unit-files 'zz*'
+step mask foo.service
+step preset foo.service
+step list-unit-files
+step unmask foo.service
+step disable foo.service
 
 # cat: fragment, then each drop-in after a blank line
 "$WEFTCTL" --root="$B" cat foo.service >"$TMP/cat" 2>&1 || fail "cat foo.service: exit $?"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/strv.h"
 #include "parse/install.h"
 
 #include "test/unit/test.h"
@@ -249,6 +250,92 @@ static void test_trees_match_systemctl(void)
         free((char *) b);
 }
 
+/* systemctl preset: the enable half links, the disable half unlinks, each
+ * mode does its own half only; a unit without [Install] is left alone. */
+static void test_preset_apply_enables_and_disables_per_mode(void)
+{
+        const char *root = test_tmpdir();
+        char *all[] = { "foo.service", "tmpl@.service", "static.service", NULL };
+        char *foo_only[] = { "foo.service", NULL }, *tmpl_only[] = { "tmpl@.service", NULL };
+        struct install_ctx c;
+
+        make_root(root);
+        test_write_file(root, "usr/lib/systemd/system-preset/50-test.preset", "disable tmpl@.service\n");
+        run(root, "enable", tmpl_only);
+        ctx(&c, root);
+        c.collect = true;
+        install_preset_apply(&c, all, INSTALL_PRESET_FULL);
+        CU_ASSERT_EQUAL(c.status, 0);
+        CU_ASSERT_TRUE(c.no_install_info); /* static.service */
+        CU_ASSERT_TRUE(c.changes && strcmp(c.changes[0], "unlink") == 0);
+        install_ctx_done(&c);
+        CU_ASSERT_STRING_EQUAL(state(root, "foo.service"), "enabled");
+        CU_ASSERT_STRING_EQUAL(state(root, "tmpl@.service"), "disabled");
+        CU_ASSERT_STRING_EQUAL(state(root, "static.service"), "static");
+        CU_ASSERT_FALSE(present(root, "etc/systemd/system/multi-user.target.wants/tmpl@def.service"));
+
+        /* Now foo is to be disabled: enable-only keeps it, disable-only not. */
+        test_write_file(root, "etc/systemd/system-preset/10-admin.preset", "disable foo.service\n");
+        ctx(&c, root);
+        install_preset_apply(&c, foo_only, INSTALL_PRESET_ENABLE_ONLY);
+        install_ctx_done(&c);
+        CU_ASSERT_STRING_EQUAL(state(root, "foo.service"), "enabled");
+        ctx(&c, root);
+        install_preset_apply(&c, foo_only, INSTALL_PRESET_DISABLE_ONLY);
+        install_ctx_done(&c);
+        CU_ASSERT_STRING_EQUAL(state(root, "foo.service"), "disabled");
+        CU_ASSERT_EQUAL(install_preset_mode_from_string("disable-only"), INSTALL_PRESET_DISABLE_ONLY);
+        CU_ASSERT_EQUAL(install_preset_mode_from_string("both"), -EINVAL);
+}
+
+/* The state list_unit_files gives a name in l (pairs), or NULL. */
+static const char *listed(char *const *l, const char *name)
+{
+        for (size_t k = 0; l && l[k]; k += 2) {
+                const char *slash = strrchr(l[k], '/');
+                if (slash && strcmp(slash + 1, name) == 0)
+                        return l[k + 1];
+        }
+        return NULL;
+}
+
+/* list-unit-files: every unit file once with its state, by state and
+ * pattern; an alias of a masked unit is masked; and with a unit path of
+ * its own the config dirs still count (the mask there is seen). */
+static void test_list_unit_files_states_and_filters(void)
+{
+        const char *root = test_tmpdir();
+        char *foo_only[] = { "foo.service", NULL }, *mask[] = { "static.service", NULL };
+        char *masked[] = { "masked", NULL }, *pattern[] = { "tmpl*", NULL };
+        char *lib[] = { "/usr/lib/systemd/system", NULL };
+        struct install_ctx c;
+        char **l = NULL;
+
+        make_root(root);
+        run(root, "enable", foo_only);
+        run(root, "mask", mask);
+        CU_ASSERT_FATAL(install_ctx_init(&c, "weft", root, lib) == 0);
+        CU_ASSERT_EQUAL_FATAL(install_list(&c, NULL, NULL, &l), 0);
+        CU_ASSERT_EQUAL(strv_length(l), 2 * 5); /* foo, bar (alias), tmpl@, static, multi-user */
+        CU_ASSERT_STRING_EQUAL(listed(l, "foo.service"), "enabled");
+        CU_ASSERT_STRING_EQUAL(listed(l, "bar.service"), "alias");
+        CU_ASSERT_STRING_EQUAL(listed(l, "static.service"), "masked");
+        CU_ASSERT_STRING_EQUAL(listed(l, "tmpl@.service"), "disabled");
+        CU_ASSERT_STRING_EQUAL(listed(l, "multi-user.target"), "static");
+        strv_free(l);
+        l = NULL;
+        CU_ASSERT_EQUAL(install_list(&c, masked, NULL, &l), 0);
+        CU_ASSERT_TRUE(l && strv_length(l) == 2 && listed(l, "static.service"));
+        strv_free(l);
+        l = NULL;
+        CU_ASSERT_EQUAL(install_list(&c, NULL, pattern, &l), 0);
+        CU_ASSERT_TRUE(l && strv_length(l) == 2 && listed(l, "tmpl@.service"));
+        strv_free(l);
+        install_ctx_done(&c);
+        run(root, "mask", foo_only);
+        CU_ASSERT_STRING_EQUAL(state(root, "bar.service"), "masked");
+}
+
 static const struct test_case tests[] = {
         { "enable_links_wanted_by_and_alias_to_the_file", test_enable_links_wanted_by_and_alias_to_the_file },
         { "disable_removes_links_and_emptied_folders", test_disable_removes_links_and_emptied_folders },
@@ -258,6 +345,8 @@ static const struct test_case tests[] = {
         { "unknown_unit_has_no_state", test_unknown_unit_has_no_state },
         { "trees_match_systemctl", test_trees_match_systemctl },
         { "presets_first_match_in_file_name_order", test_presets_first_match_in_file_name_order },
+        { "preset_apply_enables_and_disables_per_mode", test_preset_apply_enables_and_disables_per_mode },
+        { "list_unit_files_states_and_filters", test_list_unit_files_states_and_filters },
         { 0 },
 };
 TEST_SUITE("weftctl_install", tests);
