@@ -832,6 +832,17 @@ static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret
         return r < 0 ? r : 1;
 }
 
+/* An install code error as systemd's bus names it. */
+static int install_error(sd_bus_error *ret_error, int r, const char *what)
+{
+        if (r == -ENOENT)
+                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FILE_NOT_FOUND, "No such file or directory");
+        if (r == -ERFKILL)
+                return sd_bus_error_setf(ret_error, "org.freedesktop.systemd1.UnitMasked", "Unit file %s is masked.",
+                                         what);
+        return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "Unit file %s: %s", what, strerror(-r));
+}
+
 /* systemctl is-enabled, and Debian's deb-systemd-invoke before it starts
  * a newly installed service: the unit file's state, from the files on the
  * manager's unit path alone (parse/install.c), on this thread. */
@@ -846,74 +857,183 @@ static int method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_erro
         if (!unit_name_ok(unit))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
         r = install_unit_file_info("weft", NULL, t->cfg.unit_paths, unit, &state, NULL);
-        if (r == -ENOENT)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FILE_NOT_FOUND, "No such file or directory");
         if (r < 0)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "Unit file %s: %s", unit, strerror(-r));
+                return install_error(ret_error, r, unit);
         return sd_bus_reply_method_return(m, "s", state);
 }
 
-/* systemctl enable and disable: the links of the units' [Install]
- * sections in /etc/systemd/system, made or removed by the install code
- * weftctl uses (parse/install.c), on this thread; the reply lists them as
- * systemd's does, and systemctl then asks for a daemon-reload itself.
- * Root only. Runtime (/run) and forced links are not supported. */
+/* systemctl get-default: what default.target links to, read as
+ * GetUnitFileState reads. */
+static int method_get_default(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        struct install_ctx c;
+        char *name = NULL;
+        int r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
+
+        if (r >= 0)
+                r = install_get_default(&c, &name);
+        install_ctx_done(&c);
+        r = r < 0 ? install_error(ret_error, r, "default.target") : sd_bus_reply_method_return(m, "s", name);
+        free(name);
+        return r;
+}
+
+/* systemctl list-unit-files: every unit file on the unit path with its
+ * state (parse/install.c), by state and name pattern; systemctl reads the
+ * presets itself. */
+static int method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        char **states = NULL, **patterns = NULL, **l = NULL;
+        sd_bus_message *reply = NULL;
+        struct install_ctx c = { 0 };
+        int r = 0;
+
+        if (strcmp(sd_bus_message_get_member(m), "ListUnitFiles") != 0) {
+                r = sd_bus_message_read_strv(m, &states);
+                if (r >= 0)
+                        r = sd_bus_message_read_strv(m, &patterns);
+        }
+        if (r >= 0)
+                r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
+        if (r >= 0)
+                r = install_list(&c, states, patterns, &l);
+        if (r >= 0)
+                r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        for (char **k = l; r >= 0 && k && k[0] && k[1]; k += 2)
+                r = sd_bus_message_append(reply, "(ss)", k[0], k[1]);
+        r = send_array_reply(reply, r);
+        install_ctx_done(&c);
+        strv_free(l);
+        strv_free(states);
+        strv_free(patterns);
+        return r;
+}
+
+/* The methods that change unit files, and what each does. args are the
+ * arguments after the names: 'r' runtime and 'f' force (b), 't' systemd's
+ * flags, 'm' a preset mode (s); carries: the reply starts with
+ * carries_install_info. */
+enum file_action { FILE_ENABLE, FILE_DISABLE, FILE_MASK, FILE_UNMASK, FILE_PRESET, FILE_SET_DEFAULT };
+static const struct file_method {
+        const char *member;
+        enum file_action action;
+        const char *args;
+        bool carries;
+} file_methods[] = {
+        { "EnableUnitFiles", FILE_ENABLE, "rf", true },
+        { "EnableUnitFilesWithFlags", FILE_ENABLE, "t", true },
+        { "DisableUnitFiles", FILE_DISABLE, "r", false },
+        { "DisableUnitFilesWithFlags", FILE_DISABLE, "t", false },
+        { "MaskUnitFiles", FILE_MASK, "rf", false },
+        { "UnmaskUnitFiles", FILE_UNMASK, "r", false },
+        { "PresetUnitFiles", FILE_PRESET, "rf", true },
+        { "PresetUnitFilesWithMode", FILE_PRESET, "mrf", true },
+        { "SetDefaultTarget", FILE_SET_DEFAULT, "f", false }, /* one name (s), not as */
+};
+
+struct file_call {
+        char **names;
+        const char *mode;
+        int runtime, force;
+        uint64_t flags;
+};
+
+static const struct file_method *file_method_of(const char *member)
+{
+        for (size_t i = 0; i < sizeof file_methods / sizeof *file_methods; i++)
+                if (!strcmp(member, file_methods[i].member))
+                        return &file_methods[i];
+        return NULL;
+}
+
+static int read_file_call(sd_bus_message *m, const struct file_method *fm, struct file_call *fc)
+{
+        const char *name;
+        int r = fm->action == FILE_SET_DEFAULT ? sd_bus_message_read(m, "s", &name)
+                                               : sd_bus_message_read_strv(m, &fc->names);
+
+        if (r >= 0 && fm->action == FILE_SET_DEFAULT)
+                r = strv_extend(&fc->names, name);
+        for (const char *a = fm->args; r >= 0 && *a; a++)
+                r = *a == 't'   ? sd_bus_message_read(m, "t", &fc->flags)
+                    : *a == 'm' ? sd_bus_message_read(m, "s", &fc->mode)
+                                : sd_bus_message_read(m, "b", *a == 'r' ? &fc->runtime : &fc->force);
+        fc->runtime |= (fc->flags & 1) != 0; /* SD_SYSTEMD_UNIT_RUNTIME */
+        fc->force |= (fc->flags & 2) != 0;   /* SD_SYSTEMD_UNIT_FORCE */
+        return r;
+}
+
+/* Do the call's action in c: the links go to c's /etc/systemd/system. */
+static void apply_file_call(struct install_ctx *c, const struct file_method *fm, const struct file_call *fc, int mode)
+{
+        c->quiet = c->collect = true;
+        c->force = fc->force;
+        switch (fm->action) {
+        case FILE_ENABLE:
+                return install_enable(c, fc->names);
+        case FILE_DISABLE:
+                return install_disable(c, fc->names);
+        case FILE_MASK:
+                return install_mask(c, fc->names);
+        case FILE_UNMASK:
+                return install_unmask(c, fc->names);
+        case FILE_PRESET:
+                return install_preset_apply(c, fc->names, mode);
+        case FILE_SET_DEFAULT:
+                return install_set_default(c, fc->names[0]);
+        }
+}
+
+/* The reply: [b carries_install_info,] a(sss) of the links made and removed. */
+static int reply_changes(sd_bus_message *m, const struct file_method *fm, const struct install_ctx *c)
+{
+        sd_bus_message *reply = NULL;
+        int r = sd_bus_message_new_method_return(m, &reply);
+
+        if (r >= 0 && fm->carries)
+                r = sd_bus_message_append(reply, "b", (int) !c->no_install_info);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sss)");
+        for (char **k = c->changes; r >= 0 && k && k[0] && k[1] && k[2]; k += 3)
+                r = sd_bus_message_append(reply, "(sss)", k[0], k[1], k[2]);
+        return send_array_reply(reply, r);
+}
+
+/* systemctl enable, disable, mask, unmask, preset and set-default: the
+ * links made or removed in /etc/systemd/system by the install code weftctl
+ * uses (parse/install.c), on this thread: it is file work the scheduler
+ * need not wait for, and systemctl then asks for a daemon-reload itself.
+ * The reply lists them as systemd's does. Root only. Runtime links (/run)
+ * are not supported. */
 static int method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
-        const char *member = sd_bus_message_get_member(m);
-        bool enable = !strncmp(member, "Enable", 6), runtime = false, force = false;
-        char **names = NULL;
-        sd_bus_message *reply = NULL;
+        const struct file_method *fm = file_method_of(sd_bus_message_get_member(m));
+        struct file_call fc = { 0 };
         struct install_ctx c = { 0 };
-        uint64_t flags = 0;
-        int r = sd_bus_message_read_strv(m, &names);
+        int r = fm ? read_file_call(m, fm, &fc) : -EINVAL, mode = INSTALL_PRESET_FULL;
 
-        if (r >= 0 && strstr(member, "WithFlags")) {
-                r = sd_bus_message_read(m, "t", &flags);
-                runtime = flags & 1; /* SD_SYSTEMD_UNIT_RUNTIME */
-                force = flags & 2;   /* SD_SYSTEMD_UNIT_FORCE */
-        } else if (r >= 0) {
-                int rt = 0, f = 0;
-                r = enable ? sd_bus_message_read(m, "bb", &rt, &f) : sd_bus_message_read(m, "b", &rt);
-                runtime = rt;
-                force = f;
-        }
         if (r >= 0)
                 r = check_root(m, ret_error);
-        if (r < 0)
-                goto out;
-        if (runtime || force || (flags & ~UINT64_C(3))) {
+        if (r >= 0 && fc.mode && (mode = install_preset_mode_from_string(fc.mode)) < 0)
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Unknown preset mode %s.", fc.mode);
+        else if (r >= 0 && (fc.runtime || (fc.flags & ~UINT64_C(3))))
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED,
-                                      "weft enables and disables in /etc/systemd/system only, without --force.");
-                goto out;
-        }
-        r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
-        if (r < 0)
-                goto out;
-        c.quiet = c.collect = true;
-        if (enable)
-                install_enable(&c, names);
-        else
-                install_disable(&c, names);
-        if (c.status != 0) {
-                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "%s",
-                                      c.error ? c.error : "Out of memory.");
-                goto out;
-        }
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r >= 0 && enable)
-                r = sd_bus_message_append(reply, "b", (int) !c.no_install_info);
+                                      "weft changes links in /etc/systemd/system only, not --runtime ones in /run.");
         if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(sss)");
-        for (char **k = c.changes; r >= 0 && k && k[0] && k[1] && k[2]; k += 3)
-                r = sd_bus_message_append(reply, "(sss)", k[0], k[1], k[2]);
-        r = send_array_reply(reply, r);
-        reply = NULL;
-out:
-        sd_bus_message_unref(reply);
+                r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths);
+        if (r >= 0)
+                apply_file_call(&c, fm, &fc, mode);
+        if (r >= 0 && c.status != 0)
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "%s", c.error ? c.error : "Out of memory.");
+        else if (r >= 0)
+                r = reply_changes(m, fm, &c);
         install_ctx_done(&c);
-        strv_free(names);
+        strv_free(fc.names);
         return r;
 }
 
@@ -943,6 +1063,14 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("EnableUnitFilesWithFlags", "ast", "ba(sss)", method_unit_files, 0),
         SD_BUS_METHOD("DisableUnitFiles", "asb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("DisableUnitFilesWithFlags", "ast", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("MaskUnitFiles", "asbb", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("UnmaskUnitFiles", "asb", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("PresetUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("PresetUnitFilesWithMode", "assbb", "ba(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("SetDefaultTarget", "sb", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("GetDefaultTarget", "", "s", method_get_default, 0),
+        SD_BUS_METHOD("ListUnitFiles", "", "a(ss)", method_list_unit_files, 0),
+        SD_BUS_METHOD("ListUnitFilesByPatterns", "asas", "a(ss)", method_list_unit_files, 0),
         SD_BUS_METHOD("ListUnits", "", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsFiltered", "as", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),

@@ -14,7 +14,11 @@
 #    drop-in; list-dependencies follows Wants=; poweroff starts poweroff.target,
 #    whose systemd-poweroff.service's SuccessAction= shuts weft down;
 #    enable and disable
-#    make and remove the links (--runtime is refused);
+#    make and remove the links (--runtime is refused); list-unit-files
+#    lists the unit files with their states, by state and pattern; mask
+#    and unmask, set-default (get-default reads it) and preset (per a
+#    preset file, and --preset-mode=enable-only) make and remove theirs,
+#    all in a tmpfs on the namespace's /etc/systemd/system;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
 #    dbus.service) exits 0 and writes its reboot record to wtmp (a tmpfs
 #    on /var/log in weft's namespace);
@@ -196,6 +200,62 @@ out=$(sctl disable reloader.service) || wt_fail "systemctl disable failed: $out"
 case $out in *"Removed \"$link\""*) ;; *) wt_fail "systemctl disable said: $out" ;; esac
 wt_ns test -e "$link" && wt_fail "disable left $link"
 out=$(sctl enable --runtime reloader.service) && wt_fail "systemctl enable --runtime succeeded: $out"
+
+# systemctl list-unit-files (ListUnitFiles, ListUnitFilesByPatterns): the
+# files on weft's unit path with their states (systemctl adds the preset).
+out=$(sctl list-unit-files --no-legend)
+echo "$out" | grep -qx 'reloader.service  *disabled  *disabled' || wt_fail "list-unit-files, reloader.service: $out"
+echo "$out" | grep -qx 'sleeper.service  *static  *-' || wt_fail "list-unit-files, sleeper.service: $out"
+echo "$out" | grep -qx 'iso.target  *static  *-' || wt_fail "list-unit-files, iso.target: $out"
+out=$(sctl list-unit-files --no-legend --state=static 'sleep*' 'reload*')
+[ "$(echo "$out" | tr -s ' ')" = "sleeper.service static -" ] || wt_fail "list-unit-files --state=static 'sleep*' 'reload*': $out"
+out=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- busctl --address="$ADDR" call org.freedesktop.systemd1 \
+        /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager ListUnitFilesByPatterns asas 1 static 1 'sleep*' 2>&1)
+[ "$out" = "a(ss) 1 \"$U/sleeper.service\" \"static\"" ] || wt_fail "ListUnitFilesByPatterns static sleep*: $out"
+# mask and unmask (MaskUnitFiles, UnmaskUnitFiles): a link to /dev/null in
+# the namespace's /etc/systemd/system; --runtime is refused.
+masklink=/etc/systemd/system/trapper.service
+out=$(sctl mask trapper.service) || wt_fail "systemctl mask failed: $out"
+case $out in *"Created symlink $masklink → /dev/null"*) ;; *) wt_fail "systemctl mask said: $out" ;; esac
+[ "$(wt_ns readlink "$masklink")" = /dev/null ] || wt_fail "mask made no $masklink"
+[ "$(sctl is-enabled trapper.service)" = masked ] || wt_fail "after mask, is-enabled: $(sctl is-enabled trapper.service)"
+out=$(sctl list-unit-files --no-legend --state=masked)
+[ "$(echo "$out" | tr -s ' ')" = "trapper.service masked enabled" ] || wt_fail "list-unit-files --state=masked: $out"
+out=$(sctl mask --runtime sleeper.service) && wt_fail "systemctl mask --runtime succeeded: $out"
+out=$(sctl unmask trapper.service) || wt_fail "systemctl unmask failed: $out"
+case $out in *"Removed \"$masklink\""*) ;; *) wt_fail "systemctl unmask said: $out" ;; esac
+wt_ns test -e "$masklink" && wt_fail "unmask left $masklink"
+[ "$(sctl is-enabled trapper.service)" = static ] || wt_fail "after unmask, is-enabled: $(sctl is-enabled trapper.service)"
+# get-default and set-default (GetDefaultTarget, SetDefaultTarget): the
+# default.target link in /etc/systemd/system; none at first.
+deflink=/etc/systemd/system/default.target
+out=$(sctl get-default) && wt_fail "get-default without default.target: $out"
+out=$(sctl set-default iso.target) || wt_fail "systemctl set-default iso.target failed: $out"
+[ "$(wt_ns readlink "$deflink")" = "$U/iso.target" ] || wt_fail "set-default made no $deflink to iso.target: $out"
+[ "$(sctl get-default)" = iso.target ] || wt_fail "get-default after set-default iso.target: $(sctl get-default)"
+out=$(sctl set-default noiso) || wt_fail "systemctl set-default noiso failed: $out"
+[ "$(sctl get-default)" = noiso.target ] || wt_fail "get-default after set-default noiso: $(sctl get-default)"
+wt_ns rm "$deflink"
+# preset (PresetUnitFiles, PresetUnitFilesWithMode): as the preset files in
+# weft's /run say; enable-only leaves what is to be disabled alone.
+wt_unit presetme.service <<EOF
+[Service]
+ExecStart=/bin/true
+[Install]
+WantedBy=multi-user.target
+EOF
+wt_ns sh -c 'printf "enable presetme.service\\n" >/run/systemd/system-preset/40-weft-test.preset'
+plink=/etc/systemd/system/multi-user.target.wants/presetme.service
+out=$(sctl preset presetme.service) || wt_fail "systemctl preset presetme.service failed: $out"
+[ "$(wt_ns readlink "$plink")" = "$U/presetme.service" ] || wt_fail "preset made no $plink: $out"
+[ "$(sctl is-enabled presetme.service)" = enabled ] || wt_fail "after preset, is-enabled presetme.service: $(sctl is-enabled presetme.service)"
+out=$(sctl enable reloader.service) || wt_fail "systemctl enable before preset failed: $out"
+out=$(sctl preset --preset-mode=enable-only reloader.service) || wt_fail "preset --preset-mode=enable-only failed: $out"
+[ "$(sctl is-enabled reloader.service)" = enabled ] || wt_fail "preset enable-only disabled reloader.service"
+out=$(sctl preset reloader.service presetme.service) || wt_fail "systemctl preset reloader.service failed: $out"
+case $out in *"Removed \"$link\""*) ;; *) wt_fail "systemctl preset reloader.service said: $out" ;; esac
+[ "$(sctl is-enabled reloader.service)" = disabled ] || wt_fail "after preset, is-enabled reloader.service: $(sctl is-enabled reloader.service)"
+wt_ns test -e "$plink" || wt_fail "preset of an enabled unit to enable removed $plink"
 
 # A unit weft does not have: not active, and said by weft (systemd would
 # say inactive; weft answers NoSuchUnit/UnknownObject as on the system bus).
