@@ -2,7 +2,7 @@
  * is-enabled, list-unit-files, get-default, set-default (the work is in
  * parse/install.c).
  * Exit status as systemctl's: 0, or 1 after an error; is-enabled is 0 when
- * some unit is enabled, static, indirect or an alias. */
+ * some unit is enabled, static, indirect, generated or an alias. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +70,9 @@ int cmd_mask(const struct ctl_options *opts, char **args)
         return status;
 }
 
+/* The states is-enabled exits 0 for, as systemctl. */
+static const char *const enabled_states[] = { "enabled", "static", "indirect", "alias", "generated", NULL };
+
 int cmd_is_enabled(const struct ctl_options *opts, char **args)
 {
         struct install_ctx c;
@@ -87,8 +90,7 @@ int cmd_is_enabled(const struct ctl_options *opts, char **args)
                 }
                 if (!opts->quiet)
                         printf("%s\n", state);
-                enabled |= strcmp(state, "enabled") == 0 || strcmp(state, "static") == 0 ||
-                           strcmp(state, "indirect") == 0 || strcmp(state, "alias") == 0;
+                enabled |= strv_contains((char **) enabled_states, state);
         }
         install_ctx_done(&c);
         return enabled && !error ? 0 : 1;

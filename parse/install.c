@@ -27,12 +27,19 @@
 #include "parse/unit_name.h"
 #include "parse/word.h"
 
-/* systemd 252's system search path (Debian), weft's own directory first. */
+/* systemd 252's system search path (Debian), weft's own directory first;
+ * the generators' and transient units' directories too, which
+ * list-unit-files shows. */
 static const char *const default_dirs[] = {
-        "/etc/weft/system",       "/etc/systemd/system",
-        "/run/systemd/system",    "/usr/local/lib/systemd/system",
-        "/lib/systemd/system",    "/usr/lib/systemd/system",
+        "/etc/weft/system",              "/run/systemd/transient",
+        "/run/systemd/generator.early",  "/etc/systemd/system",
+        "/run/systemd/system",           "/run/systemd/generator",
+        "/usr/local/lib/systemd/system", "/lib/systemd/system",
+        "/usr/lib/systemd/system",       "/run/systemd/generator.late",
 };
+/* Where install_state's generated and transient states come from. */
+static const char *const generated_dirs[] = { "/run/systemd/generator.early", "/run/systemd/generator",
+                                              "/run/systemd/generator.late" };
 /* Where enabled links are looked for (systemd's config directories). */
 static const char *const config_dirs[] = { INSTALL_CONFIG_DIR, "/run/systemd/system" };
 
@@ -769,6 +776,16 @@ static bool name_masked(struct install_ctx *c, const char *name)
         return masked;
 }
 
+/* Is path a file right in one of the n dirs? */
+static bool in_dirs(const char *path, const char *const *dirs, size_t n)
+{
+        size_t len = strlen(path) - strlen(base(path));
+        for (size_t k = 0; k < n; k++)
+                if (len > 1 && strlen(dirs[k]) == len - 1 && strncmp(path, dirs[k], len - 1) == 0)
+                        return true;
+        return false;
+}
+
 int install_state(struct install_ctx *c, const char *name, const char **ret)
 {
         struct install_info i;
@@ -776,10 +793,16 @@ int install_state(struct install_ctx *c, const char *name, const char **ret)
 
         if (r < 0)
                 return r == -EINVAL ? -ENOENT : r;
-        if (i.masked || (i.alias && name_masked(c, i.name)))
+        if (i.masked && strncmp(i.entry, "/run/", 5) == 0)
+                *ret = "masked-runtime";
+        else if (i.masked || (i.alias && name_masked(c, i.name)))
                 *ret = "masked";
         else if (i.alias)
                 *ret = "alias";
+        else if (in_dirs(i.path, generated_dirs, sizeof generated_dirs / sizeof *generated_dirs))
+                *ret = "generated";
+        else if (in_dirs(i.path, (const char *const[]) { "/run/systemd/transient" }, 1))
+                *ret = "transient";
         else if (find_links_in_scope(c, &i, true))
                 *ret = "enabled";
         else if (find_links_in_scope(c, &i, false))

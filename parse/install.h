@@ -74,7 +74,9 @@ int install_preset_mode_from_string(const char *s); /* -EINVAL if unknown */
 void install_preset_apply(struct install_ctx *c, char *const *names, enum install_preset_mode mode);
 
 /* is-enabled's answer for name: "enabled", "disabled", "static",
- * "indirect", "alias" or "masked"; -ENOENT for no such unit file. */
+ * "indirect", "alias", "masked", "masked-runtime" (the mask in /run),
+ * "generated" (a generator's output) or "transient"; -ENOENT for no such
+ * unit file. */
 int install_state(struct install_ctx *c, const char *name, const char **ret);
 /* systemd.preset(5): "enabled" or "disabled" for the unit file name, from
  * the first matching enable or disable line of the *.preset files in

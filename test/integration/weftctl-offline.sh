@@ -48,6 +48,10 @@ make_tree() {
         unit "$1/lib/systemd/system" lib.service '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n'
         unit "$etc" local.service '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target graphical.target\n'
         unit "$etc/foo.service.d" override.conf '[Service]\nEnvironment=A=1\n'
+        unit "$1/run/systemd/generator" gen.service '[Service]\nExecStart=/bin/true\n'
+        unit "$1/run/systemd/generator.late" late.service '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n'
+        unit "$1/run/systemd/transient" tr.service '[Service]\nExecStart=/bin/true\n'
+        mkdir -p "$1/run/systemd/system" && ln -s /dev/null "$1/run/systemd/system/rt.service"
         unit "$1/usr/lib/systemd/system-preset" 90-test.preset 'disable baz.service\nenable foo.service\ndisable lib.service\ndisable tmpl@*\n'
 }
 
@@ -119,6 +123,7 @@ step list-unit-files --no-legend
 step disable local.service lib.service
 step is-enabled nope.service
 step is-enabled foo.service static.service
+step is-enabled gen.service late.service tr.service rt.service
 # preset: systemd.preset(5) files say enable or disable (unnamed: enable)
 step preset foo.service
 step list-unit-files

@@ -336,6 +336,26 @@ static void test_list_unit_files_states_and_filters(void)
         CU_ASSERT_STRING_EQUAL(state(root, "bar.service"), "masked");
 }
 
+/* A generator's unit is generated, a transient one transient, a mask in
+ * /run masked-runtime, as systemctl list-unit-files says. */
+static void test_state_of_runtime_units(void)
+{
+        const char *root = test_tmpdir();
+        char path[PATH_MAX];
+
+        make_root(root);
+        test_write_file(root, "run/systemd/generator/gen.service", stat_unit);
+        test_write_file(root, "run/systemd/generator.late/late.service", foo);
+        test_write_file(root, "run/systemd/transient/tr.service", stat_unit);
+        test_write_file(root, "run/systemd/system/.keep", "");
+        snprintf(path, sizeof path, "%s/run/systemd/system/static.service", root);
+        CU_ASSERT_FATAL(symlink("/dev/null", path) == 0);
+        CU_ASSERT_STRING_EQUAL(state(root, "gen.service"), "generated");
+        CU_ASSERT_STRING_EQUAL(state(root, "late.service"), "generated");
+        CU_ASSERT_STRING_EQUAL(state(root, "tr.service"), "transient");
+        CU_ASSERT_STRING_EQUAL(state(root, "static.service"), "masked-runtime");
+}
+
 static const struct test_case tests[] = {
         { "enable_links_wanted_by_and_alias_to_the_file", test_enable_links_wanted_by_and_alias_to_the_file },
         { "disable_removes_links_and_emptied_folders", test_disable_removes_links_and_emptied_folders },
@@ -347,6 +367,7 @@ static const struct test_case tests[] = {
         { "presets_first_match_in_file_name_order", test_presets_first_match_in_file_name_order },
         { "preset_apply_enables_and_disables_per_mode", test_preset_apply_enables_and_disables_per_mode },
         { "list_unit_files_states_and_filters", test_list_unit_files_states_and_filters },
+        { "state_of_runtime_units", test_state_of_runtime_units },
         { 0 },
 };
 TEST_SUITE("weftctl_install", tests);
