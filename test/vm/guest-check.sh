@@ -192,7 +192,8 @@ s=$($CTL is-active "$(systemd-escape --path --suffix=device "/dev/disk/by-uuid/$
 [ "$s" = active ]; verdict root-by-uuid-device $? "($s)"
 # An admin's tools, which talk to PID 1 on its bus (under weft too, since
 # it makes /run/systemd/system): systemctl restart, service(8),
-# is-enabled, is-system-running, list-timers and cat.
+# is-enabled, is-system-running, list-timers, cat, list-unit-files and
+# systemd-run (a transient service).
 p0=$($CTL show -P MainPID cron.service 2>/dev/null)
 out=$(systemctl restart cron.service 2>&1)
 p1=$($CTL show -P MainPID cron.service 2>/dev/null)
@@ -214,6 +215,11 @@ case $s in *apt-daily.timer*apt-daily.service*) true ;; *) false ;; esac
 verdict systemctl-list-timers:apt-daily $? "($(echo "$s" | grep apt-daily.timer))"
 s=$(systemctl cat ssh.service 2>&1 | head -1)
 [ "$s" = "# /lib/systemd/system/ssh.service" ]; verdict systemctl-cat:ssh $? "($s)"
+s=$(systemctl list-unit-files --no-legend ssh.service 2>&1)
+case $s in "ssh.service "*enabled*) true ;; *) false ;; esac; verdict systemctl-list-unit-files:ssh $? "($s)"
+out=$(systemd-run --unit=weft-vm-run -p RemainAfterExit=yes /bin/true 2>&1)
+s=$(systemctl is-active weft-vm-run.service 2>&1)
+[ "$s" = active ]; verdict systemd-run $? "($s $out)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
