@@ -311,13 +311,6 @@ static int configure(const struct options *o, bool pid1, struct weft_config *c)
         return 0;
 }
 
-/* Which generators run, and where their output sits in the unit path.
- * --generator-dir names them (a test's private ones); as PID 1 of a real
- * system without it, systemd's directories. Output goes to
- * --generator-output, else /run/systemd as PID 1 (already in the default
- * unit path at systemd's places), else RUNTIME_DIR/generators. Output
- * directories not in the unit path yet are added as systemd orders them:
- * generator.early first, generator and generator.late last. */
 /* Put dir first on the unit path, unless it is on it already. */
 static int unit_path_prepend(struct weft_config *c, const char *dir)
 {
@@ -334,6 +327,13 @@ static int unit_path_prepend(struct weft_config *c, const char *dir)
         return r < 0 ? r : 0;
 }
 
+/* Which generators run, and where their output sits in the unit path.
+ * --generator-dir names them (a test's private ones); as PID 1 of a real
+ * system without it, systemd's directories. Output goes to
+ * --generator-output, else /run/systemd as PID 1 (already in the default
+ * unit path at systemd's places), else RUNTIME_DIR/generators. Output
+ * directories not in the unit path yet are added as systemd orders them:
+ * generator.early first, generator and generator.late last. */
 static int setup_generators(const struct options *o, struct weft_config *c)
 {
         char *dirs[3] = { NULL, NULL, NULL };
