@@ -111,7 +111,8 @@ static bool may_gc(struct sched *s, struct unit *u)
 /* A transient unit (systemd-run's) is gone for good once collected: its
  * file goes, so that a daemon-reload does not bring it back. systemd
  * removes it likewise. The unit's configuration stays in memory (see
- * above): the same name started again before a daemon-reload runs it. */
+ * above), so its name stays taken: StartTransientUnit refuses a name
+ * weft ever had (the control verb is-known). */
 static void forget_transient_file(struct sched *s, const struct unit *u)
 {
         char buf[PATH_MAX];
