@@ -166,7 +166,8 @@ int cmd_list_unit_files(const struct ctl_options *opts, char **args)
                 return 1;
         }
         n = strv_length(l) / 2;
-        qsort(l, n, 2 * sizeof *l, by_type_and_name);
+        if (n > 1) /* qsort takes no NULL, which an empty list is */
+                qsort(l, n, 2 * sizeof *l, by_type_and_name);
         for (size_t k = 0; k < n; k++) {
                 int len = (int) strlen(strrchr(l[2 * k], '/') + 1), slen = (int) strlen(l[2 * k + 1]);
                 wname = len > wname ? len : wname;
