@@ -12,6 +12,7 @@
 #include "base/strv.h"
 #include "core/bus_internal.h"
 #include "parse/install.h"
+#include "parse/unit_name.h"
 #include "parse/transient.h"
 
 /* The unit properties served, from the control verb "status" (key, the
@@ -531,12 +532,6 @@ out:
 
 /* ---- what the bus asks ---- */
 
-static bool unit_name_has_type(const char *name, const char *suffix)
-{
-        const char *dot = strrchr(name, '.');
-        return dot && !strcmp(dot, suffix);
-}
-
 static bool unit_name_ok(const char *name)
 {
         size_t n = strlen(name);
@@ -708,7 +703,7 @@ static int transient_request(struct bus_thread *t, sd_bus_message *m, const char
 
         if (r >= 0)
                 r = check_root(m, ret_error);
-        if (r >= 0 && (!unit_name_ok(*unit) || !unit_name_has_type(*unit, ".service")))
+        if (r >= 0 && (!unit_name_ok(*unit) || unit_name_to_type(*unit) != UNIT_SERVICE))
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
                                       "Invalid unit name or type: weft makes transient services only.");
         if (r >= 0 && !t->cfg.transient_dir)
@@ -1103,7 +1098,7 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         }
         /* The Unit interface (also for ""), or a timer's Timer interface. */
         const struct property_table *tb = !iface[0] || !strcmp(iface, SD1_UNIT) ? &unit_table
-                                          : !strcmp(iface, SD1_TIMER) && unit_name_has_type(unit, ".timer") ? &timer_table
+                                          : !strcmp(iface, SD1_TIMER) && unit_name_to_type(unit) == UNIT_TIMER ? &timer_table
                                                                                                           : NULL;
         if (!tb) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
