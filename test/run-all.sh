@@ -10,11 +10,19 @@ BUILD=${BUILD:-build}
 export BUILD
 passed=0 failed=0
 failures=()
+# Each script's output is kept so that a failure's cause is printed again
+# at the end: CI shows only the tail of what ran.
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/weft-check.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT
 
 run() { # name command...
         local name=$1; shift
         echo "=== $name"
-        if timeout 600 "$@"; then
+        local log=$OUT/${name//\//_} rc
+        # A file, not a pipe: a stray child holding it open cannot stall us.
+        timeout 600 "$@" >"$log" 2>&1; rc=$?
+        cat "$log"
+        if [ "$rc" -eq 0 ]; then
                 passed=$((passed + 1))
         else
                 failed=$((failed + 1)); failures+=("$name")
@@ -41,6 +49,9 @@ if [ "${WEFT_FUZZ:-1}" != 0 ]; then
         run fuzz test/fuzz/run-fuzz.sh
 fi
 
-for f in "${failures[@]}"; do echo "FAILED: $f"; done
+for f in "${failures[@]}"; do
+        echo "FAILED: $f"
+        [ -f "$OUT/${f//\//_}" ] && tail -n 25 "$OUT/${f//\//_}" | sed 's/^/    /'
+done
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
