@@ -21,7 +21,6 @@
 #define SD1_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 #define SD1_MANAGER "org.freedesktop.systemd1.Manager"
 #define SD1_UNIT "org.freedesktop.systemd1.Unit"
-#define SD1_TIMER "org.freedesktop.systemd1.Timer"
 #define SD1_ACTIVATOR "org.freedesktop.systemd1.Activator"
 
 #define BUS_PENDING_MAX 256       /* calls waiting for the scheduler; more are refused */
@@ -53,7 +52,9 @@ struct property_table; /* core/bus_manager.c: an interface's properties */
 
 struct bus_pending {
         enum bus_call call;
-        const struct property_table *props; /* CALL_GET, CALL_GET_ALL: of the interface asked */
+        /* CALL_GET, CALL_GET_ALL: the interface asked, or for "" the Unit
+         * interface and the unit type's own (NULL: none). */
+        const struct property_table *props[2];
         sd_bus *bus;       /* the connection to answer on (referenced) */
         sd_bus_message *m; /* the call to answer (referenced); NULL for activation */
         char *unit;
@@ -67,7 +68,7 @@ struct bus_pending {
 /* One question for the scheduler (bus_ask). */
 struct bus_question {
         enum bus_call call;
-        const struct property_table *props; /* CALL_GET, CALL_GET_ALL */
+        const struct property_table *props[2]; /* CALL_GET, CALL_GET_ALL, as in bus_pending */
         sd_bus_message *m;    /* the call to answer; NULL for activation and jobs */
         const char *unit;     /* NULL: none (Reload, ResetFailed) */
         const char *prop;     /* CALL_GET */

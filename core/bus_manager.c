@@ -17,11 +17,13 @@
 
 /* The unit properties served, from the control verb "status" (key, the
  * name when NULL), with their D-Bus type: 's'; 'l', "as" from a
- * space-separated list; 'b', "yes" or "no"; 'u' and 't', numbers; 'T', a CLOCK_REALTIME
- * timestamp ("t") from the CLOCK_MONOTONIC one the reply has. Enough for
- * the head of `systemctl status`: its Loaded, Active and Main PID lines;
- * the files `systemctl cat` reads, the edges `systemctl list-dependencies`
- * follows, and whether systemctl isolate may take the unit. */
+ * space-separated list; 'b', "yes" or "no"; 'u', 'i' and 't', numbers;
+ * 'T', a CLOCK_REALTIME timestamp ("t") from the CLOCK_MONOTONIC one the
+ * reply has; 'P', "a(ss)" from every value of the key, each "B (A)" (a
+ * socket's Listen=, as systemctl show prints it). Enough for `systemctl
+ * status`: its Loaded, Active, Main PID, Listen and Trigger lines; the
+ * files `systemctl cat` reads, the edges `systemctl list-dependencies`
+ * follows both ways, and whether systemctl isolate may take the unit. */
 static const struct unit_property {
         const char *name;
         const char *key;
@@ -32,6 +34,7 @@ static const struct unit_property {
         { "LoadState", NULL, 's' },
         { "ActiveState", NULL, 's' },
         { "SubState", NULL, 's' },
+        { "Result", NULL, 's' },
         { "Triggers", NULL, 'l' },
         { "TriggeredBy", NULL, 'l' },
         { "FragmentPath", NULL, 's' },
@@ -40,14 +43,18 @@ static const struct unit_property {
         { "DropInPaths", NULL, 'l' },
         { "Names", NULL, 'l' },
         { "Requires", NULL, 'l' },
+        { "Requisite", NULL, 'l' },
         { "Wants", NULL, 'l' },
         { "BindsTo", NULL, 'l' },
+        { "PartOf", NULL, 'l' },
+        { "RequiredBy", NULL, 'l' },
+        { "RequisiteOf", NULL, 'l' },
+        { "WantedBy", NULL, 'l' },
+        { "BoundBy", NULL, 'l' },
+        { "ConsistsOf", NULL, 'l' },
         { "Conflicts", NULL, 'l' },
         { "Before", NULL, 'l' },
         { "After", NULL, 'l' },
-        { "StatusText", NULL, 's' },
-        { "MainPID", NULL, 'u' },
-        { "NRestarts", NULL, 'u' },
         { "ActiveEnterTimestampMonotonic", NULL, 't' },
         { "ActiveExitTimestampMonotonic", NULL, 't' },
         { "InactiveEnterTimestampMonotonic", NULL, 't' },
@@ -60,9 +67,6 @@ static const struct unit_property {
         { "IgnoreOnIsolate", NULL, 'b' },
 };
 
-/* The Manager's: SystemState and the counters from the scheduler's
- * is-system-running, Version and the start timestamps the bus thread's
- * own (added to the answer, manager_answer_complete). */
 static const struct unit_property manager_properties[] = {
         { "Version", NULL, 's' },
         { "UserspaceTimestamp", "UserspaceTimestampMonotonic", 'T' },
@@ -75,8 +79,30 @@ static const struct unit_property manager_properties[] = {
         { "NJobs", NULL, 'u' },
 };
 
-/* A timer unit's org.freedesktop.systemd1.Timer interface, what systemctl
- * list-timers reads (realtime values are the timer's own, not converted). */
+/* The interfaces of the unit types, with what their show op reports. A
+ * timer's: what systemctl list-timers reads (realtime values are the
+ * timer's own, not converted). */
+static const struct unit_property service_properties[] = {
+        { "Type", NULL, 's' },
+        { "Restart", NULL, 's' },
+        { "MainPID", NULL, 'u' },
+        { "ControlPID", NULL, 'u' },
+        { "StatusText", NULL, 's' },
+        { "StatusErrno", NULL, 'i' },
+        { "NRestarts", NULL, 'u' },
+        { "ExecMainCode", NULL, 'i' },
+        { "ExecMainStatus", NULL, 'i' },
+        { "BusName", NULL, 's' },
+        { "NFileDescriptorStore", NULL, 'u' },
+};
+
+static const struct unit_property socket_properties[] = {
+        { "Listen", NULL, 'P' },
+        { "Accept", NULL, 'b' },
+        { "NAccepted", NULL, 'u' },
+        { "NConnections", NULL, 'u' },
+};
+
 static const struct unit_property timer_properties[] = {
         { "Unit", NULL, 's' },
         { "NextElapseUSecRealtime", NULL, 't' },
@@ -89,6 +115,18 @@ static const struct unit_property timer_properties[] = {
         { "RemainAfterElapse", NULL, 'b' },
 };
 
+static const struct unit_property mount_properties[] = {
+        { "What", NULL, 's' },
+        { "Where", NULL, 's' },
+        { "Type", NULL, 's' },
+        { "Options", NULL, 's' },
+};
+
+static const struct unit_property swap_properties[] = {
+        { "What", NULL, 's' },
+        { "Priority", NULL, 'i' },
+};
+
 struct property_table {
         const char *iface;
         const struct unit_property *v;
@@ -96,43 +134,57 @@ struct property_table {
 };
 #define TABLE(i, a) { i, a, sizeof a / sizeof a[0] }
 static const struct property_table unit_table = TABLE(SD1_UNIT, unit_properties),
-                                   manager_table = TABLE(SD1_MANAGER, manager_properties),
-                                   timer_table = TABLE(SD1_TIMER, timer_properties);
+                                   manager_table = TABLE(SD1_MANAGER, manager_properties);
+static const struct property_table *const manager_tables[2] = { &manager_table, NULL };
+
+static const struct {
+        enum unit_type type;
+        struct property_table tb;
+} type_tables[] = {
+        { UNIT_SERVICE, TABLE(SD1_NAME ".Service", service_properties) },
+        { UNIT_SOCKET, TABLE(SD1_NAME ".Socket", socket_properties) },
+        { UNIT_TIMER, TABLE(SD1_NAME ".Timer", timer_properties) },
+        { UNIT_MOUNT, TABLE(SD1_NAME ".Mount", mount_properties) },
+        { UNIT_SWAP, TABLE(SD1_NAME ".Swap", swap_properties) },
+};
+
+/* The interface of unit's type; NULL for a type weft serves none of. */
+static const struct property_table *type_table_of(const char *unit)
+{
+        enum unit_type type = unit_name_to_type(unit);
+        for (size_t i = 0; i < sizeof type_tables / sizeof type_tables[0]; i++)
+                if (type_tables[i].type == type)
+                        return &type_tables[i].tb;
+        return NULL;
+}
 
 static const char *property_key(const struct unit_property *p)
 {
         return p->key ? p->key : p->name;
 }
 
-static const struct unit_property *find_property(const struct property_table *tb, const char *name)
+/* name in the first of tables (at most 2, NULL-ended) that has it. */
+static const struct unit_property *find_property(const struct property_table *const *tables, const char *name)
 {
-        for (size_t i = 0; i < tb->n; i++)
-                if (!strcmp(name, tb->v[i].name))
-                        return &tb->v[i];
+        for (size_t t = 0; t < 2 && tables[t]; t++)
+                for (size_t i = 0; i < tables[t]->n; i++)
+                        if (!strcmp(name, tables[t]->v[i].name))
+                                return &tables[t]->v[i];
         return NULL;
 }
 
-/* Append property p's value v (from the status reply) as a variant. */
-static int append_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
-                           const char *v)
+static const char *answer_get(const struct bus_answer *a, const char *key)
 {
-        uint64_t n = strtoull(v, NULL, 10);
-        int r;
+        for (char **k = a->kv; k && k[0] && k[1]; k += 2)
+                if (!strcmp(k[0], key))
+                        return k[1];
+        return NULL;
+}
 
-        switch (p->type) {
-        case 'u':
-                return sd_bus_message_append(m, "v", "u", (uint32_t) n);
-        case 't':
-                return sd_bus_message_append(m, "v", "t", n);
-        case 'T': /* 0 stays 0: never */
-                return sd_bus_message_append(m, "v", "t",
-                                             n ? n - t->cfg.userspace_monotonic + t->cfg.userspace_realtime : 0);
-        case 's':
-                return sd_bus_message_append(m, "v", "s", v);
-        case 'b':
-                return sd_bus_message_append(m, "v", "b", (int) !strcmp(v, "yes"));
-        }
-        r = sd_bus_message_open_container(m, 'v', "as");
+/* 'l': "as" from the space-separated list v. */
+static int append_list(sd_bus_message *m, const char *v)
+{
+        int r = sd_bus_message_open_container(m, 'v', "as");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "s");
         for (const char *w = v; r >= 0 && *w;) {
@@ -152,15 +204,59 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
         return r;
 }
 
-/* ---- answering ---- */
-
-static const char *answer_get(const struct bus_answer *a, const char *key)
+/* 'P': "a(ss)" of (A, B) from every value "B (A)" of key in a. */
+static int append_pairs(sd_bus_message *m, const char *key, const struct bus_answer *a)
 {
-        for (char **k = a->kv; k && k[0] && k[1]; k += 2)
-                if (!strcmp(k[0], key))
-                        return k[1];
-        return NULL;
+        int r = sd_bus_message_open_container(m, 'v', "a(ss)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2) {
+                const char *open = strrchr(k[1], '(');
+                size_t len = open ? strlen(open) : 0;
+                if (strcmp(k[0], key) != 0 || !open || open - k[1] < 2 || open[-1] != ' ' || open[len - 1] != ')')
+                        continue;
+                char *b = strndup(k[1], (size_t) (open - 1 - k[1])), *type = strndup(open + 1, len - 2);
+                r = b && type ? sd_bus_message_append(m, "(ss)", type, b) : -ENOMEM;
+                free(b);
+                free(type);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
 }
+
+/* Append property p's value, from the status reply a, as a variant: the
+ * type's empty value when a does not have it (a unit without a file). */
+static int append_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
+                           const struct bus_answer *a)
+{
+        const char *v = answer_get(a, property_key(p));
+        v = v ? v : "";
+        uint64_t n = strtoull(v, NULL, 10);
+
+        switch (p->type) {
+        case 'u':
+                return sd_bus_message_append(m, "v", "u", (uint32_t) n);
+        case 'i':
+                return sd_bus_message_append(m, "v", "i", (int32_t) strtol(v, NULL, 10));
+        case 't':
+                return sd_bus_message_append(m, "v", "t", n);
+        case 'T': /* 0 stays 0: never */
+                return sd_bus_message_append(m, "v", "t",
+                                             n ? n - t->cfg.userspace_monotonic + t->cfg.userspace_realtime : 0);
+        case 's':
+                return sd_bus_message_append(m, "v", "s", v);
+        case 'b':
+                return sd_bus_message_append(m, "v", "b", (int) !strcmp(v, "yes"));
+        case 'P':
+                return append_pairs(m, property_key(p), a);
+        }
+        return append_list(m, v);
+}
+
+/* ---- answering ---- */
 
 static bool answer_is(const struct bus_answer *a, const char *key, const char *value)
 {
@@ -189,13 +285,13 @@ static int reply_unit_path(sd_bus_message *m, const char *unit)
 }
 
 static int reply_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
-                          const char *v)
+                          const struct bus_answer *a)
 {
         sd_bus_message *reply = NULL;
         int r = sd_bus_message_new_method_return(m, &reply);
 
         if (r >= 0)
-                r = append_property(t, reply, p, v);
+                r = append_property(t, reply, p, a);
         if (r >= 0)
                 r = sd_bus_send(NULL, reply, NULL);
         sd_bus_message_unref(reply);
@@ -214,7 +310,9 @@ static int send_array_reply(sd_bus_message *reply, int r)
         return r;
 }
 
-static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const struct property_table *tb,
+/* Properties.GetAll of tables (at most 2, NULL-ended): what answer a has
+ * of them. */
+static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const struct property_table *const *tables,
                          const struct bus_answer *a)
 {
         sd_bus_message *reply = NULL;
@@ -222,31 +320,30 @@ static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const st
 
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "{sv}");
-        for (size_t i = 0; r >= 0 && i < tb->n; i++) {
-                const struct unit_property *p = &tb->v[i];
-                const char *v = answer_get(a, property_key(p));
-                if (!v)
-                        continue;
-                r = sd_bus_message_open_container(reply, 'e', "sv");
-                if (r >= 0)
-                        r = sd_bus_message_append(reply, "s", p->name);
-                if (r >= 0)
-                        r = append_property(t, reply, p, v);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(reply);
-        }
+        for (size_t k = 0; k < 2 && tables[k]; k++)
+                for (size_t i = 0; r >= 0 && i < tables[k]->n; i++) {
+                        const struct unit_property *p = &tables[k]->v[i];
+                        if (!answer_get(a, property_key(p)))
+                                continue;
+                        r = sd_bus_message_open_container(reply, 'e', "sv");
+                        if (r >= 0)
+                                r = sd_bus_message_append(reply, "s", p->name);
+                        if (r >= 0)
+                                r = append_property(t, reply, p, a);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(reply);
+                }
         return send_array_reply(reply, r);
 }
 
-/* Properties.Get of p->prop from tb, in answer a. */
-static int reply_get(const struct bus_thread *t, const struct bus_pending *p, const struct property_table *tb,
-                     const struct bus_answer *a)
+/* Properties.Get of p->prop from tables, in answer a. */
+static int reply_get(const struct bus_thread *t, const struct bus_pending *p,
+                     const struct property_table *const *tables, const struct bus_answer *a)
 {
-        const struct unit_property *prop = find_property(tb, p->prop);
-        const char *v = prop ? answer_get(a, property_key(prop)) : NULL;
-        if (!v)
+        const struct unit_property *prop = find_property(tables, p->prop);
+        if (!prop)
                 return sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", p->prop);
-        return reply_property(t, p->m, prop, v);
+        return reply_property(t, p->m, prop, a);
 }
 
 /* UnitFileState and UnitFilePreset, which the scheduler does not know,
@@ -255,7 +352,7 @@ static int reply_get(const struct bus_thread *t, const struct bus_pending *p, co
  * GetUnitFileState uses; "" without a fragment. */
 static int unit_answer_complete(const struct bus_thread *t, const struct bus_pending *p, struct bus_answer *a)
 {
-        if (p->props != &unit_table || (p->prop && strncmp(p->prop, "UnitFile", 8) != 0))
+        if (p->props[0] != &unit_table || (p->prop && strncmp(p->prop, "UnitFile", 8) != 0))
                 return 0;
         const char *path = answer_get(a, "FragmentPath"), *slash = path ? strrchr(path, '/') : NULL;
         const char *state = "", *preset = "";
@@ -449,7 +546,10 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         struct bus_pending *p = idmap_remove(&t->pending, a->id);
         const char *msg = a->error ? a->error : "failed";
         const char *v;
-        bool missing = a->code == 4 || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
+        /* Known: the scheduler described it, maybe as not-found (named by
+         * an edge: systemd has an object for it too); missing: no file. */
+        bool known = answer_get(a, "Id") != NULL;
+        bool missing = !known || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
         int r = 0;
 
         if (!p || !p->bus || sd_bus_is_open(p->bus) <= 0)
@@ -461,7 +561,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 break;
         case CALL_GET_UNIT:
         case CALL_LOAD_UNIT:
-                if (missing)
+                if (!known)
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoSuchUnit",
                                                        "Unit %s not loaded.", p->unit);
                 else
@@ -481,7 +581,7 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                         r = start_job(t, p);
                 break;
         case CALL_TRANSIENT:
-                r = missing ? start_transient(t, p) : reply_unit_exists(p->m, p->unit);
+                r = a->code == 4 ? start_transient(t, p) : reply_unit_exists(p->m, p->unit); /* is-known */
                 break;
         case CALL_JOB:
                 job_removed(p->bus, p->job, p->unit,
@@ -502,14 +602,14 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                         r = sd_bus_reply_method_return(p->m, NULL);
                 break;
         case CALL_GET:
-                if (missing)
+                if (!known)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else if ((r = unit_answer_complete(t, p, a)) >= 0)
                         r = reply_get(t, p, p->props, a);
                 break;
         case CALL_GET_ALL:
-                if (missing)
+                if (!known)
                         r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_UNKNOWN_OBJECT, "Unit %s not loaded.",
                                                        p->unit);
                 else if ((r = unit_answer_complete(t, p, a)) >= 0)
@@ -519,8 +619,8 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
         case CALL_MANAGER_GET_ALL:
                 r = manager_answer_complete(t, a);
                 if (r >= 0)
-                        r = p->call == CALL_MANAGER_GET ? reply_get(t, p, &manager_table, a)
-                                                        : reply_get_all(t, p->m, &manager_table, a);
+                        r = p->call == CALL_MANAGER_GET ? reply_get(t, p, manager_tables, a)
+                                                        : reply_get_all(t, p->m, manager_tables, a);
                 break;
         }
         if (r < 0)
@@ -1096,20 +1196,26 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Invalid unit name.");
                 goto out;
         }
-        /* The Unit interface (also for ""), or a timer's Timer interface. */
-        const struct property_table *tb = !iface[0] || !strcmp(iface, SD1_UNIT) ? &unit_table
-                                          : !strcmp(iface, SD1_TIMER) && unit_name_to_type(unit) == UNIT_TIMER ? &timer_table
-                                                                                                          : NULL;
-        if (!tb) {
+        /* The Unit interface, the unit type's own, or for "" both (as
+         * systemctl status and show ask). */
+        const struct property_table *type_tb = type_table_of(unit), *tables[2] = { NULL, NULL };
+        if (!iface[0]) {
+                tables[0] = &unit_table;
+                tables[1] = type_tb;
+        } else if (!strcmp(iface, SD1_UNIT))
+                tables[0] = &unit_table;
+        else if (type_tb && !strcmp(iface, type_tb->iface))
+                tables[0] = type_tb;
+        else {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
                 goto out;
         }
-        if (prop && !find_property(tb, prop)) {
+        if (prop && !find_property(tables, prop)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
                 goto out;
         }
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                .call = prop ? CALL_GET : CALL_GET_ALL, .props = tb, .m = m, .unit = unit, .prop = prop,
+                .call = prop ? CALL_GET : CALL_GET_ALL, .props = { tables[0], tables[1] }, .m = m, .unit = unit, .prop = prop,
                 .verb = sender_uid(m) == 0 ? "status" : "status-loaded", .no_block = true, .uid = 65534 });
         if (r < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
@@ -1137,7 +1243,7 @@ static int manager_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
                 return r;
         if (iface[0] && strcmp(iface, SD1_MANAGER) != 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_INTERFACE, "Interface %s is not served.", iface);
-        if (prop && !find_property(&manager_table, prop))
+        if (prop && !find_property(manager_tables, prop))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
                 .call = prop ? CALL_MANAGER_GET : CALL_MANAGER_GET_ALL, .m = m, .prop = prop,
@@ -1168,7 +1274,10 @@ static bool table_has_key(const struct property_table *tb, const char *key)
 bool bus_served_key(const char *key)
 {
         static const char *const extra[] = { "JobResult", "JobId", "JobType", "JobState", NULL };
-        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) || table_has_key(&timer_table, key) ||
+        for (size_t i = 0; i < sizeof type_tables / sizeof type_tables[0]; i++)
+                if (table_has_key(&type_tables[i].tb, key))
+                        return true;
+        return table_has_key(&unit_table, key) || table_has_key(&manager_table, key) ||
                strv_contains((char **) extra, key);
 }
 

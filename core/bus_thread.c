@@ -146,7 +146,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         p->call = bq->call;
         p->job = bq->job;
         p->job_verb = bq->job_verb;
-        p->props = bq->props;
+        p->props[0] = bq->props[0];
+        p->props[1] = bq->props[1];
         if ((bq->unit && !(p->unit = strdup(bq->unit))) || (bq->prop && !(p->prop = strdup(bq->prop))) ||
             (bq->states && !(p->states = strv_copy(bq->states))) ||
             (bq->patterns && !(p->patterns = strv_copy(bq->patterns))) ||

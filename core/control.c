@@ -90,8 +90,13 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
                 const char *key;
                 enum unit_dependency kind;
         } deps[] = {
-                { "Requires", UNIT_REQUIRES }, { "Wants", UNIT_WANTS },         { "BindsTo", UNIT_BINDS_TO },
-                { "Conflicts", UNIT_CONFLICTS }, { "Before", UNIT_BEFORE },    { "After", UNIT_AFTER },
+                { "Requires", UNIT_REQUIRES },       { "Requisite", UNIT_REQUISITE },
+                { "Wants", UNIT_WANTS },             { "BindsTo", UNIT_BINDS_TO },
+                { "PartOf", UNIT_PART_OF },          { "RequiredBy", UNIT_REQUIRED_BY },
+                { "RequisiteOf", UNIT_REQUISITE_OF }, { "WantedBy", UNIT_WANTED_BY },
+                { "BoundBy", UNIT_BOUND_BY },        { "ConsistsOf", UNIT_CONSISTS_OF },
+                { "Conflicts", UNIT_CONFLICTS },     { "Before", UNIT_BEFORE },
+                { "After", UNIT_AFTER },
         };
         for (size_t i = 0; r >= 0 && i < sizeof deps / sizeof deps[0]; i++) {
                 char *j = deps_joined(u, deps[i].kind);
@@ -205,10 +210,12 @@ static void verb_status(struct sched *s, uint64_t conn_id, const struct control_
 {
         STRV_FOREACH(name, q->units) {
                 struct unit *u = arg & STATUS_NO_LOAD ? find(s, *name) : find_or_load(s, *name);
-                if (!u || u->load_state == UNIT_NOT_FOUND) {
+                if (!u || u->load_state == UNIT_NOT_FOUND)
                         fail(r, 4, "Unit %s could not be found.", *name);
+                if (!u)
                         continue;
-                }
+                /* A unit without a file is described all the same, as
+                 * systemctl show describes it (LoadState=not-found). */
                 struct control_unit *cu = control_reply_add_unit(r);
                 if (!cu || describe_unit(s, u, cu, true) < 0) {
                         fail(r, 1, "%s", "out of memory");

@@ -305,9 +305,18 @@ static void socket_trigger_notify(struct sched *s, struct unit *u, struct unit *
                 unit_set_sub(s, u, SUB_LISTENING);
 }
 
+/* Listen= once per address, as systemctl show prints it ("ADDRESS
+ * (Stream)"; the bus makes its a(ss) of them), and the counters. */
 static int socket_show(struct sched *s, struct unit *u, struct control_unit *cu)
 {
-        int r = control_add_num(cu, "NAccepted", u->rt->sock->n_accepted);
+        int r = 0;
+        for (const struct listen_spec *l = u->socket->listen; r >= 0 && l; l = l->next) {
+                char *listen = listen_spec_format_show(l);
+                r = listen ? control_unit_add(cu, "Listen", listen) : -ENOMEM;
+                free(listen);
+        }
+        r = r < 0 ? r : control_unit_add(cu, "Accept", u->socket->accept ? "yes" : "no");
+        r = r < 0 ? r : control_add_num(cu, "NAccepted", u->rt->sock->n_accepted);
         return r < 0 ? r : control_add_num(cu, "NConnections", u->rt->sock->n_connections);
 }
 
