@@ -158,16 +158,39 @@ static void print_dependency(const struct control_unit *u)
                        "Dependency");
 }
 
+/* One line of a list under label: the label on the first only. */
+static void print_item(const char *label, bool first, const char *prefix, const char *text)
+{
+        if (first)
+                printf(LABEL "%s%s\n", label, prefix, text);
+        else
+                printf("%13s%s%s\n", "", prefix, text);
+}
+
 static void print_units(const char *label, const char *list)
 {
         char *copy = list ? strdup(list) : NULL, *save = NULL;
         bool first = true;
 
         for (char *p = copy ? strtok_r(copy, " ", &save) : NULL; p; p = strtok_r(NULL, " ", &save)) {
-                printf(LABEL "● %s\n", first ? label : "", p);
+                print_item(label, first, "● ", p);
                 first = false;
         }
         free(copy);
+}
+
+/* A socket's addresses, one Listen value each, and its Accept=yes counters. */
+static void print_listen(const struct control_unit *u)
+{
+        bool first = true;
+        for (size_t k = 0; u->keys && u->keys[k]; k++) /* decoded: NULL-ended, n unset */
+                if (!strcmp(u->keys[k], "Listen")) {
+                        print_item("Listen", first, "", u->values[k]);
+                        first = false;
+                }
+        if (live_get(u, "Accept", "no")[0] == 'y')
+                printf(LABEL "%llu; Connected: %llu;\n", "Accepted", (unsigned long long) get_u64(u, "NAccepted"),
+                       (unsigned long long) get_u64(u, "NConnections"));
 }
 
 /* "1234 (sleep)": the name from /proc when it can be read. */
@@ -205,6 +228,7 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         ctl_print_timer_trigger(u);
         print_units("TriggeredBy", control_unit_get(u, "TriggeredBy"));
         print_units("Triggers", control_unit_get(u, "Triggers"));
+        print_listen(u);
         if (control_unit_get(u, "BusName"))
                 printf(LABEL "%s (%s)\n", "Bus name", control_unit_get(u, "BusName"),
                        live_get(u, "BusNameOwned", "no")[0] == 'y' ? "owned" : "not owned");

@@ -1,0 +1,147 @@
+#!/bin/bash
+# What systemctl status, show, list-sockets and list-dependencies read from
+# PID 1 (systemd 252's systemctl, on weft's private bus, as root in weft's
+# namespace): the Unit interface and the unit type's own (Service, Socket,
+# Timer), all of them for GetAll with an empty interface name:
+#  - list-sockets lists each address of a socket with what it activates,
+#    and --all copes with a socket that has no file (named by Wants=);
+#  - status of a socket shows its Listen: lines, and for Accept=yes its
+#    Accepted:/Connected: counts; show -p Listen and busctl's a(ss) agree;
+#  - status of a timer shows when it next elapses (Trigger:);
+#  - list-dependencies --reverse follows WantedBy=;
+#  - status of a failed service says its Result, of a unit without a file
+#    that it could not be found (exit 4);
+#  - MainPID is on the Service interface, as scripts ask busctl for it;
+#  - weftctl status shows the same Listen: lines.
+# Skips without systemctl/busctl/python3. KEEP=1 keeps the temp dir.
+. "$(dirname "$0")/../lib/weft.sh"
+wt_init systemctl-status
+for t in busctl systemctl python3; do
+        command -v "$t" >/dev/null || { echo "$WT_NAME: no $t, skipping"; exit 0; }
+done
+SOCK=/run/systemd/private
+wt_unit test.target <<EOF
+[Unit]
+DefaultDependencies=no
+Wants=echo.socket acc.socket tick.timer sleeper.service ghost.socket
+EOF
+wt_unit echo.socket <<EOF
+[Unit]
+DefaultDependencies=no
+[Socket]
+ListenStream=/run/echo.stream
+ListenDatagram=/run/echo.dgram
+EOF
+wt_unit echo.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sleep 300
+EOF
+wt_unit acc.socket <<EOF
+[Unit]
+DefaultDependencies=no
+[Socket]
+ListenStream=/run/acc.stream
+Accept=yes
+EOF
+wt_unit acc@.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+StandardInput=socket
+ExecStart=/bin/cat
+EOF
+wt_unit tick.timer <<EOF
+[Unit]
+DefaultDependencies=no
+[Timer]
+OnActiveSec=1h
+EOF
+wt_unit tick.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/true
+EOF
+wt_unit sleeper.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sleep 300
+EOF
+wt_unit failer.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+Type=oneshot
+ExecStart=/bin/false
+EOF
+wt_start --target test.target --private-bus "$SOCK"
+wt_wait_state sleeper.service active 10
+wt_wait_state acc.socket active 10
+sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- env SYSTEMD_COLORS=0 systemctl --no-pager "$@" 2>&1; }
+has() { # WHAT TEXT LINE-REGEX: TEXT has a line matching LINE-REGEX
+        grep -qE "$3" <<<"$2" || wt_fail "$1: no line like '$3' in: $2"
+}
+
+out=$(sctl list-sockets) || wt_fail "list-sockets failed: $out"
+has list-sockets "$out" '^/run/echo\.dgram +echo\.socket +echo\.service$'
+has list-sockets "$out" '^/run/echo\.stream +echo\.socket +echo\.service$'
+# Accept=yes: what it activates are the instances, none yet (as systemd).
+has list-sockets "$out" '^/run/acc\.stream +acc\.socket +-$'
+out=$(sctl list-sockets --all) || wt_fail "list-sockets --all (with ghost.socket, not found) failed: $out"
+
+# One connection to the Accept=yes socket, held open by its cat.
+wt_ns timeout 20 python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX); s.connect("/run/acc.stream"); time.sleep(10)' &
+conn=$!
+connected() { [ "$(wt_ctl show acc.socket -P NConnections)" = 1 ]; }
+wt_until 10 connected || wt_fail "acc.socket counted no connection"
+out=$(sctl status acc.socket)
+has "status acc.socket" "$out" '^ +Listen: /run/acc\.stream \(Stream\)$'
+has "status acc.socket" "$out" '^ +Accepted: 1; Connected: 1;$'
+kill "$conn" 2>/dev/null
+wait "$conn" 2>/dev/null
+
+out=$(sctl status echo.socket)
+has "status echo.socket" "$out" '^ +Listen: /run/echo\.stream \(Stream\)$'
+has "status echo.socket" "$out" '^ +/run/echo\.dgram \(Datagram\)$'
+case $out in *Accepted:*) wt_fail "status of an Accept=no socket counts connections: $out" ;; esac
+out=$(sctl show -p Listen echo.socket)
+[ "$out" = "Listen=/run/echo.stream (Stream)
+Listen=/run/echo.dgram (Datagram)" ] || wt_fail "show -p Listen echo.socket: $out"
+bus() { timeout 10 nsenter -t "$WEFT_PID" -p -m -- busctl --address="unix:path=$SOCK" "$@" 2>&1; }
+OBJ=/org/freedesktop/systemd1/unit
+out=$(bus get-property org.freedesktop.systemd1 $OBJ/echo_2esocket org.freedesktop.systemd1.Socket Listen)
+[ "$out" = 'a(ss) 2 "Stream" "/run/echo.stream" "Datagram" "/run/echo.dgram"' ] || wt_fail "busctl Socket.Listen: $out"
+out=$(bus get-property org.freedesktop.systemd1 $OBJ/echo_2esocket org.freedesktop.systemd1.Timer Unit) &&
+        wt_fail "a socket served the Timer interface: $out"
+
+out=$(sctl status tick.timer)
+has "status tick.timer" "$out" '^ +Trigger: [A-Z][a-z]{2} [0-9]{4}-[0-9]{2}-[0-9]{2} .*(left)$'
+
+out=$(sctl list-dependencies --reverse sleeper.service)
+has "list-dependencies --reverse" "$out" 'test\.target$'
+
+out=$(sctl start failer.service) && wt_fail "systemctl start failer.service succeeded"
+out=$(sctl status failer.service)
+has "status failer.service" "$out" '^ +Active: failed \(Result: exit-code\)'
+
+pid=$(wt_ctl show sleeper.service -P MainPID)
+out=$(bus get-property org.freedesktop.systemd1 $OBJ/sleeper_2eservice org.freedesktop.systemd1.Service MainPID)
+[ "$out" = "u $pid" ] || wt_fail "busctl Service.MainPID: '$out', want 'u $pid'"
+
+out=$(sctl status ghost.socket)
+rc=$?
+[ "$rc" = 4 ] || wt_fail "status ghost.socket exited $rc, want 4: $out"
+has "status ghost.socket" "$out" 'could not be found'
+
+out=$(wt_ctl status echo.socket 2>&1)
+has "weftctl status echo.socket" "$out" '^ +Listen: /run/echo\.stream \(Stream\)$'
+has "weftctl status echo.socket" "$out" '^ +/run/echo\.dgram \(Datagram\)$'
+
+wt_assert_answers
+wt_stop
+wt_assert_exit
+wt_finish "list-sockets, status of sockets, timers and failed services, show -p Listen and list-dependencies --reverse answered as systemd's"
