@@ -155,9 +155,10 @@ exec setpriv --bounding-set -sys_resource,-sys_boot,-sys_module,-sys_time,-sys_r
         env -i container="$ctr" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 EOF
 
-# in_ns CMD...: run CMD inside the container (its root, its namespaces).
+# in_ns CMD...: run CMD inside the container (its root, its namespaces),
+# for at most IN_NS_SECS (10) s.
 in_ns() {
-        timeout -k 2 10 nsenter -t "$NSPID" -m -u -i -n -p -C -r -w -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@"
+        timeout -k 2 "${IN_NS_SECS:-10}" nsenter -t "$NSPID" -m -u -i -n -p -C -r -w -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin "$@"
 }
 
 # boot NAME CONTAINER VERB EXIT INIT [ARGS]: one container ($container set
@@ -222,8 +223,18 @@ boot() {
         # reboot(2)s anything. unshare exits with its child's status.
         rc=none
         if [ "$state" = settled ]; then
-                in_ns $ctl "$verb" >>"$d/fence.log" 2>&1
+                IN_NS_SECS=30 in_ns $ctl "$verb" >>"$d/fence.log" 2>&1
+                c=$?
+                [ "$c" = 0 ] || say "$name: $ctl $verb itself exited $c (124: still running after 30 s)"
                 for _ in $(seq 120); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.25; done
+                # systemd is the reference here, not what is tested: once
+                # (on a loaded CI machine) its systemctl poweroff never
+                # reached it. Then its own poweroff signal ends it, loudly.
+                if [ "$name" = systemd ] && kill -0 "$UPID" 2>/dev/null; then
+                        say "$name: still running 30 s after $ctl $verb; sending SIGRTMIN+4 (systemd's poweroff signal)"
+                        kill -s RTMIN+4 "$NSPID" 2>/dev/null
+                        for _ in $(seq 120); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.25; done
+                fi
                 if ! kill -0 "$UPID" 2>/dev/null; then
                         wait "$UPID"; rc=$?
                 fi
