@@ -34,7 +34,6 @@ static const struct unit_property {
         { "LoadState", NULL, 's' },
         { "ActiveState", NULL, 's' },
         { "SubState", NULL, 's' },
-        { "Result", NULL, 's' },
         { "Triggers", NULL, 'l' },
         { "TriggeredBy", NULL, 'l' },
         { "FragmentPath", NULL, 's' },
@@ -79,10 +78,12 @@ static const struct unit_property manager_properties[] = {
         { "NJobs", NULL, 'u' },
 };
 
-/* The interfaces of the unit types, with what their show op reports. A
- * timer's: what systemctl list-timers reads (realtime values are the
- * timer's own, not converted). */
+/* The interfaces of the unit types, with what their show op reports
+ * (Result is each type's, not the Unit interface's). A timer's: what
+ * systemctl list-timers reads (realtime values are the timer's own, not
+ * converted). */
 static const struct unit_property service_properties[] = {
+        { "Result", NULL, 's' },
         { "Type", NULL, 's' },
         { "Restart", NULL, 's' },
         { "MainPID", NULL, 'u' },
@@ -97,6 +98,7 @@ static const struct unit_property service_properties[] = {
 };
 
 static const struct unit_property socket_properties[] = {
+        { "Result", NULL, 's' },
         { "Listen", NULL, 'P' },
         { "Accept", NULL, 'b' },
         { "NAccepted", NULL, 'u' },
@@ -104,6 +106,7 @@ static const struct unit_property socket_properties[] = {
 };
 
 static const struct unit_property timer_properties[] = {
+        { "Result", NULL, 's' },
         { "Unit", NULL, 's' },
         { "NextElapseUSecRealtime", NULL, 't' },
         { "NextElapseUSecMonotonic", NULL, 't' },
@@ -116,6 +119,7 @@ static const struct unit_property timer_properties[] = {
 };
 
 static const struct unit_property mount_properties[] = {
+        { "Result", NULL, 's' },
         { "What", NULL, 's' },
         { "Where", NULL, 's' },
         { "Type", NULL, 's' },
@@ -123,6 +127,7 @@ static const struct unit_property mount_properties[] = {
 };
 
 static const struct unit_property swap_properties[] = {
+        { "Result", NULL, 's' },
         { "What", NULL, 's' },
         { "Priority", NULL, 'i' },
 };

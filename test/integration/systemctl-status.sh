@@ -128,6 +128,11 @@ out=$(sctl start failer.service) && wt_fail "systemctl start failer.service succ
 out=$(sctl status failer.service)
 has "status failer.service" "$out" '^ +Active: failed \(Result: exit-code\)'
 
+out=$(bus get-property org.freedesktop.systemd1 $OBJ/failer_2eservice org.freedesktop.systemd1.Service Result)
+[ "$out" = 's "exit-code"' ] || wt_fail "busctl Service.Result: $out"
+out=$(bus get-property org.freedesktop.systemd1 $OBJ/failer_2eservice org.freedesktop.systemd1.Unit Result) &&
+        wt_fail "Result on the Unit interface (systemd has it on the type's): $out"
+
 pid=$(wt_ctl show sleeper.service -P MainPID)
 out=$(bus get-property org.freedesktop.systemd1 $OBJ/sleeper_2eservice org.freedesktop.systemd1.Service MainPID)
 [ "$out" = "u $pid" ] || wt_fail "busctl Service.MainPID: '$out', want 'u $pid'"
