@@ -40,6 +40,7 @@ static const struct unit_property {
         { "UnitFileState", NULL, 's' }, /* these two: unit_answer_complete */
         { "UnitFilePreset", NULL, 's' },
         { "DropInPaths", NULL, 'l' },
+        { "Documentation", NULL, 'l' },
         { "Names", NULL, 'l' },
         { "Requires", NULL, 'l' },
         { "Requisite", NULL, 'l' },

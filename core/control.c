@@ -72,16 +72,20 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         if (!full || r < 0)
                 return r;
         char *names = strv_join(u->names, " "), *dropins = strv_join(u->dropin_paths, " ");
+        /* URIs: never a space in them (systemd checks Documentation= so). */
+        char *docs = strv_join(unit_extra(u)->documentation, " ");
         char *triggers = deps_joined(u, UNIT_TRIGGERS), *triggered = deps_joined(u, UNIT_TRIGGERED_BY);
         r = control_unit_add(cu, "Names", names && *names ? names : u->id);
         char fragment[PATH_MAX];
         const char *fp = unit_fragment_path(u, fragment, sizeof fragment);
         r = r < 0 ? r : control_unit_add(cu, "FragmentPath", fp ? fp : "");
         r = r < 0 ? r : control_unit_add(cu, "DropInPaths", dropins ? dropins : "");
+        r = r < 0 ? r : control_unit_add(cu, "Documentation", docs ? docs : "");
         r = r < 0 ? r : control_unit_add(cu, "Triggers", triggers ? triggers : "");
         r = r < 0 ? r : control_unit_add(cu, "TriggeredBy", triggered ? triggered : "");
         free(names);
         free(dropins);
+        free(docs);
         free(triggers);
         free(triggered);
         /* The edges in force, the runtime side table's included (a unit

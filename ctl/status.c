@@ -167,13 +167,14 @@ static void print_item(const char *label, bool first, const char *prefix, const 
                 printf("%13s%s%s\n", "", prefix, text);
 }
 
-static void print_units(const char *label, const char *list)
+/* The words of the space-separated list, one a line, after prefix. */
+static void print_words(const char *label, const char *prefix, const char *list)
 {
         char *copy = list ? strdup(list) : NULL, *save = NULL;
         bool first = true;
 
         for (char *p = copy ? strtok_r(copy, " ", &save) : NULL; p; p = strtok_r(NULL, " ", &save)) {
-                print_item(label, first, "● ", p);
+                print_item(label, first, prefix, p);
                 first = false;
         }
         free(copy);
@@ -226,8 +227,9 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         print_active(u);
         print_dependency(u);
         ctl_print_timer_trigger(u);
-        print_units("TriggeredBy", control_unit_get(u, "TriggeredBy"));
-        print_units("Triggers", control_unit_get(u, "Triggers"));
+        print_words("TriggeredBy", "● ", control_unit_get(u, "TriggeredBy"));
+        print_words("Triggers", "● ", control_unit_get(u, "Triggers"));
+        print_words("Docs", "", control_unit_get(u, "Documentation"));
         print_listen(u);
         if (control_unit_get(u, "BusName"))
                 printf(LABEL "%s (%s)\n", "Bus name", control_unit_get(u, "BusName"),
