@@ -226,3 +226,21 @@ void ctl_json_units(FILE *f, const struct control_reply *reply, bool pretty)
         }
         fputs(pretty && reply->n_units ? "\n]\n" : "]\n", f);
 }
+
+void ctl_print_word(FILE *f, const char *s, size_t len)
+{
+        bool quote = len == 0;
+        for (size_t i = 0; i < len && !quote; i++)
+                quote = (unsigned char) s[i] <= ' ' || strchr("\"\\`$*?['()<>|&;!", s[i]);
+        if (!quote) {
+                fwrite(s, 1, len, f);
+                return;
+        }
+        fputc('"', f);
+        for (size_t i = 0; i < len; i++) {
+                if (strchr("\"\\`$", s[i]))
+                        fputc('\\', f);
+                fputc(s[i], f);
+        }
+        fputc('"', f);
+}

@@ -50,6 +50,11 @@ char *ctl_tree_prefix(char *buf, size_t size, unsigned level, uint64_t branches,
 
 /* s as a JSON string, quotes included. */
 void ctl_json_string(FILE *f, const char *s);
+
+/* The len bytes at s as systemctl show prints a word of a list: in double
+ * quotes (with a backslash before " \ ` $) where a shell would read it
+ * otherwise, as is elsewhere. */
+void ctl_print_word(FILE *f, const char *s, size_t len);
 /* The reply's units as a JSON array of objects, keys in reply order:
  * one line, or indented with pretty. Ends with a newline. */
 void ctl_json_units(FILE *f, const struct control_reply *reply, bool pretty);

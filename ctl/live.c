@@ -320,6 +320,31 @@ static void print_property(const struct ctl_options *opts, const char *key, cons
                 printf("%s=%s\n", key, value);
 }
 
+/* Documentation=, a space-separated list from the manager, as systemctl
+ * shows it (ctl_print_word). NULL when out of memory. */
+static char *quote_words(const char *value)
+{
+        char *q = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&q, &n);
+        if (!f)
+                return NULL;
+        bool first = true;
+        for (const char *w = value + strspn(value, " "); *w; w += strspn(w, " ")) {
+                size_t len = strcspn(w, " ");
+                if (!first)
+                        fputc(' ', f);
+                ctl_print_word(f, w, len);
+                first = false;
+                w += len;
+        }
+        if (fclose(f) != 0) {
+                free(q);
+                return NULL;
+        }
+        return q;
+}
+
 /* Timer properties the manager sends as µs and systemctl shows as a date
  * (0: "n/a") or a time span (0: "infinity", as systemd keeps "none"). */
 static const char *show_value(const char *key, const char *value, char *buf, size_t size)
@@ -372,9 +397,14 @@ int cmd_show_live(const struct ctl_options *opts, char **args)
                 /* In the manager's order, which is systemctl's, whatever
                  * the order of -p. */
                 char buf[128];
-                for (size_t k = 0; u->keys && u->keys[k]; k++)
-                        if (!opts->properties || strv_contains(opts->properties, u->keys[k]))
-                                print_property(opts, u->keys[k], show_value(u->keys[k], u->values[k], buf, sizeof buf));
+                for (size_t k = 0; u->keys && u->keys[k]; k++) {
+                        if (opts->properties && !strv_contains(opts->properties, u->keys[k]))
+                                continue;
+                        char *quoted = strcmp(u->keys[k], "Documentation") ? NULL : quote_words(u->values[k]);
+                        print_property(opts, u->keys[k],
+                                       quoted ? quoted : show_value(u->keys[k], u->values[k], buf, sizeof buf));
+                        free(quoted);
+                }
         }
         return finish(opts, &reply);
 }

@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/strv.h"
 #include "ctl/commands.h"
+#include "ctl/format.h"
 #include "ctl/offline.h"
 #include "parse/capability.h"
 #include "parse/load_types.h"
@@ -127,15 +128,18 @@ static int custom_load_error(const struct property *p, const struct unit *u, cha
 
 static int custom_documentation(const struct property *p, const struct unit *u, char ***v)
 {
-        /* systemctl quotes each URL. */
+        /* systemctl quotes a URI where a shell would need it. */
         char *line = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&line, &len);
         if (!f)
                 return -ENOMEM;
         char **doc = unit_extra(u)->documentation;
-        STRV_FOREACH(d, doc)
-                fprintf(f, "%s\"%s\"", d == doc ? "" : " ", *d);
+        STRV_FOREACH(d, doc) {
+                if (d != doc)
+                        fputc(' ', f);
+                ctl_print_word(f, *d, strlen(*d));
+        }
         fclose(f);
         if (!line)
                 return -ENOMEM;

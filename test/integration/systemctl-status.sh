@@ -11,8 +11,10 @@
 #  - list-dependencies --reverse follows WantedBy=;
 #  - status of a failed service says its Result, of a unit without a file
 #    that it could not be found (exit 4);
-#  - MainPID is on the Service interface, as scripts ask busctl for it;
-#  - weftctl status shows the same Listen: lines.
+#  - MainPID and Result are on the Service interface, as scripts ask busctl
+#    for them;
+#  - status shows Documentation= as Docs: lines;
+#  - weftctl status shows the same Listen: and Docs: lines.
 # Skips without systemctl/busctl/python3. KEEP=1 keeps the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init systemctl-status
@@ -67,6 +69,7 @@ EOF
 wt_unit sleeper.service <<EOF
 [Unit]
 DefaultDependencies=no
+Documentation=man:sleep(1) https://example.org/sleeper
 [Service]
 ExecStart=/bin/sleep 300
 EOF
@@ -132,6 +135,18 @@ out=$(bus get-property org.freedesktop.systemd1 $OBJ/failer_2eservice org.freede
 [ "$out" = 's "exit-code"' ] || wt_fail "busctl Service.Result: $out"
 out=$(bus get-property org.freedesktop.systemd1 $OBJ/failer_2eservice org.freedesktop.systemd1.Unit Result) &&
         wt_fail "Result on the Unit interface (systemd has it on the type's): $out"
+
+for who in systemctl weftctl; do
+        if [ $who = systemctl ]; then out=$(sctl status sleeper.service); else out=$(wt_ctl status sleeper.service 2>&1); fi
+        has "$who status sleeper.service" "$out" '^ +Docs: man:sleep\(1\)$'
+        has "$who status sleeper.service" "$out" '^ +https://example\.org/sleeper$'
+done
+
+want='Documentation="man:sleep(1)" https://example.org/sleeper' # quoted where a shell needs it
+[ "$(sctl show -p Documentation sleeper.service)" = "$want" ] ||
+        wt_fail "systemctl show -p Documentation: $(sctl show -p Documentation sleeper.service)"
+[ "$(wt_ctl show -p Documentation sleeper.service)" = "$want" ] ||
+        wt_fail "weftctl show -p Documentation: $(wt_ctl show -p Documentation sleeper.service)"
 
 pid=$(wt_ctl show sleeper.service -P MainPID)
 out=$(bus get-property org.freedesktop.systemd1 $OBJ/sleeper_2eservice org.freedesktop.systemd1.Service MainPID)

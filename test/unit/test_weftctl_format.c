@@ -115,7 +115,33 @@ static void test_tail_file_reads_the_last_lines(void)
         free(tail);
 }
 
+/* What systemctl 252 prints for a Documentation= URI: bare unless a
+ * shell would need quotes. */
+static void test_word_quoted_only_where_a_shell_needs_it(void)
+{
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "https://example.org/a?b", "\"https://example.org/a?b\"" },
+                { "https://example.org/x", "https://example.org/x" },
+                { "man:sleep(1)", "\"man:sleep(1)\"" },
+                { "file:/a$b\"c", "\"file:/a\\$b\\\"c\"" },
+                { "a b", "\"a b\"" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char *got = NULL;
+                size_t n = 0;
+                FILE *f = open_memstream(&got, &n);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+                ctl_print_word(f, cases[i].in, strlen(cases[i].in));
+                fclose(f);
+                CU_ASSERT_STRING_EQUAL(got, cases[i].out);
+                free(got);
+        }
+}
+
 static const struct test_case tests[] = {
+        { "word_quoted_only_where_a_shell_needs_it", test_word_quoted_only_where_a_shell_needs_it },
         { "table_pads_columns_but_not_the_last", test_table_pads_columns_but_not_the_last },
         { "table_drops_trailing_empty_cells", test_table_drops_trailing_empty_cells },
         { "relative_time_matches_systemd", test_relative_time_matches_systemd },
