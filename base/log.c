@@ -1,15 +1,21 @@
 /* Logging sink and level; see log.h. */
 #include "base/log.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <assert.h>
 
 #include "base/macro.h"
 
-static enum log_level max_level = LOG_LEVEL_INFO;
+/* Relaxed atomics: a reader needs the value, not an order with other
+ * memory; a line logged just before or after a change is either. */
+static _Atomic int max_level = LOG_LEVEL_INFO;
+static _Atomic int target = LOG_TARGET_CONSOLE;
 static FILE *sink;
 
 static const char *const level_names[_LOG_LEVEL_MAX] = {
@@ -37,8 +43,82 @@ enum log_level log_level_from_string(const char *s)
         return _LOG_LEVEL_INVALID;
 }
 
-void log_set_level(enum log_level l) { max_level = l; }
-enum log_level log_get_level(void) { return max_level; }
+/* syslog's numbers 0-7 are the index; see log.h for 0-2. */
+static const char *const syslog_names[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
+static const enum log_level syslog_levels[] = {
+        LOG_LEVEL_ERROR,   LOG_LEVEL_ERROR,  LOG_LEVEL_ERROR, LOG_LEVEL_ERROR,
+        LOG_LEVEL_WARNING, LOG_LEVEL_NOTICE, LOG_LEVEL_INFO,  LOG_LEVEL_DEBUG,
+};
+
+enum log_level log_level_from_syslog(const char *s)
+{
+        for (size_t i = 0; i < ELEMENTSOF(syslog_names); i++)
+                if (strcmp(s, syslog_names[i]) == 0 || (s[0] == (char) ('0' + i) && s[1] == 0))
+                        return syslog_levels[i];
+        return _LOG_LEVEL_INVALID;
+}
+
+static bool level_is_valid(int l)
+{
+        return l >= LOG_LEVEL_ERROR - 1 && l < _LOG_LEVEL_MAX; /* ERROR - 1: the tests' "quiet" */
+}
+
+void log_set_level(enum log_level l)
+{
+        assert(level_is_valid(l));
+        atomic_store_explicit(&max_level, l, memory_order_relaxed);
+}
+
+enum log_level log_get_level(void)
+{
+        return atomic_load_explicit(&max_level, memory_order_relaxed);
+}
+
+static const char *const target_names[_LOG_TARGET_MAX] = {
+        [LOG_TARGET_CONSOLE] = "console",
+        [LOG_TARGET_AUTO] = "auto",
+        [LOG_TARGET_NULL] = "null",
+};
+
+/* systemd's other targets: each needs a sink weft does not have. */
+static const char *const targets_not_here[] = {
+        "console-prefixed", "kmsg", "journal", "journal-or-kmsg", "syslog", "syslog-or-kmsg",
+};
+
+const char *log_target_to_string(enum log_target t)
+{
+        return t >= 0 && t < _LOG_TARGET_MAX ? target_names[t] : NULL;
+}
+
+int log_target_from_string(const char *s, enum log_target *ret)
+{
+        for (int i = 0; i < _LOG_TARGET_MAX; i++)
+                if (strcmp(s, target_names[i]) == 0) {
+                        *ret = i;
+                        return 0;
+                }
+        for (size_t i = 0; i < ELEMENTSOF(targets_not_here); i++)
+                if (strcmp(s, targets_not_here[i]) == 0)
+                        return -EOPNOTSUPP;
+        return -EINVAL;
+}
+
+void log_set_target(enum log_target t)
+{
+        assert(t >= 0 && t < _LOG_TARGET_MAX);
+        atomic_store_explicit(&target, t, memory_order_relaxed);
+}
+
+enum log_target log_get_target(void)
+{
+        return atomic_load_explicit(&target, memory_order_relaxed);
+}
+
+/* Is a line of this level written? The fast path of every log call. */
+static bool level_on(enum log_level level)
+{
+        return (int) level <= atomic_load_explicit(&max_level, memory_order_relaxed);
+}
 void log_set_sink(FILE *f) { sink = f; }
 
 static int err_result(int err)
@@ -69,13 +149,20 @@ int log_sink_fd(void)
         return fileno_unlocked(sink_file());
 }
 
+static bool target_null(void)
+{
+        return atomic_load_explicit(&target, memory_order_relaxed) == LOG_TARGET_NULL;
+}
+
 static void flush_held(void)
 {
         if (held.len == 0)
                 return;
-        FILE *f = sink_file();
-        fwrite(held.buf, 1, held.len, f);
-        fflush(f);
+        if (!target_null()) {
+                FILE *f = sink_file();
+                fwrite(held.buf, 1, held.len, f);
+                fflush(f);
+        }
         held.len = 0;
 }
 
@@ -125,6 +212,8 @@ static void emit(bool holdable, const char *prefix, const char *fmt, va_list ap)
                 return;
         }
         flush_held();
+        if (target_null())
+                return;
         FILE *f = sink_file();
         fprintf(f, "%.*s\n", (int) len, buf);
         fflush(f);
@@ -132,7 +221,7 @@ static void emit(bool holdable, const char *prefix, const char *fmt, va_list ap)
 
 int log_full(enum log_level level, int err, const char *fmt, ...)
 {
-        if (level <= max_level) {
+        if (level_on(level)) {
                 va_list ap;
                 va_start(ap, fmt);
                 emit(level > LOG_LEVEL_WARNING, NULL, fmt, ap);
@@ -158,7 +247,7 @@ static void vlog_syntax(enum log_level level, const char *file, unsigned line, u
 
 int log_syntax(enum log_level level, int err, const char *file, unsigned line, const char *fmt, ...)
 {
-        if (level <= max_level) {
+        if (level_on(level)) {
                 va_list ap;
                 va_start(ap, fmt);
                 vlog_syntax(level, file, line, 0, fmt, ap);
@@ -170,7 +259,7 @@ int log_syntax(enum log_level level, int err, const char *file, unsigned line, c
 int log_syntax_at(enum log_level level, int err, const char *file, unsigned line, unsigned column,
                   const char *fmt, ...)
 {
-        if (level <= max_level) {
+        if (level_on(level)) {
                 va_list ap;
                 va_start(ap, fmt);
                 vlog_syntax(level, file, line, column, fmt, ap);
@@ -204,7 +293,7 @@ int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err
         unsigned suppressed;
         char suffix[64] = "";
 
-        if (level > max_level)
+        if (!level_on(level))
                 return err_result(err);
         clock_gettime(CLOCK_MONOTONIC, &ts);
         if (!log_ratelimit_allow(rl, (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000,

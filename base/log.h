@@ -1,6 +1,8 @@
 /* Logging: one line per message on the log sink (stderr by default).
- * The level and sink are set once at start-up, before any thread exists,
- * and only read afterwards. Functions return -abs(err) so that logging an
+ * The sink is set once at start-up, before any thread exists. The level
+ * and the target may change at run time (systemctl log-level, LogControl1:
+ * the scheduler or the bus thread): both are atomics, read without a lock
+ * by every thread that logs. Functions return -abs(err) so that logging an
  * error and returning it is one statement: return log_error_errno(r, ...). */
 #pragma once
 #include <stdbool.h>
@@ -18,10 +20,38 @@ enum log_level {
 };
 
 const char *log_level_to_string(enum log_level l);
+/* weft's own spellings, any case ("error" and "warn" too): weft.yaml,
+ * --log-level. */
 enum log_level log_level_from_string(const char *s);
+/* systemd's: the eight syslog names and the numbers 0-7, exactly
+ * (systemd.log_level=, systemctl log-level, LogControl1). weft has no
+ * message more severe than err, so emerg, alert and crit (0-2) are err:
+ * asking for fewer lines than errors would hide the errors weft has. */
+enum log_level log_level_from_syslog(const char *s);
 
+/* Atomic: any thread, at any time. */
 void log_set_level(enum log_level l);
 enum log_level log_get_level(void);
+
+/* Where lines go. weft writes to one sink, its stderr (as PID 1 of a
+ * system, the console the kernel gave it): "console" is that, "auto"
+ * means it too (systemd's auto picks the console when there is no journal
+ * to write to: weft never writes to one), and "null" drops every line. */
+enum log_target {
+        LOG_TARGET_CONSOLE,
+        LOG_TARGET_AUTO,
+        LOG_TARGET_NULL,
+        _LOG_TARGET_MAX,
+        _LOG_TARGET_INVALID = -1,
+};
+const char *log_target_to_string(enum log_target t);
+/* 0 and *ret for a target weft has; -EOPNOTSUPP for one of systemd's
+ * that weft cannot do (kmsg, journal, syslog, their -or-kmsg forms,
+ * console-prefixed); -EINVAL for any other string. */
+int log_target_from_string(const char *s, enum log_target *ret);
+/* Atomic: any thread, at any time. */
+void log_set_target(enum log_target t);
+enum log_target log_get_target(void);
 /* NULL means stderr. */
 void log_set_sink(FILE *f);
 /* The sink's fd, for writers that must not lock (core/crash.c). */

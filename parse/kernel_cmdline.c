@@ -31,19 +31,6 @@ static const struct {
         { "5", "graphical.target" },
 };
 
-/* syslog's names (and numbers) onto weft's levels. */
-static const struct {
-        const char *name;
-        enum log_level level;
-} syslog_levels[] = {
-        { "emerg", LOG_LEVEL_ERROR },  { "alert", LOG_LEVEL_ERROR },    { "crit", LOG_LEVEL_ERROR },
-        { "err", LOG_LEVEL_ERROR },    { "warning", LOG_LEVEL_WARNING }, { "notice", LOG_LEVEL_NOTICE },
-        { "info", LOG_LEVEL_INFO },    { "debug", LOG_LEVEL_DEBUG },     { "0", LOG_LEVEL_ERROR },
-        { "1", LOG_LEVEL_ERROR },      { "2", LOG_LEVEL_ERROR },         { "3", LOG_LEVEL_ERROR },
-        { "4", LOG_LEVEL_WARNING },    { "5", LOG_LEVEL_NOTICE },        { "6", LOG_LEVEL_INFO },
-        { "7", LOG_LEVEL_DEBUG },
-};
-
 static int set_unit(struct kernel_cmdline *k, const char *name)
 {
         char *copy;
@@ -74,11 +61,12 @@ static void set_show_status(struct kernel_cmdline *k, const char *v)
 
 static void set_log_level(struct kernel_cmdline *k, const char *v)
 {
-        for (size_t i = 0; i < ELEMENTSOF(syslog_levels); i++)
-                if (strcmp(v, syslog_levels[i].name) == 0) {
-                        k->log_level = syslog_levels[i].level;
-                        return;
-                }
+        enum log_level l = log_level_from_syslog(v);
+
+        if (l != _LOG_LEVEL_INVALID) {
+                k->log_level = l;
+                return;
+        }
         log_warning("kernel command line: bad systemd.log_level=, ignored: %s", v);
 }
 
