@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "core/log_control.h"
 #include "core/sched_internal.h"
 #include "base/strv.h"
 #include "core/unit_type.h"
@@ -644,8 +645,34 @@ static void verb_shutdown(struct sched *s, uint64_t conn_id, const struct contro
                 s->ops->shutdown_request(s->userdata, (enum shutdown_kind) arg, q->exit_code);
 }
 
+/* log-level [LEVEL], log-target [TARGET]: the current one as text, or
+ * set it (the first of units; "" restores weft's own). The level is
+ * base/log.c's atomic, not the scheduler's: the bus thread sets it too. */
+enum { LOG_SETTING_LEVEL, LOG_SETTING_TARGET };
+static void verb_log_setting(struct sched *s, uint64_t conn_id, const struct control_request *q,
+                             struct control_reply *r, int arg)
+{
+        char err[256];
+        const char *value = q->units ? q->units[0] : NULL;
+
+        if (value && q->units[1]) {
+                fail(r, 1, "%s takes one value at most.", q->verb);
+                return;
+        }
+        if (!value) {
+                r->text = strdup(arg == LOG_SETTING_LEVEL ? log_control_level() : log_control_target());
+                if (!r->text)
+                        fail(r, 1, "%s", "out of memory");
+                return;
+        }
+        int k = arg == LOG_SETTING_LEVEL ? log_control_set_level(value, err, sizeof err)
+                                         : log_control_set_target(value, err, sizeof err);
+        if (k < 0)
+                fail(r, 1, "%s", err);
+}
+
 /* Every verb weftctl can send. Read-only verbs are open to every local
- * user; the others need root. */
+ * user; the others need root (needs_root). */
 static const struct verb {
         const char *name;
         bool read_only;
@@ -667,6 +694,8 @@ static const struct verb {
         { "is-system-running", true, verb_system_state, 0 },
         { "list-paths", true, verb_list_paths, 0 },
         { "list-timers", true, verb_list_timers, 0 },
+        { "log-level", true, verb_log_setting, LOG_SETTING_LEVEL },
+        { "log-target", true, verb_log_setting, LOG_SETTING_TARGET },
         { "start", false, verb_job, VERB_START },
         { "start-irreversibly", false, verb_job, VERB_START_IRREVERSIBLY },
         { "isolate", false, verb_job, VERB_ISOLATE },
@@ -684,6 +713,13 @@ static const struct verb {
         { "exit", false, verb_shutdown, SHUTDOWN_EXIT },
 };
 
+/* A read-only verb that sets what it reads when given a value (log-level)
+ * needs root then. */
+static bool needs_root(const struct verb *verb, const struct control_request *q)
+{
+        return !verb->read_only || (verb->run == verb_log_setting && q->units);
+}
+
 void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct control_request *q)
 {
         struct control_reply r = { 0 };
@@ -695,7 +731,7 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
                         verb = &verbs[i];
         if (!verb)
                 fail(&r, 1, "Unknown verb '%s'.", v);
-        else if (uid != 0 && !verb->read_only)
+        else if (uid != 0 && needs_root(verb, q))
                 fail(&r, 4, "Access denied: '%s' needs root.", v);
         else
                 verb->run(s, conn_id, q, &r, verb->arg);

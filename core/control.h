@@ -38,6 +38,9 @@
  *   poweroff|reboot|halt|exit [exit_code]: code 0, then the manager shuts down
  *   daemon-reload: re-read the unit files; running units keep running (new settings
  *     apply at their next start); code 1 while jobs are queued
+ *   log-level [LEVEL], log-target [TARGET]: text, the current one (systemd's names); with
+ *     a value (root only) set it, "" restores weft's own; code 1 and error for a name
+ *     weft does not know or a target it cannot do (core/log_control.h)
  *   ping: code 0, text "weft VERSION" (for clients to find a live manager)
  */
 #pragma once

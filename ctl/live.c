@@ -1,7 +1,7 @@
 /* weftctl's verbs that go through a running weft: list-units, the job
  * verbs (start, stop, restart...), kill, reset-failed, is-active and
  * is-failed, list-jobs, list-sockets, show (live, else offline), the power
- * verbs and daemon-reload. Each sends one request (ctl/client.c) and prints
+ * verbs, daemon-reload, log-level and log-target. Each sends one request (ctl/client.c) and prints
  * the reply the way systemctl prints the same answer; the exit status is
  * the reply's code, which the manager sets to systemctl's. status lives in
  * ctl/status.c. */
@@ -157,6 +157,25 @@ int cmd_system_state(const struct ctl_options *opts, char **args)
         if (want_json(opts, &reply))
                 return finish(opts, &reply);
         if (reply.text)
+                printf("%s\n", reply.text);
+        return finish(opts, &reply);
+}
+
+/* log-level [LEVEL], log-target [TARGET]: print the current one, or set
+ * it (the manager judges the name, as it does for the bus). */
+int cmd_log_setting(const struct ctl_options *opts, char **args)
+{
+        struct control_reply reply = { 0 };
+        int r;
+
+        if (args && args[0] && args[1]) {
+                fprintf(stderr, "%s: %s: takes one value at most.\n", opts->program, opts->verb);
+                return 1;
+        }
+        r = live_ask(opts, opts->verb, args && args[0] ? args : NULL, CTL_TIMEOUT_MS, &reply);
+        if (r)
+                return r;
+        if (reply.text && reply.code == 0)
                 printf("%s\n", reply.text);
         return finish(opts, &reply);
 }

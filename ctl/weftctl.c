@@ -46,6 +46,8 @@ static const struct verb {
         { "list-timers", NULL, cmd_list_timers, "list-timers [--all]" },
         { "list-paths", NULL, cmd_list_paths, "list-paths [--all]   the paths path units watch" },
         { "daemon-reload", NULL, cmd_simple, "daemon-reload" },
+        { "log-level", NULL, cmd_log_setting, "log-level [LEVEL]   weft's log level (emerg...debug), or set it" },
+        { "log-target", NULL, cmd_log_setting, "log-target [TARGET]   weft's log target (console, auto, null), or set it" },
         { "poweroff", NULL, cmd_simple, "poweroff | reboot | halt | exit [CODE]   shut weft down" },
         { "reboot", NULL, cmd_simple, NULL },
         { "halt", NULL, cmd_simple, NULL },

@@ -114,6 +114,7 @@ static void fake_control_reply(void *userdata, uint64_t conn_id, const struct co
         F.replies++;
         F.last_code = reply->code;
         snprintf(F.last_error, sizeof F.last_error, "%s", reply->error ? reply->error : "");
+        snprintf(F.last_text, sizeof F.last_text, "%s", reply->text ? reply->text : "");
 }
 
 static void fake_job_finished(void *userdata, struct job *j, enum job_result result)

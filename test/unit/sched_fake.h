@@ -41,6 +41,7 @@ struct fake {
         int last_code;        /* the last reply's code */
         uid_t notify_uid;     /* the credentials' uid fake_notify sends (0: root) */
         char last_error[1024]; /* and its error line ("" if none) */
+        char last_text[256];  /* and its text ("" if none) */
         int spawn_error;      /* nonzero: the spawner refuses requests with it */
         int n_exit_requests;  /* SuccessAction=/FailureAction= exit requests (ops.exit_request) */
         int exit_code;        /* the last one's status */
