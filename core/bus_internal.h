@@ -162,8 +162,23 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a);
 /* A new connection to the system bus: export org.freedesktop.systemd1 on
  * it, own the name, take activation requests. */
 int bus_manager_attach(struct bus_thread *t);
-/* The objects alone (the Manager, the units), on any connection. */
+/* The objects alone (the Manager, the units, LogControl1), on any connection. */
 int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus);
+/* 0 for a caller that is root; else AccessDenied set in ret_error. */
+int bus_check_root(sd_bus_message *m, sd_bus_error *ret_error);
+
+/* core/bus_log_control.c */
+/* /org/freedesktop/LogControl1 on bus. */
+int bus_log_control_attach(sd_bus *bus);
+/* LogLevel and LogTarget, shared with the Manager's vtable. */
+int bus_log_level_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+                      sd_bus_message *reply, void *userdata, sd_bus_error *ret_error);
+int bus_log_level_set(sd_bus *bus, const char *path, const char *interface, const char *property,
+                      sd_bus_message *value, void *userdata, sd_bus_error *ret_error);
+int bus_log_target_get(sd_bus *bus, const char *path, const char *interface, const char *property,
+                       sd_bus_message *reply, void *userdata, sd_bus_error *ret_error);
+int bus_log_target_set(sd_bus *bus, const char *path, const char *interface, const char *property,
+                       sd_bus_message *value, void *userdata, sd_bus_error *ret_error);
 
 /* core/bus_transient.c */
 struct transient_unit;

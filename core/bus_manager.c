@@ -11,6 +11,7 @@
 
 #include "base/strv.h"
 #include "core/bus_internal.h"
+#include "core/log_control.h"
 #include "parse/install.h"
 #include "parse/unit_name.h"
 #include "parse/transient.h"
@@ -77,6 +78,8 @@ static const struct unit_property manager_properties[] = {
         { "NNames", NULL, 'u' },
         { "NFailedUnits", NULL, 'u' },
         { "NJobs", NULL, 'u' },
+        { "LogLevel", NULL, 's' }, /* these two: manager_answer_complete */
+        { "LogTarget", NULL, 's' },
 };
 
 /* The interfaces of the unit types, with what their show op reports
@@ -376,7 +379,9 @@ static int manager_answer_complete(const struct bus_thread *t, struct bus_answer
         char mono[24];
         snprintf(mono, sizeof mono, "%llu", (unsigned long long) t->cfg.userspace_monotonic);
         if (strv_extend(&a->kv, "Version") < 0 || strv_extend(&a->kv, "weft") < 0 ||
-            strv_extend(&a->kv, "UserspaceTimestampMonotonic") < 0 || strv_extend(&a->kv, mono) < 0)
+            strv_extend(&a->kv, "UserspaceTimestampMonotonic") < 0 || strv_extend(&a->kv, mono) < 0 ||
+            strv_extend(&a->kv, "LogLevel") < 0 || strv_extend(&a->kv, log_control_level()) < 0 ||
+            strv_extend(&a->kv, "LogTarget") < 0 || strv_extend(&a->kv, log_control_target()) < 0)
                 return -ENOMEM;
         return 0;
 }
@@ -686,9 +691,8 @@ static uid_t sender_uid(sd_bus_message *m)
         return uid;
 }
 
-/* 0 for a caller that is root; else AccessDenied set, as the control
- * socket refuses the verbs that act. */
-static int check_root(sd_bus_message *m, sd_bus_error *ret_error)
+/* As the control socket refuses the verbs that act. */
+int bus_check_root(sd_bus_message *m, sd_bus_error *ret_error)
 {
         if (sender_uid(m) == 0)
                 return 0;
@@ -786,7 +790,7 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         if (mode && (r = job_mode_verb(mode, &q.job_verb, ret_error)) < 0)
                 return r;
         /* Jobs need root, as on the control socket. */
-        if (mode && (r = check_root(m, ret_error)) < 0)
+        if (mode && (r = bus_check_root(m, ret_error)) < 0)
                 return r;
         q.unit = unit;
         r = bus_ask(t, sd_bus_message_get_bus(m), &q);
@@ -808,7 +812,7 @@ static int transient_request(struct bus_thread *t, sd_bus_message *m, const char
         int r = sd_bus_message_read(m, "ss", unit, &mode);
 
         if (r >= 0)
-                r = check_root(m, ret_error);
+                r = bus_check_root(m, ret_error);
         if (r >= 0 && (!unit_name_ok(*unit) || unit_name_to_type(*unit) != UNIT_SERVICE))
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
                                       "Invalid unit name or type: weft makes transient services only.");
@@ -879,7 +883,7 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         else
                 q.verb = !strcmp(member, "Reload") ? "daemon-reload" : "reset-failed";
         if (r >= 0)
-                r = check_root(m, ret_error);
+                r = bus_check_root(m, ret_error);
         if (r < 0)
                 return r;
         if (unit && !unit_name_ok(unit))
@@ -1119,7 +1123,7 @@ static int method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *re
         int r = fm ? read_file_call(m, fm, &fc) : -EINVAL, mode = INSTALL_PRESET_FULL;
 
         if (r >= 0)
-                r = check_root(m, ret_error);
+                r = bus_check_root(m, ret_error);
         if (r >= 0 && fc.mode && (mode = install_preset_mode_from_string(fc.mode)) < 0)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Unknown preset mode %s.", fc.mode);
         else if (r >= 0 && (fc.runtime || (fc.flags & ~UINT64_C(3))))
@@ -1176,6 +1180,9 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ListUnitsFiltered", "as", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListJobs", "", "a(usssoo)", method_list_jobs, 0),
+        /* Set only: manager_object answers Get and GetAll from manager_table. */
+        SD_BUS_WRITABLE_PROPERTY("LogLevel", "s", bus_log_level_get, bus_log_level_set, 0, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_WRITABLE_PROPERTY("LogTarget", "s", bus_log_target_get, bus_log_target_set, 0, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
@@ -1294,6 +1301,8 @@ int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus)
                 r = sd_bus_add_object(bus, NULL, SD1_PATH, manager_object, t);
         if (r >= 0)
                 r = sd_bus_add_fallback(bus, NULL, SD1_UNIT_PREFIX, unit_object, t);
+        if (r >= 0)
+                r = bus_log_control_attach(bus);
         return r;
 }
 
