@@ -42,6 +42,7 @@ enum bus_call {
         CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
         CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
         CALL_LIST_JOBS,  /* ListJobs */
+        CALL_UNIT_BY_PID, /* GetUnitByPID */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
         CALL_MANAGER_GET, /* Properties.Get of the Manager (is-system-running) */
@@ -71,6 +72,7 @@ struct bus_question {
         const struct property_table *props[2]; /* CALL_GET, CALL_GET_ALL, as in bus_pending */
         sd_bus_message *m;    /* the call to answer; NULL for activation and jobs */
         const char *unit;     /* NULL: none (Reload, ResetFailed) */
+        char *const *args;    /* the verb's arguments, when not one unit (unit-of-pid) */
         const char *prop;     /* CALL_GET */
         const char *verb;     /* the control verb asked now */
         const char *job_verb; /* CALL_UNIT_JOB: the verb of the job once the unit is known (static) */

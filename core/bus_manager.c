@@ -15,6 +15,7 @@
 #include "parse/install.h"
 #include "parse/unit_name.h"
 #include "parse/transient.h"
+#include "sockets/notify.h"
 
 /* The unit properties served, from the control verb "status" (key, the
  * name when NULL), with their D-Bus type: 's'; 'l', "as" from a
@@ -606,6 +607,12 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
                                  : reply_job_list(p, a);
                 break;
+        case CALL_UNIT_BY_PID:
+                if (a->code != 0 || !(v = answer_get(a, "Id")))
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoUnitForPID", "%s", msg);
+                else
+                        r = reply_unit_path(p->m, v);
+                break;
         case CALL_NOW:
                 if (a->code != 0)
                         r = sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg);
@@ -856,6 +863,37 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
                 .job_verb = job_verb, .no_block = true, .transient = text });
         free(text);
         return r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
+}
+
+/* GetUnitByPID (systemctl status PID): the process, its groups and its
+ * ancestors read here, the unit they make it one of asked of the
+ * scheduler (unit-of-pid). PID 0 is the caller. */
+static int method_unit_by_pid(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        char **args = NULL;
+        uint32_t pid;
+        int r = sd_bus_message_read(m, "u", &pid);
+
+        if (r < 0)
+                return r;
+        if (pid == 0) {
+                sd_bus_creds *c = NULL;
+                pid_t p = 0;
+                if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &c) >= 0)
+                        (void) sd_bus_creds_get_pid(c, &p);
+                sd_bus_creds_unref(c);
+                pid = (uint32_t) p;
+        }
+        r = pid > 0 && pid <= INT32_MAX ? notify_pid_info_args((pid_t) pid, &args) : -ESRCH;
+        if (r == -ESRCH)
+                return sd_bus_error_setf(ret_error, "org.freedesktop.systemd1.NoUnitForPID",
+                                         "PID %u does not belong to any loaded unit.", pid);
+        if (r >= 0)
+                r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                        .call = CALL_UNIT_BY_PID, .m = m, .verb = "unit-of-pid", .args = args, .uid = 65534 });
+        strv_free(args);
+        return r < 0 ? refuse_busy(t, "GetUnitByPID", "", r, ret_error) : 1;
 }
 
 /* KillUnit, ResetFailedUnit, ResetFailed, Reload (daemon-reload) and
@@ -1148,6 +1186,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("Unsubscribe", "", "", method_subscribe, 0),
         SD_BUS_METHOD("GetUnit", "s", "o", method_unit, 0),
         SD_BUS_METHOD("LoadUnit", "s", "o", method_unit, 0),
+        SD_BUS_METHOD("GetUnitByPID", "u", "o", method_unit_by_pid, 0),
         SD_BUS_METHOD("StartUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("StopUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("RestartUnit", "ss", "o", method_unit, 0),

@@ -157,7 +157,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         q->no_block = bq->no_block;
         q->signal = bq->signal;
         q->all = bq->all;
-        if (!(q->verb = strdup(bq->verb)) || (bq->unit && strv_extend(&q->units, bq->unit) < 0))
+        if (!(q->verb = strdup(bq->verb)) || (bq->unit && strv_extend(&q->units, bq->unit) < 0) ||
+            (bq->args && !(q->units = strv_copy(bq->args))))
                 goto fail;
         id = ++t->next_id;
         if (idmap_put(&t->pending, id, p) < 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/macro.h"
@@ -15,6 +16,7 @@
 #include "base/strv.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
+#include "sockets/notify.h"
 
 /* A client waiting for jobs: answered when the last one finishes. */
 struct control_wait {
@@ -599,6 +601,64 @@ static void verb_ping(struct sched *s, uint64_t conn_id, const struct control_re
         r->text = strdup("weft");
 }
 
+/* A unit one of whose processes pid is (groups: whose process group or
+ * session it leads). */
+static struct unit *unit_with_pid(struct sched *s, pid_t pid, bool groups)
+{
+        for (size_t i = 0; pid > 0 && i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                const struct unit_runtime *rt = u->rt;
+                if (rt->collected)
+                        continue;
+                if (groups ? pid == rt->main_pgid || pid == rt->control_pgid
+                           : pid == rt->main_pid || pid == rt->control_pid)
+                        return u;
+        }
+        return NULL;
+}
+
+/* The unit a process belongs to (GetUnitByPID, systemctl status PID). The
+ * request's units are the PID, its process group, its session and its
+ * ancestors nearest first, read from /proc by the asker (the scheduler
+ * does not touch the file system). Without cgroups a unit's processes are
+ * its main and control processes, the groups and sessions they lead and
+ * what descends from them, as MAINPID= is judged (service_notify.c);
+ * weft's own are init.scope's, as systemd's are. */
+static void verb_unit_of_pid(struct sched *s, uint64_t conn_id, const struct control_request *q,
+                             struct control_reply *r, int arg)
+{
+        size_t n = strv_length(q->units);
+        pid_t v[3 + NOTIFY_ANCESTORS_MAX] = { 0 };
+        struct unit *u = NULL;
+
+        for (size_t i = 0; i < n && i < ELEMENTSOF(v); i++) {
+                char *end;
+                long x = strtol(q->units[i], &end, 10);
+                if (*end || x < 0 || x > INT_MAX) {
+                        fail(r, 1, "Invalid PID: %s", q->units[i]);
+                        return;
+                }
+                v[i] = (pid_t) x;
+        }
+        if (n < 3 || v[0] <= 0) {
+                fail(r, 1, "%s", "unit-of-pid needs a PID, its group, its session and its ancestors");
+                return;
+        }
+        if (v[0] == getpid())
+                u = find(s, INIT_SCOPE);
+        if (!u)
+                u = unit_with_pid(s, v[0], false);
+        for (size_t i = 1; !u && i < 3; i++)
+                u = unit_with_pid(s, v[i], true);
+        for (size_t i = 3; !u && i < n && i < ELEMENTSOF(v); i++)
+                u = unit_with_pid(s, v[i], false);
+        struct control_unit *cu = u ? control_reply_add_unit(r) : NULL;
+        if (!u)
+                fail(r, 4, "PID %s does not belong to any loaded unit.", q->units[0]);
+        else if (!cu || control_unit_add(cu, "Id", u->id) < 0)
+                fail(r, 1, "%s", "out of memory");
+}
+
 static void verb_get_default(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         r->text = strdup(s->config.default_target ? s->config.default_target : "default.target");
@@ -685,6 +745,7 @@ static const struct verb {
         { "status", true, verb_status, STATUS_EXIT_3 },
         { "status-loaded", true, verb_status, STATUS_EXIT_3 | STATUS_NO_LOAD },
         { "is-known", true, verb_known, 0 },
+        { "unit-of-pid", true, verb_unit_of_pid, 0 },
         { "show", true, verb_status, 0 },
         { "is-active", true, verb_is, 0 },
         { "is-failed", true, verb_is, IS_FAILED },

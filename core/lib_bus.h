@@ -13,6 +13,7 @@
         X(sd_bus_call_method_async) \
         X(sd_bus_close_unref) \
         X(sd_bus_creds_get_euid) \
+        X(sd_bus_creds_get_pid) \
         X(sd_bus_creds_unref) \
         X(sd_bus_emit_signal) \
         X(sd_bus_error_has_name) \
@@ -78,6 +79,7 @@ int bus_lib_load(void);
 #define sd_bus_call_method_async (*bus_lib.sd_bus_call_method_async)
 #define sd_bus_close_unref (*bus_lib.sd_bus_close_unref)
 #define sd_bus_creds_get_euid (*bus_lib.sd_bus_creds_get_euid)
+#define sd_bus_creds_get_pid (*bus_lib.sd_bus_creds_get_pid)
 #define sd_bus_creds_unref (*bus_lib.sd_bus_creds_unref)
 #define sd_bus_emit_signal (*bus_lib.sd_bus_emit_signal)
 #define sd_bus_error_has_name (*bus_lib.sd_bus_error_has_name)

@@ -17,6 +17,7 @@
  *
  * Exit status: the manager's (0 all active, 3 one is not, 4 one is unknown). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "ctl/format.h"
 #include "parse/install.h"
 #include "ctl/live.h"
+#include "sockets/notify.h"
 #include "ctl/logs.h"
 
 #define LABEL "%11s: "
@@ -253,13 +255,49 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         }
 }
 
+/* name, or for a PID (all digits) the unit it belongs to, as systemctl
+ * status PID has it: the process's groups and ancestors read here, the
+ * unit asked of weft (unit-of-pid). NULL, said why, when there is none. */
+static char *unit_of(const struct ctl_options *opts, const char *name)
+{
+        struct control_reply reply = { 0 };
+        char **args = NULL, *id = NULL;
+        char *end;
+        long pid = strtol(name, &end, 10);
+
+        if (*end || !*name || name[0] == '-')
+                return strdup(name);
+        int r = pid > 0 && pid <= INT_MAX ? notify_pid_info_args((pid_t) pid, &args) : -ESRCH;
+        if (r < 0)
+                fprintf(stderr, "PID %s does not belong to any loaded unit.\n", name);
+        else if (live_ask(opts, "unit-of-pid", args, CTL_TIMEOUT_MS, &reply) == 0) {
+                const char *v = reply.n_units ? control_unit_get(&reply.units[0], "Id") : NULL;
+                if (v)
+                        id = strdup(v);
+                else
+                        fprintf(stderr, "%s\n", reply.error ? reply.error : "no unit");
+        }
+        control_reply_done(&reply);
+        strv_free(args);
+        return id;
+}
+
 int cmd_status(const struct ctl_options *opts, char **args)
 {
         struct control_reply reply = { 0 };
+        char **names = NULL;
         bool first = true;
         int r, code;
 
-        r = live_ask(opts, "status", args, CTL_TIMEOUT_MS, &reply);
+        STRV_FOREACH(a, args) {
+                char *n = unit_of(opts, *a);
+                if (!n || strv_consume(&names, n) < 0) {
+                        strv_free(names);
+                        return 4; /* systemctl's "no such unit" */
+                }
+        }
+        r = live_ask(opts, "status", names, CTL_TIMEOUT_MS, &reply);
+        strv_free(names);
         if (r)
                 return r;
         if (opts->json) {

@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "base/macro.h"
+#include "base/strv.h"
 #include "parse/value.h"
 #include "parse/word.h"
 
@@ -388,6 +389,28 @@ void notify_pid_info_read(pid_t pid, struct notify_pid_info *ret)
         }
 out:
         *ret = info;
+}
+
+int notify_pid_info_args(pid_t pid, char ***ret)
+{
+        struct notify_pid_info in;
+        char **v = NULL, num[24];
+        int r = 0;
+
+        notify_pid_info_read(pid, &in);
+        if (!in.alive)
+                return -ESRCH;
+        pid_t head[] = { pid, in.pgid, in.sid };
+        for (size_t i = 0; r >= 0 && i < 3 + in.n_ancestors; i++) {
+                snprintf(num, sizeof num, "%d", (int) (i < 3 ? head[i] : in.ancestors[i - 3]));
+                r = strv_extend(&v, num);
+        }
+        if (r < 0) {
+                strv_free(v);
+                return r;
+        }
+        *ret = v;
+        return 0;
 }
 
 /* ---- the queue's budget ------------------------------------------------- */

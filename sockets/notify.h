@@ -67,6 +67,11 @@ struct notify_pid_info {
  * gone, a zombie, or unreadable gives alive = false. Never fails. */
 void notify_pid_info_read(pid_t pid, struct notify_pid_info *ret);
 
+/* The control verb unit-of-pid's arguments for pid: it, its process
+ * group, its session and its ancestors, in decimal (a strv in *ret).
+ * -ESRCH when pid is gone or a zombie, -ENOMEM. */
+int notify_pid_info_args(pid_t pid, char ***ret);
+
 /* How many messages, and how many fds they carry, may wait between the io
  * thread and the scheduler. The io thread stops reading the socket at
  * either mark (the datagrams, and their fds, then wait in the kernel, which

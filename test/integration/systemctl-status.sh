@@ -11,6 +11,8 @@
 #  - list-dependencies --reverse follows WantedBy=;
 #  - status of a failed service says its Result, of a unit without a file
 #    that it could not be found (exit 4);
+#  - status PID finds the unit of a main process and of its child (by
+#    process group), and says so for a process of no unit;
 #  - MainPID and Result are on the Service interface, as scripts ask busctl
 #    for them;
 #  - status shows Documentation= as Docs: lines;
@@ -25,7 +27,7 @@ SOCK=/run/systemd/private
 wt_unit test.target <<EOF
 [Unit]
 DefaultDependencies=no
-Wants=echo.socket acc.socket tick.timer sleeper.service ghost.socket
+Wants=echo.socket acc.socket tick.timer sleeper.service forker.service ghost.socket
 EOF
 wt_unit echo.socket <<EOF
 [Unit]
@@ -72,6 +74,12 @@ DefaultDependencies=no
 Documentation=man:sleep(1) https://example.org/sleeper
 [Service]
 ExecStart=/bin/sleep 300
+EOF
+wt_unit forker.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sh -c 'sleep 300 & wait'
 EOF
 wt_unit failer.service <<EOF
 [Unit]
@@ -151,6 +159,40 @@ want='Documentation="man:sleep(1)" https://example.org/sleeper' # quoted where a
 pid=$(wt_ctl show sleeper.service -P MainPID)
 out=$(bus get-property org.freedesktop.systemd1 $OBJ/sleeper_2eservice org.freedesktop.systemd1.Service MainPID)
 [ "$out" = "u $pid" ] || wt_fail "busctl Service.MainPID: '$out', want 'u $pid'"
+
+# status PID: a main process, a child of one (its process group), weft
+# itself (init.scope, as systemd's PID 1) and a process of no unit; the
+# same with weftctl, in the namespace whose PIDs weft knows.
+wt_wait_state forker.service active 10
+fpid=$(wt_ctl show forker.service -P MainPID)
+child() { child=$(wt_ns cat "/proc/$fpid/task/$fpid/children" 2>/dev/null) && [ -n "${child// /}" ]; }
+wt_until 10 child || wt_fail "forker.service's main process $fpid has no child"
+child=${child%% *}
+# A process of no unit: entered into the namespace from outside.
+wt_ns sh -c 'echo $$ >"$0"; exec sleep 30' "$TMP/stray.pid" &
+stray=$!
+wt_until 10 test -s "$TMP/stray.pid" || wt_fail "no stray process"
+strayns=$(cat "$TMP/stray.pid" 2>/dev/null)
+for who in systemctl weftctl; do
+        st() { if [ $who = systemctl ]; then sctl status "$@"; else wt_ns "$WEFTCTL" --runtime-dir "$RUN" status "$@" 2>&1; fi; }
+        out=$(st "$pid")
+        has "$who status $pid (sleeper's main PID)" "$out" '^● sleeper\.service'
+        out=$(st "$child")
+        has "$who status $child (a child of forker's main process)" "$out" '^● forker\.service'
+        # weft has init.scope as PID 1 of a system (VM, container) only.
+        out=$(st 1)
+        if wt_ctl list-units --all --plain --no-legend 2>/dev/null | grep -q '^init\.scope '; then
+                has "$who status 1 (weft)" "$out" '^● init\.scope'
+        else
+                has "$who status 1 (weft, no init.scope)" "$out" 'PID 1 does not belong to any loaded unit'
+        fi
+        if [ -n "$strayns" ]; then
+                out=$(st "$strayns")
+                has "$who status $strayns (of no unit)" "$out" "PID $strayns does not belong to any loaded unit"
+        fi
+done
+kill "$stray" 2>/dev/null
+wait "$stray" 2>/dev/null
 
 out=$(sctl status ghost.socket)
 rc=$?

@@ -219,6 +219,13 @@ boot() {
         in_ns cat /run/systemd/container >"$d/container.txt" 2>&1
         in_ns cat /run/weft-probe-virt >"$d/virt.txt" 2>&1
         [ "$ctl" = weftctl ] && in_ns tar -C /run/weft -c log 2>/dev/null | tar -C "$d" -x 2>/dev/null
+        # PID 1's own unit, as `status PID` finds it: init.scope.
+        local pid1_ok=yes
+        if [ "$state" = settled ]; then
+                in_ns $ctl status --no-pager 1 >"$d/status-1.txt" 2>&1
+                head -1 "$d/status-1.txt" | grep -q 'init\.scope' || pid1_ok=no
+                [ $pid1_ok = yes ] || say "FAIL: $name: $ctl status 1 is not init.scope's: $(head -3 "$d/status-1.txt")"
+        fi
         # The end the container asks for: PID 1 exits by itself, never
         # reboot(2)s anything. unshare exits with its child's status.
         rc=none
@@ -248,7 +255,7 @@ boot() {
                 [ "$rc" = "$want" ] || state="exit $rc after $verb"
         fi
         [ "$state" = settled ] || { say "$name console (last lines):"; tail -15 "$d/console.log" | sed 's/^/  | /'; }
-        [ "$state" = settled ]
+        [ "$state" = settled ] && [ $pid1_ok = yes ]
 }
 
 status=0
