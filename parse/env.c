@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/hashmap.h"
 #include "base/strv.h"
+#include "parse/word.h"
 
 /* ASCII only, whatever the locale. */
 bool env_name_is_valid(const char *s, size_t n)
@@ -19,6 +21,48 @@ bool env_name_is_valid(const char *s, size_t n)
                 if (!(s[i] == '_' || (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
                       (s[i] >= 'A' && s[i] <= 'Z')))
                         return false;
+        return true;
+}
+
+/* POSIX bounds the whole block by ARG_MAX, so one assignment too. */
+static size_t arg_max(void)
+{
+        long l = sysconf(_SC_ARG_MAX);
+        return l > 4 ? (size_t) l : 4096;
+}
+
+bool env_assignment_is_valid(const char *e)
+{
+        const char *eq = strchr(e, '=');
+        size_t max = arg_max();
+
+        return eq && (size_t) (eq - e) <= max - 2 && env_name_is_valid(e, (size_t) (eq - e)) &&
+               utf8_is_valid(eq + 1) && strlen(eq + 1) <= max - 3 && strlen(e) <= max - 1;
+}
+
+bool env_assignments_are_valid(char *const *l)
+{
+        for (size_t i = 0; l && l[i]; i++) {
+                size_t k = strcspn(l[i], "=");
+                if (!env_assignment_is_valid(l[i]))
+                        return false;
+                for (size_t j = i + 1; l[j]; j++)
+                        if (strncmp(l[i], l[j], k) == 0 && l[j][k] == '=')
+                                return false;
+        }
+        return true;
+}
+
+bool env_names_or_assignments_are_valid(char *const *l)
+{
+        for (size_t i = 0; l && l[i]; i++) {
+                size_t n = strlen(l[i]);
+                if (!env_assignment_is_valid(l[i]) && !(n <= arg_max() - 2 && env_name_is_valid(l[i], n)))
+                        return false;
+                for (size_t j = i + 1; l[j]; j++)
+                        if (strcmp(l[i], l[j]) == 0)
+                                return false;
+        }
         return true;
 }
 

@@ -16,6 +16,16 @@
 /* Is the n-character name s a valid variable name ([A-Za-z_][A-Za-z0-9_]*)? */
 bool env_name_is_valid(const char *s, size_t n);
 
+/* The checks of the manager's environment block (SetEnvironment,
+ * UnsetEnvironment), as systemd's env-util: "K=V" with a valid name and a
+ * value of valid UTF-8 (control characters allowed), no longer than
+ * ARG_MAX leaves room for. */
+bool env_assignment_is_valid(const char *e);
+/* Every entry an assignment, no name twice (systemd's strv_env_is_valid). */
+bool env_assignments_are_valid(char *const *l);
+/* Every entry a name or an assignment, none twice. */
+bool env_names_or_assignments_are_valid(char *const *l);
+
 struct env_builder {
         char **v;        /* the vector, NULL-terminated (NULL while empty) */
         size_t n;        /* entries in v */
