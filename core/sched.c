@@ -108,7 +108,9 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         s->notify_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         s->bus_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         timer_heap_init(&s->timers);
-        int r = sched_adopt_units(s);
+        int r = sched_env_init(s);
+        if (r >= 0)
+                r = sched_adopt_units(s);
         if (r < 0) {
                 sched_free(s);
                 return r;
@@ -416,6 +418,7 @@ void sched_free(struct sched *s)
         free(s->txn_stack);
         free(s->txn_seen);
         free(s->txn_color);
+        sched_env_done(s);
         free(s);
 }
 
@@ -774,6 +777,7 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
         const struct exec_params p = {
                 .unit_id = u->id,
                 .log_dir = s->config.log_dir,
+                .manager_environment = s->env_effective,
                 .extra_env = env,
                 .control = control,
                 .listen_fds = fds,

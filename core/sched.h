@@ -184,3 +184,13 @@ unsigned sched_n_jobs(struct sched *s);
 const char *sched_system_state(struct sched *s);
 unsigned sched_n_failed_units(struct sched *s);
 void sched_startup_check(struct sched *s);
+/* core/sched_env.c: the manager's environment block, which every
+ * command spawned gets first and lowest in priority (systemctl
+ * show-environment): PATH and LANG (exec_manager_environment_default),
+ * overridden by the assignments clients made. sched_env_modify removes
+ * unset's entries (names, or exact "K=V") from the clients' assignments,
+ * then adds set's, all or nothing: -EINVAL if an entry is invalid (as
+ * systemd's SetEnvironment and UnsetEnvironment check them), -ENOMEM;
+ * nothing changes then. Scheduler thread; it lasts across daemon-reload. */
+char *const *sched_env(const struct sched *s);
+int sched_env_modify(struct sched *s, char *const *unset, char *const *set);

@@ -365,6 +365,10 @@ struct sched {
          * at the boot's peak. */
         size_t gc_unswept_from;
         bool gc_armed;
+        /* The manager's environment block (core/sched_env.c): what weft
+         * starts with, what clients set (sorted, without the names weft
+         * sets itself), and the two merged, which every spawn gets. */
+        char **env_defaults, **env_client, **env_effective;
 };
 
 /* Is job id a newer than b? Job ids are 32 bits and wrap (skipping 0, which
@@ -425,6 +429,9 @@ void unit_action(struct sched *s, struct unit *u, const char *why, const char *s
 /* Start u's OnFailure= units (none during a shutdown). */
 void unit_start_on_failure(struct sched *s, struct unit *u);
 int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd, bool control, char **extra_env);
+/* core/sched_env.c: the block's first content (sched_new), and its end (sched_free). */
+int sched_env_init(struct sched *s);
+void sched_env_done(struct sched *s);
 void sched_forget_pid(struct sched *s, pid_t pid);
 /* Attribute pid's exit to u (a forking service's main process). */
 void sched_track_pid(struct sched *s, struct unit *u, pid_t pid);

@@ -92,14 +92,16 @@ static int build_environment(const char *id, const struct exec_context *c, const
                              const struct exec_creds *cr, char ***ret)
 {
         struct env_builder env = { 0 };
-        char **v = NULL, invocation[33], num[32];
-        const char *lang = getenv("LANG");
-        int r;
+        char **v = NULL, **defaults = NULL, invocation[33], num[32];
+        char *const *block = p->manager_environment;
+        int r = 0;
 
-        if ((r = env_builder_put_pair(&env, "PATH", DEFAULT_PATH)) < 0)
+        if (!block && (r = exec_manager_environment_default(&defaults)) < 0)
                 goto out;
-        if (lang && (r = env_builder_put_pair(&env, "LANG", lang)) < 0)
-                goto out;
+        /* The lowest in priority: everything below may override it. */
+        STRV_FOREACH(e, block ? block : defaults)
+                if ((r = env_builder_put_copy(&env, *e)) < 0)
+                        goto out;
         snprintf(num, sizeof num, "%ld", (long) exec_manager_ids()->pid);
         if ((r = env_builder_put_pair(&env, "MANAGERPID", num)) < 0)
                 goto out;
@@ -157,7 +159,24 @@ out:
                 log_error_errno(r, "%s: Failed to build the environment: %s", id, strerror(-r));
         env_builder_done(&env);
         strv_free(v);
+        strv_free(defaults);
         return r;
+}
+
+int exec_manager_environment_default(char ***ret)
+{
+        const char *lang = getenv("LANG");
+        char **v = NULL, *lang_env = NULL;
+
+        /* LANG sorts before PATH, as systemd keeps the block sorted. */
+        if (lang && (asprintf(&lang_env, "LANG=%s", lang) < 0 || strv_consume(&v, lang_env) < 0))
+                return -ENOMEM;
+        if (strv_extend(&v, "PATH=" DEFAULT_PATH) < 0) {
+                strv_free(v);
+                return -ENOMEM;
+        }
+        *ret = v;
+        return 0;
 }
 
 int exec_build_environment(const struct unit *u, const struct exec_context *c, const struct exec_params *p,

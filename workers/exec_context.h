@@ -19,6 +19,8 @@ struct exec_params {
                                     NULL: weft's own stderr */
         const char *invocation_id; /* 32 hex chars, one per start of the unit (shared by its
                                       ExecStartPre/ExecStart...); NULL: a fresh random one */
+        char *const *manager_environment; /* the manager's block ("K=V", core/sched_env.c), first
+                                    and lowest in priority; NULL: exec_manager_environment_default()'s */
         char *const *extra_env;  /* "K=V" the manager adds for this command ($MAINPID,
                                     $SERVICE_RESULT, $EXIT_CODE, $EXIT_STATUS, NOTIFY_SOCKET...) */
         const int *listen_fds;   /* socket activation (fds 3...), may be NULL; the request
@@ -58,11 +60,16 @@ void exec_nofile_inherited_save(void);
 int exec_build_request(const struct unit *u, const struct exec_context *c, const struct exec_command *cmd,
                        const struct exec_params *p, struct spawn_request **ret);
 
+/* What the manager's environment block starts as, systemd's: PATH (the
+ * default search path) and LANG when weft has it; *ret sorted by name.
+ * 0 or -ENOMEM. */
+int exec_manager_environment_default(char ***ret);
+
 /* The environment a command of unit u gets, without running anything.
  * Clean (the manager's own environment is not inherited), built in this
  * order, a later assignment of a name replacing an earlier one:
- * the manager's variables (PATH, LANG if the manager has it, MANAGERPID,
- * INVOCATION_ID; USER, LOGNAME, HOME, SHELL when User= is set),
+ * the manager's block (p->manager_environment: systemctl set-environment),
+ * the manager's variables (MANAGERPID, INVOCATION_ID; USER, LOGNAME, HOME, SHELL when User= is set),
  * PassEnvironment= (copied from the manager's environment), Environment=,
  * EnvironmentFile= (read now, in order), LISTEN_FDS/LISTEN_FDNAMES/
  * LISTEN_PID, p->extra_env; then UnsetEnvironment= removes names (or exact

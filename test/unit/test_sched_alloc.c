@@ -66,11 +66,13 @@ static unsigned long count_end(void)
 }
 
 /* What building a.service's spawn request allocates by itself, with the
- * parameters sched_spawn() gives it (no notify socket, no fds). */
+ * parameters sched_spawn() gives it (the manager's environment block, no
+ * notify socket, no fds). */
 static unsigned long request_allocs(const char *dir)
 {
         struct unit *a = unit_table_get(&F.table, "a.service");
-        const struct exec_params p = { .unit_id = a->id, .log_dir = dir, .socket_fd = -1 };
+        const struct exec_params p = { .unit_id = a->id, .log_dir = dir, .socket_fd = -1,
+                                       .manager_environment = sched_env(F.s) };
         struct spawn_request *req = NULL;
         count_begin();
         int r = exec_build_request(a, &a->service->exec_ctx, a->service->exec_start, &p, &req);
