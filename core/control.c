@@ -664,6 +664,25 @@ static void verb_get_default(struct sched *s, uint64_t conn_id, const struct con
         r->text = strdup(s->config.default_target ? s->config.default_target : "default.target");
 }
 
+/* One reply unit per entry of the manager's environment block, each
+ * {"Environment": "K=V"}: a value may hold any character but NUL, so
+ * none can separate them in one string. */
+static int add_environment(struct sched *s, struct control_reply *r)
+{
+        STRV_FOREACH(e, sched_env(s)) {
+                struct control_unit *cu = control_reply_add_unit(r);
+                if (!cu)
+                        return -ENOMEM;
+                cu->static_keys = true;
+                if (control_unit_add(cu, "Environment", *e) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* manager-properties: is-system-running's, then the environment block
+ * (add_environment), for the bus's Manager properties. */
+enum { SYSTEM_STATE_ENVIRONMENT = 1 };
 /* systemctl is-system-running, and the Manager's counters that
  * systemctl status shows: text and SystemState the state, code 0 only
  * when it is "running". */
@@ -690,6 +709,33 @@ static void verb_system_state(struct sched *s, uint64_t conn_id, const struct co
                 return;
         }
         r->code = strcmp(state, "running") != 0;
+        if ((arg & SYSTEM_STATE_ENVIRONMENT) && add_environment(s, r) < 0)
+                fail(r, 1, "%s", "out of memory");
+}
+
+static void verb_show_environment(struct sched *s, uint64_t conn_id, const struct control_request *q,
+                                  struct control_reply *r, int arg)
+{
+        if (add_environment(s, r) < 0)
+                fail(r, 1, "%s", "out of memory");
+}
+
+/* set-environment K=V..., unset-environment K|K=V..., and the bus's
+ * UnsetAndSetEnvironment as unset-and-set-environment: the names to unset
+ * in "properties", the assignments in "units". */
+enum { ENV_SET, ENV_UNSET, ENV_UNSET_AND_SET };
+static void verb_set_environment(struct sched *s, uint64_t conn_id, const struct control_request *q,
+                                 struct control_reply *r, int arg)
+{
+        char *const *unset = arg == ENV_SET ? NULL : arg == ENV_UNSET ? q->units : q->properties;
+        char *const *set = arg == ENV_UNSET ? NULL : q->units;
+        int k = sched_env_modify(s, unset, set);
+
+        if (k == -EINVAL)
+                fail(r, 1, "%s", arg == ENV_UNSET ? "Invalid environment variable names or assignments"
+                                                  : "Invalid environment assignments");
+        else if (k < 0)
+                fail(r, 1, "%s", "out of memory");
 }
 
 static void verb_daemon_reload(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
@@ -753,6 +799,8 @@ static const struct verb {
         { "list-sockets", true, verb_list_sockets, 0 },
         { "get-default", true, verb_get_default, 0 },
         { "is-system-running", true, verb_system_state, 0 },
+        { "manager-properties", true, verb_system_state, SYSTEM_STATE_ENVIRONMENT },
+        { "show-environment", true, verb_show_environment, 0 },
         { "list-paths", true, verb_list_paths, 0 },
         { "list-timers", true, verb_list_timers, 0 },
         { "log-level", true, verb_log_setting, LOG_SETTING_LEVEL },
@@ -768,6 +816,9 @@ static const struct verb {
         { "kill", false, verb_kill, 0 },
         { "reset-failed", false, verb_reset_failed, 0 },
         { "daemon-reload", false, verb_daemon_reload, 0 },
+        { "set-environment", false, verb_set_environment, ENV_SET },
+        { "unset-environment", false, verb_set_environment, ENV_UNSET },
+        { "unset-and-set-environment", false, verb_set_environment, ENV_UNSET_AND_SET },
         { "poweroff", false, verb_shutdown, SHUTDOWN_POWEROFF },
         { "reboot", false, verb_shutdown, SHUTDOWN_REBOOT },
         { "halt", false, verb_shutdown, SHUTDOWN_HALT },
