@@ -72,7 +72,7 @@ struct bus_question {
         const struct property_table *props[2]; /* CALL_GET, CALL_GET_ALL, as in bus_pending */
         sd_bus_message *m;    /* the call to answer; NULL for activation and jobs */
         const char *unit;     /* NULL: none (Reload, ResetFailed) */
-        char *const *args;    /* the verb's arguments, when not one unit (unit-of-pid) */
+        char *const *args;    /* the verb's arguments, when not one unit (unit-of-pid, set-environment) */
         const char *prop;     /* CALL_GET */
         const char *verb;     /* the control verb asked now */
         const char *job_verb; /* CALL_UNIT_JOB: the verb of the job once the unit is known (static) */
@@ -84,6 +84,7 @@ struct bus_question {
         char *const *states;  /* CALL_LIST_UNITS */
         char *const *patterns;
         const char *transient; /* CALL_TRANSIENT */
+        char *const *properties; /* the request's properties (UnsetAndSetEnvironment's names) */
 };
 
 /* What the scheduler answered, copied off its reply on its thread. */

@@ -12,6 +12,7 @@
 #include "base/strv.h"
 #include "core/bus_internal.h"
 #include "core/log_control.h"
+#include "parse/env.h"
 #include "parse/install.h"
 #include "parse/unit_name.h"
 #include "parse/transient.h"
@@ -81,6 +82,7 @@ static const struct unit_property manager_properties[] = {
         { "NJobs", NULL, 'u' },
         { "LogLevel", NULL, 's' }, /* these two: manager_answer_complete */
         { "LogTarget", NULL, 's' },
+        { "Environment", NULL, 'E' },
 };
 
 /* The interfaces of the unit types, with what their show op reports
@@ -237,6 +239,24 @@ static int append_pairs(sd_bus_message *m, const char *key, const struct bus_ans
         return r;
 }
 
+/* 'E': "as" of every value of key in a (the scheduler sends the
+ * manager's environment one entry per key, as a value may hold any
+ * character but NUL). */
+static int append_repeated(sd_bus_message *m, const char *key, const struct bus_answer *a)
+{
+        int r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "s");
+        for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2)
+                if (!strcmp(k[0], key))
+                        r = sd_bus_message_append(m, "s", k[1]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
 /* Append property p's value, from the status reply a, as a variant: the
  * type's empty value when a does not have it (a unit without a file). */
 static int append_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
@@ -262,6 +282,8 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
                 return sd_bus_message_append(m, "v", "b", (int) !strcmp(v, "yes"));
         case 'P':
                 return append_pairs(m, property_key(p), a);
+        case 'E':
+                return append_repeated(m, property_key(p), a);
         }
         return append_list(m, v);
 }
@@ -940,6 +962,44 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         return 1;
 }
 
+/* SetEnvironment(as), UnsetEnvironment(as) and UnsetAndSetEnvironment(asas):
+ * the manager's environment block, which every command started later
+ * gets (core/sched_env.c). Checked here as systemd checks them, then by
+ * the scheduler, which changes it all or nothing. Root only. */
+static int method_environment(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+        struct bus_thread *t = userdata;
+        const char *member = sd_bus_message_get_member(m);
+        bool unset_only = !strcmp(member, "UnsetEnvironment"), both = !strcmp(member, "UnsetAndSetEnvironment");
+        char **unset = NULL, **set = NULL;
+        int r = 0;
+
+        if (unset_only || both)
+                r = sd_bus_message_read_strv(m, &unset);
+        if (r >= 0 && !unset_only)
+                r = sd_bus_message_read_strv(m, &set);
+        if (r < 0)
+                goto out;
+        if (!env_names_or_assignments_are_valid(unset))
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
+                                      "Invalid environment variable names or assignments");
+        else if (!env_assignments_are_valid(set))
+                r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid environment assignments");
+        else
+                r = bus_check_root(m, ret_error);
+        if (r < 0)
+                goto out;
+        r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                .call = CALL_NOW, .m = m, .uid = 0,
+                .verb = both ? "unset-and-set-environment" : unset_only ? "unset-environment" : "set-environment",
+                .args = unset_only ? unset : set, .properties = both ? unset : NULL });
+        r = r < 0 ? refuse_busy(t, member, NULL, r, ret_error) : 1;
+out:
+        strv_free(unset);
+        strv_free(set);
+        return r;
+}
+
 /* systemctl list-units: every unit weft has (systemctl leaves out the
  * inactive ones itself unless --all), kept by state and name pattern. */
 static int method_list_units(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
@@ -1202,6 +1262,9 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("Reboot", "", "", method_now, 0),
         SD_BUS_METHOD("Halt", "", "", method_now, 0),
         SD_BUS_METHOD("Exit", "", "", method_now, 0),
+        SD_BUS_METHOD("SetEnvironment", "as", "", method_environment, 0),
+        SD_BUS_METHOD("UnsetEnvironment", "as", "", method_environment, 0),
+        SD_BUS_METHOD("UnsetAndSetEnvironment", "asas", "", method_environment, 0),
         SD_BUS_METHOD("GetUnitFileState", "s", "s", method_unit_file_state, 0),
         SD_BUS_METHOD("EnableUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),
         SD_BUS_METHOD("EnableUnitFilesWithFlags", "ast", "ba(sss)", method_unit_files, 0),
@@ -1299,7 +1362,7 @@ static int manager_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
                 .call = prop ? CALL_MANAGER_GET : CALL_MANAGER_GET_ALL, .m = m, .prop = prop,
-                .verb = "is-system-running", .uid = 65534 });
+                .verb = "manager-properties", .uid = 65534 });
         if (r < 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
         return 1;

@@ -160,6 +160,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         if (!(q->verb = strdup(bq->verb)) || (bq->unit && strv_extend(&q->units, bq->unit) < 0) ||
             (bq->args && !(q->units = strv_copy(bq->args))))
                 goto fail;
+        if (bq->properties && !(q->properties = strv_copy(bq->properties)))
+                goto fail;
         id = ++t->next_id;
         if (idmap_put(&t->pending, id, p) < 0)
                 goto fail;
