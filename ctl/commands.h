@@ -44,6 +44,7 @@ int cmd_kill(const struct ctl_options *opts, char **args);
 int cmd_simple(const struct ctl_options *opts, char **args);    /* reset-failed, daemon-reload, power verbs */
 int cmd_system_state(const struct ctl_options *opts, char **args); /* is-system-running */
 int cmd_log_setting(const struct ctl_options *opts, char **args);  /* log-level, log-target */
+int cmd_environment(const struct ctl_options *opts, char **args); /* show-, set-, unset-environment */
 int cmd_exit(const struct ctl_options *opts, char **args);
 int cmd_is_state(const struct ctl_options *opts, char **args);  /* is-active, is-failed */
 int cmd_list_jobs(const struct ctl_options *opts, char **args);

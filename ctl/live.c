@@ -1,7 +1,8 @@
 /* weftctl's verbs that go through a running weft: list-units, the job
  * verbs (start, stop, restart...), kill, reset-failed, is-active and
  * is-failed, list-jobs, list-sockets, show (live, else offline), the power
- * verbs, daemon-reload, log-level and log-target. Each sends one request (ctl/client.c) and prints
+ * verbs, daemon-reload, log-level and log-target, and the manager's
+ * environment block. Each sends one request (ctl/client.c) and prints
  * the reply the way systemctl prints the same answer; the exit status is
  * the reply's code, which the manager sets to systemctl's. status lives in
  * ctl/status.c. */
@@ -144,6 +145,69 @@ int cmd_simple(const struct ctl_options *opts, char **args)
         struct control_reply reply = { 0 };
         int r = live_ask(opts, opts->verb, args, CTL_TIMEOUT_MS, &reply);
         return r ? r : finish(opts, &reply);
+}
+
+/* A variable's value as systemctl show-environment prints it (systemd's
+ * shell_maybe_quote, POSIX mode): as it is when a shell would read it
+ * back unchanged, else in $'...' with escapes from the first character
+ * that needs them. */
+static void print_env_value(const char *v)
+{
+        static const char quote[] = " \t\n\"\\`$*?['()<>|&;!";
+        const unsigned char *p = (const unsigned char *) v;
+
+        while (*p && *p >= ' ' && *p < 127 && !strchr(quote, *p))
+                p++;
+        if (!*p) {
+                fputs(v, stdout);
+                return;
+        }
+        printf("$'%.*s", (int) ((const char *) p - v), v);
+        for (; *p; p++) {
+                static const char cc[] = "\a\b\t\n\v\f\r", letters[] = "abtnvfr";
+                const char *c = *p ? strchr(cc, *p) : NULL;
+                if (c)
+                        printf("\\%c", letters[c - cc]);
+                else if (*p < ' ' || *p == 127)
+                        printf("\\x%02x", *p);
+                else if (*p == '\\' || *p == '\'')
+                        printf("\\%c", *p);
+                else
+                        putchar(*p); /* UTF-8 bytes too: the manager took only valid UTF-8 */
+        }
+        putchar('\'');
+}
+
+/* show-environment: the manager's environment block, one NAME=VALUE a
+ * line; set-environment NAME=VALUE..., unset-environment NAME...: change
+ * it for the commands weft starts from now on. */
+int cmd_environment(const struct ctl_options *opts, char **args)
+{
+        struct control_reply reply = { 0 };
+        bool show = !strcmp(opts->verb, "show-environment");
+
+        if (!show && !(args && *args)) {
+                fprintf(stderr, "%s: %s: name at least one %s.\n", opts->program, opts->verb,
+                        !strcmp(opts->verb, "set-environment") ? "NAME=VALUE" : "NAME");
+                return 1;
+        }
+        int r = live_ask(opts, opts->verb, show ? NULL : args, CTL_TIMEOUT_MS, &reply);
+        if (r)
+                return r;
+        if (show && !want_json(opts, &reply))
+                for (size_t i = 0; i < reply.n_units; i++) {
+                        const char *e = live_get(&reply.units[i], "Environment", ""), *eq = strchr(e, '=');
+                        if (!eq)
+                                continue;
+                        printf("%.*s=", (int) (eq - e), e);
+                        print_env_value(eq + 1);
+                        putchar('\n');
+                }
+        if (!show && reply.error && *reply.error) {
+                fprintf(stderr, "Failed to %s environment: %s\n", opts->verb[0] == 's' ? "set" : "unset", reply.error);
+                freep_clear(&reply.error);
+        }
+        return finish(opts, &reply);
 }
 
 /* is-system-running: the manager's state on stdout (systemctl's words);
