@@ -80,6 +80,7 @@ struct bus_question {
         uid_t uid;            /* the caller's, for the scheduler's read-only check */
         uint64_t job;         /* CALL_JOB */
         int signal;           /* KillUnit */
+        const char *kill_whom; /* KillUnit's whom */
         bool all;             /* list-units --all */
         char *const *states;  /* CALL_LIST_UNITS */
         char *const *patterns;

@@ -948,14 +948,11 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
                 return r;
         if (unit && !unit_name_ok(unit))
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Invalid unit name.");
-        /* weft signals a unit's main and control processes together. */
-        if (whom && *whom && strcmp(whom, "all") != 0)
-                return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Killing only %s is not supported.",
-                                         whom);
         if (sig < 0 || sig >= _NSIG)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Signal %d is not valid.", (int) sig);
         q.unit = unit;
         q.signal = sig;
+        q.kill_whom = whom; /* checked by the scheduler (verb_kill) */
         r = bus_ask(t, sd_bus_message_get_bus(m), &q);
         if (r < 0)
                 return refuse_busy(t, member, unit, r, ret_error);

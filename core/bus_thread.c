@@ -156,6 +156,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         q->version = CONTROL_PROTOCOL_VERSION;
         q->no_block = bq->no_block;
         q->signal = bq->signal;
+        if (bq->kill_whom && *bq->kill_whom && !(q->kill_whom = strdup(bq->kill_whom)))
+                goto fail;
         q->all = bq->all;
         if (!(q->verb = strdup(bq->verb)) || (bq->unit && strv_extend(&q->units, bq->unit) < 0) ||
             (bq->args && !(q->units = strv_copy(bq->args))))

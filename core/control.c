@@ -485,19 +485,42 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
         j->n_waits = 0;
 }
 
+/* kill --kill-whom= (KillUnit's whom): "all" (or none) signals the
+ * unit's processes, which without cgroups are the process groups its main
+ * and control processes lead; "main" and "control" that one process only,
+ * as systemd signals the PID; a "-fail" suffix fails when there is nothing
+ * to signal. */
 static void verb_kill(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
+        static const char *const whoms[] = { "all", "main", "control" };
+        const char *whom = q->kill_whom && *q->kill_whom ? q->kill_whom : "all";
+        size_t len = strcspn(whom, "-"), w = 0;
+        bool must = !strcmp(whom + len, "-fail");
         int sig = q->signal > 0 ? q->signal : SIGTERM;
+
+        while (w < ELEMENTSOF(whoms) && (strlen(whoms[w]) != len || strncmp(whom, whoms[w], len) != 0))
+                w++;
+        if (w == ELEMENTSOF(whoms) || (whom[len] && !must)) {
+                fail(r, 1, "Invalid whom argument: %s", whom);
+                return;
+        }
         STRV_FOREACH(name, q->units) {
                 struct unit *u = find(s, *name);
                 if (!u || !u->rt) {
                         fail(r, 5, "Unit %s is not loaded.", *name);
                         continue;
                 }
-                if (u->rt->main_pgid > 0)
-                        s->ops->kill(s->userdata, -u->rt->main_pgid, sig);
-                if (u->rt->control_pgid > 0)
-                        s->ops->kill(s->userdata, -u->rt->control_pgid, sig);
+                const struct unit_runtime *rt = u->rt;
+                pid_t targets[2] = { w == 0 ? -rt->main_pgid : w == 1 ? rt->main_pid : 0,
+                                     w == 0 ? -rt->control_pgid : w == 2 ? rt->control_pid : 0 };
+                bool any = false;
+                for (int i = 0; i < 2; i++)
+                        if (targets[i] != 0) {
+                                s->ops->kill(s->userdata, targets[i], sig);
+                                any = true;
+                        }
+                if (must && !any)
+                        fail(r, 1, "No matching processes to kill in %s.", *name);
         }
 }
 

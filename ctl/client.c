@@ -30,6 +30,7 @@ struct control_request ctl_request(const struct ctl_options *opts, const char *v
                 .units = units,
                 .no_block = opts->no_block,
                 .signal = opts->signal,
+                .kill_whom = (char *) opts->kill_whom,
                 .properties = opts->properties,
                 .all = opts->all,
                 .state = (char *) opts->state,

@@ -21,6 +21,7 @@ struct ctl_options {
         bool json;                /* --json[=short|pretty] */
         bool json_pretty;
         int signal;               /* kill --signal; 0: the manager's default */
+        const char *kill_whom;    /* kill --kill-whom= (--kill-who=); NULL: all */
         bool reverse;             /* list-dependencies --reverse */
         int lines;                /* -n N; -1: not given */
         bool follow;              /* logs -f */

@@ -36,7 +36,7 @@ static const struct verb {
         { "force-reload", "try-restart", cmd_job, NULL },
         { "try-reload-or-restart", "try-restart", cmd_job, NULL },
         { "reload-or-try-restart", "try-restart", cmd_job, NULL },
-        { "kill", NULL, cmd_kill, "kill UNIT... [--signal=S]" },
+        { "kill", NULL, cmd_kill, "kill UNIT... [--signal=S] [--kill-whom=main|control|all]" },
         { "reset-failed", NULL, cmd_simple, "reset-failed [UNIT...]" },
         { "is-active", NULL, cmd_is_state, "is-active UNIT...   exit 0 if all are active" },
         { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
@@ -89,6 +89,7 @@ static void usage(FILE *f, const char *program)
                    "  --state S           list-units, list-unit-files: only units in these states (comma-separated)\n"
                    "  --no-block          do not wait for start/stop jobs to finish\n"
                    "  -s, --signal S      kill: the signal (name or number)\n"
+                   "  --kill-whom=WHOM    kill: main, control or all (the default) processes; -fail: fail if none\n"
                    "  --reverse           list-dependencies: what pulls the unit in\n"
                    "  -n, --lines N       status, logs: this many log lines\n"
                    "  -f, --follow        logs: keep printing new lines\n"
@@ -129,7 +130,7 @@ int main(int argc, char **argv)
         enum {
                 OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE,
                 OPT_RUNTIME_DIR, OPT_ROOT, OPT_STATE, OPT_NO_BLOCK, OPT_JSON, OPT_REVERSE, OPT_NO_LEGEND,
-                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME,
+                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME, OPT_KILL_WHOM,
         };
         static const struct option options[] = {
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -146,6 +147,8 @@ int main(int argc, char **argv)
                 { "type", required_argument, NULL, 't' },
                 { "no-block", no_argument, NULL, OPT_NO_BLOCK },
                 { "signal", required_argument, NULL, 's' },
+                { "kill-whom", required_argument, NULL, OPT_KILL_WHOM },
+                { "kill-who", required_argument, NULL, OPT_KILL_WHOM },
                 { "reverse", no_argument, NULL, OPT_REVERSE },
                 { "lines", required_argument, NULL, 'n' },
                 { "follow", no_argument, NULL, 'f' },
@@ -214,6 +217,9 @@ int main(int argc, char **argv)
                         break;
                 case OPT_ROOT:
                         o.root = optarg;
+                        break;
+                case OPT_KILL_WHOM:
+                        o.kill_whom = optarg;
                         break;
                 case OPT_STATE:
                         if (add_list(&states, optarg, false) < 0)

@@ -34,6 +34,7 @@ const struct control_limits control_reply_limits = {
 static const struct field request_options[] = {
         { "no_block", FIELD_BOOL, REQ(no_block), false, NULL },
         { "signal", FIELD_INT, REQ(signal), false, NULL },
+        { "kill_whom", FIELD_STRING, REQ(kill_whom), false, NULL },
         { "properties", FIELD_STRV, REQ(properties), false, NULL },
         { "all", FIELD_BOOL, REQ(all), false, NULL },
         { "state", FIELD_STRING, REQ(state), false, NULL },
@@ -69,6 +70,7 @@ void control_request_done(struct control_request *r)
         strv_free(r->properties);
         r->properties = NULL;
         freep_clear(&r->state);
+        freep_clear(&r->kill_whom);
 }
 
 void control_reply_done(struct control_reply *r)

@@ -57,6 +57,7 @@ struct control_request {
         char **units;        /* strv, may be NULL */
         bool no_block;
         int signal;          /* kill --signal=, 0: default */
+        char *kill_whom;     /* kill --kill-whom=: main, control, all (NULL), each with -fail */
         char **properties;   /* show -p, strv */
         bool all;            /* --all */
         char *state;         /* list-units --state= */

@@ -6,7 +6,8 @@
 #  - busctl reads Manager.UserspaceTimestamp there: non-zero;
 #  - systemctl is-active answers for a running unit and an unknown one;
 #    systemctl stop, start, restart, reload, try-restart, isolate and
-#    reload-or-restart wait for their jobs there; kill, reset-failed and
+#    reload-or-restart wait for their jobs there; kill (--kill-who= main,
+#    all, control-fail too), reset-failed and
 #    daemon-reload are done when they answer; is-enabled reads the unit
 #    files; list-units lists, by pattern and state; status shows its
 #    Loaded (with the unit file's state and preset: systemd.preset(5)
@@ -63,6 +64,22 @@ wt_unit trapper.service <<EOF
 DefaultDependencies=no
 [Service]
 ExecStart=/bin/sh -c 'trap "echo usr1 >>$TMP/usr1.log" USR1; while :; do sleep 1 & wait; done'
+EOF
+# kill --kill-whom: a main process and its child, each logging USR1.
+cat >"$TMP/whom-child.sh" <<EOF
+trap 'echo child >>$TMP/whom.log' USR1
+while :; do sleep 1 & wait; done
+EOF
+cat >"$TMP/whom-main.sh" <<EOF
+trap 'echo main >>$TMP/whom.log' USR1
+sh $TMP/whom-child.sh &
+while :; do wait; done
+EOF
+wt_unit whom.service <<EOF
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/sh $TMP/whom-main.sh
 EOF
 wt_unit failer.service <<EOF
 [Unit]
@@ -131,6 +148,20 @@ out=$(sctl try-restart sleeper.service) || wt_fail "systemctl try-restart failed
 [ "$(wt_ctl show sleeper.service -P ActiveState)" = inactive ] || wt_fail "try-restart started a stopped unit"
 out=$(sctl kill -s USR1 trapper.service) || wt_fail "systemctl kill failed: $out"
 wt_until 5 grep -q usr1 "$TMP/usr1.log" || wt_fail "systemctl kill -s USR1 did not reach trapper.service"
+# --kill-who=main signals the main process only; all (the default) its
+# children too; control-fail fails without a control process.
+sctl start whom.service >/dev/null || wt_fail "systemctl start whom.service failed"
+sleep 0.5
+out=$(sctl kill --kill-who=main -s USR1 whom.service) || wt_fail "systemctl kill --kill-who=main failed: $out"
+wt_until 5 grep -q main "$TMP/whom.log" || wt_fail "kill --kill-who=main did not reach the main process"
+sleep 0.5
+grep -q child "$TMP/whom.log" && wt_fail "kill --kill-who=main reached the child too"
+out=$(sctl kill -s USR1 whom.service) || wt_fail "systemctl kill (all) failed: $out"
+wt_until 5 grep -q child "$TMP/whom.log" || wt_fail "kill --kill-who=all did not reach the child"
+out=$(sctl kill --kill-who=control-fail whom.service) && wt_fail "kill --kill-who=control-fail without a control process succeeded"
+out=$(wt_ctl kill --kill-whom=bogus whom.service 2>&1) && wt_fail "weftctl kill --kill-whom=bogus succeeded"
+case $out in *"Invalid whom"*) ;; *) wt_fail "weftctl kill --kill-whom=bogus: $out" ;; esac
+sctl stop whom.service >/dev/null
 sctl start failer.service >/dev/null && wt_fail "systemctl start failer.service succeeded"
 [ "$(wt_ctl show failer.service -P ActiveState)" = failed ] || wt_fail "failer.service is not failed"
 out=$(sctl reset-failed failer.service) || wt_fail "systemctl reset-failed failed: $out"
