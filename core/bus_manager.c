@@ -1117,7 +1117,7 @@ static int method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_erro
  * arguments after the names: 'r' runtime and 'f' force (b), 't' systemd's
  * flags, 'm' a preset mode (s); carries: the reply starts with
  * carries_install_info. */
-enum file_action { FILE_ENABLE, FILE_DISABLE, FILE_MASK, FILE_UNMASK, FILE_PRESET, FILE_SET_DEFAULT };
+enum file_action { FILE_ENABLE, FILE_DISABLE, FILE_REENABLE, FILE_MASK, FILE_UNMASK, FILE_PRESET, FILE_SET_DEFAULT };
 static const struct file_method {
         const char *member;
         enum file_action action;
@@ -1128,6 +1128,7 @@ static const struct file_method {
         { "EnableUnitFilesWithFlags", FILE_ENABLE, "t", true },
         { "DisableUnitFiles", FILE_DISABLE, "r", false },
         { "DisableUnitFilesWithFlags", FILE_DISABLE, "t", false },
+        { "ReenableUnitFiles", FILE_REENABLE, "rf", true },
         { "MaskUnitFiles", FILE_MASK, "rf", false },
         { "UnmaskUnitFiles", FILE_UNMASK, "r", false },
         { "PresetUnitFiles", FILE_PRESET, "rf", true },
@@ -1177,6 +1178,8 @@ static void apply_file_call(struct install_ctx *c, const struct file_method *fm,
                 return install_enable(c, fc->names);
         case FILE_DISABLE:
                 return install_disable(c, fc->names);
+        case FILE_REENABLE:
+                return install_reenable(c, fc->names);
         case FILE_MASK:
                 return install_mask(c, fc->names);
         case FILE_UNMASK:
@@ -1267,6 +1270,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("EnableUnitFilesWithFlags", "ast", "ba(sss)", method_unit_files, 0),
         SD_BUS_METHOD("DisableUnitFiles", "asb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("DisableUnitFilesWithFlags", "ast", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("ReenableUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),
         SD_BUS_METHOD("MaskUnitFiles", "asbb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("UnmaskUnitFiles", "asb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("PresetUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),

@@ -32,21 +32,24 @@ static bool need_units(const struct ctl_options *opts, char **args)
         return false;
 }
 
-/* enable, disable [--now]. */
+/* enable, disable [--now]; reenable (--now does nothing to it, as in
+ * systemctl 252). */
 int cmd_enable(const struct ctl_options *opts, char **args)
 {
         struct install_ctx c;
-        bool enable = strcmp(opts->verb, "enable") == 0;
+        bool enable = strcmp(opts->verb, "enable") == 0, reenable = strcmp(opts->verb, "reenable") == 0;
 
         if (!need_units(opts, args) || open_ctx(opts, &c) < 0)
                 return 1;
-        if (enable)
+        if (reenable)
+                install_reenable(&c, args);
+        else if (enable)
                 install_enable(&c, args);
         else
                 install_disable(&c, args);
         int status = c.status;
         install_ctx_done(&c);
-        if (status == 0 && opts->now && !opts->root) {
+        if (status == 0 && opts->now && !opts->root && !reenable) {
                 struct ctl_options o = *opts;
                 o.verb = enable ? "start" : "stop";
                 status = cmd_job(&o, args);

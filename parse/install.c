@@ -1032,3 +1032,10 @@ void install_set_default(struct install_ctx *c, const char *name)
                 make_link(c, "set default", INSTALL_CONFIG_DIR "/default.target", i.path, true);
         install_info_done(&i);
 }
+
+void install_reenable(struct install_ctx *c, char *const *names)
+{
+        install_disable(c, names);
+        if (c->status == 0)
+                install_enable(c, names);
+}

@@ -65,6 +65,8 @@ void install_enable(struct install_ctx *c, char *const *names);
 void install_disable(struct install_ctx *c, char *const *names);
 void install_mask(struct install_ctx *c, char *const *names);
 void install_unmask(struct install_ctx *c, char *const *names);
+/* systemctl reenable: disable, then enable (when the disable went well). */
+void install_reenable(struct install_ctx *c, char *const *names);
 
 /* systemctl preset: enable or disable each unit as install_preset says;
  * the enable-only and disable-only modes do only that half. A unit

@@ -14,7 +14,7 @@
 #    files), Active and Main PID lines; cat shows the unit's file and
 #    drop-in; list-dependencies follows Wants=; poweroff starts poweroff.target,
 #    whose systemd-poweroff.service's SuccessAction= shuts weft down;
-#    enable and disable
+#    enable, reenable and disable
 #    make and remove the links (--runtime is refused); list-unit-files
 #    lists the unit files with their states, by state and pattern; mask
 #    and unmask, set-default (get-default reads it) and preset (per a
@@ -227,6 +227,10 @@ out=$(sctl enable sleeper.service) || wt_fail "systemctl enable of a unit withou
 case $out in *"no installation config"*) ;; *) wt_fail "enable without [Install] said: $out" ;; esac
 out=$(sctl enable nosuch.service) && wt_fail "systemctl enable nosuch.service succeeded: $out"
 case $out in *"does not exist"*) ;; *) wt_fail "enable nosuch.service said: $out" ;; esac
+# reenable (ReenableUnitFiles): the link removed, then made again.
+out=$(sctl reenable reloader.service) || wt_fail "systemctl reenable failed: $out"
+case $out in *"Removed \"$link\""*"Created symlink $link"*) ;; *) wt_fail "systemctl reenable said: $out" ;; esac
+[ "$(sctl is-enabled reloader.service)" = enabled ] || wt_fail "after reenable, is-enabled: $(sctl is-enabled reloader.service)"
 out=$(sctl disable reloader.service) || wt_fail "systemctl disable failed: $out"
 case $out in *"Removed \"$link\""*) ;; *) wt_fail "systemctl disable said: $out" ;; esac
 wt_ns test -e "$link" && wt_fail "disable left $link"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # weftctl's offline verbs on real files, against the real systemctl:
-#  - enable, disable, mask, unmask, set-default, preset run on two copies of one
+#  - enable, reenable, disable, mask, unmask, set-default, preset run on two copies of one
 #    tree, one by `systemctl --root=A`, the other by `weftctl --root=B`;
 #    after each step the two trees (links, their targets, folders) must be
 #    the same, and so must the exit statuses; is-enabled and get-default
@@ -98,6 +98,9 @@ step enable static.service
 step enable nope.service
 step disable tmpl@x.service
 step is-enabled tmpl@x.service
+step reenable foo.service
+step reenable lib.service
+step reenable nope.service
 step disable foo.service
 step is-enabled foo.service
 step disable tmpl@.service
