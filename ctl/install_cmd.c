@@ -57,7 +57,7 @@ int cmd_enable(const struct ctl_options *opts, char **args)
         return status;
 }
 
-/* mask, unmask. */
+/* mask, unmask, revert. */
 int cmd_mask(const struct ctl_options *opts, char **args)
 {
         struct install_ctx c;
@@ -66,6 +66,8 @@ int cmd_mask(const struct ctl_options *opts, char **args)
                 return 1;
         if (strcmp(opts->verb, "mask") == 0)
                 install_mask(&c, args);
+        else if (strcmp(opts->verb, "revert") == 0)
+                install_revert(&c, args);
         else
                 install_unmask(&c, args);
         int status = c.status;

@@ -62,6 +62,7 @@ static const struct verb {
         { "reenable", NULL, cmd_enable, NULL },
         { "mask", NULL, cmd_mask, "mask | unmask UNIT... [--root DIR]" },
         { "unmask", NULL, cmd_mask, NULL },
+        { "revert", NULL, cmd_mask, "revert UNIT... [--root DIR]   drop-ins and overrides of vendor units removed" },
         { "is-enabled", NULL, cmd_is_enabled, "is-enabled UNIT... [--root DIR]" },
         { "list-unit-files", NULL, cmd_list_unit_files, "list-unit-files [PATTERN...] [--state S] [--root DIR]   unit files and their states" },
         { "preset", NULL, cmd_preset, "preset UNIT... [--root DIR]   enable or disable as systemd.preset(5) files say" },

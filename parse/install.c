@@ -42,6 +42,9 @@ static const char *const generated_dirs[] = { "/run/systemd/generator.early", "/
                                               "/run/systemd/generator.late" };
 /* Where enabled links are looked for (systemd's config directories). */
 static const char *const config_dirs[] = { INSTALL_CONFIG_DIR, "/run/systemd/system" };
+static const char *const config_dirs_l[] = { INSTALL_CONFIG_DIR, "/run/systemd/system", NULL };
+
+static bool in_dirs(const char *path, const char *const *dirs, size_t n);
 
 static char *join(const char *a, const char *b)
 {
@@ -579,8 +582,8 @@ static void remove_marked(struct install_ctx *c, const char *dir, char ***marks,
                 free(list[k]);
         }
         free(list);
-        /* A folder the removal emptied goes too (never the config dir itself). */
-        if (full && strcmp(dir, INSTALL_CONFIG_DIR) != 0)
+        /* A folder the removal emptied goes too (never a config dir itself). */
+        if (full && !strv_contains((char **) config_dirs_l, dir))
                 (void) rmdir(full);
         free(full);
 }
@@ -1038,4 +1041,103 @@ void install_reenable(struct install_ctx *c, char *const *names)
         install_disable(c, names);
         if (c->status == 0)
                 install_enable(c, names);
+}
+
+/* Where revert removes drop-ins: the config directories, the control ones
+ * (systemctl set-property) and the transient one. */
+static const char *const revert_dropin_dirs[] = { INSTALL_CONFIG_DIR, "/run/systemd/system",
+                                                  "/etc/systemd/system.control", "/run/systemd/system.control",
+                                                  "/run/systemd/transient" };
+
+/* Is the unit file at path (root-less) a vendor's: under /usr or /lib, or
+ * a generator's? */
+static bool is_vendor(const char *path)
+{
+        return !strncmp(path, "/usr/", 5) || !strncmp(path, "/lib/", 5) ||
+               in_dirs(path, generated_dirs, sizeof generated_dirs / sizeof *generated_dirs);
+}
+
+/* What revert removes of name (root-less paths), added to *todo. */
+static void revert_collect(struct install_ctx *c, const char *name, char ***todo)
+{
+        bool vendor = false;
+        for (int pass = 0; pass < 2; pass++)
+                STRV_FOREACH(d, c->dirs) {
+                        char *p = NULL, *full = NULL;
+                        struct stat st;
+                        if (asprintf(&p, "%s/%s%s", *d, name, pass ? "" : ".d") < 0 || !(full = rooted(c, p))) {
+                                oom(c);
+                        } else if (pass == 0) {
+                                /* The vendor file is looked for on the same walk. */
+                                char *file = rooted(c, p), *dot = file ? strrchr(file, '.') : NULL;
+                                if (dot && !strcmp(dot, ".d"))
+                                        *dot = 0;
+                                if (file && lstat(file, &st) == 0 && S_ISREG(st.st_mode) && is_vendor(p))
+                                        vendor = true;
+                                free(file);
+                                if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode) &&
+                                    in_dirs(p, revert_dropin_dirs, sizeof revert_dropin_dirs / sizeof *revert_dropin_dirs) &&
+                                    !strv_contains(*todo, p) && strv_extend(todo, p) < 0)
+                                        oom(c);
+                        } else if (vendor && lstat(full, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+                                   in_dirs(p, config_dirs, sizeof config_dirs / sizeof *config_dirs) &&
+                                   !strv_contains(*todo, p) && strv_extend(todo, p) < 0)
+                                oom(c);
+                        free(p);
+                        free(full);
+                }
+}
+
+/* Remove path (root-less): a file or link, or a directory and the files
+ * in it; each said as removed. */
+static void revert_remove(struct install_ctx *c, const char *path)
+{
+        char *full = rooted(c, path);
+        struct dirent **list = NULL;
+        struct stat st;
+        int n = full && lstat(full, &st) == 0 && S_ISDIR(st.st_mode) ? scandir(full, &list, NULL, by_name) : 0;
+
+        for (int k = 0; k < n; k++) {
+                char *f = NULL;
+                if (list[k]->d_name[0] != '.' && asprintf(&f, "%s/%s", full, list[k]->d_name) >= 0) {
+                        if (unlink(f) < 0)
+                                fail(c, "Failed to remove \"%s\": %s", f, strerror(errno));
+                        else
+                                changed(c, "unlink", f, "");
+                }
+                free(f);
+                free(list[k]);
+        }
+        free(list);
+        if (!full)
+                oom(c);
+        else if ((n > 0 || (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) ? rmdir(full) : unlink(full)) < 0)
+                fail(c, "Failed to remove \"%s\": %s", full, strerror(errno));
+        else
+                changed(c, "unlink", full, "");
+        free(full);
+}
+
+void install_revert(struct install_ctx *c, char *const *names)
+{
+        char **todo = NULL;
+        bool removed;
+
+        STRV_FOREACH(n, names) {
+                if (!unit_name_is_valid(*n, UNIT_NAME_ANY)) {
+                        fail(c, "Failed to revert unit: Invalid unit name \"%s\".", *n);
+                        strv_free(todo);
+                        return;
+                }
+                revert_collect(c, *n, &todo);
+        }
+        STRV_FOREACH(t, todo)
+                revert_remove(c, *t);
+        /* Then the links to what went, in /run's config and in /etc's. */
+        for (int i = 1; todo && i >= 0; i--)
+                do {
+                        removed = false;
+                        remove_marked(c, config_dirs[i], &todo, &removed);
+                } while (removed);
+        strv_free(todo);
 }

@@ -67,6 +67,12 @@ void install_mask(struct install_ctx *c, char *const *names);
 void install_unmask(struct install_ctx *c, char *const *names);
 /* systemctl reenable: disable, then enable (when the disable went well). */
 void install_reenable(struct install_ctx *c, char *const *names);
+/* systemctl revert: each unit's drop-in directories in the config,
+ * control and transient directories, and, when a vendor file (under /usr,
+ * /lib or a generator's directory) exists, the files and links in the
+ * config directories that override it (a mask too); then the links to
+ * what went. */
+void install_revert(struct install_ctx *c, char *const *names);
 
 /* systemctl preset: enable or disable each unit as install_preset says;
  * the enable-only and disable-only modes do only that half. A unit

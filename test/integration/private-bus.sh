@@ -17,7 +17,7 @@
 #    enable, reenable and disable
 #    make and remove the links (--runtime is refused); list-unit-files
 #    lists the unit files with their states, by state and pattern; mask
-#    and unmask, set-default (get-default reads it) and preset (per a
+#    and unmask, revert, set-default (get-default reads it) and preset (per a
 #    preset file, and --preset-mode=enable-only) make and remove theirs,
 #    all in a tmpfs on the namespace's /etc/systemd/system;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
@@ -261,6 +261,12 @@ out=$(sctl unmask trapper.service) || wt_fail "systemctl unmask failed: $out"
 case $out in *"Removed \"$masklink\""*) ;; *) wt_fail "systemctl unmask said: $out" ;; esac
 wt_ns test -e "$masklink" && wt_fail "unmask left $masklink"
 [ "$(sctl is-enabled trapper.service)" = static ] || wt_fail "after unmask, is-enabled: $(sctl is-enabled trapper.service)"
+# revert (RevertUnitFiles): a drop-in in /etc/systemd/system goes.
+dropin=/etc/systemd/system/trapper.service.d
+wt_ns sh -c "mkdir -p $dropin && printf '[Unit]\nDescription=x\n' >$dropin/x.conf" || wt_fail "cannot make $dropin"
+out=$(sctl revert trapper.service) || wt_fail "systemctl revert failed: $out"
+case $out in *"Removed \"$dropin/x.conf\""*"Removed \"$dropin\""*) ;; *) wt_fail "systemctl revert said: $out" ;; esac
+wt_ns test -e "$dropin" && wt_fail "revert left $dropin"
 # get-default and set-default (GetDefaultTarget, SetDefaultTarget): the
 # default.target link in /etc/systemd/system; none at first.
 deflink=/etc/systemd/system/default.target

@@ -1,6 +1,6 @@
 #!/bin/bash
 # weftctl's offline verbs on real files, against the real systemctl:
-#  - enable, reenable, disable, mask, unmask, set-default, preset run on two copies of one
+#  - enable, reenable, disable, mask, unmask, revert, set-default, preset run on two copies of one
 #    tree, one by `systemctl --root=A`, the other by `weftctl --root=B`;
 #    after each step the two trees (links, their targets, folders) must be
 #    the same, and so must the exit statuses; is-enabled and get-default
@@ -143,6 +143,24 @@ step preset foo.service
 step list-unit-files
 step unmask foo.service
 step disable foo.service
+
+# revert: drop-ins in /etc and /run go; an override of a vendor unit and a
+# mask of one go; a local unit (no vendor file) keeps its file and loses
+# its drop-ins. (foo.service is left for cat below.)
+for r in "$A" "$B"; do
+        unit "$r/etc/systemd/system" baz.service '[Service]\nExecStart=/bin/false\n'
+        unit "$r/etc/systemd/system/baz.service.d" z.conf '[Unit]\nDescription=Z\n'
+        ln -s /dev/null "$r/etc/systemd/system/helper.service"
+        unit "$r/run/systemd/system/static.service.d" x.conf '[Unit]\nDescription=X\n'
+        unit "$r/etc/systemd/system/local.service.d" y.conf '[Unit]\nDescription=Y\n'
+done
+step revert baz.service helper.service
+step is-enabled helper.service
+step revert static.service local.service
+step revert nope.service
+[ -f "$B/etc/systemd/system/local.service" ] || fail "revert removed local.service, which has no vendor file"
+[ -e "$B/run/systemd/system/static.service.d" ] && fail "revert left /run/systemd/system/static.service.d"
+[ -e "$B/etc/systemd/system/baz.service" ] && fail "revert left the override of baz.service"
 
 # cat: fragment, then each drop-in after a blank line
 "$WEFTCTL" --root="$B" cat foo.service >"$TMP/cat" 2>&1 || fail "cat foo.service: exit $?"
