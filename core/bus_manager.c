@@ -70,6 +70,10 @@ static const struct unit_property {
         { "IgnoreOnIsolate", NULL, 'b' },
 };
 
+/* The Manager's: SystemState and the counters from the scheduler's
+ * manager-properties, with the environment block; Version, the start
+ * timestamps and the log level and target the bus thread's own (added to
+ * the answer, manager_answer_complete). */
 static const struct unit_property manager_properties[] = {
         { "Version", NULL, 's' },
         { "UserspaceTimestamp", "UserspaceTimestampMonotonic", 'T' },
@@ -193,12 +197,27 @@ static const char *answer_get(const struct bus_answer *a, const char *key)
         return NULL;
 }
 
+/* A variant holding an array of elem ("s": "as"), opened; closed again,
+ * both containers, if all went well so far (r). */
+static int open_variant_array(sd_bus_message *m, const char *elem)
+{
+        char sig[16];
+        snprintf(sig, sizeof sig, "a%s", elem);
+        int r = sd_bus_message_open_container(m, 'v', sig);
+        return r < 0 ? r : sd_bus_message_open_container(m, 'a', elem);
+}
+
+static int close_variant_array(sd_bus_message *m, int r)
+{
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 /* 'l': "as" from the space-separated list v. */
 static int append_list(sd_bus_message *m, const char *v)
 {
-        int r = sd_bus_message_open_container(m, 'v', "as");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "s");
+        int r = open_variant_array(m, "s");
         for (const char *w = v; r >= 0 && *w;) {
                 size_t len = strcspn(w, " ");
                 if (len > 0) {
@@ -209,19 +228,13 @@ static int append_list(sd_bus_message *m, const char *v)
                 w += len;
                 w += strspn(w, " ");
         }
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        return r;
+        return close_variant_array(m, r);
 }
 
 /* 'P': "a(ss)" of (A, B) from every value "B (A)" of key in a. */
 static int append_pairs(sd_bus_message *m, const char *key, const struct bus_answer *a)
 {
-        int r = sd_bus_message_open_container(m, 'v', "a(ss)");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        int r = open_variant_array(m, "(ss)");
         for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2) {
                 const char *open = strrchr(k[1], '(');
                 size_t len = open ? strlen(open) : 0;
@@ -232,11 +245,7 @@ static int append_pairs(sd_bus_message *m, const char *key, const struct bus_ans
                 free(b);
                 free(type);
         }
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        return r;
+        return close_variant_array(m, r);
 }
 
 /* 'E': "as" of every value of key in a (the scheduler sends the
@@ -244,17 +253,11 @@ static int append_pairs(sd_bus_message *m, const char *key, const struct bus_ans
  * character but NUL). */
 static int append_repeated(sd_bus_message *m, const char *key, const struct bus_answer *a)
 {
-        int r = sd_bus_message_open_container(m, 'v', "as");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "s");
+        int r = open_variant_array(m, "s");
         for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2)
                 if (!strcmp(k[0], key))
                         r = sd_bus_message_append(m, "s", k[1]);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        return r;
+        return close_variant_array(m, r);
 }
 
 /* Append property p's value, from the status reply a, as a variant: the
