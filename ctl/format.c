@@ -227,11 +227,16 @@ void ctl_json_units(FILE *f, const struct control_reply *reply, bool pretty)
         fputs(pretty && reply->n_units ? "\n]\n" : "]\n", f);
 }
 
+bool ctl_shell_special(char c)
+{
+        return c && strchr(" \t\n\"\\`$*?['()<>|&;!", c);
+}
+
 void ctl_print_word(FILE *f, const char *s, size_t len)
 {
         bool quote = len == 0;
         for (size_t i = 0; i < len && !quote; i++)
-                quote = (unsigned char) s[i] <= ' ' || strchr("\"\\`$*?['()<>|&;!", s[i]);
+                quote = (unsigned char) s[i] < ' ' || ctl_shell_special(s[i]);
         if (!quote) {
                 fwrite(s, 1, len, f);
                 return;

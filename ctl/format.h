@@ -51,6 +51,11 @@ char *ctl_tree_prefix(char *buf, size_t size, unsigned level, uint64_t branches,
 /* s as a JSON string, quotes included. */
 void ctl_json_string(FILE *f, const char *s);
 
+/* Is c one a shell reads specially (systemd's SHELL_NEED_QUOTES and
+ * whitespace)? A word with one is quoted: ctl_print_word, and
+ * show-environment's values. */
+bool ctl_shell_special(char c);
+
 /* The len bytes at s as systemctl show prints a word of a list: in double
  * quotes (with a backslash before " \ ` $) where a shell would read it
  * otherwise, as is elsewhere. */

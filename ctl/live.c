@@ -153,10 +153,9 @@ int cmd_simple(const struct ctl_options *opts, char **args)
  * that needs them. */
 static void print_env_value(const char *v)
 {
-        static const char quote[] = " \t\n\"\\`$*?['()<>|&;!";
         const unsigned char *p = (const unsigned char *) v;
 
-        while (*p && *p >= ' ' && *p < 127 && !strchr(quote, *p))
+        while (*p && *p >= ' ' && *p < 127 && !ctl_shell_special((char) *p))
                 p++;
         if (!*p) {
                 fputs(v, stdout);
