@@ -46,7 +46,7 @@ done
 wt_start --target t.target --private-bus "$SOCK"
 wt_wait_state sleeper.service active 10
 
-sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl "$@" 2>&1; }
+sctl() { wt_systemctl "$@"; }
 bctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- busctl --address="$ADDR" "$@" 2>&1; }
 mgr_get() { bctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager "$1"; }
 lc_get() { bctl get-property org.freedesktop.systemd1 /org/freedesktop/LogControl1 org.freedesktop.LogControl1 "$1"; }

@@ -53,7 +53,7 @@ wt_start --target test.target --private-bus "$SOCK"
 wt_wait_state early.service active 10
 wt_until 5 test -s "$TMP/early.env" || wt_fail "early.service wrote no environment"
 
-sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl "$@" 2>&1; }
+sctl() { wt_systemctl "$@"; }
 # late.service's environment, from a fresh start.
 late_env() {
         rm -f "$TMP/late.env" "$TMP/late-pre.env"

@@ -133,7 +133,7 @@ s=$(timeout 10 nsenter -t "$WEFT_PID" -p -m -- systemctl is-active sleeper.servi
 # What systemctl restart, reload, try-restart, reload-or-restart, kill,
 # reset-failed and daemon-reload send: RestartUnit... (a job, waited for
 # through JobRemoved), KillUnit, ResetFailedUnit and Reload.
-sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl "$@" 2>&1; }
+sctl() { wt_systemctl "$@"; }
 pid1=$(wt_ctl show sleeper.service -P MainPID)
 out=$(sctl restart sleeper.service) || wt_fail "systemctl restart failed: $out"
 pid2=$(wt_ctl show sleeper.service -P MainPID)

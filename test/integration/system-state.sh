@@ -56,7 +56,7 @@ wt_unit rescue.target <<EOF
 DefaultDependencies=no
 EOF
 wt_start --target t.target --private-bus "$SOCK"
-sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl --no-pager "$@" 2>&1; }
+sctl() { wt_systemctl "$@"; }
 
 out=$(sctl is-system-running) && wt_fail "is-system-running exited 0 while the boot runs: $out"
 [ "$out" = initializing ] || wt_fail "is-system-running while the boot runs: '$out', want initializing"

@@ -91,7 +91,7 @@ EOF
 wt_start --target test.target --private-bus "$SOCK"
 wt_wait_state sleeper.service active 10
 wt_wait_state acc.socket active 10
-sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- env SYSTEMD_COLORS=0 systemctl --no-pager "$@" 2>&1; }
+sctl() { wt_systemctl "$@"; }
 has() { # WHAT TEXT LINE-REGEX: TEXT has a line matching LINE-REGEX
         grep -qE "$3" <<<"$2" || wt_fail "$1: no line like '$3' in: $2"
 }

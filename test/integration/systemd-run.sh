@@ -32,7 +32,7 @@ done
 wt_start --target test.target --private-bus "$SOCK" --transient-dir "$DIR"
 wt_wait_state test.target active 10
 
-sctl() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemctl "$@" 2>&1; }
+sctl() { wt_systemctl "$@"; }
 srun() { timeout 20 nsenter -t "$WEFT_PID" -p -m -- systemd-run "$@" 2>&1; }
 
 # The argument keeps its '%', '$' and quotes: the file escapes them.

@@ -130,6 +130,13 @@ wt_ns() {
         nsenter -t "$WEFT_PID" -p -m -- "$@"
 }
 
+# wt_systemctl ARGS...: the distribution's systemctl inside weft's
+# namespaces (where, as root, it talks to weft's private bus), bounded,
+# stderr with stdout, no pager and no colours.
+wt_systemctl() {
+        timeout 20 nsenter -t "$WEFT_PID" -p -m -- env SYSTEMD_COLORS=0 systemctl --no-pager "$@" 2>&1
+}
+
 # wt_wait_state UNIT STATE [SECS]: until UNIT's ActiveState is STATE.
 wt_wait_state() {
         local unit=$1 want=$2 secs=$((${3:-10} * ${WT_TIME_SCALE:-1})) i
