@@ -74,11 +74,12 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         r = r < 0 ? r : control_unit_add(cu, "SubState", sub_state_to_string(rt->sub));
         if (!full || r < 0)
                 return r;
+        r = control_add_num(cu, "Job", rt->job ? rt->job->id : 0);
         char *names = strv_join(u->names, " "), *dropins = strv_join(u->dropin_paths, " ");
         /* URIs: never a space in them (systemd checks Documentation= so). */
         char *docs = strv_join(unit_extra(u)->documentation, " ");
         char *triggers = deps_joined(u, UNIT_TRIGGERS), *triggered = deps_joined(u, UNIT_TRIGGERED_BY);
-        r = control_unit_add(cu, "Names", names && *names ? names : u->id);
+        r = r < 0 ? r : control_unit_add(cu, "Names", names && *names ? names : u->id);
         char fragment[PATH_MAX];
         const char *fp = unit_fragment_path(u, fragment, sizeof fragment);
         r = r < 0 ? r : control_unit_add(cu, "FragmentPath", fp ? fp : "");
@@ -540,6 +541,24 @@ static void verb_reset_failed(struct sched *s, uint64_t conn_id, const struct co
         }
 }
 
+/* bus-ref / bus-unref UNIT...: a bus client's reference (Ref, AddRef)
+ * holds the unit against collection; a unit not loaded yet is loaded, as
+ * systemd loads the object the client names. */
+static void verb_bus_ref(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                         int ref)
+{
+        for (char **n = q->units; n && *n; n++) {
+                if (ref && !find_or_load_valid(s, *n)) {
+                        fail(r, 4, "Unit %s not loaded.", *n);
+                        return;
+                }
+                if (sched_bus_ref(s, *n, ref) < 0) {
+                        fail(r, 1, "%s", "out of memory");
+                        return;
+                }
+        }
+}
+
 static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
@@ -838,6 +857,8 @@ static const struct verb {
         { "try-restart", false, verb_job, VERB_TRY_RESTART },
         { "kill", false, verb_kill, 0 },
         { "reset-failed", false, verb_reset_failed, 0 },
+        { "bus-ref", false, verb_bus_ref, true },
+        { "bus-unref", false, verb_bus_ref, false },
         { "daemon-reload", false, verb_daemon_reload, 0 },
         { "set-environment", false, verb_set_environment, ENV_SET },
         { "unset-environment", false, verb_set_environment, ENV_UNSET },

@@ -201,6 +201,7 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         }
         rt->job = j;
         s->n_jobs++;
+        sched_bus_signal(s, u);
         if (type == JOB_START && !rt->t_queued)
                 rt->t_queued = s->now;
         /* The clock starts at install; a job merged into this one later
@@ -309,6 +310,7 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         struct job done = *slot, *j = &done;
         rt->job = NULL;
         s->n_jobs--;
+        sched_bus_signal(s, u);
         if (j->timeout_when) /* its deadline leaves the heap with it */
                 unit_reschedule(s, u);
         if (j->type == JOB_START) {

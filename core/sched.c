@@ -414,6 +414,7 @@ void sched_free(struct sched *s)
         timer_heap_done(&s->timers);
         free(s->kill_waiters);
         free(s->gc_queue);
+        strv_free(s->bus_refs);
         free(s->txn_queue);
         free(s->txn_stack);
         free(s->txn_seen);
@@ -624,6 +625,7 @@ void unit_set_sub(struct sched *s, struct unit *u, enum sub_state sub)
                         rt->t_inactive = s->now;
         }
         announce(s, u, old, active);
+        sched_bus_signal(s, u);
         if (active != old)
                 sched_bus_unit_changed(s, u, old);
         job_unit_changed(s, u);

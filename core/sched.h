@@ -72,6 +72,8 @@ struct sched_ops {
          * May be NULL (no bus). */
         void (*bus_watch)(void *userdata, const char *name);
         void (*bus_up)(void *userdata, bool up);
+        /* unit's ActiveState, SubState or job (its id, 0: none) changed. May be NULL. */
+        void (*unit_changed)(void *userdata, const char *unit, const char *active, const char *sub, uint32_t job);
         /* CLOCK_REALTIME µs now (calendar timers). NULL: the system's
          * clock; the unit tests drive a fake one. */
         uint64_t (*realtime)(void *userdata);

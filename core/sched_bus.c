@@ -3,10 +3,13 @@
  * connection came or went); the service state table decides what they do
  * (SEV_BUS_NAME_ACQUIRED / SEV_BUS_NAME_LOST in core/service_events.c).
  * And the other way: the unit that provides the bus coming up tells the
- * bus thread to connect. */
+ * bus thread to connect, and a unit's changes become its PropertiesChanged.
+ * The bus thread also holds clients' references to units (Ref, AddRef):
+ * a referenced unit is not collected until the client lets go. */
 #include <string.h>
 
 #include "base/log.h"
+#include "base/strv.h"
 #include "core/service_internal.h"
 
 /* The unit whose being active means the system bus answers (systemd's
@@ -60,4 +63,38 @@ void sched_bus_unit_changed(struct sched *s, struct unit *u, enum unit_active_st
                 s->ops->bus_up(s->userdata, true);
         else if (unit_state_is_down(now) || now == UNIT_DEACTIVATING)
                 s->ops->bus_up(s->userdata, false);
+}
+
+void sched_bus_signal(struct sched *s, const struct unit *u)
+{
+        const struct unit_runtime *rt = u->rt;
+        if (s->ops->unit_changed)
+                s->ops->unit_changed(s->userdata, u->id, unit_active_state_to_string(rt->active),
+                                     sub_state_to_string(rt->sub), rt->job ? rt->job->id : 0);
+}
+
+bool sched_bus_referenced(const struct sched *s, const struct unit *u)
+{
+        return s->bus_refs && strv_contains(s->bus_refs, u->id);
+}
+
+/* The bus thread counts each client's references; here a unit is only
+ * held or not. Few are held at once (one per waiting client). */
+int sched_bus_ref(struct sched *s, const char *name, bool ref)
+{
+        size_t i = 0, n = strv_length(s->bus_refs);
+
+        while (i < n && strcmp(s->bus_refs[i], name) != 0)
+                i++;
+        if (ref)
+                return i < n ? 0 : strv_extend(&s->bus_refs, name);
+        if (i == n)
+                return 0;
+        free(s->bus_refs[i]);
+        memmove(s->bus_refs + i, s->bus_refs + i + 1, (n - i) * sizeof *s->bus_refs);
+        /* Let go: collectable again, as any unit after its last use. */
+        struct unit *u = unit_table_get(s->units, name);
+        if (u && u->rt)
+                sched_gc_queue(s, u);
+        return 0;
 }

@@ -96,7 +96,7 @@ static bool may_gc(struct sched *s, struct unit *u)
 {
         const struct unit_runtime *rt = u->rt;
 
-        if (!rt || u->load_state == UNIT_MERGED || u == s->boot_target || rt->job)
+        if (!rt || u->load_state == UNIT_MERGED || u == s->boot_target || rt->job || sched_bus_referenced(s, u))
                 return false;
         if (rt->active == UNIT_FAILED ? unit_extra(u)->collect_mode != COLLECT_INACTIVE_OR_FAILED
                                       : rt->active != UNIT_INACTIVE)

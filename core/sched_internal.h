@@ -365,6 +365,10 @@ struct sched {
          * at the boot's peak. */
         size_t gc_unswept_from;
         bool gc_armed;
+        /* Units a bus client holds a reference to (Ref, systemd-run's
+         * AddRef): never collected while held (core/sched_bus.c). Names,
+         * not units: they outlive a daemon-reload's new table. */
+        char **bus_refs;
         /* The manager's environment block (core/sched_env.c): what weft
          * starts with, what clients set (sorted, without the names weft
          * sets itself), and the two merged, which every spawn gets. */
@@ -510,6 +514,12 @@ void sched_bus_name(struct sched *s, const char *name, bool owned);
 void sched_bus_state(struct sched *s, bool connected);
 /* u's active state changed: the unit that provides the bus tells the bus thread. */
 void sched_bus_unit_changed(struct sched *s, struct unit *u, enum unit_active_state old);
+/* u's state or job changed: its PropertiesChanged, for bus clients that
+ * wait on it (systemctl start --wait, systemd-run --wait). */
+void sched_bus_signal(struct sched *s, const struct unit *u);
+/* A bus client took (ref) or dropped its reference to name; 0 or -ENOMEM. */
+int sched_bus_ref(struct sched *s, const char *name, bool ref);
+bool sched_bus_referenced(const struct sched *s, const struct unit *u);
 /* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
  * given the per-boot perturbation (sd-event's sleep_between). */
 uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);

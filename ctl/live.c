@@ -393,8 +393,10 @@ int cmd_list_paths(const struct ctl_options *opts, char **args)
 
 static void print_property(const struct ctl_options *opts, const char *key, const char *value)
 {
-        /* Like systemctl: empty values only when asked for by name or --all. */
-        if (!*value && !opts->all && !opts->properties)
+        /* Like systemctl: empty values only when asked for by name or
+         * --all; the same for Job, a job's id, when there is none. */
+        bool empty = !*value || (!strcmp(key, "Job") && !strcmp(value, "0"));
+        if (empty && !opts->all && !opts->properties)
                 return;
         if (opts->value_only)
                 printf("%s\n", value);

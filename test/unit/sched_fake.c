@@ -135,7 +135,14 @@ static void fake_shutdown_request(void *userdata, enum shutdown_kind kind, int e
         F.shutdown_kind = kind;
 }
 
+static void fake_unit_changed(void *userdata, const char *unit, const char *active, const char *sub, uint32_t job)
+{
+        size_t n = strlen(F.changes);
+        snprintf(F.changes + n, sizeof F.changes - n, "%s %s %s %u|", unit, active, sub, (unsigned) job);
+}
+
 static const struct sched_ops fake_ops = {
+        .unit_changed = fake_unit_changed,
         .exit_request = fake_exit_request,
         .shutdown_request = fake_shutdown_request,
         .job_finished = fake_job_finished,

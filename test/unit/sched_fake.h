@@ -48,6 +48,8 @@ struct fake {
         bool exit_force;      /* and whether it was exit-force */
         int n_shutdown_requests; /* *Action= reboot, poweroff, halt (ops.shutdown_request) */
         int shutdown_kind;    /* the last one's enum shutdown_kind */
+        /* ops.unit_changed: each "UNIT ACTIVE SUB JOB|", the first 8 KiB. */
+        char changes[8192];
         /* The fake wall clock is F.now + realtime_offset; fake_set_clock
          * moves it as a clock set by hand would. */
         uint64_t realtime_offset;

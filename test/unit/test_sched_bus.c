@@ -131,7 +131,25 @@ static void test_dbus_restart_waits_for_the_new_runs_name(void)
         fake_teardown();
 }
 
+/* Every change of a unit's state or job goes to ops.unit_changed (the bus
+ * thread's PropertiesChanged): the job while it runs, none once it ended. */
+static void test_unit_changes_carry_the_job(void)
+{
+        const char *d = test_tmpdir();
+        write_units(d, "");
+        fake_setup(d, "t.target");
+        fake_report(fake_find_spawn("77"));
+        bus_name("org.weft.A", true);
+        const char *c = strstr(F.changes, "a.service activating start ");
+        CU_ASSERT_PTR_NOT_NULL(c);
+        if (c)
+                CU_ASSERT_NOT_EQUAL(c[strlen("a.service activating start ")], '0');
+        CU_ASSERT_PTR_NOT_NULL(strstr(F.changes, "a.service active running 0|"));
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "unit_changes_carry_the_job", test_unit_changes_carry_the_job },
         { "dbus_restart_waits_for_the_new_runs_name", test_dbus_restart_waits_for_the_new_runs_name },
         { "dbus_service_is_active_when_its_name_is_owned", test_dbus_service_is_active_when_its_name_is_owned },
         { "dbus_name_taken_before_the_fork_report_counts", test_dbus_name_taken_before_the_fork_report_counts },

@@ -197,7 +197,28 @@ static void test_off_by_default(void)
         fake_teardown();
 }
 
+/* A bus client's reference (Ref, systemd-run's AddRef: the control verbs
+ * bus-ref and bus-unref) keeps a finished unit until it is let go. */
+static void test_bus_reference_keeps_a_finished_unit(void)
+{
+        setup();
+        fake_control("bus-ref", "lone.service");
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        fake_control("start", "lone.service");
+        fake_run_to_exit("LONE-", 0);
+        CU_ASSERT_TRUE(known("lone.service")); /* finished, inactive, and held */
+        fake_control("bus-ref", "lone.service"); /* the bus thread counts; here it is held or not */
+        fake_control("bus-unref", "lone.service");
+        CU_ASSERT_FALSE(known("lone.service"));
+        fake_control("bus-unref", "lone.service"); /* not held: nothing to do */
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        fake_control("bus-ref", "no-such.service");
+        CU_ASSERT_EQUAL(F.last_code, 0); /* loaded as not-found, as a unit object */
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "bus_reference_keeps_a_finished_unit", test_bus_reference_keeps_a_finished_unit },
         { "referenced_inactive_units_stay", test_referenced_inactive_units_stay },
         { "unit_named_by_status_goes_after_the_request", test_unit_named_by_status_goes_after_the_request },
         { "started_unit_goes_when_it_finished_not_before", test_started_unit_goes_when_it_finished_not_before },
