@@ -6,6 +6,7 @@
 #pragma once
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -47,6 +48,7 @@ enum bus_call {
         CALL_GET_ALL,
         CALL_MANAGER_GET, /* Properties.Get of the Manager (is-system-running) */
         CALL_MANAGER_GET_ALL,
+        CALL_QUIET,     /* bus-ref, bus-unref for a client that left: nobody to answer */
 };
 
 struct property_table; /* core/bus_manager.c: an interface's properties */
@@ -64,6 +66,7 @@ struct bus_pending {
         char **states, **patterns; /* CALL_LIST_UNITS: what to keep (strv; NULL: all) */
         uint64_t job;      /* CALL_JOB: the number in its object path */
         char *transient;   /* CALL_TRANSIENT: the unit file's text */
+        bool add_ref;      /* CALL_TRANSIENT: AddRef=yes */
 };
 
 /* One question for the scheduler (bus_ask). */
@@ -85,6 +88,7 @@ struct bus_question {
         char *const *states;  /* CALL_LIST_UNITS */
         char *const *patterns;
         const char *transient; /* CALL_TRANSIENT */
+        bool add_ref;          /* CALL_TRANSIENT: AddRef=yes */
         char *const *properties; /* the request's properties (UnsetAndSetEnvironment's names) */
 };
 
@@ -103,13 +107,23 @@ enum bus_command_kind {
         CMD_WATCH,
         CMD_ANSWER,
         CMD_STARTUP_FINISHED,
+        CMD_UNIT_CHANGED,
 };
 
 struct bus_command {
         enum bus_command_kind kind;
-        char *name;               /* CMD_WATCH */
+        char *name;               /* CMD_WATCH; CMD_UNIT_CHANGED: the unit */
         struct bus_answer *answer; /* CMD_ANSWER */
         uint64_t when;            /* CMD_STARTUP_FINISHED: CLOCK_MONOTONIC µs */
+        const char *active, *sub; /* CMD_UNIT_CHANGED: static strings */
+        uint32_t job;             /* CMD_UNIT_CHANGED: its job's id, 0: none */
+};
+
+/* The clients on the system bus that hold a reference to one unit. */
+struct bus_unit_ref {
+        struct bus_thread *t;
+        char *unit;
+        sd_bus_track *track;
 };
 
 struct bus_watch {
@@ -139,6 +153,14 @@ struct bus_thread {
         sd_bus *peers[BUS_PEERS_MAX]; /* its connections, oldest first */
         size_t n_peers;
         struct log_ratelimit rl_peers;
+        /* On the system bus (core/bus_track.c): who called Subscribe, and
+         * who holds a reference to which unit. */
+        sd_bus_track *subscribers;
+        struct bus_unit_ref **refs;
+        size_t n_refs, cap_refs;
+        /* Whether any of them is there: read by the scheduler's thread
+         * (bus_thread_unit_changed), written here. */
+        atomic_bool want_changes;
 
         /* Shared, under lock. */
         pthread_mutex_t lock;
@@ -159,6 +181,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *q);
 void bus_pending_drop(struct bus_thread *t, sd_bus *bus);
 
 /* core/bus_manager.c */
+/* A job's object path, /org/freedesktop/systemd1/job/ID. */
+void job_path(char *buf, size_t n, uint64_t job);
 /* Is key a unit property served on the bus (or JobResult, which answers need)? */
 bool bus_served_key(const char *key);
 /* The scheduler answered: reply to the call waiting for it. Takes a. */
@@ -183,6 +207,21 @@ int bus_log_target_get(sd_bus *bus, const char *path, const char *interface, con
                        sd_bus_message *reply, void *userdata, sd_bus_error *ret_error);
 int bus_log_target_set(sd_bus *bus, const char *path, const char *interface, const char *property,
                        sd_bus_message *value, void *userdata, sd_bus_error *ret_error);
+
+/* core/bus_track.c */
+/* Subscribe (on) or Unsubscribe from m's sender; replies to m. */
+int bus_track_subscribe(struct bus_thread *t, sd_bus_message *m, bool on, sd_bus_error *ret_error);
+/* Unit.Ref (ref) or Unit.Unref of unit by m's sender; replies to m (Ref:
+ * once the scheduler holds the unit). */
+int bus_track_method(struct bus_thread *t, sd_bus_message *m, const char *unit, bool ref, sd_bus_error *ret_error);
+/* StartTransientUnit's AddRef=yes: m's sender holds unit from now on. */
+int bus_track_add_ref(struct bus_thread *t, sd_bus_message *m, const char *unit);
+/* Emit c's PropertiesChanged on the system bus, if anyone listens. */
+void bus_track_emit(struct bus_thread *t, const struct bus_command *c);
+
+/* The connection is gone: every subscription and reference with it; tell:
+ * the scheduler lets go of the units (not when weft stops). */
+void bus_track_drop_all(struct bus_thread *t, bool tell);
 
 /* core/bus_transient.c */
 struct transient_unit;

@@ -68,6 +68,7 @@ static const struct unit_property {
         { "InactiveExitTimestamp", "InactiveExitTimestampMonotonic", 'T' },
         { "AllowIsolate", NULL, 'b' },
         { "IgnoreOnIsolate", NULL, 'b' },
+        { "Job", NULL, 'J' },
 };
 
 /* The Manager's: SystemState and the counters from the scheduler's
@@ -287,6 +288,12 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
                 return append_pairs(m, property_key(p), a);
         case 'E':
                 return append_repeated(m, property_key(p), a);
+        case 'J': { /* (uo): the job's id and path; (0, "/") for none */
+                char job[64] = "/";
+                if (n)
+                        job_path(job, sizeof job, n);
+                return sd_bus_message_append(m, "v", "(uo)", (uint32_t) n, job);
+        }
         }
         return append_list(m, v);
 }
@@ -458,7 +465,7 @@ static int reply_unit_list(const struct bus_pending *p, const struct bus_answer 
         return send_array_reply(reply, r);
 }
 
-static void job_path(char *buf, size_t n, uint64_t job)
+void job_path(char *buf, size_t n, uint64_t job)
 {
         snprintf(buf, n, SD1_PATH "/job/%llu", (unsigned long long) job);
 }
@@ -575,6 +582,10 @@ static int start_transient(struct bus_thread *t, struct bus_pending *p)
                 return sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_FAILED, "Cannot write %s/%s: %s",
                                                   t->cfg.transient_dir, p->unit, strerror(-r));
         log_info("bus: transient unit %s/%s written", t->cfg.transient_dir, p->unit);
+        /* Held before its job, so it is not collected once done before
+         * the caller (systemd-run --wait) has read how it ended. */
+        if (p->add_ref && (r = bus_track_add_ref(t, p->m, p->unit)) < 0)
+                log_warning("bus: %s: cannot keep AddRef: %s", p->unit, strerror(-r));
         return start_job(t, p);
 }
 
@@ -658,6 +669,8 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 else if ((r = unit_answer_complete(t, p, a)) >= 0)
                         r = reply_get_all(t, p->m, p->props, a);
                 break;
+        case CALL_QUIET:
+                break;
         case CALL_MANAGER_GET:
         case CALL_MANAGER_GET_ALL:
                 r = manager_answer_complete(t, a);
@@ -734,8 +747,7 @@ int bus_check_root(sd_bus_message *m, sd_bus_error *ret_error)
 
 static int method_subscribe(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
-        /* weft sends no Manager signals yet: subscribing is accepted and means nothing. */
-        return sd_bus_reply_method_return(m, NULL);
+        return bus_track_subscribe(userdata, m, !strcmp(sd_bus_message_get_member(m), "Subscribe"), ret_error);
 }
 
 /* The Manager's methods that queue a job on a unit, and the control verb
@@ -836,7 +848,7 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
  * has the transient directory; a name with a file on the unit path is
  * taken (systemd's UnitExists). */
 static int transient_request(struct bus_thread *t, sd_bus_message *m, const char **unit, const char **job_verb,
-                             char **text, sd_bus_error *ret_error)
+                             char **text, bool *add_ref, sd_bus_error *ret_error)
 {
         struct transient_unit tu = { 0 };
         struct install_ctx c;
@@ -867,6 +879,7 @@ static int transient_request(struct bus_thread *t, sd_bus_message *m, const char
                 r = bus_transient_read(m, &tu, ret_error);
         if (r >= 0)
                 r = transient_text(&tu, text);
+        *add_ref = tu.add_ref;
         transient_unit_done(&tu);
         return r;
 }
@@ -879,13 +892,14 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
         struct bus_thread *t = userdata;
         const char *unit = NULL, *job_verb = NULL;
         char *text = NULL;
-        int r = transient_request(t, m, &unit, &job_verb, &text, ret_error);
+        bool add_ref = false;
+        int r = transient_request(t, m, &unit, &job_verb, &text, &add_ref, ret_error);
 
         if (r < 0)
                 return r;
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
                 .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "is-known", .uid = 0,
-                .job_verb = job_verb, .no_block = true, .transient = text });
+                .job_verb = job_verb, .no_block = true, .transient = text, .add_ref = add_ref });
         free(text);
         return r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
 }
@@ -1307,6 +1321,16 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         char *unit = NULL;
         int r;
 
+        bool ref = sd_bus_message_is_method_call(m, SD1_UNIT, "Ref") > 0;
+        if (ref || sd_bus_message_is_method_call(m, SD1_UNIT, "Unref") > 0) {
+                r = sd_bus_path_decode(sd_bus_message_get_path(m), SD1_UNIT_PREFIX, &unit);
+                if (r > 0)
+                        r = unit_name_ok(unit) ? bus_track_method(t, m, unit, ref, ret_error)
+                                               : sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT,
+                                                                   "Invalid unit name.");
+                free(unit);
+                return r;
+        }
         if (!sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) ||
             (strcmp(member, "Get") != 0 && strcmp(member, "GetAll") != 0))
                 return 0;

@@ -95,6 +95,24 @@ int bus_thread_startup_finished(struct bus_thread *t, uint64_t when)
         return t ? command_push(t, (struct bus_command) { .kind = CMD_STARTUP_FINISHED, .when = when }) : -EINVAL;
 }
 
+int bus_thread_unit_changed(struct bus_thread *t, const char *unit, const char *active, const char *sub,
+                            uint32_t job)
+{
+        char *n;
+        int r;
+
+        if (!t || !atomic_load(&t->want_changes))
+                return 0;
+        n = strdup(unit);
+        if (!n)
+                return -ENOMEM;
+        r = command_push(t, (struct bus_command) {
+                .kind = CMD_UNIT_CHANGED, .name = n, .active = active, .sub = sub, .job = job });
+        if (r < 0)
+                free(n);
+        return r;
+}
+
 int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_reply *reply)
 {
         struct bus_answer *a = calloc(1, sizeof *a);
@@ -146,6 +164,7 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
         p->call = bq->call;
         p->job = bq->job;
         p->job_verb = bq->job_verb;
+        p->add_ref = bq->add_ref;
         p->props[0] = bq->props[0];
         p->props[1] = bq->props[1];
         if ((bq->unit && !(p->unit = strdup(bq->unit))) || (bq->prop && !(p->prop = strdup(bq->prop))) ||
@@ -331,6 +350,7 @@ static void disconnect(struct bus_thread *t, int error)
         /* Calls waiting for the scheduler have no one to answer to now;
          * those from the private bus's connections still have. */
         bus_pending_drop(t, t->bus);
+        bus_track_drop_all(t, error != 0);
         t->bus = sd_bus_close_unref(t->bus);
         for (size_t i = 0; i < t->n_watches; i++)
                 t->watches[i]->owned = -1;
@@ -418,6 +438,10 @@ static bool run_commands(struct bus_thread *t)
                         break;
                 case CMD_STARTUP_FINISHED:
                         bus_emit_startup_finished(t, cmds[i].when);
+                        break;
+                case CMD_UNIT_CHANGED:
+                        bus_track_emit(t, &cmds[i]);
+                        free(cmds[i].name);
                         break;
                 }
         free(cmds);

@@ -11,11 +11,12 @@
  *   - owns org.freedesktop.systemd1 and answers dbus-daemon's
  *     Activator.ActivationRequest by asking the scheduler to start the
  *     unit, emitting ActivationFailure when that fails;
- *   - serves a small part of org.freedesktop.systemd1.Manager (Subscribe,
- *     Unsubscribe, GetUnit, LoadUnit, StartUnit, StopUnit, Version and the
- *     userspace timestamps) and the Id/LoadState/ActiveState/SubState/
- *     Description properties of org.freedesktop.systemd1.Unit objects;
- *     anything else is answered with sd-bus's standard error.
+ *   - serves a part of org.freedesktop.systemd1.Manager and of the unit
+ *     objects (core/bus_manager.c); anything else is answered with
+ *     sd-bus's standard error;
+ *   - tracks the clients that subscribed or hold a reference to a unit
+ *     (Ref, StartTransientUnit's AddRef) and sends them the units'
+ *     PropertiesChanged (core/bus_track.c).
  *
  * The same objects are served to root on systemd's private socket
  * (core/bus_private.c), independently of the system bus.
@@ -60,3 +61,9 @@ int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_rep
 /* Start-up finished at when (CLOCK_MONOTONIC µs): Manager.StartupFinished
  * goes to every connection (systemctl is-system-running --wait). Any thread. */
 int bus_thread_startup_finished(struct bus_thread *t, uint64_t when);
+/* unit's ActiveState, SubState or job (id, 0: none) changed: its
+ * PropertiesChanged goes to the system bus when a client there listens
+ * (Subscribe, or a reference to a unit); otherwise this costs one atomic
+ * load. Strings are copied. Any thread. */
+int bus_thread_unit_changed(struct bus_thread *t, const char *unit, const char *active, const char *sub,
+                            uint32_t job);

@@ -59,6 +59,12 @@
         X(sd_bus_set_sender) \
         X(sd_bus_set_server) \
         X(sd_bus_start) \
+        X(sd_bus_track_add_sender) \
+        X(sd_bus_track_count) \
+        X(sd_bus_track_new) \
+        X(sd_bus_track_remove_sender) \
+        X(sd_bus_track_set_recursive) \
+        X(sd_bus_track_unref) \
         X(sd_bus_unref)
 
 struct bus_lib {
@@ -125,5 +131,11 @@ int bus_lib_load(void);
 #define sd_bus_set_sender (*bus_lib.sd_bus_set_sender)
 #define sd_bus_set_server (*bus_lib.sd_bus_set_server)
 #define sd_bus_start (*bus_lib.sd_bus_start)
+#define sd_bus_track_add_sender (*bus_lib.sd_bus_track_add_sender)
+#define sd_bus_track_count (*bus_lib.sd_bus_track_count)
+#define sd_bus_track_new (*bus_lib.sd_bus_track_new)
+#define sd_bus_track_remove_sender (*bus_lib.sd_bus_track_remove_sender)
+#define sd_bus_track_set_recursive (*bus_lib.sd_bus_track_set_recursive)
+#define sd_bus_track_unref (*bus_lib.sd_bus_track_unref)
 #define sd_bus_unref (*bus_lib.sd_bus_unref)
 #endif

@@ -318,6 +318,13 @@ static void op_bus_up(void *userdata, bool up)
                 (void) bus_thread_set_up(m->bus, up);
 }
 
+static void op_unit_changed(void *userdata, const char *unit, const char *active, const char *sub, uint32_t job)
+{
+        struct manager *m = userdata;
+        if (m->bus && bus_thread_unit_changed(m->bus, unit, active, sub, job) < 0)
+                log_debug("bus: no PropertiesChanged for %s: out of memory", unit);
+}
+
 static const struct sched_ops ops = {
         .spawn = op_spawn,
         .kill = op_kill,
@@ -334,6 +341,7 @@ static const struct sched_ops ops = {
         .job_finished = op_job_finished,
         .bus_watch = op_bus_watch,
         .bus_up = op_bus_up,
+        .unit_changed = op_unit_changed,
 };
 
 /* Events left in the queue once every producer stopped may own memory. */

@@ -213,8 +213,10 @@ int transient_add(struct transient_unit *t, const struct transient_property *p, 
         char *value = NULL;
         int r = 0;
 
-        if (p->kind == TRANSIENT_NONE)
+        if (p->kind == TRANSIENT_NONE) {
+                t->add_ref = v->b; /* AddRef, the one such property */
                 return 0;
+        }
         if (p->kind != TRANSIENT_EXEC) {
                 r = value_text(p, v, &value, ret_error);
                 if (r == 0)

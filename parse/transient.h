@@ -18,7 +18,7 @@ enum transient_kind {
         TRANSIENT_WORDS,  /* as: one directive, each string a quoted word (Environment=) */
         TRANSIENT_EXEC,   /* a(sasb): one directive per command */
         TRANSIENT_USEC,   /* t: a time span in µs */
-        TRANSIENT_NONE,   /* b, accepted and not written (AddRef: weft keeps no client references) */
+        TRANSIENT_NONE,   /* b, not written: AddRef, which struct transient_unit keeps */
 };
 
 enum transient_section { TRANSIENT_UNIT, TRANSIENT_SERVICE, TRANSIENT_SECTIONS };
@@ -51,6 +51,7 @@ struct transient_value {
 /* The lines of each section so far. Zero it to start. */
 struct transient_unit {
         char **lines[TRANSIENT_SECTIONS];
+        bool add_ref; /* AddRef=yes: the caller holds the unit (core/bus_track.c) */
 };
 
 /* The D-Bus signature of a kind's values ("s", "a(sasb)"...). */

@@ -7,7 +7,10 @@
  * --delay: take the name MS after connecting; --never: never take it;
  * --drop-after: release it MS after taking it, and keep running;
  * --flap: take and release it N times as fast as the bus allows, then
- * exit (a flood of NameOwnerChanged for whoever watches it). */
+ * exit (a flood of NameOwnerChanged for whoever watches it).
+ *   bus_svc --ref UNIT-OBJECT-PATH SECONDS
+ * calls org.freedesktop.systemd1.Unit.Ref on the unit object, says "held"
+ * on stdout, then keeps its connection SECONDS and exits without Unref. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +38,29 @@ static const sd_bus_vtable test_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
+/* --ref: hold a unit, then leave. */
+static int hold_unit(const char *path, long seconds)
+{
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        sd_bus *bus = NULL;
+        int r = sd_bus_open_system(&bus);
+
+        if (r >= 0)
+                r = sd_bus_call_method(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", "Ref",
+                                       &error, NULL, "");
+        if (r < 0) {
+                fprintf(stderr, "bus_svc: Ref %s: %s\n", path, error.message ? error.message : strerror(-r));
+                return 1;
+        }
+        printf("held\n");
+        fflush(stdout);
+        for (uint64_t end = now_ms() + (uint64_t) seconds * 1000, now; (now = now_ms()) < end;)
+                if (sd_bus_process(bus, NULL) == 0)
+                        (void) sd_bus_wait(bus, (end - now) * 1000);
+        sd_bus_flush_close_unref(bus);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         sd_bus *bus = NULL;
@@ -48,6 +74,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "usage: bus_svc NAME [--delay MS] [--never] [--drop-after MS]\n");
                 return 2;
         }
+        if (!strcmp(argv[1], "--ref") && argc == 4)
+                return hold_unit(argv[2], atol(argv[3]));
         name = argv[1];
         for (int i = 2; i < argc; i++) {
                 if (!strcmp(argv[i], "--delay") && i + 1 < argc)

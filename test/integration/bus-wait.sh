@@ -1,0 +1,105 @@
+#!/bin/bash
+# The clients that wait for a unit to end, against weft on a real
+# dbus-daemon --system (test/lib/dbus.sh): they need the system bus, and
+# weft must send PropertiesChanged, serve the Unit's Job property and hold
+# a unit a client references.
+#  - systemd-run --wait CMD: exits with the command's status and prints
+#    systemd's result lines (exit-code, status=3); for a command that
+#    succeeds, "Finished with result: success" and its runtime (the unit
+#    is held, AddRef, so it is not collected before systemd-run reads it),
+#    and once systemd-run has gone the unit is collected, its file removed;
+#  - systemctl start --wait: returns once the service has ended (not when
+#    it started), with the status of how it ended;
+#  - Unit.Unref without a Ref is refused (NotReferenced); Ref and Unref
+#    from busctl hold and release a unit; Ref from a non-root caller is
+#    refused.
+# KEEP=1 keeps the temp dir.
+. "$(dirname "$0")/../lib/weft.sh"
+. "$(dirname "$0")/../lib/dbus.sh"
+wt_init bus-wait
+wt_need systemd-run systemctl
+wt_dbus_setup org.weft.Unused
+DIR=/run/systemd/transient
+
+wt_unit test.target <<EOF
+[Unit]
+Wants=dbus.service
+EOF
+wt_unit sleeper.service <<EOF
+[Service]
+ExecStart=/bin/sleep 1
+EOF
+wt_unit failing.service <<EOF
+[Service]
+ExecStart=/bin/sh -c 'sleep 0.2; exit 7'
+EOF
+wt_unit idle.service <<EOF
+[Service]
+Type=oneshot
+ExecStart=/bin/true
+EOF
+wt_start --target test.target --transient-dir "$DIR" || wt_finish ""
+wt_wait_state dbus.service active 15
+# weft has the name once it answers on the system bus.
+has_name() { wt_ns timeout 5 busctl --system status org.freedesktop.systemd1 >/dev/null 2>&1; }
+wt_until 15 has_name || wt_finish "weft never took org.freedesktop.systemd1"
+
+srun() { wt_ns timeout 20 systemd-run "$@" 2>&1; }
+bus() { wt_ns timeout 10 busctl --system "$@" 2>&1; }
+UNIT_PATH=/org/freedesktop/systemd1/unit
+M="org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager"
+
+# 1. systemd-run --wait: the command's status, and systemd's report of it.
+out=$(srun --wait --unit=three /bin/sh -c 'sleep 0.5; exit 3'); rc=$?
+[ "$rc" = 3 ] || wt_fail "systemd-run --wait (exit 3) returned $rc: $out"
+case $out in *"Finished with result: exit-code"*"code=exited/status=3"*) ;;
+*) wt_fail "systemd-run --wait (exit 3) said: $out" ;; esac
+
+out=$(srun --wait --unit=ok /bin/sh -c 'sleep 0.3'); rc=$?
+[ "$rc" = 0 ] || wt_fail "systemd-run --wait (success) returned $rc: $out"
+# The runtime line needs the unit's timestamps after it ended: AddRef kept
+# it from being collected (and read back fresh) before systemd-run asked.
+case $out in *"Finished with result: success"*"Service runtime: "*) ;;
+*) wt_fail "systemd-run --wait (success) said: $out" ;; esac
+# The reference went with systemd-run: ok.service, inactive, is collected.
+gone() { ! wt_ns test -e "$DIR/ok.service"; }
+wt_until 10 gone || wt_fail "ok.service's file is still there after systemd-run --wait left"
+
+# 2. systemctl start --wait returns when the service has ended.
+t0=$(date +%s%N)
+out=$(wt_ns timeout 20 systemctl start --wait sleeper.service 2>&1); rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$rc" = 0 ] || wt_fail "systemctl start --wait sleeper.service returned $rc: $out"
+[ "$ms" -ge 900 ] || wt_fail "systemctl start --wait sleeper.service returned after $ms ms, before sleep 1 ended"
+st=$(wt_ctl show sleeper.service -P ActiveState 2>&1)
+[ "$st" = inactive ] || wt_fail "sleeper.service is $st after systemctl start --wait returned"
+echo "$WT_NAME: systemctl start --wait sleeper.service returned after $ms ms"
+out=$(wt_ns timeout 20 systemctl start --wait failing.service 2>&1) &&
+        wt_fail "systemctl start --wait failing.service succeeded: $out"
+
+# 3. Ref and Unref.
+out=$(bus call org.freedesktop.systemd1 $UNIT_PATH/idle_2eservice org.freedesktop.systemd1.Unit Unref)
+case $out in *"not been referenced"*) ;; *) wt_fail "Unref without Ref said: $out" ;; esac
+out=$(wt_ns timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups busctl --system call \
+        org.freedesktop.systemd1 $UNIT_PATH/idle_2eservice org.freedesktop.systemd1.Unit Ref 2>&1) &&
+        wt_fail "Ref as nobody succeeded: $out"
+# A client (test/tools/bus_svc.c --ref) takes the reference and keeps its
+# connection 3 s: idle.service, started and done (inactive), stays loaded
+# while it is held, and is collected once the client has gone.
+wt_ns timeout 20 "$SVC" --ref $UNIT_PATH/idle_2eservice 3 >"$TMP/held" 2>&1 &
+holder=$!
+wt_until 10 test -s "$TMP/held" || wt_fail "the holder did not start"
+wt_ctl start idle.service >/dev/null 2>&1 || wt_fail "weftctl start idle.service failed"
+# (list-units --all leaves out collected units; show would load it again.)
+listed() { wt_ctl list-units --all 2>/dev/null | grep -q 'idle\.service'; }
+sleep 0.5
+listed || wt_fail "idle.service, done but held by a Ref, was collected"
+wait "$holder"
+# The holder has gone: nothing holds idle.service, which is collected.
+collected() { ! listed; }
+wt_until 10 collected || wt_fail "idle.service stayed loaded after its holder left: $(wt_ctl list-units --all | grep idle)"
+
+wt_assert_answers
+wt_stop
+wt_assert_exit 0
+wt_finish "systemd-run --wait and systemctl start --wait wait for the unit's end"
