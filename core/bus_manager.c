@@ -69,6 +69,15 @@ static const struct unit_property {
         { "AllowIsolate", NULL, 'b' },
         { "IgnoreOnIsolate", NULL, 'b' },
         { "Job", NULL, 'J' },
+        /* The last failed check only (weft keeps no passing ones). */
+        { "ConditionResult", NULL, 'b' },
+        { "ConditionTimestamp", "ConditionTimestampMonotonic", 'T' },
+        { "ConditionTimestampMonotonic", NULL, 't' },
+        { "Conditions", "ConditionFailed", 'C' },
+        { "AssertResult", NULL, 'b' },
+        { "AssertTimestamp", "AssertTimestampMonotonic", 'T' },
+        { "AssertTimestampMonotonic", NULL, 't' },
+        { "Asserts", "AssertFailed", 'C' },
 };
 
 /* The Manager's: SystemState and the counters from the scheduler's
@@ -261,6 +270,26 @@ static int append_repeated(sd_bus_message *m, const char *key, const struct bus_
         return close_variant_array(m, r);
 }
 
+/* 'C': "a(sbbsi)" (type, trigger, negate, parameter, state) of the one
+ * check that failed, "ConditionPathExists=|!/x": state -1, as systemd
+ * marks a failed one; empty when none did. */
+static int append_failed_check(sd_bus_message *m, const char *v)
+{
+        const char *eq = strchr(v, '=');
+        int r = open_variant_array(m, "(sbbsi)");
+        if (r >= 0 && eq) {
+                char *type = strndup(v, (size_t) (eq - v));
+                const char *p = eq + 1;
+                int trigger = *p == '|';
+                p += trigger;
+                int negate = *p == '!';
+                p += negate;
+                r = type ? sd_bus_message_append(m, "(sbbsi)", type, trigger, negate, p, (int32_t) -1) : -ENOMEM;
+                free(type);
+        }
+        return close_variant_array(m, r);
+}
+
 /* Append property p's value, from the status reply a, as a variant: the
  * type's empty value when a does not have it (a unit without a file). */
 static int append_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
@@ -288,6 +317,8 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
                 return append_pairs(m, property_key(p), a);
         case 'E':
                 return append_repeated(m, property_key(p), a);
+        case 'C':
+                return append_failed_check(m, v);
         case 'J': { /* (uo): the job's id and path; (0, "/") for none */
                 char job[64] = "/";
                 if (n)

@@ -124,6 +124,7 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         r = r < 0 ? r : control_add_num(cu, "ActiveEnterTimestampMonotonic", rt->t_active);
         r = r < 0 ? r : control_add_num(cu, "ActiveExitTimestampMonotonic", rt->t_deactivating);
         r = r < 0 ? r : control_add_num(cu, "InactiveEnterTimestampMonotonic", rt->t_inactive);
+        r = r < 0 ? r : sched_conditions_describe(s, u, cu);
         return r;
 }
 

@@ -415,6 +415,7 @@ void sched_free(struct sched *s)
         free(s->kill_waiters);
         free(s->gc_queue);
         strv_free(s->bus_refs);
+        sched_conditions_free(s);
         free(s->txn_queue);
         free(s->txn_stack);
         free(s->txn_seen);

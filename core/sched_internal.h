@@ -3,6 +3,7 @@
  * core/transaction.c and core/service*.c include this; everything here is
  * touched by the scheduler thread alone. */
 #pragma once
+#include "base/hashmap.h"
 #include "base/idmap.h"
 #include "core/sched.h"
 #include "base/timer_heap.h"
@@ -369,6 +370,8 @@ struct sched {
          * AddRef): never collected while held (core/sched_bus.c). Names,
          * not units: they outlive a daemon-reload's new table. */
         char **bus_refs;
+        /* Units' last failed Condition*= or Assert*= (core/sched_conditions.c). */
+        struct hashmap condition_records;
         /* The manager's environment block (core/sched_env.c): what weft
          * starts with, what clients set (sorted, without the names weft
          * sets itself), and the two merged, which every spawn gets. */
@@ -520,6 +523,16 @@ void sched_bus_signal(struct sched *s, const struct unit *u);
 /* A bus client took (ref) or dropped its reference to name; 0 or -ENOMEM. */
 int sched_bus_ref(struct sched *s, const char *name, bool ref);
 bool sched_bus_referenced(const struct sched *s, const struct unit *u);
+/* core/sched_conditions.c: a unit's last condition (assert false) or
+ * assertion check, failed naming what failed or NULL for a pass; forget
+ * them (the unit was collected); describe them (ConditionResult,
+ * ConditionTimestampMonotonic, ConditionFailed and the Assert ones: only
+ * for a unit that failed one at some time); free the table. */
+void sched_conditions_record(struct sched *s, const struct unit *u, bool assert, const char *failed);
+void sched_conditions_forget(struct sched *s, const struct unit *u);
+struct control_unit;
+int sched_conditions_describe(struct sched *s, const struct unit *u, struct control_unit *cu);
+void sched_conditions_free(struct sched *s);
 /* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
  * given the per-boot perturbation (sd-event's sleep_between). */
 uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);

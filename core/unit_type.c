@@ -80,19 +80,23 @@ static bool conditions_hold(struct sched *s, struct unit *u)
         if (u->conditions && condition_test_list(u->conditions, &env, &failed) == 0) {
                 log_info("%s: Condition check resulted in the unit being skipped (%s).", u->id,
                          failed ? failed : "a condition");
+                sched_conditions_record(s, u, false, failed ? failed : "a condition");
                 free(failed);
                 job_finish(s, u->rt->job, JOB_SKIPPED);
                 return false;
         }
         free(failed);
         failed = NULL;
+        sched_conditions_record(s, u, false, NULL);
         if (unit_extra(u)->asserts && condition_test_list(unit_extra(u)->asserts, &env, &failed) == 0) {
                 log_error("%s: Assertion failed (%s).", u->id, failed ? failed : "an assertion");
+                sched_conditions_record(s, u, true, failed ? failed : "an assertion");
                 free(failed);
                 job_finish(s, u->rt->job, JOB_FAILED);
                 return false;
         }
         free(failed);
+        sched_conditions_record(s, u, true, NULL);
         return true;
 }
 

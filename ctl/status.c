@@ -111,12 +111,25 @@ static void print_dropins(const struct control_unit *u)
         free(copy);
 }
 
+/* "DATE; AGO" for a CLOCK_MONOTONIC µs stamp of the manager's. */
+static const char *when_and_ago(uint64_t mono, char *buf, size_t size)
+{
+        char date[96], ago[32];
+        uint64_t real = ctl_monotonic_to_realtime(mono);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t now = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+        snprintf(buf, size, "%s; %s", ctl_format_timestamp(date, sizeof date, real),
+                 ctl_format_relative(ago, sizeof ago, now > real ? now - real : 0));
+        return buf;
+}
+
 static void print_active(const struct control_unit *u)
 {
         const char *active = live_get(u, "ActiveState", "inactive"), *sub = control_unit_get(u, "SubState");
         const char *result = control_unit_get(u, "Result");
         const char *stamp_key;
-        char when[128], ago[64];
+        char when[160];
 
         printf(LABEL "%s", "Active", active);
         if (sub && *sub)
@@ -132,14 +145,8 @@ static void print_active(const struct control_unit *u)
         else
                 stamp_key = "ActiveExitTimestampMonotonic";
         uint64_t mono = get_u64(u, stamp_key);
-        if (mono > 0) {
-                uint64_t real = ctl_monotonic_to_realtime(mono);
-                struct timespec ts;
-                clock_gettime(CLOCK_REALTIME, &ts);
-                uint64_t now = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-                printf(" since %s; %s", ctl_format_timestamp(when, sizeof when, real),
-                       ctl_format_relative(ago, sizeof ago, now > real ? now - real : 0));
-        }
+        if (mono > 0)
+                printf(" since %s", when_and_ago(mono, when, sizeof when));
         printf("\n");
 }
 
@@ -158,6 +165,25 @@ static void print_dependency(const struct control_unit *u)
         else
                 printf(LABEL "a required unit did not start, so this unit was not started (job result: dependency)\n",
                        "Dependency");
+}
+
+/* A failed Condition*= or Assert*= (the last check), as systemctl:
+ * "start condition failed at DATE; AGO", then what was not met (a tree
+ * branch before a condition, none before an assertion, as systemctl 252). */
+static void print_check(const struct control_unit *u, const char *prefix, const char *what, const char *branch)
+{
+        char result[32], stamp[64], failed[32], when[160];
+        snprintf(result, sizeof result, "%sResult", prefix);
+        snprintf(stamp, sizeof stamp, "%sTimestampMonotonic", prefix);
+        snprintf(failed, sizeof failed, "%sFailed", prefix);
+        const char *v = control_unit_get(u, result), *f = control_unit_get(u, failed);
+        uint64_t mono = get_u64(u, stamp);
+
+        if (!v || strcmp(v, "no") != 0 || mono == 0)
+                return;
+        printf(LABEL "start %s failed at %s\n", prefix, what, when_and_ago(mono, when, sizeof when));
+        if (f && *f)
+                printf("%13s%s%s was not met\n", "", branch, f);
 }
 
 /* One line of a list under label: the label on the first only. */
@@ -228,6 +254,8 @@ static void print_unit(const struct ctl_options *opts, const struct control_unit
         print_dropins(u);
         print_active(u);
         print_dependency(u);
+        print_check(u, "Condition", "condition", "└─ ");
+        print_check(u, "Assert", "assertion", "");
         ctl_print_timer_trigger(u);
         print_words("TriggeredBy", "● ", control_unit_get(u, "TriggeredBy"));
         print_words("Triggers", "● ", control_unit_get(u, "Triggers"));

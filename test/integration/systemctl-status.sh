@@ -16,7 +16,11 @@
 #  - MainPID and Result are on the Service interface, as scripts ask busctl
 #    for them;
 #  - status shows Documentation= as Docs: lines;
-#  - weftctl status shows the same Listen: and Docs: lines.
+#  - weftctl status shows the same Listen: and Docs: lines;
+#  - a unit skipped by a Condition*= shows "Condition: start condition
+#    failed at ..." and the condition not met, one whose Assert*= failed
+#    the Assert: lines, in both; once the condition holds and the unit
+#    starts, the lines are gone.
 # Skips without systemctl/busctl/python3. KEEP=1 keeps the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init systemctl-status
@@ -27,7 +31,34 @@ SOCK=/run/systemd/private
 wt_unit test.target <<EOF
 [Unit]
 DefaultDependencies=no
-Wants=echo.socket acc.socket tick.timer sleeper.service forker.service ghost.socket
+Wants=echo.socket acc.socket tick.timer sleeper.service forker.service ghost.socket skipped.service asserted.service
+EOF
+# gate.service makes the file skipped.service's condition says must not be there.
+wt_unit gate.service <<EOF
+[Unit]
+DefaultDependencies=no
+Before=skipped.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/touch /run/skip-gate
+EOF
+wt_unit skipped.service <<EOF
+[Unit]
+DefaultDependencies=no
+Wants=gate.service
+ConditionPathExists=!/run/skip-gate
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+EOF
+wt_unit asserted.service <<EOF
+[Unit]
+DefaultDependencies=no
+AssertPathExists=/run/no-such-file
+[Service]
+ExecStart=/bin/sleep 300
 EOF
 wt_unit echo.socket <<EOF
 [Unit]
@@ -193,6 +224,28 @@ for who in systemctl weftctl; do
 done
 kill "$stray" 2>/dev/null
 wait "$stray" 2>/dev/null
+
+# Conditions and assertions that failed, as systemctl 252 prints them
+# (a branch before a condition, none before an assertion).
+for who in systemctl weftctl; do
+        if [ $who = systemctl ]; then st() { sctl status "$@"; }; else st() { wt_ctl status "$@" 2>&1; }; fi
+        out=$(st skipped.service)
+        has "$who status skipped.service" "$out" '^  Condition: start condition failed at [A-Z][a-z]{2} [0-9]{4}-.*ago$'
+        has "$who status skipped.service" "$out" '^ {13}└─ ConditionPathExists=!/run/skip-gate was not met$'
+        out=$(st asserted.service)
+        has "$who status asserted.service" "$out" '^     Assert: start assertion failed at [A-Z][a-z]{2} [0-9]{4}-.*ago$'
+        has "$who status asserted.service" "$out" '^ {13}AssertPathExists=/run/no-such-file was not met$'
+done
+out=$(bus get-property org.freedesktop.systemd1 $OBJ/skipped_2eservice org.freedesktop.systemd1.Unit Conditions)
+[ "$out" = 'a(sbbsi) 1 "ConditionPathExists" false true "/run/skip-gate" -1' ] || wt_fail "busctl Unit.Conditions: $out"
+# The condition holds now: the unit starts, and nothing failed is shown.
+wt_ns rm -f /run/skip-gate
+out=$(sctl start skipped.service) || wt_fail "systemctl start skipped.service: $out"
+[ "$(sctl is-active skipped.service)" = active ] || wt_fail "skipped.service is $(sctl is-active skipped.service)"
+for who in systemctl weftctl; do
+        if [ $who = systemctl ]; then out=$(sctl status skipped.service); else out=$(wt_ctl status skipped.service 2>&1); fi
+        case $out in *Condition:*) wt_fail "$who status skipped.service still shows a failed condition: $out" ;; esac
+done
 
 out=$(sctl status ghost.socket)
 rc=$?
