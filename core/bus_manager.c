@@ -1165,8 +1165,8 @@ static int method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_erro
  * arguments after the names: 'r' runtime and 'f' force (b), 't' systemd's
  * flags, 'm' a preset mode (s); carries: the reply starts with
  * carries_install_info. */
-enum file_action { FILE_ENABLE, FILE_DISABLE, FILE_REENABLE, FILE_REVERT, FILE_MASK, FILE_UNMASK, FILE_PRESET,
-                   FILE_SET_DEFAULT };
+enum file_action { FILE_ENABLE, FILE_DISABLE, FILE_REENABLE, FILE_REVERT, FILE_LINK, FILE_MASK, FILE_UNMASK,
+                   FILE_PRESET, FILE_SET_DEFAULT };
 static const struct file_method {
         const char *member;
         enum file_action action;
@@ -1179,6 +1179,7 @@ static const struct file_method {
         { "DisableUnitFilesWithFlags", FILE_DISABLE, "t", false },
         { "ReenableUnitFiles", FILE_REENABLE, "rf", true },
         { "RevertUnitFiles", FILE_REVERT, "", false },
+        { "LinkUnitFiles", FILE_LINK, "rf", false },
         { "MaskUnitFiles", FILE_MASK, "rf", false },
         { "UnmaskUnitFiles", FILE_UNMASK, "r", false },
         { "PresetUnitFiles", FILE_PRESET, "rf", true },
@@ -1232,6 +1233,8 @@ static void apply_file_call(struct install_ctx *c, const struct file_method *fm,
                 return install_reenable(c, fc->names);
         case FILE_REVERT:
                 return install_revert(c, fc->names);
+        case FILE_LINK:
+                return install_link(c, fc->names);
         case FILE_MASK:
                 return install_mask(c, fc->names);
         case FILE_UNMASK:
@@ -1324,6 +1327,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("DisableUnitFilesWithFlags", "ast", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("ReenableUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),
         SD_BUS_METHOD("RevertUnitFiles", "as", "a(sss)", method_unit_files, 0),
+        SD_BUS_METHOD("LinkUnitFiles", "asbb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("MaskUnitFiles", "asbb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("UnmaskUnitFiles", "asb", "a(sss)", method_unit_files, 0),
         SD_BUS_METHOD("PresetUnitFiles", "asbb", "ba(sss)", method_unit_files, 0),

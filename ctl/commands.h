@@ -28,6 +28,7 @@ struct ctl_options {
         bool quiet;               /* -q: no output from is-* and enable */
         bool no_legend;           /* --no-legend */
         bool now;                 /* enable/disable --now: start/stop too */
+        bool force;               /* --force: enable, mask, link replace a link to something else */
         const char *iterations;   /* analyze calendar --iterations=N, as given */
         const char *base_time;    /* analyze calendar --base-time=TIMESTAMP, as given */
 };

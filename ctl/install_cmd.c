@@ -4,10 +4,12 @@
  * Exit status as systemctl's: 0, or 1 after an error; is-enabled is 0 when
  * some unit is enabled, static, indirect, generated or an alias. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/strv.h"
 #include "ctl/commands.h"
@@ -21,6 +23,7 @@ static int open_ctx(const struct ctl_options *opts, struct install_ctx *c)
                 return -ENOMEM;
         }
         c->quiet = opts->quiet;
+        c->force = opts->force;
         return 0;
 }
 
@@ -57,21 +60,55 @@ int cmd_enable(const struct ctl_options *opts, char **args)
         return status;
 }
 
-/* mask, unmask, revert. */
+/* link's paths as systemctl passes them on: one with a slash made
+ * absolute from here; a bare name refused under --root. */
+static char **link_paths(const struct ctl_options *opts, char **args)
+{
+        char **paths = NULL, cwd[PATH_MAX];
+
+        STRV_FOREACH(a, args) {
+                char *p = NULL;
+                if (!strchr(*a, '/') && opts->root) {
+                        fprintf(stderr, "Non-absolute paths are not allowed when --root is used: %s\n", *a);
+                        goto fail;
+                }
+                if (**a != '/' && strchr(*a, '/') ? !getcwd(cwd, sizeof cwd) || asprintf(&p, "%s/%s", cwd, *a) < 0
+                                                  : !(p = strdup(*a)))
+                        goto fail;
+                if (strv_consume(&paths, p) < 0)
+                        goto fail;
+        }
+        return paths;
+fail:
+        strv_free(paths);
+        return NULL;
+}
+
+/* mask, unmask, revert, link. */
 int cmd_mask(const struct ctl_options *opts, char **args)
 {
         struct install_ctx c;
+        char **paths = NULL;
 
-        if (!need_units(opts, args) || open_ctx(opts, &c) < 0)
+        if (!need_units(opts, args))
                 return 1;
+        if (strcmp(opts->verb, "link") == 0 && !(paths = link_paths(opts, args)))
+                return 1;
+        if (open_ctx(opts, &c) < 0) {
+                strv_free(paths);
+                return 1;
+        }
         if (strcmp(opts->verb, "mask") == 0)
                 install_mask(&c, args);
         else if (strcmp(opts->verb, "revert") == 0)
                 install_revert(&c, args);
+        else if (paths)
+                install_link(&c, paths);
         else
                 install_unmask(&c, args);
         int status = c.status;
         install_ctx_done(&c);
+        strv_free(paths);
         return status;
 }
 

@@ -63,6 +63,7 @@ static const struct verb {
         { "mask", NULL, cmd_mask, "mask | unmask UNIT... [--root DIR]" },
         { "unmask", NULL, cmd_mask, NULL },
         { "revert", NULL, cmd_mask, "revert UNIT... [--root DIR]   drop-ins and overrides of vendor units removed" },
+        { "link", NULL, cmd_mask, "link PATH... [--root DIR] [--force]   a unit file outside the unit path linked into it" },
         { "is-enabled", NULL, cmd_is_enabled, "is-enabled UNIT... [--root DIR]" },
         { "list-unit-files", NULL, cmd_list_unit_files, "list-unit-files [PATTERN...] [--state S] [--root DIR]   unit files and their states" },
         { "preset", NULL, cmd_preset, "preset UNIT... [--root DIR]   enable or disable as systemd.preset(5) files say" },
@@ -132,7 +133,7 @@ int main(int argc, char **argv)
         enum {
                 OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE,
                 OPT_RUNTIME_DIR, OPT_ROOT, OPT_STATE, OPT_NO_BLOCK, OPT_JSON, OPT_REVERSE, OPT_NO_LEGEND,
-                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME, OPT_KILL_WHOM,
+                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME, OPT_KILL_WHOM, OPT_FORCE,
         };
         static const struct option options[] = {
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
                 { "plain", no_argument, NULL, OPT_IGNORED },
                 { "no-reload", no_argument, NULL, OPT_IGNORED },
                 { "no-ask-password", no_argument, NULL, OPT_IGNORED },
-                { "force", no_argument, NULL, OPT_IGNORED },
+                { "force", no_argument, NULL, OPT_FORCE },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -244,6 +245,9 @@ int main(int argc, char **argv)
                         break;
                 case OPT_REVERSE:
                         o.reverse = true;
+                        break;
+                case OPT_FORCE:
+                        o.force = true;
                         break;
                 case 'n': {
                         char *end;

@@ -808,6 +808,9 @@ int install_state(struct install_ctx *c, const char *name, const char **ret)
                 *ret = "transient";
         else if (find_links_in_scope(c, &i, true))
                 *ret = "enabled";
+        else if (strcmp(i.entry, i.path) != 0 && in_dirs(i.entry, config_dirs, 2))
+                /* Its own name linked into a config dir (systemctl link). */
+                *ret = strncmp(i.entry, "/run/", 5) == 0 ? "linked-runtime" : "linked";
         else if (find_links_in_scope(c, &i, false))
                 *ret = "indirect";
         else if (i.wanted_by || i.required_by || i.aliases)
@@ -1034,6 +1037,57 @@ void install_set_default(struct install_ctx *c, const char *name)
         } else
                 make_link(c, "set default", INSTALL_CONFIG_DIR "/default.target", i.path, true);
         install_info_done(&i);
+}
+
+/* One file for link: an absolute path to a regular file with a unit's
+ * name; 1 when it needs no link (the search path has its directory). */
+static int link_check(struct install_ctx *c, const char *path)
+{
+        struct stat st;
+        char *full = NULL;
+        int r = 0;
+
+        if (path[0] != '/') {
+                fail(c, "Failed to link unit: %s is not an absolute path.", path);
+                return -EINVAL;
+        }
+        if (!unit_name_is_valid(base(path), UNIT_NAME_ANY)) {
+                fail(c, "Failed to link unit, \"%s\" is not a valid unit name.", path);
+                return -EINVAL;
+        }
+        if (!(full = rooted(c, path))) {
+                oom(c);
+                return -ENOMEM;
+        }
+        if (lstat(full, &st) < 0)
+                r = -errno;
+        else if (!S_ISREG(st.st_mode))
+                r = S_ISDIR(st.st_mode) ? -EISDIR : S_ISLNK(st.st_mode) ? -ELOOP : -EBADFD;
+        free(full);
+        if (r == -ENOENT)
+                fail(c, "Failed to link unit, unit %s does not exist.", path);
+        else if (r < 0)
+                fail(c, "Failed to link unit, file \"%s\": %s", path, strerror(-r));
+        STRV_FOREACH(d, c->dirs)
+                if (r == 0 && in_dirs(path, (const char *const[]) { *d }, 1))
+                        return 1;
+        return r;
+}
+
+void install_link(struct install_ctx *c, char *const *paths)
+{
+        STRV_FOREACH(p, paths)
+                if (link_check(c, *p) < 0)
+                        return; /* all or nothing, as systemd checks them all first */
+        STRV_FOREACH(p, paths) {
+                char *link = NULL;
+                if (link_check(c, *p) > 0)
+                        continue;
+                if (asprintf(&link, "%s/%s", INSTALL_CONFIG_DIR, base(*p)) < 0)
+                        return oom(c);
+                (void) make_link(c, "link", link, *p, c->force);
+                free(link);
+        }
 }
 
 void install_reenable(struct install_ctx *c, char *const *names)

@@ -65,6 +65,12 @@ void install_enable(struct install_ctx *c, char *const *names);
 void install_disable(struct install_ctx *c, char *const *names);
 void install_mask(struct install_ctx *c, char *const *names);
 void install_unmask(struct install_ctx *c, char *const *names);
+/* systemctl link: each absolute path to a unit file gets a link of its
+ * name in /etc/systemd/system ("linked" to is-enabled), unless the search
+ * path has its directory already (systemctl --root links even those:
+ * its search path there has the root in front, the file not). Every path
+ * is checked before any link is made. */
+void install_link(struct install_ctx *c, char *const *paths);
 /* systemctl reenable: disable, then enable (when the disable went well). */
 void install_reenable(struct install_ctx *c, char *const *names);
 /* systemctl revert: each unit's drop-in directories in the config,
@@ -82,7 +88,8 @@ int install_preset_mode_from_string(const char *s); /* -EINVAL if unknown */
 void install_preset_apply(struct install_ctx *c, char *const *names, enum install_preset_mode mode);
 
 /* is-enabled's answer for name: "enabled", "disabled", "static",
- * "indirect", "alias", "masked", "masked-runtime" (the mask in /run),
+ * "indirect", "alias", "linked" ("linked-runtime": its link is in /run),
+ * "masked", "masked-runtime" (the mask in /run),
  * "generated" (a generator's output) or "transient"; -ENOENT for no such
  * unit file. */
 int install_state(struct install_ctx *c, const char *name, const char **ret);

@@ -17,7 +17,8 @@
 #    enable, reenable and disable
 #    make and remove the links (--runtime is refused); list-unit-files
 #    lists the unit files with their states, by state and pattern; mask
-#    and unmask, revert, set-default (get-default reads it) and preset (per a
+#    and unmask, revert, link (is-enabled: linked; a missing file
+#    refused), set-default (get-default reads it) and preset (per a
 #    preset file, and --preset-mode=enable-only) make and remove theirs,
 #    all in a tmpfs on the namespace's /etc/systemd/system;
 #  - Debian's systemd-update-utmp reboot (what failed in the VM before
@@ -267,6 +268,16 @@ wt_ns sh -c "mkdir -p $dropin && printf '[Unit]\nDescription=x\n' >$dropin/x.con
 out=$(sctl revert trapper.service) || wt_fail "systemctl revert failed: $out"
 case $out in *"Removed \"$dropin/x.conf\""*"Removed \"$dropin\""*) ;; *) wt_fail "systemctl revert said: $out" ;; esac
 wt_ns test -e "$dropin" && wt_fail "revert left $dropin"
+# link (LinkUnitFiles): a unit file outside the unit path, linked into
+# /etc/systemd/system.
+wt_ns sh -c "printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n' >$TMP/outside.service" ||
+        wt_fail "cannot write $TMP/outside.service"
+out=$(sctl link "$TMP/outside.service") || wt_fail "systemctl link failed: $out"
+case $out in *"Created symlink /etc/systemd/system/outside.service → $TMP/outside.service"*) ;;
+*) wt_fail "systemctl link said: $out" ;; esac
+[ "$(sctl is-enabled outside.service)" = linked ] || wt_fail "after link, is-enabled: $(sctl is-enabled outside.service)"
+out=$(sctl link /nonexistent/missing.service) && wt_fail "systemctl link of a missing file succeeded: $out"
+case $out in *"unit /nonexistent/missing.service does not exist"*) ;; *) wt_fail "systemctl link (missing) said: $out" ;; esac
 # get-default and set-default (GetDefaultTarget, SetDefaultTarget): the
 # default.target link in /etc/systemd/system; none at first.
 deflink=/etc/systemd/system/default.target

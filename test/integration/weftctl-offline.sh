@@ -1,10 +1,11 @@
 #!/bin/bash
 # weftctl's offline verbs on real files, against the real systemctl:
-#  - enable, reenable, disable, mask, unmask, revert, set-default, preset run on two copies of one
+#  - enable, reenable, disable, mask, unmask, revert, link, set-default, preset run on two copies of one
 #    tree, one by `systemctl --root=A`, the other by `weftctl --root=B`;
 #    after each step the two trees (links, their targets, folders) must be
 #    the same, and so must the exit statuses; is-enabled and get-default
 #    must print the same answers, and list-unit-files the same table;
+#    link's refusals print systemctl's messages word for word;
 #  - cat prints the fragment and drop-ins under "# /path" headers;
 #  - list-dependencies draws the tree (and --reverse);
 #  - called as `systemctl` (a link), weftctl answers the same verbs.
@@ -79,6 +80,13 @@ step() {
         grep -E '^(Created|Removed)' "$TMP/err.a" | sed "s|$A||g" | sort >"$TMP/msg.a"
         grep -E '^(Created|Removed)' "$TMP/err.b" | sed "s|$B||g" | sort >"$TMP/msg.b"
         cmp -s "$TMP/msg.a" "$TMP/msg.b" || { fail "$*: messages differ:"; diff "$TMP/msg.a" "$TMP/msg.b" | head; }
+}
+# step_err VERB ARGS...: step, and every message the same, modulo the root.
+step_err() {
+        step "$@"
+        sed "s|$A||g" "$TMP/err.a" >"$TMP/all.a"
+        sed "s|$B||g" "$TMP/err.b" >"$TMP/all.b"
+        cmp -s "$TMP/all.a" "$TMP/all.b" || { fail "$*: errors differ:"; diff "$TMP/all.a" "$TMP/all.b" | head; }
 }
 
 step enable foo.service
@@ -161,6 +169,38 @@ step revert nope.service
 [ -f "$B/etc/systemd/system/local.service" ] || fail "revert removed local.service, which has no vendor file"
 [ -e "$B/run/systemd/system/static.service.d" ] && fail "revert left /run/systemd/system/static.service.d"
 [ -e "$B/etc/systemd/system/baz.service" ] && fail "revert left the override of baz.service"
+
+# link: unit files outside the unit path get links of their names
+# (is-enabled: linked), then enable works on them; each refusal (all
+# checked before any link), and --force over a link to something else.
+for r in "$A" "$B"; do
+        unit "$r/opt" ext.service '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n'
+        unit "$r/opt" ext2.service '[Service]\nExecStart=/bin/true\n'
+        unit "$r/opt" ext3.service '[Service]\nExecStart=/bin/true\n'
+        unit "$r/opt" clash.service '[Service]\nExecStart=/bin/true\n'
+        mkdir -p "$r/opt/dir.service"
+        ln -s /opt/other.service "$r/etc/systemd/system/clash.service"
+done
+step_err link /opt/ext.service /opt/ext2.service
+step is-enabled ext.service ext2.service
+step list-unit-files 'ext*'
+step_err link /opt/ext.service
+step enable ext.service
+step is-enabled ext.service
+step_err link /opt/missing.service
+step_err link /opt/ext3.service /opt/missing.service
+step_err link /opt/dir.service
+step_err link /opt/bad_name
+step_err link ext3.service
+step_err link opt/ext3.service
+step_err link /opt/clash.service
+step_err link --force /opt/clash.service
+# What follows loads units: weftctl's loader does not read links under
+# --root through the root (their targets in /opt are not on this host).
+for r in "$A" "$B"; do
+        rm -rf "$r/opt"
+        find "$r/etc" -lname '/opt/*' -delete
+done
 
 # cat: fragment, then each drop-in after a blank line
 "$WEFTCTL" --root="$B" cat foo.service >"$TMP/cat" 2>&1 || fail "cat foo.service: exit $?"
