@@ -57,7 +57,7 @@ int cmd_cat(const struct ctl_options *opts, char **args)
         }
         r = offline_paths_for(opts, &paths);
         if (r >= 0)
-                r = unit_path_index_build(paths, &idx);
+                r = unit_path_index_build_rooted(paths, offline_root_for(opts), &idx);
         if (r < 0) {
                 fprintf(stderr, "%s: cannot read the unit path: %s\n", opts->program, strerror(-r));
                 strv_free(paths);

@@ -128,7 +128,7 @@ int cmd_list_dependencies(const struct ctl_options *opts, char **args)
                 name = full;
         r = offline_paths_for(opts, &paths);
         if (r >= 0)
-                r = offline_open(&o, paths);
+                r = offline_open(&o, paths, offline_root_for(opts));
         if (r < 0) {
                 fprintf(stderr, "%s: cannot read the unit path: %s\n", opts->program, strerror(-r));
                 goto out;

@@ -450,19 +450,10 @@ int cmd_show_live(const struct ctl_options *opts, char **args)
 {
         struct control_reply reply = { 0 };
         struct control_request req;
-        char **paths = NULL;
         int r;
 
-        if (opts->root) {
-                struct ctl_options o = *opts;
-                if (!o.unit_paths && install_search_path(opts->root, &paths) < 0)
-                        return 1;
-                if (!o.unit_paths)
-                        o.unit_paths = paths;
-                r = cmd_show(&o, args);
-                strv_free(paths);
-                return r;
-        }
+        if (opts->root)
+                return cmd_show(opts, args);
         req = ctl_request(opts, "show", args);
         r = ctl_call(opts, &req, CTL_TIMEOUT_MS, true, &reply);
         if (ctl_unreachable(r)) {

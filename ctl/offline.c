@@ -86,7 +86,7 @@ int offline_unit_paths(char *const *given, char ***ret)
         return 0;
 }
 
-int offline_open(struct offline *o, char *const *unit_paths)
+int offline_open(struct offline *o, char *const *unit_paths, const char *root)
 {
         int r;
 
@@ -99,7 +99,7 @@ int offline_open(struct offline *o, char *const *unit_paths)
                 if (r < 0)
                         return r;
         }
-        r = unit_path_index_build(o->unit_paths, &o->index);
+        r = unit_path_index_build_rooted(o->unit_paths, root, &o->index);
         if (r < 0)
                 return r;
         o->load = (struct load_context) { .table = &o->table, .index = o->index };
@@ -133,7 +133,7 @@ static int argument_name(char ***paths, const char *arg, bool instantiate_templa
         return 0;
 }
 
-int offline_load_arguments(const char *verb, char *const *given_paths, char *const *args,
+int offline_load_arguments(const char *verb, char *const *given_paths, const char *root, char *const *args,
                            bool instantiate_templates, struct offline *o, char ***ret_names)
 {
         char **paths = NULL, **names = NULL;
@@ -154,7 +154,7 @@ int offline_load_arguments(const char *verb, char *const *given_paths, char *con
                         r = strv_consume(&names, name);
         }
         if (r >= 0) {
-                r = offline_open(o, paths);
+                r = offline_open(o, paths, root);
                 if (r < 0)
                         log_error("%s: cannot read the unit path: %s", verb, strerror(-r));
         }

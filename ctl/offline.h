@@ -14,7 +14,8 @@ struct offline {
  * default (DESIGN.md "Configuration"). */
 int offline_unit_paths(char *const *given, char ***ret);
 
-int offline_open(struct offline *o, char *const *unit_paths);
+/* root: weftctl --root's image (NULL: /), under which links are read. */
+int offline_open(struct offline *o, char *const *unit_paths, const char *root);
 void offline_close(struct offline *o);
 
 /* Turn a command-line argument into a unit name. A path to a file (it
@@ -30,10 +31,13 @@ int offline_argument(char ***unit_paths, const char *arg, char **ret_name);
  * (offline_close it) and *ret_names holds the names in argument order.
  * Returns how many arguments could not be used (each logged, prefixed with
  * verb), or a negative errno (logged) when nothing could be loaded. */
-int offline_load_arguments(const char *verb, char *const *given_paths, char *const *args,
+int offline_load_arguments(const char *verb, char *const *given_paths, const char *root, char *const *args,
                            bool instantiate_templates, struct offline *o, char ***ret_names);
 
 struct ctl_options;
 /* The search path for opts: --unit-path, else the default one under
  * --root, else weft's (ctl/offline_paths.c). */
 int offline_paths_for(const struct ctl_options *opts, char ***ret);
+/* --root when that search path is the one under it (links are read
+ * under it too), else NULL. */
+const char *offline_root_for(const struct ctl_options *opts);

@@ -6,6 +6,11 @@
 #include "ctl/commands.h"
 #include "parse/install.h"
 
+const char *offline_root_for(const struct ctl_options *opts)
+{
+        return opts->root && !opts->unit_paths ? opts->root : NULL;
+}
+
 int offline_paths_for(const struct ctl_options *opts, char ***ret)
 {
         if (opts->root && !opts->unit_paths)

@@ -663,7 +663,11 @@ int cmd_show(const struct ctl_options *opts, char **args)
                 log_error("show: name a unit.");
                 return 2;
         }
-        int bad = offline_load_arguments("show", opts->unit_paths, args, false, &o, &names);
+        char **paths = NULL;
+        if (offline_paths_for(opts, &paths) < 0)
+                return 1;
+        int bad = offline_load_arguments("show", paths, offline_root_for(opts), args, false, &o, &names);
+        strv_free(paths);
         if (bad < 0)
                 return 1;
         int result = bad > 0;

@@ -168,7 +168,7 @@ static int verify(const struct ctl_options *opts, char **args)
                 log_error("verify: name at least one unit or unit file.");
                 return 2;
         }
-        int bad = offline_load_arguments("verify", opts->unit_paths, args, true, &o, &names);
+        int bad = offline_load_arguments("verify", opts->unit_paths, NULL, args, true, &o, &names);
         if (bad < 0)
                 return 1;
         int result = bad > 0;

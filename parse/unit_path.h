@@ -40,6 +40,10 @@ struct unit_path_index; /* opaque */
 
 /* Scan dirs (strv, highest precedence first; missing ones are skipped). */
 int unit_path_index_build(char *const *dirs, struct unit_path_index **ret);
+/* The same for the unit path of an image at root (weftctl --root): dirs
+ * carry the root already; a link's absolute target is read under it, as
+ * systemctl --root reads it. root NULL or "" is the running system. */
+int unit_path_index_build_rooted(char *const *dirs, const char *root, struct unit_path_index **ret);
 void unit_path_index_free(struct unit_path_index *idx);
 /* systemd's unit cache retry: when a search directory changed since idx
  * was scanned (a unit file added, removed or linked), scan them again into

@@ -115,6 +115,7 @@ struct reverse_entry {
 };
 
 struct unit_path_index {
+        char *root;             /* NULL: /; else links' absolute targets are under it */
         struct search_dir *dirs;
         size_t n_dirs;          /* at most UINT16_MAX (struct unit_entry's dir) */
         struct hashmap subdirs; /* NAME -> struct sub_dirs */

@@ -227,7 +227,15 @@ static int classify_link(struct scan *sc, const struct search_dir *sd, int dfd, 
                 r = 0;
                 goto out;
         }
-        abs = link[0] == '/' ? strdup(link) : path_join(sd->path, link);
+        const char *root = sc->idx->root;
+        /* Under a root, an absolute target is the image's; a mask is a
+         * link to /dev/null whatever the root. */
+        if (link[0] != '/')
+                abs = path_join(sd->path, link);
+        else if (root && strcmp(link, "/dev/null") != 0)
+                abs = path_join(root, link + 1);
+        else
+                abs = strdup(link);
         if (!abs) {
                 r = -ENOMEM;
                 goto out;
@@ -267,7 +275,7 @@ static int classify_link(struct scan *sc, const struct search_dir *sd, int dfd, 
 
         /* Out of the search path: a linked unit file (its id is the link's
          * name) or a mask. */
-        if (fstatat(dfd, name, &st, 0) < 0) {
+        if (root ? stat(abs, &st) < 0 : fstatat(dfd, name, &st, 0) < 0) {
                 log_warning("%s: dangling link to %s, ignoring", path, link);
                 r = 0;
                 goto out;
@@ -653,6 +661,7 @@ void unit_path_index_free(struct unit_path_index *idx)
         for (size_t i = 0; hashmap_next(&idx->subdirs, &i, &k, &v);)
                 sub_dirs_free(v);
         hashmap_done(&idx->subdirs);
+        free(idx->root);
         for (size_t d = 0; d < idx->n_dirs; d++) {
                 free(idx->dirs[d].path);
                 free(idx->dirs[d].canon);
@@ -671,6 +680,11 @@ static struct timespec dir_mtime(const char *path)
 
 int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
 {
+        return unit_path_index_build_rooted(dirs, NULL, ret);
+}
+
+int unit_path_index_build_rooted(char *const *dirs, const char *root, struct unit_path_index **ret)
+{
         struct unit_path_index *idx;
         struct scan sc = { 0 };
         size_t n = strv_length(dirs);
@@ -680,6 +694,8 @@ int unit_path_index_build(char *const *dirs, struct unit_path_index **ret)
         if (!idx)
                 return -ENOMEM;
         sc.idx = idx;
+        if (root && *root && strcmp(root, "/") != 0 && !(idx->root = strdup(root)))
+                goto out;
         hashmap_init(&idx->links);
         hashmap_init(&idx->reverse);
         hashmap_init(&idx->subdirs);
@@ -740,7 +756,7 @@ int unit_path_index_refresh(struct unit_path_index *idx)
         for (size_t i = 0; r == 0 && i < idx->n_dirs; i++)
                 paths[i] = idx->dirs[i].path;
         if (r == 0)
-                r = unit_path_index_build(paths, &fresh);
+                r = unit_path_index_build_rooted(paths, idx->root, &fresh);
         free(paths); /* the strings are idx's */
         if (r < 0)
                 return r;

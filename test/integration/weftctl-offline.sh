@@ -6,6 +6,8 @@
 #    the same, and so must the exit statuses; is-enabled and get-default
 #    must print the same answers, and list-unit-files the same table;
 #    link's refusals print systemctl's messages word for word;
+#  - cat and show under --root read a linked unit's and an alias's file in
+#    the image, not on this host;
 #  - cat prints the fragment and drop-ins under "# /path" headers;
 #  - list-dependencies draws the tree (and --reverse);
 #  - called as `systemctl` (a link), weftctl answers the same verbs.
@@ -195,12 +197,16 @@ step_err link ext3.service
 step_err link opt/ext3.service
 step_err link /opt/clash.service
 step_err link --force /opt/clash.service
-# What follows loads units: weftctl's loader does not read links under
-# --root through the root (their targets in /opt are not on this host).
-for r in "$A" "$B"; do
-        rm -rf "$r/opt"
-        find "$r/etc" -lname '/opt/*' -delete
-done
+# The loader reads a link's absolute target under --root: the linked
+# unit's file and an alias's are the image's, not this host's.
+ln -s /usr/lib/systemd/system/helper.service "$B/etc/systemd/system/helper-alias.service"
+"$WEFTCTL" --root="$B" cat ext.service >"$TMP/cat" 2>&1 || fail "cat ext.service (linked): exit $?"
+[ "$(head -1 "$TMP/cat")" = "# $B/opt/ext.service" ] || { fail "cat ext.service (linked):"; head -3 "$TMP/cat"; }
+"$WEFTCTL" --root="$B" cat helper-alias.service >"$TMP/cat" 2>&1 || fail "cat helper-alias.service: exit $?"
+[ "$(head -1 "$TMP/cat")" = "# $B/usr/lib/systemd/system/helper.service" ] || { fail "cat helper-alias.service:"; head -3 "$TMP/cat"; }
+out=$("$WEFTCTL" --root="$B" show -p FragmentPath ext.service 2>&1)
+[ "$out" = "FragmentPath=$B/opt/ext.service" ] || fail "show -p FragmentPath ext.service (linked): $out"
+rm "$B/etc/systemd/system/helper-alias.service"
 
 # cat: fragment, then each drop-in after a blank line
 "$WEFTCTL" --root="$B" cat foo.service >"$TMP/cat" 2>&1 || fail "cat foo.service: exit $?"
