@@ -192,8 +192,9 @@ s=$($CTL is-active "$(systemd-escape --path --suffix=device "/dev/disk/by-uuid/$
 [ "$s" = active ]; verdict root-by-uuid-device $? "($s)"
 # An admin's tools, which talk to PID 1 on its bus (under weft too, since
 # it makes /run/systemd/system): systemctl restart, service(8),
-# is-enabled, is-system-running, list-timers, cat, list-unit-files and
-# systemd-run (a transient service).
+# is-enabled, is-system-running, list-timers, cat, list-unit-files,
+# systemd-run (a transient service, and --wait) and the bus-activated
+# hostnamectl and timedatectl.
 p0=$($CTL show -P MainPID cron.service 2>/dev/null)
 out=$(systemctl restart cron.service 2>&1)
 p1=$($CTL show -P MainPID cron.service 2>/dev/null)
@@ -220,6 +221,16 @@ case $s in "ssh.service "*enabled*) true ;; *) false ;; esac; verdict systemctl-
 out=$(systemd-run --unit=weft-vm-run -p RemainAfterExit=yes /bin/true 2>&1)
 s=$(systemctl is-active weft-vm-run.service 2>&1)
 [ "$s" = active ]; verdict systemd-run $? "($s $out)"
+# systemd-run --wait, on the system bus: the command's exit status; the
+# failed unit goes once systemd-run lets go of it (--collect).
+out=$(timeout 60 systemd-run --wait --collect --unit=weft-vm-wait /bin/sh -c 'sleep 1; exit 4' 2>&1)
+[ $? = 4 ]; verdict systemd-run-wait $? "($(echo "$out" | tr '\n' ' '))"
+# The bus-activated daemons behind hostnamectl and timedatectl
+# (dbus-org.freedesktop.hostname1.service, an alias of systemd-hostnamed).
+s=$(timeout 60 hostnamectl --static 2>&1)
+[ "$s" = "$(cat /etc/hostname)" ]; verdict hostnamectl $? "($s)"
+s=$(timeout 60 timedatectl show -p Timezone --value 2>&1)
+[ -n "$s" ] && [ "${s#Failed}" = "$s" ]; verdict timedatectl $? "($s)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
