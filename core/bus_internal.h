@@ -195,6 +195,21 @@ int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus);
 /* 0 for a caller that is root; else AccessDenied set in ret_error. */
 int bus_check_root(sd_bus_message *m, sd_bus_error *ret_error);
 
+/* Close reply's outer array and send it if all went well so far (r); the
+ * reply is released either way. */
+int bus_send_array_reply(sd_bus_message *reply, int r);
+/* A unit name a call may carry: shorter than BUS_UNIT_NAME_MAX, with a
+ * dot, printable ASCII without space or slash. */
+bool bus_unit_name_ok(const char *name);
+
+/* core/bus_unit_files.c: the Manager's unit-file methods (GetUnitFileState,
+ * GetDefaultTarget, ListUnitFiles(ByPatterns), and the ones that make and
+ * remove links: EnableUnitFiles... SetDefaultTarget). */
+int bus_method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+int bus_method_get_default(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+int bus_method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+int bus_method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+
 /* core/bus_log_control.c */
 /* /org/freedesktop/LogControl1 on bus. */
 int bus_log_control_attach(sd_bus *bus);
