@@ -549,11 +549,13 @@ static void verb_bus_ref(struct sched *s, uint64_t conn_id, const struct control
                          int ref)
 {
         for (char **n = q->units; n && *n; n++) {
-                if (ref && !find_or_load_valid(s, *n)) {
+                /* Held by its own name, which an alias resolves to. */
+                struct unit *u = ref ? find_or_load_valid(s, *n) : find(s, *n);
+                if (ref && !u) {
                         fail(r, 4, "Unit %s not loaded.", *n);
                         return;
                 }
-                if (sched_bus_ref(s, *n, ref) < 0) {
+                if (sched_bus_ref(s, u ? u->id : *n, ref) < 0) {
                         fail(r, 1, "%s", "out of memory");
                         return;
                 }

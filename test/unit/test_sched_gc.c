@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/sched.h"
 #include "test/unit/sched_fake.h"
@@ -217,8 +218,29 @@ static void test_bus_reference_keeps_a_finished_unit(void)
         fake_teardown();
 }
 
+/* Held through an alias, the unit itself is held. */
+static void test_bus_reference_through_an_alias(void)
+{
+        const char *d = write_units();
+        char target[4096], link[4096];
+        snprintf(target, sizeof target, "%s/lone.service", d);
+        snprintf(link, sizeof link, "%s/lone-alias.service", d);
+        CU_ASSERT_EQUAL_FATAL(symlink(target, link), 0);
+        fake_collect_next();
+        fake_setup(d, "t.target");
+        fake_control("bus-ref", "lone-alias.service");
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        fake_control("start", "lone.service");
+        fake_run_to_exit("LONE-", 0);
+        CU_ASSERT_TRUE(known("lone.service"));
+        fake_control("bus-unref", "lone-alias.service");
+        CU_ASSERT_FALSE(known("lone.service"));
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
         { "bus_reference_keeps_a_finished_unit", test_bus_reference_keeps_a_finished_unit },
+        { "bus_reference_through_an_alias", test_bus_reference_through_an_alias },
         { "referenced_inactive_units_stay", test_referenced_inactive_units_stay },
         { "unit_named_by_status_goes_after_the_request", test_unit_named_by_status_goes_after_the_request },
         { "started_unit_goes_when_it_finished_not_before", test_started_unit_goes_when_it_finished_not_before },
