@@ -49,6 +49,7 @@ enum bus_call {
         CALL_MANAGER_GET, /* Properties.Get of the Manager (is-system-running) */
         CALL_MANAGER_GET_ALL,
         CALL_QUIET,     /* bus-ref, bus-unref for a client that left: nobody to answer */
+        CALL_REF,       /* Unit.Ref's bus-ref: refused, the hold is forgotten */
 };
 
 struct property_table; /* core/bus_manager.c: an interface's properties */
@@ -229,6 +230,8 @@ int bus_track_subscribe(struct bus_thread *t, sd_bus_message *m, bool on, sd_bus
 /* Unit.Ref (ref) or Unit.Unref of unit by m's sender; replies to m (Ref:
  * once the scheduler holds the unit). */
 int bus_track_method(struct bus_thread *t, sd_bus_message *m, const char *unit, bool ref, sd_bus_error *ret_error);
+/* The scheduler refused to hold unit: forget its holders. */
+void bus_track_forget(struct bus_thread *t, const char *unit);
 /* StartTransientUnit's AddRef=yes: m's sender holds unit from now on. */
 int bus_track_add_ref(struct bus_thread *t, sd_bus_message *m, const char *unit);
 /* Emit c's PropertiesChanged on the system bus, if anyone listens. */

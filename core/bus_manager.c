@@ -700,6 +700,12 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 break;
         case CALL_QUIET:
                 break;
+        case CALL_REF:
+                if (a->code != 0)
+                        bus_track_forget(t, p->unit);
+                r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
+                                 : sd_bus_reply_method_return(p->m, NULL);
+                break;
         case CALL_MANAGER_GET:
         case CALL_MANAGER_GET_ALL:
                 r = manager_answer_complete(t, a);

@@ -100,10 +100,13 @@ static int on_ref_gone(sd_bus_track *track, void *userdata)
         return 1;
 }
 
-/* Add m's sender to unit's holders (counted: two Refs need two Unrefs). */
+/* Add m's sender to unit's holders (counted: two Refs need two Unrefs).
+ * 1 when unit had none: the scheduler is to hold it (one bus-ref per
+ * track, one bus-unref when it empties). */
 static int ref_add(struct bus_thread *t, sd_bus_message *m, const char *unit)
 {
         struct bus_unit_ref *ref = ref_find(t, unit);
+        bool created = !ref;
         int r;
 
         if (!ref) {
@@ -134,7 +137,14 @@ static int ref_add(struct bus_thread *t, sd_bus_message *m, const char *unit)
         if (r < 0 && sd_bus_track_count(ref->track) == 0)
                 ref_free(t, ref); /* never held: no handler will come */
         update_want(t);
-        return r < 0 ? r : 0;
+        return r < 0 ? r : created;
+}
+
+void bus_track_forget(struct bus_thread *t, const char *unit)
+{
+        struct bus_unit_ref *ref = ref_find(t, unit);
+        if (ref)
+                ref_free(t, ref);
 }
 
 int bus_track_method(struct bus_thread *t, sd_bus_message *m, const char *unit, bool ref, sd_bus_error *ret_error)
@@ -160,10 +170,15 @@ int bus_track_method(struct bus_thread *t, sd_bus_message *m, const char *unit, 
         if (r < 0)
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_FAILED, "Cannot reference %s: %s", unit,
                                          strerror(-r));
-        /* Answered once the scheduler holds it (and has loaded it). */
-        r = bus_ask(t, t->bus, &(struct bus_question) { .call = CALL_NOW, .m = m, .unit = unit, .verb = "bus-ref" });
-        if (r < 0)
+        if (r == 0)
+                return sd_bus_reply_method_return(m, NULL); /* held already */
+        /* Answered once the scheduler holds it (and has loaded it);
+         * refused, the hold goes (bus_answer_run). */
+        r = bus_ask(t, t->bus, &(struct bus_question) { .call = CALL_REF, .m = m, .unit = unit, .verb = "bus-ref" });
+        if (r < 0) {
+                bus_track_forget(t, unit);
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
+        }
         return 1;
 }
 
@@ -174,9 +189,9 @@ int bus_track_add_ref(struct bus_thread *t, sd_bus_message *m, const char *unit)
         if (!on_system_bus(t, m))
                 return 0; /* systemd-run waits on the system bus only */
         r = ref_add(t, m, unit);
-        if (r >= 0)
+        if (r > 0)
                 tell_scheduler(t, "bus-ref", unit);
-        return r;
+        return r < 0 ? r : 0;
 }
 
 void bus_track_drop_all(struct bus_thread *t, bool tell)

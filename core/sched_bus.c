@@ -78,23 +78,24 @@ bool sched_bus_referenced(const struct sched *s, const struct unit *u)
         return s->bus_refs && strv_contains(s->bus_refs, u->id);
 }
 
-/* The bus thread counts each client's references; here a unit is only
- * held or not. Few are held at once (one per waiting client). */
+/* One entry per hold the bus thread reports (one per unit name its
+ * clients hold: an alias and the unit's own name are two); few are held
+ * at once, one per waiting client. */
 int sched_bus_ref(struct sched *s, const char *name, bool ref)
 {
         size_t i = 0, n = strv_length(s->bus_refs);
 
+        if (ref)
+                return strv_extend(&s->bus_refs, name);
         while (i < n && strcmp(s->bus_refs[i], name) != 0)
                 i++;
-        if (ref)
-                return i < n ? 0 : strv_extend(&s->bus_refs, name);
         if (i == n)
                 return 0;
         free(s->bus_refs[i]);
         memmove(s->bus_refs + i, s->bus_refs + i + 1, (n - i) * sizeof *s->bus_refs);
-        /* Let go: collectable again, as any unit after its last use. */
+        /* The last hold gone: collectable again, as any unit after its last use. */
         struct unit *u = unit_table_get(s->units, name);
-        if (u && u->rt)
+        if (u && u->rt && !strv_contains(s->bus_refs, name))
                 sched_gc_queue(s, u);
         return 0;
 }

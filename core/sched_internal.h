@@ -520,7 +520,8 @@ void sched_bus_unit_changed(struct sched *s, struct unit *u, enum unit_active_st
 /* u's state or job changed: its PropertiesChanged, for bus clients that
  * wait on it (systemctl start --wait, systemd-run --wait). */
 void sched_bus_signal(struct sched *s, const struct unit *u);
-/* A bus client took (ref) or dropped its reference to name; 0 or -ENOMEM. */
+/* The bus thread's clients took (ref) or dropped a hold of name (each
+ * hold counts); 0 or -ENOMEM. */
 int sched_bus_ref(struct sched *s, const char *name, bool ref);
 bool sched_bus_referenced(const struct sched *s, const struct unit *u);
 /* core/sched_conditions.c: a unit's last condition (assert false) or

@@ -11,8 +11,8 @@
 #  - systemctl start --wait: returns once the service has ended (not when
 #    it started), with the status of how it ended;
 #  - Unit.Unref without a Ref is refused (NotReferenced); Ref and Unref
-#    from busctl hold and release a unit; Ref from a non-root caller is
-#    refused.
+#    from clients hold a unit until they leave, an alias's holder and the
+#    unit's own counted apart; Ref from a non-root caller is refused.
 # KEEP=1 keeps the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
 . "$(dirname "$0")/../lib/dbus.sh"
@@ -38,6 +38,7 @@ wt_unit idle.service <<EOF
 Type=oneshot
 ExecStart=/bin/true
 EOF
+ln -s idle.service "$U/idle-alias.service"
 wt_start --target test.target --transient-dir "$DIR" || wt_finish ""
 wt_wait_state dbus.service active 15
 # weft has the name once it answers on the system bus.
@@ -83,21 +84,26 @@ case $out in *"not been referenced"*) ;; *) wt_fail "Unref without Ref said: $ou
 out=$(wt_ns timeout 10 setpriv --reuid=65534 --regid=65534 --clear-groups busctl --system call \
         org.freedesktop.systemd1 $UNIT_PATH/idle_2eservice org.freedesktop.systemd1.Unit Ref 2>&1) &&
         wt_fail "Ref as nobody succeeded: $out"
-# A client (test/tools/bus_svc.c --ref) takes the reference and keeps its
-# connection 3 s: idle.service, started and done (inactive), stays loaded
-# while it is held, and is collected once the client has gone.
-wt_ns timeout 20 "$SVC" --ref $UNIT_PATH/idle_2eservice 3 >"$TMP/held" 2>&1 &
-holder=$!
-wt_until 10 test -s "$TMP/held" || wt_fail "the holder did not start"
+# Two clients (test/tools/bus_svc.c --ref) hold idle.service, one through
+# its alias idle-alias.service for 2 s, one by its name for 5 s: started
+# and done (inactive), it stays loaded while either holds it, and is
+# collected once both have gone.
+wt_ns timeout 20 "$SVC" --ref $UNIT_PATH/idle_2dalias_2eservice 2 >"$TMP/held1" 2>&1 &
+holder1=$!
+wt_ns timeout 20 "$SVC" --ref $UNIT_PATH/idle_2eservice 5 >"$TMP/held2" 2>&1 &
+holder2=$!
+wt_until 10 test -s "$TMP/held1" -a -s "$TMP/held2" || wt_fail "the holders did not start: $(cat "$TMP/held1" "$TMP/held2")"
 wt_ctl start idle.service >/dev/null 2>&1 || wt_fail "weftctl start idle.service failed"
 # (list-units --all leaves out collected units; show would load it again.)
 listed() { wt_ctl list-units --all 2>/dev/null | grep -q 'idle\.service'; }
 sleep 0.5
-listed || wt_fail "idle.service, done but held by a Ref, was collected"
-wait "$holder"
-# The holder has gone: nothing holds idle.service, which is collected.
+listed || wt_fail "idle.service, done but held twice, was collected"
+wait "$holder1"
+sleep 0.5
+listed || wt_fail "idle.service, still held by its own name, was collected when the alias's holder left"
+wait "$holder2"
 collected() { ! listed; }
-wt_until 10 collected || wt_fail "idle.service stayed loaded after its holder left: $(wt_ctl list-units --all | grep idle)"
+wt_until 10 collected || wt_fail "idle.service stayed loaded after its holders left: $(wt_ctl list-units --all | grep idle)"
 
 wt_assert_answers
 wt_stop

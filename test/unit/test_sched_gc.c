@@ -208,7 +208,9 @@ static void test_bus_reference_keeps_a_finished_unit(void)
         fake_control("start", "lone.service");
         fake_run_to_exit("LONE-", 0);
         CU_ASSERT_TRUE(known("lone.service")); /* finished, inactive, and held */
-        fake_control("bus-ref", "lone.service"); /* the bus thread counts; here it is held or not */
+        fake_control("bus-ref", "lone.service"); /* a second hold (an alias's, say) */
+        fake_control("bus-unref", "lone.service");
+        CU_ASSERT_TRUE(known("lone.service"));
         fake_control("bus-unref", "lone.service");
         CU_ASSERT_FALSE(known("lone.service"));
         fake_control("bus-unref", "lone.service"); /* not held: nothing to do */
