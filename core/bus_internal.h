@@ -68,6 +68,7 @@ struct bus_pending {
         uint64_t job;      /* CALL_JOB: the number in its object path */
         char *transient;   /* CALL_TRANSIENT: the unit file's text */
         bool add_ref;      /* CALL_TRANSIENT: AddRef=yes */
+        int *stdio_fds;    /* CALL_TRANSIENT: systemd-run --pipe's fds (3, -1 none), or NULL */
 };
 
 /* One question for the scheduler (bus_ask). */
@@ -90,6 +91,9 @@ struct bus_question {
         char *const *patterns;
         const char *transient; /* CALL_TRANSIENT */
         bool add_ref;          /* CALL_TRANSIENT: AddRef=yes */
+        /* 3 fds for the unit's 0, 1, 2 (-1 none), or NULL; copied: to the
+         * pending call for CALL_TRANSIENT, to the scheduler's request else. */
+        const int *stdio_fds;
         char *const *properties; /* the request's properties (UnsetAndSetEnvironment's names) */
 };
 
@@ -174,6 +178,8 @@ struct bus_thread {
 void bus_emit_startup_finished(struct bus_thread *t, uint64_t when);
 void bus_answer_free(struct bus_answer *a);
 void bus_pending_free(struct bus_pending *p);
+/* Close the 3 fds (-1 skipped) and free them; NULL is nothing. */
+void bus_stdio_close(int *fds);
 /* Ask the scheduler q->verb (about q->unit) as a control request;
  * bus_answer_run follows when it replies, on bus. q->m (may be NULL) is
  * referenced until then. */

@@ -584,7 +584,8 @@ static int start_job(struct bus_thread *t, struct bus_pending *p)
         if (r < 0)
                 return r;
         r = bus_ask(t, p->bus, &(struct bus_question) {
-                .call = CALL_JOB, .unit = p->unit, .verb = p->job_verb, .uid = 0, .job = job });
+                .call = CALL_JOB, .unit = p->unit, .verb = p->job_verb, .uid = 0, .job = job,
+                .stdio_fds = p->stdio_fds });
         if (r < 0)
                 job_removed(p->bus, job, p->unit, "failed");
         return 0;
@@ -883,7 +884,7 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
  * has the transient directory; a name with a file on the unit path is
  * taken (systemd's UnitExists). */
 static int transient_request(struct bus_thread *t, sd_bus_message *m, const char **unit, const char **job_verb,
-                             char **text, bool *add_ref, sd_bus_error *ret_error)
+                             char **text, bool *add_ref, int **stdio_fds, sd_bus_error *ret_error)
 {
         struct transient_unit tu = { 0 };
         struct install_ctx c;
@@ -915,6 +916,16 @@ static int transient_request(struct bus_thread *t, sd_bus_message *m, const char
         if (r >= 0)
                 r = transient_text(&tu, text);
         *add_ref = tu.add_ref;
+        /* systemd-run --pipe's fds go with the request, the rest with tu. */
+        if (r >= 0 && tu.stdio_given) {
+                int *fds = malloc(3 * sizeof *fds);
+                for (int i = 0; fds && i < 3; i++)
+                        fds[i] = tu.stdio_given & (1u << i) ? tu.stdio_fds[i] : -1;
+                if (fds)
+                        tu.stdio_given = 0;
+                *stdio_fds = fds;
+                r = fds ? r : -ENOMEM;
+        }
         transient_unit_done(&tu);
         return r;
 }
@@ -928,15 +939,19 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
         const char *unit = NULL, *job_verb = NULL;
         char *text = NULL;
         bool add_ref = false;
-        int r = transient_request(t, m, &unit, &job_verb, &text, &add_ref, ret_error);
+        int *stdio_fds = NULL;
+        int r = transient_request(t, m, &unit, &job_verb, &text, &add_ref, &stdio_fds, ret_error);
 
-        if (r < 0)
-                return r;
-        r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "is-known", .uid = 0,
-                .job_verb = job_verb, .no_block = true, .transient = text, .add_ref = add_ref });
+        if (r >= 0) {
+                r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                        .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "is-known", .uid = 0,
+                        .job_verb = job_verb, .no_block = true, .transient = text, .add_ref = add_ref,
+                        .stdio_fds = stdio_fds });
+                r = r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
+        }
         free(text);
-        return r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
+        bus_stdio_close(stdio_fds); /* bus_ask made its own copies */
+        return r;
 }
 
 /* GetUnitByPID (systemctl status PID): the process, its groups and its

@@ -8,6 +8,7 @@
  * the command list and the stop flag, under t->lock, and wake the thread
  * through its eventfd. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,36 @@ void bus_answer_free(struct bus_answer *a)
         free(a);
 }
 
+/* Copies of 3 fds (-1 stays -1), malloc'd; NULL when out of fds or memory. */
+static int *stdio_copy(const int *fds)
+{
+        int *c = malloc(3 * sizeof *c);
+        for (int i = 0; c && i < 3; i++) {
+                c[i] = fds[i] < 0 ? -1 : fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+                if (fds[i] >= 0 && c[i] < 0) {
+                        while (i-- > 0)
+                                if (c[i] >= 0)
+                                        (void) close(c[i]);
+                        free(c);
+                        return NULL;
+                }
+        }
+        return c;
+}
+
+void bus_stdio_close(int *fds)
+{
+        for (int i = 0; fds && i < 3; i++)
+                if (fds[i] >= 0)
+                        (void) close(fds[i]);
+        free(fds);
+}
+
 void bus_pending_free(struct bus_pending *p)
 {
         if (!p)
                 return;
+        bus_stdio_close(p->stdio_fds);
         sd_bus_message_unref(p->m);
         sd_bus_unref(p->bus);
         free(p->unit);
@@ -182,6 +209,8 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
             (bq->args && !(q->units = strv_copy(bq->args))))
                 goto fail;
         if (bq->properties && !(q->properties = strv_copy(bq->properties)))
+                goto fail;
+        if (bq->stdio_fds && !(*(bq->call == CALL_TRANSIENT ? &p->stdio_fds : &q->stdio_fds) = stdio_copy(bq->stdio_fds)))
                 goto fail;
         id = ++t->next_id;
         if (idmap_put(&t->pending, id, p) < 0)

@@ -74,6 +74,16 @@ static int read_value(sd_bus_message *m, const struct transient_property *p, str
                 r = read_exec(m, &exec, &v.n_exec);
                 v.exec = exec;
                 break;
+        case TRANSIENT_FD: {
+                /* The message owns its fd: t gets a copy of its own. */
+                int fd;
+                r = sd_bus_message_read(m, "h", &fd);
+                if (r >= 0 && (v.fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0)
+                        r = -errno;
+                if (r >= 0 && (r = transient_add(t, p, &v, ret_error)) < 0)
+                        (void) close(v.fd);
+                return r;
+        }
         default: /* TRANSIENT_BOOL, TRANSIENT_NONE */
                 r = sd_bus_message_read(m, "b", &b);
                 v.b = b;

@@ -395,6 +395,11 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         fail(r, 1, "Refusing to start %s: the system is shutting down.", *name);
                         continue;
                 }
+                /* systemd-run --pipe's stdio, with its transient unit's start. */
+                if (q->stdio_fds && sched_stdio_set(s, u, q->stdio_fds) < 0) {
+                        fail(r, 1, "Cannot keep the stdio of %s.", *name);
+                        continue;
+                }
                 if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
                         continue;
                 if (verb == VERB_ISOLATE && !u->allow_isolate) {

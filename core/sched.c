@@ -416,6 +416,7 @@ void sched_free(struct sched *s)
         free(s->gc_queue);
         strv_free(s->bus_refs);
         sched_conditions_free(s);
+        sched_stdio_free(s);
         free(s->txn_queue);
         free(s->txn_stack);
         free(s->txn_seen);
@@ -791,6 +792,7 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                 .has_socket = rt->conn && stdin_socket,
                 .socket_fd = rt->conn ? rt->conn->fd : -1,
                 .container_main = !control && s->config.container_main && strcmp(u->id, s->config.container_main) == 0,
+                .stdio_fds = sched_stdio_get(s, u),
         };
         r = exec_build_request(u, c, cmd, &p, &req);
         if (r < 0)

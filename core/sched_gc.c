@@ -138,6 +138,7 @@ static void collect(struct sched *s, struct unit *u)
         log_debug("%s: collected", u->id);
         forget_transient_file(s, u);
         sched_conditions_forget(s, u);
+        sched_stdio_forget(s, u);
         if (nt) {
                 free(nt->status_text);
                 fdstore_close_all(rt);

@@ -372,6 +372,8 @@ struct sched {
         char **bus_refs;
         /* Units' last failed Condition*= or Assert*= (core/sched_conditions.c). */
         struct hashmap condition_records;
+        /* Transient units' stdio fds, systemd-run --pipe's (core/sched_stdio.c). */
+        struct hashmap unit_stdio;
         /* The manager's environment block (core/sched_env.c): what weft
          * starts with, what clients set (sorted, without the names weft
          * sets itself), and the two merged, which every spawn gets. */
@@ -534,6 +536,13 @@ void sched_conditions_forget(struct sched *s, const struct unit *u);
 struct control_unit;
 int sched_conditions_describe(struct sched *s, const struct unit *u, struct control_unit *cu);
 void sched_conditions_free(struct sched *s);
+/* core/sched_stdio.c: the fds u's commands get as 0, 1, 2 (3, -1 for
+ * the unit's own setting; the table keeps copies): set, get (NULL:
+ * none), forget (u was collected), free the table. */
+int sched_stdio_set(struct sched *s, const struct unit *u, const int *fds);
+const int *sched_stdio_get(const struct sched *s, const struct unit *u);
+void sched_stdio_forget(struct sched *s, const struct unit *u);
+void sched_stdio_free(struct sched *s);
 /* core/unit_timer.c: where in [a, b] a timer with an accuracy wakes,
  * given the per-boot perturbation (sd-event's sleep_between). */
 uint64_t timer_coalesce(uint64_t perturb, uint64_t a, uint64_t b);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/strv.h"
 #include "parse/transient.h"
@@ -35,7 +36,21 @@ static const struct transient_property properties[] = {
         { "KillMode", TRANSIENT_SERVICE, "KillMode", TRANSIENT_STRING, false },
         { "SendSIGHUP", TRANSIENT_SERVICE, "SendSIGHUP", TRANSIENT_BOOL, false },
         { "PrivateTmp", TRANSIENT_SERVICE, "PrivateTmp", TRANSIENT_BOOL, false },
+        { "TTYPath", TRANSIENT_SERVICE, "TTYPath", TRANSIENT_STRING, true },
+        { "StandardInputFileDescriptor", TRANSIENT_SERVICE, "StandardInput", TRANSIENT_FD, false },
+        { "StandardOutputFileDescriptor", TRANSIENT_SERVICE, "StandardOutput", TRANSIENT_FD, false },
+        { "StandardErrorFileDescriptor", TRANSIENT_SERVICE, "StandardError", TRANSIENT_FD, false },
 };
+
+/* Which of 0, 1, 2 a TRANSIENT_FD row sets, by the directive it replaces. */
+static int stdio_index(const struct transient_property *p)
+{
+        static const char *const directives[3] = { "StandardInput", "StandardOutput", "StandardError" };
+        for (int i = 0; i < 3; i++)
+                if (!strcmp(p->directive, directives[i]))
+                        return i;
+        return -1;
+}
 
 static const char *const section_names[TRANSIENT_SECTIONS] = { "Unit", "Service" };
 
@@ -44,6 +59,7 @@ const char *transient_signature(enum transient_kind kind)
         static const char *const sig[] = {
                 [TRANSIENT_STRING] = "s", [TRANSIENT_BOOL] = "b",  [TRANSIENT_WORDS] = "as",
                 [TRANSIENT_EXEC] = "a(sasb)", [TRANSIENT_USEC] = "t", [TRANSIENT_NONE] = "b",
+                [TRANSIENT_FD] = "h",
         };
         return sig[kind];
 }
@@ -217,6 +233,14 @@ int transient_add(struct transient_unit *t, const struct transient_property *p, 
                 t->add_ref = v->b; /* AddRef, the one such property */
                 return 0;
         }
+        if (p->kind == TRANSIENT_FD) {
+                int i = stdio_index(p);
+                if (t->stdio_given & (1u << i))
+                        (void) close(t->stdio_fds[i]); /* given twice: the last one counts */
+                t->stdio_fds[i] = v->fd;
+                t->stdio_given |= 1u << i;
+                return 0;
+        }
         if (p->kind != TRANSIENT_EXEC) {
                 r = value_text(p, v, &value, ret_error);
                 if (r == 0)
@@ -260,4 +284,8 @@ void transient_unit_done(struct transient_unit *t)
                 strv_free(t->lines[s]);
                 t->lines[s] = NULL;
         }
+        for (int i = 0; i < 3; i++)
+                if (t->stdio_given & (1u << i))
+                        (void) close(t->stdio_fds[i]);
+        t->stdio_given = 0;
 }

@@ -19,6 +19,8 @@ enum transient_kind {
         TRANSIENT_EXEC,   /* a(sasb): one directive per command */
         TRANSIENT_USEC,   /* t: a time span in µs */
         TRANSIENT_NONE,   /* b, not written: AddRef, which struct transient_unit keeps */
+        TRANSIENT_FD,     /* h, not written: systemd-run --pipe's stdin, stdout or stderr (the
+                             directive names which), which struct transient_unit keeps */
 };
 
 enum transient_section { TRANSIENT_UNIT, TRANSIENT_SERVICE, TRANSIENT_SECTIONS };
@@ -42,6 +44,7 @@ struct transient_exec {
 struct transient_value {
         const char *s;
         bool b;
+        int fd;            /* TRANSIENT_FD: the caller's own copy, which t takes */
         char *const *words;
         uint64_t usec;
         const struct transient_exec *exec;
@@ -52,6 +55,11 @@ struct transient_value {
 struct transient_unit {
         char **lines[TRANSIENT_SECTIONS];
         bool add_ref; /* AddRef=yes: the caller holds the unit (core/bus_track.c) */
+        /* The fds the commands get as 0, 1 and 2 instead of what
+         * StandardInput=... say (systemd-run --pipe): fd i is there when
+         * bit i of stdio_given is; transient_unit_done closes them. */
+        int stdio_fds[3];
+        unsigned stdio_given;
 };
 
 /* The D-Bus signature of a kind's values ("s", "a(sasb)"...). */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/macro.h"
 #include "base/strv.h"
@@ -71,6 +72,11 @@ void control_request_done(struct control_request *r)
         r->properties = NULL;
         freep_clear(&r->state);
         freep_clear(&r->kill_whom);
+        for (int i = 0; r->stdio_fds && i < 3; i++)
+                if (r->stdio_fds[i] >= 0)
+                        (void) close(r->stdio_fds[i]);
+        free(r->stdio_fds);
+        r->stdio_fds = NULL;
 }
 
 void control_reply_done(struct control_reply *r)

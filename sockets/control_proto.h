@@ -63,6 +63,10 @@ struct control_request {
         char *state;         /* list-units --state= */
         int exit_code;       /* exit CODE */
         unsigned lines;      /* logs -n */
+        /* In-process only (the bus's StartTransientUnit, systemd-run
+         * --pipe): 3 fds the unit's commands get as 0, 1, 2 (-1: their
+         * own setting); closed and freed by control_request_done. */
+        int *stdio_fds;
 };
 
 /* One unit in a reply: properties as ordered key/value strings. */

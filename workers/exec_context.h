@@ -35,6 +35,8 @@ struct exec_params {
         bool control;            /* a control command (ExecStartPre/Post, ExecStop...) rather than the main process */
         bool container_main;     /* `weft -- CMD`'s main process: weft's own fds 0, 1 and 2
                                     whatever the unit says, and spawn_request.container_main */
+        const int *stdio_fds;    /* 3 fds that are 0, 1, 2 whatever the unit says (-1: its
+                                    setting), systemd-run --pipe's; NULL: none. Duplicated */
 };
 
 /* Build *ret for running cmd of unit u (a service or socket) with params p.
@@ -56,6 +58,12 @@ struct rlimit exec_nofile_default(struct rlimit inherited, rlim_t hard_now);
  * raise its own hard limit to fs.nr_open; called by main before any thread
  * starts. Without it, the limit at the first spawn stands in. */
 void exec_nofile_inherited_save(void);
+
+/* Is fd i (0, 1, 2) one of p->stdio_fds rather than the unit's setting? */
+static inline bool exec_stdio_given(const struct exec_params *p, int i)
+{
+        return p->stdio_fds && p->stdio_fds[i] >= 0;
+}
 
 int exec_build_request(const struct unit *u, const struct exec_context *c, const struct exec_command *cmd,
                        const struct exec_params *p, struct spawn_request **ret);

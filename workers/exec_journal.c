@@ -58,7 +58,9 @@ int exec_journal_build(const char *id, const struct exec_context *c, const struc
 {
         const struct exec_extra *x = exec_extra(c);
         enum exec_output o = c->std_output, e = c->std_error;
-        bool out = exec_journal_output(o), err = exec_journal_output(e);
+        /* systemd-run --pipe's fds are not the journal, whatever the unit says. */
+        bool out = exec_journal_output(o) && !exec_stdio_given(p, 1);
+        bool err = exec_journal_output(e) && !exec_stdio_given(p, 2);
         struct exec_journal *j;
         const char *ident;
 
@@ -75,7 +77,7 @@ int exec_journal_build(const char *id, const struct exec_context *c, const struc
                 goto oom;
         req->journal = j;
         /* stderr shares stdout's stream where exec_stdio.c shares its fd. */
-        j->stderr_shares = out && (e == EXEC_OUTPUT_INHERIT || e == o);
+        j->stderr_shares = out && !exec_stdio_given(p, 2) && (e == EXEC_OUTPUT_INHERIT || e == o);
         if (out && !(j->header[0] = make_header(ident, id, x, o)))
                 goto oom;
         if (err && !j->stderr_shares && !(j->header[1] = make_header(ident, id, x, e)))

@@ -10,6 +10,11 @@
 #    and once systemd-run has gone the unit is collected, its file removed;
 #  - systemctl start --wait: returns once the service has ended (not when
 #    it started), with the status of how it ended;
+#  - systemd-run --pipe and -P: the command reads systemd-run's stdin and
+#    writes to its stdout and stderr (fds passed over the bus, whatever
+#    StandardOutput= the unit has by default), and the exit status comes
+#    back; --pty: the command runs on a pseudo-terminal systemd-run opened
+#    (TTYPath=);
 #  - Unit.Unref without a Ref is refused (NotReferenced); Ref and Unref
 #    from clients hold a unit until they leave, an alias's holder and the
 #    unit's own counted apart; Ref from a non-root caller is refused.
@@ -65,6 +70,20 @@ case $out in *"Finished with result: success"*"Service runtime: "*) ;;
 # The reference went with systemd-run: ok.service, inactive, is collected.
 gone() { ! wt_ns test -e "$DIR/ok.service"; }
 wt_until 10 gone || wt_fail "ok.service's file is still there after systemd-run --wait left"
+
+# systemd-run --pipe (and -P, --pipe --wait): systemd-run's own fds.
+out=$(echo hello | wt_ns timeout 20 systemd-run --pipe --wait --collect -q /bin/sh -c \
+        'read x; echo "got $x"; echo err >&2; exit 5' 2>"$TMP/pipe.err"); rc=$?
+[ "$rc" = 5 ] || wt_fail "systemd-run --pipe --wait (exit 5) returned $rc: $out $(cat "$TMP/pipe.err")"
+[ "$out" = "got hello" ] || wt_fail "systemd-run --pipe: stdout [$out]"
+[ "$(cat "$TMP/pipe.err")" = err ] || wt_fail "systemd-run --pipe: stderr [$(cat "$TMP/pipe.err")]"
+out=$(echo abc | wt_ns timeout 20 systemd-run -P -q tr a-z A-Z 2>&1) || wt_fail "systemd-run -P tr failed: $out"
+[ "$out" = ABC ] || wt_fail "systemd-run -P tr: [$out]"
+# --pty: script(1) gives systemd-run a terminal to forward.
+if command -v script >/dev/null 2>&1; then
+        out=$(wt_ns timeout 20 script -qec "systemd-run --pty -q /usr/bin/tty" /dev/null </dev/null 2>&1 | tr -d '\r')
+        case $out in */dev/pts/[0-9]*) ;; *) wt_fail "systemd-run --pty tty said: $out" ;; esac
+fi
 
 # 2. systemctl start --wait returns when the service has ended.
 t0=$(date +%s%N)

@@ -1,7 +1,9 @@
 /* parse/transient.c: StartTransientUnit's properties as unit-file text. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse/exec_line.h"
 #include "parse/transient.h"
@@ -150,7 +152,38 @@ static void test_values_that_would_inject_lines_are_refused(void)
         expect_refused("ExecStart", &(struct transient_value) { .exec = &rel, .n_exec = 1 }, -EINVAL, "absolute");
 }
 
+/* systemd-run --pipe's fds are kept, not written, and closed with the unit. */
+static void test_stdio_fds_are_kept_not_written(void)
+{
+        static const char *const names[3] = { "StandardInputFileDescriptor", "StandardOutputFileDescriptor",
+                                               "StandardErrorFileDescriptor" };
+        struct transient_unit t = { 0 };
+        int pipe_fds[2], copies[3];
+        char *text = NULL, *err = NULL;
+
+        CU_ASSERT_EQUAL_FATAL(pipe(pipe_fds), 0);
+        for (int i = 0; i < 3; i++) {
+                const struct transient_property *p;
+                CU_ASSERT_EQUAL_FATAL(transient_lookup(names[i], &p, &err), 0);
+                CU_ASSERT_STRING_EQUAL(transient_signature(p->kind), "h");
+                copies[i] = dup(pipe_fds[i == 0 ? 0 : 1]);
+                CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .fd = copies[i] }, &err), 0);
+        }
+        CU_ASSERT_EQUAL(t.stdio_given, 7u);
+        for (int i = 0; i < 3; i++)
+                CU_ASSERT_EQUAL(t.stdio_fds[i], copies[i]);
+        CU_ASSERT_EQUAL_FATAL(transient_text(&t, &text), 0);
+        CU_ASSERT_PTR_NULL(strstr(text, "Standard"));
+        transient_unit_done(&t);
+        for (int i = 0; i < 3; i++)
+                CU_ASSERT_EQUAL(fcntl(copies[i], F_GETFD), -1); /* closed with the unit */
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        free(text);
+}
+
 static const struct test_case tests[] = {
+        { "stdio_fds_are_kept_not_written", test_stdio_fds_are_kept_not_written },
         { "sections_and_plain_values", test_sections_and_plain_values },
         { "specifiers_are_doubled_where_expanded", test_specifiers_are_doubled_where_expanded },
         { "exec_start_quotes_and_ignore_prefix", test_exec_start_quotes_and_ignore_prefix },
