@@ -396,6 +396,7 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
         req->oom_score_adjust = x->oom_score_adjust;
         req->ignore_sigpipe = c->ignore_sigpipe;
         req->new_session = !p->container_main;
+        req->stdin_ctty = !p->container_main && exec_stdio_given(p, 0);
         req->container_main = p->container_main;
 
         /* Files last, so a command that cannot run creates none. */

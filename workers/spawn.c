@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -442,6 +443,10 @@ static int child_setup(struct child_args *a)
         a->fail_status = EXIT_SETSID;
         if (req->new_session && setsid() < 0)
                 return -errno;
+        /* As systemd does with a stdin it was given: a terminal becomes
+         * the session's (job control, ^C); anything else says ENOTTY. */
+        if (req->stdin_ctty)
+                (void) ioctl(STDIN_FILENO, TIOCSCTTY, 0);
         if (req->container_main) {
                 if (setpgid(0, 0) < 0)
                         return -errno;

@@ -81,6 +81,8 @@ struct spawn_request {
         int oom_score_adjust;
         bool ignore_sigpipe; /* SIGPIPE ignored in the child (IgnoreSIGPIPE=yes) */
         bool new_session;    /* setsid(): the service gets its own process group */
+        bool stdin_ctty;     /* stdin is a given fd (systemd-run --pty's terminal): in the new
+                                session, make it the controlling terminal if it is one */
         /* TTYPath= and StandardInput=tty*: the terminal the child resets
          * and takes after setsid(), an fds[0..2] slot of SPAWN_FD_TTY (-2)
          * standing for it (workers/exec_tty.h); NULL: none. */

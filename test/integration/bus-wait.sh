@@ -14,7 +14,7 @@
 #    writes to its stdout and stderr (fds passed over the bus, whatever
 #    StandardOutput= the unit has by default), and the exit status comes
 #    back; --pty: the command runs on a pseudo-terminal systemd-run opened
-#    (TTYPath=);
+#    (TTYPath=), its controlling terminal;
 #  - Unit.Unref without a Ref is refused (NotReferenced); Ref and Unref
 #    from clients hold a unit until they leave, an alias's holder and the
 #    unit's own counted apart; Ref from a non-root caller is refused.
@@ -83,6 +83,11 @@ out=$(echo abc | wt_ns timeout 20 systemd-run -P -q tr a-z A-Z 2>&1) || wt_fail 
 if command -v script >/dev/null 2>&1; then
         out=$(wt_ns timeout 20 script -qec "systemd-run --pty -q /usr/bin/tty" /dev/null </dev/null 2>&1 | tr -d '\r')
         case $out in */dev/pts/[0-9]*) ;; *) wt_fail "systemd-run --pty tty said: $out" ;; esac
+        # ... which is its controlling terminal (tty_nr, field 7 of
+        # /proc/PID/stat, is not 0), as systemd makes it: job control, ^C.
+        out=$(wt_ns timeout 20 script -qec "systemd-run --pty -q /bin/sh -c 'set -- \$(cat /proc/\$\$/stat); echo ctty=\$7'" \
+                /dev/null </dev/null 2>&1 | tr -d '\r')
+        case $out in *ctty=[1-9]*) ;; *) wt_fail "systemd-run --pty: no controlling terminal: $out" ;; esac
 fi
 
 # 2. systemctl start --wait returns when the service has ended.
