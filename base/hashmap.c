@@ -81,6 +81,22 @@ static int put(struct hashmap *h, const char *key, void *value, int overwrite)
         return 0;
 }
 
+void *hashmap_ensure(struct hashmap *h, const char *key, size_t size, size_t key_offset)
+{
+        void *v = hashmap_get(h, key);
+        if (v)
+                return v;
+        v = calloc(1, size);
+        char *k = v ? strdup(key) : NULL;
+        if (!k || hashmap_put(h, k, v) < 0) {
+                free(k);
+                free(v);
+                return NULL;
+        }
+        memcpy((char *) v + key_offset, &k, sizeof k);
+        return v;
+}
+
 int hashmap_put(struct hashmap *h, const char *key, void *value)
 {
         return put(h, key, value, 0);

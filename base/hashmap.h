@@ -33,6 +33,10 @@ void *hashmap_get(const struct hashmap *h, const char *key);
 int hashmap_put(struct hashmap *h, const char *key, void *value);
 /* Insert or overwrite. */
 int hashmap_replace(struct hashmap *h, const char *key, void *value);
+/* key's record; when there is none, a new zeroed one of size bytes,
+ * added, that owns its copy of key in the char * at key_offset (the
+ * borrowed key: free it with the record). NULL when out of memory. */
+void *hashmap_ensure(struct hashmap *h, const char *key, size_t size, size_t key_offset);
 
 /* Iterate: for (size_t i = 0; hashmap_next(h, &i, &k, &v); ) ... */
 int hashmap_next(const struct hashmap *h, size_t *i, const char **ret_key, void **ret_value);

@@ -8,13 +8,13 @@
  * the command list and the stop flag, under t->lock, and wake the thread
  * through its eventfd. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "base/fds.h"
 #include "base/strv.h"
 #include "base/thread_start.h"
 #include "core/bus_internal.h"
@@ -33,24 +33,17 @@ void bus_answer_free(struct bus_answer *a)
 static int *stdio_copy(const int *fds)
 {
         int *c = malloc(3 * sizeof *c);
-        for (int i = 0; c && i < 3; i++) {
-                c[i] = fds[i] < 0 ? -1 : fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
-                if (fds[i] >= 0 && c[i] < 0) {
-                        while (i-- > 0)
-                                if (c[i] >= 0)
-                                        (void) close(c[i]);
-                        free(c);
-                        return NULL;
-                }
+        if (c && fds_copy(fds, c, 3) < 0) {
+                free(c);
+                c = NULL;
         }
         return c;
 }
 
 void bus_stdio_close(int *fds)
 {
-        for (int i = 0; fds && i < 3; i++)
-                if (fds[i] >= 0)
-                        (void) close(fds[i]);
+        if (fds)
+                fds_close(fds, 3);
         free(fds);
 }
 

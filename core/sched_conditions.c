@@ -8,6 +8,7 @@
  * one, and the runtime has no room to spare. An entry stays once made (a
  * later pass only clears it), so a start costs one lookup and no free;
  * names outlive a daemon-reload's new table. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,15 +30,9 @@ void sched_conditions_record(struct sched *s, const struct unit *u, bool assert,
 
         if (!c && !failed)
                 return; /* passed, and never failed: nothing to remember */
-        if (!c) {
-                c = calloc(1, sizeof *c);
-                if (!c || !(c->unit = strdup(u->id)) || hashmap_put(&s->condition_records, c->unit, c) < 0) {
-                        log_error("%s: out of memory recording its failed condition", u->id);
-                        if (c)
-                                free(c->unit);
-                        free(c);
-                        return;
-                }
+        if (!c && !(c = hashmap_ensure(&s->condition_records, u->id, sizeof *c, offsetof(struct condition_record, unit)))) {
+                log_error("%s: out of memory recording its failed condition", u->id);
+                return;
         }
         free(c->failed[i]);
         c->failed[i] = failed ? strdup(failed) : NULL;

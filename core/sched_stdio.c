@@ -8,11 +8,11 @@
  * its copies until the unit is collected (a restart runs with them
  * again, as under systemd) or the manager ends. */
 #include <errno.h>
-#include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/fds.h"
 #include "base/log.h"
 #include "core/sched_internal.h"
 
@@ -21,51 +21,31 @@ struct unit_stdio {
         int fds[3]; /* -1: the unit's own setting */
 };
 
-static void close_fds(struct unit_stdio *e)
-{
-        for (int i = 0; i < 3; i++) {
-                if (e->fds[i] >= 0)
-                        (void) close(e->fds[i]);
-                e->fds[i] = -1;
-        }
-}
-
 int sched_stdio_set(struct sched *s, const struct unit *u, const int *fds)
 {
         struct unit_stdio *e = hashmap_get(&s->unit_stdio, u->id);
 
-        if (!e) {
-                e = calloc(1, sizeof *e);
-                if (!e || !(e->unit = strdup(u->id)) || hashmap_put(&s->unit_stdio, e->unit, e) < 0) {
-                        if (e)
-                                free(e->unit);
-                        free(e);
-                        return log_error_errno(-ENOMEM, "%s: out of memory keeping its stdio", u->id);
-                }
-        } else
-                close_fds(e);
-        for (int i = 0; i < 3; i++) {
-                e->fds[i] = fds[i] < 0 ? -1 : fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
-                if (fds[i] >= 0 && e->fds[i] < 0) {
-                        int r = -errno;
-                        close_fds(e);
-                        return log_error_errno(r, "%s: cannot keep its stdio: %s", u->id, strerror(-r));
-                }
-        }
+        if (e)
+                fds_close(e->fds, 3);
+        else if (!(e = hashmap_ensure(&s->unit_stdio, u->id, sizeof *e, offsetof(struct unit_stdio, unit))))
+                return log_error_errno(-ENOMEM, "%s: out of memory keeping its stdio", u->id);
+        int r = fds_copy(fds, e->fds, 3);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot keep its stdio: %s", u->id, strerror(-r));
         return 0;
 }
 
 const int *sched_stdio_get(const struct sched *s, const struct unit *u)
 {
-        const struct unit_stdio *e = s->unit_stdio.n_items ? hashmap_get(&s->unit_stdio, u->id) : NULL;
+        const struct unit_stdio *e = hashmap_get(&s->unit_stdio, u->id);
         return e && (e->fds[0] >= 0 || e->fds[1] >= 0 || e->fds[2] >= 0) ? e->fds : NULL;
 }
 
 void sched_stdio_forget(struct sched *s, const struct unit *u)
 {
-        struct unit_stdio *e = s->unit_stdio.n_items ? hashmap_get(&s->unit_stdio, u->id) : NULL;
+        struct unit_stdio *e = hashmap_get(&s->unit_stdio, u->id);
         if (e)
-                close_fds(e);
+                fds_close(e->fds, 3);
 }
 
 void sched_stdio_free(struct sched *s)
@@ -74,7 +54,7 @@ void sched_stdio_free(struct sched *s)
         void *v;
         for (size_t i = 0; hashmap_next(&s->unit_stdio, &i, &k, &v);) {
                 struct unit_stdio *e = v;
-                close_fds(e);
+                fds_close(e->fds, 3);
                 free(e->unit);
                 free(e);
         }

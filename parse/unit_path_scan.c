@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -425,17 +426,7 @@ static struct sub_dirs *sub_dirs_get(struct unit_path_index *idx, const char *na
                 return NULL;
         memcpy(key, name, len);
         key[len] = '\0';
-        struct sub_dirs *s = hashmap_get(&idx->subdirs, key);
-        if (s)
-                return s;
-        s = calloc(1, sizeof *s);
-        if (!s || !(s->name = strdup(key)) || hashmap_put(&idx->subdirs, s->name, s) < 0) {
-                if (s)
-                        free(s->name);
-                free(s);
-                return NULL;
-        }
-        return s;
+        return hashmap_ensure(&idx->subdirs, key, sizeof(struct sub_dirs), offsetof(struct sub_dirs, name));
 }
 
 /* Read one NAME.d/ (kind SUB_DROPIN) or NAME.wants/, NAME.requires/
@@ -621,18 +612,11 @@ static int build_reverse(struct unit_path_index *idx)
                         continue;
                 }
 
-                struct reverse_entry *re = hashmap_get(&idx->reverse, dst);
-                if (!re) {
-                        re = calloc(1, sizeof *re);
-                        if (!re || !(re->id = strdup(dst)) || hashmap_put(&idx->reverse, re->id, re) < 0) {
-                                if (re)
-                                        free(re->id);
-                                free(re);
-                                free(inst);
-                                return -ENOMEM;
-                        }
-                }
+                struct reverse_entry *re =
+                        hashmap_ensure(&idx->reverse, dst, sizeof *re, offsetof(struct reverse_entry, id));
                 free(inst);
+                if (!re)
+                        return -ENOMEM;
                 r = strv_extend(&re->names, key);
                 if (r < 0)
                         return r;

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/fds.h"
 #include "base/macro.h"
 #include "base/strv.h"
 #include "sockets/control_proto_internal.h"
@@ -72,9 +72,8 @@ void control_request_done(struct control_request *r)
         r->properties = NULL;
         freep_clear(&r->state);
         freep_clear(&r->kill_whom);
-        for (int i = 0; r->stdio_fds && i < 3; i++)
-                if (r->stdio_fds[i] >= 0)
-                        (void) close(r->stdio_fds[i]);
+        if (r->stdio_fds)
+                fds_close(r->stdio_fds, 3);
         free(r->stdio_fds);
         r->stdio_fds = NULL;
 }

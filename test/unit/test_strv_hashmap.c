@@ -1,5 +1,6 @@
 /* Tests for the string vector and hash map helpers. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,34 @@ static void test_hashmap_put_get_many(void)
         hashmap_done(&h);
 }
 
+/* A record made on first use owns its key; the same key finds it again. */
+static void test_hashmap_ensure_makes_one_record_per_key(void)
+{
+        struct record {
+                int n;
+                char *key;
+        };
+        struct hashmap h;
+        char name[] = "a.service";
+
+        hashmap_init(&h);
+        struct record *r = hashmap_ensure(&h, name, sizeof *r, offsetof(struct record, key));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        CU_ASSERT_EQUAL(r->n, 0);
+        CU_ASSERT_STRING_EQUAL(r->key, "a.service");
+        CU_ASSERT_PTR_NOT_EQUAL(r->key, name); /* its own copy */
+        r->n = 7;
+        name[0] = 'b'; /* the caller's string may change */
+        CU_ASSERT_PTR_EQUAL(hashmap_ensure(&h, "a.service", sizeof *r, offsetof(struct record, key)), r);
+        CU_ASSERT_EQUAL(h.n_items, 1u);
+        CU_ASSERT_PTR_NULL(hashmap_get(&h, "b.service"));
+        free(r->key);
+        free(r);
+        hashmap_done(&h);
+}
+
 static const struct test_case tests[] = {
+        { "hashmap_ensure_makes_one_record_per_key", test_hashmap_ensure_makes_one_record_per_key },
         { "strv_extend_and_join", test_strv_extend_and_join },
         { "strv_join_empty_is_empty_string", test_strv_join_empty_is_empty_string },
         { "hashmap_put_get_many", test_hashmap_put_get_many },
