@@ -42,7 +42,6 @@ static const char *const generated_dirs[] = { "/run/systemd/generator.early", "/
                                               "/run/systemd/generator.late" };
 /* Where enabled links are looked for (systemd's config directories). */
 static const char *const config_dirs[] = { INSTALL_CONFIG_DIR, "/run/systemd/system" };
-static const char *const config_dirs_l[] = { INSTALL_CONFIG_DIR, "/run/systemd/system", NULL };
 
 static bool in_dirs(const char *path, const char *const *dirs, size_t n);
 
@@ -583,7 +582,10 @@ static void remove_marked(struct install_ctx *c, const char *dir, char ***marks,
         }
         free(list);
         /* A folder the removal emptied goes too (never a config dir itself). */
-        if (full && !strv_contains((char **) config_dirs_l, dir))
+        bool config_dir = false;
+        for (size_t k = 0; k < sizeof config_dirs / sizeof *config_dirs; k++)
+                config_dir |= strcmp(dir, config_dirs[k]) == 0;
+        if (full && !config_dir)
                 (void) rmdir(full);
         free(full);
 }
@@ -1068,26 +1070,35 @@ static int link_check(struct install_ctx *c, const char *path)
                 fail(c, "Failed to link unit, unit %s does not exist.", path);
         else if (r < 0)
                 fail(c, "Failed to link unit, file \"%s\": %s", path, strerror(-r));
-        STRV_FOREACH(d, c->dirs)
-                if (r == 0 && in_dirs(path, (const char *const[]) { *d }, 1))
-                        return 1;
+        if (r == 0 && in_dirs(path, (const char *const *) c->dirs, strv_length(c->dirs)))
+                return 1;
         return r;
 }
 
 void install_link(struct install_ctx *c, char *const *paths)
 {
-        STRV_FOREACH(p, paths)
-                if (link_check(c, *p) < 0)
-                        return; /* all or nothing, as systemd checks them all first */
+        char **todo = NULL;
+
+        /* All or nothing, as systemd checks them all first. */
         STRV_FOREACH(p, paths) {
+                int r = link_check(c, *p);
+                if (r < 0 || (r == 0 && strv_extend(&todo, *p) < 0)) {
+                        if (r >= 0)
+                                oom(c);
+                        strv_free(todo);
+                        return;
+                }
+        }
+        STRV_FOREACH(p, todo) {
                 char *link = NULL;
-                if (link_check(c, *p) > 0)
-                        continue;
-                if (asprintf(&link, "%s/%s", INSTALL_CONFIG_DIR, base(*p)) < 0)
-                        return oom(c);
+                if (asprintf(&link, "%s/%s", INSTALL_CONFIG_DIR, base(*p)) < 0) {
+                        oom(c);
+                        break;
+                }
                 (void) make_link(c, "link", link, *p, c->force);
                 free(link);
         }
+        strv_free(todo);
 }
 
 void install_reenable(struct install_ctx *c, char *const *names)
