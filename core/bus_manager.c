@@ -1161,26 +1161,26 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         int r;
 
         bool ref = sd_bus_message_is_method_call(m, SD1_UNIT, "Ref") > 0;
-        if (ref || sd_bus_message_is_method_call(m, SD1_UNIT, "Unref") > 0) {
-                r = sd_bus_path_decode(sd_bus_message_get_path(m), SD1_UNIT_PREFIX, &unit);
-                if (r > 0)
-                        r = bus_unit_name_ok(unit) ? bus_track_method(t, m, unit, ref, ret_error)
-                                               : sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT,
-                                                                   "Invalid unit name.");
-                free(unit);
-                return r;
-        }
-        if (!sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) ||
-            (strcmp(member, "Get") != 0 && strcmp(member, "GetAll") != 0))
+        bool unref = sd_bus_message_is_method_call(m, SD1_UNIT, "Unref") > 0;
+        bool get = sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) > 0 &&
+                   (!strcmp(member, "Get") || !strcmp(member, "GetAll"));
+
+        if (!ref && !unref && !get)
                 return 0;
         r = sd_bus_path_decode(sd_bus_message_get_path(m), SD1_UNIT_PREFIX, &unit);
         if (r <= 0)
                 return r;
-        r = !strcmp(member, "Get") ? sd_bus_message_read(m, "ss", &iface, &prop) : sd_bus_message_read(m, "s", &iface);
+        if (get)
+                r = !strcmp(member, "Get") ? sd_bus_message_read(m, "ss", &iface, &prop)
+                                           : sd_bus_message_read(m, "s", &iface);
         if (r < 0)
                 goto out;
         if (!bus_unit_name_ok(unit)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Invalid unit name.");
+                goto out;
+        }
+        if (!get) {
+                r = bus_track_method(t, m, unit, ref, ret_error);
                 goto out;
         }
         /* The Unit interface, the unit type's own, or for "" both (as

@@ -406,13 +406,11 @@ int exec_build_request(const struct unit *u, const struct exec_context *c, const
                         if ((r = exec_stdio_dup_fd(id, fd, &req->fds[fd])) < 0)
                                 goto out;
         } else {
-                r = exec_stdio_given(p, 0) ? exec_stdio_dup_fd(id, p->stdio_fds[0], &req->fds[0])
-                                      : exec_stdio_open_input(id, c, p, &req->fds[0]);
+                r = exec_stdio_open_input(id, c, p, &req->fds[0]);
                 if (r < 0)
                         goto out;
                 for (int target = 1; target <= 2; target++) {
-                        r = exec_stdio_given(p, target) ? exec_stdio_dup_fd(id, p->stdio_fds[target], &req->fds[target])
-                                                   : exec_stdio_open_output(id, c, p, target, req->fds, &req->fds[target]);
+                        r = exec_stdio_open_output(id, c, p, target, req->fds, &req->fds[target]);
                         if (r < 0)
                                 goto out;
                 }

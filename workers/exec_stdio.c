@@ -103,6 +103,8 @@ static const char *tty_path(const struct exec_context *c)
 
 int exec_stdio_open_input(const char *id, const struct exec_context *c, const struct exec_params *p, int *ret)
 {
+        if (exec_stdio_given(p, 0))
+                return exec_stdio_dup_fd(id, p->stdio_fds[0], ret);
         switch (c->std_input) {
         case EXEC_INPUT_SOCKET:
                 if (!p->has_socket)
@@ -143,6 +145,8 @@ int exec_stdio_open_output(const char *id, const struct exec_context *c, const s
         const char *setting = target == 1 ? "StandardOutput=" : "StandardError=";
         mode_t mode = 0666 & ~c->umask;
 
+        if (exec_stdio_given(p, target))
+                return exec_stdio_dup_fd(id, p->stdio_fds[target], ret);
         if (o == EXEC_OUTPUT_INHERIT) {
                 /* stdout follows a real stdin, else weft's own stdout; stderr follows stdout. */
                 int from = target == 2 ? fds[1] : c->std_input != EXEC_INPUT_NULL ? fds[0] : -3;

@@ -11,10 +11,11 @@
  * own stdio fds that is closed gives -1 (/dev/null). */
 int exec_stdio_dup_fd(const char *id, int fd, int *ret);
 
-/* The fd for stdin. */
+/* The fd for stdin: p's given one (systemd-run --pipe), else what
+ * StandardInput= says. */
 int exec_stdio_open_input(const char *id, const struct exec_context *c, const struct exec_params *p, int *ret);
 
-/* The fd for stdout (target 1) or stderr (2); fds holds what the lower
- * numbers resolved to. */
+/* The fd for stdout (target 1) or stderr (2): p's given one, else what
+ * the setting says; fds holds what the lower numbers resolved to. */
 int exec_stdio_open_output(const char *id, const struct exec_context *c, const struct exec_params *p, int target,
                            const int *fds, int *ret);
