@@ -39,10 +39,13 @@ enum bus_call {
         CALL_LOAD_UNIT,
         CALL_UNIT_JOB,  /* StartUnit, RestartUnit...: is the unit there? then a CALL_JOB */
         CALL_TRANSIENT, /* StartTransientUnit: is the name free? then its file, then a CALL_UNIT_JOB */
-        CALL_JOB,       /* the job such a call answered with: JobRemoved when it ends */
+        CALL_JOB,       /* such a call's job: answered when queued, JobRemoved when it ends */
         CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
         CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
         CALL_LIST_JOBS,  /* ListJobs */
+        CALL_GET_JOB,    /* GetJob: list-jobs, the path if the job is there */
+        CALL_JOB_GET,    /* Properties.Get(All) of a job object, from list-jobs */
+        CALL_CANCEL,     /* CancelJob, ClearJobs, Job.Cancel */
         CALL_UNIT_BY_PID, /* GetUnitByPID */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
@@ -65,7 +68,8 @@ struct bus_pending {
         char *prop;        /* CALL_GET */
         const char *job_verb; /* CALL_UNIT_JOB: the control verb of its job (static) */
         char **states, **patterns; /* CALL_LIST_UNITS: what to keep (strv; NULL: all) */
-        uint64_t job;      /* CALL_JOB: the number in its object path */
+        uint64_t job;      /* CALL_JOB: the scheduler's id, once queued (0: not yet);
+                              CALL_GET_JOB, CALL_JOB_GET, CALL_CANCEL: the id asked */
         char *transient;   /* CALL_TRANSIENT: the unit file's text */
         bool add_ref;      /* CALL_TRANSIENT: AddRef=yes */
         int *stdio_fds;    /* CALL_TRANSIENT: systemd-run --pipe's fds (3, -1 none), or NULL */
@@ -83,7 +87,7 @@ struct bus_question {
         const char *job_verb; /* CALL_UNIT_JOB: the verb of the job once the unit is known (static) */
         bool no_block;        /* the reply when the job is queued, not when it ends */
         uid_t uid;            /* the caller's, for the scheduler's read-only check */
-        uint64_t job;         /* CALL_JOB */
+        uint64_t job;         /* CALL_GET_JOB, CALL_JOB_GET, CALL_CANCEL */
         int signal;           /* KillUnit */
         const char *kill_whom; /* KillUnit's whom */
         bool all;             /* list-units --all */
@@ -100,6 +104,7 @@ struct bus_question {
 /* What the scheduler answered, copied off its reply on its thread. */
 struct bus_answer {
         uint64_t id;
+        bool interim; /* a first answer (a job queued); the final one follows */
         int code;
         char *error;
         char **kv; /* the served properties present: key, value, key, value...;
@@ -151,7 +156,6 @@ struct bus_thread {
         size_t n_watches, cap_watches;
         struct idmap pending;     /* request id -> struct bus_pending */
         uint64_t next_id;
-        uint64_t next_job;
         struct log_ratelimit rl_refused; /* calls and activations refused or failed */
         struct log_ratelimit rl_names;   /* name owner changes */
         int private_fd;           /* the private bus's listening socket, or -1 */
@@ -188,8 +192,12 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *q);
 void bus_pending_drop(struct bus_thread *t, sd_bus *bus);
 
 /* core/bus_manager.c */
-/* A job's object path, /org/freedesktop/systemd1/job/ID. */
-void job_path(char *buf, size_t n, uint64_t job);
+/* key's value in answer a (the first), NULL: none. */
+const char *bus_answer_get(const struct bus_answer *a, const char *key);
+/* key's value in the record kv (from its "Id" to the next one), "": none. */
+const char *bus_record_get(char *const *kv, const char *key);
+/* LimitsExceeded for a call the scheduler could not be asked (r), logged. */
+int bus_refuse_busy(struct bus_thread *t, const char *member, const char *unit, int r, sd_bus_error *ret_error);
 /* Is key a unit property served on the bus (or JobResult, which answers need)? */
 bool bus_served_key(const char *key);
 /* The scheduler answered: reply to the call waiting for it. Takes a. */
@@ -216,6 +224,22 @@ int bus_method_unit_file_state(sd_bus_message *m, void *userdata, sd_bus_error *
 int bus_method_get_default(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
 int bus_method_list_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
 int bus_method_unit_files(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+
+/* core/bus_jobs.c */
+/* A job's object path, /org/freedesktop/systemd1/job/ID. */
+void job_path(char *buf, size_t n, uint64_t job);
+/* ListJobs, GetJob, CancelJob, ClearJobs. */
+int bus_method_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret_error);
+/* Ask for p's job (CALL_UNIT_JOB, CALL_TRANSIENT: the unit is there);
+ * the call is answered once it is queued (bus_job_queued). */
+int bus_start_job(struct bus_thread *t, struct bus_pending *p);
+/* The scheduler named p's job (interim answer a): answer the call with its path. */
+void bus_job_queued(struct bus_pending *p, const struct bus_answer *a);
+/* Answer a job call (CALL_JOB, CALL_LIST_JOBS, CALL_GET_JOB, CALL_JOB_GET,
+ * CALL_CANCEL); error_name for a refusal of the job. */
+int bus_job_answer(const struct bus_pending *p, const struct bus_answer *a, const char *error_name);
+/* The job objects, on bus. */
+int bus_jobs_attach(struct bus_thread *t, sd_bus *bus);
 
 /* core/bus_log_control.c */
 /* /org/freedesktop/LogControl1 on bus. */

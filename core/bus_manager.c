@@ -199,7 +199,7 @@ static const struct unit_property *find_property(const struct property_table *co
         return NULL;
 }
 
-static const char *answer_get(const struct bus_answer *a, const char *key)
+const char *bus_answer_get(const struct bus_answer *a, const char *key)
 {
         for (char **k = a->kv; k && k[0] && k[1]; k += 2)
                 if (!strcmp(k[0], key))
@@ -295,7 +295,7 @@ static int append_failed_check(sd_bus_message *m, const char *v)
 static int append_property(const struct bus_thread *t, sd_bus_message *m, const struct unit_property *p,
                            const struct bus_answer *a)
 {
-        const char *v = answer_get(a, property_key(p));
+        const char *v = bus_answer_get(a, property_key(p));
         v = v ? v : "";
         uint64_t n = strtoull(v, NULL, 10);
 
@@ -333,7 +333,7 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
 
 static bool answer_is(const struct bus_answer *a, const char *key, const char *value)
 {
-        const char *v = answer_get(a, key);
+        const char *v = bus_answer_get(a, key);
         return v && !strcmp(v, value);
 }
 
@@ -394,7 +394,7 @@ static int reply_get_all(const struct bus_thread *t, sd_bus_message *m, const st
         for (size_t k = 0; k < 2 && tables[k]; k++)
                 for (size_t i = 0; r >= 0 && i < tables[k]->n; i++) {
                         const struct unit_property *p = &tables[k]->v[i];
-                        if (!answer_get(a, property_key(p)))
+                        if (!bus_answer_get(a, property_key(p)))
                                 continue;
                         r = sd_bus_message_open_container(reply, 'e', "sv");
                         if (r >= 0)
@@ -425,7 +425,7 @@ static int unit_answer_complete(const struct bus_thread *t, const struct bus_pen
 {
         if (p->props[0] != &unit_table || (p->prop && strncmp(p->prop, "UnitFile", 8) != 0))
                 return 0;
-        const char *path = answer_get(a, "FragmentPath"), *slash = path ? strrchr(path, '/') : NULL;
+        const char *path = bus_answer_get(a, "FragmentPath"), *slash = path ? strrchr(path, '/') : NULL;
         const char *state = "", *preset = "";
         if (slash && slash[1])
                 (void) install_unit_file_info("weft", NULL, t->cfg.unit_paths, slash + 1, &state, &preset);
@@ -449,7 +449,7 @@ static int manager_answer_complete(const struct bus_thread *t, struct bus_answer
 }
 
 /* The value of key in the unit record that starts at kv; "" if none. */
-static const char *record_get(char *const *kv, const char *key)
+const char *bus_record_get(char *const *kv, const char *key)
 {
         for (char *const *k = kv; k[0] && k[1] && (k == kv || strcmp(k[0], "Id") != 0); k += 2)
                 if (!strcmp(k[0], key))
@@ -461,9 +461,9 @@ static const char *record_get(char *const *kv, const char *key)
  * or sub state among states, and a name matching one of patterns? */
 static bool list_keeps(char *const *kv, char *const *states, char *const *patterns)
 {
-        bool state_ok = !states || !states[0] || strv_contains(states, record_get(kv, "LoadState")) ||
-                        strv_contains(states, record_get(kv, "ActiveState")) ||
-                        strv_contains(states, record_get(kv, "SubState"));
+        bool state_ok = !states || !states[0] || strv_contains(states, bus_record_get(kv, "LoadState")) ||
+                        strv_contains(states, bus_record_get(kv, "ActiveState")) ||
+                        strv_contains(states, bus_record_get(kv, "SubState"));
         bool name_ok = !patterns || !patterns[0];
         STRV_FOREACH(pat, patterns)
                 if (!name_ok)
@@ -486,39 +486,9 @@ static int reply_unit_list(const struct bus_pending *p, const struct bus_answer 
                         continue;
                 r = sd_bus_path_encode(SD1_UNIT_PREFIX, k[1], &path);
                 if (r >= 0)
-                        r = sd_bus_message_append(reply, "(ssssssouso)", k[1], record_get(k, "Description"),
-                                                  record_get(k, "LoadState"), record_get(k, "ActiveState"),
-                                                  record_get(k, "SubState"), "", path, (uint32_t) 0, "", "/");
-                free(path);
-        }
-        return bus_send_array_reply(reply, r);
-}
-
-void job_path(char *buf, size_t n, uint64_t job)
-{
-        snprintf(buf, n, SD1_PATH "/job/%llu", (unsigned long long) job);
-}
-
-/* ListJobs: (id, unit, type, state, job path, unit path) per job, from
- * the control verb list-jobs; the ids are the scheduler's (the job paths
- * StartUnit answers with number the bus's own calls). */
-static int reply_job_list(const struct bus_pending *p, const struct bus_answer *a)
-{
-        sd_bus_message *reply = NULL;
-        int r = sd_bus_message_new_method_return(p->m, &reply);
-
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(usssoo)");
-        for (char **k = a->kv; r >= 0 && k && k[0] && k[1]; k += 2) {
-                char *path = NULL, job[64];
-                if (strcmp(k[0], "Id") != 0)
-                        continue;
-                uint32_t id = (uint32_t) strtoul(record_get(k, "JobId"), NULL, 10);
-                job_path(job, sizeof job, id);
-                r = sd_bus_path_encode(SD1_UNIT_PREFIX, k[1], &path);
-                if (r >= 0)
-                        r = sd_bus_message_append(reply, "(usssoo)", id, k[1], record_get(k, "JobType"),
-                                                  record_get(k, "JobState"), job, path);
+                        r = sd_bus_message_append(reply, "(ssssssouso)", k[1], bus_record_get(k, "Description"),
+                                                  bus_record_get(k, "LoadState"), bus_record_get(k, "ActiveState"),
+                                                  bus_record_get(k, "SubState"), "", path, (uint32_t) 0, "", "/");
                 free(path);
         }
         return bus_send_array_reply(reply, r);
@@ -544,19 +514,6 @@ static void activation_failed(struct bus_thread *t, const char *unit, const char
         sd_bus_message_unref(m);
 }
 
-/* Manager.JobRemoved, which a client that called StartUnit waits for. */
-static void job_removed(sd_bus *bus, uint64_t job, const char *unit, const char *result)
-{
-        char path[64];
-        int r;
-
-        job_path(path, sizeof path, job);
-        r = sd_bus_emit_signal(bus, SD1_PATH, SD1_MANAGER, "JobRemoved", "uoss", (uint32_t) job, path, unit,
-                               result);
-        if (r < 0)
-                log_debug("bus: cannot emit JobRemoved for %s: %s", unit, strerror(-r));
-}
-
 /* Manager.StartupFinished (firmware, loader, kernel, initrd, userspace,
  * total µs; the first, second and fourth are none here), on the system
  * bus and to every private peer, which is all Subscribe means to weft. */
@@ -569,26 +526,6 @@ void bus_emit_startup_finished(struct bus_thread *t, uint64_t when)
                                             (uint64_t) 0, kernel, (uint64_t) 0, userspace, kernel + userspace) < 0)
                         log_debug("bus: cannot emit StartupFinished");
         }
-}
-
-/* The unit exists: answer the call with a job path, then have the job
- * run; its end is announced with JobRemoved. */
-static int start_job(struct bus_thread *t, struct bus_pending *p)
-{
-        uint64_t job = ++t->next_job;
-        char path[64];
-        int r;
-
-        job_path(path, sizeof path, job);
-        r = sd_bus_reply_method_return(p->m, "o", path);
-        if (r < 0)
-                return r;
-        r = bus_ask(t, p->bus, &(struct bus_question) {
-                .call = CALL_JOB, .unit = p->unit, .verb = p->job_verb, .uid = 0, .job = job,
-                .stdio_fds = p->stdio_fds });
-        if (r < 0)
-                job_removed(p->bus, job, p->unit, "failed");
-        return 0;
 }
 
 static int reply_unit_exists(sd_bus_message *m, const char *unit)
@@ -616,18 +553,25 @@ static int start_transient(struct bus_thread *t, struct bus_pending *p)
          * the caller (systemd-run --wait) has read how it ended. */
         if (p->add_ref && (r = bus_track_add_ref(t, p->m, p->unit)) < 0)
                 log_warning("bus: %s: cannot keep AddRef: %s", p->unit, strerror(-r));
-        return start_job(t, p);
+        return bus_start_job(t, p);
 }
 
 void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
 {
+        if (a->interim) { /* a job queued: the call is answered, its end awaited */
+                struct bus_pending *queued = idmap_get(&t->pending, a->id);
+                if (queued && queued->bus && sd_bus_is_open(queued->bus) > 0)
+                        bus_job_queued(queued, a);
+                bus_answer_free(a);
+                return;
+        }
         struct bus_pending *p = idmap_remove(&t->pending, a->id);
         const char *msg = a->error ? a->error : "failed";
         const char *v;
         /* Known: the scheduler described it, maybe as not-found (named by
          * an edge: systemd has an object for it too); missing: no file. */
-        bool known = answer_get(a, "Id") != NULL;
-        bool missing = !known || ((v = answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
+        bool known = bus_answer_get(a, "Id") != NULL;
+        bool missing = !known || ((v = bus_answer_get(a, "LoadState")) && !strcmp(v, "not-found"));
         int r = 0;
 
         if (!p || !p->bus || sd_bus_is_open(p->bus) <= 0)
@@ -649,32 +593,31 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 if (missing)
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoSuchUnit",
                                                        "Unit %s not found.", p->unit);
-                else if ((v = answer_get(a, "LoadState")) && strcmp(v, "loaded") != 0)
+                else if ((v = bus_answer_get(a, "LoadState")) && strcmp(v, "loaded") != 0)
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.LoadFailed",
                                                        "Unit %s is %s.", p->unit, v);
                 else if (!strcmp(p->job_verb, "isolate") && !answer_is(a, "AllowIsolate", "yes"))
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoIsolation",
                                                        "Operation refused, unit may not be isolated.");
                 else
-                        r = start_job(t, p);
+                        r = bus_start_job(t, p);
                 break;
         case CALL_TRANSIENT:
                 r = a->code == 4 ? start_transient(t, p) : reply_unit_exists(p->m, p->unit); /* is-known */
                 break;
         case CALL_JOB:
-                job_removed(p->bus, p->job, p->unit,
-                            (v = answer_get(a, "JobResult")) ? v : a->code == 0 ? "done" : "failed");
+        case CALL_LIST_JOBS:
+        case CALL_GET_JOB:
+        case CALL_JOB_GET:
+        case CALL_CANCEL:
+                r = bus_job_answer(p, a, error_name_of(a));
                 break;
         case CALL_LIST_UNITS:
                 r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
                                  : reply_unit_list(p, a);
                 break;
-        case CALL_LIST_JOBS:
-                r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
-                                 : reply_job_list(p, a);
-                break;
         case CALL_UNIT_BY_PID:
-                if (a->code != 0 || !(v = answer_get(a, "Id")))
+                if (a->code != 0 || !(v = bus_answer_get(a, "Id")))
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoUnitForPID", "%s", msg);
                 else
                         r = reply_unit_path(p->m, v);
@@ -834,7 +777,7 @@ static int job_mode_verb(const char *mode, const char **verb, sd_bus_error *ret_
         return sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED, "Job mode %s is not supported.", mode);
 }
 
-static int refuse_busy(struct bus_thread *t, const char *member, const char *unit, int r, sd_bus_error *ret_error)
+int bus_refuse_busy(struct bus_thread *t, const char *member, const char *unit, int r, sd_bus_error *ret_error)
 {
         log_warning_ratelimited(&t->rl_refused, "bus: refusing %s(%s): %s", member, unit ? unit : "", strerror(-r));
         return sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r));
@@ -875,7 +818,7 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         q.unit = unit;
         r = bus_ask(t, sd_bus_message_get_bus(m), &q);
         if (r < 0)
-                return refuse_busy(t, member, unit, r, ret_error);
+                return bus_refuse_busy(t, member, unit, r, ret_error);
         return 1; /* answered when the scheduler replies */
 }
 
@@ -947,7 +890,7 @@ static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_erro
                         .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "is-known", .uid = 0,
                         .job_verb = job_verb, .no_block = true, .transient = text, .add_ref = add_ref,
                         .stdio_fds = stdio_fds });
-                r = r < 0 ? refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
+                r = r < 0 ? bus_refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
         }
         free(text);
         bus_stdio_close(stdio_fds); /* bus_ask made its own copies */
@@ -982,7 +925,7 @@ static int method_unit_by_pid(sd_bus_message *m, void *userdata, sd_bus_error *r
                 r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
                         .call = CALL_UNIT_BY_PID, .m = m, .verb = "unit-of-pid", .args = args, .uid = 65534 });
         strv_free(args);
-        return r < 0 ? refuse_busy(t, "GetUnitByPID", "", r, ret_error) : 1;
+        return r < 0 ? bus_refuse_busy(t, "GetUnitByPID", "", r, ret_error) : 1;
 }
 
 /* KillUnit, ResetFailedUnit, ResetFailed, Reload (daemon-reload) and
@@ -1022,7 +965,7 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         q.kill_whom = whom; /* checked by the scheduler (verb_kill) */
         r = bus_ask(t, sd_bus_message_get_bus(m), &q);
         if (r < 0)
-                return refuse_busy(t, member, unit, r, ret_error);
+                return bus_refuse_busy(t, member, unit, r, ret_error);
         return 1;
 }
 
@@ -1057,7 +1000,7 @@ static int method_environment(sd_bus_message *m, void *userdata, sd_bus_error *r
                 .call = CALL_NOW, .m = m, .uid = 0,
                 .verb = both ? "unset-and-set-environment" : unset_only ? "unset-environment" : "set-environment",
                 .args = unset_only ? unset : set, .properties = both ? unset : NULL });
-        r = r < 0 ? refuse_busy(t, member, NULL, r, ret_error) : 1;
+        r = r < 0 ? bus_refuse_busy(t, member, NULL, r, ret_error) : 1;
 out:
         strv_free(unset);
         strv_free(set);
@@ -1084,20 +1027,10 @@ static int method_list_units(sd_bus_message *m, void *userdata, sd_bus_error *re
         strv_free(states);
         strv_free(patterns);
         if (r == -EBUSY || r == -ENOMEM)
-                return refuse_busy(t, member, NULL, r, ret_error);
+                return bus_refuse_busy(t, member, NULL, r, ret_error);
         return r < 0 ? r : 1;
 }
 
-/* systemctl list-jobs. */
-static int method_list_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
-{
-        struct bus_thread *t = userdata;
-        int r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                .call = CALL_LIST_JOBS, .m = m, .verb = "list-jobs", .uid = 65534 });
-        if (r == -EBUSY || r == -ENOMEM)
-                return refuse_busy(t, "ListJobs", NULL, r, ret_error);
-        return r < 0 ? r : 1;
-}
 
 static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
@@ -1143,7 +1076,10 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ListUnits", "", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsFiltered", "as", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),
-        SD_BUS_METHOD("ListJobs", "", "a(usssoo)", method_list_jobs, 0),
+        SD_BUS_METHOD("ListJobs", "", "a(usssoo)", bus_method_jobs, 0),
+        SD_BUS_METHOD("GetJob", "u", "o", bus_method_jobs, 0),
+        SD_BUS_METHOD("CancelJob", "u", "", bus_method_jobs, 0),
+        SD_BUS_METHOD("ClearJobs", "", "", bus_method_jobs, 0),
         /* Set only: manager_object answers Get and GetAll from manager_table. */
         SD_BUS_WRITABLE_PROPERTY("LogLevel", "s", bus_log_level_get, bus_log_level_set, 0, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_WRITABLE_PROPERTY("LogTarget", "s", bus_log_target_get, bus_log_target_set, 0, SD_BUS_VTABLE_UNPRIVILEGED),
@@ -1275,6 +1211,8 @@ int bus_manager_attach_objects(struct bus_thread *t, sd_bus *bus)
                 r = sd_bus_add_object(bus, NULL, SD1_PATH, manager_object, t);
         if (r >= 0)
                 r = sd_bus_add_fallback(bus, NULL, SD1_UNIT_PREFIX, unit_object, t);
+        if (r >= 0)
+                r = bus_jobs_attach(t, bus);
         if (r >= 0)
                 r = bus_log_control_attach(bus);
         return r;

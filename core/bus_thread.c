@@ -141,6 +141,7 @@ int bus_thread_reply(struct bus_thread *t, uint64_t id, const struct control_rep
         if (!a)
                 return -ENOMEM;
         a->id = id;
+        a->interim = reply->interim;
         a->code = reply->code;
         if (reply->error && !(a->error = strdup(reply->error)))
                 goto fail;
@@ -194,6 +195,7 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
                 goto fail;
         q->version = CONTROL_PROTOCOL_VERSION;
         q->no_block = bq->no_block;
+        q->announce_job = bq->call == CALL_JOB;
         q->signal = bq->signal;
         if (bq->kill_whom && *bq->kill_whom && !(q->kill_whom = strdup(bq->kill_whom)))
                 goto fail;

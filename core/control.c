@@ -16,6 +16,7 @@
 #include "base/strv.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
+#include "parse/value.h"
 #include "sockets/notify.h"
 
 /* A client waiting for jobs: answered when the last one finishes. */
@@ -353,6 +354,19 @@ enum job_verb {
         VERB_RELOAD_OR_RESTART,
 };
 
+/* The bus's job call is answered with the job's path as soon as it is
+ * queued (announce_job): an interim reply with its id. Lacking memory, the
+ * final reply is the only one, and the call fails. */
+static void announce_job(struct sched *s, uint64_t conn_id, uint32_t id)
+{
+        struct control_reply a = { .interim = true };
+        struct control_unit *cu = control_reply_add_unit(&a);
+        if (cu && control_add_num(cu, "JobId", id) == 0)
+                send_reply(s, conn_id, &a);
+        else
+                control_reply_done(&a);
+}
+
 static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         enum job_verb verb = arg;
@@ -378,6 +392,7 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                 r = &w->reply;
         }
         enum job_verb asked = verb;
+        uint32_t announced = 0;
         STRV_FOREACH(name, q->units) {
                 struct unit *u = find_or_load(s, *name);
                 struct job *j = NULL;
@@ -441,7 +456,13 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                  * transaction may finish (and free) it (issue 8, B1). */
                 if (j && w && add_wait(j, w) < 0)
                         fail(r, 1, "%s", "out of memory");
+                if (j && !announced)
+                        announced = j->id;
         }
+        /* A request that asks for nothing still gets a job, done at
+         * once, as systemd's does (try-restart of a stopped unit). */
+        if (q->announce_job && (announced || r->code == 0))
+                announce_job(s, conn_id, announced ? announced : job_next_id(s));
         /* Only now does any job run, so the units of one request order
          * against each other whatever order they were named in. */
         transaction_run_ready(s);
@@ -461,6 +482,10 @@ void control_job_finished(struct sched *s, struct job *j, enum job_result result
                 uint32_t before = s->next_job_id;
                 if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
                         struct job *nj = u->rt->job;
+                        /* One restart, one job id (the one its callers were
+                         * told), as systemd's restart job turns into a start. */
+                        nj->id = j->id;
+                        sched_bus_signal(s, u);
                         unsigned moved = 0;
                         for (unsigned i = 0; i < j->n_waits; i++)
                                 if (add_wait(nj, j->waits[i]) == 0) {
@@ -582,6 +607,28 @@ static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct contr
                         fail(r, 1, "%s", "out of memory");
                         return;
                 }
+        }
+}
+
+/* cancel [JOB...]: systemd's CancelJob for each id, its ClearJobs for
+ * none. Only the jobs end ("canceled", so start jobs that require one
+ * fail); their units go on as they are, a running start still starting. */
+static void verb_cancel(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                        int arg)
+{
+        if (!q->units || !q->units[0]) {
+                job_cancel_all(s);
+                return;
+        }
+        STRV_FOREACH(id, q->units) {
+                unsigned n;
+                struct job *j;
+                if (parse_unsigned(*id, &n) < 0)
+                        fail(r, 1, "Failed to parse job id \"%s\".", *id);
+                else if (!(j = job_find(s, n)))
+                        fail(r, 1, "Job %s does not exist.", *id);
+                else
+                        job_finish(s, j, JOB_CANCELED);
         }
 }
 
@@ -864,6 +911,7 @@ static const struct verb {
         { "reload-or-restart", false, verb_job, VERB_RELOAD_OR_RESTART },
         { "try-restart", false, verb_job, VERB_TRY_RESTART },
         { "kill", false, verb_kill, 0 },
+        { "cancel", false, verb_cancel, 0 },
         { "reset-failed", false, verb_reset_failed, 0 },
         { "bus-ref", false, verb_bus_ref, true },
         { "bus-unref", false, verb_bus_ref, false },

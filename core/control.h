@@ -25,7 +25,9 @@
  *   kill UNIT... [signal]: code; reset-failed [UNIT...]: code
  *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
- *   list-jobs: units [{Id, JobType, JobState}]
+ *   list-jobs: units [{Id, JobId, JobType, JobState}]
+ *   cancel [JOB...]: those jobs (none: every job) end with result "canceled"; their
+ *     units stay as they are; code 1 and error "Job N does not exist." for one that is not
  *   is-known UNIT...: code 0 if weft has had a unit of each name (also one
  *     collected or not found), else 4
  *   is-system-running: text and units [{SystemState, NNames, NFailedUnits, NJobs,

@@ -163,6 +163,13 @@ static void job_run_deferred(struct sched *s)
         }
 }
 
+uint32_t job_next_id(struct sched *s)
+{
+        if (++s->next_job_id == 0) /* 0 is "none" (start_job_id) */
+                s->next_job_id = 1;
+        return s->next_job_id;
+}
+
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory)
 {
         struct unit_runtime *rt = rt_of(s, u);
@@ -182,9 +189,7 @@ struct job *job_install(struct sched *s, struct unit *u, enum job_type type, boo
         /* A job is a use: a collected unit comes back first. */
         sched_gc_revive(s, u);
         struct job *j = &rt->job_slot;
-        if (++s->next_job_id == 0) /* 0 is "none" (start_job_id) */
-                s->next_job_id = 1;
-        *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = s->next_job_id };
+        *j = (struct job) { .unit = u, .type = type, .state = JOB_WAITING, .mandatory = mandatory, .id = job_next_id(s) };
 
         const struct unit_edge *e;
         for (size_t i = 0; (e = sched_next_edge(u, &i));) {
@@ -359,6 +364,26 @@ void job_finish(struct sched *s, struct job *slot, enum job_result result)
         unit_trigger_notify(s, u);
         sched_gc_queue(s, u);
         sched_shutdown_check_done(s);
+}
+
+struct job *job_find(struct sched *s, uint32_t id)
+{
+        for (size_t i = 0; i < s->n_rt && id; i++) {
+                struct job *j = s->units->units[i]->rt->job;
+                if (j && j->id == id)
+                        return j;
+        }
+        return NULL;
+}
+
+void job_cancel_all(struct sched *s)
+{
+        /* A finish may start others (a trigger's notice): those stay. */
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct job *j = s->units->units[i]->rt->job;
+                if (j)
+                        job_finish(s, j, JOB_CANCELED);
+        }
 }
 
 /* systemd's job_dispatch_timer: the job ends, whatever its unit is doing

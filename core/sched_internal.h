@@ -459,6 +459,8 @@ void sched_shutdown_run_timers(struct sched *s, uint64_t now);
 void sched_shutdown_check_done(struct sched *s);
 
 /* core/job.c */
+/* A new job id (never 0); also for a job that ends as it is asked for. */
+uint32_t job_next_id(struct sched *s);
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
 /* Stop, transitively, what requires u, is bound to it or is part of it and
  * is up, as systemd propagates a stop (u's own stop job is the caller's). */
@@ -468,6 +470,11 @@ void job_propagate_stop(struct sched *s, struct unit *u);
  * reverse, and a stop job goes before a start job either way. */
 bool job_waits_for(const struct job *a, const struct job *b, bool b_before_a);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
+/* The job numbered id, NULL: none (a walk over the units: for admins). */
+struct job *job_find(struct sched *s, uint32_t id);
+/* systemd's ClearJobs: every job ends "canceled"; the units go on as they
+ * are. One by one (job_finish), so waiting clients get their answers. */
+void job_cancel_all(struct sched *s);
 /* The unit of one job that j waits for (for messages), NULL: none. */
 struct unit *job_blocker(const struct job *j);
 /* Queue j to run if nothing it is ordered after is unfinished. */

@@ -43,7 +43,7 @@ int cmd_list_units(const struct ctl_options *opts, char **args);
 int cmd_status(const struct ctl_options *opts, char **args);
 int cmd_job(const struct ctl_options *opts, char **args);       /* start, stop, restart... */
 int cmd_kill(const struct ctl_options *opts, char **args);
-int cmd_simple(const struct ctl_options *opts, char **args);    /* reset-failed, daemon-reload, power verbs */
+int cmd_simple(const struct ctl_options *opts, char **args);    /* reset-failed, cancel, daemon-reload, power verbs */
 int cmd_system_state(const struct ctl_options *opts, char **args); /* is-system-running */
 int cmd_log_setting(const struct ctl_options *opts, char **args);  /* log-level, log-target */
 int cmd_environment(const struct ctl_options *opts, char **args); /* show-, set-, unset-environment */

@@ -139,7 +139,7 @@ int cmd_kill(const struct ctl_options *opts, char **args)
         return r ? r : finish(opts, &reply);
 }
 
-/* reset-failed [UNIT...], daemon-reload, poweroff, reboot, halt. */
+/* reset-failed [UNIT...], cancel [JOB...], daemon-reload, poweroff, reboot, halt. */
 int cmd_simple(const struct ctl_options *opts, char **args)
 {
         struct control_reply reply = { 0 };

@@ -42,6 +42,7 @@ static const struct verb {
         { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
         { "is-system-running", NULL, cmd_system_state, "is-system-running   initializing, starting, running, degraded, maintenance or stopping" },
         { "list-jobs", NULL, cmd_list_jobs, "list-jobs" },
+        { "cancel", NULL, cmd_simple, "cancel [JOB...]   end those jobs (none: every job); their units stay as they are" },
         { "list-sockets", NULL, cmd_list_sockets, "list-sockets [--all]" },
         { "list-timers", NULL, cmd_list_timers, "list-timers [--all]" },
         { "list-paths", NULL, cmd_list_paths, "list-paths [--all]   the paths path units watch" },

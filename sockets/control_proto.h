@@ -67,6 +67,9 @@ struct control_request {
          * --pipe): 3 fds the unit's commands get as 0, 1, 2 (-1: their
          * own setting); closed and freed by control_request_done. */
         int *stdio_fds;
+        /* In-process only (the bus's job calls): a first, interim reply
+         * names the job ({JobId}) as soon as it is queued. */
+        bool announce_job;
 };
 
 /* One unit in a reply: properties as ordered key/value strings. */
@@ -88,6 +91,7 @@ struct control_reply {
         char *text;             /* free text (cat, logs, analyze), may be NULL */
         struct control_unit *units;
         size_t n_units;
+        bool interim;           /* in-process only: announce_job's reply; the final one follows */
 };
 
 /* Encode to one line (with the trailing "\n"); malloc'd, NUL-terminated,

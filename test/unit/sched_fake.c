@@ -111,6 +111,12 @@ static void fake_unwatch(void *userdata, int fd)
 
 static void fake_control_reply(void *userdata, uint64_t conn_id, const struct control_reply *reply)
 {
+        if (reply->interim) {
+                const char *id = reply->n_units ? control_unit_get(&reply->units[0], "JobId") : NULL;
+                F.interims++;
+                F.last_job_id = id ? (uint32_t) strtoul(id, NULL, 10) : 0;
+                return;
+        }
         F.replies++;
         F.last_code = reply->code;
         snprintf(F.last_error, sizeof F.last_error, "%s", reply->error ? reply->error : "");

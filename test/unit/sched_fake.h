@@ -37,7 +37,9 @@ struct fake {
                 uint64_t cookie;
         } watches[MAX_WATCHES]; /* armed, not yet fired */
         int n_watches;
-        int replies;          /* control replies sent */
+        int replies;          /* control replies sent (final ones) */
+        int interims;         /* interim replies naming a job (announce_job) */
+        uint32_t last_job_id; /* the last one's JobId */
         int last_code;        /* the last reply's code */
         uid_t notify_uid;     /* the credentials' uid fake_notify sends (0: root) */
         char last_error[1024]; /* and its error line ("" if none) */
