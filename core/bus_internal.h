@@ -47,6 +47,8 @@ enum bus_call {
         CALL_JOB_GET,    /* Properties.Get(All) of a job object, from list-jobs */
         CALL_CANCEL,     /* CancelJob, ClearJobs, Job.Cancel */
         CALL_UNIT_BY_PID, /* GetUnitByPID */
+        CALL_ABANDON,   /* Scope.Abandon */
+        CALL_SELF,      /* Properties.Get(All) of unit/self: its unit (unit-of-pid), then a CALL_GET(_ALL) */
         CALL_GET,       /* Properties.Get of a unit object */
         CALL_GET_ALL,
         CALL_MANAGER_GET, /* Properties.Get of the Manager (is-system-running) */
@@ -73,6 +75,8 @@ struct bus_pending {
         char *transient;   /* CALL_TRANSIENT: the unit file's text */
         bool add_ref;      /* CALL_TRANSIENT: AddRef=yes */
         int *stdio_fds;    /* CALL_TRANSIENT: systemd-run --pipe's fds (3, -1 none), or NULL */
+        uint32_t *pids;    /* CALL_TRANSIENT: a scope's PIDs */
+        size_t n_pids;
 };
 
 /* One question for the scheduler (bus_ask). */
@@ -98,6 +102,9 @@ struct bus_question {
         /* 3 fds for the unit's 0, 1, 2 (-1 none), or NULL; copied: to the
          * pending call for CALL_TRANSIENT, to the scheduler's request else. */
         const int *stdio_fds;
+        /* A scope's PIDs; copied as stdio_fds are. */
+        const uint32_t *pids;
+        size_t n_pids;
         char *const *properties; /* the request's properties (UnsetAndSetEnvironment's names) */
 };
 

@@ -217,7 +217,7 @@ int bus_start_job(struct bus_thread *t, struct bus_pending *p)
 {
         int r = bus_ask(t, p->bus, &(struct bus_question) {
                 .call = CALL_JOB, .m = p->m, .unit = p->unit, .verb = p->job_verb, .uid = 0,
-                .stdio_fds = p->stdio_fds });
+                .stdio_fds = p->stdio_fds, .pids = p->pids, .n_pids = p->n_pids });
         if (r < 0)
                 return sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
                                                   strerror(-r));

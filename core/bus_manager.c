@@ -69,6 +69,7 @@ static const struct unit_property {
         { "AllowIsolate", NULL, 'b' },
         { "IgnoreOnIsolate", NULL, 'b' },
         { "Job", NULL, 'J' },
+        { "InvocationID", NULL, 'Y' },
         /* The last failed check only (weft keeps no passing ones). */
         { "ConditionResult", NULL, 'b' },
         { "ConditionTimestamp", "ConditionTimestampMonotonic", 'T' },
@@ -319,6 +320,16 @@ static int append_property(const struct bus_thread *t, sd_bus_message *m, const 
                 return append_repeated(m, property_key(p), a);
         case 'C':
                 return append_failed_check(m, v);
+        case 'Y': { /* ay from hex digits ("": empty) */
+                uint8_t bytes[64];
+                size_t len = 0;
+                for (; len < sizeof bytes && v[2 * len] && v[2 * len + 1]; len++)
+                        sscanf(v + 2 * len, "%2hhx", &bytes[len]);
+                int r = sd_bus_message_open_container(m, 'v', "ay");
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'y', bytes, len);
+                return r < 0 ? r : sd_bus_message_close_container(m);
+        }
         case 'J': { /* (uo): the job's id and path; (0, "/") for none */
                 char job[64] = "/";
                 if (n)
@@ -616,6 +627,21 @@ void bus_answer_run(struct bus_thread *t, struct bus_answer *a)
                 r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, error_name_of(a), "%s", msg)
                                  : reply_unit_list(p, a);
                 break;
+        case CALL_ABANDON:
+                r = a->code != 0 ? sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.ScopeNotRunning", "%s", msg)
+                                 : sd_bus_reply_method_return(p->m, NULL);
+                break;
+        case CALL_SELF: /* the caller's unit known: now what was asked of it */
+                if (a->code != 0 || !(v = bus_answer_get(a, "Id")))
+                        r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoUnitForPID", "%s",
+                                                       "The caller does not belong to any loaded unit.");
+                else if ((r = bus_ask(t, p->bus, &(struct bus_question) {
+                                  .call = p->prop ? CALL_GET : CALL_GET_ALL, .props = { p->props[0], p->props[1] },
+                                  .m = p->m, .unit = v, .prop = p->prop, .verb = "status-loaded",
+                                  .no_block = true, .uid = 65534 })) < 0)
+                        r = sd_bus_reply_method_errorf(p->m, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s",
+                                                       strerror(-r));
+                break;
         case CALL_UNIT_BY_PID:
                 if (a->code != 0 || !(v = bus_answer_get(a, "Id")))
                         r = sd_bus_reply_method_errorf(p->m, "org.freedesktop.systemd1.NoUnitForPID", "%s", msg);
@@ -702,6 +728,18 @@ static int on_activation_request(sd_bus_message *m, void *userdata, sd_bus_error
                 activation_failed(t, unit, "org.freedesktop.systemd1.LimitsExceeded",
                                   r == -EBUSY ? "Too many requests pending." : "Out of memory.");
         return 0;
+}
+
+/* m's sender's process, its groups and ancestors (notify_pid_info_args),
+ * as unit-of-pid's arguments; -ESRCH when it has none. */
+static int sender_pid_args(sd_bus_message *m, char ***args)
+{
+        sd_bus_creds *c = NULL;
+        pid_t pid = 0;
+        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &c) >= 0)
+                (void) sd_bus_creds_get_pid(c, &pid);
+        sd_bus_creds_unref(c);
+        return pid > 0 ? notify_pid_info_args(pid, args) : -ESRCH;
 }
 
 static uid_t sender_uid(sd_bus_message *m)
@@ -822,78 +860,72 @@ static int method_unit(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         return 1; /* answered when the scheduler replies */
 }
 
-/* The name, mode and properties of StartTransientUnit, as unit-file
- * text in *text; 0 or an error set. Services only, on a unit path that
- * has the transient directory; a name with a file on the unit path is
- * taken (systemd's UnitExists). */
-static int transient_request(struct bus_thread *t, sd_bus_message *m, const char **unit, const char **job_verb,
-                             char **text, bool *add_ref, int **stdio_fds, sd_bus_error *ret_error)
+/* What StartTransientUnit asks: the unit's name, its job's verb, its
+ * file's text, and what no file holds (AddRef, systemd-run --pipe's fds,
+ * a scope's PIDs). */
+struct transient_call {
+        const char *unit, *job_verb;
+        char *text;
+        struct transient_unit tu;
+};
+
+/* Read the name, mode and properties of StartTransientUnit into c; 0 or
+ * an error set. Services and scopes, on a unit path that has the
+ * transient directory; a name with a file on the unit path is taken
+ * (systemd's UnitExists). */
+static int transient_request(struct bus_thread *t, sd_bus_message *m, struct transient_call *c, sd_bus_error *ret_error)
 {
-        struct transient_unit tu = { 0 };
-        struct install_ctx c;
+        struct install_ctx ic;
         const char *mode, *state = NULL;
-        int r = sd_bus_message_read(m, "ss", unit, &mode);
+        int r = sd_bus_message_read(m, "ss", &c->unit, &mode);
+        enum unit_type type = r >= 0 ? unit_name_to_type(c->unit) : _UNIT_TYPE_INVALID;
 
         if (r >= 0)
                 r = bus_check_root(m, ret_error);
-        if (r >= 0 && (!bus_unit_name_ok(*unit) || unit_name_to_type(*unit) != UNIT_SERVICE))
+        if (r >= 0 && (!bus_unit_name_ok(c->unit) || (type != UNIT_SERVICE && type != UNIT_SCOPE)))
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS,
-                                      "Invalid unit name or type: weft makes transient services only.");
+                                      "Invalid unit name or type: weft makes transient services and scopes only.");
         if (r >= 0 && !t->cfg.transient_dir)
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_NOT_SUPPORTED,
                                       "weft has no transient unit directory (--transient-dir).");
         if (r >= 0 && !strcmp(mode, "isolate"))
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_INVALID_ARGS, "Isolate is not valid for a transient unit.");
-        *job_verb = "start";
+        c->job_verb = "start";
         if (r >= 0)
-                r = job_mode_verb(mode, job_verb, ret_error);
-        if (r >= 0 && (r = install_ctx_init(&c, "weft", NULL, t->cfg.unit_paths)) >= 0) {
-                c.quiet = true;
-                if (install_state(&c, *unit, &state) != -ENOENT)
+                r = job_mode_verb(mode, &c->job_verb, ret_error);
+        if (r >= 0 && (r = install_ctx_init(&ic, "weft", NULL, t->cfg.unit_paths)) >= 0) {
+                ic.quiet = true;
+                if (install_state(&ic, c->unit, &state) != -ENOENT)
                         r = sd_bus_error_setf(ret_error, "org.freedesktop.systemd1.UnitExists",
-                                              "Unit %s was already loaded or has a fragment file.", *unit);
-                install_ctx_done(&c);
+                                              "Unit %s was already loaded or has a fragment file.", c->unit);
+                install_ctx_done(&ic);
         }
+        c->tu.scope = type == UNIT_SCOPE;
         if (r >= 0)
-                r = bus_transient_read(m, &tu, ret_error);
+                r = bus_transient_read(m, &c->tu, ret_error);
         if (r >= 0)
-                r = transient_text(&tu, text);
-        *add_ref = tu.add_ref;
-        /* systemd-run --pipe's fds go with the request, the rest with tu. */
-        if (r >= 0 && tu.stdio_given) {
-                int *fds = malloc(3 * sizeof *fds);
-                for (int i = 0; fds && i < 3; i++)
-                        fds[i] = tu.stdio_given & (1u << i) ? tu.stdio_fds[i] : -1;
-                if (fds)
-                        tu.stdio_given = 0;
-                *stdio_fds = fds;
-                r = fds ? r : -ENOMEM;
-        }
-        transient_unit_done(&tu);
+                r = transient_text(&c->tu, &c->text);
         return r;
 }
 
-/* systemd-run: the unit's file is written where the unit path finds it,
- * then started as StartUnit starts a unit; first the scheduler is asked
- * whether it has the name already (without loading it). */
 static int method_start_transient(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
-        const char *unit = NULL, *job_verb = NULL;
-        char *text = NULL;
-        bool add_ref = false;
-        int *stdio_fds = NULL;
-        int r = transient_request(t, m, &unit, &job_verb, &text, &add_ref, &stdio_fds, ret_error);
+        struct transient_call c = { 0 };
+        int stdio_fds[3];
+        int r = transient_request(t, m, &c, ret_error);
 
+        for (int i = 0; i < 3; i++)
+                stdio_fds[i] = c.tu.stdio_given & (1u << i) ? c.tu.stdio_fds[i] : -1;
         if (r >= 0) {
                 r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                        .call = CALL_TRANSIENT, .m = m, .unit = unit, .verb = "is-known", .uid = 0,
-                        .job_verb = job_verb, .no_block = true, .transient = text, .add_ref = add_ref,
-                        .stdio_fds = stdio_fds });
-                r = r < 0 ? bus_refuse_busy(t, "StartTransientUnit", unit, r, ret_error) : 1;
+                        .call = CALL_TRANSIENT, .m = m, .unit = c.unit, .verb = "is-known", .uid = 0,
+                        .job_verb = c.job_verb, .no_block = true, .transient = c.text, .add_ref = c.tu.add_ref,
+                        .stdio_fds = c.tu.stdio_given ? stdio_fds : NULL, .pids = c.tu.pids, .n_pids = c.tu.n_pids });
+                r = r < 0 ? bus_refuse_busy(t, "StartTransientUnit", c.unit, r, ret_error) : 1;
         }
-        free(text);
-        bus_stdio_close(stdio_fds); /* bus_ask made its own copies */
+        free(c.text);
+        transient_unit_done(&c.tu); /* bus_ask made its own copies */
         return r;
 }
 
@@ -909,15 +941,10 @@ static int method_unit_by_pid(sd_bus_message *m, void *userdata, sd_bus_error *r
 
         if (r < 0)
                 return r;
-        if (pid == 0) {
-                sd_bus_creds *c = NULL;
-                pid_t p = 0;
-                if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID, &c) >= 0)
-                        (void) sd_bus_creds_get_pid(c, &p);
-                sd_bus_creds_unref(c);
-                pid = (uint32_t) p;
-        }
-        r = pid > 0 && pid <= INT32_MAX ? notify_pid_info_args((pid_t) pid, &args) : -ESRCH;
+        if (pid == 0)
+                r = sender_pid_args(m, &args);
+        else
+                r = pid <= INT32_MAX ? notify_pid_info_args((pid_t) pid, &args) : -ESRCH;
         if (r == -ESRCH)
                 return sd_bus_error_setf(ret_error, "org.freedesktop.systemd1.NoUnitForPID",
                                          "PID %u does not belong to any loaded unit.", pid);
@@ -1086,6 +1113,26 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
+/* /org/freedesktop/systemd1/unit/self (systemd-run --scope reads its
+ * scope's InvocationID so): the caller's unit first (unit-of-pid), then
+ * its properties (CALL_SELF, bus_answer_run). */
+static int ask_self(struct bus_thread *t, sd_bus_message *m, const struct property_table *const tables[2],
+                    const char *prop, sd_bus_error *ret_error)
+{
+        char **args = NULL;
+        int r = sender_pid_args(m, &args);
+
+        if (r >= 0)
+                r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                        .call = CALL_SELF, .props = { tables[0], tables[1] }, .m = m, .prop = prop,
+                        .verb = "unit-of-pid", .args = args, .uid = 65534 });
+        strv_free(args);
+        if (r == -ESRCH)
+                return sd_bus_error_setf(ret_error, "org.freedesktop.systemd1.NoUnitForPID",
+                                         "The caller does not belong to any loaded unit.");
+        return r < 0 ? sd_bus_error_setf(ret_error, SD_BUS_ERROR_LIMITS_EXCEEDED, "weft is busy: %s", strerror(-r)) : 1;
+}
+
 /* Properties of /org/freedesktop/systemd1/unit/NAME: asked of the
  * scheduler, answered later. Anything else falls through to sd-bus's
  * standard errors. */
@@ -1097,11 +1144,12 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         int r;
 
         bool ref = sd_bus_message_is_method_call(m, SD1_UNIT, "Ref") > 0;
+        bool abandon = sd_bus_message_is_method_call(m, SD1_NAME ".Scope", "Abandon") > 0;
         bool unref = sd_bus_message_is_method_call(m, SD1_UNIT, "Unref") > 0;
         bool get = sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) > 0 &&
                    (!strcmp(member, "Get") || !strcmp(member, "GetAll"));
 
-        if (!ref && !unref && !get)
+        if (!ref && !unref && !get && !abandon)
                 return 0;
         r = sd_bus_path_decode(sd_bus_message_get_path(m), SD1_UNIT_PREFIX, &unit);
         if (r <= 0)
@@ -1111,8 +1159,18 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                                            : sd_bus_message_read(m, "s", &iface);
         if (r < 0)
                 goto out;
-        if (!bus_unit_name_ok(unit)) {
+        bool self = !strcmp(unit, "self"); /* the caller's own unit */
+        if (!self && !bus_unit_name_ok(unit)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Invalid unit name.");
+                goto out;
+        }
+        if (abandon) { /* logind's, when a session ends */
+                r = bus_check_root(m, ret_error);
+                if (r >= 0 && (r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
+                                       .call = CALL_ABANDON, .m = m, .unit = unit, .verb = "abandon", .uid = 0 })) < 0)
+                        r = bus_refuse_busy(t, member, unit, r, ret_error);
+                else if (r >= 0)
+                        r = 1;
                 goto out;
         }
         if (!get) {
@@ -1135,6 +1193,10 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
         }
         if (prop && !find_property(tables, prop)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
+                goto out;
+        }
+        if (self) {
+                r = ask_self(t, m, tables, prop, ret_error);
                 goto out;
         }
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {

@@ -57,6 +57,7 @@ void bus_pending_free(struct bus_pending *p)
         free(p->unit);
         free(p->prop);
         free(p->transient);
+        free(p->pids);
         strv_free(p->states);
         strv_free(p->patterns);
         free(p);
@@ -207,6 +208,18 @@ int bus_ask(struct bus_thread *t, sd_bus *bus, const struct bus_question *bq)
                 goto fail;
         if (bq->stdio_fds && !(*(bq->call == CALL_TRANSIENT ? &p->stdio_fds : &q->stdio_fds) = stdio_copy(bq->stdio_fds)))
                 goto fail;
+        if (bq->n_pids && bq->call == CALL_TRANSIENT) {
+                if (!(p->pids = calloc(bq->n_pids, sizeof *p->pids)))
+                        goto fail;
+                memcpy(p->pids, bq->pids, bq->n_pids * sizeof *p->pids);
+                p->n_pids = bq->n_pids;
+        } else if (bq->n_pids) {
+                if (!(q->pids = calloc(bq->n_pids, sizeof *q->pids)))
+                        goto fail;
+                for (size_t i = 0; i < bq->n_pids; i++)
+                        q->pids[i] = (pid_t) bq->pids[i];
+                q->n_pids = bq->n_pids;
+        }
         id = ++t->next_id;
         if (idmap_put(&t->pending, id, p) < 0)
                 goto fail;

@@ -64,8 +64,17 @@ static int read_value(sd_bus_message *m, const struct transient_property *p, str
                 r = sd_bus_message_read(m, "s", &v.s);
                 break;
         case TRANSIENT_USEC:
+        case TRANSIENT_COUNT:
                 r = sd_bus_message_read(m, "t", &v.usec);
                 break;
+        case TRANSIENT_PIDS: {
+                const void *pids = NULL;
+                size_t size = 0;
+                r = sd_bus_message_read_array(m, 'u', &pids, &size);
+                v.pids = pids;
+                v.n_pids = size / sizeof(uint32_t);
+                break;
+        }
         case TRANSIENT_WORDS:
                 r = sd_bus_message_read_strv(m, &words);
                 v.words = words;
@@ -106,7 +115,7 @@ static int read_property(sd_bus_message *m, struct transient_unit *t, const char
 
         if (r >= 0)
                 log_debug("bus: StartTransientUnit sets %s", name);
-        if (r >= 0 && (r = transient_lookup(name, &p, ret_error)) < 0)
+        if (r >= 0 && (r = transient_lookup(name, t->scope, &p, ret_error)) < 0)
                 *ret_error_name = SD_BUS_ERROR_PROPERTY_READ_ONLY;
         else if (r >= 0 && (r = sd_bus_message_enter_container(m, 'v', transient_signature(p->kind))) <= 0) {
                 if (asprintf(ret_error, "Invalid type for property %s, expected %s.", name,

@@ -76,6 +76,9 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         if (!full || r < 0)
                 return r;
         r = control_add_num(cu, "Job", rt->job ? rt->job->id : 0);
+        char invocation[33];
+        sched_invocation_id(s, u, invocation);
+        r = r < 0 ? r : control_unit_add(cu, "InvocationID", invocation);
         char *names = strv_join(u->names, " "), *dropins = strv_join(u->dropin_paths, " ");
         /* URIs: never a space in them (systemd checks Documentation= so). */
         char *docs = strv_join(unit_extra(u)->documentation, " ");
@@ -415,6 +418,13 @@ static void verb_job(struct sched *s, uint64_t conn_id, const struct control_req
                         fail(r, 1, "Cannot keep the stdio of %s.", *name);
                         continue;
                 }
+                /* A transient scope's processes, with its start. */
+                int k = q->n_pids ? scope_add_pids(s, u, q->pids, q->n_pids) : 0;
+                if (k < 0) {
+                        fail(r, 1, k == -ESRCH ? "Failed to add PIDs to %s: a process does not exist."
+                                               : "Failed to add PIDs to %s.", *name);
+                        continue;
+                }
                 if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
                         continue;
                 if (verb == VERB_ISOLATE && !u->allow_isolate) {
@@ -610,6 +620,17 @@ static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct contr
         }
 }
 
+/* abandon SCOPE (logind's Scope.Abandon when a session ends). */
+static void verb_abandon(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                         int arg)
+{
+        STRV_FOREACH(name, q->units) {
+                struct unit *u = find(s, *name);
+                if (!u || scope_abandon(s, u) < 0)
+                        fail(r, 1, "Scope %s is not running, cannot abandon.", *name);
+        }
+}
+
 /* cancel [JOB...]: systemd's CancelJob for each id, its ClearJobs for
  * none. Only the jobs end ("canceled", so start jobs that require one
  * fail); their units go on as they are, a running start still starting. */
@@ -699,7 +720,7 @@ static void verb_ping(struct sched *s, uint64_t conn_id, const struct control_re
 }
 
 /* A unit one of whose processes pid is (groups: whose process group or
- * session it leads). */
+ * session it leads; a scope's processes either way). */
 static struct unit *unit_with_pid(struct sched *s, pid_t pid, bool groups)
 {
         for (size_t i = 0; pid > 0 && i < s->n_rt; i++) {
@@ -710,6 +731,8 @@ static struct unit *unit_with_pid(struct sched *s, pid_t pid, bool groups)
                 if (groups ? pid == rt->main_pgid || pid == rt->control_pgid
                            : pid == rt->main_pid || pid == rt->control_pid)
                         return u;
+                if (unit_ops(u)->has_pid && unit_ops(u)->has_pid(u, pid))
+                        return u; /* a scope's process, or the group or session one leads */
         }
         return NULL;
 }
@@ -912,6 +935,7 @@ static const struct verb {
         { "try-restart", false, verb_job, VERB_TRY_RESTART },
         { "kill", false, verb_kill, 0 },
         { "cancel", false, verb_cancel, 0 },
+        { "abandon", false, verb_abandon, 0 },
         { "reset-failed", false, verb_reset_failed, 0 },
         { "bus-ref", false, verb_bus_ref, true },
         { "bus-unref", false, verb_bus_ref, false },

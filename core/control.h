@@ -26,6 +26,8 @@
  *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
  *   list-jobs: units [{Id, JobId, JobType, JobState}]
+ *   abandon SCOPE: a running scope becomes "abandoned" (logind's Scope.Abandon); code 1
+ *     and "Scope X is not running, cannot abandon." otherwise
  *   cancel [JOB...]: those jobs (none: every job) end with result "canceled"; their
  *     units stay as they are; code 1 and error "Job N does not exist." for one that is not
  *   is-known UNIT...: code 0 if weft has had a unit of each name (also one

@@ -36,7 +36,9 @@
         X(sd_bus_message_new_method_return) \
         X(sd_bus_message_new_signal) \
         X(sd_bus_message_open_container) \
+        X(sd_bus_message_append_array) \
         X(sd_bus_message_read) \
+        X(sd_bus_message_read_array) \
         X(sd_bus_message_read_strv) \
         X(sd_bus_message_ref) \
         X(sd_bus_message_unref) \
@@ -109,6 +111,8 @@ int bus_lib_load(void);
 #define sd_bus_message_new_signal (*bus_lib.sd_bus_message_new_signal)
 #define sd_bus_message_open_container (*bus_lib.sd_bus_message_open_container)
 #define sd_bus_message_read (*bus_lib.sd_bus_message_read)
+#define sd_bus_message_append_array (*bus_lib.sd_bus_message_append_array)
+#define sd_bus_message_read_array (*bus_lib.sd_bus_message_read_array)
 #define sd_bus_message_read_strv (*bus_lib.sd_bus_message_read_strv)
 #define sd_bus_message_ref (*bus_lib.sd_bus_message_ref)
 #define sd_bus_message_unref (*bus_lib.sd_bus_message_unref)

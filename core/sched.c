@@ -59,6 +59,7 @@ static const char *const sub_state_table[_SUB_STATE_MAX] = {
         [SUB_DEACTIVATING_SIGKILL] = "deactivating-sigkill",
         [SUB_TENTATIVE] = "tentative",
         [SUB_PLUGGED] = "plugged",
+        [SUB_ABANDONED] = "abandoned",
 };
 
 static const char *const result_table[_UNIT_RESULT_MAX] = {
@@ -108,6 +109,7 @@ int sched_new(struct unit_table *units, const struct sched_ops *ops, void *userd
         s->notify_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         s->bus_rl = (struct log_ratelimit) LOG_RATELIMIT_INIT(NOTIFY_LOG_INTERVAL_USEC, NOTIFY_LOG_BURST);
         timer_heap_init(&s->timers);
+        sched_invocation_init(s);
         int r = sched_env_init(s);
         if (r >= 0)
                 r = sched_adopt_units(s);
@@ -259,6 +261,8 @@ static void runtime_free(struct unit *u)
                 free(rt->timer);
         } else if (u->type == UNIT_PATH)
                 path_runtime_free(rt->path);
+        else if (u->type == UNIT_SCOPE)
+                scope_runtime_free(rt->scope);
         else
                 free(rt->type_rt);
         free(rt->extra_edges);
@@ -778,8 +782,10 @@ int sched_spawn(struct sched *s, struct unit *u, const struct exec_command *cmd,
                 log_error("%s: out of memory preparing a command", u->id);
                 goto out;
         }
+        char invocation[33];
         const struct exec_params p = {
                 .unit_id = u->id,
+                .invocation_id = sched_invocation_id(s, u, invocation) ? invocation : NULL,
                 .log_dir = s->config.log_dir,
                 .manager_environment = s->env_effective,
                 .extra_env = env,

@@ -58,6 +58,7 @@ enum sub_state {
         SUB_DEACTIVATING_SIGKILL,
         SUB_TENTATIVE, /* devices: seen, not yet confirmed by udev */
         SUB_PLUGGED,
+        SUB_ABANDONED, /* scopes: its creator let go (Scope.Abandon); still running */
         _SUB_STATE_MAX,
 };
 
@@ -246,6 +247,7 @@ struct unit_runtime {
                 struct socket_runtime *sock; /* UNIT_SOCKET */
                 struct path_runtime *path;   /* UNIT_PATH: core/unit_path.c's */
                 struct timer_runtime *timer; /* UNIT_TIMER: core/unit_timer.c's */
+                struct scope_runtime *scope; /* UNIT_SCOPE: core/unit_scope.c's */
                 /* Mount, swap and device units: what the kernel or udev
                  * says of them, private to core/unit_TYPE.c; one
                  * allocation, freed with the runtime. */
@@ -319,6 +321,7 @@ struct sched {
 
         unsigned n_jobs;
         uint32_t next_job_id;
+        uint64_t invocation_key[2]; /* core/sched_invocation.c */
         struct unit *boot_target;
         bool boot_reported;
         /* The boot's end, told at the end of the entry point that reached
@@ -457,6 +460,12 @@ uint64_t sched_shutdown_next_deadline(struct sched *s);
 void sched_shutdown_run_timers(struct sched *s, uint64_t now);
 /* A job finished: was it the shutdown's last one? */
 void sched_shutdown_check_done(struct sched *s);
+
+/* core/sched_invocation.c */
+void sched_invocation_init(struct sched *s);
+/* u's InvocationID, 32 hex digits, from its running or last start job;
+ * false and "" for a unit never started by a job. */
+bool sched_invocation_id(const struct sched *s, const struct unit *u, char ret[static 33]);
 
 /* core/job.c */
 /* A new job id (never 0); also for a job that ends as it is asked for. */

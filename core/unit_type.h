@@ -66,6 +66,9 @@ struct unit_type_ops {
         /* The wall clock was set, or (timezone) the local time zone
          * changed: recompute what depends on it. */
         void (*time_change)(struct sched *s, struct unit *u, bool zone_changed);
+        /* Is pid one of the processes the type itself was given (a
+         * scope's)? NULL: none; main and control processes are common. */
+        bool (*has_pid)(const struct unit *u, pid_t pid);
         /* Type-specific properties for status and show. */
         int (*show)(struct sched *s, struct unit *u, struct control_unit *cu);
         /* Does a process of the unit get NOTIFY_SOCKET=? NULL: never (as
@@ -115,6 +118,17 @@ extern const struct unit_type_ops mount_ops;     /* core/unit_mount.c */
 extern const struct unit_type_ops swap_ops;      /* core/unit_swap.c */
 extern const struct unit_type_ops device_ops;    /* core/unit_device.c */
 extern const struct unit_type_ops path_ops;    /* core/unit_path.c */
+
+/* core/unit_scope.c: the processes a scope is given (StartTransientUnit's
+ * PIDs), before its start job runs: 0, -ESRCH for one that does not
+ * exist, -EINVAL for PID 0 or 1 or a unit that is no scope, -EBUSY for a
+ * scope that is up. */
+int scope_add_pids(struct sched *s, struct unit *u, const pid_t *pids, size_t n);
+/* Scope.Abandon: its creator lets go; it runs on until its processes
+ * exit. -ESRCH: u is no running scope. */
+int scope_abandon(struct sched *s, struct unit *u);
+/* Close what the runtime holds and free it (the unit runtime goes). */
+void scope_runtime_free(struct scope_runtime *sc);
 
 /* What every type's start and stop share (core/unit_type.c): the job ran
  * for a unit that cannot load, whose requisite is down, or whose condition

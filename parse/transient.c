@@ -13,33 +13,50 @@
 
 /* What systemd-run sends, by itself or for its common -p options. A
  * property weft has no row for is refused, never dropped. */
+#define BOTH TRANSIENT_FOR_BOTH
+#define SERVICE_ONLY TRANSIENT_FOR_SERVICE
+#define SCOPE_ONLY TRANSIENT_FOR_SCOPE
 static const struct transient_property properties[] = {
-        { "Description", TRANSIENT_UNIT, "Description", TRANSIENT_STRING, true },
-        { "CollectMode", TRANSIENT_UNIT, "CollectMode", TRANSIENT_STRING, false },
-        { "AddRef", TRANSIENT_UNIT, NULL, TRANSIENT_NONE, false },
-        { "Type", TRANSIENT_SERVICE, "Type", TRANSIENT_STRING, false },
-        { "RemainAfterExit", TRANSIENT_SERVICE, "RemainAfterExit", TRANSIENT_BOOL, false },
-        { "ExecStart", TRANSIENT_SERVICE, "ExecStart", TRANSIENT_EXEC, true },
-        { "Restart", TRANSIENT_SERVICE, "Restart", TRANSIENT_STRING, false },
-        { "RestartUSec", TRANSIENT_SERVICE, "RestartSec", TRANSIENT_USEC, false },
-        { "TimeoutStartUSec", TRANSIENT_SERVICE, "TimeoutStartSec", TRANSIENT_USEC, false },
-        { "TimeoutStopUSec", TRANSIENT_SERVICE, "TimeoutStopSec", TRANSIENT_USEC, false },
-        { "RuntimeMaxUSec", TRANSIENT_SERVICE, "RuntimeMaxSec", TRANSIENT_USEC, false },
-        { "Environment", TRANSIENT_SERVICE, "Environment", TRANSIENT_WORDS, true },
-        { "WorkingDirectory", TRANSIENT_SERVICE, "WorkingDirectory", TRANSIENT_STRING, true },
-        { "User", TRANSIENT_SERVICE, "User", TRANSIENT_STRING, true },
-        { "Group", TRANSIENT_SERVICE, "Group", TRANSIENT_STRING, true },
-        { "StandardInput", TRANSIENT_SERVICE, "StandardInput", TRANSIENT_STRING, true },
-        { "StandardOutput", TRANSIENT_SERVICE, "StandardOutput", TRANSIENT_STRING, true },
-        { "StandardError", TRANSIENT_SERVICE, "StandardError", TRANSIENT_STRING, true },
-        { "SyslogIdentifier", TRANSIENT_SERVICE, "SyslogIdentifier", TRANSIENT_STRING, true },
-        { "KillMode", TRANSIENT_SERVICE, "KillMode", TRANSIENT_STRING, false },
-        { "SendSIGHUP", TRANSIENT_SERVICE, "SendSIGHUP", TRANSIENT_BOOL, false },
-        { "PrivateTmp", TRANSIENT_SERVICE, "PrivateTmp", TRANSIENT_BOOL, false },
-        { "TTYPath", TRANSIENT_SERVICE, "TTYPath", TRANSIENT_STRING, true },
-        { "StandardInputFileDescriptor", TRANSIENT_SERVICE, "StandardInput", TRANSIENT_FD, false },
-        { "StandardOutputFileDescriptor", TRANSIENT_SERVICE, "StandardOutput", TRANSIENT_FD, false },
-        { "StandardErrorFileDescriptor", TRANSIENT_SERVICE, "StandardError", TRANSIENT_FD, false },
+        { "Description", TRANSIENT_UNIT, "Description", TRANSIENT_STRING, true, BOTH },
+        { "CollectMode", TRANSIENT_UNIT, "CollectMode", TRANSIENT_STRING, false, BOTH },
+        { "AddRef", TRANSIENT_UNIT, NULL, TRANSIENT_NONE, false, BOTH },
+        { "DefaultDependencies", TRANSIENT_UNIT, "DefaultDependencies", TRANSIENT_BOOL, false, BOTH },
+        { "Wants", TRANSIENT_UNIT, "Wants", TRANSIENT_WORDS, false, BOTH },
+        { "Requires", TRANSIENT_UNIT, "Requires", TRANSIENT_WORDS, false, BOTH },
+        { "BindsTo", TRANSIENT_UNIT, "BindsTo", TRANSIENT_WORDS, false, BOTH },
+        { "PartOf", TRANSIENT_UNIT, "PartOf", TRANSIENT_WORDS, false, BOTH },
+        { "Conflicts", TRANSIENT_UNIT, "Conflicts", TRANSIENT_WORDS, false, BOTH },
+        { "Before", TRANSIENT_UNIT, "Before", TRANSIENT_WORDS, false, BOTH },
+        { "After", TRANSIENT_UNIT, "After", TRANSIENT_WORDS, false, BOTH },
+        { "Slice", TRANSIENT_SERVICE, "Slice", TRANSIENT_STRING, false, BOTH },
+        { "Type", TRANSIENT_SERVICE, "Type", TRANSIENT_STRING, false, SERVICE_ONLY },
+        { "RemainAfterExit", TRANSIENT_SERVICE, "RemainAfterExit", TRANSIENT_BOOL, false, SERVICE_ONLY },
+        { "ExecStart", TRANSIENT_SERVICE, "ExecStart", TRANSIENT_EXEC, true, SERVICE_ONLY },
+        { "Restart", TRANSIENT_SERVICE, "Restart", TRANSIENT_STRING, false, SERVICE_ONLY },
+        { "RestartUSec", TRANSIENT_SERVICE, "RestartSec", TRANSIENT_USEC, false, SERVICE_ONLY },
+        { "TimeoutStartUSec", TRANSIENT_SERVICE, "TimeoutStartSec", TRANSIENT_USEC, false, SERVICE_ONLY },
+        { "TimeoutStopUSec", TRANSIENT_SERVICE, "TimeoutStopSec", TRANSIENT_USEC, false, BOTH },
+        { "RuntimeMaxUSec", TRANSIENT_SERVICE, "RuntimeMaxSec", TRANSIENT_USEC, false, BOTH },
+        { "Environment", TRANSIENT_SERVICE, "Environment", TRANSIENT_WORDS, true, SERVICE_ONLY },
+        { "WorkingDirectory", TRANSIENT_SERVICE, "WorkingDirectory", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "User", TRANSIENT_SERVICE, "User", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "Group", TRANSIENT_SERVICE, "Group", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "StandardInput", TRANSIENT_SERVICE, "StandardInput", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "StandardOutput", TRANSIENT_SERVICE, "StandardOutput", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "StandardError", TRANSIENT_SERVICE, "StandardError", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "SyslogIdentifier", TRANSIENT_SERVICE, "SyslogIdentifier", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "KillMode", TRANSIENT_SERVICE, "KillMode", TRANSIENT_STRING, false, BOTH },
+        { "SendSIGHUP", TRANSIENT_SERVICE, "SendSIGHUP", TRANSIENT_BOOL, false, BOTH },
+        /* Resource control: written, and (no cgroups) warned about and
+         * ignored at load, as in a unit file. */
+        { "OOMPolicy", TRANSIENT_SERVICE, "OOMPolicy", TRANSIENT_STRING, false, BOTH },
+        { "TasksMax", TRANSIENT_SERVICE, "TasksMax", TRANSIENT_COUNT, false, BOTH },
+        { "PrivateTmp", TRANSIENT_SERVICE, "PrivateTmp", TRANSIENT_BOOL, false, SERVICE_ONLY },
+        { "TTYPath", TRANSIENT_SERVICE, "TTYPath", TRANSIENT_STRING, true, SERVICE_ONLY },
+        { "StandardInputFileDescriptor", TRANSIENT_SERVICE, "StandardInput", TRANSIENT_FD, false, SERVICE_ONLY },
+        { "StandardOutputFileDescriptor", TRANSIENT_SERVICE, "StandardOutput", TRANSIENT_FD, false, SERVICE_ONLY },
+        { "StandardErrorFileDescriptor", TRANSIENT_SERVICE, "StandardError", TRANSIENT_FD, false, SERVICE_ONLY },
+        { "PIDs", TRANSIENT_SERVICE, NULL, TRANSIENT_PIDS, false, SCOPE_ONLY },
 };
 
 /* Which of 0, 1, 2 a TRANSIENT_FD row sets, by the directive it replaces. */
@@ -52,22 +69,23 @@ static int stdio_index(const struct transient_property *p)
         return -1;
 }
 
-static const char *const section_names[TRANSIENT_SECTIONS] = { "Unit", "Service" };
+
 
 const char *transient_signature(enum transient_kind kind)
 {
         static const char *const sig[] = {
                 [TRANSIENT_STRING] = "s", [TRANSIENT_BOOL] = "b",  [TRANSIENT_WORDS] = "as",
                 [TRANSIENT_EXEC] = "a(sasb)", [TRANSIENT_USEC] = "t", [TRANSIENT_NONE] = "b",
-                [TRANSIENT_FD] = "h",
+                [TRANSIENT_FD] = "h", [TRANSIENT_PIDS] = "au", [TRANSIENT_COUNT] = "t",
         };
         return sig[kind];
 }
 
-int transient_lookup(const char *name, const struct transient_property **ret, char **ret_error)
+int transient_lookup(const char *name, bool scope, const struct transient_property **ret, char **ret_error)
 {
+        enum transient_for other = scope ? TRANSIENT_FOR_SERVICE : TRANSIENT_FOR_SCOPE;
         for (size_t i = 0; i < sizeof properties / sizeof properties[0]; i++)
-                if (!strcmp(name, properties[i].name)) {
+                if (!strcmp(name, properties[i].name) && properties[i].for_type != other) {
                         *ret = &properties[i];
                         return 0;
                 }
@@ -193,9 +211,10 @@ static int value_text(const struct transient_property *p, const struct transient
                 *ret = strdup(v->b ? "yes" : "no");
                 break;
         case TRANSIENT_USEC:
+        case TRANSIENT_COUNT:
                 if (v->usec == UINT64_MAX)
                         *ret = strdup("infinity");
-                else if (asprintf(ret, "%" PRIu64 "us", v->usec) < 0)
+                else if (asprintf(ret, "%" PRIu64 "%s", v->usec, p->kind == TRANSIENT_USEC ? "us" : "") < 0)
                         *ret = NULL;
                 break;
         case TRANSIENT_WORDS:
@@ -233,6 +252,15 @@ int transient_add(struct transient_unit *t, const struct transient_property *p, 
                 t->add_ref = v->b; /* AddRef, the one such property */
                 return 0;
         }
+        if (p->kind == TRANSIENT_PIDS) { /* given more than once: all of them */
+                uint32_t *pids = v->n_pids ? realloc(t->pids, (t->n_pids + v->n_pids) * sizeof *pids) : NULL;
+                if (!pids)
+                        return v->n_pids ? -ENOMEM : 0;
+                memcpy(pids + t->n_pids, v->pids, v->n_pids * sizeof *pids);
+                t->pids = pids;
+                t->n_pids += v->n_pids;
+                return 0;
+        }
         if (p->kind == TRANSIENT_FD) {
                 int i = stdio_index(p);
                 if (t->stdio_given & (1u << i))
@@ -266,7 +294,7 @@ int transient_text(const struct transient_unit *t, char **ret)
                 return -ENOMEM;
         fputs("# Transient unit file, written by weft for StartTransientUnit (systemd-run).\n", f);
         for (int s = 0; s < TRANSIENT_SECTIONS; s++) {
-                fprintf(f, "%s[%s]\n", s ? "\n" : "", section_names[s]);
+                fprintf(f, "%s[%s]\n", s ? "\n" : "", s == TRANSIENT_UNIT ? "Unit" : t->scope ? "Scope" : "Service");
                 for (char **l = t->lines[s]; l && *l; l++)
                         fprintf(f, "%s\n", *l);
         }
@@ -288,4 +316,7 @@ void transient_unit_done(struct transient_unit *t)
                 if (t->stdio_given & (1u << i))
                         (void) close(t->stdio_fds[i]);
         t->stdio_given = 0;
+        free(t->pids);
+        t->pids = NULL;
+        t->n_pids = 0;
 }

@@ -76,6 +76,9 @@ void control_request_done(struct control_request *r)
                 fds_close(r->stdio_fds, 3);
         free(r->stdio_fds);
         r->stdio_fds = NULL;
+        free(r->pids);
+        r->pids = NULL;
+        r->n_pids = 0;
 }
 
 void control_reply_done(struct control_reply *r)

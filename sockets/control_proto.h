@@ -34,6 +34,7 @@
  * Used by the control socket server (sockets/) and by weftctl (ctl/). */
 #pragma once
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +71,10 @@ struct control_request {
         /* In-process only (the bus's job calls): a first, interim reply
          * names the job ({JobId}) as soon as it is queued. */
         bool announce_job;
+        /* In-process only (StartTransientUnit of a scope): the processes
+         * the scope is given; freed by control_request_done. */
+        pid_t *pids;
+        size_t n_pids;
 };
 
 /* One unit in a reply: properties as ordered key/value strings. */

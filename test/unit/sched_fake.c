@@ -93,8 +93,12 @@ static void fake_shutdown_done(void *userdata)
         F.shutdown_done = 1;
 }
 
+static void fake_unwatch(void *userdata, int fd);
+
+/* As the io thread: watching a watched fd again re-arms it, with the new cookie. */
 static int fake_watch(void *userdata, int fd, uint64_t cookie)
 {
+        fake_unwatch(userdata, fd);
         CU_ASSERT_FATAL(F.n_watches < MAX_WATCHES);
         F.watches[F.n_watches].fd = fd;
         F.watches[F.n_watches].cookie = cookie;

@@ -5,6 +5,7 @@
  * non-root clients change nothing; UnsetAndSet is one step; daemon-reload
  * keeps it. And the checks themselves (parse/env.c), as systemd's. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/strv.h"
@@ -54,6 +55,34 @@ static void test_block_starts_with_the_default_path(void)
         CU_ASSERT_TRUE(strv_contains(sched_env(F.s), DEFAULT_PATH_ENV));
         start_a();
         CU_ASSERT_TRUE(strv_contains(env_of("PRE"), DEFAULT_PATH_ENV));
+        fake_teardown();
+}
+
+static const char *invocation_of(char **env)
+{
+        STRV_FOREACH(e, env)
+                if (!strncmp(*e, "INVOCATION_ID=", 14))
+                        return *e + 14;
+        return "";
+}
+
+/* One ID per start: every command of a start has it, the unit shows it,
+ * and the next start has a new one. */
+static void test_invocation_id_is_one_per_start(void)
+{
+        char id[33], pre[33];
+        boot("[Service]\nExecStart=/bin/echo B\n");
+        start_a();
+        snprintf(pre, sizeof pre, "%s", invocation_of(env_of("PRE")));
+        CU_ASSERT_EQUAL(strlen(pre), 32);
+        fake_run_to_exit("A", 0);
+        CU_ASSERT_STRING_EQUAL(invocation_of(env_of("A")), pre);
+        struct unit *u = unit_table_get(F.s->units, "a.service");
+        CU_ASSERT_TRUE(sched_invocation_id(F.s, u, id));
+        CU_ASSERT_STRING_EQUAL(id, pre);
+        CU_ASSERT_EQUAL(id[12], '4'); /* a version 4 UUID */
+        start_a();
+        CU_ASSERT_STRING_NOT_EQUAL(invocation_of(env_of("PRE")), pre);
         fake_teardown();
 }
 
@@ -211,6 +240,7 @@ static void test_assignment_checks_are_systemds(void)
 }
 
 static const struct test_case tests[] = {
+        { "invocation_id_is_one_per_start", test_invocation_id_is_one_per_start },
         { "block_starts_with_the_default_path", test_block_starts_with_the_default_path },
         { "set_environment_reaches_later_commands", test_set_environment_reaches_later_commands },
         { "unit_environment_overrides_the_block", test_unit_environment_overrides_the_block },

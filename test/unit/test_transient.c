@@ -1,6 +1,7 @@
 /* parse/transient.c: StartTransientUnit's properties as unit-file text. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@ static char *one(const char *name, const struct transient_value *v, int *ret, ch
         const struct transient_property *p;
         char *text = NULL;
         *err = NULL;
-        *ret = transient_lookup(name, &p, err);
+        *ret = transient_lookup(name, false, &p, err);
         if (*ret == 0)
                 *ret = transient_add(&t, p, v, err);
         if (*ret == 0)
@@ -53,11 +54,11 @@ static void test_sections_and_plain_values(void)
         struct transient_unit t = { 0 };
         const struct transient_property *p;
         char *err = NULL, *text = NULL;
-        CU_ASSERT_EQUAL(transient_lookup("RemainAfterExit", &p, &err), 0);
+        CU_ASSERT_EQUAL(transient_lookup("RemainAfterExit", false, &p, &err), 0);
         CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .b = true }, &err), 0);
-        CU_ASSERT_EQUAL(transient_lookup("Description", &p, &err), 0);
+        CU_ASSERT_EQUAL(transient_lookup("Description", false, &p, &err), 0);
         CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .s = "say \"hi\"" }, &err), 0);
-        CU_ASSERT_EQUAL(transient_lookup("AddRef", &p, &err), 0);
+        CU_ASSERT_EQUAL(transient_lookup("AddRef", false, &p, &err), 0);
         CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .b = true }, &err), 0);
         CU_ASSERT_EQUAL_FATAL(transient_text(&t, &text), 0);
         const char *unit = strstr(text, "[Unit]\nDescription=say \"hi\"\n");
@@ -130,7 +131,7 @@ static void test_unknown_property_is_refused(void)
 {
         const struct transient_property *p = NULL;
         char *err = NULL;
-        CU_ASSERT_EQUAL(transient_lookup("MemoryMax", &p, &err), -ENOENT);
+        CU_ASSERT_EQUAL(transient_lookup("MemoryMax", false, &p, &err), -ENOENT);
         CU_ASSERT_STRING_EQUAL(err, "Cannot set property MemoryMax, or unknown property.");
         free(err);
 }
@@ -164,7 +165,7 @@ static void test_stdio_fds_are_kept_not_written(void)
         CU_ASSERT_EQUAL_FATAL(pipe(pipe_fds), 0);
         for (int i = 0; i < 3; i++) {
                 const struct transient_property *p;
-                CU_ASSERT_EQUAL_FATAL(transient_lookup(names[i], &p, &err), 0);
+                CU_ASSERT_EQUAL_FATAL(transient_lookup(names[i], false, &p, &err), 0);
                 CU_ASSERT_STRING_EQUAL(transient_signature(p->kind), "h");
                 copies[i] = dup(pipe_fds[i == 0 ? 0 : 1]);
                 CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .fd = copies[i] }, &err), 0);
@@ -182,7 +183,39 @@ static void test_stdio_fds_are_kept_not_written(void)
         free(text);
 }
 
+/* A scope's file: [Scope] for the type's section, its PIDs kept (all of
+ * them, given twice), and what only services take refused. */
+static void test_scope_properties(void)
+{
+        struct transient_unit t = { .scope = true };
+        const struct transient_property *p;
+        char *err = NULL, *text = NULL;
+        const uint32_t a[] = { 10, 11 }, b[] = { 12 };
+        CU_ASSERT_EQUAL(transient_lookup("PIDs", true, &p, &err), 0);
+        CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .pids = a, .n_pids = 2 }, &err), 0);
+        CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .pids = b, .n_pids = 1 }, &err), 0);
+        CU_ASSERT_EQUAL(transient_lookup("TasksMax", true, &p, &err), 0);
+        CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .usec = UINT64_MAX }, &err), 0);
+        CU_ASSERT_EQUAL(transient_lookup("After", true, &p, &err), 0);
+        char *after[] = { (char *) "systemd-logind.service", (char *) "user-runtime-dir@0.service", NULL };
+        CU_ASSERT_EQUAL(transient_add(&t, p, &(struct transient_value) { .words = after }, &err), 0);
+        CU_ASSERT_EQUAL_FATAL(transient_text(&t, &text), 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "[Unit]\nAfter=systemd-logind.service user-runtime-dir@0.service\n"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "[Scope]\nTasksMax=infinity\n"));
+        CU_ASSERT_PTR_NULL(strstr(text, "PIDs"));
+        CU_ASSERT_EQUAL(t.n_pids, 3u);
+        CU_ASSERT(t.n_pids == 3 && t.pids[0] == 10 && t.pids[1] == 11 && t.pids[2] == 12);
+        free(text);
+        transient_unit_done(&t);
+        CU_ASSERT_EQUAL(transient_lookup("ExecStart", true, &p, &err), -ENOENT);
+        free(err);
+        CU_ASSERT_EQUAL(transient_lookup("PIDs", false, &p, &err), -ENOENT);
+        CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "Cannot set property PIDs"));
+        free(err);
+}
+
 static const struct test_case tests[] = {
+        { "scope_properties", test_scope_properties },
         { "stdio_fds_are_kept_not_written", test_stdio_fds_are_kept_not_written },
         { "sections_and_plain_values", test_sections_and_plain_values },
         { "specifiers_are_doubled_where_expanded", test_specifiers_are_doubled_where_expanded },

@@ -1,0 +1,164 @@
+/* Scopes given processes (StartTransientUnit's PIDs), against the fake
+ * world with real processes, whose pidfds the scope watches: it runs while
+ * one lives and is dead once the last exited; a stop sends SIGTERM and
+ * SIGCONT, then SIGKILL after the stop timeout; unit-of-pid finds the
+ * scope of its processes; PIDs that are not there, PID 1 and PIDs for a
+ * unit that is no scope are refused; a daemon-reload watches again. */
+#include <signal.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/control.h"
+#include "core/sched_internal.h"
+#include "test/unit/sched_fake.h"
+#include "test/unit/test.h"
+
+static pid_t child(void)
+{
+        pid_t p = fork();
+        if (p == 0) {
+                pause();
+                _exit(0);
+        }
+        return p;
+}
+
+static void reap(pid_t p)
+{
+        kill(p, SIGKILL);
+        waitpid(p, NULL, 0);
+}
+
+/* start UNIT as StartTransientUnit asks it, with these processes. */
+static void start_with_pids(const char *unit, pid_t *pids, size_t n)
+{
+        char *units[] = { (char *) unit, NULL };
+        struct control_request q = { .version = 1, .verb = (char *) "start", .units = units };
+        q.pids = calloc(n, sizeof *q.pids);
+        memcpy(q.pids, pids, n * sizeof *pids);
+        q.n_pids = n;
+        F.now++;
+        control_handle(F.s, 1, 0, &q);
+        free(q.pids);
+}
+
+static void setup(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nDescription=nothing\n");
+        test_write_file(d, "s.scope", "[Unit]\nDescription=a scope\nDefaultDependencies=no\n");
+        test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 5001\n");
+        fake_setup(d, "t.target");
+}
+
+static void test_scope_runs_until_its_last_process_exits(void)
+{
+        setup();
+        pid_t p[2] = { child(), child() };
+        int watches = F.n_watches;
+        start_with_pids("s.scope", p, 2);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
+        CU_ASSERT_EQUAL(F.n_watches, watches + 2);
+        int fd0 = F.watches[watches].fd, fd1 = F.watches[watches + 1].fd;
+        reap(p[0]);
+        CU_ASSERT_TRUE(fake_fd_ready(fd0));
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
+        reap(p[1]);
+        CU_ASSERT_TRUE(fake_fd_ready(fd1));
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
+        fake_teardown();
+}
+
+static void test_scope_stop_terminates_then_kills(void)
+{
+        setup();
+        F.s->config.default_timeout_stop_usec = 5 * 1000000ULL;
+        pid_t p = child();
+        int watches = F.n_watches;
+        start_with_pids("s.scope", &p, 1);
+        int fd = F.watches[watches].fd;
+        fake_control("stop", "s.scope");
+        CU_ASSERT_TRUE(fake_killed(p, SIGTERM));
+        CU_ASSERT_TRUE(fake_killed(p, SIGCONT));
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "deactivating");
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 1);
+        fake_advance(6 * 1000000ULL);
+        CU_ASSERT_TRUE(fake_killed(p, SIGKILL));
+        reap(p);
+        CU_ASSERT_TRUE(fake_fd_ready(fd));
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        fake_teardown();
+}
+
+static void test_unit_of_pid_finds_the_scope(void)
+{
+        setup();
+        pid_t p = child();
+        start_with_pids("s.scope", &p, 1);
+        char pid[16];
+        snprintf(pid, sizeof pid, "%d", (int) p);
+        /* The process, its group and session (its parent's), no ancestors. */
+        char *units[] = { pid, (char *) "1", (char *) "1", NULL };
+        struct control_request q = { .version = 1, .verb = (char *) "unit-of-pid", .units = units };
+        F.last_text[0] = '\0';
+        control_handle(F.s, 1, 0, &q);
+        CU_ASSERT_EQUAL(F.last_code, 0);
+        reap(p);
+        fake_teardown();
+}
+
+static void test_refused_pids(void)
+{
+        setup();
+        pid_t gone = child();
+        reap(gone);
+        start_with_pids("s.scope", &gone, 1);
+        CU_ASSERT_EQUAL(F.last_code, 1);
+        CU_ASSERT_STRING_EQUAL(F.last_error, "Failed to add PIDs to s.scope: a process does not exist.");
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
+        pid_t one = 1;
+        start_with_pids("s.scope", &one, 1);
+        CU_ASSERT_STRING_EQUAL(F.last_error, "Failed to add PIDs to s.scope.");
+        pid_t p = child();
+        start_with_pids("a.service", &p, 1);
+        CU_ASSERT_STRING_EQUAL(F.last_error, "Failed to add PIDs to a.service.");
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive");
+        reap(p);
+        fake_teardown();
+}
+
+static void test_daemon_reload_watches_the_processes_again(void)
+{
+        setup();
+        pid_t p = child();
+        start_with_pids("s.scope", &p, 1);
+        int fd = F.watches[F.n_watches - 1].fd;
+        uint64_t cookie = F.watches[F.n_watches - 1].cookie;
+        /* A unit loaded first moves s.scope to a new index. */
+        test_write_file(test_tmpdir(), "a.target", "[Unit]\nDescription=first\n");
+        test_write_file(test_tmpdir(), "t.target", "[Unit]\nWants=a.target\n");
+        fake_reload(test_tmpdir(), "t.target");
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
+        CU_ASSERT_TRUE(fake_watched(fd));
+        CU_ASSERT_NOT_EQUAL(F.watches[F.n_watches - 1].cookie, cookie); /* watched again, under its new index */
+        reap(p);
+        CU_ASSERT_TRUE(fake_fd_ready(fd));
+        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
+        fake_teardown();
+}
+
+static const struct test_case tests[] = {
+        { "scope_runs_until_its_last_process_exits", test_scope_runs_until_its_last_process_exits },
+        { "scope_stop_terminates_then_kills", test_scope_stop_terminates_then_kills },
+        { "unit_of_pid_finds_the_scope", test_unit_of_pid_finds_the_scope },
+        { "refused_pids", test_refused_pids },
+        { "daemon_reload_watches_the_processes_again", test_daemon_reload_watches_the_processes_again },
+        { 0 },
+};
+TEST_SUITE("sched_scope", tests);
