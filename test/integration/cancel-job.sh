@@ -15,6 +15,7 @@
 wt_init cancel-job
 
 SOCK=/run/systemd/private
+T=$((10 * ${WT_TIME_SCALE:-1})) # a bound for what must happen, not a timing
 wt_unit t.target <<EOF
 [Unit]
 DefaultDependencies=no
@@ -73,14 +74,15 @@ wt_start --target t.target --private-bus "$SOCK"
 
 # The id list-jobs gives UNIT's job, "" when it has none.
 job_of() { wt_ctl list-jobs --no-legend | awk -v u="$1" '$2 == u { print $1 }'; }
+has_job() { test -n "$(job_of "$1")"; }
 # Its type and state ("start running"), "" for none.
 state_of() { wt_ctl list-jobs --no-legend | awk -v u="$1" '$2 == u { print $3, $4 }'; }
 
 wt_ctl start --no-block gate.service after.service || wt_fail "start --no-block gate after"
-wt_until 10 test -n "$(job_of gate.service)" || wt_fail "gate.service has no job: $(wt_ctl list-jobs)"
+wt_until "$T" has_job gate.service || wt_fail "gate.service has no job: $(wt_ctl list-jobs)"
 wt_ctl start need.service >"$TMP/need.out" 2>&1 &
 waiter=$!
-wt_until 10 test -n "$(job_of need.service)" || wt_fail "need.service has no job: $(wt_ctl list-jobs)"
+wt_until "$T" has_job need.service || wt_fail "need.service has no job: $(wt_ctl list-jobs)"
 id=$(job_of gate.service)
 [ "$(state_of gate.service)" = "start running" ] || wt_fail "gate.service's job is not running: $(wt_ctl list-jobs)"
 
@@ -104,7 +106,7 @@ out=$(wt_ctl cancel x1 2>&1) && wt_fail "cancel x1 succeeded"
 
 # No id: every job.
 wt_ctl start --no-block gate2.service w1.service w2.service || wt_fail "start --no-block gate2 w1 w2"
-wt_until 10 test -n "$(job_of w2.service)" || wt_fail "w2.service has no job: $(wt_ctl list-jobs)"
+wt_until "$T" has_job w2.service || wt_fail "w2.service has no job: $(wt_ctl list-jobs)"
 wt_ctl cancel || wt_fail "cancel with no id failed"
 out=$(wt_ctl list-jobs)
 [ "$out" = "No jobs running." ] || wt_fail "jobs left after cancel: $out"
@@ -121,7 +123,7 @@ if command -v systemctl >/dev/null && command -v busctl >/dev/null; then
         path=${path#o \"}
         path=${path%\"}
         n=${path##*/}
-        wt_until 10 test -n "$(job_of gate3.service)" || wt_fail "gate3.service has no job: $(wt_ctl list-jobs)"
+        wt_until "$T" has_job gate3.service || wt_fail "gate3.service has no job: $(wt_ctl list-jobs)"
         [ "$(job_of gate3.service)" = "$n" ] || wt_fail "StartUnit answered $path, list-jobs says $(job_of gate3.service)"
         out=$(wt_systemctl list-jobs --no-legend | awk '$2 == "gate3.service" { print $1, $3, $4 }')
         [ "$out" = "$n start running" ] || wt_fail "systemctl list-jobs: $out"
@@ -146,7 +148,7 @@ if command -v systemctl >/dev/null && command -v busctl >/dev/null; then
         # systemctl cancel with no id (ClearJobs). s1 waits for gate3.
         s1_job() {
                 wt_ctl start --no-block s1.service || wt_fail "start --no-block s1"
-                wt_until 10 test -n "$(job_of s1.service)" || wt_fail "s1.service has no job"
+                wt_until "$T" has_job s1.service || wt_fail "s1.service has no job"
                 s1=$(job_of s1.service)
         }
         s1_job

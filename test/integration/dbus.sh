@@ -239,9 +239,9 @@ out=$(bus call $M GetUnitByPID u "$pid" 2>&1)
 [ "$out" = 'o "/org/freedesktop/systemd1/unit/delayed_2eservice"' ] || wt_fail "GetUnitByPID $pid: $out"
 out=$(bus call $M GetUnitByPID u 1 2>&1) && wt_fail "GetUnitByPID 1 answered: $out"
 case $out in *"does not belong to any loaded unit"*) ;; *) wt_fail "GetUnitByPID 1: $out" ;; esac
-# Transient scopes are not made (services are: test/integration/systemd-run.sh).
-out=$(bus call $M StartTransientUnit "ssa(sv)a(sa(sv))" x.scope fail 0 0 2>&1) && wt_fail "StartTransientUnit answered: $out"
-case $out in *"transient services only"*) ;; *) wt_fail "StartTransientUnit of a scope: $out" ;; esac
+# Transient sockets are not made (services and scopes are: test/integration/systemd-run.sh, scope.sh).
+out=$(bus call $M StartTransientUnit "ssa(sv)a(sa(sv))" x.socket fail 0 0 2>&1) && wt_fail "StartTransientUnit answered: $out"
+case $out in *"transient services and scopes only"*) ;; *) wt_fail "StartTransientUnit of a socket: $out" ;; esac
 
 # 8. The bus restarts: weft reconnects and answers on it again.
 wt_ctl restart dbus.service >/dev/null 2>&1 || wt_fail "restarting dbus.service failed"

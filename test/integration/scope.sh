@@ -17,6 +17,7 @@ wt_init scope
 wt_need systemd-run systemctl busctl
 
 SOCK=/run/systemd/private
+T=$((10 * ${WT_TIME_SCALE:-1})) # a bound for what must happen, not a timing
 DIR=$TMP/transient
 wt_unit t.target <<EOF
 [Unit]
@@ -32,6 +33,7 @@ wt_start --target t.target --private-bus "$SOCK" --transient-dir "$DIR"
 run() { wt_ns timeout 30 env SYSTEMD_COLORS=0 systemd-run "$@" 2>&1; }
 bus() { wt_ns timeout 20 busctl --address="unix:path=$SOCK" "$@" 2>&1; }
 sd1=org.freedesktop.systemd1
+not_active() { [ "$(wt_ctl show "$1" -P ActiveState 2>/dev/null)" != active ]; }
 
 # A command that ends by itself.
 out=$(run --scope --unit=one -p Description="scope one" sh -c 'echo "inv=$INVOCATION_ID"; echo "ok"') ||
@@ -39,7 +41,7 @@ out=$(run --scope --unit=one -p Description="scope one" sh -c 'echo "inv=$INVOCA
 case $out in *"Running scope as unit: one.scope"*ok*) ;; *) wt_fail "systemd-run --scope said: $out" ;; esac
 inv=$(printf '%s\n' "$out" | sed -n 's/^inv=//p')
 [ ${#inv} = 32 ] || wt_fail "the scope's command got INVOCATION_ID '$inv'"
-wt_until 10 test ! -e "$DIR/one.scope" || wt_fail "one.scope's transient file outlived its command"
+wt_until "$T" test ! -e "$DIR/one.scope" || wt_fail "one.scope's transient file outlived its command"
 out=$(wt_ctl list-units --all --no-legend)
 case $out in *one.scope*) wt_fail "one.scope was not collected: $out" ;; esac
 
@@ -47,7 +49,7 @@ case $out in *one.scope*) wt_fail "one.scope was not collected: $out" ;; esac
 run --scope --unit=two sh -c "echo \$\$ > $TMP/two.pid; echo \"\$INVOCATION_ID\" > $TMP/two.inv; exec sleep 120" \
         >"$TMP/two.out" 2>&1 &
 runner=$!
-wt_until 10 test -s "$TMP/two.inv" || wt_fail "the second scope's command did not run: $(cat "$TMP/two.out")"
+wt_until "$T" test -s "$TMP/two.inv" || wt_fail "the second scope's command did not run: $(cat "$TMP/two.out")"
 wt_wait_state two.scope active
 [ "$(wt_ctl show two.scope -P InvocationID)" = "$(cat "$TMP/two.inv")" ] ||
         wt_fail "InvocationID $(wt_ctl show two.scope -P InvocationID), the command got $(cat "$TMP/two.inv")"
@@ -66,12 +68,12 @@ run --scope --unit=three sh -c "while [ ! -e $TMP/three.go ]; do sleep 0.1; done
 runner=$!
 # Not asked before its file is there: a name weft looked up and did not
 # find stays taken (weft loads a unit once).
-wt_until 10 test -e "$DIR/three.scope" || wt_fail "three.scope was not written: $(cat "$TMP/three.out")"
+wt_until "$T" test -e "$DIR/three.scope" || wt_fail "three.scope was not written: $(cat "$TMP/three.out")"
 wt_wait_state three.scope active
 wt_ctl daemon-reload || wt_fail "daemon-reload with three.scope running"
 touch "$TMP/three.go"
 wait "$runner" || wt_fail "three's command failed: $(cat "$TMP/three.out")"
-wt_until 10 test ! -e "$DIR/three.scope" || wt_fail "three.scope did not end with its process after a daemon-reload"
+wt_until "$T" test ! -e "$DIR/three.scope" || wt_fail "three.scope did not end with its process after a daemon-reload"
 
 # What logind sends for a session scope (systemd 252), for a process in
 # weft's namespace (an orphan: weft reaps it).
@@ -88,7 +90,7 @@ bus call $sd1 /org/freedesktop/systemd1/unit/session_2d9_2escope $sd1.Scope Aban
 [ "$(wt_ctl show session-9.scope -P SubState)" = abandoned ] ||
         wt_fail "session-9.scope after Abandon: $(wt_ctl show session-9.scope -P SubState)"
 wt_ns kill "$nspid"
-wt_until 10 test "$(wt_ctl show session-9.scope -P ActiveState 2>/dev/null)" != active ||
+wt_until "$T" not_active session-9.scope ||
         wt_fail "session-9.scope outlived its process"
 
 # Refusals.

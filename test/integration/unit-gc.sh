@@ -37,7 +37,9 @@ until_gone() {
 
 wt_start --target t.target
 wt_wait_state keep.service inactive
-wt_until 5 test "$(wt_ctl show keep.service -P Result 2>/dev/null)" = success
+# A function: wt_until runs it again each time (a $(...) in its arguments would be read once).
+keep_succeeded() { [ "$(wt_ctl show keep.service -P Result 2>/dev/null)" = success ]; }
+wt_until 5 keep_succeeded || wt_fail "keep.service's Result is not success: $(wt_ctl show keep.service -P Result)"
 
 # Referenced by a live unit: kept, although inactive.
 listed keep.service || wt_fail "keep.service (wanted by t.target) is not listed"

@@ -222,6 +222,8 @@ wt_assert_exit() {
 
 # wt_until SECS CMD...: runs CMD every 50 ms until it succeeds (0) or SECS
 # pass (1). Fails nothing by itself: the assertion after it says what held.
+# CMD's arguments are expanded once, by the caller: to look at something
+# again each time, make CMD a function (never `test "$(...)"`).
 wt_until() {
         local secs=$1 i
         shift

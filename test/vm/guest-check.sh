@@ -193,7 +193,7 @@ s=$($CTL is-active "$(systemd-escape --path --suffix=device "/dev/disk/by-uuid/$
 # An admin's tools, which talk to PID 1 on its bus (under weft too, since
 # it makes /run/systemd/system): systemctl restart, service(8),
 # is-enabled, is-system-running, list-timers, cat, list-unit-files,
-# systemd-run (a transient service, and --wait) and the bus-activated
+# systemd-run (a transient service, --wait and --scope) and the bus-activated
 # hostnamectl and timedatectl.
 p0=$($CTL show -P MainPID cron.service 2>/dev/null)
 out=$(systemctl restart cron.service 2>&1)
@@ -225,6 +225,12 @@ s=$(systemctl is-active weft-vm-run.service 2>&1)
 # failed unit goes once systemd-run lets go of it (--collect).
 out=$(timeout 60 systemd-run --wait --collect --unit=weft-vm-wait /bin/sh -c 'sleep 1; exit 4' 2>&1)
 [ $? = 4 ]; verdict systemd-run-wait $? "($(echo "$out" | tr '\n' ' '))"
+# systemd-run --scope: the command runs in a scope of its own, active
+# while it runs, with the scope's invocation ID; the scope ends with it.
+out=$(timeout 60 systemd-run --scope --unit=weft-vm-scope sh -c \
+        'echo "state=$(systemctl is-active weft-vm-scope.scope) inv=$INVOCATION_ID"' 2>&1)
+case $out in *"state=active inv="[0-9a-f]*) true ;; *) false ;; esac
+verdict systemd-run-scope $? "($(echo "$out" | tr '\n' ' '))"
 # The bus-activated daemons behind hostnamectl and timedatectl
 # (dbus-org.freedesktop.hostname1.service, an alias of systemd-hostnamed).
 s=$(timeout 60 hostnamectl --static 2>&1)
