@@ -42,7 +42,7 @@ enum bus_call {
         CALL_JOB,       /* such a call's job: answered when queued, JobRemoved when it ends */
         CALL_NOW,       /* KillUnit, ResetFailed, Reload...: the reply when the verb is done */
         CALL_LIST_UNITS, /* ListUnits, ListUnitsFiltered, ListUnitsByPatterns */
-        CALL_LIST_JOBS,  /* ListJobs */
+        CALL_LIST_JOBS,  /* ListJobs; GetJobAfter, GetJobBefore (job: the one asked) */
         CALL_GET_JOB,    /* GetJob: list-jobs, the path if the job is there */
         CALL_JOB_GET,    /* Properties.Get(All) of a job object, from list-jobs */
         CALL_CANCEL,     /* CancelJob, ClearJobs, Job.Cancel */

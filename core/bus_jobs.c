@@ -132,18 +132,21 @@ static int reply_no_such_job(const struct bus_pending *p)
 }
 
 /* /org/freedesktop/systemd1/job/ID: Properties.Get and GetAll of the Job
- * interface (from list-jobs), and Job.Cancel (root only). */
+ * interface (from list-jobs), Job.GetAfter and GetBefore, and Job.Cancel
+ * (root only). */
 static int job_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
         const char *member = sd_bus_message_get_member(m), *iface = NULL, *prop = NULL, *path;
         bool cancel = sd_bus_message_is_method_call(m, SD1_JOB, "Cancel") > 0;
+        bool after = sd_bus_message_is_method_call(m, SD1_JOB, "GetAfter") > 0;
+        bool before = sd_bus_message_is_method_call(m, SD1_JOB, "GetBefore") > 0;
         bool get = sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) > 0 &&
                    (!strcmp(member, "Get") || !strcmp(member, "GetAll"));
         char id[32], *end;
         int r = 0;
 
-        if (!cancel && !get)
+        if (!cancel && !get && !after && !before)
                 return 0;
         path = sd_bus_message_get_path(m);
         unsigned long long n = strtoull(path + strlen(SD1_JOB_PREFIX "/"), &end, 10);
@@ -152,7 +155,7 @@ static int job_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
         if (get)
                 r = !strcmp(member, "Get") ? sd_bus_message_read(m, "ss", &iface, &prop)
                                            : sd_bus_message_read(m, "s", &iface);
-        else
+        else if (cancel)
                 r = bus_check_root(m, ret_error);
         if (r < 0)
                 return r;
@@ -162,15 +165,16 @@ static int job_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
                 return sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s.", prop);
         snprintf(id, sizeof id, "%llu", n);
         r = bus_ask(t, sd_bus_message_get_bus(m), &(struct bus_question) {
-                .call = cancel ? CALL_CANCEL : CALL_JOB_GET, .m = m, .prop = prop, .job = n,
-                .verb = cancel ? "cancel" : "list-jobs", .args = cancel ? (char *const[]) { id, NULL } : NULL,
-                .uid = cancel ? 0 : 65534 });
+                .call = cancel ? CALL_CANCEL : get ? CALL_JOB_GET : CALL_LIST_JOBS, .m = m, .prop = prop, .job = n,
+                .verb = cancel ? "cancel" : get ? "list-jobs" : after ? "job-after" : "job-before",
+                .args = get ? NULL : (char *const[]) { id, NULL }, .uid = cancel ? 0 : 65534 });
         return r < 0 ? bus_refuse_busy(t, member, NULL, r, ret_error) : 1;
 }
 
 /* ---- the Manager's job methods ---- */
 
-/* ListJobs and GetJob(u) (anyone), CancelJob(u) and ClearJobs (root). */
+/* ListJobs, GetJob(u), GetJobAfter(u) and GetJobBefore(u) (anyone),
+ * CancelJob(u) and ClearJobs (root). */
 int bus_method_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 {
         struct bus_thread *t = userdata;
@@ -180,10 +184,13 @@ int bus_method_jobs(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
         char id[16], *args[] = { id, NULL };
         int r = 0;
 
-        if (!strcmp(member, "GetJob") || !strcmp(member, "CancelJob")) {
+        if (strcmp(member, "ListJobs") != 0 && strcmp(member, "ClearJobs") != 0) {
                 r = sd_bus_message_read(m, "u", &n);
                 snprintf(id, sizeof id, "%u", n);
-                q.call = member[0] == 'G' ? CALL_GET_JOB : CALL_CANCEL;
+                q.call = !strcmp(member, "GetJob") ? CALL_GET_JOB : !strcmp(member, "CancelJob") ? CALL_CANCEL
+                                                                                              : CALL_LIST_JOBS;
+                if (q.call == CALL_LIST_JOBS)
+                        q.verb = !strcmp(member, "GetJobAfter") ? "job-after" : "job-before";
                 q.job = n;
                 q.args = args; /* the one job: CancelJob(0) is no job, not all */
         } else if (!strcmp(member, "ClearJobs"))
@@ -242,10 +249,11 @@ int bus_job_answer(const struct bus_pending *p, const struct bus_answer *a, cons
         const char *msg = a->error ? a->error : "failed", *v;
         char **k;
 
-        /* A job never queued (refused; or never named, for lack of memory). */
+        /* A job never queued (refused; or never named, for lack of memory),
+         * or no such job (CALL_CANCEL, and a CALL_LIST_JOBS of one job's waits). */
         if ((a->code != 0 && p->call != CALL_JOB) || (p->call == CALL_JOB && !p->job))
-                return sd_bus_reply_method_errorf(p->m, p->call == CALL_CANCEL ? "org.freedesktop.systemd1.NoSuchJob"
-                                                                               : error_name,
+                return sd_bus_reply_method_errorf(p->m, p->call == CALL_CANCEL || (p->call == CALL_LIST_JOBS && p->job)
+                                                                ? "org.freedesktop.systemd1.NoSuchJob" : error_name,
                                                   "%s", msg);
         switch (p->call) {
         case CALL_JOB:

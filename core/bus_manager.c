@@ -1105,6 +1105,8 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ListUnitsByPatterns", "asas", "a(ssssssouso)", method_list_units, 0),
         SD_BUS_METHOD("ListJobs", "", "a(usssoo)", bus_method_jobs, 0),
         SD_BUS_METHOD("GetJob", "u", "o", bus_method_jobs, 0),
+        SD_BUS_METHOD("GetJobAfter", "u", "a(usssoo)", bus_method_jobs, 0),
+        SD_BUS_METHOD("GetJobBefore", "u", "a(usssoo)", bus_method_jobs, 0),
         SD_BUS_METHOD("CancelJob", "u", "", bus_method_jobs, 0),
         SD_BUS_METHOD("ClearJobs", "", "", bus_method_jobs, 0),
         /* Set only: manager_object answers Get and GetAll from manager_table. */

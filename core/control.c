@@ -602,6 +602,52 @@ static void verb_bus_ref(struct sched *s, uint64_t conn_id, const struct control
         }
 }
 
+static int add_job(struct control_reply *r, const struct job *j)
+{
+        struct control_unit *cu = control_reply_add_unit(r);
+        /* Id first: a record starts there (the bus's ListJobs reads them so). */
+        if (!cu || control_unit_add(cu, "Id", j->unit->id) < 0 || control_add_num(cu, "JobId", j->id) < 0 ||
+            control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
+            control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int compare_job_ids(const void *a, const void *b)
+{
+        uint32_t x = (*(const struct job *const *) a)->id, y = (*(const struct job *const *) b)->id;
+        return x < y ? -1 : x > y;
+}
+
+/* job-after ID, job-before ID (GetJobAfter, GetJobBefore, list-jobs
+ * --after/--before): the jobs that wait for job ID, or that it waits
+ * for, by id, as list-jobs describes them. */
+enum { WAITS_AFTER, WAITS_BEFORE };
+static void verb_job_waits(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
+                           int arg)
+{
+        unsigned id;
+        struct job *j = q->units && q->units[0] && !q->units[1] && parse_unsigned(q->units[0], &id) == 0
+                                ? job_find(s, id) : NULL;
+        if (!j) {
+                fail(r, 1, "Job %s does not exist.", q->units && q->units[0] ? q->units[0] : "");
+                return;
+        }
+        size_t edges = 0;
+        for (size_t i = 0; sched_next_edge(j->unit, &i);)
+                edges++; /* at most one job each */
+        const struct job **list = calloc(edges ? edges : 1, sizeof *list);
+        size_t n = list ? job_waits(s, j, arg == WAITS_BEFORE, list, edges) : 0;
+        int k = list ? 0 : -ENOMEM;
+        if (n)
+                qsort(list, n, sizeof *list, compare_job_ids);
+        for (size_t i = 0; k == 0 && i < n; i++)
+                k = add_job(r, list[i]);
+        if (k < 0)
+                fail(r, 1, "%s", "out of memory");
+        free(list);
+}
+
 static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         for (size_t i = 0; i < s->n_rt; i++) {
@@ -609,11 +655,7 @@ static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct contr
                 struct job *j = u->rt->job;
                 if (!j)
                         continue;
-                struct control_unit *cu = control_reply_add_unit(r);
-                /* Id first: a record starts there (the bus's ListJobs reads them so). */
-                if (!cu || control_unit_add(cu, "Id", u->id) < 0 || control_add_num(cu, "JobId", j->id) < 0 ||
-                    control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
-                    control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0) {
+                if (add_job(r, j) < 0) {
                         fail(r, 1, "%s", "out of memory");
                         return;
                 }
@@ -916,6 +958,8 @@ static const struct verb {
         { "is-active", true, verb_is, 0 },
         { "is-failed", true, verb_is, IS_FAILED },
         { "list-jobs", true, verb_list_jobs, 0 },
+        { "job-after", true, verb_job_waits, WAITS_AFTER },
+        { "job-before", true, verb_job_waits, WAITS_BEFORE },
         { "list-sockets", true, verb_list_sockets, 0 },
         { "get-default", true, verb_get_default, 0 },
         { "is-system-running", true, verb_system_state, 0 },

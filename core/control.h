@@ -26,6 +26,8 @@
  *   is-active UNIT...: units [{Id, ActiveState}], code 0 if every one is active, else 3
  *   is-failed UNIT...: units [{Id, ActiveState}], code 0 if any is failed, else 1
  *   list-jobs: units [{Id, JobId, JobType, JobState}]
+ *   job-after ID, job-before ID: the same for the jobs that wait for job ID, or that it
+ *     waits for (systemd's GetJobAfter, GetJobBefore), by id
  *   abandon SCOPE: a running scope becomes "abandoned" (logind's Scope.Abandon); code 1
  *     and "Scope X is not running, cannot abandon." otherwise
  *   cancel [JOB...]: those jobs (none: every job) end with result "canceled"; their

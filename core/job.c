@@ -376,6 +376,24 @@ struct job *job_find(struct sched *s, uint32_t id)
         return NULL;
 }
 
+size_t job_waits(struct sched *s, const struct job *j, bool before, const struct job **out, size_t max)
+{
+        const struct unit_edge *e;
+        size_t n = 0;
+        for (size_t i = 0; (e = sched_next_edge(j->unit, &i));) {
+                const struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
+                bool other_before = e->kind == UNIT_AFTER;
+                if (!o || o == j || !(before ? job_waits_for(j, o, other_before) : job_waits_for(o, j, !other_before)))
+                        continue;
+                bool seen = false; /* both an After= and a Before= edge: once */
+                for (size_t k = 0; k < n && !seen; k++)
+                        seen = out[k] == o;
+                if (!seen && n < max)
+                        out[n++] = o;
+        }
+        return n;
+}
+
 void job_cancel_all(struct sched *s)
 {
         /* A finish may start others (a trigger's notice): those stay. */

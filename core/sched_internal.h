@@ -481,6 +481,9 @@ bool job_waits_for(const struct job *a, const struct job *b, bool b_before_a);
 void job_finish(struct sched *s, struct job *j, enum job_result result);
 /* The job numbered id, NULL: none (a walk over the units: for admins). */
 struct job *job_find(struct sched *s, uint32_t id);
+/* The jobs j waits for (before: systemd's job_get_before, GetJobBefore)
+ * or that wait for j (job_get_after), at most max of them into out. */
+size_t job_waits(struct sched *s, const struct job *j, bool before, const struct job **out, size_t max);
 /* systemd's ClearJobs: every job ends "canceled"; the units go on as they
  * are. One by one (job_finish), so waiting clients get their answers. */
 void job_cancel_all(struct sched *s);

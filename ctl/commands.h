@@ -23,6 +23,8 @@ struct ctl_options {
         int signal;               /* kill --signal; 0: the manager's default */
         const char *kill_whom;    /* kill --kill-whom= (--kill-who=); NULL: all */
         bool reverse;             /* list-dependencies --reverse */
+        bool jobs_after;          /* list-jobs --after: the jobs waiting for each */
+        bool jobs_before;         /* list-jobs --before: the jobs each waits for */
         int lines;                /* -n N; -1: not given */
         bool follow;              /* logs -f */
         bool quiet;               /* -q: no output from is-* and enable */

@@ -282,6 +282,29 @@ int cmd_is_state(const struct ctl_options *opts, char **args)
         return finish(opts, &reply);
 }
 
+/* list-jobs --after/--before: under job row, a row per job that waits for
+ * it (verb job-after) or that it waits for (job-before), as systemctl
+ * prints them (GetJobAfter, GetJobBefore). */
+static void add_waiting_rows(const struct ctl_options *opts, struct ctl_table *t, const char *id, const char *verb,
+                             const char *prefix)
+{
+        struct control_reply reply = { 0 };
+        char *args[] = { (char *) id, NULL };
+        if (live_ask(opts, verb, args, CTL_TIMEOUT_MS, &reply) != 0)
+                return;
+        for (size_t i = 0; reply.code == 0 && i < reply.n_units; i++) {
+                const struct control_unit *u = &reply.units[i];
+                char *row = NULL;
+                if (asprintf(&row, "%s %s (%s/%s)", prefix, live_get(u, "JobId", ""), live_get(u, "Id", ""),
+                             live_get(u, "JobType", "")) < 0)
+                        break;
+                const char *cells[] = { "└─", row, "-", "-" };
+                ctl_table_add(t, cells);
+                free(row);
+        }
+        control_reply_done(&reply);
+}
+
 int cmd_list_jobs(const struct ctl_options *opts, char **args)
 {
         struct control_reply reply = { 0 };
@@ -309,6 +332,11 @@ int cmd_list_jobs(const struct ctl_options *opts, char **args)
                 const char *row[] = { live_get(u, "JobId", ""), live_get(u, "Id", ""), live_get(u, "JobType", ""),
                                       live_get(u, "JobState", "") };
                 ctl_table_add(&t, ids ? row : row + 1);
+                /* systemctl 252's words: this job blocks job X, waits for job X. */
+                if (ids && opts->jobs_after)
+                        add_waiting_rows(opts, &t, row[0], "job-after", "\tblocking job");
+                if (ids && opts->jobs_before)
+                        add_waiting_rows(opts, &t, row[0], "job-before", "\twaiting for job");
         }
         ctl_table_print(&t, stdout);
         ctl_table_done(&t);

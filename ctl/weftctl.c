@@ -41,7 +41,7 @@ static const struct verb {
         { "is-active", NULL, cmd_is_state, "is-active UNIT...   exit 0 if all are active" },
         { "is-failed", NULL, cmd_is_state, "is-failed UNIT...   exit 0 if one has failed" },
         { "is-system-running", NULL, cmd_system_state, "is-system-running   initializing, starting, running, degraded, maintenance or stopping" },
-        { "list-jobs", NULL, cmd_list_jobs, "list-jobs" },
+        { "list-jobs", NULL, cmd_list_jobs, "list-jobs [--after] [--before]   the jobs, and which wait for which" },
         { "cancel", NULL, cmd_simple, "cancel [JOB...]   end those jobs (none: every job); their units stay as they are" },
         { "list-sockets", NULL, cmd_list_sockets, "list-sockets [--all]" },
         { "list-timers", NULL, cmd_list_timers, "list-timers [--all]" },
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
         enum {
                 OPT_UNIT_PATH = 0x100, OPT_VALUE, OPT_LOG_LEVEL, OPT_FROM, OPT_ORDER, OPT_REQUIRE,
                 OPT_RUNTIME_DIR, OPT_ROOT, OPT_STATE, OPT_NO_BLOCK, OPT_JSON, OPT_REVERSE, OPT_NO_LEGEND,
-                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME, OPT_KILL_WHOM, OPT_FORCE,
+                OPT_NOW, OPT_IGNORED, OPT_ITERATIONS, OPT_BASE_TIME, OPT_KILL_WHOM, OPT_FORCE, OPT_AFTER, OPT_BEFORE,
         };
         static const struct option options[] = {
                 { "unit-path", required_argument, NULL, OPT_UNIT_PATH },
@@ -154,6 +154,8 @@ int main(int argc, char **argv)
                 { "kill-whom", required_argument, NULL, OPT_KILL_WHOM },
                 { "kill-who", required_argument, NULL, OPT_KILL_WHOM },
                 { "reverse", no_argument, NULL, OPT_REVERSE },
+                { "after", no_argument, NULL, OPT_AFTER },
+                { "before", no_argument, NULL, OPT_BEFORE },
                 { "lines", required_argument, NULL, 'n' },
                 { "follow", no_argument, NULL, 'f' },
                 { "json", optional_argument, NULL, OPT_JSON },
@@ -249,6 +251,12 @@ int main(int argc, char **argv)
                         break;
                 case OPT_FORCE:
                         o.force = true;
+                        break;
+                case OPT_AFTER:
+                        o.jobs_after = true;
+                        break;
+                case OPT_BEFORE:
+                        o.jobs_before = true;
                         break;
                 case 'n': {
                         char *end;

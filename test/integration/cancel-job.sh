@@ -8,8 +8,9 @@
 #  - cancel with no id ends every job (ClearJobs);
 #  - systemctl: the id StartUnit answers with is the one list-jobs shows
 #    and the unit's Job property holds; GetJob and the job object (Id,
-#    Unit, JobType, State, Cancel) answer for it; CancelJob ends it;
-#    cancel with no id ends all; an unknown id is NoSuchJob.
+#    Unit, JobType, State, GetBefore, Cancel) answer for it; CancelJob
+#    ends it; cancel with no id ends all; an unknown id is NoSuchJob;
+#    weftctl list-jobs --after --before prints what systemctl prints.
 # The systemctl part skips without systemctl/busctl. KEEP=1 keeps the temp dir.
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init cancel-job
@@ -152,6 +153,22 @@ if command -v systemctl >/dev/null && command -v busctl >/dev/null; then
                 s1=$(job_of s1.service)
         }
         s1_job
+        # Which job waits for which: weftctl prints what systemctl prints
+        # (GetJobAfter, GetJobBefore), and s1's job waits for gate3's.
+        want=$(wt_systemctl list-jobs --after --before)
+        out=$(wt_ctl list-jobs --after --before)
+        [ "$out" = "$want" ] || wt_fail "list-jobs --after --before: weftctl printed
+$out
+systemctl printed
+$want"
+        case $want in *"blocking job $s1 (s1.service/start)"*"waiting for job $n (gate3.service/start)"*) ;;
+        *) wt_fail "systemctl list-jobs --after --before: $want" ;; esac
+        out=$(bus call $sd1 /org/freedesktop/systemd1 $sd1.Manager GetJobBefore u 99999) &&
+                wt_fail "GetJobBefore of no job answered: $out"
+        case $out in *"Job 99999 does not exist"*) ;; *) wt_fail "GetJobBefore 99999: $out" ;; esac
+        out=$(bus call $sd1 "/org/freedesktop/systemd1/job/$s1" $sd1.Job GetBefore)
+        case $out in "a(usssoo) 1 $n \"gate3.service\" \"start\" \"running\""*) ;;
+        *) wt_fail "Job.GetBefore of $s1: $out" ;; esac
         bus call $sd1 "/org/freedesktop/systemd1/job/$s1" $sd1.Job Cancel >/dev/null || wt_fail "Job.Cancel of $s1"
         [ -z "$(job_of s1.service)" ] || wt_fail "s1.service's job outlived Job.Cancel"
         out=$(wt_systemctl cancel 0) && wt_fail "systemctl cancel 0 succeeded: $out"
