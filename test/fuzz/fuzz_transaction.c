@@ -3,7 +3,9 @@
  * files, Wants/Requires/Requisite/BindsTo/PartOf/After/Before/Conflicts/
  * OnFailure edges), written as unit files to a scratch folder and loaded
  * through parse/load.c; then a boot of t.target and a script of control
- * requests (start/stop/restart of one to three units in one request),
+ * requests (start/stop/restart of one to three units in one request, some
+ * named as the bus asks them; cancel of a job or of all, job-after and
+ * job-before),
  * spawn reports, exits and clock steps against a fake spawner (as
  * test/unit/sched_fake.c does, without CUnit); then a shutdown played to
  * its end. Units outside the boot are loaded on request, which is how
@@ -96,6 +98,11 @@ static void w_shutdown_done(void *userdata)
 
 static void w_reply(void *userdata, uint64_t conn_id, const struct control_reply *reply)
 {
+        if (reply->interim) { /* a bus request's job named: its answer still comes */
+                if (reply->n_units != 1 || !control_unit_get(&reply->units[0], "JobId"))
+                        abort();
+                return;
+        }
         W.replies++;
 }
 
@@ -192,7 +199,27 @@ static int first_unreported(int from)
         return -1;
 }
 
-static const char *const verbs[] = { "start", "start", "stop", "restart", "try-restart", "reload-or-restart" };
+static const char *const verbs[] = { "start", "start", "stop", "restart", "try-restart", "reload-or-restart",
+                                     "cancel", "job-after", "job-before" };
+
+/* cancel, job-after, job-before: of the job of the unit arg names (an id
+ * that is no job when it has none), or for cancel with bit 3 every job. */
+static void job_request(const char *verb, uint8_t arg, int n_units)
+{
+        char id[16], name[32], *units[2] = { id, NULL };
+        int u = arg % n_units;
+        if (u == 0)
+                snprintf(name, sizeof name, "t.target");
+        else
+                snprintf(name, sizeof name, "u%d.service", u);
+        const struct unit *unit = unit_table_get(W.s->units, name);
+        const struct job *j = unit && unit->rt ? unit->rt->job : NULL;
+        snprintf(id, sizeof id, "%u", j ? j->id : 4242u + arg);
+        struct control_request q = { .version = 1, .verb = (char *) verb,
+                                     .units = !strcmp(verb, "cancel") && (arg & 8) ? NULL : units };
+        W.now++;
+        control_handle(W.s, 1, 0, &q);
+}
 
 static void request(uint8_t op, uint8_t arg, int n_units)
 {
@@ -207,11 +234,17 @@ static void request(uint8_t op, uint8_t arg, int n_units)
                         snprintf(names[k], sizeof names[k], "u%d.service", u);
                 units[k] = names[k];
         }
+        const char *verb = verbs[op % (sizeof verbs / sizeof verbs[0])];
+        if (!strncmp(verb, "cancel", 6) || !strncmp(verb, "job-", 4)) {
+                job_request(verb, arg, n_units);
+                return;
+        }
         struct control_request q = {
                 .version = 1,
-                .verb = (char *) verbs[op % (sizeof verbs / sizeof verbs[0])],
+                .verb = (char *) verb,
                 .units = units,
                 .no_block = (op >> 4) & 1,
+                .announce_job = count == 1 && ((op >> 3) & 1), /* as the bus asks: its job named first */
         };
         if (!q.no_block)
                 W.requests++;

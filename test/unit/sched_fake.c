@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "base/log.h"
@@ -325,6 +327,24 @@ bool fake_killed(pid_t pid, int sig)
 void fake_collect_next(void)
 {
         setup_collect = true;
+}
+
+pid_t fake_spawn_sleeper(void)
+{
+        pid_t pid = fork();
+        CU_ASSERT_FATAL(pid >= 0);
+        if (pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives a failed test */
+                pause();
+                _exit(0);
+        }
+        return pid;
+}
+
+void fake_reap(pid_t pid)
+{
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
 }
 
 void fake_advance(uint64_t usec)

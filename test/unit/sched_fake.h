@@ -89,6 +89,10 @@ pid_t fake_report(int i);
 void fake_exit(pid_t pid, int code, int status);
 void fake_run_to_exit(const char *tag, int status);
 bool fake_killed(pid_t pid, int sig);
+/* A real process of no unit (the test's child, in its session), killed
+ * with the test if it dies; fake_reap kills and reaps it. */
+pid_t fake_spawn_sleeper(void);
+void fake_reap(pid_t pid);
 void fake_advance(uint64_t usec);
 /* For the next fake_setup*: garbage-collect units (sched_config.collect). */
 void fake_collect_next(void);

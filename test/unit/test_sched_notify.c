@@ -172,25 +172,6 @@ static void test_socket_starts_its_service_on_traffic(void)
 
 #define NOBODY 65534
 
-/* A real process of no unit: the test's child, in the test's session. */
-static pid_t spawn_sleeper(void)
-{
-        pid_t pid = fork();
-        CU_ASSERT_FATAL(pid >= 0);
-        if (pid == 0) {
-                prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives a failed test */
-                pause();
-                _exit(0);
-        }
-        return pid;
-}
-
-static void reap(pid_t pid)
-{
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-}
-
 /* A real "main process" M in its own session (as weft's children are)
  * with a child, which leaves for a session of its own if told to.
  * Returns M; *ret_child is the child, which M waits for. */
@@ -245,7 +226,7 @@ static void notify_mainpid(pid_t from, pid_t pid)
 
 static void test_mainpid_of_a_process_of_no_unit_is_refused_from_a_non_root_sender(void)
 {
-        pid_t victim = spawn_sleeper();
+        pid_t victim = fake_spawn_sleeper();
         pid_t a = start_a(test_tmpdir(), "");
         F.notify_uid = NOBODY;
         notify_mainpid(a, victim);
@@ -254,7 +235,7 @@ static void test_mainpid_of_a_process_of_no_unit_is_refused_from_a_non_root_send
         CU_ASSERT_FALSE(fake_killed(victim, SIGABRT));
         CU_ASSERT_TRUE(fake_killed(a, SIGABRT)); /* the trigger hits the unit's own process */
         fake_teardown();
-        reap(victim);
+        fake_reap(victim);
 }
 
 static void *idle_thread(void *arg)
@@ -290,7 +271,7 @@ static void test_mainpid_of_pid1_the_manager_or_its_thread_is_refused_even_from_
 static void test_mainpid_of_another_units_process_is_refused_even_from_root(void)
 {
         const char *d = test_tmpdir();
-        pid_t real = spawn_sleeper();
+        pid_t real = fake_spawn_sleeper();
         test_write_file(d, "t.target", "[Unit]\nWants=a.service b.service\n");
         test_write_file(d, "a.service", NOTIFY(""));
         test_write_file(d, "b.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 55\n");
@@ -311,7 +292,7 @@ static void test_mainpid_of_another_units_process_is_refused_even_from_root(void
         fake_exit(b, CLD_EXITED, 3);
         CU_ASSERT_STRING_EQUAL(fake_state("b.service"), "failed");
         fake_teardown();
-        reap(real);
+        fake_reap(real);
 }
 
 static void test_mainpid_of_a_child_in_the_units_process_group_is_accepted(void)
@@ -329,7 +310,7 @@ static void test_mainpid_of_a_child_in_the_units_process_group_is_accepted(void)
         CU_ASSERT_EQUAL(sched_unit_main_pid(F.s, "a.service"), child);
         fake_teardown();
         kill(child, SIGKILL);
-        reap(m);
+        fake_reap(m);
 }
 
 static void test_mainpid_of_a_descendant_that_left_the_session_is_accepted(void)
@@ -347,18 +328,18 @@ static void test_mainpid_of_a_descendant_that_left_the_session_is_accepted(void)
         CU_ASSERT_EQUAL(sched_unit_main_pid(F.s, "a.service"), child);
         fake_teardown();
         kill(child, SIGKILL);
-        reap(m);
+        fake_reap(m);
 }
 
 static void test_mainpid_outside_the_unit_is_accepted_from_root(void)
 {
-        pid_t other = spawn_sleeper();
+        pid_t other = fake_spawn_sleeper();
         pid_t a = start_a(test_tmpdir(), "");
         F.notify_uid = 0;
         notify_mainpid(a, other);
         CU_ASSERT_EQUAL(sched_unit_main_pid(F.s, "a.service"), other);
         fake_teardown();
-        reap(other);
+        fake_reap(other);
 }
 
 /* ---- fds a sender must not park in weft (issue 8, B9) ------------------ */

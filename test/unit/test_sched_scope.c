@@ -16,22 +16,6 @@
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 
-static pid_t child(void)
-{
-        pid_t p = fork();
-        if (p == 0) {
-                pause();
-                _exit(0);
-        }
-        return p;
-}
-
-static void reap(pid_t p)
-{
-        kill(p, SIGKILL);
-        waitpid(p, NULL, 0);
-}
-
 /* start UNIT as StartTransientUnit asks it, with these processes. */
 static void start_with_pids(const char *unit, pid_t *pids, size_t n)
 {
@@ -57,17 +41,17 @@ static void setup(void)
 static void test_scope_runs_until_its_last_process_exits(void)
 {
         setup();
-        pid_t p[2] = { child(), child() };
+        pid_t p[2] = { fake_spawn_sleeper(), fake_spawn_sleeper() };
         int watches = F.n_watches;
         start_with_pids("s.scope", p, 2);
         CU_ASSERT_EQUAL(F.last_code, 0);
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
         CU_ASSERT_EQUAL(F.n_watches, watches + 2);
         int fd0 = F.watches[watches].fd, fd1 = F.watches[watches + 1].fd;
-        reap(p[0]);
+        fake_reap(p[0]);
         CU_ASSERT_TRUE(fake_fd_ready(fd0));
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
-        reap(p[1]);
+        fake_reap(p[1]);
         CU_ASSERT_TRUE(fake_fd_ready(fd1));
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
         fake_teardown();
@@ -77,7 +61,7 @@ static void test_scope_stop_terminates_then_kills(void)
 {
         setup();
         F.s->config.default_timeout_stop_usec = 5 * 1000000ULL;
-        pid_t p = child();
+        pid_t p = fake_spawn_sleeper();
         int watches = F.n_watches;
         start_with_pids("s.scope", &p, 1);
         int fd = F.watches[watches].fd;
@@ -88,7 +72,7 @@ static void test_scope_stop_terminates_then_kills(void)
         CU_ASSERT_EQUAL(sched_n_jobs(F.s), 1);
         fake_advance(6 * 1000000ULL);
         CU_ASSERT_TRUE(fake_killed(p, SIGKILL));
-        reap(p);
+        fake_reap(p);
         CU_ASSERT_TRUE(fake_fd_ready(fd));
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
         CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
@@ -99,7 +83,7 @@ static void test_scope_stop_terminates_then_kills(void)
 static void test_unit_of_pid_finds_the_scope(void)
 {
         setup();
-        pid_t p = child();
+        pid_t p = fake_spawn_sleeper();
         start_with_pids("s.scope", &p, 1);
         char pid[16];
         snprintf(pid, sizeof pid, "%d", (int) p);
@@ -109,15 +93,15 @@ static void test_unit_of_pid_finds_the_scope(void)
         F.last_text[0] = '\0';
         control_handle(F.s, 1, 0, &q);
         CU_ASSERT_EQUAL(F.last_code, 0);
-        reap(p);
+        fake_reap(p);
         fake_teardown();
 }
 
 static void test_refused_pids(void)
 {
         setup();
-        pid_t gone = child();
-        reap(gone);
+        pid_t gone = fake_spawn_sleeper();
+        fake_reap(gone);
         start_with_pids("s.scope", &gone, 1);
         CU_ASSERT_EQUAL(F.last_code, 1);
         CU_ASSERT_STRING_EQUAL(F.last_error, "Failed to add PIDs to s.scope: a process does not exist.");
@@ -125,18 +109,18 @@ static void test_refused_pids(void)
         pid_t one = 1;
         start_with_pids("s.scope", &one, 1);
         CU_ASSERT_STRING_EQUAL(F.last_error, "Failed to add PIDs to s.scope.");
-        pid_t p = child();
+        pid_t p = fake_spawn_sleeper();
         start_with_pids("a.service", &p, 1);
         CU_ASSERT_STRING_EQUAL(F.last_error, "Failed to add PIDs to a.service.");
         CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive");
-        reap(p);
+        fake_reap(p);
         fake_teardown();
 }
 
 static void test_daemon_reload_watches_the_processes_again(void)
 {
         setup();
-        pid_t p = child();
+        pid_t p = fake_spawn_sleeper();
         start_with_pids("s.scope", &p, 1);
         int fd = F.watches[F.n_watches - 1].fd;
         uint64_t cookie = F.watches[F.n_watches - 1].cookie;
@@ -147,7 +131,7 @@ static void test_daemon_reload_watches_the_processes_again(void)
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
         CU_ASSERT_TRUE(fake_watched(fd));
         CU_ASSERT_NOT_EQUAL(F.watches[F.n_watches - 1].cookie, cookie); /* watched again, under its new index */
-        reap(p);
+        fake_reap(p);
         CU_ASSERT_TRUE(fake_fd_ready(fd));
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
         fake_teardown();
