@@ -39,7 +39,8 @@ for n in "${names[@]}"; do
         mkdir -p "$kept" "$new" "$artifacts"
         echo "fuzz-long: fuzz_$n for ${secs}s (log: $log)"
         # Bounded: libFuzzer stops itself at max_total_time; timeout is the backstop.
-        timeout $((secs + 120)) build-fuzz/fuzz_"$n" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+        # TMPDIR: the targets' own scratch folders go where the trap removes them.
+        TMPDIR=$scratch timeout $((secs + 120)) build-fuzz/fuzz_"$n" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
                 -artifact_prefix="$artifacts/" -print_final_stats=1 "$new" "$kept" >"$log" 2>&1
         rc=$?
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -56,7 +57,7 @@ for n in "${names[@]}"; do
         fi
         before=$(find "$kept" -type f | wc -l)
         if [ -n "$(ls -A "$new")" ]; then
-                build-fuzz/fuzz_"$n" -merge=1 -timeout=10 -rss_limit_mb=2048 "$kept" "$new" >>"$log" 2>&1 ||
+                TMPDIR=$scratch build-fuzz/fuzz_"$n" -merge=1 -timeout=10 -rss_limit_mb=2048 "$kept" "$new" >>"$log" 2>&1 ||
                         echo "fuzz-long: merging fuzz_$n's new inputs failed (see $log)" >&2
         fi
         after=$(find "$kept" -type f | wc -l)
