@@ -1,7 +1,7 @@
 /* Jobs on the bus: the job a StartUnit (StopUnit...) call queues, its
  * object /org/freedesktop/systemd1/job/ID (Id, Unit, JobType, State,
- * ActivationDetails, Cancel), and the Manager's ListJobs, GetJob,
- * CancelJob and ClearJobs. Job ids are the scheduler's: it names the job
+ * ActivationDetails, GetAfter, GetBefore, Cancel), and the Manager's
+ * ListJobs, GetJob, GetJobAfter, GetJobBefore, CancelJob and ClearJobs. Job ids are the scheduler's: it names the job
  * (an interim answer) as soon as it is queued, the call is answered with
  * that path, and JobRemoved carries the same id when the job ends. Bus
  * thread only; the Manager's vtable (core/bus_manager.c) points here. */
