@@ -547,7 +547,7 @@ static int reply_unit_exists(sd_bus_message *m, const char *unit)
 
 /* StartTransientUnit, once the scheduler said it never had such a unit: its
  * file, then its job, as StartUnit's once the unit is known (the unit
- * path is read again for it: core/control.c's find_or_load_valid). The
+ * path is read again for it: core/control.c's control_find_or_load). The
  * job's own request loads the unit: a separate look first would leave it
  * collectable, without a job, until the job came, and the collection
  * removes a transient unit's file. */

@@ -1,5 +1,7 @@
-/* The control verbs, answered on the scheduler thread; see control.h. */
+/* The control verbs, answered on the scheduler thread; see control.h.
+ * The job verbs (start, stop..., list-jobs, cancel) are core/control_jobs.c. */
 #include "core/control.h"
+#include "core/control_internal.h"
 
 #include <limits.h>
 #include <errno.h>
@@ -19,14 +21,7 @@
 #include "parse/value.h"
 #include "sockets/notify.h"
 
-/* A client waiting for jobs: answered when the last one finishes. */
-struct control_wait {
-        uint64_t conn_id;
-        unsigned outstanding;
-        struct control_reply reply;
-};
-
-static void send_reply(struct sched *s, uint64_t conn_id, struct control_reply *r)
+void control_send_reply(struct sched *s, uint64_t conn_id, struct control_reply *r)
 {
         r->version = CONTROL_PROTOCOL_VERSION;
         if (s->ops->control_reply)
@@ -34,7 +29,7 @@ static void send_reply(struct sched *s, uint64_t conn_id, struct control_reply *
         control_reply_done(r);
 }
 
-static void fail(struct control_reply *r, int code, const char *fmt, const char *arg)
+void control_fail(struct control_reply *r, int code, const char *fmt, const char *arg)
 {
         char buf[512];
         snprintf(buf, sizeof buf, fmt, arg);
@@ -133,7 +128,7 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
 }
 
 /* A unit weft knows; a collected one (core/sched_gc.c) is not known. */
-static struct unit *find(struct sched *s, const char *name)
+struct unit *control_find(struct sched *s, const char *name)
 {
         struct unit *u = unit_table_get(s->units, name);
         return u && u->rt && !u->rt->collected ? u : NULL;
@@ -147,7 +142,7 @@ static struct unit *find_or_load_valid(struct sched *s, const char *name)
          * goes again after this request if nothing needs it. */
         if (u && unit_collected(u))
                 sched_gc_revive(s, u);
-        u = find(s, name);
+        u = control_find(s, name);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;
         /* A unit file added since the unit path was read is found, as
@@ -157,11 +152,11 @@ static struct unit *find_or_load_valid(struct sched *s, const char *name)
         if (unit_table_intern(s->units, name, &u) < 0 || unit_load_all(s->config.load) < 0 ||
             sched_adopt_units(s) < 0)
                 return NULL;
-        return find(s, name);
+        return control_find(s, name);
 }
 
 /* The unit a request names, loading it if weft has not seen it yet. */
-static struct unit *find_or_load(struct sched *s, const char *name)
+struct unit *control_find_or_load(struct sched *s, const char *name)
 {
         /* As systemctl mangles it: a bare name means a service (`weftctl
          * status main` in a container), /dev/sda its device. */
@@ -191,14 +186,14 @@ static void verb_list_units(struct sched *s, uint64_t conn_id, const struct cont
                         continue;
                 struct control_unit *cu = control_reply_add_unit(r);
                 if (!cu) {
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                         return;
                 }
                 /* Names and state strings outlive the reply, which is
                  * encoded before this function's caller returns. */
                 cu->borrowed = true;
                 if (describe_unit(s, u, cu, false) < 0) {
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                         return;
                 }
         }
@@ -213,7 +208,7 @@ static void verb_known(struct sched *s, uint64_t conn_id, const struct control_r
 {
         STRV_FOREACH(name, q->units)
                 if (!unit_table_get(s->units, *name))
-                        fail(r, 4, "Unit %s is not known.", *name);
+                        control_fail(r, 4, "Unit %s is not known.", *name);
 }
 
 /* STATUS_NO_LOAD: a unit weft has not loaded is unknown rather than loaded
@@ -222,16 +217,16 @@ enum { STATUS_EXIT_3 = 1, STATUS_NO_LOAD = 2 };
 static void verb_status(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         STRV_FOREACH(name, q->units) {
-                struct unit *u = arg & STATUS_NO_LOAD ? find(s, *name) : find_or_load(s, *name);
+                struct unit *u = arg & STATUS_NO_LOAD ? control_find(s, *name) : control_find_or_load(s, *name);
                 if (!u || u->load_state == UNIT_NOT_FOUND)
-                        fail(r, 4, "Unit %s could not be found.", *name);
+                        control_fail(r, 4, "Unit %s could not be found.", *name);
                 if (!u)
                         continue;
                 /* A unit without a file is described all the same, as
                  * systemctl show describes it (LoadState=not-found). */
                 struct control_unit *cu = control_reply_add_unit(r);
                 if (!cu || describe_unit(s, u, cu, true) < 0) {
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                         return;
                 }
                 /* status says 3 for a unit that is not active; show does not */
@@ -245,286 +240,17 @@ static void verb_is(struct sched *s, uint64_t conn_id, const struct control_requ
 {
         bool all_active = true, any_failed = false;
         STRV_FOREACH(name, q->units) {
-                struct unit *u = find(s, *name);
+                struct unit *u = control_find(s, *name);
                 const char *state = u ? unit_active_state_to_string(u->rt->active) : "inactive";
                 struct control_unit *cu = control_reply_add_unit(r);
                 if (!cu || control_unit_add(cu, "Id", *name) < 0 || control_unit_add(cu, "ActiveState", state) < 0) {
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                         return;
                 }
                 all_active &= u && u->rt->active == UNIT_ACTIVE;
                 any_failed |= u && u->rt->active == UNIT_FAILED;
         }
         r->code = arg == IS_FAILED ? (any_failed ? 0 : 1) : (all_active ? 0 : 3);
-}
-
-static int add_wait(struct job *j, struct control_wait *w)
-{
-        struct control_wait **n = realloc(j->waits, (j->n_waits + 1) * sizeof *n);
-        if (!n)
-                return -ENOMEM;
-        j->waits = n;
-        j->waits[j->n_waits++] = w;
-        w->outstanding++;
-        return 0;
-}
-
-/* Why a unit's job failed, by its Result=, in systemctl's words
- * (log_job_error_with_service_result), for "Job for X failed because ...". */
-static const char *const failure_reason[_UNIT_RESULT_MAX] = {
-        [RESULT_RESOURCES] = "of unavailable resources or another system error",
-        [RESULT_TIMEOUT] = "a timeout was exceeded",
-        [RESULT_EXIT_CODE] = "the control process exited with error code",
-        [RESULT_SIGNAL] = "a fatal signal was delivered to the control process",
-        [RESULT_CORE_DUMP] = "a fatal signal was delivered causing the control process to dump core",
-        [RESULT_WATCHDOG] = "the service failed to send watchdog ping",
-        [RESULT_START_LIMIT_HIT] = "the start limit was hit (start of the service was attempted too often)",
-        [RESULT_TRIGGER_LIMIT_HIT] = "the socket's trigger limit was hit",
-        [RESULT_SERVICE_START_LIMIT_HIT] = "the service it triggers hit its start limit",
-};
-
-/* What became of the unit a dependency job waited for. */
-static void describe_cause(const struct unit *cause, char *buf, size_t n)
-{
-        if (cause->load_state != UNIT_LOADED)
-                snprintf(buf, n, "%s is %s", cause->id, unit_load_state_to_string(cause->load_state));
-        else if (cause->rt && cause->rt->active == UNIT_FAILED)
-                snprintf(buf, n, "%s failed with result '%s'", cause->id, unit_result_to_string(cause->rt->result));
-        else
-                snprintf(buf, n, "%s did not start", cause->id);
-}
-
-/* Add u's job result to r, and for a failure the error line a client
- * prints (systemctl's check_wait_response), naming the cause. */
-static void reply_job_result(struct control_reply *r, const struct unit *u, enum job_result result)
-{
-        struct control_unit *cu = control_reply_add_unit(r);
-        char buf[768], cause[320];
-
-        if (cu) {
-                control_unit_add(cu, "Id", u->id);
-                control_unit_add(cu, "JobResult", job_result_to_string(result));
-        }
-        if (result == JOB_DONE || result == JOB_SKIPPED || r->code != 0)
-                return;
-        enum unit_result ur = u->rt->result;
-        if (result == JOB_CANCELED)
-                snprintf(buf, sizeof buf, "Job for %s canceled.", u->id);
-        else if (result == JOB_TIMEOUT)
-                snprintf(buf, sizeof buf, "Job for %s timed out.", u->id); /* systemctl's words */
-        else if (result == JOB_DEPENDENCY && u->rt->failed_dependency) {
-                describe_cause(u->rt->failed_dependency, cause, sizeof cause);
-                snprintf(buf, sizeof buf, "A dependency job for %s failed: %s.", u->id, cause);
-        } else if (result == JOB_DEPENDENCY)
-                snprintf(buf, sizeof buf, "A dependency job for %s failed.", u->id);
-        else if (failure_reason[ur] && ur == RESULT_START_LIMIT_HIT)
-                snprintf(buf, sizeof buf,
-                         "Job for %s failed because %s.\nTo force a start use \"weftctl reset-failed %s\" "
-                         "followed by \"weftctl start %s\" again.",
-                         u->id, failure_reason[ur], u->id, u->id);
-        else if (failure_reason[ur])
-                snprintf(buf, sizeof buf, "Job for %s failed because %s.", u->id, failure_reason[ur]);
-        else
-                snprintf(buf, sizeof buf, "Job for %s failed (result '%s').", u->id, unit_result_to_string(ur));
-        r->code = 1;
-        free(r->error);
-        r->error = strdup(buf);
-}
-
-/* Why a job cannot be had for u, which did not load. weft loads a unit
- * once: one it did not find stays not-found until a daemon-reload, even
- * when its file appears later (systemd would load it again). Say so. */
-static void not_loaded(struct sched *s, struct control_reply *r, const struct unit *u)
-{
-        const struct unit_path_index *idx = s->config.load ? s->config.load->index : NULL;
-        if (u->load_state != UNIT_NOT_FOUND)
-                fail(r, 5, "Unit %s failed to load properly or is masked.", u->id);
-        else if (idx && unit_path_index_refresh(s->config.load->index) >= 0 && unit_path_has_fragment(idx, u->id))
-                fail(r, 5, "Unit %s was not found when weft last read it; its file is there now: run daemon-reload.",
-                     u->id);
-        else
-                fail(r, 5, "Unit %s not found.", u->id);
-}
-
-enum job_verb {
-        VERB_START,
-        VERB_START_IRREVERSIBLY, /* the bus's job mode replace-irreversibly (systemctl poweroff) */
-        VERB_ISOLATE,            /* start, and stop every unit it does not pull in */
-        VERB_STOP,
-        VERB_RESTART,
-        VERB_TRY_RESTART,
-        VERB_RELOAD,
-        VERB_RELOAD_OR_RESTART,
-};
-
-/* The bus's job call is answered with the job's path as soon as it is
- * queued (announce_job): an interim reply with its id. Lacking memory, the
- * final reply is the only one, and the call fails. */
-static void announce_job(struct sched *s, uint64_t conn_id, uint32_t id)
-{
-        struct control_reply a = { .interim = true };
-        struct control_unit *cu = control_reply_add_unit(&a);
-        if (cu && control_add_num(cu, "JobId", id) == 0)
-                send_reply(s, conn_id, &a);
-        else
-                control_reply_done(&a);
-}
-
-static void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
-{
-        enum job_verb verb = arg;
-        /* Each isolate would stop what the one before started. */
-        if (verb == VERB_ISOLATE && strv_length(q->units) > 1) {
-                fail(r, 1, "%s", "isolate takes one unit.");
-                return;
-        }
-        struct control_wait *w = q->no_block ? NULL : calloc(1, sizeof *w);
-
-        if (!q->no_block && !w) {
-                fail(r, 1, "%s", "out of memory");
-                return;
-        }
-        if (w) {
-                /* The reply is built in w from here on, so a job that ends
-                 * while later units are handled reports into it. One extra
-                 * count holds it until every unit is handled. */
-                w->conn_id = conn_id;
-                w->outstanding = 1;
-                w->reply = *r;
-                *r = (struct control_reply) { .code = -1 };
-                r = &w->reply;
-        }
-        enum job_verb asked = verb;
-        uint32_t announced = 0;
-        STRV_FOREACH(name, q->units) {
-                struct unit *u = find_or_load(s, *name);
-                struct job *j = NULL;
-                bool nothing;
-                verb = asked;
-                if (!u) {
-                        fail(r, 5, "Unit %s not found.", *name);
-                        continue;
-                }
-                if (u->load_state != UNIT_LOADED) {
-                        not_loaded(s, r, u);
-                        continue;
-                }
-                if (s->shutting_down && verb != VERB_STOP) {
-                        fail(r, 1, "Refusing to start %s: the system is shutting down.", *name);
-                        continue;
-                }
-                /* systemd-run --pipe's stdio, with its transient unit's start. */
-                if (q->stdio_fds && sched_stdio_set(s, u, q->stdio_fds) < 0) {
-                        fail(r, 1, "Cannot keep the stdio of %s.", *name);
-                        continue;
-                }
-                /* A transient scope's processes, with its start. */
-                int k = q->n_pids ? scope_add_pids(s, u, q->pids, q->n_pids) : 0;
-                if (k < 0) {
-                        fail(r, 1, k == -ESRCH ? "Failed to add PIDs to %s: a process does not exist."
-                                               : "Failed to add PIDs to %s.", *name);
-                        continue;
-                }
-                if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
-                        continue;
-                if (verb == VERB_ISOLATE && !u->allow_isolate) {
-                        fail(r, 1, "Failed to start %s: Operation refused, unit may not be isolated.", u->id);
-                        continue;
-                }
-                bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
-                if (verb == VERB_RELOAD_OR_RESTART && !reloadable)
-                        verb = VERB_RESTART;
-                if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
-                        j = job_install(s, u, JOB_RELOAD, false);
-                } else if (verb == VERB_START || verb == VERB_START_IRREVERSIBLY || verb == VERB_ISOLATE ||
-                           ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
-                        uint32_t before = s->next_job_id;
-                        enum job_mode mode = verb == VERB_START_IRREVERSIBLY ? JOB_MODE_REPLACE_IRREVERSIBLY
-                                             : verb == VERB_ISOLATE         ? JOB_MODE_ISOLATE
-                                                                            : JOB_MODE_REPLACE;
-                        int tr = transaction_add(s, u, mode, &nothing);
-                        if (tr == -EPERM)
-                                fail(r, 1, "Failed to start %s: transaction is destructive (an irreversible job is queued).",
-                                     u->id);
-                        else if (tr < 0)
-                                fail(r, 1, "Failed to start %s: out of memory.", u->id);
-                        else
-                                j = u->rt->job;
-                        /* The start job may be over already: failed while the
-                         * transaction was built (a required unit that does not
-                         * exist). Its recorded result is the answer. */
-                        if (!j && job_id_newer(u->rt->start_job_id, before))
-                                reply_job_result(r, u, u->rt->start_job_result);
-                } else {
-                        j = job_install(s, u, JOB_STOP, false);
-                        if (j) {
-                                j->restart = verb != VERB_STOP;
-                                job_propagate_stop(s, u);
-                        }
-                }
-                /* Never keep j past the next unit: a later unit's
-                 * transaction may finish (and free) it (issue 8, B1). */
-                if (j && w && add_wait(j, w) < 0)
-                        fail(r, 1, "%s", "out of memory");
-                if (j && !announced)
-                        announced = j->id;
-        }
-        /* A request that asks for nothing still gets a job, done at
-         * once, as systemd's does (try-restart of a stopped unit). */
-        if (q->announce_job && (announced || r->code == 0))
-                announce_job(s, conn_id, announced ? announced : job_next_id(s));
-        /* Only now does any job run, so the units of one request order
-         * against each other whatever order they were named in. */
-        transaction_run_ready(s);
-        if (w && --w->outstanding == 0) {
-                send_reply(s, w->conn_id, &w->reply);
-                free(w);
-        }
-}
-
-void control_job_finished(struct sched *s, struct job *j, enum job_result result)
-{
-        struct unit *u = j->unit;
-        if (j->restart && result == JOB_DONE) {
-                /* A restart's stop is done: now the start, and the same
-                 * clients wait for it instead (each still counts one job). */
-                bool nothing;
-                uint32_t before = s->next_job_id;
-                if (transaction_start(s, u, &nothing) >= 0 && u->rt->job && u->rt->job != j) {
-                        struct job *nj = u->rt->job;
-                        /* One restart, one job id (the one its callers were
-                         * told), as systemd's restart job turns into a start. */
-                        nj->id = j->id;
-                        sched_bus_signal(s, u);
-                        unsigned moved = 0;
-                        for (unsigned i = 0; i < j->n_waits; i++)
-                                if (add_wait(nj, j->waits[i]) == 0) {
-                                        j->waits[i]->outstanding--;
-                                        j->waits[i] = NULL;
-                                        moved++;
-                                }
-                        if (moved == j->n_waits) {
-                                j->n_waits = 0;
-                                return;
-                        }
-                        /* Out of memory for some: they get the stop's result below. */
-                        unsigned n = 0;
-                        for (unsigned i = 0; i < j->n_waits; i++)
-                                if (j->waits[i])
-                                        j->waits[n++] = j->waits[i];
-                        j->n_waits = n;
-                } else if (job_id_newer(u->rt->start_job_id, before))
-                        result = u->rt->start_job_result; /* the start is over already: its result counts */
-        }
-        for (unsigned i = 0; i < j->n_waits; i++) {
-                struct control_wait *w = j->waits[i];
-                reply_job_result(&w->reply, u, result);
-                if (--w->outstanding == 0) {
-                        send_reply(s, w->conn_id, &w->reply);
-                        free(w);
-                }
-        }
-        j->n_waits = 0;
 }
 
 /* kill --kill-whom= (KillUnit's whom): "all" (or none) signals the
@@ -543,13 +269,13 @@ static void verb_kill(struct sched *s, uint64_t conn_id, const struct control_re
         while (w < ELEMENTSOF(whoms) && (strlen(whoms[w]) != len || strncmp(whom, whoms[w], len) != 0))
                 w++;
         if (w == ELEMENTSOF(whoms) || (whom[len] && !must)) {
-                fail(r, 1, "Invalid whom argument: %s", whom);
+                control_fail(r, 1, "Invalid whom argument: %s", whom);
                 return;
         }
         STRV_FOREACH(name, q->units) {
-                struct unit *u = find(s, *name);
+                struct unit *u = control_find(s, *name);
                 if (!u || !u->rt) {
-                        fail(r, 5, "Unit %s is not loaded.", *name);
+                        control_fail(r, 5, "Unit %s is not loaded.", *name);
                         continue;
                 }
                 const struct unit_runtime *rt = u->rt;
@@ -562,7 +288,7 @@ static void verb_kill(struct sched *s, uint64_t conn_id, const struct control_re
                                 any = true;
                         }
                 if (must && !any)
-                        fail(r, 1, "No matching processes to kill in %s.", *name);
+                        control_fail(r, 1, "No matching processes to kill in %s.", *name);
         }
 }
 
@@ -590,73 +316,13 @@ static void verb_bus_ref(struct sched *s, uint64_t conn_id, const struct control
 {
         for (char **n = q->units; n && *n; n++) {
                 /* Held by its own name, which an alias resolves to. */
-                struct unit *u = ref ? find_or_load_valid(s, *n) : find(s, *n);
+                struct unit *u = ref ? find_or_load_valid(s, *n) : control_find(s, *n);
                 if (ref && !u) {
-                        fail(r, 4, "Unit %s not loaded.", *n);
+                        control_fail(r, 4, "Unit %s not loaded.", *n);
                         return;
                 }
                 if (sched_bus_ref(s, u ? u->id : *n, ref) < 0) {
-                        fail(r, 1, "%s", "out of memory");
-                        return;
-                }
-        }
-}
-
-static int add_job(struct control_reply *r, const struct job *j)
-{
-        struct control_unit *cu = control_reply_add_unit(r);
-        /* Id first: a record starts there (the bus's ListJobs reads them so). */
-        if (!cu || control_unit_add(cu, "Id", j->unit->id) < 0 || control_add_num(cu, "JobId", j->id) < 0 ||
-            control_unit_add(cu, "JobType", job_type_to_string(j->type)) < 0 ||
-            control_unit_add(cu, "JobState", j->state == JOB_RUNNING ? "running" : "waiting") < 0)
-                return -ENOMEM;
-        return 0;
-}
-
-static int compare_job_ids(const void *a, const void *b)
-{
-        uint32_t x = (*(const struct job *const *) a)->id, y = (*(const struct job *const *) b)->id;
-        return x < y ? -1 : x > y;
-}
-
-/* job-after ID, job-before ID (GetJobAfter, GetJobBefore, list-jobs
- * --after/--before): the jobs that wait for job ID, or that it waits
- * for, by id, as list-jobs describes them. */
-enum { WAITS_AFTER, WAITS_BEFORE };
-static void verb_job_waits(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
-                           int arg)
-{
-        unsigned id;
-        struct job *j = q->units && q->units[0] && !q->units[1] && parse_unsigned(q->units[0], &id) == 0
-                                ? job_find(s, id) : NULL;
-        if (!j) {
-                fail(r, 1, "Job %s does not exist.", q->units && q->units[0] ? q->units[0] : "");
-                return;
-        }
-        size_t edges = 0;
-        for (size_t i = 0; sched_next_edge(j->unit, &i);)
-                edges++; /* at most one job each */
-        const struct job **list = calloc(edges ? edges : 1, sizeof *list);
-        size_t n = list ? job_waits(s, j, arg == WAITS_BEFORE, list, edges) : 0;
-        int k = list ? 0 : -ENOMEM;
-        if (n)
-                qsort(list, n, sizeof *list, compare_job_ids);
-        for (size_t i = 0; k == 0 && i < n; i++)
-                k = add_job(r, list[i]);
-        if (k < 0)
-                fail(r, 1, "%s", "out of memory");
-        free(list);
-}
-
-static void verb_list_jobs(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
-{
-        for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = s->units->units[i];
-                struct job *j = u->rt->job;
-                if (!j)
-                        continue;
-                if (add_job(r, j) < 0) {
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                         return;
                 }
         }
@@ -667,31 +333,9 @@ static void verb_abandon(struct sched *s, uint64_t conn_id, const struct control
                          int arg)
 {
         STRV_FOREACH(name, q->units) {
-                struct unit *u = find(s, *name);
+                struct unit *u = control_find(s, *name);
                 if (!u || scope_abandon(s, u) < 0)
-                        fail(r, 1, "Scope %s is not running, cannot abandon.", *name);
-        }
-}
-
-/* cancel [JOB...]: systemd's CancelJob for each id, its ClearJobs for
- * none. Only the jobs end ("canceled", so start jobs that require one
- * fail); their units go on as they are, a running start still starting. */
-static void verb_cancel(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
-                        int arg)
-{
-        if (!q->units || !q->units[0]) {
-                job_cancel_all(s);
-                return;
-        }
-        STRV_FOREACH(id, q->units) {
-                unsigned n;
-                struct job *j;
-                if (parse_unsigned(*id, &n) < 0)
-                        fail(r, 1, "Failed to parse job id \"%s\".", *id);
-                else if (!(j = job_find(s, n)))
-                        fail(r, 1, "Job %s does not exist.", *id);
-                else
-                        job_finish(s, j, JOB_CANCELED);
+                        control_fail(r, 1, "Scope %s is not running, cannot abandon.", *name);
         }
 }
 
@@ -708,7 +352,7 @@ static void verb_list_sockets(struct sched *s, uint64_t conn_id, const struct co
                         if (!cu || !listen || control_unit_add(cu, "Listen", listen) < 0 ||
                             control_unit_add(cu, "Unit", u->id) < 0 ||
                             control_unit_add(cu, "Activates", activates ? activates : "") < 0)
-                                fail(r, 1, "%s", "out of memory");
+                                control_fail(r, 1, "%s", "out of memory");
                         free(listen);
                 }
                 free(activates);
@@ -729,7 +373,7 @@ static void verb_list_timers(struct sched *s, uint64_t conn_id, const struct con
                 if (!cu || control_unit_add(cu, "Id", u->id) < 0 ||
                     control_unit_add(cu, "Activates", activates ? activates : "") < 0 ||
                     unit_ops(u)->show(s, u, cu) < 0)
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                 free(activates);
         }
 }
@@ -750,7 +394,7 @@ static void verb_list_paths(struct sched *s, uint64_t conn_id, const struct cont
                             control_unit_add(cu, "Condition", path_type_to_string(u->path->specs[k].type)) < 0 ||
                             control_unit_add(cu, "Unit", u->id) < 0 ||
                             control_unit_add(cu, "Activates", activates ? activates : "") < 0)
-                                fail(r, 1, "%s", "out of memory");
+                                control_fail(r, 1, "%s", "out of memory");
                 }
                 free(activates);
         }
@@ -797,17 +441,17 @@ static void verb_unit_of_pid(struct sched *s, uint64_t conn_id, const struct con
                 char *end;
                 long x = strtol(q->units[i], &end, 10);
                 if (*end || x < 0 || x > INT_MAX) {
-                        fail(r, 1, "Invalid PID: %s", q->units[i]);
+                        control_fail(r, 1, "Invalid PID: %s", q->units[i]);
                         return;
                 }
                 v[i] = (pid_t) x;
         }
         if (n < 3 || v[0] <= 0) {
-                fail(r, 1, "%s", "unit-of-pid needs a PID, its group, its session and its ancestors");
+                control_fail(r, 1, "%s", "unit-of-pid needs a PID, its group, its session and its ancestors");
                 return;
         }
         if (v[0] == getpid())
-                u = find(s, INIT_SCOPE);
+                u = control_find(s, INIT_SCOPE);
         if (!u)
                 u = unit_with_pid(s, v[0], false);
         for (size_t i = 1; !u && i < 3; i++)
@@ -816,9 +460,9 @@ static void verb_unit_of_pid(struct sched *s, uint64_t conn_id, const struct con
                 u = unit_with_pid(s, v[i], false);
         struct control_unit *cu = u ? control_reply_add_unit(r) : NULL;
         if (!u)
-                fail(r, 4, "PID %s does not belong to any loaded unit.", q->units[0]);
+                control_fail(r, 4, "PID %s does not belong to any loaded unit.", q->units[0]);
         else if (!cu || control_unit_add(cu, "Id", u->id) < 0)
-                fail(r, 1, "%s", "out of memory");
+                control_fail(r, 1, "%s", "out of memory");
 }
 
 static void verb_get_default(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
@@ -867,19 +511,19 @@ static void verb_system_state(struct sched *s, uint64_t conn_id, const struct co
         k = k < 0 ? k : control_add_num(cu, "NJobs", s->n_jobs);
         k = k < 0 ? k : control_add_num(cu, "FinishTimestampMonotonic", s->t_startup_finished);
         if (k < 0 || !(r->text = strdup(state))) {
-                fail(r, 1, "%s", "out of memory");
+                control_fail(r, 1, "%s", "out of memory");
                 return;
         }
         r->code = strcmp(state, "running") != 0;
         if ((arg & SYSTEM_STATE_ENVIRONMENT) && add_environment(s, r) < 0)
-                fail(r, 1, "%s", "out of memory");
+                control_fail(r, 1, "%s", "out of memory");
 }
 
 static void verb_show_environment(struct sched *s, uint64_t conn_id, const struct control_request *q,
                                   struct control_reply *r, int arg)
 {
         if (add_environment(s, r) < 0)
-                fail(r, 1, "%s", "out of memory");
+                control_fail(r, 1, "%s", "out of memory");
 }
 
 /* set-environment K=V..., unset-environment K|K=V..., and the bus's
@@ -894,17 +538,17 @@ static void verb_set_environment(struct sched *s, uint64_t conn_id, const struct
         int k = sched_env_modify(s, unset, set);
 
         if (k == -EINVAL)
-                fail(r, 1, "%s", arg == ENV_UNSET ? "Invalid environment variable names or assignments"
+                control_fail(r, 1, "%s", arg == ENV_UNSET ? "Invalid environment variable names or assignments"
                                                   : "Invalid environment assignments");
         else if (k < 0)
-                fail(r, 1, "%s", "out of memory");
+                control_fail(r, 1, "%s", "out of memory");
 }
 
 static void verb_daemon_reload(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
         if (k < 0)
-                fail(r, 1, "daemon-reload failed: %s", k == -EBUSY ? "jobs are running; try again" : strerror(-k));
+                control_fail(r, 1, "daemon-reload failed: %s", k == -EBUSY ? "jobs are running; try again" : strerror(-k));
 }
 
 static void verb_shutdown(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
@@ -924,19 +568,19 @@ static void verb_log_setting(struct sched *s, uint64_t conn_id, const struct con
         const char *value = q->units ? q->units[0] : NULL;
 
         if (value && q->units[1]) {
-                fail(r, 1, "%s takes one value at most.", q->verb);
+                control_fail(r, 1, "%s takes one value at most.", q->verb);
                 return;
         }
         if (!value) {
                 r->text = strdup(arg == LOG_SETTING_LEVEL ? log_control_level() : log_control_target());
                 if (!r->text)
-                        fail(r, 1, "%s", "out of memory");
+                        control_fail(r, 1, "%s", "out of memory");
                 return;
         }
         int k = arg == LOG_SETTING_LEVEL ? log_control_set_level(value, err, sizeof err)
                                          : log_control_set_target(value, err, sizeof err);
         if (k < 0)
-                fail(r, 1, "%s", err);
+                control_fail(r, 1, "%s", err);
 }
 
 /* Every verb weftctl can send. Read-only verbs are open to every local
@@ -1010,12 +654,12 @@ void control_handle(struct sched *s, uint64_t conn_id, uid_t uid, const struct c
                 if (!strcmp(v, verbs[i].name))
                         verb = &verbs[i];
         if (!verb)
-                fail(&r, 1, "Unknown verb '%s'.", v);
+                control_fail(&r, 1, "Unknown verb '%s'.", v);
         else if (uid != 0 && needs_root(verb, q))
-                fail(&r, 4, "Access denied: '%s' needs root.", v);
+                control_fail(&r, 4, "Access denied: '%s' needs root.", v);
         else
                 verb->run(s, conn_id, q, &r, verb->arg);
         if (r.code >= 0)
-                send_reply(s, conn_id, &r);
+                control_send_reply(s, conn_id, &r);
         sched_run_ready(s);
 }
