@@ -116,9 +116,9 @@ static void scope_start(struct sched *s, struct unit *u)
 {
         struct scope_runtime *sc = u->rt->scope;
         u->rt->result = RESULT_SUCCESS;
-        if (sc->n && !sc->alive) {
-                log_info("%s: its processes exited before it started", u->id);
-                unit_set_sub(s, u, SUB_DEAD);
+        if (sc->n && !sc->alive) { /* while its start waited for an After= */
+                log_warning("%s: its processes exited before it could start", u->id);
+                job_finish(s, u->rt->job, JOB_FAILED);
                 return;
         }
         unit_set_sub(s, u, SUB_RUNNING);

@@ -137,7 +137,32 @@ static void test_daemon_reload_watches_the_processes_again(void)
         fake_teardown();
 }
 
+/* Its start waits for an After= unit's job; its process exits meanwhile:
+ * the start fails and the scope stays down, the client is answered. */
+static void test_processes_gone_before_the_start_fail_it(void)
+{
+        const char *d = test_tmpdir();
+        test_write_file(d, "t.target", "[Unit]\nDescription=nothing\n");
+        test_write_file(d, "slow.service", "[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\nExecStart=/bin/echo 5101\n");
+        test_write_file(d, "w.scope", "[Unit]\nDefaultDependencies=no\nWants=slow.service\nAfter=slow.service\n");
+        fake_setup(d, "t.target");
+        pid_t p = fake_spawn_sleeper();
+        int watches = F.n_watches;
+        start_with_pids("w.scope", &p, 1);
+        CU_ASSERT_STRING_EQUAL(fake_state("w.scope"), "inactive");
+        CU_ASSERT_EQUAL(F.replies, 0);
+        fake_reap(p);
+        CU_ASSERT_TRUE(fake_fd_ready(F.watches[watches].fd));
+        fake_run_to_exit("5101", 0);
+        CU_ASSERT_STRING_EQUAL(fake_state("w.scope"), "inactive");
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
+        CU_ASSERT_EQUAL(F.replies, 1);
+        CU_ASSERT_EQUAL(F.last_code, 1);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "processes_gone_before_the_start_fail_it", test_processes_gone_before_the_start_fail_it },
         { "scope_runs_until_its_last_process_exits", test_scope_runs_until_its_last_process_exits },
         { "scope_stop_terminates_then_kills", test_scope_stop_terminates_then_kills },
         { "unit_of_pid_finds_the_scope", test_unit_of_pid_finds_the_scope },
