@@ -4,8 +4,9 @@
  * Without cgroups weft knows the processes it was given, not their
  * children: each is watched through a pidfd, which the io thread reports
  * readable when the process exits. The scope runs while one of them lives
- * and is dead once all have exited; a stop sends them SIGTERM (and
- * SIGCONT), then SIGKILL after the default stop timeout. A scope without
+ * and is dead once all have exited; a stop sends them KillSignal=
+ * (SIGTERM), SIGHUP with SendSIGHUP=yes, and SIGCONT, then SIGKILL
+ * (SendSIGKILL=) after TimeoutStopSec=; KillMode=none lets them be. A scope without
  * processes (a file's, init.scope) is a point to order against: running
  * once started, dead once stopped (systemd's sub-state names). */
 #include <errno.h>
@@ -16,6 +17,7 @@
 
 #include "base/log.h"
 #include "core/unit_type.h"
+#include "parse/load_types.h"
 
 struct scope_runtime {
         pid_t *pids;
@@ -92,20 +94,25 @@ int scope_add_pids(struct sched *s, struct unit *u, const pid_t *pids, size_t n)
         return 0;
 }
 
-static void signal_alive(struct sched *s, struct unit *u, int sig)
+/* sig to each process alive; for the stop's own signal (term) SIGHUP as
+ * well with SendSIGHUP=yes, then SIGCONT, as systemd's unit_kill_context. */
+static void signal_alive(struct sched *s, struct unit *u, int sig, bool term)
 {
+        const struct kill_context *k = unit_kill_context(u);
         struct scope_runtime *sc = u->rt->scope;
         for (size_t i = 0; i < sc->n; i++)
                 if (sc->pidfds[i] >= 0 && s->ops->kill) {
                         s->ops->kill(s->userdata, sc->pids[i], sig);
-                        if (sig == SIGTERM)
+                        if (term && k && k->send_sighup)
+                                s->ops->kill(s->userdata, sc->pids[i], SIGHUP);
+                        if (term)
                                 s->ops->kill(s->userdata, sc->pids[i], SIGCONT);
                 }
 }
 
 static void arm_stop_timeout(struct sched *s, struct unit *u)
 {
-        uint64_t t = s->config.default_timeout_stop_usec;
+        uint64_t t = unit_timeout_stop_usec(u) ? unit_timeout_stop_usec(u) : s->config.default_timeout_stop_usec;
         if (t && t != USEC_INFINITY)
                 unit_arm_timer(s, u, s->now + t);
         else
@@ -126,20 +133,26 @@ static void scope_start(struct sched *s, struct unit *u)
 
 static void scope_stop(struct sched *s, struct unit *u)
 {
-        if (!u->rt->scope->alive) {
+        const struct kill_context *k = unit_kill_context(u);
+        if (!u->rt->scope->alive || (k && k->kill_mode == KILL_NONE)) { /* none: its processes are let be */
                 unit_set_sub(s, u, SUB_DEAD);
                 return;
         }
-        signal_alive(s, u, SIGTERM);
+        signal_alive(s, u, k && k->kill_signal ? k->kill_signal : SIGTERM, true);
         unit_set_sub(s, u, SUB_STOP_SIGTERM);
         arm_stop_timeout(s, u);
 }
 
 static void scope_timer(struct sched *s, struct unit *u)
 {
-        if (u->rt->sub == SUB_STOP_SIGTERM) {
+        const struct kill_context *k = unit_kill_context(u);
+        if (u->rt->sub == SUB_STOP_SIGTERM && k && !k->send_sigkill) {
+                log_warning("%s: Stopping timed out. Skipping SIGKILL.", u->id);
+                u->rt->result = RESULT_TIMEOUT;
+                unit_set_sub(s, u, SUB_FAILED);
+        } else if (u->rt->sub == SUB_STOP_SIGTERM) {
                 log_warning("%s: Stopping timed out. Killing.", u->id);
-                signal_alive(s, u, SIGKILL);
+                signal_alive(s, u, SIGKILL, false);
                 unit_set_sub(s, u, SUB_STOP_SIGKILL);
                 arm_stop_timeout(s, u);
         } else if (u->rt->sub == SUB_STOP_SIGKILL) {
@@ -181,7 +194,7 @@ static bool scope_has_pid(const struct unit *u, pid_t pid)
 
 static void scope_kill_remaining(struct sched *s, struct unit *u)
 {
-        signal_alive(s, u, SIGKILL);
+        signal_alive(s, u, SIGKILL, false);
 }
 
 static void scope_went_down(struct sched *s, struct unit *u)

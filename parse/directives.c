@@ -34,6 +34,7 @@ enum section_mask {
         SEC_SCOPE = 1 << 10,
         SEC_EXEC = SEC_SERVICE | SEC_SOCKET | SEC_MOUNT | SEC_SWAP, /* exec and kill settings */
         SEC_CGROUP = SEC_EXEC | SEC_SCOPE, /* Slice= */
+        SEC_KILL = SEC_EXEC | SEC_SCOPE,   /* how processes are stopped */
 };
 
 /* Which struct a row's offset is relative to. */
@@ -51,6 +52,7 @@ enum base {
         BASE_TIMER,
         BASE_MOUNT,
         BASE_SWAP,
+        BASE_SCOPE,
         BASE_AUTOMOUNT,
         BASE_PATH,
 };
@@ -79,6 +81,7 @@ struct directive {
 #define SK(field) BASE_SOCKET, offsetof(struct socket_config, field)
 #define MT(field) BASE_MOUNT, offsetof(struct mount_config, field)
 #define SW(field) BASE_SWAP, offsetof(struct swap_config, field)
+#define SC(field) BASE_SCOPE, offsetof(struct scope_config, field)
 #define AM(field) BASE_AUTOMOUNT, offsetof(struct automount_config, field)
 
 #define PA(field) BASE_PATH, offsetof(struct path_config, field)
@@ -331,14 +334,15 @@ static const struct directive directives[] = {
         { "LimitRTPRIO", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RTPRIO, 0 },
         { "LimitRTTIME", SEC_EXEC, XXALL, directive_parse_rlimit_field, RLIMIT_RTTIME, 0 },
 
-        /* Killing, in [Service] and [Socket] */
-        { "KillMode", SEC_EXEC, KL(kill_mode), directive_parse_enum8, DIRECTIVE_ENUM_KILL_MODE, 0 },
-        { "KillSignal", SEC_EXEC, KL(kill_signal), directive_parse_signal_field, 0, 0 },
+        /* Killing, in [Service], [Socket], [Mount], [Swap] and (what it can) [Scope] */
+        { "KillMode", SEC_KILL, KL(kill_mode), directive_parse_enum8, DIRECTIVE_ENUM_KILL_MODE, 0 },
+        { "KillSignal", SEC_KILL, KL(kill_signal), directive_parse_signal_field, 0, 0 },
         { "RestartKillSignal", SEC_EXEC, KL(restart_kill_signal), directive_parse_signal_field, 0, 0 },
         { "FinalKillSignal", SEC_EXEC, KL(final_kill_signal), directive_parse_signal_field, 0, 0 },
         { "WatchdogSignal", SEC_EXEC, KL(watchdog_signal), directive_parse_signal_field, 0, 0 },
-        { "SendSIGKILL", SEC_EXEC, KL(send_sigkill), directive_parse_bool_field, 0, 0 },
-        { "SendSIGHUP", SEC_EXEC, KL(send_sighup), directive_parse_bool_field, 0, 0 },
+        { "SendSIGKILL", SEC_KILL, KL(send_sigkill), directive_parse_bool_field, 0, 0 },
+        { "SendSIGHUP", SEC_KILL, KL(send_sighup), directive_parse_bool_field, 0, 0 },
+        { "TimeoutStopSec", SEC_SCOPE, SC(timeout_stop_usec), directive_parse_timeout, 0, 0 },
 };
 
 #undef U
@@ -519,6 +523,9 @@ static void *destination(const struct directive *d, struct unit *u)
                 break;
         case BASE_SWAP:
                 base = (char *) u->swap;
+                break;
+        case BASE_SCOPE:
+                base = (char *) u->scope;
                 break;
         case BASE_AUTOMOUNT:
                 base = (char *) u->automount;

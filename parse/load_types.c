@@ -26,7 +26,7 @@ static void *context_at(const struct unit *u, bool kill)
 {
         const struct unit_load_ops *ops = unit_load_ops(u->type);
 
-        if (!ops || !ops->runs_processes || !u->config)
+        if (!ops || !(ops->runs_processes || (kill && ops->kills_processes)) || !u->config)
                 return NULL;
         return (char *) u->config + (kill ? ops->kill_context_offset : ops->exec_context_offset);
 }

@@ -21,6 +21,9 @@ struct unit_load_ops {
         bool runs_processes;
         size_t exec_context_offset;
         size_t kill_context_offset;
+        /* It stops processes it did not start (a scope's): a kill context
+         * at kill_context_offset, no exec context. */
+        bool kills_processes;
         /* How long a stop may take (TimeoutStopSec=); NULL: a stop is immediate. */
         uint64_t (*timeout_stop_usec)(const struct unit *u);
         /* A unit of the type loads without a file (systemd's slices and

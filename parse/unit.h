@@ -529,6 +529,12 @@ struct swap_config {
         struct exec_context exec_ctx;
 };
 
+/* [Scope] (systemd.scope(5)): how the processes it is given are stopped. */
+struct scope_config {
+        struct kill_context kill;
+        uint64_t timeout_stop_usec;
+};
+
 /* [Automount] (systemd.automount(5)). */
 struct automount_config {
         struct located_path where;
@@ -661,6 +667,7 @@ struct unit {
                 struct timer_config *timer;
                 struct mount_config *mount;
                 struct swap_config *swap;
+                struct scope_config *scope;
                 struct automount_config *automount;
                 struct path_config *path;
                 void *config;

@@ -9,6 +9,7 @@
 #    process; weftctl stop sends the process SIGTERM and the scope ends;
 #  - the properties logind sends for a session scope are taken, and its
 #    Abandon leaves the scope running (abandoned) until its process ends;
+#    with SendSIGHUP=yes a stop ends a shell that ignores SIGTERM at once;
 #  - a PID that does not exist, PIDs for a service and ExecStart for a
 #    scope are refused.
 # Skips without systemd-run/systemctl/busctl. KEEP=1 keeps the temp dir.
@@ -92,6 +93,16 @@ bus call $sd1 /org/freedesktop/systemd1/unit/session_2d9_2escope $sd1.Scope Aban
 wt_ns kill "$nspid"
 wt_until "$T" not_active session-9.scope ||
         wt_fail "session-9.scope outlived its process"
+
+# SendSIGHUP=yes, as logind asks for a session: a shell that ignores
+# SIGTERM still ends at once when its scope stops (not after 90 s).
+nspid=$(wt_ns sh -c 'sh -c "trap \"\" TERM; trap \"exit 3\" HUP; while :; do sleep 0.2; done" </dev/null >/dev/null 2>&1 & echo $!')
+out=$(bus call $sd1 /org/freedesktop/systemd1 $sd1.Manager StartTransientUnit 'ssa(sv)a(sa(sv))' \
+        hup.scope fail 2 SendSIGHUP b true PIDs au 1 "$nspid" 0)
+case $out in "o \"/org/freedesktop/systemd1/job/"*) ;; *) wt_fail "hup.scope was refused: $out" ;; esac
+wt_wait_state hup.scope active
+timeout 20 "$WEFTCTL" --runtime-dir "$RUN" stop hup.scope || wt_fail "stop of hup.scope did not end in 20 s (no SIGHUP?)"
+wt_until "$T" not_active hup.scope || wt_fail "hup.scope outlived its stop"
 
 # Refusals.
 out=$(bus call $sd1 /org/freedesktop/systemd1 $sd1.Manager StartTransientUnit 'ssa(sv)a(sa(sv))' \

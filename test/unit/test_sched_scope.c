@@ -1,7 +1,8 @@
 /* Scopes given processes (StartTransientUnit's PIDs), against the fake
  * world with real processes, whose pidfds the scope watches: it runs while
- * one lives and is dead once the last exited; a stop sends SIGTERM and
- * SIGCONT, then SIGKILL after the stop timeout; unit-of-pid finds the
+ * one lives and is dead once the last exited; a stop sends KillSignal=,
+ * SIGHUP with SendSIGHUP=yes and SIGCONT, then SIGKILL after
+ * TimeoutStopSec=; unit-of-pid finds the
  * scope of its processes; PIDs that are not there, PID 1 and PIDs for a
  * unit that is no scope are refused; a daemon-reload watches again. */
 #include <signal.h>
@@ -34,6 +35,8 @@ static void setup(void)
         const char *d = test_tmpdir();
         test_write_file(d, "t.target", "[Unit]\nDescription=nothing\n");
         test_write_file(d, "s.scope", "[Unit]\nDescription=a scope\nDefaultDependencies=no\n");
+        test_write_file(d, "k.scope",
+                        "[Unit]\nDefaultDependencies=no\n[Scope]\nSendSIGHUP=yes\nKillSignal=SIGINT\nTimeoutStopSec=5\n");
         test_write_file(d, "a.service", "[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 5001\n");
         fake_setup(d, "t.target");
 }
@@ -57,24 +60,40 @@ static void test_scope_runs_until_its_last_process_exits(void)
         fake_teardown();
 }
 
+/* A stop: KillSignal= (SIGTERM by default), SIGHUP with SendSIGHUP=yes
+ * (logind's for a session, whose shell ignores SIGTERM), SIGCONT, then
+ * SIGKILL after TimeoutStopSec=. */
 static void test_scope_stop_terminates_then_kills(void)
 {
         setup();
-        F.s->config.default_timeout_stop_usec = 5 * 1000000ULL;
-        pid_t p = fake_spawn_sleeper();
+        pid_t p = fake_spawn_sleeper(), q = fake_spawn_sleeper();
         int watches = F.n_watches;
         start_with_pids("s.scope", &p, 1);
+        start_with_pids("k.scope", &q, 1);
         int fd = F.watches[watches].fd;
         fake_control("stop", "s.scope");
         CU_ASSERT_TRUE(fake_killed(p, SIGTERM));
         CU_ASSERT_TRUE(fake_killed(p, SIGCONT));
-        CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "deactivating");
-        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 1);
-        fake_advance(6 * 1000000ULL);
-        CU_ASSERT_TRUE(fake_killed(p, SIGKILL));
+        CU_ASSERT_FALSE(fake_killed(p, SIGHUP));
         fake_reap(p);
         CU_ASSERT_TRUE(fake_fd_ready(fd));
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "inactive");
+        p = q;
+        fd = F.watches[F.n_watches - 1].fd;
+        fake_control("stop", "k.scope");
+        CU_ASSERT_TRUE(fake_killed(p, SIGINT));
+        CU_ASSERT_TRUE(fake_killed(p, SIGHUP));
+        CU_ASSERT_TRUE(fake_killed(p, SIGCONT));
+        CU_ASSERT_FALSE(fake_killed(p, SIGTERM));
+        CU_ASSERT_STRING_EQUAL(fake_state("k.scope"), "deactivating");
+        CU_ASSERT_EQUAL(sched_n_jobs(F.s), 1);
+        fake_advance(4 * 1000000ULL);
+        CU_ASSERT_FALSE(fake_killed(p, SIGKILL));
+        fake_advance(2 * 1000000ULL);
+        CU_ASSERT_TRUE(fake_killed(p, SIGKILL));
+        fake_reap(p);
+        CU_ASSERT_TRUE(fake_fd_ready(fd));
+        CU_ASSERT_STRING_EQUAL(fake_state("k.scope"), "inactive");
         CU_ASSERT_EQUAL(sched_n_jobs(F.s), 0);
         CU_ASSERT_EQUAL(F.last_code, 0);
         fake_teardown();
