@@ -1161,7 +1161,7 @@ static int unit_object(sd_bus_message *m, void *userdata, sd_bus_error *ret_erro
                                            : sd_bus_message_read(m, "s", &iface);
         if (r < 0)
                 goto out;
-        bool self = !strcmp(unit, "self"); /* the caller's own unit */
+        bool self = get && !strcmp(unit, "self"); /* the caller's own unit; Ref, Unref, Abandon name units */
         if (!self && !bus_unit_name_ok(unit)) {
                 r = sd_bus_error_setf(ret_error, SD_BUS_ERROR_UNKNOWN_OBJECT, "Invalid unit name.");
                 goto out;

@@ -108,6 +108,9 @@ wt_until "$T" not_active hup.scope || wt_fail "hup.scope outlived its stop"
 out=$(bus call $sd1 /org/freedesktop/systemd1 $sd1.Manager StartTransientUnit 'ssa(sv)a(sa(sv))' \
         gone.scope fail 1 PIDs au 1 999999 0) && wt_fail "a scope of a PID that is not there started: $out"
 case $out in *"a process does not exist"*) ;; *) wt_fail "a scope of no process: $out" ;; esac
+# unit/self is the caller's unit for reading only: a Ref there names no unit.
+out=$(bus call $sd1 /org/freedesktop/systemd1/unit/self $sd1.Unit Ref) && wt_fail "Ref of unit/self answered: $out"
+case $out in *"Invalid unit name"*) ;; *) wt_fail "Ref of unit/self: $out" ;; esac
 out=$(bus call $sd1 /org/freedesktop/systemd1/unit/t_2etarget $sd1.Scope Abandon) &&
         wt_fail "Abandon of a target succeeded"
 case $out in *"not running, cannot abandon"*) ;; *) wt_fail "Abandon of a target: $out" ;; esac
