@@ -18,7 +18,6 @@
 #include "base/strv.h"
 #include "core/unit_type.h"
 #include "parse/load.h"
-#include "parse/value.h"
 #include "sockets/notify.h"
 
 void control_send_reply(struct sched *s, uint64_t conn_id, struct control_reply *r)

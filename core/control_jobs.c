@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/log.h"
-#include "base/macro.h"
 #include "base/strv.h"
 #include "core/control_internal.h"
 #include "core/unit_type.h"

@@ -32,20 +32,21 @@ static int scope_adopt(struct sched *s, struct unit *u)
         return 0;
 }
 
+/* Let go of process i: its pidfd is closed, and unwatched first when s is
+ * there (NULL: the scheduler is going, the close takes it out of epoll). */
 static void forget_pid(struct sched *s, struct scope_runtime *sc, size_t i)
 {
         if (sc->pidfds[i] < 0)
                 return;
-        if (s->ops->unwatch)
+        if (s && s->ops->unwatch)
                 s->ops->unwatch(s->userdata, sc->pidfds[i]);
         close(sc->pidfds[i]);
         sc->pidfds[i] = -1;
         sc->alive--;
 }
 
-static void forget_all(struct sched *s, struct unit *u)
+static void forget_all(struct sched *s, struct scope_runtime *sc)
 {
-        struct scope_runtime *sc = u->rt->scope;
         for (size_t i = 0; sc && i < sc->n; i++)
                 forget_pid(s, sc, i);
         if (sc) {
@@ -57,13 +58,7 @@ static void forget_all(struct sched *s, struct unit *u)
 
 void scope_runtime_free(struct scope_runtime *sc)
 {
-        for (size_t i = 0; sc && i < sc->n; i++)
-                if (sc->pidfds[i] >= 0)
-                        close(sc->pidfds[i]); /* which takes it out of the io thread's epoll too */
-        if (sc) {
-                free(sc->pids);
-                free(sc->pidfds);
-        }
+        forget_all(NULL, sc);
         free(sc);
 }
 
@@ -74,14 +69,14 @@ int scope_add_pids(struct sched *s, struct unit *u, const pid_t *pids, size_t n)
                 return -EINVAL;
         if (!unit_state_is_down(u->rt->active))
                 return -EBUSY;
-        forget_all(s, u); /* a new start of a dead scope: its own processes only */
+        forget_all(s, sc); /* a new start of a dead scope: its own processes only */
         if (!(sc->pids = calloc(n, sizeof *sc->pids)) || !(sc->pidfds = calloc(n, sizeof *sc->pidfds)))
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 int fd = pids[i] > 1 ? (int) syscall(SYS_pidfd_open, pids[i], 0) : -1;
                 if (fd < 0) {
                         int r = pids[i] > 1 ? -errno : -EINVAL;
-                        forget_all(s, u);
+                        forget_all(s, sc);
                         return r;
                 }
                 sc->pids[sc->n] = pids[i];
@@ -112,7 +107,8 @@ static void signal_alive(struct sched *s, struct unit *u, int sig, bool term)
 
 static void arm_stop_timeout(struct sched *s, struct unit *u)
 {
-        uint64_t t = unit_timeout_stop_usec(u) ? unit_timeout_stop_usec(u) : s->config.default_timeout_stop_usec;
+        uint64_t t = unit_timeout_stop_usec(u);
+        t = t ? t : s->config.default_timeout_stop_usec;
         if (t && t != USEC_INFINITY)
                 unit_arm_timer(s, u, s->now + t);
         else
@@ -200,7 +196,7 @@ static void scope_kill_remaining(struct sched *s, struct unit *u)
 static void scope_went_down(struct sched *s, struct unit *u)
 {
         unit_disarm_timer(s, u);
-        forget_all(s, u);
+        forget_all(s, u->rt->scope);
 }
 
 /* After a daemon-reload the io thread's cookie is the unit's new index. */
@@ -214,7 +210,7 @@ static void scope_rewatch(struct sched *s, struct unit *u)
 
 static void scope_collected(struct sched *s, struct unit *u)
 {
-        forget_all(s, u);
+        forget_all(s, u->rt->scope);
 }
 
 const struct unit_type_ops scope_ops = {

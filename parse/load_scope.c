@@ -1,7 +1,9 @@
 /* Loading scope units (systemd.scope(5)): a group of processes someone
  * else started. systemd makes them only over its bus (transient) or for
  * itself (init.scope); weft accepts one from a file so that units naming
- * it load and order. Slice= is handled for every type in load.c. */
+ * it load and order. Of [Scope] weft reads how its processes are stopped
+ * (KillMode=, KillSignal=, SendSIGHUP=, SendSIGKILL=, TimeoutStopSec=);
+ * Slice= is handled for every type in load.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

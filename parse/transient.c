@@ -69,8 +69,6 @@ static int stdio_index(const struct transient_property *p)
         return -1;
 }
 
-
-
 const char *transient_signature(enum transient_kind kind)
 {
         static const char *const sig[] = {

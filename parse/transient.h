@@ -1,7 +1,7 @@
 /* A transient unit's file, from the properties StartTransientUnit sends
  * (systemd-run): each property the table knows becomes one directive of
- * [Unit] or the type's section ([Service], [Scope]), its value escaped so that the file reads back as
- * the same value (quotes and backslashes in words, "%%" for specifiers,
+ * [Unit] or the type's section ([Service], [Scope]), its value escaped
+ * so that the file reads back as the same value (quotes and backslashes in words, "%%" for specifiers,
  * "$$" in command lines). A value no escape can keep on its line (a control
  * character such as a newline, a trailing backslash) is refused, never
  * written: the file must hold exactly the directives the table allows.
