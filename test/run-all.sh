@@ -51,7 +51,7 @@ fi
 
 for f in "${failures[@]}"; do
         echo "FAILED: $f"
-        [ -f "$OUT/${f//\//_}" ] && tail -n 25 "$OUT/${f//\//_}" | sed 's/^/    /'
+        [ -f "$OUT/${f//\//_}" ] && tail -n 40 "$OUT/${f//\//_}" | sed 's/^/    /'
 done
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -24,6 +24,22 @@ wt_unit t.target <<EOF
 [Unit]
 Wants=NetworkManager.service after-nm.service
 EOF
+# NetworkManager takes its name before it exports its objects (its
+# nm_dbus_manager_acquire_bus runs before nm_manager_setup), so a client
+# that asks at once may get UnknownObject, under systemd as under weft. The
+# name must be owned at once; the Version may take a few tries.
+cat >"$TMP/nm-version.sh" <<'EOS'
+#!/bin/sh
+i=0
+while [ $i -lt 100 ]; do
+        busctl --system get-property org.freedesktop.NetworkManager /org/freedesktop/NetworkManager \
+                org.freedesktop.NetworkManager Version && { echo "Version after $i retries"; exit 0; }
+        i=$((i + 1))
+        sleep 0.1
+done
+exit 1
+EOS
+chmod +x "$TMP/nm-version.sh"
 wt_unit after-nm.service <<EOF
 [Unit]
 After=NetworkManager.service
@@ -31,7 +47,7 @@ After=NetworkManager.service
 Type=oneshot
 RemainAfterExit=yes
 ExecStart=/usr/bin/dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetNameOwner string:org.freedesktop.NetworkManager
-ExecStart=/usr/bin/busctl --system get-property org.freedesktop.NetworkManager /org/freedesktop/NetworkManager org.freedesktop.NetworkManager Version
+ExecStart=$TMP/nm-version.sh
 EOF
 WT_UNSHARE="--net"
 wt_start --target t.target || wt_finish ""

@@ -289,6 +289,19 @@ wt_assert_no_sanitizer_report() {
 
 # wt_finish SUMMARY: fail on sanitizer reports and on a crash of weft
 # (unless the test sets WT_CRASH_EXPECTED), print the verdict, exit.
+# wt_print_failed_output: the end of what each unit that weft logged as
+# failed wrote, last, so that a failure's cause survives the tail that CI
+# shows.
+wt_print_failed_output() {
+        local u
+        sed -nE "s/^\[ *[0-9.]+\] ([^ ]+): Failed with result .*/\1/p" "$WT_LOG" 2>/dev/null | sort -u |
+                while read -r u; do
+                        [ -s "$RUN/log/$u.log" ] || continue
+                        echo "$WT_NAME: $u wrote, at the end:"
+                        tail -8 "$RUN/log/$u.log"
+                done
+}
+
 wt_finish() {
         wt_assert_no_sanitizer_report
         if [ -z "${WT_CRASH_EXPECTED:-}" ] && grep -q "PID 1 crashed" "$WT_LOG" 2>/dev/null; then
@@ -300,6 +313,7 @@ wt_finish() {
         else
                 echo "$WT_NAME: weft's log ends:"
                 tail -30 "$WT_LOG" 2>/dev/null
+                wt_print_failed_output
         fi
         exit "$WT_FAILED"
 }
