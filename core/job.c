@@ -125,8 +125,10 @@ static void job_run_now(struct sched *s, struct job *j)
         j->state = JOB_RUNNING;
         log_debug("%s: job %s running", u->id, job_type_to_string(j->type));
         job_arm_timeout(s, j, deadline_after(s->now, unit_job_running_timeout_usec(u)));
-        if (j->type == JOB_START)
+        if (j->type == JOB_START) {
+                u->rt->invocation = j->id;
                 unit_start(s, u);
+        }
         else if (j->type == JOB_STOP)
                 unit_stop(s, u);
         else

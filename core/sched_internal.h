@@ -188,6 +188,8 @@ struct unit_runtime {
          * start (failed_dependency: systemd keeps Result= of a unit it
          * never ran, so this is where the reason lives). */
         uint32_t start_job_id;
+        /* This start's number for its InvocationID (core/sched_invocation.c). */
+        uint32_t invocation;
         pid_t main_pid;
         pid_t control_pid;
         pid_t main_pgid;

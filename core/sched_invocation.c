@@ -1,11 +1,11 @@
 /* Invocation IDs (systemd's InvocationID, $INVOCATION_ID): 128 bits that
  * name one start of a unit, the same for every command of that start and
- * new at the next. weft keeps no bytes for them: a start is named by its
- * start job's id (the job while it runs, unit_runtime.start_job_id once
- * it finished; never reused within a boot but after 2^32 jobs), and the
- * ID is that number mixed with a key drawn at random when the scheduler
- * is made, formatted as a version 4 UUID. A start without a job (a
- * Restart= of a service) keeps the ID of the one before. */
+ * new at the next. weft keeps 4 bytes for them: a start is numbered
+ * (unit_runtime.invocation) by its start job's id, or for a Restart= of a
+ * service, which runs without a job, by a job id drawn for it as systemd
+ * draws one for its restart job; never reused within a boot but after
+ * 2^32 jobs. The ID is that number mixed with a key drawn at random when
+ * the scheduler is made, formatted as a version 4 UUID. */
 #include <stdio.h>
 #include <sys/random.h>
 #include <time.h>
@@ -35,10 +35,7 @@ void sched_invocation_init(struct sched *s)
 
 bool sched_invocation_id(const struct sched *s, const struct unit *u, char ret[static 33])
 {
-        const struct job *j = u->rt ? u->rt->job : NULL;
-        /* The start job running, or else the last one that finished. */
-        uint32_t start = j && j->type == JOB_START && j->state == JOB_RUNNING ? j->id
-                         : u->rt ? u->rt->start_job_id : 0;
+        uint32_t start = u->rt ? u->rt->invocation : 0;
         ret[0] = '\0';
         if (!start)
                 return false;

@@ -307,6 +307,9 @@ static void timeout_final_sigkill(struct sched *s, struct unit *u, const struct 
 
 static void restart_now(struct sched *s, struct unit *u, const struct service_event_args *a, enum service_event e)
 {
+        /* A new start, so a new InvocationID: the number systemd's restart
+         * job would have had. */
+        u->rt->invocation = job_next_id(s);
         (void) service_start(s, u);
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "base/strv.h"
 #include "core/control.h"
@@ -83,6 +84,26 @@ static void test_invocation_id_is_one_per_start(void)
         CU_ASSERT_EQUAL(id[12], '4'); /* a version 4 UUID */
         start_a();
         CU_ASSERT_STRING_NOT_EQUAL(invocation_of(env_of("PRE")), pre);
+        fake_teardown();
+}
+
+/* A Restart= is a new start, as in systemd (a restart job): a new ID. */
+static void test_invocation_id_is_new_on_restart(void)
+{
+        char first[33];
+        boot("[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/echo B\nRestart=always\nRestartSec=1s\n");
+        fake_control("start", "b.service");
+        snprintf(first, sizeof first, "%s", invocation_of(env_of("B")));
+        CU_ASSERT_EQUAL(strlen(first), 32);
+        fake_exit(fake_report(fake_find_spawn("B")), CLD_EXITED, 0);
+        CU_ASSERT_STRING_EQUAL(sched_unit_sub_state(F.s, "b.service"), "auto-restart");
+        fake_advance(1000000);
+        CU_ASSERT_EQUAL(fake_count_spawns("B"), 2);
+        CU_ASSERT_EQUAL(strlen(invocation_of(env_of("B"))), 32);
+        CU_ASSERT_STRING_NOT_EQUAL(invocation_of(env_of("B")), first);
+        char shown[33];
+        CU_ASSERT_TRUE(sched_invocation_id(F.s, unit_table_get(F.s->units, "b.service"), shown));
+        CU_ASSERT_STRING_EQUAL(shown, invocation_of(env_of("B")));
         fake_teardown();
 }
 
@@ -241,6 +262,7 @@ static void test_assignment_checks_are_systemds(void)
 
 static const struct test_case tests[] = {
         { "invocation_id_is_one_per_start", test_invocation_id_is_one_per_start },
+        { "invocation_id_is_new_on_restart", test_invocation_id_is_new_on_restart },
         { "block_starts_with_the_default_path", test_block_starts_with_the_default_path },
         { "set_environment_reaches_later_commands", test_set_environment_reaches_later_commands },
         { "unit_environment_overrides_the_block", test_unit_environment_overrides_the_block },
