@@ -547,7 +547,7 @@ static void verb_daemon_reload(struct sched *s, uint64_t conn_id, const struct c
 {
         int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
         if (k < 0)
-                control_fail(r, 1, "daemon-reload failed: %s", k == -EBUSY ? "jobs are running; try again" : strerror(-k));
+                control_fail(r, 1, "daemon-reload failed: %s", sched_swap_error(k));
 }
 
 static void verb_shutdown(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)

@@ -241,6 +241,30 @@ void job_propagate_stop(struct sched *s, struct unit *u)
         }
 }
 
+/* What j waits for, counted from its unit's ordering edges now. */
+static unsigned count_pending(const struct job *j)
+{
+        const struct unit_edge *e;
+        unsigned n = 0;
+        for (size_t i = 0; (e = sched_next_edge(j->unit, &i));) {
+                const struct job *o = is_ordering(e->kind) && e->other->rt ? e->other->rt->job : NULL;
+                if (o && o != j && job_waits_for(j, o, e->kind == UNIT_AFTER))
+                        n++;
+        }
+        return n;
+}
+
+void job_recount_all(struct sched *s)
+{
+        for (size_t i = 0; i < s->n_rt; i++) {
+                struct job *j = s->units->units[i]->rt->job;
+                if (j && j->state == JOB_WAITING) {
+                        j->pending = count_pending(j);
+                        j->broken = 0;
+                }
+        }
+}
+
 struct unit *job_blocker(const struct job *j)
 {
         const struct unit *u = j->unit;

@@ -273,8 +273,7 @@ static int op_reload(void *userdata)
         }
         r = sched_swap_units(m->sched, table, &old);
         if (r < 0) {
-                log_error("daemon-reload: %s", r == -EBUSY ? "jobs are running; try again when they are done"
-                                                           : strerror(-r));
+                log_error("daemon-reload: %s", sched_swap_error(r));
                 goto fail;
         }
         unit_table_done(old);

@@ -317,19 +317,59 @@ static uint64_t rt_next_when(const struct unit_runtime *rt)
         return when;
 }
 
+/* Marks a unit of the new table as taken while carry_targets runs. */
+static struct unit_runtime claimed;
+
+/* The unit of new that takes over the runtime of each unit of the old
+ * table (NULL: none, its state goes), in *ret. A unit that is up or has a
+ * job gets one even if no file names it now. Two old units the new files
+ * made one (a new alias) cannot both be carried: the first is. If one
+ * that loses has a job, -EBUSY: that job has nowhere to go, so the reload
+ * waits until it is done, and nothing has changed yet. */
+static int carry_targets(struct sched *s, struct unit_table *new, struct unit ***ret)
+{
+        struct unit **target = calloc(s->n_rt ? s->n_rt : 1, sizeof *target);
+        int r = target ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r == 0 && i < s->n_rt; i++) {
+                struct unit *u = s->units->units[i];
+                struct unit *n = u->load_state == UNIT_MERGED ? NULL : unit_table_get(new, u->id);
+                if (!n && u->rt && (runtime_busy(u) || u->rt->job) && unit_table_intern(new, u->id, &n) < 0)
+                        n = NULL;
+                if (n && n->rt == &claimed)
+                        n = NULL;
+                if (!n && u->rt && u->rt->job) {
+                        log_warning("daemon-reload: %s has a job and cannot be carried over", u->id);
+                        r = -EBUSY;
+                }
+                if (n)
+                        n->rt = &claimed;
+                target[i] = n;
+        }
+        for (size_t i = 0; target && i < s->n_rt; i++)
+                if (target[i])
+                        target[i]->rt = NULL;
+        if (r < 0) {
+                free(target);
+                target = NULL;
+        }
+        *ret = target;
+        return r;
+}
+
 int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old)
 {
         struct unit_table *old = s->units;
+        struct unit **target;
+        /* The shutdown's stop jobs stay as they are. */
+        int r = s->shutting_down ? -ESHUTDOWN : carry_targets(s, new, &target);
 
-        if (s->n_jobs > 0)
-                return -EBUSY;
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < s->n_rt; i++) {
-                struct unit *u = old->units[i];
-                struct unit *n = u->load_state == UNIT_MERGED ? NULL : unit_table_get(new, u->id);
+                struct unit *u = old->units[i], *n = target[i];
                 bool busy = u->rt && runtime_busy(u);
-                if (!n && busy && unit_table_intern(new, u->id, &n) < 0)
-                        n = NULL;
-                if (!n || n->rt) {
+                if (!n) {
                         if (busy)
                                 log_warning("%s: its state cannot be carried over by daemon-reload", u->id);
                         runtime_free(u);
@@ -347,7 +387,10 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                 }
                 n->rt = u->rt;
                 u->rt = NULL;
+                if (n->rt->job) /* a job moves with its unit */
+                        n->rt->job->unit = n;
         }
+        free(target);
         /* Everything that points at units points into new from here on. */
         remap_idmap(&s->by_pid, new);
         remap_idmap(&s->by_request, new);
@@ -357,6 +400,8 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                         rt->conn->socket = counterpart(new, rt->conn->socket);
                 if (rt && rt->failed_dependency)
                         rt->failed_dependency = counterpart(new, rt->failed_dependency);
+                if (rt && rt->job && rt->job->cause)
+                        rt->job->cause = counterpart(new, rt->job->cause);
         }
         size_t n = 0;
         for (size_t i = 0; i < s->n_kill_waiters; i++)
@@ -370,7 +415,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
         s->gc_unswept_from = 0;
         s->units = new;
         s->n_rt = s->n_linked = 0;
-        int r = sched_adopt_units(s);
+        r = sched_adopt_units(s);
         /* The timer heap and the io thread's cookies name units: renew both. */
         timer_heap_done(&s->timers);
         timer_heap_init(&s->timers);
@@ -384,8 +429,20 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
                         unit_ops(u)->rewatch(s, u);
         }
         sched_enumerate(s);
+        /* The jobs wait by the new files' ordering from here on. */
+        job_recount_all(s);
+        transaction_run_ready(s);
         *ret_old = old;
         return r;
+}
+
+const char *sched_swap_error(int r)
+{
+        if (r == -EBUSY)
+                return "a unit with a job would become an alias of another; try again when its job is done";
+        if (r == -ESHUTDOWN)
+                return "the system is shutting down";
+        return strerror(-r);
 }
 
 void sched_free(struct sched *s)

@@ -139,9 +139,14 @@ int sched_adopt_units(struct sched *s);
 /* daemon-reload: carry every unit's runtime state over to new (a freshly
  * loaded table), so running services are not disturbed and new settings
  * apply from their next start; a running unit whose file went away keeps
- * its old configuration. -EBUSY while jobs are queued (nothing changes).
- * On success the scheduler uses new and *ret_old is the caller's to free. */
+ * its old configuration. Jobs are carried with their units, as systemd's
+ * are, and wait by the new ordering. Nothing changes on -ESHUTDOWN (the
+ * shutdown began) or -EBUSY (a unit the new files merge into another has
+ * a job). On success the
+ * scheduler uses new and *ret_old is the caller's to free. */
 int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old);
+/* Why sched_swap_units (or the reload around it) failed with r, in words. */
+const char *sched_swap_error(int r);
 
 /* Start name with everything it pulls in (a transaction), now. The anchor
  * of the boot is the default target. Returns 0 or a negative errno (unknown

@@ -472,6 +472,10 @@ bool sched_invocation_id(const struct sched *s, const struct unit *u, char ret[s
 /* core/job.c */
 /* A new job id (never 0); also for a job that ends as it is asked for. */
 uint32_t job_next_id(struct sched *s);
+/* daemon-reload: every waiting job counts again what it waits for, by the
+ * new ordering edges (transaction_run_ready then breaks a cycle they made
+ * and releases what waits for nothing). */
+void job_recount_all(struct sched *s);
 struct job *job_install(struct sched *s, struct unit *u, enum job_type type, bool mandatory);
 /* Stop, transitively, what requires u, is bound to it or is part of it and
  * is up, as systemd propagates a stop (u's own stop job is the caller's). */

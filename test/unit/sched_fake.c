@@ -235,7 +235,7 @@ void fake_teardown(void)
         log_set_level(LOG_LEVEL_INFO);
 }
 
-void fake_reload(const char *dir, const char *target)
+int fake_try_reload(const char *dir, const char *target)
 {
         char *dirs[] = { (char *) dir, NULL };
         struct unit_path_index *idx;
@@ -246,8 +246,18 @@ void fake_reload(const char *dir, const char *target)
         CU_ASSERT_FATAL(unit_path_index_build(dirs, &idx) == 0);
         struct load_context load = { .table = new, .index = idx };
         CU_ASSERT_FATAL(unit_table_intern(new, target, &u) == 0);
+        /* Every unit the scheduler knows, as the manager's reload does. */
+        for (size_t i = 0; i < F.table.n_units; i++)
+                if (F.table.units[i]->load_state != UNIT_MERGED)
+                        CU_ASSERT_FATAL(unit_table_intern(new, F.table.units[i]->id, &u) == 0);
         CU_ASSERT_FATAL(unit_load_all(&load) == 0);
-        CU_ASSERT_FATAL(sched_swap_units(F.s, new, &old) == 0);
+        int r = sched_swap_units(F.s, new, &old);
+        if (r < 0) {
+                unit_table_done(new);
+                free(new);
+                unit_path_index_free(idx);
+                return r;
+        }
         CU_ASSERT_PTR_EQUAL(old, &F.table);
         /* The fake owns its table by value: move the new one in. */
         unit_table_done(&F.table);
@@ -258,6 +268,14 @@ void fake_reload(const char *dir, const char *target)
         F.index = idx;
         F.load.table = &F.table;
         F.load.index = idx;
+        /* What a control request's end runs (control_handle). */
+        sched_run_ready(F.s);
+        return 0;
+}
+
+void fake_reload(const char *dir, const char *target)
+{
+        CU_ASSERT_FATAL(fake_try_reload(dir, target) == 0);
 }
 
 /* The index of the latest spawn whose argv contains tag, or -1. */

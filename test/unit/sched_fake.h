@@ -79,10 +79,13 @@ void fake_setup_window(const char *dir, const char *target, unsigned spawn_windo
 void fake_setup_built(const char *dir, const char *target, const char *extra, const char *notify_socket,
                       void (*build)(struct unit_table *t));
 void fake_teardown(void);
-/* The fake's daemon-reload: load dir again into a new table (target and
- * what it pulls in), swap it in with sched_swap_units, and keep it as
- * F.table, with its own index. */
+/* The fake's daemon-reload, as the manager's: load dir again into a new
+ * table (target, every unit known, what they pull in), swap it in with
+ * sched_swap_units, keep it as F.table with its own index, and run what
+ * is ready. */
 void fake_reload(const char *dir, const char *target);
+/* The same, returning sched_swap_units' result (nothing changed if < 0). */
+int fake_try_reload(const char *dir, const char *target);
 int fake_find_spawn(const char *tag);
 int fake_count_spawns(const char *tag);
 pid_t fake_report(int i);
