@@ -5,8 +5,9 @@
  * through parse/load.c; then a boot of t.target and a script of control
  * requests (start/stop/restart of one to three units in one request, some
  * named as the bus asks them; cancel of a job or of all, job-after and
- * job-before),
- * spawn reports, exits and clock steps against a fake spawner (as
+ * job-before), daemon-reloads after a unit file changed (removed or back,
+ * edges dropped or an After= added, which can close a cycle among waiting
+ * jobs), spawn reports, exits and clock steps against a fake spawner (as
  * test/unit/sched_fake.c does, without CUnit); then a shutdown played to
  * its end. Units outside the boot are loaded on request, which is how
  * issue 8's B1 was reached.
@@ -69,6 +70,15 @@ static struct world {
         int requests; /* control requests that wait for an answer */
         int replies;
         bool shutdown_done;
+        /* The unit files as last written, and what the scheduler runs on
+         * (a daemon-reload replaces both table and index). */
+        const char *dir;
+        int n_units;
+        uint8_t flags[MAX_UNITS];
+        char edges[MAX_UNITS][2048];
+        struct unit_table *table;
+        struct unit_path_index *index;
+        struct load_context load;
 } W;
 
 static int w_spawn(void *userdata, struct spawn_request *req)
@@ -295,6 +305,84 @@ static void remove_units(const char *dir, int n)
         }
 }
 
+static void write_unit(const char *dir, int i, uint8_t f, const char *edges);
+
+/* daemon-reload as the manager's: every unit known, then what they pull
+ * in, into a new table; kept if the scheduler takes it, else dropped. */
+static void reload(void)
+{
+        struct unit_table *table = malloc(sizeof *table), *old = NULL;
+        struct unit_path_index *index = NULL;
+        char *dirs[] = { (char *) W.dir, NULL };
+        struct unit *u;
+        if (!table || unit_path_index_build(dirs, &index) < 0)
+                abort();
+        unit_table_init(table);
+        struct load_context load = { .table = table, .index = index };
+        if (unit_table_intern(table, "t.target", &u) < 0)
+                abort();
+        for (size_t i = 0; i < W.table->n_units; i++) {
+                const struct unit *known = W.table->units[i];
+                if (known->load_state != UNIT_MERGED && unit_table_intern(table, known->id, &u) < 0)
+                        abort();
+        }
+        if (unit_load_all(&load) < 0)
+                abort();
+        W.now++;
+        int r = sched_swap_units(W.s, table, &old);
+        if (debug)
+                fprintf(stderr, "=== daemon-reload with %u jobs: %s\n", W.s->n_jobs, r < 0 ? strerror(-r) : "taken");
+        if (r < 0) {
+                unit_table_done(table);
+                free(table);
+                unit_path_index_free(index);
+                return;
+        }
+        unit_table_done(old);
+        free(old);
+        unit_path_index_free(W.index);
+        W.table = table;
+        W.index = index;
+        W.load = load;
+        sched_run_ready(W.s); /* as the end of the control request does */
+}
+
+/* Change unit i's file (arg's low bits: its file goes or comes back, its
+ * edges go, or it gains After= another), then daemon-reload. */
+static void edit_and_reload(uint8_t arg, int n_units)
+{
+        int i = (arg >> 2) % n_units, other = (arg >> 5) % n_units;
+        switch (arg & 3) {
+        case 1:
+                if (i > 0)
+                        W.flags[i] ^= 0x20;
+                break;
+        case 2:
+                W.edges[i][0] = 0;
+                break;
+        case 3: {
+                size_t len = strlen(W.edges[i]);
+                char name[24];
+                if (other == 0)
+                        snprintf(name, sizeof name, "t.target");
+                else
+                        snprintf(name, sizeof name, "u%d.service", other);
+                snprintf(W.edges[i] + len, sizeof W.edges[i] - len, "After=%s\n", name);
+                break;
+        }
+        }
+        char path[256];
+        if (i == 0)
+                snprintf(path, sizeof path, "%s/t.target", W.dir);
+        else
+                snprintf(path, sizeof path, "%s/u%d.service", W.dir, i);
+        unlink(path);
+        write_unit(W.dir, i, W.flags[i], W.edges[i]);
+        if (debug)
+                fprintf(stderr, "=== daemon-reload\n");
+        reload();
+}
+
 static void step(uint8_t op, uint8_t arg, int n_units)
 {
         int i;
@@ -323,6 +411,10 @@ static void step(uint8_t op, uint8_t arg, int n_units)
                 sched_run_timers(W.s, W.now);
                 break;
         case 7:
+                if (op & 0x80) {
+                        edit_and_reload(arg, n_units);
+                        break;
+                }
                 W.now++;
                 sched_start(W.s, arg % n_units == 0 ? "t.target" : "u1.service", W.now, false);
                 break;
@@ -401,13 +493,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 log_set_level(debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
                 ready = true;
         }
-        int n = 2 + next(&in) % (MAX_UNITS - 1);
-        uint8_t flags[MAX_UNITS];
+        memset(&W, 0, sizeof W);
+        W.dir = dir;
+        int n = W.n_units = 2 + next(&in) % (MAX_UNITS - 1);
         for (int i = 0; i < n; i++)
-                flags[i] = next(&in);
-        static char edges[MAX_UNITS][2048];
-        for (int i = 0; i < n; i++)
-                edges[i][0] = 0;
+                W.flags[i] = next(&in);
         int n_edges = next(&in) % 48;
         for (int k = 0; k < n_edges; k++) {
                 uint8_t a = next(&in), b = next(&in);
@@ -417,27 +507,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         snprintf(other, sizeof other, "t.target");
                 else
                         snprintf(other, sizeof other, "u%d.service", to);
-                size_t len = strlen(edges[from]);
-                snprintf(edges[from] + len, sizeof edges[from] - len, "%s=%s\n", edge_keys[a % 9], other);
+                size_t len = strlen(W.edges[from]);
+                snprintf(W.edges[from] + len, sizeof W.edges[from] - len, "%s=%s\n", edge_keys[a % 9], other);
         }
         for (int i = 0; i < n; i++)
-                write_unit(dir, i, flags[i], edges[i]);
+                write_unit(dir, i, W.flags[i], W.edges[i]);
 
-        struct unit_table table;
-        struct unit_path_index *index = NULL;
         char *dirs[] = { dir, NULL };
-        unit_table_init(&table);
-        if (unit_path_index_build(dirs, &index) < 0)
+        W.table = malloc(sizeof *W.table);
+        if (!W.table)
                 abort();
-        struct load_context load = { .table = &table, .index = index };
+        unit_table_init(W.table);
+        if (unit_path_index_build(dirs, &W.index) < 0)
+                abort();
+        W.load = (struct load_context) { .table = W.table, .index = W.index };
         struct unit *t;
-        if (unit_table_intern(&table, "t.target", &t) < 0 || unit_load_all(&load) < 0)
+        if (unit_table_intern(W.table, "t.target", &t) < 0 || unit_load_all(&W.load) < 0)
                 abort();
-        memset(&W, 0, sizeof W);
         W.now = 1000000;
         W.next_pid = 1000;
-        const struct sched_config config = { .log_dir = dir, .load = &load, .manager_start = W.now };
-        if (sched_new(&table, &ops, NULL, &config, &W.s) < 0)
+        const struct sched_config config = { .log_dir = dir, .load = &W.load, .manager_start = W.now };
+        if (sched_new(W.table, &ops, NULL, &config, &W.s) < 0)
                 abort();
         sched_start(W.s, "t.target", W.now, true);
         check_jobs();
@@ -450,8 +540,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sched_free(W.s);
         for (int i = 0; i < W.n_spawns; i++)
                 spawn_request_free(W.spawns[i].req);
-        unit_table_done(&table);
-        unit_path_index_free(index);
+        unit_table_done(W.table);
+        free(W.table);
+        unit_path_index_free(W.index);
         remove_units(dir, n);
         return 0;
 }
