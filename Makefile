@@ -233,6 +233,12 @@ bench-activation: $(WEFT) $(ACT_BENCH)
 bench-timers: $(WEFT) $(WEFTCTL)
 	BUILD=$(BUILD) bench/timers-bench.sh
 
+# Transient units (bench/transient-bench.sh): weft's RSS over thousands of
+# systemd-run --scope, without and with a daemon-reload between rounds.
+.PHONY: bench-transient
+bench-transient: $(WEFT) $(WEFTCTL)
+	BUILD=$(BUILD) bench/transient-bench.sh
+
 -include $(ACT_BENCH:=.d)
 
 install: $(WEFT) $(WEFTCTL)

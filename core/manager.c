@@ -254,11 +254,10 @@ static int op_reload(void *userdata)
         load.table = table;
         load.index = index;
         load.n_warnings = load.n_errors = 0;
-        /* Every unit weft knows, so none is forgotten, then what they pull in. */
+        /* Every unit weft has a use for, then what they pull in. */
         r = unit_table_intern(table, m->target, &u);
-        for (size_t i = 0; r >= 0 && i < m->table->n_units; i++)
-                if (m->table->units[i]->load_state != UNIT_MERGED)
-                        r = unit_table_intern(table, m->table->units[i]->id, &u);
+        if (r >= 0)
+                r = sched_intern_known(m->sched, table);
         if (r >= 0) {
                 /* Mounts and swaps without a file load from the kernel's
                  * tables again, with their dependencies. */

@@ -317,6 +317,20 @@ static uint64_t rt_next_when(const struct unit_runtime *rt)
         return when;
 }
 
+int sched_intern_known(struct sched *s, struct unit_table *new)
+{
+        struct unit *n;
+        for (size_t i = 0; i < s->n_rt; i++) {
+                const struct unit *u = s->units->units[i];
+                if (u->load_state == UNIT_MERGED || unit_collected(u))
+                        continue;
+                int r = unit_table_intern(new, u->id, &n);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* Marks a unit of the new table as taken while carry_targets runs. */
 static struct unit_runtime claimed;
 

@@ -136,6 +136,14 @@ void sched_free(struct sched *s);
  * runtime state. */
 int sched_adopt_units(struct sched *s);
 
+/* daemon-reload, before new is loaded: intern in it every unit the
+ * scheduler has (neither merged into another nor collected), so that none
+ * is forgotten. A collected unit is left behind and its memory goes with
+ * the old table: named again, it loads afresh, as systemd loads a unit it
+ * had garbage-collected (transient units, one per systemd-run or login,
+ * would otherwise add up until the next reboot). */
+int sched_intern_known(struct sched *s, struct unit_table *new);
+
 /* daemon-reload: carry every unit's runtime state over to new (a freshly
  * loaded table), so running services are not disturbed and new settings
  * apply from their next start; a running unit whose file went away keeps

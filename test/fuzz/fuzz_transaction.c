@@ -307,7 +307,7 @@ static void remove_units(const char *dir, int n)
 
 static void write_unit(const char *dir, int i, uint8_t f, const char *edges);
 
-/* daemon-reload as the manager's: every unit known, then what they pull
+/* daemon-reload as the manager's: every unit not collected, then what they pull
  * in, into a new table; kept if the scheduler takes it, else dropped. */
 static void reload(void)
 {
@@ -319,14 +319,8 @@ static void reload(void)
                 abort();
         unit_table_init(table);
         struct load_context load = { .table = table, .index = index };
-        if (unit_table_intern(table, "t.target", &u) < 0)
-                abort();
-        for (size_t i = 0; i < W.table->n_units; i++) {
-                const struct unit *known = W.table->units[i];
-                if (known->load_state != UNIT_MERGED && unit_table_intern(table, known->id, &u) < 0)
-                        abort();
-        }
-        if (unit_load_all(&load) < 0)
+        if (unit_table_intern(table, "t.target", &u) < 0 || sched_intern_known(W.s, table) < 0 ||
+            unit_load_all(&load) < 0)
                 abort();
         W.now++;
         int r = sched_swap_units(W.s, table, &old);

@@ -80,7 +80,7 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                       void (*build)(struct unit_table *t));
 void fake_teardown(void);
 /* The fake's daemon-reload, as the manager's: load dir again into a new
- * table (target, every unit known, what they pull in), swap it in with
+ * table (target, every unit not collected, what they pull in), swap it in with
  * sched_swap_units, keep it as F.table with its own index, and run what
  * is ready. */
 void fake_reload(const char *dir, const char *target);

@@ -42,10 +42,12 @@ static const char *write_units(void)
         return d;
 }
 
+static const char *dir;
+
 static void setup(void)
 {
         fake_collect_next();
-        fake_setup(write_units(), "t.target");
+        fake_setup(dir = write_units(), "t.target");
 }
 
 static bool known(const char *name)
@@ -240,7 +242,28 @@ static void test_bus_reference_through_an_alias(void)
         fake_teardown();
 }
 
+/* A daemon-reload leaves collected units behind, so their memory goes
+ * with the old table; named again, such a unit loads afresh from disk. */
+static void test_daemon_reload_leaves_collected_units_behind(void)
+{
+        setup();
+        fake_run_to_exit("A-", 0);
+        fake_control("status", "lone.service");
+        CU_ASSERT_FALSE(known("lone.service"));
+        CU_ASSERT_PTR_NOT_NULL(unit_table_get(&F.table, "lone.service"));
+        size_t before = F.table.n_units;
+        unit(dir, "lone.service", "", "/bin/echo LONE2-");
+        fake_reload(dir, "t.target");
+        CU_ASSERT_PTR_NULL(unit_table_get(&F.table, "lone.service"));
+        CU_ASSERT(F.table.n_units < before);
+        CU_ASSERT_STRING_EQUAL(fake_state("a.service"), "inactive"); /* kept: t.target wants it */
+        fake_control("start", "lone.service");
+        CU_ASSERT(fake_find_spawn("LONE2-") >= 0);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "daemon_reload_leaves_collected_units_behind", test_daemon_reload_leaves_collected_units_behind },
         { "bus_reference_keeps_a_finished_unit", test_bus_reference_keeps_a_finished_unit },
         { "bus_reference_through_an_alias", test_bus_reference_through_an_alias },
         { "referenced_inactive_units_stay", test_referenced_inactive_units_stay },

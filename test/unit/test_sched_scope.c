@@ -30,9 +30,11 @@ static void start_with_pids(const char *unit, pid_t *pids, size_t n)
         free(q.pids);
 }
 
+static const char *dir;
+
 static void setup(void)
 {
-        const char *d = test_tmpdir();
+        const char *d = dir = test_tmpdir();
         test_write_file(d, "t.target", "[Unit]\nDescription=nothing\n");
         test_write_file(d, "s.scope", "[Unit]\nDescription=a scope\nDefaultDependencies=no\n");
         test_write_file(d, "k.scope",
@@ -144,8 +146,8 @@ static void test_daemon_reload_watches_the_processes_again(void)
         int fd = F.watches[F.n_watches - 1].fd;
         uint64_t cookie = F.watches[F.n_watches - 1].cookie;
         /* A new unit taken in first moves s.scope to a new index. */
-        test_write_file(test_tmpdir(), "a.target", "[Unit]\nDescription=first\n");
-        fake_reload(test_tmpdir(), "a.target");
+        test_write_file(dir, "a.target", "[Unit]\nDescription=first\n");
+        fake_reload(dir, "a.target");
         CU_ASSERT_STRING_EQUAL(fake_state("s.scope"), "active");
         CU_ASSERT_TRUE(fake_watched(fd));
         CU_ASSERT_NOT_EQUAL(F.watches[F.n_watches - 1].cookie, cookie); /* watched again, under its new index */
