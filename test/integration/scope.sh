@@ -3,7 +3,8 @@
 # with systemd's own systemd-run, systemctl and busctl on the private bus:
 #  - systemd-run --scope runs its command in a scope named for it, whose
 #    $INVOCATION_ID is the scope's InvocationID; the scope is collected
-#    (its transient file removed) once the command exits;
+#    (its transient file removed) once the command exits, and after a
+#    daemon-reload its name can be used again;
 #  - while the command runs the scope is active, systemctl status PID
 #    names it, and it survives a daemon-reload and still ends with its
 #    process; weftctl stop sends the process SIGTERM and the scope ends;
@@ -45,6 +46,9 @@ inv=$(printf '%s\n' "$out" | sed -n 's/^inv=//p')
 wt_until "$T" test ! -e "$DIR/one.scope" || wt_fail "one.scope's transient file outlived its command"
 out=$(wt_ctl list-units --all --no-legend)
 case $out in *one.scope*) wt_fail "one.scope was not collected: $out" ;; esac
+# A daemon-reload leaves collected units behind: the name is free again.
+wt_ctl daemon-reload || wt_fail "daemon-reload after one.scope was collected"
+out=$(run --scope --unit=one true) || wt_fail "systemd-run --scope --unit=one again, after a daemon-reload: $out"
 
 # A command that runs until stopped.
 run --scope --unit=two sh -c "echo \$\$ > $TMP/two.pid; echo \"\$INVOCATION_ID\" > $TMP/two.inv; exec sleep 120" \
