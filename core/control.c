@@ -137,10 +137,14 @@ struct unit *control_find(struct sched *s, const char *name)
 static struct unit *find_or_load_valid(struct sched *s, const char *name)
 {
         struct unit *u = unit_table_get(s->units, name);
-        /* Named again after it was collected: it comes back fresh, and
-         * goes again after this request if nothing needs it. */
-        if (u && unit_collected(u))
+        /* Named again after it was collected: it comes back fresh (with
+         * its new file if it is a transient unit defined again), and goes
+         * again after this request if nothing needs it. */
+        if (u && unit_collected(u)) {
+                if (sched_transient_redefine(s, u) < 0)
+                        return NULL;
                 sched_gc_revive(s, u);
+        }
         u = control_find(s, name);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;
@@ -205,9 +209,12 @@ static void verb_list_units(struct sched *s, uint64_t conn_id, const struct cont
 static void verb_known(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
                        int arg)
 {
-        STRV_FOREACH(name, q->units)
-                if (!unit_table_get(s->units, *name))
+        STRV_FOREACH(name, q->units) {
+                const struct unit *u = unit_table_get(s->units, *name);
+                /* A collected transient unit may be defined again. */
+                if (!u || (unit_collected(u) && sched_transient_unit(s, u)))
                         control_fail(r, 4, "Unit %s is not known.", *name);
+        }
 }
 
 /* STATUS_NO_LOAD: a unit weft has not loaded is unknown rather than loaded

@@ -147,7 +147,12 @@ void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q
                 bool nothing;
                 verb = asked;
                 if (!u) {
-                        control_fail(r, 5, "Unit %s not found.", *name);
+                        const struct unit *held = unit_table_get(s->units, *name);
+                        control_fail(r, 5,
+                                     held && sched_transient_unit(s, held)
+                                             ? "Unit %s is held, collected, with other dependencies; run daemon-reload to define it again."
+                                             : "Unit %s not found.",
+                                     *name);
                         continue;
                 }
                 if (u->load_state != UNIT_LOADED) {

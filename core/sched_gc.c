@@ -19,7 +19,9 @@
  * again, a mount made again, a control request naming it, a unit loaded
  * later referencing it, a job for it) the same unit is revived, fresh, as
  * systemd would load it fresh, with the configuration it was loaded with
- * (a daemon-reload reads its file again, as for every unit).
+ * (a daemon-reload leaves collected units behind: named again, they load
+ * from their files), except a transient unit defined again under its name
+ * (core/sched_transient.c).
  *
  * Units become candidates after the transition that may have made them
  * collectable (unit_set_sub into a down state, a finished job: the queue)
@@ -108,24 +110,6 @@ static bool may_gc(struct sched *s, struct unit *u)
         return !unit_ops(u)->may_gc || unit_ops(u)->may_gc(s, u);
 }
 
-/* A transient unit (systemd-run's) is gone for good once collected: its
- * file goes, so that a daemon-reload does not bring it back. systemd
- * removes it likewise. The unit's configuration stays in memory (see
- * above), so its name stays taken: StartTransientUnit refuses a name
- * weft ever had (the control verb is-known). */
-static void forget_transient_file(struct sched *s, const struct unit *u)
-{
-        char buf[PATH_MAX];
-        const char *path;
-        if (!s->config.transient_dir || !u->fragment_dir || strcmp(u->fragment_dir, s->config.transient_dir) != 0 ||
-            !(path = unit_fragment_path(u, buf, sizeof buf)))
-                return;
-        if (unlink(path) < 0 && errno != ENOENT)
-                log_warning("%s: cannot remove its transient file %s: %s", u->id, path, strerror(errno));
-        else
-                log_debug("%s: transient file %s removed", u->id, path);
-}
-
 /* What a fresh load has: everything but the unit's place (index), the
  * edges units loaded later gave it, the timer generation (a stale heap
  * entry must stay stale) and the type's allocations, which the type
@@ -136,7 +120,9 @@ static void collect(struct sched *s, struct unit *u)
         struct notify_runtime *nt = rt->notify;
 
         log_debug("%s: collected", u->id);
-        forget_transient_file(s, u);
+        /* Its file goes, so that a daemon-reload does not bring it back,
+         * as systemd removes it (core/sched_transient.c). */
+        sched_transient_forget_file(s, u);
         sched_conditions_forget(s, u);
         sched_stdio_forget(s, u);
         if (nt) {

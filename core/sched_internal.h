@@ -580,6 +580,17 @@ void path_runtime_free(struct path_runtime *p);
  * changed state or finished a job, through its type's trigger_notify. */
 void unit_trigger_notify(struct sched *s, struct unit *u);
 
+/* core/sched_transient.c: transient units once collected. Is u one
+ * (its file in the transient directory)? */
+bool sched_transient_unit(const struct sched *s, const struct unit *u);
+/* Remove u's transient file, if it is a transient unit. */
+void sched_transient_forget_file(struct sched *s, const struct unit *u);
+/* u, collected, named again: if it is a transient unit with a new file
+ * under its name, read that in place (0), or refuse it and remove the
+ * file (-EEXIST: it names other dependencies; -ENOMEM...). 0 and no
+ * change for any other unit. */
+int sched_transient_redefine(struct sched *s, struct unit *u);
+
 /* core/sched_gc.c: garbage collection of units nothing needs. */
 /* u may have become collectable (it went down, its job finished, it was
  * loaded at run time): look at it in the next sweep. */
