@@ -52,6 +52,8 @@ struct manager {
         const char *anchor;        /* what the boot starts: target, or main.service */
         struct container container; /* `weft -- CMD`; container.o NULL otherwise */
         struct load_context load;   /* kept for units loaded at run time */
+        struct timespec loaded_at;  /* see stamp_load */
+        uint64_t loaded_mono_usec;
         char *log_dir;
         char *boot_record_path;
         char *notify_path;
@@ -225,29 +227,40 @@ static int control_socket_open(const char *path)
         return fd;
 }
 
-/* daemon-reload, on the scheduler thread: load the unit files again into a
- * new table and let the scheduler carry every unit's state over. */
-static int op_reload(void *userdata)
+/* When the unit files were last read (CLOCK_REALTIME_COARSE, as file
+ * times are, and CLOCK_MONOTONIC, to tell a clock set back since). */
+static void stamp_load(struct manager *m)
 {
-        struct manager *m = userdata;
+        clock_gettime(CLOCK_REALTIME_COARSE, &m->loaded_at);
+        m->loaded_mono_usec = now_usec();
+}
+
+/* Load the unit files again into a new table and let the scheduler carry
+ * every unit's state over, on the scheduler thread: a daemon-reload (the
+ * generators first, as systemd runs them) or a compaction (without). */
+static int reload_units(struct manager *m, bool generators)
+{
+        const char *what = generators ? "daemon-reload" : "compaction";
         struct unit_table *table = malloc(sizeof *table), *old = NULL;
         struct unit_path_index *index = NULL;
         struct unit *u;
         int r;
 
         if (!table)
-                return log_error_errno(-ENOMEM, "daemon-reload: out of memory");
+                return log_error_errno(-ENOMEM, "%s: out of memory", what);
         unit_table_init(table);
-        /* As systemd: the generators run again before the unit files are
-         * read (on this thread, as systemd's manager blocks for them). */
-        if (m->config->generator_dirs)
+        /* On this thread, as systemd's manager blocks for them. */
+        if (generators && m->config->generator_dirs)
                 (void) generators_run((const char *const *) m->config->generator_dirs,
                                       m->config->generator_output,
                                       m->config->generator_timeout_usec ? m->config->generator_timeout_usec
                                                                         : GENERATOR_TIMEOUT_USEC);
+        struct timespec at = m->loaded_at;
+        uint64_t mono = m->loaded_mono_usec;
+        stamp_load(m);
         r = unit_path_index_build(m->config->unit_paths, &index);
         if (r < 0) {
-                log_error("daemon-reload: cannot read the unit path: %s", strerror(-r));
+                log_error("%s: cannot read the unit path: %s", what, strerror(-r));
                 goto fail;
         }
         struct load_context load = m->load;
@@ -267,27 +280,65 @@ static int op_reload(void *userdata)
                 kernel_table_unhook(&load, &scan);
         }
         if (r < 0) {
-                log_error("daemon-reload: loading units: %s", strerror(-r));
+                log_error("%s: loading units: %s", what, strerror(-r));
                 goto fail;
         }
         r = sched_swap_units(m->sched, table, &old);
         if (r < 0) {
-                log_error("daemon-reload: %s", sched_swap_error(r));
+                log_error("%s: %s", what, sched_swap_error(r));
                 goto fail;
         }
+        size_t before = old->n_units;
         unit_table_done(old);
         free(old);
         unit_path_index_free(m->index);
         m->table = table;
         m->index = index;
         m->load = load;
-        log_info("Reloaded: %zu units (%u warnings, %u errors).", table->n_units, load.n_warnings, load.n_errors);
+        if (generators)
+                log_info("Reloaded: %zu units (%u warnings, %u errors).", table->n_units, load.n_warnings,
+                         load.n_errors);
+        else
+                log_info("Compacted the unit table: %zu units, %zu before.", table->n_units, before);
         return 0;
 fail:
+        m->loaded_at = at; /* what is loaded is still the old files */
+        m->loaded_mono_usec = mono;
         unit_table_done(table);
         free(table);
         unit_path_index_free(index);
         return r;
+}
+
+static int op_reload(void *userdata)
+{
+        return reload_units(userdata, true);
+}
+
+/* Has the wall clock gone back since the load (file times then mislead)? */
+static bool clock_went_back(const struct manager *m)
+{
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME_COARSE, &now);
+        uint64_t real = (uint64_t) now.tv_sec * USEC_PER_SEC + (uint64_t) now.tv_nsec / 1000;
+        uint64_t then = (uint64_t) m->loaded_at.tv_sec * USEC_PER_SEC + (uint64_t) m->loaded_at.tv_nsec / 1000;
+        /* A second of slack: the coarse clock lags a tick behind. */
+        return real + USEC_PER_SEC < then + (now_usec() - m->loaded_mono_usec);
+}
+
+/* Many collected units (sched_wants_compaction): reading the unit files
+ * again leaves them behind and changes nothing else, unless a file
+ * changed since they were read; then it waits for a daemon-reload. */
+static void op_compact(void *userdata)
+{
+        struct manager *m = userdata;
+        if (clock_went_back(m) || unit_path_changed_since(m->index, m->loaded_at, m->config->transient_dir)) {
+                log_info("Not compacting the unit table: the unit path changed since it was read (a daemon-reload "
+                         "will).");
+                sched_compaction_refused(m->sched);
+                return;
+        }
+        (void) reload_units(m, false);
 }
 
 static void op_control(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request)
@@ -335,6 +386,7 @@ static const struct sched_ops ops = {
         .shutdown_request = op_shutdown_request,
         .exit_request = op_exit_request,
         .reload = op_reload,
+        .compact = op_compact,
         .control = op_control,
         .job_finished = op_job_finished,
         .bus_watch = op_bus_watch,
@@ -469,6 +521,7 @@ static int load_units(struct manager *m, const char *target, struct unit_table *
 {
         const struct weft_config *c = m->config;
         struct unit *u;
+        stamp_load(m);
         int r = unit_path_index_build(c->unit_paths, &m->index);
         if (r < 0)
                 return log_error_errno(r, "cannot read the unit path: %s", strerror(-r));
@@ -573,6 +626,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .timer_perturb_usec = boot_perturb(),
                 .in_container = pid1_in_container(),
                 .collect = true,
+                .collected_max = config->collected_units_max,
         };
         read_id("/etc/machine-id", sc.machine_id);
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);

@@ -427,6 +427,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
          * again as it is taken over (the range from gc_unswept_from). */
         s->n_gc_queue = 0;
         s->gc_unswept_from = 0;
+        s->n_collected = s->compact_at = 0; /* the new table holds none */
         s->units = new;
         s->n_rt = s->n_linked = 0;
         r = sched_adopt_units(s);
@@ -1083,6 +1084,10 @@ void sched_entry_done(struct sched *s)
                         s->ops->boot_done(s->userdata, s->boot_ok);
         }
         sched_startup_check(s);
+        if (s->ops->compact && sched_wants_compaction(s)) {
+                s->ops->compact(s->userdata);
+                sched_run_ready(s);
+        }
 }
 
 int sched_start(struct sched *s, const char *name, uint64_t now, bool is_boot)

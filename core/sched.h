@@ -60,6 +60,10 @@ struct sched_ops {
         void (*exit_request)(void *userdata, int exit_code, bool force);
         /* daemon-reload: reload the unit files (calls sched_swap_units). May be NULL. */
         int (*reload)(void *userdata);
+        /* Many collected units (sched_wants_compaction): compact the unit
+         * table, as a reload without generators (calls sched_swap_units
+         * or sched_compaction_refused). May be NULL. */
+        void (*compact)(void *userdata);
         /* The control layer above the scheduler (core/control.c), reached
          * through callbacks so that nothing here calls up into it: answer a
          * request (EVENT_CONTROL; it stays the caller's), and hear that a
@@ -125,6 +129,10 @@ struct sched_config {
         /* Garbage-collect units nothing needs (core/sched_gc.c), as
          * systemd does; the manager sets it, most unit tests do not. */
         bool collect;
+        /* Ask for a compaction once this many units are collected, and at
+         * least as many as are not (0: never; weft.yaml's
+         * collected_units_max). */
+        unsigned collected_max;
 };
 
 struct sched;
@@ -155,6 +163,17 @@ int sched_intern_known(struct sched *s, struct unit_table *new);
 int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table **ret_old);
 /* Why sched_swap_units (or the reload around it) failed with r, in words. */
 const char *sched_swap_error(int r);
+
+/* Compaction: a collected unit keeps its memory until a daemon-reload
+ * leaves it behind (sched_intern_known), so with many of them the manager
+ * should reload the unit files (without the generators) if nothing on the
+ * unit path changed since they were loaded, which then changes nothing
+ * else. Wanted once sched_config.collected_max units are collected and no
+ * fewer than are not, never during a shutdown. When the manager finds the
+ * unit path changed, sched_compaction_refused puts the next try another
+ * collected_max collections away; a reload resets both. */
+bool sched_wants_compaction(const struct sched *s);
+void sched_compaction_refused(struct sched *s);
 
 /* Start name with everything it pulls in (a transaction), now. The anchor
  * of the boot is the default target. Returns 0 or a negative errno (unknown

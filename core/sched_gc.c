@@ -75,6 +75,7 @@ void sched_gc_revive(struct sched *s, struct unit *u)
          * pushed once, when its flag flips. */
         size_t start = s->n_gc_queue;
         u->rt->collected = false;
+        s->n_collected--;
         if (queue_push(s, u) < 0)
                 goto oom;
         for (size_t i = start; i < s->n_gc_queue; i++) {
@@ -84,6 +85,7 @@ void sched_gc_revive(struct sched *s, struct unit *u)
                         if (!e->refs || !o->rt || !o->rt->collected)
                                 continue;
                         o->rt->collected = false;
+                        s->n_collected--;
                         if (queue_push(s, o) < 0)
                                 goto oom;
                 }
@@ -141,6 +143,19 @@ static void collect(struct sched *s, struct unit *u)
         };
         if (unit_ops(u)->collected)
                 unit_ops(u)->collected(s, u);
+        s->n_collected++;
+}
+
+bool sched_wants_compaction(const struct sched *s)
+{
+        size_t at = s->compact_at ? s->compact_at : s->config.collected_max;
+        return s->config.collected_max && !s->shutting_down && s->n_collected >= at &&
+               s->n_collected >= s->n_rt - s->n_collected;
+}
+
+void sched_compaction_refused(struct sched *s)
+{
+        s->compact_at = s->n_collected + s->config.collected_max;
 }
 
 static void mark(struct sched *s, struct unit *u, size_t *n)

@@ -370,6 +370,10 @@ struct sched {
          * makes candidates all at once: a range, not 10,000 queue entries
          * at the boot's peak. */
         size_t gc_unswept_from;
+        /* Units collected now (revived ones leave the count), and the
+         * count that asks for a compaction next (sched_wants_compaction). */
+        size_t n_collected;
+        size_t compact_at;
         bool gc_armed;
         /* Units a bus client holds a reference to (Ref, systemd-run's
          * AddRef): never collected while held (core/sched_bus.c). Names,

@@ -219,6 +219,19 @@ static int parse_cpu(const struct config_ctx *ctx, const char *key, yaml_node_t 
         return 0;
 }
 
+static int parse_count(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
+{
+        const char *s = NULL;
+        unsigned n;
+        int r = node_scalar(ctx, key, node, &s);
+        if (r < 0)
+                return r;
+        if (parse_unsigned(s, &n) < 0)
+                return config_error(ctx, node->start_mark, "%s: \"%s\" is not a number", key, s);
+        *(unsigned *) dst = n;
+        return 0;
+}
+
 static int parse_level(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
 {
         const char *s = NULL;
@@ -281,6 +294,7 @@ static const struct config_item top_items[] = {
         { "manager_cpu", parse_cpu, FIELD(manager_cpu), NULL },
         { "log", NULL, 0, log_items },
         { "timeouts", NULL, 0, timeout_items },
+        { "collected_units_max", parse_count, FIELD(collected_units_max), NULL },
         { 0 },
 };
 
@@ -383,6 +397,7 @@ int config_init(struct weft_config *c)
                 .log_console = true,
                 .timeout_start_usec = 90 * USEC_PER_SEC,
                 .timeout_stop_usec = 90 * USEC_PER_SEC,
+                .collected_units_max = 4096,
         };
 
         t.unit_paths = strv_copy((char *const *) default_unit_paths);

@@ -9,6 +9,8 @@
  *   runtime_dir: /run/weft
  *   log: { level: info, console: true }
  *   timeouts: { start: 90s, stop: 90s }
+ *   collected_units_max: 4096 # collected units kept before the unit table is
+ *                            # compacted (core/sched.h); 0: never
  *
  * Every key has a default. An unknown key, a wrong YAML shape or a bad value
  * is an error naming file:line:column (1-based), logged once and returned.
@@ -35,6 +37,7 @@ struct weft_config {
         bool log_console;
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
+        unsigned collected_units_max;
         /* Generators (core/generators.h): the directories to run them from,
          * NULL for none, and the base of their output directories. Set by
          * weft's command line or as PID 1, not by the YAML file. */

@@ -35,6 +35,7 @@
  * Used by the unit loader (parse/load.c) and by `weftctl verify/show`. */
 #pragma once
 #include <stdbool.h>
+#include <time.h>
 
 struct unit_path_index; /* opaque */
 
@@ -51,6 +52,12 @@ void unit_path_index_free(struct unit_path_index *idx);
  * scan. 1 when rescanned, 0 when nothing changed, or a negative errno (idx
  * is then unchanged). */
 int unit_path_index_refresh(struct unit_path_index *idx);
+/* Was anything on idx's unit path written at or after since (a
+ * CLOCK_REALTIME_COARSE time, the clock file times come from): a search
+ * directory's entries, a unit file or link, a NAME.d/, .wants/ or
+ * .requires/ directory or what is in it? The directory skip (NULL: none)
+ * is left out. What cannot be looked at counts as changed. */
+bool unit_path_changed_since(const struct unit_path_index *idx, struct timespec since, const char *skip);
 
 struct unit_lookup {
         char *id;         /* the unit's primary name (alias target, or the name itself) */

@@ -750,3 +750,64 @@ int unit_path_index_refresh(struct unit_path_index *idx)
         unit_path_index_free(fresh);
         return 1;
 }
+
+/* A time at or after since: a file written since (or in the same tick). */
+static bool at_or_after(struct timespec t, struct timespec since)
+{
+        return t.tv_sec > since.tv_sec || (t.tv_sec == since.tv_sec && t.tv_nsec >= since.tv_nsec);
+}
+
+/* Was name in dir written at or after since? A link by itself or by what
+ * it points to (when that is there); no answer at all is a yes. */
+static bool entry_changed(int dir, const char *name, struct timespec since)
+{
+        struct stat st;
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || at_or_after(st.st_mtim, since))
+                return true;
+        return S_ISLNK(st.st_mode) && fstatat(dir, name, &st, 0) == 0 && at_or_after(st.st_mtim, since);
+}
+
+static bool is_sub_dir_name(const char *name)
+{
+        size_t n = strlen(name);
+        return (n > 2 && !strcmp(name + n - 2, ".d")) || (n > 6 && !strcmp(name + n - 6, ".wants")) ||
+               (n > 9 && !strcmp(name + n - 9, ".requires"));
+}
+
+/* Anything in path (a search directory), or in its NAME.d/, .wants/ and
+ * .requires/ directories, written at or after since? */
+static bool dir_changed(const char *path, struct timespec since, int depth)
+{
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0)
+                return errno != ENOENT; /* missing then as now: nothing there */
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return true;
+        }
+        bool changed = fstat(fd, &st) < 0 || at_or_after(st.st_mtim, since);
+        struct dirent *de;
+        while (!changed && (de = readdir(d))) {
+                if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                        continue;
+                changed = entry_changed(fd, de->d_name, since);
+                if (!changed && depth == 0 && is_sub_dir_name(de->d_name) &&
+                    fstatat(fd, de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+                        char sub[PATH_MAX];
+                        changed = snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= (int) sizeof sub ||
+                                  dir_changed(sub, since, 1);
+                }
+        }
+        closedir(d);
+        return changed;
+}
+
+bool unit_path_changed_since(const struct unit_path_index *idx, struct timespec since, const char *skip)
+{
+        for (size_t i = 0; i < idx->n_dirs; i++)
+                if ((!skip || strcmp(idx->dirs[i].path, skip) != 0) && dir_changed(idx->dirs[i].path, since, 0))
+                        return true;
+        return false;
+}

@@ -19,6 +19,7 @@
 struct fake F;
 static unsigned setup_spawn_window; /* for the next fake_setup_with */
 static bool setup_collect;
+static unsigned setup_collected_max;
 static const char *setup_stamp_dir;
 static uint64_t setup_perturb, setup_seed;
 
@@ -202,12 +203,14 @@ void fake_setup_built(const char *dir, const char *target, const char *extra, co
                 .abort_on_illegal = true,
                 .spawn_window = setup_spawn_window,
                 .collect = setup_collect,
+                .collected_max = setup_collected_max,
                 .timer_stamp_dir = setup_stamp_dir,
                 .timer_perturb_usec = setup_perturb,
         };
         memcpy(config.machine_id, &setup_seed, sizeof setup_seed);
         setup_spawn_window = 0;
         setup_collect = false;
+        setup_collected_max = 0;
         setup_stamp_dir = NULL;
         setup_perturb = setup_seed = 0;
         CU_ASSERT_FATAL(sched_new(&F.table, &fake_ops, NULL, &config, &F.s) == 0);
@@ -342,6 +345,11 @@ bool fake_killed(pid_t pid, int sig)
 void fake_collect_next(void)
 {
         setup_collect = true;
+}
+
+void fake_collected_max_next(unsigned n)
+{
+        setup_collected_max = n;
 }
 
 pid_t fake_spawn_sleeper(void)

@@ -98,6 +98,8 @@ pid_t fake_spawn_sleeper(void);
 void fake_reap(pid_t pid);
 void fake_advance(uint64_t usec);
 /* For the next fake_setup*: garbage-collect units (sched_config.collect). */
+/* For the next fake_setup*: sched_config.collected_max (compaction). */
+void fake_collected_max_next(unsigned n);
 void fake_collect_next(void);
 const char *fake_state(const char *unit);
 /* Deliver a notify message from pid ("KEY=VALUE\n..."), with fds (taken),

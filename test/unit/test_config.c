@@ -57,7 +57,8 @@ static bool config_equal(const struct weft_config *a, const struct weft_config *
         return streq_ptr(a->default_target, b->default_target) && a->workers == b->workers &&
                streq_ptr(a->runtime_dir, b->runtime_dir) && a->log_level == b->log_level &&
                a->log_console == b->log_console && a->timeout_start_usec == b->timeout_start_usec &&
-               a->timeout_stop_usec == b->timeout_stop_usec && a->manager_cpu == b->manager_cpu;
+               a->timeout_stop_usec == b->timeout_stop_usec && a->manager_cpu == b->manager_cpu &&
+               a->collected_units_max == b->collected_units_max;
 }
 
 /* Loads text on top of the defaults and checks it fails with -EINVAL, logs
@@ -110,6 +111,7 @@ static void test_defaults_are_the_documented_ones(void)
         CU_ASSERT_TRUE(c.log_console);
         CU_ASSERT_EQUAL(c.timeout_start_usec, 90 * USEC_PER_SEC);
         CU_ASSERT_EQUAL(c.timeout_stop_usec, 90 * USEC_PER_SEC);
+        CU_ASSERT_EQUAL(c.collected_units_max, 4096);
         config_done(&c);
 }
 
@@ -199,6 +201,20 @@ static void test_keys_not_given_keep_their_values(void)
         CU_ASSERT_EQUAL(c.log_level, LOG_LEVEL_ERROR);
         CU_ASSERT_TRUE(c.log_console);
         config_done(&c);
+}
+
+static void test_collected_units_max_is_a_count(void)
+{
+        struct weft_config c;
+
+        CU_ASSERT_EQUAL_FATAL(config_init(&c), 0);
+        CU_ASSERT_EQUAL(load(&c, "collected_units_max: 0\n"), 0);
+        CU_ASSERT_EQUAL(c.collected_units_max, 0);
+        CU_ASSERT_EQUAL(load(&c, "collected_units_max: 100000\n"), 0);
+        CU_ASSERT_EQUAL(c.collected_units_max, 100000);
+        config_done(&c);
+        expect_error("collected_units_max: -1\n", "1:22", "\"-1\" is not a number");
+        expect_error("collected_units_max: many\n", "1:22", "\"many\" is not a number");
 }
 
 static void test_manager_cpu_is_auto_none_or_a_cpu(void)
@@ -448,6 +464,7 @@ static void test_load_file_missing_is_enoent_without_error_line(void)
 }
 
 static const struct test_case tests[] = {
+        { "collected_units_max_is_a_count", test_collected_units_max_is_a_count },
         { "defaults_are_the_documented_ones", test_defaults_are_the_documented_ones },
         { "empty_and_comment_only_documents_keep_defaults", test_empty_and_comment_only_documents_keep_defaults },
         { "block_document_sets_every_key", test_block_document_sets_every_key },

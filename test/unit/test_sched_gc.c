@@ -262,7 +262,31 @@ static void test_daemon_reload_leaves_collected_units_behind(void)
         fake_teardown();
 }
 
+/* Compaction is wanted once collected_max units are collected and no
+ * fewer than are not; refused, it waits for collected_max more; a reload
+ * starts the count again. */
+static void test_compaction_wanted_after_enough_collections(void)
+{
+        fake_collected_max_next(2);
+        setup(); /* t.target, a.service and r.service loaded: 3 kept */
+        fake_run_to_exit("A-", 0);
+        CU_ASSERT_FALSE(sched_wants_compaction(F.s));
+        fake_control("status", "lone.service");
+        fake_control("status", "fail.service");
+        CU_ASSERT_FALSE(sched_wants_compaction(F.s)); /* 2 collected, fewer than the 3 kept */
+        fake_control("status", "z.service");          /* and x and y, which it wants */
+        CU_ASSERT_TRUE(sched_wants_compaction(F.s));  /* 5 */
+        sched_compaction_refused(F.s);
+        CU_ASSERT_FALSE(sched_wants_compaction(F.s));
+        fake_control("status", "cyc1.service");       /* and cyc2 */
+        CU_ASSERT_TRUE(sched_wants_compaction(F.s));  /* 2 more */
+        fake_reload(dir, "t.target");
+        CU_ASSERT_FALSE(sched_wants_compaction(F.s));
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "compaction_wanted_after_enough_collections", test_compaction_wanted_after_enough_collections },
         { "daemon_reload_leaves_collected_units_behind", test_daemon_reload_leaves_collected_units_behind },
         { "bus_reference_keeps_a_finished_unit", test_bus_reference_keeps_a_finished_unit },
         { "bus_reference_through_an_alias", test_bus_reference_through_an_alias },

@@ -745,7 +745,48 @@ static void test_refresh_finds_files_added_after_the_scan(void)
         unit_path_index_free(idx);
 }
 
+/* rel's time set to t (seconds), the link itself for a link. */
+static void set_time(const char *rel, time_t t)
+{
+        const struct timespec ts[2] = { { t, 0 }, { t, 0 } };
+        CU_ASSERT_FATAL(utimensat(AT_FDCWD, at(rel), ts, AT_SYMLINK_NOFOLLOW) == 0);
+}
+
+/* What compaction asks (core/manager.c): with every entry written at 1000
+ * and since 2000, nothing changed; a unit file, a drop-in, a .wants/
+ * directory or a search directory written at 3000 is a change, unless in
+ * the directory skipped; a dangling link is judged by itself. */
+static void test_changed_since_looks_at_every_entry(void)
+{
+        static const char *const all[] = { "a/foo.service", "a/foo.service.d/x.conf", "a/foo.service.d",
+                                           "a/t.target.wants/foo.service", "a/t.target.wants", "a/dangling.service",
+                                           "b/bar.service", "a", "b" };
+        const struct timespec since = { 2000, 0 };
+        setup();
+        put("a/foo.service", UNIT);
+        put("a/foo.service.d/x.conf", "[Unit]\nDescription=x\n");
+        link_to("../foo.service", "a/t.target.wants/foo.service");
+        link_to("/nonexistent/dangling.service", "a/dangling.service");
+        put("b/bar.service", UNIT);
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+                set_time(all[i], 1000);
+        struct unit_path_index *idx = build();
+        CU_ASSERT_FALSE(unit_path_changed_since(idx, since, NULL));
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+                set_time(all[i], 3000);
+                CU_ASSERT_TRUE(unit_path_changed_since(idx, since, NULL));
+                if (!unit_path_changed_since(idx, since, NULL))
+                        fprintf(stderr, "\n  %s written since, not seen\n", all[i]);
+                /* b skipped: what is in it does not count. */
+                CU_ASSERT_EQUAL(unit_path_changed_since(idx, since, at("b")), all[i][0] == 'a');
+                set_time(all[i], 1000);
+        }
+        CU_ASSERT_FALSE(unit_path_changed_since(idx, since, NULL));
+        unit_path_index_free(idx);
+}
+
 static const struct test_case tests[] = {
+        { "changed_since_looks_at_every_entry", test_changed_since_looks_at_every_entry },
         { "first_directory_wins", test_first_directory_wins },
         { "masked_by_link_to_dev_null", test_masked_by_link_to_dev_null },
         { "masked_by_empty_file", test_masked_by_empty_file },
