@@ -338,7 +338,9 @@ static void op_compact(void *userdata)
                 sched_compaction_refused(m->sched);
                 return;
         }
-        (void) reload_units(m, false);
+        /* Failed (out of memory): not again at once, at every event. */
+        if (reload_units(m, false) < 0)
+                sched_compaction_refused(m->sched);
 }
 
 static void op_control(void *userdata, uint64_t conn_id, uid_t uid, const struct control_request *request)
