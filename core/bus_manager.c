@@ -68,6 +68,7 @@ static const struct unit_property {
         { "InactiveExitTimestamp", "InactiveExitTimestampMonotonic", 'T' },
         { "AllowIsolate", NULL, 'b' },
         { "IgnoreOnIsolate", NULL, 'b' },
+        { "NeedDaemonReload", NULL, 'b' },
         { "Job", NULL, 'J' },
         { "InvocationID", NULL, 'Y' },
         /* The last failed check only (weft keeps no passing ones). */

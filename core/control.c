@@ -116,6 +116,7 @@ static int describe_unit(struct sched *s, const struct unit *u, struct control_u
         r = r < 0 ? r : control_unit_add(cu, "FailedDependency", rt->failed_dependency ? rt->failed_dependency->id : "");
         r = r < 0 ? r : control_unit_add(cu, "AllowIsolate", u->allow_isolate ? "yes" : "no");
         r = r < 0 ? r : control_unit_add(cu, "IgnoreOnIsolate", u->ignore_on_isolate ? "yes" : "no");
+        r = r < 0 ? r : control_unit_add(cu, "NeedDaemonReload", sched_need_daemon_reload(s, u) ? "yes" : "no");
         if (u->load_state == UNIT_LOADED && unit_ops(u)->show)
                 r = r < 0 ? r : unit_ops(u)->show(s, (struct unit *) u, cu);
         r = r < 0 ? r : control_add_num(cu, "InactiveExitTimestampMonotonic", rt->t_activating);

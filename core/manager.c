@@ -227,11 +227,12 @@ static int control_socket_open(const char *path)
         return fd;
 }
 
-/* When the unit files were last read (CLOCK_REALTIME_COARSE, as file
- * times are, and CLOCK_MONOTONIC, to tell a clock set back since). */
+/* When the unit files were last read: CLOCK_REALTIME (see
+ * parse/unit_path_changed.c), and CLOCK_MONOTONIC, to tell a clock set
+ * back since. */
 static void stamp_load(struct manager *m)
 {
-        clock_gettime(CLOCK_REALTIME_COARSE, &m->loaded_at);
+        clock_gettime(CLOCK_REALTIME, &m->loaded_at);
         m->loaded_mono_usec = now_usec();
 }
 
@@ -289,6 +290,7 @@ static int reload_units(struct manager *m, bool generators)
                 goto fail;
         }
         size_t before = old->n_units;
+        sched_loaded_since(m->sched, m->loaded_at);
         unit_table_done(old);
         free(old);
         unit_path_index_free(m->index);
@@ -319,10 +321,10 @@ static int op_reload(void *userdata)
 static bool clock_went_back(const struct manager *m)
 {
         struct timespec now;
-        clock_gettime(CLOCK_REALTIME_COARSE, &now);
+        clock_gettime(CLOCK_REALTIME, &now);
         uint64_t real = (uint64_t) now.tv_sec * USEC_PER_SEC + (uint64_t) now.tv_nsec / 1000;
         uint64_t then = (uint64_t) m->loaded_at.tv_sec * USEC_PER_SEC + (uint64_t) m->loaded_at.tv_nsec / 1000;
-        /* A second of slack: the coarse clock lags a tick behind. */
+        /* A second of slack for the two clocks' reads. */
         return real + USEC_PER_SEC < then + (now_usec() - m->loaded_mono_usec);
 }
 
@@ -634,6 +636,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         r = sched_new(m.table, &ops, &m, &sc, &m.sched);
         if (r < 0)
                 goto out;
+        sched_loaded_since(m.sched, m.loaded_at);
         /* Before the first thread: every one of weft's threads inherits it.
          * A bare `weft -- CMD` hands one unit over once: pinning did not
          * change its exec latency and cost 40 KiB of peak RSS

@@ -204,6 +204,7 @@ static int grow_scratch(struct sched *s)
 
 int sched_adopt_units(struct sched *s)
 {
+        size_t first = s->n_rt;
         int r = grow_scratch(s);
         if (r < 0)
                 return r;
@@ -229,6 +230,7 @@ int sched_adopt_units(struct sched *s)
                 u->rt->collected = false;
                 u->rt->in_gc_queue = false;
         }
+        (void) sched_load_batch(s, first); /* out of memory: they count as read earlier */
         return link_new_units(s);
 }
 
@@ -428,6 +430,7 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
         s->n_gc_queue = 0;
         s->gc_unswept_from = 0;
         s->n_collected = s->compact_at = 0; /* the new table holds none */
+        s->n_load_batches = 0;
         s->units = new;
         s->n_rt = s->n_linked = 0;
         r = sched_adopt_units(s);
@@ -490,6 +493,7 @@ void sched_free(struct sched *s)
         timer_heap_done(&s->timers);
         free(s->kill_waiters);
         free(s->gc_queue);
+        free(s->load_batches);
         strv_free(s->bus_refs);
         sched_conditions_free(s);
         sched_stdio_free(s);

@@ -164,6 +164,12 @@ int sched_swap_units(struct sched *s, struct unit_table *new, struct unit_table 
 /* Why sched_swap_units (or the reload around it) failed with r, in words. */
 const char *sched_swap_error(int r);
 
+/* The whole table as adopted so far was read from disk no earlier than
+ * at (CLOCK_REALTIME): the manager's stamp from before it read the
+ * unit files, after sched_new and after sched_swap_units. Units loaded
+ * later are stamped as they are adopted. NeedDaemonReload compares with it. */
+void sched_loaded_since(struct sched *s, struct timespec at);
+
 /* Compaction: a collected unit keeps its memory until a daemon-reload
  * leaves it behind (sched_intern_known), so with many of them the manager
  * should reload the unit files (without the generators) if nothing on the

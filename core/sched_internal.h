@@ -370,6 +370,14 @@ struct sched {
          * makes candidates all at once: a range, not 10,000 queue entries
          * at the boot's peak. */
         size_t gc_unswept_from;
+        /* When the units were read from disk, by ranges of the table in
+         * the order adopted (each from first on, until the next): what
+         * NeedDaemonReload compares file times with (core/sched_reload.c). */
+        struct load_batch {
+                size_t first;
+                struct timespec at;
+        } *load_batches;
+        size_t n_load_batches, cap_load_batches;
         /* Units collected now (revived ones leave the count), and the
          * count that asks for a compaction next (sched_wants_compaction). */
         size_t n_collected;
@@ -583,6 +591,12 @@ void path_runtime_free(struct path_runtime *p);
 /* core/sched.c: tell every unit that triggers u (UNIT_TRIGGERED_BY) that u
  * changed state or finished a job, through its type's trigger_notify. */
 void unit_trigger_notify(struct sched *s, struct unit *u);
+
+/* core/sched_reload.c: the adopted units [first, n_rt) were read no
+ * earlier than now (0, or -ENOMEM: they then count as read earlier). */
+int sched_load_batch(struct sched *s, size_t first);
+/* systemd's NeedDaemonReload for u. */
+bool sched_need_daemon_reload(struct sched *s, const struct unit *u);
 
 /* core/sched_transient.c: transient units once collected. Is u one
  * (its file in the transient directory)? */

@@ -342,6 +342,14 @@ int cmd_status(const struct ctl_options *opts, char **args)
                                 printf("\n");
                         first = false;
                         print_unit(opts, u);
+                        /* As systemctl: after the unit, on stderr. */
+                        if (live_get(u, "NeedDaemonReload", "no")[0] == 'y') {
+                                fflush(stdout);
+                                fprintf(stderr,
+                                        "Warning: The unit file, source configuration file or drop-ins of %s changed on "
+                                        "disk. Run 'weftctl daemon-reload' to reload units.\n",
+                                        live_get(u, "Id", ""));
+                        }
                 }
         code = reply.code;
         if (reply.error && *reply.error && reply.n_units == 0)

@@ -53,11 +53,16 @@ void unit_path_index_free(struct unit_path_index *idx);
  * is then unchanged). */
 int unit_path_index_refresh(struct unit_path_index *idx);
 /* Was anything on idx's unit path written at or after since (a
- * CLOCK_REALTIME_COARSE time, the clock file times come from): a search
+ * CLOCK_REALTIME time, see parse/unit_path_changed.c): a search
  * directory's entries, a unit file or link, a NAME.d/, .wants/ or
  * .requires/ directory or what is in it? The directory skip (NULL: none)
  * is left out. What cannot be looked at counts as changed. */
 bool unit_path_changed_since(const struct unit_path_index *idx, struct timespec since, const char *skip);
+struct unit;
+/* systemd's NeedDaemonReload: has u's unit file or a drop-in it read been
+ * written (or gone) at or after since, or has a file or NAME.d/ directory
+ * been made since for it or its template in one of idx's directories? */
+bool unit_files_changed_since(const struct unit *u, const struct unit_path_index *idx, struct timespec since);
 
 struct unit_lookup {
         char *id;         /* the unit's primary name (alias target, or the name itself) */

@@ -80,6 +80,11 @@ grep -q late-only "$RUN/log/late.service.log" 2>/dev/null || wt_fail "a unit onl
 wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
 [ "$(wc -l <"$TMP/runs")" = 2 ] || wt_fail "daemon-reload did not run the generators again ($(wc -l <"$TMP/runs") runs)"
 wt_ctl is-active gen-a.service >/dev/null || wt_fail "gen-a.service is not active after the reload"
+# What the generators wrote just before the read is what was read.
+for u in gen-a.service over.service t.target; do
+        [ "$(wt_ctl show $u -P NeedDaemonReload)" = no ] ||
+                wt_fail "$u, written by a generator before the read, needs a reload"
+done
 wt_assert_answers
 
 wt_ctl exit 0 || wt_fail "exit failed"

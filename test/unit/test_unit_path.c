@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "base/strv.h"
+#include "parse/load.h"
+#include "parse/unit.h"
 #include "parse/unit_path.h"
 #include "test/unit/test.h"
 
@@ -785,8 +787,54 @@ static void test_changed_since_looks_at_every_entry(void)
         unit_path_index_free(idx);
 }
 
+/* NeedDaemonReload's check (parse/unit_path_changed.c), for a unit loaded
+ * from a (fragment, drop-in) and an instance of b's template: written
+ * before since, nothing; its fragment or drop-in written since, a new
+ * drop-in directory, or a file that now comes first (in a, over b), yes;
+ * another unit's file, no. */
+static void test_unit_files_changed_since(void)
+{
+        static const char *const all[] = { "a/foo.service", "a/foo.service.d/x.conf", "a/foo.service.d",
+                                           "b/bar@.service", "a/other.service", "a", "b" };
+        const struct timespec since = { 2000, 0 };
+        setup();
+        put("a/foo.service", UNIT);
+        put("a/foo.service.d/x.conf", "[Unit]\nDescription=x\n");
+        put("b/bar@.service", UNIT);
+        put("a/other.service", UNIT);
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+                set_time(all[i], 1000);
+        struct unit_path_index *idx = build();
+        struct unit_table t;
+        struct load_context ctx = { .table = &t, .index = idx };
+        struct unit *foo, *bar;
+        unit_table_init(&t);
+        CU_ASSERT_FATAL(unit_table_intern(&t, "foo.service", &foo) == 0 && unit_load(&ctx, foo) == 0);
+        CU_ASSERT_FATAL(unit_table_intern(&t, "bar@1.service", &bar) == 0 && unit_load(&ctx, bar) == 0);
+        CU_ASSERT_FALSE(unit_files_changed_since(foo, idx, since));
+        CU_ASSERT_FALSE(unit_files_changed_since(bar, idx, since));
+        set_time("a/foo.service", 3000);
+        CU_ASSERT_TRUE(unit_files_changed_since(foo, idx, since));
+        set_time("a/foo.service", 1000);
+        set_time("a/foo.service.d/x.conf", 3000);
+        CU_ASSERT_TRUE(unit_files_changed_since(foo, idx, since));
+        set_time("a/foo.service.d/x.conf", 1000);
+        set_time("a/other.service", 3000); /* not foo's */
+        CU_ASSERT_FALSE(unit_files_changed_since(foo, idx, since));
+        put("a/bar@.service", UNIT); /* now first: written since */
+        CU_ASSERT_TRUE(unit_files_changed_since(bar, idx, since));
+        CU_ASSERT_FALSE(unit_files_changed_since(foo, idx, since));
+        CU_ASSERT_FATAL(unlink(at("a/bar@.service")) == 0);
+        CU_ASSERT_FALSE(unit_files_changed_since(bar, idx, since));
+        put("b/bar@1.service.d/y.conf", "[Unit]\nDescription=y\n"); /* a new drop-in directory */
+        CU_ASSERT_TRUE(unit_files_changed_since(bar, idx, since));
+        unit_table_done(&t);
+        unit_path_index_free(idx);
+}
+
 static const struct test_case tests[] = {
         { "changed_since_looks_at_every_entry", test_changed_since_looks_at_every_entry },
+        { "unit_files_changed_since", test_unit_files_changed_since },
         { "first_directory_wins", test_first_directory_wins },
         { "masked_by_link_to_dev_null", test_masked_by_link_to_dev_null },
         { "masked_by_empty_file", test_masked_by_empty_file },
