@@ -1,8 +1,8 @@
 #!/bin/bash
 # NeedDaemonReload, as systemd has it: a unit whose file or drop-ins
 # changed on disk since weft read them says so (weftctl show, systemctl
-# show on the private bus), and status warns as systemctl's does, until a
-# daemon-reload:
+# show on the private bus), and status warns as systemctl's does
+# (systemctl's own status and restart warn too), until a daemon-reload:
 #  - a unit file edited, a drop-in added, a drop-in edited: yes;
 #  - a unit read at run time after the boot (a file added later), and the
 #    units nobody touched: no;
@@ -46,6 +46,9 @@ if command -v systemctl >/dev/null 2>&1; then
         out=$(wt_systemctl status b.service)
         case $out in *"b.service changed on disk. Run 'systemctl daemon-reload' to reload units."*) ;;
         *) wt_fail "systemctl status b.service: $out" ;; esac
+        out=$(wt_systemctl restart c.service)
+        case $out in *"c.service changed on disk. Run 'systemctl daemon-reload' to reload units."*) ;;
+        *) wt_fail "systemctl restart c.service: $out" ;; esac
 fi
 
 wt_ctl daemon-reload || wt_fail "daemon-reload failed"
