@@ -128,11 +128,11 @@ static void job_run_now(struct sched *s, struct job *j)
         if (j->type == JOB_START) {
                 u->rt->invocation = j->id;
                 unit_start(s, u);
-        }
-        else if (j->type == JOB_STOP)
+        } else if (j->type == JOB_STOP) {
                 unit_stop(s, u);
-        else
+        } else {
                 unit_reload(s, u);
+        }
         /* A start that was refused without a state change (failed stays
          * failed: the start limit, a socket that cannot listen again) has
          * nothing left to wait for. Left running, the job would block every
