@@ -135,15 +135,18 @@ struct unit *control_find(struct sched *s, const char *name)
 }
 
 /* The unit of a valid name, loaded if weft has not seen it yet. */
-static struct unit *find_or_load_valid(struct sched *s, const char *name)
+static struct unit *find_or_load_valid(struct sched *s, const char *name, int *ret_error)
 {
         struct unit *u = unit_table_get(s->units, name);
-        /* Named again after it was collected: it comes back fresh (with
-         * its new file if it is a transient unit defined again), and goes
-         * again after this request if nothing needs it. */
+        /* Named again after it was collected: it comes back fresh (a
+         * transient unit only if defined again, with its new file), and
+         * goes again after this request if nothing needs it. */
         if (u && unit_collected(u)) {
-                if (sched_transient_redefine(s, u) < 0)
+                int r = sched_transient_redefine(s, u);
+                if (r < 0) {
+                        *ret_error = r;
                         return NULL;
+                }
                 sched_gc_revive(s, u);
         }
         u = control_find(s, name);
@@ -160,8 +163,12 @@ static struct unit *find_or_load_valid(struct sched *s, const char *name)
 }
 
 /* The unit a request names, loading it if weft has not seen it yet. */
-struct unit *control_find_or_load(struct sched *s, const char *name)
+struct unit *control_find_or_load(struct sched *s, const char *name, int *ret_error)
 {
+        int ignored;
+        if (!ret_error)
+                ret_error = &ignored;
+        *ret_error = -ENOENT;
         /* As systemctl mangles it: a bare name means a service (`weftctl
          * status main` in a container), /dev/sda its device. */
         char *mangled = NULL;
@@ -170,7 +177,7 @@ struct unit *control_find_or_load(struct sched *s, const char *name)
                         return NULL;
                 name = mangled;
         }
-        struct unit *u = find_or_load_valid(s, name);
+        struct unit *u = find_or_load_valid(s, name, ret_error);
         free(mangled);
         return u;
 }
@@ -224,7 +231,7 @@ enum { STATUS_EXIT_3 = 1, STATUS_NO_LOAD = 2 };
 static void verb_status(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
         STRV_FOREACH(name, q->units) {
-                struct unit *u = arg & STATUS_NO_LOAD ? control_find(s, *name) : control_find_or_load(s, *name);
+                struct unit *u = arg & STATUS_NO_LOAD ? control_find(s, *name) : control_find_or_load(s, *name, NULL);
                 if (!u || u->load_state == UNIT_NOT_FOUND)
                         control_fail(r, 4, "Unit %s could not be found.", *name);
                 if (!u)
@@ -323,7 +330,8 @@ static void verb_bus_ref(struct sched *s, uint64_t conn_id, const struct control
 {
         for (char **n = q->units; n && *n; n++) {
                 /* Held by its own name, which an alias resolves to. */
-                struct unit *u = ref ? find_or_load_valid(s, *n) : control_find(s, *n);
+                int why;
+                struct unit *u = ref ? find_or_load_valid(s, *n, &why) : control_find(s, *n);
                 if (ref && !u) {
                         control_fail(r, 4, "Unit %s not loaded.", *n);
                         return;

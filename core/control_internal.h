@@ -19,8 +19,10 @@ void control_fail(struct control_reply *r, int code, const char *fmt, const char
 /* A unit weft knows; a collected one (core/sched_gc.c) is not known. */
 struct unit *control_find(struct sched *s, const char *name);
 /* The unit a request names (mangled as systemctl does), loaded if weft
- * has not seen it yet; NULL: none. */
-struct unit *control_find_or_load(struct sched *s, const char *name);
+ * has not seen it yet; NULL: none, and *ret_error (if not NULL) says why:
+ * -EEXIST for a transient unit defined again with other dependencies
+ * (core/sched_transient.c), else -ENOENT or -ENOMEM. */
+struct unit *control_find_or_load(struct sched *s, const char *name, int *ret_error);
 
 enum job_verb {
         VERB_START,

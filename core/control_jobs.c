@@ -142,16 +142,16 @@ void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q
         enum job_verb asked = verb;
         uint32_t announced = 0;
         STRV_FOREACH(name, q->units) {
-                struct unit *u = control_find_or_load(s, *name);
+                int why;
+                struct unit *u = control_find_or_load(s, *name, &why);
                 struct job *j = NULL;
                 bool nothing;
                 verb = asked;
                 if (!u) {
-                        const struct unit *held = unit_table_get(s->units, *name);
                         control_fail(r, 5,
-                                     held && sched_transient_unit(s, held)
-                                             ? "Unit %s is held, collected, with other dependencies; run daemon-reload to define it again."
-                                             : "Unit %s not found.",
+                                     why == -EEXIST ? "Unit %s is held, collected, with other dependencies; run "
+                                                      "daemon-reload to define it again."
+                                                    : "Unit %s not found.",
                                      *name);
                         continue;
                 }

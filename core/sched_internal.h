@@ -605,8 +605,9 @@ bool sched_transient_unit(const struct sched *s, const struct unit *u);
 void sched_transient_forget_file(struct sched *s, const struct unit *u);
 /* u, collected, named again: if it is a transient unit with a new file
  * under its name, read that in place (0), or refuse it and remove the
- * file (-EEXIST: it names other dependencies; -ENOMEM...). 0 and no
- * change for any other unit. */
+ * file (-EEXIST: it names other dependencies; -ENOMEM...); one without a
+ * file is gone (-ENOENT), as systemd's is once collected. 0 and no change
+ * for any other unit. */
 int sched_transient_redefine(struct sched *s, struct unit *u);
 
 /* core/sched_gc.c: garbage collection of units nothing needs. */

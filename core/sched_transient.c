@@ -8,7 +8,9 @@
  * identity, runtime and edges. Other units hold the reverse halves of
  * those edges, so the new file must name the same dependencies as the old
  * one; one that names others is refused, and its file goes, until a
- * daemon-reload leaves the old unit behind. Scheduler thread only. */
+ * daemon-reload leaves the old unit behind. Named without a new file, the
+ * collected unit is not found, as systemd's would not be. Scheduler
+ * thread only. */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -60,8 +62,10 @@ int sched_transient_redefine(struct sched *s, struct unit *u)
         char buf[PATH_MAX];
         const char *path = unit_collected(u) && sched_transient_unit(s, u) ? unit_fragment_path(u, buf, sizeof buf) : NULL;
 
-        if (!path || !live || access(path, F_OK) < 0)
-                return 0; /* no new file: it comes back as it was */
+        if (!path || !live)
+                return 0; /* not a transient unit: it comes back as it was */
+        if (access(path, F_OK) < 0)
+                return -ENOENT; /* gone, as systemd's would be */
         /* The file is newer than the unit path as last read. */
         int r = live->index ? unit_path_index_refresh(live->index) : 0;
         struct unit_table t;

@@ -2,6 +2,7 @@
 # A transient unit's name used again once its unit was collected, as
 # systemd allows (systemd-run --unit=NAME from a daily job), with
 # systemd-run on the private bus, no daemon-reload in between:
+#  - a collected transient unit is not found, as systemd's is not;
 #  - a service defined again under its name runs its new command;
 #  - a definition that names other dependencies is refused with a reason
 #    (weft keeps the collected unit, whose edges others hold), its file
@@ -25,6 +26,10 @@ collected() { gone "$1" && ! wt_ctl list-units --all --no-legend | grep -q "$1";
 
 out=$(run --unit=daily sh -c "echo first >> $TMP/daily.out") || wt_fail "systemd-run --unit=daily: $out"
 wt_until "$T" collected daily.service || wt_fail "daily.service was not collected"
+# Collected, it is gone, as systemd's is.
+out=$(wt_ctl status daily.service 2>&1); rc=$?
+[ "$rc" = 4 ] && case $out in *"could not be found"*) true ;; *) false ;; esac ||
+        wt_fail "weftctl status of the collected daily.service (exit $rc): $out"
 out=$(run --unit=daily sh -c "echo second >> $TMP/daily.out") || wt_fail "daily.service again: $out"
 wt_until "$T" collected daily.service || wt_fail "daily.service (again) was not collected"
 [ "$(cat "$TMP/daily.out" 2>&1)" = "$(printf 'first\nsecond')" ] ||
