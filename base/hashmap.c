@@ -1,9 +1,11 @@
 /* Open-addressing string map with linear probing; see hashmap.h.
- * There is no removal: unit tables only grow while the manager runs
- * (a daemon-reload builds a new table). */
+ * Removal shifts the entries after the hole back (no tombstones), so a
+ * lookup still stops at the first empty slot. Unit tables never remove
+ * (a daemon-reload builds a new table); side tables by name do. */
 #include "base/hashmap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,31 @@ int hashmap_put(struct hashmap *h, const char *key, void *value)
 int hashmap_replace(struct hashmap *h, const char *key, void *value)
 {
         return put(h, key, value, 1);
+}
+
+void *hashmap_remove(struct hashmap *h, const char *key)
+{
+        if (h->n_slots == 0)
+                return NULL;
+        struct hashmap_entry *e = find_slot(h->slots, h->n_slots, key);
+        if (!e->key)
+                return NULL;
+        void *value = e->value;
+        size_t mask = h->n_slots - 1, hole = (size_t) (e - h->slots);
+        /* Each entry after the hole, up to the first empty slot, moves into
+         * it unless its own slot lies cyclically in (hole, j]: from there a
+         * probe reaches it without passing the hole. */
+        for (size_t j = (hole + 1) & mask; h->slots[j].key; j = (j + 1) & mask) {
+                size_t home = hash_string(h->slots[j].key) & mask;
+                bool stays = hole < j ? home > hole && home <= j : home > hole || home <= j;
+                if (!stays) {
+                        h->slots[hole] = h->slots[j];
+                        hole = j;
+                }
+        }
+        h->slots[hole] = (struct hashmap_entry) { 0 };
+        h->n_items--;
+        return value;
 }
 
 int hashmap_next(const struct hashmap *h, size_t *i, const char **ret_key, void **ret_value)

@@ -38,5 +38,9 @@ int hashmap_replace(struct hashmap *h, const char *key, void *value);
  * borrowed key: free it with the record). NULL when out of memory. */
 void *hashmap_ensure(struct hashmap *h, const char *key, size_t size, size_t key_offset);
 
+/* Take key out; its value, or NULL when it was not there (the caller
+ * frees what the entry owned). Not while iterating. */
+void *hashmap_remove(struct hashmap *h, const char *key);
+
 /* Iterate: for (size_t i = 0; hashmap_next(h, &i, &k, &v); ) ... */
 int hashmap_next(const struct hashmap *h, size_t *i, const char **ret_key, void **ret_value);

@@ -5,9 +5,10 @@
  * only.
  *
  * A side table by unit name, not the unit's runtime: few units ever fail
- * one, and the runtime has no room to spare. An entry stays once made (a
- * later pass only clears it), so a start costs one lookup and no free;
- * names outlive a daemon-reload's new table. */
+ * one, and the runtime has no room to spare. An entry stays while its
+ * unit does (a later pass only clears it), so a start costs one lookup and
+ * no free, and goes when the unit is collected; names outlive a
+ * daemon-reload's new table. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +42,13 @@ void sched_conditions_record(struct sched *s, const struct unit *u, bool assert,
 
 void sched_conditions_forget(struct sched *s, const struct unit *u)
 {
-        struct condition_record *c = hashmap_get(&s->condition_records, u->id);
-        for (int i = 0; c && i < 2; i++) {
-                free(c->failed[i]);
-                c->failed[i] = NULL;
-                c->when[i] = 0;
-        }
+        struct condition_record *c = hashmap_remove(&s->condition_records, u->id);
+        if (!c)
+                return;
+        free(c->failed[0]);
+        free(c->failed[1]);
+        free(c->unit);
+        free(c);
 }
 
 int sched_conditions_describe(struct sched *s, const struct unit *u, struct control_unit *cu)

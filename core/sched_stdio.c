@@ -5,8 +5,8 @@
  * thread only.
  *
  * A side table by unit name, as few units have any: the scheduler keeps
- * its copies until the unit is collected (a restart runs with them
- * again, as under systemd) or the manager ends. */
+ * its copies, and their entry, until the unit is collected (a restart
+ * runs with them again, as under systemd) or the manager ends. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -43,9 +43,12 @@ const int *sched_stdio_get(const struct sched *s, const struct unit *u)
 
 void sched_stdio_forget(struct sched *s, const struct unit *u)
 {
-        struct unit_stdio *e = hashmap_get(&s->unit_stdio, u->id);
-        if (e)
-                fds_close(e->fds, 3);
+        struct unit_stdio *e = hashmap_remove(&s->unit_stdio, u->id);
+        if (!e)
+                return;
+        fds_close(e->fds, 3);
+        free(e->unit);
+        free(e);
 }
 
 void sched_stdio_free(struct sched *s)

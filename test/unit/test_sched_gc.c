@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/sched.h"
+#include "core/sched_internal.h"
 #include "test/unit/sched_fake.h"
 #include "test/unit/test.h"
 
@@ -285,7 +286,34 @@ static void test_compaction_wanted_after_enough_collections(void)
         fake_teardown();
 }
 
+/* A collected unit's side-table entries by name go with it: its last
+ * failed condition and the stdio of its commands. */
+static void test_collection_drops_side_table_entries(void)
+{
+        setup();
+        unit(dir, "cond.service", "ConditionPathExists=/nonexistent-weft-gc\n", "/bin/echo COND-");
+        fake_run_to_exit("A-", 0);
+        const int fds[3] = { -1, -1, -1 };
+        struct unit *cond = NULL;
+        fake_control("status", "lone.service"); /* loaded, then collected */
+        fake_control("start", "cond.service");  /* skipped by its condition, then collected */
+        CU_ASSERT_FALSE(known("cond.service"));
+        CU_ASSERT_EQUAL(F.s->condition_records.n_items, 0);
+        CU_ASSERT_EQUAL(F.s->unit_stdio.n_items, 0);
+        fake_control("start", "cond.service");
+        cond = unit_table_get(F.s->units, "cond.service");
+        CU_ASSERT_FATAL(cond != NULL);
+        CU_ASSERT_EQUAL(sched_stdio_set(F.s, cond, fds), 0);
+        CU_ASSERT_EQUAL(F.s->unit_stdio.n_items, 1);
+        fake_control("status", "cond.service"); /* an entry point: the sweep runs */
+        CU_ASSERT_FALSE(known("cond.service"));
+        CU_ASSERT_EQUAL(F.s->unit_stdio.n_items, 0);
+        CU_ASSERT_EQUAL(F.s->condition_records.n_items, 0);
+        fake_teardown();
+}
+
 static const struct test_case tests[] = {
+        { "collection_drops_side_table_entries", test_collection_drops_side_table_entries },
         { "compaction_wanted_after_enough_collections", test_compaction_wanted_after_enough_collections },
         { "daemon_reload_leaves_collected_units_behind", test_daemon_reload_leaves_collected_units_behind },
         { "bus_reference_keeps_a_finished_unit", test_bus_reference_keeps_a_finished_unit },

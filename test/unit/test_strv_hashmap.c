@@ -1,5 +1,6 @@
 /* Tests for the string vector and hash map helpers. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,41 @@ static void test_hashmap_put_get_many(void)
         hashmap_done(&h);
 }
 
+/* Removing keys in any order (collisions and a wrapped table included)
+ * leaves every other key found and the removed ones gone; the map then
+ * takes keys again. */
+static void test_hashmap_remove_keeps_the_rest_found(void)
+{
+        struct hashmap h;
+        static char keys[2000][32];
+        hashmap_init(&h);
+        for (int i = 0; i < 2000; i++) {
+                snprintf(keys[i], sizeof keys[i], "session-%d.scope", i);
+                CU_ASSERT_EQUAL(hashmap_put(&h, keys[i], keys[i]), 0);
+        }
+        CU_ASSERT_PTR_NULL(hashmap_remove(&h, "missing.scope"));
+        /* Every third key, then every other one of the rest, out of order. */
+        for (int i = 1999; i >= 0; i -= 3)
+                CU_ASSERT_PTR_EQUAL(hashmap_remove(&h, keys[i]), keys[i]);
+        for (int i = 0; i < 2000; i += 2)
+                if ((1999 - i) % 3 != 0)
+                        CU_ASSERT_PTR_EQUAL(hashmap_remove(&h, keys[i]), keys[i]);
+        size_t left = 0;
+        for (int i = 0; i < 2000; i++) {
+                bool gone = (1999 - i) % 3 == 0 || i % 2 == 0;
+                CU_ASSERT_PTR_EQUAL(hashmap_get(&h, keys[i]), gone ? NULL : keys[i]);
+                left += !gone;
+        }
+        CU_ASSERT_EQUAL(h.n_items, left);
+        size_t it = 0, n = 0;
+        while (hashmap_next(&h, &it, NULL, NULL))
+                n++;
+        CU_ASSERT_EQUAL(n, left);
+        CU_ASSERT_EQUAL(hashmap_put(&h, keys[0], keys[0]), 0);
+        CU_ASSERT_PTR_EQUAL(hashmap_get(&h, keys[0]), keys[0]);
+        hashmap_done(&h);
+}
+
 /* A record made on first use owns its key; the same key finds it again. */
 static void test_hashmap_ensure_makes_one_record_per_key(void)
 {
@@ -81,6 +117,7 @@ static const struct test_case tests[] = {
         { "strv_extend_and_join", test_strv_extend_and_join },
         { "strv_join_empty_is_empty_string", test_strv_join_empty_is_empty_string },
         { "hashmap_put_get_many", test_hashmap_put_get_many },
+        { "hashmap_remove_keeps_the_rest_found", test_hashmap_remove_keeps_the_rest_found },
         { 0 },
 };
 TEST_SUITE("strv_hashmap", tests);
