@@ -546,7 +546,7 @@ static int reply_unit_exists(sd_bus_message *m, const char *unit)
                                           "Unit %s was already loaded or has a fragment file.", unit);
 }
 
-/* StartTransientUnit, once the scheduler said it never had such a unit: its
+/* StartTransientUnit, once the scheduler said it holds no such unit: its
  * file, then its job, as StartUnit's once the unit is known (the unit
  * path is read again for it: core/control.c's control_find_or_load). The
  * job's own request loads the unit: a separate look first would leave it

@@ -210,10 +210,12 @@ static void verb_list_units(struct sched *s, uint64_t conn_id, const struct cont
         }
 }
 
-/* Has weft had a unit of this name at all (collected, not found or
- * masked included)? Code 4 if not. weft loads a unit once: a transient
- * unit may take only a name it never had (StartTransientUnit asks), or a
- * reused name would run what it was first loaded with. */
+/* Does weft hold a unit of this name (not found or masked included)?
+ * Code 4 if not. weft loads a unit once, so a transient unit may take
+ * only a name weft does not hold (StartTransientUnit asks), or a reused
+ * name would run what it was first loaded with; a collected transient
+ * unit is not held, since it can be defined again in place
+ * (core/sched_transient.c). */
 static void verb_known(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r,
                        int arg)
 {

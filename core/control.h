@@ -32,8 +32,8 @@
  *     and "Scope X is not running, cannot abandon." otherwise
  *   cancel [JOB...]: those jobs (none: every job) end with result "canceled"; their
  *     units stay as they are; code 1 and error "Job N does not exist." for one that is not
- *   is-known UNIT...: code 0 if weft has had a unit of each name (also one
- *     collected or not found), else 4
+ *   is-known UNIT...: code 0 if weft holds a unit of each name (also one
+ *     not found, or collected unless transient), else 4
  *   is-system-running: text and units [{SystemState, NNames, NFailedUnits, NJobs,
  *     FinishTimestampMonotonic}]; code 0 if the state is "running", else 1
  *   list-sockets: units [{Listen, Unit, Activates}]
