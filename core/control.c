@@ -556,7 +556,7 @@ static void verb_set_environment(struct sched *s, uint64_t conn_id, const struct
 
         if (k == -EINVAL)
                 control_fail(r, 1, "%s", arg == ENV_UNSET ? "Invalid environment variable names or assignments"
-                                                  : "Invalid environment assignments");
+                                                          : "Invalid environment assignments");
         else if (k < 0)
                 control_fail(r, 1, "%s", "out of memory");
 }

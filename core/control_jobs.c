@@ -171,8 +171,10 @@ void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q
                 /* A transient scope's processes, with its start. */
                 int k = q->n_pids ? scope_add_pids(s, u, q->pids, q->n_pids) : 0;
                 if (k < 0) {
-                        control_fail(r, 1, k == -ESRCH ? "Failed to add PIDs to %s: a process does not exist."
-                                               : "Failed to add PIDs to %s.", *name);
+                        control_fail(r, 1,
+                                     k == -ESRCH ? "Failed to add PIDs to %s: a process does not exist."
+                                                 : "Failed to add PIDs to %s.",
+                                     *name);
                         continue;
                 }
                 if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
