@@ -296,8 +296,7 @@ int log_full_ratelimited(struct log_ratelimit *rl, enum log_level level, int err
         if (!level_on(level))
                 return err_result(err);
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        if (!log_ratelimit_allow(rl, (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000,
-                                 &suppressed))
+        if (!log_ratelimit_allow(rl, timespec_usec(ts), &suppressed))
                 return err_result(err);
         if (suppressed > 0)
                 snprintf(suffix, sizeof suffix, " (%u similar messages suppressed)", suppressed);

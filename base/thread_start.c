@@ -6,12 +6,13 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/macro.h"
 
 static uint64_t mono_usec(void)
 {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 /* A timed wait for a resource that sends no notice when it frees up (a

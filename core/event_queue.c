@@ -22,7 +22,7 @@ uint64_t now_usec(void)
 
         /* Cannot fail for CLOCK_MONOTONIC with a valid pointer. */
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 int event_queue_init(struct event_queue *q)

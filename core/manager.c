@@ -30,6 +30,7 @@
 #include "core/pid1.h"
 #include "base/cpu_pin.h"
 #include "base/log.h"
+#include "base/macro.h"
 #include "core/sched.h"
 #include "core/signal_thread.h"
 #include "base/strv.h"
@@ -322,10 +323,8 @@ static bool clock_went_back(const struct manager *m)
 {
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        uint64_t real = (uint64_t) now.tv_sec * USEC_PER_SEC + (uint64_t) now.tv_nsec / 1000;
-        uint64_t then = (uint64_t) m->loaded_at.tv_sec * USEC_PER_SEC + (uint64_t) m->loaded_at.tv_nsec / 1000;
         /* A second of slack for the two clocks' reads. */
-        return real + USEC_PER_SEC < then + (now_usec() - m->loaded_mono_usec);
+        return timespec_usec(now) + USEC_PER_SEC < timespec_usec(m->loaded_at) + (now_usec() - m->loaded_mono_usec);
 }
 
 /* Many collected units (sched_wants_compaction): reading the unit files
@@ -670,8 +669,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 .unit_paths = config->unit_paths,
                 .transient_dir = config->transient_dir,
                 .userspace_monotonic = start,
-                .userspace_realtime = (uint64_t) rt_now.tv_sec * 1000000 + (uint64_t) rt_now.tv_nsec / 1000 -
-                                      (now_usec() - start),
+                .userspace_realtime = timespec_usec(rt_now) - (now_usec() - start),
         };
         r = bare_container ? 0 : bus_thread_start(&m.queue, &bc, &m.bus);
         if (r < 0) {

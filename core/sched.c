@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/macro.h"
 #include "core/event_queue.h"
 #include "core/sched_internal.h"
 #include "base/strv.h"
@@ -657,7 +658,7 @@ uint64_t sched_realtime(struct sched *s)
                 return s->ops->realtime(s->userdata);
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 /* The wall clock was set, or the time zone changed: every unit that

@@ -377,7 +377,7 @@ static void timer_start(struct sched *s, struct unit *u)
         struct stat st;
         if (u->timer->persistent && stamp_path(s, u, path, sizeof path) == 0) {
                 if (stat(path, &st) == 0) {
-                        uint64_t ft = (uint64_t) st.st_mtim.tv_sec * USEC_PER_SEC + (uint64_t) st.st_mtim.tv_nsec / 1000;
+                        uint64_t ft = timespec_usec(st.st_mtim);
                         if (ft < t->activated_real)
                                 t->last_trigger_real = ft;
                         else

@@ -35,7 +35,7 @@ static uint64_t now_usec(void)
 {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 /* "Sun 2024-10-27 02:30:00 CEST", in the local zone or in UTC. */

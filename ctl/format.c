@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/macro.h"
 #include "base/strv.h"
 
 #define USEC_PER_SEC_ 1000000ULL
@@ -147,7 +148,7 @@ static uint64_t now_usec(clockid_t clock)
 {
         struct timespec ts;
         clock_gettime(clock, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC_ + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 char *ctl_format_left(char *buf, size_t size, uint64_t d)

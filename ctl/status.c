@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/macro.h"
 #include "base/strv.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
@@ -118,7 +119,7 @@ static const char *when_and_ago(uint64_t mono, char *buf, size_t size)
         uint64_t real = ctl_monotonic_to_realtime(mono);
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t now = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+        uint64_t now = timespec_usec(ts);
         snprintf(buf, size, "%s; %s", ctl_format_timestamp(date, sizeof date, real),
                  ctl_format_relative(ago, sizeof ago, now > real ? now - real : 0));
         return buf;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/macro.h"
 #include "ctl/commands.h"
 #include "ctl/format.h"
 #include "ctl/live.h"
@@ -28,7 +29,7 @@ static uint64_t realtime_now(void)
 {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 /* The next elapse on the wall clock, 0: none (systemctl's get_next_elapse). */

@@ -460,7 +460,7 @@ static uint64_t now_usec(void)
 {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+        return timespec_usec(ts);
 }
 
 /* One warning per dropped datagram, at most NOTIFY_LOG_BURST a window. */

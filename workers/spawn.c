@@ -823,7 +823,7 @@ int spawn_process(const struct spawn_request *req, pid_t *ret_pid, uint64_t *ret
         if (r == 0 && ret_exec_usec) {
                 struct timespec ts;
                 clock_gettime(CLOCK_MONOTONIC, &ts);
-                *ret_exec_usec = (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
+                *ret_exec_usec = timespec_usec(ts);
         }
 out:
         if (pipe_fds[0] >= 0)
