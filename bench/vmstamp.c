@@ -2,10 +2,12 @@
  * statically: the guest's init= points here. It reads the clock the
  * inits' own unit timestamps use (CLOCK_MONOTONIC) and execs the init
  * named by WEFTVM_INIT (a kernel command line word, which the kernel and
- * the initramfs hand on in the environment), adding WEFTVM_EXEC_USEC=µs.
- * PID 1's /proc/1/environ keeps it, so the guest check reads the moment
- * of PID 1's exec the same way under weft and under systemd. Nothing is
- * mounted at this point, hence the environment and not a file. */
+ * the initramfs hand on in the environment), adding WEFTVM_EXEC_USEC=µs
+ * and WEFTVM_EXEC_CPU_NSEC=ns: PID 1's CPU time so far, the kernel's own
+ * start-up and the initramfs, which ran as PID 1 too and which neither
+ * init should be charged with. PID 1's /proc/1/environ keeps both, so
+ * the guest check reads them the same way under weft and under systemd.
+ * Nothing is mounted at this point, hence the environment and not a file. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,8 +77,8 @@ static void sample_pid1(void)
 
 int main(int argc, char **argv)
 {
-        static char stamp[64];
-        struct timespec ts;
+        static char stamp[64], cpu[64];
+        struct timespec ts, used;
         const char *init = getenv("WEFTVM_INIT");
         size_t n = 0, i;
         char **env;
@@ -85,6 +87,10 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &ts);
         snprintf(stamp, sizeof stamp, "WEFTVM_EXEC_USEC=%lld",
                  (long long) ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
+        /* The scheduler's own count (sum_exec_runtime), as the guest
+         * check's /proc/1/task/N/schedstat: not the tick-sampled stat. */
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
+        snprintf(cpu, sizeof cpu, "WEFTVM_EXEC_CPU_NSEC=%lld", (long long) used.tv_sec * 1000000000LL + used.tv_nsec);
         if (!init || !*init)
                 init = "/sbin/init";
         /* make bench-vm's profile mode (BENCH_VM_PROFILE=1 adds the word
@@ -113,11 +119,12 @@ int main(int argc, char **argv)
         }
         while (environ[n])
                 n++;
-        env = calloc(n + 2, sizeof *env);
+        env = calloc(n + 3, sizeof *env);
         if (env) {
                 for (i = 0; i < n; i++)
                         env[i] = environ[i];
                 env[n] = stamp;
+                env[n + 1] = cpu;
                 environ = env;
         }
         argv[0] = (char *) init;

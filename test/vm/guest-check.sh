@@ -38,6 +38,7 @@ uptime_s() { cut -d. -f1 /proc/uptime; }
 #   BENCH self_usec N     the manager's own idea of its start
 #   BENCH generators_usec N   systemd's generators (weft logs its own)
 #   BENCH pid1_cpu_s S    PID 1's CPU time when the check starts
+#   BENCH manager_cpu_s S the part of it since the manager's exec
 #   PID1TASK TID S        the same per thread
 #   BENCH cpu_busy_pct P  the CPU's busy share since the kernel started
 #   BENCH settled S       seconds waited for the job queue to drain
@@ -50,6 +51,13 @@ bench() {
         # how busy the CPU has been since the kernel started.
         hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
         echo "BENCH pid1_cpu_s $(awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' /proc/1/stat)"
+        # The manager's own share: PID 1's threads' run time (the
+        # scheduler's count, in ns) less what PID 1 had used at the
+        # manager's exec (the kernel's start-up and the initramfs ran as
+        # PID 1 first; bench/vmstamp.c). A thread that has ended is missed.
+        v=$(tr '\0' '\n' </proc/1/environ | sed -n 's/^WEFTVM_EXEC_CPU_NSEC=//p')
+        echo "BENCH manager_cpu_s $(cat /proc/1/task/*/schedstat 2>/dev/null |
+                awk -v e="${v:-x}" '{ t += $1 } END { if (NR && e ~ /^[0-9]+$/) printf "%.2f", (t - e) / 1e9; else print "-" }')"
         echo "BENCH cpu_busy_pct $(awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8; i = $5 + $6; printf "%.0f", 100 * b / (b + i) }' /proc/stat)"
         for t in /proc/1/task/*/stat; do
                 awk -v hz="$hz" '{ printf "PID1TASK %s %.2f\n", $1, ($14 + $15) / hz }' "$t"
