@@ -150,6 +150,10 @@ static struct unit *find_or_load_valid(struct sched *s, const char *name, int *r
                 sched_gc_revive(s, u);
         }
         u = control_find(s, name);
+        /* Not found when weft read it, and there now: loaded now, as
+         * systemd retries such a unit without a daemon-reload. */
+        if (u && u->load_state == UNIT_NOT_FOUND)
+                (void) sched_retry_load(s, u);
         if (u || !s->config.load || !unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
                 return u;
         /* A unit file added since the unit path was read is found, as

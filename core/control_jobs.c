@@ -86,9 +86,9 @@ static void reply_job_result(struct control_reply *r, const struct unit *u, enum
         r->error = strdup(buf);
 }
 
-/* Why a job cannot be had for u, which did not load. weft loads a unit
- * once: one it did not find stays not-found until a daemon-reload, even
- * when its file appears later (systemd would load it again). Say so. */
+/* Why a job cannot be had for u, which did not load. A unit not found
+ * whose file appeared since was loaded when it was named
+ * (sched_retry_load), unless the file made it an alias: say so. */
 static void not_loaded(struct sched *s, struct control_reply *r, const struct unit *u)
 {
         const struct unit_path_index *idx = s->config.load ? s->config.load->index : NULL;

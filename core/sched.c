@@ -148,6 +148,23 @@ static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit
         return 0;
 }
 
+int sched_link_units(struct unit *u, enum unit_dependency kind, struct unit *other, bool refs, bool ref_by)
+{
+        const struct unit_edge *e;
+        struct unit *a[2] = { u, other };
+        enum unit_dependency k[2] = { kind, unit_dependency_inverse(kind) };
+        bool f[2][2] = { { refs, ref_by }, { ref_by, refs } };
+        for (int side = 0; side < 2; side++) {
+                bool there = false;
+                for (size_t i = 0; !there && (e = sched_next_edge(a[side], &i));)
+                        there = e->kind == k[side] && e->other == a[!side];
+                int r = there ? 0 : add_extra_edge(a[side], k[side], a[!side], f[side][0], f[side][1]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* Units loaded after the table was sealed kept their edges to sealed units
  * on their side only (unit_add_dependency): give each sealed unit the
  * reverse edge here, at run time, then seal the new units too. Costs the

@@ -595,8 +595,22 @@ void unit_trigger_notify(struct sched *s, struct unit *u);
 /* core/sched_reload.c: the adopted units [first, n_rt) were read no
  * earlier than now (0, or -ENOMEM: they then count as read earlier). */
 int sched_load_batch(struct sched *s, size_t first);
+/* The unit at index i was read again now, alone (core/sched_reread.c). */
+int sched_load_reread(struct sched *s, size_t i);
 /* systemd's NeedDaemonReload for u. */
 bool sched_need_daemon_reload(struct sched *s, const struct unit *u);
+
+/* core/sched.c: the edge u -kind-> other and its inverse, at run time
+ * (rt->extra_edges), each side unless it has it already. */
+int sched_link_units(struct unit *u, enum unit_dependency kind, struct unit *other, bool refs, bool ref_by);
+/* core/sched_reread.c: u's file read again into *t (initialized here,
+ * freed by the caller with unit_table_done) as *ret, its edges final, the
+ * unit path refreshed first. */
+int sched_read_again(struct sched *s, const struct unit *u, struct unit_table *t, struct unit **ret);
+/* u was not found when weft read the unit path: if its file is there now,
+ * load it in place, with its edges (0; also 0 if it is still not there),
+ * or say why not (-EEXIST: an alias now, or with aliases; -ENOMEM). */
+int sched_retry_load(struct sched *s, struct unit *u);
 
 /* core/sched_transient.c: transient units once collected. Is u one
  * (its file in the transient directory)? */

@@ -66,20 +66,9 @@ int sched_transient_redefine(struct sched *s, struct unit *u)
                 return 0; /* not a transient unit: it comes back as it was */
         if (access(path, F_OK) < 0)
                 return -ENOENT; /* gone, as systemd's would be */
-        /* The file is newer than the unit path as last read. */
-        int r = live->index ? unit_path_index_refresh(live->index) : 0;
         struct unit_table t;
-        struct load_context ctx = { .table = &t, .index = live->index, .root = live->root,
-                                    .default_timeout_start_usec = live->default_timeout_start_usec,
-                                    .default_timeout_stop_usec = live->default_timeout_stop_usec };
         struct unit *n = NULL;
-        unit_table_init(&t);
-        if (r >= 0)
-                r = unit_table_intern(&t, u->id, &n);
-        if (r >= 0)
-                r = unit_load(&ctx, n);
-        if (r >= 0)
-                r = unit_table_finalize_edges(&t);
+        int r = sched_read_again(s, u, &t, &n);
         if (r >= 0 && !same_named_edges(u, n))
                 r = -EEXIST;
         if (r >= 0)
