@@ -10,6 +10,7 @@
 #include "parse/config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -186,18 +187,31 @@ static int parse_target_name(const struct config_ctx *ctx, const char *key, yaml
         return replace_string(dst, s);
 }
 
-static int parse_workers(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
+/* An unsigned count in [min, max]; the message gives the range if there is one. */
+static int parse_count_in(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst,
+                          unsigned min, unsigned max)
 {
         const char *s = NULL;
         unsigned n;
         int r = node_scalar(ctx, key, node, &s);
         if (r < 0)
                 return r;
-        if (parse_unsigned(s, &n) < 0 || n < 1 || n > CONFIG_WORKERS_MAX)
-                return config_error(ctx, node->start_mark, "%s: \"%s\" is not a number in 1..%u", key, s,
-                                    CONFIG_WORKERS_MAX);
+        if (parse_unsigned(s, &n) < 0 || n < min || n > max)
+                return max == UINT_MAX ? config_error(ctx, node->start_mark, "%s: \"%s\" is not a number", key, s)
+                                       : config_error(ctx, node->start_mark, "%s: \"%s\" is not a number in %u..%u",
+                                                      key, s, min, max);
         *(unsigned *) dst = n;
         return 0;
+}
+
+static int parse_count(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
+{
+        return parse_count_in(ctx, key, node, dst, 0, UINT_MAX);
+}
+
+static int parse_workers(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
+{
+        return parse_count_in(ctx, key, node, dst, 1, CONFIG_WORKERS_MAX);
 }
 
 /* "auto" (the CPU weft starts on), "none" (any) or a CPU number. */
@@ -216,19 +230,6 @@ static int parse_cpu(const struct config_ctx *ctx, const char *key, yaml_node_t 
                 *(int *) dst = (int) n;
         else
                 return config_error(ctx, node->start_mark, "%s: \"%s\" is not auto, none or a CPU number", key, s);
-        return 0;
-}
-
-static int parse_count(const struct config_ctx *ctx, const char *key, yaml_node_t *node, void *dst)
-{
-        const char *s = NULL;
-        unsigned n;
-        int r = node_scalar(ctx, key, node, &s);
-        if (r < 0)
-                return r;
-        if (parse_unsigned(s, &n) < 0)
-                return config_error(ctx, node->start_mark, "%s: \"%s\" is not a number", key, s);
-        *(unsigned *) dst = n;
         return 0;
 }
 
