@@ -780,6 +780,7 @@ static const struct job_method {
         { "ReloadUnit", "reload" },
         { "TryRestartUnit", "try-restart" },
         { "ReloadOrRestartUnit", "reload-or-restart" },
+        { "ReloadOrTryRestartUnit", "try-reload-or-restart" },
 };
 
 static const char *job_verb_of(const char *member)
@@ -1073,6 +1074,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ReloadUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("TryRestartUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("ReloadOrRestartUnit", "ss", "o", method_unit, 0),
+        SD_BUS_METHOD("ReloadOrTryRestartUnit", "ss", "o", method_unit, 0),
         SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", method_start_transient, 0),
         SD_BUS_METHOD("KillUnit", "ssi", "", method_now, 0),
         SD_BUS_METHOD("ResetFailedUnit", "s", "", method_now, 0),

@@ -642,6 +642,7 @@ static const struct verb {
         { "reload", false, verb_job, VERB_RELOAD },
         { "reload-or-restart", false, verb_job, VERB_RELOAD_OR_RESTART },
         { "try-restart", false, verb_job, VERB_TRY_RESTART },
+        { "try-reload-or-restart", false, verb_job, VERB_TRY_RELOAD_OR_RESTART },
         { "kill", false, verb_kill, 0 },
         { "cancel", false, verb_cancel, 0 },
         { "abandon", false, verb_abandon, 0 },

@@ -32,7 +32,8 @@ enum job_verb {
         VERB_RESTART,
         VERB_TRY_RESTART,
         VERB_RELOAD,
-        VERB_RELOAD_OR_RESTART,
+        VERB_RELOAD_OR_RESTART,     /* reload if it can (it runs), else restart */
+        VERB_TRY_RELOAD_OR_RESTART, /* the same, only if it runs (force-reload) */
 };
 
 /* The job verbs (core/control_jobs.c), each a row of control.c's table. */

@@ -177,16 +177,17 @@ void verb_job(struct sched *s, uint64_t conn_id, const struct control_request *q
                                      *name);
                         continue;
                 }
-                if (verb == VERB_TRY_RESTART && unit_state_is_down(u->rt->active))
+                if ((verb == VERB_TRY_RESTART || verb == VERB_TRY_RELOAD_OR_RESTART) &&
+                    unit_state_is_down(u->rt->active))
                         continue;
                 if (verb == VERB_ISOLATE && !u->allow_isolate) {
                         control_fail(r, 1, "Failed to start %s: Operation refused, unit may not be isolated.", u->id);
                         continue;
                 }
                 bool reloadable = unit_ops(u)->can_reload && unit_ops(u)->can_reload(s, u);
-                if (verb == VERB_RELOAD_OR_RESTART && !reloadable)
-                        verb = VERB_RESTART;
-                if (verb == VERB_RELOAD || verb == VERB_RELOAD_OR_RESTART) {
+                if (verb == VERB_RELOAD_OR_RESTART || verb == VERB_TRY_RELOAD_OR_RESTART)
+                        verb = reloadable ? VERB_RELOAD : VERB_RESTART;
+                if (verb == VERB_RELOAD) {
                         j = job_install(s, u, JOB_RELOAD, false);
                 } else if (verb == VERB_START || verb == VERB_START_IRREVERSIBLY || verb == VERB_ISOLATE ||
                            ((verb == VERB_RESTART || verb == VERB_TRY_RESTART) && unit_state_is_down(u->rt->active))) {
