@@ -7,7 +7,8 @@
  * named as the bus asks them; cancel of a job or of all, job-after and
  * job-before), daemon-reloads after a unit file changed (removed or back,
  * edges dropped or an After= added, which can close a cycle among waiting
- * jobs), spawn reports, exits and clock steps against a fake spawner (as
+ * jobs), or the change alone (a unit not found is loaded when named),
+ * spawn reports, exits and clock steps against a fake spawner (as
  * test/unit/sched_fake.c does, without CUnit); then a shutdown played to
  * its end. Units outside the boot are loaded on request, which is how
  * issue 8's B1 was reached.
@@ -210,6 +211,7 @@ static int first_unreported(int from)
 }
 
 static const char *const verbs[] = { "start", "start", "stop", "restart", "try-restart", "reload-or-restart",
+                                     "try-reload-or-restart",
                                      "cancel", "job-after", "job-before" };
 
 /* cancel, job-after, job-before: of the job of the unit arg names (an id
@@ -342,8 +344,10 @@ static void reload(void)
 }
 
 /* Change unit i's file (arg's low bits: its file goes or comes back, its
- * edges go, or it gains After= another), then daemon-reload. */
-static void edit_and_reload(uint8_t arg, int n_units)
+ * edges go, or it gains After= another), then daemon-reload, or not: a
+ * later request that names a unit not found then loads its new file
+ * (core/sched_reread.c). */
+static void edit_and_reload(uint8_t arg, int n_units, bool and_reload)
 {
         int i = (arg >> 2) % n_units, other = (arg >> 5) % n_units;
         switch (arg & 3) {
@@ -372,6 +376,8 @@ static void edit_and_reload(uint8_t arg, int n_units)
                 snprintf(path, sizeof path, "%s/u%d.service", W.dir, i);
         unlink(path);
         write_unit(W.dir, i, W.flags[i], W.edges[i]);
+        if (!and_reload)
+                return;
         if (debug)
                 fprintf(stderr, "=== daemon-reload\n");
         reload();
@@ -406,7 +412,7 @@ static void step(uint8_t op, uint8_t arg, int n_units)
                 break;
         case 7:
                 if (op & 0x80) {
-                        edit_and_reload(arg, n_units);
+                        edit_and_reload(arg, n_units, !(op & 0x40));
                         break;
                 }
                 W.now++;
