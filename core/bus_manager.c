@@ -957,7 +957,8 @@ static int method_unit_by_pid(sd_bus_message *m, void *userdata, sd_bus_error *r
         return r < 0 ? bus_refuse_busy(t, "GetUnitByPID", "", r, ret_error) : 1;
 }
 
-/* KillUnit, ResetFailedUnit, ResetFailed, Reload (daemon-reload) and
+/* KillUnit, ResetFailedUnit, ResetFailed, Reload (daemon-reload),
+ * Reexecute (daemon-reexec: a reload, core/control.c says why) and
  * PowerOff, Reboot, Halt and Exit: a control verb, answered when it is
  * done (for a shutdown: once it is asked for). Root only. */
 static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
@@ -980,7 +981,9 @@ static int method_now(sd_bus_message *m, void *userdata, sd_bus_error *ret_error
                 q.verb = !strcmp(member, "PowerOff") ? "poweroff" : member[0] == 'R' ? "reboot"
                          : member[0] == 'H' ? "halt" : "exit";
         else
-                q.verb = !strcmp(member, "Reload") ? "daemon-reload" : "reset-failed";
+                q.verb = !strcmp(member, "Reload")      ? "daemon-reload"
+                         : !strcmp(member, "Reexecute") ? "daemon-reexec"
+                                                        : "reset-failed";
         if (r >= 0)
                 r = bus_check_root(m, ret_error);
         if (r < 0)
@@ -1080,6 +1083,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD("ResetFailedUnit", "s", "", method_now, 0),
         SD_BUS_METHOD("ResetFailed", "", "", method_now, 0),
         SD_BUS_METHOD("Reload", "", "", method_now, 0),
+        SD_BUS_METHOD("Reexecute", "", "", method_now, 0),
         SD_BUS_METHOD("PowerOff", "", "", method_now, 0),
         SD_BUS_METHOD("Reboot", "", "", method_now, 0),
         SD_BUS_METHOD("Halt", "", "", method_now, 0),

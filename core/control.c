@@ -565,11 +565,20 @@ static void verb_set_environment(struct sched *s, uint64_t conn_id, const struct
                 control_fail(r, 1, "%s", "out of memory");
 }
 
+/* daemon-reload, and daemon-reexec (arg 1). weft cannot re-execute
+ * itself (it would have to hand its whole state to the new image, as
+ * systemd serializes it): it says so and reloads, which is the rest of
+ * what a re-execution does (generators, unit files). A refusal would
+ * fail Debian's libc6 upgrade, whose postinst runs daemon-reexec under
+ * set -e whenever /run/systemd/system exists. */
 static void verb_daemon_reload(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
 {
+        if (arg)
+                log_notice("daemon-reexec: weft does not re-execute itself (it keeps running its loaded binary "
+                           "and libraries); reloading the unit files instead");
         int k = s->ops->reload ? s->ops->reload(s->userdata) : -EOPNOTSUPP;
         if (k < 0)
-                control_fail(r, 1, "daemon-reload failed: %s", sched_swap_error(k));
+                control_fail(r, 1, arg ? "daemon-reexec failed: %s" : "daemon-reload failed: %s", sched_swap_error(k));
 }
 
 static void verb_shutdown(struct sched *s, uint64_t conn_id, const struct control_request *q, struct control_reply *r, int arg)
@@ -650,6 +659,7 @@ static const struct verb {
         { "bus-ref", false, verb_bus_ref, true },
         { "bus-unref", false, verb_bus_ref, false },
         { "daemon-reload", false, verb_daemon_reload, 0 },
+        { "daemon-reexec", false, verb_daemon_reload, 1 },
         { "set-environment", false, verb_set_environment, ENV_SET },
         { "unset-environment", false, verb_set_environment, ENV_UNSET },
         { "unset-and-set-environment", false, verb_set_environment, ENV_UNSET_AND_SET },

@@ -47,6 +47,7 @@ static const struct verb {
         { "list-timers", NULL, cmd_list_timers, "list-timers [--all]" },
         { "list-paths", NULL, cmd_list_paths, "list-paths [--all]   the paths path units watch" },
         { "daemon-reload", NULL, cmd_simple, "daemon-reload" },
+        { "daemon-reexec", NULL, cmd_simple, "daemon-reexec   a daemon-reload (weft does not re-execute itself)" },
         { "log-level", NULL, cmd_log_setting, "log-level [LEVEL]   weft's log level (emerg...debug), or set it" },
         { "log-target", NULL, cmd_log_setting, "log-target [TARGET]   weft's log target (console, auto, null), or set it" },
         { "show-environment", NULL, cmd_environment, "show-environment   the environment every command weft starts gets first" },
