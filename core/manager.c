@@ -46,6 +46,7 @@ struct manager {
         struct worker_pool *pool;
         struct io_thread *io;
         struct bus_thread *bus;
+        struct signal_thread *signals;
         struct sched *sched;
         struct unit_table *table;
         struct unit_path_index *index;
@@ -251,12 +252,16 @@ static int reload_units(struct manager *m, bool generators)
         if (!table)
                 return log_error_errno(-ENOMEM, "%s: out of memory", what);
         unit_table_init(table);
-        /* On this thread, as systemd's manager blocks for them. */
-        if (generators && m->config->generator_dirs)
+        /* On this thread, as systemd's manager blocks for them; the signal
+         * thread reaps none of them meanwhile, so their statuses are seen. */
+        if (generators && m->config->generator_dirs) {
+                signal_thread_hold_reaping(m->signals, true);
                 (void) generators_run((const char *const *) m->config->generator_dirs,
                                       m->config->generator_output,
                                       m->config->generator_timeout_usec ? m->config->generator_timeout_usec
                                                                         : GENERATOR_TIMEOUT_USEC);
+                signal_thread_hold_reaping(m->signals, false);
+        }
         struct timespec at = m->loaded_at;
         uint64_t mono = m->loaded_mono_usec;
         stamp_load(m);
@@ -553,7 +558,6 @@ int manager_run(const struct weft_config *config, const char *target, const stru
                 struct manager_result *ret)
 {
         struct manager m = { .config = config, .container = { .o = container } };
-        struct signal_thread *signals = NULL;
         int notify_fd = -1, control_fd = -1;
         bool queue_ready = false, scheduler_started = false;
         /* `weft -- CMD` without sidecars: no unit that could bring a bus,
@@ -644,7 +648,7 @@ int manager_run(const struct weft_config *config, const char *target, const stru
         r = cpu_pin_threads(bare_container && cpu == CPU_PIN_AUTO ? CPU_PIN_NONE : cpu);
         if (r < 0)
                 log_warning("manager_cpu: cannot pin weft's threads: %s", strerror(-r));
-        r = signal_thread_start(&m.queue, &signals);
+        r = signal_thread_start(&m.queue, &m.signals);
         if (r < 0) {
                 log_error("cannot start the signal thread: %s", strerror(-r));
                 goto out;
@@ -705,8 +709,8 @@ out:
         m.io = NULL;
         bus_thread_stop(m.bus);
         m.bus = NULL; /* replies from here on are written directly or dropped */
-        if (signals)
-                signal_thread_stop(signals);
+        if (m.signals)
+                signal_thread_stop(m.signals);
         sched_free(m.sched);
         if (queue_ready) {
                 drain_queue(&m.queue);

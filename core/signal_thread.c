@@ -68,6 +68,9 @@ struct signal_thread {
         struct event_queue *queue;
         enum shutdown_kind sigterm_kind;
         atomic_bool stopping;
+        /* signal_thread_hold_reaping: no waitid runs while held. */
+        pthread_mutex_t reap_lock;
+        bool reap_held;
 };
 
 static int action_signal(const struct signal_action *a)
@@ -141,11 +144,16 @@ static void reap_children(struct signal_thread *t)
         for (;;) {
                 siginfo_t si = { 0 };
 
-                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0) {
-                        if (errno == EINTR)
+                /* WNOHANG: the lock is never held across a wait. */
+                pthread_mutex_lock(&t->reap_lock);
+                int r = t->reap_held ? 0 : waitid(P_ALL, 0, &si, WEXITED | WNOHANG);
+                int error = errno;
+                pthread_mutex_unlock(&t->reap_lock);
+                if (r < 0) {
+                        if (error == EINTR)
                                 continue;
-                        if (errno != ECHILD)
-                                log_warning_errno(errno, "signal: waitid failed: %s", strerror(errno));
+                        if (error != ECHILD)
+                                log_warning_errno(error, "signal: waitid failed: %s", strerror(error));
                         return;
                 }
                 if (si.si_pid == 0)
@@ -243,8 +251,10 @@ int signal_thread_start(struct event_queue *q, struct signal_thread **ret)
         t->queue = q;
         t->sigterm_kind = sigterm_shutdown_kind();
         atomic_init(&t->stopping, false);
+        pthread_mutex_init(&t->reap_lock, NULL);
         r = thread_start(&t->thread, NULL, signal_thread_main, t, "the signal thread", THREAD_WAIT_FOREVER);
         if (r < 0) {
+                pthread_mutex_destroy(&t->reap_lock);
                 free(t);
                 return r;
         }
@@ -268,5 +278,22 @@ void signal_thread_stop(struct signal_thread *t)
         if (r != 0) /* ESRCH: it already returned; joining is still right */
                 log_error_errno(r, "signal: unable to wake the signal thread: %s", strerror(r));
         pthread_join(t->thread, NULL);
+        pthread_mutex_destroy(&t->reap_lock);
         free(t);
+}
+
+void signal_thread_hold_reaping(struct signal_thread *t, bool hold)
+{
+        if (!t)
+                return;
+        pthread_mutex_lock(&t->reap_lock);
+        t->reap_held = hold;
+        pthread_mutex_unlock(&t->reap_lock);
+        /* What exited meanwhile raised no second SIGCHLD after the first
+         * was taken: one more makes the thread reap it. */
+        if (!hold) {
+                int r = pthread_kill(t->thread, SIGCHLD);
+                if (r != 0)
+                        log_error_errno(r, "signal: unable to wake the signal thread: %s", strerror(r));
+        }
 }

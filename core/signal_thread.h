@@ -45,3 +45,10 @@ struct signal_thread;
 int signal_thread_start(struct event_queue *q, struct signal_thread **ret);
 /* Stop (the thread is woken with a private real-time signal) and join. */
 void signal_thread_stop(struct signal_thread *t);
+/* While held, the thread reaps nothing (SIGCHLD is taken and dropped):
+ * a caller that reaps its own children by pidfd (a daemon-reload's
+ * generators) keeps their exit status. An exec makes a clone child with
+ * no exit signal an ordinary one again, which waitid(P_ALL) would reap.
+ * Once no waitid is under way, the hold returns; letting go makes the
+ * thread reap what exited meanwhile. NULL: nothing. */
+void signal_thread_hold_reaping(struct signal_thread *t, bool hold);

@@ -5,7 +5,8 @@
 # unit path), generator (below it) and generator.late (last); a stale
 # output is gone; the first directory holding a name wins and /dev/null
 # masks; a generator that hangs is killed at the bound, one that fails or
-# cannot run is logged, and the boot goes on; daemon-reload runs them again.
+# cannot run is logged, and the boot goes on; daemon-reload runs them again
+# (and sees their statuses: weft's signal thread is running by then).
 . "$(dirname "$0")/../lib/weft.sh"
 wt_init generators
 
@@ -78,6 +79,10 @@ grep -q from-unit-path "$RUN/log/under.service.log" 2>/dev/null || wt_fail "gene
 grep -q late-only "$RUN/log/late.service.log" 2>/dev/null || wt_fail "a unit only in generator.late did not load"
 
 wt_ctl daemon-reload || wt_fail "daemon-reload exited $?"
+# Each status seen again (the signal thread, running now, reaps none of them).
+[ "$(grep -c "30-fails failed with exit status 3" "$WT_LOG")" = 2 ] ||
+        wt_fail "daemon-reload lost the failing generator's status: $(grep 30-fails "$WT_LOG" | tail -1)"
+grep "unable to reap" "$WT_LOG" && wt_fail "a generator's status was taken by another reaper"
 [ "$(wc -l <"$TMP/runs")" = 2 ] || wt_fail "daemon-reload did not run the generators again ($(wc -l <"$TMP/runs") runs)"
 wt_ctl is-active gen-a.service >/dev/null || wt_fail "gen-a.service is not active after the reload"
 # What the generators wrote just before the read is what was read.

@@ -307,6 +307,51 @@ static void test_start_refuses_unblocked_signals(void)
         pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Until pid has exited, without reaping it. */
+static void wait_exited(pid_t pid)
+{
+        siginfo_t si = { 0 };
+        CU_ASSERT_EQUAL(waitid(P_PID, (id_t) pid, &si, WEXITED | WNOWAIT), 0);
+}
+
+/* Past every signal raised before now: SIGRTMIN+3, raised last, is taken
+ * after any lower signal pending (a SIGCHLD), and posts EVENT_SHUTDOWN. */
+static void wait_signals_handled(struct fixture *f)
+{
+        struct event ev;
+        CU_ASSERT_EQUAL(kill(getpid(), SIGRTMIN + 3), 0);
+        CU_ASSERT(next_event(f, EVENT_SHUTDOWN, &ev));
+}
+
+/* Held, the thread reaps nothing: a daemon-reload's generators keep
+ * their exit status for their own waitid. Let go, it reaps what exited
+ * meanwhile, with no SIGCHLD of its own. */
+static void test_held_reaping_leaves_the_status_to_the_parent(void)
+{
+        struct fixture f;
+        struct event ev;
+        siginfo_t si = { 0 };
+
+        fixture_start(&f);
+        signal_thread_hold_reaping(f.t, true);
+        pid_t own = fork_exiting(5);
+        wait_exited(own);
+        wait_signals_handled(&f);
+        CU_ASSERT_EQUAL(waitid(P_PID, (id_t) own, &si, WEXITED), 0);
+        CU_ASSERT_EQUAL(si.si_status, 5);
+
+        pid_t later = fork_exiting(6);
+        wait_exited(later);
+        wait_signals_handled(&f);
+        signal_thread_hold_reaping(f.t, false);
+        bool seen = false;
+        while (!seen && next_event(&f, EVENT_EXITED, &ev))
+                seen = ev.exited.pid == later && ev.exited.status == 6;
+        CU_ASSERT(seen);
+        fixture_stop(&f);
+        event_queue_destroy(&f.q);
+}
+
 static const struct test_case tests[] = {
         { "child_exit_posts_one_exited_event", test_child_exit_posts_one_exited_event },
         { "fifty_children_post_fifty_events", test_fifty_children_post_fifty_events },
@@ -315,6 +360,7 @@ static const struct test_case tests[] = {
         { "shutdown_signals_map_to_kinds", test_shutdown_signals_map_to_kinds },
         { "stop_joins_and_leaves_nothing_pending", test_stop_joins_and_leaves_nothing_pending },
         { "start_refuses_unblocked_signals", test_start_refuses_unblocked_signals },
+        { "held_reaping_leaves_the_status_to_the_parent", test_held_reaping_leaves_the_status_to_the_parent },
         { 0 },
 };
 TEST_SUITE("signal_thread", tests);
