@@ -245,6 +245,10 @@ s=$(timeout 60 hostnamectl --static 2>&1)
 [ "$s" = "$(cat /etc/hostname)" ]; verdict hostnamectl $? "($s)"
 s=$(timeout 60 timedatectl show -p Timezone --value 2>&1)
 [ -n "$s" ] && [ "${s#Failed}" = "$s" ]; verdict timedatectl $? "($s)"
+# What Debian's libc6 upgrade runs (its postinst, under set -e): systemd
+# re-executes itself; weft reloads and says it does not (its states stay).
+out=$(timeout 120 sh -ec 'systemctl daemon-reexec' 2>&1)
+verdict systemctl-daemon-reexec $? "($out)"
 failed=$($CTL list-units --all --no-legend --state=failed 2>/dev/null | awk '{ print $1 == "●" ? $2 : $1 }' | tr '\n' ' ')
 [ -z "$failed" ]; verdict no-failed-units $? "($failed)"
 
