@@ -11,7 +11,8 @@
 #    state that explains it (it was started by the first, stopped by the
 #    next loss);
 #  - 300 Manager calls for units that do not exist, and 100 calls of a
-#    method weft does not have, each answered with an error;
+#    method the Manager does not have (a made-up name: Reexecute, used
+#    here before, is a daemon-reload now), each answered with an error;
 # and all along weft answers list-units within 1 s. Then the fault suite's
 # three: weft answers, every unit is in a state its configuration
 # explains, no zombie.
@@ -67,7 +68,7 @@ for i in \$(seq 300); do
         timeout 5 busctl --system call \$M GetUnit s nothing\$i.service >/dev/null 2>&1 && bad=\$((bad + 1))
 done
 for i in \$(seq 100); do
-        timeout 5 busctl --system call \$M Reexecute >/dev/null 2>&1 && bad=\$((bad + 1))
+        timeout 5 busctl --system call \$M NoSuchMethod >/dev/null 2>&1 && bad=\$((bad + 1))
 done
 echo \$bad >"$TMP/calls.bad"
 EOF
