@@ -299,16 +299,6 @@ void sched_run_ready(struct sched *s)
         }
 }
 
-static bool has_edge(const struct unit *u, enum unit_dependency kind, const struct unit *other)
-{
-        size_t i = 0;
-        struct unit *o;
-        while ((o = sched_next_dep(u, kind, &i)))
-                if (o == other)
-                        return true;
-        return false;
-}
-
 /* A start job of u did not succeed: start jobs that require u and are
  * ordered after it fail with "dependency" (systemd's Requires= rule). */
 static void fail_dependents(struct sched *s, struct unit *u)
@@ -319,7 +309,7 @@ static void fail_dependents(struct sched *s, struct unit *u)
                 struct unit *o;
                 while ((o = sched_next_dep(u, kinds[k], &it))) {
                         struct job *oj = o->rt ? o->rt->job : NULL;
-                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && has_edge(o, UNIT_AFTER, u)) {
+                        if (oj && oj->type == JOB_START && oj->state == JOB_WAITING && sched_has_dep(o, UNIT_AFTER, u)) {
                                 /* Finished from the ready list: a chain of requirements fails in a loop. */
                                 oj->cause = u;
                                 oj->fail_dependency = true;

@@ -131,6 +131,16 @@ struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, siz
         return NULL;
 }
 
+bool sched_has_dep(const struct unit *u, enum unit_dependency kind, const struct unit *other)
+{
+        size_t i = 0;
+        struct unit *o;
+        while ((o = sched_next_dep(u, kind, &i)))
+                if (o == other)
+                        return true;
+        return false;
+}
+
 static int add_extra_edge(struct unit *u, enum unit_dependency kind, struct unit *other, bool refs, bool ref_by)
 {
         struct extra_edges *x = u->rt->extra_edges;

@@ -436,6 +436,8 @@ static inline const struct unit_edge *sched_next_edge(const struct unit *u, size
 /* The units of one kind of edge, as unit_next_dep() but over
  * sched_next_edge(): what core/ uses instead of unit_next_dep(). */
 struct unit *sched_next_dep(const struct unit *u, enum unit_dependency kind, size_t *i);
+/* Has u an edge of that kind to other (loaded or added at run time)? */
+bool sched_has_dep(const struct unit *u, enum unit_dependency kind, const struct unit *other);
 
 /* core/sched.c */
 /* CLOCK_REALTIME µs now: ops->realtime, or the system's clock. */

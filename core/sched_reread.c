@@ -46,16 +46,6 @@ static bool pulls(enum unit_dependency kind)
         return kind == UNIT_REQUIRES || kind == UNIT_REQUISITE || kind == UNIT_WANTS || kind == UNIT_BINDS_TO;
 }
 
-static bool ordered(const struct unit *a, enum unit_dependency kind, const struct unit *b)
-{
-        size_t i = 0;
-        struct unit *o;
-        while ((o = sched_next_dep(a, kind, &i)))
-                if (o == b)
-                        return true;
-        return false;
-}
-
 /* systemd's unit_add_default_target_dependency, both ways round for u:
  * a target that pulls u, or that u (a target) pulls, is ordered after
  * what it pulls, unless ordered before it. */
@@ -68,8 +58,8 @@ static int add_target_orderings(struct unit *u)
                 struct unit *target = u_pulls ? u : e->other, *other = u_pulls ? e->other : u;
                 if ((!u_pulls && !pulled) || target->type != UNIT_TARGET || target->load_state != UNIT_LOADED ||
                     other->load_state != UNIT_LOADED || !target->default_dependencies ||
-                    !other->default_dependencies || ordered(target, UNIT_BEFORE, other) ||
-                    ordered(target, UNIT_AFTER, other))
+                    !other->default_dependencies || sched_has_dep(target, UNIT_BEFORE, other) ||
+                    sched_has_dep(target, UNIT_AFTER, other))
                         continue;
                 r = sched_link_units(target, UNIT_AFTER, other, true, false);
         }

@@ -23,12 +23,7 @@ static struct unit *unit(const char *name)
 
 static bool has_dep(const char *a, enum unit_dependency kind, const char *b)
 {
-        size_t i = 0;
-        struct unit *o;
-        while ((o = sched_next_dep(unit(a), kind, &i)))
-                if (o == unit(b))
-                        return true;
-        return false;
+        return sched_has_dep(unit(a), kind, unit(b));
 }
 
 static void setup(void)
@@ -93,7 +88,14 @@ static void test_an_alias_is_refused(void)
         fake_teardown();
 }
 
-/* Unit i read alone: the batches around it, as (first, at.tv_sec). */
+/* Batch k begins at unit first, read at the boot's stamp (100 s) or later. */
+static void expect_batch(size_t k, size_t first, bool reread)
+{
+        CU_ASSERT_EQUAL(F.s->load_batches[k].first, first);
+        CU_ASSERT_EQUAL(F.s->load_batches[k].at.tv_sec > 100, reread);
+}
+
+/* Unit i read alone gets a batch of its own; the units after it keep theirs. */
 static void test_a_reread_unit_has_a_batch_of_its_own(void)
 {
         setup();
@@ -101,27 +103,22 @@ static void test_a_reread_unit_has_a_batch_of_its_own(void)
         CU_ASSERT_FATAL(n >= 4);
         sched_loaded_since(F.s, (struct timespec) { 100, 0 });
         CU_ASSERT_EQUAL(sched_load_reread(F.s, 1), 0);
-        CU_ASSERT_EQUAL(F.s->n_load_batches, 3);
-        CU_ASSERT_EQUAL(F.s->load_batches[0].first, 0);
-        CU_ASSERT_EQUAL(F.s->load_batches[0].at.tv_sec, 100);
-        CU_ASSERT_EQUAL(F.s->load_batches[1].first, 1);
-        CU_ASSERT(F.s->load_batches[1].at.tv_sec > 100);
-        CU_ASSERT_EQUAL(F.s->load_batches[2].first, 2);
-        CU_ASSERT_EQUAL(F.s->load_batches[2].at.tv_sec, 100);
+        CU_ASSERT_EQUAL_FATAL(F.s->n_load_batches, 3);
+        expect_batch(0, 0, false);
+        expect_batch(1, 1, true);
+        expect_batch(2, 2, false);
         /* Next to a batch of its own: no split needed before it. */
         CU_ASSERT_EQUAL(sched_load_reread(F.s, 2), 0);
-        CU_ASSERT_EQUAL(F.s->n_load_batches, 4);
-        CU_ASSERT_EQUAL(F.s->load_batches[2].first, 2);
-        CU_ASSERT(F.s->load_batches[2].at.tv_sec > 100);
-        CU_ASSERT_EQUAL(F.s->load_batches[3].first, 3);
-        CU_ASSERT_EQUAL(F.s->load_batches[3].at.tv_sec, 100);
+        CU_ASSERT_EQUAL_FATAL(F.s->n_load_batches, 4);
+        expect_batch(2, 2, true);
+        expect_batch(3, 3, false);
         /* Again: its batch is stamped again, nothing added. */
         CU_ASSERT_EQUAL(sched_load_reread(F.s, 1), 0);
         CU_ASSERT_EQUAL(F.s->n_load_batches, 4);
         /* The last unit: nothing after it. */
         CU_ASSERT_EQUAL(sched_load_reread(F.s, n - 1), 0);
-        CU_ASSERT_EQUAL(F.s->n_load_batches, 5);
-        CU_ASSERT_EQUAL(F.s->load_batches[4].first, n - 1);
+        CU_ASSERT_EQUAL_FATAL(F.s->n_load_batches, 5);
+        expect_batch(4, n - 1, true);
         for (size_t i = 1; i < F.s->n_load_batches; i++)
                 CU_ASSERT(F.s->load_batches[i - 1].first < F.s->load_batches[i].first);
         fake_teardown();
