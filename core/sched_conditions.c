@@ -40,15 +40,19 @@ void sched_conditions_record(struct sched *s, const struct unit *u, bool assert,
         c->when[i] = s->now;
 }
 
-void sched_conditions_forget(struct sched *s, const struct unit *u)
+static void record_free(struct condition_record *c)
 {
-        struct condition_record *c = hashmap_remove(&s->condition_records, u->id);
         if (!c)
                 return;
         free(c->failed[0]);
         free(c->failed[1]);
         free(c->unit);
         free(c);
+}
+
+void sched_conditions_forget(struct sched *s, const struct unit *u)
+{
+        record_free(hashmap_remove(&s->condition_records, u->id));
 }
 
 int sched_conditions_describe(struct sched *s, const struct unit *u, struct control_unit *cu)
@@ -75,12 +79,7 @@ void sched_conditions_free(struct sched *s)
 {
         const char *k;
         void *v;
-        for (size_t i = 0; hashmap_next(&s->condition_records, &i, &k, &v);) {
-                struct condition_record *c = v;
-                free(c->failed[0]);
-                free(c->failed[1]);
-                free(c->unit);
-                free(c);
-        }
+        for (size_t i = 0; hashmap_next(&s->condition_records, &i, &k, &v);)
+                record_free(v);
         hashmap_done(&s->condition_records);
 }

@@ -41,9 +41,8 @@ const int *sched_stdio_get(const struct sched *s, const struct unit *u)
         return e && (e->fds[0] >= 0 || e->fds[1] >= 0 || e->fds[2] >= 0) ? e->fds : NULL;
 }
 
-void sched_stdio_forget(struct sched *s, const struct unit *u)
+static void entry_free(struct unit_stdio *e)
 {
-        struct unit_stdio *e = hashmap_remove(&s->unit_stdio, u->id);
         if (!e)
                 return;
         fds_close(e->fds, 3);
@@ -51,15 +50,16 @@ void sched_stdio_forget(struct sched *s, const struct unit *u)
         free(e);
 }
 
+void sched_stdio_forget(struct sched *s, const struct unit *u)
+{
+        entry_free(hashmap_remove(&s->unit_stdio, u->id));
+}
+
 void sched_stdio_free(struct sched *s)
 {
         const char *k;
         void *v;
-        for (size_t i = 0; hashmap_next(&s->unit_stdio, &i, &k, &v);) {
-                struct unit_stdio *e = v;
-                fds_close(e->fds, 3);
-                free(e->unit);
-                free(e);
-        }
+        for (size_t i = 0; hashmap_next(&s->unit_stdio, &i, &k, &v);)
+                entry_free(v);
         hashmap_done(&s->unit_stdio);
 }
